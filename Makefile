@@ -1,0 +1,114 @@
+# rumplab — top-level GNU Makefile (non-recursive).
+#
+#   make            build everything into $(O) (default build/default)
+#   make check      build the test variant (ASan+UBSan, -Werror) into build/test
+#                   and run every test under prove
+#   make bench      build optimised and run the benchmarks (never fails on speed)
+#   make demo       install missing packages, build, show rumplab working
+#   make deps       install missing Debian packages (root) or print the command
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show full commands
+#
+# Each directory contributes a module.mk that appends to LIBS/PROGS/TESTS and
+# declares its own link lines; objects go to $(O)/obj mirroring the tree.
+
+O        ?= build/default
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SAN      ?=
+PKGS     := lwip libpcap yaml-0.1 libcgraph libgvc ncursesw
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CSTD     := -std=gnu11
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT      ?= -O2 -g
+CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
+CFLAGS   += $(CSTD) $(OPT) $(WARN) -fPIC -pthread
+LDFLAGS  += -pthread
+ifeq ($(SAN),1)
+CFLAGS   += -Werror -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+ifeq ($(WERROR),1)
+CFLAGS   += -Werror
+endif
+
+BIN   := $(O)/bin
+LIB   := $(O)/lib
+OBJ   := $(O)/obj
+TBIN  := $(O)/tests
+
+LIBS  :=
+PROGS :=
+TESTS :=
+FUZZ  :=
+MANS  :=
+
+objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+all:
+
+include mk/deps.mk
+include shmif/module.mk
+-include kernel/module.mk
+-include netcomp/module.mk
+-include lab/module.mk
+-include viz/module.mk
+include tests/module.mk
+
+all: $(LIBS) $(PROGS) $(TESTS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB)/%.a:
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Programs: each module sets the prerequisites and LDLIBS_<name>.
+$(BIN)/% $(TBIN)/%:
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@)) $(LDLIBS)
+
+TEST_O := build/test
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) SAN=1 OPT="-O1 -g" all
+	$(Q)$(MAKE) --no-print-directory O=build/fuzz fuzz-build
+	$(Q)O=$(abspath $(TEST_O)) FUZZ_O=$(abspath build/fuzz) SHARED=$(abspath ../shared) \
+	    prove -j2 -v --timer tests/run/*.t 2>&1 | tee $(TEST_O)/prove.log | grep -E '^(ok|not ok|#|[a-z/_.0-9]+\.t |All tests|Files=|Result)' ; \
+	    exit $${PIPESTATUS[0]}
+
+bench: all
+	$(Q)O=$(abspath $(O)) SHARED=$(abspath ../shared) sh tests/bench/run-all.sh
+
+demo: deps all
+	$(Q)O=$(abspath $(O)) sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/include/rumplab
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(filter %.a,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/
+	$(if $(filter %.so,$(LIBS)),install -m 755 $(filter %.so,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/)
+	install -m 644 $(INSTALL_HEADERS) $(DESTDIR)$(PREFIX)/include/rumplab/
+	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+clean:
+	rm -rf build
+
+.PHONY: all check bench demo install clean deps fuzz-build
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

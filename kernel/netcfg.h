@@ -1,0 +1,36 @@
+/*
+ * netcfg.h — the configuration operations a network faction provides to the
+ * kernel core (registered by the netinet component), and that the sysproxy
+ * server exposes to clients as rump_sys_if*.  Names and structures are the
+ * client's (kernel/rumpclient.h).
+ *
+ * Contract: every op returns 0 (or a count) or -errno: -ENXIO no such
+ * interface, -EEXIST duplicate, -EINVAL bad argument, -EBUSY linkstr while
+ * up, -EOPNOTSUPP an interface kind not loaded.  Ops may be called from any
+ * thread; the implementation does its own locking.  None blocks on the
+ * network.
+ */
+#ifndef RUMPLAB_NETCFG_H
+#define RUMPLAB_NETCFG_H
+
+#include "kernel/rumpclient.h"
+
+struct netcfg_ops {
+	int (*if_create)(const char *name);
+	int (*if_destroy)(const char *name);
+	int (*if_list)(char (*names)[RUMP_IFNAMSIZ], int max);
+	int (*if_get)(const char *name, struct rump_ifinfo *info);
+	/* linkstr: detail[] receives a reason on error ("not a shmif bus: ..."). */
+	int (*if_set_linkstr)(const char *name, const char *linkstr,
+	        char *detail, size_t detaillen);
+	int (*if_set_flags)(const char *name, uint32_t set, uint32_t clear);
+	int (*if_set_mtu)(const char *name, uint32_t mtu);
+	int (*if_add_addr)(const char *name, const struct rump_ifaddr *a);
+	int (*if_del_addr)(const char *name, const struct rump_ifaddr *a);
+};
+
+/* Set by the network component at init; NULL when none is loaded. */
+void netcfg_register(const struct netcfg_ops *ops);
+const struct netcfg_ops *netcfg(void);
+
+#endif

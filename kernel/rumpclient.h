@@ -1,0 +1,126 @@
+/*
+ * rumpclient.h — the client library: calls into a node kernel over
+ * sysproxy (kernel/SYSPROXY.txt).  Public header, installed.
+ *
+ * Contract
+ *  - The node is found through $RUMP_SERVER (unix://path, unix:///abs,
+ *    tcp://addr:port) on the first call, or explicitly with
+ *    rumpclient_init().  One connection per process, shared by all threads;
+ *    calls from several threads run concurrently (each has a request
+ *    number), so one thread blocked in rump_sys_accept() never stalls
+ *    another.
+ *  - rump_sys_* follow libc: they return -1 and set errno on failure.
+ *    Descriptors are the node's, not the host's.  Constants (AF_*, SOCK_*,
+ *    SOL_*, SO_*, MSG_*, errno values, O_NONBLOCK) are Linux's.
+ *  - If the node goes away every call fails with ENOTCONN (EHOSTDOWN before
+ *    the first successful connection).
+ */
+#ifndef RUMPLAB_RUMPCLIENT_H
+#define RUMPLAB_RUMPCLIENT_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+int  rumpclient_init(void);                 /* connect via $RUMP_SERVER */
+int  rumpclient_init_url(const char *url);  /* connect to url */
+void rumpclient_fini(void);
+/* Human-readable reason the last init failed ("no server at ...: ..."). */
+const char *rumpclient_lasterror(void);
+
+/* Sockets. */
+int     rump_sys_socket(int domain, int type, int protocol);
+int     rump_sys_bind(int s, const struct sockaddr *sa, socklen_t len);
+int     rump_sys_connect(int s, const struct sockaddr *sa, socklen_t len);
+int     rump_sys_listen(int s, int backlog);
+int     rump_sys_accept(int s, struct sockaddr *sa, socklen_t *len);
+ssize_t rump_sys_send(int s, const void *buf, size_t len, int flags);
+ssize_t rump_sys_sendto(int s, const void *buf, size_t len, int flags,
+            const struct sockaddr *to, socklen_t tolen);
+ssize_t rump_sys_sendmsg(int s, const struct msghdr *msg, int flags);
+ssize_t rump_sys_recv(int s, void *buf, size_t len, int flags);
+ssize_t rump_sys_recvfrom(int s, void *buf, size_t len, int flags,
+            struct sockaddr *from, socklen_t *fromlen);
+ssize_t rump_sys_recvmsg(int s, struct msghdr *msg, int flags);
+ssize_t rump_sys_read(int fd, void *buf, size_t len);
+ssize_t rump_sys_write(int fd, const void *buf, size_t len);
+int     rump_sys_getsockopt(int s, int level, int name, void *val,
+            socklen_t *len);
+int     rump_sys_setsockopt(int s, int level, int name, const void *val,
+            socklen_t len);
+int     rump_sys_getsockname(int s, struct sockaddr *sa, socklen_t *len);
+int     rump_sys_getpeername(int s, struct sockaddr *sa, socklen_t *len);
+int     rump_sys_shutdown(int s, int how);
+int     rump_sys_close(int fd);
+int     rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
+int     rump_sys_fcntl(int fd, int cmd, ...);  /* F_GETFL, F_SETFL(O_NONBLOCK), F_GETFD, F_SETFD */
+int     rump_sys_dup(int fd);
+
+/* Interface configuration (what NetBSD does with ioctls on a socket). */
+#define RUMP_IFNAMSIZ   16
+#define RUMP_LINKSTRLEN 256
+#define RUMP_MAXADDRS   16
+
+/* rump_ifinfo.flags: NetBSD's IFF_ names and meaning. */
+#define RUMP_IFF_UP        0x0001
+#define RUMP_IFF_BROADCAST 0x0002
+#define RUMP_IFF_LOOPBACK  0x0008
+#define RUMP_IFF_RUNNING   0x0040
+#define RUMP_IFF_PROMISC   0x0100
+#define RUMP_IFF_SIMPLEX   0x0800
+#define RUMP_IFF_MULTICAST 0x8000
+
+/* rump_ifaddr.flags (IPv6 address states). */
+#define RUMP_IFA_TENTATIVE  0x01
+#define RUMP_IFA_DEPRECATED 0x02
+#define RUMP_IFA_DUPLICATED 0x04
+#define RUMP_IFA_AUTOCONF   0x08
+
+struct rump_ifaddr {
+	uint8_t family;        /* AF_INET or AF_INET6 */
+	uint8_t plen;          /* prefix length */
+	uint8_t flags;         /* RUMP_IFA_* */
+	uint8_t pad;
+	uint8_t addr[16];      /* network byte order; v4 in the first 4 */
+};
+
+struct rump_ifinfo {
+	char     name[RUMP_IFNAMSIZ];
+	uint32_t flags;        /* RUMP_IFF_* */
+	uint32_t mtu;
+	uint8_t  mac[6];
+	uint8_t  link_up;      /* carrier */
+	uint8_t  pad;
+	char     linkstr[RUMP_LINKSTRLEN];
+	uint32_t naddrs;
+	struct rump_ifaddr addrs[RUMP_MAXADDRS];
+	uint64_t ipackets, ierrors, opackets, oerrors;
+	uint64_t ibytes, obytes, iqdrops, collisions;
+};
+
+int rump_sys_ifcreate(const char *name);
+int rump_sys_ifdestroy(const char *name);
+/* Fills up to max names (RUMP_IFNAMSIZ each); returns the total count. */
+int rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max);
+int rump_sys_ifget(const char *name, struct rump_ifinfo *info);
+int rump_sys_ifsetlinkstr(const char *name, const char *linkstr); /* NULL/"" clears */
+int rump_sys_ifsetflags(const char *name, uint32_t set, uint32_t clear);
+int rump_sys_ifsetmtu(const char *name, uint32_t mtu);
+int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
+int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
+
+/* sysctl by name; values travel as text ("1", "64"). */
+int rump_sys_sysctl_get(const char *name, char *val, size_t len);
+int rump_sys_sysctl_set(const char *name, const char *val);
+/* "name = value\n" lines of every knob into buf; returns bytes needed. */
+ssize_t rump_sys_sysctl_list(char *buf, size_t len);
+
+/* Kernel message log: copies the ring's text; returns bytes needed. */
+ssize_t rump_sys_dmesg(char *buf, size_t len);
+
+/* Ask the node to shut down (rump.halt). */
+int rump_sys_reboot(void);
+
+#endif

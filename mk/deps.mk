@@ -1,0 +1,19 @@
+# Debian packages rumplab builds, tests and demos with.  `make deps` installs
+# the missing ones when run as root, and otherwise prints the command to run.
+DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
+    liblwip-dev libpcap-dev libyaml-dev libncurses-dev libgraphviz-dev \
+    tcpdump tshark tmux iproute2 util-linux perl
+
+deps:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing:" $$missing; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	else \
+	    echo "deps: missing Debian packages; run as root:"; \
+	    echo "    apt-get install $$missing"; exit 1; \
+	fi

@@ -1,0 +1,964 @@
+/*
+ * bus.c — the shmif bus library (contract in shmif.h, bytes in FORMAT.txt).
+ *
+ * The file is NetBSD's shmif v3: a 32-byte header and a ring of records
+ * (24-byte header + Ethernet frame) that wrap at the end of the file.  The
+ * ring discipline is NetBSD's so that NetBSD kernels and tools share buses
+ * with us: a writer appends after the newest record (`last`), pushing
+ * `first` (the oldest intact record) ahead of what it overwrites, and bumps
+ * `gen` whenever a write reaches or crosses the end of the ring.  A reader
+ * remembers (offset, generation) and knows it was lapped when that pair no
+ * longer lies between `first` and the end of `last`.
+ *
+ * What rumplab adds without changing the bytes NetBSD reads:
+ *  - wake-ups: every write batch changes `last`, so readers sleep on a futex
+ *    on `last` and writers FUTEX_WAKE it; NetBSD's own wake-up (a pwrite of
+ *    the version word, seen by inotify/kqueue) is done as well;
+ *  - the lock holder's pid in `spare` while the lock is held, so a holder
+ *    that died is noticed and its lock taken over (its half-written record is
+ *    never published: `last` moves only after a record is complete);
+ *  - a bus-wide sequence number in each record's padding, so a lapped reader
+ *    knows exactly how many frames it lost (NetBSD leaves garbage there, so
+ *    the count is exact only among rumplab writers);
+ *  - every value read from the file is checked; a corrupt ring is skipped
+ *    and counted by readers and re-initialised by writers.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shmif/shmif.h"
+
+#define DEFAULT_SPIN_NS   (50 * 1000)
+#define LOCK_SPINS        1000
+#define LOCK_ORPHAN_NS    (50ull * 1000 * 1000)  /* owner unknown this long */
+#define RXBUF_SIZE        (128 * 1024)
+
+struct shmif_bus {
+	int       fd;
+	uint8_t  *mem;          /* whole file, mapped */
+	uint8_t  *ring;         /* mem + SHMIF_HDR_SIZE */
+	uint32_t  size;         /* mapped bytes */
+	uint32_t  rsize;        /* ring bytes */
+	uint32_t  maxrec;       /* structural cap on a record's length */
+	uint32_t  max_frame;
+	uint32_t  flags;
+	uint64_t  spin_ns;
+	uint64_t  sender;
+	uint32_t  pid;
+
+	/* Reader position: offset of the next record and its generation. */
+	uint32_t  rpos;
+	uint64_t  rgen;
+	uint32_t  rseq_next;    /* sequence number expected next */
+	int       rseq_valid;
+	int       lapped;       /* resynchronised; count loss at next frame */
+	int       active;       /* last shmif_recv() returned frames */
+	int       more;         /* last shmif_recv() stopped before the end */
+	uint32_t  seen_last;    /* header values at the end of last recv */
+	uint64_t  seen_gen;
+
+	volatile int kicked;    /* shmif_kick() pending */
+	volatile int in_wait;   /* a thread sleeps in shmif_wait() */
+
+	uint8_t  *rxbuf;
+	struct shmif_stats st;
+	char      path[PATH_MAX];
+};
+
+/* Record header as stored (host byte order, like NetBSD). */
+struct rec {
+	uint32_t len, sec, usec, seq;
+	uint64_t sender;
+};
+
+static inline uint32_t *
+hdr32(const struct shmif_bus *b, unsigned off)
+{
+	return (uint32_t *)(void *)(b->mem + off);
+}
+
+static inline uint64_t *
+hdr64(const struct shmif_bus *b, unsigned off)
+{
+	return (uint64_t *)(void *)(b->mem + off);
+}
+
+#define LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static long
+futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- ring arithmetic (offsets are into the ring, 0 <= off <= rsize) ---- */
+
+static inline uint32_t
+ring_advance(const struct shmif_bus *b, uint32_t off, uint32_t delta)
+{
+	uint64_t n = (uint64_t)off + delta;
+
+	while (n >= b->rsize)
+		n -= b->rsize;
+	return (uint32_t)n;
+}
+
+/* Copy len bytes out of the ring at off, wrapping; *wrap set if the read
+ * reached or crossed the end.  Caller guarantees off <= rsize, len < rsize. */
+static uint32_t
+ring_read(const struct shmif_bus *b, uint32_t off, void *dst, uint32_t len,
+    int *wrap)
+{
+	uint32_t chunk = b->rsize - off;
+
+	if (chunk > len)
+		chunk = len;
+	memcpy(dst, b->ring + off, chunk);
+	if (off + chunk == b->rsize)
+		*wrap = 1;
+	if (chunk == len)
+		return (off + chunk) % b->rsize;
+	*wrap = 1;
+	memcpy((uint8_t *)dst + chunk, b->ring, len - chunk);
+	return len - chunk;
+}
+
+static void
+rec_decode(const uint8_t raw[SHMIF_PKTHDR_SIZE], struct rec *r)
+{
+	memcpy(&r->len, raw + 0, 4);
+	memcpy(&r->sec, raw + 4, 4);
+	memcpy(&r->usec, raw + 8, 4);
+	memcpy(&r->seq, raw + 12, 4);
+	memcpy(&r->sender, raw + 16, 8);
+}
+
+static void
+rec_encode(uint8_t raw[SHMIF_PKTHDR_SIZE], const struct rec *r)
+{
+	memcpy(raw + 0, &r->len, 4);
+	memcpy(raw + 4, &r->sec, 4);
+	memcpy(raw + 8, &r->usec, 4);
+	memcpy(raw + 12, &r->seq, 4);
+	memcpy(raw + 16, &r->sender, 8);
+}
+
+/* Read the record header at off; -1 if off or the length is impossible. */
+static int
+rec_at(const struct shmif_bus *b, uint32_t off, struct rec *r)
+{
+	uint8_t raw[SHMIF_PKTHDR_SIZE];
+	int wrap = 0;
+
+	if (off > b->rsize)
+		return -1;
+	ring_read(b, off, raw, sizeof(raw), &wrap);
+	rec_decode(raw, r);
+	return r->len > b->maxrec ? -1 : 0;
+}
+
+/* Offset just past the record at off, or UINT32_MAX if it is corrupt. */
+static uint32_t
+rec_next(const struct shmif_bus *b, uint32_t off)
+{
+	struct rec r;
+
+	if (rec_at(b, off, &r) < 0)
+		return UINT32_MAX;
+	return ring_advance(b, ring_advance(b, off, SHMIF_PKTHDR_SIZE), r.len);
+}
+
+/* ---- header validation ---- */
+
+struct snap {
+	uint64_t gen;
+	uint32_t first, last, end;
+};
+
+/* Take the header values a reader or writer works from; -1 if corrupt. */
+static int
+snap_take(const struct shmif_bus *b, struct snap *s)
+{
+	if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) != SHMIF_MAGIC)
+		return -1;
+	s->gen = LOAD(hdr64(b, SHMIF_OFF_GEN));
+	s->first = LOAD(hdr32(b, SHMIF_OFF_FIRST));
+	s->last = LOAD(hdr32(b, SHMIF_OFF_LAST));
+	if (s->first > b->rsize || s->last >= b->rsize)
+		return -1;
+	s->end = rec_next(b, s->last);
+	return s->end == UINT32_MAX ? -1 : 0;
+}
+
+/*
+ * Is a reader at (pos, gen) still looking at live data?  Live data runs from
+ * `first` to the end of `last`; when first lies at or past that end the live
+ * region wraps and the part before the ring's end belongs to gen - 1.
+ */
+static int
+pos_valid(const struct snap *s, uint32_t pos, uint64_t gen)
+{
+	uint64_t gendiff = s->gen - gen;
+
+	if (gen > s->gen || gendiff > 1)
+		return 0;
+	if (s->first >= s->end) {
+		if (gendiff == 0)
+			return pos <= s->end;
+		return pos >= s->first;
+	}
+	return gendiff == 0 && pos >= s->first && pos <= s->end;
+}
+
+/* ---- the lock ---- */
+
+static int
+pid_alive(uint32_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (pid == 0 || pid > INT_MAX)
+		return 0;
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	/* A killed process stays a zombie until reaped: dead to us. */
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] == '\0')
+		return 1;
+	return !(p[2] == 'Z' || p[2] == 'X');
+}
+
+/*
+ * Take the bus lock: CAS 0 -> 1 exactly as NetBSD (whose lock loop treats any
+ * other value as "acquired"), then publish our pid in `spare`.  Returns 1 if
+ * the lock was taken over from a dead holder (the caller re-validates the
+ * ring), 0 otherwise.
+ */
+static int
+bus_lock(struct shmif_bus *b)
+{
+	uint32_t *lk = hdr32(b, SHMIF_OFF_LOCK), *sp = hdr32(b, SHMIF_OFF_SPARE);
+	uint64_t orphan_since = 0;
+	unsigned spins = 0, rounds = 0;
+	uint32_t expect, owner;
+
+	for (;;) {
+		expect = 0;
+		if (__atomic_compare_exchange_n(lk, &expect, 1, 0,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			__atomic_store_n(sp, b->pid, __ATOMIC_RELEASE);
+			return 0;
+		}
+		if (++spins < LOCK_SPINS) {
+			cpu_relax();
+			continue;
+		}
+		spins = 0;
+		owner = LOAD(sp);
+		if (owner != 0 && owner != b->pid && !pid_alive(owner)) {
+			if (__atomic_compare_exchange_n(sp, &owner, b->pid, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+				b->st.lock_takeovers++;
+				return 1;
+			}
+			continue;
+		}
+		if (owner == 0) {
+			/* Held by someone who never said who (a NetBSD kernel, or
+			 * a process that died between the two stores). */
+			if (orphan_since == 0)
+				orphan_since = now_ns();
+			else if (now_ns() - orphan_since > LOCK_ORPHAN_NS &&
+			    __atomic_compare_exchange_n(sp, &owner, b->pid, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+				b->st.lock_takeovers++;
+				return 1;
+			}
+		} else
+			orphan_since = 0;
+		if (++rounds < 20)
+			sched_yield();
+		else {
+			struct timespec ts = { 0, 200 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static void
+bus_unlock(struct shmif_bus *b)
+{
+	uint32_t me = b->pid;
+
+	/* If our pid is no longer in spare, somebody decided we were dead and
+	 * took the lock over: it is theirs to release now. */
+	if (!__atomic_compare_exchange_n(hdr32(b, SHMIF_OFF_SPARE), &me, 0, 0,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(hdr32(b, SHMIF_OFF_LOCK), 0, __ATOMIC_RELEASE);
+}
+
+/* ---- writing ---- */
+
+/* Lock held.  Start the ring afresh (new or corrupt bus). */
+static void
+ring_init(struct shmif_bus *b)
+{
+	memset(b->ring, 0, SHMIF_PKTHDR_SIZE);     /* the zero-length dummy */
+	STORE(hdr32(b, SHMIF_OFF_VERSION), SHMIF_VERSION);
+	STORE(hdr32(b, SHMIF_OFF_FIRST), b->rsize);
+	STORE(hdr32(b, SHMIF_OFF_LAST), 0);
+	STORE(hdr32(b, SHMIF_OFF_MAGIC), SHMIF_MAGIC);
+}
+
+/* Lock held.  Move `first` past every record that a write of len bytes at
+ * off will overwrite (NetBSD's rule, including its +1 at the ring's end). */
+static int
+advance_first(struct shmif_bus *b, uint32_t off, uint32_t len)
+{
+	uint32_t first = LOAD(hdr32(b, SHMIF_OFF_FIRST));
+	unsigned guard = b->rsize / SHMIF_PKTHDR_SIZE + 2;
+
+	while ((uint64_t)off <= (uint64_t)first + SHMIF_PKTHDR_SIZE &&
+	    (uint64_t)off + len > first) {
+		first = rec_next(b, first);
+		if (first == UINT32_MAX || --guard == 0)
+			return -1;
+	}
+	STORE(hdr32(b, SHMIF_OFF_FIRST), first);
+	return 0;
+}
+
+/* Lock held.  Copy into the ring at off, wrapping; NetBSD's buswrite. */
+static int
+ring_write(struct shmif_bus *b, uint32_t *off, const void *src, uint32_t len,
+    int *wrap)
+{
+	uint32_t chunk = b->rsize - *off, rest;
+
+	if (chunk > len)
+		chunk = len;
+	rest = len - chunk;
+	if (advance_first(b, *off, chunk + (rest ? 1 : 0)) < 0)
+		return -1;
+	memcpy(b->ring + *off, src, chunk);
+	if (*off + chunk == b->rsize)
+		*wrap = 1;
+	if (rest == 0) {
+		*off = (*off + chunk) % b->rsize;
+		return 0;
+	}
+	*wrap = 1;
+	if (advance_first(b, 0, rest) < 0)
+		return -1;
+	memcpy(b->ring, (const uint8_t *)src + chunk, rest);
+	*off = rest;
+	return 0;
+}
+
+/* Lock held.  Append one record; `last` moves only once it is complete. */
+static int
+put_record(struct shmif_bus *b, const void *data, uint32_t len,
+    uint32_t sec, uint32_t usec)
+{
+	uint8_t raw[SHMIF_PKTHDR_SIZE];
+	struct rec prev, r;
+	uint32_t last, off, recoff;
+	int wrap = 0;
+
+	last = LOAD(hdr32(b, SHMIF_OFF_LAST));
+	if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) != SHMIF_MAGIC ||
+	    LOAD(hdr32(b, SHMIF_OFF_FIRST)) > b->rsize || last >= b->rsize ||
+	    rec_at(b, last, &prev) < 0)
+		return -1;
+	recoff = off = ring_advance(b,
+	    ring_advance(b, last, SHMIF_PKTHDR_SIZE), prev.len);
+	r.len = len;
+	r.sec = sec;
+	r.usec = usec;
+	r.seq = prev.seq + 1;
+	r.sender = b->sender;
+	rec_encode(raw, &r);
+	if (ring_write(b, &off, raw, sizeof(raw), &wrap) < 0 ||
+	    ring_write(b, &off, data, len, &wrap) < 0)
+		return -1;
+	STORE(hdr32(b, SHMIF_OFF_LAST), recoff);
+	if (wrap)
+		STORE(hdr64(b, SHMIF_OFF_GEN), LOAD(hdr64(b, SHMIF_OFF_GEN)) + 1);
+	return 0;
+}
+
+static void
+wake_readers(struct shmif_bus *b)
+{
+	uint32_t v = SHMIF_VERSION;
+
+	futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
+	if (!(b->flags & SHMIF_NOWAKE_NETBSD) &&
+	    pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
+		(void)0;    /* only a wake-up hint for NetBSD peers */
+}
+
+int
+shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
+{
+	struct timespec ts;
+	unsigned i;
+
+	if (b->flags & SHMIF_RDONLY)
+		return -EROFS;
+	for (i = 0; i < n; i++) {
+		if (f[i].len > b->max_frame)
+			return -EMSGSIZE;
+		if (f[i].len == 0 || f[i].data == NULL)
+			return -EINVAL;
+	}
+	if (n == 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	bus_lock(b);
+	for (i = 0; i < n; i++) {
+		if (put_record(b, f[i].data, f[i].len, (uint32_t)ts.tv_sec,
+		    (uint32_t)(ts.tv_nsec / 1000)) == 0)
+			continue;
+		/* Corrupt ring: start it afresh and retry once. */
+		b->st.ring_resets++;
+		STORE(hdr64(b, SHMIF_OFF_GEN), LOAD(hdr64(b, SHMIF_OFF_GEN)) + 1);
+		ring_init(b);
+		if (put_record(b, f[i].data, f[i].len, (uint32_t)ts.tv_sec,
+		    (uint32_t)(ts.tv_nsec / 1000)) < 0)
+			break;
+	}
+	bus_unlock(b);
+	wake_readers(b);
+	for (unsigned j = 0; j < i; j++) {
+		b->st.tx_frames++;
+		b->st.tx_bytes += f[j].len;
+	}
+	return i == n ? (int)n : -EIO;
+}
+
+int
+shmif_send(struct shmif_bus *b, const void *frame, uint32_t len)
+{
+	struct shmif_txframe f = { frame, len };
+	int r = shmif_sendv(b, &f, 1);
+
+	return r < 0 ? r : 0;
+}
+
+/* ---- reading ---- */
+
+static void
+resync(struct shmif_bus *b, const struct snap *s)
+{
+	if (s->first == b->rsize) {        /* never wrapped */
+		b->rpos = 0;
+		b->rgen = s->gen;
+	} else {
+		b->rpos = s->first;
+		b->rgen = s->first > s->last && s->gen > 0 ? s->gen - 1 : s->gen;
+	}
+}
+
+/* Bytes of live data from the reader's position to the end of `last`. */
+static uint64_t
+bytes_ahead(const struct shmif_bus *b, const struct snap *s)
+{
+	if (b->rgen == s->gen)
+		return s->end >= b->rpos ? s->end - b->rpos : 0;
+	return (uint64_t)(b->rsize - b->rpos) + s->end;
+}
+
+static void
+count_loss(struct shmif_bus *b, uint32_t seq)
+{
+	uint32_t gap = seq - b->rseq_next;
+
+	if (!b->lapped)
+		return;
+	b->lapped = 0;
+	/* Garbage (a NetBSD writer's padding) gives implausible gaps. */
+	if (b->rseq_valid && gap > 0 && gap <= b->rsize / SHMIF_PKTHDR_SIZE)
+		b->st.rx_lost += gap;
+	else
+		b->st.rx_lost += 1;
+}
+
+/*
+ * Copy records from the reader's position into rxbuf and describe them in
+ * rx[].  Called with the lock held (or lock-free for read-only observers,
+ * who validate afterwards).  Returns the number of frames.
+ */
+static int
+collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
+    unsigned n)
+{
+	uint8_t raw[SHMIF_PKTHDR_SIZE];
+	unsigned guard = b->rsize / SHMIF_PKTHDR_SIZE + 2, cnt = 0;
+	uint32_t used = 0, pos;
+	struct rec r;
+	int wrap;
+
+	b->more = 0;
+	while (!(b->rgen == s->gen && b->rpos == s->end)) {
+		if (cnt == n || --guard == 0) {
+			b->more = 1;
+			break;
+		}
+		wrap = 0;
+		pos = ring_read(b, b->rpos, raw, sizeof(raw), &wrap);
+		rec_decode(raw, &r);
+		if (r.len > b->maxrec ||
+		    (uint64_t)r.len + SHMIF_PKTHDR_SIZE > bytes_ahead(b, s)) {
+			/* Cannot find the next record: skip to the end. */
+			b->st.rx_malformed++;
+			b->rpos = s->end;
+			b->rgen = s->gen;
+			break;
+		}
+		if (r.len > 0 && r.len <= b->max_frame &&
+		    used + r.len > RXBUF_SIZE) {
+			b->more = 1;
+			break;
+		}
+		if (r.len > b->max_frame) {
+			/* Structurally sound but longer than we accept. */
+			b->st.rx_malformed++;
+			if ((uint64_t)pos + r.len >= b->rsize)
+				wrap = 1;
+			pos = ring_advance(b, pos, r.len);
+		} else if (r.len > 0)
+			pos = ring_read(b, pos, b->rxbuf + used, r.len, &wrap);
+		b->rpos = pos;
+		if (wrap)
+			b->rgen++;
+		if (r.len == 0 || r.len > b->max_frame)
+			continue;
+		count_loss(b, r.seq);
+		b->rseq_next = r.seq + 1;
+		b->rseq_valid = 1;
+		if (r.sender == b->sender && !(b->flags & SHMIF_SEEALL)) {
+			b->st.rx_own++;
+			continue;
+		}
+		rx[cnt].data = b->rxbuf + used;
+		rx[cnt].len = r.len;
+		rx[cnt].sec = r.sec;
+		rx[cnt].usec = r.usec;
+		rx[cnt].sender = r.sender;
+		used += r.len;
+		cnt++;
+	}
+	return (int)cnt;
+}
+
+int
+shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
+{
+	struct snap s, after;
+	uint32_t pos0;
+	uint64_t gen0;
+	int locked = !(b->flags & SHMIF_RDONLY), cnt = 0, took;
+
+	if (locked) {
+		took = bus_lock(b);
+		(void)took;
+	}
+	if (snap_take(b, &s) < 0) {
+		b->st.rx_malformed++;
+		goto out;
+	}
+	if (!pos_valid(&s, b->rpos, b->rgen)) {
+		b->st.rx_laps++;
+		b->lapped = 1;
+		resync(b, &s);
+	}
+	pos0 = b->rpos;
+	gen0 = b->rgen;
+	cnt = collect(b, &s, rx, n);
+	if (!locked) {
+		/* Observer without the lock: what we copied is good only if a
+		 * writer did not overwrite it meanwhile (first moved past it). */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (snap_take(b, &after) < 0 || !pos_valid(&after, pos0, gen0)) {
+			b->st.rx_laps++;
+			b->lapped = 1;
+			cnt = 0;
+			if (snap_take(b, &after) == 0)
+				resync(b, &after);
+		}
+	}
+	b->seen_last = s.last;
+	b->seen_gen = s.gen;
+out:
+	if (locked)
+		bus_unlock(b);
+	for (int i = 0; i < cnt; i++) {
+		b->st.rx_frames++;
+		b->st.rx_bytes += rx[i].len;
+	}
+	b->active = cnt > 0;
+	return cnt;
+}
+
+static int
+has_news(const struct shmif_bus *b)
+{
+	return b->more || b->kicked ||
+	    LOAD(hdr32(b, SHMIF_OFF_LAST)) != b->seen_last ||
+	    LOAD(hdr64(b, SHMIF_OFF_GEN)) != b->seen_gen;
+}
+
+int
+shmif_wait(struct shmif_bus *b, int timeout_ms)
+{
+	struct timespec ts, *tsp = NULL;
+	uint64_t deadline;
+	uint32_t v;
+	int r = 1;
+
+	b->in_wait = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (has_news(b))
+		goto done;
+	/* A reader that just saw traffic spins a little: a sleeping process
+	 * takes tens of microseconds to wake, a spinning one well under one. */
+	if (b->active && b->spin_ns > 0 && timeout_ms != 0) {
+		deadline = now_ns() + b->spin_ns;
+		do {
+			for (int i = 0; i < 64; i++) {
+				if (has_news(b))
+					goto done;
+				cpu_relax();
+			}
+		} while (now_ns() < deadline);
+	}
+	b->active = 0;
+	if (timeout_ms == 0) {
+		r = 0;
+		goto done;
+	}
+	if (timeout_ms > 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tsp = &ts;
+	}
+	v = LOAD(hdr32(b, SHMIF_OFF_LAST));
+	if (v != b->seen_last || has_news(b))
+		goto done;
+	if (futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAIT, v, tsp) < 0 &&
+	    errno == ETIMEDOUT && !has_news(b))
+		r = 0;
+	else
+		b->st.wakeups++;
+done:
+	if (b->kicked) {
+		b->kicked = 0;
+		r = -EINTR;
+	}
+	__atomic_store_n(&b->in_wait, 0, __ATOMIC_RELEASE);
+	return r;
+}
+
+void
+shmif_kick(struct shmif_bus *b)
+{
+	struct timespec ts = { 0, 100 * 1000 };
+
+	b->kicked = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* The waiter may be between its last check and the futex call: wake
+	 * until it has left shmif_wait() (bounded: 100 ms). */
+	for (int i = 0; i < 1000; i++) {
+		futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
+		if (!__atomic_load_n(&b->in_wait, __ATOMIC_ACQUIRE))
+			break;
+		nanosleep(&ts, NULL);
+	}
+}
+
+void
+shmif_rewind(struct shmif_bus *b)
+{
+	struct snap s;
+
+	if (snap_take(b, &s) < 0)
+		return;
+	resync(b, &s);
+	b->rseq_valid = 0;
+	b->lapped = 0;
+	b->more = 1;
+}
+
+/* ---- attach/detach ---- */
+
+static int
+open_bus_file(const char *path, const struct shmif_opts *o, struct stat *sb,
+    char *err, size_t errlen)
+{
+	int rdonly = o->flags & SHMIF_RDONLY, fd;
+	uint32_t want = o->bus_size ? o->bus_size : SHMIF_BUS_SIZE;
+
+	fd = open(path, (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+	    (o->flags & SHMIF_CREATE && !rdonly ? O_CREAT : 0), 0644);
+	if (fd < 0) {
+		int e = errno;
+		seterr(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstat(fd, sb) < 0 || !S_ISREG(sb->st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (sb->st_size == 0 && !rdonly && (o->flags & SHMIF_CREATE)) {
+		if (ftruncate(fd, want) < 0 || fstat(fd, sb) < 0) {
+			int e = errno;
+			seterr(err, errlen, "%s: cannot size bus: %s", path,
+			    strerror(e));
+			close(fd);
+			return -e;
+		}
+	}
+	return fd;
+}
+
+static int
+check_size(const struct stat *sb, uint32_t max_frame, char *err, size_t errlen,
+    const char *path)
+{
+	uint64_t min = SHMIF_HDR_SIZE + 4ull * (SHMIF_PKTHDR_SIZE + max_frame);
+
+	if (sb->st_size == 0) {
+		seterr(err, errlen, "%s: not a shmif bus: empty file", path);
+		return -EINVAL;
+	}
+	if ((uint64_t)sb->st_size < SHMIF_HDR_SIZE) {
+		seterr(err, errlen, "%s: not a shmif bus: truncated (%lld bytes)",
+		    path, (long long)sb->st_size);
+		return -EINVAL;
+	}
+	if ((uint64_t)sb->st_size < min ||
+	    (uint64_t)sb->st_size > SHMIF_HDR_SIZE + (uint64_t)SHMIF_RING_MAX) {
+		seterr(err, errlen, "%s: bus file of %lld bytes: need %llu to "
+		    "%u bytes for %u-byte frames", path,
+		    (long long)sb->st_size, (unsigned long long)min,
+		    SHMIF_HDR_SIZE + SHMIF_RING_MAX, max_frame);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+check_header(struct shmif_bus *b, char *err, size_t errlen)
+{
+	uint32_t magic = LOAD(hdr32(b, SHMIF_OFF_MAGIC));
+	uint32_t version = LOAD(hdr32(b, SHMIF_OFF_VERSION));
+
+	if (magic == 0 && !(b->flags & SHMIF_RDONLY)) {
+		bus_lock(b);
+		if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) == 0)
+			ring_init(b);
+		bus_unlock(b);
+		return 0;
+	}
+	if (magic != SHMIF_MAGIC) {
+		seterr(err, errlen, "%s: not a shmif bus: bad magic 0x%08x "
+		    "(expected 0x%08x)", b->path, magic, SHMIF_MAGIC);
+		return -EPROTO;
+	}
+	if (version != SHMIF_VERSION) {
+		seterr(err, errlen, "%s: shmif bus version %u, rumplab speaks "
+		    "version %u", b->path, version, SHMIF_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+int
+shmif_attach(const char *path, const struct shmif_opts *opts,
+    struct shmif_bus **busp, char *err, size_t errlen)
+{
+	static const struct shmif_opts defaults;
+	const struct shmif_opts *o = opts ? opts : &defaults;
+	struct shmif_bus *b;
+	struct stat sb;
+	int r, prot;
+
+	*busp = NULL;
+	if (o->max_frame > SHMIF_JUMBO_MAX) {
+		seterr(err, errlen, "max frame %u exceeds %u", o->max_frame,
+		    SHMIF_JUMBO_MAX);
+		return -EINVAL;
+	}
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (b->rxbuf = malloc(RXBUF_SIZE)) == NULL) {
+		free(b);
+		seterr(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(b->path, sizeof(b->path), "%s", path);
+	b->flags = o->flags;
+	b->max_frame = o->max_frame ? o->max_frame : SHMIF_FRAME_MAX;
+	b->spin_ns = o->spin_us ? (uint64_t)o->spin_us * 1000 : DEFAULT_SPIN_NS;
+	b->pid = (uint32_t)getpid();
+	b->sender = o->sender;
+	while (b->sender == 0)
+		if (getrandom(&b->sender, sizeof(b->sender), 0) < 0)
+			b->sender = now_ns() ^ ((uint64_t)b->pid << 32);
+	if ((r = open_bus_file(path, o, &sb, err, errlen)) < 0)
+		goto fail;
+	b->fd = r;
+	if ((r = check_size(&sb, b->max_frame, err, errlen, path)) < 0)
+		goto fail_fd;
+	b->size = (uint32_t)sb.st_size;
+	b->rsize = b->size - SHMIF_HDR_SIZE;
+	b->maxrec = b->rsize / 4 < SHMIF_JUMBO_MAX ? b->rsize / 4 :
+	    SHMIF_JUMBO_MAX;
+	prot = PROT_READ | (b->flags & SHMIF_RDONLY ? 0 : PROT_WRITE);
+	b->mem = mmap(NULL, b->size, prot, MAP_SHARED | MAP_POPULATE, b->fd, 0);
+	if (b->mem == MAP_FAILED) {
+		r = -errno;
+		seterr(err, errlen, "%s: mmap: %s", path, strerror(-r));
+		goto fail_fd;
+	}
+	b->ring = b->mem + SHMIF_HDR_SIZE;
+	if ((r = check_header(b, err, errlen)) < 0)
+		goto fail_map;
+	shmif_rewind(b);
+	b->more = 0;
+	if (!(b->flags & SHMIF_REWIND)) {
+		struct snap s;
+
+		/* From now on: start at the end of the newest record. */
+		if (snap_take(b, &s) == 0) {
+			b->rpos = s.end;
+			b->rgen = s.gen;
+			b->seen_last = s.last;
+			b->seen_gen = s.gen;
+		}
+	} else
+		b->more = 1;
+	*busp = b;
+	return 0;
+fail_map:
+	munmap(b->mem, b->size);
+fail_fd:
+	close(b->fd);
+fail:
+	free(b->rxbuf);
+	free(b);
+	return r;
+}
+
+void
+shmif_detach(struct shmif_bus *b)
+{
+	if (b == NULL)
+		return;
+	munmap(b->mem, b->size);
+	close(b->fd);
+	free(b->rxbuf);
+	free(b);
+}
+
+void
+shmif_get_stats(const struct shmif_bus *b, struct shmif_stats *st)
+{
+	*st = b->st;
+}
+
+void
+shmif_get_header(const struct shmif_bus *b, struct shmif_header *h)
+{
+	h->magic = LOAD(hdr32(b, SHMIF_OFF_MAGIC));
+	h->version = LOAD(hdr32(b, SHMIF_OFF_VERSION));
+	h->gen = LOAD(hdr64(b, SHMIF_OFF_GEN));
+	h->first = LOAD(hdr32(b, SHMIF_OFF_FIRST));
+	h->last = LOAD(hdr32(b, SHMIF_OFF_LAST));
+	h->lock = LOAD(hdr32(b, SHMIF_OFF_LOCK));
+	h->spare = LOAD(hdr32(b, SHMIF_OFF_SPARE));
+	h->ring_size = b->rsize;
+}
+
+uint64_t
+shmif_sender(const struct shmif_bus *b)
+{
+	return b->sender;
+}
+
+const char *
+shmif_path(const struct shmif_bus *b)
+{
+	return b->path;
+}
+
+uint32_t
+shmif_max_frame(const struct shmif_bus *b)
+{
+	return b->max_frame;
+}
+
+int
+shmif_fd(const struct shmif_bus *b)
+{
+	return b->fd;
+}

@@ -1,0 +1,136 @@
+/*
+ * shmif.h — the shmif bus: a memory-mapped file acting as one shared
+ * Ethernet segment, byte-compatible with NetBSD's shmif version 3
+ * (format in shmif/FORMAT.txt).
+ *
+ * Contract
+ *  - One `struct shmif_bus` is one attachment (one interface) to one bus
+ *    file.  It is owned by the caller; it is not thread-safe except that
+ *    shmif_kick() may be called from any thread while another thread is in
+ *    shmif_wait().  Use one attachment per sending/receiving thread pair, or
+ *    serialise calls yourself.
+ *  - Functions return 0 or a count on success and -errno on failure;
+ *    shmif_attach() additionally writes a one-line reason into `err`.
+ *  - Nothing here prints or exits.
+ *  - Every byte read from the bus file is untrusted: a corrupt or hostile
+ *    bus makes readers skip and count (`rx_malformed`), never crash or loop.
+ *  - Frames passed to shmif_recv() callers point into a private buffer of
+ *    the attachment, valid until the next shmif_recv() on it.
+ *
+ * Blocking: shmif_send()/shmif_sendv() take the bus lock (spinning, then
+ * sleeping in 1 ms steps while a peer holds it; a lock held by a dead process
+ * is taken over).  shmif_wait() spins briefly and then sleeps on a futex in
+ * the bus header until a writer changes the bus, the timeout passes or
+ * shmif_kick() is called.
+ */
+#ifndef RUMPLAB_SHMIF_H
+#define RUMPLAB_SHMIF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHMIF_MAGIC        0xca11d054u
+#define SHMIF_VERSION      3u
+#define SHMIF_HDR_SIZE     32u          /* file header, ring follows */
+#define SHMIF_PKTHDR_SIZE  24u          /* record header */
+#define SHMIF_BUS_SIZE     (1024u * 1024u) /* NetBSD's fixed file size */
+#define SHMIF_FRAME_MAX    1514u        /* NetBSD's maximum frame */
+#define SHMIF_JUMBO_MAX    65535u       /* hard cap for the jumbo option */
+#define SHMIF_RING_MAX     (256u * 1024u * 1024u) /* largest ring we accept */
+
+/* Header field offsets (bytes from the start of the file). */
+#define SHMIF_OFF_MAGIC    0
+#define SHMIF_OFF_VERSION  4
+#define SHMIF_OFF_GEN      8
+#define SHMIF_OFF_FIRST    16
+#define SHMIF_OFF_LAST     20
+#define SHMIF_OFF_LOCK     24
+#define SHMIF_OFF_SPARE    28
+
+/* shmif_opts.flags */
+#define SHMIF_CREATE   0x01  /* create the file (and initialise) if missing */
+#define SHMIF_RDONLY   0x02  /* observer: map read-only, never lock or write */
+#define SHMIF_SEEALL   0x04  /* do not skip frames this attachment sent */
+#define SHMIF_REWIND   0x08  /* start reading at the oldest record in the ring
+                              * instead of "from now on" */
+#define SHMIF_NOWAKE_NETBSD 0x10 /* skip the pwrite() wakeup NetBSD readers
+                              * (inotify/kqueue) need; rumplab-only buses */
+
+struct shmif_opts {
+	uint32_t flags;
+	uint32_t bus_size;   /* file size when creating; 0: SHMIF_BUS_SIZE */
+	uint32_t max_frame;  /* largest frame accepted; 0: SHMIF_FRAME_MAX */
+	uint32_t spin_us;    /* spin this long in shmif_wait() after traffic
+	                      * before sleeping; 0: default (50 us) */
+	uint64_t sender;     /* sender id; 0: random */
+};
+
+struct shmif_bus;
+
+/* One frame to send. */
+struct shmif_txframe {
+	const void *data;
+	uint32_t len;
+};
+
+/* One received frame; `data` is valid until the next shmif_recv(). */
+struct shmif_rxframe {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t sec, usec;   /* timestamp the writer stored */
+	uint64_t sender;
+};
+
+struct shmif_stats {
+	uint64_t tx_frames, tx_bytes;
+	uint64_t rx_frames, rx_bytes;
+	uint64_t rx_own;        /* own frames skipped */
+	uint64_t rx_lost;       /* frames overwritten before we read them */
+	uint64_t rx_laps;       /* times this reader was lapped */
+	uint64_t rx_malformed;  /* records or headers skipped as invalid */
+	uint64_t lock_takeovers;/* locks taken over from a dead holder */
+	uint64_t ring_resets;   /* rings re-initialised because corrupt */
+	uint64_t wakeups;       /* futex sleeps that ended */
+};
+
+/* A snapshot of the file header as stored (untrusted values). */
+struct shmif_header {
+	uint32_t magic, version;
+	uint64_t gen;
+	uint32_t first, last, lock, spare;
+	uint32_t ring_size;     /* derived from the file size */
+};
+
+int  shmif_attach(const char *path, const struct shmif_opts *opts,
+         struct shmif_bus **busp, char *err, size_t errlen);
+void shmif_detach(struct shmif_bus *bus);
+
+/* Send one frame / a batch under one lock acquisition.  Returns the number
+ * of frames written (a batch may stop early only on error), or -errno:
+ * -EMSGSIZE for a frame longer than max_frame, -EROFS on a read-only
+ * attachment. */
+int  shmif_send(struct shmif_bus *bus, const void *frame, uint32_t len);
+int  shmif_sendv(struct shmif_bus *bus, const struct shmif_txframe *f,
+         unsigned n);
+
+/* Read up to `n` new frames.  Returns the number read (0: nothing new). */
+int  shmif_recv(struct shmif_bus *bus, struct shmif_rxframe *rx, unsigned n);
+
+/* Wait until the bus may hold new frames: 1 (maybe new), 0 (timed out),
+ * -EINTR (kicked).  timeout_ms < 0 waits forever.  Never polls. */
+int  shmif_wait(struct shmif_bus *bus, int timeout_ms);
+void shmif_kick(struct shmif_bus *bus);
+
+/* Move the read position to the oldest record still in the ring. */
+void shmif_rewind(struct shmif_bus *bus);
+
+void shmif_get_stats(const struct shmif_bus *bus, struct shmif_stats *st);
+void shmif_get_header(const struct shmif_bus *bus, struct shmif_header *h);
+uint64_t shmif_sender(const struct shmif_bus *bus);
+const char *shmif_path(const struct shmif_bus *bus);
+uint32_t shmif_max_frame(const struct shmif_bus *bus);
+
+/* The file descriptor of the bus file (for fstat, inotify). */
+int  shmif_fd(const struct shmif_bus *bus);
+
+#endif

@@ -1,0 +1,43 @@
+# common.sh — sourced by every tests/run/*.t script.
+#
+# Gives each test a private scratch directory $T (removed on any exit), the
+# build tree $O (set by `make check`), the shared fixtures $SHARED, and
+# `as_user CMD...`: runs CMD as an unprivileged user (nobody) when the test
+# runs as root, so every test also proves rumplab needs no privileges.
+: "${O:=$(cd "$(dirname "$0")/../.." && pwd)/build/test}"
+: "${SHARED:=$(cd "$(dirname "$0")/../../.." && pwd)/shared}"
+export O SHARED
+B=$O/bin
+export PATH="$B:$PATH"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/rumplab-t.XXXXXX") || exit 1
+chmod 0755 "$T"
+_cleanup_fns=""
+on_exit() { _cleanup_fns="$* ; $_cleanup_fns"; }
+_cleanup() {
+	eval "$_cleanup_fns" 2>/dev/null
+	# nothing may outlive the test: kill what still runs from our tree
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$(id -u)" = 0 ]; then
+	chown 65534:65534 "$T"
+	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T" "$@"; }
+else
+	as_user() { "$@"; }
+fi
+
+# ASan: no leak checks in forked helpers that exit by signal; fail loudly.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# TAP helpers for shell tests.
+_n=0; _fail=0
+plan() { echo "1..$1"; }
+ok() { _n=$((_n+1)); if [ "$1" = 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _fail=$((_fail+1)); fi; }
+# check DESC CMD...: run CMD, ok when it exits 0
+check() { d=$1; shift; "$@" >"$T/.out" 2>&1; r=$?; ok $r "$d"; [ $r = 0 ] || sed 's/^/# /' "$T/.out" | head -20; return $r; }
+diag() { echo "# $*"; }
+done_testing() { [ "$_fail" = 0 ]; exit $?; }

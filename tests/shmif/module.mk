@@ -1,0 +1,12 @@
+# tests/shmif: unit and stress tests of the bus library, its fuzz target and
+# benchmark.
+$(TBIN)/test_bus_format: $(call objs,tests/shmif/test_bus_format.c) $(LIB)/libshmif.a
+LDLIBS_test_bus_format := -lpcap
+$(TBIN)/test_bus_stress: $(call objs,tests/shmif/test_bus_stress.c) $(LIB)/libshmif.a
+$(TBIN)/bench_bus: $(call objs,tests/shmif/bench_bus.c) $(LIB)/libshmif.a
+TESTS += $(TBIN)/test_bus_format $(TBIN)/test_bus_stress $(TBIN)/bench_bus
+
+FUZZ += build/fuzz/fuzz_shmif
+build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/shmif.h
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c shmif/bus.c
