@@ -8,7 +8,11 @@
  * Every op returns >= 0 or -errno (Linux values); sockaddrs and constants
  * are glibc's.  accept, connect, send*, recv*, poll may block the calling
  * thread (the server gives each in-flight call its own thread).  abort()
- * wakes every thread blocked on the handle (it is then closed with close()).
+ * wakes every thread blocked on the handle and makes any later blocking
+ * call on it return at once (as shutdown(SHUT_RDWR) does); the handle is
+ * then closed with close() once no call uses it.  abort() never blocks.
+ * The server passes poll() only valid handles (it answers POLLNVAL itself)
+ * and never calls poll() with n == 0.  sendto must not raise SIGPIPE.
  */
 #ifndef RUMPLAB_KSOCK_H
 #define RUMPLAB_KSOCK_H

@@ -14,6 +14,11 @@
  *    SOL_*, SO_*, MSG_*, errno values, O_NONBLOCK) are Linux's.
  *  - If the node goes away every call fails with ENOTCONN (EHOSTDOWN before
  *    the first successful connection).
+ *  - Lengths over 1 MiB are clamped (a large send is a short write).
+ *  - After fork() the child's first call opens its own connection: it is a
+ *    new process in the node, without the parent's descriptors.
+ *  - sysctl_list and dmesg NUL-terminate buf when len > 0; their result
+ *    does not count the NUL.
  */
 #ifndef RUMPLAB_RUMPCLIENT_H
 #define RUMPLAB_RUMPCLIENT_H
@@ -29,6 +34,9 @@ int  rumpclient_init_url(const char *url);  /* connect to url */
 void rumpclient_fini(void);
 /* Human-readable reason the last init failed ("no server at ...: ..."). */
 const char *rumpclient_lasterror(void);
+/* The node's detail for this thread's last failed call ("not a shmif bus:
+ * ..."), or "" when it gave none. */
+const char *rumpclient_lastdetail(void);
 
 /* Sockets. */
 int     rump_sys_socket(int domain, int type, int protocol);

@@ -1,0 +1,38 @@
+# kernel/: the node kernel (rump_server) and the client library.
+#
+# rump_server links the kernel core, the core components (rumpnet,
+# rumpnet_net, rumpnet_sockin) and whatever other directories append:
+#
+#   KERNEL_COMPONENT_OBJS += $(call objs,netcomp/netinet.c ...)
+#   KERNEL_COMPONENT_LIBS += -llwip
+#
+# Component objects register themselves (COMPONENT_REGISTER in
+# kernel/component.h) and must be linked as objects, not from an archive.
+# Both variables are expanded when rump_server is linked, so modules
+# included after this one can append to them.
+
+KERNEL_CORE_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
+    kernel/components.c kernel/ksock.c kernel/netcfg.c kernel/proc.c \
+    kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
+    kernel/sysproxy_server.c kernel/sockin.c
+RUMP_SERVER_SRCS := $(KERNEL_CORE_SRCS) kernel/rump_server.c
+RUMPCLIENT_SRCS  := kernel/rumpclient.c kernel/rumpclient_sys.c \
+    kernel/sysproxy_wire.c kernel/sysproxy_url.c
+
+KERNEL_COMPONENT_OBJS ?=
+KERNEL_COMPONENT_LIBS ?=
+
+.SECONDEXPANSION:
+$(BIN)/rump_server: $(call objs,$(RUMP_SERVER_SRCS)) $$(KERNEL_COMPONENT_OBJS)
+LDLIBS_rump_server = $(KERNEL_COMPONENT_LIBS)
+
+$(LIB)/librumpclient.a: $(call objs,$(RUMPCLIENT_SRCS))
+$(LIB)/librumpclient.so: $(call objs,$(RUMPCLIENT_SRCS))
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumpclient.so -o $@ $^
+
+PROGS += $(BIN)/rump_server
+LIBS  += $(LIB)/librumpclient.a $(LIB)/librumpclient.so
+MANS  += kernel/rump_server.1
+INSTALL_HEADERS += kernel/rumpclient.h

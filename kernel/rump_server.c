@@ -1,0 +1,245 @@
+/*
+ * rump_server.c — a node kernel process: parse the command line, detach
+ * (unless -s), boot the kernel core, load the components asked for, serve
+ * sysproxy on the URL, and shut down cleanly on SIGTERM, SIGINT, SIGHUP or
+ * a client's reboot.
+ *
+ * Start-up is split across fork so that the caller learns the outcome:
+ * the parent checks what it can without side effects (URL form, component
+ * names), forks, and waits on a pipe; the child boots and writes either
+ * "OK" or the error message, and the parent exits 0 or prints it and
+ * exits 1.  The main thread then only waits for a signal (sigwait), so an
+ * idle node has its main, acceptor and idle pool threads asleep with no
+ * timers.  This is the only file that prints and exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/component.h"
+#include "kernel/hyper.h"
+#include "kernel/klog.h"
+#include "kernel/sysctl.h"
+#include "kernel/sysproxy_server.h"
+#include "kernel/sysproxy_url.h"
+
+#define MAXCOMPONENTS 32
+
+struct options {
+	int         foreground;
+	int         verbose;
+	int         ncpu;
+	const char *components[MAXCOMPONENTS];
+	int         ncomponents;
+	const char *url;
+};
+
+static int hw_ncpu = 1;
+
+static const struct sysctl_knob ncpu_knob = {
+	"hw.ncpu", "virtual CPUs of this node (-c)", sysctl_int_get, NULL,
+	&hw_ncpu, 1, 1024,
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-l component]... "
+	    "URL\n"
+	    "       URL: unix://path, unix:///abs/path or tcp://addr:port\n");
+	exit(2);
+}
+
+static void
+die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "rump_server: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->ncpu = 1;
+	while ((ch = getopt(argc, argv, "c:d:l:sv")) != -1) {
+		switch (ch) {
+		case 'c':
+			o->ncpu = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->ncpu < 1 || o->ncpu > 1024)
+				die("-c %s: not a CPU count (1-1024)", optarg);
+			break;
+		case 'd':
+			die("-d %s: block devices are not supported", optarg);
+			break;
+		case 'l':
+			if (o->ncomponents == MAXCOMPONENTS)
+				die("too many -l options%s", "");
+			o->components[o->ncomponents++] = optarg;
+			break;
+		case 's':
+			o->foreground = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	o->url = argv[optind];
+	if (sp_url_parse(o->url, &ss, &len) != 0)
+		die("bad URL '%s': expected unix://path, unix:///abs/path or "
+		    "tcp://addr:port", o->url);
+}
+
+/* Unknown component names are reported before anything starts. */
+static void
+check_components(const struct options *o)
+{
+	char known[512], msg[768];
+	int i;
+
+	for (i = 0; i < o->ncomponents; i++) {
+		if (component_find(o->components[i]) != NULL)
+			continue;
+		component_names(known, sizeof(known), 0);
+		snprintf(msg, sizeof(msg), "unknown component '%s' (known: %s)",
+		    o->components[i], known);
+		die("%s", msg);
+	}
+}
+
+/*
+ * Detach: the parent waits for the child's verdict on the pipe and exits
+ * with it.  Returns the pipe's write end in the child.
+ */
+static int
+detach(int verbose)
+{
+	char msg[1024];
+	ssize_t n, off = 0;
+	int fds[2], null;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		die("pipe: %s", strerror(errno));
+	if ((pid = fork()) < 0)
+		die("fork: %s", strerror(errno));
+	if (pid > 0) {
+		close(fds[1]);
+		while (off < (ssize_t)sizeof(msg) - 1 &&
+		    (n = read(fds[0], msg + off, sizeof(msg) - 1 - (size_t)off)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			off += n;
+		}
+		msg[off] = '\0';
+		if (strcmp(msg, "OK") == 0)
+			exit(0);
+		die("%s", off > 0 ? msg : "node exited during start-up");
+	}
+	close(fds[0]);
+	setsid();
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (!verbose)
+			dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	return fds[1];
+}
+
+/* Report the start-up outcome: to the waiting parent, or to stderr. */
+static void
+report(int fd, const char *msg)
+{
+	if (fd >= 0) {
+		(void)!write(fd, msg, strlen(msg));
+		close(fd);
+	} else if (strcmp(msg, "OK") != 0)
+		fprintf(stderr, "rump_server: %s\n", msg);
+}
+
+static int
+boot(const struct options *o, struct sp_server **srvp, char *err,
+    size_t errlen)
+{
+	int i, error;
+
+	klog(KLOG_INFO, "rumplab node kernel booting, pid %d", (int)getpid());
+	hw_ncpu = o->ncpu;
+	if ((error = sysctl_kern_init()) != 0 ||
+	    (error = sysctl_register(&ncpu_knob)) != 0) {
+		snprintf(err, errlen, "sysctl: %s", strerror(-error));
+		return error;
+	}
+	for (i = 0; i < o->ncomponents; i++)
+		if ((error = component_load(o->components[i], err, errlen)) != 0)
+			return error;
+	return sp_server_listen(o->url, srvp, err, errlen);
+}
+
+static void
+reboot_hook(void)
+{
+	kill(getpid(), SIGTERM);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct sp_server *srv = NULL;
+	char err[1024];
+	sigset_t set;
+	int fd = -1, sig, error;
+
+	parse_args(argc, argv, &o);
+	check_components(&o);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (!o.foreground)
+		fd = detach(o.verbose);
+	if (o.verbose)
+		klog_set_mirror(2, KLOG_DEBUG);
+	err[0] = '\0';
+	if ((error = boot(&o, &srv, err, sizeof(err))) == 0 &&
+	    (error = sp_server_start(srv, reboot_hook)) != 0)
+		snprintf(err, sizeof(err), "cannot start: %s", strerror(-error));
+	if (error != 0) {
+		report(fd, err[0] != '\0' ? err : strerror(-error));
+		component_fini_all();
+		return 1;
+	}
+	report(fd, "OK");
+	while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT &&
+	    sig != SIGHUP))
+		;
+	klog(KLOG_INFO, "shutting down (%s)", strsignal(sig));
+	sp_server_stop(srv);
+	component_fini_all();
+	klog(KLOG_INFO, "halted");
+	return 0;
+}

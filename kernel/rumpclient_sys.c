@@ -1,0 +1,650 @@
+/*
+ * rumpclient_sys.c — the rump_sys_* calls of librumpclient: each builds a
+ * sysproxy request (kernel/SYSPROXY.txt), makes the call through
+ * rumpclient_call() (rumpclient.c, which owns the connection) and turns
+ * the reply into libc's form: results copied out, -1 and errno on failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kernel/rumpclient.h"
+#include "kernel/rumpclient_call.h"
+#include "kernel/sysproxy_wire.h"
+
+/* Result in libc form: -1 and errno, or the value. */
+static long
+libc_ret(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* A call with no reply body to keep. */
+static long
+simple_call(struct sp_msg *req)
+{
+	struct sp_msg rep;
+	uint8_t *frame;
+	long r;
+
+	r = rumpclient_call(req, &rep, &frame);
+	free(frame);
+	return libc_ret(r);
+}
+
+static void
+msg_init(struct sp_msg *m, uint16_t callno)
+{
+	memset(m, 0, sizeof(*m));
+	m->h.call = callno;
+}
+
+/* Copy a returned address out as the libc calls do. */
+static void
+addr_out(const struct sp_msg *rep, struct sockaddr *sa, socklen_t *len)
+{
+	if (sa == NULL || len == NULL)
+		return;
+	memcpy(sa, &rep->sa, *len < rep->salen ? *len : rep->salen);
+	*len = rep->salen;
+}
+
+int
+rump_sys_socket(int domain, int type, int protocol)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_SOCKET);
+	m.i[0] = domain;
+	m.i[1] = type;
+	m.i[2] = protocol;
+	return (int)simple_call(&m);
+}
+
+static int
+addr_call(uint16_t callno, int s, const struct sockaddr *sa, socklen_t len)
+{
+	struct sp_msg m;
+	int error;
+
+	msg_init(&m, callno);
+	m.i[0] = s;
+	if (sa == NULL)
+		return (int)libc_ret(-EFAULT);
+	if ((error = sp_addr_set(&m, sa, len)) != 0)
+		return (int)libc_ret(error);
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_bind(int s, const struct sockaddr *sa, socklen_t len)
+{
+	return addr_call(SP_BIND, s, sa, len);
+}
+
+int
+rump_sys_connect(int s, const struct sockaddr *sa, socklen_t len)
+{
+	return addr_call(SP_CONNECT, s, sa, len);
+}
+
+int
+rump_sys_listen(int s, int backlog)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_LISTEN);
+	m.i[0] = s;
+	m.i[1] = backlog;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_accept(int s, struct sockaddr *sa, socklen_t *len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_ACCEPT);
+	m.i[0] = s;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		addr_out(&rep, sa, len);
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+ssize_t
+rump_sys_sendto(int s, const void *buf, size_t len, int flags,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	struct sp_msg m;
+	int error;
+
+	msg_init(&m, SP_SENDTO);
+	m.i[0] = s;
+	m.i[1] = flags;
+	if (to != NULL && (error = sp_addr_set(&m, to, tolen)) != 0)
+		return libc_ret(error);
+	m.data = buf;
+	m.datalen = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	return simple_call(&m);
+}
+
+ssize_t
+rump_sys_send(int s, const void *buf, size_t len, int flags)
+{
+	return rump_sys_sendto(s, buf, len, flags, NULL, 0);
+}
+
+ssize_t
+rump_sys_recvfrom(int s, void *buf, size_t len, int flags,
+    struct sockaddr *from, socklen_t *fromlen)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_RECVFROM);
+	m.i[0] = s;
+	m.i[1] = flags;
+	m.u[0] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	m.u[1] = from != NULL && fromlen != NULL;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		if (rep.datalen > m.u[0]) {
+			free(frame);
+			return libc_ret(-EPROTO);
+		}
+		if (rep.datalen > 0)
+			memcpy(buf, rep.data, rep.datalen);
+		addr_out(&rep, from, fromlen);
+	}
+	free(frame);
+	return libc_ret(r);
+}
+
+ssize_t
+rump_sys_recv(int s, void *buf, size_t len, int flags)
+{
+	return rump_sys_recvfrom(s, buf, len, flags, NULL, NULL);
+}
+
+static size_t
+iov_total(const struct msghdr *msg)
+{
+	size_t total = 0;
+	size_t i;
+
+	for (i = 0; i < msg->msg_iovlen; i++)
+		total += msg->msg_iov[i].iov_len;
+	return total > SP_MAXDATA ? SP_MAXDATA : total;
+}
+
+ssize_t
+rump_sys_sendmsg(int s, const struct msghdr *msg, int flags)
+{
+	size_t total = iov_total(msg), off = 0, i, n;
+	uint8_t *buf;
+	ssize_t r;
+
+	if (msg->msg_controllen > 0)
+		return libc_ret(-EOPNOTSUPP);
+	if ((buf = malloc(total > 0 ? total : 1)) == NULL)
+		return libc_ret(-ENOMEM);
+	for (i = 0; i < msg->msg_iovlen && off < total; i++) {
+		n = msg->msg_iov[i].iov_len;
+		if (n > total - off)
+			n = total - off;
+		memcpy(buf + off, msg->msg_iov[i].iov_base, n);
+		off += n;
+	}
+	r = rump_sys_sendto(s, buf, total, flags, msg->msg_name,
+	    msg->msg_namelen);
+	free(buf);
+	return r;
+}
+
+ssize_t
+rump_sys_recvmsg(int s, struct msghdr *msg, int flags)
+{
+	size_t total = iov_total(msg), off = 0, i, n;
+	socklen_t namelen = msg->msg_namelen;
+	uint8_t *buf;
+	ssize_t r;
+
+	if ((buf = malloc(total > 0 ? total : 1)) == NULL)
+		return libc_ret(-ENOMEM);
+	r = rump_sys_recvfrom(s, buf, total, flags, msg->msg_name,
+	    msg->msg_name != NULL ? &namelen : NULL);
+	if (r >= 0) {
+		size_t got = (size_t)r < total ? (size_t)r : total;
+
+		for (i = 0; i < msg->msg_iovlen && off < got; i++) {
+			n = msg->msg_iov[i].iov_len;
+			if (n > got - off)
+				n = got - off;
+			memcpy(msg->msg_iov[i].iov_base, buf + off, n);
+			off += n;
+		}
+		if (msg->msg_name != NULL)
+			msg->msg_namelen = namelen;
+		msg->msg_controllen = 0;
+		msg->msg_flags = (size_t)r > total ? MSG_TRUNC : 0;
+	}
+	free(buf);
+	return r;
+}
+
+ssize_t
+rump_sys_read(int fd, void *buf, size_t len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_READ);
+	m.i[0] = fd;
+	m.u[0] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		if (rep.datalen > m.u[0]) {
+			free(frame);
+			return libc_ret(-EPROTO);
+		}
+		if (rep.datalen > 0)
+			memcpy(buf, rep.data, rep.datalen);
+	}
+	free(frame);
+	return libc_ret(r);
+}
+
+ssize_t
+rump_sys_write(int fd, const void *buf, size_t len)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_WRITE);
+	m.i[0] = fd;
+	m.data = buf;
+	m.datalen = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	return simple_call(&m);
+}
+
+int
+rump_sys_getsockopt(int s, int level, int name, void *val, socklen_t *len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+	int n;
+
+	if (val == NULL || len == NULL)
+		return (int)libc_ret(-EFAULT);
+	msg_init(&m, SP_GETSOCKOPT);
+	m.i[0] = s;
+	m.i[1] = level;
+	m.i[2] = name;
+	m.u[0] = *len > SP_MAXOPT ? SP_MAXOPT : *len;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		n = sp_optval_from_wire(level, name, rep.data, rep.datalen, val,
+		    *len);
+		if (n < 0)
+			r = n;
+		else
+			*len = (socklen_t)n;
+	}
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_setsockopt(int s, int level, int name, const void *val,
+    socklen_t len)
+{
+	uint8_t wire[SP_MAXOPT];
+	struct sp_msg m;
+	int n;
+
+	if (val == NULL && len > 0)
+		return (int)libc_ret(-EFAULT);
+	n = sp_optval_to_wire(level, name, val, len, wire, sizeof(wire));
+	if (n < 0)
+		return (int)libc_ret(n);
+	msg_init(&m, SP_SETSOCKOPT);
+	m.i[0] = s;
+	m.i[1] = level;
+	m.i[2] = name;
+	m.data = wire;
+	m.datalen = (uint32_t)n;
+	return (int)simple_call(&m);
+}
+
+static int
+name_call(uint16_t callno, int s, struct sockaddr *sa, socklen_t *len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, callno);
+	m.i[0] = s;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		addr_out(&rep, sa, len);
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_getsockname(int s, struct sockaddr *sa, socklen_t *len)
+{
+	return name_call(SP_GETSOCKNAME, s, sa, len);
+}
+
+int
+rump_sys_getpeername(int s, struct sockaddr *sa, socklen_t *len)
+{
+	return name_call(SP_GETPEERNAME, s, sa, len);
+}
+
+int
+rump_sys_shutdown(int s, int how)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_SHUTDOWN);
+	m.i[0] = s;
+	m.i[1] = how;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_close(int fd)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_CLOSE);
+	m.i[0] = fd;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	nfds_t k;
+	long r;
+
+	if (n > SP_MAXPOLL)
+		return (int)libc_ret(-EINVAL);
+	msg_init(&m, SP_POLL);
+	m.i[0] = timeout_ms < 0 ? -1 : timeout_ms;
+	m.pfds = fds;
+	m.n = (uint32_t)n;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		if (rep.n != n)
+			r = -EPROTO;
+		for (k = 0; k < n && r >= 0; k++)
+			fds[k].revents = (short)sp_revents_at(&rep, (uint32_t)k);
+	}
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_fcntl(int fd, int cmd, ...)
+{
+	struct sp_msg m;
+	va_list ap;
+
+	msg_init(&m, SP_FCNTL);
+	m.i[0] = fd;
+	m.i[1] = cmd;
+	if (cmd == F_SETFL || cmd == F_SETFD) {
+		va_start(ap, cmd);
+		m.i[2] = va_arg(ap, int);
+		va_end(ap);
+	}
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_dup(int fd)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_DUP);
+	m.i[0] = fd;
+	return (int)simple_call(&m);
+}
+
+/*
+ * Interface configuration.
+ */
+static int
+if_msg(struct sp_msg *m, uint16_t callno, const char *name)
+{
+	size_t n;
+
+	msg_init(m, callno);
+	if (name == NULL)
+		return -EFAULT;
+	if ((n = strlen(name)) == 0 || n >= RUMP_IFNAMSIZ)
+		return -EINVAL;
+	memcpy(m->name, name, n + 1);
+	return 0;
+}
+
+static int
+if_simple(uint16_t callno, const char *name)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, callno, name)) != 0)
+		return (int)libc_ret(error);
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_ifcreate(const char *name)
+{
+	return if_simple(SP_IFCREATE, name);
+}
+
+int
+rump_sys_ifdestroy(const char *name)
+{
+	return if_simple(SP_IFDESTROY, name);
+}
+
+int
+rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_IFLIST);
+	m.u[0] = max < 0 || names == NULL ? 0 : (uint32_t)max;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && names != NULL)
+		sp_ifnames_copy(&rep, names, max);
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_ifget(const char *name, struct rump_ifinfo *info)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFGET, name)) != 0)
+		return (int)libc_ret(error);
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		*info = rep.ifi;
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_ifsetlinkstr(const char *name, const char *linkstr)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETLINKSTR, name)) != 0)
+		return (int)libc_ret(error);
+	if (linkstr != NULL) {
+		if (strlen(linkstr) > SP_LINKSTRMAX)
+			return (int)libc_ret(-ENAMETOOLONG);
+		strcpy(m.str, linkstr);
+	}
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_ifsetflags(const char *name, uint32_t set, uint32_t clear)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETFLAGS, name)) != 0)
+		return (int)libc_ret(error);
+	m.u[0] = set;
+	m.u[1] = clear;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_ifsetmtu(const char *name, uint32_t mtu)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETMTU, name)) != 0)
+		return (int)libc_ret(error);
+	m.u[0] = mtu;
+	return (int)simple_call(&m);
+}
+
+static int
+if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, callno, name)) != 0)
+		return (int)libc_ret(error);
+	if (a == NULL)
+		return (int)libc_ret(-EFAULT);
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return (int)libc_ret(-EAFNOSUPPORT);
+	m.ifa = *a;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a)
+{
+	return if_addr_call(SP_IFADDADDR, name, a);
+}
+
+int
+rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a)
+{
+	return if_addr_call(SP_IFDELADDR, name, a);
+}
+
+/*
+ * sysctl, dmesg, reboot.
+ */
+int
+rump_sys_sysctl_get(const char *name, char *val, size_t len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	size_t n;
+	long r;
+
+	msg_init(&m, SP_SYSCTL_GET);
+	if (name == NULL || val == NULL)
+		return (int)libc_ret(-EFAULT);
+	if ((n = strlen(name)) == 0 || n > SP_SYSCTL_NAMEMAX)
+		return (int)libc_ret(-EINVAL);
+	memcpy(m.str, name, n + 1);
+	m.u[0] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		if ((n = strlen(rep.val)) + 1 > len)
+			r = -ENOMEM;
+		else
+			memcpy(val, rep.val, n + 1);
+	}
+	free(frame);
+	return (int)libc_ret(r < 0 ? r : 0);
+}
+
+int
+rump_sys_sysctl_set(const char *name, const char *val)
+{
+	struct sp_msg m;
+	size_t n, v;
+
+	msg_init(&m, SP_SYSCTL_SET);
+	if (name == NULL || val == NULL)
+		return (int)libc_ret(-EFAULT);
+	if ((n = strlen(name)) == 0 || n > SP_SYSCTL_NAMEMAX ||
+	    (v = strlen(val)) > SP_SYSCTL_VALMAX)
+		return (int)libc_ret(-EINVAL);
+	memcpy(m.str, name, n + 1);
+	memcpy(m.val, val, v + 1);
+	return (int)simple_call(&m);
+}
+
+static ssize_t
+text_call(uint16_t callno, char *buf, size_t len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, callno);
+	m.u[0] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && len > 0) {
+		size_t n = rep.datalen < len ? rep.datalen : len - 1;
+
+		memcpy(buf, rep.data, n);
+		buf[n] = '\0';
+	}
+	free(frame);
+	return libc_ret(r);
+}
+
+ssize_t
+rump_sys_sysctl_list(char *buf, size_t len)
+{
+	return text_call(SP_SYSCTL_LIST, buf, len);
+}
+
+ssize_t
+rump_sys_dmesg(char *buf, size_t len)
+{
+	return text_call(SP_DMESG, buf, len);
+}
+
+int
+rump_sys_reboot(void)
+{
+	struct sp_msg m;
+
+	msg_init(&m, SP_REBOOT);
+	return (int)simple_call(&m);
+}

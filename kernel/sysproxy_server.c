@@ -1,0 +1,716 @@
+/*
+ * sysproxy_server.c — the transport half of the sysproxy server: the
+ * listening socket, one reader thread per connection, the worker pool, and
+ * frame I/O.  What a call does is in sysproxy_calls.c; the frame layout in
+ * sysproxy_wire.c.  Like NetBSD's rumpuser_sp.c this file talks to the
+ * host's sockets directly.
+ *
+ * Threads and ownership:
+ *  - the acceptor thread owns the listening socket until stop;
+ *  - a connection's reader thread reads every frame, answers the calls that
+ *    cannot block itself and queues the others on the pool; it alone
+ *    reads from the connection's socket;
+ *  - pool workers run queued calls; a worker exits when more than
+ *    POOL_KEEP are idle, so a burst of blocked calls does not leave
+ *    hundreds of threads behind, and an idle node has a few sleeping
+ *    threads and no timers;
+ *  - replies are written whole under the connection's wmtx, the one lock
+ *    here held across a blocking call (a write to that client): it
+ *    serialises frames and can only stall that client's own calls.
+ * Locks: srv->mtx guards the connection list and the stopping flag;
+ * c->mtx a connection's reference and in-flight counts; pool.mtx the
+ * queue and thread counts.  None is taken while another is held, except
+ * srv->mtx then nothing.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "kernel/hyper.h"
+#include "kernel/klog.h"
+#include "kernel/proc.h"
+#include "kernel/sysctl.h"
+#include "kernel/sysproxy_calls.h"
+#include "kernel/sysproxy_server.h"
+#include "kernel/sysproxy_url.h"
+#include "kernel/sysproxy_wire.h"
+
+#define POOL_KEEP       8       /* idle workers kept */
+#define CONN_MAXINFLIGHT 1024
+#define STOP_WAIT_NS    (3ull * 1000000000u)
+
+struct conn {
+	struct sp_server *srv;
+	int          fd;
+	uint32_t     id;
+	struct proc *proc;
+	hyp_mtx_t    wmtx;      /* whole frames written to fd */
+	hyp_mtx_t    mtx;
+	int          refs;      /* mtx: reader + calls in flight */
+	int          inflight;  /* mtx */
+	struct conn *next, *prev;       /* srv->mtx */
+};
+
+struct job {
+	struct conn  *c;
+	uint8_t      *frame;
+	struct sp_msg req;
+	struct job   *next;     /* pool.mtx */
+};
+
+struct sp_server {
+	int          lfd;
+	int          is_unix;
+	char         url[160];
+	char         path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t        dev;       /* the socket file we made, to remove it */
+	ino_t        ino;
+	void       (*reboot_hook)(void);
+	void        *acceptor;
+	hyp_mtx_t    mtx;
+	hyp_cv_t     cv;        /* a connection went away */
+	struct conn *conns;     /* mtx */
+	int          nconns;    /* mtx */
+	int          stopping;  /* mtx */
+	uint32_t     nextid;    /* acceptor thread */
+};
+
+static struct {
+	hyp_mtx_t   mtx;
+	hyp_cv_t    cv;         /* work queued, or stopping */
+	hyp_cv_t    gone;       /* a worker exited */
+	struct job *head, *tail;
+	int         queued, idle, nthreads, stopping;
+} pool;
+
+/*
+ * Frame I/O.
+ */
+static ssize_t
+read_full(int fd, void *buf, size_t n)
+{
+	size_t off = 0;
+	ssize_t r;
+
+	while (off < n) {
+		r = read(fd, (char *)buf + off, n - off);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)r;
+	}
+	return (ssize_t)off;
+}
+
+static int
+write_full(int fd, const void *buf, size_t n)
+{
+	size_t off = 0;
+	ssize_t r;
+
+	while (off < n) {
+		r = send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)r;
+	}
+	return 0;
+}
+
+/* One frame: 0 and *framep (hyp_free it); 1 at a clean end of stream;
+ * -errno with *why on a broken or hostile stream. */
+static int
+read_frame(int fd, uint8_t **framep, size_t *lenp, const char **why)
+{
+	uint8_t hdr[SP_HDRLEN], *frame;
+	struct sp_hdr h;
+	ssize_t r;
+
+	if ((r = read_full(fd, hdr, sizeof(hdr))) == 0)
+		return 1;
+	if (r < 0 || r < (ssize_t)sizeof(hdr)) {
+		*why = r < 0 ? strerror((int)-r) : "end of stream inside a frame";
+		return r < 0 ? (int)r : -EPIPE;
+	}
+	if (sp_hdr_decode(hdr, &h) != 0) {
+		*why = h.len < SP_HDRLEN ? "frame length under 16" :
+		    "frame length over MAXFRAME";
+		return -EMSGSIZE;
+	}
+	if ((frame = hyp_malloc(h.len)) == NULL) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	memcpy(frame, hdr, sizeof(hdr));
+	r = read_full(fd, frame + SP_HDRLEN, h.len - SP_HDRLEN);
+	if (r != (ssize_t)(h.len - SP_HDRLEN)) {
+		hyp_free(frame);
+		*why = r < 0 ? strerror((int)-r) : "end of stream inside a frame";
+		return r < 0 ? (int)r : -EPIPE;
+	}
+	*framep = frame;
+	*lenp = h.len;
+	return 0;
+}
+
+/* Encode and send a reply; an answer that cannot be encoded (an address
+ * family the wire does not carry) becomes an error reply. */
+static void
+conn_reply(struct conn *c, const struct sp_hdr *req, int ret,
+    struct sp_msg *rep)
+{
+	uint8_t small[4096], *buf = small;
+	long n;
+
+	rep->h.id = req->id;
+	rep->h.call = req->call;
+	rep->h.ret = ret;
+	if ((n = sp_encode(rep, 1, NULL, 0)) < 0) {
+		rep->h.ret = (int32_t)n;
+		rep->str[0] = '\0';
+		n = sp_encode(rep, 1, NULL, 0);
+	}
+	if (n > (long)sizeof(small) && (buf = hyp_malloc((size_t)n)) == NULL) {
+		rep->h.ret = -ENOMEM;
+		rep->str[0] = '\0';
+		buf = small;
+		n = sp_encode(rep, 1, NULL, 0);
+	}
+	sp_encode(rep, 1, buf, (size_t)n);
+	hyp_mtx_enter(&c->wmtx);
+	if (write_full(c->fd, buf, (size_t)n) != 0)
+		shutdown(c->fd, SHUT_RDWR);     /* the reader sees the end */
+	hyp_mtx_exit(&c->wmtx);
+	if (buf != small)
+		hyp_free(buf);
+}
+
+static void
+conn_reply_error(struct conn *c, const struct sp_hdr *req, int error)
+{
+	struct sp_msg rep;
+
+	memset(&rep, 0, sizeof(rep));
+	conn_reply(c, req, error, &rep);
+}
+
+/*
+ * Connections.
+ */
+static void
+conn_rele(struct conn *c)
+{
+	struct sp_server *srv = c->srv;
+	int last;
+
+	hyp_mtx_enter(&c->mtx);
+	last = --c->refs == 0;
+	hyp_mtx_exit(&c->mtx);
+	if (!last)
+		return;
+	hyp_mtx_enter(&srv->mtx);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->nconns--;
+	hyp_cv_broadcast(&srv->cv);
+	hyp_mtx_exit(&srv->mtx);
+	close(c->fd);
+	proc_destroy(c->proc);
+	hyp_mtx_destroy(&c->wmtx);
+	hyp_mtx_destroy(&c->mtx);
+	hyp_free(c);
+}
+
+/* Account a call in flight; -EAGAIN past the per-connection cap. */
+static int
+conn_call_start(struct conn *c)
+{
+	int error = 0;
+
+	hyp_mtx_enter(&c->mtx);
+	if (c->inflight >= CONN_MAXINFLIGHT)
+		error = -EAGAIN;
+	else {
+		c->inflight++;
+		c->refs++;
+	}
+	hyp_mtx_exit(&c->mtx);
+	return error;
+}
+
+static void
+conn_call_done(struct conn *c)
+{
+	hyp_mtx_enter(&c->mtx);
+	c->inflight--;
+	hyp_mtx_exit(&c->mtx);
+	conn_rele(c);
+}
+
+static void
+job_free(struct job *j)
+{
+	hyp_free(j->frame);
+	hyp_free(j);
+}
+
+static void
+job_run(struct job *j)
+{
+	struct conn *c = j->c;
+	struct sp_msg rep;
+	struct sp_out out;
+	int ret;
+
+	memset(&rep, 0, sizeof(rep));
+	out.heap = NULL;
+	ret = sp_calls_run(c->proc, &j->req, &rep, &out);
+	klog(KLOG_DEBUG, "%s: %s -> %d", proc_label(c->proc),
+	    sp_call_desc(j->req.h.call)->name, ret);
+	conn_reply(c, &j->req.h, ret, &rep);
+	hyp_free(out.heap);
+	if (j->req.h.call == SP_REBOOT && ret == 0 && c->srv->reboot_hook)
+		c->srv->reboot_hook();
+	job_free(j);
+	conn_call_done(c);
+}
+
+/*
+ * The worker pool.
+ */
+static void *
+worker_main(void *arg)
+{
+	struct job *j;
+
+	hyp_mtx_enter(&pool.mtx);
+	for (;;) {
+		while (pool.head == NULL && !pool.stopping) {
+			pool.idle++;
+			hyp_cv_wait(&pool.cv, &pool.mtx);
+			pool.idle--;
+		}
+		if ((j = pool.head) == NULL)
+			break;
+		if ((pool.head = j->next) == NULL)
+			pool.tail = NULL;
+		pool.queued--;
+		hyp_mtx_exit(&pool.mtx);
+		job_run(j);
+		hyp_mtx_enter(&pool.mtx);
+		if (pool.idle >= POOL_KEEP)
+			break;
+	}
+	pool.nthreads--;
+	hyp_cv_broadcast(&pool.gone);
+	hyp_mtx_exit(&pool.mtx);
+	return NULL;
+}
+
+/* Queue j, starting a worker when none is free to take it. */
+static int
+pool_submit(struct job *j)
+{
+	int spawn, error;
+
+	hyp_mtx_enter(&pool.mtx);
+	spawn = pool.idle <= pool.queued;
+	if (spawn)
+		pool.nthreads++;
+	hyp_mtx_exit(&pool.mtx);
+	if (spawn && (error = hyp_thread_create(worker_main, NULL, "sp-worker",
+	    1, NULL)) != 0) {
+		hyp_mtx_enter(&pool.mtx);
+		pool.nthreads--;
+		hyp_mtx_exit(&pool.mtx);
+		return error;
+	}
+	hyp_mtx_enter(&pool.mtx);
+	j->next = NULL;
+	if (pool.tail != NULL)
+		pool.tail->next = j;
+	else
+		pool.head = j;
+	pool.tail = j;
+	pool.queued++;
+	hyp_cv_signal(&pool.cv);
+	hyp_mtx_exit(&pool.mtx);
+	return 0;
+}
+
+/*
+ * A connection's reader.
+ */
+static int
+handshake(struct conn *c)
+{
+	struct sp_msg req, rep;
+	const char *why = NULL;
+	uint8_t *frame;
+	size_t len;
+	int r;
+
+	if (write_full(c->fd, SP_BANNER, strlen(SP_BANNER)) != 0)
+		return -1;
+	if ((r = read_frame(c->fd, &frame, &len, &why)) != 0) {
+		if (r < 0)
+			klog(KLOG_WARN, "%s: handshake: %s; closing",
+			    proc_label(c->proc), why);
+		return -1;
+	}
+	r = sp_decode(frame, len, 0, &req);
+	if (r != 0 || req.h.call != SP_HELLO) {
+		klog(KLOG_WARN, "%s: handshake: %s; closing",
+		    proc_label(c->proc), r != 0 ? req.why : "first frame not HELLO");
+		hyp_free(frame);
+		return -1;
+	}
+	if (req.u[0] != SP_VERSION) {
+		klog(KLOG_WARN, "%s: handshake: protocol version %u; closing",
+		    proc_label(c->proc), req.u[0]);
+		conn_reply_error(c, &req.h, -EPROTONOSUPPORT);
+		hyp_free(frame);
+		return -1;
+	}
+	proc_set_creds(c->proc, req.u[1], req.u[2], req.u[3], req.str);
+	memset(&rep, 0, sizeof(rep));
+	rep.u[0] = SP_VERSION;
+	rep.u[1] = (uint32_t)getpid();
+	rep.u[2] = SP_MAXBODY;
+	if (sysctl_get("kern.hostname", rep.str, SP_NAMEMAX + 1) != 0)
+		rep.str[0] = '\0';
+	conn_reply(c, &req.h, 0, &rep);
+	hyp_free(frame);
+	klog(KLOG_INFO, "%s: connected, uid %u gid %u", proc_label(c->proc),
+	    req.u[2], req.u[3]);
+	return 0;
+}
+
+/* Decode and dispatch one frame; -1 ends the connection. */
+static int
+dispatch(struct conn *c, uint8_t *frame, size_t len)
+{
+	struct job *j;
+	int error;
+
+	if ((j = hyp_calloc(1, sizeof(*j))) == NULL) {
+		hyp_free(frame);
+		return -1;
+	}
+	j->c = c;
+	j->frame = frame;
+	error = sp_decode(frame, len, 0, &j->req);
+	if (error == -ENOSYS) {
+		conn_reply_error(c, &j->req.h, -ENOSYS);
+		job_free(j);
+		return 0;
+	}
+	if (error != 0 || j->req.h.call == SP_HELLO) {
+		klog(KLOG_WARN, "%s: bad frame (call %u, %zu bytes): %s; "
+		    "closing", proc_label(c->proc), j->req.h.call, len,
+		    error != 0 ? j->req.why : "second HELLO");
+		job_free(j);
+		return -1;
+	}
+	if ((error = conn_call_start(c)) != 0) {
+		conn_reply_error(c, &j->req.h, error);
+		job_free(j);
+		return 0;
+	}
+	if (!sp_call_desc(j->req.h.call)->blocking)
+		job_run(j);
+	else if ((error = pool_submit(j)) != 0) {
+		conn_reply_error(c, &j->req.h, -EAGAIN);
+		job_free(j);
+		conn_call_done(c);
+	}
+	return 0;
+}
+
+static void *
+conn_main(void *arg)
+{
+	struct conn *c = arg;
+	const char *why = NULL;
+	uint8_t *frame;
+	size_t len;
+	int r;
+
+	if (handshake(c) == 0) {
+		while ((r = read_frame(c->fd, &frame, &len, &why)) == 0)
+			if (dispatch(c, frame, len) != 0)
+				break;
+		if (r < 0)
+			klog(KLOG_WARN, "%s: %s; closing", proc_label(c->proc),
+			    why);
+	}
+	klog(KLOG_INFO, "%s: disconnected", proc_label(c->proc));
+	shutdown(c->fd, SHUT_RDWR);
+	proc_abort(c->proc);
+	conn_rele(c);
+	return NULL;
+}
+
+static int
+conn_new(struct sp_server *srv, int fd)
+{
+	struct conn *c;
+	int error;
+
+	if ((c = hyp_calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	c->srv = srv;
+	c->fd = fd;
+	c->id = ++srv->nextid;
+	c->refs = 1;
+	if ((c->proc = proc_create(c->id)) == NULL) {
+		hyp_free(c);
+		return -ENOMEM;
+	}
+	hyp_mtx_init(&c->wmtx);
+	hyp_mtx_init(&c->mtx);
+	hyp_mtx_enter(&srv->mtx);
+	c->next = srv->conns;
+	if (srv->conns != NULL)
+		srv->conns->prev = c;
+	srv->conns = c;
+	srv->nconns++;
+	hyp_mtx_exit(&srv->mtx);
+	if ((error = hyp_thread_create(conn_main, c, "sp-conn", 1, NULL)) != 0) {
+		klog(KLOG_ERR, "sysproxy: no thread for a client: %s",
+		    strerror(-error));
+		conn_rele(c);   /* closes fd */
+		return error;
+	}
+	return 0;
+}
+
+static int
+stopping(struct sp_server *srv)
+{
+	int s;
+
+	hyp_mtx_enter(&srv->mtx);
+	s = srv->stopping;
+	hyp_mtx_exit(&srv->mtx);
+	return s;
+}
+
+static void *
+accept_main(void *arg)
+{
+	struct sp_server *srv = arg;
+	int fd, one = 1;
+
+	for (;;) {
+		fd = accept4(srv->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (stopping(srv))
+				break;
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			klog(KLOG_ERR, "sysproxy: accept: %s", strerror(errno));
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				/* Out of descriptors: back off, then retry. */
+				hyp_sleep_ns(100 * 1000000u);
+				continue;
+			}
+			break;
+		}
+		if (!srv->is_unix)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
+		if (stopping(srv) || conn_new(srv, fd) != 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Listening.
+ */
+
+/* A unix socket file already there: refuse it if a server answers on it
+ * or it is not a socket, else remove it.  0 to retry bind. */
+static int
+unix_reclaim(const struct sockaddr_storage *ss, socklen_t len,
+    const char *url, char *err, size_t errlen)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
+	struct stat st;
+	int fd, r;
+
+	if (lstat(sun->sun_path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s exists and is not a socket", url,
+		    sun->sun_path);
+		return -EEXIST;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	r = connect(fd, (const struct sockaddr *)ss, len);
+	close(fd);
+	if (r == 0 || errno != ECONNREFUSED) {
+		snprintf(err, errlen, "%s: socket in use by a running server",
+		    url);
+		return -EADDRINUSE;
+	}
+	if (unlink(sun->sun_path) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: cannot remove stale socket: %s",
+		    url, strerror(errno));
+		return -errno;
+	}
+	klog(KLOG_INFO, "sysproxy: replaced stale socket %s", sun->sun_path);
+	return 0;
+}
+
+static int
+bind_listen(struct sp_server *srv, const struct sockaddr_storage *ss,
+    socklen_t len, char *err, size_t errlen)
+{
+	int one = 1, error;
+
+	srv->lfd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv->lfd < 0)
+		goto fail;
+	if (!srv->is_unix)
+		setsockopt(srv->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(srv->lfd, (const struct sockaddr *)ss, len) != 0) {
+		if (errno != EADDRINUSE || !srv->is_unix)
+			goto fail;
+		if ((error = unix_reclaim(ss, len, srv->url, err, errlen)) != 0)
+			return error;
+		if (bind(srv->lfd, (const struct sockaddr *)ss, len) != 0)
+			goto fail;
+	}
+	if (listen(srv->lfd, 128) != 0)
+		goto fail;
+	return 0;
+fail:
+	error = -errno;
+	snprintf(err, errlen, "%s: %s", srv->url,
+	    error == -EADDRINUSE ? "address in use" : strerror(-error));
+	return error;
+}
+
+int
+sp_server_listen(const char *url, struct sp_server **srvp, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct sp_server *srv;
+	struct stat st;
+	socklen_t len;
+	int error;
+
+	if ((error = sp_url_parse(url, &ss, &len)) != 0) {
+		snprintf(err, errlen, "bad URL '%s': %s", url,
+		    error == -ENAMETOOLONG ? "socket path too long" :
+		    "expected unix://path, unix:///abs/path or tcp://addr:port");
+		return error;
+	}
+	if ((srv = hyp_calloc(1, sizeof(*srv))) == NULL)
+		return -ENOMEM;
+	srv->lfd = -1;
+	srv->is_unix = ss.ss_family == AF_UNIX;
+	snprintf(srv->url, sizeof(srv->url), "%s", url);
+	if ((error = bind_listen(srv, &ss, len, err, errlen)) != 0) {
+		if (srv->lfd >= 0)
+			close(srv->lfd);
+		hyp_free(srv);
+		return error;
+	}
+	if (srv->is_unix) {
+		memcpy(srv->path, ((struct sockaddr_un *)&ss)->sun_path,
+		    sizeof(srv->path));
+		if (stat(srv->path, &st) == 0) {
+			srv->dev = st.st_dev;
+			srv->ino = st.st_ino;
+		}
+	}
+	hyp_mtx_init(&srv->mtx);
+	hyp_cv_init(&srv->cv);
+	*srvp = srv;
+	return 0;
+}
+
+int
+sp_server_start(struct sp_server *srv, void (*reboot_hook)(void))
+{
+	srv->reboot_hook = reboot_hook;
+	hyp_mtx_init(&pool.mtx);
+	hyp_cv_init(&pool.cv);
+	hyp_cv_init(&pool.gone);
+	klog(KLOG_INFO, "sysproxy: listening on %s", srv->url);
+	return hyp_thread_create(accept_main, srv, "sp-accept", 0,
+	    &srv->acceptor);
+}
+
+/* Remove the socket file if it is still the one this server made. */
+static void
+unlink_socket(struct sp_server *srv)
+{
+	struct stat st;
+
+	if (srv->is_unix && stat(srv->path, &st) == 0 &&
+	    st.st_dev == srv->dev && st.st_ino == srv->ino)
+		unlink(srv->path);
+}
+
+void
+sp_server_stop(struct sp_server *srv)
+{
+	uint64_t deadline = hyp_clock_mono_ns() + STOP_WAIT_NS;
+	struct conn *c;
+	int left;
+
+	hyp_mtx_enter(&srv->mtx);
+	srv->stopping = 1;
+	hyp_mtx_exit(&srv->mtx);
+	shutdown(srv->lfd, SHUT_RDWR);          /* wakes accept() */
+	hyp_thread_join(srv->acceptor);
+	close(srv->lfd);
+	unlink_socket(srv);
+	hyp_mtx_enter(&srv->mtx);
+	for (c = srv->conns; c != NULL; c = c->next)
+		shutdown(c->fd, SHUT_RDWR);     /* wakes its reader */
+	while (srv->nconns > 0 &&
+	    hyp_cv_timedwait(&srv->cv, &srv->mtx, deadline) == 0)
+		;
+	left = srv->nconns;
+	hyp_mtx_exit(&srv->mtx);
+	hyp_mtx_enter(&pool.mtx);
+	pool.stopping = 1;
+	hyp_cv_broadcast(&pool.cv);
+	while (pool.nthreads > 0 &&
+	    hyp_cv_timedwait(&pool.gone, &pool.mtx, deadline) == 0)
+		;
+	hyp_mtx_exit(&pool.mtx);
+	if (left > 0) {
+		/* Calls stuck in a backend: leave their memory to exit(). */
+		klog(KLOG_WARN, "sysproxy: %d clients did not finish", left);
+		return;
+	}
+	hyp_cv_destroy(&srv->cv);
+	hyp_mtx_destroy(&srv->mtx);
+	hyp_free(srv);
+}

@@ -1,0 +1,26 @@
+/*
+ * sysproxy_server.h — the node's sysproxy server: listens on the node's
+ * URL, runs one reader thread per client connection (each connection is a
+ * process, kernel/proc.h) and answers calls (kernel/sysproxy_calls.h),
+ * those that may block each on a worker thread of a pool that grows.
+ *
+ * Contract: main thread only.  sp_server_listen() binds the URL (refusing
+ * a socket a live server answers on, replacing a stale one) and returns 0
+ * or -errno with a reason in err.  sp_server_start() starts accepting.
+ * sp_server_stop() stops accepting, removes the socket file, ends every
+ * connection (aborting its blocked calls) and waits for the threads.  The
+ * reboot hook runs on a worker after the REBOOT reply has been sent.
+ */
+#ifndef RUMPLAB_SYSPROXY_SERVER_H
+#define RUMPLAB_SYSPROXY_SERVER_H
+
+#include <stddef.h>
+
+struct sp_server;
+
+int  sp_server_listen(const char *url, struct sp_server **srvp, char *err,
+         size_t errlen);
+int  sp_server_start(struct sp_server *srv, void (*reboot_hook)(void));
+void sp_server_stop(struct sp_server *srv);
+
+#endif

@@ -1,0 +1,916 @@
+/*
+ * sysproxy_wire.c — the sysproxy codec: frames to and from struct sp_msg
+ * (kernel/SYSPROXY.txt).
+ *
+ * Each call's request and reply body is a layout string, one letter per
+ * field, in wire order:
+ *
+ *   i  i32 -> i[]            u  u32 -> u[]         m  u32 <= MAXDATA -> u[]
+ *   b  u8 0 or 1 -> u[]      a  sockaddr -> sa     d  bytes<MAXDATA> -> data
+ *   o  optval, bytes<256>    n  ifname -> name     l  str<255> -> str
+ *   k  str<127>, nonempty    v  str<1023> -> val   c  str<63> -> str
+ *   e  str<255> (detail)     P  pollfds            R  revents
+ *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
+ *
+ * One decoder and one encoder walk these strings, so the table below is
+ * the whole per-call knowledge and matches section 5 of the spec line by
+ * line.  The reader keeps a sticky error (why): after the first bad field
+ * every read yields zero and the frame is reported malformed.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include "kernel/sysproxy_wire.h"
+
+static const struct sp_calldesc sp_calls[] = {
+	{ SP_HELLO,        "HELLO",        "uuuuc", "uuuc", 0 },
+	{ SP_SOCKET,       "SOCKET",       "iii",   "",     0 },
+	{ SP_BIND,         "BIND",         "ia",    "",     0 },
+	{ SP_CONNECT,      "CONNECT",      "ia",    "",     1 },
+	{ SP_LISTEN,       "LISTEN",       "ii",    "",     0 },
+	{ SP_ACCEPT,       "ACCEPT",       "ii",    "a",    1 },
+	{ SP_SENDTO,       "SENDTO",       "iiad",  "",     1 },
+	{ SP_RECVFROM,     "RECVFROM",     "iimb",  "ad",   1 },
+	{ SP_GETSOCKOPT,   "GETSOCKOPT",   "iiim",  "o",    0 },
+	{ SP_SETSOCKOPT,   "SETSOCKOPT",   "iiio",  "",     0 },
+	{ SP_GETSOCKNAME,  "GETSOCKNAME",  "i",     "a",    0 },
+	{ SP_GETPEERNAME,  "GETPEERNAME",  "i",     "a",    0 },
+	{ SP_SHUTDOWN,     "SHUTDOWN",     "ii",    "",     0 },
+	{ SP_CLOSE,        "CLOSE",        "i",     "",     0 },
+	{ SP_POLL,         "POLL",         "iP",    "R",    1 },
+	{ SP_FCNTL,        "FCNTL",        "iii",   "",     0 },
+	{ SP_DUP,          "DUP",          "i",     "",     0 },
+	{ SP_READ,         "READ",         "im",    "d",    1 },
+	{ SP_WRITE,        "WRITE",        "id",    "",     1 },
+	{ SP_IFCREATE,     "IFCREATE",     "n",     "",     0 },
+	{ SP_IFDESTROY,    "IFDESTROY",    "n",     "",     0 },
+	{ SP_IFLIST,       "IFLIST",       "m",     "L",    0 },
+	{ SP_IFGET,        "IFGET",        "n",     "I",    0 },
+	{ SP_IFSETLINKSTR, "IFSETLINKSTR", "nl",    "",     0 },
+	{ SP_IFSETFLAGS,   "IFSETFLAGS",   "nuu",   "",     0 },
+	{ SP_IFSETMTU,     "IFSETMTU",     "nu",    "",     0 },
+	{ SP_IFADDADDR,    "IFADDADDR",    "nA",    "",     0 },
+	{ SP_IFDELADDR,    "IFDELADDR",    "nA",    "",     0 },
+	{ SP_SYSCTL_GET,   "SYSCTL_GET",   "km",    "v",    0 },
+	{ SP_SYSCTL_SET,   "SYSCTL_SET",   "kv",    "",     0 },
+	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
+	{ SP_DMESG,        "DMESG",        "m",     "d",    0 },
+	{ SP_REBOOT,       "REBOOT",       "",      "",     0 },
+};
+
+const struct sp_calldesc *
+sp_call_desc(uint16_t call)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sp_calls) / sizeof(sp_calls[0]); i++)
+		if (sp_calls[i].call == call)
+			return &sp_calls[i];
+	return NULL;
+}
+
+int
+sp_call_reserved(uint16_t call)
+{
+	return (call >= 19 && call <= 31) || (call >= 41 && call <= 47) ||
+	    (call >= 53 && call <= 159);
+}
+
+/* Little-endian loads and stores. */
+static uint16_t
+ld16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t
+ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+ld64(const uint8_t *p)
+{
+	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
+}
+
+static void
+st16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+st32(uint8_t *p, uint32_t v)
+{
+	st16(p, (uint16_t)v);
+	st16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void
+st64(uint8_t *p, uint64_t v)
+{
+	st32(p, (uint32_t)v);
+	st32(p + 4, (uint32_t)(v >> 32));
+}
+
+/*
+ * Reader.
+ */
+struct rd {
+	const uint8_t *p;
+	size_t         len, off;
+	const char    *why;
+};
+
+static const uint8_t *
+rd_take(struct rd *r, size_t n)
+{
+	const uint8_t *q;
+
+	if (r->why != NULL)
+		return NULL;
+	if (r->len - r->off < n) {
+		r->why = "truncated body";
+		return NULL;
+	}
+	q = r->p + r->off;
+	r->off += n;
+	return q;
+}
+
+static void
+rd_fail(struct rd *r, const char *why)
+{
+	if (r->why == NULL)
+		r->why = why;
+}
+
+static uint8_t
+rd_u8(struct rd *r)
+{
+	const uint8_t *q = rd_take(r, 1);
+
+	return q != NULL ? q[0] : 0;
+}
+
+static uint16_t
+rd_u16(struct rd *r)
+{
+	const uint8_t *q = rd_take(r, 2);
+
+	return q != NULL ? ld16(q) : 0;
+}
+
+static uint32_t
+rd_u32(struct rd *r)
+{
+	const uint8_t *q = rd_take(r, 4);
+
+	return q != NULL ? ld32(q) : 0;
+}
+
+static uint64_t
+rd_u64(struct rd *r)
+{
+	const uint8_t *q = rd_take(r, 8);
+
+	return q != NULL ? ld64(q) : 0;
+}
+
+/* str<cap> into out (cap + 1 bytes), NUL-terminated. */
+static void
+rd_str(struct rd *r, size_t cap, int nonempty, char *out)
+{
+	const uint8_t *q;
+	uint16_t n;
+
+	out[0] = '\0';
+	n = rd_u16(r);
+	if (n > cap)
+		rd_fail(r, "string over its cap");
+	else if (nonempty && n == 0)
+		rd_fail(r, "empty name");
+	if ((q = rd_take(r, n)) == NULL)
+		return;
+	if (memchr(q, '\0', n) != NULL) {
+		rd_fail(r, "NUL inside a string");
+		return;
+	}
+	memcpy(out, q, n);
+	out[n] = '\0';
+}
+
+static void
+rd_bytes(struct rd *r, uint32_t cap, struct sp_msg *m)
+{
+	uint32_t n = rd_u32(r);
+
+	if (n > cap) {
+		rd_fail(r, "byte string over its cap");
+		return;
+	}
+	m->data = rd_take(r, n);
+	m->datalen = m->data != NULL ? n : 0;
+}
+
+static void
+rd_addr(struct rd *r, struct sp_msg *m)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&m->sa;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&m->sa;
+	struct sockaddr_un *sun = (struct sockaddr_un *)&m->sa;
+	const uint8_t *q;
+	uint16_t fam, n;
+
+	memset(&m->sa, 0, sizeof(m->sa));
+	m->salen = 0;
+	fam = rd_u16(r);
+	switch (fam) {
+	case SP_AF_NONE:
+		return;
+	case AF_UNSPEC:
+		m->salen = sizeof(sa_family_t);
+		return;
+	case AF_INET:
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(rd_u16(r));
+		if ((q = rd_take(r, 4)) != NULL)
+			memcpy(&sin->sin_addr, q, 4);
+		m->salen = sizeof(*sin);
+		return;
+	case AF_INET6:
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(rd_u16(r));
+		sin6->sin6_flowinfo = htonl(rd_u32(r));
+		if ((q = rd_take(r, 16)) != NULL)
+			memcpy(&sin6->sin6_addr, q, 16);
+		sin6->sin6_scope_id = rd_u32(r);
+		m->salen = sizeof(*sin6);
+		return;
+	case AF_UNIX:
+		sun->sun_family = AF_UNIX;
+		n = rd_u16(r);
+		if (n > SP_UNIXPATHMAX) {
+			rd_fail(r, "unix path over its cap");
+			return;
+		}
+		if ((q = rd_take(r, n)) == NULL)
+			return;
+		memcpy(sun->sun_path, q, n);
+		m->salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    n + (n > 0 && n < SP_UNIXPATHMAX && q[0] != '\0'));
+		return;
+	default:
+		rd_fail(r, "unknown address family");
+	}
+}
+
+static void
+rd_ifaddr(struct rd *r, struct rump_ifaddr *a)
+{
+	const uint8_t *q = rd_take(r, 20);
+
+	memset(a, 0, sizeof(*a));
+	if (q == NULL)
+		return;
+	if ((q[0] != AF_INET && q[0] != AF_INET6) || q[3] != 0) {
+		rd_fail(r, "bad ifaddr");
+		return;
+	}
+	a->family = q[0];
+	a->plen = q[1];
+	a->flags = q[2];
+	memcpy(a->addr, q + 4, 16);
+}
+
+static void
+rd_ifinfo(struct rd *r, struct rump_ifinfo *ifi)
+{
+	const uint8_t *q;
+	uint64_t *ctr[8];
+	uint32_t i;
+
+	memset(ifi, 0, sizeof(*ifi));
+	if ((q = rd_take(r, RUMP_IFNAMSIZ)) != NULL) {
+		if (q[RUMP_IFNAMSIZ - 1] != '\0')
+			rd_fail(r, "unterminated interface name");
+		memcpy(ifi->name, q, RUMP_IFNAMSIZ);
+	}
+	ifi->flags = rd_u32(r);
+	ifi->mtu = rd_u32(r);
+	if ((q = rd_take(r, 6)) != NULL)
+		memcpy(ifi->mac, q, 6);
+	ifi->link_up = rd_u8(r);
+	if (rd_u8(r) != 0)
+		rd_fail(r, "nonzero pad");
+	rd_str(r, SP_LINKSTRMAX, 0, ifi->linkstr);
+	ifi->naddrs = rd_u32(r);
+	if (ifi->naddrs > RUMP_MAXADDRS) {
+		rd_fail(r, "too many addresses");
+		ifi->naddrs = 0;
+	}
+	for (i = 0; i < ifi->naddrs; i++)
+		rd_ifaddr(r, &ifi->addrs[i]);
+	ctr[0] = &ifi->ipackets; ctr[1] = &ifi->ierrors;
+	ctr[2] = &ifi->opackets; ctr[3] = &ifi->oerrors;
+	ctr[4] = &ifi->ibytes;   ctr[5] = &ifi->obytes;
+	ctr[6] = &ifi->iqdrops;  ctr[7] = &ifi->collisions;
+	for (i = 0; i < 8; i++)
+		*ctr[i] = rd_u64(r);
+}
+
+/* An array of count entries of size bytes each, count <= cap. */
+static void
+rd_array(struct rd *r, uint32_t cap, size_t size, struct sp_msg *m)
+{
+	uint32_t n = rd_u32(r);
+
+	if (n > cap) {
+		rd_fail(r, "array over its cap");
+		return;
+	}
+	m->arr = rd_take(r, (size_t)n * size);
+	m->n = m->arr != NULL ? n : 0;
+}
+
+static void
+rd_ifnames(struct rd *r, struct sp_msg *m)
+{
+	char name[RUMP_IFNAMSIZ];
+	uint32_t n, k;
+
+	n = rd_u32(r);
+	if (n > SP_MAXIFS) {
+		rd_fail(r, "array over its cap");
+		return;
+	}
+	m->arr = r->p + r->off;
+	for (k = 0; k < n && r->why == NULL; k++)
+		rd_str(r, RUMP_IFNAMSIZ - 1, 1, name);
+	m->n = r->why == NULL ? n : 0;
+}
+
+static void
+rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
+{
+	uint32_t v;
+
+	switch (f) {
+	case 'i':
+		m->i[(*ni)++] = (int32_t)rd_u32(r);
+		break;
+	case 'u':
+	case 'm':
+		v = rd_u32(r);
+		if (f == 'm' && v > SP_MAXDATA)
+			rd_fail(r, "length over MAXDATA");
+		m->u[(*nu)++] = v;
+		break;
+	case 'b':
+		v = rd_u8(r);
+		if (v > 1)
+			rd_fail(r, "flag byte not 0 or 1");
+		m->u[(*nu)++] = v;
+		break;
+	case 'a': rd_addr(r, m); break;
+	case 'd': rd_bytes(r, SP_MAXDATA, m); break;
+	case 'o': rd_bytes(r, SP_MAXOPT, m); break;
+	case 'n': rd_str(r, RUMP_IFNAMSIZ - 1, 1, m->name); break;
+	case 'l':
+	case 'e': rd_str(r, SP_LINKSTRMAX, 0, m->str); break;
+	case 'k': rd_str(r, SP_SYSCTL_NAMEMAX, 1, m->str); break;
+	case 'v': rd_str(r, SP_SYSCTL_VALMAX, 0, m->val); break;
+	case 'c': rd_str(r, SP_NAMEMAX, 0, m->str); break;
+	case 'P': rd_array(r, SP_MAXPOLL, 6, m); break;
+	case 'R': rd_array(r, SP_MAXPOLL, 2, m); break;
+	case 'L': rd_ifnames(r, m); break;
+	case 'A': rd_ifaddr(r, &m->ifa); break;
+	case 'I': rd_ifinfo(r, &m->ifi); break;
+	default:  rd_fail(r, "codec table error");
+	}
+}
+
+int
+sp_hdr_decode(const uint8_t *p, struct sp_hdr *h)
+{
+	h->len = ld32(p);
+	h->id = ld32(p + 4);
+	h->call = ld16(p + 8);
+	h->flags = ld16(p + 10);
+	h->ret = (int32_t)ld32(p + 12);
+	if (h->len < SP_HDRLEN || h->len > SP_MAXFRAME)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Header checks and the layout that applies; NULL with *error set. */
+static const char *
+frame_layout(struct sp_msg *m, int reply, int *error)
+{
+	const struct sp_calldesc *d;
+
+	*error = -EBADMSG;
+	if (reply ? m->h.flags != SP_F_REPLY : m->h.flags != 0) {
+		m->why = "bad flags";
+		return NULL;
+	}
+	if (!reply && m->h.ret != 0) {
+		m->why = "nonzero ret in a request";
+		return NULL;
+	}
+	if (reply && m->h.ret < 0)
+		return "e";
+	if ((d = sp_call_desc(m->h.call)) == NULL) {
+		*error = sp_call_reserved(m->h.call) && !reply ? -ENOSYS :
+		    -EPROTO;
+		m->why = *error == -ENOSYS ? "reserved call" : "unknown call";
+		return NULL;
+	}
+	return reply ? d->rep : d->req;
+}
+
+int
+sp_decode(const uint8_t *frame, size_t len, int reply, struct sp_msg *m)
+{
+	struct rd r;
+	const char *layout;
+	int ni = 0, nu = 0, error;
+
+	memset(m, 0, sizeof(*m));
+	if (len < SP_HDRLEN || sp_hdr_decode(frame, &m->h) != 0 ||
+	    m->h.len != len) {
+		m->why = "bad frame length";
+		return -EMSGSIZE;
+	}
+	if ((layout = frame_layout(m, reply, &error)) == NULL)
+		return error;
+	r.p = frame + SP_HDRLEN;
+	r.len = len - SP_HDRLEN;
+	r.off = 0;
+	r.why = NULL;
+	/* An error reply's detail is optional. */
+	if (layout[0] == 'e' && r.len == 0)
+		return 0;
+	for (; *layout != '\0' && r.why == NULL; layout++)
+		rd_field(&r, *layout, m, &ni, &nu);
+	if (r.why == NULL && r.off != r.len)
+		r.why = "bytes left over";
+	if (r.why != NULL) {
+		m->why = r.why;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+void
+sp_pollfd_at(const struct sp_msg *m, uint32_t k, int32_t *fd,
+    uint16_t *events)
+{
+	*fd = (int32_t)ld32(m->arr + 6 * (size_t)k);
+	*events = ld16(m->arr + 6 * (size_t)k + 4);
+}
+
+uint16_t
+sp_revents_at(const struct sp_msg *m, uint32_t k)
+{
+	return ld16(m->arr + 2 * (size_t)k);
+}
+
+int
+sp_ifnames_copy(const struct sp_msg *m, char (*names)[RUMP_IFNAMSIZ],
+    int max)
+{
+	const uint8_t *p = m->arr;
+	uint32_t k;
+	uint16_t n;
+
+	for (k = 0; k < m->n && (int)k < max; k++) {
+		n = ld16(p);
+		memcpy(names[k], p + 2, n);
+		names[k][n] = '\0';
+		p += 2 + n;
+	}
+	return (int)k;
+}
+
+/*
+ * Writer: counts always, stores when it has a buffer with room.
+ */
+struct wr {
+	uint8_t *p;
+	size_t   cap, off;
+	int      error;
+};
+
+static uint8_t *
+wr_take(struct wr *w, size_t n)
+{
+	uint8_t *q = NULL;
+
+	if (w->p != NULL && w->error == 0) {
+		if (w->off <= w->cap && w->cap - w->off >= n)
+			q = w->p + w->off;
+		else
+			w->error = -ENOSPC;
+	}
+	w->off += n;
+	return q;
+}
+
+static void
+wr_fail(struct wr *w, int error)
+{
+	if (w->error == 0)
+		w->error = error;
+}
+
+static void
+wr_u8(struct wr *w, uint8_t v)
+{
+	uint8_t *q = wr_take(w, 1);
+
+	if (q != NULL)
+		q[0] = v;
+}
+
+static void
+wr_u16(struct wr *w, uint16_t v)
+{
+	uint8_t *q = wr_take(w, 2);
+
+	if (q != NULL)
+		st16(q, v);
+}
+
+static void
+wr_u32(struct wr *w, uint32_t v)
+{
+	uint8_t *q = wr_take(w, 4);
+
+	if (q != NULL)
+		st32(q, v);
+}
+
+static void
+wr_u64(struct wr *w, uint64_t v)
+{
+	uint8_t *q = wr_take(w, 8);
+
+	if (q != NULL)
+		st64(q, v);
+}
+
+static void
+wr_mem(struct wr *w, const void *src, size_t n)
+{
+	uint8_t *q = wr_take(w, n);
+
+	if (q != NULL && n > 0)
+		memcpy(q, src, n);
+}
+
+/* s is a C string in a buffer of cap + 1 bytes or more. */
+static void
+wr_str(struct wr *w, const char *s, size_t cap, int nonempty)
+{
+	size_t n = strnlen(s, cap + 1);
+
+	if (n > cap || (nonempty && n == 0)) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u16(w, (uint16_t)n);
+	wr_mem(w, s, n);
+}
+
+static void
+wr_bytes(struct wr *w, const uint8_t *data, uint32_t n, uint32_t cap)
+{
+	if (n > cap || (n > 0 && data == NULL)) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u32(w, n);
+	wr_mem(w, data, n);
+}
+
+static void
+wr_addr(struct wr *w, const struct sp_msg *m)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&m->sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&m->sa;
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)&m->sa;
+	size_t n;
+
+	if (m->salen == 0) {
+		wr_u16(w, SP_AF_NONE);
+		return;
+	}
+	switch (m->sa.ss_family) {
+	case AF_UNSPEC:
+		wr_u16(w, AF_UNSPEC);
+		return;
+	case AF_INET:
+		wr_u16(w, AF_INET);
+		wr_u16(w, ntohs(sin->sin_port));
+		wr_mem(w, &sin->sin_addr, 4);
+		return;
+	case AF_INET6:
+		wr_u16(w, AF_INET6);
+		wr_u16(w, ntohs(sin6->sin6_port));
+		wr_u32(w, ntohl(sin6->sin6_flowinfo));
+		wr_mem(w, &sin6->sin6_addr, 16);
+		wr_u32(w, sin6->sin6_scope_id);
+		return;
+	case AF_UNIX:
+		if (m->salen < offsetof(struct sockaddr_un, sun_path) ||
+		    m->salen > sizeof(*sun)) {
+			wr_fail(w, -EINVAL);
+			return;
+		}
+		n = m->salen - offsetof(struct sockaddr_un, sun_path);
+		if (n > 0 && sun->sun_path[0] != '\0')
+			n = strnlen(sun->sun_path, n);
+		wr_u16(w, AF_UNIX);
+		wr_u16(w, (uint16_t)n);
+		wr_mem(w, sun->sun_path, n);
+		return;
+	default:
+		wr_fail(w, -EAFNOSUPPORT);
+	}
+}
+
+static void
+wr_ifaddr(struct wr *w, const struct rump_ifaddr *a)
+{
+	if (a->family != AF_INET && a->family != AF_INET6) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u8(w, a->family);
+	wr_u8(w, a->plen);
+	wr_u8(w, a->flags);
+	wr_u8(w, 0);
+	wr_mem(w, a->addr, 16);
+}
+
+static void
+wr_ifinfo(struct wr *w, const struct rump_ifinfo *ifi)
+{
+	char name[RUMP_IFNAMSIZ];
+	uint32_t i;
+
+	if (strnlen(ifi->name, RUMP_IFNAMSIZ) == RUMP_IFNAMSIZ ||
+	    ifi->naddrs > RUMP_MAXADDRS) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	memset(name, 0, sizeof(name));
+	memcpy(name, ifi->name, strlen(ifi->name));
+	wr_mem(w, name, sizeof(name));
+	wr_u32(w, ifi->flags);
+	wr_u32(w, ifi->mtu);
+	wr_mem(w, ifi->mac, 6);
+	wr_u8(w, ifi->link_up);
+	wr_u8(w, 0);
+	wr_str(w, ifi->linkstr, SP_LINKSTRMAX, 0);
+	wr_u32(w, ifi->naddrs);
+	for (i = 0; i < ifi->naddrs; i++)
+		wr_ifaddr(w, &ifi->addrs[i]);
+	wr_u64(w, ifi->ipackets);
+	wr_u64(w, ifi->ierrors);
+	wr_u64(w, ifi->opackets);
+	wr_u64(w, ifi->oerrors);
+	wr_u64(w, ifi->ibytes);
+	wr_u64(w, ifi->obytes);
+	wr_u64(w, ifi->iqdrops);
+	wr_u64(w, ifi->collisions);
+}
+
+static void
+wr_arrays(struct wr *w, char f, const struct sp_msg *m)
+{
+	uint32_t k;
+
+	if (m->n > (f == 'L' ? SP_MAXIFS : SP_MAXPOLL) || (m->n > 0 &&
+	    (f == 'P' ? m->pfds == NULL : f == 'R' ? m->revents == NULL :
+	    m->names == NULL))) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u32(w, m->n);
+	for (k = 0; k < m->n; k++) {
+		if (f == 'P') {
+			wr_u32(w, (uint32_t)m->pfds[k].fd);
+			wr_u16(w, (uint16_t)m->pfds[k].events);
+		} else if (f == 'R') {
+			wr_u16(w, m->revents[k]);
+		} else {
+			wr_str(w, m->names[k], RUMP_IFNAMSIZ - 1, 1);
+		}
+	}
+}
+
+static void
+wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
+{
+	uint32_t v;
+
+	switch (f) {
+	case 'i':
+		wr_u32(w, (uint32_t)m->i[(*ni)++]);
+		break;
+	case 'u':
+	case 'm':
+	case 'b':
+		v = m->u[(*nu)++];
+		if ((f == 'm' && v > SP_MAXDATA) || (f == 'b' && v > 1))
+			wr_fail(w, -EINVAL);
+		if (f == 'b')
+			wr_u8(w, (uint8_t)v);
+		else
+			wr_u32(w, v);
+		break;
+	case 'a': wr_addr(w, m); break;
+	case 'd': wr_bytes(w, m->data, m->datalen, SP_MAXDATA); break;
+	case 'o': wr_bytes(w, m->data, m->datalen, SP_MAXOPT); break;
+	case 'n': wr_str(w, m->name, RUMP_IFNAMSIZ - 1, 1); break;
+	case 'l':
+	case 'e': wr_str(w, m->str, SP_LINKSTRMAX, 0); break;
+	case 'k': wr_str(w, m->str, SP_SYSCTL_NAMEMAX, 1); break;
+	case 'v': wr_str(w, m->val, SP_SYSCTL_VALMAX, 0); break;
+	case 'c': wr_str(w, m->str, SP_NAMEMAX, 0); break;
+	case 'P':
+	case 'R':
+	case 'L': wr_arrays(w, f, m); break;
+	case 'A': wr_ifaddr(w, &m->ifa); break;
+	case 'I': wr_ifinfo(w, &m->ifi); break;
+	default:  wr_fail(w, -EINVAL);
+	}
+}
+
+long
+sp_encode(const struct sp_msg *m, int reply, uint8_t *buf, size_t cap)
+{
+	const struct sp_calldesc *d;
+	const char *layout;
+	struct wr w = { buf, cap, 0, 0 };
+	int ni = 0, nu = 0;
+	uint8_t *h;
+
+	d = sp_call_desc(m->h.call);
+	if (reply && m->h.ret < 0)
+		layout = m->str[0] != '\0' ? "e" : "";
+	else if (d == NULL)
+		return -EPROTO;
+	else
+		layout = reply ? d->rep : d->req;
+	h = wr_take(&w, SP_HDRLEN);
+	for (; *layout != '\0'; layout++)
+		wr_field(&w, *layout, m, &ni, &nu);
+	if (w.error != 0)
+		return w.error;
+	if (w.off > SP_MAXFRAME)
+		return -EMSGSIZE;
+	if (h != NULL) {
+		st32(h, (uint32_t)w.off);
+		st32(h + 4, m->h.id);
+		st16(h + 8, m->h.call);
+		st16(h + 10, reply ? SP_F_REPLY : 0);
+		st32(h + 12, reply ? (uint32_t)m->h.ret : 0);
+	}
+	return (long)w.off;
+}
+
+int
+sp_addr_set(struct sp_msg *m, const struct sockaddr *sa, socklen_t len)
+{
+	size_t n;
+
+	memset(&m->sa, 0, sizeof(m->sa));
+	m->salen = 0;
+	if (sa == NULL)
+		return 0;
+	if (len < sizeof(sa_family_t))
+		return -EINVAL;
+	switch (sa->sa_family) {
+	case AF_UNSPEC:
+		n = sizeof(sa_family_t);
+		break;
+	case AF_INET:
+		if (len < sizeof(struct sockaddr_in))
+			return -EINVAL;
+		n = sizeof(struct sockaddr_in);
+		break;
+	case AF_INET6:
+		/* RFC 2133's sockaddr_in6 had no scope id: 24 bytes. */
+		if (len < 24)
+			return -EINVAL;
+		n = len < sizeof(struct sockaddr_in6) ? len :
+		    sizeof(struct sockaddr_in6);
+		break;
+	case AF_UNIX:
+		if (len > sizeof(struct sockaddr_un))
+			return -EINVAL;
+		n = len;
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	memcpy(&m->sa, sa, n);
+	m->salen = sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : (socklen_t)n;
+	return 0;
+}
+
+/* Which host layout an option value has (see optval in the spec). */
+enum { OPT_RAW, OPT_INT, OPT_LINGER, OPT_TIMEVAL };
+
+static int
+optval_kind(int level, int name, size_t len)
+{
+	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
+	    len == sizeof(struct timeval))
+		return OPT_TIMEVAL;
+	if (level == SOL_SOCKET && name == SO_LINGER &&
+	    len == sizeof(struct linger))
+		return OPT_LINGER;
+	return len == sizeof(int) ? OPT_INT : OPT_RAW;
+}
+
+int
+sp_optval_to_wire(int level, int name, const void *val, size_t len,
+    uint8_t *out, size_t cap)
+{
+	struct timeval tv;
+	struct linger lg;
+	int v;
+
+	if (len > SP_MAXOPT || len > cap)
+		return -EINVAL;
+	switch (optval_kind(level, name, len)) {
+	case OPT_TIMEVAL:
+		memcpy(&tv, val, sizeof(tv));
+		st64(out, (uint64_t)tv.tv_sec);
+		st64(out + 8, (uint64_t)tv.tv_usec);
+		return 16;
+	case OPT_LINGER:
+		memcpy(&lg, val, sizeof(lg));
+		st32(out, (uint32_t)lg.l_onoff);
+		st32(out + 4, (uint32_t)lg.l_linger);
+		return 8;
+	case OPT_INT:
+		memcpy(&v, val, sizeof(v));
+		st32(out, (uint32_t)v);
+		return 4;
+	default:
+		if (len > 0)
+			memcpy(out, val, len);
+		return (int)len;
+	}
+}
+
+int
+sp_optval_from_wire(int level, int name, const uint8_t *in, size_t len,
+    void *val, size_t cap)
+{
+	union {
+		struct timeval tv;
+		struct linger  lg;
+		int            v;
+		uint8_t        raw[SP_MAXOPT];
+	} u;
+	size_t n = len;
+
+	if (len > SP_MAXOPT)
+		return -EINVAL;
+	switch (optval_kind(level, name, len)) {
+	case OPT_TIMEVAL:
+		u.tv.tv_sec = (time_t)ld64(in);
+		u.tv.tv_usec = (suseconds_t)ld64(in + 8);
+		break;
+	case OPT_LINGER:
+		u.lg.l_onoff = (int)ld32(in);
+		u.lg.l_linger = (int)ld32(in + 4);
+		break;
+	case OPT_INT:
+		u.v = (int)ld32(in);
+		break;
+	default:
+		if (len > 0)
+			memcpy(u.raw, in, len);
+	}
+	if (n > cap)
+		n = cap;
+	if (n > 0)
+		memcpy(val, &u, n);
+	return (int)n;
+}
