@@ -45,6 +45,7 @@ struct options {
 	bool		 header_only;	/* -h */
 	bool		 follow;	/* -f */
 	const char	*pcap_path;	/* -p, NULL if none; "-" is stdout */
+	uint32_t	 snaplen;	/* -s, 0: by bus size */
 	const char	*bus_path;
 };
 
@@ -80,24 +81,28 @@ static atomic_int stop_sig;	/* why -f ends (a signal number), 0 while running */
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-h] [-f] [-p pcapfile|-] busfile\n"
+	fprintf(f, "usage: %s [-h] [-f] [-p pcapfile|-] [-s snaplen] busfile\n"
 	    "  -h       print the bus header only\n"
 	    "  -f       follow: after the ring, stream new frames until "
 	    "interrupted\n"
 	    "  -p FILE  also write the frames as a pcap file (\"-\": stdout, "
-	    "nothing else)\n", PROG);
+	    "nothing else)\n"
+	    "  -s N     pcap snapshot length (default %u on 1 MiB buses, "
+	    "%u otherwise)\n", PROG, SNAP_COMPAT, SNAP_JUMBO);
 }
 
 /* Returns 0, 1 for --help, or -EINVAL for a usage error. */
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
+	unsigned long v;
+	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
 		return 1;
-	while ((c = getopt(argc, argv, "hfp:")) != -1) {
+	while ((c = getopt(argc, argv, "hfp:s:")) != -1) {
 		switch (c) {
 		case 'h':
 			o->header_only = true;
@@ -107,6 +112,14 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->pcap_path = optarg;
+			break;
+		case 's':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    v < 64 || v > SNAP_JUMBO)
+				return -EINVAL;
+			o->snaplen = (uint32_t)v;
 			break;
 		default:
 			return -EINVAL;
@@ -218,6 +231,8 @@ output_open(struct output *out, const struct options *o,
 	shmif_get_header(bus, &h);
 	out->snaplen = h.ring_size + SHMIF_HDR_SIZE == SHMIF_BUS_SIZE ?
 	    SNAP_COMPAT : SNAP_JUMBO;
+	if (o->snaplen != 0)
+		out->snaplen = o->snaplen;
 	out->dead = pcap_open_dead(DLT_EN10MB, (int)out->snaplen);
 	if (out->dead == NULL) {
 		snprintf(err, errlen, "pcap_open_dead failed");
@@ -422,7 +437,6 @@ run_follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
 	pthread_t tid;
 	int rc;
 
-	signal(SIGPIPE, SIG_IGN);	/* EPIPE from write ends us instead */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -510,6 +524,9 @@ main(int argc, char **argv)
 		shmif_detach(bus);
 		return 1;
 	}
+	/* A follower ends quietly when its reader goes away (EPIPE). */
+	if (o.follow)
+		signal(SIGPIPE, SIG_IGN);
 	offtrack_init(&t, bus);
 	what = o.bus_path;
 	rc = dump_available(bus, &t, &out);
@@ -521,6 +538,8 @@ main(int argc, char **argv)
 		what = o.bus_path;
 		rc = run_follow(bus, &t, &out);
 	}
+	if (o.follow && out.broken)
+		rc = 0;
 	if (rc >= 0) {
 		what = o.pcap_path ? o.pcap_path : "stdout";
 		rc = output_close(&out);
@@ -538,6 +557,6 @@ main(int argc, char **argv)
 		    st.rx_lost, st.rx_malformed);
 	if (out.truncated > 0)
 		fprintf(stderr, "%s: %d frames cut to the pcap snapshot "
-		    "length %u\n", PROG, out.truncated, out.snaplen);
+		    "length %u (see -s)\n", PROG, out.truncated, out.snaplen);
 	return 0;
 }

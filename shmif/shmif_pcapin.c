@@ -176,8 +176,8 @@ frame_problem(const struct pcap_pkthdr *ph, uint32_t max_frame, char *why,
 		snprintf(why, len, "%u bytes is shorter than an Ethernet "
 		    "header", ph->len);
 	else if (ph->len > max_frame)
-		snprintf(why, len, "%u bytes is longer than the bus's maximum "
-		    "frame of %u (see -m)", ph->len, max_frame);
+		snprintf(why, len, "%u bytes, over the bus's %u-byte maximum "
+		    "(see -m)", ph->len, max_frame);
 	else
 		return NULL;
 	return why;
@@ -289,8 +289,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (pcap_datalink(p) != DLT_EN10MB) {
-		fprintf(stderr, "%s: %s: link type %s, not Ethernet: a shmif "
-		    "bus carries Ethernet frames only\n", PROG, o.pcap_path,
+		fprintf(stderr, "%s: %s: link type %s: a shmif bus carries "
+		    "Ethernet only\n", PROG, o.pcap_path,
 		    pcap_datalink_val_to_name(pcap_datalink(p)) ?
 		    pcap_datalink_val_to_name(pcap_datalink(p)) : "unknown");
 		pcap_close(p);

@@ -148,22 +148,22 @@ holder_text(const struct summary *s, char *buf, size_t len)
 }
 
 static void
-table_head(void)
+table_head(int w)
 {
-	printf("%-20s %3s %6s %8s %8s %8s %8s %9s %9s  %s\n", "BUS", "VER",
+	printf("%-*s %3s %4s %8s %8s %8s %7s %9s %5s  %s\n", w, "BUS", "VER",
 	    "GEN", "FIRST", "LAST", "RING", "FRAMES", "BYTES", "USED",
 	    "LOCK");
 }
 
 static void
-table_row(const char *path, const struct summary *s)
+table_row(int w, const char *path, const struct summary *s)
 {
 	char first[16], last[16], buf[48];
 
 	snprintf(first, sizeof(first), "0x%x", s->h.first);
 	snprintf(last, sizeof(last), "0x%x", s->h.last);
-	printf("%-20s %3u %6" PRIu64 " %8s %8s %8u %8" PRIu64 " %9" PRIu64
-	    " %8" PRIu64 "%%  %s", path, s->h.version, s->h.gen, first, last,
+	printf("%-*s %3u %4" PRIu64 " %8s %8s %8u %7" PRIu64 " %9" PRIu64
+	    " %4" PRIu64 "%%  %s", w, path, s->h.version, s->h.gen, first, last,
 	    s->h.ring_size, s->frames, s->frame_bytes,
 	    s->h.ring_size ? s->record_bytes * 100 / s->h.ring_size : 0,
 	    holder_text(s, buf, sizeof(buf)));
@@ -229,7 +229,7 @@ main(int argc, char **argv)
 	struct summary s;
 	char err[512];
 	bool json = false, head = false;
-	int c, i, failed = 0;
+	int c, i, w, failed = 0;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
@@ -246,6 +246,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	for (w = 3, i = optind; i < argc; i++)
+		if ((int)strlen(argv[i]) > w)
+			w = strlen(argv[i]) > 40 ? 40 : (int)strlen(argv[i]);
 	for (i = optind; i < argc; i++) {
 		if (stat_bus(argv[i], &s, err, sizeof(err)) < 0) {
 			fflush(stdout);
@@ -258,9 +261,9 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (!head)
-			table_head();
+			table_head(w);
 		head = true;
-		table_row(argv[i], &s);
+		table_row(w, argv[i], &s);
 	}
 	if (fflush(stdout) != 0) {
 		perror(PROG ": stdout");
