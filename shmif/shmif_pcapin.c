@@ -4,8 +4,9 @@
  * Reads a pcap (or pcapng) file of Ethernet frames with libpcap ("-" reads
  * standard input) and writes every frame, byte for byte, onto the bus,
  * creating the bus file if it does not exist.  Frames go out in batches of
- * up to BATCH frames under one lock acquisition (shmif_sendv()); with -r
- * they go out one at a time, spaced as the capture's timestamps say.  The
+ * up to BATCH frames under one lock acquisition (shmif_sendv()), or sooner
+ * when a streamed capture has nothing more to read for now; with -r they go
+ * out one at a time, spaced as the capture's timestamps say.  The
  * bus library stamps each record with the time it writes it; the capture's
  * timestamps only matter for -r.
  *
@@ -16,9 +17,12 @@
  * Parts: options and usage; the batch of frames waiting to be sent; the
  * per-frame checks; the inject loop; main().
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +219,28 @@ replay_wait(const struct timespec *start, uint64_t ts0, uint64_t ts)
 }
 
 /*
+ * True when the capture comes from a pipe, socket or terminal that has
+ * nothing more to read right now: what is batched goes out then instead of
+ * waiting for more, so that shmif_pcapin can end a live pipeline.  (Frames
+ * libpcap has already buffered may make a batch smaller than it could be;
+ * that costs nothing but a lock acquisition.)
+ */
+static bool
+input_idle(pcap_t *p)
+{
+	struct pollfd pfd;
+	struct stat sb;
+	FILE *f;
+
+	if ((f = pcap_file(p)) == NULL || fstat(fileno(f), &sb) != 0 ||
+	    S_ISREG(sb.st_mode))
+		return false;
+	pfd.fd = fileno(f);
+	pfd.events = POLLIN;
+	return poll(&pfd, 1, 0) == 0;
+}
+
+/*
  * Reads the capture and sends its frames.  Returns 0 or -errno; reports
  * skipped frames and sets *what to the object a failure concerns.
  */
@@ -253,7 +279,7 @@ inject(pcap_t *p, struct shmif_bus *bus, const struct options *o,
 			replay_wait(&start, ts0, ts_usec(&ph->ts));
 		}
 		batch_add(&b, data, ph->len);
-		if ((o->replay || b.n == BATCH) &&
+		if ((o->replay || b.n == BATCH || input_idle(p)) &&
 		    (rc = batch_send(bus, &b, t)) != 0)
 			goto out;
 	}
@@ -275,7 +301,7 @@ main(int argc, char **argv)
 	struct shmif_opts so;
 	struct shmif_bus *bus;
 	struct totals t;
-	const char *what;
+	const char *what = NULL;
 	char err[PCAP_ERRBUF_SIZE + 256];
 	pcap_t *p;
 	int rc;

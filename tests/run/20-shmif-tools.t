@@ -11,7 +11,7 @@
 # the manual pages render without warnings.
 . "$(dirname "$0")/../lib/common.sh"
 
-plan 60
+plan 64
 
 FX=$SHARED/fixtures/netbsd-shmif
 MAN=$(cd "$(dirname "$0")/../../shmif" && pwd)
@@ -157,9 +157,36 @@ wait $tjob
 [ $r = 0 ] && [ "$(wc -l < "$T/tshark.out")" = 61 ]
 ok $? "shmif_dumpbus -f -p - | tshark -r - shows the bus live, ends on SIGTERM"
 
+# A one-way bridge: everything on live.bus is copied onto bridged.bus as it
+# arrives (shmif_pcapin sends a streamed capture as soon as input pauses).
+as_user shmif_pcapin -c 1 "$T/small.pcap" "$T/bridged.bus"
+mkfifo "$T/br.fifo" && chown --reference="$T" "$T/br.fifo"
+bg_user "$T/br.sh" sh -c 'shmif_dumpbus -f -p - "$0" 2>/dev/null > "$2" &
+	echo $! > "$3"; exec shmif_pcapin - "$1" < "$2"' \
+	"$T/live.bus" "$T/bridged.bus" "$T/br.fifo" "$T/br.pid"
+bjob=$!; bpid=$(bg_pid "$T/br.pid")
+on_exit "kill $bpid"
+bridged() { [ "$(as_user shmif_dumpbus "$T/bridged.bus" | grep -c '^packet')" -ge "$1" ]; }
+wait_for 10 bridged 62
+ok $? "dumpbus -f | pcapin - copies a bus's ring onto another"
+as_user shmif_pcapin -c 5 "$T/small.pcap" "$T/live.bus"
+wait_for 10 bridged 67
+ok $? "... and then each new frame while the pipeline still runs"
+kill -INT "$bpid"
+wait $bjob
+ok $? "... and the bridge ends cleanly when its dumpbus is interrupted"
+
 as_user timeout 10 bash -c "set -o pipefail
 	shmif_dumpbus -f -p - '$T/live.bus' 2>/dev/null | head -c 24 >/dev/null"
 ok $? "-f ends by itself when its reader goes away on a quiet bus"
+
+as_user env TMPDIR="$T" O="$O" SHARED="$SHARED" timeout 20 \
+	sh "$(dirname "$0")/../demo-bus.sh" > "$T/demo.out" 2>&1
+r=$?
+[ $r = 0 ] && [ "$(grep -c 'watcher| .* ICMP echo reply' "$T/demo.out")" = 5 ] &&
+    [ -z "$(ls "$T" | grep demo-bus)" ]
+ok $? "tests/demo-bus.sh: five pings answered live over the bus, cleaned up" ||
+    sed 's/^/# /' "$T/demo.out"
 
 # --- shmif_stat ------------------------------------------------------------
 as_user shmif_stat "$T/small.bus" "$T/wrapped.bus" > "$T/stat" 2>&1
