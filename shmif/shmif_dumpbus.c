@@ -16,7 +16,7 @@
  * struct shmif_rxframe does not say where a frame sat in the ring.
  *
  * Parts: options and usage; the offset tracker; the output (pcap dumper and
- * text lines); the dump loop; follow mode with its signal thread; main().
+ * text lines); the dump loop; follow mode with its watcher thread; main().
  */
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -60,7 +60,7 @@ struct options {
 struct offtrack {
 	int		 fd;
 	uint32_t	 ring;		/* ring size; 0: tracker unusable */
-	uint32_t	 pos;		/* ring offset of the next record header */
+	uint32_t	 pos;		/* ring offset of the next record */
 	bool		 valid;
 };
 
@@ -71,12 +71,14 @@ struct output {
 	bool		 lines;		/* print a text line per frame */
 	bool		 to_stdout;	/* the pcap goes to standard output */
 	bool		 broken;	/* our reader went away (EPIPE) */
+	bool		 failed;	/* a write failed */
+	int		 werrno;	/* errno of the first failed write */
 	int		 npkt;		/* frames written so far */
 	uint32_t	 snaplen;
 	int		 truncated;	/* frames cut to snaplen */
 };
 
-static atomic_int stop_sig;	/* why -f ends (a signal number), 0 while running */
+static atomic_int stop_sig;	/* why -f ends (a signal number); 0: running */
 
 static void
 usage(FILE *f)
@@ -136,13 +138,15 @@ static int
 ring_word(const struct offtrack *t, uint32_t off, uint32_t *w)
 {
 	uint8_t b[4];
-	unsigned i;
+	uint32_t n;
 
-	for (i = 0; i < 4; i++) {
-		if (pread(t->fd, &b[i], 1,
-		    SHMIF_HDR_SIZE + (off_t)((off + i) % t->ring)) != 1)
-			return -EIO;
-	}
+	off %= t->ring;
+	n = t->ring - off < 4 ? t->ring - off : 4;
+	if (pread(t->fd, b, n, SHMIF_HDR_SIZE + (off_t)off) != (ssize_t)n)
+		return -EIO;
+	if (n < 4 && pread(t->fd, b + n, 4 - n, SHMIF_HDR_SIZE) !=
+	    (ssize_t)(4 - n))
+		return -EIO;
 	memcpy(w, b, 4);
 	return 0;
 }
@@ -282,6 +286,9 @@ output_frame(struct output *out, const struct shmif_rxframe *f, bool have_off,
 		out->truncated++;
 	}
 	pcap_dump((u_char *)out->dumper, &ph, f->data);
+	/* pcap_dump() returns nothing: catch a failed write's errno now. */
+	if (out->werrno == 0 && ferror(out->pcapf))
+		out->werrno = errno ? errno : EIO;
 }
 
 /* Pushes everything written so far to the reader; -errno on write error. */
@@ -293,12 +300,16 @@ output_flush(struct output *out)
 	if (out->broken)
 		return -EPIPE;
 	errno = 0;
-	if (out->dumper != NULL && pcap_dump_flush(out->dumper) != 0)
+	if (out->werrno != 0)
+		rc = -out->werrno;
+	else if (out->dumper != NULL && pcap_dump_flush(out->dumper) != 0)
 		rc = errno ? -errno : -EIO;
 	else if (fflush(stdout) != 0 || ferror(stdout))
 		rc = errno ? -errno : -EIO;
 	if (rc == -EPIPE)
 		out->broken = true;
+	if (rc != 0)
+		out->failed = true;
 	return rc;
 }
 
@@ -312,8 +323,10 @@ output_close(struct output *out)
 	if (out->broken)
 		rc = 0;		/* only follow mode gets here: a clean end */
 	if (out->dumper != NULL) {
-		if (!out->broken && ferror(out->pcapf) && rc == 0)
+		if (!out->broken && ferror(out->pcapf) && rc == 0) {
 			rc = -EIO;
+			out->failed = true;
+		}
 		if (!out->to_stdout)
 			pcap_dump_close(out->dumper);
 		out->dumper = NULL;
@@ -324,17 +337,25 @@ output_close(struct output *out)
 	return rc;
 }
 
-/* Reads and writes every frame there is now; returns how many, or -errno. */
+/*
+ * Reads and writes every frame there is now; returns how many, or -errno.
+ * A follower (live) flushes after every batch, so that its reader sees
+ * frames at once even on a bus too busy ever to be caught up with, and
+ * stops early when told to.
+ */
 static int
-dump_available(struct shmif_bus *bus, struct offtrack *t, struct output *out)
+dump_available(struct shmif_bus *bus, struct offtrack *t, struct output *out,
+    bool live)
 {
 	struct shmif_rxframe rx[BATCH];
 	uint32_t off;
 	bool have;
-	int n, i, total;
+	int n, i, rc, total;
 
 	total = 0;
 	for (;;) {
+		if (live && atomic_load(&stop_sig) != 0)
+			break;
 		n = shmif_recv(bus, rx, BATCH);
 		if (n < 0)
 			return n;
@@ -346,6 +367,8 @@ dump_available(struct shmif_bus *bus, struct offtrack *t, struct output *out)
 		}
 		total += n;
 		offtrack_resync(t, bus);
+		if (live && (rc = output_flush(out)) != 0)
+			return rc;
 	}
 	return total;
 }
@@ -410,10 +433,8 @@ follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
 		rc = shmif_wait(bus, -1);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
-		rc = dump_available(bus, t, out);
+		rc = dump_available(bus, t, out, true);
 		if (rc < 0)
-			return rc;
-		if (rc > 0 && (rc = output_flush(out)) != 0)
 			return rc == -EPIPE ? 0 : rc;
 	}
 	return 0;
@@ -498,7 +519,6 @@ main(int argc, char **argv)
 	struct shmif_stats st;
 	struct offtrack t;
 	struct output out;
-	const char *what;
 	char err[256];
 	int rc;
 
@@ -528,27 +548,24 @@ main(int argc, char **argv)
 	if (o.follow)
 		signal(SIGPIPE, SIG_IGN);
 	offtrack_init(&t, bus);
-	what = o.bus_path;
-	rc = dump_available(bus, &t, &out);
-	if (rc >= 0) {
-		what = o.pcap_path ? o.pcap_path : "stdout";
+	rc = dump_available(bus, &t, &out, o.follow);
+	if (rc >= 0)
 		rc = output_flush(&out);
-	}
-	if (rc >= 0 && o.follow) {
-		what = o.bus_path;
+	if (rc >= 0 && o.follow)
 		rc = run_follow(bus, &t, &out);
-	}
 	if (o.follow && out.broken)
 		rc = 0;
-	if (rc >= 0) {
-		what = o.pcap_path ? o.pcap_path : "stdout";
+	if (rc >= 0)
 		rc = output_close(&out);
-	} else
+	else
 		(void)output_close(&out);
 	shmif_get_stats(bus, &st);
 	shmif_detach(bus);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, what, strerror(-rc));
+		fprintf(stderr, "%s: %s: %s\n", PROG,
+		    !out.failed ? o.bus_path :
+		    o.pcap_path != NULL ? o.pcap_path : "stdout",
+		    strerror(-rc));
 		return 1;
 	}
 	if (st.rx_lost > 0 || st.rx_malformed > 0)

@@ -219,23 +219,28 @@ replay_wait(const struct timespec *start, uint64_t ts0, uint64_t ts)
 }
 
 /*
- * True when the capture comes from a pipe, socket or terminal that has
- * nothing more to read right now: what is batched goes out then instead of
+ * When the capture comes from a pipe, socket or terminal that has nothing
+ * more to read right now (input_idle), what is batched goes out instead of
  * waiting for more, so that shmif_pcapin can end a live pipeline.  (Frames
  * libpcap has already buffered may make a batch smaller than it could be;
  * that costs nothing but a lock acquisition.)
  */
 static bool
-input_idle(pcap_t *p)
+input_is_stream(pcap_t *p)
 {
-	struct pollfd pfd;
 	struct stat sb;
 	FILE *f;
 
-	if ((f = pcap_file(p)) == NULL || fstat(fileno(f), &sb) != 0 ||
-	    S_ISREG(sb.st_mode))
-		return false;
-	pfd.fd = fileno(f);
+	return (f = pcap_file(p)) != NULL && fstat(fileno(f), &sb) == 0 &&
+	    !S_ISREG(sb.st_mode);
+}
+
+static bool
+input_idle(pcap_t *p)
+{
+	struct pollfd pfd;
+
+	pfd.fd = fileno(pcap_file(p));
 	pfd.events = POLLIN;
 	return poll(&pfd, 1, 0) == 0;
 }
@@ -255,6 +260,7 @@ inject(pcap_t *p, struct shmif_bus *bus, const struct options *o,
 	uint64_t ts0 = 0;
 	uint32_t maxf = shmif_max_frame(bus);
 	char why[128];
+	bool streamed = input_is_stream(p);
 	int rc;
 
 	if ((rc = batch_init(&b, maxf, o->replay ? 1 : BATCH)) != 0)
@@ -279,8 +285,9 @@ inject(pcap_t *p, struct shmif_bus *bus, const struct options *o,
 			replay_wait(&start, ts0, ts_usec(&ph->ts));
 		}
 		batch_add(&b, data, ph->len);
-		if ((o->replay || b.n == BATCH || input_idle(p)) &&
-		    (rc = batch_send(bus, &b, t)) != 0)
+		if (!o->replay && b.n < BATCH && !(streamed && input_idle(p)))
+			continue;
+		if ((rc = batch_send(bus, &b, t)) != 0)
 			goto out;
 	}
 	if (rc == PCAP_ERROR) {

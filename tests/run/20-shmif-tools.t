@@ -11,7 +11,7 @@
 # the manual pages render without warnings.
 . "$(dirname "$0")/../lib/common.sh"
 
-plan 64
+plan 65
 
 FX=$SHARED/fixtures/netbsd-shmif
 MAN=$(cd "$(dirname "$0")/../../shmif" && pwd)
@@ -239,6 +239,10 @@ ok $? "shmif_stat: a missing bus is reported, the others still shown, exit 1"
 as_user shmif_dumpbus -p "$T/no/such/dir.pcap" "$T/small.bus" > /dev/null 2> "$T/err"; r=$?
 [ $r = 1 ] && grep -q "^shmif_dumpbus: $T/no/such/dir.pcap: " "$T/err"
 ok $? "an unwritable pcap path: named, exit 1"
+as_user shmif_dumpbus -p /dev/full "$T/wrapped.bus" > /dev/null 2> "$T/err"; r=$?
+[ $r = 1 ] && grep -qx "shmif_dumpbus: /dev/full: No space left on device" "$T/err"
+ok $? "a pcap that cannot be written: named, with the reason, exit 1" ||
+    sed 's/^/# /' "$T/err"
 for tool in shmif_dumpbus shmif_pcapin shmif_stat; do
 	as_user $tool -Z > "$T/out" 2> "$T/err"; r=$?
 	[ $r = 2 ] && [ ! -s "$T/out" ] && grep -q "^usage: $tool" "$T/err"
