@@ -46,6 +46,7 @@
 #define DEFAULT_SPIN_NS   (50 * 1000)
 #define LOCK_SPINS        1000
 #define LOCK_ORPHAN_NS    (50ull * 1000 * 1000)  /* owner unknown this long */
+#define LOCK_STUCK_NS     (500ull * 1000 * 1000) /* live owner, this long */
 #define RXBUF_SIZE        (128 * 1024)
 
 struct shmif_bus {
@@ -66,8 +67,9 @@ struct shmif_bus {
 	uint64_t  rgen;
 	uint32_t  rseq_next;    /* sequence number expected next */
 	int       rseq_valid;
+	unsigned  rseq_trust;   /* in-order records seen since a discontinuity */
 	int       lapped;       /* resynchronised; count loss at next frame */
-	int       active;       /* last shmif_recv() returned frames */
+	int       active;       /* frames arrived since the last quiet spin */
 	int       more;         /* last shmif_recv() stopped before the end */
 	uint32_t  seen_last;    /* header values at the end of last recv */
 	uint64_t  seen_gen;
@@ -295,7 +297,7 @@ static int
 bus_lock(struct shmif_bus *b)
 {
 	uint32_t *lk = hdr32(b, SHMIF_OFF_LOCK), *sp = hdr32(b, SHMIF_OFF_SPARE);
-	uint64_t orphan_since = 0;
+	uint64_t orphan_since = 0, since = 0;
 	unsigned spins = 0, rounds = 0;
 	uint32_t expect, owner;
 
@@ -311,6 +313,8 @@ bus_lock(struct shmif_bus *b)
 			continue;
 		}
 		spins = 0;
+		if (since == 0)
+			since = now_ns();
 		owner = LOAD(sp);
 		if (owner != 0 && owner != b->pid && !pid_alive(owner)) {
 			if (__atomic_compare_exchange_n(sp, &owner, b->pid, 0,
@@ -319,6 +323,14 @@ bus_lock(struct shmif_bus *b)
 				return 1;
 			}
 			continue;
+		}
+		if (owner != 0 && now_ns() - since > LOCK_STUCK_NS &&
+		    __atomic_compare_exchange_n(sp, &owner, b->pid, 0,
+		    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			/* No critical section lasts half a second: the holder is
+			 * stopped, wedged or hostile.  Its bus is ours now. */
+			b->st.lock_takeovers++;
+			return 1;
 		}
 		if (owner == 0) {
 			/* Held by someone who never said who (a NetBSD kernel, or
@@ -396,7 +408,11 @@ ring_write(struct shmif_bus *b, uint32_t *off, const void *src, uint32_t len,
 	if (chunk > len)
 		chunk = len;
 	rest = len - chunk;
-	if (advance_first(b, *off, chunk + (rest ? 1 : 0)) < 0)
+	/* NetBSD adds 1 only when the copy continues past the end; a copy that
+	 * ends exactly there must push `first` off offset 0 too, or `first`
+	 * stays at the never-wrapped marker while offset 0 is overwritten and a
+	 * later advance walks into frame bytes. */
+	if (advance_first(b, *off, chunk + (*off + chunk == b->rsize ? 1 : 0)) < 0)
 		return -1;
 	memcpy(b->ring + *off, src, chunk);
 	if (*off + chunk == b->rsize)
@@ -492,7 +508,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 		b->st.tx_frames++;
 		b->st.tx_bytes += f[j].len;
 	}
-	return i == n ? (int)n : -EIO;
+	return i > 0 ? (int)i : -EIO;
 }
 
 int
@@ -532,14 +548,21 @@ count_loss(struct shmif_bus *b, uint32_t seq)
 {
 	uint32_t gap = seq - b->rseq_next;
 
-	if (!b->lapped)
+	if (!b->lapped) {
+		/* Sequence numbers are only as good as the writers: NetBSD
+		 * leaves garbage in the padding.  Trust them after a run. */
+		if (gap == 0) {
+			if (b->rseq_trust < 64)
+				b->rseq_trust++;
+		} else
+			b->rseq_trust = 0;
 		return;
+	}
 	b->lapped = 0;
-	/* Garbage (a NetBSD writer's padding) gives implausible gaps. */
-	if (b->rseq_valid && gap > 0 && gap <= b->rsize / SHMIF_PKTHDR_SIZE)
+	if (b->rseq_valid && b->rseq_trust >= 8 && gap > 0 && gap < (1u << 31))
 		b->st.rx_lost += gap;
 	else
-		b->st.rx_lost += 1;
+		b->st.rx_lost += 1;         /* at least one, exact count unknown */
 }
 
 /*
@@ -553,7 +576,7 @@ collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
 {
 	uint8_t raw[SHMIF_PKTHDR_SIZE];
 	unsigned guard = b->rsize / SHMIF_PKTHDR_SIZE + 2, cnt = 0;
-	uint32_t used = 0, pos;
+	uint32_t used = 0, pos, fstart;
 	struct rec r;
 	int wrap;
 
@@ -565,6 +588,7 @@ collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
 		}
 		wrap = 0;
 		pos = ring_read(b, b->rpos, raw, sizeof(raw), &wrap);
+		fstart = pos;
 		rec_decode(raw, &r);
 		if (r.len > b->maxrec ||
 		    (uint64_t)r.len + SHMIF_PKTHDR_SIZE > bytes_ahead(b, s)) {
@@ -600,6 +624,7 @@ collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
 			continue;
 		}
 		rx[cnt].data = b->rxbuf + used;
+		rx[cnt].off = fstart;
 		rx[cnt].len = r.len;
 		rx[cnt].sec = r.sec;
 		rx[cnt].usec = r.usec;
@@ -616,12 +641,11 @@ shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
 	struct snap s, after;
 	uint32_t pos0;
 	uint64_t gen0;
-	int locked = !(b->flags & SHMIF_RDONLY), cnt = 0, took;
+	int locked = !(b->flags & SHMIF_RDONLY), cnt = 0, tries = 0;
 
-	if (locked) {
-		took = bus_lock(b);
-		(void)took;
-	}
+	if (locked)
+		bus_lock(b);
+retry:
 	if (snap_take(b, &s) < 0) {
 		b->st.rx_malformed++;
 		goto out;
@@ -642,8 +666,11 @@ shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
 			b->st.rx_laps++;
 			b->lapped = 1;
 			cnt = 0;
-			if (snap_take(b, &after) == 0)
+			if (snap_take(b, &after) == 0) {
 				resync(b, &after);
+				if (++tries < 8)
+					goto retry;
+			}
 		}
 	}
 	b->seen_last = s.last;
@@ -655,7 +682,9 @@ out:
 		b->st.rx_frames++;
 		b->st.rx_bytes += rx[i].len;
 	}
-	b->active = cnt > 0;
+	/* Traffic makes the next shmif_wait() spin; a quiet spin clears it. */
+	if (cnt > 0)
+		b->active = 1;
 	return cnt;
 }
 
@@ -740,10 +769,14 @@ shmif_rewind(struct shmif_bus *b)
 {
 	struct snap s;
 
+	struct rec r;
+
 	if (snap_take(b, &s) < 0)
 		return;
 	resync(b, &s);
-	b->rseq_valid = 0;
+	b->rseq_valid = rec_at(b, b->rpos, &r) == 0;
+	b->rseq_trust = 8;      /* optimistic until a gap shows otherwise */
+	b->rseq_next = r.seq;
 	b->lapped = 0;
 	b->more = 1;
 }
@@ -813,12 +846,18 @@ check_header(struct shmif_bus *b, char *err, size_t errlen)
 	uint32_t magic = LOAD(hdr32(b, SHMIF_OFF_MAGIC));
 	uint32_t version = LOAD(hdr32(b, SHMIF_OFF_VERSION));
 
-	if (magic == 0 && !(b->flags & SHMIF_RDONLY)) {
+	if (magic == 0 && (b->flags & SHMIF_CREATE) &&
+	    !(b->flags & SHMIF_RDONLY)) {
 		bus_lock(b);
 		if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) == 0)
 			ring_init(b);
 		bus_unlock(b);
 		return 0;
+	}
+	if (magic == 0) {
+		seterr(err, errlen, "%s: not a shmif bus: no magic (an empty "
+		    "bus is initialised only when created)", b->path);
+		return -EPROTO;
 	}
 	if (magic != SHMIF_MAGIC) {
 		seterr(err, errlen, "%s: not a shmif bus: bad magic 0x%08x "
@@ -867,6 +906,13 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	if ((r = open_bus_file(path, o, &sb, err, errlen)) < 0)
 		goto fail;
 	b->fd = r;
+	if ((b->flags & SHMIF_RDONLY) && sb.st_size > SHMIF_HDR_SIZE) {
+		/* An observer takes whatever frames the ring can hold. */
+		uint64_t fit = ((uint64_t)sb.st_size - SHMIF_HDR_SIZE) / 4;
+		if (fit > SHMIF_PKTHDR_SIZE &&
+		    b->max_frame > fit - SHMIF_PKTHDR_SIZE)
+			b->max_frame = (uint32_t)(fit - SHMIF_PKTHDR_SIZE);
+	}
 	if ((r = check_size(&sb, b->max_frame, err, errlen, path)) < 0)
 		goto fail_fd;
 	b->size = (uint32_t)sb.st_size;
@@ -887,6 +933,7 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	b->more = 0;
 	if (!(b->flags & SHMIF_REWIND)) {
 		struct snap s;
+		struct rec lr;
 
 		/* From now on: start at the end of the newest record. */
 		if (snap_take(b, &s) == 0) {
@@ -894,6 +941,10 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 			b->rgen = s.gen;
 			b->seen_last = s.last;
 			b->seen_gen = s.gen;
+			/* so that a lap before our first read is counted too */
+			b->rseq_valid = rec_at(b, s.last, &lr) == 0;
+			b->rseq_trust = 8;
+			b->rseq_next = lr.seq + 1;
 		}
 	} else
 		b->more = 1;

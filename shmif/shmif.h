@@ -48,7 +48,8 @@
 #define SHMIF_OFF_SPARE    28
 
 /* shmif_opts.flags */
-#define SHMIF_CREATE   0x01  /* create the file (and initialise) if missing */
+#define SHMIF_CREATE   0x01  /* create the file if missing, and initialise
+                              * a file that is all zeros */
 #define SHMIF_RDONLY   0x02  /* observer: map read-only, never lock or write */
 #define SHMIF_SEEALL   0x04  /* do not skip frames this attachment sent */
 #define SHMIF_REWIND   0x08  /* start reading at the oldest record in the ring
@@ -77,6 +78,7 @@ struct shmif_txframe {
 struct shmif_rxframe {
 	const uint8_t *data;
 	uint32_t len;
+	uint32_t off;         /* ring offset of the frame data */
 	uint32_t sec, usec;   /* timestamp the writer stored */
 	uint64_t sender;
 };
@@ -105,10 +107,11 @@ int  shmif_attach(const char *path, const struct shmif_opts *opts,
          struct shmif_bus **busp, char *err, size_t errlen);
 void shmif_detach(struct shmif_bus *bus);
 
-/* Send one frame / a batch under one lock acquisition.  Returns the number
- * of frames written (a batch may stop early only on error), or -errno:
- * -EMSGSIZE for a frame longer than max_frame, -EROFS on a read-only
- * attachment. */
+/* Send one frame (returns 0) / a batch under one lock acquisition (returns
+ * the number of frames written: fewer than n only if the ring could not be
+ * repaired mid-batch), or -errno: -EMSGSIZE for a frame longer than
+ * max_frame, -EINVAL for an empty frame, -EROFS on a read-only attachment,
+ * -EIO if nothing could be written. */
 int  shmif_send(struct shmif_bus *bus, const void *frame, uint32_t len);
 int  shmif_sendv(struct shmif_bus *bus, const struct shmif_txframe *f,
          unsigned n);
