@@ -1,0 +1,471 @@
+/*
+ * ether.c — the frame paths between interface drivers and lwIP: the
+ * netifs of Ethernet interfaces, their aliases and the loopback, the
+ * transmit path (lwIP's linkoutput -> the driver's transmit) and the
+ * receive path (a driver's batch -> pbufs -> ethernet_input).
+ *
+ * Receive runs on the driver's thread.  The frames of one batch are
+ * filtered and copied into pbufs without any lock, then handed to lwIP
+ * under one acquisition of the core lock (LWIP_TCPIP_CORE_LOCKING lets
+ * any thread run the stack): no hop through the tcpip thread's mailbox,
+ * no mailbox to overflow.
+ *
+ * Filters applied before lwIP sees a frame, because lwIP does not:
+ *  - unicast frames for another MAC are dropped (the bus is a shared
+ *    segment; lwIP's ethernet_input takes every frame);
+ *  - IPv4/IPv6 packets not addressed to this node are dropped unless
+ *    net.inet.ip.forwarding / net.inet6.ip6.forwarding is on (lwIP is
+ *    built with IP_FORWARD and LWIP_IPV6_FORWARD always on);
+ *  - packets to loopback addresses arriving on a real link are dropped;
+ *  - IPv6 frames are dropped while rumpnet_netinet6 is not loaded.
+ * This is also where a routing table's input side will sit.
+ */
+#include <string.h>
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/ip.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "netif/ethernet.h"
+
+#include "netcomp/ifnet_var.h"
+#include "netcomp/netinet.h"
+
+#define ETH_HLEN        14
+#define ETYPE_IPV4      0x0800
+#define ETYPE_ARP       0x0806
+#define ETYPE_IPV6      0x86dd
+#define RX_BATCH_MAX    64
+#define LO_MTU          33624   /* NetBSD's */
+
+/* ---- transmit ---- */
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* ARP requests other than gratuitous ones mean a resolution is pending. */
+static void
+note_tx(const uint8_t *f, uint32_t len)
+{
+	if (len >= ETH_HLEN + 28 && get16(f + 12) == ETYPE_ARP &&
+	    get16(f + 20) == 1 && memcmp(f + 28, f + 38, 4) != 0)
+		idle_note_arp_request();
+}
+
+static err_t
+ether_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct ifnet *ifp = netif->state;
+	struct ifnet_frame f;
+	int r;
+
+	if (p->tot_len > ifp->txbuflen) {
+		IFNET_COUNT(ifp, oerrors, 1);
+		return ERR_BUF;
+	}
+	if (p->next == NULL)
+		f.data = p->payload;
+	else {
+		pbuf_copy_partial(p, ifp->txbuf, p->tot_len, 0);
+		f.data = ifp->txbuf;
+	}
+	f.len = p->tot_len;
+	note_tx(f.data, f.len);
+	r = ifp->kind->transmit(ifp, &f, 1);
+	if (r != 1) {
+		IFNET_COUNT(ifp, oerrors, 1);
+		return ERR_IF;
+	}
+	IFNET_COUNT(ifp, opackets, 1);
+	IFNET_COUNT(ifp, obytes, f.len);
+	return ERR_OK;
+}
+
+/* ---- receive: which packets this node takes ---- */
+
+static int
+ip4_local(const ip4_addr_t *dst)
+{
+	struct netif *n;
+
+	if (ip4_addr_ismulticast(dst) || dst->addr == IPADDR_BROADCAST)
+		return 1;
+	NETIF_FOREACH(n) {
+		if (!netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		if (ip4_addr_cmp(dst, netif_ip4_addr(n)) ||
+		    ip4_addr_isbroadcast(dst, n))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+ip6_local(const ip6_addr_t *dst)
+{
+	struct netif *n;
+	int i;
+
+	if (ip6_addr_ismulticast(dst))
+		return 1;
+	NETIF_FOREACH(n)
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (!ip6_addr_isinvalid(netif_ip6_addr_state(n, i)) &&
+			    ip6_addr_cmp_zoneless(dst, netif_ip6_addr(n, i)))
+				return 1;
+	return 0;
+}
+
+static int
+onlink(const struct netif *n, const ip4_addr_t *a)
+{
+	return !ip4_addr_isany(netif_ip4_addr(n)) &&
+	    ip4_addr_netcmp(a, netif_ip4_addr(n), netif_ip4_netmask(n));
+}
+
+/*
+ * The netif of the interface a packet enters by.  lwIP answers some
+ * packets (ICMP echo, errors) through the netif they came in on, so a
+ * packet enters by the netif whose subnet holds its source, preferring the
+ * one that holds its destination: the primary address or an alias.
+ */
+static struct netif *
+ip4_inpath(struct ifnet *ifp, const uint8_t *ip)
+{
+	struct ifalias *al;
+	ip4_addr_t src, dst;
+
+	if (ifp->aliases == NULL)
+		return &ifp->netif;
+	memcpy(&src.addr, ip + 12, 4);
+	memcpy(&dst.addr, ip + 16, 4);
+	for (al = ifp->aliases; al != NULL; al = al->next)
+		if (ip4_addr_cmp(&dst, netif_ip4_addr(&al->netif)) &&
+		    onlink(&al->netif, &src))
+			return &al->netif;
+	if (onlink(&ifp->netif, &src))
+		return &ifp->netif;
+	for (al = ifp->aliases; al != NULL; al = al->next)
+		if (onlink(&al->netif, &src))
+			return &al->netif;
+	return &ifp->netif;
+}
+
+/* Core lock held. 1: hand the frame to lwIP. */
+static int
+ip4_wanted(const uint8_t *f, uint32_t len)
+{
+	const uint8_t *ip = f + ETH_HLEN;
+	ip4_addr_t dst;
+	int local;
+
+	if (len < ETH_HLEN + 20)
+		return 1;               /* lwIP counts and drops runts */
+	memcpy(&dst.addr, ip + 16, 4);
+	if (ip4_addr_isloopback(&dst))
+		return 0;
+	local = ip4_local(&dst);
+	if (local && (get16(ip + 6) & 0x3fff) != 0)
+		idle_note_fragment(0);
+	return local || netstack_knob(NK_IP_FORWARDING);
+}
+
+static int
+ip6_wanted(const uint8_t *f, uint32_t len)
+{
+	const uint8_t *ip = f + ETH_HLEN;
+	ip6_addr_t dst;
+	int local;
+
+	if (!netstack_inet6())
+		return 0;
+	if (len < ETH_HLEN + 40)
+		return 1;
+	memset(&dst, 0, sizeof(dst));
+	memcpy(dst.addr, ip + 24, 16);
+	if (ip6_addr_isloopback(&dst))
+		return 0;
+	local = ip6_local(&dst);
+	if (local && ip[6] == IP6_NEXTH_FRAGMENT)
+		idle_note_fragment(1);
+	return local || netstack_knob(NK_IP6_FORWARDING);
+}
+
+/* Unicast for another station: not ours.  (Promiscuous mode only matters
+ * to a packet tap; the stack never takes others' unicast.) */
+static int
+mac_wanted(const struct ifnet *ifp, const uint8_t *f)
+{
+	return (f[0] & 1) != 0 || memcmp(f, ifp->mac, 6) == 0;
+}
+
+/* ARP: every netif of the interface sees it, so aliases answer too. */
+static void
+arp_input(struct ifnet *ifp, struct pbuf *p)
+{
+	struct ifalias *al;
+	struct pbuf *q;
+
+	for (al = ifp->aliases; al != NULL; al = al->next) {
+		if (!netif_is_up(&al->netif))
+			continue;
+		if ((q = pbuf_clone(PBUF_RAW, PBUF_RAM, p)) == NULL) {
+			IFNET_COUNT(ifp, iqdrops, 1);
+			continue;
+		}
+		ethernet_input(q, &al->netif);
+	}
+	ethernet_input(p, &ifp->netif);
+}
+
+/* Core lock held: one frame, already copied into p. */
+static void
+dispatch(struct ifnet *ifp, struct pbuf *p)
+{
+	const uint8_t *f = p->payload;
+	struct netif *in = &ifp->netif;
+	int want;
+
+	switch (get16(f + 12)) {
+	case ETYPE_ARP:
+		arp_input(ifp, p);
+		return;
+	case ETYPE_IPV4:
+		if ((want = ip4_wanted(f, p->len)) && p->len >= ETH_HLEN + 20)
+			in = ip4_inpath(ifp, f + ETH_HLEN);
+		break;
+	case ETYPE_IPV6:
+		want = ip6_wanted(f, p->len);
+		break;
+	default:
+		want = 1;               /* lwIP drops what it does not know */
+		break;
+	}
+	if (want)
+		ethernet_input(p, in);
+	else
+		pbuf_free(p);
+}
+
+static struct pbuf *
+frame_to_pbuf(struct ifnet *ifp, const struct ifnet_frame *f)
+{
+	struct pbuf *p;
+
+	if (f->len < ETH_HLEN || f->len > 0xffff) {
+		IFNET_COUNT(ifp, ierrors, 1);
+		return NULL;
+	}
+	if (!mac_wanted(ifp, f->data))
+		return NULL;
+	if ((p = pbuf_alloc(PBUF_RAW, (u16_t)f->len, PBUF_RAM)) == NULL) {
+		IFNET_COUNT(ifp, iqdrops, 1);
+		return NULL;
+	}
+	memcpy(p->payload, f->data, f->len);
+	IFNET_COUNT(ifp, ipackets, 1);
+	IFNET_COUNT(ifp, ibytes, f->len);
+	return p;
+}
+
+static void
+input_batch(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
+{
+	struct pbuf *p[RX_BATCH_MAX];
+	unsigned i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if ((p[k] = frame_to_pbuf(ifp, &f[i])) != NULL)
+			k++;
+	if (k == 0)
+		return;
+	netstack_lock();
+	if (ifp->dying || !netif_is_up(&ifp->netif)) {
+		for (i = 0; i < k; i++)
+			pbuf_free(p[i]);
+	} else {
+		netstack_enter();
+		for (i = 0; i < k; i++)
+			dispatch(ifp, p[i]);
+		netstack_poke();
+	}
+	netstack_unlock();
+}
+
+void
+ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
+{
+	unsigned chunk;
+
+	while (n > 0) {
+		chunk = n < RX_BATCH_MAX ? n : RX_BATCH_MAX;
+		input_batch(ifp, f, chunk);
+		f += chunk;
+		n -= chunk;
+	}
+}
+
+/* lwIP's netif->input for our netifs (lwIP itself calls it only for
+ * frames injected with netif->input, never on our receive path). */
+static err_t
+ether_netif_input(struct pbuf *p, struct netif *netif)
+{
+	struct ifnet *ifp = netif->state;
+
+	if (p->len < ETH_HLEN || p->next != NULL) {
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	dispatch(ifp, p);
+	return ERR_OK;
+}
+
+/* ---- netifs ---- */
+
+static void
+ether_setup(struct netif *n, struct ifnet *ifp)
+{
+	n->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(n->hwaddr, ifp->mac, ETH_HWADDR_LEN);
+	n->mtu = (u16_t)ifp->mtu;
+#if LWIP_ND6_ALLOW_RA_UPDATES
+	n->mtu6 = (u16_t)ifp->mtu;
+#endif
+	n->output = etharp_output;
+	n->linkoutput = ether_linkoutput;
+}
+
+static err_t
+ether_init(struct netif *n)
+{
+	struct ifnet *ifp = n->state;
+
+	n->name[0] = ifp->name[0];
+	n->name[1] = ifp->name[1];
+	ether_setup(n, ifp);
+	n->output_ip6 = ethip6_output;
+	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+	    NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
+	return ERR_OK;
+}
+
+err_t
+ether_netif_add(struct ifnet *ifp)
+{
+	if (netif_add(&ifp->netif, NULL, NULL, NULL, ifp, ether_init,
+	    ether_netif_input) == NULL)
+		return ERR_IF;
+	return ERR_OK;
+}
+
+/* An alias: IPv4 only, no multicast membership of its own. */
+static err_t
+alias_init(struct netif *n)
+{
+	struct ifnet *ifp = n->state;
+
+	n->name[0] = 'a';
+	n->name[1] = 'l';
+	ether_setup(n, ifp);
+	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+	    NETIF_FLAG_ETHERNET;
+	return ERR_OK;
+}
+
+err_t
+alias_netif_add(struct ifnet *ifp, struct ifalias *al, const ip4_addr_t *ip,
+    const ip4_addr_t *mask)
+{
+	if (netif_add(&al->netif, ip, mask, NULL, ifp, alias_init,
+	    ether_netif_input) == NULL)
+		return ERR_IF;
+	/* Never solicit routers from a netif that holds no IPv6 address. */
+	al->netif.rs_count = 0;
+	return ERR_OK;
+}
+
+void
+ifnet_sync_aliases(struct ifnet *ifp)
+{
+	struct ifalias *al;
+
+	for (al = ifp->aliases; al != NULL; al = al->next) {
+		al->netif.mtu = (u16_t)ifp->mtu;
+		if (netif_is_link_up(&ifp->netif))
+			netif_set_link_up(&al->netif);
+		else
+			netif_set_link_down(&al->netif);
+		if (netif_is_up(&ifp->netif))
+			netif_set_up(&al->netif);
+		else
+			netif_set_down(&al->netif);
+		al->netif.rs_count = 0;
+	}
+}
+
+/* ---- the loopback ---- */
+
+static err_t
+loop_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
+{
+	struct ifnet *ifp = n->state;
+
+	(void)dst;
+	IFNET_COUNT(ifp, opackets, 1);
+	IFNET_COUNT(ifp, obytes, p->tot_len);
+	IFNET_COUNT(ifp, ipackets, 1);
+	IFNET_COUNT(ifp, ibytes, p->tot_len);
+	return netif_loop_output(n, p);
+}
+
+static err_t
+loop_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
+{
+	struct ifnet *ifp = n->state;
+
+	(void)dst;
+	IFNET_COUNT(ifp, opackets, 1);
+	IFNET_COUNT(ifp, obytes, p->tot_len);
+	IFNET_COUNT(ifp, ipackets, 1);
+	IFNET_COUNT(ifp, ibytes, p->tot_len);
+	return netif_loop_output(n, p);
+}
+
+static err_t
+loop_init(struct netif *n)
+{
+	struct ifnet *ifp = n->state;
+
+	n->name[0] = 'l';
+	n->name[1] = 'o';
+	n->mtu = (u16_t)ifp->mtu;
+#if LWIP_ND6_ALLOW_RA_UPDATES
+	n->mtu6 = (u16_t)ifp->mtu;
+#endif
+	n->output = loop_output4;
+	n->output_ip6 = loop_output6;
+	n->flags = 0;
+	return ERR_OK;
+}
+
+err_t
+loop_netif_add(struct ifnet *ifp)
+{
+	ip4_addr_t ip, mask;
+
+	ifp->mtu = LO_MTU;
+	IP4_ADDR(&ip, 127, 0, 0, 1);
+	IP4_ADDR(&mask, 255, 0, 0, 0);
+	if (netif_add(&ifp->netif, &ip, &mask, NULL, ifp, loop_init,
+	    ip_input) == NULL)
+		return ERR_IF;
+	netif_set_link_up(&ifp->netif);
+	netif_set_up(&ifp->netif);
+	ifp->netif.rs_count = 0;
+	return ERR_OK;
+}

@@ -1,0 +1,418 @@
+/*
+ * ifaddr.c — the addresses of an interface.
+ *
+ * IPv4: the netif's own address is the primary one; each further address
+ * is an alias on a hidden netif (ifnet_var.h explains why that works).  An
+ * alias inside the primary's subnet is given a /32 mask inside lwIP, so
+ * that lwIP keeps routing that subnet through the primary address (the
+ * configured prefix length is what clients see).  Deleting the primary
+ * promotes the first alias; connections bound to the promoted address are
+ * reset by lwIP when its netif goes away.
+ *
+ * IPv6: lwIP has LWIP_IPV6_NUM_ADDRESSES (6) slots per netif and no prefix
+ * length; slot 0 is the link-local address, created when the interface
+ * comes up.  lwIP treats a destination as on-link when it shares the first
+ * 64 bits with one of the interface's addresses (or matches a prefix
+ * learnt from a router advertisement), whatever length was configured;
+ * the length is kept here for display.  New addresses start tentative and
+ * go through duplicate address detection once the interface is up with
+ * its link up; an address that failed it is tried again on the next up.
+ *
+ * Every function runs with ifnet_cfg and the core lock held.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
+#include "lwip/netif.h"
+
+#include "kernel/klog.h"
+#include "netcomp/ifnet_var.h"
+#include "netcomp/netinet.h"
+
+/* ---- IPv4 ---- */
+
+static uint8_t
+mask_plen(const ip4_addr_t *m)
+{
+	uint32_t v = lwip_ntohl(ip4_addr_get_u32(m));
+	uint8_t n = 0;
+
+	while (v & 0x80000000u) {
+		n++;
+		v <<= 1;
+	}
+	return n;
+}
+
+static void
+plen_mask(uint8_t plen, ip4_addr_t *m)
+{
+	uint32_t v = plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+
+	ip4_addr_set_u32(m, lwip_htonl(v));
+}
+
+static void
+log_addr(const struct ifnet *ifp, const char *what,
+    const struct rump_ifaddr *a)
+{
+	char buf[64];
+
+	if (a->family == AF_INET)
+		ip4addr_ntoa_r((const ip4_addr_t *)(const void *)a->addr, buf,
+		    sizeof(buf));
+	else {
+		ip6_addr_t ip6;
+
+		memset(&ip6, 0, sizeof(ip6));
+		memcpy(ip6.addr, a->addr, 16);
+		ip6addr_ntoa_r(&ip6, buf, sizeof(buf));
+	}
+	klog(KLOG_INFO, "%s: %s %s/%u", ifp->name, what, buf, a->plen);
+}
+
+static int
+v4_valid(const ip4_addr_t *ip, uint8_t plen)
+{
+	return plen >= 1 && plen <= 32 && !ip4_addr_isany(ip) &&
+	    !ip4_addr_ismulticast(ip) &&
+	    ip4_addr_get_u32(ip) != IPADDR_BROADCAST;
+}
+
+static struct ifalias *
+alias_find(struct ifnet *ifp, const ip4_addr_t *ip)
+{
+	struct ifalias *al;
+
+	for (al = ifp->aliases; al != NULL; al = al->next)
+		if (ip4_addr_cmp(ip, netif_ip4_addr(&al->netif)))
+			return al;
+	return NULL;
+}
+
+/* Does another interface hold ip? */
+static int
+v4_elsewhere(const struct ifnet *ifp, const ip4_addr_t *ip)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (n->state != ifp && ip4_addr_cmp(ip, netif_ip4_addr(n)))
+			return 1;
+	return 0;
+}
+
+/* The mask lwIP gets for an alias (see the top of the file). */
+static void
+alias_mask(struct ifnet *ifp, const ip4_addr_t *ip, uint8_t plen,
+    ip4_addr_t *mask)
+{
+	const struct netif *n = &ifp->netif;
+
+	plen_mask(plen, mask);
+	if (!ip4_addr_isany(netif_ip4_addr(n)) &&
+	    (ip4_addr_netcmp(ip, netif_ip4_addr(n), netif_ip4_netmask(n)) ||
+	    ip4_addr_netcmp(ip, netif_ip4_addr(n), mask)))
+		plen_mask(32, mask);
+}
+
+static int
+alias_add(struct ifnet *ifp, const ip4_addr_t *ip, uint8_t plen)
+{
+	struct ifalias *al;
+	ip4_addr_t mask;
+
+	if (ifp->naliases >= IFNET_MAXALIAS)
+		return -ENOSPC;
+	if ((al = hyp_calloc(1, sizeof(*al))) == NULL)
+		return -ENOMEM;
+	alias_mask(ifp, ip, plen, &mask);
+	if (alias_netif_add(ifp, al, ip, &mask) != ERR_OK) {
+		hyp_free(al);
+		return -ENOSPC;
+	}
+	al->plen = plen;
+	al->next = ifp->aliases;
+	ifp->aliases = al;
+	ifp->naliases++;
+	ifnet_sync_aliases(ifp);
+	return 0;
+}
+
+static void
+alias_unlink(struct ifnet *ifp, struct ifalias *al)
+{
+	struct ifalias **pp;
+
+	for (pp = &ifp->aliases; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == al) {
+			*pp = al->next;
+			break;
+		}
+	ifp->naliases--;
+	netif_remove(&al->netif);
+}
+
+static int
+v4_add(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	struct netif *n = &ifp->netif;
+	struct ifalias *al;
+	ip4_addr_t ip, mask;
+
+	memcpy(&ip.addr, a->addr, 4);
+	if (!v4_valid(&ip, a->plen))
+		return -EINVAL;
+	if (v4_elsewhere(ifp, &ip))
+		return -EEXIST;
+	plen_mask(a->plen, &mask);
+	if (ip4_addr_isany(netif_ip4_addr(n)))
+		netif_set_addr(n, &ip, &mask, IP4_ADDR_ANY4);
+	else if (ip4_addr_cmp(&ip, netif_ip4_addr(n)))
+		netif_set_netmask(n, &mask);
+	else if ((al = alias_find(ifp, &ip)) != NULL) {
+		al->plen = a->plen;
+		alias_mask(ifp, &ip, a->plen, &mask);
+		netif_set_netmask(&al->netif, &mask);
+	} else
+		return alias_add(ifp, &ip, a->plen);
+	return 0;
+}
+
+static int
+v4_del(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	struct netif *n = &ifp->netif;
+	struct ifalias *al;
+	ip4_addr_t ip, mask;
+	uint8_t plen;
+
+	memcpy(&ip.addr, a->addr, 4);
+	if ((al = alias_find(ifp, &ip)) != NULL) {
+		alias_unlink(ifp, al);
+		hyp_free(al);
+		return 0;
+	}
+	if (ip4_addr_isany(&ip) || !ip4_addr_cmp(&ip, netif_ip4_addr(n)))
+		return -EADDRNOTAVAIL;
+	if ((al = ifp->aliases) == NULL) {
+		netif_set_addr(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
+		return 0;
+	}
+	ip4_addr_copy(ip, *netif_ip4_addr(&al->netif));
+	plen = al->plen;
+	alias_unlink(ifp, al);
+	hyp_free(al);
+	plen_mask(plen, &mask);
+	netif_set_addr(n, &ip, &mask, IP4_ADDR_ANY4);
+	return 0;
+}
+
+/* ---- IPv6 ---- */
+
+static void
+v6_from(const struct rump_ifaddr *a, ip6_addr_t *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	memcpy(ip->addr, a->addr, 16);
+}
+
+static int
+v6_slot(const struct netif *n, const ip6_addr_t *ip)
+{
+	int i;
+
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+		if (!ip6_addr_isinvalid(netif_ip6_addr_state(n, i)) &&
+		    ip6_addr_cmp_zoneless(ip, netif_ip6_addr(n, i)))
+			return i;
+	return -1;
+}
+
+static int
+v6_elsewhere(const struct ifnet *ifp, const ip6_addr_t *ip)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (n->state != ifp && v6_slot(n, ip) >= 0)
+			return 1;
+	return 0;
+}
+
+static int
+v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	struct netif *n = &ifp->netif;
+	ip6_addr_t ip;
+	s8_t idx;
+	int i;
+
+	if (!netstack_inet6())
+		return -EAFNOSUPPORT;
+	v6_from(a, &ip);
+	if (a->plen < 1 || a->plen > 128 || ip6_addr_isany(&ip) ||
+	    ip6_addr_ismulticast(&ip))
+		return -EINVAL;
+	if ((i = v6_slot(n, &ip)) >= 0) {
+		ifp->v6plen[i] = a->plen;
+		ifp->v6ours[i] = 1;
+		return 0;
+	}
+	if (v6_elsewhere(ifp, &ip))
+		return -EEXIST;
+	if (netif_add_ip6_address(n, &ip, &idx) != ERR_OK || idx < 0)
+		return -ENOSPC;
+	ifp->v6plen[idx] = a->plen;
+	ifp->v6ours[idx] = 1;
+	if (ifp->kind == NULL)          /* no DAD on the loopback */
+		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
+	return 0;
+}
+
+static int
+v6_del(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	ip6_addr_t ip;
+	int i;
+
+	if (!netstack_inet6())
+		return -EAFNOSUPPORT;
+	v6_from(a, &ip);
+	if ((i = v6_slot(&ifp->netif, &ip)) < 0)
+		return -EADDRNOTAVAIL;
+	netif_ip6_addr_set_state(&ifp->netif, (s8_t)i, IP6_ADDR_INVALID);
+	ip6_addr_set_zero(ip_2_ip6(&ifp->netif.ip6_addr[i]));
+	ifp->v6plen[i] = 0;
+	ifp->v6ours[i] = 0;
+	return 0;
+}
+
+static uint8_t
+v6_flags(u8_t state, int ours)
+{
+	uint8_t f = ours ? 0 : RUMP_IFA_AUTOCONF;
+
+	if (ip6_addr_istentative(state))
+		f |= RUMP_IFA_TENTATIVE;
+	else if (ip6_addr_isduplicated(state))
+		f |= RUMP_IFA_DUPLICATED;
+	else if (ip6_addr_isdeprecated(state))
+		f |= RUMP_IFA_DEPRECATED;
+	return f;
+}
+
+/* ---- the interface's list ---- */
+
+static void
+put4(struct rump_ifaddr *o, const ip4_addr_t *ip, uint8_t plen)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_INET;
+	o->plen = plen;
+	memcpy(o->addr, &ip->addr, 4);
+}
+
+int
+ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max)
+{
+	const struct netif *n = &ifp->netif;
+	const struct ifalias *al;
+	u8_t st;
+	int i, k = 0;
+
+	if (!ip4_addr_isany(netif_ip4_addr(n)) && k < max)
+		put4(&out[k++], netif_ip4_addr(n),
+		    mask_plen(netif_ip4_netmask(n)));
+	for (al = ifp->aliases; al != NULL && k < max; al = al->next)
+		put4(&out[k++], netif_ip4_addr(&al->netif), al->plen);
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES && k < max; i++) {
+		st = netif_ip6_addr_state(n, i);
+		if (ip6_addr_isinvalid(st))     /* lwIP's macros need a name */
+			continue;
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].family = AF_INET6;
+		out[k].plen = ifp->v6plen[i] ? ifp->v6plen[i] : 64;
+		out[k].flags = v6_flags(st, ifp->v6ours[i]);
+		memcpy(out[k].addr, netif_ip6_addr(n, i)->addr, 16);
+		k++;
+	}
+	return k;
+}
+
+int
+ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	int error;
+
+	if (a->family == AF_INET)
+		error = v4_add(ifp, a);
+	else if (a->family == AF_INET6)
+		error = v6_add(ifp, a);
+	else
+		error = -EAFNOSUPPORT;
+	if (error == 0)
+		log_addr(ifp, "address", a);
+	return error;
+}
+
+int
+ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
+{
+	int error;
+
+	if (a->family == AF_INET)
+		error = v4_del(ifp, a);
+	else if (a->family == AF_INET6)
+		error = v6_del(ifp, a);
+	else
+		error = -EAFNOSUPPORT;
+	if (error == 0)
+		log_addr(ifp, "deleted", a);
+	return error;
+}
+
+/* The interface came up (or IPv6 arrived while it was up). */
+void
+ifaddr_up(struct ifnet *ifp)
+{
+	struct netif *n = &ifp->netif;
+	struct rump_ifaddr lo6 = { .family = AF_INET6, .plen = 128 };
+	int i;
+
+	if (!netstack_inet6())
+		return;
+	if (ifp->kind == NULL) {
+		lo6.addr[15] = 1;
+		v6_add(ifp, &lo6);
+		return;
+	}
+	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0))) {
+		netif_create_ip6_linklocal_address(n, 1);
+		ifp->v6plen[0] = 64;
+		ifp->v6ours[0] = 1;
+	}
+	/* Addresses that failed DAD get another try; valid ones stay valid,
+	 * so connections survive a down/up. */
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+		if (ip6_addr_isduplicated(netif_ip6_addr_state(n, i)))
+			netif_ip6_addr_set_state(n, (s8_t)i,
+			    IP6_ADDR_TENTATIVE);
+}
+
+void
+ifaddr_remove_all(struct ifnet *ifp)
+{
+	struct netif *n = &ifp->netif;
+	int i;
+
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+		if (!ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))
+			netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_INVALID);
+	if (!ip4_addr_isany(netif_ip4_addr(n)))
+		netif_set_addr(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
+}

@@ -1,0 +1,88 @@
+/*
+ * ifnet_var.h — the interface structure, shared by the interface layer's
+ * files (ifnet.c: the table and configuration; ifaddr.c: addresses;
+ * ether.c: the lwIP netifs and the frame paths).  lwIP types inside: only
+ * netcomp's glue includes it.
+ *
+ * Each interface is one lwIP netif.  lwIP gives a netif a single IPv4
+ * address, so every further IPv4 address ("alias") is a hidden netif of
+ * its own with the same MAC on the same link: ARP frames are shown to
+ * every netif of the interface, and IPv4 input accepts a packet for any
+ * local address whatever netif it came in on (weak host model), so
+ * aliases answer ARP, ICMP, UDP and TCP like the primary address.
+ *
+ * Locks: the table (ifnet_head in ifnet.c) and the configuration fields are written
+ * with ifnet_cfg held and, for what the stack reads, the core lock too;
+ * the netifs belong to the core lock.  Counters are atomics.
+ */
+#ifndef RUMPLAB_NETCOMP_IFNET_VAR_H
+#define RUMPLAB_NETCOMP_IFNET_VAR_H
+
+#include "lwip/netif.h"
+
+#include "kernel/hyper.h"
+#include "netcomp/ifnet.h"
+
+#define IFNET_MAXALIAS 8        /* extra IPv4 addresses per interface */
+
+struct ifalias {
+	struct netif netif;     /* core lock */
+	uint8_t plen;           /* as configured */
+	struct ifalias *next;   /* ifnet_cfg + core lock */
+};
+
+struct ifnet_counters {         /* atomics */
+	uint64_t ipackets, ierrors, opackets, oerrors;
+	uint64_t ibytes, obytes, iqdrops;
+};
+
+struct ifnet {
+	/* Set at creation, read-only afterwards. */
+	char name[RUMP_IFNAMSIZ];
+	const struct ifkind *kind;      /* NULL: the loopback lo0 */
+	void *softc;
+	uint8_t mac[6];
+
+	/* ifnet_cfg + core lock. */
+	struct netif netif;
+	struct ifalias *aliases;
+	int naliases;
+	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
+	uint8_t v6ours[LWIP_IPV6_NUM_ADDRESSES]; /* configured, not SLAAC */
+	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */
+	uint32_t mtu;
+	int link_up;
+	int dying;                      /* input drops everything */
+	char linkstr[RUMP_LINKSTRLEN];
+
+	/* Core lock: transmit scratch for chained pbufs. */
+	uint8_t *txbuf;
+	uint32_t txbuflen;
+
+	struct ifnet_counters cnt;
+	struct ifnet *next;             /* ifnet_cfg */
+};
+
+#define IFNET_COUNT(ifp, field, n) \
+	__atomic_fetch_add(&(ifp)->cnt.field, (n), __ATOMIC_RELAXED)
+
+extern hyp_mtx_t ifnet_cfg;
+
+/* ether.c: netifs (core lock held). */
+err_t ether_netif_add(struct ifnet *ifp);
+err_t loop_netif_add(struct ifnet *ifp);
+err_t alias_netif_add(struct ifnet *ifp, struct ifalias *al,
+          const ip4_addr_t *ip, const ip4_addr_t *mask);
+void  ifnet_sync_aliases(struct ifnet *ifp);  /* up/link/mtu to aliases */
+
+/* ifaddr.c (core lock held). */
+int   ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max);
+int   ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a);
+int   ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a);
+void  ifaddr_up(struct ifnet *ifp);    /* link-local, restart DAD */
+void  ifaddr_remove_all(struct ifnet *ifp);
+
+/* ifnet.c */
+struct ifnet *ifnet_lookup(const char *name);  /* ifnet_cfg held */
+
+#endif

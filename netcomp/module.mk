@@ -1,0 +1,15 @@
+# netcomp/: the network faction — the lwIP glue (netinet, netinet6), the
+# interface layer and the shmif interface kind.  Its objects are linked
+# into rump_server as objects (components register through a linker
+# section, see kernel/component.h), with libshmif, lwIP and libdl.
+NETCOMP_SRCS := netcomp/stack.c netcomp/idle.c netcomp/ifnet.c \
+    netcomp/ifaddr.c netcomp/ether.c netcomp/sockets.c netcomp/if_shmif.c
+NETCOMP_OBJS := $(call objs,$(NETCOMP_SRCS))
+
+# lwIP's headers as system headers: our warnings, not theirs.
+LWIP_CPPFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags lwip 2>/dev/null))
+LWIP_LIBS     := $(or $(shell pkg-config --libs lwip 2>/dev/null),-llwip)
+$(NETCOMP_OBJS): CPPFLAGS += $(LWIP_CPPFLAGS)
+
+KERNEL_COMPONENT_OBJS += $(NETCOMP_OBJS) $(LIB)/libshmif.a
+KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl

@@ -1,0 +1,72 @@
+/*
+ * netinet.h — the inside of the network faction: what the files of
+ * netcomp/ share with each other.  Not a public contract; the kernel core
+ * sees netcomp only through its components (rumpnet_netinet,
+ * rumpnet_netinet6, rumpnet_shmif) and the ops tables they register
+ * (kernel/ksock.h, kernel/netcfg.h, kernel/sysctl.h).
+ *
+ * The TCP/IP stack is Debian's lwIP.  Only the .c files of netcomp/ that
+ * implement the glue include lwIP headers; this header and ifnet.h do not,
+ * so interface drivers stay free of lwIP.
+ *
+ * Locking: the stack has one lock, lwIP's core lock (LOCK_TCPIP_CORE), held
+ * by the tcpip thread while it runs and by any other thread that calls the
+ * stack's raw API.  netstack_lock()/netstack_unlock() take and drop it; it is
+ * never held across a blocking host call.  Lock order, outermost first:
+ * ifnet_cfg (interface configuration), ksock table, core lock.
+ */
+#ifndef RUMPLAB_NETCOMP_NETINET_H
+#define RUMPLAB_NETCOMP_NETINET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* stack.c: start lwIP's tcpip thread once (idempotent; main thread). */
+int  netstack_start(char *err, size_t errlen);
+int  netstack_running(void);
+int  netstack_inet6(void);          /* rumpnet_netinet6 loaded */
+void netstack_lock(void);
+void netstack_unlock(void);
+/* Milliseconds on lwIP's clock (sys_now()). */
+uint32_t netstack_now(void);
+
+/* Run-time switches (sysctl), read with netstack_knob(). */
+enum netstack_knob {
+	NK_IP_FORWARDING,       /* net.inet.ip.forwarding */
+	NK_IP_TTL,              /* net.inet.ip.ttl */
+	NK_IP6_FORWARDING,      /* net.inet6.ip6.forwarding */
+	NK_IP6_HLIM,            /* net.inet6.ip6.hlim */
+	NK_IP6_ACCEPT_RTADV,    /* net.inet6.ip6.accept_rtadv */
+	NK_IDLE_ENABLE,         /* net.lwip.idle_enable */
+	NK_COUNT
+};
+int  netstack_knob(enum netstack_knob k);
+int  netstack_sysctl_init(int inet6);
+
+/*
+ * idle.c: the tcpip thread's sleep policy (see the top of idle.c).  Any
+ * thread that works on the stack outside the tcpip thread (a socket call,
+ * a received batch, a configuration change) calls netstack_enter() before
+ * the work, which ages what a long sleep left unaged, and netstack_poke()
+ * after it, which wakes the tcpip thread if the work armed a timer it must
+ * not sleep through.  Both with the core lock held; the _unlocked variants
+ * take it only when the tcpip thread sleeps long.  The notes record events
+ * lwIP keeps private.
+ */
+void netstack_enter(void);
+void netstack_poke(void);
+void netstack_enter_unlocked(void);
+void netstack_poke_unlocked(void);
+void idle_note_arp_request(void);
+void idle_note_fragment(int v6);
+int  idle_sysctl_init(void);
+
+/* sockets.c: struct ksock_ops over lwIP's socket API. */
+int  sockets_init(void);
+
+/* ifnet.c: the interfaces; registers the netcfg ops. */
+int  ifnet_init(char *err, size_t errlen);   /* lo0 */
+void ifnet_fini(void);
+int  ifnet_inet6_start(void);  /* ::1, link-local addresses on up ifs */
+
+#endif

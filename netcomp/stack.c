@@ -1,0 +1,308 @@
+/*
+ * stack.c — the netinet and netinet6 components: start lwIP's tcpip
+ * thread, create lo0, register the socket backend (sockets.c), the
+ * interface configuration ops (ifnet.c) and the stack's sysctl knobs.
+ *
+ * rumpnet_netinet   IPv4 (ARP, ICMP, UDP, TCP, raw sockets, loopback) and
+ *                   the stack itself; depends on rumpnet_net.
+ * rumpnet_netinet6  IPv6 on top of it (ND, ICMPv6, link-local addresses,
+ *                   MLD): without it the stack drops IPv6 frames, creates
+ *                   no IPv6 address and refuses AF_INET6 sockets.
+ *
+ * lwIP keeps its state in globals, so there is one stack per process,
+ * which is one node.  Its options are fixed by Debian's build
+ * (/usr/include/lwip/lwipopts.h); run-time switches live here as sysctl
+ * knobs and are read lock-free (atomic ints) by the data path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lwip/tcpip.h"
+#include "lwip/sys.h"
+#include "lwip/netif.h"
+
+#include "kernel/component.h"
+#include "kernel/hyper.h"
+#include "kernel/klog.h"
+#include "kernel/sysctl.h"
+#include "netcomp/netinet.h"
+
+static int stack_started;       /* main thread (component init) */
+static int stack_inet6;         /* atomic: rumpnet_netinet6 loaded */
+
+/* Knob values; atomics, written by sysctl_set from any thread. */
+static int knob_val[NK_COUNT] = {
+	[NK_IP_FORWARDING] = 0,
+	[NK_IP_TTL] = 64,
+	[NK_IP6_FORWARDING] = 0,
+	[NK_IP6_HLIM] = 64,
+	[NK_IP6_ACCEPT_RTADV] = 0,
+	[NK_IDLE_ENABLE] = 1,
+};
+
+static void
+tcpip_ready(void *arg)
+{
+	sys_sem_signal((sys_sem_t *)arg);
+}
+
+/*
+ * lwIP draws port numbers, TCP initial sequence numbers and protocol
+ * delays from rand(): seed it per node, or every node of a lab would pick
+ * the same ones.
+ */
+static void
+seed_lwip_rand(void)
+{
+	unsigned seed;
+
+	if (hyp_random(&seed, sizeof(seed)) != 0)
+		seed = (unsigned)hyp_clock_mono_ns();
+	srand(seed);
+}
+
+int
+netstack_start(char *err, size_t errlen)
+{
+	sys_sem_t sem;
+
+	if (stack_started)
+		return 0;
+	seed_lwip_rand();
+	if (sys_sem_new(&sem, 0) != ERR_OK) {
+		snprintf(err, errlen, "cannot create a semaphore for lwIP");
+		return -ENOMEM;
+	}
+	tcpip_init(tcpip_ready, &sem);
+	sys_arch_sem_wait(&sem, 0);
+	sys_sem_free(&sem);
+	stack_started = 1;
+	return 0;
+}
+
+int
+netstack_running(void)
+{
+	return stack_started;
+}
+
+int
+netstack_inet6(void)
+{
+	return __atomic_load_n(&stack_inet6, __ATOMIC_RELAXED);
+}
+
+void
+netstack_lock(void)
+{
+	LOCK_TCPIP_CORE();
+}
+
+void
+netstack_unlock(void)
+{
+	UNLOCK_TCPIP_CORE();
+}
+
+uint32_t
+netstack_now(void)
+{
+	return sys_now();
+}
+
+int
+netstack_knob(enum netstack_knob k)
+{
+	return __atomic_load_n(&knob_val[k], __ATOMIC_RELAXED);
+}
+
+/* ---- sysctl ---- */
+
+static int
+knob_get(const struct sysctl_knob *k, char *buf, size_t len)
+{
+	int v = __atomic_load_n((int *)k->arg, __ATOMIC_RELAXED);
+
+	return snprintf(buf, len, "%d", v) >= (int)len ? -ENOMEM : 0;
+}
+
+static int
+knob_parse(const struct sysctl_knob *k, const char *val, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || v < k->min ||
+	    v > k->max)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+knob_set(const struct sysctl_knob *k, const char *val)
+{
+	int v, error;
+
+	if ((error = knob_parse(k, val, &v)) != 0)
+		return error;
+	__atomic_store_n((int *)k->arg, v, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* accept_rtadv also switches SLAAC on the interfaces that exist now. */
+static int
+rtadv_set(const struct sysctl_knob *k, const char *val)
+{
+	struct netif *n;
+	int error;
+
+	if ((error = knob_set(k, val)) != 0)
+		return error;
+	netstack_lock();
+	NETIF_FOREACH(n)
+		if (n->flags & NETIF_FLAG_MLD6)
+			netif_set_ip6_autoconfig_enabled(n,
+			    netstack_knob(NK_IP6_ACCEPT_RTADV));
+	netstack_unlock();
+	return 0;
+}
+
+/* The idle policy switched: let the tcpip thread plan its sleep again. */
+static int
+idle_set(const struct sysctl_knob *k, const char *val)
+{
+	int error;
+
+	if ((error = knob_set(k, val)) != 0)
+		return error;
+	netstack_lock();
+	netstack_poke();
+	netstack_unlock();
+	return 0;
+}
+
+#define KNOB(nm, d, id, lo, hi) \
+	{ nm, d, knob_get, knob_set, &knob_val[id], lo, hi }
+
+static const struct sysctl_knob inet_knobs[] = {
+	KNOB("net.inet.ip.forwarding",
+	    "forward IPv4 packets not addressed to this node", NK_IP_FORWARDING,
+	    0, 1),
+	KNOB("net.inet.ip.ttl", "TTL of IPv4 sockets created from now on",
+	    NK_IP_TTL, 1, 255),
+	{ "net.lwip.idle_enable",
+	    "let the tcpip thread sleep while the stack is idle",
+	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
+};
+
+static const struct sysctl_knob inet6_knobs[] = {
+	KNOB("net.inet6.ip6.forwarding",
+	    "forward IPv6 packets not addressed to this node",
+	    NK_IP6_FORWARDING, 0, 1),
+	KNOB("net.inet6.ip6.hlim",
+	    "hop limit of IPv6 sockets created from now on", NK_IP6_HLIM,
+	    1, 255),
+	{ "net.inet6.ip6.accept_rtadv",
+	    "configure addresses from router advertisements (SLAAC)",
+	    knob_get, rtadv_set, &knob_val[NK_IP6_ACCEPT_RTADV], 0, 1 },
+};
+
+static int
+register_knobs(const struct sysctl_knob *k, size_t n)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < n; i++)
+		if ((error = sysctl_register(&k[i])) != 0 && error != -EEXIST)
+			return error;
+	return 0;
+}
+
+int
+netstack_sysctl_init(int inet6)
+{
+	if (inet6)
+		return register_knobs(inet6_knobs,
+		    sizeof(inet6_knobs) / sizeof(inet6_knobs[0]));
+	return register_knobs(inet_knobs,
+	    sizeof(inet_knobs) / sizeof(inet_knobs[0]));
+}
+
+/* ---- components ---- */
+
+static int
+netinet_init(char *err, size_t errlen)
+{
+	int error;
+
+	if ((error = netstack_start(err, errlen)) != 0)
+		return error;
+	if ((error = netstack_sysctl_init(0)) != 0 ||
+	    (error = idle_sysctl_init()) != 0) {
+		snprintf(err, errlen, "cannot register sysctl knobs: %s",
+		    strerror(-error));
+		return error;
+	}
+	if ((error = ifnet_init(err, errlen)) != 0)
+		return error;
+	if ((error = sockets_init()) != 0) {
+		snprintf(err, errlen, "cannot start the socket layer: %s",
+		    strerror(-error));
+		return error;
+	}
+	klog(KLOG_INFO, "netinet: lwIP stack started");
+	return 0;
+}
+
+static void
+netinet_fini(void)
+{
+	ifnet_fini();
+}
+
+static int
+netinet6_init(char *err, size_t errlen)
+{
+	int error;
+
+	if ((error = netstack_sysctl_init(1)) != 0) {
+		snprintf(err, errlen, "cannot register sysctl knobs: %s",
+		    strerror(-error));
+		return error;
+	}
+	__atomic_store_n(&stack_inet6, 1, __ATOMIC_RELAXED);
+	if ((error = ifnet_inet6_start()) != 0) {
+		snprintf(err, errlen, "cannot configure IPv6: %s",
+		    strerror(-error));
+		return error;
+	}
+	return 0;
+}
+
+static void
+netinet6_fini(void)
+{
+	__atomic_store_n(&stack_inet6, 0, __ATOMIC_RELAXED);
+}
+
+static const struct component comp_netinet = {
+	.name = "rumpnet_netinet",
+	.deps = { "rumpnet_net", NULL },
+	.init = netinet_init,
+	.fini = netinet_fini,
+};
+COMPONENT_REGISTER(comp_netinet);
+
+static const struct component comp_netinet6 = {
+	.name = "rumpnet_netinet6",
+	.deps = { "rumpnet_netinet", NULL },
+	.init = netinet6_init,
+	.fini = netinet6_fini,
+};
+COMPONENT_REGISTER(comp_netinet6);
