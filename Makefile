@@ -86,8 +86,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) SAN=1 OPT="-O1 -g" all
 	$(Q)$(MAKE) --no-print-directory O=build/fuzz fuzz-build
 	$(Q)O=$(abspath $(TEST_O)) FUZZ_O=$(abspath build/fuzz) SHARED=$(abspath ../shared) \
-	    prove -j2 -v --timer tests/run/*.t 2>&1 | tee $(TEST_O)/prove.log | grep -E '^(ok|not ok|#|[a-z/_.0-9]+\.t |All tests|Files=|Result)' ; \
-	    exit $${PIPESTATUS[0]}
+	    prove -j2 --timer --failures --comments tests/run/*.t
 
 bench: all
 	$(Q)O=$(abspath $(O)) SHARED=$(abspath ../shared) sh tests/bench/run-all.sh
