@@ -10,13 +10,12 @@
  *
  * The ring walk itself (oldest record to newest, lap detection, bounds
  * checks on every untrusted field) is the bus library's: this file attaches
- * with SHMIF_SEEALL|SHMIF_REWIND and calls shmif_recv() until it returns 0.
- * The only bus bytes read here directly are the length words the frame-offset
- * tracker (offtrack_*) peeks at to print NetBSD's "offset" column, because
- * struct shmif_rxframe does not say where a frame sat in the ring.
+ * with SHMIF_SEEALL|SHMIF_REWIND and calls shmif_recv() until it returns 0;
+ * NetBSD's "offset" column is the ring offset the library reports for each
+ * frame (struct shmif_rxframe's off).  No bus byte is read here directly.
  *
- * Parts: options and usage; the offset tracker; the output (pcap dumper and
- * text lines); the dump loop; follow mode with its watcher thread; main().
+ * Parts: options and usage; the output (pcap dumper and text lines); the
+ * dump loop; follow mode with its watcher thread; main().
  */
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -47,21 +46,6 @@ struct options {
 	const char	*pcap_path;	/* -p, NULL if none; "-" is stdout */
 	uint32_t	 snaplen;	/* -s, 0: by bus size */
 	const char	*bus_path;
-};
-
-/*
- * Where the next record header sits in the ring, so each text line can say
- * where its frame's data starts.  The tracker follows the library's walk:
- * it starts at the oldest record, steps over zero-length records (as the
- * library does) and moves on by 24 + len per frame.  It checks the length
- * word it finds against the frame the library returned; when they differ
- * (a writer lapped us) the offset is unknown until the end of the batch.
- */
-struct offtrack {
-	int		 fd;
-	uint32_t	 ring;		/* ring size; 0: tracker unusable */
-	uint32_t	 pos;		/* ring offset of the next record */
-	bool		 valid;
 };
 
 struct output {
@@ -133,81 +117,6 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Reads the 32-bit word at ring offset off, which may wrap around the end. */
-static int
-ring_word(const struct offtrack *t, uint32_t off, uint32_t *w)
-{
-	uint8_t b[4];
-	uint32_t n;
-
-	off %= t->ring;
-	n = t->ring - off < 4 ? t->ring - off : 4;
-	if (pread(t->fd, b, n, SHMIF_HDR_SIZE + (off_t)off) != (ssize_t)n)
-		return -EIO;
-	if (n < 4 && pread(t->fd, b + n, 4 - n, SHMIF_HDR_SIZE) !=
-	    (ssize_t)(4 - n))
-		return -EIO;
-	memcpy(w, b, 4);
-	return 0;
-}
-
-static void
-offtrack_init(struct offtrack *t, struct shmif_bus *bus)
-{
-	struct shmif_header h;
-
-	shmif_get_header(bus, &h);
-	t->fd = shmif_fd(bus);
-	t->ring = h.ring_size;
-	t->pos = (h.first >= h.ring_size) ? 0 : h.first;
-	t->valid = t->ring > SHMIF_PKTHDR_SIZE;
-}
-
-/*
- * Moves past the frame the library just returned; *off gets the ring offset
- * of its data.  Returns false when the offset is not known.
- */
-static bool
-offtrack_next(struct offtrack *t, uint32_t len, uint32_t *off)
-{
-	uint32_t w;
-	unsigned skips;
-
-	if (!t->valid)
-		return false;
-	/* Zero-length records (the dummy at a new ring's offset 0). */
-	for (skips = 0; skips < 4; skips++) {
-		if (ring_word(t, t->pos, &w) != 0 || w != 0)
-			break;
-		t->pos = (t->pos + SHMIF_PKTHDR_SIZE) % t->ring;
-	}
-	if (ring_word(t, t->pos, &w) != 0 || w != len) {
-		t->valid = false;
-		return false;
-	}
-	*off = (t->pos + SHMIF_PKTHDR_SIZE) % t->ring;
-	t->pos = (uint32_t)(((uint64_t)t->pos + SHMIF_PKTHDR_SIZE + len) %
-	    t->ring);
-	return true;
-}
-
-/* After a batch: if we lost track, pick up again after the newest record. */
-static void
-offtrack_resync(struct offtrack *t, struct shmif_bus *bus)
-{
-	struct shmif_header h;
-	uint32_t w;
-
-	if (t->valid || t->ring <= SHMIF_PKTHDR_SIZE)
-		return;
-	shmif_get_header(bus, &h);
-	if (h.last >= t->ring || ring_word(t, h.last, &w) != 0)
-		return;
-	t->pos = (uint32_t)(((uint64_t)h.last + SHMIF_PKTHDR_SIZE + w) %
-	    t->ring);
-	t->valid = true;
-}
-
 static void
 print_header(FILE *f, struct shmif_bus *bus)
 {
@@ -258,21 +167,13 @@ output_open(struct output *out, const struct options *o,
 }
 
 static void
-output_frame(struct output *out, const struct shmif_rxframe *f, bool have_off,
-    uint32_t off)
+output_frame(struct output *out, const struct shmif_rxframe *f)
 {
 	struct pcap_pkthdr ph;
 
-	if (out->lines) {
-		if (have_off)
-			printf("packet %d, offset 0x%04x, length 0x%04x, "
-			    "ts %d/%06d\n", out->npkt, off, f->len,
-			    (int)f->sec, (int)f->usec);
-		else
-			printf("packet %d, offset ?, length 0x%04x, "
-			    "ts %d/%06d\n", out->npkt, f->len,
-			    (int)f->sec, (int)f->usec);
-	}
+	if (out->lines)
+		printf("packet %d, offset 0x%04x, length 0x%04x, ts %d/%06d\n",
+		    out->npkt, f->off, f->len, (int)f->sec, (int)f->usec);
 	out->npkt++;
 	if (out->dumper == NULL)
 		return;
@@ -344,12 +245,9 @@ output_close(struct output *out)
  * stops early when told to.
  */
 static int
-dump_available(struct shmif_bus *bus, struct offtrack *t, struct output *out,
-    bool live)
+dump_available(struct shmif_bus *bus, struct output *out, bool live)
 {
 	struct shmif_rxframe rx[BATCH];
-	uint32_t off;
-	bool have;
 	int n, i, rc, total;
 
 	total = 0;
@@ -361,12 +259,9 @@ dump_available(struct shmif_bus *bus, struct offtrack *t, struct output *out,
 			return n;
 		if (n == 0)
 			break;
-		for (i = 0; i < n; i++) {
-			have = offtrack_next(t, rx[i].len, &off);
-			output_frame(out, &rx[i], have, off);
-		}
+		for (i = 0; i < n; i++)
+			output_frame(out, &rx[i]);
 		total += n;
-		offtrack_resync(t, bus);
 		if (live && (rc = output_flush(out)) != 0)
 			return rc;
 	}
@@ -423,7 +318,7 @@ watch_thread(void *arg)
  * Returns 0 or -errno.
  */
 static int
-follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
+follow(struct shmif_bus *bus, struct output *out)
 {
 	int rc;
 
@@ -433,7 +328,7 @@ follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
 		rc = shmif_wait(bus, -1);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
-		rc = dump_available(bus, t, out, true);
+		rc = dump_available(bus, out, true);
 		if (rc < 0)
 			return rc == -EPIPE ? 0 : rc;
 	}
@@ -451,7 +346,7 @@ stdout_is_stream(void)
 
 /* Runs follow mode with its watcher thread; returns 0 or -errno. */
 static int
-run_follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
+run_follow(struct shmif_bus *bus, struct output *out)
 {
 	struct watch w;
 	sigset_t set;
@@ -471,7 +366,7 @@ run_follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
 		close(w.sigfd);
 		return -rc;
 	}
-	rc = follow(bus, t, out);
+	rc = follow(bus, out);
 	if (atomic_load(&stop_sig) == 0)
 		pthread_cancel(tid);	/* still in poll() */
 	pthread_join(tid, NULL);
@@ -483,32 +378,32 @@ run_follow(struct shmif_bus *bus, struct offtrack *t, struct output *out)
  * Attaches the way the mode needs: a plain dump never writes, a follower
  * attaches read-write when it may (so it can take the bus lock like any
  * peer) and read-only otherwise.  A reader accepts frames up to the jumbo
- * cap so that it shows whatever the bus holds; the library refuses that
- * cap on rings too small for it, and then the default maximum is used.
+ * cap so that it shows whatever the bus holds.  A read-only attachment
+ * lowers that cap itself to what the ring can hold; a read-write one is
+ * refused it on rings too small for it, and then uses the default maximum.
  */
 static int
 attach(const struct options *o, struct shmif_bus **bus, char *err,
     size_t errlen)
 {
-	static const uint32_t flags[] = { 0, SHMIF_RDONLY };
-	static const uint32_t maxf[] = { SHMIF_JUMBO_MAX, 0 };
 	struct shmif_opts so;
-	unsigned f, m;
-	int rc = -EINVAL;
+	int rc;
 
-	for (f = o->follow ? 0 : 1; f < 2; f++) {
-		for (m = 0; m < 2; m++) {
-			memset(&so, 0, sizeof(so));
-			so.flags = SHMIF_SEEALL | SHMIF_REWIND | flags[f];
-			so.max_frame = maxf[m];
+	memset(&so, 0, sizeof(so));
+	so.flags = SHMIF_SEEALL | SHMIF_REWIND;
+	if (o->follow) {
+		so.max_frame = SHMIF_JUMBO_MAX;
+		rc = shmif_attach(o->bus_path, &so, bus, err, errlen);
+		if (rc == -EINVAL) {
+			so.max_frame = 0;
 			rc = shmif_attach(o->bus_path, &so, bus, err, errlen);
-			if (rc != -EINVAL)
-				break;
 		}
 		if (rc != -EACCES && rc != -EROFS && rc != -EPERM)
-			break;
+			return rc;
 	}
-	return rc;
+	so.flags |= SHMIF_RDONLY;
+	so.max_frame = SHMIF_JUMBO_MAX;
+	return shmif_attach(o->bus_path, &so, bus, err, errlen);
 }
 
 int
@@ -517,7 +412,6 @@ main(int argc, char **argv)
 	struct options o;
 	struct shmif_bus *bus;
 	struct shmif_stats st;
-	struct offtrack t;
 	struct output out;
 	char err[256];
 	int rc;
@@ -547,12 +441,11 @@ main(int argc, char **argv)
 	/* A follower ends quietly when its reader goes away (EPIPE). */
 	if (o.follow)
 		signal(SIGPIPE, SIG_IGN);
-	offtrack_init(&t, bus);
-	rc = dump_available(bus, &t, &out, o.follow);
+	rc = dump_available(bus, &out, o.follow);
 	if (rc >= 0)
 		rc = output_flush(&out);
 	if (rc >= 0 && o.follow)
-		rc = run_follow(bus, &t, &out);
+		rc = run_follow(bus, &out);
 	if (o.follow && out.broken)
 		rc = 0;
 	if (rc >= 0)

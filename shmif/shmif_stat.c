@@ -105,18 +105,13 @@ stat_bus(const char *path, struct summary *s, char *err, size_t errlen)
 	struct shmif_bus *bus;
 	int rc;
 
-	/* Count frames up to the jumbo cap; rings too small for that cap
-	 * are refused with -EINVAL and read with the default maximum. */
+	/* Count frames up to the jumbo cap (which the library lowers to
+	 * what the ring can hold). */
 	memset(&so, 0, sizeof(so));
 	so.flags = SHMIF_RDONLY | SHMIF_SEEALL | SHMIF_REWIND;
 	so.max_frame = SHMIF_JUMBO_MAX;
 	err[0] = '\0';
-	rc = shmif_attach(path, &so, &bus, err, errlen);
-	if (rc == -EINVAL) {
-		so.max_frame = 0;
-		rc = shmif_attach(path, &so, &bus, err, errlen);
-	}
-	if (rc < 0) {
+	if ((rc = shmif_attach(path, &so, &bus, err, errlen)) < 0) {
 		if (err[0] == '\0')
 			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
