@@ -140,6 +140,12 @@ hyp_close(int fd)
 }
 
 int
+hyp_getpid(void)
+{
+	return (int)getpid();
+}
+
+int
 hyp_mtx_init(hyp_mtx_t *mtx)
 {
 	return -pthread_mutex_init(&mtx->m, NULL);

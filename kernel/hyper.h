@@ -32,6 +32,7 @@ void    *hyp_calloc(size_t n, size_t len);
 void     hyp_free(void *p);
 int      hyp_open(const char *path, int flags, int mode);   /* fd or -errno */
 int      hyp_close(int fd);
+int      hyp_getpid(void);
 
 typedef struct { pthread_mutex_t m; } hyp_mtx_t;
 typedef struct { pthread_cond_t c; } hyp_cv_t;

@@ -215,6 +215,10 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	check_components(&o);
 	signal(SIGPIPE, SIG_IGN);
+	/* A background job may have inherited these ignored. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -21,7 +21,12 @@
 #include "kernel/component.h"
 #include "kernel/ksock.h"
 
-#define RET(x) ((x) < 0 ? -errno : (x))
+/* A host call's result as ours: the value, or -errno. */
+static long
+ret(long r)
+{
+	return r < 0 ? -errno : r;
+}
 
 static int
 si_socket(int domain, int type, int proto)
@@ -31,13 +36,13 @@ si_socket(int domain, int type, int proto)
 	if (domain != AF_INET && domain != AF_INET6)
 		return -EAFNOSUPPORT;
 	h = socket(domain, type | SOCK_CLOEXEC, proto);
-	return RET(h);
+	return ret(h);
 }
 
 static int
 si_close(int h)
 {
-	return RET(close(h));
+	return ret(close(h));
 }
 
 static int
@@ -51,19 +56,19 @@ si_abort(int h)
 static int
 si_bind(int h, const struct sockaddr *sa, socklen_t len)
 {
-	return RET(bind(h, sa, len));
+	return ret(bind(h, sa, len));
 }
 
 static int
 si_connect(int h, const struct sockaddr *sa, socklen_t len)
 {
-	return RET(connect(h, sa, len));
+	return ret(connect(h, sa, len));
 }
 
 static int
 si_listen(int h, int backlog)
 {
-	return RET(listen(h, backlog));
+	return ret(listen(h, backlog));
 }
 
 static int
@@ -71,7 +76,7 @@ si_accept(int h, struct sockaddr *sa, socklen_t *len)
 {
 	int nh = accept4(h, sa, len, SOCK_CLOEXEC);
 
-	return RET(nh);
+	return ret(nh);
 }
 
 static ssize_t
@@ -80,7 +85,7 @@ si_sendto(int h, const void *buf, size_t len, int flags,
 {
 	ssize_t n = sendto(h, buf, len, flags | MSG_NOSIGNAL, to, tolen);
 
-	return RET(n);
+	return ret(n);
 }
 
 static ssize_t
@@ -89,37 +94,37 @@ si_recvfrom(int h, void *buf, size_t len, int flags, struct sockaddr *from,
 {
 	ssize_t n = recvfrom(h, buf, len, flags, from, fromlen);
 
-	return RET(n);
+	return ret(n);
 }
 
 static int
 si_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 {
-	return RET(getsockopt(h, level, name, val, len));
+	return ret(getsockopt(h, level, name, val, len));
 }
 
 static int
 si_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
-	return RET(setsockopt(h, level, name, val, len));
+	return ret(setsockopt(h, level, name, val, len));
 }
 
 static int
 si_getsockname(int h, struct sockaddr *sa, socklen_t *len)
 {
-	return RET(getsockname(h, sa, len));
+	return ret(getsockname(h, sa, len));
 }
 
 static int
 si_getpeername(int h, struct sockaddr *sa, socklen_t *len)
 {
-	return RET(getpeername(h, sa, len));
+	return ret(getpeername(h, sa, len));
 }
 
 static int
 si_shutdown(int h, int how)
 {
-	return RET(shutdown(h, how));
+	return ret(shutdown(h, how));
 }
 
 static int
@@ -129,13 +134,13 @@ si_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 
 	while ((r = poll(fds, n, timeout_ms)) < 0 && errno == EINTR)
 		;
-	return RET(r);
+	return ret(r);
 }
 
 static int
 si_getfl(int h)
 {
-	return RET(fcntl(h, F_GETFL));
+	return ret(fcntl(h, F_GETFL));
 }
 
 static int

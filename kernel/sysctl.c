@@ -150,32 +150,35 @@ long
 sysctl_list(char *buf, size_t len)
 {
 	const struct sysctl_knob **sorted;
-	char val[SYSCTL_VALMAX + 1];
-	size_t need = 0, w;
-	int i, n;
+	char val[SYSCTL_VALMAX + 1], line[SYSCTL_NAMEMAX + SYSCTL_VALMAX + 8];
+	size_t need = 0, w, n;
+	int i, nknobs;
 
 	hyp_mtx_enter(&sysctl_mtx);
-	n = sysctl_nknobs;
-	sorted = hyp_calloc((size_t)n + 1, sizeof(*sorted));
+	nknobs = sysctl_nknobs;
+	sorted = hyp_calloc((size_t)nknobs + 1, sizeof(*sorted));
 	if (sorted != NULL)
-		memcpy(sorted, sysctl_knobs, (size_t)n * sizeof(*sorted));
+		memcpy(sorted, sysctl_knobs, (size_t)nknobs * sizeof(*sorted));
 	hyp_mtx_exit(&sysctl_mtx);
 	if (sorted == NULL)
 		return -ENOMEM;
-	qsort(sorted, (size_t)n, sizeof(*sorted), knob_cmp);
-	if (len > 0)
-		buf[0] = '\0';
-	for (i = 0; i < n; i++) {
+	qsort(sorted, (size_t)nknobs, sizeof(*sorted), knob_cmp);
+	for (i = 0; i < nknobs; i++) {
 		if (sorted[i]->get(sorted[i], val, sizeof(val)) != 0)
 			snprintf(val, sizeof(val), "?");
-		w = (size_t)snprintf(NULL, 0, "%s = %s\n", sorted[i]->name, val);
-		if (need + w < len)
-			snprintf(buf + need, len - need, "%s = %s\n",
-			    sorted[i]->name, val);
-		else if (need < len)
-			buf[need] = '\0';
+		w = (size_t)snprintf(line, sizeof(line), "%s = %s\n",
+		    sorted[i]->name, val);
+		if (w >= sizeof(line))
+			w = sizeof(line) - 1;
+		/* Whatever fits of the text goes out: a prefix of all of it. */
+		if (need + 1 < len) {
+			n = len - 1 - need < w ? len - 1 - need : w;
+			memcpy(buf + need, line, n);
+		}
 		need += w;
 	}
+	if (len > 0)
+		buf[need < len - 1 ? need : len - 1] = '\0';
 	hyp_free(sorted);
 	return (long)need;
 }
@@ -187,6 +190,7 @@ sysctl_list(char *buf, size_t len)
 static hyp_mtx_t kern_mtx = HYP_MTX_INITIALIZER;
 static char kern_hostname[64] = "rumplab";       /* kern_mtx */
 static char kern_boottime[24];                   /* set once at init */
+static int  kern_pid;                            /* set once at init */
 
 static int
 hostname_get(const struct sysctl_knob *k, char *buf, size_t len)
@@ -246,6 +250,8 @@ static const struct sysctl_knob kern_knobs[] = {
 	    NULL, 0, 0 },
 	{ "kern.boottime", "boot time, seconds since the epoch",
 	    sysctl_str_get, NULL, kern_boottime, 0, 0 },
+	{ "kern.pid", "host process id of this node", sysctl_int_get, NULL,
+	    &kern_pid, 0, 0 },
 	{ "kern.loglevel", "most verbose kernel log level kept (3-7)",
 	    loglevel_get, loglevel_set, &kern_loglevel_shadow, KLOG_ERR,
 	    KLOG_DEBUG },
@@ -257,6 +263,7 @@ sysctl_kern_init(void)
 	size_t i;
 	int error;
 
+	kern_pid = hyp_getpid();
 	snprintf(kern_boottime, sizeof(kern_boottime), "%llu",
 	    (unsigned long long)(hyp_clock_wall_ns() / 1000000000u));
 	for (i = 0; i < sizeof(kern_knobs) / sizeof(kern_knobs[0]); i++)

@@ -392,7 +392,7 @@ handshake(struct conn *c)
 	proc_set_creds(c->proc, req.u[1], req.u[2], req.u[3], req.str);
 	memset(&rep, 0, sizeof(rep));
 	rep.u[0] = SP_VERSION;
-	rep.u[1] = (uint32_t)getpid();
+	rep.u[1] = (uint32_t)hyp_getpid();
 	rep.u[2] = SP_MAXBODY;
 	if (sysctl_get("kern.hostname", rep.str, SP_NAMEMAX + 1) != 0)
 		rep.str[0] = '\0';

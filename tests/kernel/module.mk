@@ -1,0 +1,11 @@
+# tests/kernel/: unit tests of the kernel core and the sysproxy test client.
+$(TBIN)/test_sysproxy_wire: $(call objs,tests/kernel/test_sysproxy_wire.c \
+    kernel/sysproxy_wire.c kernel/sysproxy_url.c)
+$(TBIN)/sp_client: $(call objs,tests/kernel/sp_client.c) $(LIB)/librumpclient.a
+TESTS += $(TBIN)/test_sysproxy_wire $(TBIN)/sp_client
+
+FUZZ += build/fuzz/fuzz_sysproxy
+build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
