@@ -1,8 +1,9 @@
 /*
  * ether.c — the frame paths between interface drivers and lwIP: the
  * netifs of Ethernet interfaces, their aliases and the loopback, the
- * transmit path (lwIP's linkoutput -> the driver's transmit) and the
- * receive path (a driver's batch -> pbufs -> ethernet_input).
+ * transmit path (lwIP's linkoutput -> a per-interface queue -> the
+ * driver's transmit, in batches) and the receive path (a driver's batch
+ * -> pbufs -> ethernet_input).
  *
  * Receive runs on the driver's thread.  The frames of one batch are
  * filtered and copied into pbufs without any lock, then handed to lwIP
@@ -20,6 +21,8 @@
  *  - IPv6 frames are dropped while rumpnet_netinet6 is not loaded.
  * This is also where a routing table's input side will sit.
  */
+#include <dlfcn.h>
+#include <errno.h>
 #include <string.h>
 
 #include "lwip/etharp.h"
@@ -40,6 +43,9 @@
 #define RX_BATCH_MAX    64
 #define LO_MTU          33624   /* NetBSD's */
 
+static struct ifnet *txq_pending;       /* core lock */
+static void (*real_unlock)(void);       /* lwIP's sys_unlock_tcpip_core */
+
 /* ---- transmit ---- */
 
 static uint16_t
@@ -57,33 +63,120 @@ note_tx(const uint8_t *f, uint32_t len)
 		idle_note_arp_request();
 }
 
+/*
+ * lwIP's linkoutput: queue a copy of the frame.  Everything lwIP sends
+ * while holding the core lock (a TCP window's worth of segments, the ACKs
+ * for a received batch) reaches the driver as one batch when the lock is
+ * released: one bus lock and one reader wake-up per batch, not per frame.
+ */
 static err_t
 ether_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct ifnet *ifp = netif->state;
-	struct ifnet_frame f;
-	int r;
+	uint8_t *slot;
 
-	if (p->tot_len > ifp->txbuflen) {
+	if (p->tot_len > ifp->txq_slot) {
 		IFNET_COUNT(ifp, oerrors, 1);
 		return ERR_BUF;
 	}
-	if (p->next == NULL)
-		f.data = p->payload;
-	else {
-		pbuf_copy_partial(p, ifp->txbuf, p->tot_len, 0);
-		f.data = ifp->txbuf;
+	if (ifp->txq_n == IFNET_TXQ_FRAMES)
+		ifnet_txq_flush(ifp);
+	slot = ifp->txq + (size_t)ifp->txq_n * ifp->txq_slot;
+	pbuf_copy_partial(p, slot, p->tot_len, 0);
+	note_tx(slot, p->tot_len);
+	ifp->txq_f[ifp->txq_n].data = slot;
+	ifp->txq_f[ifp->txq_n].len = p->tot_len;
+	ifp->txq_n++;
+	if (!ifp->txq_listed) {
+		ifp->txq_listed = 1;
+		ifp->txq_next = txq_pending;
+		txq_pending = ifp;
 	}
-	f.len = p->tot_len;
-	note_tx(f.data, f.len);
-	r = ifp->kind->transmit(ifp, &f, 1);
-	if (r != 1) {
-		IFNET_COUNT(ifp, oerrors, 1);
-		return ERR_IF;
-	}
-	IFNET_COUNT(ifp, opackets, 1);
-	IFNET_COUNT(ifp, obytes, f.len);
 	return ERR_OK;
+}
+
+void
+ifnet_txq_flush(struct ifnet *ifp)
+{
+	unsigned n = ifp->txq_n, i;
+	uint64_t bytes = 0;
+	int r;
+
+	if (n == 0)
+		return;
+	ifp->txq_n = 0;
+	r = ifp->kind->transmit(ifp, ifp->txq_f, n);
+	if (r < 0)
+		r = 0;
+	for (i = 0; i < (unsigned)r; i++)
+		bytes += ifp->txq_f[i].len;
+	IFNET_COUNT(ifp, opackets, (uint64_t)r);
+	IFNET_COUNT(ifp, obytes, bytes);
+	if ((unsigned)r < n)
+		IFNET_COUNT(ifp, oerrors, n - (unsigned)r);
+}
+
+static void
+txq_flush_all(void)
+{
+	struct ifnet *ifp;
+
+	while ((ifp = txq_pending) != NULL) {
+		txq_pending = ifp->txq_next;
+		ifp->txq_listed = 0;
+		ifnet_txq_flush(ifp);
+	}
+}
+
+/*
+ * liblwip.so releases its core lock through its PLT, so this definition
+ * replaces lwIP's (found with dlsym(RTLD_NEXT)) for the whole process:
+ * whoever held the lock, its queued frames leave before it is released.
+ */
+void
+sys_unlock_tcpip_core(void)
+{
+	if (real_unlock == NULL)
+		real_unlock = (void (*)(void))dlsym(RTLD_NEXT,
+		    "sys_unlock_tcpip_core");
+	if (txq_pending != NULL)
+		txq_flush_all();
+	real_unlock();
+}
+
+/* Take the interface off the pending list (it is going away). */
+void
+ifnet_txq_free(struct ifnet *ifp)
+{
+	struct ifnet **pp;
+
+	for (pp = &txq_pending; *pp != NULL; pp = &(*pp)->txq_next)
+		if (*pp == ifp) {
+			*pp = ifp->txq_next;
+			break;
+		}
+	ifp->txq_listed = 0;
+	ifp->txq_n = 0;
+	hyp_free(ifp->txq);
+	ifp->txq = NULL;
+	ifp->txq_slot = 0;
+}
+
+/* Slots of `slot` bytes (the link's max frame); queued frames leave first. */
+int
+ifnet_txq_resize(struct ifnet *ifp, uint32_t slot)
+{
+	uint8_t *q;
+
+	if (slot == ifp->txq_slot)
+		return 0;
+	if ((q = hyp_malloc((size_t)slot * IFNET_TXQ_FRAMES)) == NULL)
+		return -ENOMEM;
+	ifnet_txq_flush(ifp);
+	hyp_free(ifp->txq);
+	ifp->txq = q;
+	ifp->txq_slot = slot;
+	return 0;
 }
 
 /* ---- receive: which packets this node takes ---- */

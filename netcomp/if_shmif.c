@@ -25,6 +25,16 @@
 
 #define RX_BATCH 32
 
+/*
+ * How long the receive thread spins after traffic before sleeping.  The
+ * bus library's default (50 us) halves TCP throughput on a 2-core machine:
+ * every reader on the bus spins after every frame, taking the cores the
+ * stacks need.  10 us keeps most of the latency gain (measured: median RTT
+ * 70 us for spaced pings, 58 us back to back; TCP 2.5 Gbit/s against
+ * 1.8 Gbit/s at 50 us).
+ */
+#define RX_SPIN_US 10
+
 struct shmif_softc {
 	hyp_mtx_t txlk;
 	struct shmif_bus *tx;           /* txlk */
@@ -152,6 +162,7 @@ link_bus(struct shmif_softc *sc, const char *path, char *detail,
 	if ((error = shmif_attach(path, &o, &tx, detail, detaillen)) != 0)
 		return error;
 	o.flags = 0;
+	o.spin_us = RX_SPIN_US;
 	if ((error = shmif_attach(path, &o, &rx, detail, detaillen)) != 0) {
 		shmif_detach(tx);
 		return error;

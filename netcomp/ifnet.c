@@ -143,7 +143,7 @@ ifnet_alloc(const char *name, const struct ifkind *kind)
 static void
 ifnet_free(struct ifnet *ifp)
 {
-	hyp_free(ifp->txbuf);
+	hyp_free(ifp->txq);
 	hyp_free(ifp->softc);
 	hyp_free(ifp);
 }
@@ -151,21 +151,14 @@ ifnet_free(struct ifnet *ifp)
 /* ---- create / destroy ---- */
 
 static int
-txbuf_size(struct ifnet *ifp)
+txq_size(struct ifnet *ifp)
 {
-	uint32_t want = ifp->kind->max_frame(ifp);
-	uint8_t *b;
+	int error;
 
-	if (want <= ifp->txbuflen)
-		return 0;
-	if ((b = hyp_malloc(want)) == NULL)
-		return -ENOMEM;
 	netstack_lock();
-	hyp_free(ifp->txbuf);
-	ifp->txbuf = b;
-	ifp->txbuflen = want;
+	error = ifnet_txq_resize(ifp, ifp->kind->max_frame(ifp));
 	netstack_unlock();
-	return 0;
+	return error;
 }
 
 static int
@@ -186,7 +179,7 @@ create_locked(const char *name, const struct ifkind *kind)
 	ifp->mtu = kind->max_frame(ifp) - ETH_HLEN;
 	if (ifp->mtu > 1500)
 		ifp->mtu = 1500;
-	if ((error = txbuf_size(ifp)) != 0) {
+	if ((error = txq_size(ifp)) != 0) {
 		kind->detach(ifp);
 		ifnet_free(ifp);
 		return error;
@@ -243,6 +236,8 @@ destroy_locked(struct ifnet *ifp)
 	}
 	netif_set_down(&ifp->netif);
 	netif_remove(&ifp->netif);
+	ifnet_txq_flush(ifp);
+	ifnet_txq_free(ifp);
 	netstack_unlock();
 	ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
 	ifp->kind->detach(ifp);
@@ -463,7 +458,7 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 	}
 	error = ifp->kind->set_linkstr(ifp, linkstr, detail, detaillen);
 	up = error == 0 && linkstr[0] != '\0';
-	if (error == 0 && (error = txbuf_size(ifp)) != 0)
+	if (error == 0 && (error = txq_size(ifp)) != 0)
 		snprintf(detail, detaillen, "out of memory");
 	netstack_lock();
 	netstack_enter();

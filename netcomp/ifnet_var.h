@@ -24,6 +24,7 @@
 #include "netcomp/ifnet.h"
 
 #define IFNET_MAXALIAS 8        /* extra IPv4 addresses per interface */
+#define IFNET_TXQ_FRAMES 32     /* frames batched per transmit */
 
 struct ifalias {
 	struct netif netif;     /* core lock */
@@ -55,9 +56,15 @@ struct ifnet {
 	int dying;                      /* input drops everything */
 	char linkstr[RUMP_LINKSTRLEN];
 
-	/* Core lock: transmit scratch for chained pbufs. */
-	uint8_t *txbuf;
-	uint32_t txbuflen;
+	/* Core lock: frames lwIP sent and the driver has not yet had, in
+	 * IFNET_TXQ_FRAMES slots of txq_slot bytes (the link's max frame);
+	 * handed over in one batch when the core lock is released. */
+	uint8_t *txq;
+	uint32_t txq_slot;
+	unsigned txq_n;
+	struct ifnet_frame txq_f[IFNET_TXQ_FRAMES];
+	int txq_listed;
+	struct ifnet *txq_next;         /* core lock: the pending list */
 
 	struct ifnet_counters cnt;
 	struct ifnet *next;             /* ifnet_cfg */
@@ -68,7 +75,10 @@ struct ifnet {
 
 extern hyp_mtx_t ifnet_cfg;
 
-/* ether.c: netifs (core lock held). */
+/* ether.c: netifs and the transmit queue (core lock held). */
+int   ifnet_txq_resize(struct ifnet *ifp, uint32_t slot);
+void  ifnet_txq_flush(struct ifnet *ifp);
+void  ifnet_txq_free(struct ifnet *ifp);
 err_t ether_netif_add(struct ifnet *ifp);
 err_t loop_netif_add(struct ifnet *ifp);
 err_t alias_netif_add(struct ifnet *ifp, struct ifalias *al,

@@ -16,7 +16,9 @@
  * Prints as diagnostics: ping RTT (median, p99), TCP throughput, idle
  * wake-ups with and without the idle policy, RSS and PSS of an idle node.
  *
- * Usage: test_netinet SCRATCHDIR   (or --node: one node obeying stdin)
+ * Usage: test_netinet SCRATCHDIR      the test (TAP)
+ *        test_netinet --bench DIR     figures only, larger samples
+ *        test_netinet --node          one node obeying stdin, by hand
  */
 #include <dirent.h>
 #include <errno.h>
@@ -560,6 +562,41 @@ idle(struct node *b, struct node *e)
 	cmd(e, "sysctl net.lwip.idle_enable 1");
 }
 
+/* --bench DIR: figures only, with larger samples (make bench). */
+static int
+bench(void)
+{
+	const char *boot = "boot rumpnet_shmif rumpnet_netinet6";
+	struct node *a = node_start("a"), *b = node_start("b");
+	int i;
+
+	if (!cmd(a, "%s", boot) || !cmd(b, "%s", boot) ||
+	    !configure(a, "shmif0", "bus", "10.0.0.1/24", NULL) ||
+	    !configure(b, "shmif0", "bus", "10.0.0.2/24", NULL) ||
+	    !cmd(a, "ping 10.0.0.2 10")) {
+		printf("bench: setup failed: %s\n", last);
+		kill_all();
+		return 1;
+	}
+	cmd(a, "ping 10.0.0.2 10000");
+	printf("ping RTT, back to back (10000): median %lld us, p99 %lld us\n",
+	    field("med"), field("p99"));
+	cmd(a, "ping 10.0.0.2 1000 2000");
+	printf("ping RTT, 2 ms apart (1000): median %lld us, p99 %lld us\n",
+	    field("med"), field("p99"));
+	for (i = 0; i < 3; i++) {
+		cmd(b, "tcpsink %d", 7000 + i);
+		cmd(a, "tcpsend 10.0.0.2 %d 104857600", 7000 + i);
+		printf("TCP 100 MiB a -> b: %s\n", last + 3);
+		cmd(b, "tcpsinkresult");
+	}
+	cmd(a, "quit");
+	cmd(b, "quit");
+	while (wait(NULL) > 0)
+		continue;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -568,8 +605,13 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--node") == 0)
 		netnode_run(0, 1);          /* by hand: commands on stdin */
+	if (argc == 3 && strcmp(argv[1], "--bench") == 0) {
+		dir = argv[2];
+		return bench();
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: test_netinet SCRATCHDIR | --node\n");
+		fprintf(stderr, "usage: test_netinet SCRATCHDIR | --node | "
+		    "--bench SCRATCHDIR\n");
 		return 2;
 	}
 	dir = argv[1];
