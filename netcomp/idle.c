@@ -441,7 +441,34 @@ u64_get(const struct sysctl_knob *k, char *buf, size_t len)
 	    (int)len ? -ENOMEM : 0;
 }
 
+static int
+count_pcbs(const struct tcp_pcb *pcb)
+{
+	int n = 0;
+
+	for (; pcb != NULL; pcb = pcb->next)
+		n++;
+	return n;
+}
+
+static int
+pcbs_get(const struct sysctl_knob *k, char *buf, size_t len)
+{
+	int a, tw, l;
+
+	(void)k;
+	netstack_lock();
+	a = count_pcbs(tcp_active_pcbs);
+	tw = count_pcbs(tcp_tw_pcbs);
+	l = count_pcbs((const struct tcp_pcb *)tcp_listen_pcbs.pcbs);
+	netstack_unlock();
+	return snprintf(buf, len, "active %d time_wait %d listen %d", a, tw,
+	    l) >= (int)len ? -ENOMEM : 0;
+}
+
 static const struct sysctl_knob idle_knobs[] = {
+	{ "net.lwip.tcp_pcbs", "TCP connections by list",
+	    pcbs_get, NULL, NULL, 0, 0 },
 	{ "net.lwip.idle", "1 while the stack sleeps without timers",
 	    sysctl_int_get, NULL, &stat_idle, 0, 1 },
 	{ "net.lwip.busy", "what keeps the stack's timers running",

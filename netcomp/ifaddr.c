@@ -20,6 +20,7 @@
  *
  * Every function runs with ifnet_cfg and the core lock held.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +72,8 @@ log_addr(const struct ifnet *ifp, const char *what,
 		memset(&ip6, 0, sizeof(ip6));
 		memcpy(ip6.addr, a->addr, 16);
 		ip6addr_ntoa_r(&ip6, buf, sizeof(buf));
+		for (char *c = buf; *c != '\0'; c++)   /* lwIP prints "FD00::1" */
+			*c = (char)tolower((unsigned char)*c);
 	}
 	klog(KLOG_INFO, "%s: %s %s/%u", ifp->name, what, buf, a->plen);
 }

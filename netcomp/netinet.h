@@ -15,6 +15,19 @@
  * never held across a blocking host call.  Lock order, outermost first:
  * ifnet_cfg (interface configuration), ksock table, core lock.
  */
+/*
+ * Routing (to come).  Today lwIP routes by itself: ip4_route()/ip6_route()
+ * pick the up netif whose subnet holds the destination, else netif_default,
+ * which stays NULL (no default route: EHOSTUNREACH), and forwarding is
+ * switched in ether.c's receive filter.  A routing table plugs in on the
+ * output side as a pseudo netif made netif_default: its output() and
+ * output_ip6() look the destination up (longest prefix) and hand the
+ * packet to etharp_output()/ethip6_output() of the real netif with the
+ * route's next hop, choosing the source address per route (lwIP takes it
+ * from the netif ip4_route() returned).  Directly connected subnets keep
+ * going through lwIP's own choice, so the table holds only what lwIP
+ * cannot know.
+ */
 #ifndef RUMPLAB_NETCOMP_NETINET_H
 #define RUMPLAB_NETCOMP_NETINET_H
 
@@ -23,12 +36,9 @@
 
 /* stack.c: start lwIP's tcpip thread once (idempotent; main thread). */
 int  netstack_start(char *err, size_t errlen);
-int  netstack_running(void);
 int  netstack_inet6(void);          /* rumpnet_netinet6 loaded */
 void netstack_lock(void);
 void netstack_unlock(void);
-/* Milliseconds on lwIP's clock (sys_now()). */
-uint32_t netstack_now(void);
 
 /* Run-time switches (sysctl), read with netstack_knob(). */
 enum netstack_knob {

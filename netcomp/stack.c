@@ -83,12 +83,6 @@ netstack_start(char *err, size_t errlen)
 }
 
 int
-netstack_running(void)
-{
-	return stack_started;
-}
-
-int
 netstack_inet6(void)
 {
 	return __atomic_load_n(&stack_inet6, __ATOMIC_RELAXED);
@@ -104,12 +98,6 @@ void
 netstack_unlock(void)
 {
 	UNLOCK_TCPIP_CORE();
-}
-
-uint32_t
-netstack_now(void)
-{
-	return sys_now();
 }
 
 int

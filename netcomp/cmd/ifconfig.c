@@ -1,0 +1,631 @@
+/*
+ * ifconfig.c — rump.ifconfig: configure and show a node's network
+ * interfaces, with NetBSD's ifconfig(8) syntax and output format.
+ *
+ *   rump.ifconfig [-v] [-a]            every interface
+ *   rump.ifconfig -l [-u | -d]         interface names on one line
+ *   rump.ifconfig [-v] IF              one interface
+ *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
+ *   rump.ifconfig -w SECS              wait until no address is tentative
+ *
+ * The parameters are parsed and checked completely before anything is
+ * changed, so a typo changes nothing.  "create" runs first whatever its
+ * place; the others run in the order given.  As on NetBSD, giving an
+ * interface an address brings it up unless "down" was given, and an inet
+ * address without "alias" replaces the interface's first inet address.
+ * The listing lives in ifprint.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/rumpclient.h"
+#include "netcomp/cmd/ifprint.h"
+#include "netcomp/cmd/inaddr.h"
+#include "netcomp/cmd/node.h"
+
+#define MAXOPS 32
+#define PROG "rump.ifconfig"
+
+enum opkind {
+	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
+	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE
+};
+
+struct ifop {
+	enum opkind kind;
+	const char *word;           /* the argument that asked for it */
+	const char *arg;            /* linkstr path ("" clears), address text */
+	long mtu;
+	struct inaddr a;
+	int plen;                   /* -1: the default for the family */
+};
+
+struct ifreq_plan {
+	const char *ifname;
+	struct ifop ops[MAXOPS];
+	int nops;
+	int explicit_updown;
+	int create;
+};
+
+/* A reason for a failed parse or call, for main() to print. */
+static char why[512];
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " PROG " [-v] [-a]\n"
+	    "       " PROG " -l [-u | -d]\n"
+	    "       " PROG " [-v] interface\n"
+	    "       " PROG " [-w secs] interface [create | destroy] "
+	    "[linkstr path | -linkstr]\n"
+	    "           [[inet | inet6] address[/len] [netmask mask | prefixlen n]\n"
+	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
+	    "       " PROG " -w secs\n"
+	    "The node is $RUMP_SERVER (unix://path or tcp://addr:port).\n");
+}
+
+/* ---- parsing the parameters ---- */
+
+static int
+is_addr_modifier(const char *w)
+{
+	return strcmp(w, "netmask") == 0 || strcmp(w, "prefixlen") == 0 ||
+	    strcmp(w, "alias") == 0 || strcmp(w, "-alias") == 0 ||
+	    strcmp(w, "delete") == 0;
+}
+
+static struct ifop *
+new_op(struct ifreq_plan *p, enum opkind kind, const char *word)
+{
+	struct ifop *op;
+
+	if (p->nops == MAXOPS) {
+		snprintf(why, sizeof(why), "too many parameters");
+		return NULL;
+	}
+	op = &p->ops[p->nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->word = word;
+	op->plen = -1;
+	return op;
+}
+
+/* "inet ADDR", "inet6 ADDR" or a bare ADDR at av[*i]. */
+static int
+parse_addr(struct ifreq_plan *p, int ac, char **av, int *i, int family)
+{
+	struct ifop *op;
+	const char *s;
+	int error;
+
+	if (family != AF_UNSPEC && ++*i >= ac) {
+		snprintf(why, sizeof(why), "%s: address expected", av[*i - 1]);
+		return -EINVAL;
+	}
+	s = av[*i];
+	if ((op = new_op(p, OP_ADDR_SET, s)) == NULL)
+		return -E2BIG;
+	op->arg = s;
+	if ((error = inaddr_parse(s, family, &op->a)) != 0) {
+		if (error == -EAFNOSUPPORT)
+			snprintf(why, sizeof(why), "bad address '%s': not an "
+			    "%s address", s, family == AF_INET ? "inet" :
+			    "inet6");
+		else
+			snprintf(why, sizeof(why), "bad address '%s'", s);
+		return error;
+	}
+	if (op->a.zone[0] != '\0' && strcmp(op->a.zone, p->ifname) != 0) {
+		snprintf(why, sizeof(why), "bad address '%s': zone is not %s",
+		    s, p->ifname);
+		return -EINVAL;
+	}
+	op->plen = op->a.plen;
+	return 0;
+}
+
+/* netmask, prefixlen, alias, -alias, delete: change the last address. */
+static int
+parse_modifier(struct ifreq_plan *p, int ac, char **av, int *i)
+{
+	const char *w = av[*i];
+	struct ifop *op = p->nops > 0 ? &p->ops[p->nops - 1] : NULL;
+	long n;
+
+	if (op == NULL || (op->kind != OP_ADDR_SET &&
+	    op->kind != OP_ADDR_ALIAS && op->kind != OP_ADDR_DELETE)) {
+		snprintf(why, sizeof(why), "%s: no address before it", w);
+		return -EINVAL;
+	}
+	if (strcmp(w, "alias") == 0)
+		op->kind = OP_ADDR_ALIAS;
+	else if (strcmp(w, "-alias") == 0 || strcmp(w, "delete") == 0)
+		op->kind = OP_ADDR_DELETE;
+	else if (++*i >= ac) {
+		snprintf(why, sizeof(why), "%s: value expected", w);
+		return -EINVAL;
+	} else if (strcmp(w, "netmask") == 0) {
+		if (op->a.family != AF_INET ||
+		    inaddr_netmask(av[*i], &op->plen) != 0) {
+			snprintf(why, sizeof(why), "bad netmask '%s'", av[*i]);
+			return -EINVAL;
+		}
+	} else {
+		if (parse_long(av[*i], 0, op->a.family == AF_INET ? 32 : 128,
+		    &n) != 0) {
+			snprintf(why, sizeof(why), "bad prefixlen '%s'",
+			    av[*i]);
+			return -EINVAL;
+		}
+		op->plen = (int)n;
+	}
+	return 0;
+}
+
+static int
+parse_word(struct ifreq_plan *p, int ac, char **av, int *i)
+{
+	const char *w = av[*i];
+	struct ifop *op;
+
+	if (strcmp(w, "create") == 0) {
+		p->create = 1;
+		return 0;
+	}
+	if (strcmp(w, "inet") == 0)
+		return parse_addr(p, ac, av, i, AF_INET);
+	if (strcmp(w, "inet6") == 0)
+		return parse_addr(p, ac, av, i, AF_INET6);
+	if (is_addr_modifier(w))
+		return parse_modifier(p, ac, av, i);
+	if (strcmp(w, "destroy") == 0)
+		return new_op(p, OP_DESTROY, w) ? 0 : -E2BIG;
+	if (strcmp(w, "up") == 0 || strcmp(w, "down") == 0) {
+		p->explicit_updown = 1;
+		return new_op(p, w[0] == 'u' ? OP_UP : OP_DOWN, w) ? 0 : -E2BIG;
+	}
+	if (strcmp(w, "-linkstr") == 0) {
+		if ((op = new_op(p, OP_LINKSTR, w)) == NULL)
+			return -E2BIG;
+		op->arg = "";
+		return 0;
+	}
+	if (strcmp(w, "linkstr") == 0 || strcmp(w, "mtu") == 0) {
+		if (++*i >= ac) {
+			snprintf(why, sizeof(why), "%s: value expected", w);
+			return -EINVAL;
+		}
+		if ((op = new_op(p, w[0] == 'l' ? OP_LINKSTR : OP_MTU, w)) ==
+		    NULL)
+			return -E2BIG;
+		op->arg = av[*i];
+		if (op->kind == OP_LINKSTR && op->arg[0] == '\0') {
+			snprintf(why, sizeof(why), "linkstr: empty path "
+			    "(use -linkstr to detach)");
+			return -EINVAL;
+		}
+		if (op->kind == OP_MTU &&
+		    parse_long(av[*i], 1, 65535, &op->mtu) != 0) {
+			snprintf(why, sizeof(why), "bad mtu '%s'", av[*i]);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strchr(w, '.') != NULL || strchr(w, ':') != NULL)
+		return parse_addr(p, ac, av, i, AF_UNSPEC);
+	snprintf(why, sizeof(why), "unknown parameter '%s' (try -h)", w);
+	return -EINVAL;
+}
+
+static int
+parse_plan(struct ifreq_plan *p, int ac, char **av)
+{
+	int i, error;
+
+	for (i = 0; i < ac; i++)
+		if ((error = parse_word(p, ac, av, &i)) != 0)
+			return error;
+	return 0;
+}
+
+/* ---- carrying it out ---- */
+
+/* NetBSD's default when no length is given: classful for inet, /64. */
+static int
+default_plen(const struct inaddr *a)
+{
+	if (a->family == AF_INET6)
+		return 64;
+	if (a->addr[0] < 128)
+		return 8;
+	if (a->addr[0] < 192)
+		return 16;
+	return 24;
+}
+
+static int
+failed(const char *ifname, const char *what, int err)
+{
+	char buf[256];
+
+	node_strerror(err, buf, sizeof(buf));
+	if (err == -ENXIO)
+		snprintf(why, sizeof(why), "%s: no such interface", ifname);
+	else
+		snprintf(why, sizeof(why), "%s: %s: %s", ifname, what, buf);
+	return err;
+}
+
+static int
+call(int r)
+{
+	return r == 0 ? 0 : -errno;
+}
+
+/* An inet address without "alias" takes the place of the first one. */
+static int
+replace_first_inet(const char *ifname, const struct inaddr *a)
+{
+	struct rump_ifinfo info;
+	uint32_t i;
+	int error;
+
+	if ((error = call(rump_sys_ifget(ifname, &info))) != 0)
+		return failed(ifname, "get", error);
+	for (i = 0; i < info.naddrs && i < RUMP_MAXADDRS; i++) {
+		if (info.addrs[i].family != AF_INET)
+			continue;
+		if (memcmp(info.addrs[i].addr, a->addr, 4) == 0)
+			return 0;
+		if ((error = call(rump_sys_ifdeladdr(ifname,
+		    &info.addrs[i]))) != 0)
+			return failed(ifname, "delete address", error);
+		return 0;
+	}
+	return 0;
+}
+
+static int
+do_addr(const char *ifname, const struct ifop *op)
+{
+	struct rump_ifaddr ifa;
+	int plen = op->plen >= 0 ? op->plen : default_plen(&op->a);
+	int error;
+
+	inaddr_to_ifaddr(&op->a, plen, &ifa);
+	if (op->kind == OP_ADDR_DELETE) {
+		error = call(rump_sys_ifdeladdr(ifname, &ifa));
+		if (error == -EADDRNOTAVAIL) {
+			snprintf(why, sizeof(why), "%s: %s: no such address",
+			    ifname, op->arg);
+			return error;
+		}
+		return error ? failed(ifname, op->arg, error) : 0;
+	}
+	if (op->kind == OP_ADDR_SET && op->a.family == AF_INET &&
+	    (error = replace_first_inet(ifname, &op->a)) != 0)
+		return error;
+	if ((error = call(rump_sys_ifaddaddr(ifname, &ifa))) != 0)
+		return failed(ifname, op->arg, error);
+	return 0;
+}
+
+static int
+do_linkstr(const char *ifname, const struct ifop *op)
+{
+	char buf[256];
+	int error;
+
+	if ((error = call(rump_sys_ifsetlinkstr(ifname, op->arg))) == 0)
+		return 0;
+	if (error == -ENXIO)
+		return failed(ifname, "linkstr", error);
+	node_strerror(error, buf, sizeof(buf));
+	if (op->arg[0] == '\0')
+		snprintf(why, sizeof(why), "%s: -linkstr: %s", ifname, buf);
+	else
+		snprintf(why, sizeof(why), "linkstr: %s: %s", op->arg, buf);
+	return error;
+}
+
+static int
+do_op(const char *ifname, const struct ifop *op)
+{
+	int error = 0;
+
+	switch (op->kind) {
+	case OP_CREATE:
+		break;
+	case OP_DESTROY:
+		if ((error = call(rump_sys_ifdestroy(ifname))) != 0)
+			return failed(ifname, "destroy", error);
+		break;
+	case OP_LINKSTR:
+		return do_linkstr(ifname, op);
+	case OP_UP:
+	case OP_DOWN:
+		error = call(rump_sys_ifsetflags(ifname,
+		    op->kind == OP_UP ? RUMP_IFF_UP : 0,
+		    op->kind == OP_DOWN ? RUMP_IFF_UP : 0));
+		if (error != 0)
+			return failed(ifname, op->word, error);
+		break;
+	case OP_MTU:
+		if ((error = call(rump_sys_ifsetmtu(ifname,
+		    (uint32_t)op->mtu))) != 0)
+			return failed(ifname, "mtu", error);
+		break;
+	case OP_ADDR_SET:
+	case OP_ADDR_ALIAS:
+	case OP_ADDR_DELETE:
+		return do_addr(ifname, op);
+	}
+	return 0;
+}
+
+static int
+do_create(const char *ifname)
+{
+	char buf[256];
+	int error;
+
+	if ((error = call(rump_sys_ifcreate(ifname))) == 0)
+		return 0;
+	if (error == -EEXIST)
+		snprintf(why, sizeof(why), "%s: create: interface exists",
+		    ifname);
+	else if (error == -EOPNOTSUPP)
+		snprintf(why, sizeof(why), "%s: create: no such interface "
+		    "kind in this node (load its component, e.g. "
+		    "rump_server -l rumpnet_shmif)", ifname);
+	else if (error == -EINVAL)
+		snprintf(why, sizeof(why), "%s: create: bad interface name "
+		    "(kind and unit, e.g. shmif0)", ifname);
+	else
+		snprintf(why, sizeof(why), "%s: create: %s", ifname,
+		    node_strerror(error, buf, sizeof(buf)));
+	return error;
+}
+
+static int
+run_plan(const struct ifreq_plan *p)
+{
+	struct rump_ifinfo info;
+	int i, error, added = 0, destroyed = 0;
+
+	if (p->create && (error = do_create(p->ifname)) != 0)
+		return error;
+	for (i = 0; i < p->nops; i++) {
+		if ((error = do_op(p->ifname, &p->ops[i])) != 0)
+			return error;
+		if (p->ops[i].kind == OP_ADDR_SET ||
+		    p->ops[i].kind == OP_ADDR_ALIAS)
+			added = 1;
+		if (p->ops[i].kind == OP_DESTROY)
+			destroyed = 1;
+	}
+	if (!added || p->explicit_updown || destroyed)
+		return 0;
+	if ((error = call(rump_sys_ifget(p->ifname, &info))) != 0)
+		return failed(p->ifname, "get", error);
+	if (info.flags & RUMP_IFF_UP)
+		return 0;
+	if ((error = call(rump_sys_ifsetflags(p->ifname, RUMP_IFF_UP, 0))) !=
+	    0)
+		return failed(p->ifname, "up", error);
+	return 0;
+}
+
+/* ---- listing and waiting ---- */
+
+static int
+get_names(char (**names)[RUMP_IFNAMSIZ], int *n)
+{
+	char (*v)[RUMP_IFNAMSIZ] = NULL;
+	int max = 0, got;
+
+	for (;;) {
+		if ((got = rump_sys_iflist(v, max)) < 0) {
+			free(v);
+			return failed("iflist", "list", -errno);
+		}
+		if (got <= max)
+			break;
+		free(v);
+		max = got + 8;
+		if ((v = calloc((size_t)max, RUMP_IFNAMSIZ)) == NULL)
+			return -ENOMEM;
+	}
+	*names = v;
+	*n = got;
+	return 0;
+}
+
+static int
+show(const char *only, int verbose)
+{
+	char (*names)[RUMP_IFNAMSIZ];
+	struct rump_ifinfo info;
+	int i, n, error;
+
+	if (only != NULL) {
+		if ((error = call(rump_sys_ifget(only, &info))) != 0)
+			return failed(only, "get", error);
+		ifprint(stdout, &info, verbose);
+		return 0;
+	}
+	if ((error = get_names(&names, &n)) != 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		error = call(rump_sys_ifget(names[i], &info));
+		if (error == -ENXIO)        /* destroyed meanwhile */
+			continue;
+		if (error != 0) {
+			free(names);
+			return failed(names[i], "get", error);
+		}
+		ifprint(stdout, &info, verbose);
+	}
+	free(names);
+	return 0;
+}
+
+/* -l: names on one line; updown 'u' only up ones, 'd' only down ones. */
+static int
+list_names(int updown)
+{
+	char (*names)[RUMP_IFNAMSIZ];
+	struct rump_ifinfo info;
+	int i, n, error, first = 1, up;
+
+	if ((error = get_names(&names, &n)) != 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		if (updown != 0) {
+			if (rump_sys_ifget(names[i], &info) != 0)
+				continue;
+			up = (info.flags & RUMP_IFF_UP) != 0;
+			if ((updown == 'u') != up)
+				continue;
+		}
+		printf("%s%s", first ? "" : " ", names[i]);
+		first = 0;
+	}
+	printf("\n");
+	free(names);
+	return 0;
+}
+
+/* The first tentative address of any interface, into why; 1 if found. */
+static int
+tentative(int *found)
+{
+	char (*names)[RUMP_IFNAMSIZ], buf[INADDR_TEXTLEN];
+	struct rump_ifinfo info;
+	uint32_t j;
+	int i, n, error;
+
+	*found = 0;
+	if ((error = get_names(&names, &n)) != 0)
+		return error;
+	for (i = 0; i < n && !*found; i++) {
+		if (rump_sys_ifget(names[i], &info) != 0)
+			continue;
+		for (j = 0; j < info.naddrs && j < RUMP_MAXADDRS; j++) {
+			if (!(info.addrs[j].flags & RUMP_IFA_TENTATIVE))
+				continue;
+			snprintf(why, sizeof(why), "%s: %s is still tentative",
+			    names[i], inaddr_ntop(info.addrs[j].family,
+			    info.addrs[j].addr, buf, sizeof(buf)));
+			*found = 1;
+			break;
+		}
+	}
+	free(names);
+	return 0;
+}
+
+/* -w: wait until duplicate address detection has finished everywhere. */
+static int
+wait_dad(uint64_t limit_ns)
+{
+	uint64_t end = now_ns() + limit_ns;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	char last[sizeof(why)];
+	int found, error;
+
+	for (;;) {
+		if ((error = tentative(&found)) != 0)
+			return error;
+		if (!found)
+			return 0;
+		if (now_ns() >= end)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	snprintf(last, sizeof(last), "%s", why);
+	snprintf(why, sizeof(why), "timed out waiting for DAD: %s", last);
+	return -ETIMEDOUT;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct ifreq_plan plan;
+	int c, aflag = 0, lflag = 0, updown = 0, verbose = 0, wflag = 0;
+	int error;
+	uint64_t wait = 0;
+
+	/* '+': parameters such as -alias must not be taken for options. */
+	while ((c = getopt_long(argc, argv, "+adhluvw:", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'a': aflag = 1; break;
+		case 'l': lflag = 1; break;
+		case 'u': case 'd': updown = c; break;
+		case 'v': verbose = 1; break;
+		case 'w':
+			if (parse_duration(optarg, 3600, &wait) != 0) {
+				fprintf(stderr, PROG ": -w: bad number of "
+				    "seconds '%s'\n", optarg);
+				return 1;
+			}
+			wflag = 1;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((lflag && (aflag || argc > 0)) || (updown && !lflag) ||
+	    (aflag && argc > 0)) {
+		usage(stderr);
+		return 1;
+	}
+	if (argc > 0) {
+		plan.ifname = argv[0];
+		if (strlen(plan.ifname) >= RUMP_IFNAMSIZ) {
+			fprintf(stderr, PROG ": %s: interface name too long "
+			    "(at most %d characters)\n", plan.ifname,
+			    RUMP_IFNAMSIZ - 1);
+			return 1;
+		}
+		if (parse_plan(&plan, argc - 1, argv + 1) != 0) {
+			fprintf(stderr, PROG ": %s\n", why);
+			return 1;
+		}
+	}
+	if (node_attach() != 0) {
+		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
+		return 1;
+	}
+	if (lflag)
+		error = list_names(updown);
+	else if (argc == 0 && wflag)
+		error = 0;
+	else if (argc <= 1 && !plan.create)
+		error = show(argc == 1 ? plan.ifname : NULL, verbose);
+	else
+		error = run_plan(&plan);
+	if (error == 0 && wflag)
+		error = wait_dad(wait);
+	if (error != 0) {
+		fprintf(stderr, PROG ": %s\n", why[0] ? why : strerror(-error));
+		return 1;
+	}
+	return 0;
+}

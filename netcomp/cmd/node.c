@@ -1,0 +1,108 @@
+/*
+ * node.c — shared by the rump.* network commands: the node connection,
+ * error text, the clock and command-line number parsing (see node.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel/rumpclient.h"
+#include "netcomp/cmd/node.h"
+
+int
+node_attach(void)
+{
+	if (rumpclient_init() != 0)
+		return -errno;
+	return 0;
+}
+
+const char *
+node_strerror(int err, char *buf, size_t len)
+{
+	const char *d = rumpclient_lastdetail();
+	const char *s = strerror(err < 0 ? -err : err);
+
+	if (d != NULL && d[0] != '\0' && strcmp(d, s) != 0)
+		snprintf(buf, len, "%s", d);
+	else
+		snprintf(buf, len, "%s", s);
+	return buf;
+}
+
+uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int
+parse_duration(const char *s, double max_s, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0 || !isfinite(v) || v < 0)
+		return -EINVAL;
+	if (strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (strcmp(end, "us") == 0)
+		v /= 1e6;
+	else if (strcmp(end, "s") != 0 && *end != '\0')
+		return -EINVAL;
+	if (v > max_s)
+		return -ERANGE;
+	*ns = (uint64_t)llround(v * 1e9);
+	return 0;
+}
+
+int
+parse_long(const char *s, long min, long max, long *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0)
+		return -EINVAL;
+	if (n < min || n > max)
+		return -ERANGE;
+	*v = n;
+	return 0;
+}
+
+int
+parse_size(const char *s, uint64_t max, uint64_t *v)
+{
+	unsigned long long n;
+	uint64_t mul = 1;
+	char *end;
+
+	if (*s == '-' || *s == '\0')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (end == s || errno != 0)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	default: break;
+	}
+	if (*end != '\0')
+		return -EINVAL;
+	if (n > max / mul)
+		return -ERANGE;
+	*v = (uint64_t)n * mul;
+	return 0;
+}
