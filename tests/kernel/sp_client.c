@@ -11,6 +11,7 @@
  *                   poll (POLLNVAL), EBADF, sockopts, names
  *   udp             datagrams with addresses, sendmsg/recvmsg
  *   big             a 3 MiB transfer in both directions
+ *   stress          16 threads of mixed calls on the one connection
  *   hostile PATH    garbage, truncated, oversized and unknown frames on raw
  *                   connections to unix socket PATH; each is closed while
  *                   this client's own connection keeps working
@@ -388,6 +389,53 @@ cmd_big(void)
 }
 
 /*
+ * stress: many threads share the connection; replies come back out of
+ * order (polls that time out interleave with quick calls) and each must
+ * reach its own caller.
+ */
+static void *
+stress_main(void *arg)
+{
+	struct pollfd pfd;
+	char val[64];
+	socklen_t len;
+	int i, s, v, k = (int)(intptr_t)arg;
+
+	for (i = 0; i < 200; i++) {
+		CHECK((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 3);
+		v = 0;
+		len = sizeof(v);
+		CHECK(rump_sys_getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len) == 0);
+		CHECK(v == SOCK_DGRAM);
+		CHECK(rump_sys_sysctl_get("kern.ostype", val, sizeof(val)) == 0);
+		CHECK(strcmp(val, "rumplab") == 0);
+		if (k % 4 == 0 && i % 20 == 0) {
+			pfd.fd = s;
+			pfd.events = POLLIN;
+			CHECK(rump_sys_poll(&pfd, 1, 30) == 0);
+		}
+		CHECK(rump_sys_close(s) == 0);
+		if (i % 50 == 0)
+			echo_once("stress");
+	}
+	return NULL;
+}
+
+static int
+cmd_stress(void)
+{
+	pthread_t t[16];
+	intptr_t k;
+
+	alarm(60);
+	for (k = 0; k < 16; k++)
+		CHECK(pthread_create(&t[k], NULL, stress_main, (void *)k) == 0);
+	for (k = 0; k < 16; k++)
+		CHECK(pthread_join(t[k], NULL) == 0);
+	return 0;
+}
+
+/*
  * hostile: raw connections speaking bad sysproxy.
  */
 static int
@@ -622,6 +670,8 @@ main(int argc, char **argv)
 		return cmd_udp();
 	if (strcmp(argv[1], "big") == 0)
 		return cmd_big();
+	if (strcmp(argv[1], "stress") == 0)
+		return cmd_stress();
 	if (strcmp(argv[1], "hostile") == 0 && argc == 3)
 		return cmd_hostile(argv[2]);
 	if (strcmp(argv[1], "abort") == 0 && argc == 3)
