@@ -13,3 +13,4 @@ $(NETCOMP_OBJS): CPPFLAGS += $(LWIP_CPPFLAGS)
 
 KERNEL_COMPONENT_OBJS += $(NETCOMP_OBJS) $(LIB)/libshmif.a
 KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl
+-include netcomp/cmd/module.mk

@@ -323,6 +323,7 @@ static int
 do_linkstr(const char *ifname, const struct ifop *op)
 {
 	char buf[256];
+	size_t n;
 	int error;
 
 	if ((error = call(rump_sys_ifsetlinkstr(ifname, op->arg))) == 0)
@@ -330,8 +331,11 @@ do_linkstr(const char *ifname, const struct ifop *op)
 	if (error == -ENXIO)
 		return failed(ifname, "linkstr", error);
 	node_strerror(error, buf, sizeof(buf));
+	n = strlen(op->arg);
 	if (op->arg[0] == '\0')
 		snprintf(why, sizeof(why), "%s: -linkstr: %s", ifname, buf);
+	else if (strncmp(buf, op->arg, n) == 0 && buf[n] == ':')
+		snprintf(why, sizeof(why), "linkstr: %s", buf);  /* has path */
 	else
 		snprintf(why, sizeof(why), "linkstr: %s: %s", op->arg, buf);
 	return error;
@@ -340,6 +344,7 @@ do_linkstr(const char *ifname, const struct ifop *op)
 static int
 do_op(const char *ifname, const struct ifop *op)
 {
+	char what[32];
 	int error = 0;
 
 	switch (op->kind) {
@@ -361,8 +366,10 @@ do_op(const char *ifname, const struct ifop *op)
 		break;
 	case OP_MTU:
 		if ((error = call(rump_sys_ifsetmtu(ifname,
-		    (uint32_t)op->mtu))) != 0)
-			return failed(ifname, "mtu", error);
+		    (uint32_t)op->mtu))) != 0) {
+			snprintf(what, sizeof(what), "mtu %ld", op->mtu);
+			return failed(ifname, what, error);
+		}
 		break;
 	case OP_ADDR_SET:
 	case OP_ADDR_ALIAS:
@@ -553,7 +560,7 @@ wait_dad(uint64_t limit_ns)
 		nanosleep(&ts, NULL);
 	}
 	snprintf(last, sizeof(last), "%s", why);
-	snprintf(why, sizeof(why), "timed out waiting for DAD: %s", last);
+	snprintf(why, sizeof(why), "timed out waiting for DAD: %.400s", last);
 	return -ETIMEDOUT;
 }
 

@@ -1,0 +1,145 @@
+/*
+ * ifprint.c — the interface listing of rump.ifconfig, line for line in
+ * NetBSD's format (see ifprint.h).  Address flags are shown with NetBSD's
+ * IN6_IFF_* values, so "flags 0x2<TENTATIVE>" reads as it does there.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netcomp/cmd/ifprint.h"
+#include "netcomp/cmd/inaddr.h"
+
+/* NetBSD's IFFBITS and IN6_IFFBITS (net/if.h, netinet6/in6_var.h). */
+static const char iffbits[] =
+    "\020\1UP\2BROADCAST\3DEBUG\4LOOPBACK\5POINTOPOINT\6NOTRAILERS"
+    "\7RUNNING\10NOARP\11PROMISC\12ALLMULTI\13OACTIVE\14SIMPLEX"
+    "\15LINK0\16LINK1\17LINK2\20MULTICAST";
+static const char in6iffbits[] =
+    "\020\1ANYCAST\2TENTATIVE\3DUPLICATED\4DETACHED\5DEPRECATED\6NODAD"
+    "\7AUTOCONF\10TEMPORARY";
+
+#define N6_TENTATIVE   0x02
+#define N6_DUPLICATED  0x04
+#define N6_DEPRECATED  0x10
+#define N6_AUTOCONF    0x40
+
+void
+ifprint_bits(char *buf, size_t len, const char *bits, uint32_t v)
+{
+	size_t off;
+	int any = 0, bit;
+	const char *p = bits + 1;       /* skip the base byte */
+
+	off = (size_t)snprintf(buf, len, "0x%x", v);
+	while (*p != '\0' && off < len) {
+		bit = *p++;
+		if (v & (1u << (bit - 1))) {
+			off += (size_t)snprintf(buf + off, len - off, "%c",
+			    any ? ',' : '<');
+			any = 1;
+			while (*p > ' ' && off < len)
+				off += (size_t)snprintf(buf + off, len - off,
+				    "%c", *p++);
+		} else
+			while (*p > ' ')
+				p++;
+	}
+	if (any && off < len)
+		snprintf(buf + off, len - off, ">");
+}
+
+static uint32_t
+netbsd_in6_flags(uint8_t f)
+{
+	uint32_t n = 0;
+
+	if (f & RUMP_IFA_TENTATIVE)
+		n |= N6_TENTATIVE;
+	if (f & RUMP_IFA_DUPLICATED)
+		n |= N6_DUPLICATED;
+	if (f & RUMP_IFA_DEPRECATED)
+		n |= N6_DEPRECATED;
+	if (f & RUMP_IFA_AUTOCONF)
+		n |= N6_AUTOCONF;
+	return n;
+}
+
+static void
+print_addr(FILE *f, const struct rump_ifinfo *info,
+    const struct rump_ifaddr *a)
+{
+	char buf[INADDR_TEXTLEN], fl[128];
+	uint8_t bc[4];
+
+	inaddr_ntop(a->family, a->addr, buf, sizeof(buf));
+	if (a->family == AF_INET) {
+		fprintf(f, "\tinet %s/%u", buf, a->plen);
+		if ((info->flags & RUMP_IFF_BROADCAST) && a->plen < 31) {
+			inaddr_broadcast(a->addr, a->plen, bc);
+			fprintf(f, " broadcast %s", inaddr_ntop(AF_INET, bc,
+			    buf, sizeof(buf)));
+		}
+		fprintf(f, " flags 0x0\n");
+		return;
+	}
+	ifprint_bits(fl, sizeof(fl), in6iffbits, netbsd_in6_flags(a->flags));
+	if (inaddr_linklocal6(a->addr))
+		fprintf(f, "\tinet6 %s%%%s/%u flags %s\n", buf, info->name,
+		    a->plen, fl);
+	else
+		fprintf(f, "\tinet6 %s/%u flags %s\n", buf, a->plen, fl);
+}
+
+static void
+print_counters(FILE *f, const struct rump_ifinfo *info)
+{
+	fprintf(f, "\tinput: %llu packets, %llu bytes",
+	    (unsigned long long)info->ipackets,
+	    (unsigned long long)info->ibytes);
+	if (info->ierrors)
+		fprintf(f, ", %llu errors",
+		    (unsigned long long)info->ierrors);
+	if (info->iqdrops)
+		fprintf(f, ", %llu queue drops",
+		    (unsigned long long)info->iqdrops);
+	fprintf(f, "\n\toutput: %llu packets, %llu bytes",
+	    (unsigned long long)info->opackets,
+	    (unsigned long long)info->obytes);
+	if (info->oerrors)
+		fprintf(f, ", %llu errors",
+		    (unsigned long long)info->oerrors);
+	if (info->collisions)
+		fprintf(f, ", %llu collisions",
+		    (unsigned long long)info->collisions);
+	fprintf(f, "\n");
+}
+
+void
+ifprint(FILE *f, const struct rump_ifinfo *info, int verbose)
+{
+	const uint8_t *m = info->mac;
+	char fl[160];
+	uint32_t i, pass;
+
+	ifprint_bits(fl, sizeof(fl), iffbits, info->flags);
+	fprintf(f, "%.*s: flags=%s mtu %u\n", RUMP_IFNAMSIZ, info->name, fl,
+	    info->mtu);
+	if (info->linkstr[0] != '\0')
+		fprintf(f, "\tlinkstr: %.*s\n", RUMP_LINKSTRLEN,
+		    info->linkstr);
+	if (!(info->flags & RUMP_IFF_LOOPBACK)) {
+		fprintf(f, "\taddress: %02x:%02x:%02x:%02x:%02x:%02x\n",
+		    m[0], m[1], m[2], m[3], m[4], m[5]);
+		fprintf(f, "\tstatus: %s\n", info->link_up ? "active" :
+		    "no carrier");
+	}
+	if (verbose)
+		print_counters(f, info);
+	/* NetBSD lists inet before inet6. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
+			if (info->addrs[i].family ==
+			    (pass == 0 ? AF_INET : AF_INET6))
+				print_addr(f, info, &info->addrs[i]);
+}

@@ -1,0 +1,26 @@
+/*
+ * ifprint.h — one interface in NetBSD ifconfig(8)'s listing format:
+ *
+ *   shmif0: flags=0x8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> mtu 1500
+ *           linkstr: /tmp/bus1
+ *           address: b2:a0:1c:2d:3e:4f
+ *           status: active
+ *           inet 10.0.0.1/24 broadcast 10.0.0.255 flags 0x0
+ *           inet6 fe80::b0a0:1cff:fe2d:3e4f%shmif0/64 flags 0x0
+ *
+ * with counters ("input:", "output:") when verbose.  Pure formatting.
+ */
+#ifndef RUMPLAB_NETCOMP_CMD_IFPRINT_H
+#define RUMPLAB_NETCOMP_CMD_IFPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kernel/rumpclient.h"
+
+/* NetBSD's snprintb(3) of the "\020\1UP\2BROADCAST..." form. */
+void ifprint_bits(char *buf, size_t len, const char *bits, uint32_t v);
+void ifprint(FILE *f, const struct rump_ifinfo *info, int verbose);
+
+#endif

@@ -1,0 +1,34 @@
+# netcomp/cmd/: the node's network commands (rump.ifconfig, rump.ping,
+# rump.ping6, rump.sysctl, rump.halt, rump.dmesg) and rumpperf.  They are
+# clients of a node: each links librumpclient and includes only
+# kernel/rumpclient.h, never lwIP or the kernel's insides.
+NETCMD_COMMON := $(call objs,netcomp/cmd/node.c netcomp/cmd/inaddr.c)
+NETCMD_PING   := $(call objs,netcomp/cmd/pingloop.c)
+
+$(BIN)/rump.ifconfig: $(call objs,netcomp/cmd/ifconfig.c \
+    netcomp/cmd/ifprint.c) $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.ping: $(call objs,netcomp/cmd/ping.c) $(NETCMD_PING) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.ping6: $(call objs,netcomp/cmd/ping6.c) $(NETCMD_PING) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+$(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+$(BIN)/rump.dmesg: $(call objs,netcomp/cmd/dmesg.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+$(BIN)/rumpperf: $(call objs,netcomp/cmd/rumpperf.c netcomp/cmd/perfdata.c) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+LDLIBS_rump.ifconfig = -lm
+LDLIBS_rump.ping     = -lm
+LDLIBS_rump.ping6    = -lm
+LDLIBS_rump.sysctl   = -lm
+LDLIBS_rump.halt     = -lm
+LDLIBS_rump.dmesg    = -lm
+LDLIBS_rumpperf      = -lm
+
+PROGS += $(BIN)/rump.ifconfig $(BIN)/rump.ping $(BIN)/rump.ping6 \
+    $(BIN)/rump.sysctl $(BIN)/rump.halt $(BIN)/rump.dmesg $(BIN)/rumpperf
+MANS  += netcomp/cmd/rump.ifconfig.8 netcomp/cmd/rump.ping.8 \
+    netcomp/cmd/rump.ping6.8 netcomp/cmd/rump.sysctl.8 \
+    netcomp/cmd/rump.halt.8 netcomp/cmd/rump.dmesg.8 netcomp/cmd/rumpperf.1

@@ -1,0 +1,388 @@
+/*
+ * ping.c — rump.ping: ICMP echo from a node, through a raw socket of the
+ * node's stack, with NetBSD ping(8)'s options and output lines:
+ *
+ *   PING 10.0.0.2 (10.0.0.2): 56 data bytes
+ *   64 bytes from 10.0.0.2: icmp_seq=0 ttl=255 time=0.123 ms
+ *
+ *   ----10.0.0.2 PING Statistics----
+ *   3 packets transmitted, 3 packets received, 0.0% packet loss
+ *   round-trip min/avg/max/stddev = 0.087/0.107/0.123/0.015 ms
+ *
+ * Exit status as NetBSD's: 0 when any reply came, 2 when none, 1 on
+ * errors.  The session itself is pingloop.c; this file is the IPv4 packet
+ * format and the command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/rumpclient.h"
+#include "netcomp/cmd/inaddr.h"
+#include "netcomp/cmd/node.h"
+#include "netcomp/cmd/pingloop.h"
+
+#define PROG "rump.ping"
+
+static char dsttext[INADDR_TEXTLEN];
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " PROG " [-nqv] [-c count] [-i wait] [-I srcaddr|interface] "
+	    "[-s size]\n"
+	    "                 [-T ttl] [-t timeout] [-w maxwait] [-W waittime] "
+	    "host\n"
+	    "host is a numeric IPv4 address; the node is $RUMP_SERVER.\n");
+}
+
+/* ---- the IPv4 packet format ---- */
+
+static void
+seal4(uint8_t *pkt, size_t len)
+{
+	uint16_t c;
+
+	pkt[2] = pkt[3] = 0;
+	c = ping_cksum(pkt, len);
+	pkt[2] = (uint8_t)(c >> 8);
+	pkt[3] = (uint8_t)c;
+}
+
+/* Does the quoted packet of an ICMP error hold one of our requests? */
+static int
+quoted_request(const uint8_t *q, size_t n, uint16_t ident, unsigned *seq)
+{
+	size_t hl;
+
+	if (n < 20 || (q[0] >> 4) != 4)
+		return 0;
+	hl = (size_t)(q[0] & 0xf) * 4;
+	if (hl < 20 || n < hl + 8 || q[9] != 1)         /* IPPROTO_ICMP */
+		return 0;
+	q += hl;
+	if (q[0] != 8 || ((unsigned)q[4] << 8 | q[5]) != ident)
+		return 0;
+	*seq = (unsigned)q[6] << 8 | q[7];
+	return 1;
+}
+
+static void
+classify4(const uint8_t *b, size_t n, uint16_t ident, struct ping_reply *r)
+{
+	size_t hl = 0;
+
+	/* lwIP hands a raw IPv4 socket the IP header, as BSD does. */
+	if (n >= 20 && (b[0] >> 4) == 4 && (size_t)(b[0] & 0xf) * 4 <= n) {
+		hl = (size_t)(b[0] & 0xf) * 4;
+		r->ttl = b[8];
+	}
+	b += hl;
+	n -= hl;
+	if (n < PING_HDRLEN)
+		return;
+	r->len = n;
+	if (b[0] == 0) {                                /* echo reply */
+		if (((unsigned)b[4] << 8 | b[5]) != ident)
+			return;
+		r->kind = PING_ECHOREPLY;
+		r->seq = (unsigned)b[6] << 8 | b[7];
+		r->data = b + PING_HDRLEN;
+		r->datalen = n - PING_HDRLEN;
+		return;
+	}
+	if (b[0] != 3 && b[0] != 4 && b[0] != 5 && b[0] != 11 && b[0] != 12)
+		return;
+	if (!quoted_request(b + 8, n - 8, ident, &r->seq))
+		return;
+	r->kind = PING_ERROR;
+	r->type = b[0];
+	r->code = b[1];
+	r->param = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 |
+	    (uint32_t)b[6] << 8 | b[7];
+}
+
+/* ---- output ---- */
+
+static const char *
+from_text(const struct ping_reply *r, char *buf, size_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&r->from;
+
+	return inaddr_ntop(AF_INET, &sin->sin_addr, buf, len);
+}
+
+static void
+print_reply4(const struct ping_reply *r, const struct ping_opts *o)
+{
+	char buf[INADDR_TEXTLEN];
+
+	printf("%zu bytes from %s: icmp_seq=%u", r->len,
+	    from_text(r, buf, sizeof(buf)), r->seq);
+	if (r->ttl >= 0)
+		printf(" ttl=%d", r->ttl);
+	if (r->rtt_ms >= 0)
+		printf(" time=%.3f ms", r->rtt_ms);
+	if (r->dup)
+		printf(" DUP!");
+	if (r->badbyte >= 0)
+		printf("\nwrong data byte #%ld should be 0x%x but was 0x%x",
+		    r->badbyte, r->badwant, r->badgot);
+	printf("\n");
+}
+
+static const char *
+unreach_text(int code)
+{
+	static const char *const t[] = {
+		"Destination Net Unreachable", "Destination Host Unreachable",
+		"Destination Protocol Unreachable",
+		"Destination Port Unreachable", "Frag needed and DF set",
+		"Source Route Failed", "Destination Net Unknown",
+		"Destination Host Unknown", "Source Host Isolated",
+		"Destination Net Prohibited", "Destination Host Prohibited",
+		"Destination Net Unreachable for TOS",
+		"Destination Host Unreachable for TOS",
+		"Communication prohibited by filter",
+		"Host precedence violation", "Precedence cutoff in effect",
+	};
+
+	if (code >= 0 && (size_t)code < sizeof(t) / sizeof(t[0]))
+		return t[code];
+	return NULL;
+}
+
+static void
+print_error4(const struct ping_reply *r, const struct ping_opts *o)
+{
+	char buf[INADDR_TEXTLEN], gw[INADDR_TEXTLEN];
+	uint8_t a[4];
+
+	printf("%zu bytes from %s: ", r->len, from_text(r, buf, sizeof(buf)));
+	switch (r->type) {
+	case 3:
+		if (unreach_text(r->code) == NULL)
+			printf("Destination Unreachable, Bad Code: %d",
+			    r->code);
+		else if (r->code == 4)
+			printf("%s (MTU = %u)", unreach_text(r->code),
+			    r->param & 0xffff);
+		else
+			printf("%s", unreach_text(r->code));
+		break;
+	case 4:
+		printf("Source Quench");
+		break;
+	case 5:
+		a[0] = (uint8_t)(r->param >> 24);
+		a[1] = (uint8_t)(r->param >> 16);
+		a[2] = (uint8_t)(r->param >> 8);
+		a[3] = (uint8_t)r->param;
+		printf("Redirect %s (New addr: %s)", r->code == 0 ?
+		    "Network" : r->code == 1 ? "Host" : "Type of Service",
+		    inaddr_ntop(AF_INET, a, gw, sizeof(gw)));
+		break;
+	case 11:
+		printf("%s", r->code == 0 ? "Time to live exceeded" :
+		    "Frag reassembly time exceeded");
+		break;
+	case 12:
+		printf("Parameter problem: pointer = 0x%02x", r->param >> 24);
+		break;
+	}
+	if (o->verbose)
+		printf(" (icmp_seq=%u)", r->seq);
+	printf("\n");
+}
+
+static const struct ping_proto proto4 = {
+	.domain = AF_INET,
+	.protocol = 1,          /* IPPROTO_ICMP */
+	.seal = seal4,
+	.classify = classify4,
+	.print_reply = print_reply4,
+	.print_error = print_error4,
+};
+
+/* NetBSD's summary: sample standard deviation. */
+static void
+summary(const struct ping_stats *st)
+{
+	double n, avg, var = 0;
+
+	printf("\n----%s PING Statistics----\n", dsttext);
+	printf("%ld packets transmitted, %ld packets received, ",
+	    st->ntransmitted, st->nreceived);
+	if (st->nrepeats)
+		printf("+%ld duplicates, ", st->nrepeats);
+	if (st->ntransmitted) {
+		if (st->nreceived > st->ntransmitted)
+			printf("-- somebody's duplicating packets!");
+		else
+			printf("%.1f%% packet loss", (double)(st->ntransmitted -
+			    st->nreceived) * 100.0 / (double)st->ntransmitted);
+	}
+	printf("\n");
+	if (st->ntimed > 0) {
+		n = (double)st->ntimed;
+		avg = st->tsum / n;
+		if (n > 1)
+			var = (st->tsumsq - n * avg * avg) / (n - 1);
+		printf("round-trip min/avg/max/stddev = %.3f/%.3f/%.3f/%.3f "
+		    "ms\n", st->tmin, avg, st->tmax, sqrt(var > 0 ? var : 0));
+	}
+}
+
+/* ---- the command line ---- */
+
+static void
+on_sigint(int sig)
+{
+	ping_stop();
+}
+
+/* -I: an address, or an interface whose first inet address is used. */
+static int
+source(const char *s, struct ping_opts *o, char *why, size_t whylen)
+{
+	struct rump_ifinfo info;
+	struct inaddr a;
+	uint32_t i;
+
+	if (inaddr_parse(s, AF_INET, &a) == 0 && a.plen < 0) {
+		o->srclen = inaddr_sockaddr(&a, 0, &o->src);
+		return 0;
+	}
+	if (rump_sys_ifget(s, &info) != 0) {
+		snprintf(why, whylen, "-I %s: %s", s, errno == ENXIO ?
+		    "neither an inet address nor an interface" :
+		    strerror(errno));
+		return -EINVAL;
+	}
+	for (i = 0; i < info.naddrs && i < RUMP_MAXADDRS; i++)
+		if (info.addrs[i].family == AF_INET) {
+			memset(&a, 0, sizeof(a));
+			a.family = AF_INET;
+			memcpy(a.addr, info.addrs[i].addr, 4);
+			o->srclen = inaddr_sockaddr(&a, 0, &o->src);
+			return 0;
+		}
+	snprintf(why, whylen, "-I %s: the interface has no inet address", s);
+	return -EADDRNOTAVAIL;
+}
+
+static int
+bad(const char *opt, const char *val)
+{
+	fprintf(stderr, PROG ": %s: bad value '%s'\n", opt, val);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ping_opts o;
+	struct ping_stats st;
+	struct sigaction sa;
+	struct inaddr dst;
+	const char *srcarg = NULL;
+	char why[256];
+	int c, wgiven = 0;
+	long v;
+
+	memset(&o, 0, sizeof(o));
+	o.interval_ns = 1000000000ull;
+	o.maxwait_ns = 10000000000ull;
+	o.waittime_ns = 1000000000ull;
+	o.datalen = 56;
+	o.ttl = -1;
+	while ((c = getopt_long(argc, argv, "c:hi:I:nqs:t:T:vw:W:", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (parse_long(optarg, 1, 1L << 40, &o.count) != 0)
+				return bad("-c", optarg);
+			break;
+		case 'i':
+			if (parse_duration(optarg, 3600, &o.interval_ns) != 0 ||
+			    o.interval_ns < 1000000)
+				return bad("-i (at least 0.001 s)", optarg);
+			break;
+		case 'I': srcarg = optarg; break;
+		case 'n': break;        /* always numeric: no resolver */
+		case 'q': o.quiet = 1; break;
+		case 's':
+			if (parse_long(optarg, 0, PING_MAXDATA, &v) != 0)
+				return bad("-s", optarg);
+			o.datalen = (size_t)v;
+			break;
+		case 't':
+			if (parse_duration(optarg, 1e6, &o.deadline_ns) != 0 ||
+			    o.deadline_ns == 0)
+				return bad("-t", optarg);
+			break;
+		case 'T':
+			if (parse_long(optarg, 1, 255, &v) != 0)
+				return bad("-T", optarg);
+			o.ttl = (int)v;
+			break;
+		case 'v': o.verbose = 1; break;
+		case 'w':
+			if (parse_duration(optarg, 1e6, &o.maxwait_ns) != 0)
+				return bad("-w", optarg);
+			wgiven = 1;
+			break;
+		case 'W':
+			if (parse_duration(optarg, 1e6, &o.waittime_ns) != 0)
+				return bad("-W", optarg);
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return 1;
+	}
+	if (inaddr_parse(argv[optind], AF_INET, &dst) != 0 || dst.plen >= 0) {
+		fprintf(stderr, PROG ": bad address '%s' (a numeric IPv4 "
+		    "address; the node has no resolver)\n", argv[optind]);
+		return 1;
+	}
+	/* Without a count, -w bounds the whole session. */
+	if (o.count == 0 && wgiven && o.deadline_ns == 0)
+		o.deadline_ns = o.maxwait_ns;
+	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
+	inaddr_ntop(AF_INET, dst.addr, dsttext, sizeof(dsttext));
+	o.ident = (uint16_t)getpid();
+	if (node_attach() != 0) {
+		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
+		return 1;
+	}
+	if (srcarg != NULL && source(srcarg, &o, why, sizeof(why)) != 0) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	printf("PING %s (%s): %zu data bytes\n", dsttext, dsttext, o.datalen);
+	if (ping_run(&proto4, &o, &st) != 0) {
+		fprintf(stderr, PROG ": %s\n", ping_why);
+		return 1;
+	}
+	summary(&st);
+	return st.nreceived > 0 ? 0 : 2;
+}
