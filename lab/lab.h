@@ -1,0 +1,207 @@
+/*
+ * lab.h — the lab model: what a topology file describes, and, once
+ * planned, exactly how every node is to be configured.
+ *
+ * Life cycle (lab/plan.h): lab_open() reads a topology, loads it into
+ * this model, validates it and plans it.  After a successful lab_open()
+ * every field below is final: interfaces have their names (shmif0, ...),
+ * addresses (auto ones assigned from the pools), MACs (when the topology
+ * asks for them) and MTUs; every node has its routes (user, gateway and
+ * computed) and sysctls; every check has its destination address and the
+ * path the computed routes take.  A launcher needs nothing else.
+ *
+ * Ownership: one struct lab owns everything reachable from it (one arena);
+ * lab_close() frees it all.  References between objects are indices into
+ * the lab's arrays (nodes, buses), never pointers, so arrays may grow
+ * while loading.  Nothing here is thread-safe; a planned lab is read-only
+ * and may be read from any number of threads.
+ */
+#ifndef RUMPLAB_LAB_H
+#define RUMPLAB_LAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lab/diag.h"
+#include "lab/ipaddr.h"
+
+#define LAB_NAME_MAX	64	/* node, bus and kind names */
+#define LAB_IFNAME_MAX	16	/* "shmif0" ... (RUMP_IFNAMSIZ) */
+#define LAB_IF_ADDRS	16	/* addresses per interface (RUMP_MAXADDRS) */
+#define LAB_MTU_MIN	576
+#define LAB_MTU_DEFAULT	1500	/* NetBSD-compatible bus: 1514-byte frames */
+#define LAB_MTU_JUMBO	9000	/* jumbo bus: 9018-byte frames */
+#define LAB_BUS_SIZE	(1024u * 1024u)		/* NetBSD's bus file size */
+#define LAB_BUS_SIZE_MIN (64u * 1024u)
+#define LAB_BUS_SIZE_MAX (256u * 1024u * 1024u)	/* SHMIF_RING_MAX */
+
+enum lab_routing {
+	ROUTING_STATIC,		/* the planner computes shortest-path routes */
+	ROUTING_NONE,		/* only routes and gateways the file gives */
+};
+
+enum lab_mac {
+	MAC_KERNEL,		/* the node kernel picks one (random) */
+	MAC_STABLE,		/* b2:a0: + hash of lab/node/interface */
+	MAC_FIXED,		/* given in the file */
+};
+
+/* lab_iface.autoaddr: which families an interface takes from the pools. */
+#define AUTO_V4		0x1
+#define AUTO_V6		0x2
+#define AUTO_ANY	0x4	/* "auto": every family the bus or a pool has */
+
+/* One address of an interface. */
+struct lab_addr {
+	struct lab_ip	 ip;		/* address and prefix length */
+	bool		 automatic;	/* assigned by the planner */
+	bool		 nolen;		/* written without /len: from the bus */
+	struct lab_pos	 pos;
+};
+
+struct lab_iface {
+	char		 name[LAB_IFNAME_MAX];	/* shmif0, shmif1, ... */
+	const char	*busname;
+	int		 bus;		/* index in lab->buses */
+	struct lab_addr	*addrs;
+	int		 naddrs, capaddrs;
+	unsigned	 autoaddr;	/* AUTO_* requested */
+	unsigned	 mtu;		/* 0 in the file: the bus's */
+	enum lab_mac	 macmode;
+	uint8_t		 mac[6];	/* MAC_STABLE, MAC_FIXED */
+	int		 link;		/* index of the link that made it, -1 */
+	bool		 link_b;	/* this is the link's `b` end */
+	struct lab_pos	 pos, buspos, mtupos, macpos;
+};
+
+enum lab_origin {
+	ROUTE_USER,		/* routes: in the file */
+	ROUTE_GATEWAY,		/* gateway: / gateway6: in the file */
+	ROUTE_DEFAULT,		/* default route to the nearest router */
+	ROUTE_COMPUTED,		/* routing: static */
+};
+
+struct lab_route {
+	struct lab_ip	 dst;		/* prefix; plen 0 is the default route */
+	struct lab_ip	 via;		/* next hop (plen = max) */
+	int		 iface;		/* index in the node's ifaces */
+	enum lab_origin	 origin;
+	struct lab_pos	 pos;		/* ROUTE_USER, ROUTE_GATEWAY */
+};
+
+struct lab_sysctl {
+	const char	*name;		/* net.inet.ip.forwarding */
+	const char	*value;		/* "1" */
+	struct lab_pos	 pos;
+};
+
+/* A file system image for the node's VFS (carried for the fs issue). */
+struct lab_fs {
+	const char	*type, *image, *mount;
+	struct lab_pos	 pos;
+};
+
+struct lab_node {
+	const char	*name;
+	const char	*kind;		/* "host", "router" or a kinds: name */
+	const char	*group;		/* for drawing; NULL: none */
+	bool		 forwarding;	/* IPv4 and IPv6 forwarding */
+	struct lab_iface *ifaces;
+	int		 nifaces, capifaces;
+	struct lab_ip	 gw4, gw6;	/* family 0: none */
+	struct lab_pos	 gw4pos, gw6pos;
+	struct lab_route *routes;	/* file's first, then planned */
+	int		 nroutes, caproutes;
+	struct lab_sysctl *sysctls;
+	int		 nsysctls, capsysctls;
+	const char	**run;		/* commands run against the node */
+	int		 nrun, caprun;
+	struct lab_fs	*fs;
+	int		 nfs, capfs;
+	struct lab_pos	 pos, kindpos;
+};
+
+/* An interface on a bus. */
+struct lab_member {
+	int		 node, iface;
+};
+
+/* A subnet on a bus: declared, implied by addresses, or from a pool. */
+struct lab_subnet {
+	struct lab_ip	 net;		/* host bits clear */
+	bool		 declared;	/* subnet:/subnet6: of the bus or link */
+	bool		 automatic;	/* carved from a pool */
+	struct lab_pos	 pos;		/* where it was declared or implied */
+};
+
+struct lab_bus {
+	const char	*name;
+	unsigned	 mtu;		/* default MTU of its interfaces */
+	uint32_t	 max_frame;	/* 1514, or 9014 when jumbo */
+	uint32_t	 size;		/* bus file size in bytes */
+	bool		 jumbo;		/* frames beyond 1514 bytes: not
+					 * NetBSD-compatible */
+	bool		 implicit;	/* not declared: used by 2+ interfaces */
+	int		 link;		/* made by links: entry, or -1 */
+	struct lab_subnet *subnets;
+	int		 nsubnets, capsubnets;
+	struct lab_member *members;	/* interfaces on it, in node order */
+	int		 nmembers;
+	/* Impairments: carried in the model, applied by the impairments
+	 * work.  0 / false when not given. */
+	uint64_t	 delay_us, jitter_us;
+	double		 loss_pct;	/* 0..100 */
+	uint64_t	 rate_bps;	/* bits per second */
+	struct lab_pos	 pos, mtupos, jumbopos;
+};
+
+struct lab_check {
+	const char	*from_name, *to_name;	/* as written */
+	const char	**via_names;
+	int		 from;		/* node index, -1 if undefined */
+	int		 to_node;	/* node index, or -1: `to` is an address */
+	struct lab_ip	 to;		/* destination address (planned) */
+	int		 family;	/* 4 or 6 when given, else 0 */
+	bool		 reach;		/* expected outcome */
+	bool		 has_via;
+	int		*via;		/* expected transit nodes, in order */
+	int		 nvia;
+	struct lab_pos	 pos, frompos, topos, viapos;
+	struct lab_pos	*via_pos;
+	/* Planned: what the computed routes do. */
+	bool		 reached;
+	int		*path;		/* transit nodes (neither from nor to) */
+	int		 npath;
+	const char	*why;		/* why not reached; NULL if reached */
+};
+
+struct lab {
+	const char	*name;
+	const char	*file;		/* as given to lab_open() */
+	enum lab_routing routing;
+	struct lab_ip	 pool4, pool6;	/* family 0: no pool */
+	enum lab_mac	 macmode;	/* defaults: mac */
+	struct lab_node	*nodes;
+	int		 nnodes, capnodes;
+	struct lab_bus	*buses;
+	int		 nbuses, capbuses;
+	struct lab_check *checks;
+	int		 nchecks, capchecks;
+	struct arena	*arena;
+	/* Name indices: node and bus indices sorted by name, covering the
+	 * first nnode_index / nbus_index entries (lab/model.c). */
+	int		*node_index, *bus_index;
+	int		 nnode_index, nbus_index;
+};
+
+/* Lookups by name: the index, or -1. */
+int	lab_node_find(const struct lab *lab, const char *name);
+int	lab_bus_find(const struct lab *lab, const char *name);
+/* The first address of a family (4, 6, or 0: any) of a node, or NULL. */
+const struct lab_addr *lab_node_addr(const struct lab *lab, int node,
+	    int family);
+/* Total interfaces, routes and addresses (for summaries). */
+long	lab_count_ifaces(const struct lab *lab);
+long	lab_count_routes(const struct lab *lab);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * load.c — the top of a topology: name, defaults, kinds, buses, nodes,
+ * links and checks, loaded in that order whatever order the file uses
+ * (defaults and kinds shape nodes; links and checks refer to nodes).
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lab/arena.h"
+#include "lab/load.h"
+#include "lab/phases.h"
+
+struct top {
+	const struct ynode	*name, *defaults, *kinds, *buses, *nodes;
+	const struct ynode	*links, *checks;
+};
+
+static int
+k_top(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct top *t = obj;
+	static const struct ynode null_node = { .kind = Y_SCALAR, .str = "" };
+
+	if (v == NULL)
+		v = &null_node;
+	switch (k->str[0]) {
+	case 'n':
+		*(k->str[1] == 'a' ? &t->name : &t->nodes) = v;
+		break;
+	case 'd':
+		t->defaults = v;
+		break;
+	case 'k':
+		t->kinds = v;
+		break;
+	case 'b':
+		t->buses = v;
+		break;
+	case 'l':
+		t->links = v;
+		break;
+	default:
+		t->checks = v;
+		break;
+	}
+	return 0;
+}
+
+static const struct keyspec top_keys[] = {
+	{ "name", k_top, NULL },
+	{ "defaults", k_top, NULL },
+	{ "kinds", k_top, NULL },
+	{ "buses", k_top, NULL },
+	{ "nodes", k_top, NULL },
+	{ "links", k_top, NULL },
+	{ "checks", k_top, NULL },
+	{ NULL, NULL, NULL },
+};
+
+/* --- defaults ------------------------------------------------------------- */
+
+static int
+k_routing(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "static") == 0)
+		L->lab->routing = ROUTING_STATIC;
+	else if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "none") == 0)
+		L->lab->routing = ROUTING_NONE;
+	else
+		return lerr(L, v ? v->pos : k->pos, "'routing' must be static "
+		    "(computed shortest-path routes) or none (got %s)",
+		    v && v->kind == Y_SCALAR ? v->str : "something else");
+	return 0;
+}
+
+static int
+k_pool(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	bool six = strcmp(k->str, "pool6") == 0;
+	struct lab_ip *pool = six ? &L->lab->pool6 : &L->lab->pool4;
+	bool *given = obj;
+
+	given[six] = true;
+	if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "none") == 0) {
+		memset(pool, 0, sizeof(*pool));
+		return 0;
+	}
+	if (v_prefix(L, v, k->str, six ? AF_INET6 : AF_INET, pool) != 0) {
+		memset(pool, 0, sizeof(*pool));
+		return -EINVAL;
+	}
+	if (pool->plen > (six ? 64 : 30))
+		return lerr(L, v->pos, "'%s' %s is too small to carve subnets "
+		    "from (at most /%d)", k->str, v->str, six ? 63 : 29);
+	return 0;
+}
+
+static int
+k_defkind(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_name(L, v, "kind", &L->default_kind);
+}
+
+static int
+k_defmac(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "stable") == 0)
+		L->lab->macmode = MAC_STABLE;
+	else if (v != NULL && v->kind == Y_SCALAR &&
+	    strcmp(v->str, "kernel") == 0)
+		L->lab->macmode = MAC_KERNEL;
+	else
+		return lerr(L, v ? v->pos : k->pos, "defaults 'mac' must be "
+		    "stable (b2:a0: and a hash of lab, node and interface) or "
+		    "kernel (the node picks)");
+	return 0;
+}
+
+static int
+k_defaddr(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	static const struct { const char *s; unsigned v; } a[] = {
+		{ "auto", AUTO_ANY }, { "auto4", AUTO_V4 },
+		{ "auto6", AUTO_V6 }, { "none", 0 } };
+	size_t i;
+
+	for (i = 0; v != NULL && v->kind == Y_SCALAR && i < 4; i++)
+		if (strcmp(v->str, a[i].s) == 0) {
+			L->default_auto = a[i].v;
+			return 0;
+		}
+	return lerr(L, v ? v->pos : k->pos, "defaults 'addr' must be auto, "
+	    "auto4, auto6 or none: what interfaces without 'addr' get");
+}
+
+static const struct keyspec default_keys[] = {
+	{ "routing", k_routing, NULL },
+	{ "pool", k_pool, NULL },
+	{ "pool6", k_pool, NULL },
+	{ "kind", k_defkind, NULL },
+	{ "mac", k_defmac, NULL },
+	{ "addr", k_defaddr, NULL },
+	{ NULL, NULL, NULL },
+};
+
+static int
+load_defaults(struct loader *L, const struct ynode *defaults)
+{
+	bool given[2] = { false, false };
+	int r;
+
+	L->lab->routing = ROUTING_STATIC;
+	L->default_kind = "host";
+	r = load_keys(L, defaults, "defaults", default_keys, given);
+	/* Without any pool, IPv4 addresses come from 10.0.0.0/8. */
+	if (!given[0] && !given[1])
+		ip_parse("10.0.0.0/8", 0, &L->lab->pool4, NULL);
+	return r;
+}
+
+/* --- kinds ------------------------------------------------------------------ */
+
+static int
+load_kinds(struct loader *L, const struct ynode *kinds)
+{
+	const char *name;
+	int i, r;
+
+	if (yis_null(kinds))
+		return 0;
+	if (kinds->kind != Y_MAP) {
+		L->kinds = NULL;
+		return lerr(L, kinds->pos, "'kinds' must be a mapping of kind "
+		    "names to node settings, like { edge: { kind: router } }");
+	}
+	L->kinds = kinds;
+	for (i = 0; 2 * i < kinds->n; i++) {
+		const struct ynode *k = ymap_key(kinds, i);
+
+		if (v_name(L, k, "kind name", &name) != 0)
+			continue;
+		if (strcmp(name, "host") == 0 || strcmp(name, "router") == 0) {
+			lerr(L, k->pos, "kind '%s' is built in; give yours "
+			    "another name (it may say 'kind: %s')", name, name);
+			continue;
+		}
+		if ((r = load_kind_definition(L, ymap_value(kinds, i))) ==
+		    -ENOMEM)
+			return r;
+	}
+	return 0;
+}
+
+/* --- the lab ---------------------------------------------------------------- */
+
+/* The lab's name: `name:`, else the file's base name without .yaml. */
+static int
+load_name(struct loader *L, const struct ynode *v, const char *file)
+{
+	const char *base, *dot;
+
+	if (v != NULL)
+		return v_name(L, v, "lab name", &L->lab->name);
+	base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	dot = strrchr(base, '.');
+	L->lab->name = arena_strndup(L->a, base, dot && dot != base ?
+	    (size_t)(dot - base) : strlen(base));
+	if (L->lab->name == NULL)
+		return lnomem(L);
+	return 0;
+}
+
+int
+lab_load(struct lab *lab, const struct ynode *root, struct diag *d)
+{
+	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
+	struct lab_pos top = { 1, 1 };
+	struct top t;
+
+	memset(&t, 0, sizeof(t));
+	if (root == NULL || yis_null(root))
+		return lerr(&L, top, "the topology is empty: it needs at least "
+		    "'nodes:' (see rumplab(5))");
+	if (root->kind != Y_MAP)
+		return lerr(&L, root->pos, "a topology is a mapping with keys "
+		    "like name, buses, nodes (got %s)", ykind_name(root));
+	load_keys(&L, root, "the topology", top_keys, &t);
+	load_name(&L, t.name, lab->file);
+	load_defaults(&L, t.defaults);
+	load_kinds(&L, t.kinds);
+	if (t.defaults != NULL && ymap_get(t.defaults, "kind") != NULL) {
+		struct lab_node scratch = { .name = "defaults" };
+
+		/* An unknown default kind is reported once, here. */
+		if (node_apply_kind(&L, &scratch, L.default_kind,
+		    ymap_get(t.defaults, "kind")->pos, 0) != 0)
+			L.default_kind = "host";
+	}
+	load_buses(&L, t.buses);
+	if (yis_null(t.nodes) && !L.nomem)
+		lerr(&L, t.nodes ? t.nodes->pos : top, "the topology has no "
+		    "nodes: add them under 'nodes:'");
+	load_nodes(&L, t.nodes);
+	if (!L.nomem && lab_build_index(lab, d) != 0)
+		L.nomem = true;
+	load_links(&L, t.links);
+	load_checks(&L, t.checks);
+	if (L.nomem)
+		return -ENOMEM;
+	return diag_count(d) > 0 ? -EINVAL : 0;
+}

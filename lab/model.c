@@ -1,0 +1,171 @@
+/*
+ * model.c — lookups on the lab model: nodes and buses by name (through
+ * sorted indices built after loading, with a linear look at entries added
+ * since), a node's first address of a family, and counts for summaries.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/arena.h"
+#include "lab/lab.h"
+#include "lab/load.h"
+
+/* qsort has no context argument: the names being sorted. */
+static const char *const *sort_names;
+static size_t sort_stride;
+
+static const char *
+name_at(const void *base, size_t stride, int i)
+{
+	return *(const char *const *)((const char *)base + stride * (size_t)i);
+}
+
+static int
+index_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b, r;
+
+	r = strcmp(name_at(sort_names, sort_stride, x),
+	    name_at(sort_names, sort_stride, y));
+	return r ? r : (x > y) - (x < y);
+}
+
+static struct lab_pos
+pos_at(const void *base, size_t stride, size_t posoff, int i)
+{
+	struct lab_pos p;
+
+	memcpy(&p, (const char *)base + stride * (size_t)i + posoff, sizeof(p));
+	return p;
+}
+
+/*
+ * Sorts the indices of n objects (each `stride` bytes, name first, its
+ * position at posoff) by name and reports names defined twice.  Returns
+ * the index or NULL.
+ */
+static int *
+build_one(struct lab *lab, const void *base, size_t stride, size_t posoff,
+    int n, const char *what, struct diag *d)
+{
+	int *idx, i;
+
+	if ((idx = arena_alloc(lab->arena, sizeof(int) * (size_t)(n + 1))) ==
+	    NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_names = base;
+	sort_stride = stride;
+	qsort(idx, (size_t)n, sizeof(int), index_cmp);
+	for (i = 1; i < n && d != NULL; i++) {
+		const char *a = name_at(base, stride, idx[i - 1]);
+
+		if (strcmp(a, name_at(base, stride, idx[i])) != 0)
+			continue;
+		diag_add(d, pos_at(base, stride, posoff, idx[i]), "%s '%s' is "
+		    "defined twice (first at line %d); give each %s its own "
+		    "name", what, a, pos_at(base, stride, posoff,
+		    idx[i - 1]).line, what);
+	}
+	return idx;
+}
+
+int
+lab_build_index(struct lab *lab, struct diag *d)
+{
+	lab->node_index = build_one(lab, lab->nodes, sizeof(struct lab_node),
+	    offsetof(struct lab_node, pos), lab->nnodes, "node", d);
+	lab->bus_index = build_one(lab, lab->buses, sizeof(struct lab_bus),
+	    offsetof(struct lab_bus, pos), lab->nbuses, "bus", d);
+	if (lab->node_index == NULL || lab->bus_index == NULL)
+		return -ENOMEM;
+	lab->nnode_index = lab->nnodes;
+	lab->nbus_index = lab->nbuses;
+	return 0;
+}
+
+static int
+find(const void *base, size_t stride, const int *idx, int nidx, int n,
+    const char *name)
+{
+	int lo = 0, hi = nidx - 1, mid, r, i;
+
+	while (idx != NULL && lo <= hi) {
+		mid = (lo + hi) / 2;
+		r = strcmp(name, name_at(base, stride, idx[mid]));
+		if (r == 0) {
+			/* The first definition of a duplicated name. */
+			while (mid > 0 && strcmp(name, name_at(base, stride,
+			    idx[mid - 1])) == 0)
+				mid--;
+			return idx[mid];
+		}
+		if (r < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	for (i = idx != NULL ? nidx : 0; i < n; i++)
+		if (strcmp(name, name_at(base, stride, i)) == 0)
+			return i;
+	return -1;
+}
+
+int
+lab_node_find(const struct lab *lab, const char *name)
+{
+	return find(lab->nodes, sizeof(struct lab_node), lab->node_index,
+	    lab->nnode_index, lab->nnodes, name);
+}
+
+int
+lab_bus_find(const struct lab *lab, const char *name)
+{
+	return find(lab->buses, sizeof(struct lab_bus), lab->bus_index,
+	    lab->nbus_index, lab->nbuses, name);
+}
+
+const struct lab_addr *
+lab_node_addr(const struct lab *lab, int node, int family)
+{
+	const struct lab_node *n = &lab->nodes[node];
+	int i, j;
+
+	for (i = 0; i < n->nifaces; i++)
+		for (j = 0; j < n->ifaces[i].naddrs; j++) {
+			const struct lab_addr *a = &n->ifaces[i].addrs[j];
+
+			if (a->ip.family == 0)
+				continue;
+			if (family == 0 || ip_version(&a->ip) == family)
+				return a;
+		}
+	return NULL;
+}
+
+long
+lab_count_ifaces(const struct lab *lab)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < lab->nnodes; i++)
+		n += lab->nodes[i].nifaces;
+	return n;
+}
+
+long
+lab_count_routes(const struct lab *lab)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < lab->nnodes; i++)
+		n += lab->nodes[i].nroutes;
+	return n;
+}

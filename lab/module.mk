@@ -1,0 +1,46 @@
+# lab/: the orchestrator's front half — the topology loader and validator,
+# the lab model, the planner and the generator (liblab.a), the rumplab
+# command and its manual pages.  The default topology is compiled in from
+# topologies/default.yaml (a C array generated into $(OBJ), never
+# committed).
+#
+# Adding a verb: one entry in the table in lab/rumplab.c, a function
+# declared in lab/verbs.h, its file added to RUMPLAB_SRCS below.
+
+LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
+    lab/model.c lab/load.c lab/load_value.c lab/load_node.c lab/load_bus.c \
+    lab/load_link.c lab/load_check.c lab/resolve.c lab/validate.c \
+    lab/plan_addr.c lab/plan_routes.c lab/trace.c lab/open.c \
+    lab/plan_steps.c lab/plan_print.c lab/generate.c
+# What the fuzz target compiles (everything but the compiled-in topology).
+LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS)
+LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
+
+$(OBJ)/lab/default_topology.c: topologies/default.yaml
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q){ echo '/* Generated from topologies/default.yaml by lab/module.mk. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const char lab_default_topology[];'; \
+	  echo 'extern const size_t lab_default_topology_len;'; \
+	  echo 'const char lab_default_topology[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; \
+	  echo 'const size_t lab_default_topology_len = sizeof(lab_default_topology) - 1;'; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(OBJ)/lab/default_topology.o: $(OBJ)/lab/default_topology.c
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB)/liblab.a: $(call objs,$(LIBLAB_SRCS) lab/builtin.c) \
+    $(OBJ)/lab/default_topology.o
+
+RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
+    lab/verb_generate.c
+$(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a
+LDLIBS_rumplab := $(LAB_YAML_LIBS)
+
+LIBS  += $(LIB)/liblab.a
+PROGS += $(BIN)/rumplab
+MANS  += lab/rumplab.1 lab/rumplab.5

@@ -1,0 +1,391 @@
+/*
+ * plan_print.c — the plan for people (`rumplab plan`: per node the rump.*
+ * commands the launcher will run) and for programs (`--json`: one object
+ * with buses, nodes — interfaces, routes, sysctls, run, the command lines
+ * — and checks with their planned paths).
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lab/plan.h"
+
+static const char *
+origin_name(enum lab_origin o)
+{
+	switch (o) {
+	case ROUTE_USER:
+		return "static";
+	case ROUTE_GATEWAY:
+		return "gateway";
+	case ROUTE_DEFAULT:
+		return "default";
+	default:
+		return "computed";
+	}
+}
+
+static void
+size_text(uint32_t size, char *buf, size_t len)
+{
+	if (size % (1024 * 1024) == 0)
+		snprintf(buf, len, "%uM", size / (1024 * 1024));
+	else if (size % 1024 == 0)
+		snprintf(buf, len, "%uK", size / 1024);
+	else
+		snprintf(buf, len, "%u", size);
+}
+
+static bool
+compatible(const struct lab_bus *b)
+{
+	return !b->jumbo && b->size == LAB_BUS_SIZE;
+}
+
+/* --- text ------------------------------------------------------------------- */
+
+static void
+text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
+{
+	char s1[IP_STRLEN], sz[32];
+	int i;
+
+	fprintf(f, "bus %s", b->name);
+	for (i = 0; i < b->nsubnets; i++)
+		fprintf(f, "%s%s", i ? " " : " subnets ",
+		    ip_str(&b->subnets[i].net, s1));
+	size_text(b->size, sz, sizeof(sz));
+	fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
+	    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
+	if (b->delay_us || b->jitter_us || b->loss_pct > 0 || b->rate_bps)
+		fprintf(f, "    impairments: delay %" PRIu64 "us jitter %" PRIu64
+		    "us loss %g%% rate %" PRIu64 "bit (applied by the "
+		    "impairments work)\n", b->delay_us, b->jitter_us,
+		    b->loss_pct, b->rate_bps);
+	fprintf(f, "    members:");
+	for (i = 0; i < b->nmembers; i++)
+		fprintf(f, "%s %s %s", i ? "," : "",
+		    lab->nodes[b->members[i].node].name,
+		    lab->nodes[b->members[i].node].ifaces[b->members[i].iface].name);
+	fprintf(f, "%s\n", b->nmembers ? "" : " none");
+}
+
+static int
+text_step(const struct plan_step *s, void *arg)
+{
+	FILE *f = arg;
+	int i;
+
+	if (s->kind == STEP_RUN) {
+		fprintf(f, "    run: %s\n", s->run);
+		return 0;
+	}
+	fprintf(f, "   ");
+	for (i = 0; i < s->argc; i++)
+		fprintf(f, " %s", s->argv[i]);
+	if (s->kind == STEP_ROUTE && s->route->origin != ROUTE_COMPUTED)
+		fprintf(f, "    # %s", origin_name(s->route->origin));
+	fputc('\n', f);
+	return 0;
+}
+
+static void
+text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
+{
+	const struct lab_node *n = &lab->nodes[i];
+
+	fprintf(f, "node %s (%s%s%s%s)\n", n->name, n->kind,
+	    n->forwarding ? ", forwarding" : "", n->group ? ", group " : "",
+	    n->group ? n->group : "");
+	plan_node_steps(lab, i, busdir, text_step, f);
+}
+
+static void
+text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
+{
+	char s1[IP_STRLEN];
+	int i;
+
+	fprintf(f, "check %s -> %s (%s): ", c->from_name, c->to_name,
+	    ip_addr_str(&c->to, s1));
+	if (!c->reached) {
+		fprintf(f, "no reach (%s)%s\n", c->why ? c->why : "?",
+		    c->reach ? " -- EXPECTED TO REACH" : ", as expected");
+		return;
+	}
+	fprintf(f, "reaches, path ");
+	if (c->npath == 0)
+		fprintf(f, "direct");
+	for (i = 0; i < c->npath; i++)
+		fprintf(f, "%s%s", i ? ", " : "", lab->nodes[c->path[i]].name);
+	fprintf(f, "%s\n", c->reach ? "" : " -- EXPECTED NO REACH");
+}
+
+int
+plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
+{
+	int i;
+
+	if (node >= 0) {
+		text_node(lab, node, busdir, f);
+		return ferror(f) ? -EIO : 0;
+	}
+	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, routing %s; "
+	    "%ld interfaces, %ld routes\n", lab->name, lab->nnodes,
+	    lab->nbuses, lab->nchecks, lab->routing == ROUTING_STATIC ?
+	    "static" : "none", lab_count_ifaces(lab), lab_count_routes(lab));
+	for (i = 0; i < lab->nbuses; i++)
+		text_bus(lab, &lab->buses[i], f);
+	for (i = 0; i < lab->nnodes; i++)
+		text_node(lab, i, busdir, f);
+	for (i = 0; i < lab->nchecks; i++)
+		text_check(lab, &lab->checks[i], f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* --- JSON -------------------------------------------------------------------- */
+
+static void
+jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+jip(FILE *f, const struct lab_ip *ip, bool withlen)
+{
+	char s1[IP_STRLEN];
+
+	jstr(f, withlen ? ip_str(ip, s1) : ip_addr_str(ip, s1));
+}
+
+static void
+json_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
+{
+	int i;
+
+	fprintf(f, "{\"name\":");
+	jstr(f, b->name);
+	fprintf(f, ",\"mtu\":%u,\"max_frame\":%u,\"size\":%u,\"jumbo\":%s,"
+	    "\"netbsd_compatible\":%s,\"link\":%s,\"implicit\":%s,\"subnets\":[",
+	    b->mtu, b->max_frame, b->size, b->jumbo ? "true" : "false",
+	    compatible(b) ? "true" : "false", b->link >= 0 ? "true" : "false",
+	    b->implicit ? "true" : "false");
+	for (i = 0; i < b->nsubnets; i++) {
+		fputs(i ? "," : "", f);
+		jip(f, &b->subnets[i].net, true);
+	}
+	fprintf(f, "],\"delay_us\":%" PRIu64 ",\"jitter_us\":%" PRIu64
+	    ",\"loss_pct\":%g,\"rate_bps\":%" PRIu64 ",\"members\":[",
+	    b->delay_us, b->jitter_us, b->loss_pct, b->rate_bps);
+	for (i = 0; i < b->nmembers; i++) {
+		const struct lab_member *m = &b->members[i];
+
+		fprintf(f, "%s{\"node\":", i ? "," : "");
+		jstr(f, lab->nodes[m->node].name);
+		fprintf(f, ",\"interface\":");
+		jstr(f, lab->nodes[m->node].ifaces[m->iface].name);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
+static void
+json_iface(const struct lab *lab, const struct lab_iface *ifp, FILE *f)
+{
+	char mac[32];
+	int k;
+
+	fprintf(f, "{\"name\":");
+	jstr(f, ifp->name);
+	fprintf(f, ",\"bus\":");
+	jstr(f, lab->buses[ifp->bus].name);
+	fprintf(f, ",\"mtu\":%u,\"mac\":", ifp->mtu);
+	if (ifp->macmode == MAC_KERNEL)
+		fputs("null", f);
+	else {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    ifp->mac[0], ifp->mac[1], ifp->mac[2], ifp->mac[3],
+		    ifp->mac[4], ifp->mac[5]);
+		jstr(f, mac);
+	}
+	fputs(",\"addrs\":[", f);
+	for (k = 0; k < ifp->naddrs; k++) {
+		fputs(k ? "," : "", f);
+		jip(f, &ifp->addrs[k].ip, true);
+	}
+	fputs("]}", f);
+}
+
+static void
+json_route(const struct lab_node *n, const struct lab_route *r, FILE *f)
+{
+	char s1[IP_STRLEN];
+
+	fputs("{\"dst\":", f);
+	jstr(f, r->dst.plen == 0 ? "default" : ip_str(&r->dst, s1));
+	fputs(",\"via\":", f);
+	jip(f, &r->via, false);
+	fputs(",\"interface\":", f);
+	jstr(f, r->iface >= 0 ? n->ifaces[r->iface].name : "");
+	fputs(",\"origin\":", f);
+	jstr(f, origin_name(r->origin));
+	fputc('}', f);
+}
+
+struct jsteps {
+	FILE	*f;
+	int	 n;
+};
+
+static int
+json_step(const struct plan_step *s, void *arg)
+{
+	struct jsteps *j = arg;
+	int i;
+
+	fputs(j->n++ ? ",[" : "[", j->f);
+	for (i = 0; i < s->argc; i++) {
+		fputs(i ? "," : "", j->f);
+		jstr(j->f, s->argv[i]);
+	}
+	fputc(']', j->f);
+	return 0;
+}
+
+static void
+json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
+{
+	const struct lab_node *n = &lab->nodes[idx];
+	struct jsteps js = { f, 0 };
+	int i;
+
+	fputs("{\"name\":", f);
+	jstr(f, n->name);
+	fputs(",\"kind\":", f);
+	jstr(f, n->kind);
+	fputs(",\"group\":", f);
+	if (n->group)
+		jstr(f, n->group);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"forwarding\":%s,\"interfaces\":[",
+	    n->forwarding ? "true" : "false");
+	for (i = 0; i < n->nifaces; i++) {
+		fputs(i ? "," : "", f);
+		json_iface(lab, &n->ifaces[i], f);
+	}
+	fputs("],\"routes\":[", f);
+	for (i = 0; i < n->nroutes; i++) {
+		fputs(i ? "," : "", f);
+		json_route(n, &n->routes[i], f);
+	}
+	fputs("],\"sysctl\":{", f);
+	for (i = 0; i < n->nsysctls; i++) {
+		fputs(i ? "," : "", f);
+		jstr(f, n->sysctls[i].name);
+		fputc(':', f);
+		jstr(f, n->sysctls[i].value);
+	}
+	fputs("},\"run\":[", f);
+	for (i = 0; i < n->nrun; i++) {
+		fputs(i ? "," : "", f);
+		jstr(f, n->run[i]);
+	}
+	fputs("],\"fs\":[", f);
+	for (i = 0; i < n->nfs; i++) {
+		fputs(i ? ",{\"type\":" : "{\"type\":", f);
+		jstr(f, n->fs[i].type);
+		fputs(",\"image\":", f);
+		jstr(f, n->fs[i].image ? n->fs[i].image : "");
+		fputs(",\"mount\":", f);
+		jstr(f, n->fs[i].mount);
+		fputc('}', f);
+	}
+	fputs("],\"commands\":[", f);
+	plan_node_steps(lab, idx, busdir, json_step, &js);
+	fputs("]}", f);
+}
+
+static void
+json_check(const struct lab *lab, const struct lab_check *c, FILE *f)
+{
+	int i;
+
+	fputs("{\"from\":", f);
+	jstr(f, c->from_name);
+	fputs(",\"to\":", f);
+	jstr(f, c->to_name);
+	fputs(",\"addr\":", f);
+	jip(f, &c->to, false);
+	fprintf(f, ",\"reach\":%s,\"reached\":%s,\"via\":",
+	    c->reach ? "true" : "false", c->reached ? "true" : "false");
+	if (!c->has_via)
+		fputs("null", f);
+	else {
+		fputc('[', f);
+		for (i = 0; i < c->nvia; i++) {
+			fputs(i ? "," : "", f);
+			jstr(f, lab->nodes[c->via[i]].name);
+		}
+		fputc(']', f);
+	}
+	fputs(",\"path\":[", f);
+	for (i = 0; i < c->npath; i++) {
+		fputs(i ? "," : "", f);
+		jstr(f, lab->nodes[c->path[i]].name);
+	}
+	fputs("]}", f);
+}
+
+int
+plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
+{
+	int i;
+
+	if (node >= 0) {
+		json_node(lab, node, busdir, f);
+		fputc('\n', f);
+		return ferror(f) ? -EIO : 0;
+	}
+	fputs("{\"name\":", f);
+	jstr(f, lab->name);
+	fputs(",\"file\":", f);
+	jstr(f, lab->file);
+	fprintf(f, ",\"routing\":\"%s\",\"buses\":[",
+	    lab->routing == ROUTING_STATIC ? "static" : "none");
+	for (i = 0; i < lab->nbuses; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_bus(lab, &lab->buses[i], f);
+	}
+	fputs("],\"nodes\":[", f);
+	for (i = 0; i < lab->nnodes; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_node(lab, i, busdir, f);
+	}
+	fputs("],\"checks\":[", f);
+	for (i = 0; i < lab->nchecks; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_check(lab, &lab->checks[i], f);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,569 @@
+/*
+ * plan_routes.c — every node's routes and sysctls.
+ *
+ * Next hops first: a gateway or a static route's `via` must lie in a
+ * subnet the node is on; that subnet's interface carries the route.
+ *
+ * With `routing: static` the planner then computes shortest paths by hop
+ * count, for each family on its own.  The graph: nodes are joined when
+ * they have addresses in one subnet; only forwarding nodes carry traffic
+ * onwards.  One breadth-first search from each node labels every node it
+ * reaches with the first hop towards it, and every subnet with the first
+ * hop towards the nearest router on it.  A router gets a route to every
+ * subnet it is not on.  A host gets a default route to its default router
+ * (the next hop of its gateway, else the first router next to it) and
+ * routes only where a strictly shorter path starts elsewhere: its search
+ * tries the default router first, so equal paths stay with it.  A route
+ * the file gives for the same prefix wins over a computed one.
+ *
+ * Each node's route array is sized exactly (a count, then a fill), as
+ * large labs have millions of routes.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/arena.h"
+#include "lab/phases.h"
+
+/* One address of a node in one subnet. */
+struct att {
+	int			 node, iface, subnet;
+	const struct lab_ip	*addr;
+};
+
+struct gsubnet {
+	const struct lab_ip	*net;
+	int			 first, n;	/* its atts in by_sub */
+};
+
+/* The graph of one family and the scratch of one search. */
+struct graph {
+	struct lab	*lab;
+	int		 family;
+	struct gsubnet	*subs;
+	int		 nsubs;
+	struct att	*by_sub;	/* grouped by subnet */
+	struct att	*by_node;	/* grouped by node, in interface order */
+	int		*node_first, *node_n;
+	int		 natts;
+	/* search from one node */
+	int		*dist;
+	const struct att **hop;		/* first hop towards a node */
+	const struct att **shop;	/* first hop towards a subnet */
+	int		*queue;
+};
+
+/* --- next hops of gateways and static routes ---------------------------------- */
+
+/* The interface of node n whose subnet holds address a, or -1. */
+static int
+iface_for(const struct lab_node *n, const struct lab_ip *a)
+{
+	int i, j;
+
+	for (i = 0; i < n->nifaces; i++)
+		for (j = 0; j < n->ifaces[i].naddrs; j++) {
+			const struct lab_ip *ip = &n->ifaces[i].addrs[j].ip;
+
+			if (ip->family == a->family && ip->plen > 0 &&
+			    ip_contains(ip, a))
+				return i;
+		}
+	return -1;
+}
+
+static bool
+own_addr(const struct lab_node *n, const struct lab_ip *a)
+{
+	int i, j;
+
+	for (i = 0; i < n->nifaces; i++)
+		for (j = 0; j < n->ifaces[i].naddrs; j++)
+			if (ip_same_addr(&n->ifaces[i].addrs[j].ip, a))
+				return true;
+	return false;
+}
+
+/* "10.0.1.0/24 on shmif0, ..." — the node's subnets of a family. */
+static const char *
+subnets_of(struct lab *lab, const struct lab_node *n, int family)
+{
+	char buf[512], s1[IP_STRLEN];
+	size_t len = 0;
+	int i, j, shown = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n->nifaces; i++)
+		for (j = 0; j < n->ifaces[i].naddrs && len < sizeof(buf); j++) {
+			struct lab_ip net;
+
+			if (n->ifaces[i].addrs[j].ip.family != family)
+				continue;
+			ip_network(&net, &n->ifaces[i].addrs[j].ip);
+			if (shown++ == 6) {
+				len += (size_t)snprintf(buf + len, sizeof(buf) -
+				    len, ", ...");
+				break;
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s%s on %s", len ? ", " : "", ip_str(&net, s1),
+			    n->ifaces[i].name);
+		}
+	return arena_strdup(lab->arena, shown ? buf : "none");
+}
+
+static int
+bind_hop(struct lab *lab, struct lab_node *n, const struct lab_ip *via,
+    const char *what, struct lab_pos pos, struct diag *d)
+{
+	char s1[IP_STRLEN];
+	int i;
+
+	if (own_addr(n, via)) {
+		diag_add(d, pos, "%s %s of node '%s' is the node's own address; "
+		    "a next hop is a neighbour's address", what,
+		    ip_addr_str(via, s1), n->name);
+		return -1;
+	}
+	if ((i = iface_for(n, via)) < 0)
+		diag_add(d, pos, "%s %s of node '%s' is not on any of its "
+		    "subnets (%s); a next hop must be on a connected subnet",
+		    what, ip_addr_str(via, s1), n->name,
+		    subnets_of(lab, n, via->family));
+	return i;
+}
+
+static int
+add_route(struct lab *lab, struct lab_node *n, const struct lab_route *r)
+{
+	struct lab_route *v;
+
+	if ((v = arena_grow(lab->arena, n->routes, n->nroutes, &n->caproutes,
+	    sizeof(*v))) == NULL)
+		return -ENOMEM;
+	n->routes = v;
+	n->routes[n->nroutes++] = *r;
+	return 0;
+}
+
+/* Binds routes and gateways to interfaces; adds the gateway routes. */
+static int
+bind_node(struct lab *lab, struct lab_node *n, struct diag *d)
+{
+	struct lab_route gw;
+	int i, k, r;
+
+	for (i = 0; i < n->nroutes; i++)
+		n->routes[i].iface = bind_hop(lab, n, &n->routes[i].via,
+		    "route via", n->routes[i].pos, d);
+	for (k = 0; k < 2; k++) {
+		const struct lab_ip *g = k ? &n->gw6 : &n->gw4;
+
+		if (g->family == 0)
+			continue;
+		memset(&gw, 0, sizeof(gw));
+		gw.dst.family = g->family;
+		gw.via = *g;
+		gw.origin = ROUTE_GATEWAY;
+		gw.pos = k ? n->gw6pos : n->gw4pos;
+		gw.iface = bind_hop(lab, n, g, k ? "gateway6" : "gateway",
+		    gw.pos, d);
+		if ((r = add_route(lab, n, &gw)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --- the graph --------------------------------------------------------------- */
+
+static int
+att_sub_cmp(const void *a, const void *b)
+{
+	const struct att *x = a, *y = b;
+
+	if (x->subnet != y->subnet)
+		return (x->subnet > y->subnet) - (x->subnet < y->subnet);
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+/* The global index of the subnet of bus b holding ip, or -1. */
+static int
+subnet_of(const struct lab *lab, const int *base, int b, const struct lab_ip *ip)
+{
+	const struct lab_bus *bus = &lab->buses[b];
+	int i;
+
+	for (i = 0; i < bus->nsubnets; i++)
+		if (ip_contains(&bus->subnets[i].net, ip) &&
+		    bus->subnets[i].net.plen == ip->plen)
+			return base[b] + i;
+	return -1;
+}
+
+static int
+graph_atts(struct graph *g, const int *base)
+{
+	struct lab *lab = g->lab;
+	int i, j, k, n = 0;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		g->node_first[i] = n;
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			const struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+
+			for (k = 0; k < ifp->naddrs && ifp->bus >= 0; k++) {
+				struct att *a = &g->by_node[n];
+
+				if (ifp->addrs[k].ip.family != g->family)
+					continue;
+				a->node = i;
+				a->iface = j;
+				a->addr = &ifp->addrs[k].ip;
+				if ((a->subnet = subnet_of(lab, base, ifp->bus,
+				    a->addr)) >= 0)
+					n++;
+			}
+		}
+		g->node_n[i] = n - g->node_first[i];
+	}
+	g->natts = n;
+	memcpy(g->by_sub, g->by_node, sizeof(struct att) * (size_t)n);
+	qsort(g->by_sub, (size_t)n, sizeof(struct att), att_sub_cmp);
+	for (i = 0; i < n; i++) {
+		struct gsubnet *s = &g->subs[g->by_sub[i].subnet];
+
+		if (s->n++ == 0)
+			s->first = i;
+	}
+	return 0;
+}
+
+static int
+graph_build(struct graph *g, struct lab *lab, int family)
+{
+	long natts = 0;
+	int i, j, *base;
+
+	memset(g, 0, sizeof(*g));
+	g->lab = lab;
+	g->family = family;
+	if ((base = calloc((size_t)lab->nbuses + 1, sizeof(int))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < lab->nbuses; i++) {
+		base[i] = g->nsubs;
+		g->nsubs += lab->buses[i].nsubnets;
+	}
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			natts += lab->nodes[i].ifaces[j].naddrs;
+	g->subs = calloc((size_t)g->nsubs + 1, sizeof(*g->subs));
+	g->by_sub = calloc((size_t)natts + 1, sizeof(struct att));
+	g->by_node = calloc((size_t)natts + 1, sizeof(struct att));
+	g->node_first = calloc((size_t)lab->nnodes + 1, sizeof(int));
+	g->node_n = calloc((size_t)lab->nnodes + 1, sizeof(int));
+	g->dist = calloc((size_t)lab->nnodes + 1, sizeof(int));
+	g->hop = calloc((size_t)lab->nnodes + 1, sizeof(*g->hop));
+	g->shop = calloc((size_t)g->nsubs + 1, sizeof(*g->shop));
+	g->queue = calloc((size_t)lab->nnodes + 1, sizeof(int));
+	if (g->subs == NULL || g->by_sub == NULL || g->by_node == NULL ||
+	    g->node_first == NULL || g->node_n == NULL || g->dist == NULL ||
+	    g->hop == NULL || g->shop == NULL || g->queue == NULL) {
+		free(base);
+		return -ENOMEM;
+	}
+	for (i = 0; i < lab->nbuses; i++)
+		for (j = 0; j < lab->buses[i].nsubnets; j++)
+			g->subs[base[i] + j].net = &lab->buses[i].subnets[j].net;
+	graph_atts(g, base);
+	free(base);
+	return 0;
+}
+
+static void
+graph_free(struct graph *g)
+{
+	free(g->subs);
+	free(g->by_sub);
+	free(g->by_node);
+	free(g->node_first);
+	free(g->node_n);
+	free(g->dist);
+	free(g->hop);
+	free(g->shop);
+	free(g->queue);
+}
+
+/* --- the search ------------------------------------------------------------- */
+
+/* Visits node b.node, reached over att b, from x (whose first hop is h). */
+static void
+reach(struct graph *g, const struct att *b, const struct att *h, int dist,
+    int *tail)
+{
+	if (g->dist[b->node] >= 0)
+		return;
+	g->dist[b->node] = dist;
+	g->hop[b->node] = h != NULL ? h : b;
+	g->queue[(*tail)++] = b->node;
+}
+
+/*
+ * Breadth-first search from node v.  `pref` (an att of the preferred
+ * first hop, or NULL) is visited before v's other neighbours.  Fills
+ * g->shop: the first hop towards each subnet (NULL: v is on it, or it is
+ * unreachable).  Returns the number of subnets with a first hop.
+ */
+static int
+search(struct graph *g, int v, const struct att *pref)
+{
+	const struct lab_node *nodes = g->lab->nodes;
+	int head = 0, tail = 0, i, j, x, found = 0;
+
+	for (i = 0; i < g->lab->nnodes; i++)
+		g->dist[i] = -1;
+	memset(g->shop, 0, sizeof(*g->shop) * (size_t)g->nsubs);
+	g->dist[v] = 0;
+	g->queue[tail++] = v;
+	if (pref != NULL)
+		reach(g, pref, NULL, 1, &tail);
+	while (head < tail) {
+		x = g->queue[head++];
+		if (x != v && !nodes[x].forwarding)
+			continue;
+		for (i = 0; i < g->node_n[x]; i++) {
+			const struct att *a = &g->by_node[g->node_first[x] + i];
+			const struct gsubnet *s = &g->subs[a->subnet];
+
+			if (x != v && g->shop[a->subnet] == NULL) {
+				g->shop[a->subnet] = g->hop[x];
+				found++;
+			}
+			for (j = 0; j < s->n; j++) {
+				const struct att *b = &g->by_sub[s->first + j];
+
+				if (b->node != x)
+					reach(g, b, x == v ? NULL : g->hop[x],
+					    g->dist[x] + 1, &tail);
+			}
+		}
+	}
+	/* Subnets v is on are connected, not routed. */
+	for (i = 0; i < g->node_n[v]; i++) {
+		int s = g->by_node[g->node_first[v] + i].subnet;
+
+		if (g->shop[s] != NULL) {
+			g->shop[s] = NULL;
+			found--;
+		}
+	}
+	return found;
+}
+
+/* The iface of v that reaches the neighbour att b (same subnet). */
+static int
+via_iface(const struct graph *g, int v, const struct att *b)
+{
+	int i;
+
+	for (i = 0; i < g->node_n[v]; i++)
+		if (g->by_node[g->node_first[v] + i].subnet == b->subnet)
+			return g->by_node[g->node_first[v] + i].iface;
+	return -1;
+}
+
+/* The att of the node owning address a on one of v's subnets, or NULL. */
+static const struct att *
+neighbour_att(const struct graph *g, int v, const struct lab_ip *a)
+{
+	int i, j;
+
+	for (i = 0; i < g->node_n[v]; i++) {
+		const struct gsubnet *s =
+		    &g->subs[g->by_node[g->node_first[v] + i].subnet];
+
+		for (j = 0; j < s->n; j++)
+			if (ip_same_addr(g->by_sub[s->first + j].addr, a))
+				return &g->by_sub[s->first + j];
+	}
+	return NULL;
+}
+
+/* The first router next to v, in interface and node order, or NULL. */
+static const struct att *
+nearest_router(const struct graph *g, int v)
+{
+	int i, j;
+
+	for (i = 0; i < g->node_n[v]; i++) {
+		const struct gsubnet *s =
+		    &g->subs[g->by_node[g->node_first[v] + i].subnet];
+
+		for (j = 0; j < s->n; j++) {
+			const struct att *b = &g->by_sub[s->first + j];
+
+			if (b->node != v && g->lab->nodes[b->node].forwarding)
+				return b;
+		}
+	}
+	return NULL;
+}
+
+/* The next hop of v's default route of this family, or NULL. */
+static const struct lab_route *
+default_route(const struct lab_node *n, int family)
+{
+	int i;
+
+	for (i = 0; i < n->nroutes; i++)
+		if (n->routes[i].dst.plen == 0 && n->routes[i].dst.family == family)
+			return &n->routes[i];
+	return NULL;
+}
+
+static bool
+has_user_route(const struct lab_node *n, const struct lab_ip *net)
+{
+	int i;
+
+	for (i = 0; i < n->nroutes; i++)
+		if (ip_cmp(&n->routes[i].dst, net) == 0)
+			return true;
+	return false;
+}
+
+/* Makes room for exactly `more` routes on node n. */
+static int
+reserve_routes(struct lab *lab, struct lab_node *n, int more)
+{
+	struct lab_route *v;
+
+	if (n->nroutes + more <= n->caproutes)
+		return 0;
+	if ((v = arena_alloc(lab->arena, sizeof(*v) *
+	    (size_t)(n->nroutes + more))) == NULL)
+		return -ENOMEM;
+	if (n->nroutes > 0)
+		memcpy(v, n->routes, sizeof(*v) * (size_t)n->nroutes);
+	n->routes = v;
+	n->caproutes = n->nroutes + more;
+	return 0;
+}
+
+static void
+push_route(struct graph *g, struct lab_node *n, int v, const struct lab_ip *dst,
+    const struct att *hop, enum lab_origin origin)
+{
+	struct lab_route *r = &n->routes[n->nroutes++];
+
+	memset(r, 0, sizeof(*r));
+	r->dst = *dst;
+	r->via = *hop->addr;
+	r->via.plen = (uint8_t)ip_maxlen(g->family);
+	r->iface = via_iface(g, v, hop);
+	r->origin = origin;
+}
+
+static int
+route_node(struct graph *g, int v)
+{
+	struct lab_node *n = &g->lab->nodes[v];
+	const struct lab_route *def = default_route(n, g->family);
+	const struct att *pref = NULL;
+	struct lab_ip any;
+	int found, i, r;
+
+	if (g->node_n[v] == 0)
+		return 0;
+	if (def != NULL)
+		pref = neighbour_att(g, v, &def->via);
+	else if (!n->forwarding)
+		pref = nearest_router(g, v);
+	found = search(g, v, pref);
+	if ((r = reserve_routes(g->lab, n, found + 1)) != 0)
+		return r;
+	for (i = 0; i < g->nsubs; i++) {
+		const struct att *h = g->shop[i];
+
+		if (h == NULL || has_user_route(n, g->subs[i].net))
+			continue;
+		/* A host leaves to its default router what it can reach
+		 * as well through it. */
+		if (!n->forwarding && pref != NULL && h->node == pref->node)
+			continue;
+		push_route(g, n, v, g->subs[i].net, h, ROUTE_COMPUTED);
+	}
+	if (def == NULL && !n->forwarding && pref != NULL) {
+		memset(&any, 0, sizeof(any));
+		any.family = (uint8_t)g->family;
+		push_route(g, n, v, &any, pref, ROUTE_DEFAULT);
+	}
+	return 0;
+}
+
+static int
+route_family(struct lab *lab, int family)
+{
+	struct graph g;
+	int i, r;
+
+	if ((r = graph_build(&g, lab, family)) == 0)
+		for (i = 0; i < lab->nnodes && r == 0; i++)
+			r = route_node(&g, i);
+	graph_free(&g);
+	return r;
+}
+
+/* --- sysctls ----------------------------------------------------------------- */
+
+static int
+forwarding_sysctls(struct lab *lab, struct lab_node *n)
+{
+	static const char *const names[] = {
+		"net.inet.ip.forwarding", "net.inet6.ip6.forwarding" };
+	struct lab_sysctl *v;
+	int i, j, k = 0;
+
+	if (!n->forwarding)
+		return 0;
+	if ((v = arena_alloc(lab->arena, sizeof(*v) *
+	    (size_t)(n->nsysctls + 2))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < 2; i++) {
+		/* A node's own setting of the same name wins. */
+		for (j = 0; j < n->nsysctls; j++)
+			if (strcmp(n->sysctls[j].name, names[i]) == 0)
+				break;
+		if (j < n->nsysctls)
+			continue;
+		v[k].name = names[i];
+		v[k++].value = "1";
+	}
+	for (j = 0; j < n->nsysctls; j++)
+		v[k++] = n->sysctls[j];
+	n->sysctls = v;
+	n->nsysctls = n->capsysctls = k;
+	return 0;
+}
+
+int
+plan_routes(struct lab *lab, struct diag *d)
+{
+	int before = diag_count(d), i, r;
+
+	for (i = 0; i < lab->nnodes; i++)
+		if ((r = bind_node(lab, &lab->nodes[i], d)) != 0 ||
+		    (r = forwarding_sysctls(lab, &lab->nodes[i])) != 0)
+			return r;
+	if (diag_count(d) > before)
+		return -EINVAL;
+	if (lab->routing != ROUTING_STATIC)
+		return 0;
+	if ((r = route_family(lab, AF_INET)) != 0 ||
+	    (r = route_family(lab, AF_INET6)) != 0)
+		return r;
+	return 0;
+}

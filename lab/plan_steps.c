@@ -1,0 +1,168 @@
+/*
+ * plan_steps.c — a planned node as the ordered steps that configure it,
+ * each with its rump.* command line (NetBSD's syntax): interfaces one by
+ * one (create, linkstr, MAC, MTU, addresses, up), then sysctls, routes
+ * and the node's run commands.  The text and JSON plans and the launcher
+ * all walk the same steps, so what `rumplab plan` prints is what runs.
+ */
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lab/plan.h"
+
+/* Sets argv from a list of words; each word is copied into step->buf. */
+static void
+set_argv(struct plan_step *s, const char *first, ...)
+{
+	const char *w;
+	size_t used = 0, n;
+	va_list ap;
+
+	s->argc = 0;
+	va_start(ap, first);
+	for (w = first; w != NULL && s->argc < PLAN_STEP_ARGS;
+	    w = va_arg(ap, const char *)) {
+		n = strlen(w) + 1;
+		if (used + n > sizeof(s->buf))
+			break;
+		memcpy(s->buf + used, w, n);
+		s->argv[s->argc++] = s->buf + used;
+		used += n;
+	}
+	va_end(ap);
+	s->argv[s->argc] = NULL;
+}
+
+static void
+step_reset(struct plan_step *s, enum plan_step_kind kind, int iface)
+{
+	int node = s->node;
+
+	memset(s, 0, sizeof(*s));
+	s->node = node;
+	s->kind = kind;
+	s->iface = iface;
+}
+
+static int
+iface_steps(const struct lab *lab, const struct lab_node *n, int i,
+    const char *busdir, struct plan_step *s, plan_step_fn fn, void *arg)
+{
+	const struct lab_iface *ifp = &n->ifaces[i];
+	char path[LAB_NAME_MAX + 1024], word[64], s1[IP_STRLEN];
+	int k, r, seen4 = 0, seen6 = 0;
+
+	step_reset(s, STEP_IF_CREATE, i);
+	set_argv(s, "rump.ifconfig", ifp->name, "create", NULL);
+	if ((r = fn(s, arg)) != 0)
+		return r;
+	step_reset(s, STEP_IF_LINKSTR, i);
+	s->bus = &lab->buses[ifp->bus];
+	snprintf(path, sizeof(path), "%s%s%s", busdir ? busdir : "",
+	    busdir ? "/" : "", s->bus->name);
+	set_argv(s, "rump.ifconfig", ifp->name, "linkstr", path, NULL);
+	if ((r = fn(s, arg)) != 0)
+		return r;
+	if (ifp->macmode != MAC_KERNEL) {
+		step_reset(s, STEP_IF_MAC, i);
+		snprintf(word, sizeof(word), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    ifp->mac[0], ifp->mac[1], ifp->mac[2], ifp->mac[3],
+		    ifp->mac[4], ifp->mac[5]);
+		set_argv(s, "rump.ifconfig", ifp->name, "link", word, "active",
+		    NULL);
+		if ((r = fn(s, arg)) != 0)
+			return r;
+	}
+	if (ifp->mtu != LAB_MTU_DEFAULT) {
+		step_reset(s, STEP_IF_MTU, i);
+		snprintf(word, sizeof(word), "%u", ifp->mtu);
+		set_argv(s, "rump.ifconfig", ifp->name, "mtu", word, NULL);
+		if ((r = fn(s, arg)) != 0)
+			return r;
+	}
+	for (k = 0; k < ifp->naddrs; k++) {
+		const struct lab_addr *a = &ifp->addrs[k];
+		bool six = a->ip.family == AF_INET6;
+		int *seen = six ? &seen6 : &seen4;
+
+		step_reset(s, STEP_IF_ADDR, i);
+		s->addr = a;
+		set_argv(s, "rump.ifconfig", ifp->name, six ? "inet6" : "inet",
+		    ip_str(&a->ip, s1), (*seen)++ ? "alias" : NULL, NULL);
+		if ((r = fn(s, arg)) != 0)
+			return r;
+	}
+	step_reset(s, STEP_IF_UP, i);
+	set_argv(s, "rump.ifconfig", ifp->name, "up", NULL);
+	return fn(s, arg);
+}
+
+static int
+route_step(const struct lab_node *n, const struct lab_route *rt,
+    struct plan_step *s, plan_step_fn fn, void *arg)
+{
+	char dst[IP_STRLEN], via[IP_STRLEN];
+	bool six = rt->dst.family == AF_INET6;
+	bool host = rt->dst.plen == ip_maxlen(rt->dst.family);
+
+	step_reset(s, STEP_ROUTE, rt->iface);
+	s->route = rt;
+	ip_addr_str(&rt->via, via);
+	if (rt->dst.plen == 0)
+		set_argv(s, "rump.route", "add", six ? "-inet6" : "default",
+		    six ? "default" : via, six ? via : NULL, NULL);
+	else if (host)
+		set_argv(s, "rump.route", "add", six ? "-inet6" : "-host",
+		    six ? "-host" : ip_addr_str(&rt->dst, dst),
+		    six ? ip_addr_str(&rt->dst, dst) : via, six ? via : NULL,
+		    NULL);
+	else
+		set_argv(s, "rump.route", "add", six ? "-inet6" : "-net",
+		    six ? "-net" : ip_str(&rt->dst, dst),
+		    six ? ip_str(&rt->dst, dst) : via, six ? via : NULL, NULL);
+	return fn(s, arg);
+}
+
+int
+plan_node_steps(const struct lab *lab, int node, const char *busdir,
+    plan_step_fn fn, void *arg)
+{
+	const struct lab_node *n = &lab->nodes[node];
+	struct plan_step s;
+	char kv[512];
+	int i, r;
+
+	memset(&s, 0, sizeof(s));
+	s.node = node;
+	for (i = 0; i < n->nifaces; i++)
+		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
+			return r;
+	for (i = 0; i < n->nsysctls; i++) {
+		step_reset(&s, STEP_SYSCTL, -1);
+		s.sysctl = &n->sysctls[i];
+		snprintf(kv, sizeof(kv), "%s=%s", n->sysctls[i].name,
+		    n->sysctls[i].value);
+		set_argv(&s, "rump.sysctl", "-w", kv, NULL);
+		if ((r = fn(&s, arg)) != 0)
+			return r;
+	}
+	for (i = 0; i < n->nroutes; i++)
+		if ((r = route_step(n, &n->routes[i], &s, fn, arg)) != 0)
+			return r;
+	for (i = 0; i < n->nrun; i++) {
+		step_reset(&s, STEP_RUN, -1);
+		s.run = n->run[i];
+		/* The command may be long: point at the lab's copy. */
+		s.argc = 3;
+		s.argv[0] = "sh";
+		s.argv[1] = "-c";
+		s.argv[2] = n->run[i];
+		s.argv[3] = NULL;
+		if ((r = fn(&s, arg)) != 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,187 @@
+/*
+ * resolve.c — joining interfaces to buses.
+ *
+ * An interface names its bus.  A name not declared under `buses:` makes
+ * an implicit bus with default options when two or more interfaces use
+ * it; a name used once is almost always a typo, so it is reported with
+ * the defined buses.  Then every bus learns its members (in node order)
+ * and interfaces get their names, shmif0, shmif1, ... in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/arena.h"
+#include "lab/load.h"
+#include "lab/phases.h"
+
+struct ref {
+	const char	*name;
+	int		 node, iface;
+	int		 seq;		/* order of appearance */
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int
+seq_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void
+undefined_bus(struct lab *lab, const struct ref *r, struct diag *d)
+{
+	const struct lab_iface *ifp = &lab->nodes[r->node].ifaces[r->iface];
+	const char *list, *near;
+
+	list = lab_bus_names(lab, r->name, &near);
+	if (near != NULL)
+		diag_add(d, ifp->buspos, "bus '%s' is not defined (did you mean "
+		    "'%s'? defined buses: %s)", r->name, near, list);
+	else
+		diag_add(d, ifp->buspos, "bus '%s' is not defined (defined "
+		    "buses: %s); declare it under 'buses:' or connect a second "
+		    "interface to it", r->name, list);
+}
+
+/* Collects the references to undeclared buses; returns their number. */
+static int
+collect_refs(struct lab *lab, struct ref **out)
+{
+	struct ref *v = NULL;
+	int i, j, n = 0, cap = 0;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+
+			if (ifp->bus >= 0 || ifp->busname == NULL)
+				continue;
+			if ((ifp->bus = lab_bus_find(lab, ifp->busname)) >= 0)
+				continue;
+			if ((v = arena_grow(lab->arena, v, n, &cap,
+			    sizeof(*v))) == NULL)
+				return -ENOMEM;
+			v[n].name = ifp->busname;
+			v[n].node = i;
+			v[n].iface = j;
+			v[n].seq = n;
+			n++;
+		}
+	*out = v;
+	return n;
+}
+
+/* Makes the implicit buses (in order of first use) and joins their refs. */
+static int
+implicit_buses(struct lab *lab, struct diag *d)
+{
+	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
+	struct ref *refs, *first;
+	int n, i, j, k, nfirst = 0, idx, r;
+
+	if ((n = collect_refs(lab, &refs)) <= 0)
+		return n;
+	qsort(refs, (size_t)n, sizeof(*refs), ref_cmp);
+	if ((first = arena_alloc(lab->arena, sizeof(*first) * (size_t)n)) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(refs[i].name, refs[j].name) == 0;
+		    j++)
+			;
+		if (j - i == 1) {
+			undefined_bus(lab, &refs[i], d);
+			continue;
+		}
+		first[nfirst] = refs[i];
+		first[nfirst++].seq = refs[i].seq;
+	}
+	qsort(first, (size_t)nfirst, sizeof(*first), seq_cmp);
+	for (k = 0; k < nfirst; k++) {
+		const struct lab_iface *ifp =
+		    &lab->nodes[first[k].node].ifaces[first[k].iface];
+
+		if ((r = bus_add(&L, first[k].name, ifp->buspos, &idx)) != 0)
+			return r;
+		lab->buses[idx].implicit = true;
+	}
+	if (lab_build_index(lab, NULL) != 0)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct lab_iface *ifp =
+		    &lab->nodes[refs[i].node].ifaces[refs[i].iface];
+
+		ifp->bus = lab_bus_find(lab, ifp->busname);
+	}
+	return 0;
+}
+
+/* Fills every bus's member list, in node and interface order. */
+static int
+members(struct lab *lab)
+{
+	int i, j, *fill;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			if (lab->nodes[i].ifaces[j].bus >= 0)
+				lab->buses[lab->nodes[i].ifaces[j].bus].nmembers++;
+	if ((fill = calloc((size_t)lab->nbuses + 1, sizeof(int))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < lab->nbuses; i++) {
+		struct lab_bus *b = &lab->buses[i];
+
+		b->members = arena_alloc(lab->arena,
+		    sizeof(*b->members) * (size_t)(b->nmembers + 1));
+		if (b->members == NULL) {
+			free(fill);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			int bus = lab->nodes[i].ifaces[j].bus;
+
+			if (bus < 0)
+				continue;
+			lab->buses[bus].members[fill[bus]].node = i;
+			lab->buses[bus].members[fill[bus]++].iface = j;
+		}
+	free(fill);
+	return 0;
+}
+
+static void
+ifnames(struct lab *lab)
+{
+	int i, j;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			snprintf(lab->nodes[i].ifaces[j].name, LAB_IFNAME_MAX,
+			    "shmif%d", j);
+}
+
+int
+lab_resolve(struct lab *lab, struct diag *d)
+{
+	int before = diag_count(d), r;
+
+	if ((r = implicit_buses(lab, d)) != 0)
+		return r;
+	if ((r = members(lab)) != 0)
+		return r;
+	ifnames(lab);
+	return diag_count(d) > before ? -EINVAL : 0;
+}

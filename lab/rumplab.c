@@ -1,0 +1,118 @@
+/*
+ * rumplab.c — the rumplab command: global options, then a verb looked up
+ * in one table (iproute2 style).  Adding a verb is one line in `verbs`
+ * and a function `int verb_X(int argc, char **argv)` (lab/verbs.h) that
+ * prints its own output and returns the exit status.  Unambiguous
+ * prefixes of verbs work (`rumplab val` is validate).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lab/verbs.h"
+
+struct verb {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+	const char	*args;		/* usage after the verb */
+	const char	*help;		/* one line */
+};
+
+static const struct verb verbs[] = {
+	{ "validate", verb_validate, "FILE...",
+	    "check topology files without starting anything" },
+	{ "plan", verb_plan, "[FILE] [--json] [--busdir DIR] [--node NODE]",
+	    "print each node's planned configuration (the default topology "
+	    "without FILE)" },
+	{ "generate", verb_generate,
+	    "line|ring|star|tree|grid N [--hosts] [--ipv6|--dual] [-o FILE]",
+	    "write a topology of N routers in a standard shape" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	const struct verb *v;
+
+	fprintf(f, "usage: rumplab VERB [ARGS...]\n"
+	    "       rumplab VERB --help\n\nverbs:\n");
+	for (v = verbs; v->name != NULL; v++)
+		fprintf(f, "  %-10s %s\n", v->name, v->help);
+	fprintf(f, "\nTopologies are described in rumplab(5); the command in "
+	    "rumplab(1).\n");
+}
+
+void
+verb_usage(const char *verb, FILE *f)
+{
+	const struct verb *v;
+
+	for (v = verbs; v->name != NULL; v++)
+		if (strcmp(v->name, verb) == 0) {
+			fprintf(f, "usage: rumplab %s %s\n  %s\n", v->name,
+			    v->args, v->help);
+			return;
+		}
+}
+
+int
+verb_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The verb `name` names exactly or as the only verb it begins. */
+static const struct verb *
+find_verb(const char *name)
+{
+	const struct verb *v, *match = NULL;
+	size_t len = strlen(name);
+
+	for (v = verbs; v->name != NULL; v++) {
+		if (strcmp(v->name, name) == 0)
+			return v;
+		if (len > 0 && strncmp(v->name, name, len) == 0) {
+			if (match != NULL)
+				return NULL;
+			match = v;
+		}
+	}
+	return match;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct verb *v;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc > 2 && (v = find_verb(argv[2])) != NULL)
+			verb_usage(v->name, stdout);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if ((v = find_verb(argv[1])) == NULL) {
+		fprintf(stderr, "rumplab: unknown verb '%s' (try rumplab "
+		    "--help)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (verb_wants_help(argc - 1, argv + 1)) {
+		verb_usage(v->name, stdout);
+		return 0;
+	}
+	return v->fn(argc - 1, argv + 1);
+}

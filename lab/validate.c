@@ -1,0 +1,437 @@
+/*
+ * validate.c — what a topology must get right before anything is planned:
+ * bus MTUs and frame sizes; every written address (its prefix length, its
+ * place in its bus's subnet, not a network or broadcast address, unique);
+ * the subnets of each bus (declared or implied by addresses: one prefix
+ * length per subnet, no overlap between buses); fixed MACs; a node's
+ * static routes.  Problems that need the planned addresses (gateways,
+ * next hops, checks) are the planner's.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/arena.h"
+#include "lab/load.h"
+#include "lab/phases.h"
+
+/* --- MTUs ------------------------------------------------------------------ */
+
+static void
+finish_bus(struct lab_bus *b, struct diag *d)
+{
+	bool jumbo_given = b->jumbopos.line != 0;
+
+	if (b->mtu > LAB_MTU_DEFAULT && jumbo_given && !b->jumbo)
+		diag_add(d, b->mtupos, "bus '%s' has mtu %u but 'jumbo: "
+		    "false': a NetBSD-compatible bus carries at most mtu %u; "
+		    "drop 'jumbo: false' or lower the mtu", b->name, b->mtu,
+		    LAB_MTU_DEFAULT);
+	if (b->mtu > LAB_MTU_DEFAULT)
+		b->jumbo = true;
+	if (b->mtu == 0)
+		b->mtu = b->jumbo ? LAB_MTU_JUMBO : LAB_MTU_DEFAULT;
+	b->max_frame = (b->jumbo ? LAB_MTU_JUMBO : LAB_MTU_DEFAULT) + 14;
+}
+
+static void
+check_mtus(struct lab *lab, struct diag *d)
+{
+	int i, j;
+
+	for (i = 0; i < lab->nbuses; i++)
+		finish_bus(&lab->buses[i], d);
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+			const struct lab_bus *b;
+
+			if (ifp->bus < 0)
+				continue;
+			b = &lab->buses[ifp->bus];
+			if (ifp->mtu == 0)
+				ifp->mtu = b->mtu;
+			else if (!b->jumbo && ifp->mtu > LAB_MTU_DEFAULT)
+				diag_add(d, ifp->mtupos, "mtu %u of node '%s' "
+				    "%s is more than bus '%s' carries (%u); set "
+				    "'jumbo: true' or 'mtu: %u' on the bus",
+				    ifp->mtu, lab->nodes[i].name, ifp->name,
+				    b->name, LAB_MTU_DEFAULT, ifp->mtu);
+		}
+}
+
+/* --- subnets of buses ------------------------------------------------------- */
+
+/* The subnet of bus b overlapping net, or -1; declared ones only if asked. */
+static int
+subnet_overlapping(const struct lab_bus *b, const struct lab_ip *net,
+    bool declared_only)
+{
+	int i;
+
+	for (i = 0; i < b->nsubnets; i++)
+		if ((!declared_only || b->subnets[i].declared) &&
+		    ip_overlap(&b->subnets[i].net, net))
+			return i;
+	return -1;
+}
+
+static bool
+has_declared(const struct lab_bus *b, int family)
+{
+	int i;
+
+	for (i = 0; i < b->nsubnets; i++)
+		if (b->subnets[i].declared && b->subnets[i].net.family == family)
+			return true;
+	return false;
+}
+
+/* An address on a bus with a declared subnet of its family must be in it. */
+static void
+in_declared(const struct lab_bus *b, struct lab_addr *a, struct diag *d)
+{
+	char s1[IP_STRLEN], s2[IP_STRLEN], s3[IP_STRLEN];
+	struct lab_ip host = a->ip;
+	int i;
+
+	host.plen = (uint8_t)ip_maxlen(host.family);
+	for (i = 0; i < b->nsubnets; i++) {
+		const struct lab_subnet *s = &b->subnets[i];
+
+		if (!s->declared || !ip_contains(&s->net, &host))
+			continue;
+		if (a->nolen)
+			a->ip.plen = s->net.plen;
+		else if (a->ip.plen != s->net.plen) {
+			host.plen = s->net.plen;
+			diag_add(d, a->pos, "address %s does not match subnet "
+			    "%s of bus '%s' (line %d); write %s",
+			    ip_str(&a->ip, s1), ip_str(&s->net, s2), b->name,
+			    s->pos.line, ip_str(&host, s3));
+		}
+		a->nolen = false;
+		return;
+	}
+	for (i = 0; i < b->nsubnets; i++)
+		if (b->subnets[i].declared &&
+		    b->subnets[i].net.family == a->ip.family)
+			break;
+	diag_add(d, a->pos, "address %s is outside subnet %s of bus '%s' "
+	    "(line %d); use an address in it or change the bus's subnet",
+	    a->nolen ? ip_addr_str(&a->ip, s1) : ip_str(&a->ip, s1),
+	    ip_str(&b->subnets[i].net, s2), b->name, b->subnets[i].pos.line);
+	a->nolen = false;
+	a->ip.family = 0;		/* reported: leave it out from now on */
+}
+
+/* Adds the subnet an address implies, or reports a conflicting length. */
+static int
+implied(struct lab *lab, struct lab_bus *b, struct lab_addr *a,
+    struct diag *d)
+{
+	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
+	char s1[IP_STRLEN], s2[IP_STRLEN];
+	struct lab_ip net;
+	int i;
+
+	ip_network(&net, &a->ip);
+	if ((i = subnet_overlapping(b, &net, false)) < 0)
+		return bus_add_subnet(&L, b, &net, false, a->pos);
+	if (ip_cmp(&b->subnets[i].net, &net) != 0) {
+		diag_add(d, a->pos, "address %s disagrees with subnet %s on bus "
+		    "'%s' (from line %d): use one prefix length per subnet",
+		    ip_str(&a->ip, s1), ip_str(&b->subnets[i].net, s2),
+		    b->name, b->subnets[i].pos.line);
+		a->ip.family = 0;
+	}
+	return 0;
+}
+
+static void
+resolve_nolen(const struct lab *lab, const struct lab_node *n,
+    const struct lab_iface *ifp, struct lab_addr *a, struct diag *d)
+{
+	const struct lab_bus *b = &lab->buses[ifp->bus];
+	char s1[IP_STRLEN];
+	int i;
+
+	for (i = 0; i < b->nsubnets; i++)
+		if (ip_contains(&b->subnets[i].net, &a->ip)) {
+			a->ip.plen = b->subnets[i].net.plen;
+			a->nolen = false;
+			return;
+		}
+	diag_add(d, a->pos, "address %s of node '%s' has no prefix length and "
+	    "bus '%s' has no subnet holding it: write it like %s/%d, or "
+	    "declare the bus's subnet", ip_addr_str(&a->ip, s1), n->name,
+	    b->name, s1, a->ip.family == AF_INET ? 24 : 64);
+	a->ip.family = 0;
+}
+
+/*
+ * Three passes over every written address: against declared subnets;
+ * implying subnets from addresses with a length; then addresses written
+ * without a length take theirs from the bus's subnets.
+ */
+static int
+bus_subnets(struct lab *lab, struct diag *d)
+{
+	int pass, i, j, k, r;
+
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < lab->nnodes; i++)
+			for (j = 0; j < lab->nodes[i].nifaces; j++) {
+				struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+				struct lab_bus *b;
+
+				if (ifp->bus < 0)
+					continue;
+				b = &lab->buses[ifp->bus];
+				for (k = 0; k < ifp->naddrs; k++) {
+					struct lab_addr *a = &ifp->addrs[k];
+
+					if (a->ip.family == 0)
+						continue;
+					if (pass == 0 &&
+					    has_declared(b, a->ip.family))
+						in_declared(b, a, d);
+					else if (pass == 1 && !a->nolen &&
+					    !has_declared(b, a->ip.family) &&
+					    (r = implied(lab, b, a, d)) != 0)
+						return r;
+					else if (pass == 2 && a->nolen)
+						resolve_nolen(lab, &lab->nodes[i],
+						    ifp, a, d);
+				}
+			}
+	return 0;
+}
+
+static void
+reserved_hosts(struct lab *lab, struct diag *d)
+{
+	char s1[IP_STRLEN], s2[IP_STRLEN];
+	struct lab_ip net, first;
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++) {
+				struct lab_addr *a = &lab->nodes[i].ifaces[j].addrs[k];
+
+				if (a->ip.family == 0 || !ip_is_reserved_host(&a->ip))
+					continue;
+				ip_network(&net, &a->ip);
+				ip_host(&net, 1, &first);
+				diag_add(d, a->pos, "%s is the %s address of "
+				    "%s; use a host address like %s",
+				    ip_str(&a->ip, s1), ip_same_addr(&net,
+				    &a->ip) ? (a->ip.family == AF_INET ?
+				    "network" : "subnet-router anycast") :
+				    "broadcast", ip_str(&net, s2),
+				    ip_str(&first, s1));
+				a->ip.family = 0;
+			}
+}
+
+/* --- overlaps and duplicates ------------------------------------------------- */
+
+struct subref {
+	const struct lab_subnet	*s;
+	int			 bus;
+};
+
+static int
+subref_cmp(const void *a, const void *b)
+{
+	const struct subref *x = a, *y = b;
+
+	return ip_cmp(&x->s->net, &y->s->net);
+}
+
+static u128
+last_addr(const struct lab_ip *net)
+{
+	return ip_to_u128(net) + (ip_size(net) - 1);
+}
+
+/* Subnets of different buses must not share addresses. */
+static int
+overlaps(struct lab *lab, struct diag *d)
+{
+	char s1[IP_STRLEN], s2[IP_STRLEN];
+	struct subref *v, holder = { NULL, -1 };
+	int i, j, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++)
+		n += lab->buses[i].nsubnets;
+	if ((v = calloc((size_t)n + 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < lab->nbuses; i++)
+		for (j = 0; j < lab->buses[i].nsubnets; j++) {
+			v[n].s = &lab->buses[i].subnets[j];
+			v[n++].bus = i;
+		}
+	qsort(v, (size_t)n, sizeof(*v), subref_cmp);
+	for (i = 0; i < n; i++) {
+		const struct lab_ip *x = &v[i].s->net;
+
+		if (holder.s != NULL && holder.s->net.family == x->family &&
+		    ip_to_u128(x) <= last_addr(&holder.s->net)) {
+			if (holder.bus != v[i].bus)
+				diag_add(d, v[i].s->pos, "subnet %s of bus '%s' "
+				    "overlaps %s of bus '%s' (line %d); give "
+				    "each bus its own subnet", ip_str(x, s1),
+				    lab->buses[v[i].bus].name,
+				    ip_str(&holder.s->net, s2),
+				    lab->buses[holder.bus].name,
+				    holder.s->pos.line);
+			if (last_addr(x) <= last_addr(&holder.s->net))
+				continue;
+		}
+		holder = v[i];
+	}
+	free(v);
+	return 0;
+}
+
+struct addref {
+	const struct lab_addr	*a;
+	int			 node, iface;
+};
+
+static int
+addref_cmp(const void *a, const void *b)
+{
+	const struct addref *x = a, *y = b;
+	int r;
+
+	if ((r = memcmp(x->a->ip.addr, y->a->ip.addr, 16)) != 0)
+		return r;
+	if (x->a->ip.family != y->a->ip.family)
+		return x->a->ip.family < y->a->ip.family ? -1 : 1;
+	if (x->a->pos.line != y->a->pos.line)
+		return x->a->pos.line < y->a->pos.line ? -1 : 1;
+	return (x->a->pos.col > y->a->pos.col) - (x->a->pos.col < y->a->pos.col);
+}
+
+static int
+duplicate_addrs(struct lab *lab, struct diag *d)
+{
+	char s1[IP_STRLEN];
+	struct addref *v;
+	long n = 0;
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			n += lab->nodes[i].ifaces[j].naddrs;
+	if ((v = calloc((size_t)n + 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++) {
+				if (lab->nodes[i].ifaces[j].addrs[k].ip.family == 0)
+					continue;
+				v[n].a = &lab->nodes[i].ifaces[j].addrs[k];
+				v[n].node = i;
+				v[n++].iface = j;
+			}
+	qsort(v, (size_t)n, sizeof(*v), addref_cmp);
+	for (i = 1; i < n; i++)
+		if (ip_same_addr(&v[i].a->ip, &v[i - 1].a->ip))
+			diag_add(d, v[i].a->pos, "address %s is already on "
+			    "node '%s' %s (line %d); every address must be "
+			    "unique", ip_addr_str(&v[i].a->ip, s1),
+			    lab->nodes[v[i - 1].node].name,
+			    lab->nodes[v[i - 1].node].ifaces[v[i - 1].iface].name,
+			    v[i - 1].a->pos.line);
+	free(v);
+	return 0;
+}
+
+static void
+duplicate_macs(struct lab *lab, struct diag *d)
+{
+	int i, j, k, l;
+
+	/* Fixed MACs are few; stable ones are made unique by the planner. */
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			const struct lab_iface *x = &lab->nodes[i].ifaces[j];
+
+			if (x->macmode != MAC_FIXED)
+				continue;
+			for (k = 0; k <= i; k++)
+				for (l = 0; l < lab->nodes[k].nifaces &&
+				    (k < i || l < j); l++) {
+					const struct lab_iface *y =
+					    &lab->nodes[k].ifaces[l];
+
+					if (y->macmode != MAC_FIXED ||
+					    memcmp(x->mac, y->mac, 6) != 0)
+						continue;
+					diag_add(d, x->macpos, "mac of node '%s' "
+					    "%s is already used by node '%s' %s "
+					    "(line %d); MACs must be unique",
+					    lab->nodes[i].name, x->name,
+					    lab->nodes[k].name, y->name,
+					    y->macpos.line);
+					goto next;
+				}
+next:			;
+		}
+}
+
+/* Two routes to one destination, or a gateway and a default route. */
+static void
+duplicate_routes(struct lab *lab, struct diag *d)
+{
+	char s1[IP_STRLEN];
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		struct lab_node *n = &lab->nodes[i];
+
+		for (j = 0; j < n->nroutes; j++) {
+			const struct lab_route *r = &n->routes[j];
+
+			for (k = 0; k < j; k++)
+				if (ip_cmp(&n->routes[k].dst, &r->dst) == 0)
+					break;
+			if (k < j)
+				diag_add(d, r->pos, "node '%s' has a second route "
+				    "to %s (first at line %d); keep one", n->name,
+				    r->dst.plen ? ip_str(&r->dst, s1) : "default",
+				    n->routes[k].pos.line);
+			else if (r->dst.plen == 0 && (r->dst.family == AF_INET ?
+			    n->gw4.family : n->gw6.family) != 0)
+				diag_add(d, r->pos, "node '%s' has both '%s' and "
+				    "a default route in 'routes'; keep one",
+				    n->name, r->dst.family == AF_INET ?
+				    "gateway" : "gateway6");
+		}
+	}
+}
+
+int
+lab_validate(struct lab *lab, struct diag *d)
+{
+	int before = diag_count(d), r;
+
+	check_mtus(lab, d);
+	if ((r = bus_subnets(lab, d)) != 0)
+		return r;
+	reserved_hosts(lab, d);
+	if ((r = overlaps(lab, d)) != 0 || (r = duplicate_addrs(lab, d)) != 0)
+		return r;
+	duplicate_macs(lab, d);
+	duplicate_routes(lab, d);
+	return diag_count(d) > before ? -EINVAL : 0;
+}
