@@ -11,9 +11,13 @@
  *   index IF                  the stack's interface index (scope id)
  *   waitdad IF MS             until no address of IF is tentative
  *   sysctl NAME [VALUE]
- *   ping ADDR COUNT [GAP_US [SCOPEIF]]   raw ICMP/ICMPv6 echo; RTT stats
+ *   ping ADDR COUNT [GAP_US [SCOPE [TIMEOUT_MS]]]  raw ICMP/ICMPv6
+ *                             echoes (SCOPE: sin6_scope_id); RTT stats
  *   udpecho PORT | udpping ADDR PORT COUNT
  *   tcpsink PORT | tcpsinkresult MS | tcpsend ADDR PORT BYTES
+ *   duplex BYTES              loopback TCP echo: one thread sends while
+ *                             another receives on the same socket
+ *   churn DIR ROUNDS          create, link, up and destroy 8 interfaces
  *   aborttest                 abort() wakes accept, recv and poll
  *   tid                       this thread's id (not counted as idle work)
  *   dmesg                     the kernel log, lines joined by " | "
@@ -326,15 +330,15 @@ echo_match(const uint8_t *b, ssize_t n, int v6, uint16_t id, uint16_t seq)
 	    (b[6] << 8 | b[7]) == seq;
 }
 
-/* One echo; RTT in us, or -1 on timeout (1 s). */
+/* One echo; RTT in us, or -1 on timeout. */
 static long
 ping_once(int s, const struct sockaddr *sa, socklen_t salen, int v6,
-    uint16_t id, uint16_t seq)
+    uint16_t id, uint16_t seq, int timeout_ms)
 {
 	const struct ksock_ops *k = ksock();
 	uint8_t pkt[64], buf[2048];
 	struct pollfd pfd;
-	uint64_t t0 = now_us(), deadline = t0 + 1000000;
+	uint64_t t0 = now_us(), deadline = t0 + (uint64_t)timeout_ms * 1000;
 	ssize_t n;
 
 	echo_build(pkt, sizeof(pkt), v6, id, seq);
@@ -369,6 +373,7 @@ cmd_ping(char **av, int ac)
 	socklen_t len;
 	int count = atoi(av[2]), gap = ac > 3 ? atoi(av[3]) : 0;
 	uint32_t scope = ac > 4 ? (uint32_t)atoi(av[4]) : 0;
+	int timeout = ac > 5 ? atoi(av[5]) : 1000;
 	int fam, s, i, got = 0;
 	long *rtt;
 
@@ -384,7 +389,7 @@ cmd_ping(char **av, int ac)
 	}
 	for (i = 0; i < count; i++) {
 		long r = ping_once(s, (struct sockaddr *)&ss, len,
-		    fam == AF_INET6, 0x4242, (uint16_t)i);
+		    fam == AF_INET6, 0x4242, (uint16_t)i, timeout);
 
 		if (r >= 0)
 			rtt[got++] = r;
@@ -622,6 +627,119 @@ cmd_tcpsend(char **av)
 	    (double)total * 8 / (double)t0);
 }
 
+/* ---- one socket, two threads: duplex ---- */
+
+static void *
+echo_thread(void *arg)
+{
+	const struct ksock_ops *k = ksock();
+	int l = (int)(intptr_t)arg, c;
+	static char buf[32768];
+	ssize_t n, m, off;
+
+	if ((c = k->accept(l, NULL, NULL)) < 0)
+		return NULL;
+	while ((n = k->recvfrom(c, buf, sizeof(buf), 0, NULL, NULL)) > 0)
+		for (off = 0; off < n; off += m)
+			if ((m = k->sendto(c, buf + off, (size_t)(n - off), 0,
+			    NULL, 0)) <= 0)
+				goto out;
+out:
+	k->close(c);
+	return NULL;
+}
+
+struct reader {
+	int s;
+	long long want, got;
+	int good;
+};
+
+static void *
+reader_thread(void *arg)
+{
+	struct reader *r = arg;
+
+	r->good = 1;
+	r->got = 0;
+	{
+		static uint8_t buf[65536];
+		ssize_t n, i;
+
+		while (r->got < r->want && (n = ksock()->recvfrom(r->s, buf,
+		    sizeof(buf), 0, NULL, NULL)) > 0) {
+			for (i = 0; i < n; i++)
+				if (buf[i] != PATTERN(r->got + i))
+					r->good = 0;
+			r->got += n;
+		}
+	}
+	return NULL;
+}
+
+/* A TCP echo over the loopback; this thread sends while another thread
+ * receives on the same socket. */
+static void
+cmd_duplex(char **av)
+{
+	const struct ksock_ops *k = ksock();
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct reader r = { .want = atoll(av[1]) };
+	pthread_t te, tr;
+	int l, e;
+
+	l = bound_socket(SOCK_STREAM, 7100);
+	if (l < 0 || k->listen(l, 1) < 0) {
+		reply("err listen");
+		return;
+	}
+	pthread_create(&te, NULL, echo_thread, (void *)(intptr_t)l);
+	sin.sin_port = htons(7100);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	r.s = k->socket(AF_INET, SOCK_STREAM, 0);
+	if ((e = k->connect(r.s, (struct sockaddr *)&sin, sizeof(sin))) < 0) {
+		result(e);
+		return;
+	}
+	pthread_create(&tr, NULL, reader_thread, &r);
+	e = send_pattern(r.s, r.want);
+	pthread_join(tr, NULL);
+	k->close(r.s);
+	pthread_join(te, NULL);
+	k->close(l);
+	reply("%s sent=%d got=%lld good=%d", e == 0 && r.got == r.want &&
+	    r.good ? "ok" : "err", e, r.got, r.good);
+}
+
+/* ---- churn: interfaces created and destroyed ---- */
+
+static void
+cmd_churn(char **av)
+{
+	const struct netcfg_ops *nc = netcfg();
+	char name[32], path[300], detail[256];
+	int rounds = atoi(av[2]), i, j, e = 0;
+
+	for (i = 0; i < rounds && e == 0; i++) {
+		for (j = 0; j < 8 && e == 0; j++) {
+			snprintf(name, sizeof(name), "shmif%d", 10 + j);
+			snprintf(path, sizeof(path), "%s/churn%d", av[1], j);
+			if ((e = nc->if_create(name)) == 0 &&
+			    (e = nc->if_set_linkstr(name, path, detail,
+			    sizeof(detail))) == 0)
+				e = nc->if_set_flags(name, RUMP_IFF_UP, 0);
+		}
+		for (j = 0; j < 8; j++) {
+			snprintf(name, sizeof(name), "shmif%d", 10 + j);
+			nc->if_destroy(name);
+		}
+	}
+	if (e != 0)
+		reply("err %d round %d", e, i);
+	else
+		reply("ok rounds=%d", rounds);
+}
+
 /* ---- abort ---- */
 
 struct blocked {
@@ -733,6 +851,10 @@ dispatch(char **av, int ac)
 		cmd_tcpsinkresult();
 	else if (!strcmp(c, "tcpsend") && ac == 4)
 		cmd_tcpsend(av);
+	else if (!strcmp(c, "duplex") && ac == 2)
+		cmd_duplex(av);
+	else if (!strcmp(c, "churn") && ac == 3)
+		cmd_churn(av);
 	else if (!strcmp(c, "aborttest"))
 		cmd_aborttest();
 	else if (!strcmp(c, "index") && ac == 2)

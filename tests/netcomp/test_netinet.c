@@ -117,6 +117,32 @@ cmd(struct node *n, const char *fmt, ...)
 	return strncmp(last, "ok", 2) == 0;
 }
 
+/* Send a command without waiting; cmd_wait() collects the answer. */
+__attribute__((format(printf, 2, 3)))
+static void
+cmd_async(struct node *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(n->cmd, fmt, ap);
+	va_end(ap);
+	fputc('\n', n->cmd);
+	fflush(n->cmd);
+}
+
+static int
+cmd_wait(struct node *n)
+{
+	size_t l;
+
+	if (fgets(last, sizeof(last), n->ans) == NULL)
+		return 0;
+	if ((l = strlen(last)) > 0 && last[l - 1] == '\n')
+		last[l - 1] = '\0';
+	return strncmp(last, "ok", 2) == 0;
+}
+
 /* Value of "key=" in the last answer, or -1. */
 static long long
 field(const char *key)
@@ -525,6 +551,24 @@ loopback(struct node *a)
 }
 
 static void
+stress(struct node *a, struct node *b, struct node *c)
+{
+	int pinged;
+
+	ok(cmd(a, "duplex 4194304"), "one socket: a thread sends while "
+	    "another receives (%s)", last);
+	cmd_async(a, "ping 10.0.1.3 300 1000 0 20");
+	usleep(100000);
+	ok(cmd(c, "destroy shmif0"), "destroy an interface under traffic");
+	pinged = cmd_wait(a);
+	ok(pinged && field("recv") > 0 && field("recv") < 300,
+	    "pings stop when the peer's interface goes (%s)", last);
+	ok(cmd(b, "churn %s 10", dir) && cmd(b, "info shmif0") &&
+	    ping_ok(a, "10.0.1.2", 2), "80 interfaces created and destroyed; "
+	    "the node still answers");
+}
+
+static void
 rtt(struct node *a)
 {
 	ok(cmd(a, "ping 10.0.1.2 1000"), "1000 pings");
@@ -631,6 +675,7 @@ main(int argc, char **argv)
 	aliases(a, b);
 	config_errors(a);
 	loopback(a);
+	stress(a, b, c);
 	rtt(a);
 	r = node_start("r");
 	d = node_start("d");
