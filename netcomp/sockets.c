@@ -4,11 +4,15 @@
  *
  * Why this file blocks for lwIP instead of letting lwIP block: Debian's
  * lwIP is built without LWIP_NETCONN_FULLDUPLEX, so one socket must not be
- * used by two threads at once: closing or shutting down a socket frees the
- * mailbox another thread may sleep in (recv, accept), and two threads
- * waiting for the same socket share one completion semaphore.  The kernel
- * core, however, runs each client call on its own thread and must be able
- * to abort a thread blocked on a socket.  So:
+ * used by two threads at once.  Checked on this build: with a thread
+ * blocked in lwip_recv() on a UDP socket or in lwip_accept() on a TCP
+ * listener, lwip_close() from another thread never returns and the
+ * blocked thread never wakes; lwip_shutdown(SHUT_RDWR) hangs the same way
+ * on the listener and fails (EOPNOTSUPP) on UDP, leaving the reader
+ * blocked.  Two threads waiting in lwIP on one socket also share one
+ * completion semaphore.  The kernel core, however, runs each client call
+ * on its own thread and must be able to abort a thread blocked on a
+ * socket.  So:
  *  - every lwIP socket is non-blocking, and each handle has a mutex (lk)
  *    around its lwIP calls, which therefore never overlap and never sleep;
  *  - a call that would block waits in lwip_poll() on the socket plus a
