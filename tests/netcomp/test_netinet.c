@@ -18,6 +18,7 @@
  *
  * Usage: test_netinet SCRATCHDIR      the test (TAP)
  *        test_netinet --bench DIR     figures only, larger samples
+ *        test_netinet --idle N DIR    CPU of N idle nodes
  *        test_netinet --node          one node obeying stdin, by hand
  */
 #include <dirent.h>
@@ -37,7 +38,7 @@
 #include "tests/lib/tap.h"
 #include "tests/netcomp/netnode.h"
 
-#define MAXNODES 8
+#define MAXNODES 200
 
 struct node {
 	const char *name;
@@ -606,6 +607,71 @@ idle(struct node *b, struct node *e)
 	cmd(e, "sysctl net.lwip.idle_enable 1");
 }
 
+static long long
+cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 0; i < 12 && p != NULL; i++)       /* to field 14, utime */
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, "%llu %llu", &ut, &st) != 2)
+		return -1;
+	return (long long)(ut + st);
+}
+
+/* --idle N DIR: N nodes, IPv4 and IPv6, 10 per bus; their CPU once idle. */
+static int
+idle_bench(int n)
+{
+	long long t0 = 0, t1 = 0, s0 = 0, s1 = 0;
+	char v4[32], v6[32], bus[16];
+	int i, idle = 0;
+
+	for (i = 0; i < n && i < MAXNODES; i++) {
+		struct node *x = node_start("n");
+
+		snprintf(bus, sizeof(bus), "bus%d", i / 10);
+		snprintf(v4, sizeof(v4), "10.%d.0.%d/16", i / 10, i % 250 + 1);
+		snprintf(v6, sizeof(v6), "fd00:%d::%d/64", i / 10, i + 1);
+		if (!cmd(x, "boot rumpnet_shmif rumpnet_netinet6") ||
+		    !configure(x, "shmif0", bus, v4, v6) || !cmd(x, "tid")) {
+			printf("idle bench: node %d: %s\n", i, last);
+			kill_all();
+			return 1;
+		}
+		x->ctltid = atol(last + 3);
+	}
+	for (i = 0; i < nnodes; i++)
+		idle += wait_idle(&nodes[i], 30);
+	for (i = 0; i < nnodes; i++) {
+		t0 += cpu_ticks(nodes[i].pid);
+		s0 += task_switches(nodes[i].pid, nodes[i].ctltid);
+	}
+	sleep(10);
+	for (i = 0; i < nnodes; i++) {
+		t1 += cpu_ticks(nodes[i].pid);
+		s1 += task_switches(nodes[i].pid, nodes[i].ctltid);
+	}
+	printf("%d nodes (%d idle), one shmif interface each, IPv4+IPv6: "
+	    "%.2f %% of one core, %.2f wake-ups/s in total\n", nnodes, idle,
+	    (double)(t1 - t0) * 100.0 / (10.0 * (double)sysconf(_SC_CLK_TCK)),
+	    (double)(s1 - s0) / 10.0);
+	kill_all();
+	while (wait(NULL) > 0)
+		continue;
+	return 0;
+}
+
 /* --bench DIR: figures only, with larger samples (make bench). */
 static int
 bench(void)
@@ -653,9 +719,13 @@ main(int argc, char **argv)
 		dir = argv[2];
 		return bench();
 	}
+	if (argc == 4 && strcmp(argv[1], "--idle") == 0) {
+		dir = argv[3];
+		return idle_bench(atoi(argv[2]));
+	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_netinet SCRATCHDIR | --node | "
-		    "--bench SCRATCHDIR\n");
+		    "--bench DIR | --idle N DIR\n");
 		return 2;
 	}
 	dir = argv[1];
