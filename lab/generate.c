@@ -9,6 +9,7 @@
 #include "lab/generate.h"
 
 #define VIA_MAX	32	/* longer expected paths are checked for reach only */
+#define CHECK_HOPS	60
 
 static const char *const shape_names[] = {
 	"line", "ring", "star", "tree", "grid",
@@ -135,23 +136,36 @@ write_check(const struct gen_opts *o, FILE *f, int a, int b, int family)
 	fprintf(f, " }\n");
 }
 
+/*
+ * Checks stay within CHECK_HOPS routers of each other: a node's packets
+ * live for 64 hops (net.inet.ip.ttl), so a line of a thousand routers is
+ * crossed by no ping.
+ */
 static void
 write_checks(const struct gen_opts *o, FILE *f)
 {
-	int a = 1, b = o->n, fam;
+	int a = 1, b = o->n, fam, w;
 
 	switch (o->shape) {
+	case GEN_LINE:
+		b = o->n < CHECK_HOPS ? o->n : CHECK_HOPS;
+		break;
 	case GEN_RING:
-		b = o->n / 2 + 1;
+		b = o->n / 2 + 1 < CHECK_HOPS ? o->n / 2 + 1 : CHECK_HOPS;
 		break;
 	case GEN_STAR:
 		a = 2;
+		b = o->n > 2 ? o->n : 1;
 		break;
 	case GEN_TREE:
 		a = o->n;
 		b = 1;
 		break;
-	default:
+	case GEN_GRID:
+		/* Corner to corner: width + height hops. */
+		w = grid_width(o->n);
+		if (2 * w > CHECK_HOPS)
+			b = (CHECK_HOPS / 2) * w + CHECK_HOPS / 2;
 		break;
 	}
 	fprintf(f, "checks:\n");

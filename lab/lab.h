@@ -6,9 +6,10 @@
  * this model, validates it and plans it.  After a successful lab_open()
  * every field below is final: interfaces have their names (shmif0, ...),
  * addresses (auto ones assigned from the pools), MACs (when the topology
- * asks for them) and MTUs; every node has its routes (user, gateway and
- * computed) and sysctls; every check has its destination address and the
- * path the computed routes take.  A launcher needs nothing else.
+ * asks for them) and MTUs; every node has its sysctls and the routes the
+ * file gives (the computed ones come from lab_node_routes(), on demand:
+ * large labs have millions); every check has its destination address and
+ * the path the routes take.  A launcher needs nothing else.
  *
  * Ownership: one struct lab owns everything reachable from it (one arena);
  * lab_close() frees it all.  References between objects are indices into
@@ -110,7 +111,10 @@ struct lab_node {
 	int		 nifaces, capifaces;
 	struct lab_ip	 gw4, gw6;	/* family 0: none */
 	struct lab_pos	 gw4pos, gw6pos;
-	struct lab_route *routes;	/* file's first, then planned */
+	/* Routes the file gives (routes:, gateway:, gateway6:), bound to
+	 * interfaces.  The complete table, with the computed routes, comes
+	 * from lab_node_routes() (lab/plan.h). */
+	struct lab_route *routes;
 	int		 nroutes, caproutes;
 	struct lab_sysctl *sysctls;
 	int		 nsysctls, capsysctls;
@@ -155,6 +159,8 @@ struct lab_bus {
 	struct lab_pos	 pos, mtupos, jumbopos;
 };
 
+struct lab_graph;
+
 struct lab_check {
 	const char	*from_name, *to_name;	/* as written */
 	const char	**via_names;
@@ -188,6 +194,8 @@ struct lab {
 	struct lab_check *checks;
 	int		 nchecks, capchecks;
 	struct arena	*arena;
+	/* Routing graphs (lab/plan_routes.c), NULL unless routing: static. */
+	struct lab_graph *graph4, *graph6;
 	/* Name indices: node and bus indices sorted by name, covering the
 	 * first nnode_index / nbus_index entries (lab/model.c). */
 	int		*node_index, *bus_index;
@@ -200,8 +208,7 @@ int	lab_bus_find(const struct lab *lab, const char *name);
 /* The first address of a family (4, 6, or 0: any) of a node, or NULL. */
 const struct lab_addr *lab_node_addr(const struct lab *lab, int node,
 	    int family);
-/* Total interfaces, routes and addresses (for summaries). */
+/* Total interfaces (for summaries). */
 long	lab_count_ifaces(const struct lab *lab);
-long	lab_count_routes(const struct lab *lab);
 
 #endif

@@ -158,14 +158,3 @@ lab_count_ifaces(const struct lab *lab)
 		n += lab->nodes[i].nifaces;
 	return n;
 }
-
-long
-lab_count_routes(const struct lab *lab)
-{
-	long n = 0;
-	int i;
-
-	for (i = 0; i < lab->nnodes; i++)
-		n += lab->nodes[i].nroutes;
-	return n;
-}

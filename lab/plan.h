@@ -35,6 +35,15 @@ int	lab_open_default(struct lab **labp, struct diag *d);
 const char *lab_default_text(size_t *len);
 void	lab_close(struct lab *lab);
 
+/*
+ * The complete route table of a node: the file's routes and gateways,
+ * then (routing: static) the computed ones, each with its interface.  *out
+ * is malloc'ed (free() it); computing takes one search of the lab's graph
+ * per family, O(nodes + interfaces).  0 or -ENOMEM.
+ */
+int	lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
+	    int *n);
+
 /* --- configuration steps of a node ----------------------------------------- */
 
 enum plan_step_kind {
@@ -70,15 +79,15 @@ typedef int (*plan_step_fn)(const struct plan_step *step, void *arg);
 
 /*
  * Calls fn for each step of node `node` in the order they apply; stops at
- * fn's first nonzero result and returns it (0 when all ran).  Bus files
- * are named BUSDIR/BUSNAME (busdir NULL: the bus name alone).
+ * fn's first nonzero result and returns it (0 when all ran; -ENOMEM).
+ * Bus files are named BUSDIR/BUSNAME (busdir NULL: the bus name alone).
  */
 int	plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	    plan_step_fn fn, void *arg);
 
 /* --- tracing ----------------------------------------------------------------- */
 
-#define LAB_TRACE_MAX	64
+#define LAB_TRACE_MAX	255
 
 struct lab_trace {
 	bool		reached;	/* there and back */

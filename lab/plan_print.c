@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/plan.h"
@@ -83,11 +84,16 @@ text_step(const struct plan_step *s, void *arg)
 		fprintf(f, "    run: %s\n", s->run);
 		return 0;
 	}
-	fprintf(f, "   ");
-	for (i = 0; i < s->argc; i++)
-		fprintf(f, " %s", s->argv[i]);
-	if (s->kind == STEP_ROUTE && s->route->origin != ROUTE_COMPUTED)
-		fprintf(f, "    # %s", origin_name(s->route->origin));
+	/* Millions of lines for a big lab: no printf here. */
+	fputs("   ", f);
+	for (i = 0; i < s->argc; i++) {
+		fputc(' ', f);
+		fputs(s->argv[i], f);
+	}
+	if (s->kind == STEP_ROUTE && s->route->origin != ROUTE_COMPUTED) {
+		fputs("    # ", f);
+		fputs(origin_name(s->route->origin), f);
+	}
 	fputc('\n', f);
 	return 0;
 }
@@ -133,10 +139,10 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 		text_node(lab, node, busdir, f);
 		return ferror(f) ? -EIO : 0;
 	}
-	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, routing %s; "
-	    "%ld interfaces, %ld routes\n", lab->name, lab->nnodes,
-	    lab->nbuses, lab->nchecks, lab->routing == ROUTING_STATIC ?
-	    "static" : "none", lab_count_ifaces(lab), lab_count_routes(lab));
+	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, %ld interfaces, "
+	    "routing %s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
+	    lab_count_ifaces(lab), lab->routing == ROUTING_STATIC ? "static" :
+	    "none");
 	for (i = 0; i < lab->nbuses; i++)
 		text_bus(lab, &lab->buses[i], f);
 	for (i = 0; i < lab->nnodes; i++)
@@ -151,10 +157,21 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 static void
 jstr(FILE *f, const char *s)
 {
+	size_t run;
+
 	fputc('"', f);
 	for (; s != NULL && *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		/* Copy what needs no escape in one go. */
+		run = strcspn(s, "\"\\\n\t\x01\x02\x03\x04\x05\x06\x07\x08"
+		    "\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+		    "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+		if (run > 0) {
+			fwrite(s, 1, run, f);
+			s += run - 1;
+			continue;
+		}
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
@@ -276,7 +293,8 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 {
 	const struct lab_node *n = &lab->nodes[idx];
 	struct jsteps js = { f, 0 };
-	int i;
+	struct lab_route *routes;
+	int i, nroutes;
 
 	fputs("{\"name\":", f);
 	jstr(f, n->name);
@@ -294,9 +312,12 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 		json_iface(lab, &n->ifaces[i], f);
 	}
 	fputs("],\"routes\":[", f);
-	for (i = 0; i < n->nroutes; i++) {
-		fputs(i ? "," : "", f);
-		json_route(n, &n->routes[i], f);
+	if (lab_node_routes(lab, idx, &routes, &nroutes) == 0) {
+		for (i = 0; i < nroutes; i++) {
+			fputs(i ? "," : "", f);
+			json_route(n, &routes[i], f);
+		}
+		free(routes);
 	}
 	fputs("],\"sysctl\":{", f);
 	for (i = 0; i < n->nsysctls; i++) {

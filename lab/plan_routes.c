@@ -16,8 +16,10 @@
  * tries the default router first, so equal paths stay with it.  A route
  * the file gives for the same prefix wins over a computed one.
  *
- * Each node's route array is sized exactly (a count, then a fill), as
- * large labs have millions of routes.
+ * A large lab has millions of routes (every router to every subnet), so
+ * they are not stored: plan_routes() keeps the graphs in the lab and
+ * lab_node_routes() runs one node's search when asked, with scratch of
+ * its own, so that several threads may ask at once.
  */
 #include <sys/socket.h>
 
@@ -28,6 +30,7 @@
 
 #include "lab/arena.h"
 #include "lab/phases.h"
+#include "lab/plan.h"
 
 /* One address of a node in one subnet. */
 struct att {
@@ -40,9 +43,9 @@ struct gsubnet {
 	int			 first, n;	/* its atts in by_sub */
 };
 
-/* The graph of one family and the scratch of one search. */
-struct graph {
-	struct lab	*lab;
+/* The graph of one family: built once, read-only afterwards. */
+struct lab_graph {
+	const struct lab *lab;
 	int		 family;
 	struct gsubnet	*subs;
 	int		 nsubs;
@@ -50,11 +53,15 @@ struct graph {
 	struct att	*by_node;	/* grouped by node, in interface order */
 	int		*node_first, *node_n;
 	int		 natts;
-	/* search from one node */
-	int		*dist;
-	const struct att **hop;		/* first hop towards a node */
-	const struct att **shop;	/* first hop towards a subnet */
-	int		*queue;
+};
+
+/* The scratch of one search. */
+struct search {
+	const struct lab_graph	*g;
+	int			*dist;
+	const struct att	**hop;	/* first hop towards a node */
+	const struct att	**shop;	/* first hop towards a subnet */
+	int			*queue;
 };
 
 /* --- next hops of gateways and static routes ---------------------------------- */
@@ -204,10 +211,10 @@ subnet_of(const struct lab *lab, const int *base, int b, const struct lab_ip *ip
 	return -1;
 }
 
-static int
-graph_atts(struct graph *g, const int *base)
+static void
+graph_atts(struct lab_graph *g, const int *base)
 {
-	struct lab *lab = g->lab;
+	const struct lab *lab = g->lab;
 	int i, j, k, n = 0;
 
 	for (i = 0; i < lab->nnodes; i++) {
@@ -239,20 +246,27 @@ graph_atts(struct graph *g, const int *base)
 		if (s->n++ == 0)
 			s->first = i;
 	}
-	return 0;
 }
 
-static int
-graph_build(struct graph *g, struct lab *lab, int family)
+static void *
+zalloc(struct lab *lab, long n, size_t size)
 {
+	return arena_alloc(lab->arena, size * (size_t)(n + 1));
+}
+
+/* Builds the graph of one family into the lab's arena. */
+static int
+graph_build(struct lab *lab, int family, struct lab_graph **out)
+{
+	struct lab_graph *g;
 	long natts = 0;
 	int i, j, *base;
 
-	memset(g, 0, sizeof(*g));
+	if ((g = zalloc(lab, 0, sizeof(*g))) == NULL ||
+	    (base = zalloc(lab, lab->nbuses, sizeof(int))) == NULL)
+		return -ENOMEM;
 	g->lab = lab;
 	g->family = family;
-	if ((base = calloc((size_t)lab->nbuses + 1, sizeof(int))) == NULL)
-		return -ENOMEM;
 	for (i = 0; i < lab->nbuses; i++) {
 		base[i] = g->nsubs;
 		g->nsubs += lab->buses[i].nsubnets;
@@ -260,94 +274,101 @@ graph_build(struct graph *g, struct lab *lab, int family)
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++)
 			natts += lab->nodes[i].ifaces[j].naddrs;
-	g->subs = calloc((size_t)g->nsubs + 1, sizeof(*g->subs));
-	g->by_sub = calloc((size_t)natts + 1, sizeof(struct att));
-	g->by_node = calloc((size_t)natts + 1, sizeof(struct att));
-	g->node_first = calloc((size_t)lab->nnodes + 1, sizeof(int));
-	g->node_n = calloc((size_t)lab->nnodes + 1, sizeof(int));
-	g->dist = calloc((size_t)lab->nnodes + 1, sizeof(int));
-	g->hop = calloc((size_t)lab->nnodes + 1, sizeof(*g->hop));
-	g->shop = calloc((size_t)g->nsubs + 1, sizeof(*g->shop));
-	g->queue = calloc((size_t)lab->nnodes + 1, sizeof(int));
+	g->subs = zalloc(lab, g->nsubs, sizeof(*g->subs));
+	g->by_sub = zalloc(lab, natts, sizeof(struct att));
+	g->by_node = zalloc(lab, natts, sizeof(struct att));
+	g->node_first = zalloc(lab, lab->nnodes, sizeof(int));
+	g->node_n = zalloc(lab, lab->nnodes, sizeof(int));
 	if (g->subs == NULL || g->by_sub == NULL || g->by_node == NULL ||
-	    g->node_first == NULL || g->node_n == NULL || g->dist == NULL ||
-	    g->hop == NULL || g->shop == NULL || g->queue == NULL) {
-		free(base);
+	    g->node_first == NULL || g->node_n == NULL)
 		return -ENOMEM;
-	}
 	for (i = 0; i < lab->nbuses; i++)
 		for (j = 0; j < lab->buses[i].nsubnets; j++)
 			g->subs[base[i] + j].net = &lab->buses[i].subnets[j].net;
 	graph_atts(g, base);
-	free(base);
+	*out = g;
 	return 0;
-}
-
-static void
-graph_free(struct graph *g)
-{
-	free(g->subs);
-	free(g->by_sub);
-	free(g->by_node);
-	free(g->node_first);
-	free(g->node_n);
-	free(g->dist);
-	free(g->hop);
-	free(g->shop);
-	free(g->queue);
 }
 
 /* --- the search ------------------------------------------------------------- */
 
+static int
+search_new(struct search *sr, const struct lab_graph *g)
+{
+	int nn = g->lab->nnodes;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->g = g;
+	sr->dist = calloc((size_t)nn + 1, sizeof(int));
+	sr->hop = calloc((size_t)nn + 1, sizeof(*sr->hop));
+	sr->shop = calloc((size_t)g->nsubs + 1, sizeof(*sr->shop));
+	sr->queue = calloc((size_t)nn + 1, sizeof(int));
+	if (sr->dist == NULL || sr->hop == NULL || sr->shop == NULL ||
+	    sr->queue == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+static void
+search_free(struct search *sr)
+{
+	free(sr->dist);
+	free(sr->hop);
+	free(sr->shop);
+	free(sr->queue);
+}
+
 /* Visits node b.node, reached over att b, from x (whose first hop is h). */
 static void
-reach(struct graph *g, const struct att *b, const struct att *h, int dist,
+reach(struct search *sr, const struct att *b, const struct att *h, int dist,
     int *tail)
 {
-	if (g->dist[b->node] >= 0)
+	if (sr->dist[b->node] >= 0)
 		return;
-	g->dist[b->node] = dist;
-	g->hop[b->node] = h != NULL ? h : b;
-	g->queue[(*tail)++] = b->node;
+	sr->dist[b->node] = dist;
+	sr->hop[b->node] = h != NULL ? h : b;
+	sr->queue[(*tail)++] = b->node;
 }
 
 /*
  * Breadth-first search from node v.  `pref` (an att of the preferred
- * first hop, or NULL) is visited before v's other neighbours.  Fills
- * g->shop: the first hop towards each subnet (NULL: v is on it, or it is
- * unreachable).  Returns the number of subnets with a first hop.
+ * first hop, or NULL) is visited before v's other neighbours, so that
+ * every node and subnet a shortest path through it reaches keeps it as
+ * first hop.  Fills sr->shop: the first hop towards each subnet (NULL: v
+ * is on it, or it is unreachable).  Returns how many subnets have one.
  */
 static int
-search(struct graph *g, int v, const struct att *pref)
+search(struct search *sr, int v, const struct att *pref)
 {
+	const struct lab_graph *g = sr->g;
 	const struct lab_node *nodes = g->lab->nodes;
 	int head = 0, tail = 0, i, j, x, found = 0;
 
 	for (i = 0; i < g->lab->nnodes; i++)
-		g->dist[i] = -1;
-	memset(g->shop, 0, sizeof(*g->shop) * (size_t)g->nsubs);
-	g->dist[v] = 0;
-	g->queue[tail++] = v;
+		sr->dist[i] = -1;
+	memset(sr->shop, 0, sizeof(*sr->shop) * (size_t)g->nsubs);
+	sr->dist[v] = 0;
+	sr->queue[tail++] = v;
 	if (pref != NULL)
-		reach(g, pref, NULL, 1, &tail);
+		reach(sr, pref, NULL, 1, &tail);
 	while (head < tail) {
-		x = g->queue[head++];
+		x = sr->queue[head++];
 		if (x != v && !nodes[x].forwarding)
 			continue;
 		for (i = 0; i < g->node_n[x]; i++) {
 			const struct att *a = &g->by_node[g->node_first[x] + i];
 			const struct gsubnet *s = &g->subs[a->subnet];
 
-			if (x != v && g->shop[a->subnet] == NULL) {
-				g->shop[a->subnet] = g->hop[x];
+			if (x != v && sr->shop[a->subnet] == NULL) {
+				sr->shop[a->subnet] = sr->hop[x];
 				found++;
 			}
 			for (j = 0; j < s->n; j++) {
 				const struct att *b = &g->by_sub[s->first + j];
 
 				if (b->node != x)
-					reach(g, b, x == v ? NULL : g->hop[x],
-					    g->dist[x] + 1, &tail);
+					reach(sr, b, x == v ? NULL : sr->hop[x],
+					    sr->dist[x] + 1, &tail);
 			}
 		}
 	}
@@ -355,8 +376,8 @@ search(struct graph *g, int v, const struct att *pref)
 	for (i = 0; i < g->node_n[v]; i++) {
 		int s = g->by_node[g->node_first[v] + i].subnet;
 
-		if (g->shop[s] != NULL) {
-			g->shop[s] = NULL;
+		if (sr->shop[s] != NULL) {
+			sr->shop[s] = NULL;
 			found--;
 		}
 	}
@@ -365,7 +386,7 @@ search(struct graph *g, int v, const struct att *pref)
 
 /* The iface of v that reaches the neighbour att b (same subnet). */
 static int
-via_iface(const struct graph *g, int v, const struct att *b)
+via_iface(const struct lab_graph *g, int v, const struct att *b)
 {
 	int i;
 
@@ -377,7 +398,7 @@ via_iface(const struct graph *g, int v, const struct att *b)
 
 /* The att of the node owning address a on one of v's subnets, or NULL. */
 static const struct att *
-neighbour_att(const struct graph *g, int v, const struct lab_ip *a)
+neighbour_att(const struct lab_graph *g, int v, const struct lab_ip *a)
 {
 	int i, j;
 
@@ -394,7 +415,7 @@ neighbour_att(const struct graph *g, int v, const struct lab_ip *a)
 
 /* The first router next to v, in interface and node order, or NULL. */
 static const struct att *
-nearest_router(const struct graph *g, int v)
+nearest_router(const struct lab_graph *g, int v)
 {
 	int i, j;
 
@@ -412,7 +433,9 @@ nearest_router(const struct graph *g, int v)
 	return NULL;
 }
 
-/* The next hop of v's default route of this family, or NULL. */
+/* --- one node's routes ------------------------------------------------------ */
+
+/* The node's own default route of this family, or NULL. */
 static const struct lab_route *
 default_route(const struct lab_node *n, int family)
 {
@@ -425,40 +448,20 @@ default_route(const struct lab_node *n, int family)
 }
 
 static bool
-has_user_route(const struct lab_node *n, const struct lab_ip *net)
+has_route(const struct lab_route *r, int n, const struct lab_ip *net)
 {
 	int i;
 
-	for (i = 0; i < n->nroutes; i++)
-		if (ip_cmp(&n->routes[i].dst, net) == 0)
+	for (i = 0; i < n; i++)
+		if (ip_cmp(&r[i].dst, net) == 0)
 			return true;
 	return false;
 }
 
-/* Makes room for exactly `more` routes on node n. */
-static int
-reserve_routes(struct lab *lab, struct lab_node *n, int more)
-{
-	struct lab_route *v;
-
-	if (n->nroutes + more <= n->caproutes)
-		return 0;
-	if ((v = arena_alloc(lab->arena, sizeof(*v) *
-	    (size_t)(n->nroutes + more))) == NULL)
-		return -ENOMEM;
-	if (n->nroutes > 0)
-		memcpy(v, n->routes, sizeof(*v) * (size_t)n->nroutes);
-	n->routes = v;
-	n->caproutes = n->nroutes + more;
-	return 0;
-}
-
 static void
-push_route(struct graph *g, struct lab_node *n, int v, const struct lab_ip *dst,
-    const struct att *hop, enum lab_origin origin)
+set_route(const struct lab_graph *g, struct lab_route *r, int v,
+    const struct lab_ip *dst, const struct att *hop, enum lab_origin origin)
 {
-	struct lab_route *r = &n->routes[n->nroutes++];
-
 	memset(r, 0, sizeof(*r));
 	r->dst = *dst;
 	r->via = *hop->addr;
@@ -467,54 +470,87 @@ push_route(struct graph *g, struct lab_node *n, int v, const struct lab_ip *dst,
 	r->origin = origin;
 }
 
+/*
+ * Appends node v's computed routes of one family to *rt (*n used, *cap
+ * slots; grown with realloc).  Returns 0 or -ENOMEM.
+ */
 static int
-route_node(struct graph *g, int v)
+route_node(struct search *sr, int v, struct lab_route **rt, int *n, int *cap)
 {
-	struct lab_node *n = &g->lab->nodes[v];
-	const struct lab_route *def = default_route(n, g->family);
+	const struct lab_graph *g = sr->g;
+	const struct lab_node *node = &g->lab->nodes[v];
+	const struct lab_route *def = default_route(node, g->family);
 	const struct att *pref = NULL;
+	struct lab_route *p;
 	struct lab_ip any;
-	int found, i, r;
+	int found, i, need;
 
-	if (g->node_n[v] == 0)
-		return 0;
 	if (def != NULL)
 		pref = neighbour_att(g, v, &def->via);
-	else if (!n->forwarding)
+	else if (!node->forwarding)
 		pref = nearest_router(g, v);
-	found = search(g, v, pref);
-	if ((r = reserve_routes(g->lab, n, found + 1)) != 0)
-		return r;
+	found = search(sr, v, pref);
+	if ((need = *n + found + 1) > *cap) {
+		if ((p = realloc(*rt, sizeof(*p) * (size_t)need)) == NULL)
+			return -ENOMEM;
+		*rt = p;
+		*cap = need;
+	}
 	for (i = 0; i < g->nsubs; i++) {
-		const struct att *h = g->shop[i];
+		const struct att *h = sr->shop[i];
 
-		if (h == NULL || has_user_route(n, g->subs[i].net))
+		/* The file's route to the same prefix wins. */
+		if (h == NULL || (node->nroutes > 0 &&
+		    has_route(node->routes, node->nroutes, g->subs[i].net)))
 			continue;
 		/* A host leaves to its default router what it can reach
 		 * as well through it. */
-		if (!n->forwarding && pref != NULL && h->node == pref->node)
+		if (!node->forwarding && pref != NULL && h->node == pref->node)
 			continue;
-		push_route(g, n, v, g->subs[i].net, h, ROUTE_COMPUTED);
+		set_route(g, &(*rt)[(*n)++], v, g->subs[i].net, h,
+		    ROUTE_COMPUTED);
 	}
-	if (def == NULL && !n->forwarding && pref != NULL) {
+	if (def == NULL && !node->forwarding && pref != NULL) {
 		memset(&any, 0, sizeof(any));
 		any.family = (uint8_t)g->family;
-		push_route(g, n, v, &any, pref, ROUTE_DEFAULT);
+		set_route(g, &(*rt)[(*n)++], v, &any, pref, ROUTE_DEFAULT);
 	}
 	return 0;
 }
 
-static int
-route_family(struct lab *lab, int family)
+int
+lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
+    int *nout)
 {
-	struct graph g;
-	int i, r;
+	const struct lab_node *n = &lab->nodes[node];
+	struct lab_route *rt;
+	struct search sr;
+	int cap, cnt, k, r = 0;
 
-	if ((r = graph_build(&g, lab, family)) == 0)
-		for (i = 0; i < lab->nnodes && r == 0; i++)
-			r = route_node(&g, i);
-	graph_free(&g);
-	return r;
+	*out = NULL;
+	*nout = 0;
+	cap = n->nroutes + 4;
+	if ((rt = malloc(sizeof(*rt) * (size_t)cap)) == NULL)
+		return -ENOMEM;
+	if (n->nroutes > 0)
+		memcpy(rt, n->routes, sizeof(*rt) * (size_t)n->nroutes);
+	cnt = n->nroutes;
+	for (k = 0; k < 2 && r == 0; k++) {
+		const struct lab_graph *g = k ? lab->graph6 : lab->graph4;
+
+		if (g == NULL || g->node_n[node] == 0)
+			continue;
+		if ((r = search_new(&sr, g)) == 0)
+			r = route_node(&sr, node, &rt, &cnt, &cap);
+		search_free(&sr);
+	}
+	if (r != 0) {
+		free(rt);
+		return r;
+	}
+	*out = rt;
+	*nout = cnt;
+	return 0;
 }
 
 /* --- sysctls ----------------------------------------------------------------- */
@@ -562,8 +598,8 @@ plan_routes(struct lab *lab, struct diag *d)
 		return -EINVAL;
 	if (lab->routing != ROUTING_STATIC)
 		return 0;
-	if ((r = route_family(lab, AF_INET)) != 0 ||
-	    (r = route_family(lab, AF_INET6)) != 0)
+	if ((r = graph_build(lab, AF_INET, &lab->graph4)) != 0 ||
+	    (r = graph_build(lab, AF_INET6, &lab->graph6)) != 0)
 		return r;
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/plan.h"
@@ -131,9 +132,10 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
     plan_step_fn fn, void *arg)
 {
 	const struct lab_node *n = &lab->nodes[node];
+	struct lab_route *routes;
 	struct plan_step s;
 	char kv[512];
-	int i, r;
+	int i, r, nroutes;
 
 	memset(&s, 0, sizeof(s));
 	s.node = node;
@@ -149,9 +151,14 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 		if ((r = fn(&s, arg)) != 0)
 			return r;
 	}
-	for (i = 0; i < n->nroutes; i++)
-		if ((r = route_step(n, &n->routes[i], &s, fn, arg)) != 0)
-			return r;
+	if ((r = lab_node_routes(lab, node, &routes, &nroutes)) != 0)
+		return r;
+	for (i = 0; i < nroutes; i++)
+		if ((r = route_step(n, &routes[i], &s, fn, arg)) != 0)
+			break;
+	free(routes);
+	if (r != 0)
+		return r;
 	for (i = 0; i < n->nrun; i++) {
 		step_reset(&s, STEP_RUN, -1);
 		s.run = n->run[i];

@@ -5,7 +5,7 @@
  * lab_trace() forwards hop by hop as the nodes will: at each node the
  * longest prefix among its connected subnets and its routes decides; the
  * next hop is the node holding that address on the outgoing bus; only
- * forwarding nodes pass packets on; 64 hops at most.  A destination is
+ * forwarding nodes pass packets on; 255 hops at most (the largest TTL).  A destination is
  * reached when the packet arrives and the reply comes back to the source
  * (the sender's address on the interface it used).
  *
@@ -17,13 +17,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/arena.h"
 #include "lab/phases.h"
 #include "lab/plan.h"
 
-#define TRACE_HOPS	64
+#define TRACE_HOPS	255	/* the largest IP TTL */
 
 static bool
 owns(const struct lab_node *n, const struct lab_ip *a)
@@ -63,8 +64,8 @@ holder_on_bus(const struct lab *lab, int b, int self, const struct lab_ip *a)
  * Returns the interface, or -1 when nothing matches.
  */
 static int
-lookup(const struct lab_node *n, const struct lab_ip *dst, struct lab_ip *hop,
-    bool *direct)
+lookup(const struct lab_node *n, const struct lab_route *routes, int nroutes,
+    const struct lab_ip *dst, struct lab_ip *hop, bool *direct)
 {
 	int i, j, best = -1, iface = -1;
 
@@ -80,8 +81,8 @@ lookup(const struct lab_node *n, const struct lab_ip *dst, struct lab_ip *hop,
 				*hop = *dst;
 			}
 		}
-	for (i = 0; i < n->nroutes; i++) {
-		const struct lab_route *r = &n->routes[i];
+	for (i = 0; i < nroutes; i++) {
+		const struct lab_route *r = &routes[i];
 
 		if (r->dst.family == dst->family && r->dst.plen > best &&
 		    r->iface >= 0 && ip_contains(&r->dst, dst)) {
@@ -99,8 +100,9 @@ static int
 forward(const struct lab *lab, int from, const struct lab_ip *dst,
     struct lab_trace *t, int *first_iface)
 {
+	struct lab_route *routes;
 	char s1[IP_STRLEN];
-	int cur = from, next, iface, hops;
+	int cur = from, next, iface, hops, nroutes;
 	struct lab_ip hop;
 	bool direct;
 
@@ -111,7 +113,13 @@ forward(const struct lab *lab, int from, const struct lab_ip *dst,
 			t->owner = cur;
 			return 0;
 		}
-		if ((iface = lookup(n, dst, &hop, &direct)) < 0) {
+		if (lab_node_routes(lab, cur, &routes, &nroutes) != 0) {
+			snprintf(t->why, sizeof(t->why), "out of memory");
+			return -1;
+		}
+		iface = lookup(n, routes, nroutes, dst, &hop, &direct);
+		free(routes);
+		if (iface < 0) {
 			snprintf(t->why, sizeof(t->why), "%s has no route to %s",
 			    n->name, ip_addr_str(dst, s1));
 			return -1;

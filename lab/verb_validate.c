@@ -20,8 +20,10 @@ validate_one(const char *path)
 	diag_init(&d);
 	r = lab_open(path, &lab, &d);
 	if (r == 0) {
-		printf("%s: ok (%d nodes, %d buses, %d checks)\n", path,
-		    lab->nnodes, lab->nbuses, lab->nchecks);
+		printf("%s: ok (%d node%s, %d bus%s, %d check%s)\n", path,
+		    lab->nnodes, lab->nnodes == 1 ? "" : "s", lab->nbuses,
+		    lab->nbuses == 1 ? "" : "es", lab->nchecks,
+		    lab->nchecks == 1 ? "" : "s");
 		lab_close(lab);
 	} else
 		diag_print(&d, path, stderr);
