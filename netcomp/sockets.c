@@ -26,9 +26,7 @@
  *    -ECONNABORTED, poll POLLHUP;
  *  - close() with calls still running defers lwIP's close to the last one.
  *
- * Locks: ks_mtx guards the handle table, the handles' counters and flags,
- * the waiter lists and the waker pool; it is taken before a handle's lk
- * and before the core lock, and never held while waiting.
+ * The handles, their state and the waits are in socktab.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,309 +35,14 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "lwip/api.h"
 #include "lwip/sockets.h"
-#include "lwip/tcpip.h"
-#include "lwip/priv/sockets_priv.h"
 
 #include "kernel/hyper.h"
 #include "kernel/ksock.h"
 #include "netcomp/netinet.h"
+#include "netcomp/socktab.h"
 
 #define POLL_STACK 16   /* poll() sets up to this size need no malloc */
-
-struct kswaker {
-	int fd;                         /* lwIP socket, never bound */
-	int raised;                     /* ks_mtx */
-	struct kswaker *next;           /* ks_mtx: free list */
-};
-
-struct kswaiter {                       /* on the waiting thread's stack */
-	struct kswaker *w;
-	struct kswaiter *next;          /* ks_mtx */
-};
-
-struct ksent {
-	hyp_mtx_t lk;                   /* serialises lwIP calls */
-	int family, type;               /* set at creation */
-	int refs, closing, aborted;     /* ks_mtx */
-	int nonblock;                   /* ks_mtx */
-	int rcvtimeo_ms, sndtimeo_ms;   /* ks_mtx; 0: none */
-	struct kswaiter *waiters;       /* ks_mtx */
-};
-
-static hyp_mtx_t ks_mtx = HYP_MTX_INITIALIZER;
-static struct ksent **ks_tab;           /* ks_mtx, indexed by lwIP fd */
-static int ks_tabsize;                  /* ks_mtx */
-static struct kswaker *ks_wakers;       /* ks_mtx: free wakers */
-
-/* ---- the handle table ---- */
-
-static int
-tab_grow(int fd)
-{
-	struct ksent **t;
-	int n = ks_tabsize ? ks_tabsize : 64;
-
-	while (n <= fd)
-		n *= 2;
-	if ((t = realloc(ks_tab, (size_t)n * sizeof(*t))) == NULL)
-		return -ENOMEM;
-	memset(t + ks_tabsize, 0, (size_t)(n - ks_tabsize) * sizeof(*t));
-	ks_tab = t;
-	ks_tabsize = n;
-	return 0;
-}
-
-static int
-tab_insert(int fd, struct ksent *e)
-{
-	int error = 0;
-
-	hyp_mtx_enter(&ks_mtx);
-	if (fd >= ks_tabsize)
-		error = tab_grow(fd);
-	if (error == 0)
-		ks_tab[fd] = e;
-	hyp_mtx_exit(&ks_mtx);
-	return error;
-}
-
-/* ks_mtx held. */
-static struct ksent *
-tab_get(int h)
-{
-	if (h < 0 || h >= ks_tabsize)
-		return NULL;
-	return ks_tab[h];
-}
-
-/* Every call starts here: the handle, and the stack ready for work. */
-static struct ksent *
-hold(int h)
-{
-	struct ksent *e;
-
-	netstack_enter_unlocked();
-	hyp_mtx_enter(&ks_mtx);
-	if ((e = tab_get(h)) != NULL && !e->closing)
-		e->refs++;
-	else
-		e = NULL;
-	hyp_mtx_exit(&ks_mtx);
-	return e;
-}
-
-static void
-destroy(int h, struct ksent *e)
-{
-	lwip_close(h);
-	hyp_mtx_destroy(&e->lk);
-	free(e);
-}
-
-static void
-rele(int h, struct ksent *e)
-{
-	int last;
-
-	hyp_mtx_enter(&ks_mtx);
-	last = --e->refs == 0 && e->closing;
-	if (last)
-		ks_tab[h] = NULL;
-	hyp_mtx_exit(&ks_mtx);
-	if (last)
-		destroy(h, e);
-}
-
-static int
-ks_nonblocking(struct ksent *e, int flags)
-{
-	int nb;
-
-	hyp_mtx_enter(&ks_mtx);
-	nb = e->nonblock;
-	hyp_mtx_exit(&ks_mtx);
-	return nb || (flags & MSG_DONTWAIT);
-}
-
-static int
-ks_aborted(struct ksent *e)
-{
-	int a;
-
-	hyp_mtx_enter(&ks_mtx);
-	a = e->aborted;
-	hyp_mtx_exit(&ks_mtx);
-	return a;
-}
-
-/* ---- wakers ---- */
-
-/* The waker's netconn event callback is lwIP's socket event callback:
- * calling it with RCVPLUS makes lwip_poll() see the waker readable and
- * wakes every poller, exactly as received data would.  ks_mtx held. */
-static void
-waker_event(struct kswaker *w, enum netconn_evt ev)
-{
-	struct lwip_sock *s;
-
-	netstack_lock();
-	if ((s = lwip_socket_dbg_get_socket(w->fd)) != NULL &&
-	    s->conn != NULL && s->conn->callback != NULL)
-		s->conn->callback(s->conn, ev, 0);
-	netstack_unlock();
-}
-
-static struct kswaker *
-waker_get(void)
-{
-	struct kswaker *w;
-
-	hyp_mtx_enter(&ks_mtx);
-	if ((w = ks_wakers) != NULL)
-		ks_wakers = w->next;
-	hyp_mtx_exit(&ks_mtx);
-	if (w != NULL)
-		return w;
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return NULL;
-	if ((w->fd = lwip_socket(AF_INET, SOCK_DGRAM, 0)) < 0) {
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-static void
-waker_put(struct kswaker *w)
-{
-	hyp_mtx_enter(&ks_mtx);
-	if (w->raised) {
-		waker_event(w, NETCONN_EVT_RCVMINUS);
-		w->raised = 0;
-	}
-	w->next = ks_wakers;
-	ks_wakers = w;
-	hyp_mtx_exit(&ks_mtx);
-}
-
-/* ks_mtx held. */
-static void
-waker_raise(struct kswaker *w)
-{
-	if (!w->raised) {
-		w->raised = 1;
-		waker_event(w, NETCONN_EVT_RCVPLUS);
-	}
-}
-
-static void
-waiter_unlink(struct ksent *e, struct kswaiter *wt)
-{
-	struct kswaiter **pp;
-
-	for (pp = &e->waiters; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == wt) {
-			*pp = wt->next;
-			return;
-		}
-}
-
-/* ---- waiting ---- */
-
-static uint64_t
-now_ms(void)
-{
-	return hyp_clock_mono_ns() / 1000000u;
-}
-
-/* Remaining ms until deadline (UINT64_MAX: none) as poll's timeout. */
-static int
-remaining(uint64_t deadline)
-{
-	uint64_t now;
-
-	if (deadline == UINT64_MAX)
-		return -1;
-	now = now_ms();
-	if (now >= deadline)
-		return 0;
-	return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
-}
-
-static uint64_t
-deadline_after(int ms)
-{
-	return ms <= 0 ? UINT64_MAX : now_ms() + (uint64_t)ms;
-}
-
-/*
- * Wait until one of n handles has one of its events, the deadline passes
- * or one of them is aborted.  pfd[0..n-1] are the caller's entries (fd =
- * handle, events set), es[] their held entries.  Returns poll's count (0:
- * timed out) or -errno; revents filled in.  An aborted handle reports
- * POLLHUP (plus its requested POLLIN/POLLOUT) at once.
- */
-static int
-wait_handles(struct ksent **es, struct pollfd *pfd, nfds_t n,
-    uint64_t deadline, struct kswaiter *wts)
-{
-	struct kswaker *w;
-	nfds_t i;
-	int r, hit;
-
-	if ((w = waker_get()) == NULL)
-		return -ENOMEM;
-	hyp_mtx_enter(&ks_mtx);
-	for (i = 0, hit = 0; i < n; i++) {
-		wts[i].w = w;
-		wts[i].next = es[i]->waiters;
-		es[i]->waiters = &wts[i];
-		hit |= es[i]->aborted;
-	}
-	hyp_mtx_exit(&ks_mtx);
-	pfd[n].fd = w->fd;
-	pfd[n].events = POLLIN;
-	pfd[n].revents = 0;
-	for (i = 0; i < n; i++)
-		pfd[i].revents = 0;
-	r = hit ? 0 : lwip_poll(pfd, n + 1, remaining(deadline));
-	if (r < 0)
-		r = -errno;
-	hyp_mtx_enter(&ks_mtx);
-	for (i = 0; i < n; i++) {
-		waiter_unlink(es[i], &wts[i]);
-		if (es[i]->aborted)
-			pfd[i].revents |= POLLHUP |
-			    (pfd[i].events & (POLLIN | POLLOUT));
-	}
-	hyp_mtx_exit(&ks_mtx);
-	waker_put(w);
-	if (r < 0)
-		return r;
-	for (i = 0, r = 0; i < n; i++)
-		r += pfd[i].revents != 0;
-	return r;
-}
-
-/* Wait for one handle: 0 to try again, -EAGAIN when timed out. */
-static int
-wait_one(struct ksent *e, int h, short events, uint64_t deadline)
-{
-	struct pollfd pfd[2];
-	struct kswaiter wt[1];
-	int r;
-
-	pfd[0].fd = h;
-	pfd[0].events = events;
-	r = wait_handles(&e, pfd, 1, deadline, wt);
-	if (r < 0)
-		return r;
-	if (r == 0 && !ks_aborted(e) && remaining(deadline) == 0)
-		return -EAGAIN;
-	return 0;
-}
 
 /* ---- socket creation ---- */
 
@@ -353,29 +56,6 @@ apply_defaults(int fd, int family)
 }
 
 static int
-adopt(int fd, int family, int type, int nonblock)
-{
-	struct ksent *e;
-	int one = 1, error;
-
-	if (lwip_ioctl(fd, FIONBIO, &one) < 0 ||
-	    (e = calloc(1, sizeof(*e))) == NULL) {
-		lwip_close(fd);
-		return -ENOMEM;
-	}
-	hyp_mtx_init(&e->lk);
-	e->family = family;
-	e->type = type;
-	e->nonblock = nonblock;
-	apply_defaults(fd, family);
-	if ((error = tab_insert(fd, e)) != 0) {
-		destroy(fd, e);
-		return error;
-	}
-	return fd;
-}
-
-static int
 ks_socket(int domain, int type, int proto)
 {
 	int nonblock = (type & SOCK_NONBLOCK) != 0, fd;
@@ -386,47 +66,8 @@ ks_socket(int domain, int type, int proto)
 	netstack_enter_unlocked();
 	if ((fd = lwip_socket(domain, type, proto)) < 0)
 		return -errno;
-	return adopt(fd, domain, type, nonblock);
-}
-
-static int
-ks_close(int h)
-{
-	struct ksent *e;
-	int now = 0;
-
-	hyp_mtx_enter(&ks_mtx);
-	if ((e = tab_get(h)) == NULL || e->closing) {
-		hyp_mtx_exit(&ks_mtx);
-		return -EBADF;
-	}
-	e->closing = 1;
-	if (e->refs == 0) {
-		ks_tab[h] = NULL;
-		now = 1;
-	}
-	hyp_mtx_exit(&ks_mtx);
-	if (now)
-		destroy(h, e);
-	return 0;
-}
-
-static int
-ks_abort(int h)
-{
-	struct ksent *e;
-	struct kswaiter *wt;
-
-	hyp_mtx_enter(&ks_mtx);
-	if ((e = tab_get(h)) == NULL) {
-		hyp_mtx_exit(&ks_mtx);
-		return -EBADF;
-	}
-	e->aborted = 1;
-	for (wt = e->waiters; wt != NULL; wt = wt->next)
-		waker_raise(wt->w);
-	hyp_mtx_exit(&ks_mtx);
-	return 0;
+	apply_defaults(fd, domain);
+	return ksent_adopt(fd, domain, type, nonblock);
 }
 
 /* ---- calls that do not block ---- */
@@ -448,11 +89,11 @@ ks_bind(int h, const struct sockaddr *sa, socklen_t len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	r = (int)LWIP_CALL(e, lwip_bind(h, sa, len));
 	netstack_poke_unlocked();
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -462,10 +103,10 @@ ks_listen(int h, int backlog)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	r = (int)LWIP_CALL(e, lwip_listen(h, backlog));
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -475,10 +116,10 @@ ks_getsockname(int h, struct sockaddr *sa, socklen_t *len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	r = (int)LWIP_CALL(e, lwip_getsockname(h, sa, len));
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -488,10 +129,10 @@ ks_getpeername(int h, struct sockaddr *sa, socklen_t *len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	r = (int)LWIP_CALL(e, lwip_getpeername(h, sa, len));
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -501,11 +142,11 @@ ks_shutdown(int h, int how)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	r = (int)LWIP_CALL(e, lwip_shutdown(h, how));
 	netstack_poke_unlocked();
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -515,10 +156,10 @@ ks_getfl(int h)
 	struct ksent *e;
 	int fl;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
-	fl = O_RDWR | (ks_nonblocking(e, 0) ? O_NONBLOCK : 0);
-	rele(h, e);
+	fl = O_RDWR | (ksent_nonblocking(e, 0) ? O_NONBLOCK : 0);
+	ksent_rele(h, e);
 	return fl;
 }
 
@@ -527,64 +168,14 @@ ks_setfl(int h, int flags)
 {
 	struct ksent *e;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
-	hyp_mtx_enter(&ks_mtx);
-	e->nonblock = (flags & O_NONBLOCK) != 0;
-	hyp_mtx_exit(&ks_mtx);
-	rele(h, e);
+	ksent_set_nonblock(e, (flags & O_NONBLOCK) != 0);
+	ksent_rele(h, e);
 	return 0;
 }
 
 /* ---- options ---- */
-
-static int
-tv_ms(const void *val, socklen_t len, int *ms)
-{
-	const struct timeval *tv = val;
-	long long v;
-
-	if (len < (socklen_t)sizeof(*tv) || tv->tv_sec < 0 ||
-	    tv->tv_usec < 0 || tv->tv_usec >= 1000000)
-		return -EINVAL;
-	v = (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
-	*ms = v > INT_MAX ? INT_MAX : (int)v;
-	return 0;
-}
-
-static int
-timeo_set(struct ksent *e, int name, const void *val, socklen_t len)
-{
-	int ms, error;
-
-	if ((error = tv_ms(val, len, &ms)) != 0)
-		return error;
-	hyp_mtx_enter(&ks_mtx);
-	if (name == SO_RCVTIMEO)
-		e->rcvtimeo_ms = ms;
-	else
-		e->sndtimeo_ms = ms;
-	hyp_mtx_exit(&ks_mtx);
-	return 0;
-}
-
-static int
-timeo_get(struct ksent *e, int name, void *val, socklen_t *len)
-{
-	struct timeval tv;
-	int ms;
-
-	if (*len < (socklen_t)sizeof(tv))
-		return -EINVAL;
-	hyp_mtx_enter(&ks_mtx);
-	ms = name == SO_RCVTIMEO ? e->rcvtimeo_ms : e->sndtimeo_ms;
-	hyp_mtx_exit(&ks_mtx);
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	memcpy(val, &tv, sizeof(tv));
-	*len = sizeof(tv);
-	return 0;
-}
 
 static int
 is_timeo(int level, int name)
@@ -610,15 +201,15 @@ ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
 	if (is_timeo(level, name))
-		r = timeo_set(e, name, val, len);
+		r = ksent_timeo_set(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_setsockopt(h, level, name, val,
 		    len));
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -628,30 +219,19 @@ ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
 	if (is_timeo(level, name))
-		r = timeo_get(e, name, val, len);
+		r = ksent_timeo_get(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_getsockopt(h, level, name, val,
 		    len));
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
 /* ---- calls that may block ---- */
-
-static uint64_t
-timeo_deadline(struct ksent *e, int rcv)
-{
-	int ms;
-
-	hyp_mtx_enter(&ks_mtx);
-	ms = rcv ? e->rcvtimeo_ms : e->sndtimeo_ms;
-	hyp_mtx_exit(&ks_mtx);
-	return deadline_after(ms);
-}
 
 static int
 ks_accept(int h, struct sockaddr *sa, socklen_t *len)
@@ -660,25 +240,26 @@ ks_accept(int h, struct sockaddr *sa, socklen_t *len)
 	uint64_t dl;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
-	dl = timeo_deadline(e, 1);
+	dl = ksent_deadline(e, 1);
 	for (;;) {
-		if (ks_aborted(e)) {
+		if (ksent_aborted(e)) {
 			r = -ECONNABORTED;
 			break;
 		}
 		r = (int)LWIP_CALL(e, lwip_accept(h, sa, len));
 		if (r >= 0) {
-			r = adopt(r, e->family, e->type, 0);
+			apply_defaults(r, e->family);
+			r = ksent_adopt(r, e->family, e->type, 0);
 			break;
 		}
-		if (r != -EWOULDBLOCK || ks_nonblocking(e, 0))
+		if (r != -EWOULDBLOCK || ksent_nonblocking(e, 0))
 			break;
-		if ((r = wait_one(e, h, POLLIN, dl)) < 0)
+		if ((r = ksent_wait_one(e, h, POLLIN, dl)) < 0)
 			break;
 	}
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -700,19 +281,19 @@ connect_wait(struct ksent *e, int h)
 {
 	struct pollfd pfd[2];
 	struct kswaiter wt[1];
-	uint64_t dl = timeo_deadline(e, 0);
+	uint64_t dl = ksent_deadline(e, 0);
 	int r;
 
 	for (;;) {
 		pfd[0].fd = h;
 		pfd[0].events = POLLOUT;
-		if ((r = wait_handles(&e, pfd, 1, dl, wt)) < 0)
+		if ((r = ksent_wait(&e, pfd, 1, dl, wt)) < 0)
 			return r;
-		if (ks_aborted(e))
+		if (ksent_aborted(e))
 			return -ECONNABORTED;
 		if (pfd[0].revents & (POLLOUT | POLLERR | POLLHUP))
 			return connect_result(e, h);
-		if (remaining(dl) == 0)
+		if (ks_remaining(dl) == 0)
 			return -ETIMEDOUT;
 	}
 }
@@ -723,19 +304,19 @@ ks_connect(int h, const struct sockaddr *sa, socklen_t len)
 	struct ksent *e;
 	int r;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
-	if (ks_aborted(e))
+	if (ksent_aborted(e))
 		r = -ECONNABORTED;
 	else {
 		r = (int)LWIP_CALL(e, lwip_connect(h, sa, len));
 		netstack_poke_unlocked();
 		if (r == -ECONNRESET)
 			r = -ECONNREFUSED;
-		if (r == -EINPROGRESS && !ks_nonblocking(e, 0))
+		if (r == -EINPROGRESS && !ksent_nonblocking(e, 0))
 			r = connect_wait(e, h);
 	}
-	rele(h, e);
+	ksent_rele(h, e);
 	return r;
 }
 
@@ -759,11 +340,11 @@ ks_sendto(int h, const void *buf, size_t len, int flags,
 	ssize_t r, done = 0;
 	uint64_t dl;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
-	dl = timeo_deadline(e, 0);
+	dl = ksent_deadline(e, 0);
 	for (;;) {
-		if (ks_aborted(e)) {
+		if (ksent_aborted(e)) {
 			r = -EPIPE;
 			break;
 		}
@@ -771,7 +352,7 @@ ks_sendto(int h, const void *buf, size_t len, int flags,
 		    flags, to, tolen);
 		if (r >= 0 && e->type == SOCK_STREAM) {
 			done += r;
-			if ((size_t)done < len && !ks_nonblocking(e, flags))
+			if ((size_t)done < len && !ksent_nonblocking(e, flags))
 				continue;
 			r = done;
 			break;
@@ -779,11 +360,11 @@ ks_sendto(int h, const void *buf, size_t len, int flags,
 		if (r != -EWOULDBLOCK &&
 		    !(r == -ENOMEM && e->type == SOCK_STREAM))
 			break;
-		if (ks_nonblocking(e, flags) ||
-		    (r = wait_one(e, h, POLLOUT, dl)) < 0)
+		if (ksent_nonblocking(e, flags) ||
+		    (r = ksent_wait_one(e, h, POLLOUT, dl)) < 0)
 			break;
 	}
-	rele(h, e);
+	ksent_rele(h, e);
 	return done > 0 && r < 0 ? done : r;
 }
 
@@ -857,13 +438,13 @@ ks_recvfrom(int h, void *buf, size_t len, int flags, struct sockaddr *from,
 	uint64_t dl;
 	int all;
 
-	if ((e = hold(h)) == NULL)
+	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	all = (flags & MSG_WAITALL) && e->type == SOCK_STREAM &&
 	    !(flags & MSG_PEEK);
-	dl = timeo_deadline(e, 1);
+	dl = ksent_deadline(e, 1);
 	for (;;) {
-		if (ks_aborted(e)) {
+		if (ksent_aborted(e)) {
 			r = 0;
 			break;
 		}
@@ -873,12 +454,12 @@ ks_recvfrom(int h, void *buf, size_t len, int flags, struct sockaddr *from,
 			continue;
 		if (r > 0 && all)
 			r = done;
-		if (r != -EWOULDBLOCK || ks_nonblocking(e, flags))
+		if (r != -EWOULDBLOCK || ksent_nonblocking(e, flags))
 			break;
-		if ((r = wait_one(e, h, POLLIN, dl)) < 0)
+		if ((r = ksent_wait_one(e, h, POLLIN, dl)) < 0)
 			break;
 	}
-	rele(h, e);
+	ksent_rele(h, e);
 	return done > 0 && r <= 0 ? done : r;
 }
 
@@ -890,9 +471,9 @@ poll_hold(struct pollfd *fds, nfds_t n, struct ksent **es)
 	nfds_t i;
 
 	for (i = 0; i < n; i++)
-		if ((es[i] = hold(fds[i].fd)) == NULL) {
+		if ((es[i] = ksent_hold(fds[i].fd)) == NULL) {
 			while (i-- > 0)
-				rele(fds[i].fd, es[i]);
+				ksent_rele(fds[i].fd, es[i]);
 			return -EBADF;
 		}
 	return 0;
@@ -905,7 +486,7 @@ ks_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	struct ksent *ses[POLL_STACK], **es = ses;
 	struct kswaiter swt[POLL_STACK], *wts = swt;
 	uint64_t dl = timeout_ms < 0 ? UINT64_MAX :
-	    now_ms() + (uint64_t)timeout_ms;
+	    ks_now_ms() + (uint64_t)timeout_ms;
 	nfds_t i;
 	int r;
 
@@ -922,11 +503,11 @@ ks_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 		goto out;
 	memcpy(pfd, fds, n * sizeof(*fds));
 	do
-		r = wait_handles(es, pfd, n, dl, wts);
-	while (r == 0 && remaining(dl) != 0);
+		r = ksent_wait(es, pfd, n, dl, wts);
+	while (r == 0 && ks_remaining(dl) != 0);
 	for (i = 0; i < n; i++) {
 		fds[i].revents = pfd[i].revents;
-		rele(fds[i].fd, es[i]);
+		ksent_rele(fds[i].fd, es[i]);
 	}
 out:
 	if (pfd != spfd) {
@@ -940,8 +521,8 @@ out:
 static const struct ksock_ops lwip_ksock_ops = {
 	.name = "netinet",
 	.socket = ks_socket,
-	.close = ks_close,
-	.abort = ks_abort,
+	.close = ksent_close,
+	.abort = ksent_abort,
 	.bind = ks_bind,
 	.connect = ks_connect,
 	.listen = ks_listen,
