@@ -15,8 +15,8 @@
  *   hostile PATH    garbage, truncated, oversized and unknown frames on raw
  *                   connections to unix socket PATH; each is closed while
  *                   this client's own connection keeps working
- *   abort PORTFILE  block in accept and recv, write the listening port to
- *                   PORTFILE, then wait to be killed
+ *   abort PORTFILE  block in accept and recv, write the listening port and
+ *                   our pid to PORTFILE, then wait to be killed
  *   noserver        calls fail with EHOSTDOWN and a reason
  *   sysctl get NAME | sysctl set NAME VALUE | sysctl list | dmesg | reboot
  */
@@ -588,7 +588,7 @@ cmd_abort(const char *portfile)
 	CHECK(pthread_create(&t2, NULL, blocked_recv, &s) == 0);
 	usleep(100 * 1000);
 	CHECK((f = fopen(portfile, "w")) != NULL);
-	fprintf(f, "%u\n", port);
+	fprintf(f, "%u %d\n", port, (int)getpid());
 	fclose(f);
 	pause();
 	return 1;

@@ -77,7 +77,7 @@ ok $([ $r != 0 ] && grep -q "exists and is not a socket" out && [ -f plain ]; ec
 
 # A stale socket: its node was killed without cleaning up.  ($! is the
 # as_user subshell; the node's own pid comes from sysctl kern.pid.)
-as_user rump_server -s -l rumpnet_sockin unix://stale & sp=$!
+as_user rump_server -s -l rumpnet_sockin unix://stale 2>/dev/null & sp=$!
 wait_file stale
 kill -9 "$(node_pid unix://stale)"; wait $sp 2>/dev/null
 ok $([ -S stale ]; echo $?) "a killed node leaves a stale socket"
@@ -118,12 +118,12 @@ ok $(grep -q "no server at unix://$T/nothere: No such file or directory" out; ec
 sed 's/^/# /' out
 
 # --- abort on disconnect ----------------------------------------------------
-RUMP_SERVER=unix://n1 as_user "$SPC" abort "$T/port" & ap=$!
+RUMP_SERVER=unix://n1 as_user "$SPC" abort "$T/port" 2>/dev/null & ap=$!
 wait_file port
-aport=$(cat port 2>/dev/null)
+read -r aport apid <port
 (exec 3<>/dev/tcp/127.0.0.1/$aport) 2>/dev/null
 ok $? "a client blocked in accept holds 127.0.0.1:$aport open"
-kill -9 $ap; wait $ap 2>/dev/null
+kill -9 "$apid"; wait $ap 2>/dev/null
 closed=1
 for i in $(seq 100); do
 	if ! (exec 3<>/dev/tcp/127.0.0.1/$aport) 2>/dev/null; then closed=0; break; fi
