@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@
 #define POOL_KEEP       8       /* idle workers kept */
 #define CONN_MAXINFLIGHT 1024
 #define STOP_WAIT_NS    (3ull * 1000000000u)
+#define HANDSHAKE_TIMEOUT_S 10
 
 struct conn {
 	struct sp_server *srv;
@@ -444,6 +446,14 @@ dispatch(struct conn *c, uint8_t *frame, size_t len)
 	return 0;
 }
 
+static void
+set_rcvtimeo(int fd, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 static void *
 conn_main(void *arg)
 {
@@ -453,7 +463,11 @@ conn_main(void *arg)
 	size_t len;
 	int r;
 
-	if (handshake(c) == 0) {
+	/* A peer that connects and says nothing holds a thread: not forever. */
+	set_rcvtimeo(c->fd, HANDSHAKE_TIMEOUT_S);
+	r = handshake(c);
+	set_rcvtimeo(c->fd, 0);
+	if (r == 0) {
 		while ((r = read_frame(c->fd, &frame, &len, &why)) == 0)
 			if (dispatch(c, frame, len) != 0)
 				break;
