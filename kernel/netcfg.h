@@ -33,4 +33,29 @@ struct netcfg_ops {
 void netcfg_register(const struct netcfg_ops *ops);
 const struct netcfg_ops *netcfg(void);
 
+/*
+ * Routes, neighbours and counters (registered by the netinet component's
+ * routing table, netcomp/route.c).  Same conventions; besides: -ESRCH no
+ * such route, -ENETUNREACH a gateway on no connected subnet,
+ * -EHOSTUNREACH route get found nothing.  list ops fill up to max entries
+ * and return the total; netstat returns the bytes its text needs and
+ * NUL-terminates buf when len > 0.
+ */
+struct rtcfg_ops {
+	int (*rt_add)(const struct rump_rtentry *rt);
+	int (*rt_delete)(const struct rump_rtentry *rt);
+	int (*rt_change)(const struct rump_rtentry *rt);
+	int (*rt_get)(struct rump_rtentry *rt);
+	int (*rt_list)(int family, struct rump_rtentry *rt, int max);
+	int (*rt_flush)(int family);
+	int (*nb_list)(int family, struct rump_neigh *nb, int max);
+	int (*nb_set)(const struct rump_neigh *nb);
+	int (*nb_delete)(const struct rump_neigh *nb);
+	int (*nb_flush)(int family);
+	long (*netstat)(int what, char *buf, size_t len);
+};
+
+void rtcfg_register(const struct rtcfg_ops *ops);
+const struct rtcfg_ops *rtcfg(void);
+
 #endif

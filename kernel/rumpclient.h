@@ -119,6 +119,78 @@ int rump_sys_ifsetmtu(const char *name, uint32_t mtu);
 int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
 int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
 
+/*
+ * Routes (NetBSD's route(8), netstat -r).  A route is a destination
+ * prefix and either a gateway, an interface (-iface, connected), or a
+ * discard (blackhole, reject).  Flags have NetBSD's RTF_ meaning.
+ */
+#define RUMP_RTF_UP        0x00001  /* U */
+#define RUMP_RTF_GATEWAY   0x00002  /* G: via a gateway */
+#define RUMP_RTF_HOST      0x00004  /* H: a host route (full length) */
+#define RUMP_RTF_REJECT    0x00008  /* R: drop and report unreachable */
+#define RUMP_RTF_DONE      0x00040  /* route get: answered */
+#define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
+#define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
+#define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
+#define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
+
+struct rump_rtentry {
+	uint8_t  family;        /* AF_INET or AF_INET6 */
+	uint8_t  plen;          /* destination prefix length */
+	uint16_t pad;
+	uint32_t flags;         /* RUMP_RTF_* */
+	uint8_t  dst[16];       /* network order; v4 in the first 4 */
+	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY */
+	char     ifname[RUMP_IFNAMSIZ];  /* "" lets the node choose */
+	uint8_t  ifa[16];       /* source address the route uses (get) */
+	uint32_t mtu;           /* 0: the interface's */
+	uint64_t use;           /* packets that took the route */
+};
+
+/* Add, delete and change take a route; get fills one in for rt->dst
+ * (plen ignored); list returns the total and fills up to max (family 0:
+ * both); flush deletes the static routes of a family (0: both) and
+ * returns how many went. */
+int rump_sys_route_add(const struct rump_rtentry *rt);
+int rump_sys_route_delete(const struct rump_rtentry *rt);
+int rump_sys_route_change(const struct rump_rtentry *rt);
+int rump_sys_route_get(struct rump_rtentry *rt);
+int rump_sys_route_list(int family, struct rump_rtentry *rt, int max);
+int rump_sys_route_flush(int family);
+
+/* Neighbours: the ARP (IPv4) and ND (IPv6) caches. */
+#define RUMP_ND_INCOMPLETE 1
+#define RUMP_ND_REACHABLE  2
+#define RUMP_ND_STALE      3
+#define RUMP_ND_DELAY      4
+#define RUMP_ND_PROBE      5
+#define RUMP_NF_STATIC     0x0001   /* added by hand, never expires */
+#define RUMP_NF_ROUTER     0x0002   /* IPv6: the neighbour is a router */
+
+struct rump_neigh {
+	uint8_t  family;
+	uint8_t  state;         /* RUMP_ND_* */
+	uint16_t flags;         /* RUMP_NF_* */
+	uint8_t  addr[16];
+	uint8_t  mac[6];
+	uint8_t  pad[2];
+	char     ifname[RUMP_IFNAMSIZ];
+	int32_t  expire;        /* seconds left; -1 never */
+};
+
+int rump_sys_neigh_list(int family, struct rump_neigh *nb, int max);
+int rump_sys_neigh_set(const struct rump_neigh *nb);
+int rump_sys_neigh_delete(const struct rump_neigh *nb);
+int rump_sys_neigh_flush(int family);
+
+/* Protocol counters ("ip.forwarded 12\n" lines, what = RUMP_STATS_PROTO)
+ * or the socket table (RUMP_STATS_SOCKETS, one socket a line:
+ * "proto recvq sendq local remote state"); returns bytes needed, as
+ * sysctl_list. */
+#define RUMP_STATS_PROTO   0
+#define RUMP_STATS_SOCKETS 1
+ssize_t rump_sys_netstat(int what, char *buf, size_t len);
+
 /* sysctl by name; values travel as text ("1", "64"). */
 int rump_sys_sysctl_get(const char *name, char *val, size_t len);
 int rump_sys_sysctl_set(const char *name, const char *val);

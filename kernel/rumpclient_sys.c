@@ -648,3 +648,156 @@ rump_sys_reboot(void)
 	msg_init(&m, SP_REBOOT);
 	return (int)simple_call(&m);
 }
+
+/*
+ * Routes, neighbours, counters.
+ */
+static int
+rt_call(uint16_t callno, const struct rump_rtentry *rt)
+{
+	struct sp_msg m;
+
+	msg_init(&m, callno);
+	if (rt == NULL)
+		return (int)libc_ret(-EFAULT);
+	m.rt = *rt;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_route_add(const struct rump_rtentry *rt)
+{
+	return rt_call(SP_ROUTE_ADD, rt);
+}
+
+int
+rump_sys_route_delete(const struct rump_rtentry *rt)
+{
+	return rt_call(SP_ROUTE_DELETE, rt);
+}
+
+int
+rump_sys_route_change(const struct rump_rtentry *rt)
+{
+	return rt_call(SP_ROUTE_CHANGE, rt);
+}
+
+int
+rump_sys_route_get(struct rump_rtentry *rt)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_ROUTE_GET);
+	if (rt == NULL)
+		return (int)libc_ret(-EFAULT);
+	m.rt = *rt;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		*rt = rep.rt;
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+/* ROUTE_LIST or NEIGH_LIST into out (entries of size bytes). */
+static int
+list_call(uint16_t callno, int family, void *out, int max)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	uint32_t k;
+	long r;
+
+	msg_init(&m, callno);
+	m.u[0] = (uint32_t)family;
+	m.u[1] = max < 0 || out == NULL ? 0 : (uint32_t)max;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && out != NULL)
+		for (k = 0; k < rep.n && (int)k < max; k++) {
+			if (callno == SP_ROUTE_LIST)
+				sp_route_at(&rep, k,
+				    (struct rump_rtentry *)out + k);
+			else
+				sp_neigh_at(&rep, k,
+				    (struct rump_neigh *)out + k);
+		}
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_route_list(int family, struct rump_rtentry *rt, int max)
+{
+	return list_call(SP_ROUTE_LIST, family, rt, max);
+}
+
+static int
+flush_call(uint16_t callno, int family)
+{
+	struct sp_msg m;
+
+	msg_init(&m, callno);
+	m.u[0] = (uint32_t)family;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_route_flush(int family)
+{
+	return flush_call(SP_ROUTE_FLUSH, family);
+}
+
+int
+rump_sys_neigh_list(int family, struct rump_neigh *nb, int max)
+{
+	return list_call(SP_NEIGH_LIST, family, nb, max);
+}
+
+static int
+nb_call(uint16_t callno, const struct rump_neigh *nb)
+{
+	struct sp_msg m;
+
+	msg_init(&m, callno);
+	if (nb == NULL)
+		return (int)libc_ret(-EFAULT);
+	m.nb = *nb;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_neigh_set(const struct rump_neigh *nb)
+{
+	return nb_call(SP_NEIGH_SET, nb);
+}
+
+int
+rump_sys_neigh_delete(const struct rump_neigh *nb)
+{
+	return nb_call(SP_NEIGH_DELETE, nb);
+}
+
+int
+rump_sys_neigh_flush(int family)
+{
+	return flush_call(SP_NEIGH_FLUSH, family);
+}
+
+ssize_t
+rump_sys_netstat(int what, char *buf, size_t len)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_NETSTAT);
+	m.u[0] = (uint32_t)what;
+	m.u[1] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && len > 0) {
+		size_t n = rep.datalen < len ? rep.datalen : len - 1;
+
+		memcpy(buf, rep.data, n);
+		buf[n] = '\0';
+	}
+	free(frame);
+	return libc_ret(r);
+}

@@ -1,8 +1,8 @@
 /*
  * sysproxy_calls.c — what each sysproxy call does in the node: look the
  * client's descriptors up in its process, call the socket backend
- * (ksock), the network configuration (netcfg), the sysctl tree or the log,
- * and fill the reply.  Handlers hold a reference on each file they use for
+ * (ksock), the network configuration (netcfg, rtcfg), the sysctl tree or
+ * the log, and fill the reply.  Handlers hold a reference on each file they use for
  * the whole call, so a concurrent close never frees a handle under them;
  * they hold no lock while they call into the backend.
  */
@@ -449,6 +449,88 @@ sys_iflist(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 }
 
 /*
+ * Routes, neighbours, counters.
+ */
+static int
+sys_route(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	const struct rtcfg_ops *rc = rtcfg();
+	int error;
+
+	if (rc == NULL)
+		return -EOPNOTSUPP;
+	switch (q->h.call) {
+	case SP_ROUTE_ADD:
+		return rc->rt_add(&q->rt);
+	case SP_ROUTE_DELETE:
+		return rc->rt_delete(&q->rt);
+	case SP_ROUTE_CHANGE:
+		return rc->rt_change(&q->rt);
+	case SP_ROUTE_GET:
+		r->rt = q->rt;
+		error = rc->rt_get(&r->rt);
+		return error;
+	case SP_ROUTE_FLUSH:
+		return rc->rt_flush((int)q->u[0]);
+	case SP_NEIGH_SET:
+		return rc->nb_set(&q->nb);
+	case SP_NEIGH_DELETE:
+		return rc->nb_delete(&q->nb);
+	case SP_NEIGH_FLUSH:
+		return rc->nb_flush((int)q->u[0]);
+	}
+	return -ENOSYS;
+}
+
+/* ROUTE_LIST and NEIGH_LIST: the table into the reply's records. */
+static int
+sys_rtlist(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	const struct rtcfg_ops *rc = rtcfg();
+	uint32_t max = q->u[1] > SP_MAXROUTES ? SP_MAXROUTES : q->u[1];
+	int route = q->h.call == SP_ROUTE_LIST, n;
+
+	if (rc == NULL)
+		return -EOPNOTSUPP;
+	if ((o->heap = hyp_calloc(max > 0 ? max : 1, route ?
+	    sizeof(struct rump_rtentry) : sizeof(struct rump_neigh))) == NULL)
+		return -ENOMEM;
+	if (route) {
+		n = rc->rt_list((int)q->u[0], o->heap, (int)max);
+		r->rts = o->heap;
+	} else {
+		n = rc->nb_list((int)q->u[0], o->heap, (int)max);
+		r->nbs = o->heap;
+	}
+	if (n < 0)
+		return n;
+	r->n = (uint32_t)n < max ? (uint32_t)n : max;
+	return n;
+}
+
+static int
+sys_netstat(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	const struct rtcfg_ops *rc = rtcfg();
+	uint32_t max = q->u[1];
+	long need;
+
+	if (rc == NULL)
+		return -EOPNOTSUPP;
+	if ((o->heap = hyp_malloc(max > 0 ? max : 1)) == NULL)
+		return -ENOMEM;
+	if ((need = rc->netstat((int)q->u[0], o->heap, max)) < 0)
+		return (int)need;
+	r->data = o->heap;
+	r->datalen = max == 0 ? 0 :
+	    (uint32_t)((unsigned long)need < max ? (uint32_t)need : max - 1);
+	return need > INT_MAX ? INT_MAX : (int)need;
+}
+
+/*
  * sysctl, dmesg, reboot.
  */
 static int
@@ -535,6 +617,17 @@ static const sp_handler handlers[] = {
 	[SP_SYSCTL_LIST] = sys_text,
 	[SP_DMESG] = sys_text,
 	[SP_REBOOT] = sys_reboot,
+	[SP_ROUTE_ADD] = sys_route,
+	[SP_ROUTE_DELETE] = sys_route,
+	[SP_ROUTE_LIST] = sys_rtlist,
+	[SP_ROUTE_GET] = sys_route,
+	[SP_ROUTE_CHANGE] = sys_route,
+	[SP_ROUTE_FLUSH] = sys_route,
+	[SP_NEIGH_LIST] = sys_rtlist,
+	[SP_NEIGH_SET] = sys_route,
+	[SP_NEIGH_DELETE] = sys_route,
+	[SP_NEIGH_FLUSH] = sys_route,
+	[SP_NETSTAT] = sys_netstat,
 };
 
 int

@@ -11,6 +11,8 @@
  *   k  str<127>, nonempty    v  str<1023> -> val   c  str<63> -> str
  *   e  str<255> (detail)     P  pollfds            R  revents
  *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
+ *   T  route -> rt           X  routes             N  neighbour -> nb
+ *   Y  neighbours
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -60,6 +62,17 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
 	{ SP_DMESG,        "DMESG",        "m",     "d",    0 },
 	{ SP_REBOOT,       "REBOOT",       "",      "",     0 },
+	{ SP_ROUTE_ADD,    "ROUTE_ADD",    "T",     "",     0 },
+	{ SP_ROUTE_DELETE, "ROUTE_DELETE", "T",     "",     0 },
+	{ SP_ROUTE_LIST,   "ROUTE_LIST",   "um",    "X",    0 },
+	{ SP_ROUTE_GET,    "ROUTE_GET",    "T",     "T",    0 },
+	{ SP_ROUTE_CHANGE, "ROUTE_CHANGE", "T",     "",     0 },
+	{ SP_ROUTE_FLUSH,  "ROUTE_FLUSH",  "u",     "",     0 },
+	{ SP_NEIGH_LIST,   "NEIGH_LIST",   "um",    "Y",    0 },
+	{ SP_NEIGH_SET,    "NEIGH_SET",    "N",     "",     0 },
+	{ SP_NEIGH_DELETE, "NEIGH_DELETE", "N",     "",     0 },
+	{ SP_NEIGH_FLUSH,  "NEIGH_FLUSH",  "u",     "",     0 },
+	{ SP_NETSTAT,      "NETSTAT",      "um",    "d",    0 },
 };
 
 const struct sp_calldesc *
@@ -77,7 +90,8 @@ int
 sp_call_reserved(uint16_t call)
 {
 	return (call >= 19 && call <= 31) || (call >= 41 && call <= 47) ||
-	    (call >= 53 && call <= 159);
+	    (call >= 53 && call <= 95) || (call >= 106 && call <= 127) ||
+	    (call >= 129 && call <= 159);
 }
 
 /* Little-endian loads and stores. */
@@ -341,6 +355,100 @@ rd_array(struct rd *r, uint32_t cap, size_t size, struct sp_msg *m)
 	m->n = m->arr != NULL ? n : 0;
 }
 
+/* A fixed-size interface name: NUL-padded, byte 15 NUL. */
+static void
+rd_fixname(struct rd *r, char *out)
+{
+	const uint8_t *q = rd_take(r, RUMP_IFNAMSIZ);
+
+	memset(out, 0, RUMP_IFNAMSIZ);
+	if (q == NULL)
+		return;
+	if (q[RUMP_IFNAMSIZ - 1] != '\0')
+		rd_fail(r, "unterminated interface name");
+	else
+		memcpy(out, q, RUMP_IFNAMSIZ);
+}
+
+static void
+rd_family(struct rd *r, uint8_t fam, uint8_t plen)
+{
+	if (fam != AF_INET && fam != AF_INET6)
+		rd_fail(r, "bad address family");
+	else if (plen > (fam == AF_INET ? 32 : 128))
+		rd_fail(r, "bad prefix length");
+}
+
+static void
+rd_route(struct rd *r, struct rump_rtentry *rt)
+{
+	const uint8_t *q;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->family = rd_u8(r);
+	rt->plen = rd_u8(r);
+	if (rd_u16(r) != 0)
+		rd_fail(r, "nonzero pad");
+	rd_family(r, rt->family, rt->plen);
+	rt->flags = rd_u32(r);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(rt->dst, q, 16);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(rt->gateway, q, 16);
+	rd_fixname(r, rt->ifname);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(rt->ifa, q, 16);
+	rt->mtu = rd_u32(r);
+	rt->use = rd_u64(r);
+}
+
+static void
+rd_neigh(struct rd *r, struct rump_neigh *nb)
+{
+	const uint8_t *q;
+
+	memset(nb, 0, sizeof(*nb));
+	nb->family = rd_u8(r);
+	nb->state = rd_u8(r);
+	nb->flags = rd_u16(r);
+	rd_family(r, nb->family, 0);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(nb->addr, q, 16);
+	if ((q = rd_take(r, 6)) != NULL)
+		memcpy(nb->mac, q, 6);
+	if (rd_u16(r) != 0)
+		rd_fail(r, "nonzero pad");
+	rd_fixname(r, nb->ifname);
+	nb->expire = (int32_t)rd_u32(r);
+}
+
+/* A list of fixed-size records: validated whole now, read with the _at
+ * accessors later. */
+static void
+rd_records(struct rd *r, size_t size, struct sp_msg *m, int route)
+{
+	struct rump_rtentry rt;
+	struct rump_neigh nb;
+	struct rd sub;
+	uint32_t k;
+
+	rd_array(r, SP_MAXROUTES, size, m);
+	if (r->why != NULL || m->arr == NULL)
+		return;
+	sub.p = m->arr;
+	sub.len = (size_t)m->n * size;
+	sub.off = 0;
+	sub.why = NULL;
+	for (k = 0; k < m->n && sub.why == NULL; k++) {
+		if (route)
+			rd_route(&sub, &rt);
+		else
+			rd_neigh(&sub, &nb);
+	}
+	if (sub.why != NULL)
+		rd_fail(r, sub.why);
+}
+
 static void
 rd_ifnames(struct rd *r, struct sp_msg *m)
 {
@@ -394,6 +502,10 @@ rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
 	case 'L': rd_ifnames(r, m); break;
 	case 'A': rd_ifaddr(r, &m->ifa); break;
 	case 'I': rd_ifinfo(r, &m->ifi); break;
+	case 'T': rd_route(r, &m->rt); break;
+	case 'N': rd_neigh(r, &m->nb); break;
+	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
+	case 'Y': rd_records(r, SP_NBLEN, m, 0); break;
 	default:  rd_fail(r, "codec table error");
 	}
 }
@@ -499,6 +611,40 @@ sp_ifnames_copy(const struct sp_msg *m, char (*names)[RUMP_IFNAMSIZ],
 		p += 2 + n;
 	}
 	return (int)k;
+}
+
+static int
+record_at(const struct sp_msg *m, uint32_t k, size_t size, struct rd *r)
+{
+	if (m->arr == NULL || k >= m->n)
+		return -EINVAL;
+	r->p = m->arr + (size_t)k * size;
+	r->len = size;
+	r->off = 0;
+	r->why = NULL;
+	return 0;
+}
+
+int
+sp_route_at(const struct sp_msg *m, uint32_t k, struct rump_rtentry *rt)
+{
+	struct rd r;
+
+	if (record_at(m, k, SP_RTLEN, &r) != 0)
+		return -EINVAL;
+	rd_route(&r, rt);
+	return r.why == NULL ? 0 : -EBADMSG;
+}
+
+int
+sp_neigh_at(const struct sp_msg *m, uint32_t k, struct rump_neigh *nb)
+{
+	struct rd r;
+
+	if (record_at(m, k, SP_NBLEN, &r) != 0)
+		return -EINVAL;
+	rd_neigh(&r, nb);
+	return r.why == NULL ? 0 : -EBADMSG;
 }
 
 /*
@@ -696,6 +842,77 @@ wr_ifinfo(struct wr *w, const struct rump_ifinfo *ifi)
 }
 
 static void
+wr_fixname(struct wr *w, const char *name)
+{
+	char buf[RUMP_IFNAMSIZ];
+	size_t n = strnlen(name, RUMP_IFNAMSIZ);
+
+	if (n == RUMP_IFNAMSIZ) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, name, n);
+	wr_mem(w, buf, sizeof(buf));
+}
+
+static void
+wr_route(struct wr *w, const struct rump_rtentry *rt)
+{
+	if ((rt->family != AF_INET && rt->family != AF_INET6) ||
+	    rt->plen > (rt->family == AF_INET ? 32 : 128)) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u8(w, rt->family);
+	wr_u8(w, rt->plen);
+	wr_u16(w, 0);
+	wr_u32(w, rt->flags);
+	wr_mem(w, rt->dst, 16);
+	wr_mem(w, rt->gateway, 16);
+	wr_fixname(w, rt->ifname);
+	wr_mem(w, rt->ifa, 16);
+	wr_u32(w, rt->mtu);
+	wr_u64(w, rt->use);
+}
+
+static void
+wr_neigh(struct wr *w, const struct rump_neigh *nb)
+{
+	if (nb->family != AF_INET && nb->family != AF_INET6) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u8(w, nb->family);
+	wr_u8(w, nb->state);
+	wr_u16(w, nb->flags);
+	wr_mem(w, nb->addr, 16);
+	wr_mem(w, nb->mac, 6);
+	wr_u16(w, 0);
+	wr_fixname(w, nb->ifname);
+	wr_u32(w, (uint32_t)nb->expire);
+}
+
+static void
+wr_records(struct wr *w, char f, const struct sp_msg *m)
+{
+	uint32_t k;
+
+	if (m->n > SP_MAXROUTES || (m->n > 0 &&
+	    (f == 'X' ? m->rts == NULL : m->nbs == NULL))) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u32(w, m->n);
+	for (k = 0; k < m->n; k++) {
+		if (f == 'X')
+			wr_route(w, &m->rts[k]);
+		else
+			wr_neigh(w, &m->nbs[k]);
+	}
+}
+
+static void
 wr_arrays(struct wr *w, char f, const struct sp_msg *m)
 {
 	uint32_t k;
@@ -753,6 +970,10 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
 	case 'L': wr_arrays(w, f, m); break;
 	case 'A': wr_ifaddr(w, &m->ifa); break;
 	case 'I': wr_ifinfo(w, &m->ifi); break;
+	case 'T': wr_route(w, &m->rt); break;
+	case 'N': wr_neigh(w, &m->nb); break;
+	case 'X':
+	case 'Y': wr_records(w, f, m); break;
 	default:  wr_fail(w, -EINVAL);
 	}
 }

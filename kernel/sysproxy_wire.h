@@ -29,6 +29,9 @@
 #define SP_MAXOPT       256
 #define SP_MAXPOLL      4096
 #define SP_MAXIFS       1024
+#define SP_MAXROUTES    8192    /* entries of a route or neighbour list */
+#define SP_RTLEN        84      /* one route on the wire */
+#define SP_NBLEN        48      /* one neighbour on the wire */
 #define SP_NAMEMAX      63      /* process and node names */
 #define SP_DETAILMAX    255     /* error detail */
 #define SP_LINKSTRMAX   255
@@ -48,6 +51,10 @@ enum sp_call {
 	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR,
 	SP_SYSCTL_GET = 48, SP_SYSCTL_SET, SP_SYSCTL_LIST, SP_DMESG,
 	SP_REBOOT,
+	SP_ROUTE_ADD = 96, SP_ROUTE_DELETE, SP_ROUTE_LIST, SP_ROUTE_GET,
+	SP_ROUTE_CHANGE, SP_ROUTE_FLUSH, SP_NEIGH_LIST, SP_NEIGH_SET,
+	SP_NEIGH_DELETE, SP_NEIGH_FLUSH,
+	SP_NETSTAT = 128,
 };
 
 struct sp_hdr {
@@ -91,6 +98,10 @@ struct sp_msg {
 	const char    (*names)[RUMP_IFNAMSIZ];
 	struct rump_ifaddr ifa;
 	struct rump_ifinfo ifi;
+	struct rump_rtentry rt;
+	struct rump_neigh nb;
+	const struct rump_rtentry *rts;     /* encode: n routes */
+	const struct rump_neigh *nbs;       /* encode: n neighbours */
 	const char     *why;            /* decode: what was malformed */
 };
 
@@ -126,6 +137,12 @@ uint16_t sp_revents_at(const struct sp_msg *m, uint32_t k);
 /* Copy up to max decoded ifnames; returns how many. */
 int      sp_ifnames_copy(const struct sp_msg *m, char (*names)[RUMP_IFNAMSIZ],
              int max);
+
+/* Decoded route and neighbour lists (entry k of m->n); 0 or -EBADMSG. */
+int      sp_route_at(const struct sp_msg *m, uint32_t k,
+             struct rump_rtentry *rt);
+int      sp_neigh_at(const struct sp_msg *m, uint32_t k,
+             struct rump_neigh *nb);
 
 /* Socket option values between a host's layout and the wire's (optval in
  * SYSPROXY.txt); both return the bytes written or -EINVAL. */
