@@ -431,7 +431,13 @@ main(int argc, char **argv)
 		}
 		ifarg = dst.zone;
 	}
-	if (inaddr_linklocal6(dst.addr) && ifarg != NULL)
+	if (inaddr_linklocal6(dst.addr) && ifarg == NULL) {
+		fprintf(stderr, PROG ": %s: a link-local address needs its "
+		    "interface: %s%%shmif0 or -I shmif0\n", argv[optind],
+		    argv[optind]);
+		return 1;
+	}
+	if (inaddr_linklocal6(dst.addr))
 		snprintf(ifzone, sizeof(ifzone), "%s", ifarg);
 	if (o.count == 0 && wgiven && o.deadline_ns == 0)
 		o.deadline_ns = o.maxwait_ns;
