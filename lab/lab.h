@@ -29,6 +29,7 @@
 #define LAB_NAME_MAX	64	/* node, bus and kind names */
 #define LAB_IFNAME_MAX	16	/* "shmif0" ... (RUMP_IFNAMSIZ) */
 #define LAB_IF_ADDRS	16	/* addresses per interface (RUMP_MAXADDRS) */
+#define LAB_NODE_IFACES	4096	/* interfaces per node */
 #define LAB_MTU_MIN	576
 #define LAB_MTU_DEFAULT	1500	/* NetBSD-compatible bus: 1514-byte frames */
 #define LAB_MTU_JUMBO	9000	/* jumbo bus: 9018-byte frames */

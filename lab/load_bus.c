@@ -139,8 +139,12 @@ load_bus(struct loader *L, const struct ynode *key, const struct ynode *spec)
 	const char *name;
 	int idx, r;
 
-	if (v_name(L, key, "bus name", &name) != 0)
+	if (v_name(L, key, "bus name", &name) != 0) {
+		/* Reported; a name that is no string makes no bus. */
+		if (key->kind != Y_SCALAR)
+			return 0;
 		name = key->str;
+	}
 	if ((r = bus_add(L, name, key->pos, &idx)) != 0)
 		return r;
 	snprintf(what, sizeof(what), "bus '%s'", name);

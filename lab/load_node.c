@@ -29,6 +29,9 @@ node_add_iface(struct loader *L, struct lab_node *n, struct lab_iface **out)
 {
 	struct lab_iface *v;
 
+	if (n->nifaces >= LAB_NODE_IFACES)
+		return lerr(L, n->pos, "node '%s' has more than %d interfaces",
+		    n->name, LAB_NODE_IFACES);
 	if ((v = arena_grow(L->a, n->ifaces, n->nifaces, &n->capifaces,
 	    sizeof(*v))) == NULL)
 		return lnomem(L);

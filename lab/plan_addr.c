@@ -4,7 +4,8 @@
  * Subnets: a bus whose interfaces ask for automatic addresses of a family
  * and that has no subnet of it gets one carved from the pool (defaults:
  * pool, pool6): a /24 for a bus (larger if it has more than 253
- * interfaces), a /30 for a link, a /64 for IPv6.  Buses are served in file
+ * interfaces), a /30 for a link (unless more interfaces joined its bus),
+ * a /64 for IPv6.  Buses are served in file
  * order, links after buses; carving skips every subnet already in use.
  *
  * Hosts: within its bus's subnet, an interface gets the lowest free host
@@ -190,7 +191,7 @@ bus_plen(const struct lab_bus *b, int family, int n)
 
 	if (family == AF_INET6)
 		return BUS_PLEN6;
-	if (b->link >= 0)
+	if (b->link >= 0 && n <= 2)
 		return LINK_PLEN4;
 	while (plen > 8 && ((long)1 << (32 - plen)) - 2 < n + 1)
 		plen--;
@@ -476,7 +477,9 @@ plan_addresses(struct lab *lab, struct diag *d)
 	if ((r = plan_family(lab, d, AF_INET)) == -ENOMEM ||
 	    (r = plan_family(lab, d, AF_INET6)) == -ENOMEM)
 		return r;
-	report_addressless(lab, d);
+	/* Only when nothing else explains it. */
+	if (diag_count(d) == before)
+		report_addressless(lab, d);
 	if ((r = plan_macs(lab)) != 0)
 		return r;
 	return diag_count(d) > before ? -EINVAL : 0;

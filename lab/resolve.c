@@ -170,7 +170,7 @@ ifnames(struct lab *lab)
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++)
 			snprintf(lab->nodes[i].ifaces[j].name, LAB_IFNAME_MAX,
-			    "shmif%d", j);
+			    "shmif%d", j % LAB_NODE_IFACES);
 }
 
 int

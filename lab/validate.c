@@ -214,7 +214,7 @@ bus_subnets(struct lab *lab, struct diag *d)
 static void
 reserved_hosts(struct lab *lab, struct diag *d)
 {
-	char s1[IP_STRLEN], s2[IP_STRLEN];
+	char s1[IP_STRLEN], s2[IP_STRLEN], s3[IP_STRLEN];
 	struct lab_ip net, first;
 	int i, j, k;
 
@@ -233,7 +233,7 @@ reserved_hosts(struct lab *lab, struct diag *d)
 				    &a->ip) ? (a->ip.family == AF_INET ?
 				    "network" : "subnet-router anycast") :
 				    "broadcast", ip_str(&net, s2),
-				    ip_str(&first, s1));
+				    ip_str(&first, s3));
 				a->ip.family = 0;
 			}
 }

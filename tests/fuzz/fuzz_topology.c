@@ -1,0 +1,70 @@
+/*
+ * fuzz_topology.c — libFuzzer target over arbitrary topology bytes: the
+ * YAML parser, the loader and validator, the planner, and for a lab that
+ * opens, the route tables, configuration steps and both printers of its
+ * first nodes.  None may crash, leak, hang or read out of bounds; errors
+ * must come with positions inside the input.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lab/plan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+count_step(const struct plan_step *s, void *arg)
+{
+	(*(long *)arg) += s->argc;
+	return 0;
+}
+
+static void
+exercise(const struct lab *lab)
+{
+	struct lab_route *routes;
+	struct lab_trace t;
+	FILE *f;
+	long words = 0;
+	int i, n;
+
+	for (i = 0; i < lab->nnodes && i < 4; i++) {
+		if (lab_node_routes(lab, i, &routes, &n) == 0)
+			free(routes);
+		plan_node_steps(lab, i, "/tmp/buses", count_step, &words);
+		if (lab->nchecks > 0)
+			lab_trace(lab, i, &lab->checks[0].to, &t);
+	}
+	if ((f = fopen("/dev/null", "w")) == NULL)
+		return;
+	if (lab->nnodes <= 64) {
+		plan_print_text(lab, NULL, -1, f);
+		plan_print_json(lab, "b", -1, f);
+	}
+	fclose(f);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lab *lab;
+	struct diag d;
+	int i, lines = 1;
+
+	/* YAML breaks lines at CR, LF, NEL and LS/PS (which start with
+	 * 0xe2): count every candidate for an upper bound. */
+	for (i = 0; i < (int)size; i++)
+		lines += data[i] == '\n' || data[i] == '\r' || data[i] == 0x85 ||
+		    data[i] == 0xe2;
+	diag_init(&d);
+	if (lab_open_buffer("fuzz", (const char *)data, size, &lab, &d) == 0) {
+		exercise(lab);
+		lab_close(lab);
+	}
+	for (i = 0; i < d.n; i++)
+		if (d.msgs[i].pos.line > lines + 1)
+			abort();	/* a position outside the input */
+	diag_free(&d);
+	return 0;
+}

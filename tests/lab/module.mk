@@ -1,0 +1,14 @@
+# tests/lab: unit tests of the lab library (addresses, planner, routes,
+# checks, configuration steps) and the topology fuzz target (YAML loader,
+# validator and planner on arbitrary bytes).
+$(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a
+LDLIBS_test_lab := $(LAB_YAML_LIBS)
+TESTS += $(TBIN)/test_lab
+
+FUZZ += build/fuzz/fuzz_topology
+build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
+    $(wildcard lab/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_topology.c \
+	    $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS)

@@ -1,0 +1,601 @@
+/*
+ * test_lab.c — unit tests of the lab library.  Proves: address parsing
+ * and prefix arithmetic; that computed routes are shortest paths (every
+ * route's next hop is one hop nearer the destination subnet, checked
+ * against an independent all-pairs distance table) in a chain, a ring, a
+ * tree and a grid; that automatic addresses are unique, inside their
+ * bus's subnet, with link ends at hosts 1 and 2 and routers first on a
+ * LAN; that hosts get a default route to the nearest router and specific
+ * routes only where another router is nearer; that checks are evaluated
+ * (reach, no reach, paths, the reply path); stable MACs; the exact
+ * configuration steps of a node; and the time and memory a 1000-node lab
+ * takes to open.
+ */
+#include <sys/socket.h>
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lab/generate.h"
+#include "lab/ipaddr.h"
+#include "lab/plan.h"
+#include "tests/lib/tap.h"
+
+/* --- helpers ---------------------------------------------------------------- */
+
+static struct lab *
+open_text(const char *text)
+{
+	struct lab *lab;
+	struct diag d;
+
+	diag_init(&d);
+	if (lab_open_buffer("test", text, strlen(text), &lab, &d) != 0) {
+		diag_print(&d, "test", stdout);
+		lab = NULL;
+	}
+	diag_free(&d);
+	return lab;
+}
+
+/* Opens text that must fail; returns the first message (static). */
+static const char *
+open_fail(const char *text)
+{
+	static char msg[1024];
+	struct lab *lab;
+	struct diag d;
+
+	diag_init(&d);
+	msg[0] = '\0';
+	if (lab_open_buffer("test", text, strlen(text), &lab, &d) == 0)
+		lab_close(lab);
+	else if (d.n > 0)
+		snprintf(msg, sizeof(msg), "%d:%d: %s", d.msgs[0].pos.line,
+		    d.msgs[0].pos.col, d.msgs[0].text);
+	diag_free(&d);
+	return msg;
+}
+
+static struct lab *
+open_generated(enum gen_shape shape, int n, bool hosts, bool v4, bool v6)
+{
+	struct gen_opts o = { shape, n, hosts, v4, v6 };
+	struct lab *lab;
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	gen_write(&o, f);
+	fclose(f);
+	lab = open_text(buf);
+	free(buf);
+	return lab;
+}
+
+static int
+node(const struct lab *lab, const char *name)
+{
+	return lab_node_find(lab, name);
+}
+
+/* --- addresses -------------------------------------------------------------- */
+
+static void
+test_ipaddr(void)
+{
+	struct lab_ip a, b, net;
+	char s[IP_STRLEN];
+	bool had;
+
+	ok(ip_parse("10.0.1.5/24", 0, &a, &had) == 0 && had && a.plen == 24 &&
+	    a.family == AF_INET, "parse 10.0.1.5/24");
+	ok(strcmp(ip_str(&a, s), "10.0.1.5/24") == 0, "print it back");
+	ip_network(&net, &a);
+	ok(strcmp(ip_str(&net, s), "10.0.1.0/24") == 0, "its network");
+	ok(ip_parse("10.0.1.5", 0, &a, NULL) == -EINVAL, "length required");
+	ok(ip_parse("10.0.1.5", IP_LEN_OPTIONAL, &a, &had) == 0 && !had &&
+	    a.plen == 32, "length optional");
+	ok(ip_parse("10.0.1.5/33", 0, &a, NULL) == -ERANGE, "/33 refused");
+	ok(ip_parse("10.0.1/24", 0, &a, NULL) == -EINVAL, "short quad refused");
+	ok(ip_parse("fd00::1/64", 0, &a, NULL) == 0 && a.family == AF_INET6,
+	    "parse fd00::1/64");
+	ok(ip_parse("fd00::1%eth0/64", 0, &a, NULL) == -EINVAL, "zone refused");
+	ip_parse("10.0.0.0/8", 0, &a, NULL);
+	ip_parse("10.200.3.0/24", 0, &b, NULL);
+	ok(ip_overlap(&a, &b) && ip_overlap(&b, &a), "10/8 overlaps 10.200.3/24");
+	ip_parse("11.0.0.0/24", 0, &b, NULL);
+	ok(!ip_overlap(&a, &b), "10/8 does not overlap 11.0.0/24");
+	ip_parse("10.0.1.255/24", 0, &a, NULL);
+	ok(ip_is_reserved_host(&a), "broadcast is reserved");
+	ip_parse("10.0.1.0/31", 0, &a, NULL);
+	ok(!ip_is_reserved_host(&a), "/31 has no reserved hosts");
+	ip_parse("fd00:1::/64", 0, &a, NULL);
+	ok(ip_is_reserved_host(&a), "IPv6 subnet-router anycast is reserved");
+	ip_parse("192.168.0.0/30", 0, &net, NULL);
+	ok(ip_host(&net, 3, &a) == 0 && ip_host(&net, 4, &a) == -ERANGE,
+	    "host numbers stop at the prefix's end");
+}
+
+/* --- shortest paths ------------------------------------------------------------ */
+
+/* All-pairs hop distances over nodes sharing a subnet (transit by
+ * forwarding nodes only is irrelevant here: all nodes forward). */
+static int *
+distances(const struct lab *lab)
+{
+	int n = lab->nnodes, i, j, k, *d;
+
+	d = malloc(sizeof(int) * (size_t)n * (size_t)n);
+	for (i = 0; i < n * n; i++)
+		d[i] = i % (n + 1) == 0 ? 0 : 1 << 20;
+	for (k = 0; k < lab->nbuses; k++) {
+		const struct lab_bus *b = &lab->buses[k];
+
+		for (i = 0; i < b->nmembers; i++)
+			for (j = 0; j < b->nmembers; j++)
+				if (b->members[i].node != b->members[j].node)
+					d[b->members[i].node * n +
+					    b->members[j].node] = 1;
+	}
+	for (k = 0; k < n; k++)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				if (d[i * n + k] + d[k * n + j] < d[i * n + j])
+					d[i * n + j] = d[i * n + k] + d[k * n + j];
+	return d;
+}
+
+/* Hop distance from node v to subnet net: to the nearest node on it. */
+static int
+subnet_dist(const struct lab *lab, const int *d, int v, const struct lab_ip *net)
+{
+	int best = 1 << 20, i, j;
+
+	for (i = 0; i < lab->nbuses; i++)
+		for (j = 0; j < lab->buses[i].nsubnets; j++) {
+			const struct lab_bus *b = &lab->buses[i];
+			int m;
+
+			if (ip_cmp(&b->subnets[j].net, net) != 0)
+				continue;
+			for (m = 0; m < b->nmembers; m++)
+				if (d[v * lab->nnodes + b->members[m].node] < best)
+					best = d[v * lab->nnodes +
+					    b->members[m].node];
+		}
+	return best;
+}
+
+/* The node holding address a, or -1. */
+static int
+holder(const struct lab *lab, const struct lab_ip *a)
+{
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++)
+			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++)
+				if (ip_same_addr(&lab->nodes[i].ifaces[j].addrs[k].ip,
+				    a))
+					return i;
+	return -1;
+}
+
+static int
+count_subnets(const struct lab *lab)
+{
+	int i, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++)
+		n += lab->buses[i].nsubnets;
+	return n;
+}
+
+/*
+ * Every router has a route to every subnet it is not on, and each route's
+ * next hop is one hop nearer that subnet than the router.
+ */
+static void
+check_shortest(const char *what, struct lab *lab)
+{
+	int *d, v, i, bad = 0, missing = 0, total = 0;
+
+	if (lab == NULL) {
+		ok(0, "%s: opens", what);
+		return;
+	}
+	d = distances(lab);
+	for (v = 0; v < lab->nnodes; v++) {
+		struct lab_route *rt;
+		int n, connected = 0, j, k;
+
+		if (!lab->nodes[v].forwarding)
+			continue;
+		lab_node_routes(lab, v, &rt, &n);
+		for (j = 0; j < lab->nodes[v].nifaces; j++)
+			for (k = 0; k < lab->nodes[v].ifaces[j].naddrs; k++)
+				connected++;
+		if (n != count_subnets(lab) - connected)
+			missing++;
+		for (i = 0; i < n; i++) {
+			int hop = holder(lab, &rt[i].via);
+			int dv = subnet_dist(lab, d, v, &rt[i].dst);
+
+			total++;
+			if (hop < 0 || subnet_dist(lab, d, hop, &rt[i].dst) !=
+			    dv - 1 || rt[i].iface < 0)
+				bad++;
+		}
+		free(rt);
+	}
+	ok(missing == 0, "%s: every router has a route to every subnet", what);
+	ok(bad == 0 && total > 0, "%s: all %d routes go one hop nearer (%d "
+	    "wrong)", what, total, bad);
+	free(d);
+	lab_close(lab);
+}
+
+static void
+test_chain_exact(void)
+{
+	struct lab *lab = open_generated(GEN_LINE, 5, false, true, false);
+	struct lab_route *rt;
+	char s1[IP_STRLEN], s2[IP_STRLEN];
+	int n, i, okay = 1;
+
+	/* r3 of r1-r2-r3-r4-r5 (links numbered in order, /30 each from
+	 * 10.0.0.0): left subnets via r2's address, right ones via r4's. */
+	lab_node_routes(lab, node(lab, "r3"), &rt, &n);
+	ok(n == 2, "chain: r3 has two routes (%d)", n);
+	for (i = 0; i < n; i++) {
+		ip_str(&rt[i].dst, s1);
+		ip_addr_str(&rt[i].via, s2);
+		diag("r3: %s via %s (%s)", s1, s2,
+		    lab->nodes[node(lab, "r3")].ifaces[rt[i].iface].name);
+		if (strcmp(s1, "10.0.0.0/30") == 0)
+			okay &= strcmp(s2, "10.0.0.5") == 0;
+		else if (strcmp(s1, "10.0.0.12/30") == 0)
+			okay &= strcmp(s2, "10.0.0.10") == 0;
+		else
+			okay = 0;
+	}
+	ok(okay, "chain: r3 reaches r1-r2 via r2 and r4-r5 via r4");
+	free(rt);
+	lab_close(lab);
+}
+
+/* --- addresses from pools ------------------------------------------------------ */
+
+static int
+ip_qcmp(const void *a, const void *b)
+{
+	return ip_cmp(a, b);
+}
+
+static void
+test_auto_unique(void)
+{
+	struct lab *lab = open_generated(GEN_GRID, 50, true, true, true);
+	struct lab_ip *all;
+	int i, j, k, n = 0, dups = 0, outside = 0;
+
+	if (lab == NULL) {
+		ok(0, "grid 50 --hosts --dual opens");
+		return;
+	}
+	all = calloc((size_t)lab_count_ifaces(lab) * LAB_IF_ADDRS, sizeof(*all));
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			const struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+			const struct lab_bus *b = &lab->buses[ifp->bus];
+
+			for (k = 0; k < ifp->naddrs; k++) {
+				int s, in = 0;
+
+				all[n] = ifp->addrs[k].ip;
+				all[n++].plen = 0;
+				for (s = 0; s < b->nsubnets; s++)
+					in |= ip_contains(&b->subnets[s].net,
+					    &ifp->addrs[k].ip) &&
+					    b->subnets[s].net.plen ==
+					    ifp->addrs[k].ip.plen;
+				outside += !in;
+			}
+		}
+	qsort(all, (size_t)n, sizeof(*all), ip_qcmp);
+	for (i = 1; i < n; i++)
+		dups += ip_cmp(&all[i], &all[i - 1]) == 0;
+	ok(n == 2 * (int)lab_count_ifaces(lab), "every interface has an "
+	    "IPv4 and an IPv6 address (%d)", n);
+	ok(dups == 0, "automatic addresses are unique (%d duplicates)", dups);
+	ok(outside == 0, "each is in its bus's subnet (%d outside)", outside);
+	free(all);
+	lab_close(lab);
+}
+
+static void
+test_auto_order(void)
+{
+	struct lab *lab = open_text(
+	    "defaults: { addr: auto, pool: 10.9.0.0/16 }\n"
+	    "nodes:\n"
+	    "  h1: { interfaces: [lan] }\n"
+	    "  h2: { interfaces: [lan] }\n"
+	    "  r1: { kind: router, interfaces: [lan] }\n"
+	    "  x: {}\n  y: {}\n"
+	    "links: [ [y, x] ]\n");
+	char s[IP_STRLEN];
+
+	if (lab == NULL) {
+		ok(0, "auto order lab opens");
+		return;
+	}
+	ok(strcmp(ip_str(&lab->nodes[node(lab, "r1")].ifaces[0].addrs[0].ip, s),
+	    "10.9.0.1/24") == 0, "the router of a LAN gets .1 (%s)", s);
+	ok(strcmp(ip_str(&lab->nodes[node(lab, "h1")].ifaces[0].addrs[0].ip, s),
+	    "10.9.0.2/24") == 0, "then hosts in node order (%s)", s);
+	ok(strcmp(ip_str(&lab->nodes[node(lab, "y")].ifaces[0].addrs[0].ip, s),
+	    "10.9.1.1/30") == 0, "link end a gets host 1 of a /30 (%s)", s);
+	ok(strcmp(ip_str(&lab->nodes[node(lab, "x")].ifaces[0].addrs[0].ip, s),
+	    "10.9.1.2/30") == 0, "link end b gets host 2 (%s)", s);
+	lab_close(lab);
+}
+
+/* --- hosts ------------------------------------------------------------------ */
+
+static void
+test_host_routes(void)
+{
+	/* h is on lan1 with r1 and r2; r2 also reaches far over a link, r1
+	 * reaches everything else (the core) over its own link. */
+	struct lab *lab = open_text(
+	    "defaults: { addr: auto, pool: 10.7.0.0/16 }\n"
+	    "nodes:\n"
+	    "  h: { interfaces: [lan1] }\n"
+	    "  r1: { kind: router, interfaces: [lan1] }\n"
+	    "  r2: { kind: router, interfaces: [lan1] }\n"
+	    "  core: { kind: router }\n"
+	    "  far: { kind: router, interfaces: [lan2] }\n"
+	    "  hf: { interfaces: [lan2] }\n"
+	    "links: [ [r1, core], [r2, far] ]\n"
+	    "checks:\n"
+	    "  - { from: h, to: hf, via: [r2, far] }\n");
+	struct lab_route *rt;
+	char s1[IP_STRLEN], s2[IP_STRLEN];
+	int n, i, def = 0, specific = 0;
+
+	if (lab == NULL) {
+		ok(0, "host routes lab opens");
+		return;
+	}
+	lab_node_routes(lab, node(lab, "h"), &rt, &n);
+	for (i = 0; i < n; i++) {
+		diag("h: %s via %s (%d)", rt[i].dst.plen ? ip_str(&rt[i].dst,
+		    s1) : "default", ip_addr_str(&rt[i].via, s2), rt[i].origin);
+		if (rt[i].dst.plen == 0)
+			def += holder(lab, &rt[i].via) == node(lab, "r1");
+		else
+			specific += holder(lab, &rt[i].via) == node(lab, "r2");
+	}
+	ok(def == 1, "host: default route to the nearest router (r1)");
+	ok(specific == 2 && n == 3, "host: routes via r2 only to what r2 has "
+	    "nearer (r2-far, lan2)");
+	free(rt);
+	lab_close(lab);
+}
+
+/* --- checks ------------------------------------------------------------------ */
+
+static void
+test_checks(void)
+{
+	struct lab *lab;
+	struct lab_trace t;
+	struct lab_ip dst;
+	const char *m;
+	int r;
+
+	lab = open_generated(GEN_RING, 6, true, true, false);
+	if (lab == NULL) {
+		ok(0, "ring 6 opens");
+		return;
+	}
+	dst = lab_node_addr(lab, node(lab, "h3"), 4)->ip;
+	dst.plen = 32;
+	r = lab_trace(lab, node(lab, "h1"), &dst, &t);
+	ok(r == 0 && t.reached &&
+	    t.npath == 3 && t.path[0] == node(lab, "r1") &&
+	    t.path[1] == node(lab, "r2") && t.path[2] == node(lab, "r3"),
+	    "ring: h1 to h3 goes r1, r2, r3 (%d hops)", t.npath);
+	dst = lab_node_addr(lab, node(lab, "h5"), 4)->ip;
+	ok(lab_trace(lab, node(lab, "h1"), &dst, &t) == 0 && t.npath == 3 &&
+	    t.path[1] == node(lab, "r6"), "ring: h1 to h5 goes the other way");
+	ip_parse("192.0.2.1", IP_LEN_OPTIONAL, &dst, NULL);
+	ok(lab_trace(lab, node(lab, "h1"), &dst, &t) != 0 && !t.reached &&
+	    strstr(t.why, "no route") != NULL, "unknown address: %s", t.why);
+	lab_close(lab);
+
+	m = open_fail("defaults: { routing: none }\n"
+	    "buses: { l1: {}, l2: {} }\n"
+	    "nodes:\n"
+	    "  a: { interfaces: [ { bus: l1, addr: 10.0.1.2/24 } ] }\n"
+	    "  r: { kind: router, interfaces: [ { bus: l1, addr: 10.0.1.1/24 },"
+	    " { bus: l2, addr: 10.0.2.1/24 } ] }\n"
+	    "  b: { interfaces: [ { bus: l2, addr: 10.0.2.2/24 } ],"
+	    " gateway: 10.0.2.1 }\n"
+	    "checks: [ { from: a, to: b } ]\n");
+	ok(strcmp(m, "7:11: check from a to b (10.0.2.2) fails with the planned "
+	    "routes: a has no route to 10.0.2.2 (routing is none: add routes "
+	    "or gateways, or set routing: static)") == 0, "no route: %s", m);
+	m = open_fail("defaults: { routing: none }\n"
+	    "buses: { l1: {}, l2: {} }\n"
+	    "nodes:\n"
+	    "  a: { interfaces: [ { bus: l1, addr: 10.0.1.2/24 } ], "
+	    "gateway: 10.0.1.1 }\n"
+	    "  r: { kind: router, interfaces: [ { bus: l1, addr: 10.0.1.1/24 },"
+	    " { bus: l2, addr: 10.0.2.1/24 } ] }\n"
+	    "  b: { interfaces: [ { bus: l2, addr: 10.0.2.2/24 } ] }\n"
+	    "checks: [ { from: a, to: b } ]\n");
+	ok(strstr(m, "the reply cannot return to 10.0.1.2: b has no route to "
+	    "10.0.1.2") != NULL, "no way back: %s", m);
+	m = open_fail("nodes:\n"
+	    "  a: { interfaces: [ { bus: l, addr: 10.0.1.2/24 } ] }\n"
+	    "  b: { interfaces: [ { bus: l, addr: 10.0.1.3/24 } ] }\n"
+	    "checks: [ { from: a, to: b, reach: false } ]\n");
+	ok(strcmp(m, "4:11: check from a to b (10.0.1.3) expects no reach, but "
+	    "the planned routes reach it (path: direct)") == 0, "reach: %s", m);
+}
+
+/* --- MACs and steps ------------------------------------------------------------- */
+
+static int
+collect(const struct plan_step *s, void *arg)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+	int i;
+
+	for (i = 0; i < s->argc; i++)
+		len += (size_t)snprintf(out + len, 4096 - len, "%s%s",
+		    i ? " " : "", s->argv[i]);
+	snprintf(out + len, 4096 - len, "\n");
+	return 0;
+}
+
+static void
+test_steps(void)
+{
+	static const char want[] =
+	    "rump.ifconfig shmif0 create\n"
+	    "rump.ifconfig shmif0 linkstr /lab/buses/core\n"
+	    "rump.ifconfig shmif0 inet 10.0.0.2/30\n"
+	    "rump.ifconfig shmif0 inet6 fd00::2/64\n"
+	    "rump.ifconfig shmif0 up\n"
+	    "rump.ifconfig shmif1 create\n"
+	    "rump.ifconfig shmif1 linkstr /lab/buses/lan2\n"
+	    "rump.ifconfig shmif1 inet 10.0.2.1/24\n"
+	    "rump.ifconfig shmif1 inet6 fd00:0:0:2::1/64\n"
+	    "rump.ifconfig shmif1 up\n"
+	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
+	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
+	    "rump.route add -net 10.0.1.0/24 10.0.0.1\n"
+	    "rump.route add -inet6 -net fd00:0:0:1::/64 fd00::1\n";
+	char got[4096] = "";
+	struct lab *lab;
+	struct diag d;
+
+	diag_init(&d);
+	if (lab_open_default(&lab, &d) != 0) {
+		ok(0, "the default topology opens");
+		diag_free(&d);
+		return;
+	}
+	diag_free(&d);
+	plan_node_steps(lab, node(lab, "r2"), "/lab/buses", collect, got);
+	ok(strcmp(got, want) == 0, "default lab: r2's steps are exactly the "
+	    "expected rump.* commands");
+	if (strcmp(got, want) != 0)
+		diag("got:\n%s", got);
+	lab_close(lab);
+}
+
+static void
+test_macs(void)
+{
+	const char *text = "name: m\ndefaults: { mac: stable, addr: auto }\n"
+	    "nodes: { a: {}, b: {}, c: { interfaces: [ { bus: x, "
+	    "mac: 02:00:00:00:00:01 } ] } }\n"
+	    "buses: { x: {} }\n"
+	    "links: [ [a, b] ]\n";
+	struct lab *x = open_text(text), *y = open_text(text);
+	const struct lab_iface *ia, *ib;
+
+	if (x == NULL || y == NULL) {
+		ok(0, "mac labs open");
+		return;
+	}
+	ia = &x->nodes[0].ifaces[0];
+	ib = &x->nodes[1].ifaces[0];
+	ok(ia->mac[0] == 0xb2 && ia->mac[1] == 0xa0 && ia->macmode == MAC_STABLE,
+	    "stable MACs start b2:a0");
+	ok(memcmp(ia->mac, ib->mac, 6) != 0, "and differ between interfaces");
+	ok(memcmp(ia->mac, y->nodes[0].ifaces[0].mac, 6) == 0,
+	    "and are the same from run to run");
+	ok(x->nodes[2].ifaces[0].macmode == MAC_FIXED &&
+	    x->nodes[2].ifaces[0].mac[5] == 1, "a fixed MAC is kept");
+	lab_close(x);
+	lab_close(y);
+}
+
+/* --- a big lab ---------------------------------------------------------------- */
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_big(void)
+{
+	struct lab_route *rt;
+	struct lab *lab;
+	double t0, t1, t2;
+	long routes = 0;
+	int i, n;
+
+	t0 = now();
+	lab = open_generated(GEN_GRID, 1000, false, true, true);
+	t1 = now();
+	ok(lab != NULL && lab->nnodes == 1000, "grid of 1000 routers opens "
+	    "(validated and planned) in %.3f s", t1 - t0);
+	if (lab == NULL)
+		return;
+	for (i = 0; i < lab->nnodes; i++)
+		if (lab_node_routes(lab, i, &rt, &n) == 0) {
+			routes += n;
+			free(rt);
+		}
+	t2 = now();
+	ok(routes > 1000L * 1000, "and its %ld routes are computed in %.3f s",
+	    routes, t2 - t1);
+	lab_close(lab);
+}
+
+int
+main(void)
+{
+	tap_plan(49);
+	test_ipaddr();
+	test_chain_exact();
+	check_shortest("chain", open_generated(GEN_LINE, 12, true, true, false));
+	check_shortest("ring", open_generated(GEN_RING, 11, false, true, true));
+	check_shortest("tree", open_generated(GEN_TREE, 40, true, false, true));
+	check_shortest("grid", open_generated(GEN_GRID, 30, false, true, false));
+	check_shortest("campus", open_text(
+	    "defaults: { addr: auto }\n"
+	    "nodes: { c1: {kind: router, interfaces: [core]},"
+	    " c2: {kind: router, interfaces: [core]},"
+	    " b1: {kind: router, interfaces: [l1]},"
+	    " b2: {kind: router, interfaces: [l2]},"
+	    " b3: {kind: router, interfaces: [l1, l2]} }\n"
+	    "links: [ [c1, b1], [c2, b1], [c1, b2], [c2, b2], [c2, b3] ]\n"));
+	test_auto_unique();
+	test_auto_order();
+	test_host_routes();
+	test_checks();
+	test_steps();
+	test_macs();
+	test_big();
+	return tap_done();
+}
