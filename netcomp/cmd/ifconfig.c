@@ -66,7 +66,8 @@ usage(FILE *f)
 	    "       " PROG " [-v] interface\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
-	    "           [[inet | inet6] address[/len] [netmask mask | prefixlen n]\n"
+	    "           [[inet | inet6] address[/len] "
+	    "[netmask mask | prefixlen n]\n"
 	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
 	    "       " PROG " -w secs\n"
 	    "The node is $RUMP_SERVER (unix://path or tcp://addr:port).\n");

@@ -17,7 +17,8 @@ $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.dmesg: $(call objs,netcomp/cmd/dmesg.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
-$(BIN)/rumpperf: $(call objs,netcomp/cmd/rumpperf.c netcomp/cmd/perfdata.c) \
+$(BIN)/rumpperf: $(call objs,netcomp/cmd/rumpperf.c netcomp/cmd/perfsock.c \
+    netcomp/cmd/perftcp.c netcomp/cmd/perfudp.c netcomp/cmd/perfdata.c) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 LDLIBS_rump.ifconfig = -lm
 LDLIBS_rump.ping     = -lm

@@ -36,7 +36,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-nqv] [-c count] [-i wait] [-I srcaddr|interface] "
+	    "usage: " PROG " [-nqv] [-c count] [-i wait] "
+	    "[-I srcaddr|interface] "
 	    "[-s size]\n"
 	    "                 [-T ttl] [-t timeout] [-w maxwait] [-W waittime] "
 	    "host\n"

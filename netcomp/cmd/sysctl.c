@@ -192,7 +192,8 @@ set(const struct sysctl_flags *f, const char *arg)
 	    rump_sys_sysctl_set(name, value) != 0) {
 		error = -errno;
 		snprintf(why, sizeof(why), "%s: %s", name, error == -ENOENT ?
-		    "no such variable" : node_strerror(error, buf, sizeof(buf)));
+		    "no such variable" :
+		    node_strerror(error, buf, sizeof(buf)));
 		return error;
 	}
 	if (f->qflag)
