@@ -217,16 +217,22 @@ static int
 ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 {
 	struct ksent *e;
-	int r;
+	int r, connecting = 0;
 
 	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
+	if (level == SOL_SOCKET && name == SO_ERROR)
+		connecting = ksent_connecting(e, 0);
 	if (is_timeo(level, name))
 		r = ksent_timeo_get(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_getsockopt(h, level, name, val,
 		    len));
+	/* lwIP reports a refused connection as a reset (see connect). */
+	if (r == 0 && connecting && *len >= (socklen_t)sizeof(int) &&
+	    *(int *)val == ECONNRESET)
+		*(int *)val = ECONNREFUSED;
 	ksent_rele(h, e);
 	return r;
 }
@@ -315,6 +321,8 @@ ks_connect(int h, const struct sockaddr *sa, socklen_t len)
 			r = -ECONNREFUSED;
 		if (r == -EINPROGRESS && !ksent_nonblocking(e, 0))
 			r = connect_wait(e, h);
+		else if (r == -EINPROGRESS)
+			ksent_connecting(e, 1);
 	}
 	ksent_rele(h, e);
 	return r;

@@ -431,3 +431,15 @@ ksent_set_nonblock(struct ksent *e, int nonblock)
 	e->nonblock = nonblock;
 	hyp_mtx_exit(&ks_mtx);
 }
+
+int
+ksent_connecting(struct ksent *e, int set)
+{
+	int was;
+
+	hyp_mtx_enter(&ks_mtx);
+	was = e->connecting;
+	e->connecting = set;
+	hyp_mtx_exit(&ks_mtx);
+	return was;
+}

@@ -28,6 +28,7 @@ struct ksent {
 	int family, type;               /* set at creation */
 	int refs, closing, aborted;     /* ks_mtx */
 	int nonblock;                   /* ks_mtx */
+	int connecting;                 /* ks_mtx: non-blocking connect sent */
 	int rcvtimeo_ms, sndtimeo_ms;   /* ks_mtx; 0: none */
 	struct kswaiter *waiters;       /* ks_mtx */
 };
@@ -42,6 +43,9 @@ int  ksent_abort(int h);
 int  ksent_aborted(struct ksent *e);
 int  ksent_nonblocking(struct ksent *e, int msgflags);
 void ksent_set_nonblock(struct ksent *e, int nonblock);
+/* Mark a non-blocking connect under way (set) or read and clear the mark
+ * (set == 0), returning whether it was under way. */
+int  ksent_connecting(struct ksent *e, int set);
 int  ksent_timeo_set(struct ksent *e, int name, const void *val,
          socklen_t len);
 int  ksent_timeo_get(struct ksent *e, int name, void *val, socklen_t *len);

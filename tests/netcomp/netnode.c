@@ -15,6 +15,8 @@
  *                             echoes (SCOPE: sin6_scope_id); RTT stats
  *   udpecho PORT | udpping ADDR PORT COUNT
  *   tcpsink PORT | tcpsinkresult MS | tcpsend ADDR PORT BYTES
+ *   refused ADDR PORT         connect (blocking, non-blocking) to a closed
+ *                             port: ECONNREFUSED both ways
  *   duplex BYTES              loopback TCP echo: one thread sends while
  *                             another receives on the same socket
  *   churn DIR ROUNDS          create, link, up and destroy 8 interfaces
@@ -627,6 +629,36 @@ cmd_tcpsend(char **av)
 	    (double)total * 8 / (double)t0);
 }
 
+/* ---- connect to a closed port, blocking and not ---- */
+
+static void
+cmd_refused(char **av)
+{
+	const struct ksock_ops *k = ksock();
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	socklen_t len, el = sizeof(int);
+	int s, fam, eb, enb = 0, soerr = -1;
+
+	if ((fam = parse_sa(av[1], atoi(av[2]), &ss, &len, 0)) < 0) {
+		reply("err bad address");
+		return;
+	}
+	s = k->socket(fam, SOCK_STREAM, 0);
+	eb = k->connect(s, (struct sockaddr *)&ss, len);
+	k->close(s);
+	s = k->socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	enb = k->connect(s, (struct sockaddr *)&ss, len);
+	pfd.fd = s;
+	pfd.events = POLLOUT;
+	if (enb == -EINPROGRESS && k->poll(&pfd, 1, 3000) == 1)
+		k->getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &el);
+	k->close(s);
+	reply("%s blocking=%d nonblocking=%d so_error=%d",
+	    eb == -ECONNREFUSED && enb == -EINPROGRESS &&
+	    soerr == ECONNREFUSED ? "ok" : "err", eb, enb, soerr);
+}
+
 /* ---- one socket, two threads: duplex ---- */
 
 static void *
@@ -851,6 +883,8 @@ dispatch(char **av, int ac)
 		cmd_tcpsinkresult();
 	else if (!strcmp(c, "tcpsend") && ac == 4)
 		cmd_tcpsend(av);
+	else if (!strcmp(c, "refused") && ac == 3)
+		cmd_refused(av);
 	else if (!strcmp(c, "duplex") && ac == 2)
 		cmd_duplex(av);
 	else if (!strcmp(c, "churn") && ac == 3)

@@ -558,6 +558,8 @@ stress(struct node *a, struct node *b, struct node *c)
 
 	ok(cmd(a, "duplex 4194304"), "one socket: a thread sends while "
 	    "another receives (%s)", last);
+	ok(cmd(a, "refused 10.0.1.2 9999"), "connect to a closed port: "
+	    "ECONNREFUSED, blocking or not (%s)", last);
 	cmd_async(a, "ping 10.0.1.3 300 1000 0 20");
 	usleep(100000);
 	ok(cmd(c, "destroy shmif0"), "destroy an interface under traffic");

@@ -1,0 +1,578 @@
+/*
+ * ipfwd.c — the routing glue around lwIP: how packets this node sends and
+ * forwards find their way out through the routing table (route.c).
+ *
+ * Debian's lwIP has no routing hook: ip4_route()/ip6_route() pick the
+ * netif whose subnet holds the destination, else netif_default.  But
+ * liblwip.so calls them (and the rest of its API) through its PLT, so the
+ * definitions below replace lwIP's for the whole process, the way ether.c
+ * replaces sys_unlock_tcpip_core:
+ *
+ *  - ip4_route()/ip6_route() answer from the table.  Returning the real
+ *    interface's netif (not a pseudo-interface) is what makes lwIP pick
+ *    the source address of that interface for sockets, TCP connections
+ *    and its own ICMP errors.  Loopback, multicast, link-local and the
+ *    node's own addresses still go to lwIP's own functions.  A blackhole
+ *    answers with bh0, a hidden netif that drops; a reject route or no
+ *    route answers NULL (EHOSTUNREACH to the socket).
+ *  - The netifs' output()/output_ip6() (set by ether.c) are
+ *    ipfwd_output4/6: they look the destination up again and hand the
+ *    packet to ARP/ND with the route's next hop (lwIP's etharp_output
+ *    knows only one gateway per netif), or to a static ARP entry.
+ *  - IPv4 forwarding is done here rather than by lwIP's ip4_forward,
+ *    which sends no unreachable, no time exceeded for ICMP echo probes
+ *    (traceroute -I) and no next-hop MTU: ipfwd_input4 takes every IPv4
+ *    packet not addressed to the node (ether.c lets them through only
+ *    while net.inet.ip.forwarding is 1).  IPv6 forwarding stays lwIP's
+ *    (ip6_forward, switched by net.inet6.ip6.forwarding in ether.c); it
+ *    routes through ip6_route() above.
+ *  - IPv4 reassembly of packets for the node is done here too: lwIP's
+ *    build caps reassembly at IP_REASS_MAX_PBUFS (10) pbufs, one per
+ *    received fragment, so it cannot rebuild a datagram of more than ten
+ *    fragments (about 14.8 KB at MTU 1500); this one takes up to 65535
+ *    bytes, eight datagrams at a time, and drops a datagram left
+ *    incomplete for 15 s when the next fragment arrives.
+ *
+ * Everything here runs with the core lock held (lwIP's callers hold it),
+ * which also guards the counters and the reassembly slots.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/icmp.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/ip.h"
+#include "lwip/ip4.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/ip6.h"
+#include "lwip/netif.h"
+#include "lwip/prot/ip4.h"
+#include "netif/ethernet.h"
+
+#include "kernel/hyper.h"
+#include "netcomp/netinet.h"
+#include "netcomp/route.h"
+
+#define ETH_HLEN        14
+#define ICMP_TTL_ERR    255             /* NetBSD's icmp_reflect: MAXTTL */
+#define REASS_SLOTS     8
+#define REASS_MAX       65535
+#define REASS_AGE_NS    (15ull * 1000000000ull)
+
+static struct netif *(*real_ip4_route)(const ip4_addr_t *);
+static struct netif *(*real_ip6_route)(const ip6_addr_t *,
+    const ip6_addr_t *);
+static struct netif bh0;                /* blackhole */
+
+/* Counters, shown by rump.netstat -s. */
+static struct {
+	uint64_t forwarded, noroute, rejected, blackholed, ttlexceeded;
+	uint64_t fragmented, ofragments, cantfrag, badhdr, reassembled;
+	uint64_t fragments, fragdropped, icmp_errors;
+} st;
+
+/* ---- lwIP's routing, replaced ---- */
+
+static int
+is_local4(const ip4_addr_t *a)
+{
+	struct netif *n;
+
+	if (ip4_addr_ismulticast(a) || ip4_addr_get_u32(a) == IPADDR_BROADCAST)
+		return 1;
+	NETIF_FOREACH(n) {
+		if (!netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		if (ip4_addr_cmp(a, netif_ip4_addr(n)) ||
+		    ip4_addr_isbroadcast(a, n))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_local6(const ip6_addr_t *a)
+{
+	struct netif *n;
+	int i;
+
+	NETIF_FOREACH(n)
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (!ip6_addr_isinvalid(netif_ip6_addr_state(n, i)) &&
+			    ip6_addr_cmp_zoneless(a, netif_ip6_addr(n, i)))
+				return 1;
+	return 0;
+}
+
+struct netif *
+ip4_route(const ip4_addr_t *dest)
+{
+	struct rtres r;
+	int error;
+
+	if (ip4_addr_isloopback(dest) || is_local4(dest))
+		return real_ip4_route(dest);
+	if ((error = route_lookup4(dest, &r)) != 0) {
+		if (error == -EHOSTUNREACH)
+			st.rejected++;
+		else
+			st.noroute++;
+		return NULL;
+	}
+	return r.netif != NULL ? r.netif : &bh0;
+}
+
+struct netif *
+ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
+{
+	struct rtres r;
+	int error;
+
+	if (ip6_addr_ismulticast(dest) || ip6_addr_islinklocal(dest) ||
+	    ip6_addr_isloopback(dest) || is_local6(dest))
+		return real_ip6_route(src, dest);
+	if ((error = route_lookup6(dest, &r)) == -ENETUNREACH)
+		return real_ip6_route(src, dest);   /* routers from RAs */
+	if (error != 0)
+		return NULL;
+	return r.netif != NULL ? r.netif : &bh0;
+}
+
+/* ---- output with the route's next hop ---- */
+
+static err_t
+xmit4(struct netif *n, struct pbuf *p, const ip4_addr_t *nh)
+{
+	const uint8_t *mac;
+
+	if ((mac = neigh_static4(n, nh)) != NULL)
+		return ethernet_output(n, p, (const struct eth_addr *)n->hwaddr,
+		    (const struct eth_addr *)mac, ETHTYPE_IP);
+	if (ip4_addr_ismulticast(nh) || ip4_addr_isbroadcast(nh, n) ||
+	    ip4_addr_netcmp(nh, netif_ip4_addr(n), netif_ip4_netmask(n)))
+		return etharp_output(n, p, nh);
+	return etharp_query(n, nh, p);  /* -iface: off-subnet, on-link */
+}
+
+err_t
+ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
+{
+	struct rtres r;
+
+	if (ip4_addr_ismulticast(dst) || ip4_addr_isbroadcast(dst, n) ||
+	    ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)))
+		return xmit4(n, p, dst);
+	if (route_lookup4(dst, &r) != 0)
+		return ERR_RTE;
+	if (r.netif == NULL) {
+		st.blackholed++;
+		return ERR_OK;
+	}
+	return xmit4(n, p, &r.nh4);
+}
+
+err_t
+ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
+{
+	struct rtres r;
+
+	if (ip6_addr_ismulticast(dst) || ip6_addr_islinklocal(dst))
+		return ethip6_output(n, p, dst);
+	if (route_lookup6(dst, &r) == 0) {
+		if (r.netif == NULL) {
+			st.blackholed++;
+			return ERR_OK;
+		}
+		if ((r.flags & RUMP_RTF_GATEWAY) && r.netif == n)
+			return ethip6_output(n, p, &r.nh6);
+	}
+	return ethip6_output(n, p, dst);
+}
+
+/* ---- bh0 ---- */
+
+static err_t
+bh_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
+{
+	(void)n; (void)p; (void)dst;
+	st.blackholed++;
+	return ERR_OK;
+}
+
+static err_t
+bh_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
+{
+	(void)n; (void)p; (void)dst;
+	st.blackholed++;
+	return ERR_OK;
+}
+
+static err_t
+bh_init(struct netif *n)
+{
+	n->name[0] = 'b';
+	n->name[1] = 'h';
+	n->mtu = 0;             /* no fragmenting what is thrown away */
+	n->output = bh_output4;
+	n->output_ip6 = bh_output6;
+	n->flags = 0;
+	return ERR_OK;
+}
+
+int
+ipfwd_init(void)
+{
+	real_ip4_route = (struct netif *(*)(const ip4_addr_t *))dlsym(
+	    RTLD_NEXT, "ip4_route");
+	real_ip6_route = (struct netif *(*)(const ip6_addr_t *,
+	    const ip6_addr_t *))dlsym(RTLD_NEXT, "ip6_route");
+	if (real_ip4_route == NULL || real_ip6_route == NULL)
+		return -ENOENT;
+	if (bh0.output != NULL)
+		return 0;
+	if (netif_add(&bh0, NULL, NULL, NULL, NULL, bh_init, ip_input) ==
+	    NULL)
+		return -ENOSPC;
+	bh0.rs_count = 0;
+	netif_set_link_up(&bh0);
+	netif_set_up(&bh0);
+	return 0;
+}
+
+/* ---- ICMP errors ---- */
+
+/* May the packet at ip (an IPv4 header, len bytes) be answered with an
+ * ICMP error?  Not an ICMP error itself, not a later fragment, not from
+ * an address nobody can be answered at (RFC 1812 4.3.2.7). */
+static int
+errorable(const uint8_t *ip, size_t len, size_t hlen)
+{
+	ip4_addr_t src;
+
+	memcpy(&src.addr, ip + 12, 4);
+	if ((((uint16_t)ip[6] << 8 | ip[7]) & 0x1fff) != 0)
+		return 0;
+	if (ip4_addr_isany_val(src) || ip4_addr_ismulticast(&src) ||
+	    ip4_addr_get_u32(&src) == IPADDR_BROADCAST ||
+	    ip4_addr_isloopback(&src))
+		return 0;
+	if (ip[9] == IP_PROTO_ICMP && len >= hlen + 1) {
+		uint8_t t = ip[hlen];
+
+		return t == ICMP_ECHO || t == ICMP_ER || t == ICMP_TS ||
+		    t == ICMP_TSR || t == ICMP_IRQ || t == ICMP_IR;
+	}
+	return 1;
+}
+
+/*
+ * Send an ICMP error about the packet at ip (as it arrived) back to its
+ * source, from the address of the interface it came in by, as NetBSD's
+ * icmp_reflect does: that is the address traceroute shows for the hop.
+ */
+static void
+icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
+    uint16_t mtu, struct netif *in)
+{
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, quote;
+	ip4_addr_t src, dst;
+	struct netif *out;
+	struct pbuf *q;
+	uint8_t *b;
+
+	if (hlen < IP_HLEN || len < hlen || !errorable(ip, len, hlen))
+		return;
+	quote = hlen + (len - hlen < 8 ? len - hlen : 8);
+	memcpy(&dst.addr, ip + 12, 4);
+	if ((out = ip4_route(&dst)) == NULL || out == &bh0)
+		return;
+	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
+		return;
+	b = q->payload;
+	memset(b, 0, 8);
+	b[0] = type;
+	b[1] = code;
+	b[6] = (uint8_t)(mtu >> 8);
+	b[7] = (uint8_t)mtu;
+	memcpy(b + 8, ip, quote);
+	{
+		u16_t c = inet_chksum(b, (u16_t)(8 + quote));
+
+		memcpy(b + 2, &c, 2);
+	}
+	ip4_addr_copy(src, *netif_ip4_addr(in));
+	if (ip4_addr_isany_val(src))
+		ip4_addr_copy(src, *netif_ip4_addr(out));
+	st.icmp_errors++;
+	ip4_output_if(q, &src, &dst, ICMP_TTL_ERR, 0, IP_PROTO_ICMP, out);
+	pbuf_free(q);
+}
+
+/* ---- forwarding ---- */
+
+static void
+ttl_dec(uint8_t *ip)
+{
+	uint32_t sum;
+
+	ip[8]--;
+	/* RFC 1624 incremental update: the TTL is the high byte of a word. */
+	sum = (uint32_t)((ip[10] << 8) | ip[11]) + 0x0100;
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+}
+
+/* p: an IPv4 packet, payload at its header; consumed. */
+static void
+forward4(struct netif *in, struct pbuf *p)
+{
+	uint8_t *ip = p->payload;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot;
+	ip4_addr_t dst;
+	struct rtres r;
+	int error;
+
+	tot = (size_t)ip[2] << 8 | ip[3];
+	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || p->len < hlen ||
+	    tot < hlen || tot > p->tot_len || inet_chksum(ip, (u16_t)hlen)) {
+		st.badhdr++;
+		goto drop;
+	}
+	if (tot < p->tot_len)
+		pbuf_realloc(p, (u16_t)tot);
+	memcpy(&dst.addr, ip + 16, 4);
+	if (ip4_addr_islinklocal(&dst) || ip4_addr_isany_val(dst))
+		goto drop;
+	if (ip[8] <= 1) {
+		st.ttlexceeded++;
+		icmp_error4(ip, p->len, ICMP_TE, ICMP_TE_TTL, 0, in);
+		goto drop;
+	}
+	if ((error = route_lookup4(&dst, &r)) != 0) {
+		if (error == -EHOSTUNREACH)
+			st.rejected++;
+		else
+			st.noroute++;
+		icmp_error4(ip, p->len, ICMP_DUR, error == -EHOSTUNREACH ?
+		    ICMP_DUR_HOST : ICMP_DUR_NET, 0, in);
+		goto drop;
+	}
+	if (r.netif == NULL) {
+		st.blackholed++;
+		goto drop;
+	}
+	if (tot > r.mtu) {
+		if (ip[6] & 0x40) {     /* DF */
+			st.cantfrag++;
+			icmp_error4(ip, p->len, ICMP_DUR, ICMP_DUR_FRAG,
+			    (uint16_t)r.mtu, in);
+			goto drop;
+		}
+		ttl_dec(ip);
+		st.fragmented++;
+		st.forwarded++;
+		ip4_frag(p, r.netif, &r.nh4);
+		goto drop;
+	}
+	ttl_dec(ip);
+	st.forwarded++;
+	xmit4(r.netif, p, &r.nh4);
+drop:
+	pbuf_free(p);
+}
+
+/* ---- reassembly ---- */
+
+struct reass {
+	uint8_t *buf;           /* data, REASS_MAX bytes; NULL: free slot */
+	uint32_t src, dst;
+	uint16_t id;
+	uint8_t  proto;
+	uint8_t  hlen;          /* 0 until the first fragment came */
+	uint8_t  hdr[60];
+	uint32_t total;         /* data length, 0 until the last came */
+	uint32_t blocks;        /* 8-byte blocks received */
+	uint64_t t0;
+	uint8_t  bits[REASS_MAX / 8 / 8 + 1];
+};
+
+static struct reass rs[REASS_SLOTS];
+
+static void
+reass_free(struct reass *r)
+{
+	hyp_free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct reass *
+reass_slot(const uint8_t *ip, uint64_t now)
+{
+	struct reass *r, *fr = NULL, *old = NULL;
+	uint32_t src, dst;
+	uint16_t id = (uint16_t)(ip[4] << 8 | ip[5]);
+	int i;
+
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	for (i = 0; i < REASS_SLOTS; i++) {
+		r = &rs[i];
+		if (r->buf != NULL && now - r->t0 > REASS_AGE_NS) {
+			st.fragdropped++;
+			reass_free(r);
+		}
+		if (r->buf == NULL) {
+			if (fr == NULL)
+				fr = r;
+			continue;
+		}
+		if (r->src == src && r->dst == dst && r->id == id &&
+		    r->proto == ip[9])
+			return r;
+		if (old == NULL || r->t0 < old->t0)
+			old = r;
+	}
+	if (fr == NULL) {
+		st.fragdropped++;
+		reass_free(old);
+		fr = old;
+	}
+	if ((fr->buf = hyp_malloc(REASS_MAX)) == NULL)
+		return NULL;
+	fr->src = src;
+	fr->dst = dst;
+	fr->id = id;
+	fr->proto = ip[9];
+	fr->t0 = now;
+	return fr;
+}
+
+static void
+reass_done(struct reass *r, struct netif *in)
+{
+	size_t len = r->hlen + r->total;
+	struct pbuf *q;
+	uint8_t *b;
+	u16_t c;
+
+	if (len > REASS_MAX || (q = pbuf_alloc(PBUF_LINK, (u16_t)len,
+	    PBUF_RAM)) == NULL) {
+		st.fragdropped++;
+		reass_free(r);
+		return;
+	}
+	b = q->payload;
+	memcpy(b, r->hdr, r->hlen);
+	b[2] = (uint8_t)(len >> 8);
+	b[3] = (uint8_t)len;
+	b[6] = b[7] = 0;
+	b[10] = b[11] = 0;
+	c = inet_chksum(b, r->hlen);
+	memcpy(b + 10, &c, 2);
+	memcpy(b + r->hlen, r->buf, r->total);
+	reass_free(r);
+	st.reassembled++;
+	ip4_input(q, in);
+}
+
+/* A fragment for this node, payload at its IPv4 header; consumed. */
+static void
+reass4(struct netif *in, struct pbuf *p)
+{
+	const uint8_t *ip = p->payload;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, off, dlen, b;
+	struct reass *r;
+	int mf;
+
+	st.fragments++;
+	tot = (size_t)ip[2] << 8 | ip[3];
+	off = (size_t)(((ip[6] & 0x1f) << 8) | ip[7]) * 8;
+	mf = (ip[6] & 0x20) != 0;
+	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || tot < hlen ||
+	    tot > p->len || inet_chksum(p->payload, (u16_t)hlen) != 0 ||
+	    (dlen = tot - hlen) == 0 || (mf && dlen % 8 != 0) ||
+	    off + dlen + hlen > REASS_MAX) {
+		st.badhdr++;
+		goto out;
+	}
+	if ((r = reass_slot(ip, hyp_clock_mono_ns())) == NULL) {
+		st.fragdropped++;
+		goto out;
+	}
+	if (off == 0) {
+		r->hlen = (uint8_t)hlen;
+		memcpy(r->hdr, ip, hlen);
+	}
+	if (!mf)
+		r->total = (uint32_t)(off + dlen);
+	memcpy(r->buf + off, ip + hlen, dlen);
+	for (b = off / 8; b < (off + dlen + 7) / 8; b++)
+		if (!(r->bits[b / 8] & (1u << (b % 8)))) {
+			r->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+			r->blocks++;
+		}
+	if (r->hlen != 0 && r->total != 0 &&
+	    r->blocks == (r->total + 7) / 8)
+		reass_done(r, in);
+out:
+	pbuf_free(p);
+}
+
+/* ---- the receive path's entry ---- */
+
+int
+ipfwd_input4(struct netif *in, struct pbuf *p)
+{
+	const uint8_t *ip = (const uint8_t *)p->payload + ETH_HLEN;
+	ip4_addr_t dst;
+
+	if (p->len < ETH_HLEN + IP_HLEN || p->next != NULL)
+		return 0;
+	memcpy(&dst.addr, ip + 16, 4);
+	if (is_local4(&dst)) {
+		if ((((uint16_t)ip[6] << 8 | ip[7]) & 0x3fff) == 0)
+			return 0;
+		pbuf_remove_header(p, ETH_HLEN);
+		reass4(in, p);
+		return 1;
+	}
+	pbuf_remove_header(p, ETH_HLEN);
+	if (!netstack_knob(NK_IP_FORWARDING)) {
+		pbuf_free(p);
+		return 1;
+	}
+	forward4(in, p);
+	return 1;
+}
+
+/* ---- counters ---- */
+
+long
+ipfwd_stats(char *buf, size_t len)
+{
+	long n;
+
+	netstack_lock();
+	n = snprintf(buf, len,
+	    "ip.forwarded %llu\nip.noroute %llu\nip.rejected %llu\n"
+	    "ip.blackholed %llu\nip.ttlexceeded %llu\nip.fragmented %llu\n"
+	    "ip.cantfrag %llu\nip.badhdr %llu\nip.fragments %llu\n"
+	    "ip.reassembled %llu\nip.fragdropped %llu\nicmp.errors %llu\n",
+	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
+	    (unsigned long long)st.rejected,
+	    (unsigned long long)st.blackholed,
+	    (unsigned long long)st.ttlexceeded,
+	    (unsigned long long)st.fragmented,
+	    (unsigned long long)st.cantfrag, (unsigned long long)st.badhdr,
+	    (unsigned long long)st.fragments,
+	    (unsigned long long)st.reassembled,
+	    (unsigned long long)st.fragdropped,
+	    (unsigned long long)st.icmp_errors);
+	netstack_unlock();
+	return n;
+}

@@ -1,0 +1,750 @@
+/*
+ * route.c — the node's routing table: longest-prefix match over the
+ * connected subnets of the interfaces and the static routes, for IPv4 and
+ * IPv6, and the route configuration ops (rtcfg) behind rump.route and
+ * rump.netstat -r.
+ *
+ * Connected routes are not stored: a lookup reads them from the netifs as
+ * they are (an up interface with its link up and an address has its
+ * subnet; taking the address or the link away takes the route away), so
+ * they can never go stale.  Static routes live in one array per family,
+ * kept sorted by prefix length, longest first: the first static route
+ * that matches is the longest, and it wins over a connected subnet only
+ * when it is strictly longer.  A lab node has a handful of interfaces and
+ * at most a few hundred routes, so a lookup is a short scan of a compact
+ * array (the 50-router tests keep it honest); a trie would pay off only
+ * with far larger tables.
+ *
+ * A gateway route leaves by the interface whose subnet holds the gateway,
+ * found at lookup time, so it follows the interfaces as they change; an
+ * -iface route names its interface and sends straight to the destination.
+ *
+ * Lock: lwIP's core lock, held by every packet path that looks up; the
+ * configuration ops take it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lwip/ip6.h"
+#include "lwip/netif.h"
+
+#include "kernel/netcfg.h"
+#include "netcomp/ifnet_var.h"
+#include "netcomp/netinet.h"
+#include "netcomp/route.h"
+
+#define RT_MAX  4096            /* static routes per family */
+
+struct rtent {
+	uint8_t  plen;
+	uint32_t flags;
+	uint8_t  dst[16];       /* masked */
+	uint8_t  gw[16];
+	char     ifname[RUMP_IFNAMSIZ];
+	uint32_t mtu;
+	uint64_t use;
+};
+
+struct rttab {
+	struct rtent *e;        /* sorted: longest prefix first */
+	int n, cap;
+};
+
+static struct rttab tabs[2];    /* [0] IPv4, [1] IPv6; core lock */
+
+static struct rttab *
+tab_of(int family)
+{
+	return &tabs[family == AF_INET6];
+}
+
+static int
+alen(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+/* Do a and b agree on their first plen bits? */
+static int
+prefix_eq(const uint8_t *a, const uint8_t *b, unsigned plen)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+
+	if (memcmp(a, b, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	return ((a[full] ^ b[full]) & (0xff00 >> rest)) == 0;
+}
+
+static void
+mask_bits(uint8_t *a, unsigned plen, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++) {
+		if (plen >= 8)
+			plen -= 8;
+		else {
+			a[i] &= (uint8_t)(0xff00 >> plen);
+			plen = 0;
+		}
+	}
+}
+
+static uint8_t
+mask_plen4(const ip4_addr_t *m)
+{
+	uint32_t v = lwip_ntohl(ip4_addr_get_u32(m));
+	uint8_t n = 0;
+
+	while (v & 0x80000000u) {
+		n++;
+		v <<= 1;
+	}
+	return n;
+}
+
+/* ---- netifs ---- */
+
+/* Is n an interface's own netif (not lwIP's alone, not an alias)? */
+static struct ifnet *
+netif_ifnet(const struct netif *n)
+{
+	struct ifnet *ifp = n->state;
+
+	return ifp != NULL && &ifp->netif == n ? ifp : NULL;
+}
+
+const char *
+route_ifname(const struct netif *n)
+{
+	const struct ifnet *ifp = n != NULL ? n->state : NULL;
+
+	return ifp != NULL ? ifp->name : "";
+}
+
+static int
+usable(const struct netif *n)
+{
+	return n->state != NULL && netif_is_up(n) && netif_is_link_up(n);
+}
+
+static struct netif *
+netif_byname(const char *name)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+
+	NETIF_FOREACH(n)
+		if ((ifp = netif_ifnet(n)) != NULL && strcmp(ifp->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+/* The usable netif whose IPv4 subnet holds a, longest prefix first. */
+static struct netif *
+connected4(const ip4_addr_t *a, uint8_t *plen)
+{
+	struct netif *n, *best = NULL;
+	uint8_t pl, bestpl = 0;
+
+	NETIF_FOREACH(n) {
+		if (!usable(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		if (!ip4_addr_netcmp(a, netif_ip4_addr(n), netif_ip4_netmask(n)))
+			continue;
+		pl = mask_plen4(netif_ip4_netmask(n));
+		if (best == NULL || pl > bestpl) {
+			best = n;
+			bestpl = pl;
+		}
+	}
+	if (plen != NULL)
+		*plen = bestpl;
+	return best;
+}
+
+static uint8_t
+v6plen(const struct ifnet *ifp, int i)
+{
+	return ifp->v6plen[i] != 0 ? ifp->v6plen[i] : 64;
+}
+
+/* The same for IPv6 (global and unique-local addresses). */
+static struct netif *
+connected6(const ip6_addr_t *a, uint8_t *plen)
+{
+	struct netif *n, *best = NULL;
+	struct ifnet *ifp;
+	uint8_t pl, bestpl = 0;
+	int i;
+
+	NETIF_FOREACH(n) {
+		if (!usable(n) || (ifp = netif_ifnet(n)) == NULL)
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)) ||
+			    ip6_addr_islinklocal(netif_ip6_addr(n, i)))
+				continue;
+			pl = v6plen(ifp, i);
+			if (!prefix_eq((const uint8_t *)a->addr,
+			    (const uint8_t *)netif_ip6_addr(n, i)->addr, pl))
+				continue;
+			if (best == NULL || pl > bestpl) {
+				best = n;
+				bestpl = pl;
+			}
+		}
+	}
+	if (plen != NULL)
+		*plen = bestpl;
+	return best;
+}
+
+/* ---- lookup ---- */
+
+static struct rtent *
+static_match(struct rttab *t, const uint8_t *dst, int minplen)
+{
+	int i;
+
+	for (i = 0; i < t->n && (int)t->e[i].plen > minplen; i++)
+		if (prefix_eq(dst, t->e[i].dst, t->e[i].plen))
+			return &t->e[i];
+	return NULL;
+}
+
+/* Where a static route leaves; fills r's netif and next hop. */
+static int
+static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
+{
+	ip4_addr_t gw4;
+	ip6_addr_t gw6;
+
+	r->flags = e->flags;
+	r->plen = e->plen;
+	e->use++;
+	if (e->flags & RUMP_RTF_REJECT)
+		return -EHOSTUNREACH;
+	if (e->flags & RUMP_RTF_BLACKHOLE) {
+		r->netif = NULL;
+		return 0;
+	}
+	if (!(e->flags & RUMP_RTF_GATEWAY)) {
+		r->netif = netif_byname(e->ifname);
+		if (family == AF_INET)
+			ip4_addr_copy(r->nh4, *(const ip4_addr_t *)dst);
+		else
+			ip6_addr_copy(r->nh6, *(const ip6_addr_t *)dst);
+	} else if (family == AF_INET) {
+		memcpy(&gw4.addr, e->gw, 4);
+		r->netif = e->ifname[0] != '\0' ? netif_byname(e->ifname) :
+		    connected4(&gw4, NULL);
+		ip4_addr_copy(r->nh4, gw4);
+	} else {
+		memset(&gw6, 0, sizeof(gw6));
+		memcpy(gw6.addr, e->gw, 16);
+		r->netif = e->ifname[0] != '\0' ? netif_byname(e->ifname) :
+		    connected6(&gw6, NULL);
+		if (r->netif != NULL && ip6_addr_islinklocal(&gw6))
+			ip6_addr_assign_zone(&gw6, IP6_UNICAST, r->netif);
+		ip6_addr_copy(r->nh6, gw6);
+	}
+	if (r->netif == NULL || !usable(r->netif))
+		return -EHOSTUNREACH;
+	r->mtu = e->mtu != 0 && e->mtu < r->netif->mtu ? e->mtu :
+	    r->netif->mtu;
+	return 0;
+}
+
+int
+route_lookup4(const ip4_addr_t *dst, struct rtres *r)
+{
+	struct rtent *e;
+	struct netif *cn;
+	uint8_t cpl;
+
+	memset(r, 0, sizeof(*r));
+	cn = connected4(dst, &cpl);
+	if ((e = static_match(&tabs[0], (const uint8_t *)&dst->addr,
+	    cn != NULL ? cpl : -1)) != NULL)
+		return static_out(AF_INET, e, dst, r);
+	if (cn == NULL)
+		return -ENETUNREACH;
+	r->netif = cn;
+	r->flags = RUMP_RTF_UP | RUMP_RTF_CONNECTED;
+	r->plen = cpl;
+	ip4_addr_copy(r->nh4, *dst);
+	r->mtu = cn->mtu;
+	return 0;
+}
+
+int
+route_lookup6(const ip6_addr_t *dst, struct rtres *r)
+{
+	struct rtent *e;
+	struct netif *cn;
+	uint8_t cpl;
+
+	memset(r, 0, sizeof(*r));
+	cn = connected6(dst, &cpl);
+	if ((e = static_match(&tabs[1], (const uint8_t *)dst->addr,
+	    cn != NULL ? cpl : -1)) != NULL)
+		return static_out(AF_INET6, e, dst, r);
+	if (cn == NULL)
+		return -ENETUNREACH;
+	r->netif = cn;
+	r->flags = RUMP_RTF_UP | RUMP_RTF_CONNECTED;
+	r->plen = cpl;
+	ip6_addr_copy(r->nh6, *dst);
+	r->mtu = netif_mtu6(cn);
+	return 0;
+}
+
+/* ---- configuration ---- */
+
+static struct rtent *
+find_exact(struct rttab *t, const uint8_t *dst, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].plen == plen && memcmp(t->e[i].dst, dst, 16) == 0)
+			return &t->e[i];
+	return NULL;
+}
+
+/* Is a one of this node's addresses?  Its interface name into name. */
+static int
+local_addr(int family, const uint8_t *a, char *name)
+{
+	struct netif *n;
+	ip6_addr_t a6;
+	int i;
+
+	memset(&a6, 0, sizeof(a6));
+	memcpy(a6.addr, a, 16);
+	NETIF_FOREACH(n) {
+		if (n->state == NULL)
+			continue;
+		if (family == AF_INET) {
+			if (memcmp(&netif_ip4_addr(n)->addr, a, 4) != 0 ||
+			    ip4_addr_isany_val(*netif_ip4_addr(n)))
+				continue;
+		} else {
+			for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+				if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)) &&
+				    ip6_addr_cmp_zoneless(&a6,
+				    netif_ip6_addr(n, i)))
+					break;
+			if (i == LWIP_IPV6_NUM_ADDRESSES)
+				continue;
+		}
+		snprintf(name, RUMP_IFNAMSIZ, "%s", route_ifname(n));
+		return 1;
+	}
+	return 0;
+}
+
+/* Check a request and make it a table entry. */
+static int
+make_entry(const struct rump_rtentry *rt, struct rtent *e)
+{
+	static const uint8_t zero[16];
+	int fam = rt->family, len = alen(fam);
+	uint8_t pl;
+	ip4_addr_t g4;
+	ip6_addr_t g6;
+
+	if (fam != AF_INET && fam != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (fam == AF_INET6 && !netstack_inet6())
+		return -EAFNOSUPPORT;
+	if (rt->plen > len * 8)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->plen = rt->plen;
+	memcpy(e->dst, rt->dst, len);
+	mask_bits(e->dst, e->plen, len);
+	memcpy(e->gw, rt->gateway, len);
+	memcpy(e->ifname, rt->ifname, RUMP_IFNAMSIZ);
+	e->ifname[RUMP_IFNAMSIZ - 1] = '\0';
+	e->mtu = rt->mtu;
+	e->flags = RUMP_RTF_UP | RUMP_RTF_STATIC | (rt->flags &
+	    (RUMP_RTF_GATEWAY | RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE));
+	if (e->plen == len * 8)
+		e->flags |= RUMP_RTF_HOST;
+	if (e->ifname[0] != '\0' && netif_byname(e->ifname) == NULL)
+		return -ENXIO;
+	if (memcmp(e->gw, zero, 16) == 0)
+		e->flags &= ~(uint32_t)RUMP_RTF_GATEWAY;
+	if (e->flags & (RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE))
+		return 0;
+	if (!(e->flags & RUMP_RTF_GATEWAY)) {
+		/* -iface: the gateway, if any, names a local address. */
+		if (e->ifname[0] == '\0' && (memcmp(e->gw, zero, 16) == 0 ||
+		    !local_addr(fam, e->gw, e->ifname)))
+			return -ENETUNREACH;
+		memset(e->gw, 0, sizeof(e->gw));
+		return 0;
+	}
+	if (e->ifname[0] != '\0')
+		return 0;
+	if (fam == AF_INET) {
+		memcpy(&g4.addr, e->gw, 4);
+		return connected4(&g4, &pl) != NULL ? 0 : -ENETUNREACH;
+	}
+	memset(&g6, 0, sizeof(g6));
+	memcpy(g6.addr, e->gw, 16);
+	if (ip6_addr_islinklocal(&g6))
+		return -EINVAL;         /* needs its interface (%shmif0) */
+	return connected6(&g6, &pl) != NULL ? 0 : -ENETUNREACH;
+}
+
+static int
+tab_insert(struct rttab *t, const struct rtent *e)
+{
+	struct rtent *ne;
+	int i, cap;
+
+	if (t->n == RT_MAX)
+		return -ENOSPC;
+	if (t->n == t->cap) {
+		cap = t->cap ? t->cap * 2 : 16;
+		if ((ne = hyp_calloc((size_t)cap, sizeof(*ne))) == NULL)
+			return -ENOMEM;
+		if (t->n > 0)
+			memcpy(ne, t->e, (size_t)t->n * sizeof(*ne));
+		hyp_free(t->e);
+		t->e = ne;
+		t->cap = cap;
+	}
+	for (i = 0; i < t->n && t->e[i].plen >= e->plen; i++)
+		continue;
+	memmove(&t->e[i + 1], &t->e[i], (size_t)(t->n - i) * sizeof(*e));
+	t->e[i] = *e;
+	t->n++;
+	return 0;
+}
+
+static int
+rt_add(const struct rump_rtentry *rt)
+{
+	struct rtent e;
+	int error;
+
+	netstack_lock();
+	if ((error = make_entry(rt, &e)) == 0) {
+		if (find_exact(tab_of(rt->family), e.dst, e.plen) != NULL)
+			error = -EEXIST;
+		else
+			error = tab_insert(tab_of(rt->family), &e);
+	}
+	netstack_unlock();
+	return error;
+}
+
+static int
+rt_change(const struct rump_rtentry *rt)
+{
+	struct rtent e, *old;
+	int error;
+
+	netstack_lock();
+	if ((error = make_entry(rt, &e)) == 0) {
+		if ((old = find_exact(tab_of(rt->family), e.dst, e.plen)) ==
+		    NULL)
+			error = -ESRCH;
+		else {
+			e.use = old->use;
+			*old = e;
+		}
+	}
+	netstack_unlock();
+	return error;
+}
+
+static int
+rt_delete(const struct rump_rtentry *rt)
+{
+	struct rttab *t;
+	struct rtent *e;
+	uint8_t dst[16];
+	int error = 0, len = alen(rt->family);
+
+	if (rt->family != AF_INET && rt->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (rt->plen > len * 8)
+		return -EINVAL;
+	memset(dst, 0, sizeof(dst));
+	memcpy(dst, rt->dst, len);
+	mask_bits(dst, rt->plen, len);
+	netstack_lock();
+	t = tab_of(rt->family);
+	if ((e = find_exact(t, dst, rt->plen)) == NULL)
+		error = -ESRCH;
+	else {
+		memmove(e, e + 1, (size_t)(t->n - (e - t->e) - 1) * sizeof(*e));
+		t->n--;
+	}
+	netstack_unlock();
+	return error;
+}
+
+static int
+rt_flush(int family)
+{
+	int n = 0;
+
+	netstack_lock();
+	if (family != AF_INET6) {
+		n += tabs[0].n;
+		tabs[0].n = 0;
+	}
+	if (family != AF_INET) {
+		n += tabs[1].n;
+		tabs[1].n = 0;
+	}
+	netstack_unlock();
+	return n;
+}
+
+static void
+fill_src(int family, struct netif *n, const uint8_t *dst, uint8_t *ifa)
+{
+	const ip_addr_t *src;
+	ip6_addr_t d6;
+
+	memset(ifa, 0, 16);
+	if (n == NULL)
+		return;
+	if (family == AF_INET) {
+		memcpy(ifa, &netif_ip4_addr(n)->addr, 4);
+		return;
+	}
+	memset(&d6, 0, sizeof(d6));
+	memcpy(d6.addr, dst, 16);
+	if ((src = ip6_select_source_address(n, &d6)) != NULL)
+		memcpy(ifa, ip_2_ip6(src)->addr, 16);
+}
+
+static int
+rt_get(struct rump_rtentry *rt)
+{
+	struct rtres r;
+	ip4_addr_t d4;
+	ip6_addr_t d6;
+	char lname[RUMP_IFNAMSIZ];
+	int fam = rt->family, error;
+
+	if (fam != AF_INET && fam != AF_INET6)
+		return -EAFNOSUPPORT;
+	netstack_lock();
+	if (local_addr(fam, rt->dst, lname)) {
+		rt->plen = (uint8_t)(alen(fam) * 8);
+		rt->flags = RUMP_RTF_UP | RUMP_RTF_HOST | RUMP_RTF_LOCAL |
+		    RUMP_RTF_DONE;
+		memset(rt->gateway, 0, 16);
+		snprintf(rt->ifname, sizeof(rt->ifname), "lo0");
+		memcpy(rt->ifa, rt->dst, 16);
+		rt->mtu = 0;
+		netstack_unlock();
+		return 0;
+	}
+	if (fam == AF_INET) {
+		memcpy(&d4.addr, rt->dst, 4);
+		error = route_lookup4(&d4, &r);
+	} else {
+		memset(&d6, 0, sizeof(d6));
+		memcpy(d6.addr, rt->dst, 16);
+		error = route_lookup6(&d6, &r);
+	}
+	if (error == 0 || error == -EHOSTUNREACH) {
+		rt->plen = r.plen;
+		rt->flags = r.flags | RUMP_RTF_DONE;
+		memset(rt->gateway, 0, 16);
+		if (r.flags & RUMP_RTF_GATEWAY)
+			memcpy(rt->gateway, fam == AF_INET ?
+			    (const void *)&r.nh4.addr : (const void *)r.nh6.addr,
+			    alen(fam));
+		snprintf(rt->ifname, sizeof(rt->ifname), "%s",
+		    r.netif != NULL ? route_ifname(r.netif) : "lo0");
+		fill_src(fam, r.netif, rt->dst, rt->ifa);
+		rt->mtu = r.mtu;
+		error = 0;
+	}
+	netstack_unlock();
+	return error == -ENETUNREACH ? -EHOSTUNREACH : error;
+}
+
+/* ---- listing ---- */
+
+struct rtlist {
+	struct rump_rtentry *out;
+	int max, n;
+};
+
+static void
+put(struct rtlist *l, int fam, const uint8_t *dst, uint8_t plen,
+    uint32_t flags, const uint8_t *gw, const char *ifname, uint32_t mtu,
+    uint64_t use)
+{
+	struct rump_rtentry *rt;
+
+	if (l->n < l->max) {
+		rt = &l->out[l->n];
+		memset(rt, 0, sizeof(*rt));
+		rt->family = (uint8_t)fam;
+		rt->plen = plen;
+		rt->flags = flags;
+		memcpy(rt->dst, dst, alen(fam));
+		if (gw != NULL)
+			memcpy(rt->gateway, gw, alen(fam));
+		snprintf(rt->ifname, sizeof(rt->ifname), "%s", ifname);
+		rt->mtu = mtu;
+		rt->use = use;
+	}
+	l->n++;
+}
+
+static void
+list_connected4(struct rtlist *l)
+{
+	struct netif *n;
+	uint8_t net[16], pl;
+
+	NETIF_FOREACH(n) {
+		if (!usable(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		pl = mask_plen4(netif_ip4_netmask(n));
+		memset(net, 0, sizeof(net));
+		memcpy(net, &netif_ip4_addr(n)->addr, 4);
+		put(l, AF_INET, net, 32, RUMP_RTF_UP | RUMP_RTF_HOST |
+		    RUMP_RTF_LOCAL, NULL, route_ifname(n), 0, 0);
+		if (pl == 32)
+			continue;
+		mask_bits(net, pl, 4);
+		put(l, AF_INET, net, pl, RUMP_RTF_UP | RUMP_RTF_CONNECTED,
+		    NULL, route_ifname(n), 0, 0);
+	}
+}
+
+static void
+list_connected6(struct rtlist *l)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+	uint8_t net[16], pl;
+	int i;
+
+	NETIF_FOREACH(n) {
+		if (!usable(n) || (ifp = netif_ifnet(n)) == NULL)
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+				continue;
+			memcpy(net, netif_ip6_addr(n, i)->addr, 16);
+			put(l, AF_INET6, net, 128, RUMP_RTF_UP |
+			    RUMP_RTF_HOST | RUMP_RTF_LOCAL, NULL, ifp->name,
+			    0, 0);
+			pl = v6plen(ifp, i);
+			if (pl == 128 || ifp->kind == NULL)
+				continue;
+			mask_bits(net, pl, 16);
+			put(l, AF_INET6, net, pl, RUMP_RTF_UP |
+			    RUMP_RTF_CONNECTED, NULL, ifp->name, 0, 0);
+		}
+	}
+}
+
+static void
+list_static(struct rtlist *l, int fam)
+{
+	struct rttab *t = tab_of(fam);
+	struct rtres r;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		struct rtent *e = &t->e[i];
+		const char *ifn = e->ifname;
+		uint64_t use = e->use;
+
+		if (ifn[0] == '\0' && (e->flags & RUMP_RTF_GATEWAY)) {
+			static_out(fam, e, e->dst, &r);
+			e->use = use;   /* listing is not using */
+			ifn = r.netif != NULL ? route_ifname(r.netif) : "";
+		} else if (ifn[0] == '\0')
+			ifn = "lo0";
+		put(l, fam, e->dst, e->plen, e->flags, e->gw, ifn, e->mtu, use);
+	}
+}
+
+static int
+rtcmp(const void *a, const void *b)
+{
+	const struct rump_rtentry *x = a, *y = b;
+	int c;
+
+	if (x->family != y->family)
+		return x->family - y->family;
+	if ((c = memcmp(x->dst, y->dst, 16)) != 0)
+		return c;
+	return x->plen - y->plen;
+}
+
+static int
+rt_list(int family, struct rump_rtentry *out, int max)
+{
+	struct rtlist l = { out, max, 0 };
+
+	netstack_lock();
+	if (family != AF_INET6) {
+		list_static(&l, AF_INET);
+		list_connected4(&l);
+	}
+	if (family != AF_INET && netstack_inet6()) {
+		list_static(&l, AF_INET6);
+		list_connected6(&l);
+	}
+	netstack_unlock();
+	qsort(out, (size_t)(l.n < max ? l.n : max), sizeof(*out), rtcmp);
+	return l.n;
+}
+
+static long
+netstat_text(int what, char *buf, size_t len)
+{
+	if (what == RUMP_STATS_PROTO)
+		return ipfwd_stats(buf, len);
+	return -EOPNOTSUPP;
+}
+
+static const struct rtcfg_ops route_ops = {
+	.rt_add = rt_add,
+	.rt_delete = rt_delete,
+	.rt_change = rt_change,
+	.rt_get = rt_get,
+	.rt_list = rt_list,
+	.rt_flush = rt_flush,
+	.nb_list = neigh_list,
+	.nb_set = neigh_set,
+	.nb_delete = neigh_delete,
+	.nb_flush = neigh_flush,
+	.netstat = netstat_text,
+};
+
+int
+route_init(void)
+{
+	int error;
+
+	netstack_lock();
+	error = ipfwd_init();
+	netstack_unlock();
+	if (error == 0)
+		rtcfg_register(&route_ops);
+	return error;
+}

@@ -1,0 +1,57 @@
+/*
+ * route.h — the node's routing table (route.c), the routing glue around
+ * lwIP (ipfwd.c) and the neighbour caches (neigh.c): what these files
+ * share.  lwIP types inside: netcomp glue only.
+ *
+ * Lock: the table, the static neighbours and the glue's counters and
+ * reassembly buffers belong to lwIP's core lock (netstack_lock()), which
+ * every packet path already holds; configuration takes it too.  No other
+ * lock, and nothing here blocks.
+ */
+#ifndef RUMPLAB_NETCOMP_ROUTE_H
+#define RUMPLAB_NETCOMP_ROUTE_H
+
+#include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+
+#include "kernel/rumpclient.h"
+
+/* The answer of a lookup. */
+struct rtres {
+	struct netif *netif;    /* where the packet leaves; NULL: discard */
+	uint32_t flags;         /* RUMP_RTF_* of the route that matched */
+	uint8_t plen;
+	ip4_addr_t nh4;         /* next hop (the gateway or the destination) */
+	ip6_addr_t nh6;
+	uint32_t mtu;           /* the route's or the interface's */
+};
+
+/* route.c (core lock held).  0, -ENETUNREACH no route, -EHOSTUNREACH a
+ * reject route; a blackhole answers 0 with a NULL netif. */
+int  route_lookup4(const ip4_addr_t *dst, struct rtres *r);
+int  route_lookup6(const ip6_addr_t *dst, struct rtres *r);
+int  route_init(void);                  /* registers the rtcfg ops */
+/* The ifnet name of a netif ("" for none). */
+const char *route_ifname(const struct netif *n);
+
+/* ipfwd.c */
+int  ipfwd_init(void);                  /* core lock held */
+/* Receive path (core lock held): an IPv4 frame (Ethernet header at
+ * p->payload) that entered by netif in.  1: taken (forwarded, queued
+ * for reassembly, dropped); 0: lwIP's. */
+int  ipfwd_input4(struct netif *in, struct pbuf *p);
+long ipfwd_stats(char *buf, size_t len);
+/* The netifs' output hooks, installed by ether.c. */
+err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
+err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);
+
+/* neigh.c (core lock held for the _locked ones). */
+const uint8_t *neigh_static4(const struct netif *n, const ip4_addr_t *ip);
+int  neigh_list(int family, struct rump_neigh *nb, int max);
+int  neigh_set(const struct rump_neigh *nb);
+int  neigh_delete(const struct rump_neigh *nb);
+int  neigh_flush(int family);
+
+#endif
