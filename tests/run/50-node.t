@@ -195,6 +195,66 @@ ok $(grep -qE 'IP 10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request, .*length 131' ca
     "shmif_dumpbus | tcpdump shows the echo request and reply"
 grep 'length 131' cap.txt | sed 's/^/#   /'
 
+# --- ICMP errors ----------------------------------------------------------------------
+# A router's "time exceeded" about a running ping's request, forged onto
+# the bus as a frame to n1 (ping matches it by its identifier, its pid).
+icmp_error_pcap() {     # icmp_error_pcap 4|6 MAC IDENT > pcap
+	python3 - "$@" <<'PY'
+import struct, sys
+fam, mac, ident = sys.argv[1], bytes.fromhex(sys.argv[2].replace(':', '')), int(sys.argv[3]) & 0xffff
+def csum(b):
+    b += b'\0' * (len(b) & 1)
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip4(src, dst, ttl, payload):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, ttl, 1, 0, bytes(src), bytes(dst))
+    return h[:10] + struct.pack('!H', csum(h)) + h[12:] + payload
+def ip6(src, dst, hlim, payload):
+    return struct.pack('!IHBB', 6 << 28, len(payload), 58, hlim) + src + dst + payload
+if fam == '4':
+    quoted = ip4([10, 0, 0, 1], [10, 0, 0, 77], 1, struct.pack('!BBHHH', 8, 0, 0, ident, 0))
+    icmp = struct.pack('!BBHI', 11, 0, 0, 0) + quoted
+    icmp = icmp[:2] + struct.pack('!H', csum(icmp)) + icmp[4:]
+    frame = mac + bytes.fromhex('b2a0000000fe') + b'\x08\x00' + ip4([10, 0, 0, 254], [10, 0, 0, 1], 64, icmp)
+else:
+    a = lambda n: bytes.fromhex('fc00' + '00' * 13) + bytes([n])
+    quoted = ip6(a(1), a(0x77), 1, struct.pack('!BBHHH', 128, 0, 0, ident, 0))
+    icmp = struct.pack('!BBHI', 3, 0, 0, 0) + quoted
+    pseudo = a(0xfe) + a(1) + struct.pack('!I3xB', len(icmp), 58)
+    icmp = icmp[:2] + struct.pack('!H', csum(pseudo + icmp)) + icmp[4:]
+    frame = mac + bytes.fromhex('b2a0000000fe') + b'\x86\xdd' + ip6(a(0xfe), a(1), 64, icmp)
+out = sys.stdout.buffer
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+out.write(struct.pack('<IIII', 0, 0, len(frame), len(frame)) + frame)
+PY
+}
+forged_error() {        # forged_error 4|6 PINGCMD...: output of the ping
+	local fam=$1 mac pid i; shift
+	mac=$(N n1 rump.ifconfig shmif0 | sed -n 's/^	address: //p')
+	N n1 "$@" >err.txt 2>&1 & local job=$!
+	for i in $(seq 100); do
+		pid=$(pgrep -n -f "^$1 $2 $3") && break; sleep 0.02
+	done
+	sleep 0.3
+	icmp_error_pcap "$fam" "$mac" "$pid" >err.pcap &&
+	    as_user shmif_pcapin err.pcap bus1 >/dev/null 2>&1
+	wait $job
+}
+if command -v python3 >/dev/null && command -v pgrep >/dev/null; then
+	forged_error 4 rump.ping -c 2 -i 0.5 -w 1 10.0.0.77
+	ok $(grep -qx '36 bytes from 10.0.0.254: Time to live exceeded' err.txt; echo $?) \
+	    "rump.ping prints a time exceeded about its request as NetBSD does"
+	sed 's/^/#   /' err.txt
+	forged_error 6 rump.ping6 -c 2 -i 0.5 -w 1 fc00::77
+	ok $(grep -qx '56 bytes from fc00::fe: Time to live exceeded' err.txt; echo $?) \
+	    "rump.ping6 prints a time exceeded about its request"
+	sed 's/^/#   /' err.txt
+else
+	ok 0 "# SKIP no python3/pgrep to forge ICMP errors"
+	ok 0 "# SKIP no python3/pgrep to forge ICMP errors"
+fi
+
 # --- halt and restart -----------------------------------------------------------------
 P2=$(N n2 rump.sysctl -n kern.pid)
 check "rump.halt n2" N n2 rump.halt
