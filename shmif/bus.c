@@ -319,7 +319,7 @@ bus_lock(struct shmif_bus *b)
 		if (owner != 0 && owner != b->pid && !pid_alive(owner)) {
 			if (__atomic_compare_exchange_n(sp, &owner, b->pid, 0,
 			    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-				b->st.lock_takeovers++;
+				__atomic_add_fetch(&b->st.lock_takeovers, 1, __ATOMIC_RELAXED);
 				return 1;
 			}
 			continue;
@@ -329,7 +329,7 @@ bus_lock(struct shmif_bus *b)
 		    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			/* No critical section lasts half a second: the holder is
 			 * stopped, wedged or hostile.  Its bus is ours now. */
-			b->st.lock_takeovers++;
+			__atomic_add_fetch(&b->st.lock_takeovers, 1, __ATOMIC_RELAXED);
 			return 1;
 		}
 		if (owner == 0) {
@@ -340,7 +340,7 @@ bus_lock(struct shmif_bus *b)
 			else if (now_ns() - orphan_since > LOCK_ORPHAN_NS &&
 			    __atomic_compare_exchange_n(sp, &owner, b->pid, 0,
 			    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-				b->st.lock_takeovers++;
+				__atomic_add_fetch(&b->st.lock_takeovers, 1, __ATOMIC_RELAXED);
 				return 1;
 			}
 		} else
@@ -495,7 +495,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 		    (uint32_t)(ts.tv_nsec / 1000)) == 0)
 			continue;
 		/* Corrupt ring: start it afresh and retry once. */
-		b->st.ring_resets++;
+		__atomic_add_fetch(&b->st.ring_resets, 1, __ATOMIC_RELAXED);
 		STORE(hdr64(b, SHMIF_OFF_GEN), LOAD(hdr64(b, SHMIF_OFF_GEN)) + 1);
 		ring_init(b);
 		if (put_record(b, f[i].data, f[i].len, (uint32_t)ts.tv_sec,

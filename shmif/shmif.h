@@ -5,10 +5,10 @@
  *
  * Contract
  *  - One `struct shmif_bus` is one attachment (one interface) to one bus
- *    file.  It is owned by the caller; it is not thread-safe except that
- *    shmif_kick() may be called from any thread while another thread is in
- *    shmif_wait().  Use one attachment per sending/receiving thread pair, or
- *    serialise calls yourself.
+ *    file, owned by the caller.  Its sending side (shmif_send/sendv) and its
+ *    receiving side (shmif_recv/wait/rewind) may each be used by one thread
+ *    at a time, concurrently with each other; shmif_kick() from any thread.
+ *    Statistics read while both sides run may be a moment stale.
  *  - Functions return 0 or a count on success and -errno on failure;
  *    shmif_attach() additionally writes a one-line reason into `err`.
  *  - Nothing here prints or exits.
