@@ -19,7 +19,10 @@
  *    built with IP_FORWARD and LWIP_IPV6_FORWARD always on);
  *  - packets to loopback addresses arriving on a real link are dropped;
  *  - IPv6 frames are dropped while rumpnet_netinet6 is not loaded.
- * This is also where a routing table's input side will sit.
+ * IPv4 packets that pass are offered to the routing glue (ipfwd.c)
+ * first: it forwards transit packets and reassembles fragments for the
+ * node.  The netifs' output hooks are the glue's too, so that packets
+ * leave with the routing table's next hop.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -35,6 +38,7 @@
 
 #include "netcomp/ifnet_var.h"
 #include "netcomp/netinet.h"
+#include "netcomp/route.h"
 
 #define ETH_HLEN        14
 #define ETYPE_IPV4      0x0800
@@ -329,8 +333,11 @@ dispatch(struct ifnet *ifp, struct pbuf *p)
 		arp_input(ifp, p);
 		return;
 	case ETYPE_IPV4:
-		if ((want = ip4_wanted(f, p->len)) && p->len >= ETH_HLEN + 20)
+		if ((want = ip4_wanted(f, p->len)) && p->len >= ETH_HLEN + 20) {
 			in = ip4_inpath(ifp, f + ETH_HLEN);
+			if (ipfwd_input4(in, p))
+				return;
+		}
 		break;
 	case ETYPE_IPV6:
 		want = ip6_wanted(f, p->len);
@@ -429,7 +436,7 @@ ether_setup(struct netif *n, struct ifnet *ifp)
 #if LWIP_ND6_ALLOW_RA_UPDATES
 	n->mtu6 = (u16_t)ifp->mtu;
 #endif
-	n->output = etharp_output;
+	n->output = ipfwd_output4;
 	n->linkoutput = ether_linkoutput;
 }
 
@@ -441,7 +448,7 @@ ether_init(struct netif *n)
 	n->name[0] = ifp->name[0];
 	n->name[1] = ifp->name[1];
 	ether_setup(n, ifp);
-	n->output_ip6 = ethip6_output;
+	n->output_ip6 = ipfwd_output6;
 	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
 	    NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
 	return ERR_OK;

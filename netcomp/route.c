@@ -173,6 +173,14 @@ v6plen(const struct ifnet *ifp, int i)
 	return ifp->v6plen[i] != 0 ? ifp->v6plen[i] : 64;
 }
 
+/* An address whose subnet is connected: configured, not found to be a
+ * duplicate (a tentative one still has its subnet, as in NetBSD). */
+static int
+v6usable(u8_t st)
+{
+	return !ip6_addr_isinvalid(st) && !ip6_addr_isduplicated(st);
+}
+
 /* The same for IPv6 (global and unique-local addresses). */
 static struct netif *
 connected6(const ip6_addr_t *a, uint8_t *plen)
@@ -186,7 +194,7 @@ connected6(const ip6_addr_t *a, uint8_t *plen)
 		if (!usable(n) || (ifp = netif_ifnet(n)) == NULL)
 			continue;
 		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
-			if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)) ||
+			if (!v6usable(netif_ip6_addr_state(n, i)) ||
 			    ip6_addr_islinklocal(netif_ip6_addr(n, i)))
 				continue;
 			pl = v6plen(ifp, i);
@@ -644,7 +652,7 @@ list_connected6(struct rtlist *l)
 		if (!usable(n) || (ifp = netif_ifnet(n)) == NULL)
 			continue;
 		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
-			if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+			if (!v6usable(netif_ip6_addr_state(n, i)))
 				continue;
 			memcpy(net, netif_ip6_addr(n, i)->addr, 16);
 			put(l, AF_INET6, net, 128, RUMP_RTF_UP |

@@ -28,6 +28,7 @@
 #include "kernel/klog.h"
 #include "kernel/sysctl.h"
 #include "netcomp/netinet.h"
+#include "netcomp/route.h"
 
 static int stack_started;       /* main thread (component init) */
 static int stack_inet6;         /* atomic: rumpnet_netinet6 loaded */
@@ -239,6 +240,11 @@ netinet_init(char *err, size_t errlen)
 	}
 	if ((error = ifnet_init(err, errlen)) != 0)
 		return error;
+	if ((error = route_init()) != 0) {
+		snprintf(err, errlen, "cannot start the routing table: %s",
+		    strerror(-error));
+		return error;
+	}
 	if ((error = sockets_init()) != 0) {
 		snprintf(err, errlen, "cannot start the socket layer: %s",
 		    strerror(-error));

@@ -11,6 +11,14 @@ $(BIN)/rump.ping: $(call objs,netcomp/cmd/ping.c) $(NETCMD_PING) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.ping6: $(call objs,netcomp/cmd/ping6.c) $(NETCMD_PING) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
+NETCMD_RT     := $(call objs,netcomp/cmd/rtprint.c)
+$(BIN)/rump.route: $(call objs,netcomp/cmd/route.c) $(NETCMD_RT) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.netstat: $(call objs,netcomp/cmd/netstat.c) $(NETCMD_RT) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+LDLIBS_rump.route   = -lm
+LDLIBS_rump.netstat = -lm
+PROGS += $(BIN)/rump.route $(BIN)/rump.netstat
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

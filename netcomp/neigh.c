@@ -1,0 +1,329 @@
+/*
+ * neigh.c — the neighbour caches as rump.arp and rump.ndp see them: the
+ * ARP table (lwIP's, plus static entries kept here) and the IPv6
+ * neighbour cache (lwIP's neighbor_cache).
+ *
+ * Debian's lwIP is built without ETHARP_SUPPORT_STATIC_ENTRIES, keeps at
+ * most ARP_TABLE_SIZE (10) dynamic entries for the whole node, does not
+ * tell their age, and has no call to drop one entry.  So static entries
+ * live here and ipfwd.c's output path uses them before ARP (no request is
+ * ever sent for them); a dynamic entry is listed without an expiry; and
+ * deleting one flushes the dynamic entries of its interface (they are
+ * learnt again on demand).  The ND cache (LWIP_ND6_NUM_NEIGHBORS, 10) is
+ * a global array lwIP exports; its entries are read and dropped in place.
+ *
+ * Lock: the core lock, for lwIP's tables and for the static entries.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lwip/etharp.h"
+#include "lwip/memp.h"
+#include "lwip/nd6.h"
+#include "lwip/netif.h"
+#include "lwip/priv/nd6_priv.h"
+
+#include "netcomp/ifnet_var.h"
+#include "netcomp/netinet.h"
+#include "netcomp/route.h"
+
+#define NSTATIC 64
+
+struct sarp {
+	char ifname[RUMP_IFNAMSIZ];     /* "": free */
+	ip4_addr_t ip;
+	uint8_t mac[6];
+};
+
+static struct sarp sarp[NSTATIC];       /* core lock */
+
+const uint8_t *
+neigh_static4(const struct netif *n, const ip4_addr_t *ip)
+{
+	const char *name = route_ifname(n);
+	int i;
+
+	for (i = 0; i < NSTATIC; i++)
+		if (sarp[i].ifname[0] != '\0' && ip4_addr_cmp(&sarp[i].ip, ip) &&
+		    strcmp(sarp[i].ifname, name) == 0)
+			return sarp[i].mac;
+	return NULL;
+}
+
+static struct sarp *
+sarp_find(const ip4_addr_t *ip)
+{
+	int i;
+
+	for (i = 0; i < NSTATIC; i++)
+		if (sarp[i].ifname[0] != '\0' && ip4_addr_cmp(&sarp[i].ip, ip))
+			return &sarp[i];
+	return NULL;
+}
+
+/* The interface's own netif whose subnet holds ip. */
+static struct netif *
+onlink4(const ip4_addr_t *ip)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || ifp->kind == NULL ||
+		    ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		if (ip4_addr_netcmp(ip, netif_ip4_addr(n), netif_ip4_netmask(n)))
+			return &ifp->netif;
+	}
+	return NULL;
+}
+
+static struct netif *
+ether_byname(const char *name)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+
+	NETIF_FOREACH(n)
+		if ((ifp = n->state) != NULL && &ifp->netif == n &&
+		    ifp->kind != NULL && strcmp(ifp->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+/* ---- listing ---- */
+
+struct nlist {
+	struct rump_neigh *out;
+	int max, n;
+};
+
+static struct rump_neigh *
+slot(struct nlist *l)
+{
+	struct rump_neigh *nb = NULL;
+
+	if (l->n < l->max) {
+		nb = &l->out[l->n];
+		memset(nb, 0, sizeof(*nb));
+	}
+	l->n++;
+	return nb;
+}
+
+static void
+list4(struct nlist *l)
+{
+	ip4_addr_t *ip;
+	struct netif *n;
+	struct eth_addr *eth;
+	struct rump_neigh *nb;
+	size_t i;
+
+	for (i = 0; i < NSTATIC; i++) {
+		if (sarp[i].ifname[0] == '\0' || (nb = slot(l)) == NULL)
+			continue;
+		nb->family = AF_INET;
+		nb->state = RUMP_ND_REACHABLE;
+		nb->flags = RUMP_NF_STATIC;
+		memcpy(nb->addr, &sarp[i].ip.addr, 4);
+		memcpy(nb->mac, sarp[i].mac, 6);
+		memcpy(nb->ifname, sarp[i].ifname, RUMP_IFNAMSIZ);
+		nb->expire = -1;
+	}
+	for (i = 0; i < ARP_TABLE_SIZE; i++) {
+		if (!etharp_get_entry(i, &ip, &n, &eth) || sarp_find(ip))
+			continue;
+		if ((nb = slot(l)) == NULL)
+			continue;
+		nb->family = AF_INET;
+		nb->state = RUMP_ND_REACHABLE;
+		memcpy(nb->addr, &ip->addr, 4);
+		memcpy(nb->mac, eth->addr, 6);
+		snprintf(nb->ifname, sizeof(nb->ifname), "%s", route_ifname(n));
+		nb->expire = 0;         /* lwIP keeps the age private */
+	}
+}
+
+static void
+list6(struct nlist *l)
+{
+	struct nd6_neighbor_cache_entry *e;
+	struct rump_neigh *nb;
+	int i;
+
+	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
+		e = &neighbor_cache[i];
+		if (e->state == ND6_NO_ENTRY || (nb = slot(l)) == NULL)
+			continue;
+		nb->family = AF_INET6;
+		nb->state = e->state;
+		nb->flags = e->isrouter ? RUMP_NF_ROUTER : 0;
+		memcpy(nb->addr, e->next_hop_address.addr, 16);
+		memcpy(nb->mac, e->lladdr, 6);
+		snprintf(nb->ifname, sizeof(nb->ifname), "%s",
+		    route_ifname(e->netif));
+		if (e->state == ND6_REACHABLE)
+			nb->expire = (int32_t)e->counter.reachable_time;
+		else if (e->state == ND6_DELAY)
+			nb->expire = (int32_t)e->counter.delay_time;
+		else
+			nb->expire = -1;
+	}
+}
+
+int
+neigh_list(int family, struct rump_neigh *out, int max)
+{
+	struct nlist l = { out, max, 0 };
+
+	netstack_lock();
+	if (family != AF_INET6)
+		list4(&l);
+	if (family != AF_INET && netstack_inet6())
+		list6(&l);
+	netstack_unlock();
+	return l.n;
+}
+
+/* ---- changes ---- */
+
+static int
+set4(const struct rump_neigh *nb)
+{
+	struct sarp *s;
+	struct netif *n;
+	ip4_addr_t ip;
+	int i;
+
+	memcpy(&ip.addr, nb->addr, 4);
+	n = nb->ifname[0] != '\0' ? ether_byname(nb->ifname) : onlink4(&ip);
+	if (n == NULL)
+		return nb->ifname[0] != '\0' ? -ENXIO : -ENETUNREACH;
+	if ((s = sarp_find(&ip)) == NULL)
+		for (i = 0; i < NSTATIC && s == NULL; i++)
+			if (sarp[i].ifname[0] == '\0')
+				s = &sarp[i];
+	if (s == NULL)
+		return -ENOSPC;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", route_ifname(n));
+	s->ip = ip;
+	memcpy(s->mac, nb->mac, 6);
+	return 0;
+}
+
+int
+neigh_set(const struct rump_neigh *nb)
+{
+	int error;
+
+	if (nb->family != AF_INET)
+		return -EOPNOTSUPP;     /* static ND entries: not yet */
+	netstack_lock();
+	error = set4(nb);
+	netstack_unlock();
+	return error;
+}
+
+static int
+del4(const ip4_addr_t *ip)
+{
+	struct sarp *s;
+	struct netif *n;
+	struct eth_addr *eth;
+	const ip4_addr_t *found;
+
+	if ((s = sarp_find(ip)) != NULL) {
+		memset(s, 0, sizeof(*s));
+		return 0;
+	}
+	if (etharp_find_addr(NULL, ip, &eth, &found) < 0)
+		return -ESRCH;
+	NETIF_FOREACH(n)
+		if (n->flags & NETIF_FLAG_ETHARP)
+			etharp_cleanup_netif(n);
+	return 0;
+}
+
+static void
+drop6(struct nd6_neighbor_cache_entry *e)
+{
+	struct nd6_q_entry *q;
+
+	while ((q = e->q) != NULL) {
+		e->q = q->next;
+		pbuf_free(q->p);
+		memp_free(MEMP_ND6_QUEUE, q);
+	}
+	memset(e, 0, sizeof(*e));
+	e->state = ND6_NO_ENTRY;
+}
+
+static int
+del6(const uint8_t *addr)
+{
+	struct nd6_neighbor_cache_entry *e;
+	int i;
+
+	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
+		e = &neighbor_cache[i];
+		if (e->state != ND6_NO_ENTRY &&
+		    memcmp(e->next_hop_address.addr, addr, 16) == 0) {
+			if (e->isrouter)
+				return -EBUSY;  /* a default router holds it */
+			drop6(e);
+			nd6_clear_destination_cache();
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+int
+neigh_delete(const struct rump_neigh *nb)
+{
+	ip4_addr_t ip;
+	int error;
+
+	netstack_lock();
+	if (nb->family == AF_INET) {
+		memcpy(&ip.addr, nb->addr, 4);
+		error = del4(&ip);
+	} else if (netstack_inet6())
+		error = del6(nb->addr);
+	else
+		error = -EAFNOSUPPORT;
+	netstack_unlock();
+	return error;
+}
+
+int
+neigh_flush(int family)
+{
+	struct netif *n;
+	int i, k = 0;
+
+	netstack_lock();
+	if (family != AF_INET6) {
+		for (i = 0; i < NSTATIC; i++)
+			if (sarp[i].ifname[0] != '\0') {
+				memset(&sarp[i], 0, sizeof(sarp[i]));
+				k++;
+			}
+		NETIF_FOREACH(n)
+			if (n->flags & NETIF_FLAG_ETHARP)
+				etharp_cleanup_netif(n);
+	}
+	if (family != AF_INET && netstack_inet6()) {
+		for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++)
+			if (neighbor_cache[i].state != ND6_NO_ENTRY &&
+			    !neighbor_cache[i].isrouter) {
+				drop6(&neighbor_cache[i]);
+				k++;
+			}
+		nd6_clear_destination_cache();
+	}
+	netstack_unlock();
+	return k;
+}
