@@ -16,9 +16,19 @@ $(BIN)/rump.route: $(call objs,netcomp/cmd/route.c) $(NETCMD_RT) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.netstat: $(call objs,netcomp/cmd/netstat.c) $(NETCMD_RT) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
-LDLIBS_rump.route   = -lm
-LDLIBS_rump.netstat = -lm
-PROGS += $(BIN)/rump.route $(BIN)/rump.netstat
+$(BIN)/rump.traceroute: $(call objs,netcomp/cmd/traceroute.c) \
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.arp: $(call objs,netcomp/cmd/arp.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+$(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+LDLIBS_rump.route      = -lm
+LDLIBS_rump.netstat    = -lm
+LDLIBS_rump.traceroute = -lm
+LDLIBS_rump.arp        = -lm
+LDLIBS_rump.ndp        = -lm
+PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
+    $(BIN)/rump.arp $(BIN)/rump.ndp
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

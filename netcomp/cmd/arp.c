@@ -1,0 +1,211 @@
+/*
+ * arp.c — rump.arp: a node's ARP table with NetBSD arp(8)'s commands and
+ * lines.
+ *
+ *   rump.arp [-n] host             one entry
+ *   rump.arp -a [-n]               every entry
+ *   rump.arp -d host | -d -a       delete
+ *   rump.arp -s host ether_addr    a static entry (never expires; the
+ *                                  node sends no ARP request for it)
+ *
+ *   ? (10.0.1.1) at b2:a0:12:34:56:78 on shmif0 permanent
+ *
+ * A dynamic entry shows no expiry: lwIP keeps its age to itself.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kernel/rumpclient.h"
+#include "netcomp/cmd/inaddr.h"
+#include "netcomp/cmd/node.h"
+
+#define PROG "rump.arp"
+#define MAXN 512
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " PROG " [-n] host\n"
+	    "       " PROG " -a [-n]\n"
+	    "       " PROG " -d host\n"
+	    "       " PROG " -d -a\n"
+	    "       " PROG " -s host ether_addr\n"
+	    "The node is $RUMP_SERVER.\n");
+}
+
+static int
+fail(const char *what, int err)
+{
+	char buf[256];
+
+	fprintf(stderr, PROG ": %s: %s\n", what,
+	    node_strerror(-err, buf, sizeof(buf)));
+	return 1;
+}
+
+static int
+parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned m[6];
+	char tail;
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3],
+	    &m[4], &m[5], &tail) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		if (m[i] > 255)
+			return -EINVAL;
+		mac[i] = (uint8_t)m[i];
+	}
+	return 0;
+}
+
+static void
+print_entry(const struct rump_neigh *nb)
+{
+	char a[INADDR_TEXTLEN];
+
+	inaddr_ntop(AF_INET, nb->addr, a, sizeof(a));
+	printf("? (%s) at %02x:%02x:%02x:%02x:%02x:%02x on %s%s\n", a,
+	    nb->mac[0], nb->mac[1], nb->mac[2], nb->mac[3], nb->mac[4],
+	    nb->mac[5], nb->ifname,
+	    nb->flags & RUMP_NF_STATIC ? " permanent" : "");
+}
+
+static int
+fetch(struct rump_neigh *nb, int *n)
+{
+	int k;
+
+	if ((k = rump_sys_neigh_list(AF_INET, nb, MAXN)) < 0)
+		return -errno;
+	*n = k < MAXN ? k : MAXN;
+	return 0;
+}
+
+static int
+host_arg(const char *s, struct rump_neigh *nb)
+{
+	struct inaddr a;
+
+	memset(nb, 0, sizeof(*nb));
+	if (inaddr_parse(s, AF_INET, &a) != 0 || a.plen >= 0) {
+		fprintf(stderr, PROG ": bad address '%s'\n", s);
+		return -1;
+	}
+	nb->family = AF_INET;
+	memcpy(nb->addr, a.addr, 4);
+	return 0;
+}
+
+static int
+show(const char *host)
+{
+	static struct rump_neigh v[MAXN];
+	struct rump_neigh want;
+	int n = 0, i, error, found = 0;
+
+	if (host != NULL && host_arg(host, &want) != 0)
+		return 1;
+	if ((error = fetch(v, &n)) != 0)
+		return fail("list", error);
+	for (i = 0; i < n; i++)
+		if (host == NULL || memcmp(v[i].addr, want.addr, 4) == 0) {
+			print_entry(&v[i]);
+			found = 1;
+		}
+	if (host != NULL && !found) {
+		printf("%s (%s) -- no entry\n", host, host);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+delete(const char *host)
+{
+	struct rump_neigh nb;
+	char what[96];
+
+	if (host == NULL) {
+		if (rump_sys_neigh_flush(AF_INET) < 0)
+			return fail("delete", errno);
+		return 0;
+	}
+	if (host_arg(host, &nb) != 0)
+		return 1;
+	if (rump_sys_neigh_delete(&nb) != 0) {
+		if (errno == ESRCH) {
+			fprintf(stderr, PROG ": %s: no entry\n", host);
+			return 1;
+		}
+		snprintf(what, sizeof(what), "delete %s", host);
+		return fail(what, errno);
+	}
+	printf("%s (%s) deleted\n", host, host);
+	return 0;
+}
+
+static int
+set(const char *host, const char *mac)
+{
+	struct rump_neigh nb;
+	char what[96];
+
+	if (host_arg(host, &nb) != 0)
+		return 1;
+	if (parse_mac(mac, nb.mac) != 0) {
+		fprintf(stderr, PROG ": bad ethernet address '%s'\n", mac);
+		return 1;
+	}
+	nb.flags = RUMP_NF_STATIC;
+	if (rump_sys_neigh_set(&nb) != 0) {
+		snprintf(what, sizeof(what), "set %s", host);
+		return fail(what, errno);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, aflag = 0, dflag = 0, sflag = 0;
+
+	while ((c = getopt_long(argc, argv, "adhns", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': aflag = 1; break;
+		case 'd': dflag = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'n': break;
+		case 's': sflag = 1; break;
+		default: usage(stderr); return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((sflag && (argc < 2 || argc > 3 || dflag || aflag)) ||
+	    (dflag && (aflag ? argc != 0 : argc != 1)) ||
+	    (!sflag && !dflag && (aflag ? argc != 0 : argc != 1))) {
+		usage(stderr);
+		return 1;
+	}
+	if (node_attach() != 0) {
+		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
+		return 1;
+	}
+	if (sflag)
+		return set(argv[0], argv[1]);
+	if (dflag)
+		return delete(aflag ? NULL : argv[0]);
+	return show(aflag ? NULL : argv[0]);
+}

@@ -1,0 +1,179 @@
+/*
+ * ndp.c — rump.ndp: a node's IPv6 neighbour cache with NetBSD ndp(8)'s
+ * commands and table.
+ *
+ *   rump.ndp -a [-n]       every neighbour
+ *   rump.ndp [-n] addr     one
+ *   rump.ndp -d addr       delete one
+ *   rump.ndp -c            delete all (but default routers)
+ *
+ * Neighbor            Linklayer Address  Netif Expire    S Flags
+ * fc00::2             b2:a0:12:34:56:78 shmif0 28s       R
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kernel/rumpclient.h"
+#include "netcomp/cmd/inaddr.h"
+#include "netcomp/cmd/node.h"
+
+#define PROG "rump.ndp"
+#define MAXN 512
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " PROG " -a [-n]\n"
+	    "       " PROG " [-n] addr\n"
+	    "       " PROG " -d addr\n"
+	    "       " PROG " -c\n"
+	    "The node is $RUMP_SERVER.\n");
+}
+
+static int
+fail(const char *what, int err)
+{
+	char buf[256];
+
+	fprintf(stderr, PROG ": %s: %s\n", what,
+	    node_strerror(-err, buf, sizeof(buf)));
+	return 1;
+}
+
+static const char *
+state_letter(int s)
+{
+	switch (s) {
+	case RUMP_ND_INCOMPLETE: return "I";
+	case RUMP_ND_REACHABLE:  return "R";
+	case RUMP_ND_STALE:      return "S";
+	case RUMP_ND_DELAY:      return "D";
+	case RUMP_ND_PROBE:      return "P";
+	}
+	return "?";
+}
+
+static void
+print_entry(const struct rump_neigh *nb)
+{
+	char a[INADDR_TEXTLEN + RUMP_IFNAMSIZ], b[INADDR_TEXTLEN], mac[24],
+	    exp[16];
+
+	inaddr_ntop(AF_INET6, nb->addr, b, sizeof(b));
+	if (inaddr_linklocal6(nb->addr))
+		snprintf(a, sizeof(a), "%s%%%s", b, nb->ifname);
+	else
+		snprintf(a, sizeof(a), "%s", b);
+	if (nb->state == RUMP_ND_INCOMPLETE)
+		snprintf(mac, sizeof(mac), "(incomplete)");
+	else
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    nb->mac[0], nb->mac[1], nb->mac[2], nb->mac[3],
+		    nb->mac[4], nb->mac[5]);
+	if (nb->flags & RUMP_NF_STATIC)
+		snprintf(exp, sizeof(exp), "permanent");
+	else if (nb->expire >= 0)
+		snprintf(exp, sizeof(exp), "%ds", nb->expire);
+	else
+		snprintf(exp, sizeof(exp), "-");
+	printf("%-29s %-18s %6s %-9s %s %s\n", a, mac, nb->ifname, exp,
+	    state_letter(nb->state), nb->flags & RUMP_NF_ROUTER ? "R" : "");
+}
+
+static int
+addr_arg(const char *s, struct rump_neigh *nb)
+{
+	struct inaddr a;
+
+	memset(nb, 0, sizeof(*nb));
+	if (inaddr_parse(s, AF_INET6, &a) != 0 || a.plen >= 0) {
+		fprintf(stderr, PROG ": bad address '%s'\n", s);
+		return -1;
+	}
+	nb->family = AF_INET6;
+	memcpy(nb->addr, a.addr, 16);
+	return 0;
+}
+
+static int
+show(const char *addr)
+{
+	static struct rump_neigh v[MAXN];
+	struct rump_neigh want;
+	int n, i, found = 0;
+
+	if (addr != NULL && addr_arg(addr, &want) != 0)
+		return 1;
+	if ((n = rump_sys_neigh_list(AF_INET6, v, MAXN)) < 0)
+		return fail("list", errno);
+	if (n > MAXN)
+		n = MAXN;
+	printf("%-29s %-18s %6s %-9s %s %s\n", "Neighbor",
+	    "Linklayer Address", "Netif", "Expire", "S", "Flags");
+	for (i = 0; i < n; i++)
+		if (addr == NULL || memcmp(v[i].addr, want.addr, 16) == 0) {
+			print_entry(&v[i]);
+			found = 1;
+		}
+	if (addr != NULL && !found) {
+		fprintf(stderr, PROG ": %s: no entry\n", addr);
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rump_neigh nb;
+	int c, aflag = 0, dflag = 0, cflag = 0;
+
+	while ((c = getopt_long(argc, argv, "acdhn", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': aflag = 1; break;
+		case 'c': cflag = 1; break;
+		case 'd': dflag = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'n': break;
+		default: usage(stderr); return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((cflag && argc != 0) || (dflag && argc != 1) ||
+	    (aflag && argc != 0) || (!aflag && !cflag && argc != 1)) {
+		usage(stderr);
+		return 1;
+	}
+	if (node_attach() != 0) {
+		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
+		return 1;
+	}
+	if (cflag)
+		return rump_sys_neigh_flush(AF_INET6) < 0 ?
+		    fail("flush", errno) : 0;
+	if (dflag) {
+		if (addr_arg(argv[0], &nb) != 0)
+			return 1;
+		if (rump_sys_neigh_delete(&nb) != 0) {
+			if (errno == ESRCH) {
+				fprintf(stderr, PROG ": %s: no entry\n",
+				    argv[0]);
+				return 1;
+			}
+			return fail(argv[0], errno);
+		}
+		printf("%s deleted\n", argv[0]);
+		return 0;
+	}
+	return show(aflag ? NULL : argv[0]);
+}
