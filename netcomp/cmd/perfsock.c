@@ -168,8 +168,7 @@ perf_idle_limit(int fd, uint64_t ns)
 {
 	struct timeval tv;
 
-	if (ns == 0)
-		return;
+	/* 0 clears the limit, as SO_RCVTIMEO takes it. */
 	tv.tv_sec = (time_t)(ns / 1000000000u);
 	tv.tv_usec = (suseconds_t)(ns % 1000000000u / 1000);
 	rump_sys_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -1,16 +1,19 @@
 /*
  * perfudp.c — rumpperf over UDP (see perf.h).  A datagram is a 16-byte
- * header (u32 magic "RPF1", u32 flags, u64 sequence number, big-endian)
- * and stream bytes from offset seq * 2^20, so the server can count loss,
- * reordering and duplicates and check every payload.  The client paces
- * its datagrams at the asked rate and ends with five END datagrams
- * (flags 1, seq = how many it sent); the server also ends a session 2 s
- * after its last datagram.
+ * header (u32 magic "RPF1", u32 session, u32 flags, u32 sequence number,
+ * big-endian) and stream bytes from offset seq * 2^20, so the server can
+ * count loss, reordering and duplicates and check every payload.  The
+ * client picks a random session number, paces its datagrams at the asked
+ * rate and ends with five END datagrams (flags 1, seq = how many it
+ * sent).  The server follows the session of the first data datagram it
+ * gets, so strays of an earlier session (its spare ENDs) are ignored; it
+ * also ends a session 2 s after the last datagram.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "kernel/rumpclient.h"
@@ -58,6 +61,7 @@ perf_udp_client(const struct perf *p, struct perr *e)
 {
 	uint8_t *buf = malloc(p->len);
 	uint64_t seq = 0, bytes = 0, t0, t1, per_ns;
+	uint32_t session;
 	size_t n = (size_t)p->len;
 	int fd, i, error = 0;
 
@@ -67,15 +71,17 @@ perf_udp_client(const struct perf *p, struct perr *e)
 		free(buf);
 		return fd;
 	}
+	if (getrandom(&session, sizeof(session), 0) != sizeof(session))
+		session = (uint32_t)now_ns();
 	per_ns = (uint64_t)((double)n * 8 * 1e9 / (double)p->rate);
 	t0 = now_ns();
-	while ((p->nbytes == 0 || bytes < p->nbytes) &&
+	while ((p->nbytes == 0 || bytes < p->nbytes) && seq < UINT32_MAX &&
 	    (p->duration_ns == 0 || now_ns() - t0 < p->duration_ns)) {
 		if (p->nbytes != 0 && p->nbytes - bytes < n - UDP_HDR)
 			n = (size_t)(p->nbytes - bytes) + UDP_HDR;
 		put32(buf, UDP_MAGIC);
-		put32(buf + 4, 0);
-		put32(buf + 8, (uint32_t)(seq >> 32));
+		put32(buf + 4, session);
+		put32(buf + 8, 0);
 		put32(buf + 12, (uint32_t)seq);
 		perfdata_fill(buf + UDP_HDR, n - UDP_HDR, seq * UDP_SPAN);
 		pace(t0 + seq * per_ns);
@@ -89,8 +95,7 @@ perf_udp_client(const struct perf *p, struct perr *e)
 	}
 	t1 = now_ns();
 	for (i = 0; i < 5 && error == 0; i++) {     /* END, seq = total */
-		put32(buf + 4, UDP_END);
-		put32(buf + 8, (uint32_t)(seq >> 32));
+		put32(buf + 8, UDP_END);
 		put32(buf + 12, (uint32_t)seq);
 		rump_sys_send(fd, buf, UDP_HDR, 0);
 		pace(now_ns() + 20000000);
@@ -109,6 +114,7 @@ struct udp_session {
 	uint64_t datagrams, bytes, dups, reordered, lost, total;
 	uint64_t maxseq, t0, t1;
 	int      started, ended;
+	uint32_t session;               /* of the first data datagram */
 	uint8_t *seen;                  /* bit per sequence number */
 	size_t   seencap;               /* bytes */
 	long     bad;                   /* datagram seq of a mismatch */
@@ -145,10 +151,14 @@ udp_datagram(const struct perf *p, struct udp_session *s, const uint8_t *b,
 
 	if (n < UDP_HDR || get32(b) != UDP_MAGIC)
 		return;
-	seq = (uint64_t)get32(b + 8) << 32 | get32(b + 12);
-	if (get32(b + 4) & UDP_END) {
-		s->ended = 1;
-		s->total = seq;
+	seq = get32(b + 12);
+	if (s->started && get32(b + 4) != s->session)
+		return;
+	if (get32(b + 8) & UDP_END) {
+		if (s->started) {
+			s->ended = 1;
+			s->total = seq;
+		}
 		return;
 	}
 	if ((was = mark_seen(s, seq)) < 0)
@@ -159,6 +169,7 @@ udp_datagram(const struct perf *p, struct udp_session *s, const uint8_t *b,
 	}
 	if (!s->started) {
 		s->started = 1;
+		s->session = get32(b + 4);
 		s->t0 = now_ns();
 	}
 	s->t1 = now_ns();

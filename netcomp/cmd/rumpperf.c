@@ -12,7 +12,7 @@
  * write what it receives to a file or its standard output with -o.  A TCP
  * server handles each connection on its own thread while its main thread
  * waits in accept() for the next one (-m: how many; 0 for ever).  A UDP
- * datagram carries a 16-byte header (magic, flags, sequence number) and
+ * datagram carries a 16-byte header (magic, session, flags, seq) and
  * stream bytes at offset seq * 2^20, so loss, reordering and duplicates
  * are counted and every payload can be checked; the sender ends a session
  * with a few END datagrams.

@@ -145,13 +145,23 @@ perf_server n1 file.log -o out.bin
 N n2 rumpperf -c fc00::1 -f in.bin >cli.log 2>&1; r=$?
 wait_grep file.log "^received"
 ok $([ $r = 0 ] && cmp -s in.bin out.bin; echo $?) "a 3 MB file over TCP/IPv6 n2 -> n1 arrives identical (cmp)"
-perf_server n2 udp.log -u -C
+perf_server n2 udp.log -u -C -m 2
 N n1 rumpperf -c 10.0.0.2 -u -n 1m -b 20m >cli.log 2>&1; r=$?
 wait_grep udp.log "^received"
 ok $([ $r = 0 ] && grep -qE '^received [0-9]+ datagrams .* checked: ok$' udp.log; echo $?) "UDP datagrams n1 -> n2, checked"
 diag "$(grep -v listening udp.log)"
 lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' udp.log)
 ok $([ -n "$lost" ] && [ "$lost" -le 38 ]; echo $?) "UDP loss at 20 Mbit/s under 5% ($lost of 758 lost)"
+N n1 rumpperf -c 10.0.0.2 -u -n 64k >/dev/null 2>&1
+for i in $(seq 100); do [ "$(grep -c '^received' udp.log)" = 2 ] && break; sleep 0.05; done
+ok $(grep '^received' udp.log | sed -n 2p | grep -q '^received 48 datagrams (65536 bytes) from 10\.0\.0\.1 .* 0 lost.*checked: ok$'; echo $?) \
+    "a second UDP session on the same server ignores the first one's strays"
+perf_server n2 bad.log -C
+N n1 rumpperf -c 10.0.0.2 -f in.bin >/dev/null 2>&1
+for i in $(seq 100); do grep -q '^data mismatch' bad.log && break; sleep 0.05; done
+ok $(grep -q 'checked: MISMATCH$' bad.log && grep -q '^data mismatch at byte [0-9]*: expected 0x[0-9a-f]*, got 0x[0-9a-f]*$' bad.log; echo $?) \
+    "the checked mode reports bytes that are not the stream"
+sleep 0.2; ok $(! kill -0 ${bg##* } 2>/dev/null && ! wait ${bg##* }; echo $?) "... and exits non-zero"
 
 # --- three nodes on one bus ---------------------------------------------------------
 check "node n3 starts" start_node n3
