@@ -325,7 +325,7 @@ fails_with "deleting an address it does not have" "10.9.9.9: no such address" \
 fails_with "unknown sysctl" "third level name 'nope' in 'net.inet.nope' is invalid" \
     N n1 rump.sysctl net.inet.nope
 fails_with "read-only sysctl" "kern.ostype: Operation not permitted" N n1 rump.sysctl -w kern.ostype=x
-fails_with "rumpperf: nobody listening" "rumpperf: connect: Connection re" \
+fails_with "rumpperf: nobody listening" "rumpperf: connect: Connection refused" \
     N n1 rumpperf -c 10.0.0.2 -p 7777 -n 1k
 ok $(alive n1 && N n1 rump.ping -q -c 1 10.0.0.2 >/dev/null; echo $?) \
     "after all that n1 still runs and pings"
