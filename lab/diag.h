@@ -25,7 +25,7 @@ struct lab_pos {
 
 struct diag_msg {
 	struct lab_pos	 pos;
-	int		 seq;		/* order of discovery, for stable sort */
+	int		 seq;		/* order found, for a stable sort */
 	char		*text;
 };
 

@@ -166,7 +166,7 @@ struct lab_check {
 	const char	*from_name, *to_name;	/* as written */
 	const char	**via_names;
 	int		 from;		/* node index, -1 if undefined */
-	int		 to_node;	/* node index, or -1: `to` is an address */
+	int		 to_node;	/* node index; -1: `to` is an address */
 	struct lab_ip	 to;		/* destination address (planned) */
 	int		 family;	/* 4 or 6 when given, else 0 */
 	bool		 reach;		/* expected outcome */
@@ -177,7 +177,7 @@ struct lab_check {
 	struct lab_pos	*via_pos;
 	/* Planned: what the computed routes do. */
 	bool		 reached;
-	int		*path;		/* transit nodes (neither from nor to) */
+	int		*path;		/* transit nodes, not from or to */
 	int		 npath;
 	const char	*why;		/* why not reached; NULL if reached */
 };
@@ -209,6 +209,21 @@ int	lab_bus_find(const struct lab *lab, const char *name);
 /* The first address of a family (4, 6, or 0: any) of a node, or NULL. */
 const struct lab_addr *lab_node_addr(const struct lab *lab, int node,
 	    int family);
+/*
+ * Every address of every interface, in node and interface order:
+ *	struct lab_addr_iter it = LAB_ADDR_ITER_INIT;
+ *	while (lab_addr_next(lab, &it)) ... lab_addr_at(lab, &it) ...
+ */
+struct lab_addr_iter {
+	int	node, iface, addr;
+};
+#define LAB_ADDR_ITER_INIT	{ 0, 0, -1 }
+bool	lab_addr_next(const struct lab *lab, struct lab_addr_iter *it);
+struct lab_addr *lab_addr_at(const struct lab *lab,
+	    const struct lab_addr_iter *it);
+struct lab_iface *lab_iface_at(const struct lab *lab,
+	    const struct lab_addr_iter *it);
+
 /* Total interfaces (for summaries). */
 long	lab_count_ifaces(const struct lab *lab);
 

@@ -61,7 +61,7 @@ static const struct keyspec top_keys[] = {
 	{ NULL, NULL, NULL },
 };
 
-/* --- defaults ------------------------------------------------------------- */
+/* --- defaults ------------------------------------------------------------ */
 
 static int
 k_routing(struct loader *L, void *obj, const struct ynode *k,
@@ -167,7 +167,7 @@ load_defaults(struct loader *L, const struct ynode *defaults)
 	return r;
 }
 
-/* --- kinds ------------------------------------------------------------------ */
+/* --- kinds --------------------------------------------------------------- */
 
 static int
 load_kinds(struct loader *L, const struct ynode *kinds)
@@ -200,7 +200,7 @@ load_kinds(struct loader *L, const struct ynode *kinds)
 	return 0;
 }
 
-/* --- the lab ---------------------------------------------------------------- */
+/* --- the lab ------------------------------------------------------------- */
 
 /* The lab's name: `name:`, else the file's base name without .yaml. */
 static int

@@ -22,7 +22,7 @@
 
 static const struct keyspec node_keys[];
 
-/* --- growing a node's arrays ---------------------------------------------- */
+/* --- growing a node's arrays --------------------------------------------- */
 
 int
 node_add_iface(struct loader *L, struct lab_node *n, struct lab_iface **out)
@@ -83,7 +83,7 @@ node_set_sysctl(struct loader *L, struct lab_node *n, const char *name,
 	return 0;
 }
 
-/* --- kinds ---------------------------------------------------------------- */
+/* --- kinds --------------------------------------------------------------- */
 
 static bool
 builtin_kind(const char *kind)
@@ -100,8 +100,7 @@ kind_list(struct loader *L, const char *word, const char **suggest)
 
 	names[n++] = "host";
 	names[n++] = "router";
-	for (i = 0; L->kinds && L->kinds->kind == Y_MAP && 2 * i < L->kinds->n &&
-	    n < 256; i++)
+	for (i = 0; L->kinds != NULL && 2 * i < L->kinds->n && n < 256; i++)
 		names[n++] = ymap_key(L->kinds, i)->str;
 	*suggest = closest_name(word, names, n);
 	return name_list(L->a, names, n);
@@ -146,7 +145,8 @@ node_apply_kind(struct loader *L, struct lab_node *n, const char *kind,
 	if (base != NULL) {
 		if (v_name(L, base, "kind", &bname) != 0)
 			return -EINVAL;
-		if ((r = node_apply_kind(L, n, bname, base->pos, depth + 1)) != 0)
+		r = node_apply_kind(L, n, bname, base->pos, depth + 1);
+		if (r != 0)
 			return r;
 	}
 	L->quiet = true;
@@ -157,7 +157,7 @@ node_apply_kind(struct loader *L, struct lab_node *n, const char *kind,
 	return r == -ENOMEM ? r : 0;
 }
 
-/* --- node keys ------------------------------------------------------------- */
+/* --- node keys ----------------------------------------------------------- */
 
 static int
 k_kind(struct loader *L, void *obj, const struct ynode *k,
@@ -251,7 +251,8 @@ k_sysctl(struct loader *L, void *obj, const struct ynode *k,
 		return lerr(L, v->pos, "'sysctl' must be a mapping like "
 		    "{ net.inet.ip.ttl: 32 }, not %s", ykind_name(v));
 	for (i = 0; 2 * i < v->n; i++) {
-		const struct ynode *name = ymap_key(v, i), *val = ymap_value(v, i);
+		const struct ynode *name = ymap_key(v, i);
+		const struct ynode *val = ymap_value(v, i);
 		const char *s;
 
 		if (!sysctl_name_ok(name->str)) {
@@ -429,7 +430,7 @@ k_fs(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
-/* --- interfaces ------------------------------------------------------------ */
+/* --- interfaces ---------------------------------------------------------- */
 
 static int
 iface_add_addr(struct loader *L, struct lab_iface *ifp, const struct ynode *v)
@@ -643,7 +644,7 @@ load_kind_definition(struct loader *L, const struct ynode *spec)
 	return r;
 }
 
-/* --- nodes ---------------------------------------------------------------- */
+/* --- nodes --------------------------------------------------------------- */
 
 static int
 load_node(struct loader *L, const struct ynode *key, const struct ynode *spec)

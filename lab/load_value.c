@@ -39,7 +39,7 @@ lnomem(struct loader *L)
 	return -ENOMEM;
 }
 
-/* --- keys of a mapping ---------------------------------------------------- */
+/* --- keys of a mapping --------------------------------------------------- */
 
 static const struct keyspec *
 find_key(const struct keyspec *keys, const char *k)
@@ -131,7 +131,7 @@ load_keys(struct loader *L, const struct ynode *map, const char *what,
 	return rv;
 }
 
-/* --- scalars --------------------------------------------------------------- */
+/* --- scalars ------------------------------------------------------------- */
 
 static struct lab_pos
 vpos(const struct ynode *v)
@@ -360,7 +360,7 @@ v_rate(struct loader *L, const struct ynode *v, const char *key,
 	return 0;
 }
 
-/* --- addresses ------------------------------------------------------------- */
+/* --- addresses ----------------------------------------------------------- */
 
 static const char *
 example(int family, bool prefix)

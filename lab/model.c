@@ -158,3 +158,35 @@ lab_count_ifaces(const struct lab *lab)
 		n += lab->nodes[i].nifaces;
 	return n;
 }
+
+bool
+lab_addr_next(const struct lab *lab, struct lab_addr_iter *it)
+{
+	it->addr++;
+	while (it->node < lab->nnodes) {
+		const struct lab_node *n = &lab->nodes[it->node];
+
+		if (it->iface < n->nifaces) {
+			if (it->addr < n->ifaces[it->iface].naddrs)
+				return true;
+			it->iface++;
+		} else {
+			it->node++;
+			it->iface = 0;
+		}
+		it->addr = 0;
+	}
+	return false;
+}
+
+struct lab_iface *
+lab_iface_at(const struct lab *lab, const struct lab_addr_iter *it)
+{
+	return &lab->nodes[it->node].ifaces[it->iface];
+}
+
+struct lab_addr *
+lab_addr_at(const struct lab *lab, const struct lab_addr_iter *it)
+{
+	return &lab_iface_at(lab, it)->addrs[it->addr];
+}

@@ -44,14 +44,14 @@ void	lab_close(struct lab *lab);
 int	lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 	    int *n);
 
-/* --- configuration steps of a node ----------------------------------------- */
+/* --- configuration steps of a node --------------------------------------- */
 
 enum plan_step_kind {
 	STEP_IF_CREATE,		/* rump.ifconfig shmif0 create */
 	STEP_IF_LINKSTR,	/* rump.ifconfig shmif0 linkstr BUSDIR/lan1 */
 	STEP_IF_MAC,		/* rump.ifconfig shmif0 link b2:a0:... active */
 	STEP_IF_MTU,		/* rump.ifconfig shmif0 mtu 9000 (not 1500) */
-	STEP_IF_ADDR,		/* rump.ifconfig shmif0 inet 10.0.1.1/24 [alias] */
+	STEP_IF_ADDR,		/* rump.ifconfig shmif0 inet 10.0.1.1/24 */
 	STEP_IF_UP,		/* rump.ifconfig shmif0 up */
 	STEP_SYSCTL,		/* rump.sysctl -w net.inet.ip.forwarding=1 */
 	STEP_ROUTE,		/* rump.route add -net 10.0.2.0/24 10.0.1.2 */
@@ -85,7 +85,7 @@ typedef int (*plan_step_fn)(const struct plan_step *step, void *arg);
 int	plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	    plan_step_fn fn, void *arg);
 
-/* --- tracing ----------------------------------------------------------------- */
+/* --- tracing ------------------------------------------------------------- */
 
 #define LAB_TRACE_MAX	255
 
@@ -102,7 +102,7 @@ struct lab_trace {
 int	lab_trace(const struct lab *lab, int from, const struct lab_ip *dst,
 	    struct lab_trace *t);
 
-/* --- printing (lab/plan_print.c) ------------------------------------------- */
+/* --- printing (lab/plan_print.c) ----------------------------------------- */
 
 /*
  * The plan as text (buses; per node its rump.* commands; checks) or as one

@@ -70,7 +70,8 @@ static bool
 wants(const struct lab *lab, const struct lab_bus *b,
     const struct lab_iface *ifp, int family)
 {
-	const struct lab_ip *pool = family == AF_INET ? &lab->pool4 : &lab->pool6;
+	const struct lab_ip *pool = family == AF_INET ? &lab->pool4 :
+	    &lab->pool6;
 	unsigned bit = family == AF_INET ? AUTO_V4 : AUTO_V6;
 
 	if (iface_has(ifp, family))
@@ -81,7 +82,7 @@ wants(const struct lab *lab, const struct lab_bus *b,
 	    (bus_subnet(b, family) != NULL || pool->family != 0);
 }
 
-/* --- carving subnets from a pool -------------------------------------------- */
+/* --- carving subnets from a pool ----------------------------------------- */
 
 static int
 ip_sort_cmp(const void *a, const void *b)
@@ -111,7 +112,8 @@ collect_used(struct carver *c)
 	for (i = 0; i < lab->nbuses; i++)
 		for (j = 0; j < lab->buses[i].nsubnets; j++)
 			if (lab->buses[i].subnets[j].net.family == c->family)
-				c->used[c->nused++] = lab->buses[i].subnets[j].net;
+				c->used[c->nused++] =
+				    lab->buses[i].subnets[j].net;
 	qsort(c->used, (size_t)c->nused, sizeof(*c->used), ip_sort_cmp);
 	n = 0;
 	for (i = 0; i < lab->nnodes; i++)
@@ -237,7 +239,7 @@ carve_all(struct carver *c)
 	return 0;
 }
 
-/* --- hosts ------------------------------------------------------------------ */
+/* --- hosts --------------------------------------------------------------- */
 
 static bool
 is_taken(const struct carver *c, u128 a)
@@ -385,7 +387,7 @@ report_addressless(struct lab *lab, struct diag *d)
 		}
 }
 
-/* --- MACs ------------------------------------------------------------------- */
+/* --- MACs ---------------------------------------------------------------- */
 
 static uint32_t
 fnv1a(uint32_t h, const char *s)
@@ -431,7 +433,8 @@ macref_cmp(const void *a, const void *b)
 	if (r != 0)
 		return r;
 	/* Fixed ones first, so the stable one of a pair moves. */
-	return (x->ifp->macmode == MAC_STABLE) - (y->ifp->macmode == MAC_STABLE);
+	return (x->ifp->macmode == MAC_STABLE) -
+	    (y->ifp->macmode == MAC_STABLE);
 }
 
 static int

@@ -46,7 +46,7 @@ compatible(const struct lab_bus *b)
 	return !b->jumbo && b->size == LAB_BUS_SIZE;
 }
 
-/* --- text ------------------------------------------------------------------- */
+/* --- text ---------------------------------------------------------------- */
 
 static void
 text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
@@ -67,10 +67,12 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 		    "impairments work)\n", b->delay_us, b->jitter_us,
 		    b->loss_pct, b->rate_bps);
 	fprintf(f, "    members:");
-	for (i = 0; i < b->nmembers; i++)
-		fprintf(f, "%s %s %s", i ? "," : "",
-		    lab->nodes[b->members[i].node].name,
-		    lab->nodes[b->members[i].node].ifaces[b->members[i].iface].name);
+	for (i = 0; i < b->nmembers; i++) {
+		const struct lab_node *n = &lab->nodes[b->members[i].node];
+
+		fprintf(f, "%s %s %s", i ? "," : "", n->name,
+		    n->ifaces[b->members[i].iface].name);
+	}
 	fprintf(f, "%s\n", b->nmembers ? "" : " none");
 }
 
@@ -152,7 +154,7 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* --- JSON -------------------------------------------------------------------- */
+/* --- JSON ---------------------------------------------------------------- */
 
 static void
 jstr(FILE *f, const char *s)
@@ -202,7 +204,8 @@ json_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 	fprintf(f, "{\"name\":");
 	jstr(f, b->name);
 	fprintf(f, ",\"mtu\":%u,\"max_frame\":%u,\"size\":%u,\"jumbo\":%s,"
-	    "\"netbsd_compatible\":%s,\"link\":%s,\"implicit\":%s,\"subnets\":[",
+	    "\"netbsd_compatible\":%s,\"link\":%s,\"implicit\":%s,"
+	    "\"subnets\":[",
 	    b->mtu, b->max_frame, b->size, b->jumbo ? "true" : "false",
 	    compatible(b) ? "true" : "false", b->link >= 0 ? "true" : "false",
 	    b->implicit ? "true" : "false");

@@ -50,7 +50,7 @@ struct lab_graph {
 	struct gsubnet	*subs;
 	int		 nsubs;
 	struct att	*by_sub;	/* grouped by subnet */
-	struct att	*by_node;	/* grouped by node, in interface order */
+	struct att	*by_node;	/* grouped by node, interface order */
 	int		*node_first, *node_n;
 	int		 natts;
 };
@@ -64,7 +64,7 @@ struct search {
 	int			*queue;
 };
 
-/* --- next hops of gateways and static routes ---------------------------------- */
+/* --- next hops of gateways and static routes ----------------------------- */
 
 /* The interface of node n whose subnet holds address a, or -1. */
 static int
@@ -185,7 +185,7 @@ bind_node(struct lab *lab, struct lab_node *n, struct diag *d)
 	return 0;
 }
 
-/* --- the graph --------------------------------------------------------------- */
+/* --- the graph ----------------------------------------------------------- */
 
 static int
 att_sub_cmp(const void *a, const void *b)
@@ -199,7 +199,8 @@ att_sub_cmp(const void *a, const void *b)
 
 /* The global index of the subnet of bus b holding ip, or -1. */
 static int
-subnet_of(const struct lab *lab, const int *base, int b, const struct lab_ip *ip)
+subnet_of(const struct lab *lab, const int *base, int b,
+    const struct lab_ip *ip)
 {
 	const struct lab_bus *bus = &lab->buses[b];
 	int i;
@@ -284,13 +285,14 @@ graph_build(struct lab *lab, int family, struct lab_graph **out)
 		return -ENOMEM;
 	for (i = 0; i < lab->nbuses; i++)
 		for (j = 0; j < lab->buses[i].nsubnets; j++)
-			g->subs[base[i] + j].net = &lab->buses[i].subnets[j].net;
+			g->subs[base[i] + j].net =
+			    &lab->buses[i].subnets[j].net;
 	graph_atts(g, base);
 	*out = g;
 	return 0;
 }
 
-/* --- the search ------------------------------------------------------------- */
+/* --- the search ---------------------------------------------------------- */
 
 static int
 search_new(struct search *sr, const struct lab_graph *g)
@@ -433,7 +435,7 @@ nearest_router(const struct lab_graph *g, int v)
 	return NULL;
 }
 
-/* --- one node's routes ------------------------------------------------------ */
+/* --- one node's routes --------------------------------------------------- */
 
 /* The node's own default route of this family, or NULL. */
 static const struct lab_route *
@@ -442,7 +444,8 @@ default_route(const struct lab_node *n, int family)
 	int i;
 
 	for (i = 0; i < n->nroutes; i++)
-		if (n->routes[i].dst.plen == 0 && n->routes[i].dst.family == family)
+		if (n->routes[i].dst.plen == 0 &&
+		    n->routes[i].dst.family == family)
 			return &n->routes[i];
 	return NULL;
 }
@@ -553,7 +556,7 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 	return 0;
 }
 
-/* --- sysctls ----------------------------------------------------------------- */
+/* --- sysctls ------------------------------------------------------------- */
 
 static int
 forwarding_sysctls(struct lab *lab, struct lab_node *n)

@@ -94,7 +94,8 @@ implicit_buses(struct lab *lab, struct diag *d)
 	if ((n = collect_refs(lab, &refs)) <= 0)
 		return n;
 	qsort(refs, (size_t)n, sizeof(*refs), ref_cmp);
-	if ((first = arena_alloc(lab->arena, sizeof(*first) * (size_t)n)) == NULL)
+	first = arena_alloc(lab->arena, sizeof(*first) * (size_t)n);
+	if (first == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(refs[i].name, refs[j].name) == 0;
@@ -104,8 +105,7 @@ implicit_buses(struct lab *lab, struct diag *d)
 			undefined_bus(lab, &refs[i], d);
 			continue;
 		}
-		first[nfirst] = refs[i];
-		first[nfirst++].seq = refs[i].seq;
+		first[nfirst++] = refs[i];
 	}
 	qsort(first, (size_t)nfirst, sizeof(*first), seq_cmp);
 	for (k = 0; k < nfirst; k++) {

@@ -5,9 +5,9 @@
  * lab_trace() forwards hop by hop as the nodes will: at each node the
  * longest prefix among its connected subnets and its routes decides; the
  * next hop is the node holding that address on the outgoing bus; only
- * forwarding nodes pass packets on; 255 hops at most (the largest TTL).  A destination is
- * reached when the packet arrives and the reply comes back to the source
- * (the sender's address on the interface it used).
+ * forwarding nodes pass packets on; 255 hops at most (the largest TTL).
+ * A destination is reached when the packet arrives and the reply comes
+ * back to the source (the sender's address on the interface it used).
  *
  * plan_checks() traces every check and reports the ones the planned
  * routes cannot satisfy: unreachable when it should reach, reachable when
@@ -47,7 +47,8 @@ holder_on_bus(const struct lab *lab, int b, int self, const struct lab_ip *a)
 
 	for (i = 0; i < bus->nmembers; i++) {
 		const struct lab_member *m = &bus->members[i];
-		const struct lab_iface *ifp = &lab->nodes[m->node].ifaces[m->iface];
+		const struct lab_iface *ifp =
+		    &lab->nodes[m->node].ifaces[m->iface];
 
 		if (m->node == self)
 			continue;
@@ -135,9 +136,10 @@ forward(const struct lab *lab, int from, const struct lab_ip *dst,
 			    n->ifaces[iface].name);
 			return -1;
 		}
-		if (!owns(&lab->nodes[next], dst) && !lab->nodes[next].forwarding) {
-			snprintf(t->why, sizeof(t->why), "%s sends %s to %s, which "
-			    "does not forward (a host)", n->name,
+		if (!owns(&lab->nodes[next], dst) &&
+		    !lab->nodes[next].forwarding) {
+			snprintf(t->why, sizeof(t->why), "%s sends %s to %s, "
+			    "which does not forward (a host)", n->name,
 			    ip_addr_str(dst, s1), lab->nodes[next].name);
 			return -1;
 		}
@@ -195,7 +197,7 @@ lab_trace(const struct lab *lab, int from, const struct lab_ip *dst,
 	return 0;
 }
 
-/* --- checks ------------------------------------------------------------------ */
+/* --- checks -------------------------------------------------------------- */
 
 static const char *
 path_text(struct arena *a, const struct lab *lab, const int *path, int n)

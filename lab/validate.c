@@ -18,7 +18,7 @@
 #include "lab/load.h"
 #include "lab/phases.h"
 
-/* --- MTUs ------------------------------------------------------------------ */
+/* --- MTUs ---------------------------------------------------------------- */
 
 static void
 finish_bus(struct lab_bus *b, struct diag *d)
@@ -55,15 +55,15 @@ check_mtus(struct lab *lab, struct diag *d)
 			if (ifp->mtu == 0)
 				ifp->mtu = b->mtu;
 			else if (!b->jumbo && ifp->mtu > LAB_MTU_DEFAULT)
-				diag_add(d, ifp->mtupos, "mtu %u of node '%s' "
-				    "%s is more than bus '%s' carries (%u); set "
+				diag_add(d, ifp->mtupos, "mtu %u of node '%s' %s "
+				    "is more than bus '%s' carries (%u); set "
 				    "'jumbo: true' or 'mtu: %u' on the bus",
 				    ifp->mtu, lab->nodes[i].name, ifp->name,
 				    b->name, LAB_MTU_DEFAULT, ifp->mtu);
 		}
 }
 
-/* --- subnets of buses ------------------------------------------------------- */
+/* --- subnets of buses ---------------------------------------------------- */
 
 /* The subnet of bus b overlapping net, or -1; declared ones only if asked. */
 static int
@@ -85,7 +85,8 @@ has_declared(const struct lab_bus *b, int family)
 	int i;
 
 	for (i = 0; i < b->nsubnets; i++)
-		if (b->subnets[i].declared && b->subnets[i].net.family == family)
+		if (b->subnets[i].declared &&
+		    b->subnets[i].net.family == family)
 			return true;
 	return false;
 }
@@ -142,8 +143,8 @@ implied(struct lab *lab, struct lab_bus *b, struct lab_addr *a,
 	if ((i = subnet_overlapping(b, &net, false)) < 0)
 		return bus_add_subnet(&L, b, &net, false, a->pos);
 	if (ip_cmp(&b->subnets[i].net, &net) != 0) {
-		diag_add(d, a->pos, "address %s disagrees with subnet %s on bus "
-		    "'%s' (from line %d): use one prefix length per subnet",
+		diag_add(d, a->pos, "address %s disagrees with subnet %s on "
+		    "bus '%s' (from line %d): use one prefix length per subnet",
 		    ip_str(&a->ip, s1), ip_str(&b->subnets[i].net, s2),
 		    b->name, b->subnets[i].pos.line);
 		a->ip.family = 0;
@@ -180,65 +181,61 @@ resolve_nolen(const struct lab *lab, const struct lab_node *n,
 static int
 bus_subnets(struct lab *lab, struct diag *d)
 {
-	int pass, i, j, k, r;
+	struct lab_addr_iter it;
+	int pass, r;
 
-	for (pass = 0; pass < 3; pass++)
-		for (i = 0; i < lab->nnodes; i++)
-			for (j = 0; j < lab->nodes[i].nifaces; j++) {
-				struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
-				struct lab_bus *b;
+	for (pass = 0; pass < 3; pass++) {
+		it = (struct lab_addr_iter)LAB_ADDR_ITER_INIT;
+		while (lab_addr_next(lab, &it)) {
+			struct lab_iface *ifp = lab_iface_at(lab, &it);
+			struct lab_addr *a = lab_addr_at(lab, &it);
+			struct lab_bus *b;
 
-				if (ifp->bus < 0)
-					continue;
-				b = &lab->buses[ifp->bus];
-				for (k = 0; k < ifp->naddrs; k++) {
-					struct lab_addr *a = &ifp->addrs[k];
-
-					if (a->ip.family == 0)
-						continue;
-					if (pass == 0 &&
-					    has_declared(b, a->ip.family))
-						in_declared(b, a, d);
-					else if (pass == 1 && !a->nolen &&
-					    !has_declared(b, a->ip.family) &&
-					    (r = implied(lab, b, a, d)) != 0)
-						return r;
-					else if (pass == 2 && a->nolen)
-						resolve_nolen(lab, &lab->nodes[i],
-						    ifp, a, d);
-				}
-			}
+			if (ifp->bus < 0 || a->ip.family == 0)
+				continue;
+			b = &lab->buses[ifp->bus];
+			if (pass == 0 && has_declared(b, a->ip.family))
+				in_declared(b, a, d);
+			else if (pass == 1 && !a->nolen &&
+			    !has_declared(b, a->ip.family) &&
+			    (r = implied(lab, b, a, d)) != 0)
+				return r;
+			else if (pass == 2 && a->nolen)
+				resolve_nolen(lab, &lab->nodes[it.node], ifp, a,
+				    d);
+		}
+	}
 	return 0;
 }
 
 static void
 reserved_hosts(struct lab *lab, struct diag *d)
 {
+	struct lab_addr_iter it = LAB_ADDR_ITER_INIT;
 	char s1[IP_STRLEN], s2[IP_STRLEN], s3[IP_STRLEN];
 	struct lab_ip net, first;
-	int i, j, k;
+	const char *what;
 
-	for (i = 0; i < lab->nnodes; i++)
-		for (j = 0; j < lab->nodes[i].nifaces; j++)
-			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++) {
-				struct lab_addr *a = &lab->nodes[i].ifaces[j].addrs[k];
+	while (lab_addr_next(lab, &it)) {
+		struct lab_addr *a = lab_addr_at(lab, &it);
 
-				if (a->ip.family == 0 || !ip_is_reserved_host(&a->ip))
-					continue;
-				ip_network(&net, &a->ip);
-				ip_host(&net, 1, &first);
-				diag_add(d, a->pos, "%s is the %s address of "
-				    "%s; use a host address like %s",
-				    ip_str(&a->ip, s1), ip_same_addr(&net,
-				    &a->ip) ? (a->ip.family == AF_INET ?
-				    "network" : "subnet-router anycast") :
-				    "broadcast", ip_str(&net, s2),
-				    ip_str(&first, s3));
-				a->ip.family = 0;
-			}
+		if (a->ip.family == 0 || !ip_is_reserved_host(&a->ip))
+			continue;
+		ip_network(&net, &a->ip);
+		ip_host(&net, 1, &first);
+		if (!ip_same_addr(&net, &a->ip))
+			what = "broadcast";
+		else
+			what = a->ip.family == AF_INET ? "network" :
+			    "subnet-router anycast";
+		diag_add(d, a->pos, "%s is the %s address of %s; use a host "
+		    "address like %s", ip_str(&a->ip, s1), what,
+		    ip_str(&net, s2), ip_str(&first, s3));
+		a->ip.family = 0;
+	}
 }
 
-/* --- overlaps and duplicates ------------------------------------------------- */
+/* --- overlaps and duplicates --------------------------------------------- */
 
 struct subref {
 	const struct lab_subnet	*s;
@@ -281,20 +278,19 @@ overlaps(struct lab *lab, struct diag *d)
 	for (i = 0; i < n; i++) {
 		const struct lab_ip *x = &v[i].s->net;
 
-		if (holder.s != NULL && holder.s->net.family == x->family &&
-		    ip_to_u128(x) <= last_addr(&holder.s->net)) {
-			if (holder.bus != v[i].bus)
-				diag_add(d, v[i].s->pos, "subnet %s of bus '%s' "
-				    "overlaps %s of bus '%s' (line %d); give "
-				    "each bus its own subnet", ip_str(x, s1),
-				    lab->buses[v[i].bus].name,
-				    ip_str(&holder.s->net, s2),
-				    lab->buses[holder.bus].name,
-				    holder.s->pos.line);
-			if (last_addr(x) <= last_addr(&holder.s->net))
-				continue;
+		if (holder.s == NULL || holder.s->net.family != x->family ||
+		    ip_to_u128(x) > last_addr(&holder.s->net)) {
+			holder = v[i];
+			continue;
 		}
-		holder = v[i];
+		if (holder.bus != v[i].bus)
+			diag_add(d, v[i].s->pos, "subnet %s of bus '%s' overlaps "
+			    "%s of bus '%s' (line %d); give each bus its own "
+			    "subnet", ip_str(x, s1), lab->buses[v[i].bus].name,
+			    ip_str(&holder.s->net, s2),
+			    lab->buses[holder.bus].name, holder.s->pos.line);
+		if (last_addr(x) > last_addr(&holder.s->net))
+			holder = v[i];
 	}
 	free(v);
 	return 0;
@@ -317,113 +313,119 @@ addref_cmp(const void *a, const void *b)
 		return x->a->ip.family < y->a->ip.family ? -1 : 1;
 	if (x->a->pos.line != y->a->pos.line)
 		return x->a->pos.line < y->a->pos.line ? -1 : 1;
-	return (x->a->pos.col > y->a->pos.col) - (x->a->pos.col < y->a->pos.col);
+	return (x->a->pos.col > y->a->pos.col) -
+	    (x->a->pos.col < y->a->pos.col);
 }
 
 static int
 duplicate_addrs(struct lab *lab, struct diag *d)
 {
+	struct lab_addr_iter it = LAB_ADDR_ITER_INIT;
 	char s1[IP_STRLEN];
 	struct addref *v;
 	long n = 0;
-	int i, j, k;
+	int i;
 
-	for (i = 0; i < lab->nnodes; i++)
-		for (j = 0; j < lab->nodes[i].nifaces; j++)
-			n += lab->nodes[i].ifaces[j].naddrs;
+	while (lab_addr_next(lab, &it))
+		n++;
 	if ((v = calloc((size_t)n + 1, sizeof(*v))) == NULL)
 		return -ENOMEM;
 	n = 0;
-	for (i = 0; i < lab->nnodes; i++)
-		for (j = 0; j < lab->nodes[i].nifaces; j++)
-			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++) {
-				if (lab->nodes[i].ifaces[j].addrs[k].ip.family == 0)
-					continue;
-				v[n].a = &lab->nodes[i].ifaces[j].addrs[k];
-				v[n].node = i;
-				v[n++].iface = j;
-			}
+	it = (struct lab_addr_iter)LAB_ADDR_ITER_INIT;
+	while (lab_addr_next(lab, &it)) {
+		if (lab_addr_at(lab, &it)->ip.family == 0)
+			continue;
+		v[n].a = lab_addr_at(lab, &it);
+		v[n].node = it.node;
+		v[n++].iface = it.iface;
+	}
 	qsort(v, (size_t)n, sizeof(*v), addref_cmp);
-	for (i = 1; i < n; i++)
-		if (ip_same_addr(&v[i].a->ip, &v[i - 1].a->ip))
-			diag_add(d, v[i].a->pos, "address %s is already on "
-			    "node '%s' %s (line %d); every address must be "
-			    "unique", ip_addr_str(&v[i].a->ip, s1),
-			    lab->nodes[v[i - 1].node].name,
-			    lab->nodes[v[i - 1].node].ifaces[v[i - 1].iface].name,
-			    v[i - 1].a->pos.line);
+	for (i = 1; i < n; i++) {
+		const struct addref *prev = &v[i - 1];
+
+		if (!ip_same_addr(&v[i].a->ip, &prev->a->ip))
+			continue;
+		diag_add(d, v[i].a->pos, "address %s is already on node '%s' "
+		    "%s (line %d); every address must be unique",
+		    ip_addr_str(&v[i].a->ip, s1), lab->nodes[prev->node].name,
+		    lab->nodes[prev->node].ifaces[prev->iface].name,
+		    prev->a->pos.line);
+	}
 	free(v);
 	return 0;
+}
+
+/* The first interface before node i's interface j with the same fixed MAC. */
+static const struct lab_iface *
+mac_user(const struct lab *lab, int i, int j, int *node)
+{
+	const struct lab_iface *x = &lab->nodes[i].ifaces[j];
+	int k, l;
+
+	for (k = 0; k <= i; k++)
+		for (l = 0; l < lab->nodes[k].nifaces && (k < i || l < j); l++) {
+			const struct lab_iface *y = &lab->nodes[k].ifaces[l];
+
+			if (y->macmode == MAC_FIXED &&
+			    memcmp(x->mac, y->mac, 6) == 0) {
+				*node = k;
+				return y;
+			}
+		}
+	return NULL;
 }
 
 static void
 duplicate_macs(struct lab *lab, struct diag *d)
 {
-	int i, j, k, l;
+	const struct lab_iface *x, *y;
+	int i, j, k;
 
 	/* Fixed MACs are few; stable ones are made unique by the planner. */
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++) {
-			const struct lab_iface *x = &lab->nodes[i].ifaces[j];
-
-			if (x->macmode != MAC_FIXED)
+			x = &lab->nodes[i].ifaces[j];
+			if (x->macmode != MAC_FIXED ||
+			    (y = mac_user(lab, i, j, &k)) == NULL)
 				continue;
-			for (k = 0; k <= i; k++)
-				for (l = 0; l < lab->nodes[k].nifaces &&
-				    (k < i || l < j); l++) {
-					const struct lab_iface *y =
-					    &lab->nodes[k].ifaces[l];
-
-					if (y->macmode != MAC_FIXED ||
-					    memcmp(x->mac, y->mac, 6) != 0)
-						continue;
-					diag_add(d, x->macpos, "mac of node '%s' "
-					    "%s is already used by node '%s' %s "
-					    "(line %d); MACs must be unique",
-					    lab->nodes[i].name, x->name,
-					    lab->nodes[k].name, y->name,
-					    y->macpos.line);
-					goto next;
-				}
-next:			;
+			diag_add(d, x->macpos, "mac of node '%s' %s is already "
+			    "used by node '%s' %s (line %d); MACs must be "
+			    "unique", lab->nodes[i].name, x->name,
+			    lab->nodes[k].name, y->name, y->macpos.line);
 		}
 }
 
 /* Two routes to one destination, or a gateway and a default route. */
 static void
-duplicate_routes(struct lab *lab, struct diag *d)
+node_routes(const struct lab_node *n, struct diag *d)
 {
 	char s1[IP_STRLEN];
-	int i, j, k;
+	int j, k;
 
-	for (i = 0; i < lab->nnodes; i++) {
-		struct lab_node *n = &lab->nodes[i];
+	for (j = 0; j < n->nroutes; j++) {
+		const struct lab_route *r = &n->routes[j];
+		bool six = r->dst.family == AF_INET6;
 
-		for (j = 0; j < n->nroutes; j++) {
-			const struct lab_route *r = &n->routes[j];
-
-			for (k = 0; k < j; k++)
-				if (ip_cmp(&n->routes[k].dst, &r->dst) == 0)
-					break;
-			if (k < j)
-				diag_add(d, r->pos, "node '%s' has a second route "
-				    "to %s (first at line %d); keep one", n->name,
-				    r->dst.plen ? ip_str(&r->dst, s1) : "default",
-				    n->routes[k].pos.line);
-			else if (r->dst.plen == 0 && (r->dst.family == AF_INET ?
-			    n->gw4.family : n->gw6.family) != 0)
-				diag_add(d, r->pos, "node '%s' has both '%s' and "
-				    "a default route in 'routes'; keep one",
-				    n->name, r->dst.family == AF_INET ?
-				    "gateway" : "gateway6");
-		}
+		for (k = 0; k < j; k++)
+			if (ip_cmp(&n->routes[k].dst, &r->dst) == 0)
+				break;
+		if (k < j)
+			diag_add(d, r->pos, "node '%s' has a second route to %s "
+			    "(first at line %d); keep one", n->name,
+			    r->dst.plen ? ip_str(&r->dst, s1) : "default",
+			    n->routes[k].pos.line);
+		else if (r->dst.plen == 0 &&
+		    (six ? n->gw6.family : n->gw4.family) != 0)
+			diag_add(d, r->pos, "node '%s' has both '%s' and a "
+			    "default route in 'routes'; keep one", n->name,
+			    six ? "gateway6" : "gateway");
 	}
 }
 
 int
 lab_validate(struct lab *lab, struct diag *d)
 {
-	int before = diag_count(d), r;
+	int before = diag_count(d), i, r;
 
 	check_mtus(lab, d);
 	if ((r = bus_subnets(lab, d)) != 0)
@@ -432,6 +434,7 @@ lab_validate(struct lab *lab, struct diag *d)
 	if ((r = overlaps(lab, d)) != 0 || (r = duplicate_addrs(lab, d)) != 0)
 		return r;
 	duplicate_macs(lab, d);
-	duplicate_routes(lab, d);
+	for (i = 0; i < lab->nnodes; i++)
+		node_routes(&lab->nodes[i], d);
 	return diag_count(d) > before ? -EINVAL : 0;
 }

@@ -25,7 +25,7 @@
 #include "lab/plan.h"
 #include "tests/lib/tap.h"
 
-/* --- helpers ---------------------------------------------------------------- */
+/* --- helpers ------------------------------------------------------------- */
 
 static struct lab *
 open_text(const char *text)
@@ -85,7 +85,7 @@ node(const struct lab *lab, const char *name)
 	return lab_node_find(lab, name);
 }
 
-/* --- addresses -------------------------------------------------------------- */
+/* --- addresses ----------------------------------------------------------- */
 
 static void
 test_ipaddr(void)
@@ -123,7 +123,7 @@ test_ipaddr(void)
 	    "host numbers stop at the prefix's end");
 }
 
-/* --- shortest paths ------------------------------------------------------------ */
+/* --- shortest paths ------------------------------------------------------ */
 
 /* All-pairs hop distances over nodes sharing a subnet (transit by
  * forwarding nodes only is irrelevant here: all nodes forward). */
@@ -271,7 +271,7 @@ test_chain_exact(void)
 	lab_close(lab);
 }
 
-/* --- addresses from pools ------------------------------------------------------ */
+/* --- addresses from pools ------------------------------------------------ */
 
 static int
 ip_qcmp(const void *a, const void *b)
@@ -348,7 +348,7 @@ test_auto_order(void)
 	lab_close(lab);
 }
 
-/* --- hosts ------------------------------------------------------------------ */
+/* --- hosts --------------------------------------------------------------- */
 
 static void
 test_host_routes(void)
@@ -391,7 +391,7 @@ test_host_routes(void)
 	lab_close(lab);
 }
 
-/* --- checks ------------------------------------------------------------------ */
+/* --- checks -------------------------------------------------------------- */
 
 static void
 test_checks(void)
@@ -453,7 +453,7 @@ test_checks(void)
 	    "the planned routes reach it (path: direct)") == 0, "reach: %s", m);
 }
 
-/* --- MACs and steps ------------------------------------------------------------- */
+/* --- MACs and steps ------------------------------------------------------ */
 
 static int
 collect(const struct plan_step *s, void *arg)
@@ -534,7 +534,7 @@ test_macs(void)
 	lab_close(y);
 }
 
-/* --- a big lab ---------------------------------------------------------------- */
+/* --- a big lab ----------------------------------------------------------- */
 
 static double
 now(void)
