@@ -61,11 +61,18 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 	size_text(b->size, sz, sizeof(sz));
 	fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
 	    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
-	if (b->delay_us || b->jitter_us || b->loss_pct > 0 || b->rate_bps)
-		fprintf(f, "    impairments: delay %" PRIu64 "us jitter %" PRIu64
-		    "us loss %g%% rate %" PRIu64 "bit (applied by the "
-		    "impairments work)\n", b->delay_us, b->jitter_us,
-		    b->loss_pct, b->rate_bps);
+	if (b->delay_us || b->jitter_us || b->loss_pct > 0 || b->rate_bps) {
+		fprintf(f, "    impairments:");
+		if (b->delay_us)
+			fprintf(f, " delay %gms", (double)b->delay_us / 1000);
+		if (b->jitter_us)
+			fprintf(f, " jitter %gms", (double)b->jitter_us / 1000);
+		if (b->loss_pct > 0)
+			fprintf(f, " loss %g%%", b->loss_pct);
+		if (b->rate_bps)
+			fprintf(f, " rate %gmbit", (double)b->rate_bps / 1e6);
+		fprintf(f, " (applied by the impairments work)\n");
+	}
 	fprintf(f, "    members:");
 	for (i = 0; i < b->nmembers; i++) {
 		const struct lab_node *n = &lab->nodes[b->members[i].node];

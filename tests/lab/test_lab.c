@@ -8,8 +8,8 @@
  * LAN; that hosts get a default route to the nearest router and specific
  * routes only where another router is nearer; that checks are evaluated
  * (reach, no reach, paths, the reply path); stable MACs; the exact
- * configuration steps of a node; and the time and memory a 1000-node lab
- * takes to open.
+ * configuration steps of a node; and the time a 1000-router lab takes to
+ * open and to compute its routes.
  */
 #include <sys/socket.h>
 #include <sys/resource.h>

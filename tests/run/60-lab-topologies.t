@@ -3,14 +3,14 @@
 # validates and plans (text and JSON, the JSON well-formed), that the
 # plan of each lists every node, and that `rumplab plan` without a file
 # plans the built-in default, which is topologies/default.yaml; and that
-# the examples in rumplab(5) validate.
+# the examples in rumplab(5) and DESIGN.md validate.
 . "$(dirname "$0")/../lib/common.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -x "$B/rumplab" ]; then echo "1..0 # SKIP rumplab not built in $O"; exit 0; fi
 cd "$T" || exit 1
 
 files=("$ROOT"/topologies/*.yaml)
-plan $(( ${#files[@]} * 3 + 3 ))
+plan $(( ${#files[@]} * 3 + 4 ))
 
 for f in "${files[@]}"; do
 	n=${f##*/}
@@ -42,4 +42,10 @@ awk -v d="$T" '/^\.SH EXAMPLES/ { e = 1 }
     f { gsub(/\\-/, "-"); print > f }' "$ROOT/lab/rumplab.5"
 n=$(ls "$T"/example*.yaml 2>/dev/null | wc -l)
 check "the $n examples in rumplab(5) validate" as_user rumplab validate "$T"/example*.yaml
+if [ -r "$SHARED/DESIGN.md" ]; then
+	awk '/^```yaml/ { f = 1; next } /^```/ { f = 0 } f' "$SHARED/DESIGN.md" >"$T/design.yaml"
+	check "the example topology in DESIGN.md validates" as_user rumplab validate "$T/design.yaml"
+else
+	ok 0 "DESIGN.md example # SKIP $SHARED/DESIGN.md not found"
+fi
 done_testing
