@@ -1,0 +1,252 @@
+#!/bin/bash
+# 55-routing.t — proves the routing table and forwarding (netcomp/route.c,
+# ipfwd.c, neigh.c) and the commands rump.route, rump.netstat,
+# rump.traceroute, rump.arp and rump.ndp on rump_server nodes joined by
+# shmif buses, unprivileged:
+#  - one router: IPv4 and IPv6 forwarding work with forwarding on and
+#    fail with it off;
+#  - a chain h1 - r1 - r2 - r3 - h2 with static routes: end-to-end ping,
+#    traceroute lists every hop in order (UDP and -I), route get names
+#    the gateway and interface, netstat -rn has NetBSD's table;
+#  - TTL 1 through a router: "Time To Live exceeded"; a reject route:
+#    unreachable (!H); a blackhole: silence;
+#  - pings of 1472, 1473, 8000 and 65000 bytes through a router; a
+#    1280-MTU link in the middle carries a TCP transfer (fragmentation);
+#  - a static ARP entry is used with no ARP request on the bus, and
+#    deleting it brings ARP back; ndp lists and deletes;
+#  - 50 routers in a line: end-to-end ping and TCP.
+# Only bus files and unix sockets in $T carry traffic.
+. "$(dirname "$0")/../lib/common.sh"
+
+for p in rump_server rump.ifconfig rump.ping rump.ping6 rump.sysctl \
+    rump.halt rump.route rump.netstat rump.traceroute rump.arp rump.ndp \
+    rumpperf shmif_dumpbus; do
+	if [ ! -x "$B/$p" ]; then
+		echo "1..0 # SKIP $p not built in $O"
+		exit 0
+	fi
+done
+cd "$T" || exit 1
+
+nodes=""; bg=""; urls=""
+on_exit 'for u in $urls; do RUMP_SERVER=$u as_user rump.halt -w 1; done;
+    for p in $nodes $bg; do kill -9 $p; done; wait'
+
+N() {           # N NODE CMD...: run CMD as a client of node NODE
+	local n=$1; shift
+	RUMP_SERVER=unix://$n as_user timeout 60 "$@"
+}
+start_node() {
+	as_user rump_server -l rumpnet_netinet -l rumpnet_netinet6 \
+	    -l rumpnet_shmif "unix://$1" || return 1
+	urls="$urls unix://$1"
+	nodes="$nodes $(N "$1" rump.sysctl -n kern.pid)"
+}
+ifc() {         # ifc NODE IF BUS ADDR4 [ADDR6]
+	N "$1" rump.ifconfig "$2" create &&
+	N "$1" rump.ifconfig "$2" linkstr "$3" &&
+	N "$1" rump.ifconfig "$2" inet "$4" &&
+	{ [ -z "$5" ] || N "$1" rump.ifconfig "$2" inet6 "$5"; }
+}
+router() {      # router NODE: forwarding on, both families
+	N "$1" rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null &&
+	N "$1" rump.sysctl -w net.inet6.ip6.forwarding=1 >/dev/null
+}
+wait_grep() {
+	local i
+	for i in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+perf_server() { # perf_server NODE LOG ARGS...
+	local n=$1 log=$2; shift 2
+	N "$n" rumpperf -s "$@" >"$log" 2>&1 &
+	bg="$bg $!"
+	wait_grep "$log" "^listening on"
+}
+fails_with() {
+	local d=$1 re=$2; shift 2
+	"$@" >"$T/.err" 2>&1; local r=$?
+	ok $([ $r != 0 ] && grep -q -- "$re" "$T/.err"; echo $?) "$d (exit $r)"
+	[ $r != 0 ] && grep -q -- "$re" "$T/.err" || sed 's/^/#   /' "$T/.err" | head -5
+}
+
+# --- one router: a - ra - b -----------------------------------------------------
+for n in a ra b; do check "node $n starts" start_node $n; done
+check "a: 10.1.1.2/24 fd01::2/64 on ab1" ifc a shmif0 ab1 10.1.1.2/24 fd01::2/64
+check "ra: two interfaces" eval 'ifc ra shmif0 ab1 10.1.1.1/24 fd01::1/64 &&
+    ifc ra shmif1 ab2 10.1.2.1/24 fd02::1/64'
+check "b: 10.1.2.2/24 fd02::2/64 on ab2" ifc b shmif0 ab2 10.1.2.2/24 fd02::2/64
+check "a: default routes" eval 'N a rump.route -q add default 10.1.1.1 &&
+    N a rump.route -q add -inet6 default fd01::1'
+check "b: default routes" eval 'N b rump.route -q add default 10.1.2.1 &&
+    N b rump.route -q add -inet6 default fd02::1'
+for n in a ra b; do N $n rump.ifconfig -w 10 >/dev/null; done
+N a rump.ping -q -c 1 -w 1 10.1.2.2 >/dev/null 2>&1; r=$?
+ok $([ $r = 2 ]; echo $?) "forwarding off (the default): IPv4 a -> b fails (exit $r)"
+N a rump.ping6 -q -c 1 -w 1 fd02::2 >/dev/null 2>&1; r=$?
+ok $([ $r != 0 ]; echo $?) "forwarding off: IPv6 a -> b fails (exit $r)"
+check "ra: forwarding on" router ra
+check "IPv4 a -> b through ra" N a rump.ping -q -c 3 -i 0.05 10.1.2.2
+check "IPv6 a -> b through ra" N a rump.ping6 -q -c 3 -i 0.05 fd02::2
+check "IPv4 b -> a through ra" N b rump.ping -q -c 2 -i 0.05 10.1.1.2
+N a rump.ping -c 1 10.1.2.2 >p.txt 2>&1
+ok $(grep -q 'ttl=254' p.txt; echo $?) "one router took one from the TTL (ttl=254)"
+
+# TTL 1, reject and blackhole.
+N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
+ok $(grep -q '^36 bytes from 10\.1\.1\.1: Time to live exceeded' p.txt ||
+    grep -qi 'time to live exceeded' p.txt; echo $?) "TTL 1 through ra: Time To Live exceeded from 10.1.1.1"
+sed 's/^/#   /' p.txt | head -3
+check "ra: a reject route and a blackhole route" eval '
+    N ra rump.route -q add -net 10.9.0.0/16 -reject &&
+    N ra rump.route -q add -host 10.8.0.1 -blackhole 127.0.0.1'
+check "a: a route to them through ra" N a rump.route -q add -net 10.0.0.0/8 10.1.1.1
+N a rump.ping -c 1 -w 1 10.9.1.1 >p.txt 2>&1; r=$?
+ok $([ $r != 0 ] && grep -qi 'Destination Host Unreachable' p.txt; echo $?) "a reject route: Destination Host Unreachable (exit $r)"
+N a rump.traceroute -q 1 -w 1 10.9.1.1 >tr.txt 2>&1
+ok $(grep -qE '^ 2  10\.1\.1\.1  [0-9.]+ ms !H$' tr.txt; echo $?) "traceroute into the reject route ends with !H"
+sed 's/^/#   /' tr.txt
+before=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p')
+N a rump.ping -c 2 -i 0.1 -w 1 10.8.0.1 >p.txt 2>&1; r=$?
+after=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p')
+ok $([ $r = 2 ] && ! grep -qi unreachable p.txt && [ "$after" -gt "$before" ]; echo $?) \
+    "a blackhole route drops silently (no reply, no error; ra counted $before -> $after)"
+N ra rump.netstat -rn -f inet >rt.txt 2>&1
+ok $(grep -qx 'Destination        Gateway            Flags    Refs      Use    Mtu Interface' rt.txt &&
+    grep -qE '^10\.9/16 +127\.0\.0\.1 +URS ' rt.txt && grep -qE '^10\.8\.0\.1 +127\.0\.0\.1 +UHSB ' rt.txt &&
+    grep -qE '^10\.1\.1/24 +link#2 +UC ' rt.txt && grep -qE '^10\.1\.1\.1 +link#2 +UHl .* lo0$' rt.txt; echo $?) \
+    "netstat -rn: NetBSD's header, UC, UHl, URS, UHSB rows"
+sed 's/^/#   /' rt.txt
+
+# Sizes through a router (fragmentation by the sender, reassembly at b).
+for s in 1472 1473 8000 65000; do
+	check "ping -s $s a -> b through ra" N a rump.ping -q -c 2 -i 0.1 -s $s 10.1.2.2
+done
+
+# Static ARP: a reaches ra's MAC from a static entry, asking nobody.
+mac=$(N ra rump.ifconfig shmif0 | sed -n 's/^	address: //p')
+check "a: flush ARP, static entry for 10.1.1.1 at $mac" eval "N a rump.arp -d -a &&
+    N a rump.arp -s 10.1.1.1 $mac"
+ok $(N a rump.arp -an | grep -qx "? (10.1.1.1) at $mac on shmif0 permanent"; echo $?) "arp -an lists it permanent"
+whohas() {      # how many ARP requests for 10.1.1.1 from a the bus holds
+	as_user shmif_dumpbus -p - ab1 2>/dev/null | as_user tcpdump -n -r - 2>/dev/null |
+	    grep -c 'ARP, Request who-has 10\.1\.1\.1 tell 10\.1\.1\.2'
+}
+n0=$(whohas)
+check "a -> b pinged over the static entry" N a rump.ping -q -c 2 -i 0.05 10.1.2.2
+as_user shmif_dumpbus -p - ab1 2>/dev/null | as_user tcpdump -n -r - 2>/dev/null >arp.txt
+n1=$(whohas)
+ok $([ "$n1" = "$n0" ] && grep -q 'IP 10\.1\.1\.2 > 10\.1\.2\.2: ICMP echo request' arp.txt; echo $?) \
+    "the bus shows the echo requests and no new ARP request for 10.1.1.1 ($n0 -> $n1)"
+check "arp -d 10.1.1.1" N a rump.arp -d 10.1.1.1
+check "a -> b again" N a rump.ping -q -c 1 10.1.2.2
+n2=$(whohas)
+ok $([ "$n2" -gt "$n1" ]; echo $?) "with it deleted ARP asks for 10.1.1.1 again ($n1 -> $n2)"
+fails_with "arp -d of an entry that is not there" "no entry" N a rump.arp -d 10.1.1.77
+N a rump.ndp -an >ndp.txt 2>&1
+ok $(grep -q '^Neighbor' ndp.txt && grep -qE '^fd01::1 +b2:a0' ndp.txt; echo $?) "ndp -an lists the router fd01::1"
+check "ndp -d fd01::1" N a rump.ndp -d fd01::1
+check "IPv6 a -> b after the neighbour went" N a rump.ping6 -q -c 1 -w 2 fd02::2
+
+# route errors
+fails_with "a gateway on no subnet" "add net 10.77.0.0: gateway 10.5.5.5: Network is unreachable" \
+    N a rump.route add -net 10.77.0.0/16 10.5.5.5
+fails_with "a duplicate route" "File exists" N a rump.route add -net 10.0.0.0/8 10.1.1.1
+fails_with "deleting a route not there" "not in table" N a rump.route delete -net 10.66.0.0/16
+fails_with "a bad destination" "bad destination '10.0.0.300'" N a rump.route add 10.0.0.300 10.1.1.1
+fails_with "an unknown command" "unknown command 'frob'" N a rump.route frob
+check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 10.1.1.1 &&
+    N a rump.route -q delete -net 10.0.0.0/8'
+
+# --- a chain: h1 - r1 - r2 - r3 - h2 ------------------------------------------------
+for n in h1 r1 r2 r3 h2; do check "node $n starts" start_node $n; done
+ifc h1 shmif0 c0 10.2.0.2/24 fd10::2/64 && ifc r1 shmif0 c0 10.2.0.1/24 fd10::1/64 &&
+ifc r1 shmif1 c1 10.2.1.1/24 fd11::1/64 && ifc r2 shmif0 c1 10.2.1.2/24 fd11::2/64 &&
+ifc r2 shmif1 c2 10.2.2.1/24 fd12::1/64 && ifc r3 shmif0 c2 10.2.2.2/24 fd12::2/64 &&
+ifc r3 shmif1 c3 10.2.3.1/24 fd13::1/64 && ifc h2 shmif0 c3 10.2.3.2/24 fd13::2/64
+ok $? "the chain's interfaces"
+for n in r1 r2 r3; do router $n; done
+N h1 rump.route -q add default 10.2.0.1 && N h1 rump.route -q add -inet6 default fd10::1 &&
+N r1 rump.route -q add -net 10.2.2.0/24 10.2.1.2 && N r1 rump.route -q add -net 10.2.3.0/24 10.2.1.2 &&
+N r1 rump.route -q add -inet6 fd12::/64 fd11::2 && N r1 rump.route -q add -inet6 fd13::/64 fd11::2 &&
+N r2 rump.route -q add -net 10.2.0.0/24 10.2.1.1 && N r2 rump.route -q add -net 10.2.3.0/24 10.2.2.2 &&
+N r2 rump.route -q add -inet6 fd10::/64 fd11::1 && N r2 rump.route -q add -inet6 fd13::/64 fd12::2 &&
+N r3 rump.route -q add default 10.2.2.1 && N r3 rump.route -q add -inet6 default fd12::1 &&
+N h2 rump.route -q add default 10.2.3.1 && N h2 rump.route -q add -inet6 default fd13::1
+ok $? "the chain's static routes"
+for n in h1 r1 r2 r3 h2; do N $n rump.ifconfig -w 10 >/dev/null; done
+check "h1 -> h2 across three routers (IPv4)" N h1 rump.ping -q -c 3 -i 0.05 10.2.3.2
+check "h1 -> h2 across three routers (IPv6)" N h1 rump.ping6 -q -c 3 -i 0.05 fd13::2
+N h1 rump.traceroute -w 2 10.2.3.2 >tr.txt 2>&1; r=$?
+ok $([ $r = 0 ] && head -1 tr.txt | grep -qx 'traceroute to 10.2.3.2 (10.2.3.2), 64 hops max, 40 byte packets' &&
+    sed -n 2p tr.txt | grep -qE '^ 1  10\.2\.0\.1  [0-9.]+ ms  [0-9.]+ ms  [0-9.]+ ms$' &&
+    sed -n 3p tr.txt | grep -qE '^ 2  10\.2\.1\.2  [0-9.]+ ms  [0-9.]+ ms  [0-9.]+ ms$' &&
+    sed -n 4p tr.txt | grep -qE '^ 3  10\.2\.2\.2  ' && sed -n 5p tr.txt | grep -qE '^ 4  10\.2\.3\.2  ' &&
+    [ "$(wc -l <tr.txt)" = 5 ]; echo $?) "traceroute: every hop in order, from the incoming interface"
+sed 's/^/#   /' tr.txt
+N h1 rump.traceroute -I -q 1 -w 2 10.2.3.2 >tr.txt 2>&1
+ok $(grep -qE '^ 3  10\.2\.2\.2  ' tr.txt && grep -qE '^ 4  10\.2\.3\.2  ' tr.txt; echo $?) "traceroute -I (ICMP echo probes)"
+N r1 rump.route get 10.2.3.2 >get.txt 2>&1
+ok $(grep -qx '   route to: 10.2.3.2' get.txt && grep -qx 'destination: 10.2.3.0' get.txt &&
+    grep -qx '       mask: 255.255.255.0' get.txt && grep -qx '    gateway: 10.2.1.2' get.txt &&
+    grep -qx '  interface: shmif1' get.txt && grep -qx ' local addr: 10.2.1.1' get.txt &&
+    grep -qx '      flags: <UP,GATEWAY,DONE,STATIC>' get.txt; echo $?) "route get on r1: gateway 10.2.1.2 on shmif1"
+sed 's/^/#   /' get.txt
+N r2 rump.route get -inet6 fd10::2 >get.txt 2>&1
+ok $(grep -qx '    gateway: fd11::1' get.txt && grep -qx '  interface: shmif0' get.txt; echo $?) "route get -inet6 on r2"
+fails_with "route get with no route" "not in table" N r1 rump.route get 192.168.77.1
+
+# MTU 1280 on the middle link (r1 - r2): TCP across it.
+check "c1 at MTU 1280 on both ends" eval 'N r1 rump.ifconfig shmif1 mtu 1280 && N r2 rump.ifconfig shmif0 mtu 1280'
+check "ping -s 1400 across the 1280 link" N h1 rump.ping -q -c 2 -i 0.05 -s 1400 10.2.3.2
+perf_server h2 mtu.log -C
+N h1 rumpperf -c 10.2.3.2 -n 2m >cli.log 2>&1; r=$?
+wait_grep mtu.log "^received"
+ok $([ $r = 0 ] && grep -qE '^received 2097152 bytes .*checked: ok$' mtu.log; echo $?) \
+    "2 MiB of TCP across the 1280-MTU link, checked"
+diag "$(grep -v listening mtu.log)"
+frag=$(N r1 rump.netstat -s | sed -n 's/^	\([0-9]*\) output datagrams fragmented/\1/p')
+ok $([ "${frag:-0}" -gt 0 ]; echo $?) "r1 fragmented for the narrow link ($frag datagrams)"
+
+# --- 50 routers in a line -----------------------------------------------------------
+L=50
+ok_all=0
+start_node lh1 && start_node lh2 || ok_all=1
+for i in $(seq 1 $L); do start_node l$i || ok_all=1; done
+ok $ok_all "$L routers and two hosts start"
+# Bus k joins l(k) and l(k+1); 10.3.k.0/24 (.1 left, .2 right).  lh1 on
+# bus 0 (10.3.0.0/24), lh2 on bus L (10.3.L.0/24).
+cfg_line() {
+	ifc lh1 shmif0 lb0 10.3.0.10/24 || return 1
+	ifc lh2 shmif0 lb$L 10.3.$L.10/24 || return 1
+	N lh1 rump.route -q add default 10.3.0.2 || return 1
+	N lh2 rump.route -q add default 10.3.$L.1 || return 1
+	for i in $(seq 1 $L); do
+		ifc l$i shmif0 lb$((i-1)) 10.3.$((i-1)).2/24 &&
+		ifc l$i shmif1 lb$i 10.3.$i.1/24 &&
+		N l$i rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null || return 1
+		# lh2's subnet to the right, lh1's to the left.
+		[ $i = $L ] || N l$i rump.route -q add -net 10.3.$L.0/24 10.3.$i.2 || return 1
+		[ $i = 1 ] || N l$i rump.route -q add -net 10.3.0.0/24 10.3.$((i-1)).1 || return 1
+	done
+}
+t0=$(date +%s.%N)
+check "$L routers configured with static routes" cfg_line
+diag "configured in $(echo "$(date +%s.%N) - $t0" | bc) s"
+N lh1 rump.ping -c 3 -i 0.1 -w 10 10.3.$L.10 >p.txt 2>&1; r=$?
+ok $([ $r = 0 ] && grep -q "ttl=$((255 - L))\|ttl=$((64 - L))" p.txt; echo $?) "lh1 -> lh2 across $L routers (TTL down by $L)"
+grep 'round-trip' p.txt | sed 's/^/#   /'
+perf_server lh2 line.log -C
+N lh1 rumpperf -c 10.3.$L.10 -n 1m >cli.log 2>&1; r=$?
+wait_grep line.log "^received"
+ok $([ $r = 0 ] && grep -qE '^received 1048576 bytes .*checked: ok$' line.log; echo $?) "1 MiB of TCP across $L routers, checked"
+diag "$(grep -v listening line.log)"
+
+# --- help ----------------------------------------------------------------------------
+for p in rump.route rump.netstat rump.traceroute rump.arp rump.ndp; do
+	as_user "$p" --help >h.txt 2>&1; r=$?
+	ok $([ $r = 0 ] && grep -q "^usage: $p" h.txt; echo $?) "$p --help"
+done
+
+plan $_n
+done_testing
