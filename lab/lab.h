@@ -32,7 +32,7 @@
 #define LAB_NODE_IFACES	4096	/* interfaces per node */
 #define LAB_MTU_MIN	576
 #define LAB_MTU_DEFAULT	1500	/* NetBSD-compatible bus: 1514-byte frames */
-#define LAB_MTU_JUMBO	9000	/* jumbo bus: 9018-byte frames */
+#define LAB_MTU_JUMBO	9000	/* jumbo bus: 9014-byte frames */
 #define LAB_BUS_SIZE	(1024u * 1024u)		/* NetBSD's bus file size */
 #define LAB_BUS_SIZE_MIN (64u * 1024u)
 #define LAB_BUS_SIZE_MAX (256u * 1024u * 1024u)	/* SHMIF_RING_MAX */

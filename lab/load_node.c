@@ -439,9 +439,10 @@ iface_add_addr(struct loader *L, struct lab_iface *ifp, const struct ynode *v)
 	bool had_len;
 	int r;
 
-	if (ifp->naddrs + 1 >= LAB_IF_ADDRS)
-		return lerr(L, v->pos, "interface has more than %d addresses",
-		    LAB_IF_ADDRS - 1);
+	/* Two slots stay free for automatic addresses. */
+	if (ifp->naddrs >= LAB_IF_ADDRS - 2)
+		return lerr(L, v->pos, "an interface takes at most %d "
+		    "addresses", LAB_IF_ADDRS - 2);
 	if ((a = arena_grow(L->a, ifp->addrs, ifp->naddrs, &ifp->capaddrs,
 	    sizeof(*a))) == NULL)
 		return lnomem(L);
