@@ -1,0 +1,68 @@
+#!/bin/bash
+# Routing figures: ping RTT and TCP throughput from h1 to h2 through a
+# line of 1, 4 and 16 routers (static routes, shmif buses), and how many
+# 64-byte UDP datagrams a second one router forwards.  $1: scratch
+# directory.  Prints figures; fails only if the lab cannot be built.
+set -u
+d=$1/routing
+mkdir -p "$d" || exit 1
+cd "$d" || exit 1
+export PATH="$O/bin:$PATH"
+urls=""
+cleanup() { for u in $urls; do RUMP_SERVER=$u rump.halt -w 1 2>/dev/null; done; }
+trap cleanup EXIT INT TERM
+
+N() { local n=$1; shift; RUMP_SERVER=unix://$d/$n timeout 120 "$@"; }
+node() {
+	rump_server -l rumpnet_netinet -l rumpnet_shmif "unix://$d/$1" || exit 1
+	urls="$urls unix://$d/$1"
+}
+ifc() { N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
+	N "$1" rump.ifconfig "$2" inet "$4"; }
+
+# line K: h1 (10.K.0.10) - r1 - ... - rK - h2 (10.K.K.10); bus i between
+# r(i) and r(i+1) is 10.K.i.0/24.
+line() {
+	local k=$1 i p=n$1
+	node ${p}h1; node ${p}h2
+	ifc ${p}h1 shmif0 ${p}b0 10.$k.0.10/24 && ifc ${p}h2 shmif0 ${p}b$k 10.$k.$k.10/24 &&
+	N ${p}h1 rump.route -q add default 10.$k.0.2 && N ${p}h2 rump.route -q add default 10.$k.$k.1 || exit 1
+	for i in $(seq 1 $k); do
+		node ${p}r$i
+		ifc ${p}r$i shmif0 ${p}b$((i-1)) 10.$k.$((i-1)).2/24 && ifc ${p}r$i shmif1 ${p}b$i 10.$k.$i.1/24 &&
+		N ${p}r$i rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null || exit 1
+		[ $i = $k ] || N ${p}r$i rump.route -q add -net 10.$k.$k.0/24 10.$k.$i.2 || exit 1
+		[ $i = 1 ] || N ${p}r$i rump.route -q add -net 10.$k.0.0/24 10.$k.$((i-1)).1 || exit 1
+	done
+}
+server() {      # server NODE LOG ARGS...: rumpperf -s, waits until it listens
+	local n=$1 log=$2 i; shift 2
+	N "$n" rumpperf -s "$@" >"$log" 2>&1 &
+	for i in $(seq 200); do grep -q '^listening' "$log" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+
+for k in 1 4 16; do
+	line $k
+	N n${k}h1 rump.ping -q -c 5 -i 0.01 10.$k.$k.10 >/dev/null 2>&1   # ARP along the path
+	rtt=$(N n${k}h1 rump.ping -q -c 200 -i 0.005 10.$k.$k.10 | sed -n 's/^round-trip .* = //p')
+	server n${k}h2 tcp$k.log || exit 1
+	N n${k}h1 rumpperf -c 10.$k.$k.10 -n 64m >/dev/null 2>&1
+	sleep 0.2
+	tput=$(sed -n 's/^received .*: \([0-9.]* Mbit\/s\).*/\1/p' tcp$k.log)
+	printf "%2d router(s): ping RTT min/avg/max/stddev %s; TCP %s\n" $k "$rtt" "$tput"
+done
+
+# One router's forwarding rate: 64-byte UDP payloads from n1h1 to n1h2 for
+# 3 s at a rate above what the path carries.
+# The router's own counter is the figure: the receiving client reads each
+# datagram over sysproxy and falls behind long before the router does.
+fwd() { N n1r1 rump.netstat -s | sed -n 's/^	\([0-9]*\) packets forwarded/\1/p'; }
+server n1h2 udp.log -u -p 5002 || exit 1
+f0=$(fwd); t0=$(date +%s.%N)
+N n1h1 rumpperf -c 10.1.1.10 -u -p 5002 -l 64 -b 2g -t 3 >udpc.log 2>&1
+t1=$(date +%s.%N); f1=$(fwd)
+echo "1 router, 64-byte UDP: forwarded $((f1 - f0)) packets in $(printf %.2f "$(echo "$t1 - $t0" | bc)") s:" \
+    "$(echo "($f1 - $f0) / ($t1 - $t0)" | bc) packets/s"
+echo "   sender:   $(head -1 udpc.log)"
+echo "   receiver: $(grep -v listening udp.log | head -1)"
