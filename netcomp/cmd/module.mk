@@ -29,6 +29,8 @@ LDLIBS_rump.arp        = -lm
 LDLIBS_rump.ndp        = -lm
 PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
     $(BIN)/rump.arp $(BIN)/rump.ndp
+MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
+    netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \
