@@ -727,7 +727,9 @@ netstat_text(int what, char *buf, size_t len)
 {
 	if (what == RUMP_STATS_PROTO)
 		return ipfwd_stats(buf, len);
-	return -EOPNOTSUPP;
+	if (what == RUMP_STATS_SOCKETS)
+		return pcblist_text(buf, len);
+	return -EINVAL;
 }
 
 static const struct rtcfg_ops route_ops = {

@@ -47,6 +47,9 @@ long ipfwd_stats(char *buf, size_t len);
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
 err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);
 
+/* pcblist.c: the socket lines of rump.netstat (takes the core lock). */
+long pcblist_text(char *buf, size_t len);
+
 /* neigh.c (core lock held for the _locked ones). */
 const uint8_t *neigh_static4(const struct netif *n, const ip4_addr_t *ip);
 int  neigh_list(int family, struct rump_neigh *nb, int max);
