@@ -16,17 +16,11 @@
  * ifnet_cfg (interface configuration), ksock table, core lock.
  */
 /*
- * Routing (to come).  Today lwIP routes by itself: ip4_route()/ip6_route()
- * pick the up netif whose subnet holds the destination, else netif_default,
- * which stays NULL (no default route: EHOSTUNREACH), and forwarding is
- * switched in ether.c's receive filter.  A routing table plugs in on the
- * output side as a pseudo netif made netif_default: its output() and
- * output_ip6() look the destination up (longest prefix) and hand the
- * packet to etharp_output()/ethip6_output() of the real netif with the
- * route's next hop, choosing the source address per route (lwIP takes it
- * from the netif ip4_route() returned).  Directly connected subnets keep
- * going through lwIP's own choice, so the table holds only what lwIP
- * cannot know.
+ * Routing: route.c holds the table (connected subnets read live from the
+ * netifs, static routes), ipfwd.c replaces lwIP's ip4_route()/ip6_route()
+ * (liblwip.so calls them through its PLT), sends through the netifs'
+ * output hooks with the route's next hop, forwards IPv4 and reassembles
+ * IPv4 for the node; neigh.c shows and edits ARP/ND.  See route.h.
  */
 #ifndef RUMPLAB_NETCOMP_NETINET_H
 #define RUMPLAB_NETCOMP_NETINET_H
