@@ -200,7 +200,12 @@ fails_with "route get with no route" "not in table" N r1 rump.route get 192.168.
 check "c1 at MTU 1280 on both ends" eval 'N r1 rump.ifconfig shmif1 mtu 1280 && N r2 rump.ifconfig shmif0 mtu 1280'
 check "ping -s 1400 across the 1280 link" N h1 rump.ping -q -c 2 -i 0.05 -s 1400 10.2.3.2
 perf_server h2 mtu.log -C
-N h2 rump.netstat -an >ns.txt 2>&1
+# the server may still be starting: give it a moment to listen
+for i in $(seq 50); do
+	N h2 rump.netstat -an >ns.txt 2>&1
+	grep -qE '^tcp +0 +0  \*\.5001 +\*\.\* +LISTEN$' ns.txt && break
+	sleep 0.1
+done
 ok $(grep -q '^Proto  Recv-Q Send-Q  Local Address          Foreign Address        State$' ns.txt &&
     grep -qE '^tcp +0 +0  \*\.5001 +\*\.\* +LISTEN$' ns.txt; echo $?) "netstat -an lists the listening socket"
 N h1 rumpperf -c 10.2.3.2 -n 2m >cli.log 2>&1; r=$?
