@@ -19,6 +19,7 @@
 #include "lab/load.h"
 
 #define KIND_DEPTH_MAX	8
+#define SYSCTL_TEXT_MAX	200	/* sysctl names and values */
 
 static const struct keyspec node_keys[];
 
@@ -262,6 +263,11 @@ k_sysctl(struct loader *L, void *obj, const struct ynode *k,
 		}
 		if (v_str(L, val, name->str, &s) != 0) {
 			rv = -EINVAL;
+			continue;
+		}
+		if (name->len > SYSCTL_TEXT_MAX || strlen(s) > SYSCTL_TEXT_MAX) {
+			rv = lerr(L, name->pos, "sysctl '%.40s...' is longer than "
+			    "%d characters", name->str, SYSCTL_TEXT_MAX);
 			continue;
 		}
 		if (!val->quoted && strcasecmp(s, "true") == 0)

@@ -72,14 +72,15 @@ struct plan_step {
 	/* The same step as a command line; valid during the callback. */
 	int			 argc;
 	const char		*argv[PLAN_STEP_ARGS + 1];
-	char			 buf[512];
+	char			 buf[1024];
 };
 
 typedef int (*plan_step_fn)(const struct plan_step *step, void *arg);
 
 /*
  * Calls fn for each step of node `node` in the order they apply; stops at
- * fn's first nonzero result and returns it (0 when all ran; -ENOMEM).
+ * fn's first nonzero result and returns it (0 when all ran; -ENOMEM;
+ * -ENAMETOOLONG for a bus path or sysctl beyond the step's buffer).
  * Bus files are named BUSDIR/BUSNAME (busdir NULL: the bus name alone).
  */
 int	plan_node_steps(const struct lab *lab, int node, const char *busdir,
@@ -106,7 +107,8 @@ int	lab_trace(const struct lab *lab, int from, const struct lab_ip *dst,
 
 /*
  * The plan as text (buses; per node its rump.* commands; checks) or as one
- * JSON object.  node >= 0 prints that node alone.  0 or -EIO.
+ * JSON object.  node >= 0 prints that node alone.  0, -EIO, or what
+ * plan_node_steps() returns.
  */
 int	plan_print_text(const struct lab *lab, const char *busdir, int node,
 	    FILE *f);

@@ -107,7 +107,7 @@ text_step(const struct plan_step *s, void *arg)
 	return 0;
 }
 
-static void
+static int
 text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
 {
 	const struct lab_node *n = &lab->nodes[i];
@@ -115,7 +115,7 @@ text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
 	fprintf(f, "node %s (%s%s%s%s)\n", n->name, n->kind,
 	    n->forwarding ? ", forwarding" : "", n->group ? ", group " : "",
 	    n->group ? n->group : "");
-	plan_node_steps(lab, i, busdir, text_step, f);
+	return plan_node_steps(lab, i, busdir, text_step, f);
 }
 
 static void
@@ -142,10 +142,11 @@ text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 int
 plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 {
-	int i;
+	int i, r;
 
 	if (node >= 0) {
-		text_node(lab, node, busdir, f);
+		if ((r = text_node(lab, node, busdir, f)) != 0)
+			return r;
 		return ferror(f) ? -EIO : 0;
 	}
 	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, %ld interfaces, "
@@ -155,7 +156,8 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 	for (i = 0; i < lab->nbuses; i++)
 		text_bus(lab, &lab->buses[i], f);
 	for (i = 0; i < lab->nnodes; i++)
-		text_node(lab, i, busdir, f);
+		if ((r = text_node(lab, i, busdir, f)) != 0)
+			return r;
 	for (i = 0; i < lab->nchecks; i++)
 		text_check(lab, &lab->checks[i], f);
 	return ferror(f) ? -EIO : 0;
@@ -298,13 +300,13 @@ json_step(const struct plan_step *s, void *arg)
 	return 0;
 }
 
-static void
+static int
 json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 {
 	const struct lab_node *n = &lab->nodes[idx];
 	struct jsteps js = { f, 0 };
 	struct lab_route *routes;
-	int i, nroutes;
+	int i, nroutes, r;
 
 	fputs("{\"name\":", f);
 	jstr(f, n->name);
@@ -322,13 +324,13 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 		json_iface(lab, &n->ifaces[i], f);
 	}
 	fputs("],\"routes\":[", f);
-	if (lab_node_routes(lab, idx, &routes, &nroutes) == 0) {
-		for (i = 0; i < nroutes; i++) {
-			fputs(i ? "," : "", f);
-			json_route(n, &routes[i], f);
-		}
-		free(routes);
+	if ((r = lab_node_routes(lab, idx, &routes, &nroutes)) != 0)
+		return r;
+	for (i = 0; i < nroutes; i++) {
+		fputs(i ? "," : "", f);
+		json_route(n, &routes[i], f);
 	}
+	free(routes);
 	fputs("],\"sysctl\":{", f);
 	for (i = 0; i < n->nsysctls; i++) {
 		fputs(i ? "," : "", f);
@@ -352,8 +354,9 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 		fputc('}', f);
 	}
 	fputs("],\"commands\":[", f);
-	plan_node_steps(lab, idx, busdir, json_step, &js);
+	r = plan_node_steps(lab, idx, busdir, json_step, &js);
 	fputs("]}", f);
+	return r;
 }
 
 static void
@@ -390,10 +393,11 @@ json_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 int
 plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 {
-	int i;
+	int i, r;
 
 	if (node >= 0) {
-		json_node(lab, node, busdir, f);
+		if ((r = json_node(lab, node, busdir, f)) != 0)
+			return r;
 		fputc('\n', f);
 		return ferror(f) ? -EIO : 0;
 	}
@@ -410,7 +414,8 @@ plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 	fputs("],\"nodes\":[", f);
 	for (i = 0; i < lab->nnodes; i++) {
 		fputs(i ? ",\n" : "\n", f);
-		json_node(lab, i, busdir, f);
+		if ((r = json_node(lab, i, busdir, f)) != 0)
+			return r;
 	}
 	fputs("],\"checks\":[", f);
 	for (i = 0; i < lab->nchecks; i++) {

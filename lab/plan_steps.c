@@ -7,6 +7,7 @@
  */
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,27 +15,33 @@
 
 #include "lab/plan.h"
 
-/* Sets argv from a list of words; each word is copied into step->buf. */
-static void
+/*
+ * Sets argv from a list of words, each copied into step->buf.  Returns 0,
+ * or -ENAMETOOLONG when they do not fit (a bus directory of kilobytes).
+ */
+static int
 set_argv(struct plan_step *s, const char *first, ...)
 {
 	const char *w;
 	size_t used = 0, n;
 	va_list ap;
+	int r = 0;
 
 	s->argc = 0;
 	va_start(ap, first);
-	for (w = first; w != NULL && s->argc < PLAN_STEP_ARGS;
-	    w = va_arg(ap, const char *)) {
+	for (w = first; w != NULL; w = va_arg(ap, const char *)) {
 		n = strlen(w) + 1;
-		if (used + n > sizeof(s->buf))
+		if (used + n > sizeof(s->buf) || s->argc == PLAN_STEP_ARGS) {
+			r = -ENAMETOOLONG;
 			break;
+		}
 		memcpy(s->buf + used, w, n);
 		s->argv[s->argc++] = s->buf + used;
 		used += n;
 	}
 	va_end(ap);
 	s->argv[s->argc] = NULL;
+	return r;
 }
 
 static void
@@ -62,9 +69,10 @@ iface_steps(const struct lab *lab, const struct lab_node *n, int i,
 		return r;
 	step_reset(s, STEP_IF_LINKSTR, i);
 	s->bus = &lab->buses[ifp->bus];
-	snprintf(path, sizeof(path), "%s%s%s", busdir ? busdir : "",
-	    busdir ? "/" : "", s->bus->name);
-	set_argv(s, "rump.ifconfig", ifp->name, "linkstr", path, NULL);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", busdir ? busdir : "",
+	    busdir ? "/" : "", s->bus->name) >= sizeof(path) ||
+	    set_argv(s, "rump.ifconfig", ifp->name, "linkstr", path, NULL) != 0)
+		return -ENAMETOOLONG;
 	if ((r = fn(s, arg)) != 0)
 		return r;
 	if (ifp->macmode != MAC_KERNEL) {
@@ -145,9 +153,10 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	for (i = 0; i < n->nsysctls; i++) {
 		step_reset(&s, STEP_SYSCTL, -1);
 		s.sysctl = &n->sysctls[i];
-		snprintf(kv, sizeof(kv), "%s=%s", n->sysctls[i].name,
-		    n->sysctls[i].value);
-		set_argv(&s, "rump.sysctl", "-w", kv, NULL);
+		if ((size_t)snprintf(kv, sizeof(kv), "%s=%s", n->sysctls[i].name,
+		    n->sysctls[i].value) >= sizeof(kv) ||
+		    set_argv(&s, "rump.sysctl", "-w", kv, NULL) != 0)
+			return -ENAMETOOLONG;
 		if ((r = fn(&s, arg)) != 0)
 			return r;
 	}

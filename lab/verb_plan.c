@@ -5,6 +5,7 @@
  * topology.  Exit 1 when the topology has errors (printed as validate
  * prints them).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,8 +70,11 @@ verb_plan(int argc, char **argv)
 	r = a.json ? plan_print_json(lab, a.busdir, node, stdout) :
 	    plan_print_text(lab, a.busdir, node, stdout);
 	lab_close(lab);
-	if (fflush(stdout) != 0 || r != 0) {
-		perror("rumplab plan: stdout");
+	if (fflush(stdout) != 0 && r == 0)
+		r = -EIO;
+	if (r != 0) {
+		fprintf(stderr, "rumplab plan: %s%s\n", strerror(-r),
+		    r == -ENAMETOOLONG ? " (a shorter --busdir?)" : "");
 		return 1;
 	}
 	return 0;
