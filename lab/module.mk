@@ -38,7 +38,14 @@ $(LIB)/liblab.a: $(call objs,$(LIBLAB_SRCS) lab/builtin.c) \
 
 RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
     lab/verb_generate.c
-$(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a
+# The running lab: state directory, control socket, launcher, supervisor
+# and the verbs that use them (control protocol: lab/CONTROL.txt).
+RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/launch.c \
+    lab/supervisor.c lab/labctl.c lab/labview.c lab/verb_up.c \
+    lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_node.c \
+    lab/verb_check.c
+$(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
+    $(LIB)/librumpclient.a
 LDLIBS_rumplab := $(LAB_YAML_LIBS)
 
 LIBS  += $(LIB)/liblab.a

@@ -14,6 +14,14 @@
 int	verb_validate(int argc, char **argv);
 int	verb_plan(int argc, char **argv);
 int	verb_generate(int argc, char **argv);
+int	verb_up(int argc, char **argv);
+int	verb_down(int argc, char **argv);
+int	verb_status(int argc, char **argv);
+int	verb_list(int argc, char **argv);
+int	verb_exec(int argc, char **argv);
+int	verb_check(int argc, char **argv);
+int	verb_node(int argc, char **argv);
+int	verb_supervise(int argc, char **argv);
 
 /* lab/rumplab.c: is argv[1..] asking for help ("-h", "--help")? */
 int	verb_wants_help(int argc, char **argv);

@@ -1,0 +1,42 @@
+/*
+ * labctl.h — the rumplab verbs' side of a running lab (the bgpctl half):
+ * finding a lab by name (or the only one), asking its supervisor over
+ * the control socket, and cleaning up by hand when no supervisor answers.
+ *
+ * Contract: 0 or -errno; messages for the user go into a caller's buffer
+ * (`why`), nothing prints.  Not thread-safe.
+ */
+#ifndef RUMPLAB_LABCTL_H
+#define RUMPLAB_LABCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lab/lab.h"
+#include "lab/statedir.h"
+
+/*
+ * The state directory of lab `name`, or (name NULL) of the only lab
+ * running.  -ENOENT: none runs (why says so); -EEXIST: several run and
+ * none was named (why lists them); -EINVAL: a bad name.
+ */
+int	labctl_find(const char *name, char *dir, size_t dirlen, char *why,
+	    size_t whylen);
+/* Does a supervisor answer in dir? */
+bool	labctl_answers(const char *dir);
+/*
+ * Stops whatever the lab in `dir` left running — the supervisor, node
+ * kernels and run: commands, found from the state file and in /proc —
+ * and removes the directory.  For a supervisor killed with -9, and for
+ * left-over directories.  Returns the number of processes killed.
+ */
+int	labctl_cleanup(const char *dir);
+/* Is pid alive and not a zombie? */
+bool	labctl_pid_alive(pid_t pid);
+/* Opens the lab's topology (DIR/topology.yaml). */
+int	labctl_open_lab(const char *dir, struct lab **labp);
+/* Lab name from a state directory path. */
+const char *labctl_name(const char *dir);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * launch.c — start and configure one node (lab/launch.h).
+ *
+ * The node kernel is started detached: `rump_server` returns once the
+ * node listens, and the node process, orphaned by its short-lived
+ * parent, is adopted by the supervisor (a child subreaper), which is how
+ * the supervisor comes to own and reap every node.  Configuration then
+ * goes over one sysproxy connection with the rump_sys_* calls the rump.*
+ * commands use — no process per step.  A route step uses
+ * rump_sys_route_add(); a MAC step is logged and skipped (the client
+ * library has no call to set a MAC yet).
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/rumpclient.h"
+#include "lab/launch.h"
+#include "lab/plan.h"
+#include "lab/statedir.h"
+
+void
+launch_url(const char *dir, int node, char *buf, size_t len)
+{
+	char sock[STATEDIR_PATHMAX];
+
+	statedir_sock(dir, node, sock);
+	snprintf(buf, len, "unix://%s", sock);
+}
+
+void
+launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
+{
+	char self[PATH_MAX], *slash;
+	const char *env = getenv("RUMPLAB_SERVER");
+	ssize_t n;
+
+	lc->lab = lab;
+	lc->dir = dir;
+	if (env != NULL && env[0] != '\0') {
+		snprintf(lc->server, sizeof(lc->server), "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(lc->server, sizeof(lc->server), "%s/rump_server",
+			    self);
+			if (access(lc->server, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(lc->server, sizeof(lc->server), "rump_server");
+}
+
+static int
+open_log(const struct launch_ctx *lc, int node)
+{
+	char path[STATEDIR_PATHMAX];
+
+	statedir_log(lc->dir, lc->lab->nodes[node].name, path);
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void
+logf_fd(int fd, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "rumplab: ");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)!write(fd, line, (size_t)n);
+}
+
+/* Child side of a fork: output to the log, stdin from /dev/null. */
+static void
+child_stdio(int logfd)
+{
+	int null;
+
+	if ((null = open("/dev/null", O_RDONLY)) >= 0) {
+		dup2(null, 0);
+		if (null > 2)
+			close(null);
+	}
+	if (logfd >= 0) {
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+	}
+}
+
+static void
+child_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Runs rump_server and waits for its verdict (it detaches when up). */
+static int
+start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
+    size_t whylen)
+{
+	char url[STATEDIR_PATHMAX + 16];
+	pid_t pid;
+	int status;
+
+	launch_url(lc->dir, node, url, sizeof(url));
+	if ((pid = fork()) < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		child_signals();
+		child_stdio(logfd);
+		execlp(lc->server, "rump_server", "-l", "rumpnet_netinet",
+		    "-l", "rumpnet_netinet6", "-l", "rumpnet_shmif", url,
+		    (char *)NULL);
+		fprintf(stderr, "rumplab: cannot run %s: %s (set "
+		    "RUMPLAB_SERVER or PATH)\n", lc->server, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			return -errno;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(why, whylen, "cannot run %s", lc->server);
+	else
+		snprintf(why, whylen, "the node kernel did not start (%s %d)",
+		    WIFEXITED(status) ? "exit" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return -ECHILD;
+}
+
+struct apply {
+	const struct launch_ctx	*lc;
+	int			 logfd;
+	char			*why;
+	size_t			 whylen;
+};
+
+static int
+apply_route(const struct lab_route *r)
+{
+	struct rump_rtentry rt;
+
+	memset(&rt, 0, sizeof(rt));
+	rt.family = r->dst.family;
+	rt.plen = r->dst.plen;
+	memcpy(rt.dst, r->dst.addr, sizeof(rt.dst));
+	memcpy(rt.gateway, r->via.addr, sizeof(rt.gateway));
+	rt.flags = RUMP_RTF_GATEWAY;
+	return rump_sys_route_add(&rt);
+}
+
+static int
+apply_step(const struct plan_step *s, void *arg)
+{
+	struct apply *a = arg;
+	const struct lab_node *n = &a->lc->lab->nodes[s->node];
+	const char *ifname = s->iface >= 0 ? n->ifaces[s->iface].name : "";
+	struct rump_ifaddr ia;
+	char cmd[600];
+	const char *detail;
+	int i, r = 0, off = 0;
+
+	switch (s->kind) {
+	case STEP_IF_CREATE:
+		r = rump_sys_ifcreate(ifname);
+		break;
+	case STEP_IF_LINKSTR:
+		r = rump_sys_ifsetlinkstr(ifname, s->argv[3]);
+		break;
+	case STEP_IF_MAC:
+		logf_fd(a->logfd, "%s: setting a MAC is not supported yet; "
+		    "the node kernel chose one", ifname);
+		return 0;
+	case STEP_IF_MTU:
+		r = rump_sys_ifsetmtu(ifname, n->ifaces[s->iface].mtu);
+		break;
+	case STEP_IF_ADDR:
+		memset(&ia, 0, sizeof(ia));
+		ia.family = s->addr->ip.family;
+		ia.plen = s->addr->ip.plen;
+		memcpy(ia.addr, s->addr->ip.addr, sizeof(ia.addr));
+		r = rump_sys_ifaddaddr(ifname, &ia);
+		break;
+	case STEP_IF_UP:
+		r = rump_sys_ifsetflags(ifname, RUMP_IFF_UP, 0);
+		break;
+	case STEP_SYSCTL:
+		r = rump_sys_sysctl_set(s->sysctl->name, s->sysctl->value);
+		break;
+	case STEP_ROUTE:
+		r = apply_route(s->route);
+		break;
+	case STEP_RUN:
+		return 0;	/* the supervisor runs them once all are up */
+	}
+	if (r == 0)
+		return 0;
+	r = errno ? errno : EIO;
+	for (i = 0; i < s->argc && off < (int)sizeof(cmd) - 1; i++)
+		off += snprintf(cmd + off, sizeof(cmd) - (size_t)off, "%s%s",
+		    i ? " " : "", s->argv[i]);
+	detail = rumpclient_lastdetail();
+	snprintf(a->why, a->whylen, "%s: %s%s%s", cmd, strerror(r),
+	    detail[0] ? ": " : "", detail);
+	logf_fd(a->logfd, "%s", a->why);
+	return -r;
+}
+
+int
+launch_node(const struct launch_ctx *lc, int node, pid_t *pid, char *why,
+    size_t whylen)
+{
+	char url[STATEDIR_PATHMAX + 16], busdir[STATEDIR_PATHMAX], val[32];
+	struct apply a;
+	int logfd, r;
+
+	*pid = 0;
+	why[0] = '\0';
+	logfd = open_log(lc, node);
+	logf_fd(logfd, "starting node %s", lc->lab->nodes[node].name);
+	if ((r = start_kernel(lc, node, logfd, why, whylen)) != 0)
+		goto out;
+	launch_url(lc->dir, node, url, sizeof(url));
+	if (rumpclient_init_url(url) != 0) {
+		r = -(errno ? errno : EIO);
+		snprintf(why, whylen, "%s", rumpclient_lasterror());
+		goto out;
+	}
+	if (rump_sys_sysctl_get("kern.pid", val, sizeof(val)) != 0) {
+		r = -(errno ? errno : EIO);
+		snprintf(why, whylen, "kern.pid: %s", strerror(-r));
+		goto fini;
+	}
+	*pid = (pid_t)atoi(val);
+	statedir_file(lc->dir, "bus", busdir);
+	a.lc = lc;
+	a.logfd = logfd;
+	a.why = why;
+	a.whylen = whylen;
+	r = plan_node_steps(lc->lab, node, busdir, apply_step, &a);
+	if (r != 0 && why[0] == '\0')
+		snprintf(why, whylen, "planning: %s", strerror(-r));
+fini:
+	rumpclient_fini();
+out:
+	if (r != 0)
+		logf_fd(logfd, "node %s failed: %s", lc->lab->nodes[node].name,
+		    why);
+	else
+		logf_fd(logfd, "node %s configured (pid %d)",
+		    lc->lab->nodes[node].name, (int)*pid);
+	if (logfd >= 0)
+		close(logfd);
+	return r;
+}
+
+pid_t
+launch_run(const struct launch_ctx *lc, int node, const char *cmd)
+{
+	char url[STATEDIR_PATHMAX + 16];
+	int logfd;
+	pid_t pid;
+
+	launch_url(lc->dir, node, url, sizeof(url));
+	logfd = open_log(lc, node);
+	logf_fd(logfd, "run: %s", cmd);
+	if ((pid = fork()) < 0) {
+		pid = -errno;
+	} else if (pid == 0) {
+		child_signals();
+		setpgid(0, 0);
+		child_stdio(logfd);
+		setenv("RUMP_SERVER", url, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	} else
+		setpgid(pid, pid);
+	if (logfd >= 0)
+		close(logfd);
+	return pid;
+}
+
+/* Deletes node's addresses from the neighbour caches of node m. */
+static void
+forget_at(const struct launch_ctx *lc, int node, int m, const char *mif,
+    const struct lab_iface *ifp)
+{
+	char url[STATEDIR_PATHMAX + 16];
+	struct rump_neigh nb;
+	int k;
+
+	launch_url(lc->dir, m, url, sizeof(url));
+	if (rumpclient_init_url(url) != 0)
+		return;
+	for (k = 0; k < ifp->naddrs; k++) {
+		memset(&nb, 0, sizeof(nb));
+		nb.family = ifp->addrs[k].ip.family;
+		memcpy(nb.addr, ifp->addrs[k].ip.addr, sizeof(nb.addr));
+		snprintf(nb.ifname, sizeof(nb.ifname), "%s", mif);
+		(void)rump_sys_neigh_delete(&nb);
+	}
+	rumpclient_fini();
+}
+
+void
+launch_forget(const struct launch_ctx *lc, int node)
+{
+	const struct lab *lab = lc->lab;
+	const struct lab_node *n = &lab->nodes[node];
+	const struct lab_bus *b;
+	const struct lab_member *m;
+	int i, j;
+
+	for (i = 0; i < n->nifaces; i++) {
+		b = &lab->buses[n->ifaces[i].bus];
+		for (j = 0; j < b->nmembers; j++) {
+			m = &b->members[j];
+			if (m->node != node)
+				forget_at(lc, node, m->node,
+				    lab->nodes[m->node].ifaces[m->iface].name,
+				    &n->ifaces[i]);
+		}
+	}
+}

@@ -1,0 +1,25 @@
+/*
+ * supervisor.h — the per-lab daemon (the bgpd of a lab; the rumplab
+ * verbs are its bgpctl).  It owns the lab's node kernels (it is their
+ * parent, as a child subreaper), starts and configures them through
+ * worker processes, runs their run: commands, notices nodes that die,
+ * answers requests on the control socket (lab/CONTROL.txt), and on
+ * `down`, `abort`, SIGTERM, SIGINT or SIGHUP stops everything and
+ * removes the lab's state directory before it exits.
+ *
+ * It sleeps in poll() on the control socket, its clients, a signalfd
+ * (SIGCHLD and the stop signals) and the workers' report pipe: no timer
+ * wakes it while the lab is idle.
+ */
+#ifndef RUMPLAB_SUPERVISOR_H
+#define RUMPLAB_SUPERVISOR_H
+
+/*
+ * Runs the supervisor of the lab whose state directory `dir` holds
+ * topology.yaml; writes "OK\n" (or a reason) to ready_fd once the control
+ * socket listens.  `jobs` bounds the node kernels started at once.
+ * Returns the process's exit status.
+ */
+int	supervisor_main(const char *dir, int ready_fd, int jobs);
+
+#endif

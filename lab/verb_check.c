@@ -1,0 +1,327 @@
+/*
+ * verb_check.c — `rumplab check [LAB]`: run the lab's checks: against the
+ * live nodes, from each check's `from` node through the node stacks.
+ *
+ *  - reach (the default): rump.ping / rump.ping6 from the node gets an
+ *    answer (a few tries: IPv6 addresses are tentative for a moment after
+ *    up);
+ *  - reach: false: no answer to any of a few requests;
+ *  - via: the path, hop by hop: IPv4 with rump.traceroute, each answering
+ *    address mapped to the node that holds it; IPv6 (rump.traceroute is
+ *    IPv4's) by TTL: a hop limit of len(via) must not reach, one more
+ *    must, which proves the number of hops but not which nodes they are.
+ *
+ * Prints a table (ok / FAIL, what was seen) and exits 1 if any failed.
+ * The commands come from beside rumplab, else from $PATH.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/rumpclient.h"
+#include "lab/labctl.h"
+#include "lab/launch.h"
+#include "lab/plan.h"
+#include "lab/verbs.h"
+
+static char bindir[PATH_MAX];
+
+static void
+find_bindir(void)
+{
+	char *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1);
+	bindir[n > 0 ? n : 0] = '\0';
+	if ((slash = strrchr(bindir, '/')) != NULL)
+		*slash = '\0';
+}
+
+/* Runs a rump.* command against url; its output into out. */
+static int
+run_cmd(const char *url, char *const argv[], char *out, size_t outlen)
+{
+	char path[PATH_MAX + 64];
+	size_t off = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t pid;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", bindir, argv[0]);
+	if (pipe(fds) != 0)
+		return -errno;
+	if ((pid = fork()) < 0)
+		return -errno;
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		setenv("RUMP_SERVER", url, 1);
+		if (access(path, X_OK) == 0)
+			execv(path, argv);
+		execvp(argv[0], argv);
+		printf("%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], out + off, outlen - 1 - off)) > 0 ||
+	    (n < 0 && errno == EINTR))
+		if (n > 0 && (off += (size_t)n) >= outlen - 1)
+			break;
+	out[off] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static bool
+have_cmd(const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", bindir, name);
+	return access(path, X_OK) == 0;
+}
+
+/* Pings: 0 answered, 1 not; hoplimit 0: the default. */
+static int
+ping(const char *url, const struct lab_ip *dst, int count, int hoplimit,
+    char *out, size_t outlen)
+{
+	char a[IP_STRLEN], c[16], h[16];
+	char *argv[16];
+	int n = 0;
+	bool six = dst->family != 2;	/* AF_INET */
+
+	snprintf(c, sizeof(c), "%d", count);
+	snprintf(h, sizeof(h), "%d", hoplimit);
+	argv[n++] = six ? "rump.ping6" : "rump.ping";
+	argv[n++] = "-n";
+	argv[n++] = "-c";
+	argv[n++] = c;
+	argv[n++] = "-i";
+	argv[n++] = "0.2";
+	argv[n++] = "-W";
+	argv[n++] = "1";
+	argv[n++] = "-w";
+	argv[n++] = "1";
+	if (hoplimit > 0) {
+		argv[n++] = six ? "-h" : "-T";
+		argv[n++] = h;
+	}
+	argv[n++] = (char *)ip_addr_str(dst, a);
+	argv[n] = NULL;
+	return run_cmd(url, argv, out, outlen) == 0 ? 0 : 1;
+}
+
+/* The node holding address `text`, or -1. */
+static int
+owner(const struct lab *lab, const char *text)
+{
+	struct lab_addr_iter it = LAB_ADDR_ITER_INIT;
+	struct lab_ip ip;
+
+	if (ip_parse(text, IP_LEN_OPTIONAL, &ip, NULL) != 0)
+		return -1;
+	while (lab_addr_next(lab, &it))
+		if (ip_same_addr(&lab_addr_at(lab, &it)->ip, &ip))
+			return it.node;
+	return -1;
+}
+
+/* The transit nodes traceroute shows into seen (names). */
+static int
+trace_path(const struct lab *lab, const char *url, const struct lab_check *c,
+    char *seen, size_t seenlen)
+{
+	char out[8192], a[IP_STRLEN], m[16], word[64], *line, *save;
+	char *argv[] = { "rump.traceroute", "-n", "-q", "1", "-w", "1", "-m",
+	    m, (char *)ip_addr_str(&c->to, a), NULL };
+	int hop, k, ok = 1, n = 0, off = 0;
+
+	snprintf(m, sizeof(m), "%d", c->nvia + 3);
+	(void)run_cmd(url, argv, out, sizeof(out));
+	seen[0] = '\0';
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%d %63s", &hop, word) != 2)
+			continue;
+		if (ip_same_addr(&c->to, &(struct lab_ip){ 0 }) ||
+		    (k = owner(lab, word)) == c->to_node ||
+		    strcmp(word, a) == 0)
+			break;
+		off += snprintf(seen + off, seenlen - (size_t)off, "%s%s",
+		    n ? "," : "", k >= 0 ? lab->nodes[k].name : word);
+		if (n >= c->nvia || k != c->via[n])
+			ok = 0;
+		n++;
+		if (off >= (int)seenlen - 1)
+			break;
+	}
+	return ok && n == c->nvia ? 0 : 1;
+}
+
+static void
+names(const struct lab *lab, const int *v, int n, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i ? "," : "", lab->nodes[v[i]].name);
+}
+
+static int
+run_check(const struct lab *lab, const char *dir, const struct lab_check *c,
+    char *res, size_t reslen)
+{
+	char url[STATEDIR_PATHMAX + 16], out[4096], seen[512], want[512];
+	int tries, r = 1;
+
+	launch_url(dir, c->from, url, sizeof(url));
+	if (!c->reach) {
+		if (ping(url, &c->to, 3, 0, out, sizeof(out)) == 0) {
+			snprintf(res, reslen, "answered, but must not");
+			return 1;
+		}
+		snprintf(res, reslen, "no answer, as expected");
+		return 0;
+	}
+	for (tries = 0; tries < 5 && r != 0; tries++)
+		r = ping(url, &c->to, 1, 0, out, sizeof(out));
+	if (r != 0) {
+		snprintf(res, reslen, "no answer");
+		return 1;
+	}
+	if (!c->has_via) {
+		snprintf(res, reslen, "answered");
+		return 0;
+	}
+	names(lab, c->via, c->nvia, want, sizeof(want));
+	if (c->to.family == 2 && have_cmd("rump.traceroute")) {
+		if (trace_path(lab, url, c, seen, sizeof(seen)) == 0) {
+			snprintf(res, reslen, "answered; path %s", seen);
+			return 0;
+		}
+		snprintf(res, reslen, "answered, but traceroute shows [%s], "
+		    "not [%s]", seen, want);
+		return 1;
+	}
+	if (c->nvia > 0 && ping(url, &c->to, 2, c->nvia, out,
+	    sizeof(out)) == 0) {
+		snprintf(res, reslen, "answered within %d hops: fewer than "
+		    "via [%s]", c->nvia, want);
+		return 1;
+	}
+	if (ping(url, &c->to, 2, c->nvia + 1, out, sizeof(out)) != 0) {
+		snprintf(res, reslen, "not within %d hops: more than via [%s]",
+		    c->nvia + 1, want);
+		return 1;
+	}
+	snprintf(res, reslen, "answered; %d hops as via [%s] (by hop limit)",
+	    c->nvia + 1, want);
+	return 0;
+}
+
+/* Does node `url` still have a tentative (IPv6 DAD) address? */
+static bool
+tentative(const struct lab_node *n)
+{
+	struct rump_ifinfo ifi;
+	int i;
+	uint32_t k;
+
+	for (i = 0; i < n->nifaces; i++) {
+		if (rump_sys_ifget(n->ifaces[i].name, &ifi) != 0)
+			continue;
+		for (k = 0; k < ifi.naddrs && k < RUMP_MAXADDRS; k++)
+			if (ifi.addrs[k].flags & RUMP_IFA_TENTATIVE)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * IPv6 addresses are tentative for a moment after a node starts
+ * (duplicate address detection): wait, up to 10 s in all, until no node
+ * has one, so that checks test routes, not timing.
+ */
+static void
+wait_dad(const struct lab *lab, const char *dir)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	char url[STATEDIR_PATHMAX + 16];
+	time_t deadline = time(NULL) + 10;
+	int i;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		if (lab_node_addr(lab, i, 6) == NULL)
+			continue;
+		launch_url(dir, i, url, sizeof(url));
+		if (rumpclient_init_url(url) != 0)
+			continue;
+		while (tentative(&lab->nodes[i]) && time(NULL) < deadline)
+			nanosleep(&ts, NULL);
+		rumpclient_fini();
+	}
+}
+
+int
+verb_check(int argc, char **argv)
+{
+	char dir[STATEDIR_PATHMAX], why[600], res[1024], to[IP_STRLEN + 80];
+	char a[IP_STRLEN];
+	const struct lab_check *c;
+	struct lab *lab;
+	int i, r, nfail = 0;
+
+	if (argc > 2) {
+		verb_usage("check", stderr);
+		return EXIT_USAGE;
+	}
+	if ((r = labctl_find(argc == 2 ? argv[1] : NULL, dir, sizeof(dir), why,
+	    sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab check: %s\n", why);
+		return r == -EEXIST ? EXIT_USAGE : 1;
+	}
+	if ((r = labctl_open_lab(dir, &lab)) != 0) {
+		fprintf(stderr, "rumplab check: lab %s: its topology does not "
+		    "load (%s)\n", labctl_name(dir), strerror(-r));
+		return 1;
+	}
+	find_bindir();
+	signal(SIGPIPE, SIG_IGN);
+	wait_dad(lab, dir);
+	if (lab->nchecks == 0)
+		printf("lab %s has no checks\n", labctl_name(dir));
+	else
+		printf("%-4s %-10s %-28s %-6s %s\n", "", "FROM", "TO", "EXPECT",
+		    "RESULT");
+	for (i = 0; i < lab->nchecks; i++) {
+		c = &lab->checks[i];
+		r = run_check(lab, dir, c, res, sizeof(res));
+		snprintf(to, sizeof(to), "%s (%s)", c->to_name,
+		    ip_addr_str(&c->to, a));
+		if (c->to_node < 0)
+			snprintf(to, sizeof(to), "%s", c->to_name);
+		printf("%-4s %-10s %-28s %-6s %s\n", r ? "FAIL" : "ok",
+		    c->from_name, to, c->reach ? "reach" : "none", res);
+		nfail += r != 0;
+	}
+	if (nfail > 0)
+		printf("%d of %d checks failed\n", nfail, lab->nchecks);
+	lab_close(lab);
+	return nfail ? 1 : 0;
+}

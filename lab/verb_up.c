@@ -1,0 +1,409 @@
+/*
+ * verb_up.c — `rumplab up [FILE] [--name NAME] [--jobs N]`: start a lab.
+ *
+ * The command makes the lab's state directory, copies the topology into
+ * it, starts the lab's supervisor (`rumplab supervise DIR FD JOBS`, in a
+ * session of its own so that a terminal's Ctrl-C reaches only us), and
+ * asks it to bring the lab up, showing its progress.  On a failure the
+ * supervisor has already stopped everything; we print which node failed,
+ * why, and its last log lines.  On Ctrl-C (SIGINT, SIGTERM, SIGHUP) we
+ * tell the supervisor to abort and wait until its directory is gone, so
+ * nothing is left behind when we return.
+ *
+ * Also `rumplab supervise`, the supervisor's entry point (not for users).
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/control.h"
+#include "lab/labctl.h"
+#include "lab/labview.h"
+#include "lab/plan.h"
+#include "lab/statedir.h"
+#include "lab/supervisor.h"
+#include "lab/verbs.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static void
+catch_interrupts(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;	/* no SA_RESTART: reads return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+default_jobs(void)
+{
+	const char *env = getenv("RUMPLAB_JOBS");
+	long n = env ? strtol(env, NULL, 10) : 0;
+
+	if (n > 0)
+		return (int)n;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(2 * n) : 2;
+}
+
+/* Copies the topology text into DIR/topology.yaml. */
+static int
+save_topology(const char *file, const char *dir)
+{
+	char path[STATEDIR_PATHMAX], buf[65536];
+	const char *text;
+	size_t len;
+	ssize_t n;
+	int in = -1, out, r = 0;
+
+	statedir_file(dir, "topology.yaml", path);
+	if ((out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0)
+		return -errno;
+	if (file == NULL) {
+		text = lab_default_text(&len);
+		if (write(out, text, len) != (ssize_t)len)
+			r = -EIO;
+	} else if ((in = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		r = -errno;
+	else
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)n) != n) {
+				r = -EIO;
+				break;
+			}
+	if (in >= 0)
+		close(in);
+	if (close(out) != 0 && r == 0)
+		r = -EIO;
+	return r;
+}
+
+/* Forks the supervisor into its own session; waits until it listens. */
+static int
+start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
+{
+	char self[PATH_MAX], fdarg[16], jobsarg[16], msg[512];
+	ssize_t n, off = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
+		return -errno;
+	self[n] = '\0';
+	if (pipe(fds) != 0)
+		return -errno;
+	if ((pid = fork()) < 0)
+		return -errno;
+	if (pid == 0) {
+		close(fds[0]);
+		setsid();
+		/* Detach again so that the supervisor is nobody's child. */
+		if (fork() != 0)
+			_exit(0);
+		snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
+		snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execl(self, "rumplab", "supervise", dir, fdarg, jobsarg,
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	while (off < (ssize_t)sizeof(msg) - 1 &&
+	    (n = read(fds[0], msg + off, sizeof(msg) - 1 - (size_t)off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		off += n;
+	}
+	close(fds[0]);
+	msg[off] = '\0';
+	if (strcmp(msg, "OK\n") == 0)
+		return 0;
+	snprintf(why, whylen, "the lab's supervisor did not start: %s",
+	    off ? msg : "it exited (see its log)");
+	return -ECHILD;
+}
+
+/* Progress: a line redrawn in place on a terminal, a line a second else. */
+static void
+progress(int done, int total, int tty)
+{
+	static time_t last;
+	time_t now = time(NULL);
+
+	if (total < 10)
+		return;
+	if (tty) {
+		fprintf(stderr, "\r  %d/%d nodes up", done, total);
+		if (done == total)
+			fprintf(stderr, "\n");
+	} else if (now != last || done == total) {
+		fprintf(stderr, "  %d/%d nodes up\n", done, total);
+		last = now;
+	}
+	fflush(stderr);
+}
+
+/* Waits until the supervisor has removed the state directory. */
+static void
+wait_gone(const char *dir)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 500 && stat(dir, &st) == 0; i++)
+		nanosleep(&ts, NULL);
+	if (stat(dir, &st) == 0)
+		labctl_cleanup(dir);
+}
+
+/* Talks to the supervisor until the lab is up or has failed. */
+static int
+drive_up(const char *dir, const char *name, int quiet)
+{
+	struct ctl_conn c;
+	char line[CTL_LINEMAX];
+	int r, done, total, tty = isatty(2), aborted = 0, inprogress = 0;
+
+	if ((r = ctl_connect(dir, &c)) != 0 || (r = ctl_send(&c, "up")) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: the supervisor does not "
+		    "answer: %s\n", name, strerror(-r));
+		labctl_cleanup(dir);
+		return 1;
+	}
+	for (;;) {
+		if (interrupted && !aborted) {
+			if (inprogress && tty)
+				fprintf(stderr, "\n");
+			fprintf(stderr, "rumplab up: interrupted; stopping lab "
+			    "%s\n", name);
+			(void)ctl_send(&c, "abort");
+			aborted = 1;
+		}
+		r = ctl_readline(&c, line, sizeof(line), -1);
+		if (r == -EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (aborted)
+			continue;
+		if (sscanf(line, "progress %d %d", &done, &total) == 2) {
+			if (!quiet)
+				progress(done, total, tty);
+			inprogress = 1;
+		} else if (strncmp(line, "fail ", 5) == 0) {
+			fprintf(stderr, "rumplab up: lab %s: node %s\n", name,
+			    line + 5);
+		} else if (strncmp(line, "log ", 4) == 0) {
+			fprintf(stderr, "    | %s\n", line + 4);
+		} else if (strncmp(line, "error ", 6) == 0) {
+			fprintf(stderr, "rumplab up: %s\n", line + 6);
+			break;
+		} else if (strncmp(line, "ok", 2) == 0) {
+			ctl_close(&c);
+			if (interrupted)	/* came just as we finished */
+				goto stop;
+			return 0;
+		}
+	}
+	ctl_close(&c);
+	if (!aborted && !interrupted) {
+		wait_gone(dir);
+		if (r <= 0)
+			fprintf(stderr, "rumplab up: lab %s: the supervisor "
+			    "went away (log: %s/supervisor.log)\n", name, dir);
+		return 1;
+	}
+stop:
+	wait_gone(dir);
+	if (interrupted && aborted == 0) {
+		struct ctl_conn d;
+
+		if (ctl_connect(dir, &d) == 0) {
+			(void)ctl_send(&d, "down");
+			while (ctl_readline(&d, line, sizeof(line), -1) > 0 ||
+			    errno == EINTR)
+				;
+			ctl_close(&d);
+		}
+		wait_gone(dir);
+	}
+	return 130;
+}
+
+struct up_args {
+	const char	*file, *name;
+	int		 jobs, quiet;
+};
+
+static int
+parse(int argc, char **argv, struct up_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->jobs = default_jobs();
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			a->name = argv[++i];
+		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+			a->jobs = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-q") == 0)
+			a->quiet = 1;
+		else if (argv[i][0] != '-' && a->file == NULL)
+			a->file = argv[i];
+		else {
+			fprintf(stderr, "rumplab up: unexpected '%s'\n",
+			    argv[i]);
+			verb_usage("up", stderr);
+			return -1;
+		}
+	}
+	if (a->jobs < 1)
+		a->jobs = 1;
+	return 0;
+}
+
+/* Makes the state directory; a left-over one of a dead lab is cleared. */
+static int
+make_dir(const char *name, char *dir, size_t len)
+{
+	int r;
+
+	if ((r = statedir_path(name, dir, len)) != 0) {
+		fprintf(stderr, "rumplab up: lab '%s': no state directory: "
+		    "%s%s\n", name, strerror(-r), r == -ENAMETOOLONG ?
+		    " (set XDG_RUNTIME_DIR to a shorter directory)" : "");
+		return r;
+	}
+	if ((r = statedir_create(dir)) == -EEXIST) {
+		if (labctl_answers(dir)) {
+			fprintf(stderr, "rumplab up: lab '%s' is already "
+			    "running (stop it with `rumplab down %s`, or "
+			    "choose another name with --name)\n", name, name);
+			return r;
+		}
+		labctl_cleanup(dir);
+		r = statedir_create(dir);
+	}
+	if (r != 0)
+		fprintf(stderr, "rumplab up: %s: %s\n", dir, strerror(-r));
+	return r;
+}
+
+int
+verb_up(int argc, char **argv)
+{
+	char dir[STATEDIR_PATHMAX], why[600];
+	struct up_args a;
+	struct lab *lab;
+	struct diag d;
+	struct timespec t0, t1;
+	const char *name;
+	int r;
+
+	if (parse(argc, argv, &a) != 0)
+		return EXIT_USAGE;
+	catch_interrupts();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	diag_init(&d);
+	r = a.file ? lab_open(a.file, &lab, &d) : lab_open_default(&lab, &d);
+	if (r != 0) {
+		diag_print(&d, a.file ? a.file : "<default>", stderr);
+		diag_free(&d);
+		return 1;
+	}
+	diag_free(&d);
+	name = a.name ? a.name : lab->name;
+	if (!statedir_name_ok(name)) {
+		fprintf(stderr, "rumplab up: '%s' is not a usable lab name "
+		    "(letters, digits, '.', '_', '-'; use --name)\n", name);
+		lab_close(lab);
+		return 1;
+	}
+	if (make_dir(name, dir, sizeof(dir)) != 0) {
+		lab_close(lab);
+		return 1;
+	}
+	if (interrupted || (r = save_topology(a.file, dir)) != 0 ||
+	    (r = start_supervisor(dir, a.jobs, why, sizeof(why))) != 0) {
+		if (!interrupted)
+			fprintf(stderr, "rumplab up: lab %s: %s\n", name,
+			    r == -ECHILD ? why : strerror(-r));
+		labctl_cleanup(dir);
+		lab_close(lab);
+		return interrupted ? 130 : 1;
+	}
+	if ((r = drive_up(dir, name, a.quiet)) != 0) {
+		lab_close(lab);
+		return r;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!a.quiet) {
+		printf("lab %s is up: %d nodes, %d buses in %.2f s (%s)\n",
+		    name, lab->nnodes, lab->nbuses,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, dir);
+		labview_table(dir, lab, 20, stdout);
+	}
+	lab_close(lab);
+	return 0;
+}
+
+int
+verb_supervise(int argc, char **argv)
+{
+	int fd;
+
+	if (argc != 4) {
+		fprintf(stderr, "rumplab supervise: started by `rumplab up`, "
+		    "not by hand\n");
+		return EXIT_USAGE;
+	}
+	fd = atoi(argv[2]);
+	{
+		char log[STATEDIR_PATHMAX];
+		int lfd, null;
+
+		statedir_file(argv[1], "supervisor.log", log);
+		if ((lfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
+			dup2(lfd, 1);
+			dup2(lfd, 2);
+			close(lfd);
+		}
+		if ((null = open("/dev/null", O_RDONLY)) >= 0) {
+			dup2(null, 0);
+			close(null);
+		}
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return supervisor_main(argv[1], fd, atoi(argv[3]));
+}
