@@ -21,8 +21,10 @@
  *  - IPv6 frames are dropped while rumpnet_netinet6 is not loaded.
  * IPv4 packets that pass are offered to the routing glue (ipfwd.c)
  * first: it forwards transit packets and reassembles fragments for the
- * node.  The netifs' output hooks are the glue's too, so that packets
- * leave with the routing table's next hop.
+ * node.  IPv6 neighbour discovery messages are shown to neigh.c first,
+ * for the cache updates RFC 4861 asks for and lwIP omits.  The netifs'
+ * output hooks are the glue's too, so that packets leave with the
+ * routing table's next hop.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -340,7 +342,8 @@ dispatch(struct ifnet *ifp, struct pbuf *p)
 		}
 		break;
 	case ETYPE_IPV6:
-		want = ip6_wanted(f, p->len);
+		if ((want = ip6_wanted(f, p->len)) && p->len >= ETH_HLEN + 40)
+			neigh_nd_input(in, f + ETH_HLEN, p->len - ETH_HLEN);
 		break;
 	default:
 		want = 1;               /* lwIP drops what it does not know */

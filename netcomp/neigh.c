@@ -23,6 +23,7 @@
 #include "lwip/nd6.h"
 #include "lwip/netif.h"
 #include "lwip/priv/nd6_priv.h"
+#include "lwip/prot/ip6.h"
 
 #include "netcomp/ifnet_var.h"
 #include "netcomp/netinet.h"
@@ -185,6 +186,131 @@ neigh_list(int family, struct rump_neigh *out, int max)
 		list6(&l);
 	netstack_unlock();
 	return l.n;
+}
+
+/* ---- ND input: what lwIP leaves out of RFC 4861 ----
+ *
+ * lwIP takes the link-layer address of a Neighbor Solicitation only into
+ * an INCOMPLETE entry, so a neighbour that comes back with a new MAC
+ * stays unreachable (our answers go to its old MAC) until the entry dies.
+ * RFC 4861 7.2.3 (NS) and 7.2.5 (NA with the Override flag) say a
+ * different address replaces the cached one and the entry turns STALE;
+ * this is done here before lwIP sees the message.  lwIP then does the
+ * rest (it answers the NS, confirms a solicited NA).
+ */
+
+#define ND_NS           135
+#define ND_NA           136
+#define ND_OPT_SLLA     1       /* source link-layer address */
+#define ND_OPT_TLLA     2       /* target link-layer address */
+#define ND_NA_OVERRIDE  0x20
+
+static uint32_t
+sum16(uint32_t s, const uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+/* The ICMPv6 checksum (RFC 8200 8.1 pseudo-header) is right: a damaged
+ * message must not change the cache, and lwIP would drop it anyway. */
+static int
+icmp6_sum_ok(const uint8_t *ip, const uint8_t *icmp, uint32_t len)
+{
+	uint8_t tail[8] = { 0 };
+	uint32_t s;
+
+	tail[0] = (uint8_t)(len >> 24);
+	tail[1] = (uint8_t)(len >> 16);
+	tail[2] = (uint8_t)(len >> 8);
+	tail[3] = (uint8_t)len;
+	tail[7] = IP6_NEXTH_ICMP6;
+	s = sum16(0, ip + 8, 32);
+	s = sum16(s, tail, sizeof(tail));
+	s = sum16(s, icmp, len);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+/* The Ethernet address in the option of type `want`, or NULL. */
+static const uint8_t *
+nd_lladdr(const uint8_t *opt, uint32_t len, uint8_t want)
+{
+	uint32_t olen;
+
+	while (len >= 2) {
+		olen = (uint32_t)opt[1] * 8;
+		if (olen == 0 || olen > len)
+			return NULL;    /* malformed: lwIP drops it too */
+		if (opt[0] == want && olen >= 8)
+			return opt + 2;
+		opt += olen;
+		len -= olen;
+	}
+	return NULL;
+}
+
+static struct nd6_neighbor_cache_entry *
+nd_entry(const struct netif *in, const uint8_t *addr)
+{
+	struct nd6_neighbor_cache_entry *e;
+	int i;
+
+	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
+		e = &neighbor_cache[i];
+		if (e->state != ND6_NO_ENTRY && e->netif == in &&
+		    memcmp(e->next_hop_address.addr, addr, 16) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* For this node: multicast or an address of the interface it came in on. */
+static int
+nd_for_us(struct netif *in, const uint8_t *dst)
+{
+	ip6_addr_t a;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.addr, dst, 16);
+	return ip6_addr_ismulticast(&a) || netif_get_ip6_addr_match(in, &a) >= 0;
+}
+
+void
+neigh_nd_input(struct netif *in, const uint8_t *ip, uint32_t len)
+{
+	static const uint8_t unspec[16];
+	const uint8_t *icmp = ip + 40, *who, *ll;
+	struct nd6_neighbor_cache_entry *e;
+	uint32_t plen;
+
+	if (len < 40 + 24 || ip[6] != IP6_NEXTH_ICMP6 || ip[7] != 255)
+		return;
+	plen = (uint32_t)(ip[4] << 8 | ip[5]);
+	if (plen < 24 || plen > len - 40 || icmp[1] != 0 ||
+	    !nd_for_us(in, ip + 24))
+		return;
+	if (icmp[0] == ND_NS && memcmp(ip + 8, unspec, 16) != 0) {
+		who = ip + 8;           /* the solicitor (not doing DAD) */
+		ll = nd_lladdr(icmp + 24, plen - 24, ND_OPT_SLLA);
+	} else if (icmp[0] == ND_NA && (icmp[4] & ND_NA_OVERRIDE)) {
+		who = icmp + 8;         /* the target */
+		ll = nd_lladdr(icmp + 24, plen - 24, ND_OPT_TLLA);
+	} else
+		return;
+	if (ll == NULL || (e = nd_entry(in, who)) == NULL ||
+	    e->state == ND6_INCOMPLETE || memcmp(e->lladdr, ll, 6) == 0 ||
+	    !icmp6_sum_ok(ip, icmp, plen))
+		return;
+	memcpy(e->lladdr, ll, 6);
+	e->state = ND6_STALE;
+	e->counter.stale_time = 0;
 }
 
 /* ---- changes ---- */

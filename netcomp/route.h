@@ -56,5 +56,9 @@ int  neigh_list(int family, struct rump_neigh *nb, int max);
 int  neigh_set(const struct rump_neigh *nb);
 int  neigh_delete(const struct rump_neigh *nb);
 int  neigh_flush(int family);
+/* Receive path (core lock held): an IPv6 packet (len bytes at ip) that
+ * entered by netif in, before lwIP sees it.  Applies what an NS or NA
+ * says about a neighbour's link-layer address where lwIP does not. */
+void neigh_nd_input(struct netif *in, const uint8_t *ip, uint32_t len);
 
 #endif
