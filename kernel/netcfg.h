@@ -6,7 +6,7 @@
  *
  * Contract: every op returns 0 (or a count) or -errno: -ENXIO no such
  * interface, -EEXIST duplicate, -EINVAL bad argument, -EBUSY linkstr while
- * up, -EOPNOTSUPP an interface kind not loaded.  Ops may be called from any
+ * up (linkstr, MAC), -EOPNOTSUPP an interface kind not loaded.  Ops may be called from any
  * thread; the implementation does its own locking.  None blocks on the
  * network.
  */
@@ -27,6 +27,8 @@ struct netcfg_ops {
 	int (*if_set_mtu)(const char *name, uint32_t mtu);
 	int (*if_add_addr)(const char *name, const struct rump_ifaddr *a);
 	int (*if_del_addr)(const char *name, const struct rump_ifaddr *a);
+	/* -EINVAL a multicast or zero MAC, -EOPNOTSUPP no link (lo0). */
+	int (*if_set_mac)(const char *name, const uint8_t mac[6]);
 };
 
 /* Set by the network component at init; NULL when none is loaded. */

@@ -116,6 +116,9 @@ int rump_sys_ifget(const char *name, struct rump_ifinfo *info);
 int rump_sys_ifsetlinkstr(const char *name, const char *linkstr); /* NULL/"" clears */
 int rump_sys_ifsetflags(const char *name, uint32_t set, uint32_t clear);
 int rump_sys_ifsetmtu(const char *name, uint32_t mtu);
+/* The interface's MAC (NetBSD's "link ADDR active"): while it is down
+ * (EBUSY when up); EINVAL for a multicast or all-zero address. */
+int rump_sys_ifsetmac(const char *name, const uint8_t mac[6]);
 int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
 int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
 

@@ -536,6 +536,20 @@ rump_sys_ifsetmtu(const char *name, uint32_t mtu)
 	return (int)simple_call(&m);
 }
 
+int
+rump_sys_ifsetmac(const char *name, const uint8_t mac[6])
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETMAC, name)) != 0)
+		return (int)libc_ret(error);
+	if (mac == NULL)
+		return (int)libc_ret(-EFAULT);
+	memcpy(m.mac, mac, 6);
+	return (int)simple_call(&m);
+}
+
 static int
 if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
 {

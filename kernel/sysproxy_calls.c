@@ -423,6 +423,8 @@ sys_ifconfig(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	case SP_IFDELADDR:
 		return addr_valid(&q->ifa) ? nc->if_del_addr(q->name, &q->ifa) :
 		    -EINVAL;
+	case SP_IFSETMAC:
+		return nc->if_set_mac(q->name, q->mac);
 	}
 	return -ENOSYS;
 }
@@ -612,6 +614,7 @@ static const sp_handler handlers[] = {
 	[SP_IFSETMTU] = sys_ifconfig,
 	[SP_IFADDADDR] = sys_ifconfig,
 	[SP_IFDELADDR] = sys_ifconfig,
+	[SP_IFSETMAC] = sys_ifconfig,
 	[SP_SYSCTL_GET] = sys_sysctl_get,
 	[SP_SYSCTL_SET] = sys_sysctl_set,
 	[SP_SYSCTL_LIST] = sys_text,

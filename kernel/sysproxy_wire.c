@@ -12,7 +12,7 @@
  *   e  str<255> (detail)     P  pollfds            R  revents
  *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
  *   T  route -> rt           X  routes             N  neighbour -> nb
- *   Y  neighbours
+ *   Y  neighbours            M  6 bytes MAC -> mac
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -57,6 +57,7 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_IFSETMTU,     "IFSETMTU",     "nu",    "",     0 },
 	{ SP_IFADDADDR,    "IFADDADDR",    "nA",    "",     0 },
 	{ SP_IFDELADDR,    "IFDELADDR",    "nA",    "",     0 },
+	{ SP_IFSETMAC,     "IFSETMAC",     "nM",    "",     0 },
 	{ SP_SYSCTL_GET,   "SYSCTL_GET",   "km",    "v",    0 },
 	{ SP_SYSCTL_SET,   "SYSCTL_SET",   "kv",    "",     0 },
 	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
@@ -89,7 +90,7 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 19 && call <= 31) || (call >= 41 && call <= 47) ||
+	return (call >= 19 && call <= 31) || (call >= 42 && call <= 47) ||
 	    (call >= 53 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
@@ -306,6 +307,16 @@ rd_ifaddr(struct rd *r, struct rump_ifaddr *a)
 }
 
 static void
+rd_mac(struct rd *r, uint8_t mac[6])
+{
+	const uint8_t *q = rd_take(r, 6);
+
+	memset(mac, 0, 6);
+	if (q != NULL)
+		memcpy(mac, q, 6);
+}
+
+static void
 rd_ifinfo(struct rd *r, struct rump_ifinfo *ifi)
 {
 	const uint8_t *q;
@@ -502,6 +513,7 @@ rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
 	case 'L': rd_ifnames(r, m); break;
 	case 'A': rd_ifaddr(r, &m->ifa); break;
 	case 'I': rd_ifinfo(r, &m->ifi); break;
+	case 'M': rd_mac(r, m->mac); break;
 	case 'T': rd_route(r, &m->rt); break;
 	case 'N': rd_neigh(r, &m->nb); break;
 	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
@@ -970,6 +982,7 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
 	case 'L': wr_arrays(w, f, m); break;
 	case 'A': wr_ifaddr(w, &m->ifa); break;
 	case 'I': wr_ifinfo(w, &m->ifi); break;
+	case 'M': wr_mem(w, m->mac, 6); break;
 	case 'T': wr_route(w, &m->rt); break;
 	case 'N': wr_neigh(w, &m->nb); break;
 	case 'X':

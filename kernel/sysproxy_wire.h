@@ -48,7 +48,7 @@ enum sp_call {
 	SP_GETPEERNAME, SP_SHUTDOWN, SP_CLOSE, SP_POLL, SP_FCNTL, SP_DUP,
 	SP_READ, SP_WRITE,
 	SP_IFCREATE = 32, SP_IFDESTROY, SP_IFLIST, SP_IFGET, SP_IFSETLINKSTR,
-	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR,
+	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR, SP_IFSETMAC,
 	SP_SYSCTL_GET = 48, SP_SYSCTL_SET, SP_SYSCTL_LIST, SP_DMESG,
 	SP_REBOOT,
 	SP_ROUTE_ADD = 96, SP_ROUTE_DELETE, SP_ROUTE_LIST, SP_ROUTE_GET,
@@ -89,6 +89,7 @@ struct sp_msg {
 	const uint8_t  *data;
 	uint32_t        datalen;
 	char            name[RUMP_IFNAMSIZ];            /* ifname */
+	uint8_t         mac[6];                         /* MAC */
 	char            str[SP_LINKSTRMAX + 1];         /* other strings */
 	char            val[SP_SYSCTL_VALMAX + 1];      /* sysctl value */
 	uint32_t        n;

@@ -408,6 +408,28 @@ ifaddr_up(struct ifnet *ifp)
 }
 
 void
+ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6])
+{
+	struct netif *n = &ifp->netif;
+	uint8_t eui[16] = { 0xfe, 0x80 };
+
+	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0)))
+		return;
+	/* lwIP's modified EUI-64 (RFC 4291 2.5.1) of the old MAC: the
+	 * address it made, not one configured by hand. */
+	eui[8] = old[0] ^ 0x02;
+	eui[9] = old[1];
+	eui[10] = old[2];
+	eui[11] = 0xff;
+	eui[12] = 0xfe;
+	eui[13] = old[3];
+	eui[14] = old[4];
+	eui[15] = old[5];
+	if (memcmp(netif_ip6_addr(n, 0)->addr, eui, 16) == 0)
+		netif_create_ip6_linklocal_address(n, 1);
+}
+
+void
 ifaddr_remove_all(struct ifnet *ifp)
 {
 	struct netif *n = &ifp->netif;

@@ -1,6 +1,6 @@
 /*
  * ifnet.c — the table of a node's interfaces and their configuration:
- * create and destroy (shmif0, ...), link string, flags, MTU, the view
+ * create and destroy (shmif0, ...), link string, MAC, flags, MTU, the view
  * clients get (rump_ifinfo), and the registry of interface kinds.  These
  * functions are the netcfg ops (kernel/netcfg.h) the netinet component
  * registers.  Addresses are in ifaddr.c, the lwIP netifs and frame paths
@@ -565,6 +565,51 @@ ifnet_set_mtu(const char *name, uint32_t mtu)
 	return error;
 }
 
+/*
+ * Only while down, as linkstr: lwIP and the peers then meet the new MAC
+ * when the interface comes up (gratuitous ARP; our NS, which neigh.c
+ * makes peers honour).  A link-local address made from the old MAC is
+ * made again from the new one.
+ */
+int
+ifnet_set_mac(const char *name, const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	struct ifnet *ifp;
+	struct ifalias *al;
+	uint8_t old[6];
+	char text[18];
+	int error = 0;
+
+	if ((mac[0] & 1) != 0 || memcmp(mac, zero, 6) == 0)
+		return -EINVAL;
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if (ifp->kind == NULL)
+		error = -EOPNOTSUPP;
+	else {
+		netstack_lock();
+		if (netif_is_up(&ifp->netif))
+			error = -EBUSY;
+		else {
+			memcpy(old, ifp->mac, 6);
+			memcpy(ifp->mac, mac, 6);
+			memcpy(ifp->netif.hwaddr, mac, 6);
+			for (al = ifp->aliases; al != NULL; al = al->next)
+				memcpy(al->netif.hwaddr, mac, 6);
+			ifaddr_mac_changed(ifp, old);
+		}
+		netstack_unlock();
+	}
+	hyp_mtx_exit(&ifnet_cfg);
+	if (error == 0) {
+		mac_text(mac, text, sizeof(text));
+		klog(KLOG_INFO, "%s: mac %s", name, text);
+	}
+	return error;
+}
+
 /* ---- addresses (ifaddr.c does the work) ---- */
 
 static int
@@ -675,4 +720,5 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_set_mtu = ifnet_set_mtu,
 	.if_add_addr = ifnet_add_addr,
 	.if_del_addr = ifnet_del_addr,
+	.if_set_mac = ifnet_set_mac,
 };

@@ -77,6 +77,7 @@ int  ifnet_set_flags(const char *name, uint32_t set, uint32_t clear);
 int  ifnet_set_mtu(const char *name, uint32_t mtu);
 int  ifnet_add_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_del_addr(const char *name, const struct rump_ifaddr *a);
+int  ifnet_set_mac(const char *name, const uint8_t mac[6]);
 /* The stack's index of an interface (sin6_scope_id of its link-local
  * addresses), or -ENXIO. */
 int  ifnet_index(const char *name);

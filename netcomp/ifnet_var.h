@@ -42,6 +42,9 @@ struct ifnet {
 	char name[RUMP_IFNAMSIZ];
 	const struct ifkind *kind;      /* NULL: the loopback lo0 */
 	void *softc;
+	/* ifnet_cfg + core lock, changed only while down; the receive
+	 * filter reads it unlocked (a frame racing a change is one the
+	 * down interface drops anyway). */
 	uint8_t mac[6];
 
 	/* ifnet_cfg + core lock. */
@@ -91,6 +94,8 @@ int   ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a);
 int   ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a);
 void  ifaddr_up(struct ifnet *ifp);    /* link-local, restart DAD */
 void  ifaddr_remove_all(struct ifnet *ifp);
+/* The MAC changed from old: a link-local address made from it follows. */
+void  ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6]);
 
 /* ifnet.c */
 struct ifnet *ifnet_lookup(const char *name);  /* ifnet_cfg held */

@@ -15,6 +15,7 @@
  * address without "alias" replaces the interface's first inet address.
  * The listing lives in ifprint.c.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
-	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE
+	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE, OP_LINK
 };
 
 struct ifop {
@@ -42,6 +43,7 @@ struct ifop {
 	const char *word;           /* the argument that asked for it */
 	const char *arg;            /* linkstr path ("" clears), address text */
 	long mtu;
+	uint8_t mac[6];             /* link */
 	struct inaddr a;
 	int plen;                   /* -1: the default for the family */
 };
@@ -66,6 +68,7 @@ usage(FILE *f)
 	    "       " PROG " [-v] interface\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
+	    "           [link xx:xx:xx:xx:xx:xx active]\n"
 	    "           [[inet | inet6] address[/len] "
 	    "[netmask mask | prefixlen n]\n"
 	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
@@ -172,6 +175,61 @@ parse_modifier(struct ifreq_plan *p, int ac, char **av, int *i)
 	return 0;
 }
 
+/* "b2:a0:0:0:1:2": six hex bytes of one or two digits. */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned long v;
+	char *end;
+	int k;
+
+	for (k = 0; k < 6; k++) {
+		if (!isxdigit((unsigned char)s[0]))
+			return -EINVAL;
+		v = strtoul(s, &end, 16);
+		if (end - s > 2 || *end != (k < 5 ? ':' : '\0'))
+			return -EINVAL;
+		mac[k] = (uint8_t)v;
+		s = end + (k < 5);
+	}
+	return 0;
+}
+
+/* NetBSD's "link ADDR active"; an inactive link address is not kept. */
+static int
+parse_link(struct ifreq_plan *p, int ac, char **av, int *i)
+{
+	static const uint8_t zero[6];
+	struct ifop *op;
+	const char *s;
+
+	if (++*i >= ac) {
+		snprintf(why, sizeof(why), "link: address expected");
+		return -EINVAL;
+	}
+	s = av[*i];
+	if ((op = new_op(p, OP_LINK, s)) == NULL)
+		return -E2BIG;
+	op->arg = s;
+	if (parse_mac(s, op->mac) != 0) {
+		snprintf(why, sizeof(why), "link: bad address '%s' "
+		    "(six hex bytes, e.g. b2:a0:00:00:01:02)", s);
+		return -EINVAL;
+	}
+	if ((op->mac[0] & 1) != 0 || memcmp(op->mac, zero, 6) == 0) {
+		snprintf(why, sizeof(why), "link: %s: not a unicast address "
+		    "(%s)", s, op->mac[0] & 1 ? "the multicast bit is set" :
+		    "all zero");
+		return -EINVAL;
+	}
+	if (++*i >= ac || strcmp(av[*i], "active") != 0) {
+		snprintf(why, sizeof(why), "link: %s: only 'link %s active' "
+		    "is supported (no inactive link addresses)", s, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 parse_word(struct ifreq_plan *p, int ac, char **av, int *i)
 {
@@ -194,6 +252,8 @@ parse_word(struct ifreq_plan *p, int ac, char **av, int *i)
 		p->explicit_updown = 1;
 		return new_op(p, w[0] == 'u' ? OP_UP : OP_DOWN, w) ? 0 : -E2BIG;
 	}
+	if (strcmp(w, "link") == 0)
+		return parse_link(p, ac, av, i);
 	if (strcmp(w, "-linkstr") == 0) {
 		if ((op = new_op(p, OP_LINKSTR, w)) == NULL)
 			return -E2BIG;
@@ -343,6 +403,24 @@ do_linkstr(const char *ifname, const struct ifop *op)
 }
 
 static int
+do_link(const char *ifname, const struct ifop *op)
+{
+	int error;
+
+	if ((error = call(rump_sys_ifsetmac(ifname, op->mac))) == 0)
+		return 0;
+	if (error == -EBUSY)
+		snprintf(why, sizeof(why), "link: %s: %s is up; bring it down "
+		    "first", op->arg, ifname);
+	else if (error == -EOPNOTSUPP)
+		snprintf(why, sizeof(why), "link: %s: %s has no link address",
+		    op->arg, ifname);
+	else
+		return failed(ifname, "link", error);
+	return error;
+}
+
+static int
 do_op(const char *ifname, const struct ifop *op)
 {
 	char what[32];
@@ -357,6 +435,8 @@ do_op(const char *ifname, const struct ifop *op)
 		break;
 	case OP_LINKSTR:
 		return do_linkstr(ifname, op);
+	case OP_LINK:
+		return do_link(ifname, op);
 	case OP_UP:
 	case OP_DOWN:
 		error = call(rump_sys_ifsetflags(ifname,

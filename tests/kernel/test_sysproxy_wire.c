@@ -62,6 +62,10 @@ static const uint8_t ex_addaddr[] = {
 	6, 0, 's', 'h', 'm', 'i', 'f', '0',
 	2, 0x18, 0, 0, 0x0a, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
+static const uint8_t ex_setmac[] = {
+	0x1e, 0, 0, 0, 0x0f, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0,
+	6, 0, 's', 'h', 'm', 'i', 'f', '0', 0xb2, 0xa0, 0, 0, 1, 2,
+};
 static const uint8_t ex_ebusy[] = {
 	0x14, 0, 0, 0, 0x0d, 0, 0, 0, 0x24, 0, 1, 0, 0xf0, 0xff, 0xff, 0xff,
 	2, 0, 'u', 'p',
@@ -245,6 +249,16 @@ test_examples(void)
 	    memcmp(&d.ifa, &m.ifa, sizeof(m.ifa)) == 0, "IFADDADDR decodes");
 
 	memset(&m, 0, sizeof(m));
+	m.h.call = SP_IFSETMAC;
+	m.h.id = 15;
+	strcpy(m.name, "shmif0");
+	memcpy(m.mac, "\xb2\xa0\x00\x00\x01\x02", 6);
+	check_bytes("IFSETMAC", &m, 0, ex_setmac, sizeof(ex_setmac));
+	ok(sp_decode(ex_setmac, sizeof(ex_setmac), 0, &d) == 0 &&
+	    strcmp(d.name, "shmif0") == 0 && memcmp(d.mac, m.mac, 6) == 0,
+	    "IFSETMAC decodes");
+
+	memset(&m, 0, sizeof(m));
 	m.h.call = SP_IFSETLINKSTR;
 	m.h.id = 13;
 	m.h.ret = -EBUSY;
@@ -324,6 +338,9 @@ test_refusals(void)
 	    "request with ret != 0");
 	ok(decode_patched(ex_socket_rep, sizeof(ex_socket_rep), 10, 0, 1) ==
 	    -EBADMSG, "reply without the REPLY flag");
+	ok(decode_patched(ex_setmac, sizeof(ex_setmac) - 1, 0,
+	    sizeof(ex_setmac) - 1, 0) == -EBADMSG,
+	    "IFSETMAC with a 5-byte MAC is malformed");
 	ok(sp_decode(unknown, sizeof(unknown), 0, &d) == -EPROTO,
 	    "unknown call 160 is a protocol violation");
 	ok(sp_decode(reserved, sizeof(reserved), 0, &d) == -ENOSYS,

@@ -40,9 +40,10 @@ start_node() {  # start_node NODE: a node with netinet, netinet6 and shmif
 	urls="$urls unix://$1"
 	nodes="$nodes $(N "$1" rump.sysctl -n kern.pid)"
 }
-config() {      # config NODE N BUS: shmif0 on BUS, 10.0.0.N/24, fc00::N/64
+config() {      # config NODE N BUS [MAC]: shmif0 on BUS, 10.0.0.N/24, fc00::N/64
 	N "$1" rump.ifconfig shmif0 create &&
 	N "$1" rump.ifconfig shmif0 linkstr "$3" &&
+	{ [ -z "$4" ] || N "$1" rump.ifconfig shmif0 link "$4" active; } &&
 	N "$1" rump.ifconfig shmif0 inet "10.0.0.$2/24" &&
 	N "$1" rump.ifconfig shmif0 inet6 "fc00::$2/64"
 }
@@ -278,7 +279,13 @@ fails_with "a halted node: no server" "no server at unix://n2" N n2 rump.ifconfi
 N n1 rump.ping -q -c 1 -w 1 10.0.0.2 >/dev/null 2>&1; r=$?
 ok $([ $r = 2 ]; echo $?) "n2 no longer answers pings (exit $r)"
 check "n2 restarts on the same socket" start_node n2
-check "n2 reconfigured on the same bus" config n2 2 bus1
+check "n2 reconfigured on the same bus, a new MAC b2:a0:00:00:00:02" \
+    config n2 2 bus1 b2:a0:00:00:00:02
+N n2 rump.ifconfig shmif0 >if2.txt 2>&1
+ok $(grep -qx '	address: b2:a0:00:00:00:02' if2.txt &&
+    grep -q '^	inet6 fe80::b0a0:ff:fe00:2%shmif0/64' if2.txt; echo $?) \
+    "link ... active: rump.ifconfig shows the MAC and its link-local address"
+sed 's/^/#   /' if2.txt
 check "n2: DAD done" N n2 rump.ifconfig -w 10
 check "the restarted n2 answers n1 (IPv4)" N n1 rump.ping -q -c 2 -i 0.1 -w 2 10.0.0.2
 # n1 still has n2's old MAC in its neighbour cache; n2's neighbour
@@ -290,6 +297,17 @@ perf_server n2 r.log -C
 N n1 rumpperf -c 10.0.0.2 -n 1m >/dev/null 2>&1
 wait_grep r.log "^received"
 ok $(grep -q '^received 1048576 bytes.*checked: ok$' r.log; echo $?) "TCP to the restarted n2 checked"
+# Restarted again with the same MAC: n1's caches stay right, so both
+# families answer the first request, with no new resolution.
+P2=$(N n2 rump.sysctl -n kern.pid)
+N n2 rump.halt; gone "$P2"
+check "n2 restarts a second time" start_node n2
+check "n2 reconfigured with the same MAC" config n2 2 bus1 b2:a0:00:00:00:02
+check "n2: DAD done" N n2 rump.ifconfig -w 10
+N n1 rump.ping -q -c 1 -w 2 10.0.0.2 >/dev/null 2>&1; r4=$?
+N n1 rump.ping6 -q -c 1 -w 2 fc00::2 >/dev/null 2>&1; r6=$?
+ok $([ $r4 = 0 ] && [ $r6 = 0 ]; echo $?) \
+    "the same MAC: n2 answers n1's first ping and ping6 at once (exit $r4, $r6)"
 
 # --- bad input -------------------------------------------------------------------------
 fails_with "missing socket" "no server at unix://$T/nothere: No such file" \
@@ -314,8 +332,20 @@ fails_with "no such interface" "rump.ifconfig: shmif9: no such interface" N n1 r
 fails_with "duplicate interface" "shmif0: create: interface exists" N n1 rump.ifconfig shmif0 create
 fails_with "linkstr while up" "linkstr: bus2: shmif0 is up; bring it down first" \
     N n1 rump.ifconfig shmif0 linkstr bus2
+fails_with "link while up" "link: b2:a0:00:00:00:09: shmif0 is up; bring it down first" \
+    N n1 rump.ifconfig shmif0 link b2:a0:00:00:00:09 active
+fails_with "a multicast MAC" "link: 01:00:5e:00:00:01: not a unicast address (the multicast bit is set)" \
+    N n1 rump.ifconfig shmif0 link 01:00:5e:00:00:01 active
+fails_with "a zero MAC" "link: 00:00:00:00:00:00: not a unicast address (all zero)" \
+    N n1 rump.ifconfig shmif0 link 00:00:00:00:00:00 active
+fails_with "a bad MAC" "link: bad address 'b2:a0:1'" N n1 rump.ifconfig shmif0 link b2:a0:1 active
+fails_with "link without active" "only 'link b2:a0:00:00:00:09 active' is supported" \
+    N n1 rump.ifconfig shmif0 link b2:a0:00:00:00:09
 as_user sh -c 'echo "not a bus at all" >notbus'
 check "n1: shmif1 created" N n1 rump.ifconfig shmif1 create
+ok $(N n1 rump.ifconfig shmif1 link b2:a0:0:0:1:1 active &&
+    N n1 rump.ifconfig shmif1 | grep -qx '	address: b2:a0:00:00:01:01'; echo $?) \
+    "link ... active on a down interface, short hex bytes accepted"
 fails_with "a file that is not a bus" "linkstr: notbus: not a shmif bus" \
     N n1 rump.ifconfig shmif1 linkstr notbus
 fails_with "a bus path that does not exist" "linkstr: $T/no/such/bus: No such file" \
