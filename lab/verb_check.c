@@ -6,7 +6,8 @@
  *    answer (a few tries: IPv6 addresses are tentative for a moment after
  *    up);
  *  - reach: false: no answer to any of a few requests;
- *  - via: the path, hop by hop: IPv4 with rump.traceroute, each answering
+ *  - via: the path, hop by hop: IPv4 with rump.traceroute -I (ICMP echo
+ *    probes: a router that is the destination answers those), each answering
  *    address mapped to the node that holds it; IPv6 (rump.traceroute is
  *    IPv4's) by TTL: a hop limit of len(via) must not reach, one more
  *    must, which proves the number of hops but not which nodes they are.
@@ -145,7 +146,7 @@ trace_path(const struct lab *lab, const char *url, const struct lab_check *c,
     char *seen, size_t seenlen)
 {
 	char out[8192], a[IP_STRLEN], m[16], word[64], *line, *save;
-	char *argv[] = { "rump.traceroute", "-n", "-q", "1", "-w", "1", "-m",
+	char *argv[] = { "rump.traceroute", "-I", "-n", "-q", "1", "-w", "1", "-m",
 	    m, (char *)ip_addr_str(&c->to, a), NULL };
 	int hop, k, ok = 1, n = 0, off = 0;
 
@@ -215,8 +216,8 @@ run_check(const struct lab *lab, const char *dir, const struct lab_check *c,
 			snprintf(res, reslen, "answered; path %s", seen);
 			return 0;
 		}
-		snprintf(res, reslen, "answered, but traceroute shows [%s], "
-		    "not [%s]", seen, want);
+		snprintf(res, reslen, "answered, but traceroute shows [%.200s], "
+		    "not [%.200s]", seen, want);
 		return 1;
 	}
 	if (c->nvia > 0 && ping(url, &c->to, 2, c->nvia, out,

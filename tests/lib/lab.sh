@@ -1,0 +1,51 @@
+# lab.sh — sourced by tests/run/7*-lab-*.t after common.sh: running labs.
+#
+# State directories go under $T/xdg (XDG_RUNTIME_DIR), private to the
+# test.  On exit every lab is taken down and anything still running from
+# $T (found by pid in /proc, never by name) is killed.  `leftovers`
+# prints the test's processes and files still there.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+XDG_RUNTIME_DIR=$T/xdg
+export XDG_RUNTIME_DIR
+mkdir -p "$XDG_RUNTIME_DIR"
+chmod 0700 "$XDG_RUNTIME_DIR"
+[ "$(id -u)" = 0 ] && chown 65534:65534 "$XDG_RUNTIME_DIR"
+for p in rumplab rump_server rump.ping rump.ping6; do
+	if [ ! -x "$B/$p" ]; then echo "1..0 # SKIP $p not built in $O"; exit 0; fi
+done
+
+# pids of processes whose command line or RUMP_SERVER names $T
+lab_pids() {
+	local d p
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$p" = $$ ] && continue
+		if { tr '\0' ' ' <"$d/cmdline" | grep -q -- "$XDG_RUNTIME_DIR/" ||
+		    tr '\0' '\n' <"$d/environ" | grep -q "^RUMP_SERVER=unix://$XDG_RUNTIME_DIR/"; } 2>/dev/null; then
+			grep -q '^State:.*Z' "$d/status" 2>/dev/null || echo "$p"
+		fi
+	done
+}
+leftovers() {
+	lab_pids | while read -r p; do echo "process $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"; done
+	find "$XDG_RUNTIME_DIR/rumplab" -mindepth 1 2>/dev/null | sed 's/^/file /'
+}
+# ok when nothing of the test's labs is left (waits up to 5 s)
+check_nothing_left() {
+	local i
+	for i in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
+	leftovers >"$T/.left"
+	ok "$([ -s "$T/.left" ] && echo 1 || echo 0)" "${1:-nothing left: no process, no file, no socket}"
+	sed 's/^/# /' "$T/.left" | head -20
+}
+_lab_cleanup() {
+	local l
+	for l in $(ls "$XDG_RUNTIME_DIR/rumplab" 2>/dev/null); do
+		as_user rumplab down "$l" >/dev/null 2>&1
+	done
+	for l in $(lab_pids); do kill -9 "$l" 2>/dev/null; done
+}
+on_exit _lab_cleanup
+R() { as_user env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" timeout 300 rumplab "$@"; }
+secs() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }

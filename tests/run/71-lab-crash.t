@@ -1,0 +1,32 @@
+#!/bin/bash
+# 71-lab-crash.t — proves the supervisor owns the nodes: a node killed
+# with -9 shows as dead (with its last log lines) in status and check
+# fails; `node restart` brings it back configured and check passes
+# again; `node stop` / `node start` work; and with the supervisor itself
+# killed with -9, `down` still removes every process and file.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/lab.sh"
+plan 14
+pid_of() { R status --json | python3 -c "import json,sys; print([n['pid'] for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'][0])"; }
+
+check "up the default lab" R up -q
+p=$(pid_of r1)
+kill -9 "$p"; sleep 0.3
+R status >"$T/st" 2>&1
+grep -q '^r1 .* dead' "$T/st"; ok $? "status shows r1 dead after kill -9"
+grep -q 'killed by signal 9' "$T/st"; ok $? "and why, with its log lines"
+sed 's/^/# /' "$T/st" | head -12
+R check >/dev/null 2>&1; ok $((! $?)) "check fails while r1 is dead"
+check "node restart r1" R node restart r1
+[ "$(pid_of r1)" != "$p" ]; ok $? "r1 has a new pid"
+check "check passes again" R check
+check "node stop h2" R node stop h2
+R status | grep -q '^h2 .* stopped'; ok $? "status shows h2 stopped"
+check "node start h2" R node start h2
+check "check passes" R check
+sp=$(R status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["supervisor"])')
+kill -9 "$sp"; sleep 0.2
+check "down after the supervisor was killed with -9" R down
+grep -q 'did not answer' "$T/.out"; ok $? "down said it cleaned up by hand"
+check_nothing_left
+done_testing
