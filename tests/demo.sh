@@ -1,8 +1,39 @@
 #!/bin/sh
-# make demo: show rumplab working on this machine.
+# make demo: show rumplab working on this machine — first a bare bus
+# (tests/demo-bus.sh), then a lab: `rumplab up` of the built-in default
+# lab (h1 - r1 = r2 - h2), its status, a ping and a traceroute from h1 to
+# h2 through both routers, the lab's checks, and `rumplab down`.  The lab
+# lives under a private XDG_RUNTIME_DIR and is taken down on any exit.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build/default}
 SHARED=${SHARED:-$top/../shared}
 export O SHARED
 sh "$top/tests/demo-bus.sh"
+
+B=$O/bin
+PATH=$B:$PATH
+XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rumplab-demo.XXXXXX")
+export PATH XDG_RUNTIME_DIR
+cleanup() {
+	rumplab down demo >/dev/null 2>&1 || true
+	rm -rf "$XDG_RUNTIME_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+say rumplab up --name demo
+rumplab up --name demo
+say rumplab status
+rumplab status
+say rumplab exec h1 -- rump.ping -c 3 10.0.2.10
+rumplab exec h1 -- rump.ping -c 3 -i 0.2 10.0.2.10
+if [ -x "$B/rump.traceroute" ]; then
+	say rumplab exec h1 -- rump.traceroute -n 10.0.2.10
+	rumplab exec h1 -- rump.traceroute -n -q 1 10.0.2.10
+fi
+say rumplab check
+rumplab check
+say rumplab down
+rumplab down
