@@ -1,0 +1,75 @@
+#!/bin/sh
+# 50-lab.sh — how fast labs start and stop, and what a large idle lab
+# costs: `rumplab up` (until every node is configured) and `rumplab down`
+# for lines and rings of 10, 100 and 1000 routers; the 1000-node line's
+# memory (PSS summed over its node kernels and supervisor, from
+# /proc/PID/smaps_rollup) and its CPU use over 10 idle seconds.  Then, if
+# Debian's mininet is installed and we are root, Mininet's start time for
+# 10 and 100 nodes beside ours (may fail in a sandbox: reported, never
+# fatal).  Figures only; never fails because the machine is slow.
+#
+#   O=build/default sh tests/bench/50-lab.sh [SCRATCH]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-$top/build/default}
+B=$O/bin
+PATH=$B:$PATH
+x=$(mktemp -d "${1:-/dev/shm}/rumplab-bench-lab.XXXXXX" 2>/dev/null || mktemp -d)
+XDG_RUNTIME_DIR=$x
+export PATH XDG_RUNTIME_DIR
+trap 'for l in $(ls "$x/rumplab" 2>/dev/null); do rumplab down "$l" >/dev/null 2>&1; done; rm -rf "$x"' EXIT
+trap 'exit 130' INT TERM
+SIZES=${LAB_SIZES:-"10 100 1000"}
+now() { date +%s.%N; }
+dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+echo "jobs: ${RUMPLAB_JOBS:-$((2 * $(nproc)))} node starts at once on $(nproc) cores; state on $(df --output=fstype "$x" | tail -1)"
+printf '%-6s %6s %9s %9s\n' shape nodes "up (s)" "down (s)"
+for shape in line ring; do
+	for n in $SIZES; do
+		f=$x/$shape-$n.yaml
+		rumplab generate "$shape" "$n" -o "$f" >/dev/null || continue
+		t0=$(now)
+		if ! rumplab up -q "$f" >"$x/up.out" 2>&1; then
+			echo "$shape $n: up failed:"; tail -5 "$x/up.out"; continue
+		fi
+		t1=$(now)
+		if [ "$shape-$n" = "line-1000" ]; then
+			sup=$(rumplab status --json | sed -n 's/.*"supervisor":\([0-9]*\).*/\1/p')
+			pids="$sup $(rumplab status --json | grep -o '"pid":[0-9]*' | cut -d: -f2)"
+			pss=0
+			for p in $pids; do
+				k=$(awk '/^Pss:/ { print $2 }' /proc/$p/smaps_rollup 2>/dev/null)
+				pss=$((pss + ${k:-0}))
+			done
+			ticks() { for p in $pids; do awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
+			sleep 2
+			c0=$(ticks); sleep 10; c1=$(ticks)
+			hz=$(getconf CLK_TCK)
+			idle="PSS $((pss / 1024)) MiB total ($((pss / $(echo $pids | wc -w))) KiB a process); idle CPU over 10 s: $(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.1f %% of one core", (b - a) / hz / 10 * 100 }')"
+		fi
+		t2=$(now)
+		rumplab down >/dev/null 2>&1
+		t3=$(now)
+		printf '%-6s %6d %9s %9s\n' "$shape" "$n" "$(dt "$t0" "$t1")" "$(dt "$t2" "$t3")"
+	done
+done
+[ -n "${idle:-}" ] && echo "line-1000 running: $idle"
+
+echo "mininet, for comparison:"
+if [ "$(id -u)" != 0 ]; then
+	echo "  skipped: mininet needs root"
+elif ! python3 -c 'import mininet' 2>/dev/null &&
+    ! { apt-get install -y -q mininet >/dev/null 2>&1 && python3 -c 'import mininet' 2>/dev/null; }; then
+	echo "  skipped: Debian's mininet is not installable here"
+else
+	for n in 10 100; do
+		t0=$(now)
+		if timeout 300 python3 "$top/../shared/bench/mininet_start.py" "$n" >"$x/mn.out" 2>&1; then
+			echo "  mininet $n nodes: $(dt "$t0" "$(now)") s ($(tail -1 "$x/mn.out"))"
+		else
+			echo "  mininet $n nodes: failed here ($(tail -1 "$x/mn.out"))"
+		fi
+	done
+fi
+exit 0
