@@ -106,6 +106,8 @@ struct rump_ifinfo {
 	struct rump_ifaddr addrs[RUMP_MAXADDRS];
 	uint64_t ipackets, ierrors, opackets, oerrors;
 	uint64_t ibytes, obytes, iqdrops, collisions;
+	uint32_t index;        /* sin6_scope_id of its link-local addresses;
+	                        * 0: not known (a node from before it) */
 };
 
 int rump_sys_ifcreate(const char *name);

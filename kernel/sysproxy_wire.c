@@ -350,6 +350,10 @@ rd_ifinfo(struct rd *r, struct rump_ifinfo *ifi)
 	ctr[6] = &ifi->iqdrops;  ctr[7] = &ifi->collisions;
 	for (i = 0; i < 8; i++)
 		*ctr[i] = rd_u64(r);
+	/* The index came later; a reply from a server without it ends here
+	 * (ifinfo is always the last field of a body). */
+	if (r->why == NULL && r->len - r->off >= 4)
+		ifi->index = rd_u32(r);
 }
 
 /* An array of count entries of size bytes each, count <= cap. */
@@ -851,6 +855,7 @@ wr_ifinfo(struct wr *w, const struct rump_ifinfo *ifi)
 	wr_u64(w, ifi->obytes);
 	wr_u64(w, ifi->iqdrops);
 	wr_u64(w, ifi->collisions);
+	wr_u32(w, ifi->index);
 }
 
 static void

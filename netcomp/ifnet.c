@@ -384,6 +384,7 @@ fill_info(struct ifnet *ifp, struct rump_ifinfo *info)
 	info->link_up = ifp->kind == NULL ? 1 : (uint8_t)ifp->link_up;
 	netstack_lock();
 	info->flags = ifflags(ifp);
+	info->index = netif_get_index(&ifp->netif);
 	info->naddrs = (uint32_t)ifaddr_fill(ifp, info->addrs,
 	    RUMP_MAXADDRS);
 	netstack_unlock();

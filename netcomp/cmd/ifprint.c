@@ -84,7 +84,10 @@ print_addr(FILE *f, const struct rump_ifinfo *info,
 		return;
 	}
 	ifprint_bits(fl, sizeof(fl), in6iffbits, netbsd_in6_flags(a->flags));
-	if (inaddr_linklocal6(a->addr))
+	if (inaddr_linklocal6(a->addr) && info->index != 0)
+		fprintf(f, "\tinet6 %s%%%s/%u flags %s scopeid 0x%x\n", buf,
+		    info->name, a->plen, fl, (unsigned)info->index);
+	else if (inaddr_linklocal6(a->addr))
 		fprintf(f, "\tinet6 %s%%%s/%u flags %s\n", buf, info->name,
 		    a->plen, fl);
 	else

@@ -332,12 +332,35 @@ setup_source(const char *srcarg, const char *ifarg, const struct inaddr *dst,
 			    "for %s\n", ifarg, dsttext);
 			return 1;
 		}
-		/* The node has no index for the zone to travel in, so a
-		 * scoped ping binds the interface's address instead. */
-		if (r > 0 && ifarg != NULL)
+		/* -I to a global address binds the interface's address; a
+		 * link-local destination carries its interface in its
+		 * sin6_scope_id (set_scope()) and the node picks the source. */
+		if (r > 0 && ifarg != NULL && ifzone[0] == '\0')
 			o->srclen = inaddr_sockaddr(&src, 0, &o->src);
 	}
 	inaddr_ntop(AF_INET6, src.addr, srctext, len);
+	return 0;
+}
+
+/* A link-local destination's sin6_scope_id: its interface's index, as
+ * NetBSD's ping6 resolves fe80::1%shmif0.  1 on a message. */
+static int
+set_scope(struct ping_opts *o)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&o->dst;
+	struct rump_ifinfo info;
+
+	if (rump_sys_ifget(ifzone, &info) != 0) {
+		fprintf(stderr, PROG ": %s: %s\n", ifzone, errno == ENXIO ?
+		    "no such interface" : strerror(errno));
+		return 1;
+	}
+	if (info.index == 0) {
+		fprintf(stderr, PROG ": %s: the node reports no interface "
+		    "index (a server older than this client)\n", ifzone);
+		return 1;
+	}
+	sin6->sin6_scope_id = info.index;
 	return 0;
 }
 
@@ -448,6 +471,8 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
 		return 1;
 	}
+	if (ifzone[0] != '\0' && set_scope(&o) != 0)
+		return 1;
 	if (setup_source(srcarg, ifarg, &dst, &o, srctext, sizeof(srctext)))
 		return 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);

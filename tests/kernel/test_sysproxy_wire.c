@@ -66,6 +66,18 @@ static const uint8_t ex_setmac[] = {
 	0x1e, 0, 0, 0, 0x0f, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0,
 	6, 0, 's', 'h', 'm', 'i', 'f', '0', 0xb2, 0xa0, 0, 0, 1, 2,
 };
+static const uint8_t ex_ifget_rep[] = {
+	0x8e, 0, 0, 0, 0x10, 0, 0, 0, 0x23, 0, 1, 0, 0, 0, 0, 0,
+	'l', 'o', '0', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x49, 0x80, 0, 0, 0x58, 0x83, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	1, 0, 0, 0,
+	2, 8, 0, 0, 0x7f, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+	3, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0,
+	5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+	7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
+	1, 0, 0, 0,
+};
 static const uint8_t ex_ebusy[] = {
 	0x14, 0, 0, 0, 0x0d, 0, 0, 0, 0x24, 0, 1, 0, 0xf0, 0xff, 0xff, 0xff,
 	2, 0, 'u', 'p',
@@ -249,6 +261,28 @@ test_examples(void)
 	    memcmp(&d.ifa, &m.ifa, sizeof(m.ifa)) == 0, "IFADDADDR decodes");
 
 	memset(&m, 0, sizeof(m));
+	m.h.call = SP_IFGET;
+	m.h.id = 16;
+	strcpy(m.ifi.name, "lo0");
+	m.ifi.flags = RUMP_IFF_UP | RUMP_IFF_LOOPBACK | RUMP_IFF_RUNNING |
+	    RUMP_IFF_MULTICAST;
+	m.ifi.mtu = 33624;
+	m.ifi.link_up = 1;
+	m.ifi.naddrs = 1;
+	m.ifi.addrs[0].family = AF_INET;
+	m.ifi.addrs[0].plen = 8;
+	m.ifi.addrs[0].addr[0] = 127;
+	m.ifi.addrs[0].addr[3] = 1;
+	m.ifi.ipackets = 1; m.ifi.ierrors = 2; m.ifi.opackets = 3;
+	m.ifi.oerrors = 4; m.ifi.ibytes = 5; m.ifi.obytes = 6;
+	m.ifi.iqdrops = 7; m.ifi.collisions = 8;
+	m.ifi.index = 1;
+	check_bytes("IFGET reply", &m, 1, ex_ifget_rep, sizeof(ex_ifget_rep));
+	ok(sp_decode(ex_ifget_rep, sizeof(ex_ifget_rep), 1, &d) == 0 &&
+	    memcmp(&d.ifi, &m.ifi, sizeof(m.ifi)) == 0,
+	    "IFGET reply decodes, index 1");
+
+	memset(&m, 0, sizeof(m));
 	m.h.call = SP_IFSETMAC;
 	m.h.id = 15;
 	strcpy(m.name, "shmif0");
@@ -338,6 +372,12 @@ test_refusals(void)
 	    "request with ret != 0");
 	ok(decode_patched(ex_socket_rep, sizeof(ex_socket_rep), 10, 0, 1) ==
 	    -EBADMSG, "reply without the REPLY flag");
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 4, 0,
+	    sizeof(ex_ifget_rep) - 4, 1) == 0,
+	    "IFGET reply without the index (an older server) decodes");
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 2, 0,
+	    sizeof(ex_ifget_rep) - 2, 1) == -EBADMSG,
+	    "IFGET reply with half an index is malformed");
 	ok(decode_patched(ex_setmac, sizeof(ex_setmac) - 1, 0,
 	    sizeof(ex_setmac) - 1, 0) == -EBADMSG,
 	    "IFSETMAC with a 5-byte MAC is malformed");

@@ -96,9 +96,9 @@ ok $(head -1 if1.txt | grep -qx 'shmif0: flags=0x8843<UP,BROADCAST,RUNNING,SIMPL
     grep -qx '	linkstr: bus1' if1.txt &&
     grep -qE '^	address: b2:a0(:[0-9a-f]{2}){4}$' if1.txt &&
     grep -qx '	inet 10.0.0.1/24 broadcast 10.0.0.255 flags 0x0' if1.txt &&
-    grep -qE '^	inet6 fe80::[0-9a-f:]+%shmif0/64 flags 0x0$' if1.txt &&
+    grep -qE '^	inet6 fe80::[0-9a-f:]+%shmif0/64 flags 0x0 scopeid 0x[1-9a-f][0-9a-f]*$' if1.txt &&
     grep -qx '	inet6 fc00::1/64 flags 0x0' if1.txt; echo $?) \
-    "the listing has NetBSD's lines (flags, linkstr, address, inet, inet6)"
+    "the listing has NetBSD's lines (flags, linkstr, address, inet, inet6 with scopeid)"
 sed 's/^/#   /' if1.txt
 N n1 rump.ifconfig >all.txt 2>&1
 ok $(grep -q '^lo0: flags=0x8049<UP,LOOPBACK,RUNNING,MULTICAST>' all.txt &&
@@ -127,7 +127,14 @@ ok $([ $r = 0 ] && head -1 p6.txt | grep -qx 'PING6(56=40+8+8 bytes) fc00::1 -->
 sed 's/^/#   /' p6.txt
 check "rump.ping6 n2 -> n1" N n2 rump.ping6 -q -c 3 -i 0.05 fc00::1
 ll2=$(N n2 rump.ifconfig shmif0 | sed -n 's/^	inet6 \(fe80::[0-9a-f:]*\)%shmif0.*/\1/p')
-check "rump.ping6 to n2's link-local $ll2%shmif0" N n1 rump.ping6 -c 2 -i 0.05 "$ll2%shmif0"
+N n1 rump.ping6 -c 2 -i 0.05 "$ll2%shmif0" >p6.txt 2>&1; r=$?
+ok $([ $r = 0 ] && head -1 p6.txt | grep -qE "^PING6\(56=40\+8\+8 bytes\) fe80::[0-9a-f:]+%shmif0 --> $ll2%shmif0\$" &&
+    [ "$(grep -cE "^16 bytes from $ll2%shmif0, icmp_seq=[01]" p6.txt)" = 2 ]; echo $?) \
+    "rump.ping6 to n2's link-local $ll2%shmif0 (scope id from the index, exit $r)"
+sed 's/^/#   /' p6.txt
+check "rump.ping6 -I shmif0 to a link-local address" N n1 rump.ping6 -q -c 1 -I shmif0 "$ll2"
+fails_with "rump.ping6: a zone that is no interface" "rump.ping6: shmif9: no such interface" \
+    N n1 rump.ping6 -c 1 "$ll2%shmif9"
 N n1 rump.ping -c 2 -i 0.1 -w 1 10.0.0.99 >p.txt 2>&1; r=$?
 ok $([ $r = 2 ] && grep -qx '2 packets transmitted, 0 packets received, 100.0% packet loss' p.txt &&
     grep -q '^Request timeout for icmp_seq 0$' p.txt; echo $?) "no reply: 100% loss, Request timeout, exit 2 (exit $r)"
