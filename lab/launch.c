@@ -6,9 +6,8 @@
  * parent, is adopted by the supervisor (a child subreaper), which is how
  * the supervisor comes to own and reap every node.  Configuration then
  * goes over one sysproxy connection with the rump_sys_* calls the rump.*
- * commands use — no process per step.  A route step uses
- * rump_sys_route_add(); a MAC step is logged and skipped (the client
- * library has no call to set a MAC yet).
+ * commands use — no process per step (routes with rump_sys_route_add(),
+ * fixed and stable MACs with rump_sys_ifsetmac()).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -205,9 +204,8 @@ apply_step(const struct plan_step *s, void *arg)
 		r = rump_sys_ifsetlinkstr(ifname, s->argv[3]);
 		break;
 	case STEP_IF_MAC:
-		logf_fd(a->logfd, "%s: setting a MAC is not supported yet; "
-		    "the node kernel chose one", ifname);
-		return 0;
+		r = rump_sys_ifsetmac(ifname, n->ifaces[s->iface].mac);
+		break;
 	case STEP_IF_MTU:
 		r = rump_sys_ifsetmtu(ifname, n->ifaces[s->iface].mtu);
 		break;
