@@ -19,7 +19,8 @@ XDG_RUNTIME_DIR=$x
 export PATH XDG_RUNTIME_DIR
 trap 'for l in $(ls "$x/rumplab" 2>/dev/null); do rumplab down "$l" >/dev/null 2>&1; done; rm -rf "$x"' EXIT
 trap 'exit 130' INT TERM
-SIZES=${LAB_SIZES:-"10 100 1000"}
+# 20 and 200 match Mininet's LinearTopo(k=10, 100): 2k nodes each.
+SIZES=${LAB_SIZES:-"10 20 100 200 1000"}
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
@@ -42,11 +43,12 @@ for shape in line ring; do
 				k=$(awk '/^Pss:/ { print $2 }' /proc/$p/smaps_rollup 2>/dev/null)
 				pss=$((pss + ${k:-0}))
 			done
-			ticks() { for p in $pids; do awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
-			sleep 2
-			c0=$(ticks); sleep 10; c1=$(ticks)
-			hz=$(getconf CLK_TCK)
-			idle="PSS $((pss / 1024)) MiB total ($((pss / $(echo $pids | wc -w))) KiB a process); idle CPU over 10 s: $(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.1f %% of one core", (b - a) / hz / 10 * 100 }')"
+			# CPU in ns from schedstat (clock ticks are too coarse);
+			# wait out the 3 IPv6 router solicitations (4 s apart).
+			cpu() { for p in $pids; do cat /proc/$p/task/*/schedstat 2>/dev/null; done | awk '{ s += $1 } END { printf "%.0f", s }'; }
+			sleep 15
+			c0=$(cpu); sleep 10; c1=$(cpu)
+			idle="PSS $((pss / 1024)) MiB total ($((pss / $(echo $pids | wc -w))) KiB a process); idle CPU over 10 s: $(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f %% of one core", (b - a) / 1e9 / 10 * 100 }')"
 		fi
 		t2=$(now)
 		rumplab down >/dev/null 2>&1
@@ -59,14 +61,19 @@ done
 echo "mininet, for comparison:"
 if [ "$(id -u)" != 0 ]; then
 	echo "  skipped: mininet needs root"
-elif ! python3 -c 'import mininet' 2>/dev/null &&
-    ! { apt-get install -y -q mininet >/dev/null 2>&1 && python3 -c 'import mininet' 2>/dev/null; }; then
+elif ! { command -v brctl >/dev/null && command -v ping >/dev/null &&
+    /usr/bin/python3 -c 'import mininet' 2>/dev/null; } &&
+    ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q mininet \
+    bridge-utils iputils-ping >/dev/null 2>&1 &&
+    /usr/bin/python3 -c 'import mininet' 2>/dev/null; }; then
 	echo "  skipped: Debian's mininet is not installable here"
 else
+	# Debian's python3, not whatever python3 comes first on PATH; a
+	# LinearTopo(k=N) has N switches and N hosts: 2N nodes.
 	for n in 10 100; do
 		t0=$(now)
-		if timeout 300 python3 "$top/../shared/bench/mininet_start.py" "$n" >"$x/mn.out" 2>&1; then
-			echo "  mininet $n nodes: $(dt "$t0" "$(now)") s ($(tail -1 "$x/mn.out"))"
+		if timeout 300 /usr/bin/python3 "$top/../shared/bench/mininet_start.py" "$n" >"$x/mn.out" 2>&1; then
+			echo "  mininet k=$n ($((2 * n)) nodes): $(dt "$t0" "$(now)") s ($(tail -1 "$x/mn.out"))"
 		else
 			echo "  mininet $n nodes: failed here ($(tail -1 "$x/mn.out"))"
 		fi
