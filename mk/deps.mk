@@ -2,7 +2,8 @@
 # the missing ones when run as root, and otherwise prints the command to run.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
     liblwip-dev libpcap-dev libyaml-dev libncurses-dev libgraphviz-dev \
-    tcpdump tshark tmux iproute2 util-linux perl
+    tcpdump tshark tmux iproute2 util-linux perl python3 jq bc gzip \
+    groff-base man-db
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
