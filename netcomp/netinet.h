@@ -21,6 +21,10 @@
  * (liblwip.so calls them through its PLT), sends through the netifs'
  * output hooks with the route's next hop, forwards IPv4 and reassembles
  * IPv4 for the node; neigh.c shows and edits ARP/ND.  See route.h.
+ *
+ * tcp_input.c replaces lwIP's tcp_input() the same way, to drop the bare
+ * ACKs with which two zero-window ends of a connection would answer each
+ * other forever (a livelock of the tcpip thread over the loopback).
  */
 #ifndef RUMPLAB_NETCOMP_NETINET_H
 #define RUMPLAB_NETCOMP_NETINET_H
