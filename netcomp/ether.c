@@ -228,21 +228,71 @@ onlink(const struct netif *n, const ip4_addr_t *a)
 }
 
 /*
- * The netif of the interface a packet enters by.  lwIP answers some
- * packets (ICMP echo, errors) through the netif they came in on, so a
- * packet enters by the netif whose subnet holds its source, preferring the
- * one that holds its destination: the primary address or an alias.
+ * A node answers for all its addresses whichever interface a packet comes
+ * in by (NetBSD's weak host model), but lwIP's udp_input takes a datagram
+ * that no socket wants as "for us", and answers it with a port
+ * unreachable, only when the destination is an address of the netif the
+ * packet entered by; otherwise it drops it silently (traceroute to a
+ * router's far address never ends).  So a unicast packet for an address
+ * of another interface enters lwIP by the netif holding that address, as
+ * if it had crossed the node.  Replies still leave by the table: the
+ * output hooks (ipfwd.c) route what lwIP sends through a netif.  Only our
+ * Ethernet netifs qualify (their output hooks route; the loopback's does
+ * not), and IPv6 link-local addresses are the link's own.
+ */
+static struct netif *
+ip4_owner(const struct ifnet *ifp, const ip4_addr_t *dst)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (n->state != ifp && n->output == ipfwd_output4 &&
+		    netif_is_up(n) && !ip4_addr_isany(netif_ip4_addr(n)) &&
+		    ip4_addr_cmp(dst, netif_ip4_addr(n)))
+			return n;
+	return NULL;
+}
+
+static struct netif *
+ip6_owner(const struct ifnet *ifp, const ip6_addr_t *dst)
+{
+	struct netif *n;
+	int i;
+
+	if (ip6_addr_ismulticast(dst) || ip6_addr_islinklocal(dst))
+		return NULL;
+	NETIF_FOREACH(n) {
+		if (n->state == ifp || n->output_ip6 != ipfwd_output6 ||
+		    !netif_is_up(n))
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)) &&
+			    ip6_addr_cmp_zoneless(dst, netif_ip6_addr(n, i)))
+				return n;
+	}
+	return NULL;
+}
+
+/*
+ * The netif of the interface a packet enters by: that of another
+ * interface holding its destination (above), else, among this
+ * interface's netifs, the one whose subnet holds its source, preferring
+ * the one that holds its destination: the primary address or an alias
+ * (lwIP answers ICMP echo through the netif a packet came in on).
  */
 static struct netif *
 ip4_inpath(struct ifnet *ifp, const uint8_t *ip)
 {
 	struct ifalias *al;
+	struct netif *own;
 	ip4_addr_t src, dst;
 
-	if (ifp->aliases == NULL)
-		return &ifp->netif;
 	memcpy(&src.addr, ip + 12, 4);
 	memcpy(&dst.addr, ip + 16, 4);
+	if ((own = ip4_owner(ifp, &dst)) != NULL)
+		return own;
+	if (ifp->aliases == NULL)
+		return &ifp->netif;
 	for (al = ifp->aliases; al != NULL; al = al->next)
 		if (ip4_addr_cmp(&dst, netif_ip4_addr(&al->netif)) &&
 		    onlink(&al->netif, &src))
@@ -253,6 +303,23 @@ ip4_inpath(struct ifnet *ifp, const uint8_t *ip)
 		if (onlink(&al->netif, &src))
 			return &al->netif;
 	return &ifp->netif;
+}
+
+/* The same for IPv6 (no aliases).  Neighbour discovery stays on the
+ * link it arrived by, whatever its destination. */
+static struct netif *
+ip6_inpath(struct ifnet *ifp, const uint8_t *ip, uint32_t len)
+{
+	struct netif *own;
+	ip6_addr_t dst;
+
+	if (ip[6] == IP6_NEXTH_ICMP6 && len > 40 && ip[40] >= 133 &&
+	    ip[40] <= 137)
+		return &ifp->netif;
+	memset(&dst, 0, sizeof(dst));
+	memcpy(dst.addr, ip + 24, 16);
+	own = ip6_owner(ifp, &dst);
+	return own != NULL ? own : &ifp->netif;
 }
 
 /* Core lock held. 1: hand the frame to lwIP. */
@@ -342,8 +409,10 @@ dispatch(struct ifnet *ifp, struct pbuf *p)
 		}
 		break;
 	case ETYPE_IPV6:
-		if ((want = ip6_wanted(f, p->len)) && p->len >= ETH_HLEN + 40)
+		if ((want = ip6_wanted(f, p->len)) && p->len >= ETH_HLEN + 40) {
 			neigh_nd_input(in, f + ETH_HLEN, p->len - ETH_HLEN);
+			in = ip6_inpath(ifp, f + ETH_HLEN, p->len - ETH_HLEN);
+		}
 		break;
 	default:
 		want = 1;               /* lwIP drops what it does not know */

@@ -17,8 +17,10 @@
  *    route answers NULL (EHOSTUNREACH to the socket).
  *  - The netifs' output()/output_ip6() (set by ether.c) are
  *    ipfwd_output4/6: they look the destination up again and hand the
- *    packet to ARP/ND with the route's next hop (lwIP's etharp_output
- *    knows only one gateway per netif), or to a static ARP entry.
+ *    packet to ARP/ND of the route's interface with its next hop (lwIP's
+ *    etharp_output knows only one gateway per netif, and lwIP sends some
+ *    replies through the netif the request came in by), or to a static
+ *    ARP entry.
  *  - IPv4 forwarding is done here rather than by lwIP's ip4_forward,
  *    which sends no unreachable, no time exceeded for ICMP echo probes
  *    (traceroute -I) and no next-hop MTU: ipfwd_input4 takes every IPv4
@@ -158,13 +160,31 @@ xmit4(struct netif *n, struct pbuf *p, const ip4_addr_t *nh)
 	return etharp_query(n, nh, p);  /* -iface: off-subnet, on-link */
 }
 
+/* Is dst the destination in p's IPv4 header (not a next hop)? */
+static int
+final_dst4(const struct pbuf *p, const ip4_addr_t *dst)
+{
+	return p->len >= IP_HLEN &&
+	    memcmp((const uint8_t *)p->payload + 16, &dst->addr, 4) == 0;
+}
+
+/*
+ * lwIP hands a packet to a netif's output with its final destination
+ * (ip4_output_if), or with a next hop it chose (ip4_frag, which forward4
+ * calls with the route's).  The netif is not always where the table
+ * sends the destination: lwIP answers ICMP echo through the netif the
+ * request came in by, and a node answers for all its addresses whichever
+ * interface they are on.  So a destination off n's subnet leaves by the
+ * route's interface and next hop, not necessarily n.
+ */
 err_t
 ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 {
 	struct rtres r;
 
 	if (ip4_addr_ismulticast(dst) || ip4_addr_isbroadcast(dst, n) ||
-	    ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)))
+	    ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)) ||
+	    !final_dst4(p, dst))
 		return xmit4(n, p, dst);
 	if (route_lookup4(dst, &r) != 0)
 		return ERR_RTE;
@@ -172,7 +192,7 @@ ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 		st.blackholed++;
 		return ERR_OK;
 	}
-	return xmit4(n, p, &r.nh4);
+	return xmit4(r.netif, p, &r.nh4);
 }
 
 err_t
@@ -182,13 +202,16 @@ ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 
 	if (ip6_addr_ismulticast(dst) || ip6_addr_islinklocal(dst))
 		return ethip6_output(n, p, dst);
+	/* As for IPv4, the route's interface, not necessarily n (an echo
+	 * reply leaves by the table, not by the request's netif).  No route:
+	 * lwIP's choice of n, from its default routers learnt from RAs. */
 	if (route_lookup6(dst, &r) == 0) {
 		if (r.netif == NULL) {
 			st.blackholed++;
 			return ERR_OK;
 		}
-		if ((r.flags & RUMP_RTF_GATEWAY) && r.netif == n)
-			return ethip6_output(n, p, &r.nh6);
+		return ethip6_output(r.netif, p,
+		    (r.flags & RUMP_RTF_GATEWAY) ? &r.nh6 : dst);
 	}
 	return ethip6_output(n, p, dst);
 }
