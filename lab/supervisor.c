@@ -223,6 +223,33 @@ drain_signalfd(void)
 }
 
 /* Stops every process of the lab and removes the state directory. */
+/*
+ * The last stage of a teardown: SIGKILL every child and reap.  A process
+ * can become our child after a sweep (a node whose detaching rump_server
+ * parent was just killed is re-parented to us, the subreaper), so a single
+ * sweep followed by a blocking waitpid() could wait forever for a process
+ * nobody signalled.  Sweep and reap again until no child is left.
+ */
+static void
+kill_stragglers(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long deadline = now_ms() + STOP_GRACE_MS;
+	int i, status;
+	pid_t pid;
+
+	for (;;) {
+		signal_children(SIGKILL);
+		for (i = 0; i < S.nnodes; i++)
+			kill_runs(i, SIGKILL);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			;
+		if ((pid < 0 && errno == ECHILD) || now_ms() >= deadline)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void
 teardown(void)
 {
@@ -246,11 +273,7 @@ teardown(void)
 		if (pid < 0 && errno == ECHILD)
 			break;
 		if (now_ms() >= deadline) {
-			signal_children(SIGKILL);
-			for (i = 0; i < S.nnodes; i++)
-				kill_runs(i, SIGKILL);
-			while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
-				;
+			kill_stragglers();
 			break;
 		}
 		pfd.fd = S.sfd;
