@@ -582,12 +582,12 @@ ifnet_sync_aliases(struct ifnet *ifp)
 
 /* ---- the loopback ---- */
 
+/* A looped packet counts as sent and as received on lo0. */
 static err_t
-loop_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
+loop_output(struct netif *n, struct pbuf *p)
 {
 	struct ifnet *ifp = n->state;
 
-	(void)dst;
 	IFNET_COUNT(ifp, opackets, 1);
 	IFNET_COUNT(ifp, obytes, p->tot_len);
 	IFNET_COUNT(ifp, ipackets, 1);
@@ -596,16 +596,17 @@ loop_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 }
 
 static err_t
+loop_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
+{
+	(void)dst;
+	return loop_output(n, p);
+}
+
+static err_t
 loop_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 {
-	struct ifnet *ifp = n->state;
-
 	(void)dst;
-	IFNET_COUNT(ifp, opackets, 1);
-	IFNET_COUNT(ifp, obytes, p->tot_len);
-	IFNET_COUNT(ifp, ipackets, 1);
-	IFNET_COUNT(ifp, ibytes, p->tot_len);
-	return netif_loop_output(n, p);
+	return loop_output(n, p);
 }
 
 static err_t
