@@ -58,8 +58,8 @@ include mk/deps.mk
 include shmif/module.mk
 -include kernel/module.mk
 -include netcomp/module.mk
--include lab/module.mk
 -include viz/module.mk
+-include lab/module.mk
 include tests/module.mk
 
 all: $(LIBS) $(PROGS) $(TESTS)

@@ -44,9 +44,11 @@ RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/launch.c \
     lab/supervisor.c lab/labctl.c lab/labview.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_node.c \
     lab/verb_check.c
+# The viewers (viz/module.mk, included before this file).
+RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
     $(LIB)/librumpclient.a
-LDLIBS_rumplab := $(LAB_YAML_LIBS)
+LDLIBS_rumplab := $(LAB_YAML_LIBS) $(VIZ_LDLIBS)
 
 LIBS  += $(LIB)/liblab.a
 PROGS += $(BIN)/rumplab
