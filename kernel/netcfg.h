@@ -29,6 +29,16 @@ struct netcfg_ops {
 	int (*if_del_addr)(const char *name, const struct rump_ifaddr *a);
 	/* -EINVAL a multicast or zero MAC, -EOPNOTSUPP no link (lo0). */
 	int (*if_set_mac)(const char *name, const uint8_t mac[6]);
+	/* Carrier, impairments, capture taps (rumpclient.h); a tap belongs
+	 * to owner (the client connection) and goes in if_tap_release. */
+	int (*if_set_carrier)(const char *name, int up);
+	int (*if_set_impair)(const char *name, int dir,
+	        const struct rump_impair *imp);
+	int (*if_get_impair)(const char *name, int dir,
+	        struct rump_impair *imp);
+	int (*if_tap)(const char *name, const char *path, int on,
+	        uintptr_t owner);
+	void (*if_tap_release)(uintptr_t owner);
 };
 
 /* Set by the network component at init; NULL when none is loaded. */

@@ -125,6 +125,57 @@ int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
 int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
 
 /*
+ * Link impairments (netem's model, applied in the node's interface path):
+ * per interface and direction, every frame goes through loss (random or
+ * Gilbert-Elliott), duplication, corruption, a rate limiter with a queue
+ * of `limit` frames, then delay and jitter, and reordering.  Probabilities
+ * are in parts per million; all zero is no impairment (and no cost).
+ */
+#define RUMP_IMPAIR_IN   1      /* frames the interface receives */
+#define RUMP_IMPAIR_OUT  2      /* frames it sends */
+
+#define RUMP_DIST_UNIFORM 0     /* jitter: uniform in [-jitter, +jitter] */
+#define RUMP_DIST_NORMAL  1     /* normal, standard deviation jitter */
+#define RUMP_DIST_PARETO  2     /* Pareto (alpha 3), mean jitter */
+#define RUMP_PPM          1000000u
+
+struct rump_impair {
+	uint32_t delay_us;
+	uint32_t jitter_us;
+	uint32_t dist;          /* RUMP_DIST_* */
+	uint32_t loss_ppm;      /* random loss (unused when ge_p > 0) */
+	uint32_t ge_p, ge_r;    /* Gilbert-Elliott: P(good->bad), P(bad->good) */
+	uint32_t ge_h, ge_k;    /* P(loss) in bad, in good (netem's 1-h, 1-k) */
+	uint32_t dup_ppm;
+	uint32_t reorder_ppm;   /* sent ahead of (or, without delay, held
+	                         * 1 ms behind) the frames queued */
+	uint32_t corrupt_ppm;   /* one bit flipped past the Ethernet header */
+	uint32_t limit;         /* rate queue, frames (0: 1000) */
+	uint64_t rate_bps;      /* Ethernet frame bits per second, 0: none */
+	/* Counters (IFGETIMPAIR only; ignored when set). */
+	uint64_t st_frames;     /* frames that went through */
+	uint64_t st_lost, st_dup, st_corrupt, st_reorder, st_qdrop;
+	uint32_t st_queued;     /* frames waiting now */
+	uint32_t pad;
+};
+
+/* Sets one direction's impairments (RUMP_IMPAIR_IN or _OUT); EINVAL for a
+ * value out of range (ppm > 1000000, delay or jitter > 60 s). */
+int rump_sys_ifsetimpair(const char *name, int dir,
+        const struct rump_impair *imp);
+int rump_sys_ifgetimpair(const char *name, int dir, struct rump_impair *imp);
+/* Carrier: 0 is a cable pulled (the link goes down, its connected routes
+ * go away, frames are dropped both ways), 1 plugs it back. */
+int rump_sys_ifsetcarrier(const char *name, int up);
+/*
+ * Capture: the node copies every frame the interface sends (after the
+ * impairments) and every frame it accepts (after them too) into the shmif
+ * bus file at path (created), until rump_sys_iftap(name, path, 0) or this
+ * client's connection closes.  At most 4 taps per interface (EBUSY).
+ */
+int rump_sys_iftap(const char *name, const char *path, int on);
+
+/*
  * Routes (NetBSD's route(8), netstat -r).  A route is a destination
  * prefix and either a gateway, an interface (-iface, connected), or a
  * discard (blackhole, reject).  Flags have NetBSD's RTF_ meaning.

@@ -550,6 +550,72 @@ rump_sys_ifsetmac(const char *name, const uint8_t mac[6])
 	return (int)simple_call(&m);
 }
 
+int
+rump_sys_ifsetimpair(const char *name, int dir, const struct rump_impair *imp)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETIMPAIR, name)) != 0)
+		return (int)libc_ret(error);
+	if (imp == NULL)
+		return (int)libc_ret(-EFAULT);
+	m.u[0] = (uint32_t)dir;
+	m.imp = *imp;
+	m.imp.st_frames = m.imp.st_lost = m.imp.st_dup = 0;
+	m.imp.st_corrupt = m.imp.st_reorder = m.imp.st_qdrop = 0;
+	m.imp.st_queued = m.imp.pad = 0;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_ifgetimpair(const char *name, int dir, struct rump_impair *imp)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFGETIMPAIR, name)) != 0)
+		return (int)libc_ret(error);
+	if (imp == NULL)
+		return (int)libc_ret(-EFAULT);
+	m.u[0] = (uint32_t)dir;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		*imp = rep.imp;
+	free(frame);
+	return (int)libc_ret(r);
+}
+
+int
+rump_sys_ifsetcarrier(const char *name, int up)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETCARRIER, name)) != 0)
+		return (int)libc_ret(error);
+	m.u[0] = up != 0;
+	return (int)simple_call(&m);
+}
+
+int
+rump_sys_iftap(const char *name, const char *path, int on)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFTAP, name)) != 0)
+		return (int)libc_ret(error);
+	if (path == NULL)
+		return (int)libc_ret(-EFAULT);
+	if (strlen(path) > SP_LINKSTRMAX)
+		return (int)libc_ret(-ENAMETOOLONG);
+	strcpy(m.str, path);
+	m.u[0] = on != 0;
+	return (int)simple_call(&m);
+}
+
 static int
 if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
 {

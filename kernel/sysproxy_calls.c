@@ -425,6 +425,14 @@ sys_ifconfig(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		    -EINVAL;
 	case SP_IFSETMAC:
 		return nc->if_set_mac(q->name, q->mac);
+	case SP_IFSETIMPAIR:
+		return nc->if_set_impair(q->name, (int)q->u[0], &q->imp);
+	case SP_IFGETIMPAIR:
+		return nc->if_get_impair(q->name, (int)q->u[0], &r->imp);
+	case SP_IFSETCARRIER:
+		return nc->if_set_carrier(q->name, (int)q->u[0]);
+	case SP_IFTAP:
+		return nc->if_tap(q->name, q->str, (int)q->u[0], (uintptr_t)p);
 	}
 	return -ENOSYS;
 }
@@ -615,6 +623,10 @@ static const sp_handler handlers[] = {
 	[SP_IFADDADDR] = sys_ifconfig,
 	[SP_IFDELADDR] = sys_ifconfig,
 	[SP_IFSETMAC] = sys_ifconfig,
+	[SP_IFSETIMPAIR] = sys_ifconfig,
+	[SP_IFGETIMPAIR] = sys_ifconfig,
+	[SP_IFSETCARRIER] = sys_ifconfig,
+	[SP_IFTAP] = sys_ifconfig,
 	[SP_SYSCTL_GET] = sys_sysctl_get,
 	[SP_SYSCTL_SET] = sys_sysctl_set,
 	[SP_SYSCTL_LIST] = sys_text,

@@ -35,6 +35,7 @@
 
 #include "kernel/hyper.h"
 #include "kernel/klog.h"
+#include "kernel/netcfg.h"
 #include "kernel/proc.h"
 #include "kernel/sysctl.h"
 #include "kernel/sysproxy_calls.h"
@@ -216,6 +217,7 @@ static void
 conn_rele(struct conn *c)
 {
 	struct sp_server *srv = c->srv;
+	const struct netcfg_ops *nc;
 	int last;
 
 	hyp_mtx_enter(&c->mtx);
@@ -234,6 +236,8 @@ conn_rele(struct conn *c)
 	hyp_cv_broadcast(&srv->cv);
 	hyp_mtx_exit(&srv->mtx);
 	close(c->fd);
+	if ((nc = netcfg()) != NULL)
+		nc->if_tap_release((uintptr_t)c->proc);     /* its captures */
 	proc_destroy(c->proc);
 	hyp_mtx_destroy(&c->wmtx);
 	hyp_mtx_destroy(&c->mtx);

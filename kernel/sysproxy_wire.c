@@ -13,6 +13,7 @@
  *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
  *   T  route -> rt           X  routes             N  neighbour -> nb
  *   Y  neighbours            M  6 bytes MAC -> mac
+ *   Q  impairments -> imp
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -58,6 +59,10 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_IFADDADDR,    "IFADDADDR",    "nA",    "",     0 },
 	{ SP_IFDELADDR,    "IFDELADDR",    "nA",    "",     0 },
 	{ SP_IFSETMAC,     "IFSETMAC",     "nM",    "",     0 },
+	{ SP_IFSETIMPAIR,  "IFSETIMPAIR",  "nuQ",   "",     0 },
+	{ SP_IFGETIMPAIR,  "IFGETIMPAIR",  "nu",    "Q",    0 },
+	{ SP_IFSETCARRIER, "IFSETCARRIER", "nb",    "",     0 },
+	{ SP_IFTAP,        "IFTAP",        "nlb",   "",     0 },
 	{ SP_SYSCTL_GET,   "SYSCTL_GET",   "km",    "v",    0 },
 	{ SP_SYSCTL_SET,   "SYSCTL_SET",   "kv",    "",     0 },
 	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
@@ -90,7 +95,7 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 19 && call <= 31) || (call >= 42 && call <= 47) ||
+	return (call >= 19 && call <= 31) || (call >= 46 && call <= 47) ||
 	    (call >= 53 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
@@ -437,6 +442,29 @@ rd_neigh(struct rd *r, struct rump_neigh *nb)
 	nb->expire = (int32_t)rd_u32(r);
 }
 
+/* Impairments: twelve u32 settings, the rate, six u64 counters, the
+ * queue length and a zero pad (SP_IMPLEN bytes). */
+static void
+rd_impair(struct rd *r, struct rump_impair *q)
+{
+	uint32_t *u[12] = { &q->delay_us, &q->jitter_us, &q->dist,
+	    &q->loss_ppm, &q->ge_p, &q->ge_r, &q->ge_h, &q->ge_k,
+	    &q->dup_ppm, &q->reorder_ppm, &q->corrupt_ppm, &q->limit };
+	uint64_t *c[6] = { &q->st_frames, &q->st_lost, &q->st_dup,
+	    &q->st_corrupt, &q->st_reorder, &q->st_qdrop };
+	int i;
+
+	memset(q, 0, sizeof(*q));
+	for (i = 0; i < 12; i++)
+		*u[i] = rd_u32(r);
+	q->rate_bps = rd_u64(r);
+	for (i = 0; i < 6; i++)
+		*c[i] = rd_u64(r);
+	q->st_queued = rd_u32(r);
+	if (rd_u32(r) != 0)
+		rd_fail(r, "nonzero pad");
+}
+
 /* A list of fixed-size records: validated whole now, read with the _at
  * accessors later. */
 static void
@@ -520,6 +548,7 @@ rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
 	case 'M': rd_mac(r, m->mac); break;
 	case 'T': rd_route(r, &m->rt); break;
 	case 'N': rd_neigh(r, &m->nb); break;
+	case 'Q': rd_impair(r, &m->imp); break;
 	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
 	case 'Y': rd_records(r, SP_NBLEN, m, 0); break;
 	default:  rd_fail(r, "codec table error");
@@ -911,6 +940,25 @@ wr_neigh(struct wr *w, const struct rump_neigh *nb)
 }
 
 static void
+wr_impair(struct wr *w, const struct rump_impair *q)
+{
+	const uint32_t u[12] = { q->delay_us, q->jitter_us, q->dist,
+	    q->loss_ppm, q->ge_p, q->ge_r, q->ge_h, q->ge_k, q->dup_ppm,
+	    q->reorder_ppm, q->corrupt_ppm, q->limit };
+	const uint64_t c[6] = { q->st_frames, q->st_lost, q->st_dup,
+	    q->st_corrupt, q->st_reorder, q->st_qdrop };
+	int i;
+
+	for (i = 0; i < 12; i++)
+		wr_u32(w, u[i]);
+	wr_u64(w, q->rate_bps);
+	for (i = 0; i < 6; i++)
+		wr_u64(w, c[i]);
+	wr_u32(w, q->st_queued);
+	wr_u32(w, 0);
+}
+
+static void
 wr_records(struct wr *w, char f, const struct sp_msg *m)
 {
 	uint32_t k;
@@ -990,6 +1038,7 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
 	case 'M': wr_mem(w, m->mac, 6); break;
 	case 'T': wr_route(w, &m->rt); break;
 	case 'N': wr_neigh(w, &m->nb); break;
+	case 'Q': wr_impair(w, &m->imp); break;
 	case 'X':
 	case 'Y': wr_records(w, f, m); break;
 	default:  wr_fail(w, -EINVAL);

@@ -32,6 +32,7 @@
 #define SP_MAXROUTES    8192    /* entries of a route or neighbour list */
 #define SP_RTLEN        84      /* one route on the wire */
 #define SP_NBLEN        48      /* one neighbour on the wire */
+#define SP_IMPLEN       112     /* one impairment set on the wire */
 #define SP_NAMEMAX      63      /* process and node names */
 #define SP_DETAILMAX    255     /* error detail */
 #define SP_LINKSTRMAX   255
@@ -49,6 +50,7 @@ enum sp_call {
 	SP_READ, SP_WRITE,
 	SP_IFCREATE = 32, SP_IFDESTROY, SP_IFLIST, SP_IFGET, SP_IFSETLINKSTR,
 	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR, SP_IFSETMAC,
+	SP_IFSETIMPAIR, SP_IFGETIMPAIR, SP_IFSETCARRIER, SP_IFTAP,
 	SP_SYSCTL_GET = 48, SP_SYSCTL_SET, SP_SYSCTL_LIST, SP_DMESG,
 	SP_REBOOT,
 	SP_ROUTE_ADD = 96, SP_ROUTE_DELETE, SP_ROUTE_LIST, SP_ROUTE_GET,
@@ -101,6 +103,7 @@ struct sp_msg {
 	struct rump_ifinfo ifi;
 	struct rump_rtentry rt;
 	struct rump_neigh nb;
+	struct rump_impair imp;
 	const struct rump_rtentry *rts;     /* encode: n routes */
 	const struct rump_neigh *nbs;       /* encode: n neighbours */
 	const char     *why;            /* decode: what was malformed */

@@ -39,6 +39,7 @@
 #include "netif/ethernet.h"
 
 #include "netcomp/ifnet_var.h"
+#include "netcomp/impair.h"
 #include "netcomp/netinet.h"
 #include "netcomp/route.h"
 
@@ -101,25 +102,46 @@ ether_linkoutput(struct netif *netif, struct pbuf *p)
 	return ERR_OK;
 }
 
-void
-ifnet_txq_flush(struct ifnet *ifp)
+/*
+ * Frames leave: to the driver, counted, and copied to the taps.  Called
+ * with the core lock held from the queue below, or from the impairment
+ * thread for frames that were due (drivers lock their own transmit).  A
+ * link without carrier drops them (the cable is out).
+ */
+int
+ifnet_xmit(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 {
-	unsigned n = ifp->txq_n, i;
 	uint64_t bytes = 0;
+	unsigned i;
 	int r;
 
-	if (n == 0)
-		return;
-	ifp->txq_n = 0;
-	r = ifp->kind->transmit(ifp, ifp->txq_f, n);
-	if (r < 0)
+	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
+		r = 0;
+	else if ((r = ifp->kind->transmit(ifp, f, n)) < 0)
 		r = 0;
 	for (i = 0; i < (unsigned)r; i++)
-		bytes += ifp->txq_f[i].len;
+		bytes += f[i].len;
 	IFNET_COUNT(ifp, opackets, (uint64_t)r);
 	IFNET_COUNT(ifp, obytes, bytes);
 	if ((unsigned)r < n)
 		IFNET_COUNT(ifp, oerrors, n - (unsigned)r);
+	if (r > 0)
+		iftap_write(ifp, f, (unsigned)r);
+	return r;
+}
+
+void
+ifnet_txq_flush(struct ifnet *ifp)
+{
+	unsigned n = ifp->txq_n;
+
+	if (n == 0)
+		return;
+	ifp->txq_n = 0;
+	if (impair_active(ifp, RUMP_IMPAIR_OUT))
+		impair_enqueue(ifp, RUMP_IMPAIR_OUT, ifp->txq_f, n);
+	else
+		(void)ifnet_xmit(ifp, ifp->txq_f, n);
 }
 
 static void
@@ -435,6 +457,7 @@ frame_to_pbuf(struct ifnet *ifp, const struct ifnet_frame *f)
 	}
 	if (!mac_wanted(ifp, f->data))
 		return NULL;
+	iftap_write(ifp, f, 1);
 	if ((p = pbuf_alloc(PBUF_RAW, (u16_t)f->len, PBUF_RAM)) == NULL) {
 		IFNET_COUNT(ifp, iqdrops, 1);
 		return NULL;
@@ -469,8 +492,21 @@ input_batch(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	netstack_unlock();
 }
 
+/* A driver's frames: dropped without carrier, delayed when the
+ * receive side is impaired, else straight to the stack. */
 void
 ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
+{
+	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
+		return;
+	if (impair_active(ifp, RUMP_IMPAIR_IN))
+		impair_enqueue(ifp, RUMP_IMPAIR_IN, f, n);
+	else
+		ifnet_deliver(ifp, f, n);
+}
+
+void
+ifnet_deliver(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 {
 	unsigned chunk;
 

@@ -23,6 +23,7 @@
 #include "kernel/klog.h"
 #include "kernel/netcfg.h"
 #include "netcomp/ifnet_var.h"
+#include "netcomp/impair.h"
 #include "netcomp/netinet.h"
 
 #define MAXKINDS        8
@@ -239,6 +240,8 @@ destroy_locked(struct ifnet *ifp)
 	ifnet_txq_flush(ifp);
 	ifnet_txq_free(ifp);
 	netstack_unlock();
+	impair_detach(ifp);
+	iftap_detach(ifp);
 	ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
 	ifp->kind->detach(ifp);
 	link_out(ifp);
@@ -361,7 +364,8 @@ ifflags(const struct ifnet *ifp)
 		f |= RUMP_IFF_LOOPBACK | RUMP_IFF_MULTICAST | RUMP_IFF_RUNNING;
 	else {
 		f |= RUMP_IFF_BROADCAST | RUMP_IFF_SIMPLEX | RUMP_IFF_MULTICAST;
-		if (netif_is_up(&ifp->netif) && ifp->link_up)
+		if (netif_is_up(&ifp->netif) && ifp->link_up &&
+		    !ifp->carrier_lost)
 			f |= RUMP_IFF_RUNNING;
 	}
 	return f;
@@ -381,7 +385,8 @@ fill_info(struct ifnet *ifp, struct rump_ifinfo *info)
 	snprintf(info->linkstr, sizeof(info->linkstr), "%s", ifp->linkstr);
 	memcpy(info->mac, ifp->mac, 6);
 	info->mtu = ifp->mtu;
-	info->link_up = ifp->kind == NULL ? 1 : (uint8_t)ifp->link_up;
+	info->link_up = ifp->kind == NULL ? 1 :
+	    (uint8_t)(ifp->link_up && !ifp->carrier_lost);
 	netstack_lock();
 	info->flags = ifflags(ifp);
 	info->index = netif_get_index(&ifp->netif);
@@ -469,7 +474,7 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 	if (ifp->mtu > max_mtu(ifp))
 		ifp->mtu = max_mtu(ifp);
 	ifp->netif.mtu = (u16_t)ifp->mtu;
-	if (up)
+	if (up && !ifp->carrier_lost)
 		netif_set_link_up(&ifp->netif);
 	else
 		netif_set_link_down(&ifp->netif);
@@ -648,6 +653,100 @@ ifnet_del_addr(const char *name, const struct rump_ifaddr *a)
 	return addr_op(name, a, ifaddr_del);
 }
 
+/* ---- carrier, impairments, capture taps (impair.h) ---- */
+
+int
+ifnet_set_carrier(const char *name, int up)
+{
+	struct ifnet *ifp;
+	int error = 0, was;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if (ifp->kind == NULL)
+		error = -EOPNOTSUPP;
+	else {
+		netstack_lock();
+		netstack_enter();
+		was = !ifp->carrier_lost;
+		__atomic_store_n(&ifp->carrier_lost, !up, __ATOMIC_RELAXED);
+		if (up && ifp->link_up)
+			netif_set_link_up(&ifp->netif);
+		else
+			netif_set_link_down(&ifp->netif);
+		ifnet_sync_aliases(ifp);
+		netstack_poke();
+		netstack_unlock();
+		if (was != !!up)
+			klog(KLOG_INFO, "%s: link state %s", name,
+			    up ? "UP (carrier back)" : "DOWN (no carrier)");
+	}
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+int
+ifnet_set_impair(const char *name, int dir, const struct rump_impair *imp)
+{
+	struct ifnet *ifp;
+	int error;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if ((error = impair_set(ifp, dir, imp)) == 0)
+		klog(KLOG_INFO, "%s: %s impairments set", name,
+		    dir == RUMP_IMPAIR_IN ? "input" : "output");
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+int
+ifnet_get_impair(const char *name, int dir, struct rump_impair *imp)
+{
+	struct ifnet *ifp;
+	int error;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else
+		error = impair_get(ifp, dir, imp);
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+int
+ifnet_tap(const char *name, const char *path, int on, uintptr_t owner)
+{
+	struct ifnet *ifp;
+	int error;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if (on)
+		error = iftap_add(ifp, path, owner);
+	else
+		error = iftap_del(ifp, path);
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+/* A client went away: its taps go with it. */
+void
+ifnet_tap_release(uintptr_t owner)
+{
+	struct ifnet *ifp;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	for (ifp = ifnet_head; ifp != NULL; ifp = ifp->next)
+		if (ifp->ntaps > 0)
+			iftap_release(ifp, owner);
+	hyp_mtx_exit(&ifnet_cfg);
+}
+
 /* ---- start and stop ---- */
 
 int
@@ -674,6 +773,8 @@ ifnet_init(char *err, size_t errlen)
 		}
 	}
 	hyp_mtx_exit(&ifnet_cfg);
+	if (error == 0 && (error = impair_init()) != 0)
+		snprintf(err, errlen, "cannot set up impairments");
 	if (error == 0)
 		netcfg_register(&ifnet_netcfg_ops);
 	return error;
@@ -692,6 +793,7 @@ ifnet_fini(void)
 			destroy_locked(ifp);
 	}
 	hyp_mtx_exit(&ifnet_cfg);
+	impair_fini();
 }
 
 /* IPv6 arrives (rumpnet_netinet6): ::1 on lo0, link-local on up ifs. */
@@ -722,4 +824,9 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_add_addr = ifnet_add_addr,
 	.if_del_addr = ifnet_del_addr,
 	.if_set_mac = ifnet_set_mac,
+	.if_set_carrier = ifnet_set_carrier,
+	.if_set_impair = ifnet_set_impair,
+	.if_get_impair = ifnet_get_impair,
+	.if_tap = ifnet_tap,
+	.if_tap_release = ifnet_tap_release,
 };

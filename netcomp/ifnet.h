@@ -13,9 +13,10 @@
  *  - set_linkstr() (re)attaches the link: "" detaches.  It may block (file
  *    I/O) and is called only while the interface is down; it writes a
  *    one-line reason into detail on failure and returns -errno.
- *  - transmit() is called by the stack with its core lock held, so calls
- *    never overlap; frames are valid only during the call; it must not
- *    sleep for long.  It returns the number of frames sent or -errno.
+ *  - transmit() is called by the stack with its core lock held, or by the
+ *    impairment thread (netcomp/impair.c) for frames that were delayed:
+ *    calls may overlap, so a driver locks its own transmit side; frames
+ *    are valid only during the call; it must not sleep for long.  It returns the number of frames sent or -errno.
  *  - The driver delivers received frames with ifnet_input() from its own
  *    receive thread (one call at a time per interface), with no lock held.
  *    It must stop calling ifnet_input() before detach() returns.
@@ -78,6 +79,11 @@ int  ifnet_set_mtu(const char *name, uint32_t mtu);
 int  ifnet_add_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_del_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_set_mac(const char *name, const uint8_t mac[6]);
+int  ifnet_set_carrier(const char *name, int up);
+int  ifnet_set_impair(const char *name, int dir, const struct rump_impair *imp);
+int  ifnet_get_impair(const char *name, int dir, struct rump_impair *imp);
+int  ifnet_tap(const char *name, const char *path, int on, uintptr_t owner);
+void ifnet_tap_release(uintptr_t owner);
 /* The stack's index of an interface (sin6_scope_id of its link-local
  * addresses), or -ENXIO. */
 int  ifnet_index(const char *name);

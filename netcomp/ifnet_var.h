@@ -69,6 +69,15 @@ struct ifnet {
 	int txq_listed;
 	struct ifnet *txq_next;         /* core lock: the pending list */
 
+	/* Impairments and taps (impair.h): each direction's queue, set once
+	 * and kept until the interface goes; imp_on and ntaps are atomics
+	 * the frame paths test. */
+	struct impq *imp[2];            /* [dir - 1]; impair.c's lock */
+	int imp_on[2];
+	struct iftap *taps;             /* iftap.c's lock */
+	int ntaps;
+	int carrier_lost;               /* ifnet_cfg + core lock */
+
 	struct ifnet_counters cnt;
 	struct ifnet *next;             /* ifnet_cfg */
 };

@@ -5,7 +5,7 @@
 NETCOMP_SRCS := netcomp/stack.c netcomp/idle.c netcomp/ifnet.c \
     netcomp/ifaddr.c netcomp/ether.c netcomp/sockets.c netcomp/socktab.c \
     netcomp/if_shmif.c netcomp/route.c netcomp/ipfwd.c netcomp/neigh.c \
-    netcomp/pcblist.c netcomp/tcp_input.c
+    netcomp/pcblist.c netcomp/tcp_input.c netcomp/impair.c netcomp/iftap.c
 NETCOMP_OBJS := $(call objs,$(NETCOMP_SRCS))
 
 # lwIP's headers as system headers: our warnings, not theirs.
@@ -14,5 +14,5 @@ LWIP_LIBS     := $(or $(shell pkg-config --libs lwip 2>/dev/null),-llwip)
 $(NETCOMP_OBJS): CPPFLAGS += $(LWIP_CPPFLAGS)
 
 KERNEL_COMPONENT_OBJS += $(NETCOMP_OBJS) $(LIB)/libshmif.a
-KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl
+KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl -lm
 -include netcomp/cmd/module.mk

@@ -6,5 +6,5 @@ NETCOMP_TEST_CORE := kernel/components.c kernel/hyper.c kernel/klog.c \
 $(TBIN)/test_netinet: $(call objs,tests/netcomp/test_netinet.c \
     tests/netcomp/netnode.c $(NETCOMP_TEST_CORE)) $(NETCOMP_OBJS) \
     $(LIB)/libshmif.a
-LDLIBS_test_netinet = $(LWIP_LIBS) -ldl
+LDLIBS_test_netinet = $(LWIP_LIBS) -ldl -lm
 TESTS += $(TBIN)/test_netinet
