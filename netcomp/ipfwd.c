@@ -25,9 +25,9 @@
  *    which sends no unreachable, no time exceeded for ICMP echo probes
  *    (traceroute -I) and no next-hop MTU: ipfwd_input4 takes every IPv4
  *    packet not addressed to the node (ether.c lets them through only
- *    while net.inet.ip.forwarding is 1).  IPv6 forwarding stays lwIP's
- *    (ip6_forward, switched by net.inet6.ip6.forwarding in ether.c); it
- *    routes through ip6_route() above.
+ *    while net.inet.ip.forwarding is 1).  IPv6 forwarding is ipfwd6.c's,
+ *    for the same reasons.  ICMP errors of both families are limited to
+ *    100 a second (icmp6err.c), as NetBSD's errppslimit.
  *  - IPv4 reassembly of packets for the node is done here too: lwIP's
  *    build caps reassembly at IP_REASS_MAX_PBUFS (10) pbufs, one per
  *    received fragment, so it cannot rebuild a datagram of more than ten
@@ -74,7 +74,7 @@ static struct netif bh0;                /* blackhole */
 static struct {
 	uint64_t forwarded, noroute, rejected, blackholed, ttlexceeded;
 	uint64_t fragmented, ofragments, cantfrag, badhdr, reassembled;
-	uint64_t fragments, fragdropped, icmp_errors;
+	uint64_t fragments, fragdropped, icmp_errors, ratelimited;
 } st;
 
 /* ---- lwIP's routing, replaced ---- */
@@ -96,8 +96,8 @@ is_local4(const ip4_addr_t *a)
 	return 0;
 }
 
-static int
-is_local6(const ip6_addr_t *a)
+int
+ipfwd_local6(const ip6_addr_t *a)
 {
 	struct netif *n;
 	int i;
@@ -135,7 +135,7 @@ ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 	int error;
 
 	if (ip6_addr_ismulticast(dest) || ip6_addr_islinklocal(dest) ||
-	    ip6_addr_isloopback(dest) || is_local6(dest))
+	    ip6_addr_isloopback(dest) || ipfwd_local6(dest))
 		return real_ip6_route(src, dest);
 	if ((error = route_lookup6(dest, &r)) == -ENETUNREACH)
 		return real_ip6_route(src, dest);   /* routers from RAs */
@@ -313,6 +313,10 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 	memcpy(&dst.addr, ip + 12, 4);
 	if ((out = ip4_route(&dst)) == NULL || out == &bh0)
 		return;
+	if (!icmp_error_allowed(0)) {
+		st.ratelimited++;
+		return;
+	}
 	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
 		return;
 	b = q->payload;
@@ -585,7 +589,8 @@ ipfwd_stats(char *buf, size_t len)
 	    "ip.forwarded %llu\nip.noroute %llu\nip.rejected %llu\n"
 	    "ip.blackholed %llu\nip.ttlexceeded %llu\nip.fragmented %llu\n"
 	    "ip.cantfrag %llu\nip.badhdr %llu\nip.fragments %llu\n"
-	    "ip.reassembled %llu\nip.fragdropped %llu\nicmp.errors %llu\n",
+	    "ip.reassembled %llu\nip.fragdropped %llu\nicmp.errors %llu\n"
+	    "icmp.ratelimited %llu\n",
 	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
 	    (unsigned long long)st.rejected,
 	    (unsigned long long)st.blackholed,
@@ -595,7 +600,10 @@ ipfwd_stats(char *buf, size_t len)
 	    (unsigned long long)st.fragments,
 	    (unsigned long long)st.reassembled,
 	    (unsigned long long)st.fragdropped,
-	    (unsigned long long)st.icmp_errors);
+	    (unsigned long long)st.icmp_errors,
+	    (unsigned long long)st.ratelimited);
+	if (n >= 0 && (size_t)n < len && netstack_inet6())
+		n += ipfwd6_stats(buf + n, len - (size_t)n);
 	netstack_unlock();
 	return n;
 }

@@ -43,6 +43,20 @@ int  ipfwd_init(void);                  /* core lock held */
  * for reassembly, dropped); 0: lwIP's. */
 int  ipfwd_input4(struct netif *in, struct pbuf *p);
 long ipfwd_stats(char *buf, size_t len);
+/* Is a one of this node's IPv6 addresses (any interface)? */
+int  ipfwd_local6(const ip6_addr_t *a);
+
+/* ipfwd6.c: replaces lwIP's ip6_input (forwarding, path MTU). */
+long ipfwd6_stats(char *buf, size_t len);
+
+/* icmp6err.c: an ICMPv6 error about p (payload at its IPv6 header, not
+ * consumed) that came in by in; rate-limited like lwIP's own errors.
+ * icmp_error_allowed(v6): 1 if one more error of the family may leave
+ * in this second. */
+void icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type,
+         uint8_t code, uint32_t param);
+int  icmp_error_allowed(int v6);
+long icmp6err_stats(char *buf, size_t len);
 /* The netifs' output hooks, installed by ether.c. */
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
 err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);

@@ -126,6 +126,18 @@ static const struct {
 	{ "ip.reassembled",  "packets reassembled ok" },
 	{ "ip.fragdropped",  "fragments dropped (timeout or out of space)" },
 	{ "icmp.errors",     "calls to icmp_error" },
+	{ "icmp.ratelimited", "errors not generated because of rate limitation" },
+	{ "ip6.forwarded",   "packets forwarded" },
+	{ "ip6.noroute",     "packets not forwardable (no route)" },
+	{ "ip6.rejected",    "packets dropped by reject routes" },
+	{ "ip6.blackholed",  "packets dropped by blackhole routes" },
+	{ "ip6.hlimexceeded", "packets whose hop limit ran out here" },
+	{ "ip6.toobig",      "packets too big for the next hop's MTU" },
+	{ "ip6.badscope",    "packets violated scope rules" },
+	{ "ip6.badhdr",      "packets with bad header" },
+	{ "ip6.pmtulearnt",  "path MTUs learnt from packet too big" },
+	{ "icmp6.errors",    "calls to icmp6_error" },
+	{ "icmp6.ratelimited", "errors not generated because of rate limitation" },
 };
 
 static int

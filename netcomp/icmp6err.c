@@ -1,0 +1,195 @@
+/*
+ * icmp6err.c — the ICMPv6 errors a node sends (RFC 4443), and the rate
+ * limit on ICMP errors of both families.
+ *
+ * The forwarder (ipfwd6.c) reports what it cannot forward through
+ * icmp6err_send(): time exceeded, destination unreachable (no route,
+ * reject route, beyond scope) and packet too big with the next hop's
+ * MTU.  The error leaves from an address of the interface the offending
+ * packet came in by, as NetBSD's icmp6_reflect picks one, so that
+ * traceroute6 shows each router by the address facing the sender.
+ *
+ * lwIP sends a few errors of its own (port unreachable for a UDP
+ * datagram no socket wants, parameter problem); liblwip.so calls them
+ * through its PLT, so the definitions below wrap lwIP's to put them
+ * under the same limit.
+ *
+ * The limit is NetBSD's (net.inet.icmp.errppslimit,
+ * net.inet6.icmp6.errppslimit): at most ICMP_ERRPPS errors of a family
+ * in any one-second interval; the rest are counted and not sent.
+ *
+ * Core lock held throughout (the packet paths hold it); it also guards
+ * the counters and the limiter.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lwip/icmp6.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/ip6.h"
+#include "lwip/netif.h"
+#include "lwip/prot/icmp6.h"
+
+#include "kernel/hyper.h"
+#include "netcomp/netinet.h"
+#include "netcomp/route.h"
+
+#define ICMP_ERRPPS     100
+#define IP6_MMTU        1280            /* an error fits the minimum MTU */
+#define IP6_HLEN_       40
+
+static struct {
+	uint64_t t0;            /* start of the current interval, ns */
+	unsigned n;             /* errors sent in it */
+} lim[2];
+
+static struct {
+	uint64_t sent, ratelimited;
+} st6;
+
+int
+icmp_error_allowed(int v6)
+{
+	uint64_t now = hyp_clock_mono_ns();
+
+	if (now - lim[v6].t0 >= 1000000000ull) {
+		lim[v6].t0 = now;
+		lim[v6].n = 0;
+	}
+	if (lim[v6].n >= ICMP_ERRPPS) {
+		if (v6)
+			st6.ratelimited++;
+		return 0;
+	}
+	lim[v6].n++;
+	return 1;
+}
+
+static void
+addr6(ip6_addr_t *a, const uint8_t *b)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->addr, b, 16);
+}
+
+/*
+ * May the packet at ip (an IPv6 header, len bytes) be answered with an
+ * error (RFC 4443 2.4 e)?  Not when its source cannot be answered, nor
+ * when it is itself an ICMPv6 error or a redirect.  (Only an ICMPv6
+ * header right after the IPv6 header is recognised; one behind extension
+ * headers is answered like any other payload.)
+ */
+static int
+errorable6(const uint8_t *ip, size_t len)
+{
+	ip6_addr_t src;
+
+	addr6(&src, ip + 8);
+	if (ip6_addr_isany(&src) || ip6_addr_ismulticast(&src) ||
+	    ip6_addr_isloopback(&src))
+		return 0;
+	if (ip[6] == IP6_NEXTH_ICMP6 && len > IP6_HLEN_)
+		return ip[IP6_HLEN_] >= ICMP6_TYPE_EREQ &&
+		    ip[IP6_HLEN_] != ICMP6_TYPE_RD;
+	return 1;
+}
+
+/* Where the error goes: the route back to the offender's source (a
+ * link-local source is answered on the link it came from). */
+static struct netif *
+error_route(const ip6_addr_t *dst, struct netif *in)
+{
+	struct netif *out;
+
+	if (ip6_addr_islinklocal(dst))
+		return in;
+	out = ip6_route(IP6_ADDR_ANY6, dst);
+	return out != NULL && netif_is_up(out) && out->mtu != 0 ? out : NULL;
+}
+
+void
+icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
+    uint32_t param)
+{
+	const uint8_t *ip = p->payload;
+	const ip_addr_t *src;
+	struct netif *out;
+	ip6_addr_t dst;
+	struct pbuf *q;
+	size_t quote;
+	uint8_t *b;
+	u16_t c;
+
+	if (p->len < IP6_HLEN_ || !errorable6(ip, p->len))
+		return;
+	addr6(&dst, ip + 8);
+	if (ip6_addr_islinklocal(&dst))
+		ip6_addr_assign_zone(&dst, IP6_UNICAST, in);
+	if ((out = error_route(&dst, in)) == NULL)
+		return;
+	if ((src = ip6_select_source_address(in, &dst)) == NULL &&
+	    (src = ip6_select_source_address(out, &dst)) == NULL)
+		return;
+	if (!icmp_error_allowed(1))
+		return;
+	quote = p->tot_len;
+	if (quote > IP6_MMTU - IP6_HLEN_ - 8)
+		quote = IP6_MMTU - IP6_HLEN_ - 8;
+	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
+		return;
+	b = q->payload;
+	memset(b, 0, 8);
+	b[0] = type;
+	b[1] = code;
+	b[4] = (uint8_t)(param >> 24);
+	b[5] = (uint8_t)(param >> 16);
+	b[6] = (uint8_t)(param >> 8);
+	b[7] = (uint8_t)param;
+	pbuf_copy_partial(p, b + 8, (u16_t)quote, 0);
+	c = ip6_chksum_pseudo(q, IP6_NEXTH_ICMP6, q->tot_len, ip_2_ip6(src),
+	    &dst);
+	memcpy(b + 2, &c, 2);
+	st6.sent++;
+	ip6_output_if(q, ip_2_ip6(src), &dst,
+	    (u8_t)netstack_knob(NK_IP6_HLIM), 0, IP6_NEXTH_ICMP6, out);
+	pbuf_free(q);
+}
+
+/* ---- lwIP's own errors, under the limit ---- */
+
+void
+icmp6_dest_unreach(struct pbuf *p, enum icmp6_dur_code c)
+{
+	static void (*real)(struct pbuf *, enum icmp6_dur_code);
+
+	if (real == NULL)
+		real = (void (*)(struct pbuf *, enum icmp6_dur_code))dlsym(
+		    RTLD_NEXT, "icmp6_dest_unreach");
+	if (real != NULL && icmp_error_allowed(1)) {
+		st6.sent++;
+		real(p, c);
+	}
+}
+
+void
+icmp6_param_problem(struct pbuf *p, enum icmp6_pp_code c,
+    const void *pointer)
+{
+	static void (*real)(struct pbuf *, enum icmp6_pp_code, const void *);
+
+	if (real == NULL)
+		real = (void (*)(struct pbuf *, enum icmp6_pp_code,
+		    const void *))dlsym(RTLD_NEXT, "icmp6_param_problem");
+	if (real != NULL && icmp_error_allowed(1)) {
+		st6.sent++;
+		real(p, c, pointer);
+	}
+}
+
+long
+icmp6err_stats(char *buf, size_t len)
+{
+	return snprintf(buf, len, "icmp6.errors %llu\nicmp6.ratelimited %llu\n",
+	    (unsigned long long)st6.sent, (unsigned long long)st6.ratelimited);
+}

@@ -1,0 +1,290 @@
+/*
+ * ipfwd6.c — IPv6 forwarding and path MTU, in place of lwIP's.
+ *
+ * lwIP's ip6_forward sends no error about an ICMPv6 packet (so
+ * traceroute6 -I never sees a router), no error at all for a reject
+ * route or a blackhole, refuses to send a packet back out of the
+ * interface it came in by, and is static inside liblwip.so.  But
+ * liblwip.so calls ip6_input() through its PLT (from ethernet_input and
+ * the loopback), so the definition below replaces lwIP's for the whole
+ * process, as ipfwd.c replaces ip4_route: a packet for this node (one of
+ * its addresses, multicast, link-local, loopback) goes on to lwIP's own
+ * ip6_input; any other is forwarded here while
+ * net.inet6.ip6.forwarding is 1 and dropped otherwise.
+ *
+ * What the forwarder does, in NetBSD's ip6_forward order:
+ *  - a link-local source may not leave its link: destination
+ *    unreachable, beyond scope (code 2);
+ *  - hop limit 1 or less: time exceeded in transit;
+ *  - the routing table (route.c): no route gives no route to destination
+ *    (code 0), a reject route administratively prohibited (code 1, which
+ *    NetBSD's ping6 and traceroute6 show as "Destination Administratively
+ *    Unreachable" and "!P"), a blackhole silence; without a table route,
+ *    a default router learnt from Router Advertisements (lwIP's ND) may
+ *    still take it;
+ *  - larger than the route's MTU: packet too big with that MTU (a router
+ *    never fragments IPv6);
+ *  - else the hop limit goes down by one and the packet leaves through
+ *    ND of the route's interface, towards its gateway.
+ * Errors are icmp6err.c's (rate-limited, quoting the packet as it came).
+ *
+ * Path MTU (RFC 8201): lwIP keeps a learnt MTU in its ND destination
+ * cache, whose entries are made for the next hops ipfwd_output6 hands to
+ * ND, not for final destinations, so a packet too big about a far
+ * destination was lost on it.  The packet-too-big messages for this node
+ * are read here first (before lwIP's ip6_input) into a small cache of
+ * their own, and nd6_get_destination_mtu(), which lwIP calls through its
+ * PLT when it sends and fragments, answers from it: the node's later
+ * packets to that destination are fragmented to fit, and TCP's
+ * retransmissions get through.  An entry lives ten minutes (NetBSD's
+ * net.inet6.ip6.mtudisctimeout), then the interface's MTU is tried again.
+ *
+ * Core lock held throughout (lwIP's callers hold it); it also guards the
+ * counters and the MTU cache.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lwip/ethip6.h"
+#include "lwip/ip6.h"
+#include "lwip/nd6.h"
+#include "lwip/netif.h"
+#include "lwip/priv/nd6_priv.h"
+#include "lwip/prot/icmp6.h"
+
+#include "kernel/hyper.h"
+#include "netcomp/netinet.h"
+#include "netcomp/route.h"
+
+#define IP6H            40
+#define IP6_MMTU        1280
+#define PMTU_SLOTS      32
+#define PMTU_AGE_NS     (600ull * 1000000000ull)
+
+static err_t (*real_ip6_input)(struct pbuf *, struct netif *);
+static u16_t (*real_dest_mtu)(const ip6_addr_t *, struct netif *);
+
+/* Counters, shown by rump.netstat -s. */
+static struct {
+	uint64_t forwarded, noroute, rejected, blackholed, hlimexceeded;
+	uint64_t toobig, badscope, badhdr, pmtu_learnt;
+} st;
+
+/* The learnt path MTUs. */
+static struct pmtu {
+	ip6_addr_t dst;
+	uint16_t mtu;           /* 0: free */
+	uint64_t t;             /* when learnt */
+} pmtu[PMTU_SLOTS];
+
+static void
+addr6(ip6_addr_t *a, const uint8_t *b)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->addr, b, 16);
+}
+
+/* ---- path MTU ---- */
+
+static struct pmtu *
+pmtu_find(const ip6_addr_t *dst, uint64_t now)
+{
+	int i;
+
+	for (i = 0; i < PMTU_SLOTS; i++) {
+		if (pmtu[i].mtu == 0)
+			continue;
+		if (now - pmtu[i].t > PMTU_AGE_NS) {
+			pmtu[i].mtu = 0;
+			continue;
+		}
+		if (ip6_addr_cmp_zoneless(&pmtu[i].dst, dst))
+			return &pmtu[i];
+	}
+	return NULL;
+}
+
+static void
+pmtu_learn(const ip6_addr_t *dst, uint32_t mtu)
+{
+	uint64_t now = hyp_clock_mono_ns();
+	struct pmtu *e, *old = &pmtu[0];
+	int i;
+
+	if (mtu < IP6_MMTU)
+		mtu = IP6_MMTU;         /* RFC 8201 4: never below 1280 */
+	if (mtu > 0xffff)
+		return;
+	if ((e = pmtu_find(dst, now)) == NULL) {
+		for (i = 0; i < PMTU_SLOTS && pmtu[i].mtu != 0; i++)
+			if (pmtu[i].t < old->t)
+				old = &pmtu[i];
+		e = i < PMTU_SLOTS ? &pmtu[i] : old;
+		ip6_addr_copy(e->dst, *dst);
+	} else if (mtu >= e->mtu)
+		return;                 /* only ever shrinks until it ages */
+	e->mtu = (uint16_t)mtu;
+	e->t = now;
+	st.pmtu_learnt++;
+}
+
+/* A packet too big for this node (ip: its IPv6 header, len bytes). */
+static void
+pmtu_input(const uint8_t *ip, size_t len)
+{
+	const uint8_t *ic = ip + IP6H;
+	ip6_addr_t dst;
+
+	if (len < IP6H + 8 + IP6H || ip[6] != IP6_NEXTH_ICMP6 ||
+	    ic[0] != ICMP6_TYPE_PTB || ic[1] != 0)
+		return;
+	addr6(&dst, ic + 8 + 24);       /* the quoted packet's destination */
+	pmtu_learn(&dst, (uint32_t)ic[4] << 24 | (uint32_t)ic[5] << 16 |
+	    (uint32_t)ic[6] << 8 | ic[7]);
+}
+
+u16_t
+nd6_get_destination_mtu(const ip6_addr_t *ip6addr, struct netif *netif)
+{
+	struct pmtu *e;
+	u16_t mtu;
+
+	if (real_dest_mtu == NULL)
+		real_dest_mtu = (u16_t (*)(const ip6_addr_t *,
+		    struct netif *))dlsym(RTLD_NEXT, "nd6_get_destination_mtu");
+	mtu = real_dest_mtu != NULL ? real_dest_mtu(ip6addr, netif) :
+	    netif_mtu6(netif);
+	if ((e = pmtu_find(ip6addr, hyp_clock_mono_ns())) != NULL &&
+	    e->mtu < mtu)
+		mtu = e->mtu;
+	return mtu;
+}
+
+/* ---- forwarding ---- */
+
+/* p: an IPv6 packet, payload at its header, that came in by in; consumed. */
+static void
+forward6(struct netif *in, struct pbuf *p)
+{
+	uint8_t *ip = p->payload;
+	size_t tot = (size_t)(ip[4] << 8 | ip[5]) + IP6H;
+	ip6_addr_t src, dst;
+	const ip6_addr_t *nh;
+	struct netif *out;
+	struct rtres r;
+	uint32_t mtu;
+	int error;
+
+	if (tot > p->tot_len) {
+		st.badhdr++;
+		goto drop;
+	}
+	if (tot < p->tot_len)
+		pbuf_realloc(p, (u16_t)tot);
+	addr6(&src, ip + 8);
+	addr6(&dst, ip + 24);
+	if (ip6_addr_isany(&src) || ip6_addr_ismulticast(&src) ||
+	    ip6_addr_isloopback(&src))
+		goto drop;
+	if (ip6_addr_islinklocal(&src)) {
+		st.badscope++;
+		icmp6err_send(p, in, ICMP6_TYPE_DUR, ICMP6_DUR_SCOPE, 0);
+		goto drop;
+	}
+	if (ip[7] <= 1) {
+		st.hlimexceeded++;
+		icmp6err_send(p, in, ICMP6_TYPE_TE, ICMP6_TE_HL, 0);
+		goto drop;
+	}
+	error = route_lookup6(&dst, &r);
+	if (error == -ENETUNREACH && (out = nd6_find_route(&dst)) != NULL) {
+		/* A default router from an RA: ND picks it. */
+		r.netif = out;
+		r.flags = 0;
+		r.mtu = netif_mtu6(out);
+		error = 0;
+	}
+	if (error != 0) {
+		if (error == -EHOSTUNREACH)
+			st.rejected++;
+		else
+			st.noroute++;
+		icmp6err_send(p, in, ICMP6_TYPE_DUR, error == -EHOSTUNREACH ?
+		    ICMP6_DUR_PROHIBITED : ICMP6_DUR_NO_ROUTE, 0);
+		goto drop;
+	}
+	if (r.netif == NULL) {
+		st.blackholed++;
+		goto drop;
+	}
+	mtu = r.mtu != 0 ? r.mtu : netif_mtu6(r.netif);
+	if (tot > mtu) {
+		st.toobig++;
+		icmp6err_send(p, in, ICMP6_TYPE_PTB, 0, mtu);
+		goto drop;
+	}
+	ip[7]--;
+	st.forwarded++;
+	nh = (r.flags & RUMP_RTF_GATEWAY) ? &r.nh6 : &dst;
+	ethip6_output(r.netif, p, nh);
+drop:
+	pbuf_free(p);
+}
+
+/* ---- the receive path's entry ---- */
+
+/*
+ * lwIP's ip6_input, replaced: everything for this node goes on to lwIP's;
+ * a transit packet is forwarded (forwarding on) or dropped.  A packet too
+ * big for the node is read on its way in.
+ */
+err_t
+ip6_input(struct pbuf *p, struct netif *inp)
+{
+	const uint8_t *ip = p->payload;
+	ip6_addr_t dst;
+
+	if (real_ip6_input == NULL)
+		real_ip6_input = (err_t (*)(struct pbuf *, struct netif *))
+		    dlsym(RTLD_NEXT, "ip6_input");
+	if (p->len < IP6H || (ip[0] >> 4) != 6)
+		return real_ip6_input(p, inp);
+	addr6(&dst, ip + 24);
+	if (ip6_addr_ismulticast(&dst) || ip6_addr_islinklocal(&dst) ||
+	    ip6_addr_isloopback(&dst) || ip6_addr_isany(&dst) ||
+	    ipfwd_local6(&dst)) {
+		pmtu_input(ip, p->len);
+		return real_ip6_input(p, inp);
+	}
+	if (!netstack_knob(NK_IP6_FORWARDING) || p->next != NULL) {
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	forward6(inp, p);
+	return ERR_OK;
+}
+
+/* ---- counters ---- */
+
+long
+ipfwd6_stats(char *buf, size_t len)
+{
+	long n;
+
+	n = snprintf(buf, len,
+	    "ip6.forwarded %llu\nip6.noroute %llu\nip6.rejected %llu\n"
+	    "ip6.blackholed %llu\nip6.hlimexceeded %llu\nip6.toobig %llu\n"
+	    "ip6.badscope %llu\nip6.badhdr %llu\nip6.pmtulearnt %llu\n",
+	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
+	    (unsigned long long)st.rejected,
+	    (unsigned long long)st.blackholed,
+	    (unsigned long long)st.hlimexceeded,
+	    (unsigned long long)st.toobig, (unsigned long long)st.badscope,
+	    (unsigned long long)st.badhdr,
+	    (unsigned long long)st.pmtu_learnt);
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	return n + icmp6err_stats(buf + n, len - (size_t)n);
+}
