@@ -39,6 +39,12 @@ static const struct verb verbs[] = {
 	    "run the lab's checks: reachability and paths, through the nodes" },
 	{ "node", verb_node, "stop|start|restart NODE [--lab LAB]",
 	    "stop, start or restart one node of a running lab" },
+	{ "graph", verb_graph, "[FILE|LAB] [-T dot|svg|png|pdf] [-o OUT] "
+	    "[--layout dot|neato|fdp|sfdp|circo|twopi] "
+	    "[--cluster auto|group|subnet|none] [--labels auto|all|brief] "
+	    "[--watch [--interval SECS]]",
+	    "draw a topology, or a running lab with its live state "
+	    "(Graphviz)" },
 	{ "supervise", verb_supervise, "DIR FD JOBS",
 	    "the lab's supervisor (started by up; not for direct use)" },
 	{ NULL, NULL, NULL, NULL },

@@ -1,0 +1,285 @@
+/*
+ * graph_live.c — what a running lab looks like now (viz/graph.h).
+ *
+ * Three sources, each optional, so that a picture is drawn with whatever
+ * answers:
+ *  - node states: the supervisor's `status` (lab/labview.h; the state
+ *    file when the supervisor does not answer);
+ *  - link and bus states and impairments: the supervisor's `link show`
+ *    (lab/CONTROL.txt); a supervisor that does not know it answers
+ *    "error unknown request", and links are drawn without state;
+ *  - traffic: each node that is up is asked, through librumpclient, for
+ *    its interfaces' counters; a bus carries what its members sent onto
+ *    it (each frame is sent by exactly one member), so its volume is the
+ *    sum of their output bytes.  Two readings give bytes per second.
+ *    A node that restarted counts from zero again: a counter that went
+ *    down adds nothing to the rate.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel/rumpclient.h"
+#include "lab/control.h"
+#include "lab/launch.h"
+#include "lab/labview.h"
+#include "lab/statedir.h"
+#include "viz/graph.h"
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+alloc_live(const struct lab *lab, struct graph_live *l)
+{
+	int i, n = 0;
+
+	memset(l, 0, sizeof(*l));
+	if ((l->ifbase = calloc((size_t)lab->nnodes + 1,
+	    sizeof(*l->ifbase))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < lab->nnodes; i++) {
+		l->ifbase[i] = n;
+		n += lab->nodes[i].nifaces;
+	}
+	l->ifbase[lab->nnodes] = n;
+	l->state = calloc((size_t)lab->nnodes + 1, sizeof(*l->state));
+	l->ifaces = calloc((size_t)n + 1, sizeof(*l->ifaces));
+	l->buses = calloc((size_t)lab->nbuses + 1, sizeof(*l->buses));
+	if (l->state == NULL || l->ifaces == NULL || l->buses == NULL)
+		return -ENOMEM;
+	for (i = 0; i < lab->nbuses; i++)
+		l->buses[i].bytes = l->buses[i].rate = -1;
+	return 0;
+}
+
+void
+graph_live_free(struct graph_live *l)
+{
+	free(l->state);
+	free(l->ifbase);
+	free(l->ifaces);
+	free(l->buses);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+node_states(const char *dir, const struct lab *lab, struct graph_live *l)
+{
+	struct labview v;
+	int i, r;
+
+	if ((r = labview_fetch(dir, lab, &v)) != 0)
+		return r;
+	for (i = 0; i < lab->nnodes; i++)
+		snprintf(l->state[i], sizeof(l->state[i]), "%s",
+		    v.nodes[i].state);
+	l->nodes_known = true;
+	labview_free(&v);
+	return 0;
+}
+
+/* Copies the SETTING words of a link show line, without mtu=. */
+static void
+settings(const char *words, char *out, size_t len)
+{
+	char buf[CTL_LINEMAX], *w, *save = NULL;
+	size_t off = 0;
+
+	out[0] = '\0';
+	snprintf(buf, sizeof(buf), "%s", words);
+	for (w = strtok_r(buf, " ", &save); w != NULL && off < len;
+	    w = strtok_r(NULL, " ", &save)) {
+		if (strncmp(w, "mtu=", 4) == 0)
+			continue;
+		off += (size_t)snprintf(out + off, len - off, "%s%s",
+		    off ? " " : "", w);
+	}
+}
+
+static int
+iface_find(const struct lab *lab, int node, const char *name)
+{
+	int i;
+
+	for (i = 0; i < lab->nodes[node].nifaces; i++)
+		if (strcmp(lab->nodes[node].ifaces[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* "iface NODE:IF BUS LINK [SETTING...]" */
+static void
+iface_line(const struct lab *lab, const char *line, struct graph_live *l)
+{
+	static const char *const names[] = { "?", "up", "down", "cut", "off" };
+	char target[160], bus[80], link[16], *colon;
+	struct graph_iface_live *fl;
+	int node, iface, off = 0, k;
+
+	if (sscanf(line, "iface %159s %79s %15s %n", target, bus, link,
+	    &off) < 3 || (colon = strrchr(target, ':')) == NULL)
+		return;
+	*colon = '\0';
+	if ((node = lab_node_find(lab, target)) < 0 ||
+	    (iface = iface_find(lab, node, colon + 1)) < 0)
+		return;
+	fl = &l->ifaces[l->ifbase[node] + iface];
+	for (k = 1; k < 5; k++)
+		if (strcmp(link, names[k]) == 0)
+			fl->link = (enum graph_link)k;
+	if (off > 0)
+		settings(line + off, fl->settings, sizeof(fl->settings));
+}
+
+/* "bus BUS STATE [SETTING...]" */
+static void
+bus_line(const struct lab *lab, const char *line, struct graph_live *l)
+{
+	char name[80], state[16];
+	int bus, off = 0;
+
+	if (sscanf(line, "bus %79s %15s %n", name, state, &off) < 2 ||
+	    (bus = lab_bus_find(lab, name)) < 0)
+		return;
+	l->buses[bus].cut = strcmp(state, "cut") == 0;
+	if (off > 0)
+		settings(line + off, l->buses[bus].settings,
+		    sizeof(l->buses[bus].settings));
+}
+
+static void
+link_show(const char *dir, const struct lab *lab, struct graph_live *l)
+{
+	struct ctl_conn c;
+	char line[CTL_LINEMAX];
+	int i;
+
+	if (ctl_connect(dir, &c) != 0 || ctl_send(&c, "link show") != 0) {
+		ctl_close(&c);
+		return;
+	}
+	while (ctl_readline(&c, line, sizeof(line), 10000) == 1) {
+		if (strncmp(line, "iface ", 6) == 0)
+			iface_line(lab, line, l);
+		else if (strncmp(line, "bus ", 4) == 0)
+			bus_line(lab, line, l);
+		else if (strncmp(line, "ok", 2) == 0) {
+			l->links_known = true;
+			break;
+		} else if (strncmp(line, "error", 5) == 0)
+			break;
+	}
+	ctl_close(&c);
+	if (l->links_known)
+		return;
+	/* Half an answer is no answer: draw without link state. */
+	memset(l->ifaces, 0, sizeof(*l->ifaces) *
+	    (size_t)l->ifbase[lab->nnodes]);
+	for (i = 0; i < lab->nbuses; i++) {
+		l->buses[i].cut = false;
+		l->buses[i].settings[0] = '\0';
+	}
+}
+
+/* Output byte counters of every interface of every node that is up. */
+static void
+counters(const char *dir, const struct lab *lab, struct graph_live *l)
+{
+	char url[STATEDIR_PATHMAX + 16];
+	struct rump_ifinfo ifi;
+	struct graph_iface_live *fl;
+	int i, k;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		if (strcmp(l->state[i], "up") != 0)
+			continue;
+		launch_url(dir, i, url, sizeof(url));
+		if (rumpclient_init_url(url) != 0)
+			continue;
+		for (k = 0; k < lab->nodes[i].nifaces; k++) {
+			fl = &l->ifaces[l->ifbase[i] + k];
+			if (rump_sys_ifget(lab->nodes[i].ifaces[k].name,
+			    &ifi) != 0)
+				continue;
+			fl->obytes = ifi.obytes;
+			fl->counted = true;
+			l->traffic_known = true;
+		}
+		rumpclient_fini();
+	}
+}
+
+static void
+bus_volumes(const struct lab *lab, struct graph_live *l)
+{
+	const struct lab_member *m;
+	const struct graph_iface_live *fl;
+	int i, k;
+
+	for (i = 0; i < lab->nbuses; i++)
+		for (k = 0; k < lab->buses[i].nmembers; k++) {
+			m = &lab->buses[i].members[k];
+			fl = &l->ifaces[l->ifbase[m->node] + m->iface];
+			if (!fl->counted)
+				continue;
+			if (l->buses[i].bytes < 0)
+				l->buses[i].bytes = 0;
+			l->buses[i].bytes += (double)fl->obytes;
+		}
+}
+
+int
+graph_live_fetch(const char *dir, const struct lab *lab,
+    struct graph_live *l)
+{
+	int r;
+
+	if ((r = alloc_live(lab, l)) != 0)
+		return r;
+	if ((r = node_states(dir, lab, l)) != 0)
+		return r;
+	link_show(dir, lab, l);
+	counters(dir, lab, l);
+	bus_volumes(lab, l);
+	l->when = now();
+	return 0;
+}
+
+void
+graph_live_rates(const struct lab *lab, struct graph_live *l,
+    const struct graph_live *before)
+{
+	const struct lab_member *m;
+	const struct graph_iface_live *f0, *f1;
+	double dt = l->when - before->when;
+	int i, k;
+
+	if (dt <= 0 || before->ifaces == NULL || !l->traffic_known)
+		return;
+	for (i = 0; i < lab->nbuses; i++) {
+		l->buses[i].rate = -1;
+		for (k = 0; k < lab->buses[i].nmembers; k++) {
+			m = &lab->buses[i].members[k];
+			f1 = &l->ifaces[l->ifbase[m->node] + m->iface];
+			f0 = &before->ifaces[before->ifbase[m->node] +
+			    m->iface];
+			if (!f1->counted)
+				continue;
+			if (l->buses[i].rate < 0)
+				l->buses[i].rate = 0;
+			if (f0->counted && f1->obytes >= f0->obytes)
+				l->buses[i].rate +=
+				    (double)(f1->obytes - f0->obytes) / dt;
+		}
+	}
+	l->rates_known = true;
+}
