@@ -45,6 +45,8 @@ static const struct verb verbs[] = {
 	    "[--watch [--interval SECS]]",
 	    "draw a topology, or a running lab with its live state "
 	    "(Graphviz)" },
+	{ "console", verb_console, "[LAB]",
+	    "the ncurses console: nodes, buses, frames, actions, live" },
 	{ "supervise", verb_supervise, "DIR FD JOBS",
 	    "the lab's supervisor (started by up; not for direct use)" },
 	{ NULL, NULL, NULL, NULL },

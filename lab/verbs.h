@@ -23,6 +23,7 @@ int	verb_check(int argc, char **argv);
 int	verb_node(int argc, char **argv);
 int	verb_supervise(int argc, char **argv);
 int	verb_graph(int argc, char **argv);	/* viz/graph_verb.c */
+int	verb_console(int argc, char **argv);	/* viz/console.c */
 
 /* lab/rumplab.c: is argv[1..] asking for help ("-h", "--help")? */
 int	verb_wants_help(int argc, char **argv);

@@ -1,0 +1,387 @@
+/*
+ * console_lab.c — the running lab as the console sees it (viz/console.h).
+ *
+ * Three sources, none of which may stall the screen:
+ *  - the supervisor's "status" (lab/CONTROL.txt), asked once a second by
+ *    a job: node states, pids and reasons;
+ *  - each visible node's interfaces and counters, from the node itself
+ *    (rump_sys_iflist/ifget, as rump.ifconfig asks) in a job per node
+ *    with a deadline: a node that misses it is "not answering";
+ *  - each visible bus, read in place by a read-only shmif observer that
+ *    counts frames and bytes (rates once a second) and frames lost to
+ *    lapping.  Observers attach when a bus is shown and detach when it
+ *    has not been for a while, so a lab of thousands of buses does not
+ *    hold thousands of descriptors and mappings.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/rumpclient.h"
+#include "lab/control.h"
+#include "lab/labctl.h"
+#include "lab/launch.h"
+#include "lab/plan.h"
+#include "shmif/shmif.h"
+#include "viz/console.h"
+
+#define STATUS_TIMEOUT_MS	3000
+#define FETCH_TIMEOUT_MS	3000
+#define FETCH_EVERY_MS		1000
+#define BUS_IDLE_MS		10000	/* detach a bus unseen this long */
+#define BUS_ATTACH_MAX		256
+
+struct console con;
+
+int
+lab_start(const char *dir)
+{
+	int i, r;
+
+	snprintf(con.dir, sizeof(con.dir), "%s", dir);
+	con.labname = labctl_name(con.dir);
+	if ((r = labctl_open_lab(con.dir, &con.lab)) != 0)
+		return r;
+	con.nodes = calloc((size_t)con.lab->nnodes + 1, sizeof(*con.nodes));
+	con.buses = calloc((size_t)con.lab->nbuses + 1, sizeof(*con.buses));
+	if (con.nodes == NULL || con.buses == NULL)
+		return -ENOMEM;
+	for (i = 0; i < con.lab->nnodes; i++) {
+		con.nodes[i].index = i;
+		snprintf(con.nodes[i].state, sizeof(con.nodes[i].state), "?");
+	}
+	for (i = 0; i < con.lab->nbuses; i++)
+		con.buses[i].index = i;
+	snprintf(con.supstate, sizeof(con.supstate), "?");
+	return 0;
+}
+
+void
+lab_stop(void)
+{
+	int i;
+
+	for (i = 0; con.buses != NULL && i < con.lab->nbuses; i++)
+		if (con.buses[i].obs != NULL)
+			shmif_detach(con.buses[i].obs);
+	for (i = 0; con.nodes != NULL && i < con.lab->nnodes; i++)
+		free(con.nodes[i].ifs);
+	free(con.nodes);
+	free(con.buses);
+	if (con.lab != NULL)
+		lab_close(con.lab);
+}
+
+void
+lab_node_url(int n, char *buf, size_t len)
+{
+	launch_url(con.dir, n, buf, len);
+}
+
+/*
+ * The supervisor's status.
+ */
+static int
+status_child(void *arg)
+{
+	char line[CTL_LINEMAX];
+	struct ctl_conn c;
+	int r;
+
+	(void)arg;
+	if ((r = ctl_connect(con.dir, &c)) != 0 ||
+	    (r = ctl_send(&c, "status")) != 0) {
+		printf("error the supervisor does not answer (%s)\n",
+		    strerror(-r));
+		return 1;
+	}
+	while ((r = ctl_readline(&c, line, sizeof(line), STATUS_TIMEOUT_MS)) ==
+	    1) {
+		printf("%s\n", line);
+		if (strncmp(line, "ok", 2) == 0 ||
+		    strncmp(line, "error", 5) == 0)
+			return 0;
+	}
+	printf("error the supervisor stopped answering (%s)\n",
+	    r == 0 ? "closed" : strerror(-r));
+	return 1;
+}
+
+static void
+status_line(const char *line)
+{
+	char name[80], state[16];
+	int pid, off = 0, k;
+	struct cnode *n;
+
+	if (sscanf(line, "lab %*s %d %15s", &pid, state) == 2) {
+		con.suppid = pid;
+		con.supanswers = true;
+		snprintf(con.supstate, sizeof(con.supstate), "%s", state);
+	} else if (sscanf(line, "node %79s %d %15s %n", name, &pid, state,
+	    &off) >= 3 && (k = lab_node_find(con.lab, name)) >= 0) {
+		n = &con.nodes[k];
+		n->pid = pid;
+		snprintf(n->state, sizeof(n->state), "%s", state);
+		snprintf(n->why, sizeof(n->why), "%s", off > 0 ? line + off :
+		    "");
+		if (strcmp(state, "up") != 0 && n->answers != ANS_UNKNOWN) {
+			n->answers = ANS_UNKNOWN;
+			n->ipk = n->opk = 0;
+		}
+	} else if (strncmp(line, "error ", 6) == 0) {
+		con.supanswers = false;
+		snprintf(con.supwhy, sizeof(con.supwhy), "%s", line + 6);
+	}
+}
+
+static void
+status_done(struct job *j, void *arg)
+{
+	char *line, *save = NULL;
+
+	(void)arg;
+	con.status = NULL;
+	if (j->timedout) {
+		con.supanswers = false;
+		snprintf(con.supwhy, sizeof(con.supwhy), "the supervisor does "
+		    "not answer (no reply in %d s)", STATUS_TIMEOUT_MS / 1000);
+		return;
+	}
+	for (line = strtok_r(j->out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		status_line(line);
+}
+
+/*
+ * One node's interfaces and counters.
+ */
+static int
+counters_child(void *arg)
+{
+	char url[STATEDIR_PATHMAX + 16], names[CIF_MAX][RUMP_IFNAMSIZ];
+	struct rump_ifinfo ifi;
+	int n = (int)(intptr_t)arg, i, k;
+
+	lab_node_url(n, url, sizeof(url));
+	if (rumpclient_init_url(url) != 0) {
+		printf("error %s\n", rumpclient_lasterror());
+		return 1;
+	}
+	if ((k = rump_sys_iflist(names, CIF_MAX)) < 0) {
+		printf("error interface list: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < k && i < CIF_MAX; i++) {
+		if (rump_sys_ifget(names[i], &ifi) != 0)
+			continue;
+		printf("if %.15s %u %u %u %llu %llu %llu %llu %llu %llu\n",
+		    ifi.name, ifi.flags, ifi.mtu, ifi.link_up,
+		    (unsigned long long)ifi.ipackets,
+		    (unsigned long long)ifi.opackets,
+		    (unsigned long long)ifi.ibytes,
+		    (unsigned long long)ifi.obytes,
+		    (unsigned long long)ifi.ierrors,
+		    (unsigned long long)ifi.oerrors);
+	}
+	rumpclient_fini();
+	return 0;
+}
+
+static void
+counters_parse(struct cnode *n, char *out)
+{
+	struct cif f, ifs[CIF_MAX];
+	unsigned long long v[6];
+	unsigned link;
+	char *line, *save = NULL;
+	int k = 0;
+
+	n->ipk = n->opk = 0;
+	for (line = strtok_r(out, "\n", &save); line != NULL && k < CIF_MAX;
+	    line = strtok_r(NULL, "\n", &save)) {
+		memset(&f, 0, sizeof(f));
+		if (sscanf(line, "if %15s %u %u %u %llu %llu %llu %llu %llu "
+		    "%llu", f.name, &f.flags, &f.mtu, &link, &v[0], &v[1],
+		    &v[2], &v[3], &v[4], &v[5]) != 10)
+			continue;
+		f.link = link != 0;
+		f.ipk = v[0], f.opk = v[1], f.ibytes = v[2], f.obytes = v[3];
+		f.ierr = v[4], f.oerr = v[5];
+		if (strncmp(f.name, "lo", 2) != 0) {
+			n->ipk += f.ipk;
+			n->opk += f.opk;
+		}
+		ifs[k++] = f;
+	}
+	free(n->ifs);
+	n->ifs = NULL;
+	n->nifs = 0;
+	if (k > 0 && (n->ifs = malloc((size_t)k * sizeof(*n->ifs))) != NULL) {
+		memcpy(n->ifs, ifs, (size_t)k * sizeof(*n->ifs));
+		n->nifs = k;
+	}
+}
+
+static void
+counters_done(struct job *j, void *arg)
+{
+	struct cnode *n = arg;
+	char *nl;
+
+	n->fetch = NULL;
+	if (j->timedout) {
+		n->answers = ANS_NO;
+		snprintf(n->noanswer, sizeof(n->noanswer), "not answering (no "
+		    "reply in %d s)", FETCH_TIMEOUT_MS / 1000);
+		return;
+	}
+	if (strncmp(j->out, "error ", 6) == 0) {
+		if ((nl = strchr(j->out, '\n')) != NULL)
+			*nl = '\0';
+		n->answers = ANS_NO;
+		snprintf(n->noanswer, sizeof(n->noanswer), "not answering: %s",
+		    j->out + 6);
+		return;
+	}
+	n->answers = ANS_YES;
+	counters_parse(n, j->out);
+}
+
+void
+lab_fetch_node(int k)
+{
+	struct cnode *n = &con.nodes[k];
+
+	if (n->fetch != NULL)
+		return;
+	n->fetched = console_now();
+	n->fetch = job_fork(counters_child, (void *)(intptr_t)k,
+	    FETCH_TIMEOUT_MS, counters_done, n);
+}
+
+/* The last line of the node's log, as its last event. */
+static void
+node_event(struct cnode *n)
+{
+	char path[STATEDIR_PATHMAX], buf[512], *p;
+	size_t len;
+
+	if (n->answers == ANS_NO && strcmp(n->state, "up") == 0) {
+		snprintf(n->event, sizeof(n->event), "%s", n->noanswer);
+		return;
+	}
+	if (n->why[0] != '\0') {
+		snprintf(n->event, sizeof(n->event), "%s", n->why);
+		return;
+	}
+	statedir_log(con.dir, con.lab->nodes[n->index].name, path);
+	if (file_tail(path, 1, buf, sizeof(buf)) <= 0)
+		return;
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	p = buf;
+	snprintf(n->event, sizeof(n->event), "%.*s",
+	    (int)sizeof(n->event) - 1, p);
+}
+
+/*
+ * Buses.
+ */
+struct shmif_bus *
+lab_bus_attach(int b)
+{
+	struct cbus *cb = &con.buses[b];
+	struct shmif_opts o;
+	char path[STATEDIR_PATHMAX + 80], rel[LAB_NAME_MAX + 8];
+	int r;
+
+	cb->seen = console_now();
+	if (cb->obs != NULL || con.nattached >= BUS_ATTACH_MAX)
+		return cb->obs;
+	snprintf(rel, sizeof(rel), "bus/%s", con.lab->buses[b].name);
+	statedir_file(con.dir, rel, path);
+	memset(&o, 0, sizeof(o));
+	o.flags = SHMIF_RDONLY | SHMIF_SEEALL;
+	o.max_frame = con.lab->buses[b].max_frame;
+	if ((r = shmif_attach(path, &o, &cb->obs, cb->err,
+	    sizeof(cb->err))) != 0) {
+		cb->obs = NULL;
+		return NULL;
+	}
+	cb->err[0] = '\0';
+	con.nattached++;
+	return cb->obs;
+}
+
+void
+lab_read_buses(void)
+{
+	struct shmif_rxframe rx[64];
+	struct shmif_stats st;
+	struct cbus *cb;
+	int b, i, n;
+
+	for (b = 0; b < con.lab->nbuses; b++) {
+		cb = &con.buses[b];
+		if (cb->obs == NULL)
+			continue;
+		while ((n = shmif_recv(cb->obs, rx, 64)) > 0)
+			for (i = 0; i < n; i++) {
+				cb->frames++;
+				cb->bytes += rx[i].len;
+			}
+		shmif_get_stats(cb->obs, &st);
+		cb->lost = st.rx_lost;
+	}
+}
+
+static void
+bus_tick(struct cbus *cb, uint64_t now, double secs)
+{
+	if (cb->visible)
+		lab_bus_attach(cb->index);
+	else if (cb->obs != NULL && now - cb->seen > BUS_IDLE_MS &&
+	    !(ui.screen == SCR_BUS && ui.bus == cb->index)) {
+		shmif_detach(cb->obs);
+		cb->obs = NULL;
+		con.nattached--;
+		cb->frames = cb->bytes = cb->pframes = cb->pbytes = 0;
+		cb->fps = cb->bps = 0;
+		return;
+	}
+	if (cb->obs == NULL || secs <= 0)
+		return;
+	cb->fps = (double)(cb->frames - cb->pframes) / secs;
+	cb->bps = (double)(cb->bytes - cb->pbytes) / secs;
+	cb->pframes = cb->frames;
+	cb->pbytes = cb->bytes;
+}
+
+void
+lab_tick(void)
+{
+	uint64_t now = console_now();
+	double secs = con.lasttick ? (double)(now - con.lasttick) / 1000 : 0;
+	struct cnode *n;
+	int i;
+
+	con.lasttick = now;
+	if (con.status == NULL)
+		con.status = job_fork(status_child, NULL, STATUS_TIMEOUT_MS +
+		    1000, status_done, NULL);
+	for (i = 0; i < con.lab->nnodes; i++) {
+		n = &con.nodes[i];
+		if (!n->visible && !(ui.screen == SCR_NODE && ui.node == i))
+			continue;
+		if (strcmp(n->state, "up") == 0 &&
+		    now - n->fetched >= FETCH_EVERY_MS)
+			lab_fetch_node(i);
+		node_event(n);
+	}
+	lab_read_buses();
+	for (i = 0; i < con.lab->nbuses; i++)
+		bus_tick(&con.buses[i], now, secs);
+}

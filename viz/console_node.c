@@ -1,0 +1,239 @@
+/*
+ * console_node.c — a node's page: its interfaces (addresses, MAC, MTU,
+ * link state, counters), routing table, ARP and ND caches, sockets,
+ * kernel log and sysctl knobs.
+ *
+ * Each section is what the node's own command prints (rump.ifconfig,
+ * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl, run with
+ * RUMP_SERVER set to the node), so the page shows exactly what a user
+ * would see typing them, in their familiar formats, and the console
+ * carries no second copy of their code.  Each runs as a job with a
+ * deadline and is run again every REFRESH_MS while the page is open;
+ * the last good text stays on screen while the next one comes, and a
+ * section whose command overstays says the node is not answering.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "viz/console.h"
+
+#define REFRESH_MS	2000
+#define CMD_TIMEOUT_MS	3000
+#define LOG_LINES	200
+
+struct section {
+	const char	*title;
+	const char	*cmd;
+	const char	*args[3];
+	char		*text;		/* last output */
+	char		 status[200];	/* "" when the text is current */
+	struct job	*job;
+	int		 line;		/* where it starts on the page */
+};
+
+static struct section sect[] = {
+	{ "Interfaces", "rump.ifconfig", { "-a", "-v", NULL },
+	    NULL, "", NULL, 0 },
+	{ "Routing table", "rump.netstat", { "-rn", NULL, NULL },
+	    NULL, "", NULL, 0 },
+	{ "ARP cache", "rump.arp", { "-an", NULL, NULL }, NULL, "", NULL, 0 },
+	{ "ND cache", "rump.ndp", { "-an", NULL, NULL }, NULL, "", NULL, 0 },
+	{ "Sockets and connections", "rump.netstat", { "-an", NULL, NULL },
+	    NULL, "", NULL, 0 },
+	{ "Kernel log", "rump.dmesg", { NULL, NULL, NULL }, NULL, "", NULL,
+	    0 },
+	{ "sysctl", "rump.sysctl", { "-a", NULL, NULL }, NULL, "", NULL, 0 },
+};
+#define NSECT	((int)(sizeof(sect) / sizeof(sect[0])))
+
+static uint64_t last_run;
+static char *page;		/* the composed page */
+static int page_lines;
+
+/* The last `lines` lines of text, in place. */
+static char *
+tail_lines(char *text, int lines)
+{
+	char *p = text + strlen(text);
+	int n = 0;
+
+	while (p > text) {
+		p--;
+		if (*p == '\n' && p[1] != '\0' && ++n >= lines)
+			return p + 1;
+	}
+	return text;
+}
+
+static void
+section_done(struct job *j, void *arg)
+{
+	struct section *s = arg;
+	char res[64], *t;
+
+	s->job = NULL;
+	if (j->timedout) {
+		snprintf(s->status, sizeof(s->status), "node not answering: "
+		    "%s gave no reply in %d s%s", s->cmd, CMD_TIMEOUT_MS / 1000,
+		    s->text ? " (older output below)" : "");
+		return;
+	}
+	if (!WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0) {
+		job_result(j, res, sizeof(res));
+		snprintf(s->status, sizeof(s->status), "%s failed (%s)",
+		    s->cmd, res);
+	} else
+		s->status[0] = '\0';
+	t = s == &sect[5] ? tail_lines(j->out, LOG_LINES) : j->out;
+	free(s->text);
+	s->text = strdup(t);
+}
+
+static void
+run_sections(void)
+{
+	char url[STATEDIR_PATHMAX + 16], cmd[4096];
+	char *argv[5];
+	int i, k;
+
+	lab_node_url(ui.node, url, sizeof(url));
+	for (i = 0; i < NSECT; i++) {
+		if (sect[i].job != NULL)
+			continue;
+		job_command(sect[i].cmd, cmd, sizeof(cmd));
+		argv[0] = cmd;
+		for (k = 0; k < 3 && sect[i].args[k] != NULL; k++)
+			argv[k + 1] = (char *)sect[i].args[k];
+		argv[k + 1] = NULL;
+		sect[i].job = job_exec(argv, url, CMD_TIMEOUT_MS, section_done,
+		    &sect[i]);
+	}
+	last_run = console_now();
+}
+
+void
+node_page_open(int n)
+{
+	int i;
+
+	node_page_close();
+	ui.screen = SCR_NODE;
+	ui.node = n;
+	ui.scroll = 0;
+	for (i = 0; i < NSECT; i++)
+		snprintf(sect[i].status, sizeof(sect[i].status), "asking the "
+		    "node...");
+	lab_fetch_node(n);
+	if (strcmp(con.nodes[n].state, "up") == 0)
+		run_sections();
+}
+
+void
+node_page_close(void)
+{
+	int i;
+
+	for (i = 0; i < NSECT; i++) {
+		if (sect[i].job != NULL) {
+			sect[i].job->done = NULL;	/* orphan it */
+			job_stop(sect[i].job);
+			sect[i].job = NULL;
+		}
+		free(sect[i].text);
+		sect[i].text = NULL;
+	}
+	free(page);
+	page = NULL;
+	ui.screen = SCR_OVERVIEW;
+}
+
+void
+node_page_tick(void)
+{
+	if (ui.screen != SCR_NODE)
+		return;
+	if (strcmp(con.nodes[ui.node].state, "up") == 0 &&
+	    console_now() - last_run >= REFRESH_MS)
+		run_sections();
+}
+
+int
+node_page_section_line(int k)
+{
+	return k >= 0 && k < NSECT ? sect[k].line : 0;
+}
+
+static void
+compose(void)
+{
+	struct cnode *n = &con.nodes[ui.node];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, line = 0;
+	const char *p;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return;
+	fprintf(f, "node %s: %s, pid %d%s%s\n", con.lab->nodes[ui.node].name,
+	    n->state, (int)n->pid, n->event[0] ? "; last event: " : "",
+	    n->event);
+	line++;
+	for (i = 0; i < NSECT; i++) {
+		sect[i].line = line;
+		fprintf(f, "== [%d] %s (%s%s%s%s%s) ==\n", i + 1, sect[i].title,
+		    sect[i].cmd, sect[i].args[0] ? " " : "",
+		    sect[i].args[0] ? sect[i].args[0] : "",
+		    sect[i].args[1] ? " " : "",
+		    sect[i].args[1] ? sect[i].args[1] : "");
+		line++;
+		if (strcmp(n->state, "up") != 0) {
+			fprintf(f, "   the node is %s%s%s\n", n->state,
+			    n->why[0] ? ": " : "", n->why);
+			line++;
+		} else if (sect[i].status[0] != '\0') {
+			fprintf(f, "   %s\n", sect[i].status);
+			line++;
+		}
+		if (sect[i].text != NULL) {
+			fputs(sect[i].text, f);
+			for (p = sect[i].text; *p != '\0'; p++)
+				line += *p == '\n';
+			if (*sect[i].text != '\0' &&
+			    sect[i].text[strlen(sect[i].text) - 1] != '\n') {
+				fputc('\n', f);
+				line++;
+			}
+		}
+		fputc('\n', f);
+		line++;
+	}
+	fclose(f);
+	free(page);
+	page = buf;
+	page_lines = line;
+}
+
+const char *
+node_page_text(void)
+{
+	return page ? page : "";
+}
+
+void
+node_page_draw(int top, int rows)
+{
+	compose();
+	if (ui.scroll > page_lines - rows)
+		ui.scroll = page_lines - rows;
+	if (ui.scroll < 0)
+		ui.scroll = 0;
+	draw_text(top, rows, node_page_text(), ui.scroll);
+	if (rows > 0) {
+		move(top, 0);
+		chgat(-1, A_BOLD, 0, NULL);
+	}
+}
