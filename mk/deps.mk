@@ -4,6 +4,8 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
     liblwip-dev libpcap-dev libyaml-dev libncurses-dev libgraphviz-dev \
     tcpdump tshark tmux iproute2 util-linux perl python3 jq bc gzip \
     groff-base man-db
+# file: tests/run/80-graph.t asks file(1) what `rumplab graph` wrote.
+DEB_PKGS += file
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \

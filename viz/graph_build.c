@@ -216,17 +216,20 @@ traffic_text(const struct builder *B, int bus, char *buf)
 	cat(buf, "\\n%s%s", t, B->live->rates_known ? "" : " sent");
 }
 
-/* Line width for a bus's traffic: 1 (none) to 7 (the busiest). */
+/*
+ * Line width for a bus's traffic, on one scale for every picture (so
+ * that --watch frames compare): 1 up to 100 bytes (per second), one
+ * more for each tenfold, at most 7 (100 MB and up).
+ */
 static void
 traffic_width(const struct builder *B, int bus, void *obj)
 {
 	char w[32];
 	double v = traffic(B, bus);
 
-	if (v <= 0 || B->maxtraffic <= 0)
+	if (v <= 100)
 		return;
-	snprintf(w, sizeof(w), "%.2f",
-	    1.0 + 6.0 * log1p(v) / log1p(B->maxtraffic));
+	snprintf(w, sizeof(w), "%.1f", fmin(7.0, log10(v) - 1.0));
 	set(obj, "penwidth", w);
 }
 
@@ -537,7 +540,8 @@ legend(struct builder *B)
 		ROW("BGCOLOR=\"" C_DOWNFILL "\">grey", "node not up");
 		ROW("><FONT COLOR=\"" C_RED "\">red dashed</FONT>",
 		    l->links_known ? "link down or bus cut" :
-		    "link state unknown (supervisor without link show)");
+		    "link down or bus cut: not known here (the supervisor "
+		    "has no link show)");
 		ROW("><FONT COLOR=\"" C_GREY "\">grey dotted</FONT>",
 		    "interface of a node not up");
 		if (l->traffic_known) {
@@ -545,8 +549,9 @@ legend(struct builder *B)
 			    sizeof(t));
 			snprintf(html + strlen(html), len - strlen(html),
 			    "<TR><TD>width</TD><TD ALIGN=\"LEFT\">traffic "
-			    "%s, busiest %s</TD></TR>", l->rates_known ?
-			    "now" : "since start", t);
+			    "%s: +1 for each 10x over 100 B; busiest %s</TD>"
+			    "</TR>", l->rates_known ? "per second" :
+			    "since start", t);
 		}
 	}
 #undef ROW

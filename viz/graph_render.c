@@ -29,17 +29,34 @@
 static GVC_t	*gvc;
 static char	 gverr[512];	/* Graphviz's last error message */
 
+/*
+ * Graphviz reports one message in pieces ("Error: ", then the text):
+ * keep the first message up to its end of line.
+ */
 static int
 collect(char *msg)
 {
 	size_t len = strlen(gverr);
 
-	/* Keep the first error; one line of it. */
-	if (len == 0) {
-		snprintf(gverr, sizeof(gverr), "%s", msg);
-		gverr[strcspn(gverr, "\n")] = '\0';
-	}
+	if (len > 0 && gverr[len - 1] == '\n')
+		return 0;
+	snprintf(gverr + len, sizeof(gverr) - len, "%s", msg);
+	if (strchr(gverr, '\n') == NULL && strlen(gverr) == sizeof(gverr) - 1)
+		gverr[sizeof(gverr) - 2] = '\n';
 	return 0;
+}
+
+/* The collected message without its newline, or a placeholder. */
+static const char *
+gvmessage(void)
+{
+	char *p;
+
+	gverr[strcspn(gverr, "\n")] = '\0';
+	/* The list that follows it is empty here. */
+	if ((p = strstr(gverr, " Use one of")) != NULL)
+		*p = '\0';
+	return gverr[0] ? gverr : "no message from Graphviz";
 }
 
 static int
@@ -88,12 +105,12 @@ graph_format_of(const char *path)
 static void
 no_plugin(const char *what, char *why, size_t whylen)
 {
-	snprintf(why, whylen, "Graphviz cannot %s (%s); its plugins are "
-	    "found through the file libgvc6 writes, "
-	    "/usr/lib/x86_64-linux-gnu/graphviz/config6a: as root run "
-	    "`libgvc6-config-update -c` (or `apt-get install --reinstall "
-	    "libgvc6`), or point GVBINDIR at the plugin directory",
-	    what, gverr[0] ? gverr : "no message");
+	snprintf(why, whylen, "Graphviz cannot %s (%s); it finds its "
+	    "plugins through the file config6a that libgvc6 writes into its "
+	    "plugin directory (/usr/lib/x86_64-linux-gnu/graphviz on amd64): "
+	    "as root run `libgvc6-config-update -c` or `apt-get install "
+	    "--reinstall libgvc6`, or point GVBINDIR at that directory",
+	    what, gvmessage());
 }
 
 static int

@@ -146,8 +146,8 @@ parse(int argc, char **argv, struct graph_args *a)
 	if (a->format == NULL)
 		a->format = "dot";
 	if (a->watch && strcmp(a->out, "-") == 0)
-		return usage_error("%s: --watch rewrites a file: give -o FILE",
-		    "--watch");
+		return usage_error("--watch rewrites a picture: give -o %s",
+		    "FILE");
 	if (strcmp(a->out, "-") == 0 && isatty(STDOUT_FILENO) &&
 	    (strcmp(a->format, "png") == 0 || strcmp(a->format, "pdf") == 0))
 		return usage_error("-T %s to a terminal: give -o FILE",
