@@ -260,6 +260,8 @@ iface_text(const struct builder *B, int node, int iface, char *buf)
 		cat(buf, "\\n%s", ip_str(&f->addrs[i].ip, a));
 	if (fl != NULL && fl->settings[0])
 		cat(buf, "\\n%s", fl->settings);
+	if (fl != NULL && fl->link == GLINK_DOWN)
+		cat(buf, "\\nset down");
 }
 
 static void

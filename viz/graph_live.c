@@ -156,12 +156,35 @@ bus_line(const struct lab *lab, const char *line, struct graph_live *l)
 		    sizeof(l->buses[bus].settings));
 }
 
+/* Drops from s the words that are also in `bus` (said once, on the bus). */
+static void
+minus_bus(char *s, size_t len, const char *bus)
+{
+	char in[GRAPH_SETTINGS], *w, *save = NULL, key[GRAPH_SETTINGS + 2];
+	char hay[GRAPH_SETTINGS + 2];
+	size_t off = 0;
+
+	if (bus[0] == '\0')
+		return;
+	snprintf(in, sizeof(in), "%s", s);
+	snprintf(hay, sizeof(hay), " %s ", bus);
+	s[0] = '\0';
+	for (w = strtok_r(in, " ", &save); w != NULL && off < len;
+	    w = strtok_r(NULL, " ", &save)) {
+		snprintf(key, sizeof(key), " %s ", w);
+		if (strstr(hay, key) == NULL)
+			off += (size_t)snprintf(s + off, len - off, "%s%s",
+			    off ? " " : "", w);
+	}
+}
+
 static void
 link_show(const char *dir, const struct lab *lab, struct graph_live *l)
 {
 	struct ctl_conn c;
 	char line[CTL_LINEMAX];
-	int i;
+	struct graph_iface_live *fl;
+	int i, k;
 
 	if (ctl_connect(dir, &c) != 0 || ctl_send(&c, "link show") != 0) {
 		ctl_close(&c);
@@ -179,8 +202,16 @@ link_show(const char *dir, const struct lab *lab, struct graph_live *l)
 			break;
 	}
 	ctl_close(&c);
-	if (l->links_known)
+	if (l->links_known) {
+		for (i = 0; i < lab->nnodes; i++)
+			for (k = 0; k < lab->nodes[i].nifaces; k++) {
+				fl = &l->ifaces[l->ifbase[i] + k];
+				minus_bus(fl->settings, sizeof(fl->settings),
+				    l->buses[lab->nodes[i].ifaces[k].bus].
+				    settings);
+			}
 		return;
+	}
 	/* Half an answer is no answer: draw without link state. */
 	memset(l->ifaces, 0, sizeof(*l->ifaces) *
 	    (size_t)l->ifbase[lab->nnodes]);

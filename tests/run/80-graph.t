@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 topos=$(cd "$ROOT/topologies" && ls *.yaml | sed 's/\.yaml$//')
 n=$(echo $topos | wc -w)
-plan $((n * 3 + 24))
+plan $((n * 3 + 26))
 
 # svgcheck SVG PLAN.json [python expression over root/text]: the SVG
 # parses, has one node element per lab node and per LAN (a bus of other
@@ -143,6 +143,26 @@ check "graph LAB draws the running lab" R graph default -o "$T/out/live.svg"
 check "... live: every node up, traffic since start on lan1" \
     svgcheck "$T/out/live.svg" "$T/default.json" \
     "'live' in text" "'stopped' not in text" "'B sent' in text"
+# Link state and impairments (the supervisor's link show), when it has it.
+if R link show >/dev/null 2>&1; then
+	R link set r1:shmif1 down >/dev/null 2>&1
+	R link set lan2 delay 20ms >/dev/null 2>&1
+	R bus cut lan1 >/dev/null 2>&1
+	check "graph with a link set down, a bus cut, a bus impaired" \
+	    R graph default -o "$T/out/links.svg"
+	check "... core and lan1 red dashed, lan2 orange with its delay" \
+	    svgcheck "$T/out/links.svg" "$T/default.json" \
+	    "'5,2' in edge_dash('bus-core')" "'5,2' in edge_dash('bus-lan1')" \
+	    "edge_dash('bus-lan2') == [None]" \
+	    "'#e69138' in ET.tostring(edges['bus-lan2']).decode()" \
+	    "'delay=20ms' in text" "'set down' in text" "'cut' in text"
+	R link set r1:shmif1 up >/dev/null 2>&1
+	R link set lan2 clear >/dev/null 2>&1
+	R bus join lan1 >/dev/null 2>&1
+else
+	ok 0 "link state drawn # SKIP the supervisor has no link show"
+	ok 0 "link state drawn # SKIP the supervisor has no link show"
+fi
 check "stop r2" R node stop r2
 check "graph of the lab with r2 stopped" R graph default -o "$T/out/stopped.svg"
 check "... r2 grey and marked stopped, its links dotted, the others not" \
