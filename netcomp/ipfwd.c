@@ -196,12 +196,25 @@ ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 }
 
 err_t
+ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh)
+{
+	const uint8_t *mac;
+
+	if (!ip6_addr_ismulticast(nh) && (mac = neigh_static6(n, nh)) != NULL)
+		return ethernet_output(n, p, (const struct eth_addr *)n->hwaddr,
+		    (const struct eth_addr *)mac, ETHTYPE_IPV6);
+	return ethip6_output(n, p, nh);
+}
+
+err_t
 ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 {
 	struct rtres r;
 
-	if (ip6_addr_ismulticast(dst) || ip6_addr_islinklocal(dst))
+	if (ip6_addr_ismulticast(dst))
 		return ethip6_output(n, p, dst);
+	if (ip6_addr_islinklocal(dst))
+		return ipfwd_xmit6(n, p, dst);
 	/* As for IPv4, the route's interface, not necessarily n (an echo
 	 * reply leaves by the table, not by the request's netif).  No route:
 	 * lwIP's choice of n, from its default routers learnt from RAs. */
@@ -210,10 +223,10 @@ ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 			st.blackholed++;
 			return ERR_OK;
 		}
-		return ethip6_output(r.netif, p,
+		return ipfwd_xmit6(r.netif, p,
 		    (r.flags & RUMP_RTF_GATEWAY) ? &r.nh6 : dst);
 	}
-	return ethip6_output(n, p, dst);
+	return ipfwd_xmit6(n, p, dst);
 }
 
 /* ---- bh0 ---- */

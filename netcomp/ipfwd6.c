@@ -47,7 +47,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lwip/ethip6.h"
 #include "lwip/ip6.h"
 #include "lwip/nd6.h"
 #include "lwip/netif.h"
@@ -228,7 +227,7 @@ forward6(struct netif *in, struct pbuf *p)
 	ip[7]--;
 	st.forwarded++;
 	nh = (r.flags & RUMP_RTF_GATEWAY) ? &r.nh6 : &dst;
-	ethip6_output(r.netif, p, nh);
+	ipfwd_xmit6(r.netif, p, nh);
 drop:
 	pbuf_free(p);
 }

@@ -4,17 +4,23 @@
  * neighbour cache (lwIP's neighbor_cache).
  *
  * Debian's lwIP is built without ETHARP_SUPPORT_STATIC_ENTRIES, keeps at
- * most ARP_TABLE_SIZE (10) dynamic entries for the whole node, does not
+ * most ARP_TABLE_SIZE (10) dynamic entries for the whole node (compiled
+ * into liblwip.so: the eleventh neighbour evicts the oldest), does not
  * tell their age, and has no call to drop one entry.  So static entries
- * live here and ipfwd.c's output path uses them before ARP (no request is
- * ever sent for them); a dynamic entry is listed without an expiry; and
- * deleting one flushes the dynamic entries of its interface (they are
- * learnt again on demand).  The ND cache (LWIP_ND6_NUM_NEIGHBORS, 10) is
- * a global array lwIP exports; its entries are read and dropped in place.
+ * of both families live here and ipfwd.c's output paths use them before
+ * ARP or ND (no request or solicitation is ever sent for them); a
+ * dynamic ARP entry is listed without an expiry; and one is deleted by
+ * marking its slot empty through the pointer etharp_get_entry() hands
+ * out into lwIP's table (arp_forget(), which checks the layout first and
+ * else falls back to flushing the interface's dynamic entries).  The ND
+ * cache (LWIP_ND6_NUM_NEIGHBORS, 10) is a global array lwIP exports; its
+ * entries are read and dropped in place.
  *
  * Lock: the core lock, for lwIP's tables and for the static entries.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -37,7 +43,36 @@ struct sarp {
 	uint8_t mac[6];
 };
 
+struct snd {
+	char ifname[RUMP_IFNAMSIZ];     /* "": free */
+	uint8_t addr[16];
+	uint8_t mac[6];
+};
+
 static struct sarp sarp[NSTATIC];       /* core lock */
+static struct snd snd[NSTATIC];         /* core lock */
+
+/*
+ * lwIP 2.1's private ARP entry, as etharp.c declares it (ARP_QUEUEING
+ * makes q a list, still one pointer).  Only used to find the state byte
+ * of the entry etharp_get_entry() points into, after checking that the
+ * other pointers it returns sit where this layout says.
+ */
+struct arpent_layout {
+	void *q;
+	ip4_addr_t ipaddr;
+	struct netif *netif;
+	struct eth_addr ethaddr;
+	u16_t ctime;
+	u8_t state;
+};
+#define ARPENT_ETH      (offsetof(struct arpent_layout, ethaddr) - \
+	offsetof(struct arpent_layout, ipaddr))
+#define ARPENT_STATE    (offsetof(struct arpent_layout, state) - \
+	offsetof(struct arpent_layout, ipaddr))
+#define ARPST_EMPTY     0       /* lwIP's ETHARP_STATE_EMPTY */
+#define ARPST_STABLE    2       /* ETHARP_STATE_STABLE ... */
+#define ARPST_STABLE_RR2 4      /* ... STABLE_REREQUESTING_2 */
 
 const uint8_t *
 neigh_static4(const struct netif *n, const ip4_addr_t *ip)
@@ -49,6 +84,32 @@ neigh_static4(const struct netif *n, const ip4_addr_t *ip)
 		if (sarp[i].ifname[0] != '\0' && ip4_addr_cmp(&sarp[i].ip, ip) &&
 		    strcmp(sarp[i].ifname, name) == 0)
 			return sarp[i].mac;
+	return NULL;
+}
+
+const uint8_t *
+neigh_static6(const struct netif *n, const ip6_addr_t *ip)
+{
+	const char *name = route_ifname(n);
+	int i;
+
+	for (i = 0; i < NSTATIC; i++)
+		if (snd[i].ifname[0] != '\0' &&
+		    memcmp(snd[i].addr, ip->addr, 16) == 0 &&
+		    strcmp(snd[i].ifname, name) == 0)
+			return snd[i].mac;
+	return NULL;
+}
+
+static struct snd *
+snd_find(const uint8_t *addr)
+{
+	int i;
+
+	for (i = 0; i < NSTATIC; i++)
+		if (snd[i].ifname[0] != '\0' &&
+		    memcmp(snd[i].addr, addr, 16) == 0)
+			return &snd[i];
 	return NULL;
 }
 
@@ -154,9 +215,22 @@ list6(struct nlist *l)
 	struct rump_neigh *nb;
 	int i;
 
+	for (i = 0; i < NSTATIC; i++) {
+		if (snd[i].ifname[0] == '\0' || (nb = slot(l)) == NULL)
+			continue;
+		nb->family = AF_INET6;
+		nb->state = RUMP_ND_REACHABLE;
+		nb->flags = RUMP_NF_STATIC;
+		memcpy(nb->addr, snd[i].addr, 16);
+		memcpy(nb->mac, snd[i].mac, 6);
+		memcpy(nb->ifname, snd[i].ifname, RUMP_IFNAMSIZ);
+		nb->expire = -1;
+	}
 	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
 		e = &neighbor_cache[i];
-		if (e->state == ND6_NO_ENTRY || (nb = slot(l)) == NULL)
+		if (e->state == ND6_NO_ENTRY ||
+		    snd_find((const uint8_t *)e->next_hop_address.addr) != NULL ||
+		    (nb = slot(l)) == NULL)
 			continue;
 		nb->family = AF_INET6;
 		nb->state = e->state;
@@ -339,37 +413,151 @@ set4(const struct rump_neigh *nb)
 	return 0;
 }
 
+/* Does addr fall in the prefix of one of n's IPv6 addresses? */
+static int
+onlink6_on(struct netif *n, const uint8_t *addr)
+{
+	struct ifnet *ifp = n->state;
+	const uint8_t *a;
+	int i, plen, full;
+
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)) &&
+		    !ip6_addr_istentative(netif_ip6_addr_state(n, i)))
+			continue;
+		a = (const uint8_t *)netif_ip6_addr(n, i)->addr;
+		plen = ifp->v6plen[i] ? ifp->v6plen[i] : 64;
+		full = plen / 8;
+		if (memcmp(a, addr, (size_t)full) == 0 && (plen % 8 == 0 ||
+		    ((a[full] ^ addr[full]) & (0xff00 >> (plen % 8))) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The Ethernet interface whose subnet holds addr (link-local: none). */
+static struct netif *
+onlink6(const uint8_t *addr)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+
+	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+		return NULL;
+	NETIF_FOREACH(n)
+		if ((ifp = n->state) != NULL && &ifp->netif == n &&
+		    ifp->kind != NULL && onlink6_on(n, addr))
+			return n;
+	return NULL;
+}
+
+static void drop6(struct nd6_neighbor_cache_entry *e);
+
+/* Drop lwIP's own entry for addr (not a default router's): a static
+ * entry replaces it, and a deleted one is learnt anew by ND. */
+static void
+forget6(const uint8_t *addr)
+{
+	struct nd6_neighbor_cache_entry *e;
+	int i;
+
+	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
+		e = &neighbor_cache[i];
+		if (e->state != ND6_NO_ENTRY && !e->isrouter &&
+		    memcmp(e->next_hop_address.addr, addr, 16) == 0) {
+			drop6(e);
+			nd6_clear_destination_cache();
+		}
+	}
+}
+
+static int
+set6(const struct rump_neigh *nb)
+{
+	struct snd *s;
+	struct netif *n;
+	int i;
+
+	n = nb->ifname[0] != '\0' ? ether_byname(nb->ifname) :
+	    onlink6(nb->addr);
+	if (n == NULL)
+		return nb->ifname[0] != '\0' ? -ENXIO : -ENETUNREACH;
+	if ((s = snd_find(nb->addr)) == NULL)
+		for (i = 0; i < NSTATIC && s == NULL; i++)
+			if (snd[i].ifname[0] == '\0')
+				s = &snd[i];
+	if (s == NULL)
+		return -ENOSPC;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", route_ifname(n));
+	memcpy(s->addr, nb->addr, 16);
+	memcpy(s->mac, nb->mac, 6);
+	forget6(nb->addr);
+	return 0;
+}
+
 int
 neigh_set(const struct rump_neigh *nb)
 {
 	int error;
 
-	if (nb->family != AF_INET)
-		return -EOPNOTSUPP;     /* static ND entries: not yet */
+	if (nb->family == AF_INET6 && !netstack_inet6())
+		return -EAFNOSUPPORT;
+	if (nb->family != AF_INET && nb->family != AF_INET6)
+		return -EAFNOSUPPORT;
 	netstack_lock();
-	error = set4(nb);
+	error = nb->family == AF_INET ? set4(nb) : set6(nb);
 	netstack_unlock();
 	return error;
+}
+
+/*
+ * Empty slot i of lwIP's ARP table.  1 done, 0 no entry there, -1 the
+ * table is not laid out as expected (see struct arpent_layout).
+ */
+static int
+arp_forget(size_t i)
+{
+	ip4_addr_t *ip;
+	struct netif *n;
+	struct eth_addr *eth;
+	uint8_t *state;
+
+	if (!etharp_get_entry(i, &ip, &n, &eth))
+		return 0;
+	if ((size_t)((uint8_t *)eth - (uint8_t *)ip) != ARPENT_ETH)
+		return -1;
+	state = (uint8_t *)ip + ARPENT_STATE;
+	if (*state < ARPST_STABLE || *state > ARPST_STABLE_RR2)
+		return -1;
+	*state = ARPST_EMPTY;
+	return 1;
 }
 
 static int
 del4(const ip4_addr_t *ip)
 {
 	struct sarp *s;
-	struct netif *n;
+	struct netif *n, *en;
 	struct eth_addr *eth;
-	const ip4_addr_t *found;
+	ip4_addr_t *eip;
+	size_t i;
 
 	if ((s = sarp_find(ip)) != NULL) {
 		memset(s, 0, sizeof(*s));
 		return 0;
 	}
-	if (etharp_find_addr(NULL, ip, &eth, &found) < 0)
-		return -ESRCH;
-	NETIF_FOREACH(n)
-		if (n->flags & NETIF_FLAG_ETHARP)
-			etharp_cleanup_netif(n);
-	return 0;
+	for (i = 0; i < ARP_TABLE_SIZE; i++) {
+		if (!etharp_get_entry(i, &eip, &en, &eth) ||
+		    !ip4_addr_cmp(eip, ip))
+			continue;
+		if (arp_forget(i) >= 0)
+			return 0;
+		NETIF_FOREACH(n)
+			if (n->flags & NETIF_FLAG_ETHARP)
+				etharp_cleanup_netif(n);
+		return 0;
+	}
+	return -ESRCH;
 }
 
 static void
@@ -390,8 +578,14 @@ static int
 del6(const uint8_t *addr)
 {
 	struct nd6_neighbor_cache_entry *e;
+	struct snd *s;
 	int i;
 
+	if ((s = snd_find(addr)) != NULL) {
+		memset(s, 0, sizeof(*s));
+		forget6(addr);
+		return 0;
+	}
 	for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
 		e = &neighbor_cache[i];
 		if (e->state != ND6_NO_ENTRY &&
@@ -442,6 +636,11 @@ neigh_flush(int family)
 				etharp_cleanup_netif(n);
 	}
 	if (family != AF_INET && netstack_inet6()) {
+		for (i = 0; i < NSTATIC; i++)
+			if (snd[i].ifname[0] != '\0') {
+				memset(&snd[i], 0, sizeof(snd[i]));
+				k++;
+			}
 		for (i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++)
 			if (neighbor_cache[i].state != ND6_NO_ENTRY &&
 			    !neighbor_cache[i].isrouter) {

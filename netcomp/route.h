@@ -60,12 +60,15 @@ long icmp6err_stats(char *buf, size_t len);
 /* The netifs' output hooks, installed by ether.c. */
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
 err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);
+/* An IPv6 packet out of n to next hop nh: a static ND entry, else ND. */
+err_t ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh);
 
 /* pcblist.c: the socket lines of rump.netstat (takes the core lock). */
 long pcblist_text(char *buf, size_t len);
 
 /* neigh.c (core lock held for the _locked ones). */
 const uint8_t *neigh_static4(const struct netif *n, const ip4_addr_t *ip);
+const uint8_t *neigh_static6(const struct netif *n, const ip6_addr_t *ip);
 int  neigh_list(int family, struct rump_neigh *nb, int max);
 int  neigh_set(const struct rump_neigh *nb);
 int  neigh_delete(const struct rump_neigh *nb);

@@ -48,24 +48,6 @@ fail(const char *what, int err)
 	return 1;
 }
 
-static int
-parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned m[6];
-	char tail;
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3],
-	    &m[4], &m[5], &tail) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		if (m[i] > 255)
-			return -EINVAL;
-		mac[i] = (uint8_t)m[i];
-	}
-	return 0;
-}
-
 static void
 print_entry(const struct rump_neigh *nb)
 {
@@ -160,7 +142,7 @@ set(const char *host, const char *mac)
 
 	if (host_arg(host, &nb) != 0)
 		return 1;
-	if (parse_mac(mac, nb.mac) != 0) {
+	if (inaddr_mac(mac, nb.mac) != 0) {
 		fprintf(stderr, PROG ": bad ethernet address '%s'\n", mac);
 		return 1;
 	}

@@ -145,3 +145,21 @@ inaddr_sockaddr(const struct inaddr *a, uint32_t scope_id,
 	sin6->sin6_scope_id = scope_id;
 	return sizeof(*sin6);
 }
+
+int
+inaddr_mac(const char *s, uint8_t mac[6])
+{
+	unsigned m[6];
+	char tail;
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3],
+	    &m[4], &m[5], &tail) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		if (m[i] > 255)
+			return -EINVAL;
+		mac[i] = (uint8_t)m[i];
+	}
+	return 0;
+}

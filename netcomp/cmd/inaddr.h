@@ -36,6 +36,8 @@ const char *inaddr_ntop(int family, const void *addr, char *buf,
          size_t len);
 /* The IPv4 broadcast address of addr/plen into out[4]. */
 void inaddr_broadcast(const uint8_t addr[4], int plen, uint8_t out[4]);
+/* An Ethernet address "b2:a0:0:1:2:3" into mac; -EINVAL if malformed. */
+int  inaddr_mac(const char *s, uint8_t mac[6]);
 /* Is this IPv6 address link-local (fe80::/10)? */
 int  inaddr_linklocal6(const uint8_t addr[16]);
 /* The node's form of an address with a prefix length. */

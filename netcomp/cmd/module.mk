@@ -16,8 +16,11 @@ $(BIN)/rump.route: $(call objs,netcomp/cmd/route.c) $(NETCMD_RT) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.netstat: $(call objs,netcomp/cmd/netstat.c) $(NETCMD_RT) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
+NETCMD_TRACE  := $(call objs,netcomp/cmd/traceloop.c)
 $(BIN)/rump.traceroute: $(call objs,netcomp/cmd/traceroute.c) \
-    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+    $(NETCMD_TRACE) $(NETCMD_COMMON) $(LIB)/librumpclient.a
+$(BIN)/rump.traceroute6: $(call objs,netcomp/cmd/traceroute6.c) \
+    $(NETCMD_TRACE) $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.arp: $(call objs,netcomp/cmd/arp.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
@@ -25,12 +28,14 @@ $(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
 LDLIBS_rump.route      = -lm
 LDLIBS_rump.netstat    = -lm
 LDLIBS_rump.traceroute = -lm
+LDLIBS_rump.traceroute6 = -lm
 LDLIBS_rump.arp        = -lm
 LDLIBS_rump.ndp        = -lm
 PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
-    $(BIN)/rump.arp $(BIN)/rump.ndp
+    $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp
 MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
-    netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8
+    netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.traceroute6.8 \
+    netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

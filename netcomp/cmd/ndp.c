@@ -5,6 +5,8 @@
  *   rump.ndp -a [-n]       every neighbour
  *   rump.ndp [-n] addr     one
  *   rump.ndp -d addr       delete one
+ *   rump.ndp -s addr mac   a static entry (never expires; the node
+ *                          sends no solicitation for it)
  *   rump.ndp -c            delete all (but default routers)
  *
  * Neighbor            Linklayer Address  Netif Expire    S Flags
@@ -31,6 +33,7 @@ usage(FILE *f)
 	    "usage: " PROG " -a [-n]\n"
 	    "       " PROG " [-n] addr\n"
 	    "       " PROG " -d addr\n"
+	    "       " PROG " -s addr ether_addr\n"
 	    "       " PROG " -c\n"
 	    "The node is $RUMP_SERVER.\n");
 }
@@ -85,6 +88,7 @@ print_entry(const struct rump_neigh *nb)
 	    state_letter(nb->state), nb->flags & RUMP_NF_ROUTER ? "R" : "");
 }
 
+/* An address, with its interface when it is fe80::1%shmif0. */
 static int
 addr_arg(const char *s, struct rump_neigh *nb)
 {
@@ -97,6 +101,39 @@ addr_arg(const char *s, struct rump_neigh *nb)
 	}
 	nb->family = AF_INET6;
 	memcpy(nb->addr, a.addr, 16);
+	memcpy(nb->ifname, a.zone, sizeof(nb->ifname));
+	return 0;
+}
+
+static int
+set(const char *addr, const char *mac)
+{
+	struct rump_neigh nb;
+	char what[96];
+
+	if (addr_arg(addr, &nb) != 0)
+		return 1;
+	if (inaddr_linklocal6(nb.addr) && nb.ifname[0] == '\0') {
+		fprintf(stderr, PROG ": %s: a link-local address needs its "
+		    "interface: %s%%shmif0\n", addr, addr);
+		return 1;
+	}
+	if (inaddr_mac(mac, nb.mac) != 0 || (nb.mac[0] & 1) != 0) {
+		fprintf(stderr, PROG ": bad ethernet address '%s' (a unicast "
+		    "MAC such as b2:a0:00:00:00:01)\n", mac);
+		return 1;
+	}
+	nb.flags = RUMP_NF_STATIC;
+	if (rump_sys_neigh_set(&nb) != 0) {
+		if (errno == ENETUNREACH) {
+			fprintf(stderr, PROG ": set %s: on no subnet of the "
+			    "node's interfaces (add an address of its prefix "
+			    "first)\n", addr);
+			return 1;
+		}
+		snprintf(what, sizeof(what), "set %s", addr);
+		return fail(what, errno);
+	}
 	return 0;
 }
 
@@ -135,22 +172,25 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rump_neigh nb;
-	int c, aflag = 0, dflag = 0, cflag = 0;
+	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0;
 
-	while ((c = getopt_long(argc, argv, "acdhn", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "acdhns", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': aflag = 1; break;
 		case 'c': cflag = 1; break;
 		case 'd': dflag = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'n': break;
+		case 's': sflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((cflag && argc != 0) || (dflag && argc != 1) ||
-	    (aflag && argc != 0) || (!aflag && !cflag && argc != 1)) {
+	if (sflag + dflag + cflag + aflag > 1 || (cflag && argc != 0) ||
+	    (dflag && argc != 1) || (sflag && argc != 2) ||
+	    (aflag && argc != 0) ||
+	    (!aflag && !cflag && !sflag && argc != 1)) {
 		usage(stderr);
 		return 1;
 	}
@@ -158,6 +198,8 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
 		return 1;
 	}
+	if (sflag)
+		return set(argv[0], argv[1]);
 	if (cflag)
 		return rump_sys_neigh_flush(AF_INET6) < 0 ?
 		    fail("flush", errno) : 0;

@@ -13,10 +13,12 @@
 #  - pings of 1472, 1473, 8000 and 65000 bytes through a router; a
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
 #  - a static ARP entry is used with no ARP request on the bus, and
-#    deleting it brings ARP back; ndp lists and deletes;
+#    deleting it brings ARP back; deleting a dynamic entry drops that one
+#    alone; ndp lists and deletes;
 #  - 50 routers in a line: end-to-end ping and TCP.
 # Only bus files and unix sockets in $T carry traffic.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/nodes.sh"
 
 for p in rump_server rump.ifconfig rump.ping rump.ping6 rump.sysctl \
     rump.halt rump.route rump.netstat rump.traceroute rump.arp rump.ndp \
@@ -27,48 +29,6 @@ for p in rump_server rump.ifconfig rump.ping rump.ping6 rump.sysctl \
 	fi
 done
 cd "$T" || exit 1
-
-nodes=""; bg=""; urls=""
-on_exit 'for u in $urls; do RUMP_SERVER=$u as_user rump.halt -w 1; done;
-    for p in $nodes $bg; do kill -9 $p; done; wait'
-
-N() {           # N NODE CMD...: run CMD as a client of node NODE
-	local n=$1; shift
-	RUMP_SERVER=unix://$n as_user timeout 60 "$@"
-}
-start_node() {
-	as_user rump_server -l rumpnet_netinet -l rumpnet_netinet6 \
-	    -l rumpnet_shmif "unix://$1" || return 1
-	urls="$urls unix://$1"
-	nodes="$nodes $(N "$1" rump.sysctl -n kern.pid)"
-}
-ifc() {         # ifc NODE IF BUS ADDR4 [ADDR6]
-	N "$1" rump.ifconfig "$2" create &&
-	N "$1" rump.ifconfig "$2" linkstr "$3" &&
-	N "$1" rump.ifconfig "$2" inet "$4" &&
-	{ [ -z "$5" ] || N "$1" rump.ifconfig "$2" inet6 "$5"; }
-}
-router() {      # router NODE: forwarding on, both families
-	N "$1" rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null &&
-	N "$1" rump.sysctl -w net.inet6.ip6.forwarding=1 >/dev/null
-}
-wait_grep() {
-	local i
-	for i in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
-perf_server() { # perf_server NODE LOG ARGS...
-	local n=$1 log=$2; shift 2
-	N "$n" rumpperf -s "$@" >"$log" 2>&1 &
-	bg="$bg $!"
-	wait_grep "$log" "^listening on"
-}
-fails_with() {
-	local d=$1 re=$2; shift 2
-	"$@" >"$T/.err" 2>&1; local r=$?
-	ok $([ $r != 0 ] && grep -q -- "$re" "$T/.err"; echo $?) "$d (exit $r)"
-	[ $r != 0 ] && grep -q -- "$re" "$T/.err" || sed 's/^/#   /' "$T/.err" | head -5
-}
 
 # --- one router: a - ra - b -----------------------------------------------------
 for n in a ra b; do check "node $n starts" start_node $n; done
@@ -106,9 +66,9 @@ ok $([ $r != 0 ] && grep -qi 'Destination Host Unreachable' p.txt; echo $?) "a r
 N a rump.traceroute -q 1 -w 1 10.9.1.1 >tr.txt 2>&1
 ok $(grep -qE '^ 2  10\.1\.1\.1  [0-9.]+ ms !H$' tr.txt; echo $?) "traceroute into the reject route ends with !H"
 sed 's/^/#   /' tr.txt
-before=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p')
+before=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p' | head -1)
 N a rump.ping -c 2 -i 0.1 -w 1 10.8.0.1 >p.txt 2>&1; r=$?
-after=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p')
+after=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets dropped by blackhole.*/\1/p' | head -1)
 ok $([ $r = 2 ] && ! grep -qi unreachable p.txt && [ "$after" -gt "$before" ]; echo $?) \
     "a blackhole route drops silently (no reply, no error; ra counted $before -> $after)"
 N ra rump.netstat -rn -f inet >rt.txt 2>&1
@@ -143,6 +103,13 @@ check "a -> b again" N a rump.ping -q -c 1 10.1.2.2
 n2=$(whohas)
 ok $([ "$n2" -gt "$n1" ]; echo $?) "with it deleted ARP asks for 10.1.1.1 again ($n1 -> $n2)"
 fails_with "arp -d of an entry that is not there" "no entry" N a rump.arp -d 10.1.1.77
+# ra knows a and b dynamically: deleting a's entry leaves b's.
+N ra rump.ping -q -c 1 10.1.1.2 >/dev/null 2>&1; N ra rump.ping -q -c 1 10.1.2.2 >/dev/null 2>&1
+check "ra: arp -d 10.1.1.2 (a dynamic entry)" N ra rump.arp -d 10.1.1.2
+N ra rump.arp -an >arp.txt 2>&1
+ok $(grep -q '^? (10\.1\.2\.2) at b2:a0:.* on shmif1$' arp.txt && ! grep -q '(10\.1\.1\.2)' arp.txt; echo $?) \
+    "only that entry went: ra still has b's (10.1.2.2)"
+sed 's/^/#   /' arp.txt
 N a rump.ndp -an >ndp.txt 2>&1
 ok $(grep -q '^Neighbor' ndp.txt && grep -qE '^fd01::1 +b2:a0' ndp.txt; echo $?) "ndp -an lists the router fd01::1"
 check "ndp -d fd01::1" N a rump.ndp -d fd01::1
