@@ -73,6 +73,7 @@ struct lab_iface {
 	uint8_t		 mac[6];	/* MAC_STABLE, MAC_FIXED */
 	int		 link;		/* index of the link that made it, -1 */
 	bool		 link_b;	/* this is the link's `b` end */
+	const char	*impair;	/* `link set` words (impair_spec.h) */
 	struct lab_pos	 pos, buspos, mtupos, macpos;
 };
 
@@ -157,6 +158,7 @@ struct lab_bus {
 	uint64_t	 delay_us, jitter_us;
 	double		 loss_pct;	/* 0..100 */
 	uint64_t	 rate_bps;	/* bits per second */
+	const char	*impair;	/* more, as `link set` words */
 	struct lab_pos	 pos, mtupos, jumbopos;
 };
 

@@ -75,6 +75,10 @@ labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 			snprintf(v->nodes[k].tail + len,
 			    sizeof(v->nodes[k].tail) - len, "%s\n",
 			    line + off);
+		} else if (strncmp(line, "link ", 5) == 0) {
+			len = strlen(v->links);
+			snprintf(v->links + len, sizeof(v->links) - len,
+			    "%s\n", line + 5);
 		} else if (strncmp(line, "ok", 2) == 0 ||
 		    strncmp(line, "error", 5) == 0)
 			break;
@@ -150,6 +154,9 @@ labview_print(const char *dir, const struct lab *lab,
 	if (shown < lab->nnodes)
 		fprintf(f, "... and %d more nodes up (rumplab status)\n",
 		    lab->nnodes - shown);
+	if (v->links[0] != '\0')
+		fprintf(f, "LINKS NOT AS PLANNED (rumplab link show)\n%s",
+		    v->links);
 	if (!buses)
 		return;
 	fprintf(f, "%-12s %-8s %s\n", "BUS", "MEMBERS", "FILE");
@@ -179,10 +186,12 @@ labview_table(const char *dir, const struct lab *lab, int maxrows, FILE *f)
 }
 
 static void
-json_str(const char *s, FILE *f)
+json_strn(const char *s, size_t n, FILE *f)
 {
+	const char *end = s + n;
+
 	fputc('"', f);
-	for (; *s; s++) {
+	for (; s < end && *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
@@ -193,12 +202,19 @@ json_str(const char *s, FILE *f)
 	fputc('"', f);
 }
 
+static void
+json_str(const char *s, FILE *f)
+{
+	json_strn(s, strlen(s), f);
+}
+
 void
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, FILE *f)
 {
 	const struct lab_node *n;
 	char a[IP_STRLEN], path[STATEDIR_PATHMAX];
+	const char *p, *nl;
 	int i, j, k;
 
 	fprintf(f, "{\"lab\":");
@@ -233,6 +249,13 @@ labview_json(const char *dir, const struct lab *lab,
 			fprintf(f, "]}");
 		}
 		fprintf(f, "]}");
+	}
+	fprintf(f, "],\"links\":[");
+	for (p = v->links, i = 0; *p != '\0'; p = nl + 1, i++) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		fprintf(f, "%s", i ? "," : "");
+		json_strn(p, (size_t)(nl - p), f);
 	}
 	fprintf(f, "],\"buses\":[");
 	for (i = 0; i < lab->nbuses; i++) {

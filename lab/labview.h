@@ -26,6 +26,9 @@ struct labview {
 	bool		 answers;	/* the supervisor answered */
 	char		 state[16];	/* up, starting, or "no supervisor" */
 	struct nodeview	*nodes;		/* lab->nnodes */
+	char		 links[4096];	/* links not as planned: lines of
+					 * "iface N:IF down out.delay=..",
+					 * "bus B cut .." (CONTROL.txt) */
 };
 
 int	labview_fetch(const char *dir, const struct lab *lab,

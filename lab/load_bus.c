@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lab/arena.h"
+#include "lab/impair_spec.h"
 #include "lab/load.h"
 
 int
@@ -119,7 +120,24 @@ k_rate(struct loader *L, void *obj, const struct ynode *k,
 	return v_rate(L, v, "rate", &((struct lab_bus *)obj)->rate_bps);
 }
 
+static int
+k_busimpair(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_bus *b = obj;
+	struct impset set;
+	char why[256];
+
+	if (v_str(L, v, "impair", &b->impair) != 0)
+		return -EINVAL;
+	if (impspec_parse_str(b->impair, IMP_DIR_OUT, IMP_DIR_OUT, &set, why,
+	    sizeof(why)) != 0)
+		return lerr(L, v->pos, "impair: %s", why);
+	return 0;
+}
+
 const struct keyspec bus_option_keys[] = {
+	{ "impair", k_busimpair, NULL },
 	{ "mtu", k_mtu, NULL },
 	{ "jumbo", k_jumbo, NULL },
 	{ "size", k_size, NULL },

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "lab/arena.h"
+#include "lab/impair_spec.h"
 #include "lab/load.h"
 
 #define KIND_DEPTH_MAX	8
@@ -550,7 +551,24 @@ k_ifmac(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
+static int
+k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_iface *ifc = obj;
+	struct impset set;
+	char why[256];
+
+	if (v_str(L, v, "impair", &ifc->impair) != 0)
+		return -EINVAL;
+	if (impspec_parse_str(ifc->impair, IMP_DIR_BOTH, IMP_DIR_BOTH, &set,
+	    why, sizeof(why)) != 0)
+		return lerr(L, v->pos, "impair: %s", why);
+	return 0;
+}
+
 static const struct keyspec iface_keys[] = {
+	{ "impair", k_ifimpair, NULL },
 	{ "bus", k_ifbus, NULL },
 	{ "addr", k_addr, NULL },
 	{ "mtu", k_ifmtu, NULL },

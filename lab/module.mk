@@ -11,10 +11,10 @@ LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/model.c lab/load.c lab/load_value.c lab/load_node.c lab/load_bus.c \
     lab/load_link.c lab/load_check.c lab/resolve.c lab/validate.c \
     lab/plan_addr.c lab/plan_routes.c lab/trace.c lab/open.c \
-    lab/plan_steps.c lab/plan_print.c lab/generate.c
+    lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c
 # What the fuzz target compiles (everything but the compiled-in topology).
 LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS)
-LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml)
+LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml) -lm
 
 $(OBJ)/lab/default_topology.c: topologies/default.yaml
 	@mkdir -p $(dir $@)
@@ -41,14 +41,16 @@ RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
 # The running lab: state directory, control socket, launcher, supervisor
 # and the verbs that use them (control protocol: lab/CONTROL.txt).
 RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/launch.c \
-    lab/supervisor.c lab/labctl.c lab/labview.c lab/verb_up.c \
-    lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_node.c \
+    lab/supervisor.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \
+    lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c \
     lab/verb_check.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
-    $(LIB)/librumpclient.a
-LDLIBS_rumplab := $(LAB_YAML_LIBS) $(VIZ_LDLIBS)
+    $(LIB)/librumpclient.a $(LIB)/libshmif.a
+# libshmif again after every object (capture, the console's bus page).
+LDLIBS_rumplab := $(LIB)/libshmif.a $(LAB_YAML_LIBS) $(VIZ_LDLIBS) \
+    $(SHMIF_PCAP_LIBS)
 
 LIBS  += $(LIB)/liblab.a
 PROGS += $(BIN)/rumplab

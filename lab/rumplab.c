@@ -37,8 +37,18 @@ static const struct verb verbs[] = {
 	    "run CMD as a client of NODE (RUMP_SERVER set)" },
 	{ "check", verb_check, "[LAB]",
 	    "run the lab's checks: reachability and paths, through the nodes" },
-	{ "node", verb_node, "stop|start|restart NODE [--lab LAB]",
-	    "stop, start or restart one node of a running lab" },
+	{ "node", verb_node, "stop|start|restart|kill NODE [--lab LAB]",
+	    "stop, start, restart or kill (as a crash would) one node" },
+	{ "link", verb_link, "show [NODE:IF|BUS] | set NODE:IF|BUS "
+	    "[in|out|both] SETTING... [--lab LAB]",
+	    "show or change links: down, up, delay, jitter, loss, dup, "
+	    "reorder, corrupt, rate, limit, mtu, clear" },
+	{ "bus", verb_bus, "cut|join BUS [--lab LAB]",
+	    "partition a segment (every interface on it loses carrier) or "
+	    "join it again" },
+	{ "capture", verb_capture, "BUS|NODE:IF [-w FILE|-] [--rewind] "
+	    "[-c COUNT] [--lab LAB]",
+	    "live pcap of a bus or of what an interface sends and receives" },
 	{ "graph", verb_graph, "[FILE|LAB] [-T dot|svg|png|pdf] [-o OUT] "
 	    "[--layout dot|neato|fdp|sfdp|circo|twopi] "
 	    "[--cluster auto|group|subnet|none] [--labels auto|all|brief] "

@@ -45,6 +45,7 @@
 
 #include "lab/control.h"
 #include "lab/launch.h"
+#include "lab/linkstate.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
@@ -54,6 +55,7 @@
 #define STOP_GRACE_MS	3000
 #define NODE_TIMEOUT_S	60	/* one node's start and configuration */
 #define TAIL_LINES	8
+#define MAXAJOBS	16	/* link changes being pushed at once */
 
 enum nstate { NS_DOWN, NS_STARTING, NS_UP, NS_DEAD, NS_STOPPING,
 	NS_STOPPED, NS_FAILED };
@@ -75,6 +77,14 @@ struct client {
 	struct ctl_conn	 c;		/* c.fd < 0: free slot */
 };
 
+/* A child pushing link state into nodes for one request. */
+struct ajob {
+	pid_t		 pid;		/* 0: free slot */
+	int		 ci;		/* the client to answer */
+	int		 fd;		/* its report (read end) */
+	char		 ok[512];	/* the reply when it succeeds */
+};
+
 static struct {
 	const char	*dir;
 	char		 name[65];
@@ -92,6 +102,7 @@ static struct {
 	int		 up_client;	/* -1 once up (or never asked) */
 	bool		 up_asked, up_done;
 	int		 ndone;		/* nodes reported during up */
+	struct ajob	 ajobs[MAXAJOBS];
 	pid_t		 lost[MAXLOST];
 	int		 lost_status[MAXLOST];
 	int		 nlost;
@@ -300,17 +311,45 @@ shutdown_and_exit(int ci, int code)
 
 /* --- workers ------------------------------------------------------------- */
 
+/* In a child of ours: drop the supervisor's descriptors and signals. */
+static void
+child_setup(void)
+{
+	sigset_t none;
+	int i;
+
+	close(S.lfd);
+	close(S.sfd);
+	close(S.wpipe[0]);
+	for (i = 0; i < MAXCLIENTS; i++)
+		if (S.clients[i].c.fd >= 0)
+			close(S.clients[i].c.fd);
+	for (i = 0; i < MAXAJOBS; i++)
+		if (S.ajobs[i].pid > 0)
+			close(S.ajobs[i].fd);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void
 worker_run(const int *list, int n, int w, int jobs)
 {
-	char line[1024], why[700];
+	char line[1024], why[700], url[STATEDIR_PATHMAX + 16];
 	pid_t pid;
-	int k, i, len;
+	int k, i, len, r;
 
 	for (k = w; k < n; k += jobs) {
 		i = list[k];
 		alarm(NODE_TIMEOUT_S);
-		if (launch_node(&S.lc, i, &pid, why, sizeof(why)) == 0) {
+		r = launch_node(&S.lc, i, &pid, why, sizeof(why));
+		/* Links the lab set down, impaired or to another MTU. */
+		if (r == 0 && linkstate_special(i)) {
+			launch_url(S.dir, i, url, sizeof(url));
+			r = linkstate_push(i, url, why, sizeof(why));
+		}
+		if (r == 0) {
 			if (S.up_done)		/* a restart */
 				launch_forget(&S.lc, i);
 			len = snprintf(line, sizeof(line), "ok %d %d\n", i,
@@ -330,9 +369,8 @@ worker_run(const int *list, int n, int w, int jobs)
 static int
 spawn_workers(const int *list, int n)
 {
-	sigset_t none;
 	pid_t pid, *nw;
-	int w, jobs = n < S.jobs ? n : S.jobs, i;
+	int w, jobs = n < S.jobs ? n : S.jobs;
 
 	for (w = 0; w < jobs; w++) {
 		if (S.nworkers == S.capworkers) {
@@ -346,16 +384,7 @@ spawn_workers(const int *list, int n)
 		if ((pid = fork()) < 0)
 			return -errno;
 		if (pid == 0) {
-			close(S.lfd);
-			close(S.sfd);
-			close(S.wpipe[0]);
-			for (i = 0; i < MAXCLIENTS; i++)
-				if (S.clients[i].c.fd >= 0)
-					close(S.clients[i].c.fd);
-			signal(SIGTERM, SIG_DFL);
-			signal(SIGALRM, SIG_DFL);
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
+			child_setup();
 			worker_run(list, n, w, jobs);
 		}
 		S.workers[S.nworkers++] = pid;
@@ -617,6 +646,179 @@ node_gone(int i, int status)
 	write_state();
 }
 
+/* --- link state pushed into nodes ----------------------------------------- */
+
+static void
+ajob_done(struct ajob *a, int status)
+{
+	char buf[2048], *nl;
+	ssize_t n;
+
+	n = read(a->fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(a->fd);
+	a->pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		reply(a->ci, "ok %s", a->ok);
+		return;
+	}
+	if ((nl = strchr(buf, '\n')) != NULL)
+		*nl = '\0';
+	reply(a->ci, "error %s (the setting is kept and applies when the "
+	    "node starts again)", buf[0] ? buf : "a node did not take the "
+	    "change");
+}
+
+/*
+ * Pushes the changed nodes' link state from a child and answers ci when
+ * it is done (ok `okmsg`, or the first failure).  Nodes not up get it
+ * when they start.
+ */
+static void
+push_links(int ci, const char *okmsg)
+{
+	char why[600], url[STATEDIR_PATHMAX + 16];
+	struct ajob *a = NULL;
+	int *list, n, k, p[2], fails = 0;
+	pid_t pid;
+
+	if ((list = calloc((size_t)S.nnodes + 1, sizeof(int))) == NULL) {
+		reply(ci, "error out of memory");
+		return;
+	}
+	n = linkstate_changed(list, S.nnodes);
+	for (k = 0; k < n; )
+		if (S.nodes[list[k]].st != NS_UP)
+			list[k] = list[--n];
+		else
+			k++;
+	if (n == 0) {
+		free(list);
+		reply(ci, "ok %s", okmsg);
+		return;
+	}
+	for (k = 0; k < MAXAJOBS; k++)
+		if (S.ajobs[k].pid == 0) {
+			a = &S.ajobs[k];
+			break;
+		}
+	if (a == NULL || pipe2(p, O_CLOEXEC) != 0) {
+		free(list);
+		reply(ci, "error too many link changes at once; try again");
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		free(list);
+		reply(ci, "error cannot fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		child_setup();
+		close(p[0]);
+		alarm(NODE_TIMEOUT_S);
+		for (k = 0; k < n; k++) {
+			launch_url(S.dir, list[k], url, sizeof(url));
+			if (linkstate_push(list[k], url, why, sizeof(why)) !=
+			    0) {
+				fails++;
+				dprintf(p[1], "%s\n", why);
+			}
+		}
+		_exit(fails > 0);
+	}
+	close(p[1]);
+	free(list);
+	a->pid = pid;
+	a->ci = ci;
+	a->fd = p[0];
+	snprintf(a->ok, sizeof(a->ok), "%s", okmsg);
+}
+
+static bool
+node_is_up(int i)
+{
+	return S.nodes[i].st == NS_UP;
+}
+
+struct emitctx {
+	int ci;
+	const char *pfx;
+};
+
+static void
+emit_line(void *arg, const char *line)
+{
+	struct emitctx *e = arg;
+
+	reply(e->ci, "%s%s", e->pfx, line);
+}
+
+static void
+req_link(int ci, int argc, char **argv)
+{
+	struct lstarget t;
+	struct impset set;
+	struct emitctx e = { ci, "" };
+	char why[512], ok[512];
+
+	if (argc >= 1 && strcmp(argv[0], "show") == 0) {
+		if (argc > 2) {
+			reply(ci, "error link show takes one target at most");
+			return;
+		}
+		if (argc == 2 && linkstate_target(argv[1], &t, why,
+		    sizeof(why)) != 0) {
+			reply(ci, "error %s", why);
+			return;
+		}
+		linkstate_show(argc == 2 ? &t : NULL, node_is_up, emit_line,
+		    &e);
+		reply(ci, "ok");
+		return;
+	}
+	if (argc < 3 || strcmp(argv[0], "set") != 0) {
+		reply(ci, "error usage: link show [TARGET] | link set TARGET "
+		    "SETTING...");
+		return;
+	}
+	if (!S.up_done) {
+		reply(ci, "error lab %s is not up yet", S.name);
+		return;
+	}
+	if (linkstate_target(argv[1], &t, why, sizeof(why)) != 0 ||
+	    impspec_parse(argc - 2, argv + 2, t.bus >= 0 ? IMP_DIR_OUT :
+	    IMP_DIR_BOTH, t.bus >= 0 ? IMP_DIR_OUT : IMP_DIR_BOTH, &set, why,
+	    sizeof(why)) != 0 ||
+	    linkstate_set(&t, &set, why, sizeof(why)) != 0) {
+		reply(ci, "error %s", why);
+		return;
+	}
+	snprintf(ok, sizeof(ok), "link %s set", argv[1]);
+	push_links(ci, ok);
+}
+
+static void
+req_bus(int ci, const char *op, const char *name)
+{
+	char ok[256];
+	int b;
+
+	if (!S.up_done) {
+		reply(ci, "error lab %s is not up yet", S.name);
+		return;
+	}
+	if ((b = lab_bus_find(S.lab, name)) < 0) {
+		reply(ci, "error no bus '%s' in lab %s", name, S.name);
+		return;
+	}
+	linkstate_cut(b, strcmp(op, "cut") == 0);
+	snprintf(ok, sizeof(ok), "bus %s %s", name, strcmp(op, "cut") == 0 ?
+	    "cut: its interfaces have no carrier" : "joined again");
+	push_links(ci, ok);
+}
+
 static void
 reap(void)
 {
@@ -629,6 +831,13 @@ reap(void)
 				break;
 		if (i < S.nworkers) {
 			worker_gone(i, status);
+			continue;
+		}
+		for (i = 0; i < MAXAJOBS; i++)
+			if (S.ajobs[i].pid == pid)
+				break;
+		if (i < MAXAJOBS) {
+			ajob_done(&S.ajobs[i], status);
 			continue;
 		}
 		for (i = 0; i < S.nnodes; i++)
@@ -652,6 +861,9 @@ next:		;
 
 /* --- requests ------------------------------------------------------------ */
 
+struct emitctx;
+static void emit_line(void *arg, const char *line);
+
 static void
 req_status(int ci)
 {
@@ -668,6 +880,7 @@ req_status(int ci)
 		if (sn->st == NS_DEAD || sn->st == NS_FAILED)
 			reply_tail(ci, i);
 	}
+	linkstate_summary(emit_line, &(struct emitctx){ ci, "link " });
 	reply(ci, "ok");
 }
 
@@ -697,6 +910,17 @@ req_node(int ci, const char *op, const char *name)
 		    (int)sn->pid);
 		return;
 	}
+	if (strcmp(op, "kill") == 0) {
+		if (sn->st != NS_UP) {
+			reply(ci, "error node %s is not running (%s)", name,
+			    nstate_name[sn->st]);
+			return;
+		}
+		kill(sn->pid, SIGKILL);
+		reply(ci, "ok node %s killed (pid %d); `node start` brings it "
+		    "back", name, (int)sn->pid);
+		return;
+	}
 	sn->waiter = ci;
 	if (sn->st == NS_UP && strcmp(op, "start") != 0) {
 		sn->st = NS_STOPPING;
@@ -724,7 +948,8 @@ req_node(int ci, const char *op, const char *name)
 static void
 request(int ci, char *line)
 {
-	char op[16], name[80];
+	char op[16], name[80], *argv[64], *w, *save = NULL;
+	int argc;
 
 	if (strcmp(line, "hello") == 0)
 		reply(ci, "ok rumplab-supervisor 1 %s %d", S.name,
@@ -737,9 +962,17 @@ request(int ci, char *line)
 		shutdown_and_exit(ci, 0);
 	else if (sscanf(line, "node %15s %79s", op, name) == 2 &&
 	    (strcmp(op, "stop") == 0 || strcmp(op, "start") == 0 ||
-	    strcmp(op, "restart") == 0))
+	    strcmp(op, "restart") == 0 || strcmp(op, "kill") == 0))
 		req_node(ci, op, name);
-	else
+	else if (sscanf(line, "bus %15s %79s", op, name) == 2 &&
+	    (strcmp(op, "cut") == 0 || strcmp(op, "join") == 0))
+		req_bus(ci, op, name);
+	else if (strncmp(line, "link ", 5) == 0) {
+		for (argc = 0, w = strtok_r(line + 5, " ", &save);
+		    w != NULL && argc < 64; w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+		req_link(ci, argc, argv);
+	} else
 		reply(ci, "error unknown request '%.60s' (see lab/CONTROL.txt)",
 		    line);
 }
@@ -829,6 +1062,8 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 		return r;
 	}
 	diag_free(&d);
+	if ((r = linkstate_init(S.lab, why, whylen)) != 0)
+		return r;
 	launch_init(&S.lc, S.lab, dir);
 	S.nnodes = S.lab->nnodes;
 	if ((S.nodes = calloc((size_t)S.nnodes + 1, sizeof(*S.nodes))) == NULL)

@@ -20,7 +20,10 @@ int	verb_status(int argc, char **argv);
 int	verb_list(int argc, char **argv);
 int	verb_exec(int argc, char **argv);
 int	verb_check(int argc, char **argv);
-int	verb_node(int argc, char **argv);
+int	verb_node(int argc, char **argv);	/* lab/verb_link.c */
+int	verb_link(int argc, char **argv);
+int	verb_bus(int argc, char **argv);
+int	verb_capture(int argc, char **argv);
 int	verb_supervise(int argc, char **argv);
 int	verb_graph(int argc, char **argv);	/* viz/graph_verb.c */
 int	verb_console(int argc, char **argv);	/* viz/console.c */

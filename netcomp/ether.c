@@ -117,16 +117,19 @@ ifnet_xmit(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 
 	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
 		r = 0;
-	else if ((r = ifp->kind->transmit(ifp, f, n)) < 0)
-		r = 0;
+	else {
+		/* Tapped first: an answer read by the receive thread must
+		 * not reach the tap before the frame it answers. */
+		iftap_write(ifp, f, n);
+		if ((r = ifp->kind->transmit(ifp, f, n)) < 0)
+			r = 0;
+	}
 	for (i = 0; i < (unsigned)r; i++)
 		bytes += f[i].len;
 	IFNET_COUNT(ifp, opackets, (uint64_t)r);
 	IFNET_COUNT(ifp, obytes, bytes);
 	if ((unsigned)r < n)
 		IFNET_COUNT(ifp, oerrors, n - (unsigned)r);
-	if (r > 0)
-		iftap_write(ifp, f, (unsigned)r);
 	return r;
 }
 

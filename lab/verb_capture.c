@@ -1,0 +1,289 @@
+/*
+ * verb_capture.c — `rumplab capture BUS|NODE:IF [-w FILE|-] [--rewind]
+ * [-c COUNT] [--lab LAB]`: a live pcap of a running lab's bus, or of what
+ * one interface sends and receives.
+ *
+ * A bus is read like any reader of it (shmif/shmif.h): from now on, or
+ * with --rewind first every frame still in its ring.  An interface is
+ * read from a capture tap the node kernel writes (netcomp/iftap.c): this
+ * command asks the node for a tap on a bus file of its own under the
+ * lab's directory (DIR/tap/NODE.IF.PID), holds its sysproxy connection
+ * open while capturing (the tap goes when the connection does, even
+ * after a SIGKILL), and removes the file when it ends.  Frames are what
+ * the interface sent and accepted after its impairments.
+ *
+ * Output is pcap (Ethernet), flushed after every batch, so `-w - | tshark
+ * -r -` and `| wireshark -k -i -` follow live.  It ends on -c COUNT
+ * frames, Ctrl-C / SIGTERM, a closed pipe, or the lab going down, and
+ * then says on stderr how many frames it wrote and how many the ring lost
+ * before they could be read.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/rumpclient.h"
+#include "lab/labctl.h"
+#include "lab/launch.h"
+#include "lab/plan.h"
+#include "lab/verbs.h"
+#include "shmif/shmif.h"
+
+#define BATCH	64
+
+static volatile sig_atomic_t stop;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct capopts {
+	const char	*lab, *target, *out;
+	bool		 rewind;
+	unsigned long	 count;		/* 0: no limit */
+};
+
+static int
+parse(int argc, char **argv, struct capopts *o)
+{
+	char *end;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+			o->lab = argv[++i];
+		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
+			o->out = argv[++i];
+		else if (strcmp(argv[i], "--rewind") == 0)
+			o->rewind = true;
+		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			o->count = strtoul(argv[++i], &end, 10);
+			if (*end != '\0' || o->count == 0 || argv[i][0] == '-')
+				return -1;
+		} else if (argv[i][0] != '-' && o->target == NULL)
+			o->target = argv[i];
+		else
+			return -1;
+	}
+	return o->target == NULL ? -1 : 0;
+}
+
+/* Is the bus file still there (the lab not gone)? */
+static bool
+still_there(struct shmif_bus *bus)
+{
+	struct stat st;
+
+	return fstat(shmif_fd(bus), &st) == 0 && st.st_nlink > 0;
+}
+
+static int
+capture_loop(struct shmif_bus *bus, pcap_dumper_t *d, FILE *f,
+    const struct capopts *o, unsigned long *frames)
+{
+	struct shmif_rxframe rx[BATCH];
+	struct pcap_pkthdr ph;
+	int n, i;
+
+	while (!stop) {
+		if ((n = shmif_recv(bus, rx, BATCH)) == 0) {
+			if (shmif_wait(bus, 500) == 0 && !still_there(bus)) {
+				fprintf(stderr, "rumplab capture: the bus is "
+				    "gone (the lab went down)\n");
+				return 0;
+			}
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			ph.ts.tv_sec = rx[i].sec;
+			ph.ts.tv_usec = rx[i].usec;
+			ph.caplen = ph.len = rx[i].len;
+			pcap_dump((u_char *)d, &ph, rx[i].data);
+			if (o->count != 0 && ++*frames >= o->count)
+				break;
+			if (o->count == 0)
+				++*frames;
+		}
+		if (pcap_dump_flush(d) != 0 || ferror(f)) {
+			if (errno == EPIPE)
+				return 0;
+			fprintf(stderr, "rumplab capture: writing: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		if (o->count != 0 && *frames >= o->count)
+			break;
+	}
+	return 0;
+}
+
+/* The bus file to read: the bus itself, or a new tap on the interface. */
+static int
+open_source(const char *dir, const struct lab *lab, const struct capopts *o,
+    char *path, size_t len, bool *tap, char *ifname, size_t iflen)
+{
+	char url[STATEDIR_PATHMAX + 16], node[128];
+	const char *colon = strchr(o->target, ':');
+	const struct lab_node *n;
+	int b, i, j;
+
+	*tap = false;
+	if (colon == NULL) {
+		if ((b = lab_bus_find(lab, o->target)) < 0) {
+			fprintf(stderr, "rumplab capture: no bus '%s' in lab "
+			    "%s; name a bus or NODE:IF\n", o->target,
+			    labctl_name(dir));
+			return -1;
+		}
+		snprintf(path, len, "%s/bus/%s", dir, lab->buses[b].name);
+		return 0;
+	}
+	snprintf(node, sizeof(node), "%.*s", (int)(colon - o->target),
+	    o->target);
+	if ((i = lab_node_find(lab, node)) < 0) {
+		fprintf(stderr, "rumplab capture: no node '%s' in lab %s\n",
+		    node, labctl_name(dir));
+		return -1;
+	}
+	n = &lab->nodes[i];
+	for (j = 0; j < n->nifaces; j++)
+		if (strcmp(n->ifaces[j].name, colon + 1) == 0 ||
+		    strcmp(n->ifaces[j].busname, colon + 1) == 0)
+			break;
+	if (j == n->nifaces) {
+		fprintf(stderr, "rumplab capture: node %s has no interface "
+		    "'%s'\n", node, colon + 1);
+		return -1;
+	}
+	if (o->rewind) {
+		fprintf(stderr, "rumplab capture: --rewind reads a bus's ring; "
+		    "an interface's capture starts now (capture its bus %s "
+		    "with --rewind instead)\n", n->ifaces[j].busname);
+		return -1;
+	}
+	snprintf(ifname, iflen, "%s", n->ifaces[j].name);
+	snprintf(path, len, "%s/tap", dir);
+	(void)mkdir(path, 0700);
+	snprintf(path, len, "%s/tap/%s.%s.%d", dir, n->name, ifname,
+	    (int)getpid());
+	launch_url(dir, i, url, sizeof(url));
+	if (rumpclient_init_url(url) != 0) {
+		fprintf(stderr, "rumplab capture: node %s: %s\n", n->name,
+		    rumpclient_lasterror());
+		return -1;
+	}
+	if (rump_sys_iftap(ifname, path, 1) != 0) {
+		fprintf(stderr, "rumplab capture: node %s %s: cannot add a "
+		    "tap: %s\n", n->name, ifname, errno == EBUSY ?
+		    "four captures run on it already" : strerror(errno));
+		rumpclient_fini();
+		return -1;
+	}
+	*tap = true;
+	return 0;
+}
+
+int
+verb_capture(int argc, char **argv)
+{
+	char dir[STATEDIR_PATHMAX], why[600], path[STATEDIR_PATHMAX + 128];
+	char ifname[RUMP_IFNAMSIZ], err[256];
+	struct shmif_opts so = { .flags = 0 };
+	struct shmif_stats st;
+	struct shmif_bus *bus = NULL;
+	struct sigaction sa;
+	struct capopts o;
+	struct lab *lab = NULL;
+	pcap_dumper_t *d = NULL;
+	pcap_t *dead = NULL;
+	unsigned long frames = 0;
+	FILE *f;
+	bool tap = false;
+	int r, status = 1;
+
+	if (parse(argc, argv, &o) != 0) {
+		verb_usage("capture", stderr);
+		return EXIT_USAGE;
+	}
+	if (o.out == NULL) {
+		if (isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "rumplab capture: pcap is not for a "
+			    "terminal: give -w FILE, or pipe it (-w - | "
+			    "tshark -r -)\n");
+			return EXIT_USAGE;
+		}
+		o.out = "-";
+	}
+	if ((r = labctl_find(o.lab, dir, sizeof(dir), why, sizeof(why))) !=
+	    0) {
+		fprintf(stderr, "rumplab capture: %s%s\n", why,
+		    r == -EEXIST ? " with --lab" : "");
+		return r == -EEXIST ? EXIT_USAGE : 1;
+	}
+	if ((r = labctl_open_lab(dir, &lab)) != 0) {
+		fprintf(stderr, "rumplab capture: lab %s: cannot read its "
+		    "topology: %s\n", labctl_name(dir), strerror(-r));
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (open_source(dir, lab, &o, path, sizeof(path), &tap, ifname,
+	    sizeof(ifname)) != 0)
+		goto out;
+	if ((r = shmif_attach(path, &so, &bus, err, sizeof(err))) != 0) {
+		fprintf(stderr, "rumplab capture: %s\n", err);
+		goto out;
+	}
+	if (o.rewind)
+		shmif_rewind(bus);
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	if (dead == NULL || (d = strcmp(o.out, "-") == 0 ?
+	    pcap_dump_fopen(dead, stdout) : pcap_dump_open(dead, o.out)) ==
+	    NULL) {
+		fprintf(stderr, "rumplab capture: %s: %s\n", o.out,
+		    dead != NULL ? pcap_geterr(dead) : "pcap_open_dead failed");
+		goto out;
+	}
+	f = pcap_dump_file(d);
+	if (pcap_dump_flush(d) != 0) {
+		fprintf(stderr, "rumplab capture: %s: %s\n", o.out,
+		    strerror(errno));
+		goto out;
+	}
+	fprintf(stderr, "rumplab capture: %s%s of lab %s%s, to %s\n",
+	    tap ? "interface " : "bus ", o.target, labctl_name(dir),
+	    o.rewind ? ", from the oldest frame in its ring" : "",
+	    strcmp(o.out, "-") == 0 ? "stdout" : o.out);
+	status = capture_loop(bus, d, f, &o, &frames);
+	shmif_get_stats(bus, &st);
+	fprintf(stderr, "rumplab capture: %lu frames written, %llu lost "
+	    "before they were read\n", frames,
+	    (unsigned long long)st.rx_lost);
+out:
+	if (d != NULL)
+		pcap_dump_close(d);
+	if (dead != NULL)
+		pcap_close(dead);
+	shmif_detach(bus);
+	if (tap) {
+		(void)rump_sys_iftap(ifname, path, 0);
+		rumpclient_fini();
+		unlink(path);
+	}
+	lab_close(lab);
+	return status;
+}
