@@ -174,6 +174,8 @@ bus_impairments(const struct builder *B, int bus, char *buf)
 		human((double)b->rate_bps, "bit/s", t, sizeof(t));
 		cat(buf, "%srate %s", buf[0] ? " " : "", t);
 	}
+	if (b->impair != NULL && b->impair[0])
+		cat(buf, "%s%s", buf[0] ? " " : "", b->impair);
 }
 
 static const struct graph_iface_live *
@@ -182,6 +184,18 @@ iface_live(const struct builder *B, int node, int iface)
 	if (B->live == NULL || B->live->ifbase == NULL)
 		return NULL;
 	return &B->live->ifaces[B->live->ifbase[node] + iface];
+}
+
+/* An interface's own impairments: live ones when known, else the file's. */
+static const char *
+iface_settings(const struct builder *B, int node, int iface)
+{
+	const struct graph_iface_live *fl = iface_live(B, node, iface);
+	const char *file = B->lab->nodes[node].ifaces[iface].impair;
+
+	if (fl != NULL && B->live->links_known)
+		return fl->settings;
+	return file ? file : "";
 }
 
 static bool
@@ -258,8 +272,8 @@ iface_text(const struct builder *B, int node, int iface, char *buf)
 	cat(buf, "%s", f->name);
 	for (i = 0; i < f->naddrs; i++)
 		cat(buf, "\\n%s", ip_str(&f->addrs[i].ip, a));
-	if (fl != NULL && fl->settings[0])
-		cat(buf, "\\n%s", fl->settings);
+	if (iface_settings(B, node, iface)[0])
+		cat(buf, "\\n%s", iface_settings(B, node, iface));
 	if (fl != NULL && fl->link == GLINK_DOWN)
 		cat(buf, "\\nset down");
 }
@@ -380,7 +394,6 @@ static void
 add_member(struct builder *B, int bus, const struct lab_member *m)
 {
 	char text[TEXTMAX] = "", id[3 * LAB_NAME_MAX];
-	const struct graph_iface_live *fl = iface_live(B, m->node, m->iface);
 	Agnode_t *nn = B->nodes[m->node], *ln = B->lans[bus];
 	Agedge_t *e;
 
@@ -396,7 +409,7 @@ add_member(struct builder *B, int bus, const struct lab_member *m)
 	if (!B->brief)
 		set(e, "tooltip", text);
 	line_style(e, end_state(B, m->node, m->iface, bus),
-	    fl != NULL && fl->settings[0]);
+	    iface_settings(B, m->node, m->iface)[0] != '\0');
 	traffic_width(B, bus, e);
 }
 
@@ -406,15 +419,12 @@ add_link(struct builder *B, int bus)
 {
 	const struct lab_bus *b = &B->lab->buses[bus];
 	const struct lab_member *m0 = &b->members[0], *m1 = &b->members[1];
-	const struct graph_iface_live *f0, *f1;
 	char mid[TEXTMAX] = "", end0[TEXTMAX] = "", end1[TEXTMAX] = "";
 	char tip[TEXTMAX] = "", imp[TEXTMAX], id[LAB_NAME_MAX + 8];
 	enum end_state s0, s1;
 	bool cut, impaired;
 	Agedge_t *e;
 
-	f0 = iface_live(B, m0->node, m0->iface);
-	f1 = iface_live(B, m1->node, m1->iface);
 	e = agedge(B->g, B->nodes[m0->node], B->nodes[m1->node], NULL, 1);
 	snprintf(id, sizeof(id), "bus-%s", b->name);
 	set(e, "id", id);
@@ -439,7 +449,8 @@ add_link(struct builder *B, int bus)
 		set(e, "headlabel", end1);
 	} else if (imp[0] || cut)
 		set(e, "label", imp[0] ? imp : "cut");
-	impaired = imp[0] || (f0 && f0->settings[0]) || (f1 && f1->settings[0]);
+	impaired = imp[0] || iface_settings(B, m0->node, m0->iface)[0] ||
+	    iface_settings(B, m1->node, m1->iface)[0];
 	s0 = end_state(B, m0->node, m0->iface, bus);
 	s1 = end_state(B, m1->node, m1->iface, bus);
 	line_style(e, s0 > s1 ? s0 : s1, impaired);
@@ -528,9 +539,10 @@ legend(struct builder *B)
 } while (0)
 	snprintf(html, len, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
 	    "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\">"
-	    "<B>%s</B>: %d nodes, %d buses%s</TD></TR>",
+	    "<B>%s</B>: %d node%s, %d bus%s%s</TD></TR>",
 	    B->o->title ? B->o->title : B->lab->name, B->lab->nnodes,
-	    B->lab->nbuses, l ? ", live" : "");
+	    B->lab->nnodes == 1 ? "" : "s", B->lab->nbuses,
+	    B->lab->nbuses == 1 ? "" : "es", l ? ", live" : "");
 	ROW("BGCOLOR=\"" C_ROUTER "\">router", "3-D box: forwards");
 	ROW("BGCOLOR=\"" C_HOST "\">host", "ellipse");
 	ROW("BGCOLOR=\"" C_LAN "\">LAN", "box: a bus of 1 or 3+ interfaces, "
