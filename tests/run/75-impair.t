@@ -1,0 +1,113 @@
+#!/bin/bash
+# 75-impair.t — link impairments inside the node kernels, measured
+# through the stacks on the default lab (h1 - lan1 - r1 - core - r2 -
+# lan2 - h2), as the unprivileged user:
+#  - 20 ms of delay on a bus adds 40 ms to the RTT, also while a UDP
+#    stream loads the link;
+#  - a 10 Mbit/s rate gives 10 Mbit/s of TCP goodput;
+#  - 5 % loss loses 5 % of 10,000 pings;
+#  - a TCP transfer over a lossy, duplicating, reordering, corrupting
+#    link delivers the exact bytes;
+#  - settings from the topology (impair:) apply at up and again after a
+#    node restarts; link show reports them.
+# Tolerances are for a loaded 2-core machine running sanitizer builds;
+# `make bench` (tests/bench/60-impair.sh) prints the exact figures.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/lab.sh"
+for p in rumpperf rump.ping; do
+	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
+done
+plan 24
+
+X() { R exec "$@"; }
+# avg RTT in ms of `rump.ping ARGS`
+avg_rtt() { X h1 -- rump.ping -q "$@" | awk -F/ '/^round-trip/ { print $5 }'; }
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
+
+check "default lab up" R up -q
+base=$(avg_rtt -c 20 -i 0.02 10.0.2.10)
+diag "RTT h1 -> h2 without impairments: $base ms"
+
+# --- delay -----------------------------------------------------------------
+check "link set lan1 delay 20ms" R link set lan1 delay 20ms
+R link show lan1 >"$T/show" 2>&1
+ok "$(grep -q '^h1:shmif0 .* up *out.delay=20ms' "$T/show"; echo $?)" \
+    "link show lists the bus's delay on its members"
+d=$(avg_rtt -c 50 -i 0.02 10.0.2.10)
+diag "RTT with 20 ms on lan1: $d ms (base $base)"
+ok "$(within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" 37 43; echo $?)" \
+    "20 ms each way on lan1 adds 40 ms (+-3) to the RTT ($d - $base)"
+X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
+sleep 0.3
+X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/udpc" 2>&1 &
+sleep 0.5
+dl=$(avg_rtt -c 50 -i 0.02 10.0.2.10)
+wait
+diag "RTT with 20 ms while a 20 Mbit/s UDP stream runs: $dl ms; $(tail -1 "$T/udpc")"
+ok "$(within "$(awk -v a="$dl" -v b="$base" 'BEGIN { print a - b }')" 37 44; echo $?)" \
+    "under a UDP load the delay still adds 40 ms ($dl - $base)"
+check "link set lan1 clear" R link set lan1 clear
+c=$(avg_rtt -c 20 -i 0.02 10.0.2.10)
+ok "$(within "$c" 0 5; echo $?)" "clear takes the delay away ($c ms)"
+
+# --- rate -------------------------------------------------------------------
+check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
+X h2 -- rumpperf -s -m 1 >"$T/tcps" 2>&1 &
+sleep 0.3
+X h1 -- rumpperf -c 10.0.2.10 -t 3 >"$T/tcpc" 2>&1
+wait
+g=$(awk '/Mbit/ { print $(NF-1) }' "$T/tcpc")
+diag "TCP goodput at 10mbit: $g Mbit/s (frames carry 1460 of 1514 bytes: 9.64 at best)"
+ok "$(within "$g" 9.5 10.5; echo $?)" "10 Mbit/s gives 10 Mbit/s of TCP goodput (+-5 %): $g"
+check "clear" R link set h1:shmif0 clear
+
+# --- loss -------------------------------------------------------------------
+check "link set h1:shmif0 out loss 5%" R link set h1:shmif0 out loss 5%
+for k in 1 2 3 4 5; do
+	X h1 -- rump.ping -q -c 2000 -i 0.001 -W 1 10.0.1.1 >"$T/loss$k" 2>&1 &
+done
+wait
+sent=$(cat "$T"/loss? | awk '/transmitted/ { s += $1 } END { print s }')
+got=$(cat "$T"/loss? | awk '/transmitted/ { s += $4 } END { print s }')
+pct=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.2f", 100 * (s - g) / s }')
+diag "5 % loss: $sent pings, $got answered: $pct % lost"
+ok "$(within "$pct" 4 6; echo $?)" "5 % loss loses 5 % +-1 of $sent pings ($pct %)"
+check "clear" R link set h1:shmif0 clear
+
+# --- a bad link, exact bytes --------------------------------------------------
+head -c 1000000 /dev/urandom >"$T/payload"
+chmod 0644 "$T/payload"
+check "a lossy, duplicating, reordering, corrupting link" \
+    R link set h1:shmif0 delay 1ms loss 2% dup 2% reorder 10% corrupt 0.5%
+X h2 -- rumpperf -s -m 1 -o "$T/received" >"$T/bads" 2>&1 &
+sleep 0.3
+s=$(secs)
+check "TCP transfer of 1 MB over it completes" X h1 -- rumpperf -c 10.0.2.10 -f "$T/payload" -w 60
+wait
+diag "1 MB over the bad link in $(elapsed "$s") s: $(cat "$T/.out")"
+ok "$(cmp -s "$T/payload" "$T/received"; echo $?)" "the bytes received are the bytes sent"
+R link show h1:shmif0 >"$T/show" 2>&1
+ok "$(grep -q 'out.delay=1ms out.loss=2% out.dup=2% out.reorder=10% out.corrupt=0.5% in.delay=1ms' "$T/show"; echo $?)" \
+    "link show prints what was set, both directions"
+sed 's/^/# /' "$T/show"
+check "down" R down
+
+# --- from the topology --------------------------------------------------------
+cat >"$T/imp.yaml" <<'Y'
+name: imp
+buses:
+  lan: { subnet: 10.9.0.0/24, delay: 5ms }
+nodes:
+  a: { interfaces: [ { bus: lan, addr: 10.9.0.1/24, impair: "out delay 10ms" } ] }
+  b: { interfaces: [ { bus: lan, addr: 10.9.0.2/24 } ] }
+Y
+chmod 0644 "$T/imp.yaml"
+check "a topology with impair: comes up" R up -q "$T/imp.yaml"
+r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F/ '/^round-trip/ { print $5 }')
+ok "$(within "$r" 14 19; echo $?)" "its settings apply at up: a's 10 ms out, b's 5 ms from the bus ($r ms)"
+check "node restart a" R node restart a
+r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F/ '/^round-trip/ { print $5 }')
+ok "$(within "$r" 14 19; echo $?)" "and again after a restart ($r ms)"
+check "down" R down
+check_nothing_left
+done_testing
