@@ -66,6 +66,8 @@
 #define REASS_AGE_NS    (15ull * 1000000000ull)
 
 static struct netif *(*real_ip4_route)(const ip4_addr_t *);
+static err_t (*real_ip4_frag)(struct pbuf *, struct netif *,
+    const ip4_addr_t *);
 static struct netif *(*real_ip6_route)(const ip6_addr_t *,
     const ip6_addr_t *);
 static struct netif bh0;                /* blackhole */
@@ -177,10 +179,63 @@ final_dst4(const struct pbuf *p, const ip4_addr_t *dst)
  * interface they are on.  So a destination off n's subnet leaves by the
  * route's interface and next hop, not necessarily n.
  */
+/* ---- DF on what a thread sends (IP_MTU_DISCOVER, ping -D) ----
+ *
+ * lwIP never sets DF and fragments whatever exceeds the MTU.  A socket
+ * that asked for DF sends from its client's thread, which (core locking)
+ * runs lwIP's whole output path itself; the thread's flag marks its
+ * packets on the way out (ipfwd_output4) and stops ip4_frag, which
+ * liblwip.so calls through its PLT, from fragmenting them.
+ */
+static __thread int df_on, df_refused;
+
+void
+ipfwd_df_begin(void)
+{
+	df_on = 1;
+	df_refused = 0;
+}
+
+long
+ipfwd_df_end(long r)
+{
+	df_on = 0;
+	return df_refused ? -EMSGSIZE : r;
+}
+
+err_t
+ip4_frag(struct pbuf *p, struct netif *netif, const ip4_addr_t *dest)
+{
+	if (df_on) {
+		st.cantfrag++;
+		df_refused = 1;
+		return ERR_VAL;
+	}
+	return real_ip4_frag(p, netif, dest);
+}
+
+static void
+set_df(struct pbuf *p)
+{
+	uint8_t *ip = p->payload;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4;
+	u16_t c;
+
+	if (p->len < IP_HLEN || (ip[0] >> 4) != 4 || p->len < hlen)
+		return;
+	ip[6] |= 0x40;
+	ip[10] = ip[11] = 0;
+	c = inet_chksum(ip, (u16_t)hlen);
+	memcpy(ip + 10, &c, 2);
+}
+
 err_t
 ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 {
 	struct rtres r;
+
+	if (df_on)
+		set_df(p);
 
 	if (ip4_addr_ismulticast(dst) || ip4_addr_isbroadcast(dst, n) ||
 	    ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)) ||
@@ -266,7 +321,10 @@ ipfwd_init(void)
 	    RTLD_NEXT, "ip4_route");
 	real_ip6_route = (struct netif *(*)(const ip6_addr_t *,
 	    const ip6_addr_t *))dlsym(RTLD_NEXT, "ip6_route");
-	if (real_ip4_route == NULL || real_ip6_route == NULL)
+	real_ip4_frag = (err_t (*)(struct pbuf *, struct netif *,
+	    const ip4_addr_t *))dlsym(RTLD_NEXT, "ip4_frag");
+	if (real_ip4_route == NULL || real_ip6_route == NULL ||
+	    real_ip4_frag == NULL)
 		return -ENOENT;
 	if (bh0.output != NULL)
 		return 0;

@@ -69,6 +69,13 @@ void idle_note_arp_request(void);
 void idle_note_fragment(int v6);
 int  idle_sysctl_init(void);
 
+/* ipfwd.c: the IPv4 packets this thread sends between ipfwd_df_begin()
+ * and ipfwd_df_end() carry DF (a socket with IP_MTU_DISCOVER, ping -D);
+ * one too big for its interface is refused and ipfwd_df_end(r) turns
+ * the send's result r into -EMSGSIZE.  Without the core lock held. */
+void ipfwd_df_begin(void);
+long ipfwd_df_end(long r);
+
 /* sockets.c: struct ksock_ops over lwIP's socket API. */
 int  sockets_init(void);
 

@@ -195,6 +195,15 @@ map_hops(int *level, int *name)
 	}
 }
 
+/* IP_MTU_DISCOVER (Linux's way to ask for DF, which lwIP lacks): kept
+ * here, applied by ipfwd.c while the socket sends. */
+static int
+is_pmtudisc(const struct ksent *e, int level, int name)
+{
+	return e->family == AF_INET && level == IPPROTO_IP &&
+	    name == IP_MTU_DISCOVER;
+}
+
 static int
 ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
@@ -204,7 +213,12 @@ ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
-	if (is_timeo(level, name))
+	if (is_pmtudisc(e, level, name)) {
+		r = len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
+		if (r == 0)
+			e->df = *(const int *)val == IP_PMTUDISC_DO ||
+			    *(const int *)val == IP_PMTUDISC_PROBE;
+	} else if (is_timeo(level, name))
 		r = ksent_timeo_set(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_setsockopt(h, level, name, val,
@@ -224,7 +238,13 @@ ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 	map_hops(&level, &name);
 	if (level == SOL_SOCKET && name == SO_ERROR)
 		connecting = ksent_connecting(e, 0);
-	if (is_timeo(level, name))
+	if (is_pmtudisc(e, level, name)) {
+		r = *len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
+		if (r == 0) {
+			*(int *)val = e->df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+			*len = sizeof(int);
+		}
+	} else if (is_timeo(level, name))
 		r = ksent_timeo_get(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_getsockopt(h, level, name, val,
@@ -335,7 +355,11 @@ send_once(struct ksent *e, int h, const void *buf, size_t len, int flags,
 	ssize_t r;
 
 	flags &= ~(MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (e->df)
+		ipfwd_df_begin();
 	r = LWIP_CALL(e, lwip_sendto(h, buf, len, flags, to, tolen));
+	if (e->df)
+		r = ipfwd_df_end(r);
 	netstack_poke_unlocked();
 	return r;
 }

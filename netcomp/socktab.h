@@ -30,6 +30,8 @@ struct ksent {
 	int nonblock;                   /* ks_mtx */
 	int connecting;                 /* ks_mtx: non-blocking connect sent */
 	int rcvtimeo_ms, sndtimeo_ms;   /* ks_mtx; 0: none */
+	int df;                         /* IPv4: send with DF (set by the
+	                                   client's setsockopt; a word) */
 	struct kswaiter *waiters;       /* ks_mtx */
 };
 

@@ -36,7 +36,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-nqv] [-c count] [-i wait] "
+	    "usage: " PROG " [-Dnqv] [-c count] [-i wait] "
 	    "[-I srcaddr|interface] "
 	    "[-s size]\n"
 	    "                 [-T ttl] [-t timeout] [-w maxwait] [-W waittime] "
@@ -173,7 +173,7 @@ print_error4(const struct ping_reply *r, const struct ping_opts *o)
 			printf("Destination Unreachable, Bad Code: %d",
 			    r->code);
 		else if (r->code == 4)
-			printf("%s (MTU = %u)", unreach_text(r->code),
+			printf("frag needed and DF set (mtu = %u)",
 			    r->param & 0xffff);
 		else
 			printf("%s", unreach_text(r->code));
@@ -308,9 +308,10 @@ main(int argc, char **argv)
 	o.waittime_ns = 1000000000ull;
 	o.datalen = 56;
 	o.ttl = -1;
-	while ((c = getopt_long(argc, argv, "c:hi:I:nqs:t:T:vw:W:", longopts,
+	while ((c = getopt_long(argc, argv, "c:Dhi:I:nqs:t:T:vw:W:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
+		case 'D': o.df = 1; break;
 		case 'c':
 			if (parse_long(optarg, 1, 1L << 40, &o.count) != 0)
 				return bad("-c", optarg);

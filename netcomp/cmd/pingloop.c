@@ -101,6 +101,17 @@ open_socket(struct session *s)
 		    "address: %s", strerror(errno));
 		return -errno;
 	}
+	if (o->df) {
+		/* The node's way to DF, as Linux's: IP_PMTUDISC_DO. */
+		int v = IP_PMTUDISC_DO;
+
+		if (rump_sys_setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v,
+		    sizeof(v)) != 0) {
+			snprintf(ping_why, sizeof(ping_why), "set Don't "
+			    "Fragment: %s", strerror(errno));
+			return -errno;
+		}
+	}
 	if (o->ttl >= 0) {
 		level = s->p->domain == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
 		name = s->p->domain == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS;

@@ -34,6 +34,7 @@ struct ping_opts {
 	uint64_t waittime_ns;           /* "Request timeout" after this */
 	size_t   datalen;
 	int      ttl;                   /* -1: the node's default */
+	int      df;                    /* IPv4: set Don't Fragment (-D) */
 	int      quiet, verbose;
 	uint16_t ident;
 };

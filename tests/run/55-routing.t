@@ -12,6 +12,8 @@
 #    unreachable (!H); a blackhole: silence;
 #  - pings of 1472, 1473, 8000 and 65000 bytes through a router; a
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
+#    ping -D (DF) gets "frag needed" with the MTU from the router before
+#    it, and "Message too long" when it does not fit the sender's link;
 #  - a static ARP entry is used with no ARP request on the bus, and
 #    deleting it brings ARP back; deleting a dynamic entry drops that one
 #    alone; ndp lists and deletes;
@@ -166,6 +168,14 @@ fails_with "route get with no route" "not in table" N r1 rump.route get 192.168.
 # MTU 1280 on the middle link (r1 - r2): TCP across it.
 check "c1 at MTU 1280 on both ends" eval 'N r1 rump.ifconfig shmif1 mtu 1280 && N r2 rump.ifconfig shmif0 mtu 1280'
 check "ping -s 1400 across the 1280 link" N h1 rump.ping -q -c 2 -i 0.05 -s 1400 10.2.3.2
+N h1 rump.ping -c 2 -i 0.1 -w 1 -D -s 1400 10.2.3.2 >p.txt 2>&1; r=$?
+ok $([ $r = 2 ] && [ "$(grep -cx '36 bytes from 10\.2\.0\.1: frag needed and DF set (mtu = 1280)' p.txt)" = 2 ]; echo $?) \
+    "ping -D -s 1400: r1 answers frag needed and DF set (mtu = 1280) (exit $r)"
+sed 's/^/#   /' p.txt | head -3
+check "ping -D -s 1252 (1280 bytes) crosses the 1280 link" N h1 rump.ping -q -c 1 -D -s 1252 10.2.3.2
+N h1 rump.ping -c 1 -w 1 -D -s 1473 10.2.3.2 >p.txt 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q '^rump.ping: sendto: Message too long' p.txt; echo $?) \
+    "ping -D -s 1473 does not fit h1's own 1500 MTU: Message too long (exit $r)"
 perf_server h2 mtu.log -C
 # the server may still be starting: give it a moment to listen
 for i in $(seq 50); do
