@@ -6,11 +6,12 @@
  *    answer (a few tries: IPv6 addresses are tentative for a moment after
  *    up);
  *  - reach: false: no answer to any of a few requests;
- *  - via: the path, hop by hop: IPv4 with rump.traceroute -I (ICMP echo
- *    probes: a router that is the destination answers those), each answering
- *    address mapped to the node that holds it; IPv6 (rump.traceroute is
- *    IPv4's) by TTL: a hop limit of len(via) must not reach, one more
- *    must, which proves the number of hops but not which nodes they are.
+ *  - via: the path, hop by hop, with rump.traceroute -I or
+ *    rump.traceroute6 -I (ICMP echo probes: a router that is the
+ *    destination answers those), each answering address mapped to the
+ *    node that holds it.  Only when the traceroute command is missing is
+ *    the path checked by hop limit instead: len(via) must not reach, one
+ *    more must, which proves the number of hops but not which nodes.
  *
  * Prints a table (ok / FAIL, what was seen) and exits 1 if any failed.
  * The commands come from beside rumplab, else from $PATH.
@@ -140,14 +141,22 @@ owner(const struct lab *lab, const char *text)
 	return -1;
 }
 
-/* The transit nodes traceroute shows into seen (names). */
+static char *
+trace_cmd(const struct lab_ip *dst)
+{
+	return dst->family == 2 ? "rump.traceroute" : "rump.traceroute6";
+}
+
+/* The transit nodes traceroute shows into seen (names).  The header
+ * lines (traceroute6 writes its own on stderr) do not start with a hop
+ * number and are skipped. */
 static int
 trace_path(const struct lab *lab, const char *url, const struct lab_check *c,
     char *seen, size_t seenlen)
 {
 	char out[8192], a[IP_STRLEN], m[16], word[64], *line, *save;
-	char *argv[] = { "rump.traceroute", "-I", "-n", "-q", "1", "-w", "1", "-m",
-	    m, (char *)ip_addr_str(&c->to, a), NULL };
+	char *argv[] = { trace_cmd(&c->to), "-I", "-n", "-q", "1", "-w", "1",
+	    "-m", m, (char *)ip_addr_str(&c->to, a), NULL };
 	int hop, k, ok = 1, n = 0, off = 0;
 
 	snprintf(m, sizeof(m), "%d", c->nvia + 3);
@@ -211,7 +220,7 @@ run_check(const struct lab *lab, const char *dir, const struct lab_check *c,
 		return 0;
 	}
 	names(lab, c->via, c->nvia, want, sizeof(want));
-	if (c->to.family == 2 && have_cmd("rump.traceroute")) {
+	if (have_cmd(trace_cmd(&c->to))) {
 		if (trace_path(lab, url, c, seen, sizeof(seen)) == 0) {
 			snprintf(res, reslen, "answered; path %s", seen);
 			return 0;
