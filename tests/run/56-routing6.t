@@ -13,9 +13,13 @@
 #  - rump.ndp -s: a static entry is used with no neighbour solicitation
 #    on the bus, and deleting it brings ND back;
 #  - a chain h1 - r1 - r2 - r3 - h2: rump.traceroute6 (UDP and -I)
-#    shows every hop in order.
+#    shows every hop in order;
+#  - rumplab check verifies an IPv6 via path node by node: the
+#    ipv6-only lab passes, and fails naming the nodes once a router's
+#    route is changed to go round the triangle.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/nodes.sh"
+. "$(dirname "$0")/../lib/lab.sh"
 
 for p in rump_server rump.ifconfig rump.ping6 rump.sysctl rump.halt \
     rump.route rump.netstat rump.traceroute6 rump.ndp rumpperf \
@@ -162,6 +166,19 @@ ok $(grep -qE '^ 2  fd12::1  [0-9.]+ ms$' tr.txt && ! grep -q '^ 3' tr.txt; echo
 N h1 rump.traceroute6 -f 2 -m 3 -q 1 -w 1 fd13::2 >tr.txt 2>&1
 ok $(grep -qE '^ 2  fd11::2  ' tr.txt && grep -qE '^ 3  fd12::2  ' tr.txt && ! grep -q '^ 1 \|^ 4 ' tr.txt; echo $?) \
     "traceroute6 -f 2 -m 3: hops 2 and 3 only"
+
+# --- rumplab check: IPv6 via, hop by hop ------------------------------------------------
+check "ipv6-only lab up" R up -q "$ROOT/topologies/ipv6-only.yaml"
+R check >chk.txt 2>&1; r=$?
+ok $([ $r = 0 ] && grep -qE '^ok +h1 +h2 \(fd00:6::2\) +reach +answered; path r1,r2$' chk.txt; echo $?) \
+    "rumplab check: h1 -> h2 via [r1, r2] seen by traceroute6"
+sed 's/^/#   /' chk.txt
+check "r1: lan2 through r3 instead of r2" R exec r1 -- rump.route -q change -inet6 -net fd00:6::/64 fd00:6:0:4::1
+R check >chk.txt 2>&1; r=$?
+ok $([ $r = 1 ] && grep -qE '^FAIL +h1 +h2 .*traceroute shows \[r1,r3,r2\], not \[r1,r2\]' chk.txt; echo $?) \
+    "the detour is caught: traceroute shows [r1,r3,r2], not [r1,r2] (exit $r)"
+sed 's/^/#   /' chk.txt
+check "ipv6-only lab down" R down
 
 # --- usage ---------------------------------------------------------------------------
 as_user rump.traceroute6 --help >h.txt 2>&1; r=$?
