@@ -66,6 +66,25 @@ icmp_error_allowed(int v6)
 	return 1;
 }
 
+struct pbuf *
+icmperr_alloc(uint8_t type, uint8_t code, uint32_t param, size_t quote)
+{
+	struct pbuf *q;
+	uint8_t *b;
+
+	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
+		return NULL;
+	b = q->payload;
+	memset(b, 0, 8);
+	b[0] = type;
+	b[1] = code;
+	b[4] = (uint8_t)(param >> 24);
+	b[5] = (uint8_t)(param >> 16);
+	b[6] = (uint8_t)(param >> 8);
+	b[7] = (uint8_t)param;
+	return q;
+}
+
 static void
 addr6(ip6_addr_t *a, const uint8_t *b)
 {
@@ -136,16 +155,9 @@ icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
 	quote = p->tot_len;
 	if (quote > IP6_MMTU - IP6_HLEN_ - 8)
 		quote = IP6_MMTU - IP6_HLEN_ - 8;
-	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
+	if ((q = icmperr_alloc(type, code, param, quote)) == NULL)
 		return;
 	b = q->payload;
-	memset(b, 0, 8);
-	b[0] = type;
-	b[1] = code;
-	b[4] = (uint8_t)(param >> 24);
-	b[5] = (uint8_t)(param >> 16);
-	b[6] = (uint8_t)(param >> 8);
-	b[7] = (uint8_t)param;
 	pbuf_copy_partial(p, b + 8, (u16_t)quote, 0);
 	c = ip6_chksum_pseudo(q, IP6_NEXTH_ICMP6, q->tot_len, ip_2_ip6(src),
 	    &dst);

@@ -388,14 +388,9 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 		st.ratelimited++;
 		return;
 	}
-	if ((q = pbuf_alloc(PBUF_IP, (u16_t)(8 + quote), PBUF_RAM)) == NULL)
+	if ((q = icmperr_alloc(type, code, mtu, quote)) == NULL)
 		return;
 	b = q->payload;
-	memset(b, 0, 8);
-	b[0] = type;
-	b[1] = code;
-	b[6] = (uint8_t)(mtu >> 8);
-	b[7] = (uint8_t)mtu;
 	memcpy(b + 8, ip, quote);
 	{
 		u16_t c = inet_chksum(b, (u16_t)(8 + quote));

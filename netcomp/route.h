@@ -56,6 +56,10 @@ long ipfwd6_stats(char *buf, size_t len);
 void icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type,
          uint8_t code, uint32_t param);
 int  icmp_error_allowed(int v6);
+/* An ICMP/ICMPv6 error of 8 + quote bytes: its header filled in (param
+ * in bytes 4-7, checksum 0), the quote left to the caller. */
+struct pbuf *icmperr_alloc(uint8_t type, uint8_t code, uint32_t param,
+         size_t quote);
 long icmp6err_stats(char *buf, size_t len);
 /* The netifs' output hooks, installed by ether.c. */
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);

@@ -35,6 +35,32 @@ trace_cksum(const uint8_t *p, size_t n)
 	return (uint16_t)~s;
 }
 
+void
+trace_echo(const struct trace *t, uint8_t *pkt, uint8_t type, int seq)
+{
+	memset(pkt, 0, 8);
+	pkt[0] = type;
+	pkt[4] = (uint8_t)(t->ident >> 8);
+	pkt[5] = (uint8_t)t->ident;
+	pkt[6] = (uint8_t)(seq >> 8);
+	pkt[7] = (uint8_t)seq;
+}
+
+int
+trace_send(const struct trace *t, int fd, int hops, const void *pkt,
+    size_t len, const struct sockaddr_storage *to)
+{
+	int six = t->family == AF_INET6;
+
+	if (rump_sys_setsockopt(fd, six ? IPPROTO_IPV6 : IPPROTO_IP,
+	    six ? IPV6_UNICAST_HOPS : IP_TTL, &hops, sizeof(hops)) != 0)
+		return -errno;
+	if (rump_sys_sendto(fd, pkt, len, 0, (const struct sockaddr *)to,
+	    t->dstlen) < 0)
+		return -errno;
+	return 0;
+}
+
 /* The address bytes of a sockaddr of the trace's family. */
 static const void *
 sa_addr(const struct trace *t, const struct sockaddr_storage *ss)

@@ -47,6 +47,12 @@ struct trace_proto {
 };
 
 int  trace_run(struct trace *t);
+/* For the protos' send(): the header of an echo request (ICMP type 8,
+ * ICMPv6 128) with the trace's ident and seq, checksum 0; and sending
+ * len bytes on fd to `to` with hop limit (TTL) hops; 0 or -errno. */
+void trace_echo(const struct trace *t, uint8_t *pkt, uint8_t type, int seq);
+int  trace_send(const struct trace *t, int fd, int hops, const void *pkt,
+         size_t len, const struct sockaddr_storage *to);
 /*
  * A whole command: the options NetBSD's traceroute and traceroute6 share
  * ([-In] [-f first] [-m max] [-p port] [-q nqueries] [-w wait] host

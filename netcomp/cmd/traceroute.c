@@ -45,37 +45,24 @@ static int
 send_probe(struct trace *t, int ttl, int seq)
 {
 	uint8_t pkt[65536];
-	struct sockaddr_in to;
+	struct sockaddr_storage to = t->dst;
 	size_t len;
-	int fd = t->iflag ? t->rx : t->tx;
+	uint16_t c;
 
-	memcpy(&to, &t->dst, sizeof(to));
-	if (rump_sys_setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
-	    sizeof(ttl)) != 0)
-		return -errno;
 	if (t->iflag) {
 		len = t->size > 28 ? (size_t)t->size - 20 : 8;
 		memset(pkt, 0, len);
-		pkt[0] = 8;             /* echo request */
-		pkt[4] = (uint8_t)(t->ident >> 8);
-		pkt[5] = (uint8_t)t->ident;
-		pkt[6] = (uint8_t)(seq >> 8);
-		pkt[7] = (uint8_t)seq;
-		{
-			uint16_t c = trace_cksum(pkt, len);
-
-			pkt[2] = (uint8_t)(c >> 8);
-			pkt[3] = (uint8_t)c;
-		}
-	} else {
-		len = t->size > 28 ? (size_t)t->size - 28 : 0;
-		memset(pkt, 0, len > 0 ? len : 1);
-		to.sin_port = htons((uint16_t)(t->port + seq));
+		trace_echo(t, pkt, 8, seq);
+		c = trace_cksum(pkt, len);
+		pkt[2] = (uint8_t)(c >> 8);
+		pkt[3] = (uint8_t)c;
+		return trace_send(t, t->rx, ttl, pkt, len, &to);
 	}
-	if (rump_sys_sendto(fd, pkt, len, 0, (struct sockaddr *)&to,
-	    sizeof(to)) < 0)
-		return -errno;
-	return 0;
+	len = t->size > 28 ? (size_t)t->size - 28 : 0;
+	memset(pkt, 0, len > 0 ? len : 1);
+	((struct sockaddr_in *)&to)->sin_port =
+	    htons((uint16_t)(t->port + seq));
+	return trace_send(t, t->tx, ttl, pkt, len, &to);
 }
 
 /* Is the packet quoted in an ICMP error (at q, n bytes) our probe seq? */

@@ -55,32 +55,20 @@ static int
 send_probe(struct trace *t, int hops, int seq)
 {
 	uint8_t pkt[65536];
-	struct sockaddr_in6 to;
+	struct sockaddr_storage to = t->dst;
 	size_t len = (size_t)t->size;
-	int fd = t->iflag ? t->rx : t->tx;
 
-	memcpy(&to, &t->dst, sizeof(to));
-	if (rump_sys_setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
-	    sizeof(hops)) != 0)
-		return -errno;
 	memset(pkt, 0, len + 8);
 	if (t->iflag) {
 		/* The node fills in the ICMPv6 checksum. */
-		len += 8;
-		pkt[0] = ICMP6_ECHO_REQUEST;
-		pkt[4] = (uint8_t)(t->ident >> 8);
-		pkt[5] = (uint8_t)t->ident;
-		pkt[6] = (uint8_t)(seq >> 8);
-		pkt[7] = (uint8_t)seq;
-	} else {
-		pkt[0] = (uint8_t)seq;  /* NetBSD's: sequence, hop limit */
-		pkt[1] = (uint8_t)hops;
-		to.sin6_port = htons((uint16_t)(t->port + seq));
+		trace_echo(t, pkt, ICMP6_ECHO_REQUEST, seq);
+		return trace_send(t, t->rx, hops, pkt, len + 8, &to);
 	}
-	if (rump_sys_sendto(fd, pkt, len, 0, (struct sockaddr *)&to,
-	    sizeof(to)) < 0)
-		return -errno;
-	return 0;
+	pkt[0] = (uint8_t)seq;          /* NetBSD's: sequence, hop limit */
+	pkt[1] = (uint8_t)hops;
+	((struct sockaddr_in6 *)&to)->sin6_port =
+	    htons((uint16_t)(t->port + seq));
+	return trace_send(t, t->tx, hops, pkt, len, &to);
 }
 
 /* Does the packet quoted in an ICMPv6 error (q, n bytes) hold probe seq? */
