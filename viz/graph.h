@@ -107,8 +107,9 @@ struct graph_opts {
 /* Opaque to callers: a cgraph graph (Agraph_t). */
 struct graph;
 
-/* The layout chosen by size: dot, neato or sfdp. */
-const char *graph_layout_for(const struct lab *lab);
+/* The layout chosen by size (and clusters): dot, fdp, neato or sfdp. */
+const char *graph_layout_for(const struct lab *lab,
+	    const struct graph_opts *o);
 /* Is `name` a layout rumplab offers? */
 bool	graph_layout_ok(const char *name);
 /* How many nodes the drawing has (lab nodes and LAN buses). */

@@ -82,13 +82,35 @@ graph_size(const struct lab *lab)
 	return n;
 }
 
+/* How nodes are boxed: auto resolved to group or subnet. */
+static enum graph_cluster
+cluster_how(const struct lab *lab, enum graph_cluster how)
+{
+	int i;
+
+	if (how != GCLUSTER_AUTO)
+		return how;
+	for (i = 0; i < lab->nnodes; i++)
+		if (lab->nodes[i].group != NULL)
+			return GCLUSTER_GROUP;
+	return GCLUSTER_SUBNET;
+}
+
+/*
+ * dot (layered) while a picture is small; then spring layouts, which
+ * ignore clusters: fdp, which draws them, for groups (a lab's own
+ * division of itself), neato up to a few hundred nodes, sfdp (multilevel,
+ * fast) beyond.
+ */
 const char *
-graph_layout_for(const struct lab *lab)
+graph_layout_for(const struct lab *lab, const struct graph_opts *o)
 {
 	int n = graph_size(lab);
 
 	if (n <= 60)
 		return "dot";
+	if (cluster_how(lab, o->cluster) == GCLUSTER_GROUP && n <= 1500)
+		return "fdp";
 	if (n <= 400)
 		return "neato";
 	return "sfdp";
@@ -413,6 +435,55 @@ add_member(struct builder *B, int bus, const struct lab_member *m)
 	traffic_width(B, bus, e);
 }
 
+/* Text for an HTML label: escapes, and "\\n" (Graphviz's) as <BR/>. */
+static void
+html_text(const char *s, char *buf)
+{
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			cat(buf, "<BR/>");
+			s++;
+		} else if (*s == '<')
+			cat(buf, "&lt;");
+		else if (*s == '>')
+			cat(buf, "&gt;");
+		else if (*s == '&')
+			cat(buf, "&amp;");
+		else
+			cat(buf, "%c", *s);
+	}
+}
+
+/*
+ * A link's label: one small table in the middle of the line, its ends
+ * (node, interface, addresses) above and below the bus and its subnets.
+ * End labels (taillabel, headlabel) would be nearer their nodes, but
+ * Graphviz places them without looking at each other, and at a router
+ * with several links they pile up; a label is placed like a node.
+ */
+static void
+link_label(struct builder *B, Agedge_t *e, const struct lab_member *m0,
+    const struct lab_member *m1, const char *mid)
+{
+	char html[TEXTMAX] = "", t[TEXTMAX];
+
+	cat(html, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+	    "CELLPADDING=\"1\"><TR><TD>");
+	t[0] = '\0';
+	cat(t, "%s ", B->lab->nodes[m0->node].name);
+	iface_text(B, m0->node, m0->iface, t);
+	html_text(t, html);
+	cat(html, "</TD></TR><HR/><TR><TD><B>");
+	html_text(mid, html);
+	cat(html, "</B></TD></TR><HR/><TR><TD>");
+	t[0] = '\0';
+	cat(t, "%s ", B->lab->nodes[m1->node].name);
+	iface_text(B, m1->node, m1->iface, t);
+	html_text(t, html);
+	cat(html, "</TD></TR></TABLE>");
+	agsafeset(e, "label", agstrdup_html(B->g, html), "");
+}
+
 /* A bus of two interfaces: one edge, a before b. */
 static void
 add_link(struct builder *B, int bus)
@@ -443,11 +514,9 @@ add_link(struct builder *B, int bus)
 	    B->lab->nodes[m0->node].name, end0, mid,
 	    B->lab->nodes[m1->node].name, end1);
 	set(e, "tooltip", tip);
-	if (!B->brief) {
-		set(e, "label", mid);
-		set(e, "taillabel", end0);
-		set(e, "headlabel", end1);
-	} else if (imp[0] || cut)
+	if (!B->brief)
+		link_label(B, e, m0, m1, mid);
+	else if (imp[0] || cut)
 		set(e, "label", imp[0] ? imp : "cut");
 	impaired = imp[0] || iface_settings(B, m0->node, m0->iface)[0] ||
 	    iface_settings(B, m1->node, m1->iface)[0];
@@ -457,23 +526,24 @@ add_link(struct builder *B, int bus)
 	traffic_width(B, bus, e);
 }
 
-/* Puts node n into the cluster `name` (created on first use). */
-static void
-cluster_add(struct builder *B, const char *name, const char *label,
+/* Puts node n into the cluster `name` of parent (created on first use). */
+static Agraph_t *
+cluster_add(Agraph_t *parent, const char *name, const char *label,
     Agnode_t *n)
 {
 	char sub[LAB_NAME_MAX + 16];
 	Agraph_t *c;
 
 	snprintf(sub, sizeof(sub), "cluster_%s", name);
-	if ((c = agsubg(B->g, sub, 0)) == NULL) {
-		c = agsubg(B->g, sub, 1);
+	if ((c = agsubg(parent, sub, 0)) == NULL) {
+		c = agsubg(parent, sub, 1);
 		set(c, "label", label);
 		set(c, "style", "rounded,dashed");
 		set(c, "color", C_GREY);
 		set(c, "fontcolor", C_GREY);
 	}
 	agsubnode(c, n, 1);
+	return c;
 }
 
 /* The one bus a node is on, or -1 (several, or none). */
@@ -490,36 +560,65 @@ only_bus(const struct lab_node *n)
 	return n->ifaces[0].bus;
 }
 
+/* The group all members of a bus are in, or NULL. */
+static const char *
+bus_group(const struct lab *lab, const struct lab_bus *b)
+{
+	const char *g = NULL, *ng;
+	int k;
+
+	for (k = 0; k < b->nmembers; k++) {
+		ng = lab->nodes[b->members[k].node].group;
+		if (ng == NULL || (g != NULL && strcmp(g, ng) != 0))
+			return NULL;
+		g = ng;
+	}
+	return g;
+}
+
+/*
+ * Groups: a box per group:, holding its nodes and the LANs whose members
+ * are all in it.  Subnets: a box per LAN, holding it and the hosts that
+ * are on it alone; with groups, those boxes sit inside their group's.
+ */
 static void
 add_clusters(struct builder *B)
 {
 	const struct lab *lab = B->lab;
-	enum graph_cluster how = B->o->cluster;
+	enum graph_cluster how = cluster_how(lab, B->o->cluster);
 	char name[LAB_NAME_MAX + 8];
+	Agraph_t **in;
+	const char *g;
 	int i, bus;
 
-	if (how == GCLUSTER_AUTO) {
-		how = GCLUSTER_SUBNET;
-		for (i = 0; i < lab->nnodes; i++)
-			if (lab->nodes[i].group != NULL)
-				how = GCLUSTER_GROUP;
-	}
+	if (how == GCLUSTER_NONE ||
+	    (in = calloc((size_t)lab->nbuses + 1, sizeof(*in))) == NULL)
+		return;
 	for (i = 0; i < lab->nnodes && how == GCLUSTER_GROUP; i++)
 		if (lab->nodes[i].group != NULL) {
 			snprintf(name, sizeof(name), "g-%s",
 			    lab->nodes[i].group);
-			cluster_add(B, name, lab->nodes[i].group, B->nodes[i]);
+			cluster_add(B->g, name, lab->nodes[i].group,
+			    B->nodes[i]);
 		}
-	/* A LAN with the hosts that are on it alone. */
-	for (i = 0; i < lab->nnodes && how == GCLUSTER_SUBNET; i++) {
+	for (i = 0; i < lab->nbuses; i++) {
+		in[i] = how == GCLUSTER_SUBNET ? B->g : NULL;
+		if (B->lans[i] == NULL || how != GCLUSTER_GROUP ||
+		    (g = bus_group(lab, &lab->buses[i])) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "g-%s", g);
+		in[i] = cluster_add(B->g, name, g, B->lans[i]);
+	}
+	for (i = 0; i < lab->nnodes; i++) {
 		if (is_router(&lab->nodes[i]) ||
 		    (bus = only_bus(&lab->nodes[i])) < 0 ||
-		    B->lans[bus] == NULL)
+		    B->lans[bus] == NULL || in[bus] == NULL)
 			continue;
 		snprintf(name, sizeof(name), "s-%s", lab->buses[bus].name);
-		cluster_add(B, name, "", B->lans[bus]);
-		cluster_add(B, name, "", B->nodes[i]);
+		cluster_add(in[bus], name, "", B->lans[bus]);
+		cluster_add(in[bus], name, "", B->nodes[i]);
 	}
+	free(in);
 }
 
 static void
@@ -580,7 +679,7 @@ static void
 graph_defaults(struct builder *B)
 {
 	const char *layout = B->o->layout ? B->o->layout :
-	    graph_layout_for(B->lab);
+	    graph_layout_for(B->lab, B->o);
 
 	set(B->g, "fontname", "Helvetica");
 	set(B->g, "fontsize", "10");

@@ -243,7 +243,8 @@ draw(const struct graph_args *a, const struct lab *lab,
 		graph_free(g);
 		return 0;
 	}
-	layout = a->opts.layout ? a->opts.layout : graph_layout_for(lab);
+	layout = a->opts.layout ? a->opts.layout : graph_layout_for(lab,
+	    &a->opts);
 	r = graph_render(g, layout, a->format, a->out, why, sizeof(why));
 	graph_free(g);
 	if (r != 0) {
