@@ -5,7 +5,8 @@
  * What is drawn: a FILE (a topology) as planned; a LAB (a running lab's
  * name) with its live state; with neither, the only running lab, else the
  * built-in default topology.  An argument is a FILE when it names an
- * existing file, holds a '/' or ends in .yaml or .yml.
+ * existing file, holds a '/', ends in .yaml or .yml, or is "-" (the
+ * standard input).
  *
  * --watch redraws a running lab every interval until it goes down or the
  * command is interrupted; the picture is rewritten only when what it
@@ -161,7 +162,8 @@ is_file(const char *what)
 	size_t len = strlen(what);
 	struct stat st;
 
-	return strchr(what, '/') != NULL || stat(what, &st) == 0 ||
+	return strcmp(what, "-") == 0 || strchr(what, '/') != NULL ||
+	    stat(what, &st) == 0 ||
 	    (len > 5 && strcmp(what + len - 5, ".yaml") == 0) ||
 	    (len > 4 && strcmp(what + len - 4, ".yml") == 0);
 }
