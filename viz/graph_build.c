@@ -35,6 +35,7 @@
 #define C_HOST		"#b6d7a8"
 #define C_LAN		"#ffe599"
 #define C_DOWNFILL	"#d9d9d9"
+#define C_DEADFILL	"#f4cccc"
 #define C_GREY		"#808080"
 #define C_RED		"#cc0000"
 #define C_ORANGE	"#e69138"
@@ -337,6 +338,13 @@ add_node(struct builder *B, int i)
 		set(an, "style", "filled,dashed");
 		set(an, "color", C_GREY);
 		set(an, "fontcolor", C_GREY);
+	}
+	/* Crashed, or never came up: not what anyone asked for. */
+	if (!up && (strcmp(B->live->state[i], "dead") == 0 ||
+	    strcmp(B->live->state[i], "failed") == 0)) {
+		set(an, "fillcolor", C_DEADFILL);
+		set(an, "color", C_RED);
+		set(an, "fontcolor", C_RED);
 	}
 }
 
@@ -650,7 +658,10 @@ legend(struct builder *B)
 	ROW("><FONT COLOR=\"" C_ORANGE "\">orange</FONT>",
 	    "impaired: delay, loss, rate ...");
 	if (l != NULL) {
-		ROW("BGCOLOR=\"" C_DOWNFILL "\">grey", "node not up");
+		ROW("BGCOLOR=\"" C_DOWNFILL "\">grey", "node not up (stopped, "
+		    "starting ...)");
+		ROW("BGCOLOR=\"" C_DEADFILL "\">pink", "node dead (crashed, "
+		    "killed) or failed to start");
 		ROW("><FONT COLOR=\"" C_RED "\">red dashed</FONT>",
 		    l->links_known ? "link down or bus cut" :
 		    "link down or bus cut: not known here (the supervisor "
