@@ -57,7 +57,7 @@ done
 # 3 s at a rate above what the path carries.
 # The router's own counter is the figure: the receiving client reads each
 # datagram over sysproxy and falls behind long before the router does.
-fwd() { N n1r1 rump.netstat -s | sed -n 's/^	\([0-9]*\) packets forwarded/\1/p'; }
+fwd() { N n1r1 rump.netstat -s | sed -n 's/^	\([0-9]*\) packets forwarded/\1/p' | head -1; }
 server n1h2 udp.log -u -p 5002 || exit 1
 f0=$(fwd); t0=$(date +%s.%N)
 N n1h1 rumpperf -c 10.1.1.10 -u -p 5002 -l 64 -b 2g -t 3 >udpc.log 2>&1
