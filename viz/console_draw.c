@@ -433,14 +433,14 @@ draw_bottom(void)
 	if (ui.msg[0] != '\0')
 		put(y, 0, A_BOLD, "%s", ui.msg);
 	else if (ui.screen == SCR_OVERVIEW)
-		put(y, 0, 0, "Enter open  Tab nodes/buses  / filter  s sort  "
-		    "p ping  d/u link  R restart  ? help  q quit");
+		put(y, 0, 0, "Enter:open Tab:switch /:filter s:sort p:ping "
+		    "d/u:link R:restart ?:help q:quit");
 	else if (ui.screen == SCR_NODE)
-		put(y, 0, 0, "1-7 section  p ping  d/u link down/up  R restart  "
-		    "? help  q back");
+		put(y, 0, 0, "1-7:section p:ping d/u:link down/up R:restart "
+		    "?:help q:back");
 	else
-		put(y, 0, 0, "space pause  c capture  m MACs  arrows scroll  "
-		    "? help  q back");
+		put(y, 0, 0, "space:pause c:capture m:MACs arrows:scroll "
+		    "?:help q:back");
 }
 
 void

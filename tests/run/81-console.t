@@ -1,0 +1,177 @@
+#!/bin/sh
+# rumplab console, driven in tmux as the unprivileged user: the overview
+# lists a running lab's nodes and buses, / filters them, a node page shows
+# the route the lab configured, a bus page shows the ICMP frames of a ping
+# started during the test (and a capture writes them to a pcap), ping
+# from the keyboard is confirmed on screen, link down from the console
+# makes `rumplab check` fail and link up makes it pass again; the screen
+# fits 80x24, follows a resize, and Ctrl-C leaves the terminal clean with
+# no child left.  Also: the frame decoder against known frames and
+# against tcpdump's text for the same frames (NetBSD's fixture buses
+# included), and its fuzz target for a bounded time.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/lab.sh"
+if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
+plan 30
+
+# --- the decoder ---------------------------------------------------------
+check "decoder unit tests (known frames, truncations, short buffers)" \
+    "$O/tests/test_decode" -w "$T/known.pcap"
+cmp_tcpdump() {	# PCAP: our lines equal tcpdump -n -S -t's
+	tcpdump -n -S -t -r "$1" 2>/dev/null >"$T/td.txt" &&
+	"$O/tests/test_decode" -r "$1" >"$T/me.txt" &&
+	[ -s "$T/me.txt" ] && diff "$T/td.txt" "$T/me.txt"
+}
+check "decoded known frames read as tcpdump -n -S -t reads them" \
+    cmp_tcpdump "$T/known.pcap"
+gzip -dc "$SHARED/fixtures/netbsd-shmif/wrapped.pcap.gz" >"$T/wrapped.pcap"
+check "NetBSD's 8594-frame wrapped bus decodes as tcpdump reads it" \
+    cmp_tcpdump "$T/wrapped.pcap"
+F=${FUZZ_O:-$O/../fuzz}/fuzz_decode
+if [ -x "$F" ]; then
+	mkdir -p "$T/corpus"
+	check "fuzz_decode: ${FUZZ_SECONDS:-15} s over arbitrary frames, no finding" \
+	    sh -c "cd '$T' && '$F' -max_total_time=${FUZZ_SECONDS:-15} -timeout=10 -rss_limit_mb=1024 '$T/corpus'"
+else
+	echo "ok $((_n=_n+1)) # SKIP $F not built"
+fi
+
+# --- a lab and the console in tmux ----------------------------------------
+check "lab up (the default topology, as c81)" R up --name c81 -q
+TMUX_TMPDIR=$T
+export TMUX_TMPDIR
+TM() { as_user env TMUX_TMPDIR="$T" tmux -L rl81 "$@"; }
+tm_kill() { TM kill-server 2>/dev/null; }
+on_exit tm_kill
+screen() { TM capture-pane -p -t c81; }
+# wait_for PATTERN [SECONDS]: until the screen shows PATTERN (grep -E)
+wait_for() {
+	local i n=$(( ${2:-10} * 10 ))
+	for i in $(seq "$n"); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	screen | sed 's/^/# | /'
+	return 1
+}
+keys() { TM send-keys -t c81 "$@"; }
+TM new-session -d -s c81 -x 100 -y 30 \
+    "TERM=xterm-256color rumplab console c81; echo console-exit=\$?; exec sleep 600"
+
+wait_for '^  h1 +up ' 15 && wait_for '^  r2 +up ' && wait_for '^  lan2 +2 ' &&
+    screen | grep -Eq '^  h2 +up ' && screen | grep -Eq '^  r1 +up ' &&
+    screen | grep -Eq '^  core +2 ' && screen | grep -Eq '^  lan1 +2 '
+ok $? "the overview shows h1 h2 r1 r2 up and buses core lan1 lan2"
+wait_for '^  h1 +up +[0-9]+ +1/1 +[0-9]' 10
+ok $? "node rows carry pid, links up and packet counters from the nodes"
+
+keys / r
+wait_for 'NODES 2/4' && ! screen | grep -Eq '^  h[12] ' &&
+    screen | grep -Eq '^  r1 ' && screen | grep -Eq '^  r2 '
+ok $? "/ filters by name while typing: r shows r1 and r2 only"
+keys Escape
+wait_for 'NODES 4/4' && screen | grep -Eq '^  h1 '
+ok $? "Esc clears the filter"
+
+# h1 is the first row (sorted by name): its page, section 2, the routes
+keys Enter
+wait_for '^node h1: up' && keys 2 &&
+    wait_for '^default +10\.0\.1\.1 +UGS? ' 10
+ok $? "h1's page shows the default route via 10.0.1.1 the lab configured"
+screen | grep -q 'Routing table' && wait_for 'fd00:0:0:1::1 ' 5
+ok $? "and its IPv6 default route via fd00:0:0:1::1"
+keys 1
+wait_for 'inet 10\.0\.1\.10/24' && screen | grep -q 'address: b2:a0:' &&
+    screen | grep -q 'mtu 1500'
+ok $? "section 1: h1's interface with its address, MAC and MTU"
+
+# ping from the keyboard, confirmed in the action pane
+keys p
+wait_for 'ping from h1 to:' && keys 10.0.2.10 Enter
+wait_for '3 packets transmitted, 3 packets received' 20
+ok $? "p pings from h1 to 10.0.2.10 and the pane shows the result"
+keys x q
+
+# the bus page of lan2, then a ping started from outside the console
+keys Tab Down Down Enter
+wait_for '^bus lan2: 2 interfaces' && wait_for 'r2:shmif1 +up'
+ok $? "lan2's page lists its interfaces with link state and counters"
+R exec h1 -- rump.ping -c 3 -i 0.3 10.0.1.1 >/dev/null 2>&1
+R exec h1 -- rump.ping -c 2 -i 0.3 10.0.2.10 >"$T/ping.out" 2>&1 &
+wait_for 'IP 10\.0\.1\.10 > 10\.0\.2\.10: ICMP echo request, id [0-9]+, seq 1' 15 &&
+    wait_for 'IP 10\.0\.2\.10 > 10\.0\.1\.10: ICMP echo reply, id [0-9]+, seq 1' 5
+ok $? "the bus page shows that ping's echo requests and replies, decoded"
+wait
+keys Space
+wait_for 'frames: PAUSED' && keys Space && wait_for 'frames: following'
+ok $? "space pauses and resumes the frames"
+
+keys c
+wait_for 'capture bus lan2 to file:' && keys C-u "$T/lan2.pcap" Enter
+wait_for 'capturing to ' 5
+R exec h2 -- rump.ping -c 2 -i 0.3 10.0.2.1 >/dev/null 2>&1
+sleep 0.5
+keys c
+wait_for 'frames written to' 10
+tcpdump -n -r "$T/lan2.pcap" 2>/dev/null | grep -c 'ICMP echo request' >"$T/n"
+[ "$(cat "$T/n")" -ge 2 ]
+ok $? "c captures the bus to a pcap that tcpdump reads ($(cat "$T/n") echo requests)"
+keys q
+
+# link down from the console: the lab's checks fail; up: they pass
+keys Tab
+wait_for '^> NODES' && keys Home d
+wait_for 'link down: interface of h1' && keys Enter
+wait_for 'link set h1:shmif0 down' 5 && wait_for '^ok ' 10
+ok $? "d sets h1:shmif0 down through the supervisor, confirmed on screen"
+R check c81 >"$T/check1" 2>&1
+ok $((! $?)) "with h1's link down, rumplab check fails"
+grep -q 'FAIL h1' "$T/check1" || sed 's/^/# /' "$T/check1"
+wait_for '^  h1 +up +[0-9]+ +0/1 ' 10
+ok $? "the overview shows h1 with 0/1 links up"
+keys u
+wait_for 'link up: interface of h1' && keys Enter
+wait_for 'link set h1:shmif0 up' 5 && wait_for '^ok ' 10
+ok $? "u sets it up again"
+R check c81 >"$T/check2" 2>&1
+ok $? "and rumplab check passes again"
+[ $? = 0 ] || sed 's/^/# /' "$T/check2"
+
+# sizes: 80x24, a resize, and the help fits
+keys x
+TM resize-window -t c81 -x 80 -y 24
+wait_for 'NODES 4/4' && [ "$(screen | wc -l)" -le 24 ] &&
+    screen | sed -n 24p | grep -q 'q:quit$' && screen | grep -Eq '^  lan2 '
+ok $? "80x24: title, nodes, buses and the key line all on screen"
+keys '?'
+wait_for 'm +show the MAC addresses' && screen | grep -q 'Keys (any screen)'
+ok $? "? shows the keys, whole, in 80x24"
+keys Space
+TM resize-window -t c81 -x 140 -y 40
+wait_for 'INTERFACES' && wait_for 'shmif0:lan1 shmif1:core'
+ok $? "resized to 140x40: the wider layout with each node's interfaces"
+
+# Ctrl-C: terminal restored, children gone
+shell=$(TM display -p -t c81 '#{pane_pid}')
+kids() { for d in /proc/[0-9]*; do
+	awk -v p="$1" '{ if ($4 == p) print $1 }' "$d/stat" 2>/dev/null; done; }
+cons=$(kids "$shell")
+keys p
+wait_for 'ping from h1 to:' && keys 10.0.2.10 Enter
+sleep 0.3
+desc=$(for c in $cons; do kids "$c"; done)
+keys C-c
+wait_for 'console-exit=0' 10
+ok $? "Ctrl-C quits the console with status 0"
+[ "$(TM display -p -t c81 '#{alternate_on}')" = 0 ] &&
+    [ "$(TM display -p -t c81 '#{cursor_flag}')" = 1 ]
+ok $? "the terminal is back: main screen, cursor visible"
+left=""
+for p in $cons $desc; do [ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" && left="$left $p"; done
+[ -z "$left" ]
+ok $? "no child of the console is left (it had ${desc:-none} running)"
+
+tm_kill
+check "lab down" R down c81
+check_nothing_left
+done_testing
