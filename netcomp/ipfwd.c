@@ -405,6 +405,26 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 	pbuf_free(q);
 }
 
+/* lwIP's own IPv4 errors (port and protocol unreachable), which
+ * liblwip.so sends through its PLT, under the same limit. */
+void
+icmp_dest_unreach(struct pbuf *p, enum icmp_dur_type t)
+{
+	static void (*real)(struct pbuf *, enum icmp_dur_type);
+
+	if (real == NULL)
+		real = (void (*)(struct pbuf *, enum icmp_dur_type))dlsym(
+		    RTLD_NEXT, "icmp_dest_unreach");
+	if (real == NULL)
+		return;
+	if (!icmp_error_allowed(0)) {
+		st.ratelimited++;
+		return;
+	}
+	st.icmp_errors++;
+	real(p, t);
+}
+
 /* ---- forwarding ---- */
 
 static void

@@ -8,8 +8,8 @@
 #  - a chain h1 - r1 - r2 - r3 - h2 with static routes: end-to-end ping,
 #    traceroute lists every hop in order (UDP and -I), route get names
 #    the gateway and interface, netstat -rn has NetBSD's table;
-#  - TTL 1 through a router: "Time To Live exceeded"; a reject route:
-#    unreachable (!H); a blackhole: silence;
+#  - TTL 1 through a router: "Time To Live exceeded", at most 100 a
+#    second; a reject route: unreachable (!H); a blackhole: silence;
 #  - pings of 1472, 1473, 8000 and 65000 bytes through a router; a
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
 #    ping -D (DF) gets "frag needed" with the MTU from the router before
@@ -59,6 +59,13 @@ N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
 ok $(grep -q '^36 bytes from 10\.1\.1\.1: Time to live exceeded' p.txt ||
     grep -qi 'time to live exceeded' p.txt; echo $?) "TTL 1 through ra: Time To Live exceeded from 10.1.1.1"
 sed 's/^/#   /' p.txt | head -3
+# NetBSD's errppslimit: 100 errors a second.
+N a rump.ping -c 400 -i 0.001 -T 1 -w 1 10.1.2.2 >p.txt 2>&1
+n=$(grep -c 'Time to live exceeded' p.txt)
+rl=$(N ra rump.netstat -s | sed -n '/^icmp:/,/^[a-z]/s/^	\([0-9]*\) errors not generated.*/\1/p')
+ok $([ "$n" -ge 50 ] && [ "$n" -le 200 ] && [ "${rl:-0}" -gt 0 ]; echo $?) \
+    "time exceeded limited to 100 a second ($n of 400 answered, ra held back $rl)"
+sleep 1         # a fresh second for the errors below
 check "ra: a reject route and a blackhole route" eval '
     N ra rump.route -q add -net 10.9.0.0/16 -reject &&
     N ra rump.route -q add -host 10.8.0.1 -blackhole 127.0.0.1'
