@@ -101,6 +101,9 @@ struct cnode {
 	pid_t		 pid;
 	char		 why[160];	/* the supervisor's reason */
 	char		 event[200];	/* last event shown */
+	char		 lastlog[200];	/* the log's last line, as last read */
+	char		 myevent[200];	/* the console's own action on it,
+					 * shown until the log moves on */
 	enum answer	 answers;
 	char		 noanswer[160];	/* why not answering */
 	struct cif	*ifs;		/* counters, nifs of them */

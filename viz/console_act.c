@@ -24,6 +24,7 @@
 
 struct action {
 	char		 title[256];
+	int		 node;		/* the node it acts on */
 	struct job	*job;		/* running, or NULL */
 	char		*out;		/* output once ended */
 	char		 result[256];
@@ -71,6 +72,9 @@ act_done(struct job *j, void *arg)
 	last_line(j->out, last, sizeof(last));
 	snprintf(act.result, sizeof(act.result), "%s", res);
 	ui_message("%s: %s", act.title, last[0] ? last : res);
+	snprintf(con.nodes[act.node].myevent,
+	    sizeof(con.nodes[act.node].myevent), "console: %.80s: %.100s",
+	    act.title, last[0] ? last : res);
 }
 
 static void
@@ -96,6 +100,7 @@ act_run(const char *title, int (*fn)(void *), void *arg, char *const argv[],
 	struct job *j;
 
 	act_clear();
+	act.node = pending;
 	if (fn != NULL)
 		j = job_fork(fn, arg, timeout_ms, act_done, NULL);
 	else

@@ -127,8 +127,9 @@ node_cmp(const void *a, const void *b)
 	default:
 		break;
 	}
+	/* Names in version order: r2 before r10. */
 	if (r == 0)
-		r = strcmp(con.lab->nodes[x->index].name,
+		r = strverscmp(con.lab->nodes[x->index].name,
 		    con.lab->nodes[y->index].name);
 	return ui.reverse ? -r : r;
 }
@@ -143,7 +144,7 @@ bus_cmp(const void *a, const void *b)
 	if (ui.sort == SORT_IN || ui.sort == SORT_OUT)
 		r = x->fps < y->fps ? 1 : x->fps > y->fps ? -1 : 0;
 	if (r == 0)
-		r = strcmp(con.lab->buses[x->index].name,
+		r = strverscmp(con.lab->buses[x->index].name,
 		    con.lab->buses[y->index].name);
 	return ui.reverse ? -r : r;
 }

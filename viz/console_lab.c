@@ -261,30 +261,36 @@ lab_fetch_node(int k)
 	    FETCH_TIMEOUT_MS, counters_done, n);
 }
 
-/* The last line of the node's log, as its last event. */
+/*
+ * The node's last event: why it does not answer or is not up, else the
+ * console's own last action on it until the node's log has a newer
+ * line, else the log's last line.
+ */
 static void
 node_event(struct cnode *n)
 {
-	char path[STATEDIR_PATHMAX], buf[512], *p;
+	char path[STATEDIR_PATHMAX], buf[512];
 	size_t len;
 
-	if (n->answers == ANS_NO && strcmp(n->state, "up") == 0) {
-		snprintf(n->event, sizeof(n->event), "%s", n->noanswer);
-		return;
-	}
-	if (n->why[0] != '\0') {
-		snprintf(n->event, sizeof(n->event), "%s", n->why);
-		return;
-	}
 	statedir_log(con.dir, con.lab->nodes[n->index].name, path);
-	if (file_tail(path, 1, buf, sizeof(buf)) <= 0)
-		return;
-	len = strlen(buf);
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		buf[--len] = '\0';
-	p = buf;
-	snprintf(n->event, sizeof(n->event), "%.*s",
-	    (int)sizeof(n->event) - 1, p);
+	if (file_tail(path, 1, buf, sizeof(buf)) > 0) {
+		len = strlen(buf);
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			buf[--len] = '\0';
+		if (strncmp(buf, n->lastlog, sizeof(n->lastlog) - 1) != 0) {
+			if (n->lastlog[0] != '\0')
+				n->myevent[0] = '\0';
+			snprintf(n->lastlog, sizeof(n->lastlog), "%.*s",
+			    (int)sizeof(n->lastlog) - 1, buf);
+		}
+	}
+	if (n->answers == ANS_NO && strcmp(n->state, "up") == 0)
+		snprintf(n->event, sizeof(n->event), "%s", n->noanswer);
+	else if (n->why[0] != '\0')
+		snprintf(n->event, sizeof(n->event), "%s", n->why);
+	else
+		snprintf(n->event, sizeof(n->event), "%s", n->myevent[0] ?
+		    n->myevent : n->lastlog);
 }
 
 /*

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 30
+plan 33
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -136,6 +136,19 @@ ok $? "u sets it up again"
 R check c81 >"$T/check2" 2>&1
 ok $? "and rumplab check passes again"
 [ $? = 0 ] || sed 's/^/# /' "$T/check2"
+
+# a node that stops answering (SIGSTOP) is shown as such; the screen
+# does not wait for it
+h2pid=$(R status c81 | awk '$1 == "h2" { print $2 }')
+kill -STOP "$h2pid"
+wait_for '^  h2 +no-reply +[0-9]+ .*not answering' 15
+ok $? "a stopped node shows as no-reply, not answering"
+keys / h 2
+wait_for 'NODES 1/4' 3 && keys Escape && wait_for 'NODES 4/4' 3
+ok $? "the console answers keys at once meanwhile"
+kill -CONT "$h2pid"
+wait_for '^  h2 +up +[0-9]+ +1/1 ' 15
+ok $? "once it runs again it is up with its counters"
 
 # sizes: 80x24, a resize, and the help fits
 keys x
