@@ -5,14 +5,15 @@
 # lab node and per LAN, and every interface address and bus name in it;
 # layouts and clusters work; errors say what to fix; a 1000-node lab
 # renders in seconds; a running lab is drawn with its live state (a
-# stopped node grey and dashed, its links dotted, traffic); --watch
+# stopped node grey and dashed, its links dotted, a crashed one pink, links
+# down or cut red, impairments, traffic); --watch
 # rewrites the picture as the lab changes and ends when the lab goes down.
 # Leaves a PNG of the default lab in $O/graph/ to look at.  Unprivileged.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 topos=$(cd "$ROOT/topologies" && ls *.yaml | sed 's/\.yaml$//')
 n=$(echo $topos | wc -w)
-plan $((n * 3 + 26))
+plan $((n * 3 + 28))
 
 # svgcheck SVG PLAN.json [python expression over root/text]: the SVG
 # parses, has one node element per lab node and per LAN (a bus of other
@@ -142,7 +143,7 @@ R exec h1 -- rump.ping -c 3 -i 0.2 10.0.2.10 >/dev/null 2>&1
 check "graph LAB draws the running lab" R graph default -o "$T/out/live.svg"
 check "... live: every node up, traffic since start on lan1" \
     svgcheck "$T/out/live.svg" "$T/default.json" \
-    "'live' in text" "'stopped' not in text" "'B sent' in text"
+    "'live' in text" "'>stopped<' not in raw" "'B sent' in text"
 # Link state and impairments (the supervisor's link show), when it has it.
 if R link show >/dev/null 2>&1; then
 	R link set r1:shmif1 down >/dev/null 2>&1
@@ -170,6 +171,13 @@ check "... r2 grey and marked stopped, its links dotted, the others not" \
     "'stopped' in node_text('node-r2')" "'#d9d9d9' in ET.tostring(nodes['node-r2']).decode()" \
     "'1,5' in edge_dash('bus-core')" "'1,5' in edge_dash('bus-lan2')" \
     "edge_dash('bus-lan1') == [None]"
+check "kill r1 (a crash)" R node kill r1
+R graph default -o "$T/out/dead.svg" >/dev/null 2>&1
+check "... r1 drawn dead: pink, red border" \
+    svgcheck "$T/out/dead.svg" "$T/default.json" \
+    "'dead' in node_text('node-r1')" \
+    "'#f4cccc' in ET.tostring(nodes['node-r1']).decode()"
+R node start r1 >/dev/null 2>&1
 R graph default -o "$T/out/default-lab-live.png" >/dev/null 2>&1 &&
     cp "$T/out/default-lab-live.png" "$O/graph/"
 
@@ -178,11 +186,11 @@ as_user env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" rumplab graph default \
     --watch --interval 0.3 -o "$T/out/watch.svg" 2>"$T/watch.err" &
 W=$!
 on_exit "kill $W"
-for i in $(seq 100); do grep -q stopped "$T/out/watch.svg" 2>/dev/null && break; sleep 0.1; done
-check "--watch draws r2 stopped" grep -q stopped "$T/out/watch.svg"
+for i in $(seq 100); do grep -q '>stopped<' "$T/out/watch.svg" 2>/dev/null && break; sleep 0.1; done
+check "--watch draws r2 stopped" grep -q '>stopped<' "$T/out/watch.svg"
 R node start r2 >/dev/null 2>&1
-for i in $(seq 150); do grep -q stopped "$T/out/watch.svg" || break; sleep 0.1; done
-ok "$([ -s "$T/out/watch.svg" ] && ! grep -q stopped "$T/out/watch.svg" &&
+for i in $(seq 150); do grep -q '>stopped<' "$T/out/watch.svg" || break; sleep 0.1; done
+ok "$([ -s "$T/out/watch.svg" ] && ! grep -q '>stopped<' "$T/out/watch.svg" &&
     echo 0 || echo 1)" "--watch redraws r2 up once it restarts"
 R exec h1 -- rump.ping -c 15 -i 0.2 10.0.2.10 >/dev/null 2>&1 &
 P=$!
