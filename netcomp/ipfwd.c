@@ -28,15 +28,12 @@
  *    while net.inet.ip.forwarding is 1).  IPv6 forwarding is ipfwd6.c's,
  *    for the same reasons.  ICMP errors of both families are limited to
  *    100 a second (icmp6err.c), as NetBSD's errppslimit.
- *  - IPv4 reassembly of packets for the node is done here too: lwIP's
- *    build caps reassembly at IP_REASS_MAX_PBUFS (10) pbufs, one per
- *    received fragment, so it cannot rebuild a datagram of more than ten
- *    fragments (about 14.8 KB at MTU 1500); this one takes up to 65535
- *    bytes, eight datagrams at a time, and drops a datagram left
- *    incomplete for 15 s when the next fragment arrives.
+ *  - IPv4 reassembly of packets for the node is done here too, in
+ *    reass.c's slots: lwIP's build cannot rebuild a datagram of more
+ *    than ten fragments (about 14.8 KB at MTU 1500).
  *
  * Everything here runs with the core lock held (lwIP's callers hold it),
- * which also guards the counters and the reassembly slots.
+ * which also guards the counters.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -57,13 +54,11 @@
 
 #include "kernel/hyper.h"
 #include "netcomp/netinet.h"
+#include "netcomp/reass.h"
 #include "netcomp/route.h"
 
 #define ETH_HLEN        14
 #define ICMP_TTL_ERR    255             /* NetBSD's icmp_reflect: MAXTTL */
-#define REASS_SLOTS     8
-#define REASS_MAX       65535
-#define REASS_AGE_NS    (15ull * 1000000000ull)
 
 static struct netif *(*real_ip4_route)(const ip4_addr_t *);
 static err_t (*real_ip4_frag)(struct pbuf *, struct netif *,
@@ -499,71 +494,7 @@ drop:
 	pbuf_free(p);
 }
 
-/* ---- reassembly ---- */
-
-struct reass {
-	uint8_t *buf;           /* data, REASS_MAX bytes; NULL: free slot */
-	uint32_t src, dst;
-	uint16_t id;
-	uint8_t  proto;
-	uint8_t  hlen;          /* 0 until the first fragment came */
-	uint8_t  hdr[60];
-	uint32_t total;         /* data length, 0 until the last came */
-	uint32_t blocks;        /* 8-byte blocks received */
-	uint64_t t0;
-	uint8_t  bits[REASS_MAX / 8 / 8 + 1];
-};
-
-static struct reass rs[REASS_SLOTS];
-
-static void
-reass_free(struct reass *r)
-{
-	hyp_free(r->buf);
-	memset(r, 0, sizeof(*r));
-}
-
-static struct reass *
-reass_slot(const uint8_t *ip, uint64_t now)
-{
-	struct reass *r, *fr = NULL, *old = NULL;
-	uint32_t src, dst;
-	uint16_t id = (uint16_t)(ip[4] << 8 | ip[5]);
-	int i;
-
-	memcpy(&src, ip + 12, 4);
-	memcpy(&dst, ip + 16, 4);
-	for (i = 0; i < REASS_SLOTS; i++) {
-		r = &rs[i];
-		if (r->buf != NULL && now - r->t0 > REASS_AGE_NS) {
-			st.fragdropped++;
-			reass_free(r);
-		}
-		if (r->buf == NULL) {
-			if (fr == NULL)
-				fr = r;
-			continue;
-		}
-		if (r->src == src && r->dst == dst && r->id == id &&
-		    r->proto == ip[9])
-			return r;
-		if (old == NULL || r->t0 < old->t0)
-			old = r;
-	}
-	if (fr == NULL) {
-		st.fragdropped++;
-		reass_free(old);
-		fr = old;
-	}
-	if ((fr->buf = hyp_malloc(REASS_MAX)) == NULL)
-		return NULL;
-	fr->src = src;
-	fr->dst = dst;
-	fr->id = id;
-	fr->proto = ip[9];
-	fr->t0 = now;
-	return fr;
-}
+/* ---- reassembly (reass.c) ---- */
 
 static void
 reass_done(struct reass *r, struct netif *in)
@@ -598,9 +529,10 @@ static void
 reass4(struct netif *in, struct pbuf *p)
 {
 	const uint8_t *ip = p->payload;
-	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, off, dlen, b;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, off, dlen;
+	struct reass_key k;
 	struct reass *r;
-	int mf;
+	int mf, done;
 
 	st.fragments++;
 	tot = (size_t)ip[2] << 8 | ip[3];
@@ -608,12 +540,18 @@ reass4(struct netif *in, struct pbuf *p)
 	mf = (ip[6] & 0x20) != 0;
 	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || tot < hlen ||
 	    tot > p->len || inet_chksum(p->payload, (u16_t)hlen) != 0 ||
-	    (dlen = tot - hlen) == 0 || (mf && dlen % 8 != 0) ||
-	    off + dlen + hlen > REASS_MAX) {
+	    (dlen = tot - hlen) == 0 || off + dlen + hlen > REASS_MAX) {
 		st.badhdr++;
 		goto out;
 	}
-	if ((r = reass_slot(ip, hyp_clock_mono_ns())) == NULL) {
+	memset(&k, 0, sizeof(k));
+	k.family = REASS_INET;
+	k.proto = ip[9];
+	k.id = (uint32_t)(ip[4] << 8 | ip[5]);
+	memcpy(k.src, ip + 12, 4);
+	memcpy(k.dst, ip + 16, 4);
+	if ((r = reass_find(&k, hyp_clock_mono_ns(), &st.fragdropped)) ==
+	    NULL) {
 		st.fragdropped++;
 		goto out;
 	}
@@ -621,16 +559,9 @@ reass4(struct netif *in, struct pbuf *p)
 		r->hlen = (uint8_t)hlen;
 		memcpy(r->hdr, ip, hlen);
 	}
-	if (!mf)
-		r->total = (uint32_t)(off + dlen);
-	memcpy(r->buf + off, ip + hlen, dlen);
-	for (b = off / 8; b < (off + dlen + 7) / 8; b++)
-		if (!(r->bits[b / 8] & (1u << (b % 8)))) {
-			r->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-			r->blocks++;
-		}
-	if (r->hlen != 0 && r->total != 0 &&
-	    r->blocks == (r->total + 7) / 8)
+	if ((done = reass_add(r, off, ip + hlen, dlen, mf)) < 0)
+		st.badhdr++;
+	else if (done)
 		reass_done(r, in);
 out:
 	pbuf_free(p);

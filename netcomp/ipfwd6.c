@@ -39,6 +39,11 @@
  * retransmissions get through.  An entry lives ten minutes (NetBSD's
  * net.inet6.ip6.mtudisctimeout), then the interface's MTU is tried again.
  *
+ * Reassembly of IPv6 datagrams for the node is done here too, in
+ * reass.c's slots (lwIP's stops at ten fragments, about 14.8 KB): a
+ * Fragment header right after the IPv6 header is taken before lwIP sees
+ * it, and the whole datagram goes on to lwIP's ip6_input.
+ *
  * Core lock held throughout (lwIP's callers hold it); it also guards the
  * counters and the MTU cache.
  */
@@ -55,6 +60,7 @@
 
 #include "kernel/hyper.h"
 #include "netcomp/netinet.h"
+#include "netcomp/reass.h"
 #include "netcomp/route.h"
 
 #define IP6H            40
@@ -69,6 +75,7 @@ static u16_t (*real_dest_mtu)(const ip6_addr_t *, struct netif *);
 static struct {
 	uint64_t forwarded, noroute, rejected, blackholed, hlimexceeded;
 	uint64_t toobig, badscope, badhdr, pmtu_learnt;
+	uint64_t fragments, reassembled, fragdropped;
 } st;
 
 /* The learnt path MTUs. */
@@ -232,6 +239,74 @@ drop:
 	pbuf_free(p);
 }
 
+/* ---- reassembly (reass.c) ---- */
+
+#define IP6_NEXTH_FRAG  44
+
+/* A fragment for this node (p: one pbuf, its IPv6 header then the
+ * Fragment header); consumed. */
+static err_t
+reass6(struct pbuf *p, struct netif *inp)
+{
+	const uint8_t *ip = p->payload, *fh = ip + IP6H;
+	size_t plen = (size_t)(ip[4] << 8 | ip[5]), off, dlen, len;
+	struct reass_key k;
+	struct reass *r;
+	struct pbuf *q;
+	uint8_t *b;
+	int more, done;
+
+	st.fragments++;
+	if (plen < 8 || IP6H + plen > p->len) {
+		st.badhdr++;
+		goto out;
+	}
+	off = (size_t)((fh[2] << 8 | fh[3]) & 0xfff8);
+	more = fh[3] & 1;
+	dlen = plen - 8;
+	memset(&k, 0, sizeof(k));
+	k.family = REASS_INET6;
+	k.id = (uint32_t)fh[4] << 24 | (uint32_t)fh[5] << 16 |
+	    (uint32_t)fh[6] << 8 | fh[7];
+	memcpy(k.src, ip + 8, 16);
+	memcpy(k.dst, ip + 24, 16);
+	if ((r = reass_find(&k, hyp_clock_mono_ns(), &st.fragdropped)) ==
+	    NULL) {
+		st.fragdropped++;
+		goto out;
+	}
+	if (off == 0) {
+		r->hlen = IP6H;
+		memcpy(r->hdr, ip, IP6H);
+		r->hdr[6] = fh[0];      /* what the fragments carry */
+	}
+	if ((done = reass_add(r, off, fh + 8, dlen, more)) < 0) {
+		st.badhdr++;
+		goto out;
+	}
+	if (!done)
+		goto out;
+	len = IP6H + r->total;
+	if (len > 0xffff || (q = pbuf_alloc(PBUF_LINK, (u16_t)len,
+	    PBUF_RAM)) == NULL) {
+		st.fragdropped++;
+		reass_free(r);
+		goto out;
+	}
+	b = q->payload;
+	memcpy(b, r->hdr, IP6H);
+	b[4] = (uint8_t)(r->total >> 8);
+	b[5] = (uint8_t)r->total;
+	memcpy(b + IP6H, r->buf, r->total);
+	reass_free(r);
+	st.reassembled++;
+	pbuf_free(p);
+	return real_ip6_input(q, inp);
+out:
+	pbuf_free(p);
+	return ERR_OK;
+}
+
 /* ---- the receive path's entry ---- */
 
 /*
@@ -255,6 +330,12 @@ ip6_input(struct pbuf *p, struct netif *inp)
 	    ip6_addr_isloopback(&dst) || ip6_addr_isany(&dst) ||
 	    ipfwd_local6(&dst)) {
 		pmtu_input(ip, p->len);
+		/* A fragment right after the header (not an atomic one):
+		 * ours, since lwIP's reassembly stops at ten fragments. */
+		if (ip[6] == IP6_NEXTH_FRAG && p->next == NULL &&
+		    p->len >= IP6H + 8 && !ip6_addr_ismulticast(&dst) &&
+		    ((ip[IP6H + 2] << 8 | ip[IP6H + 3]) & 0xfff9) != 0)
+			return reass6(p, inp);
 		return real_ip6_input(p, inp);
 	}
 	if (!netstack_knob(NK_IP6_FORWARDING) || p->next != NULL) {
@@ -275,14 +356,19 @@ ipfwd6_stats(char *buf, size_t len)
 	n = snprintf(buf, len,
 	    "ip6.forwarded %llu\nip6.noroute %llu\nip6.rejected %llu\n"
 	    "ip6.blackholed %llu\nip6.hlimexceeded %llu\nip6.toobig %llu\n"
-	    "ip6.badscope %llu\nip6.badhdr %llu\nip6.pmtulearnt %llu\n",
+	    "ip6.badscope %llu\nip6.badhdr %llu\nip6.pmtulearnt %llu\n"
+	    "ip6.fragments %llu\nip6.reassembled %llu\n"
+	    "ip6.fragdropped %llu\n",
 	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
 	    (unsigned long long)st.rejected,
 	    (unsigned long long)st.blackholed,
 	    (unsigned long long)st.hlimexceeded,
 	    (unsigned long long)st.toobig, (unsigned long long)st.badscope,
 	    (unsigned long long)st.badhdr,
-	    (unsigned long long)st.pmtu_learnt);
+	    (unsigned long long)st.pmtu_learnt,
+	    (unsigned long long)st.fragments,
+	    (unsigned long long)st.reassembled,
+	    (unsigned long long)st.fragdropped);
 	if (n < 0 || (size_t)n >= len)
 		return n;
 	return n + icmp6err_stats(buf + n, len - (size_t)n);

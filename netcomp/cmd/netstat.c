@@ -136,6 +136,9 @@ static const struct {
 	{ "ip6.badscope",    "packets violated scope rules" },
 	{ "ip6.badhdr",      "packets with bad header" },
 	{ "ip6.pmtulearnt",  "path MTUs learnt from packet too big" },
+	{ "ip6.fragments",   "fragments received" },
+	{ "ip6.reassembled", "packets reassembled ok" },
+	{ "ip6.fragdropped", "fragments dropped (timeout or out of space)" },
 	{ "icmp6.errors",    "calls to icmp6_error" },
 	{ "icmp6.ratelimited", "errors not generated because of rate limitation" },
 };

@@ -2,7 +2,8 @@
 # 56-routing6.t — proves IPv6 routing the way NetBSD's tests/net
 # (t_forwarding, t_ipv6address, icmp) check it, on rump_server nodes
 # joined by shmif buses, unprivileged:
-#  - one router: forwarding off drops, on forwards; the router's ICMPv6
+#  - one router: forwarding off drops, on forwards, pings of 1452 to
+#    65000 bytes cross it (fragmentation, reassembly); the router's ICMPv6
 #    errors: time exceeded (hop limit 1), no route, administratively
 #    prohibited (a reject route), silence (a blackhole), port unreachable
 #    from its own far address, all from the address facing the sender,
@@ -53,6 +54,11 @@ ok $([ $r = 2 ]; echo $?) "forwarding off (the default): a -> b fails (exit $r)"
 check "r: net.inet6.ip6.forwarding=1" N r rump.sysctl -w net.inet6.ip6.forwarding=1
 check "a -> b through r" N a rump.ping6 -q -c 3 -i 0.05 fd02::2
 check "b -> a through r" N b rump.ping6 -q -c 2 -i 0.05 fd01::2
+# Sizes through r: fragmented by a, reassembled by b (beyond lwIP's own
+# ten-fragment limit up to 65000 bytes).
+for s in 1452 1453 8000 20000 65000; do
+	check "ping6 -s $s a -> b through r" N a rump.ping6 -q -c 2 -i 0.1 -s $s fd02::2
+done
 
 N a rump.ping6 -c 1 -w 1 -h 1 fd02::2 >p.txt 2>&1
 ok $(grep -qx '[0-9]* bytes from fd01::1: Time to live exceeded' p.txt; echo $?) \
