@@ -3,6 +3,19 @@
 # line of 1, 4 and 16 routers (static routes, shmif buses), and how many
 # 64-byte UDP datagrams a second one router forwards.  $1: scratch
 # directory.  Prints figures; fails only if the lab cannot be built.
+#
+# What bounds the per-router RTT (measured 2026-11-25, -O2 build, 2 vCPUs
+# shared with other work): a router adds two bus crossings to a round
+# trip, and on each one the router's receive thread is usually asleep
+# (spaced pings outlast its 10 us spin), so it pays a futex wake-up and a
+# context switch: 35-55 us a router.  perf on a router forwarding pings:
+# ~45% of its CPU in the scheduler's task switch, ~27% spinning in
+# shmif_wait, ~4% in the NetBSD-compatible pwrite wake-up (ext4 work on
+# a disk-backed bus), and ~1-3% in forwarding itself (ipfwd, checksum,
+# copies); about 32 us of router CPU per forwarded packet.  Spinning
+# longer does not help on 2 shared cores: RX_SPIN_US 300 made 1 router
+# 0.37-0.43 ms min RTT against 0.08-0.18 ms at 10 us (the spinners starve
+# the threads with work).
 set -u
 d=$1/routing
 mkdir -p "$d" || exit 1
