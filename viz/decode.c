@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -150,12 +151,54 @@ udp(struct out *o, int family, const uint8_t *src, const uint8_t *dst,
 	return DK_UDP;
 }
 
+/*
+ * Destination unreachable, named from the offending packet it quotes
+ * (IP header and 8 bytes): "ICMP 10.0.2.10 udp port 33434 unreachable".
+ */
+static void
+unreach4(struct out *o, const uint8_t *p, size_t n)
+{
+	const uint8_t *q = p + 8;
+	size_t qn = n - 8, hl;
+
+	if (qn < 20 || (q[0] >> 4) != 4) {
+		put(o, "ICMP unreachable code %u", p[1]);
+		return;
+	}
+	hl = (size_t)(q[0] & 0x0f) * 4;
+	put(o, "ICMP ");
+	switch (p[1]) {
+	case 0:
+	case 1:
+		put(o, "%s ", p[1] ? "host" : "net");
+		put_ip(o, AF_INET, q + 16);
+		put(o, " unreachable");
+		break;
+	case 2:
+		put_ip(o, AF_INET, q + 16);
+		put(o, " protocol %u unreachable", q[9]);
+		break;
+	case 3:
+		put_ip(o, AF_INET, q + 16);
+		if ((q[9] == 17 || q[9] == 6) && hl >= 20 && qn >= hl + 4)
+			put(o, " %s port %u unreachable", q[9] == 17 ? "udp" :
+			    "tcp", get16(q + hl + 2));
+		else
+			put(o, " port unreachable");
+		break;
+	case 4:
+		put_ip(o, AF_INET, q + 16);
+		put(o, " unreachable - need to frag (mtu %u)", get16(p + 6));
+		break;
+	default:
+		put_ip(o, AF_INET, q + 16);
+		put(o, " unreachable code %u", p[1]);
+	}
+}
+
 static enum decode_kind
 icmp4(struct out *o, const uint8_t *p, size_t n)
 {
-	static const char *unreach[] = { "net", "host", "protocol", "port",
-		"need-frag", "source-route-failed" };
-
 	if (n < 8) {
 		put(o, "[|icmp]");
 		return DK_BAD;
@@ -167,10 +210,7 @@ icmp4(struct out *o, const uint8_t *p, size_t n)
 		    "reply", get16(p + 4), get16(p + 6));
 		break;
 	case 3:
-		if (p[1] < sizeof(unreach) / sizeof(unreach[0]))
-			put(o, "ICMP %s unreachable", unreach[p[1]]);
-		else
-			put(o, "ICMP unreachable code %u", p[1]);
+		unreach4(o, p, n);
 		break;
 	case 11:
 		put(o, "ICMP time exceeded in-%s", p[1] ? "reassembly" :
@@ -182,6 +222,9 @@ icmp4(struct out *o, const uint8_t *p, size_t n)
 	put(o, ", length %zu", n);
 	return DK_ICMP;
 }
+
+static enum decode_kind transport(struct out *, int, const uint8_t *,
+	    const uint8_t *, unsigned, const uint8_t *, size_t);
 
 static enum decode_kind
 ipv4(struct out *o, const uint8_t *p, size_t n)
@@ -209,18 +252,7 @@ ipv4(struct out *o, const uint8_t *p, size_t n)
 		    n - hl, off, get16(p + 6) & 0x2000 ? "+" : "");
 		return DK_OTHER;
 	}
-	switch (p[9]) {
-	case 1:
-		put_ends(o, AF_INET, src, dst, -1, -1);
-		return icmp4(o, p + hl, n - hl);
-	case 6:
-		return tcp(o, AF_INET, src, dst, p + hl, n - hl);
-	case 17:
-		return udp(o, AF_INET, src, dst, p + hl, n - hl);
-	}
-	put_ends(o, AF_INET, src, dst, -1, -1);
-	put(o, "ip-proto-%u %zu", p[9], n - hl);
-	return DK_OTHER;
+	return transport(o, AF_INET, src, dst, p[9], p + hl, n - hl);
 }
 
 static enum decode_kind
@@ -228,10 +260,7 @@ icmp6(struct out *o, const uint8_t *p, size_t n)
 {
 	static const struct { unsigned type; const char *name; } names[] = {
 		{ 1, "destination unreachable" }, { 2, "packet too big" },
-		{ 3, "time exceeded in-transit" }, { 4, "parameter problem" },
-		{ 130, "multicast listener query" },
-		{ 131, "multicast listener report" },
-		{ 132, "multicast listener done" },
+		{ 4, "parameter problem" },
 		{ 133, "router solicitation" }, { 134, "router advertisement" },
 		{ 137, "redirect" },
 	};
@@ -259,6 +288,27 @@ icmp6(struct out *o, const uint8_t *p, size_t n)
 		    "advertisement", p[0] == 135 ? "who has" : "tgt is");
 		put_ip(o, AF_INET6, p + 8);
 		break;
+	case 130:
+	case 131:
+	case 132:
+		/* tcpdump 4.99 runs "report" and "max" together. */
+		if (n < 24) {
+			put(o, "multicast listener [|icmp6]");
+			return DK_BAD;
+		}
+		put(o, "multicast listener %s max resp delay: %u addr: ",
+		    p[0] == 130 ? "query" : p[0] == 131 ? "report" : "done",
+		    get16(p + 4));
+		put_ip(o, AF_INET6, p + 8);
+		break;
+	case 3:
+		/* The quoted packet's destination, when it is there. */
+		put(o, "time exceeded in-%s", p[1] ? "reassembly" : "transit");
+		if (n >= 8 + 40 && (p[8] >> 4) == 6) {
+			put(o, " for ");
+			put_ip(o, AF_INET6, p + 8 + 24);
+		}
+		break;
 	case 143:
 		put(o, "multicast listener report v2, %u group record(s)",
 		    get16(p + 6));
@@ -276,12 +326,31 @@ icmp6(struct out *o, const uint8_t *p, size_t n)
 	return DK_ICMP;
 }
 
+/* The IP payload: ICMP of the family, TCP, UDP, or just its number. */
+static enum decode_kind
+transport(struct out *o, int family, const uint8_t *src, const uint8_t *dst,
+    unsigned proto, const uint8_t *p, size_t n)
+{
+	if (proto == 6)
+		return tcp(o, family, src, dst, p, n);
+	if (proto == 17)
+		return udp(o, family, src, dst, p, n);
+	put_ends(o, family, src, dst, -1, -1);
+	if (proto == 1 && family == AF_INET)
+		return icmp4(o, p, n);
+	if (proto == 58 && family == AF_INET6)
+		return icmp6(o, p, n);
+	put(o, "ip-proto-%u %zu", proto, n);
+	return DK_OTHER;
+}
+
 static enum decode_kind
 ipv6(struct out *o, const uint8_t *p, size_t n)
 {
 	const uint8_t *src = p + 8, *dst = p + 24;
 	unsigned nh, plen, hops = 0;
 	size_t off = 40, elen;
+	bool hbh = false;
 
 	if (n < 40 || (p[0] >> 4) != 6) {
 		put(o, "IP6 [|ip6]");
@@ -293,7 +362,8 @@ ipv6(struct out *o, const uint8_t *p, size_t n)
 	put(o, "IP6 ");
 	nh = p[6];
 	/* Extension headers: hop-by-hop, routing, destination options are
-	 * skipped (tcpdump names hop-by-hop "HBH"); a fragment ends it. */
+	 * skipped (tcpdump names hop-by-hop "HBH" before ICMPv6); a fragment
+	 * ends the walk. */
 	while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && hops++ < 8) {
 		if (off + 8 > n) {
 			put_ends(o, AF_INET6, src, dst, -1, -1);
@@ -307,8 +377,7 @@ ipv6(struct out *o, const uint8_t *p, size_t n)
 			return DK_OTHER;
 		}
 		elen = ((size_t)p[off + 1] + 1) * 8;
-		if (nh == 0)
-			put(o, "HBH ");
+		hbh |= nh == 0;
 		nh = p[off];
 		off += elen;
 		if (off > n) {
@@ -317,18 +386,12 @@ ipv6(struct out *o, const uint8_t *p, size_t n)
 			return DK_BAD;
 		}
 	}
-	switch (nh) {
-	case 58:
+	if (hbh && nh == 58) {	/* MLD: tcpdump says "HBH" here */
 		put_ends(o, AF_INET6, src, dst, -1, -1);
+		put(o, "HBH ");
 		return icmp6(o, p + off, n - off);
-	case 6:
-		return tcp(o, AF_INET6, src, dst, p + off, n - off);
-	case 17:
-		return udp(o, AF_INET6, src, dst, p + off, n - off);
 	}
-	put_ends(o, AF_INET6, src, dst, -1, -1);
-	put(o, "ip-proto-%u %zu", nh, n - off);
-	return DK_OTHER;
+	return transport(o, AF_INET6, src, dst, nh, p + off, n - off);
 }
 
 static enum decode_kind

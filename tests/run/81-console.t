@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 33
+plan 34
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -136,6 +136,17 @@ ok $? "u sets it up again"
 R check c81 >"$T/check2" 2>&1
 ok $? "and rumplab check passes again"
 [ $? = 0 ] || sed 's/^/# /' "$T/check2"
+
+# everything this test sent over lan1 (ARP, ND, MLD, ICMP, ICMPv6, the
+# checks' probes): the console's lines are tcpdump's (whose MLDv1 lines
+# lack a space: "reportmax")
+as_user shmif_dumpbus -p "$T/lan1.pcap" "$XDG_RUNTIME_DIR/rumplab/c81/bus/lan1" >/dev/null 2>&1
+tcpdump -n -S -t -r "$T/lan1.pcap" 2>/dev/null |
+    sed 's/listener \(report\|query\|done\)max/listener \1 max/' >"$T/td1.txt"
+"$O/tests/test_decode" -r "$T/lan1.pcap" >"$T/me1.txt"
+[ "$(wc -l <"$T/me1.txt")" -gt 20 ] && diff "$T/td1.txt" "$T/me1.txt" >"$T/d1"
+ok $? "lan1's $(wc -l <"$T/me1.txt") frames of this test decode as tcpdump reads them"
+sed 's/^/# /' "$T/d1" | head -10
 
 # a node that stops answering (SIGSTOP) is shown as such; the screen
 # does not wait for it

@@ -85,6 +85,7 @@ ip6(unsigned nh, size_t plen, const char *src, const char *dst)
 #define FD1 "\xfd\x00\0\0\0\0\0\0\0\0\0\0\0\0\0\x01"
 #define FD2 "\xfd\x00\0\0\0\0\0\0\0\0\0\0\0\0\0\x02"
 #define LL1 "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01"
+#define MLD "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x16"
 #define SNM "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff\0\0\x02"
 
 /* Builds known frame i into frame/flen; returns its expected line. */
@@ -182,6 +183,16 @@ build(int i)
 		p[0] = 11;
 		return "IP 10.0.1.10 > 10.0.2.10: ICMP time exceeded in-transit, "
 		    "length 36";
+	case 12:	/* MLDv2 report behind a hop-by-hop router alert */
+		eth(mac_b, mac_a, 0x86dd);
+		p = ip6(0, 36, LL1, MLD);
+		memcpy(p, "\x3a\x00\x05\x02\x00\x00\x01\x00", 8);
+		p[8] = 143;
+		put16(p + 8 + 6, 1);
+		p[16] = 4;
+		memcpy(p + 20, SNM, 16);
+		return "IP6 fe80::1 > ff02::16: HBH ICMP6, multicast listener "
+		    "report v2, 1 group record(s), length 28";
 	}
 	return NULL;
 }
