@@ -8,18 +8,25 @@
  *  - link and bus states and impairments: the supervisor's `link show`
  *    (lab/CONTROL.txt); a supervisor that does not know it answers
  *    "error unknown request", and links are drawn without state;
- *  - traffic: each node that is up is asked, through librumpclient, for
- *    its interfaces' counters; a bus carries what its members sent onto
+ *  - traffic: each node that is up is asked, through librumpclient (in a
+ *    child process, killed if a node stalls it), for its interfaces'
+ *    counters; a bus carries what its members sent onto
  *    it (each frame is sent by exactly one member), so its volume is the
  *    sum of their output bytes.  Two readings give bytes per second.
  *    A node that restarted counts from zero again: a counter that went
  *    down adds nothing to the rate.
  */
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/rumpclient.h"
 #include "lab/control.h"
@@ -27,6 +34,9 @@
 #include "lab/labview.h"
 #include "lab/statedir.h"
 #include "viz/graph.h"
+
+#define STALL_MS	3000	/* a node this silent is stuck */
+#define STALLS_MAX	3	/* stuck nodes skipped before giving up */
 
 static double
 now(void)
@@ -221,32 +231,132 @@ link_show(const char *dir, const struct lab *lab, struct graph_live *l)
 	}
 }
 
-/* Output byte counters of every interface of every node that is up. */
+/*
+ * The child's half: from node `from` on, for every node that is up, a
+ * line "node I" before asking it, then "I K OBYTES" for each interface K
+ * it answers for.
+ */
 static void
-counters(const char *dir, const struct lab *lab, struct graph_live *l)
+ask_nodes(const char *dir, const struct lab *lab, const struct graph_live *l,
+    int from, int fd)
 {
 	char url[STATEDIR_PATHMAX + 16];
 	struct rump_ifinfo ifi;
-	struct graph_iface_live *fl;
 	int i, k;
 
-	for (i = 0; i < lab->nnodes; i++) {
+	for (i = from; i < lab->nnodes; i++) {
 		if (strcmp(l->state[i], "up") != 0)
 			continue;
+		if (dprintf(fd, "node %d\n", i) < 0)
+			return;
 		launch_url(dir, i, url, sizeof(url));
 		if (rumpclient_init_url(url) != 0)
 			continue;
-		for (k = 0; k < lab->nodes[i].nifaces; k++) {
-			fl = &l->ifaces[l->ifbase[i] + k];
+		for (k = 0; k < lab->nodes[i].nifaces; k++)
 			if (rump_sys_ifget(lab->nodes[i].ifaces[k].name,
-			    &ifi) != 0)
-				continue;
-			fl->obytes = ifi.obytes;
-			fl->counted = true;
-			l->traffic_known = true;
-		}
+			    &ifi) == 0 && dprintf(fd, "%d %d %llu\n", i, k,
+			    (unsigned long long)ifi.obytes) < 0)
+				return;
 		rumpclient_fini();
 	}
+}
+
+/* One line from the child; *asking is the node it is asking now. */
+static void
+take_line(const struct lab *lab, const char *line, struct graph_live *l,
+    int *asking)
+{
+	struct graph_iface_live *fl;
+	unsigned long long bytes;
+	int i, k;
+
+	if (sscanf(line, "node %d", &i) == 1) {
+		*asking = i;
+		return;
+	}
+	if (sscanf(line, "%d %d %llu", &i, &k, &bytes) != 3 || i < 0 ||
+	    i >= lab->nnodes || k < 0 || k >= lab->nodes[i].nifaces)
+		return;
+	fl = &l->ifaces[l->ifbase[i] + k];
+	fl->obytes = bytes;
+	fl->counted = true;
+	l->traffic_known = true;
+}
+
+/*
+ * Asks the nodes from `from` on in a child process; returns the node it
+ * was stuck at when nothing came for STALL_MS (the child killed), or -1
+ * when it finished.
+ */
+static int
+ask_from(const char *dir, const struct lab *lab, struct graph_live *l,
+    int from)
+{
+	char buf[8192], *nl, *p;
+	struct pollfd pfd;
+	size_t have = 0;
+	ssize_t n;
+	pid_t pid;
+	int fds[2], st, asking = -1, stuck = -1;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		ask_nodes(dir, lab, l, from, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if ((n = poll(&pfd, 1, STALL_MS)) <= 0) {
+			/* A signal (--watch's Ctrl-C) ends the reading. */
+			kill(pid, SIGKILL);
+			if (n == 0)
+				stuck = asking >= 0 ? asking : from;
+			break;
+		}
+		if ((n = read(fds[0], buf + have, sizeof(buf) - 1 - have)) <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			*nl = '\0';
+			take_line(lab, p, l, &asking);
+		}
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* no line is this long */
+	}
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return stuck;
+}
+
+/*
+ * Counters are read in a child process: librumpclient waits for a node
+ * without a timeout once connected, and a node that hangs (stopped with
+ * SIGSTOP, wedged) must not stall the picture.  When one does, the child
+ * is killed and a new one goes on from the next node; after STALLS_MAX
+ * such nodes the rest are left uncounted.
+ */
+static void
+counters(const char *dir, const struct lab *lab, struct graph_live *l)
+{
+	int from = 0, stalls = 0;
+
+	while ((from = ask_from(dir, lab, l, from)) >= 0 &&
+	    ++stalls < STALLS_MAX)
+		from++;
 }
 
 static void

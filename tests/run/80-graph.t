@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 topos=$(cd "$ROOT/topologies" && ls *.yaml | sed 's/\.yaml$//')
 n=$(echo $topos | wc -w)
-plan $((n * 3 + 28))
+plan $((n * 3 + 30))
 
 # svgcheck SVG PLAN.json [python expression over root/text]: the SVG
 # parses, has one node element per lab node and per LAN (a bus of other
@@ -178,6 +178,14 @@ check "... r1 drawn dead: pink, red border" \
     "'dead' in node_text('node-r1')" \
     "'#f4cccc' in ET.tostring(nodes['node-r1']).decode()"
 R node start r1 >/dev/null 2>&1
+# A node that hangs (SIGSTOP) costs the picture its counters, not the wait.
+pid=$(R status --json | jq '.nodes[] | select(.name == "h2") | .pid')
+kill -STOP "$pid"
+s=$(secs)
+check "a hung node (SIGSTOP) does not stall graph" R graph default -o "$T/out/hung.svg"
+e=$(elapsed "$s")
+kill -CONT "$pid"
+ok "$(awk -v e="$e" 'BEGIN { print (e < 30) ? 0 : 1 }')" "... it gives up on it after seconds (${e}s)"
 R graph default -o "$T/out/default-lab-live.png" >/dev/null 2>&1 &&
     cp "$T/out/default-lab-live.png" "$O/graph/"
 
