@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/rumpclient.h"
 #include "lab/control.h"
@@ -108,6 +109,24 @@ status_child(void *arg)
 	return 1;
 }
 
+/* The lab's directory went away (rumplab down): nothing runs now. */
+static void
+lab_gone(void)
+{
+	int i;
+
+	snprintf(con.supwhy, sizeof(con.supwhy), "the lab is down (its "
+	    "directory is gone); q quits");
+	for (i = 0; i < con.lab->nnodes; i++) {
+		snprintf(con.nodes[i].state, sizeof(con.nodes[i].state),
+		    "down");
+		snprintf(con.nodes[i].why, sizeof(con.nodes[i].why), "the lab "
+		    "is down");
+		con.nodes[i].answers = ANS_UNKNOWN;
+		con.nodes[i].pid = 0;
+	}
+}
+
 static void
 status_line(const char *line)
 {
@@ -133,6 +152,8 @@ status_line(const char *line)
 	} else if (strncmp(line, "error ", 6) == 0) {
 		con.supanswers = false;
 		snprintf(con.supwhy, sizeof(con.supwhy), "%s", line + 6);
+		if (access(con.dir, F_OK) != 0)
+			lab_gone();
 	}
 }
 
