@@ -48,6 +48,7 @@ static struct section sect[] = {
 	{ "sysctl", "rump.sysctl", { "-a", NULL, NULL }, NULL, "", NULL, 0 },
 };
 #define NSECT	((int)(sizeof(sect) / sizeof(sect[0])))
+#define SECT_LOG	5
 
 static uint64_t last_run;
 static char *page;		/* the composed page */
@@ -87,7 +88,7 @@ section_done(struct job *j, void *arg)
 		    s->cmd, res);
 	} else
 		s->status[0] = '\0';
-	t = s == &sect[5] ? tail_lines(j->out, LOG_LINES) : j->out;
+	t = s == &sect[SECT_LOG] ? tail_lines(j->out, LOG_LINES) : j->out;
 	free(s->text);
 	s->text = strdup(t);
 }
@@ -166,6 +167,28 @@ node_page_section_line(int k)
 	return k >= 0 && k < NSECT ? sect[k].line : 0;
 }
 
+/* A node that is not up has no kernel to ask: its log file instead. */
+static int
+log_tail(FILE *f)
+{
+	char path[STATEDIR_PATHMAX], buf[4096];
+	const char *p;
+	int lines = 1;
+
+	statedir_log(con.dir, con.lab->nodes[ui.node].name, path);
+	if (file_tail(path, 30, buf, sizeof(buf)) <= 0)
+		return 0;
+	fprintf(f, "   its log, %s:\n", path);
+	for (p = buf; *p != '\0'; p++)
+		lines += *p == '\n';
+	fputs(buf, f);
+	if (buf[strlen(buf) - 1] != '\n') {
+		fputc('\n', f);
+		lines++;
+	}
+	return lines;
+}
+
 static void
 compose(void)
 {
@@ -194,6 +217,8 @@ compose(void)
 			fprintf(f, "   the node is %s%s%s\n", n->state,
 			    n->why[0] ? ": " : "", n->why);
 			line++;
+			if (i == SECT_LOG)
+				line += log_tail(f);
 		} else if (sect[i].status[0] != '\0') {
 			fprintf(f, "   %s\n", sect[i].status);
 			line++;
