@@ -123,11 +123,14 @@ trace_run(struct trace *t)
 		for (q = 0; q < t->nq; q++) {
 			seq++;
 			t0 = now_ns();
-			if ((r = t->p->send(t, ttl, seq)) != 0)
+			if ((r = t->p->send(t, ttl, seq)) == 0)
+				r = await(t, seq, t0, &from, mark,
+				    sizeof(mark));
+			if (r < 0) {
+				printf("\n");   /* the error on a line of its own */
+				fflush(stdout);
 				return r;
-			r = await(t, seq, t0, &from, mark, sizeof(mark));
-			if (r < 0)
-				return r;
+			}
 			if (r == ANS_NONE) {
 				printf(" *");
 				fflush(stdout);

@@ -89,10 +89,13 @@ sed 's/^/#   /' tr.txt
 
 # Rate limit: 400 requests in under a second, each worth a time exceeded.
 rl0=$(stat6 r "not generated")
+t0=$(date +%s%N)
 N a rump.ping6 -c 400 -i 0.001 -h 1 -w 1 fd02::2 >p.txt 2>&1
+# at most 100 in each second the flood touched (a loaded machine stretches it)
+max=$(( ( ($(date +%s%N) - t0) / 1000000000 + 2) * 100 ))
 n=$(grep -c 'Time to live exceeded' p.txt)
 rl=$(stat6 r "not generated")
-ok $([ "$n" -ge 50 ] && [ "$n" -le 200 ] && [ "$rl" -gt "$rl0" ]; echo $?) \
+ok $([ "$n" -ge 50 ] && [ "$n" -le "$max" ] && [ "$rl" -gt "$rl0" ]; echo $?) \
     "time exceeded limited to 100 a second ($n of 400 answered, r held back $((rl - rl0)))"
 
 # --- packet too big and path MTU ------------------------------------------------
