@@ -89,7 +89,7 @@ enum graph_cluster {
 };
 
 enum graph_labels {
-	GLABELS_AUTO,		/* all for small labs, tooltips for large */
+	GLABELS_AUTO,		/* all when drawn by dot, up to GRAPH_LARGE */
 	GLABELS_ALL,		/* interface names and addresses on edges */
 	GLABELS_BRIEF,		/* names only; the rest in tooltips */
 };

@@ -18,7 +18,8 @@
  *
  * Edges run router -> LAN -> host so that dot's ranks read top-down
  * like a network diagram: routers above their LANs, hosts below.
- * Large labs (GRAPH_LARGE) keep node names on the picture and move
+ * Large labs (GRAPH_LARGE), and any drawn by a spring layout (which
+ * places edge labels over nodes), keep node names on the picture and move
  * addresses into tooltips (SVG), so that the drawing stays legible.
  */
 #include <errno.h>
@@ -723,6 +724,7 @@ graph_build(const struct lab *lab, const struct graph_live *live,
 {
 	struct builder B;
 	struct graph *g;
+	const char *layout;
 	double v;
 	int i, k, r = -ENOMEM;
 
@@ -730,8 +732,10 @@ graph_build(const struct lab *lab, const struct graph_live *live,
 	B.lab = lab;
 	B.live = live;
 	B.o = o;
+	/* Only dot places edge labels apart from nodes and each other. */
+	layout = o->layout ? o->layout : graph_layout_for(lab, o);
 	B.brief = o->labels == GLABELS_BRIEF || (o->labels == GLABELS_AUTO &&
-	    graph_size(lab) > GRAPH_LARGE);
+	    (graph_size(lab) > GRAPH_LARGE || strcmp(layout, "dot") != 0));
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
 	    (B.nodes = calloc((size_t)lab->nnodes + 1, sizeof(*B.nodes))) ==
 	    NULL || (B.lans = calloc((size_t)lab->nbuses + 1,
