@@ -8,8 +8,11 @@
  *			subnets: a bus of one interface or of three or more
  *	link		a bus of exactly two interfaces is one edge between
  *			the two nodes, the bus and its subnets in the middle
- *	interfaces	each edge end names the interface and its addresses
- *	live state	a node not up is grey and dashed; a link down or a
+ *	interfaces	a LAN's line names the member's interface and
+ *			addresses; a link's label stacks its two ends
+ *			around the bus
+ *	live state	a node not up is grey and dashed (pink and red when
+ *			it crashed or failed); a link down or a
  *			cut bus is red and dashed, an interface of a node
  *			that is not up dotted grey; an impaired link or LAN
  *			is orange with its settings; traffic widens lines
