@@ -247,8 +247,10 @@ key(int ch)
 		break;
 	case SCR_NODE:
 		if (ch >= '1' && ch <= '7')
-			ui.scroll = node_page_section_line(ch - '1');
-		else if (!move_key(ch, &ui.scroll, page))
+			node_page_anchor(ch - '1');
+		else if (move_key(ch, &ui.scroll, page))
+			node_page_anchor(-1);
+		else
 			node_key(ch, ui.node);
 		break;
 	case SCR_BUS:

@@ -174,6 +174,8 @@ struct ui {
 	char		 filter[64];
 	int		 node, bus;	/* the page's node or bus */
 	int		 scroll;	/* page scroll (lines from the top) */
+	int		 anchor;	/* node page: section kept at the top
+					 * as the text above it changes; -1 */
 	bool		 paused;	/* bus page */
 	bool		 showmac;	/* bus page: MAC addresses */
 	char		 msg[256];	/* bottom line */
@@ -204,8 +206,8 @@ void	node_page_open(int n);
 void	node_page_close(void);
 void	node_page_tick(void);
 void	node_page_draw(int top, int rows);
-/* Section k's (0..6) first line on the page. */
-int	node_page_section_line(int k);
+/* Keep section k (0..6) at the top of the page; -1 lets it scroll. */
+void	node_page_anchor(int k);
 const char *node_page_text(void);
 
 void	bus_page_open(int b);

@@ -124,6 +124,7 @@ node_page_open(int n)
 	ui.screen = SCR_NODE;
 	ui.node = n;
 	ui.scroll = 0;
+	ui.anchor = -1;
 	for (i = 0; i < NSECT; i++)
 		snprintf(sect[i].status, sizeof(sect[i].status), "asking the "
 		    "node...");
@@ -161,10 +162,10 @@ node_page_tick(void)
 		run_sections();
 }
 
-int
-node_page_section_line(int k)
+void
+node_page_anchor(int k)
 {
-	return k >= 0 && k < NSECT ? sect[k].line : 0;
+	ui.anchor = k >= 0 && k < NSECT ? k : -1;
 }
 
 /* A node that is not up has no kernel to ask: its log file instead. */
@@ -252,6 +253,9 @@ void
 node_page_draw(int top, int rows)
 {
 	compose();
+	/* Sections above may have grown since the key was pressed. */
+	if (ui.anchor >= 0)
+		ui.scroll = sect[ui.anchor].line;
 	if (ui.scroll > page_lines - rows)
 		ui.scroll = page_lines - rows;
 	if (ui.scroll < 0)
