@@ -8,3 +8,12 @@ $(TBIN)/test_netinet: $(call objs,tests/netcomp/test_netinet.c \
     $(LIB)/libshmif.a
 LDLIBS_test_netinet = $(LWIP_LIBS) -ldl -lm
 TESTS += $(TBIN)/test_netinet
+
+# A fuzz target over the receive and forwarding paths of a router node.
+FUZZ += build/fuzz/fuzz_ipinput
+build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \
+    $(NETCOMP_TEST_CORE) shmif/bus.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CPPFLAGS) -o $@ $^ $(LWIP_LIBS) \
+	    -ldl -lm
