@@ -73,7 +73,6 @@ int	jobs_pollfds(struct pollfd *pfd, int max);
 void	jobs_service(void);
 /* Kills every job and reaps it (exit). */
 void	jobs_kill_all(void);
-int	jobs_running(void);
 /* Exit code text: "exit 0", "killed by signal 9", "no reply in 3 s". */
 void	job_result(const struct job *j, char *buf, size_t len);
 /* The rump.* command `name` beside this rumplab, else from PATH. */
@@ -191,8 +190,6 @@ struct ui {
 extern struct ui ui;
 
 void	draw(void);
-void	draw_overview(int top, int rows);
-void	draw_help(void);
 /* Rows of the overview's lists after filtering and sorting. */
 int	overview_nodes(int *idx, int max);
 int	overview_buses(int *idx, int max);
@@ -208,7 +205,6 @@ void	node_page_tick(void);
 void	node_page_draw(int top, int rows);
 /* Keep section k (0..6) at the top of the page; -1 lets it scroll. */
 void	node_page_anchor(int k);
-const char *node_page_text(void);
 
 void	bus_page_open(int b);
 void	bus_page_close(void);

@@ -34,6 +34,7 @@
 struct fline {
 	uint32_t	 sec, usec;
 	uint16_t	 macskip;	/* bytes of MAC prefix in text */
+	uint8_t		 bad;		/* malformed: shown in bold */
 	char		 text[LINE_MAX_];
 };
 
@@ -109,8 +110,8 @@ bus_page_read(void)
 			l = &bp.ring[bp.n % RING_LINES];
 			l->sec = rx[i].sec;
 			l->usec = rx[i].usec;
-			decode_frame(rx[i].data, rx[i].len, DECODE_LINK,
-			    l->text, sizeof(l->text));
+			l->bad = decode_frame(rx[i].data, rx[i].len,
+			    DECODE_LINK, l->text, sizeof(l->text)) == DK_BAD;
 			l->macskip = rx[i].len >= 14 &&
 			    strlen(l->text) > MAC_PREFIX ? MAC_PREFIX : 0;
 			bp.n++;
@@ -218,8 +219,11 @@ bus_page_draw(int top, int rows)
 		localtime_r(&t, &tm);
 		mvprintw(y, 0, "%02d:%02d:%02d.%03u ", tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, l->usec / 1000);
+		if (l->bad)
+			attron(A_BOLD);
 		addnstr(l->text + (ui.showmac ? 0 : l->macskip),
 		    COLS > 13 ? COLS - 13 : 0);
+		attroff(A_BOLD);
 	}
 }
 

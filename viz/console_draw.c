@@ -356,7 +356,7 @@ draw_buses(int y, int rows)
 	free(idx);
 }
 
-void
+static void
 draw_overview(int top, int rows)
 {
 	int nrows;
@@ -444,6 +444,8 @@ draw_bottom(void)
 		    "?:help q:back");
 }
 
+static void	draw_help(void);
+
 void
 draw(void)
 {
@@ -472,7 +474,7 @@ draw(void)
 	refresh();
 }
 
-void
+static void
 draw_help(void)
 {
 	static const char *keys[] = {

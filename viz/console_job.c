@@ -163,17 +163,6 @@ job_stop(struct job *j)
 }
 
 int
-jobs_running(void)
-{
-	struct job *j;
-	int n = 0;
-
-	for (j = jobs; j != NULL; j = j->next)
-		n++;
-	return n;
-}
-
-int
 jobs_pollfds(struct pollfd *pfd, int max)
 {
 	struct job *j;

@@ -243,7 +243,7 @@ compose(void)
 	page_lines = line;
 }
 
-const char *
+static const char *
 node_page_text(void)
 {
 	return page ? page : "";
