@@ -20,35 +20,37 @@ done
 plan 24
 
 X() { R exec "$@"; }
-# avg RTT in ms of `rump.ping ARGS`
-avg_rtt() { X h1 -- rump.ping -q "$@" | awk -F/ '/^round-trip/ { print $5 }'; }
+# "MIN AVG" RTT in ms of `rump.ping ARGS` from h1
+rtt() { X h1 -- rump.ping -q "$@" | awk -F'[/ =]+' '/^round-trip/ { print $6, $7 }'; }
 within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
 
 check "default lab up" R up -q
-base=$(avg_rtt -c 20 -i 0.02 10.0.2.10)
-diag "RTT h1 -> h2 without impairments: $base ms"
+set -- $(rtt -c 20 -i 0.02 10.0.2.10); bmin=$1 base=$2
+diag "RTT h1 -> h2 without impairments: min $bmin avg $base ms"
 
 # --- delay -----------------------------------------------------------------
 check "link set lan1 delay 20ms" R link set lan1 delay 20ms
 R link show lan1 >"$T/show" 2>&1
 ok "$(grep -q '^h1:shmif0 .* up *out.delay=20ms' "$T/show"; echo $?)" \
     "link show lists the bus's delay on its members"
-d=$(avg_rtt -c 50 -i 0.02 10.0.2.10)
-diag "RTT with 20 ms on lan1: $d ms (base $base)"
-ok "$(within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" 37 43; echo $?)" \
-    "20 ms each way on lan1 adds 40 ms (+-3) to the RTT ($d - $base)"
+# The delay is never shorter (min), and late by little on average (the
+# sanitizer build on a loaded machine; bench shows the exact figure).
+set -- $(rtt -c 50 -i 0.02 10.0.2.10); dmin=$1 d=$2
+diag "RTT with 20 ms on lan1: min $dmin avg $d ms (base avg $base)"
+ok "$(within "$dmin" 40 41.5 && within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" 39 43; echo $?)" \
+    "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, avg $d - $base"
 X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
 sleep 0.3
 X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/udpc" 2>&1 &
 sleep 0.5
-dl=$(avg_rtt -c 50 -i 0.02 10.0.2.10)
+set -- $(rtt -c 50 -i 0.02 10.0.2.10); dlmin=$1 dl=$2
 wait
-diag "RTT with 20 ms while a 20 Mbit/s UDP stream runs: $dl ms; $(tail -1 "$T/udpc")"
-ok "$(within "$(awk -v a="$dl" -v b="$base" 'BEGIN { print a - b }')" 37 44; echo $?)" \
-    "under a UDP load the delay still adds 40 ms ($dl - $base)"
+diag "RTT with 20 ms while a 20 Mbit/s UDP stream runs: min $dlmin avg $dl ms; $(tail -1 "$T/udpc")"
+ok "$(within "$dlmin" 40 41.5 && within "$(awk -v a="$dl" -v b="$base" 'BEGIN { print a - b }')" 39 44; echo $?)" \
+    "under a UDP load the delay still adds 40 ms: min $dlmin, avg $dl - $base"
 check "link set lan1 clear" R link set lan1 clear
-c=$(avg_rtt -c 20 -i 0.02 10.0.2.10)
-ok "$(within "$c" 0 5; echo $?)" "clear takes the delay away ($c ms)"
+set -- $(rtt -c 20 -i 0.02 10.0.2.10)
+ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
 
 # --- rate -------------------------------------------------------------------
 check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
@@ -58,7 +60,9 @@ X h1 -- rumpperf -c 10.0.2.10 -t 3 >"$T/tcpc" 2>&1
 wait
 g=$(awk '/Mbit/ { print $(NF-1) }' "$T/tcpc")
 diag "TCP goodput at 10mbit: $g Mbit/s (frames carry 1460 of 1514 bytes: 9.64 at best)"
-ok "$(within "$g" 9.5 10.5; echo $?)" "10 Mbit/s gives 10 Mbit/s of TCP goodput (+-5 %): $g"
+# Never above the rate; at most 10 % under it with the sender starved of
+# CPU (bench: the exact figure).
+ok "$(within "$g" 9.0 10.0; echo $?)" "10 Mbit/s gives 10 Mbit/s of TCP goodput: $g"
 check "clear" R link set h1:shmif0 clear
 
 # --- loss -------------------------------------------------------------------
@@ -103,11 +107,11 @@ nodes:
 Y
 chmod 0644 "$T/imp.yaml"
 check "a topology with impair: comes up" R up -q "$T/imp.yaml"
-r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F/ '/^round-trip/ { print $5 }')
-ok "$(within "$r" 14 19; echo $?)" "its settings apply at up: a's 10 ms out, b's 5 ms from the bus ($r ms)"
+r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+ok "$(within "$r" 15 17; echo $?)" "its settings apply at up: a's 10 ms out, b's 5 ms from the bus (min $r ms)"
 check "node restart a" R node restart a
-r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F/ '/^round-trip/ { print $5 }')
-ok "$(within "$r" 14 19; echo $?)" "and again after a restart ($r ms)"
+r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+ok "$(within "$r" 15 17; echo $?)" "and again after a restart (min $r ms)"
 check "down" R down
 check_nothing_left
 done_testing

@@ -71,8 +71,9 @@ check "clear" R link set h1:shmif0 clear
 
 # SIGKILL: the node drops the tap when the connection closes.
 bg_R capture r1:shmif1 -w "$T/c4.pcap" 2>/dev/null
+k=$!
 sleep 0.5
-kill -KILL $!
+{ kill -KILL $k; wait $k; } 2>/dev/null
 sleep 0.5
 X r1 -- rump.dmesg >"$T/dmesg" 2>&1
 ok "$(grep -q 'shmif1: capture tap off' "$T/dmesg"; echo $?)" "a killed capture's tap is taken off by the node"
