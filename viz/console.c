@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,26 +27,33 @@
 #define TICK_MS		1000
 #define MAXPOLL		256
 
-static volatile sig_atomic_t got_signal;
+static int got_signal;
 
-static void
-on_signal(int sig)
+/*
+ * SIGINT, SIGTERM and SIGHUP arrive on a signalfd in the poll set, so
+ * the loop sees them between two steps, never in the middle of one.
+ * They stay blocked until the terminal is restored; children unblock
+ * them (console_job.c).
+ */
+static int
+signals_open(sigset_t *set)
 {
-	got_signal = sig;
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigprocmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 static void
-signals(void)
+signals_read(int fd)
 {
-	struct sigaction sa;
+	struct signalfd_siginfo si;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		got_signal = (int)si.ssi_signo;
 }
 
 /* The node or bus under the overview's cursor; -1 when none. */
@@ -274,7 +282,7 @@ key(int ch)
 }
 
 static void
-loop(void)
+loop(int sigfd)
 {
 	struct pollfd pfd[MAXPOLL];
 	int n, ch;
@@ -289,11 +297,13 @@ loop(void)
 			bus_page_read();
 		draw();
 		pfd[0].fd = 0;
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		n = 1 + jobs_pollfds(pfd + 1, MAXPOLL - 1);
+		pfd[1].fd = sigfd;
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		n = 2 + jobs_pollfds(pfd + 2, MAXPOLL - 2);
 		if (poll(pfd, (nfds_t)n, LOOP_MS) < 0 && errno != EINTR)
 			break;
+		signals_read(sigfd);
 		jobs_service();
 		while ((ch = getch()) != ERR)
 			key(ch);
@@ -312,8 +322,9 @@ verb_console(int argc, char **argv)
 {
 	char dir[STATEDIR_PATHMAX], why[600];
 	const char *name = NULL;
+	sigset_t sigs;
 	SCREEN *scr;
-	int i, r;
+	int i, r, sigfd;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc && !name)
@@ -349,7 +360,14 @@ verb_console(int argc, char **argv)
 		lab_stop();
 		return 1;
 	}
-	signals();
+	if ((sigfd = signals_open(&sigs)) < 0) {
+		endwin();
+		delscreen(scr);
+		lab_stop();
+		fprintf(stderr, "rumplab console: signalfd: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	cbreak();
 	noecho();
 	nonl();
@@ -357,7 +375,7 @@ verb_console(int argc, char **argv)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	loop();
+	loop(sigfd);
 	capture_stop_all();
 	jobs_kill_all();
 	if (ui.screen == SCR_NODE)
@@ -365,9 +383,14 @@ verb_console(int argc, char **argv)
 	bus_page_close();
 	endwin();
 	delscreen(scr);
+	close(sigfd);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 	lab_stop();
-	if (got_signal != 0 && got_signal != SIGINT)
+	/* Ctrl-C is a way to quit; SIGTERM and SIGHUP stopped us. */
+	if (got_signal != 0 && got_signal != SIGINT) {
 		fprintf(stderr, "rumplab console: stopped by signal %d\n",
-		    (int)got_signal);
+		    got_signal);
+		return 128 + got_signal;
+	}
 	return 0;
 }

@@ -39,9 +39,12 @@ console_now(void)
 static void
 child_setup(int wfd)
 {
+	sigset_t none;
 	int null;
 
 	setpgid(0, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

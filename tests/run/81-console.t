@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 34
+plan 35
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -43,7 +43,7 @@ export TMUX_TMPDIR
 TM() { as_user env TMUX_TMPDIR="$T" tmux -L rl81 "$@"; }
 tm_kill() { TM kill-server 2>/dev/null; }
 on_exit tm_kill
-screen() { TM capture-pane -p -t c81; }
+screen() { TM capture-pane -p -t "${S:-c81}"; }
 # wait_for PATTERN [SECONDS]: until the screen shows PATTERN (grep -E)
 wait_for() {
 	local i n=$(( ${2:-10} * 10 ))
@@ -194,6 +194,16 @@ left=""
 for p in $cons $desc; do [ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" && left="$left $p"; done
 [ -z "$left" ]
 ok $? "no child of the console is left (it had ${desc:-none} running)"
+
+# SIGHUP (an ssh session dropped): the same clean exit, status 128+1
+TM new-session -d -s hup -x 80 -y 24 \
+    "TERM=xterm rumplab console c81; echo console-exit=\$?; exec sleep 600"
+S=hup wait_for '^  h1 +up ' 15
+hcons=$(kids "$(TM display -p -t hup '#{pane_pid}')")
+kill -HUP $hcons
+S=hup wait_for 'console-exit=129' 10 &&
+    [ "$(TM display -p -t hup '#{alternate_on}')" = 0 ]
+ok $? "SIGHUP restores the terminal and exits with 129"
 
 tm_kill
 check "lab down" R down c81
