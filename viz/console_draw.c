@@ -249,7 +249,7 @@ draw_nodes(int y, int rows)
 	static const char *sortname[] = { "name", "state", "in", "out",
 		"pid" };
 	int *idx, n, i, k, nw = 8, wide = COLS >= 120;
-	char head[512], in[16], out[16], links[16], ifs[256];
+	char head[512], in[16], out[16], links[32], ifs[256];
 	struct cnode *cn;
 
 	if ((idx = calloc((size_t)con.lab->nnodes + 1, sizeof(int))) == NULL)
