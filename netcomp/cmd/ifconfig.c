@@ -538,6 +538,58 @@ get_names(char (**names)[RUMP_IFNAMSIZ], int *n)
 	return 0;
 }
 
+/*
+ * -v: an interface's impairments (rumplab link set) and what they did,
+ * one line a direction that has any:
+ *   impair out: delay 20000us loss 50000ppm; 1200 frames, 61 lost, ...
+ */
+static void
+show_impair(const struct rump_ifinfo *info)
+{
+	static const char *dname[] = { "", "in", "out" };
+	static const char *dist[] = { "uniform", "normal", "pareto" };
+	struct rump_impair q;
+	int dir;
+
+	if (info->flags & RUMP_IFF_LOOPBACK)
+		return;
+	for (dir = RUMP_IMPAIR_IN; dir <= RUMP_IMPAIR_OUT; dir++) {
+		if (rump_sys_ifgetimpair(info->name, dir, &q) != 0 ||
+		    (q.st_frames == 0 && q.delay_us == 0 && q.jitter_us == 0 &&
+		    q.loss_ppm == 0 && q.ge_p == 0 && q.dup_ppm == 0 &&
+		    q.reorder_ppm == 0 && q.corrupt_ppm == 0 && q.rate_bps == 0))
+			continue;
+		printf("\timpair %s:", dname[dir]);
+		if (q.delay_us)
+			printf(" delay %uus", q.delay_us);
+		if (q.jitter_us)
+			printf(" jitter %uus %s", q.jitter_us,
+			    dist[q.dist < 3 ? q.dist : 0]);
+		if (q.ge_p)
+			printf(" gemodel %u %u %u %uppm", q.ge_p, q.ge_r,
+			    q.ge_h, q.ge_k);
+		else if (q.loss_ppm)
+			printf(" loss %uppm", q.loss_ppm);
+		if (q.dup_ppm)
+			printf(" dup %uppm", q.dup_ppm);
+		if (q.reorder_ppm)
+			printf(" reorder %uppm", q.reorder_ppm);
+		if (q.corrupt_ppm)
+			printf(" corrupt %uppm", q.corrupt_ppm);
+		if (q.rate_bps)
+			printf(" rate %llubit limit %u", (unsigned long long)
+			    q.rate_bps, q.limit ? q.limit : 1000);
+		printf("; %llu frames, %llu lost, %llu dup, %llu corrupted, "
+		    "%llu reordered, %llu queue drops, %u queued\n",
+		    (unsigned long long)q.st_frames,
+		    (unsigned long long)q.st_lost,
+		    (unsigned long long)q.st_dup,
+		    (unsigned long long)q.st_corrupt,
+		    (unsigned long long)q.st_reorder,
+		    (unsigned long long)q.st_qdrop, q.st_queued);
+	}
+}
+
 static int
 show(const char *only, int verbose)
 {
@@ -549,6 +601,8 @@ show(const char *only, int verbose)
 		if ((error = call(rump_sys_ifget(only, &info))) != 0)
 			return failed(only, "get", error);
 		ifprint(stdout, &info, verbose);
+		if (verbose)
+			show_impair(&info);
 		return 0;
 	}
 	if ((error = get_names(&names, &n)) != 0)
@@ -562,6 +616,8 @@ show(const char *only, int verbose)
 			return failed(names[i], "get", error);
 		}
 		ifprint(stdout, &info, verbose);
+		if (verbose)
+			show_impair(&info);
 	}
 	free(names);
 	return 0;

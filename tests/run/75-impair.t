@@ -17,7 +17,7 @@
 for p in rumpperf rump.ping; do
 	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
 done
-plan 24
+plan 25
 
 X() { R exec "$@"; }
 # "MIN AVG" RTT in ms of `rump.ping ARGS` from h1
@@ -76,6 +76,10 @@ got=$(cat "$T"/loss? | awk '/transmitted/ { s += $4 } END { print s }')
 pct=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.2f", 100 * (s - g) / s }')
 diag "5 % loss: $sent pings, $got answered: $pct % lost"
 ok "$(within "$pct" 4 6; echo $?)" "5 % loss loses 5 % +-1 of $sent pings ($pct %)"
+X h1 -- rump.ifconfig -v shmif0 >"$T/ifv" 2>&1
+grep impair "$T/ifv" | sed 's/^/# /'
+ok "$(awk '/impair out: loss 50000ppm;/ { f = $5; l = $7; exit !(f >= 10000 && l >= 400 && l <= 600) } END { if (!f) exit 1 }' "$T/ifv"; echo $?)" \
+    "rump.ifconfig -v shows the impairment and about the 500 frames it lost (counters count since the interface came up)"
 check "clear" R link set h1:shmif0 clear
 
 # --- a bad link, exact bytes --------------------------------------------------
