@@ -248,7 +248,7 @@ draw_nodes(int y, int rows)
 {
 	static const char *sortname[] = { "name", "state", "in", "out",
 		"pid" };
-	int *idx, n, i, k, nw = 8, wide = COLS >= 120;
+	int *idx, n, i, k, nw = 8, ifw = COLS >= 120 ? 31 : COLS >= 100 ? 24 : 0;
 	char head[512], in[16], out[16], links[32], ifs[256];
 	struct cnode *cn;
 
@@ -266,9 +266,9 @@ draw_nodes(int y, int rows)
 	    ui.filter[0] ? "  filter: " : "", ui.filter, sortname[ui.sort],
 	    ui.reverse ? " (reversed)" : "");
 	put(y, 0, A_BOLD, "%s", head);
-	put(y + 1, 0, A_UNDERLINE, "  %-*s %-8s %7s %5s %8s %8s %s%s", nw,
-	    "NAME", "STATE", "PID", "LINKS", "PKTS-IN", "PKTS-OUT",
-	    wide ? "INTERFACES                     " : "", "LAST EVENT");
+	put(y + 1, 0, A_UNDERLINE, "  %-*s %-8s %7s %5s %8s %8s %-*s%s", nw,
+	    "NAME", "STATE", "PID", "LINKS", "PKTS-IN", "PKTS-OUT", ifw,
+	    ifw ? "INTERFACES" : "", "LAST EVENT");
 	rows -= 2;
 	scroll_into_view(0, n, rows);
 	for (i = ui.top[0]; i < n && i - ui.top[0] < rows; i++) {
@@ -278,10 +278,10 @@ draw_nodes(int y, int rows)
 		human((double)cn->opk, out, sizeof(out));
 		links_text(cn, links, sizeof(links));
 		ifs[0] = '\0';
-		if (wide) {
-			node_ifaces(idx[i], ifs, 31);
+		if (ifw > 0) {
+			node_ifaces(idx[i], ifs, (size_t)ifw);
 			snprintf(ifs + strlen(ifs), sizeof(ifs) - strlen(ifs),
-			    "%*s", 31 - (int)strlen(ifs), "");
+			    "%*s", ifw - (int)strlen(ifs), "");
 		}
 		put(y + 2 + i - ui.top[0], 0, i == ui.sel[0] && ui.focus == 0 ?
 		    A_REVERSE : (strcmp(node_state(cn), "up") != 0 ? A_BOLD :

@@ -290,7 +290,7 @@ lab_fetch_node(int k)
 static void
 node_event(struct cnode *n)
 {
-	char path[STATEDIR_PATHMAX], buf[512];
+	char path[STATEDIR_PATHMAX], buf[512], *p = buf;
 	size_t len;
 
 	statedir_log(con.dir, con.lab->nodes[n->index].name, path);
@@ -298,11 +298,14 @@ node_event(struct cnode *n)
 		len = strlen(buf);
 		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			buf[--len] = '\0';
-		if (strncmp(buf, n->lastlog, sizeof(n->lastlog) - 1) != 0) {
+		/* The launcher's lines say "rumplab: ": no news in a column. */
+		if (strncmp(p, "rumplab: ", 9) == 0)
+			p += 9;
+		if (strncmp(p, n->lastlog, sizeof(n->lastlog) - 1) != 0) {
 			if (n->lastlog[0] != '\0')
 				n->myevent[0] = '\0';
 			snprintf(n->lastlog, sizeof(n->lastlog), "%.*s",
-			    (int)sizeof(n->lastlog) - 1, buf);
+			    (int)sizeof(n->lastlog) - 1, p);
 		}
 	}
 	if (n->answers == ANS_NO && strcmp(n->state, "up") == 0)
