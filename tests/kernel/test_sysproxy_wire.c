@@ -66,6 +66,15 @@ static const uint8_t ex_setmac[] = {
 	0x1e, 0, 0, 0, 0x0f, 0, 0, 0, 0x29, 0, 0, 0, 0, 0, 0, 0,
 	6, 0, 's', 'h', 'm', 'i', 'f', '0', 0xb2, 0xa0, 0, 0, 1, 2,
 };
+static int decode_patched(const uint8_t *frame, size_t len, size_t off,
+    uint8_t v, int reply);
+
+static const uint8_t ex_setimpair[140] = {
+	0x8c, 0, 0, 0, 0x10, 0, 0, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0,
+	6, 0, 's', 'h', 'm', 'i', 'f', '0', 2, 0, 0, 0,
+	0x20, 0x4e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0xc3, 0, 0,
+	/* 96 zero bytes */
+};
 static const uint8_t ex_ifget_rep[] = {
 	0x8e, 0, 0, 0, 0x10, 0, 0, 0, 0x23, 0, 1, 0, 0, 0, 0, 0,
 	'l', 'o', '0', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -291,6 +300,25 @@ test_examples(void)
 	ok(sp_decode(ex_setmac, sizeof(ex_setmac), 0, &d) == 0 &&
 	    strcmp(d.name, "shmif0") == 0 && memcmp(d.mac, m.mac, 6) == 0,
 	    "IFSETMAC decodes");
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_IFSETIMPAIR;
+	m.h.id = 16;
+	strcpy(m.name, "shmif0");
+	m.u[0] = RUMP_IMPAIR_OUT;
+	m.imp.delay_us = 20000;
+	m.imp.loss_ppm = 50000;
+	check_bytes("IFSETIMPAIR", &m, 0, ex_setimpair, sizeof(ex_setimpair));
+	ok(sp_decode(ex_setimpair, sizeof(ex_setimpair), 0, &d) == 0 &&
+	    strcmp(d.name, "shmif0") == 0 && d.u[0] == RUMP_IMPAIR_OUT &&
+	    memcmp(&d.imp, &m.imp, sizeof(m.imp)) == 0,
+	    "IFSETIMPAIR decodes");
+	ok(decode_patched(ex_setimpair, sizeof(ex_setimpair),
+	    sizeof(ex_setimpair) - 1, 1, 0) == -EBADMSG,
+	    "IFSETIMPAIR with a nonzero pad is malformed");
+	ok(decode_patched(ex_setimpair, sizeof(ex_setimpair) - 4, 0,
+	    sizeof(ex_setimpair) - 4, 0) == -EBADMSG,
+	    "IFSETIMPAIR cut short is malformed");
 
 	memset(&m, 0, sizeof(m));
 	m.h.call = SP_IFSETLINKSTR;
