@@ -73,6 +73,10 @@ int	v_prefix(struct loader *L, const struct ynode *v, const char *key,
 int	v_host(struct loader *L, const struct ynode *v, const char *key,
 	    int family, struct lab_ip *out);
 int	v_mac(struct loader *L, const struct ynode *v, uint8_t mac[6]);
+/* `link set` words (lab/impair_spec.h), checked for the directions in
+ * dirs. */
+int	v_impair(struct loader *L, const struct ynode *v, int dirs,
+	    const char **out);
 /* A value or a list of values seen as a list: its length (0 for null),
  * or -EINVAL (reported) for a mapping; v_item() is item i of it. */
 int	v_list(struct loader *L, const struct ynode *v, const char *key);

@@ -124,16 +124,7 @@ static int
 k_busimpair(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
-	struct lab_bus *b = obj;
-	struct impset set;
-	char why[256];
-
-	if (v_str(L, v, "impair", &b->impair) != 0)
-		return -EINVAL;
-	if (impspec_parse_str(b->impair, IMP_DIR_OUT, IMP_DIR_OUT, &set, why,
-	    sizeof(why)) != 0)
-		return lerr(L, v->pos, "impair: %s", why);
-	return 0;
+	return v_impair(L, v, IMP_DIR_OUT, &((struct lab_bus *)obj)->impair);
 }
 
 const struct keyspec bus_option_keys[] = {

@@ -555,16 +555,7 @@ static int
 k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
-	struct lab_iface *ifc = obj;
-	struct impset set;
-	char why[256];
-
-	if (v_str(L, v, "impair", &ifc->impair) != 0)
-		return -EINVAL;
-	if (impspec_parse_str(ifc->impair, IMP_DIR_BOTH, IMP_DIR_BOTH, &set,
-	    why, sizeof(why)) != 0)
-		return lerr(L, v->pos, "impair: %s", why);
-	return 0;
+	return v_impair(L, v, IMP_DIR_BOTH, &((struct lab_iface *)obj)->impair);
 }
 
 static const struct keyspec iface_keys[] = {

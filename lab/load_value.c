@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "lab/arena.h"
+#include "lab/impair_spec.h"
 #include "lab/load.h"
 
 int
@@ -485,4 +486,17 @@ const struct ynode *
 v_item(const struct ynode *v, int i)
 {
 	return v->kind == Y_SEQ ? v->kids[i] : v;
+}
+
+int
+v_impair(struct loader *L, const struct ynode *v, int dirs, const char **out)
+{
+	struct impset set;
+	char why[256];
+
+	if (v_str(L, v, "impair", out) != 0)
+		return -EINVAL;
+	if (impspec_parse_str(*out, dirs, dirs, &set, why, sizeof(why)) != 0)
+		return lerr(L, v->pos, "impair: %s", why);
+	return 0;
 }
