@@ -755,6 +755,14 @@ emit_line(void *arg, const char *line)
 	reply(e->ci, "%s%s", e->pfx, line);
 }
 
+/* The last line shown: what a `link set` reply says is now in effect
+ * ("iface r1:shmif1 core down", "bus lan1 joined out.delay=20ms"). */
+static void
+keep_last(void *arg, const char *line)
+{
+	snprintf(arg, 512, "%s", line);
+}
+
 static void
 req_link(int ci, int argc, char **argv)
 {
@@ -795,7 +803,7 @@ req_link(int ci, int argc, char **argv)
 		reply(ci, "error %s", why);
 		return;
 	}
-	snprintf(ok, sizeof(ok), "link %s set", argv[1]);
+	linkstate_show(&t, node_is_up, keep_last, ok);
 	push_links(ci, ok);
 }
 

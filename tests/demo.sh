@@ -2,7 +2,8 @@
 # make demo: show rumplab working on this machine — first a bare bus
 # (tests/demo-bus.sh), then a lab: `rumplab up` of the built-in default
 # lab (h1 - r1 = r2 - h2), its status, a ping and a traceroute from h1 to
-# h2 through both routers, the lab's checks, and `rumplab down`.  The lab
+# h2 through both routers, the lab's checks, a delay on lan1 and r1's core
+# link pulled and plugged back, and `rumplab down`.  The lab
 # lives under a private XDG_RUNTIME_DIR and is taken down on any exit.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,5 +36,17 @@ if [ -x "$B/rump.traceroute" ]; then
 fi
 say rumplab check
 rumplab check
+say rumplab link set lan1 delay 20ms
+rumplab link set lan1 delay 20ms
+say rumplab exec h1 -- rump.ping -c 3 10.0.2.10
+rumplab exec h1 -- rump.ping -c 3 -i 0.2 10.0.2.10
+say rumplab link set r1:shmif1 down
+rumplab link set r1:shmif1 down
+say rumplab check
+rumplab check || echo "(the checks fail while r1's core link is down, as they should)"
+say rumplab link set r1:shmif1 up
+rumplab link set r1:shmif1 up
+say rumplab link show
+rumplab link show
 say rumplab down
 rumplab down
