@@ -151,6 +151,9 @@ node_key(int ch, int n)
 	case 'u':
 		act_link(n, true);
 		return true;
+	case 'i':
+		act_impair(n);
+		return true;
 	case 'R':
 		act_restart(n);
 		return true;

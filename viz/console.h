@@ -221,6 +221,7 @@ void	capture_stop_all(void);
  */
 void	act_ping(int n);
 void	act_link(int n, bool up);
+void	act_impair(int n);
 void	act_restart(int n);
 /* Lines for the pane (title first); 0 when nothing to show. */
 int	act_pane(char *title, size_t tlen, const char **text);

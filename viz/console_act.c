@@ -1,6 +1,7 @@
 /*
  * console_act.c — what the keyboard can do to a lab (viz/console.h):
- * ping from a node, set one of its links down or up, restart it.
+ * ping from a node, set one of its links down or up, impair it (any
+ * `rumplab link set` words), restart it.
  *
  * Each action first asks on the bottom line (an address, an interface,
  * or y to confirm), then runs as a job — rump.ping with RUMP_SERVER set
@@ -247,6 +248,51 @@ act_link(int n, bool up)
 	snprintf(label, sizeof(label), "link %s: interface of %s (%s): ",
 	    up ? "up" : "down", ln->name, list);
 	ui_prompt(label, ln->ifaces[0].name, link_to);
+}
+
+/* "shmif0 delay 20ms loss 1%": the interface, then `link set` words. */
+static void
+impair_to(const char *answer)
+{
+	const struct lab_node *ln = &con.lab->nodes[pending];
+	char ifname[64], req[512];
+	int off = 0, i;
+
+	if (sscanf(answer, "%63s %n", ifname, &off) < 1 || off == 0 ||
+	    answer[off] == '\0') {
+		ui_message("impair: give an interface and settings, like "
+		    "'%s delay 20ms loss 1%%'", ln->nifaces > 0 ?
+		    ln->ifaces[0].name : "shmif0");
+		return;
+	}
+	for (i = 0; i < ln->nifaces; i++)
+		if (strcmp(ln->ifaces[i].name, ifname) == 0)
+			break;
+	if (i == ln->nifaces) {
+		ui_message("impair: %s has no interface '%s'", ln->name,
+		    ifname);
+		return;
+	}
+	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name, ifname,
+	    answer + off);
+	control(req, req);
+}
+
+void
+act_impair(int n)
+{
+	const struct lab_node *ln = &con.lab->nodes[n];
+	char label[256], def[80];
+
+	if (ln->nifaces == 0) {
+		ui_message("impair: %s has no interfaces", ln->name);
+		return;
+	}
+	pending = n;
+	snprintf(label, sizeof(label), "impair a link of %s (IF SETTINGS, "
+	    "rumplab link set's words): ", ln->name);
+	snprintf(def, sizeof(def), "%s ", ln->ifaces[0].name);
+	ui_prompt(label, def, impair_to);
 }
 
 static void

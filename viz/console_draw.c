@@ -437,8 +437,8 @@ draw_bottom(void)
 		put(y, 0, 0, "Enter:open Tab:switch /:filter s:sort p:ping "
 		    "d/u:link R:restart ?:help q:quit");
 	else if (ui.screen == SCR_NODE)
-		put(y, 0, 0, "1-7:section p:ping d/u:link down/up R:restart "
-		    "?:help q:back");
+		put(y, 0, 0, "1-7:section p:ping d/u:link down/up i:impair "
+		    "R:restart ?:help q:back");
 	else
 		put(y, 0, 0, "space:pause c:capture m:MACs arrows:scroll "
 		    "?:help q:back");
@@ -491,7 +491,7 @@ draw_help(void)
 		"  s / o        sort by name, state, in, out, pid / reverse",
 		"Node (overview or node page)",
 		"  p            ping from the node to an address",
-		"  d / u        set one of its links down / up",
+		"  d / u / i    a link down / up / impaired (IF delay 20ms..)",
 		"  R            restart the node",
 		"  1..7         node page: interfaces, routes, ARP, ND,",
 		"               sockets, kernel log, sysctl",

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 35
+plan 37
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -136,6 +136,17 @@ ok $? "u sets it up again"
 R check c81 >"$T/check2" 2>&1
 ok $? "and rumplab check passes again"
 [ $? = 0 ] || sed 's/^/# /' "$T/check2"
+
+# i: any `link set` words, confirmed with what is now in effect
+keys i
+wait_for 'impair a link of h1' && keys "delay 20ms" Enter
+wait_for 'out.delay=20ms' 10
+ok $? "i impairs h1:shmif0 with link set's words, confirmed on screen"
+R link show h1:shmif0 --lab c81 >"$T/ls" 2>&1
+ok "$(grep -q 'out.delay=20ms in.delay=20ms' "$T/ls"; echo $?)" "the supervisor has it (link show)"
+keys i
+wait_for 'impair a link of h1' && keys "clear" Enter
+wait_for 'link set h1:shmif0 clear' 10
 
 # everything this test sent over lan1 (ARP, ND, MLD, ICMP, ICMPv6, the
 # checks' probes): the console's lines are tcpdump's (whose MLDv1 lines
