@@ -44,6 +44,9 @@ seeds = {
     'v6frag1': v6('fd01::1', 64, 44, frag6(64, 0) + bytes(16)),
     'v6ptb': v6('fd01::1', 64, 58, b'\x02\0\0\0\0\0\x05\x00' + bytes(v6('fd09::1', 64, 58, echo6)[14:])),
     'v6ns': v6('ff02::1:ff00:1', 255, 58, b'\x87\0\0\0\0\0\0\0' + a6('fd01::1') + b'\x01\x01\xb2\xa0\0\0\0\2'),
+    # UDP-Lite with a coverage beyond the datagram: aborted lwIP once
+    'v6udplite': v6('fd01::1', 64, 136, b'\x91\x3a\0\x07\xb2\xa0\0\0' + bytes(16)),
+    'v4udplite': v4('10.1.1.1', 64, b'\x91\x3a\0\x07\xb2\xa0\0\0' + bytes(16), proto=136),
 }
 for name, frame in seeds.items():
     for port in (0, 1):
