@@ -2,8 +2,8 @@
  * ipfwd6.c — IPv6 forwarding and path MTU, in place of lwIP's.
  *
  * lwIP's ip6_forward sends no error about an ICMPv6 packet (so
- * traceroute6 -I never sees a router), no error at all for a reject
- * route or a blackhole, refuses to send a packet back out of the
+ * traceroute6 -I never sees a router), cannot tell a reject route from
+ * no route, refuses to send a packet back out of the
  * interface it came in by, and is static inside liblwip.so.  But
  * liblwip.so calls ip6_input() through its PLT (from ethernet_input and
  * the loopback), so the definition below replaces lwIP's for the whole

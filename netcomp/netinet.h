@@ -19,12 +19,17 @@
  * Routing: route.c holds the table (connected subnets read live from the
  * netifs, static routes), ipfwd.c replaces lwIP's ip4_route()/ip6_route()
  * (liblwip.so calls them through its PLT), sends through the netifs'
- * output hooks with the route's next hop, forwards IPv4 and reassembles
- * IPv4 for the node; neigh.c shows and edits ARP/ND.  See route.h.
+ * output hooks with the route's next hop and forwards IPv4; ipfwd6.c
+ * replaces lwIP's ip6_input() to forward IPv6 and learn path MTUs;
+ * icmp6err.c sends ICMPv6 errors and limits both families' errors;
+ * reass.c reassembles both families for the node; neigh.c shows and
+ * edits ARP/ND.  See route.h.
  *
  * tcp_input.c replaces lwIP's tcp_input() the same way, to drop the bare
  * ACKs with which two zero-window ends of a connection would answer each
- * other forever (a livelock of the tcpip thread over the loopback).
+ * other forever (a livelock of the tcpip thread over the loopback);
+ * udp_input.c replaces udp_input() to drop the UDP-Lite datagrams that
+ * trip an lwIP assertion.
  */
 #ifndef RUMPLAB_NETCOMP_NETINET_H
 #define RUMPLAB_NETCOMP_NETINET_H
