@@ -225,6 +225,10 @@ conn_rele(struct conn *c)
 	hyp_mtx_exit(&c->mtx);
 	if (!last)
 		return;
+	/* Its captures go before the connection stops counting, so a
+	 * server shutting down never tears interfaces down under it. */
+	if ((nc = netcfg()) != NULL)
+		nc->if_tap_release((uintptr_t)c->proc);
 	hyp_mtx_enter(&srv->mtx);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -236,8 +240,6 @@ conn_rele(struct conn *c)
 	hyp_cv_broadcast(&srv->cv);
 	hyp_mtx_exit(&srv->mtx);
 	close(c->fd);
-	if ((nc = netcfg()) != NULL)
-		nc->if_tap_release((uintptr_t)c->proc);     /* its captures */
 	proc_destroy(c->proc);
 	hyp_mtx_destroy(&c->wmtx);
 	hyp_mtx_destroy(&c->mtx);

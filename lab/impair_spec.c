@@ -29,18 +29,25 @@ fail(char *why, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A non-negative decimal number and what follows it. */
+/* A plain decimal number (digits, at most one point: no sign, exponent
+ * or hex, which strtod would take) and what follows it. */
 static int
 number(const char *s, double *v, const char **unit)
 {
-	char *end;
+	char buf[32];
+	size_t n = 0;
+	int dots = 0;
 
-	if (*s < '0' || *s > '9')
+	while ((s[n] >= '0' && s[n] <= '9') || (s[n] == '.' && !dots++))
+		n++;
+	if (n == 0 || s[0] == '.' || n >= sizeof(buf))
 		return -1;
-	*v = strtod(s, &end);
-	if (end == s || !isfinite(*v) || *v < 0)
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*v = strtod(buf, NULL);
+	if (!isfinite(*v))
 		return -1;
-	*unit = end;
+	*unit = s + n;
 	return 0;
 }
 
@@ -67,6 +74,8 @@ p_time(const char *key, const char *s, uint32_t *us, char *why, size_t len)
 	if (v * m > MAX_TIME_US)
 		return fail(why, len, "%s '%s' is over 60 s", key, s);
 	*us = (uint32_t)llround(v * m);
+	if (*us == 0 && v > 0)
+		return fail(why, len, "%s '%s' is under a microsecond", key, s);
 	return 0;
 }
 
@@ -82,6 +91,9 @@ p_pct(const char *key, const char *s, uint32_t *ppm, char *why, size_t len)
 	if (v > 100)
 		return fail(why, len, "%s '%s' is over 100%%", key, s);
 	*ppm = (uint32_t)llround(v * 1e4);
+	if (*ppm == 0 && v > 0)
+		return fail(why, len, "%s '%s' is under 0.0001%% (one in a "
+		    "million)", key, s);
 	return 0;
 }
 
@@ -171,6 +183,14 @@ setting(int argc, char **argv, int *i, int dirs, struct impset *s,
 			}
 		return 0;
 	}
+	if (strcmp(w, "mtu") != 0 && strcmp(w, "delay") != 0 &&
+	    strcmp(w, "jitter") != 0 && strcmp(w, "loss") != 0 &&
+	    strcmp(w, "dup") != 0 && strcmp(w, "duplicate") != 0 &&
+	    strcmp(w, "reorder") != 0 && strcmp(w, "corrupt") != 0 &&
+	    strcmp(w, "rate") != 0 && strcmp(w, "limit") != 0)
+		return fail(why, len, "unknown setting '%s': use down, up, "
+		    "clear, mtu, delay, jitter, loss, dup, reorder, corrupt, "
+		    "rate or limit", w);
 	if (*i + 1 >= argc)
 		return fail(why, len, "'%s' needs a value (see rumplab link "
 		    "--help)", w);
@@ -285,9 +305,12 @@ impspec_parse_str(const char *str, int dirs_ok, int defdir,
 		return fail(why, whylen, "impairments longer than %zu bytes",
 		    sizeof(buf) - 1);
 	strcpy(buf, str);
-	for (p = strtok_r(buf, " \t", &save); p != NULL && n < 128;
-	    p = strtok_r(NULL, " \t", &save))
+	for (p = strtok_r(buf, " \t", &save); p != NULL;
+	    p = strtok_r(NULL, " \t", &save)) {
+		if (n == 128)
+			return fail(why, whylen, "more than 128 words");
 		words[n++] = p;
+	}
 	return impspec_parse(n, words, dirs_ok, defdir, s, why, whylen);
 }
 

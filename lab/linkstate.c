@@ -198,16 +198,28 @@ linkstate_cut(int bus, bool cut)
 }
 
 int
-linkstate_changed(int *nodes, int max)
+linkstate_changed(int *nodes, int max, bool (*take)(int))
 {
 	int i, n = 0;
 
 	for (i = 0; i < L.lab->nnodes && n < max; i++)
-		if (L.changed[i]) {
+		if (L.changed[i] && take(i)) {
 			L.changed[i] = false;
 			nodes[n++] = i;
 		}
 	return n;
+}
+
+void
+linkstate_mark(int node)
+{
+	L.changed[node] = true;
+}
+
+bool
+linkstate_pending(int node)
+{
+	return L.changed[node];
 }
 
 static void
@@ -251,11 +263,10 @@ linkstate_push(int node, const char *url, char *why, size_t whylen)
 	int j, r = 0;
 
 	if (rumpclient_init_url(url) != 0) {
-		snprintf(why, whylen, "node %s: %s", n->name,
-		    rumpclient_lasterror());
+		snprintf(why, whylen, "%s", rumpclient_lasterror());
 		return -EHOSTDOWN;
 	}
-	for (j = 0; j < n->nifaces && r == 0; j++) {
+	for (j = 0; j < n->nifaces; j++) {
 		effective(node, j, imp, &carrier, &mtu);
 		what = "input impairments";
 		if ((r = rump_sys_ifsetimpair(n->ifaces[j].name,
@@ -270,11 +281,13 @@ linkstate_push(int node, const char *url, char *why, size_t whylen)
 		    mtu)) != 0)
 			break;
 		what = "carrier";
-		r = rump_sys_ifsetcarrier(n->ifaces[j].name, carrier);
+		if ((r = rump_sys_ifsetcarrier(n->ifaces[j].name, carrier)) !=
+		    0)
+			break;
 	}
 	if (r != 0) {
 		r = -errno;
-		snprintf(why, whylen, "node %s %s: %s: %s", n->name,
+		snprintf(why, whylen, "%s: setting its %s: %s",
 		    n->ifaces[j].name, what, strerror(-r));
 	}
 	rumpclient_fini();

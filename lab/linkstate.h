@@ -36,11 +36,16 @@ int	linkstate_target(const char *word, struct lstarget *t, char *why,
 int	linkstate_set(const struct lstarget *t, const struct impset *s,
 	    char *why, size_t whylen);
 int	linkstate_cut(int bus, bool cut);
-/* Nodes whose kernels need the state pushed: after a change (cleared by
- * the call), or that differ from the plan at all (for starts). */
-int	linkstate_changed(int *nodes, int max);
+/* Nodes whose kernels need the state pushed after a change: those that
+ * take(node) accepts (running ones) are returned and unmarked, the rest
+ * stay marked; mark/pending for one node.  special: a node whose links
+ * differ from the plan at all (pushed when it starts). */
+int	linkstate_changed(int *nodes, int max, bool (*take)(int));
+void	linkstate_mark(int node);
+bool	linkstate_pending(int node);
 bool	linkstate_special(int node);
-/* In a worker: pushes node's interfaces' state into its kernel (url). */
+/* In a worker: pushes node's interfaces' state into its kernel (url);
+ * why names the interface, not the node. */
 int	linkstate_push(int node, const char *url, char *why, size_t whylen);
 /* `link show` lines (without the final ok); node_up(i) says whether a
  * node is running. */

@@ -102,8 +102,13 @@ k_delay(struct loader *L, void *obj, const struct ynode *k,
 {
 	struct lab_bus *b = obj;
 
-	return v_duration(L, v, k->str, k->str[0] == 'd' ? &b->delay_us :
-	    &b->jitter_us);
+	uint64_t *us = k->str[0] == 'd' ? &b->delay_us : &b->jitter_us;
+
+	if (v_duration(L, v, k->str, us) != 0)
+		return -EINVAL;
+	if (*us > 60000000)     /* the node kernels' limit */
+		return lerr(L, v->pos, "%s must be at most 60s", k->str);
+	return 0;
 }
 
 static int

@@ -56,6 +56,7 @@
 #define NODE_TIMEOUT_S	60	/* one node's start and configuration */
 #define TAIL_LINES	8
 #define MAXAJOBS	16	/* link changes being pushed at once */
+#define PUSH_TIMEOUT_S	15	/* one node's link state */
 
 enum nstate { NS_DOWN, NS_STARTING, NS_UP, NS_DEAD, NS_STOPPING,
 	NS_STOPPED, NS_FAILED };
@@ -80,8 +81,10 @@ struct client {
 /* A child pushing link state into nodes for one request. */
 struct ajob {
 	pid_t		 pid;		/* 0: free slot */
-	int		 ci;		/* the client to answer */
+	int		 ci;		/* the client to answer, -1: gone */
 	int		 fd;		/* its report (read end) */
+	int		*nodes;		/* the nodes it pushes to */
+	int		 nnodes;
 	char		 ok[512];	/* the reply when it succeeds */
 };
 
@@ -110,6 +113,10 @@ static struct {
 
 /* --- replies ------------------------------------------------------------ */
 
+static void forget_client(int ci);
+static void push_links(int ci, const char *okmsg);
+static bool node_is_up(int i);
+
 __attribute__((format(printf, 2, 3)))
 static void
 reply(int ci, const char *fmt, ...)
@@ -124,7 +131,23 @@ reply(int ci, const char *fmt, ...)
 	va_end(ap);
 	if (ctl_send(&S.clients[ci].c, "%s", line) != 0) {
 		ctl_close(&S.clients[ci].c);
+		forget_client(ci);
 	}
+}
+
+/* A client is gone: nothing waits to answer it any more (its slot may
+ * be taken by another). */
+static void
+forget_client(int ci)
+{
+	int i;
+
+	for (i = 0; i < S.nnodes; i++)
+		if (S.nodes[i].waiter == ci)
+			S.nodes[i].waiter = -1;
+	for (i = 0; i < MAXAJOBS; i++)
+		if (S.ajobs[i].pid > 0 && S.ajobs[i].ci == ci)
+			S.ajobs[i].ci = -1;
 }
 
 /* The node's last log lines, one `log NAME TEXT` line each. */
@@ -522,8 +545,13 @@ node_started(int i)
 		reply(S.up_client, "progress %d %d", S.ndone, S.nnodes);
 		return;
 	}
-	if (sn->st == NS_UP)
+	if (sn->st == NS_UP) {
 		start_runs(i);
+		/* A change made while it started (its worker had the old
+		 * state). */
+		if (linkstate_pending(i))
+			push_links(-1, "");
+	}
 	write_state();
 	if (sn->waiter >= 0) {
 		if (sn->st == NS_UP)
@@ -642,6 +670,10 @@ node_gone(int i, int status)
 	} else if (sn->st == NS_UP) {
 		sn->st = NS_DEAD;
 		describe_death(i, status);
+		if (sn->waiter >= 0)	/* node kill */
+			reply(sn->waiter, "ok node %s killed (%s); `node start` "
+			    "brings it back", S.lab->nodes[i].name, sn->why);
+		sn->waiter = -1;
 	}
 	write_state();
 }
@@ -653,6 +685,7 @@ ajob_done(struct ajob *a, int status)
 {
 	char buf[2048], *nl;
 	ssize_t n;
+	int k;
 
 	n = read(a->fd, buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = '\0';
@@ -660,79 +693,109 @@ ajob_done(struct ajob *a, int status)
 	a->pid = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		reply(a->ci, "ok %s", a->ok);
+		free(a->nodes);
+		a->nodes = NULL;
 		return;
 	}
+	/* Not known to be in the kernels: pushed again with the next
+	 * change or when the node starts. */
+	for (k = 0; k < a->nnodes; k++)
+		linkstate_mark(a->nodes[k]);
+	free(a->nodes);
+	a->nodes = NULL;
 	if ((nl = strchr(buf, '\n')) != NULL)
 		*nl = '\0';
+	if (buf[0] == '\0')
+		snprintf(buf, sizeof(buf), "the nodes did not take the change "
+		    "within %d s each (stopped or hung?)", PUSH_TIMEOUT_S);
 	reply(a->ci, "error %s (the setting is kept and applies when the "
-	    "node starts again)", buf[0] ? buf : "a node did not take the "
-	    "change");
+	    "node starts again)", buf);
+}
+
+/* In a child: pushes to each node, each within PUSH_TIMEOUT_S; writes
+ * one line, the first failure and how many failed; exits 1 if any. */
+static void
+push_child(int fd, const int *list, int n)
+{
+	char why[600], url[STATEDIR_PATHMAX + 16];
+	int k, fails = 0, status = 0;
+	pid_t pid;
+
+	for (k = 0; k < n; k++) {
+		/* One child a node: a stopped node costs its own timeout
+		 * only; a failing push writes its own reason. */
+		if ((pid = fork()) == 0) {
+			alarm(PUSH_TIMEOUT_S);
+			launch_url(S.dir, list[k], url, sizeof(url));
+			if (linkstate_push(list[k], url, why, sizeof(why)) != 0) {
+				if (fails < 3)	/* the pipe is read at the end */
+					dprintf(fd, "node %s %s\n",
+					    S.lab->nodes[list[k]].name, why);
+				_exit(1);
+			}
+			_exit(0);
+		}
+		if (pid > 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			continue;
+		if (fails++ < 3 && (pid < 0 || WIFSIGNALED(status)))
+			dprintf(fd, "node %s did not take it within %d s "
+			    "(stopped or hung?)\n", S.lab->nodes[list[k]].name,
+			    PUSH_TIMEOUT_S);
+	}
+	_exit(fails > 0);
 }
 
 /*
  * Pushes the changed nodes' link state from a child and answers ci when
- * it is done (ok `okmsg`, or the first failure).  Nodes not up get it
- * when they start.
+ * it is done (ok `okmsg`, or the first failure).  Nodes not up keep their
+ * mark and get it when they start (ci -1: nobody to answer).
  */
 static void
 push_links(int ci, const char *okmsg)
 {
-	char why[600], url[STATEDIR_PATHMAX + 16];
 	struct ajob *a = NULL;
-	int *list, n, k, p[2], fails = 0;
+	int *list, n, k, p[2];
 	pid_t pid;
 
-	if ((list = calloc((size_t)S.nnodes + 1, sizeof(int))) == NULL) {
-		reply(ci, "error out of memory");
-		return;
-	}
-	n = linkstate_changed(list, S.nnodes);
-	for (k = 0; k < n; )
-		if (S.nodes[list[k]].st != NS_UP)
-			list[k] = list[--n];
-		else
-			k++;
-	if (n == 0) {
-		free(list);
-		reply(ci, "ok %s", okmsg);
-		return;
-	}
 	for (k = 0; k < MAXAJOBS; k++)
 		if (S.ajobs[k].pid == 0) {
 			a = &S.ajobs[k];
 			break;
 		}
-	if (a == NULL || pipe2(p, O_CLOEXEC) != 0) {
-		free(list);
-		reply(ci, "error too many link changes at once; try again");
+	if (a == NULL) {
+		reply(ci, "error too many link changes in flight; the setting "
+		    "is kept and goes with the next one");
 		return;
 	}
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
+	if ((list = calloc((size_t)S.nnodes + 1, sizeof(int))) == NULL) {
+		reply(ci, "error out of memory");
+		return;
+	}
+	n = linkstate_changed(list, S.nnodes, node_is_up);
+	if (n == 0) {
 		free(list);
-		reply(ci, "error cannot fork: %s", strerror(errno));
+		reply(ci, "ok %s", okmsg);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		for (k = 0; k < n; k++)
+			linkstate_mark(list[k]);
+		free(list);
+		reply(ci, "error cannot start a child: %s", strerror(errno));
 		return;
 	}
 	if (pid == 0) {
 		child_setup();
 		close(p[0]);
-		alarm(NODE_TIMEOUT_S);
-		for (k = 0; k < n; k++) {
-			launch_url(S.dir, list[k], url, sizeof(url));
-			if (linkstate_push(list[k], url, why, sizeof(why)) !=
-			    0) {
-				fails++;
-				dprintf(p[1], "%s\n", why);
-			}
-		}
-		_exit(fails > 0);
+		push_child(p[1], list, n);
 	}
 	close(p[1]);
-	free(list);
 	a->pid = pid;
 	a->ci = ci;
 	a->fd = p[0];
+	a->nodes = list;
+	a->nnodes = n;
 	snprintf(a->ok, sizeof(a->ok), "%s", okmsg);
 }
 
@@ -925,8 +988,7 @@ req_node(int ci, const char *op, const char *name)
 			return;
 		}
 		kill(sn->pid, SIGKILL);
-		reply(ci, "ok node %s killed (pid %d); `node start` brings it "
-		    "back", name, (int)sn->pid);
+		sn->waiter = ci;	/* answered once it is reaped */
 		return;
 	}
 	sn->waiter = ci;
@@ -979,7 +1041,10 @@ request(int ci, char *line)
 		for (argc = 0, w = strtok_r(line + 5, " ", &save);
 		    w != NULL && argc < 64; w = strtok_r(NULL, " ", &save))
 			argv[argc++] = w;
-		req_link(ci, argc, argv);
+		if (w != NULL)
+			reply(ci, "error more than 64 words in one request");
+		else
+			req_link(ci, argc, argv);
 	} else
 		reply(ci, "error unknown request '%.60s' (see lab/CONTROL.txt)",
 		    line);
@@ -988,12 +1053,8 @@ request(int ci, char *line)
 static void
 client_gone(int ci)
 {
-	int i;
-
 	ctl_close(&S.clients[ci].c);
-	for (i = 0; i < S.nnodes; i++)
-		if (S.nodes[i].waiter == ci)
-			S.nodes[i].waiter = -1;
+	forget_client(ci);
 	/* The one who asked for `up` left before it finished: Ctrl-C. */
 	if (ci == S.up_client && !S.up_done)
 		shutdown_and_exit(-1, 1);

@@ -14,7 +14,8 @@
  *
  * Output is pcap (Ethernet), flushed after every batch, so `-w - | tshark
  * -r -` and `| wireshark -k -i -` follow live.  It ends on -c COUNT
- * frames, Ctrl-C / SIGTERM, a closed pipe, or the lab going down, and
+ * frames, Ctrl-C / SIGTERM, a closed pipe, the lab or the node going
+ * down, and
  * then says on stderr how many frames it wrote and how many the ring lost
  * before they could be read.
  */
@@ -87,9 +88,19 @@ still_there(struct shmif_bus *bus)
 	return fstat(shmif_fd(bus), &st) == 0 && st.st_nlink > 0;
 }
 
+/* Does the node behind a tap still answer?  (A node that died took
+ * its tap with it; the tap file stays, so the bus test cannot tell.) */
+static bool
+node_there(const char *ifname)
+{
+	struct rump_ifinfo info;
+
+	return ifname == NULL || rump_sys_ifget(ifname, &info) == 0;
+}
+
 static int
 capture_loop(struct shmif_bus *bus, pcap_dumper_t *d, FILE *f,
-    const struct capopts *o, unsigned long *frames)
+    const struct capopts *o, const char *tapif, unsigned long *frames)
 {
 	struct shmif_rxframe rx[BATCH];
 	struct pcap_pkthdr ph;
@@ -97,10 +108,18 @@ capture_loop(struct shmif_bus *bus, pcap_dumper_t *d, FILE *f,
 
 	while (!stop) {
 		if ((n = shmif_recv(bus, rx, BATCH)) == 0) {
-			if (shmif_wait(bus, 500) == 0 && !still_there(bus)) {
+			if (shmif_wait(bus, 500) != 0)
+				continue;
+			if (!still_there(bus)) {
 				fprintf(stderr, "rumplab capture: the bus is "
 				    "gone (the lab went down)\n");
 				return 0;
+			}
+			if (!node_there(tapif)) {
+				fprintf(stderr, "rumplab capture: the node "
+				    "went down (its tap with it); capture "
+				    "ended\n");
+				return 1;
 			}
 			continue;
 		}
@@ -248,7 +267,9 @@ verb_capture(int argc, char **argv)
 		fprintf(stderr, "rumplab capture: %s\n", err);
 		goto out;
 	}
-	if (o.rewind)
+	/* A tap's bus is new: from its start, so that no frame written
+	 * before we attached is missed. */
+	if (o.rewind || tap)
 		shmif_rewind(bus);
 	dead = pcap_open_dead(DLT_EN10MB, 65535);
 	if (dead == NULL || (d = strcmp(o.out, "-") == 0 ?
@@ -268,7 +289,7 @@ verb_capture(int argc, char **argv)
 	    tap ? "interface " : "bus ", o.target, labctl_name(dir),
 	    o.rewind ? ", from the oldest frame in its ring" : "",
 	    strcmp(o.out, "-") == 0 ? "stdout" : o.out);
-	status = capture_loop(bus, d, f, &o, &frames);
+	status = capture_loop(bus, d, f, &o, tap ? ifname : NULL, &frames);
 	shmif_get_stats(bus, &st);
 	fprintf(stderr, "rumplab capture: %lu frames written, %llu lost "
 	    "before they were read\n", frames,

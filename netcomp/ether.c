@@ -500,18 +500,38 @@ input_batch(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 void
 ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 {
+	struct ifnet_frame mine[RX_BATCH_MAX];
+	unsigned i, k;
+
 	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
 		return;
-	if (impair_active(ifp, RUMP_IMPAIR_IN))
-		impair_enqueue(ifp, RUMP_IMPAIR_IN, f, n);
-	else
+	if (!impair_active(ifp, RUMP_IMPAIR_IN)) {
 		ifnet_deliver(ifp, f, n);
+		return;
+	}
+	/* Only this interface's frames meet its input impairments: the
+	 * rest of the segment's traffic must not use up its rate or be
+	 * counted as its losses. */
+	while (n > 0) {
+		for (i = k = 0; i < n && k < RX_BATCH_MAX; i++)
+			if (f[i].len >= ETH_HLEN && f[i].len <= 0xffff &&
+			    mac_wanted(ifp, f[i].data))
+				mine[k++] = f[i];
+		if (k > 0)
+			impair_enqueue(ifp, RUMP_IMPAIR_IN, mine, k);
+		f += i;
+		n -= i;
+	}
 }
 
 void
 ifnet_deliver(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 {
 	unsigned chunk;
+
+	/* Frames delayed before the cable was pulled arrive no more. */
+	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
+		return;
 
 	while (n > 0) {
 		chunk = n < RX_BATCH_MAX ? n : RX_BATCH_MAX;

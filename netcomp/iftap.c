@@ -8,12 +8,14 @@
  *
  * A tap belongs to the client connection that asked for it and goes when
  * that connection closes (iftap_release, from the sysproxy server), so a
- * capture killed with SIGKILL leaves nothing writing.  Up to IFTAP_MAX per
- * interface.  The tap bus is 4 MiB, frames up to 9014 bytes.
+ * capture killed with SIGKILL leaves nothing writing (and no file).  Up
+ * to IFTAP_MAX per interface.  The tap bus is 4 MiB and takes the
+ * link's largest frame.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/hyper.h"
 #include "kernel/klog.h"
@@ -63,14 +65,19 @@ iftap_add(struct ifnet *ifp, const char *path, uintptr_t owner)
 {
 	struct shmif_opts o = { .flags = SHMIF_CREATE,
 	    .bus_size = IFTAP_BUSSIZE, .max_frame = IFTAP_MAXFRAME };
+	uint32_t mf;
 	struct shmif_bus *bus;
 	char err[160];
 	int error, i, slot = -1;
 
 	if (ifp->kind == NULL)
 		return -EOPNOTSUPP;
-	if (path[0] != '/')
-		return -EINVAL;
+	if (path[0] != '/' || strcmp(path, ifp->linkstr) == 0)
+		return -EINVAL;         /* not its own bus: frames would loop */
+	/* Any frame the link carries fits the tap (a larger frame would
+	 * make shmif refuse a whole batch). */
+	if ((mf = ifp->kind->max_frame(ifp)) > o.max_frame)
+		o.max_frame = mf;
 	if ((error = tap_init()) != 0)
 		return error;
 	hyp_mtx_enter(&tap_mtx);
@@ -122,6 +129,8 @@ take(struct ifnet *ifp, int i)
 	return bus;
 }
 
+/* The node made the tap files, so it removes them: a capture killed
+ * with SIGKILL leaves no 4 MiB file behind. */
 static void
 close_taps(struct ifnet *ifp, struct shmif_bus **gone, int n)
 {
@@ -130,6 +139,7 @@ close_taps(struct ifnet *ifp, struct shmif_bus **gone, int n)
 	for (i = 0; i < n; i++) {
 		klog(KLOG_INFO, "%s: capture tap off %s", ifp->name,
 		    shmif_path(gone[i]));
+		(void)unlink(shmif_path(gone[i]));
 		shmif_detach(gone[i]);
 	}
 }

@@ -36,13 +36,16 @@
 
 #define IMP_BATCH       32
 #define IMP_MAXQ        65536           /* frames queued per direction */
+#define IMP_MAXBYTES    (64ull << 20)   /* and their bytes */
 #define IMP_MAXLIMIT    100000
 #define IMP_MAXTIME_US  60000000u       /* 60 s of delay or jitter */
+#define IMP_MINRATE     8000ull
+#define IMP_MAXRATE     1000000000000ull
 #define REORDER_HOLD_NS 1000000ull
 #define NS              1000000000ull
 
 struct impframe {
-	struct impframe *next;
+	struct impframe *next, *prev;
 	uint64_t due;
 	uint32_t len;
 	uint8_t data[];
@@ -54,6 +57,7 @@ struct impq {
 	struct rump_impair cfg;         /* settings and counters */
 	struct impframe *head, *tail;   /* by due time */
 	unsigned n;
+	uint64_t bytes;                 /* in the frames queued */
 	uint64_t *rq;                   /* departures waiting for the link */
 	unsigned rq_head, rq_n, rq_cap;
 	uint64_t link_free;             /* rate: when the link is free */
@@ -144,6 +148,11 @@ impair_check(const struct rump_impair *c)
 	if (c->delay_us > IMP_MAXTIME_US || c->jitter_us > IMP_MAXTIME_US ||
 	    c->dist > RUMP_DIST_PARETO || c->limit > IMP_MAXLIMIT)
 		return -EINVAL;
+	/* 8 kbit/s to 1000 Gbit/s: a frame's serialisation and a full
+	 * queue of them stay far inside 64 bits of nanoseconds. */
+	if (c->rate_bps != 0 && (c->rate_bps < IMP_MINRATE ||
+	    c->rate_bps > IMP_MAXRATE))
+		return -EINVAL;
 	if (c->loss_ppm > RUMP_PPM || c->ge_p > RUMP_PPM ||
 	    c->ge_r > RUMP_PPM || c->ge_h > RUMP_PPM || c->ge_k > RUMP_PPM ||
 	    c->dup_ppm > RUMP_PPM || c->reorder_ppm > RUMP_PPM ||
@@ -157,23 +166,23 @@ impair_check(const struct rump_impair *c)
 static void
 insert(struct impq *q, struct impframe *f)
 {
-	struct impframe **pp, *p;
+	struct impframe *p;
 
-	/* Most frames are due last: find the place from the tail. */
-	if (q->tail == NULL || q->tail->due <= f->due) {
-		f->next = NULL;
-		if (q->tail != NULL)
-			q->tail->next = f;
-		else
-			q->head = f;
+	/* From the tail: most frames are due last, and with jitter a frame
+	 * overtakes only the few sent just before it. */
+	for (p = q->tail; p != NULL && p->due > f->due; p = p->prev)
+		;
+	q->bytes += f->len;
+	f->prev = p;
+	f->next = p != NULL ? p->next : q->head;
+	if (f->next != NULL)
+		f->next->prev = f;
+	else
 		q->tail = f;
-	} else {
-		for (pp = &q->head; (p = *pp) != NULL && p->due <= f->due;
-		    pp = &p->next)
-			;
-		f->next = *pp;
-		*pp = f;
-	}
+	if (p != NULL)
+		p->next = f;
+	else
+		q->head = f;
 	q->n++;
 }
 
@@ -236,7 +245,7 @@ enqueue_one(struct impq *q, const struct ifnet_frame *in, uint64_t now)
 		c->st_dup++;
 	}
 	for (k = 0; k < copies; k++) {
-		if (q->n >= IMP_MAXQ ||
+		if (q->n >= IMP_MAXQ || q->bytes + in->len > IMP_MAXBYTES ||
 		    (f = hyp_malloc(sizeof(*f) + in->len)) == NULL) {
 			c->st_qdrop++;
 			continue;
@@ -349,7 +358,10 @@ impair_loop(void *arg)
 			fr[n] = q->head;
 			if ((q->head = fr[n]->next) == NULL)
 				q->tail = NULL;
+			else
+				q->head->prev = NULL;
 			q->n--;
+			q->bytes -= fr[n]->len;
 		}
 		q->busy++;
 		hyp_mtx_exit(&imp_mtx);
@@ -395,6 +407,7 @@ drain(struct impq *q)
 	}
 	q->tail = NULL;
 	q->n = 0;
+	q->bytes = 0;
 	q->rq_n = q->rq_head = 0;
 	q->link_free = 0;
 }

@@ -17,7 +17,7 @@
 for p in rumpperf rump.ping; do
 	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
 done
-plan 25
+plan 27
 
 X() { R exec "$@"; }
 # "MIN AVG" RTT in ms of `rump.ping ARGS` from h1
@@ -108,6 +108,7 @@ buses:
 nodes:
   a: { interfaces: [ { bus: lan, addr: 10.9.0.1/24, impair: "out delay 10ms" } ] }
   b: { interfaces: [ { bus: lan, addr: 10.9.0.2/24 } ] }
+  c: { interfaces: [ { bus: lan, addr: 10.9.0.3/24 } ] }
 Y
 chmod 0644 "$T/imp.yaml"
 check "a topology with impair: comes up" R up -q "$T/imp.yaml"
@@ -116,6 +117,15 @@ ok "$(within "$r" 15 17; echo $?)" "its settings apply at up: a's 10 ms out, b's
 check "node restart a" R node restart a
 r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
 ok "$(within "$r" 15 17; echo $?)" "and again after a restart (min $r ms)"
+# a's input impairments meet only a's frames, not the segment's others
+check "a: in rate 100kbit limit 20" R link set a:shmif0 in rate 100kbit limit 20
+R exec b -- rump.ping -q -c 1500 -i 0.001 -s 1000 -W 1 10.9.0.3 >/dev/null 2>&1 &
+sleep 0.5
+R exec a -- rump.ping -q -c 10 -i 0.1 -W 2 10.9.0.2 >"$T/own" 2>&1
+wait
+ok "$(grep -q ' 0.0% packet loss' "$T/own"; echo $?)" \
+    "b's flood to c on the same bus does not use up a's input rate"
+sed 's/^/# /' "$T/own" | tail -2
 check "down" R down
 check_nothing_left
 done_testing

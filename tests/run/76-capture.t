@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 command -v tshark >/dev/null || { echo "1..0 # SKIP no tshark"; exit 0; }
-plan 20
+plan 23
 
 X() { R exec "$@"; }
 # rumplab in the background as the user, $! its own pid (for signals)
@@ -77,6 +77,18 @@ sleep 0.5
 sleep 0.5
 X r1 -- rump.dmesg >"$T/dmesg" 2>&1
 ok "$(grep -q 'shmif1: capture tap off' "$T/dmesg"; echo $?)" "a killed capture's tap is taken off by the node"
+ok "$(ls "$LABDIR"/tap/ 2>/dev/null | grep -c . | grep -qx 0; echo $?)" "and its file removed"
+
+# The node dies under a capture of its interface: the capture ends.
+bg_R capture h2:shmif0 -w "$T/c5.pcap" 2>"$T/c5.err"
+k=$!
+sleep 0.5
+R node kill h2 >/dev/null 2>&1
+for i in $(seq 40); do kill -0 $k 2>/dev/null || break; sleep 0.1; done
+ok "$(kill -0 $k 2>/dev/null; [ $? != 0 ] && grep -q 'node went down' "$T/c5.err"; echo $?)" \
+    "a capture of a node that dies ends and says why"
+{ kill -KILL $k; wait $k; } 2>/dev/null
+check "node start h2" R node start h2
 
 # Errors.
 R capture nosuchbus -w "$T/x.pcap" >"$T/e1" 2>&1
