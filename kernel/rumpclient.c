@@ -36,6 +36,7 @@
 
 #include "kernel/rumpclient.h"
 #include "kernel/rumpclient_call.h"
+#include "kernel/sysproxy_io.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/sysproxy_wire.h"
 
@@ -72,42 +73,13 @@ static __thread char lastdetail[SP_DETAILMAX + 1];
 /*
  * Socket I/O.
  */
+/* n bytes or -errno; the end of the stream is a lost connection. */
 static int
 read_full(int fd, void *buf, size_t n)
 {
-	size_t off = 0;
-	ssize_t r;
+	ssize_t r = sp_read_full(fd, buf, n);
 
-	while (off < n) {
-		r = read(fd, (char *)buf + off, n - off);
-		if (r == 0)
-			return -ENOTCONN;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_full(int fd, const void *buf, size_t n)
-{
-	size_t off = 0;
-	ssize_t r;
-
-	while (off < n) {
-		r = send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)r;
-	}
-	return 0;
+	return r < 0 ? (int)r : (size_t)r < n ? -ENOTCONN : 0;
 }
 
 static int
@@ -239,7 +211,7 @@ hello(int fd, const char *url)
 	process_name(m.str, SP_NAMEMAX + 1);
 	if ((n = sp_encode(&m, 0, buf, sizeof(buf))) < 0)
 		return (int)n;
-	if ((error = write_full(fd, buf, (size_t)n)) != 0 ||
+	if ((error = sp_write_full(fd, buf, (size_t)n)) != 0 ||
 	    (error = read_frame(fd, &frame, &len)) != 0) {
 		snprintf(lasterror, sizeof(lasterror), "%s: handshake: %s", url,
 		    strerror(-error));
@@ -477,7 +449,7 @@ send_request(struct sp_msg *req, uint32_t id)
 		return -ENOMEM;
 	sp_encode(req, 0, buf, (size_t)n);
 	pthread_mutex_lock(&rc.wmtx);
-	error = write_full(rc.fd, buf, (size_t)n);
+	error = sp_write_full(rc.fd, buf, (size_t)n);
 	pthread_mutex_unlock(&rc.wmtx);
 	if (buf != small)
 		free(buf);

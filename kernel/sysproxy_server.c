@@ -39,6 +39,7 @@
 #include "kernel/proc.h"
 #include "kernel/sysctl.h"
 #include "kernel/sysproxy_calls.h"
+#include "kernel/sysproxy_io.h"
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/sysproxy_wire.h"
@@ -95,44 +96,6 @@ static struct {
 /*
  * Frame I/O.
  */
-static ssize_t
-read_full(int fd, void *buf, size_t n)
-{
-	size_t off = 0;
-	ssize_t r;
-
-	while (off < n) {
-		r = read(fd, (char *)buf + off, n - off);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)r;
-	}
-	return (ssize_t)off;
-}
-
-static int
-write_full(int fd, const void *buf, size_t n)
-{
-	size_t off = 0;
-	ssize_t r;
-
-	while (off < n) {
-		r = send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)r;
-	}
-	return 0;
-}
-
 /* One frame: 0 and *framep (hyp_free it); 1 at a clean end of stream;
  * -errno with *why on a broken or hostile stream. */
 static int
@@ -142,7 +105,7 @@ read_frame(int fd, uint8_t **framep, size_t *lenp, const char **why)
 	struct sp_hdr h;
 	ssize_t r;
 
-	if ((r = read_full(fd, hdr, sizeof(hdr))) == 0)
+	if ((r = sp_read_full(fd, hdr, sizeof(hdr))) == 0)
 		return 1;
 	if (r < 0 || r < (ssize_t)sizeof(hdr)) {
 		*why = r < 0 ? strerror((int)-r) : "end of stream inside a frame";
@@ -158,7 +121,7 @@ read_frame(int fd, uint8_t **framep, size_t *lenp, const char **why)
 		return -ENOMEM;
 	}
 	memcpy(frame, hdr, sizeof(hdr));
-	r = read_full(fd, frame + SP_HDRLEN, h.len - SP_HDRLEN);
+	r = sp_read_full(fd, frame + SP_HDRLEN, h.len - SP_HDRLEN);
 	if (r != (ssize_t)(h.len - SP_HDRLEN)) {
 		hyp_free(frame);
 		*why = r < 0 ? strerror((int)-r) : "end of stream inside a frame";
@@ -194,7 +157,7 @@ conn_reply(struct conn *c, const struct sp_hdr *req, int ret,
 	}
 	sp_encode(rep, 1, buf, (size_t)n);
 	hyp_mtx_enter(&c->wmtx);
-	if (write_full(c->fd, buf, (size_t)n) != 0)
+	if (sp_write_full(c->fd, buf, (size_t)n) != 0)
 		shutdown(c->fd, SHUT_RDWR);     /* the reader sees the end */
 	hyp_mtx_exit(&c->wmtx);
 	if (buf != small)
@@ -375,7 +338,7 @@ handshake(struct conn *c)
 	size_t len;
 	int r;
 
-	if (write_full(c->fd, SP_BANNER, strlen(SP_BANNER)) != 0)
+	if (sp_write_full(c->fd, SP_BANNER, strlen(SP_BANNER)) != 0)
 		return -1;
 	if ((r = read_frame(c->fd, &frame, &len, &why)) != 0) {
 		if (r < 0)
