@@ -299,55 +299,24 @@ main(int argc, char **argv)
 	struct inaddr dst;
 	const char *srcarg = NULL;
 	char why[256];
-	int c, wgiven = 0;
+	int c, r;
 	long v;
 
-	memset(&o, 0, sizeof(o));
-	o.interval_ns = 1000000000ull;
-	o.maxwait_ns = 10000000000ull;
-	o.waittime_ns = 1000000000ull;
-	o.datalen = 56;
-	o.ttl = -1;
+	ping_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "c:Dhi:I:nqs:t:T:vw:W:", longopts,
 	    NULL)) != -1) {
+		if ((r = ping_opt(PROG, c, optarg, &o)) != 0) {
+			if (r < 0)
+				return 1;
+			continue;
+		}
 		switch (c) {
 		case 'D': o.df = 1; break;
-		case 'c':
-			if (parse_long(optarg, 1, 1L << 40, &o.count) != 0)
-				return bad("-c", optarg);
-			break;
-		case 'i':
-			if (parse_duration(optarg, 3600, &o.interval_ns) != 0 ||
-			    o.interval_ns < 1000000)
-				return bad("-i (at least 0.001 s)", optarg);
-			break;
 		case 'I': srcarg = optarg; break;
-		case 'n': break;        /* always numeric: no resolver */
-		case 'q': o.quiet = 1; break;
-		case 's':
-			if (parse_long(optarg, 0, PING_MAXDATA, &v) != 0)
-				return bad("-s", optarg);
-			o.datalen = (size_t)v;
-			break;
-		case 't':
-			if (parse_duration(optarg, 1e6, &o.deadline_ns) != 0 ||
-			    o.deadline_ns == 0)
-				return bad("-t", optarg);
-			break;
 		case 'T':
 			if (parse_long(optarg, 1, 255, &v) != 0)
 				return bad("-T", optarg);
 			o.ttl = (int)v;
-			break;
-		case 'v': o.verbose = 1; break;
-		case 'w':
-			if (parse_duration(optarg, 1e6, &o.maxwait_ns) != 0)
-				return bad("-w", optarg);
-			wgiven = 1;
-			break;
-		case 'W':
-			if (parse_duration(optarg, 1e6, &o.waittime_ns) != 0)
-				return bad("-W", optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -362,9 +331,7 @@ main(int argc, char **argv)
 		    "address; the node has no resolver)\n", argv[optind]);
 		return 1;
 	}
-	/* Without a count, -w bounds the whole session. */
-	if (o.count == 0 && wgiven && o.deadline_ns == 0)
-		o.deadline_ns = o.maxwait_ns;
+	ping_opts_done(&o);
 	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
 	inaddr_ntop(AF_INET, dst.addr, dsttext, sizeof(dsttext));
 	o.ident = (uint16_t)getpid();

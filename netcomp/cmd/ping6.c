@@ -377,7 +377,7 @@ main(int argc, char **argv)
 	struct inaddr dst;
 	const char *srcarg = NULL, *ifarg = NULL;
 	char srctext[INADDR_TEXTLEN];
-	int c, wgiven = 0;
+	int c, r;
 	long v;
 
 	/* -h is NetBSD's hop limit; alone it asks for help. */
@@ -385,54 +385,23 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	memset(&o, 0, sizeof(o));
-	o.interval_ns = 1000000000ull;
-	o.maxwait_ns = 10000000000ull;
-	o.waittime_ns = 1000000000ull;
+	ping_opts_init(&o);
 	o.datalen = PING_TSLEN;         /* KAME's default: the timestamp */
-	o.ttl = -1;
 	while ((c = getopt_long(argc, argv, "c:h:i:I:nqs:S:t:vw:W:X:",
 	    longopts, NULL)) != -1) {
+		if ((r = ping_opt(PROG, c, optarg, &o)) != 0) {
+			if (r < 0)
+				return 1;
+			continue;
+		}
 		switch (c) {
-		case 'c':
-			if (parse_long(optarg, 1, 1L << 40, &o.count) != 0)
-				return bad("-c", optarg);
-			break;
 		case 'h':
 			if (parse_long(optarg, 1, 255, &v) != 0)
 				return bad("-h", optarg);
 			o.ttl = (int)v;
 			break;
-		case 'i':
-			if (parse_duration(optarg, 3600, &o.interval_ns) != 0 ||
-			    o.interval_ns < 1000000)
-				return bad("-i (at least 0.001 s)", optarg);
-			break;
 		case 'I': ifarg = optarg; break;
-		case 'n': break;
-		case 'q': o.quiet = 1; break;
-		case 's':
-			if (parse_long(optarg, 0, PING_MAXDATA, &v) != 0)
-				return bad("-s", optarg);
-			o.datalen = (size_t)v;
-			break;
 		case 'S': srcarg = optarg; break;
-		case 't':
-		case 'X':
-			if (parse_duration(optarg, 1e6, &o.deadline_ns) != 0 ||
-			    o.deadline_ns == 0)
-				return bad(c == 't' ? "-t" : "-X", optarg);
-			break;
-		case 'v': o.verbose = 1; break;
-		case 'w':
-			if (parse_duration(optarg, 1e6, &o.maxwait_ns) != 0)
-				return bad("-w", optarg);
-			wgiven = 1;
-			break;
-		case 'W':
-			if (parse_duration(optarg, 1e6, &o.waittime_ns) != 0)
-				return bad("-W", optarg);
-			break;
 		case 'H': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
@@ -462,8 +431,7 @@ main(int argc, char **argv)
 	}
 	if (inaddr_linklocal6(dst.addr))
 		snprintf(ifzone, sizeof(ifzone), "%s", ifarg);
-	if (o.count == 0 && wgiven && o.deadline_ns == 0)
-		o.deadline_ns = o.maxwait_ns;
+	ping_opts_done(&o);
 	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
 	inaddr_ntop(AF_INET6, dst.addr, dsttext, sizeof(dsttext));
 	o.ident = (uint16_t)getpid();

@@ -383,3 +383,80 @@ ping_run(const struct ping_proto *p, const struct ping_opts *o,
 	free(s);
 	return error;
 }
+
+/* ---- options ---- */
+
+static int wgiven;
+
+void
+ping_opts_init(struct ping_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_ns = 1000000000ull;
+	o->maxwait_ns = 10000000000ull;
+	o->waittime_ns = 1000000000ull;
+	o->datalen = 56;
+	o->ttl = -1;
+	wgiven = 0;
+}
+
+static int
+bad(const char *prog, const char *opt, const char *val)
+{
+	fprintf(stderr, "%s: %s: bad value '%s'\n", prog, opt, val);
+	return -1;
+}
+
+int
+ping_opt(const char *prog, int c, const char *arg, struct ping_opts *o)
+{
+	long v;
+
+	switch (c) {
+	case 'c':
+		if (parse_long(arg, 1, 1L << 40, &o->count) != 0)
+			return bad(prog, "-c", arg);
+		return 1;
+	case 'i':
+		if (parse_duration(arg, 3600, &o->interval_ns) != 0 ||
+		    o->interval_ns < 1000000)
+			return bad(prog, "-i (at least 0.001 s)", arg);
+		return 1;
+	case 'n':                       /* always numeric: no resolver */
+		return 1;
+	case 'q':
+		o->quiet = 1;
+		return 1;
+	case 's':
+		if (parse_long(arg, 0, PING_MAXDATA, &v) != 0)
+			return bad(prog, "-s", arg);
+		o->datalen = (size_t)v;
+		return 1;
+	case 't':
+	case 'X':
+		if (parse_duration(arg, 1e6, &o->deadline_ns) != 0 ||
+		    o->deadline_ns == 0)
+			return bad(prog, c == 't' ? "-t" : "-X", arg);
+		return 1;
+	case 'v':
+		o->verbose = 1;
+		return 1;
+	case 'w':
+		if (parse_duration(arg, 1e6, &o->maxwait_ns) != 0)
+			return bad(prog, "-w", arg);
+		wgiven = 1;
+		return 1;
+	case 'W':
+		if (parse_duration(arg, 1e6, &o->waittime_ns) != 0)
+			return bad(prog, "-W", arg);
+		return 1;
+	}
+	return 0;
+}
+
+void
+ping_opts_done(struct ping_opts *o)
+{
+	if (o->count == 0 && wgiven && o->deadline_ns == 0)
+		o->deadline_ns = o->maxwait_ns;
+}

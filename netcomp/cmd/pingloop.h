@@ -80,6 +80,17 @@ struct ping_proto {
 
 extern char ping_why[256];
 
+/*
+ * The options both pings share: defaults, then -c -i -n -q -s -t -v -w
+ * -W as getopt returns them (ping6's -X is -t).  ping_opt() returns 1
+ * when it took c, 0 when c is the program's own, -1 after printing
+ * "PROG: -x: bad value" for a bad value.  ping_opts_done() applies what
+ * -w means without a count (it bounds the whole session).
+ */
+void ping_opts_init(struct ping_opts *o);
+int  ping_opt(const char *prog, int c, const char *arg, struct ping_opts *o);
+void ping_opts_done(struct ping_opts *o);
+
 /* Ask a running session to stop (async-signal-safe). */
 void ping_stop(void);
 int  ping_run(const struct ping_proto *p, const struct ping_opts *o,
