@@ -154,12 +154,41 @@ mark_bus(int b)
 		L.changed[bus->members[k].node] = true;
 }
 
+/* A limit is the rate limiter's queue: without a rate it would do
+ * nothing, so say so instead of taking it. */
+static int
+limit_ok(const struct rump_impair *c, char *why, size_t whylen)
+{
+	if (c->limit != 0 && c->rate_bps == 0) {
+		snprintf(why, whylen, "limit is the queue in front of a rate "
+		    "limit: give a rate too (rate 10mbit limit %u)", c->limit);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 linkstate_set(const struct lstarget *t, const struct impset *s, char *why,
     size_t whylen)
 {
+	struct rump_impair a, b;
 	struct lsif *li;
 	struct lsbus *lb;
+
+	if (t->bus >= 0) {
+		a = L.buses[t->bus].out;
+		impspec_merge(&a, s, 2);
+		if (limit_ok(&a, why, whylen) != 0)
+			return -EINVAL;
+	} else {
+		a = L.ifs[t->node][t->iface].imp[0];
+		b = L.ifs[t->node][t->iface].imp[1];
+		impspec_merge(&a, s, 1);
+		impspec_merge(&b, s, 2);
+		if (limit_ok(&a, why, whylen) != 0 ||
+		    limit_ok(&b, why, whylen) != 0)
+			return -EINVAL;
+	}
 
 	if (t->bus >= 0) {
 		if (s->set[0] != 0 || s->clear[0]) {

@@ -7,7 +7,7 @@
 # get killed, each visible in status.  Bad requests fail with a reason.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-plan 34
+plan 35
 
 X() { R exec "$@"; }
 fails() { "$@" >"$T/.out" 2>&1; [ $? != 0 ]; }
@@ -70,6 +70,8 @@ ok "$(fails R link set h1:shmif0 delay 20 && grep -q 'needs a unit' "$T/.out"; e
     "a time without a unit is refused with an example"
 ok "$(fails R link set h1:shmif0 loss 120% && grep -q 'over 100%' "$T/.out"; echo $?)" \
     "a loss over 100 % is refused"
+ok "$(fails R link set h1:shmif0 limit 20 && grep -q 'give a rate too' "$T/.out"; echo $?)" \
+    "a queue limit without a rate is refused with the way to do it"
 R link >"$T/.out" 2>&1
 ok "$([ $? = 2 ] && grep -q usage "$T/.out"; echo $?)" "link without a verb: usage, exit 2"
 check "down" R down
