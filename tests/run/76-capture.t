@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 command -v tshark >/dev/null || { echo "1..0 # SKIP no tshark"; exit 0; }
-plan 23
+plan 24
 
 X() { R exec "$@"; }
 # rumplab in the background as the user, $! its own pid (for signals)
@@ -48,6 +48,14 @@ pkill -INT -f 'rumplab capture lan1 --rewind'
 wait $rw
 ok "$(grep -q 'Echo (ping) request.*seq=0' "$T/rw.txt"; echo $?)" \
     "--rewind shows frames sent before the capture started (through -w - | tshark -r -)"
+
+# Live into a reader that follows a pipe (as wireshark -k -i - does).
+( R capture lan1 -c 4 -w - 2>/dev/null | timeout 30 tshark -n -l -i - 2>/dev/null >"$T/live.txt" ) &
+lp=$!
+sleep 1
+X h1 -- rump.ping -c 3 -i 0.2 10.0.1.1 >/dev/null 2>&1
+wait $lp
+ok "$(grep -q 'Echo (ping) request' "$T/live.txt"; echo $?)" "live through a pipe into tshark -i -"
 
 # A node interface: after its impairments.
 check "h1:shmif0 drops everything it receives" R link set h1:shmif0 in loss 100%
