@@ -64,7 +64,7 @@ reass_find(const struct reass_key *k, uint64_t now, uint64_t *dropped)
 		reass_free(old);
 		fr = old;
 	}
-	if ((fr->buf = hyp_malloc(REASS_MAX)) == NULL)
+	if ((fr->buf = hyp_calloc(1, REASS_MAX)) == NULL)
 		return NULL;
 	fr->k = *k;
 	fr->t0 = now;
@@ -73,22 +73,57 @@ reass_find(const struct reass_key *k, uint64_t now, uint64_t *dropped)
 	return fr;
 }
 
+/* Is every 8-byte block of [off, off + len) already in? 1 all, 0 none,
+ * -1 some (a partial overlap). */
+static int
+present(const struct reass *r, size_t off, size_t len)
+{
+	size_t b, n = 0, all = (off + len + 7) / 8 - off / 8;
+
+	for (b = off / 8; b < (off + len + 7) / 8; b++)
+		n += (r->bits[b / 8] >> (b % 8)) & 1;
+	return n == 0 ? 0 : n == all ? 1 : -1;
+}
+
+/*
+ * Overlaps are refused and the datagram dropped (RFC 5722, for IPv4 too:
+ * overlapping fragments are how filters are evaded), except an exact
+ * duplicate of what is in, which a network may make and which is ignored.
+ * A fragment past the end the last fragment set, or a last fragment
+ * before data already in, drops it as well.  Completion is every block
+ * below the end present: the buffer is zeroed at first use besides, so
+ * no datagram ever carries stale memory.
+ */
 int
 reass_add(struct reass *r, size_t off, const uint8_t *data, size_t len,
     int more)
 {
-	size_t b;
+	size_t b, end = off + len;
+	int in;
 
-	if (off + len > REASS_MAX || (more && len % 8 != 0))
-		return -1;
+	if (end > REASS_MAX || (more && len % 8 != 0) ||
+	    (r->total != 0 && (end > r->total ||
+	    (!more && end != r->total))) ||
+	    (!more && r->maxend > end))
+		goto drop;
+	if ((in = present(r, off, len)) != 0) {
+		if (in < 0 || memcmp(r->buf + off, data, len) != 0)
+			goto drop;
+		return r->hlen != 0 && r->total != 0 &&
+		    r->blocks == (r->total + 7) / 8;
+	}
 	if (!more)
-		r->total = (uint32_t)(off + len);
+		r->total = (uint32_t)end;
+	if (end > r->maxend)
+		r->maxend = (uint32_t)end;
 	memcpy(r->buf + off, data, len);
-	for (b = off / 8; b < (off + len + 7) / 8; b++)
-		if (!(r->bits[b / 8] & (1u << (b % 8)))) {
-			r->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-			r->blocks++;
-		}
+	for (b = off / 8; b < (end + 7) / 8; b++) {
+		r->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+		r->blocks++;
+	}
 	return r->hlen != 0 && r->total != 0 &&
 	    r->blocks == (r->total + 7) / 8;
+drop:
+	reass_free(r);
+	return -1;
 }

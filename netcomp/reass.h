@@ -27,6 +27,7 @@ struct reass {
 	uint8_t  hdr[60];       /* the caller's header of it */
 	uint32_t total;         /* data length, 0 until the last came */
 	uint32_t blocks;        /* 8-byte blocks received */
+	uint32_t maxend;        /* the end of the data received */
 	uint64_t t0, age_ns;
 	uint8_t  bits[REASS_MAX / 8 / 8 + 1];
 };
@@ -37,7 +38,8 @@ struct reass *reass_find(const struct reass_key *k, uint64_t now,
          uint64_t *dropped);
 /* Data at byte off of the datagram (more: not the last fragment).
  * 1: complete once the first fragment's header is in (hlen); 0: more to
- * come; -1: a fragment that cannot be (beyond 65535, a ragged middle). */
+ * come; -1: a fragment that cannot be (beyond 65535 or the end, a ragged
+ * middle, an overlap): the datagram is dropped and the slot freed. */
 int  reass_add(struct reass *r, size_t off, const uint8_t *data,
          size_t len, int more);
 void reass_free(struct reass *r);
