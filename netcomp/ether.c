@@ -363,7 +363,10 @@ ip4_wanted(const uint8_t *f, uint32_t len)
 	local = ip4_local(&dst);
 	if (local && (get16(ip + 6) & 0x3fff) != 0)
 		idle_note_fragment(0);
-	return local || netstack_knob(NK_IP_FORWARDING);
+	/* A unicast packet in a link broadcast or multicast frame is never
+	 * forwarded (RFC 1812 5.3.4): every router on the segment would,
+	 * or answer it with errors. */
+	return local || (netstack_knob(NK_IP_FORWARDING) && !(f[0] & 1));
 }
 
 static int
@@ -384,7 +387,8 @@ ip6_wanted(const uint8_t *f, uint32_t len)
 	local = ip6_local(&dst);
 	if (local && ip[6] == IP6_NEXTH_FRAGMENT)
 		idle_note_fragment(1);
-	return local || netstack_knob(NK_IP6_FORWARDING);
+	/* The same for IPv6 (RFC 4443 2.4 e.4: no error for it either). */
+	return local || (netstack_knob(NK_IP6_FORWARDING) && !(f[0] & 1));
 }
 
 /* Unicast for another station: not ours.  (Promiscuous mode only matters

@@ -95,23 +95,48 @@ addr6(ip6_addr_t *a, const uint8_t *b)
 /*
  * May the packet at ip (an IPv6 header, len bytes) be answered with an
  * error (RFC 4443 2.4 e)?  Not when its source cannot be answered, nor
- * when it is itself an ICMPv6 error or a redirect.  (Only an ICMPv6
- * header right after the IPv6 header is recognised; one behind extension
- * headers is answered like any other payload.)
+ * when it is itself an ICMPv6 error or a redirect, also behind
+ * extension headers (hop-by-hop, routing, destination options, a first
+ * fragment); not when the chain cannot be followed (a later fragment,
+ * a header past what was received), since the upper header is unknown.
  */
 static int
 errorable6(const uint8_t *ip, size_t len)
 {
 	ip6_addr_t src;
+	size_t off = IP6_HLEN_;
+	uint8_t nh = ip[6];
 
 	addr6(&src, ip + 8);
 	if (ip6_addr_isany(&src) || ip6_addr_ismulticast(&src) ||
 	    ip6_addr_isloopback(&src))
 		return 0;
-	if (ip[6] == IP6_NEXTH_ICMP6 && len > IP6_HLEN_)
-		return ip[IP6_HLEN_] >= ICMP6_TYPE_EREQ &&
-		    ip[IP6_HLEN_] != ICMP6_TYPE_RD;
-	return 1;
+	for (;;) {
+		switch (nh) {
+		case 0:                 /* hop-by-hop */
+		case 43:                /* routing */
+		case 60:                /* destination options */
+			if (off + 2 > len)
+				return 0;
+			nh = ip[off];
+			off += ((size_t)ip[off + 1] + 1) * 8;
+			continue;
+		case 44:                /* fragment */
+			if (off + 8 > len ||
+			    ((ip[off + 2] << 8 | ip[off + 3]) & 0xfff8) != 0)
+				return 0;
+			nh = ip[off];
+			off += 8;
+			continue;
+		case IP6_NEXTH_ICMP6:
+			if (off >= len)
+				return 0;
+			return ip[off] >= ICMP6_TYPE_EREQ &&
+			    ip[off] != ICMP6_TYPE_RD;
+		default:
+			return 1;
+		}
+	}
 }
 
 /* Where the error goes: the route back to the offender's source (a
