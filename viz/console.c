@@ -379,11 +379,13 @@ verb_console(int argc, char **argv)
 	set_escdelay(25);
 	curs_set(0);
 	loop(sigfd);
-	capture_stop_all();
-	jobs_kill_all();
+	/* The pages first: they drop their jobs, which jobs_kill_all()
+	 * would free under them. */
 	if (ui.screen == SCR_NODE)
 		node_page_close();
 	bus_page_close();
+	capture_stop_all();
+	jobs_kill_all();
 	endwin();
 	delscreen(scr);
 	close(sigfd);

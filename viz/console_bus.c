@@ -175,7 +175,7 @@ bus_page_draw(int top, int rows)
 {
 	const struct cbus *cb = &con.buses[ui.bus];
 	struct capture *c = capture_of(ui.bus);
-	uint64_t end, first, k;
+	uint64_t end, first, k, oldest;
 	struct fline *l;
 	struct tm tm;
 	time_t t;
@@ -204,15 +204,24 @@ bus_page_draw(int top, int rows)
 	nrows = bottom - y;
 	if (nrows <= 0 || bp.n == 0)
 		return;
+	/* Only the last RING_LINES frames are kept: a paused view whose
+	 * frames were overwritten, or a scroll back beyond them, shows the
+	 * oldest kept instead of nothing. */
+	oldest = bp.n > RING_LINES ? bp.n - RING_LINES : 0;
 	end = ui.paused ? bp.pause_at : bp.n;
+	if (end < oldest + (uint64_t)nrows)
+		end = oldest + (uint64_t)nrows < bp.n ?
+		    oldest + (uint64_t)nrows : bp.n;
 	if (ui.scroll < 0)
 		ui.scroll = 0;
-	if ((uint64_t)ui.scroll > end)
-		ui.scroll = (int)end;
+	if ((uint64_t)ui.scroll > end - oldest - (end - oldest <
+	    (uint64_t)nrows ? end - oldest : (uint64_t)nrows))
+		ui.scroll = (int)(end - oldest - (end - oldest <
+		    (uint64_t)nrows ? end - oldest : (uint64_t)nrows));
 	end -= (uint64_t)ui.scroll;
 	first = end > (uint64_t)nrows ? end - (uint64_t)nrows : 0;
-	if (bp.n > RING_LINES && first < bp.n - RING_LINES)
-		first = bp.n - RING_LINES;
+	if (first < oldest)
+		first = oldest;
 	for (k = first; k < end && y < bottom; k++, y++) {
 		l = &bp.ring[k % RING_LINES];
 		t = (time_t)l->sec;

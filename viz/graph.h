@@ -38,7 +38,7 @@ enum graph_link {
 	GLINK_OFF,		/* its node is not up */
 };
 
-#define GRAPH_SETTINGS	192	/* "out.delay=20ms in.loss=5%" */
+#define GRAPH_SETTINGS	1024	/* "out.delay=20ms in.loss=5%": all of them */
 
 struct graph_iface_live {
 	enum graph_link	 link;

@@ -362,7 +362,7 @@ add_lan(struct builder *B, int bus)
 
 	if (B->live != NULL && B->live->buses != NULL)
 		bl = &B->live->buses[bus];
-	snprintf(name, sizeof(name), "bus-%s", B->lab->buses[bus].name);
+	snprintf(name, sizeof(name), "bus:%s", B->lab->buses[bus].name);
 	an = agnode(B->g, name, 1);
 	B->lans[bus] = an;
 	set(an, "id", name);
@@ -509,7 +509,7 @@ add_link(struct builder *B, int bus)
 	Agedge_t *e;
 
 	e = agedge(B->g, B->nodes[m0->node], B->nodes[m1->node], NULL, 1);
-	snprintf(id, sizeof(id), "bus-%s", b->name);
+	snprintf(id, sizeof(id), "bus:%s", b->name);
 	set(e, "id", id);
 	bus_text(B, bus, "\\n", mid);
 	bus_impairments(B, bus, imp);

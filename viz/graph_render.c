@@ -16,6 +16,7 @@
  * viewer to load.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,7 @@ graph_render(struct graph *g, const char *layout, const char *fmt,
     const char *path, char *why, size_t whylen)
 {
 	char tmp[4200], what[64];
+	sigset_t stop, old;
 	FILE *f;
 	int r;
 
@@ -155,12 +157,20 @@ graph_render(struct graph *g, const char *layout, const char *fmt,
 		gvFreeLayout(gvc, g->ag);
 		return r;
 	}
+	/* Ctrl-C while the picture is written must not leave the temp
+	 * file: the signals wait until it is renamed or removed. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	if ((f = fopen(tmp, "we")) == NULL) {
 		r = -errno;
 		snprintf(why, whylen, "cannot create %s: %s (is its directory "
 		    "there and writable?)", tmp, strerror(errno));
 		gvFreeLayout(gvc, g->ag);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return r;
 	}
 	r = render_to(g, fmt, f, tmp, why, whylen);
@@ -177,6 +187,7 @@ graph_render(struct graph *g, const char *layout, const char *fmt,
 	}
 	if (r != 0)
 		unlink(tmp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }
 

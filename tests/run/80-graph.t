@@ -28,7 +28,7 @@ ns = '{http://www.w3.org/2000/svg}'
 gs = [g for g in root.iter(ns + 'g') if g.get('class') == 'node']
 ids = sorted(g.get('id') for g in gs)
 want = ['node-' + x['name'] for x in plan['nodes']]
-want += ['bus-' + b['name'] for b in plan['buses'] if len(b['members']) != 2]
+want += ['bus:' + b['name'] for b in plan['buses'] if len(b['members']) != 2]
 bad = []
 if ids != sorted(want):
     bad.append('node elements %d, want %d: extra %s missing %s' % (len(ids),
@@ -153,9 +153,9 @@ if R link show >/dev/null 2>&1; then
 	    R graph default -o "$T/out/links.svg"
 	check "... core and lan1 red dashed, lan2 orange with its delay" \
 	    svgcheck "$T/out/links.svg" "$T/default.json" \
-	    "'5,2' in edge_dash('bus-core')" "'5,2' in edge_dash('bus-lan1')" \
-	    "edge_dash('bus-lan2') == [None]" \
-	    "'#e69138' in ET.tostring(edges['bus-lan2']).decode()" \
+	    "'5,2' in edge_dash('bus:core')" "'5,2' in edge_dash('bus:lan1')" \
+	    "edge_dash('bus:lan2') == [None]" \
+	    "'#e69138' in ET.tostring(edges['bus:lan2']).decode()" \
 	    "'delay=20ms' in text" "'set down' in text" "'cut' in text"
 	R link set r1:shmif1 up >/dev/null 2>&1
 	R link set lan2 clear >/dev/null 2>&1
@@ -169,8 +169,8 @@ check "graph of the lab with r2 stopped" R graph default -o "$T/out/stopped.svg"
 check "... r2 grey and marked stopped, its links dotted, the others not" \
     svgcheck "$T/out/stopped.svg" "$T/default.json" \
     "'stopped' in node_text('node-r2')" "'#d9d9d9' in ET.tostring(nodes['node-r2']).decode()" \
-    "'1,5' in edge_dash('bus-core')" "'1,5' in edge_dash('bus-lan2')" \
-    "edge_dash('bus-lan1') == [None]"
+    "'1,5' in edge_dash('bus:core')" "'1,5' in edge_dash('bus:lan2')" \
+    "edge_dash('bus:lan1') == [None]"
 check "kill r1 (a crash)" R node kill r1
 R graph default -o "$T/out/dead.svg" >/dev/null 2>&1
 check "... r1 drawn dead: pink, red border" \
