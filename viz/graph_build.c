@@ -588,6 +588,20 @@ bus_group(const struct lab *lab, const struct lab_bus *b)
 	return g;
 }
 
+/* A group's cluster is named by the first node in it: group texts are
+ * free (any length, any UTF-8), names must stay short and distinct. */
+static int
+group_index(const struct lab *lab, const char *g)
+{
+	int i;
+
+	for (i = 0; i < lab->nnodes; i++)
+		if (lab->nodes[i].group != NULL &&
+		    strcmp(lab->nodes[i].group, g) == 0)
+			return i;
+	return -1;
+}
+
 /*
  * Groups: a box per group:, holding its nodes and the LANs whose members
  * are all in it.  Subnets: a box per LAN, holding it and the hosts that
@@ -608,8 +622,8 @@ add_clusters(struct builder *B)
 		return;
 	for (i = 0; i < lab->nnodes && how == GCLUSTER_GROUP; i++)
 		if (lab->nodes[i].group != NULL) {
-			snprintf(name, sizeof(name), "g-%s",
-			    lab->nodes[i].group);
+			snprintf(name, sizeof(name), "g%d",
+			    group_index(lab, lab->nodes[i].group));
 			cluster_add(B->g, name, lab->nodes[i].group,
 			    B->nodes[i]);
 		}
@@ -618,7 +632,7 @@ add_clusters(struct builder *B)
 		if (B->lans[i] == NULL || how != GCLUSTER_GROUP ||
 		    (g = bus_group(lab, &lab->buses[i])) == NULL)
 			continue;
-		snprintf(name, sizeof(name), "g-%s", g);
+		snprintf(name, sizeof(name), "g%d", group_index(lab, g));
 		in[i] = cluster_add(B->g, name, g, B->lans[i]);
 	}
 	for (i = 0; i < lab->nnodes; i++) {
