@@ -134,19 +134,44 @@ graph_layout_ok(const char *name)
 	return false;
 }
 
-/* Appends printf output to buf (TEXTMAX), truncating quietly. */
+#define MORE	"\\n..."	/* what ends a text that was cut */
+
+/*
+ * Appends printf output to buf (TEXTMAX).  A text that does not fit is
+ * cut at a line break (never inside a Graphviz escape like \n, whose
+ * lone backslash would unbalance the quotes of -T dot, nor inside a
+ * UTF-8 sequence) and ends with "..." on a line of its own.
+ */
 __attribute__((format(printf, 2, 3)))
 static void
 cat(char *buf, const char *fmt, ...)
 {
-	size_t len = strlen(buf);
+	size_t len = strlen(buf), room = TEXTMAX - sizeof(MORE);
+	char *cut;
 	va_list ap;
+	int n;
 
-	if (len >= TEXTMAX - 1)
-		return;
+	if (len >= room || (len >= sizeof(MORE) - 1 &&
+	    strcmp(buf + len - (sizeof(MORE) - 1), MORE) == 0))
+		return;                 /* cut already */
 	va_start(ap, fmt);
-	vsnprintf(buf + len, TEXTMAX - len, fmt, ap);
+	n = vsnprintf(buf + len, TEXTMAX - len, fmt, ap);
 	va_end(ap);
+	if (n < 0 || len + (size_t)n < room)
+		return;
+	buf[room] = '\0';
+	/* Back to the last whole line of what fitted. */
+	for (cut = buf + room; cut > buf && !(cut[0] == '\\' &&
+	    cut[1] == 'n'); cut--)
+		;
+	if (cut == buf) {
+		/* No break in it: back off any escape or UTF-8 tail. */
+		cut = buf + room;
+		while (cut > buf && (cut[-1] == '\\' ||
+		    ((unsigned char)*cut & 0xc0) == 0x80))
+			cut--;
+	}
+	strcpy(cut, MORE);
 }
 
 /* "1.2 kB", "3.4 MB": 1000-based, as network tools count. */
