@@ -136,15 +136,46 @@ pmtu_learn(const ip6_addr_t *dst, uint32_t mtu)
 	st.pmtu_learnt++;
 }
 
-/* A packet too big for this node (ip: its IPv6 header, len bytes). */
+/* Is the ICMPv6 message after the IPv6 header at ip (payload length
+ * plen, all of it within the len bytes received) checksummed right? */
+static int
+icmp6_sum_ok(const uint8_t *ip, size_t plen)
+{
+	uint32_t sum = IP6_NEXTH_ICMP6 + (uint32_t)plen;
+	size_t i;
+
+	for (i = 8; i < 40; i += 2)     /* source and destination */
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	for (i = 0; i + 1 < plen; i += 2)
+		sum += (uint32_t)ip[IP6H + i] << 8 | ip[IP6H + i + 1];
+	if (plen & 1)
+		sum += (uint32_t)ip[IP6H + plen - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * A packet too big for this node (ip: its IPv6 header, len bytes).  Only
+ * a message whose checksum holds and that quotes a packet this node sent
+ * (its source one of ours) is believed: anyone on a bus could otherwise
+ * shrink any path, or churn the cache out of the entries that matter.
+ */
 static void
 pmtu_input(const uint8_t *ip, size_t len)
 {
 	const uint8_t *ic = ip + IP6H;
-	ip6_addr_t dst;
+	ip6_addr_t dst, src;
+	size_t plen;
 
 	if (len < IP6H + 8 + IP6H || ip[6] != IP6_NEXTH_ICMP6 ||
 	    ic[0] != ICMP6_TYPE_PTB || ic[1] != 0)
+		return;
+	plen = (size_t)ip[4] << 8 | ip[5];
+	if (IP6H + plen > len || plen < 8 + IP6H || !icmp6_sum_ok(ip, plen))
+		return;
+	addr6(&src, ic + 8 + 8);        /* the quoted packet's source */
+	if (!ipfwd_local6(&src))
 		return;
 	addr6(&dst, ic + 8 + 24);       /* the quoted packet's destination */
 	pmtu_learn(&dst, (uint32_t)ic[4] << 24 | (uint32_t)ic[5] << 16 |
