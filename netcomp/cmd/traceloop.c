@@ -221,12 +221,27 @@ static int
 open_sockets(struct trace *t)
 {
 	int proto = t->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
 
 	if ((t->rx = rump_sys_socket(t->family, SOCK_RAW, proto)) < 0)
 		return -errno;
-	if (!t->iflag &&
-	    (t->tx = rump_sys_socket(t->family, SOCK_DGRAM, 0)) < 0)
+	if (t->iflag)
+		return 0;
+	if ((t->tx = rump_sys_socket(t->family, SOCK_DGRAM, 0)) < 0)
 		return -errno;
+	/* Bound now, so that replies quoting another run's probes (same
+	 * destination ports) can be told apart by the source port. */
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)t->family;
+	if (rump_sys_bind(t->tx, (struct sockaddr *)&ss, t->family ==
+	    AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in)) != 0 ||
+	    rump_sys_getsockname(t->tx, (struct sockaddr *)&ss, &sl) != 0)
+		return -errno;
+	t->sport = ntohs(t->family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
 	return 0;
 }
 

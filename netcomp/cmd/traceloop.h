@@ -36,6 +36,7 @@ struct trace {
 	socklen_t dstlen;
 	int tx, rx;                     /* UDP probe socket, raw ICMP socket */
 	uint16_t ident;
+	uint16_t sport;                 /* the UDP probes' source port */
 };
 
 struct trace_proto {

@@ -82,6 +82,7 @@ quotes_probe(const struct trace *t, const uint8_t *q, size_t n, int seq)
 		    (q[hl + 4] << 8 | q[hl + 5]) == t->ident &&
 		    (q[hl + 6] << 8 | q[hl + 7]) == seq;
 	return q[9] == IPPROTO_UDP &&
+	    (q[hl] << 8 | q[hl + 1]) == t->sport &&
 	    (q[hl + 2] << 8 | q[hl + 3]) == t->port + seq;
 }
 

@@ -83,7 +83,8 @@ quotes_probe(const struct trace *t, const uint8_t *q, size_t n, int seq)
 		return q[6] == IPPROTO_ICMPV6 && u[0] == ICMP6_ECHO_REQUEST &&
 		    (u[4] << 8 | u[5]) == t->ident &&
 		    (u[6] << 8 | u[7]) == seq;
-	return q[6] == IPPROTO_UDP && (u[2] << 8 | u[3]) == t->port + seq;
+	return q[6] == IPPROTO_UDP && (u[0] << 8 | u[1]) == t->sport &&
+	    (u[2] << 8 | u[3]) == t->port + seq;
 }
 
 /* Classify one ICMPv6 message (the node gives no IPv6 header). */
