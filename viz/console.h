@@ -83,7 +83,7 @@ uint64_t console_now(void);	/* monotonic milliseconds */
 /*
  * The lab as the console sees it (console_lab.c).
  */
-#define CIF_MAX		64	/* interfaces per node shown with counters */
+#define CIF_MAX		256	/* interfaces per node shown with counters */
 
 struct cif {
 	char		 name[16];
