@@ -159,6 +159,15 @@ struct rump_impair {
 	uint32_t pad;
 };
 
+/* No impairment at all in these settings (the counters aside)? */
+static inline int
+rump_impair_none(const struct rump_impair *c)
+{
+	return c->delay_us == 0 && c->jitter_us == 0 && c->loss_ppm == 0 &&
+	    c->ge_p == 0 && c->dup_ppm == 0 && c->reorder_ppm == 0 &&
+	    c->corrupt_ppm == 0 && c->rate_bps == 0;
+}
+
 /* Sets one direction's impairments (RUMP_IMPAIR_IN or _OUT); EINVAL for a
  * value out of range (ppm > 1000000, delay or jitter > 60 s). */
 int rump_sys_ifsetimpair(const char *name, int dir,

@@ -16,6 +16,7 @@
 
 #define MAX_TIME_US	60000000.0	/* 60 s, the node's own limit */
 #define MAX_LIMIT	100000
+#define SET_MTU		0x10000	/* not an impairment field */
 
 __attribute__((format(printf, 3, 4)))
 static int
@@ -164,10 +165,18 @@ static int
 setting(int argc, char **argv, int *i, int dirs, struct impset *s,
     char *why, size_t len)
 {
-	const char *w = argv[*i];
+	static const struct { const char *word; unsigned f; } valued[] = {
+		{ "mtu", SET_MTU }, { "delay", IMPF_DELAY },
+		{ "jitter", IMPF_JITTER }, { "loss", IMPF_LOSS },
+		{ "dup", IMPF_DUP }, { "duplicate", IMPF_DUP },
+		{ "reorder", IMPF_REORDER }, { "corrupt", IMPF_CORRUPT },
+		{ "rate", IMPF_RATE }, { "limit", IMPF_LIMIT },
+	};
+	const char *w = argv[*i], *arg;
 	struct rump_impair v;
-	unsigned f = 0;
-	int d, e, dist;
+	unsigned f;
+	size_t k;
+	int d, e = 0, dist;
 
 	memset(&v, 0, sizeof(v));
 	if (strcmp(w, "down") == 0 || strcmp(w, "up") == 0) {
@@ -183,34 +192,37 @@ setting(int argc, char **argv, int *i, int dirs, struct impset *s,
 			}
 		return 0;
 	}
-	if (strcmp(w, "mtu") != 0 && strcmp(w, "delay") != 0 &&
-	    strcmp(w, "jitter") != 0 && strcmp(w, "loss") != 0 &&
-	    strcmp(w, "dup") != 0 && strcmp(w, "duplicate") != 0 &&
-	    strcmp(w, "reorder") != 0 && strcmp(w, "corrupt") != 0 &&
-	    strcmp(w, "rate") != 0 && strcmp(w, "limit") != 0)
+	for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+		if (strcmp(w, valued[k].word) == 0)
+			break;
+	if (k == sizeof(valued) / sizeof(valued[0]))
 		return fail(why, len, "unknown setting '%s': use down, up, "
 		    "clear, mtu, delay, jitter, loss, dup, reorder, corrupt, "
 		    "rate or limit", w);
 	if (*i + 1 >= argc)
 		return fail(why, len, "'%s' needs a value (see rumplab link "
 		    "--help)", w);
-	if (strcmp(w, "mtu") == 0)
-		return p_uint("mtu", argv[++*i], 576, 9000, &s->mtu, why, len);
-	if (strcmp(w, "delay") == 0) {
-		e = p_time("delay", argv[++*i], &v.delay_us, why, len);
-		f = IMPF_DELAY;
-	} else if (strcmp(w, "jitter") == 0) {
-		e = p_time("jitter", argv[++*i], &v.jitter_us, why, len);
-		f = IMPF_JITTER;
+	arg = argv[++*i];
+	switch (f = valued[k].f) {
+	case SET_MTU:
+		return p_uint("mtu", arg, 576, 9000, &s->mtu, why, len);
+	case IMPF_DELAY:
+		e = p_time("delay", arg, &v.delay_us, why, len);
+		break;
+	case IMPF_JITTER:
+		e = p_time("jitter", arg, &v.jitter_us, why, len);
 		if (e == 0 && *i + 1 < argc &&
 		    (dist = p_dist(argv[*i + 1])) >= 0) {
 			v.dist = (uint32_t)dist;
 			f |= IMPF_DIST;
 			++*i;
 		}
-	} else if (strcmp(w, "loss") == 0 &&
-	    strcmp(argv[*i + 1], "gemodel") == 0) {
-		++*i;
+		break;
+	case IMPF_LOSS:
+		if (strcmp(arg, "gemodel") != 0) {
+			e = p_pct("loss", arg, &v.loss_ppm, why, len);
+			break;
+		}
 		if (*i + 2 >= argc)
 			return fail(why, len, "loss gemodel needs P and R: "
 			    "loss gemodel 1%% 30%% [H [K]]");
@@ -229,31 +241,23 @@ setting(int argc, char **argv, int *i, int dirs, struct impset *s,
 		if (v.ge_p == 0)
 			return fail(why, len, "gemodel P must be above 0 "
 			    "(the chance to enter the bad state)");
-		f = IMPF_LOSS;
-		e = 0;
-	} else if (strcmp(w, "loss") == 0) {
-		e = p_pct("loss", argv[++*i], &v.loss_ppm, why, len);
-		f = IMPF_LOSS;
-	} else if (strcmp(w, "dup") == 0 || strcmp(w, "duplicate") == 0) {
-		e = p_pct("dup", argv[++*i], &v.dup_ppm, why, len);
-		f = IMPF_DUP;
-	} else if (strcmp(w, "reorder") == 0) {
-		e = p_pct("reorder", argv[++*i], &v.reorder_ppm, why, len);
-		f = IMPF_REORDER;
-	} else if (strcmp(w, "corrupt") == 0) {
-		e = p_pct("corrupt", argv[++*i], &v.corrupt_ppm, why, len);
-		f = IMPF_CORRUPT;
-	} else if (strcmp(w, "rate") == 0) {
-		e = p_rate(argv[++*i], &v.rate_bps, why, len);
-		f = IMPF_RATE;
-	} else if (strcmp(w, "limit") == 0) {
-		e = p_uint("limit", argv[++*i], 1, MAX_LIMIT, &v.limit, why,
-		    len);
-		f = IMPF_LIMIT;
-	} else
-		return fail(why, len, "unknown setting '%s': use down, up, "
-		    "clear, mtu, delay, jitter, loss, dup, reorder, corrupt, "
-		    "rate or limit", w);
+		break;
+	case IMPF_DUP:
+		e = p_pct("dup", arg, &v.dup_ppm, why, len);
+		break;
+	case IMPF_REORDER:
+		e = p_pct("reorder", arg, &v.reorder_ppm, why, len);
+		break;
+	case IMPF_CORRUPT:
+		e = p_pct("corrupt", arg, &v.corrupt_ppm, why, len);
+		break;
+	case IMPF_RATE:
+		e = p_rate(arg, &v.rate_bps, why, len);
+		break;
+	default:                        /* IMPF_LIMIT */
+		e = p_uint("limit", arg, 1, MAX_LIMIT, &v.limit, why, len);
+		break;
+	}
 	if (e != 0)
 		return e;
 	for (d = 0; d < 2; d++)
@@ -376,14 +380,6 @@ impspec_stack(struct rump_impair *out, const struct rump_impair *a,
 	PICK(corrupt_ppm);
 	PICK(rate_bps);
 	PICK(limit);
-}
-
-bool
-impspec_empty(const struct rump_impair *c)
-{
-	return c->delay_us == 0 && c->jitter_us == 0 && c->loss_ppm == 0 &&
-	    c->ge_p == 0 && c->dup_ppm == 0 && c->reorder_ppm == 0 &&
-	    c->corrupt_ppm == 0 && c->rate_bps == 0;
 }
 
 static void

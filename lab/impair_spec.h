@@ -65,7 +65,6 @@ void	impspec_merge(struct rump_impair *dst, const struct impset *s,
  * that a leaves at 0 comes from b). */
 void	impspec_stack(struct rump_impair *out, const struct rump_impair *a,
 	    const struct rump_impair *b);
-bool	impspec_empty(const struct rump_impair *imp);
 /* " DIR.KEY=VALUE..." appended for each setting (prefix "out", "in");
  * returns the length written. */
 size_t	impspec_format(const struct rump_impair *imp, const char *prefix,

@@ -274,8 +274,8 @@ linkstate_special(int node)
 
 	for (j = 0; j < L.lab->nodes[node].nifaces; j++) {
 		effective(node, j, imp, &carrier, &mtu);
-		if (!carrier || mtu != 0 || !impspec_empty(&imp[0]) ||
-		    !impspec_empty(&imp[1]))
+		if (!carrier || mtu != 0 || !rump_impair_none(&imp[0]) ||
+		    !rump_impair_none(&imp[1]))
 			return true;
 	}
 	return false;
@@ -400,7 +400,7 @@ linkstate_summary(void (*emit)(void *arg, const char *line), void *arg)
 		    L.lab->buses[i].name, L.buses[i].cut ? " cut" : "");
 		o += impspec_format(&L.buses[i].out, "out", line + o,
 		    sizeof(line) - o);
-		if (L.buses[i].cut || !impspec_empty(&L.buses[i].out))
+		if (L.buses[i].cut || !rump_impair_none(&L.buses[i].out))
 			emit(arg, line);
 	}
 	for (i = 0; i < L.lab->nnodes; i++) {
@@ -408,8 +408,8 @@ linkstate_summary(void (*emit)(void *arg, const char *line), void *arg)
 		for (j = 0; j < n->nifaces; j++) {
 			const struct lsif *li = &L.ifs[i][j];
 
-			if (!li->down && impspec_empty(&li->imp[0]) &&
-			    impspec_empty(&li->imp[1]))
+			if (!li->down && rump_impair_none(&li->imp[0]) &&
+			    rump_impair_none(&li->imp[1]))
 				continue;
 			o = (size_t)snprintf(line, sizeof(line), "iface %s:%s%s",
 			    n->name, n->ifaces[j].name, li->down ? " down" :

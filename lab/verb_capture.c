@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +29,12 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "lab/capture.h"
 #include "lab/labctl.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/verbs.h"
 #include "shmif/shmif.h"
-
-#define BATCH	64
 
 static volatile sig_atomic_t stop;
 
@@ -79,77 +77,21 @@ parse(int argc, char **argv, struct capopts *o)
 	return o->target == NULL ? -1 : 0;
 }
 
-/* Is the bus file still there (the lab not gone)? */
+/* Does the node behind a tap still answer?  (A node that died took its
+ * tap with it; the tap file stays, so the bus test cannot tell.) */
 static bool
-still_there(struct shmif_bus *bus)
-{
-	struct stat st;
-
-	return fstat(shmif_fd(bus), &st) == 0 && st.st_nlink > 0;
-}
-
-/* Does the node behind a tap still answer?  (A node that died took
- * its tap with it; the tap file stays, so the bus test cannot tell.) */
-static bool
-node_there(const char *ifname)
+node_gone(void *ifname)
 {
 	struct rump_ifinfo info;
 
-	return ifname == NULL || rump_sys_ifget(ifname, &info) == 0;
-}
-
-static int
-capture_loop(struct shmif_bus *bus, pcap_dumper_t *d, FILE *f,
-    const struct capopts *o, const char *tapif, unsigned long *frames)
-{
-	struct shmif_rxframe rx[BATCH];
-	struct pcap_pkthdr ph;
-	int n, i;
-
-	while (!stop) {
-		if ((n = shmif_recv(bus, rx, BATCH)) == 0) {
-			if (shmif_wait(bus, 500) != 0)
-				continue;
-			if (!still_there(bus)) {
-				fprintf(stderr, "rumplab capture: the bus is "
-				    "gone (the lab went down)\n");
-				return 0;
-			}
-			if (!node_there(tapif)) {
-				fprintf(stderr, "rumplab capture: the node "
-				    "went down (its tap with it); capture "
-				    "ended\n");
-				return 1;
-			}
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			ph.ts.tv_sec = rx[i].sec;
-			ph.ts.tv_usec = rx[i].usec;
-			ph.caplen = ph.len = rx[i].len;
-			pcap_dump((u_char *)d, &ph, rx[i].data);
-			if (o->count != 0 && ++*frames >= o->count)
-				break;
-			if (o->count == 0)
-				++*frames;
-		}
-		if (pcap_dump_flush(d) != 0 || ferror(f)) {
-			if (errno == EPIPE)
-				return 0;
-			fprintf(stderr, "rumplab capture: writing: %s\n",
-			    strerror(errno));
-			return 1;
-		}
-		if (o->count != 0 && *frames >= o->count)
-			break;
-	}
-	return 0;
+	return rump_sys_ifget(ifname, &info) != 0;
 }
 
 /* The bus file to read: the bus itself, or a new tap on the interface. */
 static int
 open_source(const char *dir, const struct lab *lab, const struct capopts *o,
-    char *path, size_t len, bool *tap, char *ifname, size_t iflen)
+    char *path, size_t len, bool *tap, char *ifname, size_t iflen,
+    uint32_t *max_frame)
 {
 	char url[STATEDIR_PATHMAX + 16], node[128];
 	const char *colon = strchr(o->target, ':');
@@ -165,6 +107,7 @@ open_source(const char *dir, const struct lab *lab, const struct capopts *o,
 			return -1;
 		}
 		snprintf(path, len, "%s/bus/%s", dir, lab->buses[b].name);
+		*max_frame = lab->buses[b].max_frame;
 		return 0;
 	}
 	snprintf(node, sizeof(node), "%.*s", (int)(colon - o->target),
@@ -191,6 +134,7 @@ open_source(const char *dir, const struct lab *lab, const struct capopts *o,
 		return -1;
 	}
 	snprintf(ifname, iflen, "%s", n->ifaces[j].name);
+	*max_frame = SHMIF_JUMBO_MAX;   /* the tap takes the link's largest */
 	snprintf(path, len, "%s/tap", dir);
 	(void)mkdir(path, 0700);
 	snprintf(path, len, "%s/tap/%s.%s.%d", dir, n->name, ifname,
@@ -217,16 +161,15 @@ verb_capture(int argc, char **argv)
 {
 	char dir[STATEDIR_PATHMAX], why[600], path[STATEDIR_PATHMAX + 128];
 	char ifname[RUMP_IFNAMSIZ], err[256];
-	struct shmif_opts so = { .flags = 0 };
 	struct shmif_stats st;
 	struct shmif_bus *bus = NULL;
+	struct capture_out out = { NULL, NULL };
 	struct sigaction sa;
 	struct capopts o;
 	struct lab *lab = NULL;
-	pcap_dumper_t *d = NULL;
-	pcap_t *dead = NULL;
+	enum capture_end end;
 	unsigned long frames = 0;
-	FILE *f;
+	uint32_t max_frame = 0;
 	bool tap = false;
 	int r, status = 1;
 
@@ -261,44 +204,41 @@ verb_capture(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (open_source(dir, lab, &o, path, sizeof(path), &tap, ifname,
-	    sizeof(ifname)) != 0)
+	    sizeof(ifname), &max_frame) != 0)
 		goto out;
-	if ((r = shmif_attach(path, &so, &bus, err, sizeof(err))) != 0) {
+	/* A tap's bus is new: read from its start, so that no frame
+	 * written before we attached is missed. */
+	if (capture_attach(path, max_frame, o.rewind || tap, &bus, err,
+	    sizeof(err)) != 0 || capture_open(&out, o.out, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "rumplab capture: %s\n", err);
-		goto out;
-	}
-	/* A tap's bus is new: from its start, so that no frame written
-	 * before we attached is missed. */
-	if (o.rewind || tap)
-		shmif_rewind(bus);
-	dead = pcap_open_dead(DLT_EN10MB, 65535);
-	if (dead == NULL || (d = strcmp(o.out, "-") == 0 ?
-	    pcap_dump_fopen(dead, stdout) : pcap_dump_open(dead, o.out)) ==
-	    NULL) {
-		fprintf(stderr, "rumplab capture: %s: %s\n", o.out,
-		    dead != NULL ? pcap_geterr(dead) : "pcap_open_dead failed");
-		goto out;
-	}
-	f = pcap_dump_file(d);
-	if (pcap_dump_flush(d) != 0) {
-		fprintf(stderr, "rumplab capture: %s: %s\n", o.out,
-		    strerror(errno));
 		goto out;
 	}
 	fprintf(stderr, "rumplab capture: %s%s of lab %s%s, to %s\n",
 	    tap ? "interface " : "bus ", o.target, labctl_name(dir),
 	    o.rewind ? ", from the oldest frame in its ring" : "",
 	    strcmp(o.out, "-") == 0 ? "stdout" : o.out);
-	status = capture_loop(bus, d, f, &o, tap ? ifname : NULL, &frames);
+	end = capture_copy(bus, &out, &stop, o.count, tap ? node_gone : NULL,
+	    ifname, &frames);
+	status = 0;
+	if (end == CAP_BUS_GONE)
+		fprintf(stderr, "rumplab capture: the bus is gone (the lab went "
+		    "down)\n");
+	else if (end == CAP_SOURCE_GONE) {
+		fprintf(stderr, "rumplab capture: the node went down (its tap "
+		    "with it); capture ended\n");
+		status = 1;
+	} else if (end == CAP_WRITE_ERROR && errno != EPIPE) {
+		fprintf(stderr, "rumplab capture: writing: %s\n",
+		    strerror(errno));
+		status = 1;
+	}
 	shmif_get_stats(bus, &st);
 	fprintf(stderr, "rumplab capture: %lu frames written, %llu lost "
 	    "before they were read\n", frames,
 	    (unsigned long long)st.rx_lost);
 out:
-	if (d != NULL)
-		pcap_dump_close(d);
-	if (dead != NULL)
-		pcap_close(dead);
+	capture_close(&out);
 	shmif_detach(bus);
 	if (tap) {
 		(void)rump_sys_iftap(ifname, path, 0);

@@ -507,12 +507,12 @@ ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	struct ifnet_frame mine[RX_BATCH_MAX];
 	unsigned i, k;
 
-	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
-		return;
 	if (!impair_active(ifp, RUMP_IMPAIR_IN)) {
-		ifnet_deliver(ifp, f, n);
+		ifnet_deliver(ifp, f, n);      /* drops them without carrier */
 		return;
 	}
+	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
+		return;
 	/* Only this interface's frames meet its input impairments: the
 	 * rest of the segment's traffic must not use up its rate or be
 	 * counted as its losses. */

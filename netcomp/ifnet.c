@@ -773,8 +773,9 @@ ifnet_init(char *err, size_t errlen)
 		}
 	}
 	hyp_mtx_exit(&ifnet_cfg);
-	if (error == 0 && (error = impair_init()) != 0)
-		snprintf(err, errlen, "cannot set up impairments");
+	if (error == 0 && ((error = impair_init()) != 0 ||
+	    (error = iftap_init()) != 0))
+		snprintf(err, errlen, "cannot set up impairments and taps");
 	if (error == 0)
 		netcfg_register(&ifnet_netcfg_ops);
 	return error;
@@ -794,6 +795,7 @@ ifnet_fini(void)
 	}
 	hyp_mtx_exit(&ifnet_cfg);
 	impair_fini();
+	iftap_fini();
 }
 
 /* IPv6 arrives (rumpnet_netinet6): ::1 on lo0, link-local on up ifs. */

@@ -33,20 +33,17 @@ struct iftap {
 };
 
 static hyp_mtx_t tap_mtx;
-static int tap_ready;
 
-static int
-tap_init(void)
+int
+iftap_init(void)
 {
-	int error;
+	return hyp_mtx_init(&tap_mtx);
+}
 
-	if (__atomic_load_n(&tap_ready, __ATOMIC_ACQUIRE))
-		return 0;
-	/* First use is from a configuration call, under ifnet_cfg. */
-	if ((error = hyp_mtx_init(&tap_mtx)) != 0)
-		return error;
-	__atomic_store_n(&tap_ready, 1, __ATOMIC_RELEASE);
-	return 0;
+void
+iftap_fini(void)
+{
+	hyp_mtx_destroy(&tap_mtx);
 }
 
 static void
@@ -78,8 +75,6 @@ iftap_add(struct ifnet *ifp, const char *path, uintptr_t owner)
 	 * make shmif refuse a whole batch). */
 	if ((mf = ifp->kind->max_frame(ifp)) > o.max_frame)
 		o.max_frame = mf;
-	if ((error = tap_init()) != 0)
-		return error;
 	hyp_mtx_enter(&tap_mtx);
 	if (ifp->taps == NULL &&
 	    (ifp->taps = hyp_calloc(1, sizeof(*ifp->taps))) == NULL) {
@@ -150,8 +145,6 @@ iftap_del(struct ifnet *ifp, const char *path)
 	struct shmif_bus *gone = NULL;
 	int i;
 
-	if (!__atomic_load_n(&tap_ready, __ATOMIC_ACQUIRE))
-		return -ENOENT;
 	hyp_mtx_enter(&tap_mtx);
 	for (i = 0; ifp->taps != NULL && i < IFTAP_MAX; i++)
 		if (ifp->taps->bus[i] != NULL &&
@@ -172,8 +165,6 @@ release_if(struct ifnet *ifp, uintptr_t owner, int all)
 	struct shmif_bus *gone[IFTAP_MAX];
 	int i, n = 0;
 
-	if (!__atomic_load_n(&tap_ready, __ATOMIC_ACQUIRE))
-		return;
 	hyp_mtx_enter(&tap_mtx);
 	for (i = 0; ifp->taps != NULL && i < IFTAP_MAX; i++)
 		if (ifp->taps->bus[i] != NULL &&

@@ -134,14 +134,6 @@ jitter_ns(const struct rump_impair *c)
 
 /* ---- settings ---- */
 
-static int
-cfg_empty(const struct rump_impair *c)
-{
-	return c->delay_us == 0 && c->jitter_us == 0 && c->loss_ppm == 0 &&
-	    c->ge_p == 0 && c->dup_ppm == 0 && c->reorder_ppm == 0 &&
-	    c->corrupt_ppm == 0 && c->rate_bps == 0;
-}
-
 int
 impair_check(const struct rump_impair *c)
 {
@@ -470,13 +462,11 @@ impair_set(struct ifnet *ifp, int dir, const struct rump_impair *cfg)
 	if ((dir != RUMP_IMPAIR_IN && dir != RUMP_IMPAIR_OUT) ||
 	    impair_check(&c) != 0 || ifp->kind == NULL)
 		return ifp->kind == NULL ? -EOPNOTSUPP : -EINVAL;
-	if ((error = impair_init()) != 0)
-		return error;
 	cap = c.rate_bps != 0 ? (c.limit != 0 ? c.limit : 1000) : 0;
 	if (cap != 0 && (rq = hyp_calloc(cap, sizeof(*rq))) == NULL)
 		return -ENOMEM;
 	hyp_mtx_enter(&imp_mtx);
-	if (imp_thread == NULL && !cfg_empty(&c) && (error =
+	if (imp_thread == NULL && !rump_impair_none(&c) && (error =
 	    hyp_thread_create(impair_loop, NULL, "impair", 0,
 	    &imp_thread)) != 0) {
 		imp_thread = NULL;
@@ -504,7 +494,7 @@ impair_set(struct ifnet *ifp, int dir, const struct rump_impair *cfg)
 	q->rq_n = q->rq_head = 0;
 	q->link_free = 0;
 	q->ge_bad = 0;
-	__atomic_store_n(&ifp->imp_on[dir - 1], !cfg_empty(&c),
+	__atomic_store_n(&ifp->imp_on[dir - 1], !rump_impair_none(&c),
 	    __ATOMIC_RELEASE);
 	hyp_mtx_exit(&imp_mtx);
 	return 0;
@@ -518,8 +508,6 @@ impair_get(struct ifnet *ifp, int dir, struct rump_impair *out)
 	memset(out, 0, sizeof(*out));
 	if (dir != RUMP_IMPAIR_IN && dir != RUMP_IMPAIR_OUT)
 		return -EINVAL;
-	if (!imp_ready)
-		return 0;
 	hyp_mtx_enter(&imp_mtx);
 	if ((q = queue_of(ifp, dir, 0)) != NULL) {
 		*out = q->cfg;
@@ -535,8 +523,6 @@ impair_detach(struct ifnet *ifp)
 	struct impq **pp, *q;
 	int d;
 
-	if (!imp_ready)
-		return;
 	hyp_mtx_enter(&imp_mtx);
 	for (d = 0; d < 2; d++) {
 		__atomic_store_n(&ifp->imp_on[d], 0, __ATOMIC_RELEASE);

@@ -25,8 +25,12 @@
 
 struct impq;
 
+/* The node's impairment and tap state: set up by the interface layer
+ * before any interface exists, torn down after the last is gone. */
 int  impair_init(void);
 void impair_fini(void);
+int  iftap_init(void);
+void iftap_fini(void);
 /* Is direction dir (RUMP_IMPAIR_IN/OUT) of ifp impaired right now? */
 int  impair_active(struct ifnet *ifp, int dir);
 /* Takes copies of the frames; they come out later through ifnet_xmit()

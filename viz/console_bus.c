@@ -9,20 +9,19 @@
  * the counts stay right) and the arrows then scroll back.
  *
  * A capture writes a bus's frames from now on to a pcap file in a child
- * process (a job without deadline): the child attaches its own
- * observer, sleeps in shmif_wait() and pcap_dump()s what comes, and on
- * SIGTERM (c again, or leaving the console) flushes, says how many
- * frames it wrote and exits.
+ * process (a job without deadline): the child copies the bus with
+ * lab/capture.c, as `rumplab capture` does, and on SIGTERM (c again, or
+ * leaving the console) flushes, says how many frames it wrote and exits.
  */
 #include <curses.h>
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lab/capture.h"
 #include "shmif/shmif.h"
 #include "viz/console.h"
 #include "viz/decode.h"
@@ -271,51 +270,30 @@ capture_child(void *arg)
 {
 	struct capture *c = arg;
 	char path[STATEDIR_PATHMAX + 80], rel[LAB_NAME_MAX + 8], err[256];
-	struct shmif_rxframe rx[64];
-	struct pcap_pkthdr ph;
+	struct capture_out out;
 	struct shmif_bus *sb;
-	struct shmif_opts o;
-	pcap_dumper_t *d;
-	unsigned long long count = 0;
-	pcap_t *p;
-	int i, n;
+	unsigned long count = 0;
 
 	signal(SIGTERM, capture_term);
 	snprintf(rel, sizeof(rel), "bus/%s", con.lab->buses[c->bus].name);
 	statedir_file(con.dir, rel, path);
-	memset(&o, 0, sizeof(o));
-	o.flags = SHMIF_RDONLY | SHMIF_SEEALL;
-	o.max_frame = con.lab->buses[c->bus].max_frame;
-	if (shmif_attach(path, &o, &sb, err, sizeof(err)) != 0) {
+	if (capture_attach(path, con.lab->buses[c->bus].max_frame, false,
+	    &sb, err, sizeof(err)) != 0) {
 		printf("error bus %s: %s\n", con.lab->buses[c->bus].name, err);
 		return 1;
 	}
-	p = pcap_open_dead(DLT_EN10MB, 65535);
-	if ((d = pcap_dump_open(p, c->file)) == NULL) {
-		printf("error %s (pick a writable file)\n", pcap_geterr(p));
+	if (capture_open(&out, c->file, err, sizeof(err)) != 0) {
+		printf("error %s (pick a writable file)\n", err);
+		shmif_detach(sb);
 		return 1;
 	}
 	printf("capturing bus %s to %s; c on its page stops\n",
 	    con.lab->buses[c->bus].name, c->file);
 	fflush(stdout);
-	while (!capture_stop) {
-		if (shmif_wait(sb, 200) < 0 && capture_stop)
-			break;
-		while ((n = shmif_recv(sb, rx, 64)) > 0) {
-			for (i = 0; i < n; i++) {
-				ph.ts.tv_sec = rx[i].sec;
-				ph.ts.tv_usec = rx[i].usec;
-				ph.caplen = ph.len = rx[i].len;
-				pcap_dump((u_char *)d, &ph, rx[i].data);
-			}
-			count += (unsigned long long)n;
-		}
-		pcap_dump_flush(d);
-	}
-	pcap_dump_close(d);
-	pcap_close(p);
+	(void)capture_copy(sb, &out, &capture_stop, 0, NULL, NULL, &count);
+	capture_close(&out);
 	shmif_detach(sb);
-	printf("%llu frames written to %s\n", count, c->file);
+	printf("%lu frames written to %s\n", count, c->file);
 	return 0;
 }
 

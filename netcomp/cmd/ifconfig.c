@@ -555,9 +555,7 @@ show_impair(const struct rump_ifinfo *info)
 		return;
 	for (dir = RUMP_IMPAIR_IN; dir <= RUMP_IMPAIR_OUT; dir++) {
 		if (rump_sys_ifgetimpair(info->name, dir, &q) != 0 ||
-		    (q.st_frames == 0 && q.delay_us == 0 && q.jitter_us == 0 &&
-		    q.loss_ppm == 0 && q.ge_p == 0 && q.dup_ppm == 0 &&
-		    q.reorder_ppm == 0 && q.corrupt_ppm == 0 && q.rate_bps == 0))
+		    (q.st_frames == 0 && rump_impair_none(&q)))
 			continue;
 		printf("\timpair %s:", dname[dir]);
 		if (q.delay_us)
