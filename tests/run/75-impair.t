@@ -4,7 +4,7 @@
 # lan2 - h2), as the unprivileged user:
 #  - 20 ms of delay on a bus adds 40 ms to the RTT, also while a UDP
 #    stream loads the link;
-#  - a 10 Mbit/s rate gives 10 Mbit/s of TCP goodput;
+#  - a 10 Mbit/s rate passes 10 Mbit/s of UDP and at most that of TCP;
 #  - 5 % loss loses 5 % of 10,000 pings;
 #  - a TCP transfer over a lossy, duplicating, reordering, corrupting
 #    link delivers the exact bytes;
@@ -17,7 +17,7 @@
 for p in rumpperf rump.ping; do
 	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
 done
-plan 27
+plan 28
 
 X() { R exec "$@"; }
 # "MIN AVG" RTT in ms of `rump.ping ARGS` from h1
@@ -54,21 +54,35 @@ ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
 
 # --- rate -------------------------------------------------------------------
 check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
+# UDP offered at twice the rate keeps the queue full, so what arrives is
+# the shaper's own rate, whatever the load on the machine: 1384-byte
+# datagrams in 1426-byte frames, 9.705 Mbit/s of payload at best.
+X h2 -- rumpperf -s -u -m 1 >"$T/rus" 2>&1 &
+sleep 0.3
+X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/ruc" 2>&1
+wait
+u=$(awk '/^received/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbit/s,") print $i }' "$T/rus")
+diag "UDP at 20 Mbit/s into 10mbit: $(grep '^received' "$T/rus")"
+ok "$(within "$u" 9.3 9.705; echo $?)" "10 Mbit/s passes 10 Mbit/s of UDP frames: $u Mbit/s of payload"
 X h2 -- rumpperf -s -m 1 >"$T/tcps" 2>&1 &
 sleep 0.3
 X h1 -- rumpperf -c 10.0.2.10 -t 3 >"$T/tcpc" 2>&1
 wait
 g=$(awk '/Mbit/ { print $(NF-1) }' "$T/tcpc")
 diag "TCP goodput at 10mbit: $g Mbit/s (frames carry 1460 of 1514 bytes: 9.64 at best)"
-# Never above the rate; at most 10 % under it with the sender starved of
-# CPU (bench: the exact figure).
-ok "$(within "$g" 9.0 10.0; echo $?)" "10 Mbit/s gives 10 Mbit/s of TCP goodput: $g"
+# Never above the rate.  Below it only as far as a sender starved of CPU
+# leaves the link idle: lwIP's 64 KB window drains in 52 ms at 10 Mbit/s
+# (CI under load: 8.1; make bench: the exact figure, 96 %).
+ok "$(within "$g" 7.5 9.64; echo $?)" "10 Mbit/s gives at most 10 Mbit/s of TCP goodput, and most of it: $g"
 check "clear" R link set h1:shmif0 clear
 
 # --- loss -------------------------------------------------------------------
 check "link set h1:shmif0 out loss 5%" R link set h1:shmif0 out loss 5%
-for k in 1 2 3 4 5; do
-	X h1 -- rump.ping -q -c 2000 -i 0.001 -W 1 10.0.1.1 >"$T/loss$k" 2>&1 &
+# Two pingers, not more: each raw ICMP socket gets every echo reply and
+# holds 128 (Debian lwIP's mailbox), so five pingers on a loaded machine
+# lost replies in their own queues (8.6 % in all, 5.1 % on the link).
+for k in 1 2; do
+	X h1 -- rump.ping -q -c 5000 -i 0.001 -W 1 10.0.1.1 >"$T/loss$k" 2>&1 &
 done
 wait
 sent=$(cat "$T"/loss? | awk '/transmitted/ { s += $1 } END { print s }')

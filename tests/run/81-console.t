@@ -40,7 +40,11 @@ fi
 check "lab up (the default topology, as c81)" R up --name c81 -q
 TMUX_TMPDIR=$T
 export TMUX_TMPDIR
-TM() { as_user env TMUX_TMPDIR="$T" tmux -L rl81 "$@"; }
+# tmux runs the pane's command with $SHELL -c, and without SHELL in the
+# environment (CI's) it takes the user's login shell: nobody's is nologin.
+# bash, as a user's shell: dash -c dies of the Ctrl-C its child handles,
+# bash waits to see whether the child died of it.
+TM() { as_user env TMUX_TMPDIR="$T" SHELL=/bin/bash tmux -L rl81 "$@"; }
 tm_kill() { TM kill-server 2>/dev/null; }
 on_exit tm_kill
 screen() { TM capture-pane -p -t "${S:-c81}"; }
