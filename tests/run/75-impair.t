@@ -5,7 +5,7 @@
 #  - 20 ms of delay on a bus adds 40 ms to the RTT, also while a UDP
 #    stream loads the link;
 #  - a 10 Mbit/s rate passes 10 Mbit/s of UDP and at most that of TCP;
-#  - 5 % loss loses 5 % of 10,000 pings;
+#  - 5 % loss loses 5 % of 10,000 pings (counted where the replies arrive);
 #  - a TCP transfer over a lossy, duplicating, reordering, corrupting
 #    link delivers the exact bytes;
 #  - settings from the topology (impair:) apply at up and again after a
@@ -33,21 +33,44 @@ check "link set lan1 delay 20ms" R link set lan1 delay 20ms
 R link show lan1 >"$T/show" 2>&1
 ok "$(grep -q '^h1:shmif0 .* up *out.delay=20ms' "$T/show"; echo $?)" \
     "link show lists the bus's delay on its members"
-# The delay is never shorter (min), and late by little on average (the
-# sanitizer build on a loaded machine; bench shows the exact figure).
-set -- $(rtt -c 50 -i 0.02 10.0.2.10); dmin=$1 d=$2
-diag "RTT with 20 ms on lan1: min $dmin avg $d ms (base avg $base)"
-ok "$(within "$dmin" 40 41.5 && within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" 39 43; echo $?)" \
-    "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, avg $d - $base"
-X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
-sleep 0.3
-X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/udpc" 2>&1 &
-sleep 0.5
-set -- $(rtt -c 50 -i 0.02 10.0.2.10); dlmin=$1 dl=$2
-wait
-diag "RTT with 20 ms while a 20 Mbit/s UDP stream runs: min $dlmin avg $dl ms; $(tail -1 "$T/udpc")"
-ok "$(within "$dlmin" 40 41.5 && within "$(awk -v a="$dl" -v b="$base" 'BEGIN { print a - b }')" 39 44; echo $?)" \
-    "under a UDP load the delay still adds 40 ms: min $dlmin, avg $dl - $base"
+# The delay is never shorter (min, in every run), and late by little on
+# average.  Lateness is the machine's (a sanitizer build among other
+# tests: a node not scheduled answers late) and one-sided, so a run that
+# is late is tried again, up to three times; bench shows the exact figure.
+# delay_runs LO HI [UDP]: sets dmin, d (the best run) and dall; with UDP
+# a 20 Mbit/s stream runs during each measurement.
+delay_runs() {
+	local k m a lo=$1 hi=$2
+	dmin="" d="" dall="" short=0
+	for k in 1 2 3; do
+		if [ -n "${3:-}" ]; then
+			X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
+			sleep 0.3
+			X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/udpc" 2>&1 &
+			sleep 0.5
+		fi
+		set -- $(rtt -c 50 -i 0.02 10.0.2.10); m=$1 a=$2
+		wait
+		dall="$dall $m/$a"
+		within "$m" 0 39.999 && short=1
+		if [ -z "$d" ] || within "$a" 0 "$d"; then dmin=$m d=$a; fi
+		if within "$m" 40 41.5 &&
+		    within "$(awk -v a="$a" -v b="$base" 'BEGIN { print a - b }')" "$lo" "$hi"; then
+			dmin=$m d=$a
+			break
+		fi
+	done
+	[ "$short" = 0 ] && within "$dmin" 40 41.5 &&
+	    within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" "$lo" "$hi"
+}
+delay_runs 39 43
+r=$?
+diag "RTT min/avg with 20 ms on lan1:$dall ms (base avg $base)"
+ok $r "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, avg $d - $base"
+delay_runs 39 44 udp
+r=$?
+diag "RTT min/avg with 20 ms while a 20 Mbit/s UDP stream runs:$dall ms; $(tail -1 "$T/udpc")"
+ok $r "under a UDP load the delay still adds 40 ms: min $dmin, avg $d - $base"
 check "link set lan1 clear" R link set lan1 clear
 set -- $(rtt -c 20 -i 0.02 10.0.2.10)
 ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
@@ -57,39 +80,61 @@ check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
 # UDP offered at twice the rate keeps the queue full, so what arrives is
 # the shaper's own rate, whatever the load on the machine: 1384-byte
 # datagrams in 1426-byte frames, 9.705 Mbit/s of payload at best.
-X h2 -- rumpperf -s -u -m 1 >"$T/rus" 2>&1 &
-sleep 0.3
-X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/ruc" 2>&1
-wait
-u=$(awk '/^received/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbit/s,") print $i }' "$T/rus")
-diag "UDP at 20 Mbit/s into 10mbit: $(grep '^received' "$T/rus")"
+# The receiver's socket holds 128 datagrams (150 ms of them): one starved
+# for longer loses some, and its figure falls.  Best of up to three.
+u=0 uall=""
+for k in 1 2 3; do
+	X h2 -- rumpperf -s -u -m 1 >"$T/rus" 2>&1 &
+	sleep 0.3
+	X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/ruc" 2>&1
+	wait
+	t=$(awk '/^received/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbit/s,") print $i }' "$T/rus")
+	uall="$uall ${t:-none}"
+	within "$t" "$u" 1000 && u=$t
+	within "$u" 9.3 9.705 && break
+done
+diag "UDP at 20 Mbit/s into 10mbit:$uall Mbit/s received; last: $(grep '^received' "$T/rus")"
 ok "$(within "$u" 9.3 9.705; echo $?)" "10 Mbit/s passes 10 Mbit/s of UDP frames: $u Mbit/s of payload"
-X h2 -- rumpperf -s -m 1 >"$T/tcps" 2>&1 &
-sleep 0.3
-X h1 -- rumpperf -c 10.0.2.10 -t 3 >"$T/tcpc" 2>&1
-wait
-g=$(awk '/Mbit/ { print $(NF-1) }' "$T/tcpc")
-diag "TCP goodput at 10mbit: $g Mbit/s (frames carry 1460 of 1514 bytes: 9.64 at best)"
-# Never above the rate.  Below it only as far as a sender starved of CPU
-# leaves the link idle: lwIP's 64 KB window drains in 52 ms at 10 Mbit/s
-# (CI under load: 8.1; make bench: the exact figure, 96 %).
-ok "$(within "$g" 7.5 9.64; echo $?)" "10 Mbit/s gives at most 10 Mbit/s of TCP goodput, and most of it: $g"
+# TCP: never above the rate, and within 5 % of the best possible.  A
+# sender or receiver starved of CPU leaves the link idle (lwIP's 64 KB
+# window drains in 52 ms at 10 Mbit/s; CI under load once got 8.1), and
+# that error is one-sided: the best of up to three runs is the shaper's.
+g=0 all=""
+for k in 1 2 3; do
+	X h2 -- rumpperf -s -m 1 >"$T/tcps" 2>&1 &
+	sleep 0.3
+	X h1 -- rumpperf -c 10.0.2.10 -t 3 >"$T/tcpc" 2>&1
+	wait
+	t=$(awk '/Mbit/ { print $(NF-1) }' "$T/tcpc")
+	all="$all ${t:-none}"
+	within "$t" "$g" 1000 && g=$t
+	within "$g" 9.16 9.66 && break
+done
+diag "TCP goodput at 10mbit:$all Mbit/s (frames carry 1460 of 1514 bytes: 9.64 at best)"
+ok "$(within "$g" 9.16 9.66; echo $?)" "10 Mbit/s gives 10 Mbit/s of TCP goodput, 5 % at most below the 9.64 possible: $g"
 check "clear" R link set h1:shmif0 clear
 
 # --- loss -------------------------------------------------------------------
 check "link set h1:shmif0 out loss 5%" R link set h1:shmif0 out loss 5%
-# Two pingers, not more: each raw ICMP socket gets every echo reply and
-# holds 128 (Debian lwIP's mailbox), so five pingers on a loaded machine
-# lost replies in their own queues (8.6 % in all, 5.1 % on the link).
+# Each raw ICMP socket gets every echo reply and holds 128 of them
+# (Debian lwIP's mailbox), so on a loaded machine pingers lose replies in
+# their own queues (five pingers: 8.6 % in all, 5.1 % on the link).  The
+# link's loss is therefore counted where the replies arrive, h1's shmif0;
+# ping's own figure can only be higher.
+ipkts() { X h1 -- rump.netstat -i -n | awk '$1 == "shmif0" && $3 == "<Link>" { print $5 }'; }
+in0=$(ipkts)
 for k in 1 2; do
 	X h1 -- rump.ping -q -c 5000 -i 0.001 -W 1 10.0.1.1 >"$T/loss$k" 2>&1 &
 done
 wait
+in1=$(ipkts)
 sent=$(cat "$T"/loss? | awk '/transmitted/ { s += $1 } END { print s }')
 got=$(cat "$T"/loss? | awk '/transmitted/ { s += $4 } END { print s }')
 pct=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.2f", 100 * (s - g) / s }')
-diag "5 % loss: $sent pings, $got answered: $pct % lost"
-ok "$(within "$pct" 4 6; echo $?)" "5 % loss loses 5 % +-1 of $sent pings ($pct %)"
+lpct=$(awk -v s="$sent" -v a="$in0" -v b="$in1" 'BEGIN { printf "%.2f", 100 * (s - (b - a)) / s }')
+diag "5 % loss: $sent pings, $((in1 - in0)) replies reached h1 ($lpct % lost), $got reached ping ($pct % lost)"
+ok "$(within "$lpct" 4 6 && within "$pct" "$lpct" 100; echo $?)" \
+    "5 % loss loses 5 % +-1 of $sent pings ($lpct %; ping saw $pct %)"
 X h1 -- rump.ifconfig -v shmif0 >"$T/ifv" 2>&1
 grep impair "$T/ifv" | sed 's/^/# /'
 ok "$(awk '/impair out: loss 50000ppm;/ { f = $5; l = $7; exit !(f >= 10000 && l >= 400 && l <= 600) } END { if (!f) exit 1 }' "$T/ifv"; echo $?)" \
