@@ -56,7 +56,9 @@ for s in line grid tree star; do
 	t2=$(now)
 	p=$(elapsed "$t1" "$t2")
 	routes=$(grep -c 'rump.route add' "$T/plan")
-	ok $([ $r = 0 ] && [ $r2 = 0 ] && awk -v v="$v" 'BEGIN { exit !(v < 1.0) }'; echo $?) \
+	# 0.2-0.3 s in this sanitizer build; 1.0 s seen with both cores
+	# busy besides the suite, so the bound is 2 s.
+	ok $([ $r = 0 ] && [ $r2 = 0 ] && awk -v v="$v" 'BEGIN { exit !(v < 2.0) }'; echo $?) \
 	    "$s of 1000 routers: validated and planned in $v s; full plan printed ($routes routes) in $p s"
 done
 done_testing
