@@ -709,7 +709,14 @@ shmif_wait(struct shmif_bus *b, int timeout_ms)
 	if (has_news(b))
 		goto done;
 	/* A reader that just saw traffic spins a little: a sleeping process
-	 * takes tens of microseconds to wake, a spinning one well under one. */
+	 * takes tens of microseconds to wake, a spinning one well under one.
+	 * It yields between polls: the thread it just woke (the next hop, the
+	 * peer that answers) may be queued on this very CPU, and a spinner
+	 * that does not yield makes it wait out the spin.  Measured on the
+	 * 2-vCPU machines (whose scheduler packs tasks onto one vCPU): two
+	 * crossings of a bus with 1 ms between frames took 41 us at a 10 us
+	 * spin and 122 us at 50 us without the yield, 21 us at either with it;
+	 * a cold wake-up went from 32 to 13-18 us. */
 	if (b->active && b->spin_ns > 0 && timeout_ms != 0) {
 		deadline = now_ns() + b->spin_ns;
 		do {
@@ -718,6 +725,7 @@ shmif_wait(struct shmif_bus *b, int timeout_ms)
 					goto done;
 				cpu_relax();
 			}
+			sched_yield();
 		} while (now_ns() < deadline);
 	}
 	b->active = 0;

@@ -4,7 +4,9 @@ $(TBIN)/test_bus_format: $(call objs,tests/shmif/test_bus_format.c) $(LIB)/libsh
 LDLIBS_test_bus_format := -lpcap
 $(TBIN)/test_bus_stress: $(call objs,tests/shmif/test_bus_stress.c) $(LIB)/libshmif.a
 $(TBIN)/bench_bus: $(call objs,tests/shmif/bench_bus.c) $(LIB)/libshmif.a
-TESTS += $(TBIN)/test_bus_format $(TBIN)/test_bus_stress $(TBIN)/bench_bus
+$(TBIN)/bench_fwd: $(call objs,tests/shmif/bench_fwd.c) $(LIB)/libshmif.a
+TESTS += $(TBIN)/test_bus_format $(TBIN)/test_bus_stress $(TBIN)/bench_bus \
+    $(TBIN)/bench_fwd
 
 FUZZ += build/fuzz/fuzz_shmif
 build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/shmif.h
