@@ -32,6 +32,7 @@
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
 #include "lab/verbs.h"
+#include "shmif/shmif.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -319,6 +320,27 @@ make_dir(const char *name, char *dir, size_t len)
 	return r;
 }
 
+/* Every bus gets its wake map before any node attaches (shmif/FORMAT.txt):
+ * a send then no longer wakes the sender's own receive thread.  Without
+ * one the bus works as well, only slower, so a failure is just noted. */
+static void
+make_wakemaps(const char *dir, const struct lab *lab)
+{
+	char busdir[STATEDIR_PATHMAX], path[STATEDIR_PATHMAX + LAB_NAME_MAX + 2];
+	int i, r;
+
+	statedir_file(dir, "bus", busdir);
+	for (i = 0; i < lab->nbuses; i++) {
+		snprintf(path, sizeof(path), "%s/%s", busdir, lab->buses[i].name);
+		if ((r = shmif_wakemap_create(path)) != 0) {
+			fprintf(stderr, "rumplab up: %s.wake: %s (the bus works "
+			    "without it, with more wake-ups)\n", path,
+			    strerror(-r));
+			return;
+		}
+	}
+}
+
 int
 verb_up(int argc, char **argv)
 {
@@ -353,6 +375,7 @@ verb_up(int argc, char **argv)
 		lab_close(lab);
 		return 1;
 	}
+	make_wakemaps(dir, lab);
 	if (interrupted || (r = save_topology(a.file, dir)) != 0 ||
 	    (r = start_supervisor(dir, a.jobs, why, sizeof(why))) != 0) {
 		if (!interrupted)

@@ -74,6 +74,9 @@ struct shmif_bus {
 	uint32_t  seen_last;    /* header values at the end of last recv */
 	uint64_t  seen_gen;
 
+	struct wakemap *wm;     /* the bus's wake map, if it has one */
+	int       wbit;         /* our slot there, or -1 */
+
 	volatile int kicked;    /* shmif_kick() pending */
 	volatile int in_wait;   /* a thread sleeps in shmif_wait() */
 
@@ -461,12 +464,176 @@ put_record(struct shmif_bus *b, const void *data, uint32_t len,
 	return 0;
 }
 
+/*
+ * The wake map (FORMAT.txt, "Wake map"): a file PATH.wake beside the bus
+ * in which each interface claims a slot, and so a futex bit of its own.
+ * Its receiving attachment sleeps on that bit alone and its sending one
+ * wakes every bit but that one, so that a send no longer wakes the
+ * sender's own receive thread to skip its own frame (measured: one
+ * router's forwarding time from 42 to 24 us, the receive thread of the
+ * outgoing interface had woken once per packet forwarded).  Readers
+ * without a slot sleep on every bit and are always woken.  A bit belongs
+ * to one sender id at a time, so the only sleeper a send can skip is its
+ * own interface's.
+ */
+#define WM_MAGIC  0x6b77726cu           /* "lrwk" */
+#define WM_SLOTS  31                    /* bit 31: readers without a slot */
+#define WM_SIZE   4096
+
+struct wm_slot {
+	uint64_t sender;                /* 0: free */
+	uint32_t pid;                   /* 0: being claimed */
+	uint32_t refs;                  /* attachments of this process */
+	uint8_t  pad[16];
+};
+
+struct wakemap {
+	uint32_t magic, version;
+	uint8_t  pad[24];
+	struct wm_slot slot[WM_SLOTS];
+};
+
+static int
+pid_gone(uint32_t pid)
+{
+	return pid != 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+static int
+wm_claim(struct wakemap *wm, uint64_t sender, uint32_t pid)
+{
+	struct wm_slot *sl;
+	uint64_t cur;
+	int i;
+
+	for (i = 0; i < WM_SLOTS; i++) {
+		sl = &wm->slot[i];
+		if (LOAD(&sl->sender) == sender && LOAD(&sl->pid) == pid) {
+			__atomic_add_fetch(&sl->refs, 1, __ATOMIC_ACQ_REL);
+			return i;
+		}
+	}
+	/* A free slot, else one whose process is gone. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (i = 0; i < WM_SLOTS; i++) {
+			sl = &wm->slot[i];
+			cur = LOAD(&sl->sender);
+			if (pass == 0 ? cur != 0 : cur == 0 ||
+			    !pid_gone(LOAD(&sl->pid)))
+				continue;
+			if (!__atomic_compare_exchange_n(&sl->sender, &cur,
+			    sender, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				continue;
+			STORE(&sl->refs, 1);
+			STORE(&sl->pid, pid);
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void
+wm_release(struct shmif_bus *b)
+{
+	struct wm_slot *sl;
+	uint64_t me = b->sender;
+
+	if (b->wm == NULL)
+		return;
+	if (b->wbit >= 0) {
+		sl = &b->wm->slot[b->wbit];
+		if (LOAD(&sl->sender) == me && LOAD(&sl->pid) == b->pid &&
+		    __atomic_sub_fetch(&sl->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+			STORE(&sl->pid, 0);
+			__atomic_compare_exchange_n(&sl->sender, &me, 0, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		}
+	}
+	munmap(b->wm, WM_SIZE);
+	b->wm = NULL;
+	b->wbit = -1;
+}
+
+/* Open PATH.wake if the bus has one and take a slot; no map is no error.
+ * (shmif_wakemap_create() makes one.) */
+static void
+wm_attach(struct shmif_bus *b, const char *path)
+{
+	char wpath[PATH_MAX + 8];
+	struct stat sb;
+	void *m;
+	int fd;
+
+	b->wbit = -1;
+	if ((b->flags & SHMIF_RDONLY) ||
+	    snprintf(wpath, sizeof(wpath), "%s.wake", path) >= (int)sizeof(wpath) ||
+	    (fd = open(wpath, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return;
+	/* Exactly WM_SIZE bytes, made so by its creator: no bus file is that
+	 * small, not even one still being created (size 0). */
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size != WM_SIZE) {
+		close(fd);
+		return;
+	}
+	m = mmap(NULL, WM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	b->wm = m;
+	{
+		uint32_t zero = 0;
+
+		/* A new map is all zeros; anything else but ours is not used. */
+		__atomic_compare_exchange_n(&b->wm->magic, &zero, WM_MAGIC, 0,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		if (LOAD(&b->wm->magic) != WM_MAGIC) {
+			munmap(m, WM_SIZE);
+			b->wm = NULL;
+			return;
+		}
+	}
+	b->wbit = wm_claim(b->wm, b->sender, b->pid);
+}
+
+/* Our bit, if the slot is still ours (a map is shared, so untrusted). */
+static int
+wm_bit(const struct shmif_bus *b)
+{
+	if (b->wbit < 0 || LOAD(&b->wm->slot[b->wbit].sender) != b->sender)
+		return -1;
+	return b->wbit;
+}
+
+int
+shmif_wakemap_create(const char *path)
+{
+	char wpath[PATH_MAX + 8];
+	int fd, r = 0;
+
+	if (snprintf(wpath, sizeof(wpath), "%s.wake", path) >= (int)sizeof(wpath))
+		return -ENAMETOOLONG;
+	if ((fd = open(wpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return errno == EEXIST ? 0 : -errno;
+	if (ftruncate(fd, WM_SIZE) < 0) {
+		r = -errno;
+		unlink(wpath);
+	}
+	close(fd);
+	return r;
+}
+
 static void
 wake_readers(struct shmif_bus *b)
 {
 	uint32_t v = SHMIF_VERSION;
+	int bit = wm_bit(b);
 
-	futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
+	if (bit >= 0)
+		syscall(SYS_futex, hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE_BITSET,
+		    INT_MAX, NULL, NULL, ~(1u << bit));
+	else
+		futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
 	if (!(b->flags & SHMIF_NOWAKE_NETBSD) &&
 	    pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
 		(void)0;    /* only a wake-up hint for NetBSD peers */
@@ -702,7 +869,7 @@ shmif_wait(struct shmif_bus *b, int timeout_ms)
 	struct timespec ts, *tsp = NULL;
 	uint64_t deadline;
 	uint32_t v;
-	int r = 1;
+	int r = 1, bit;
 
 	b->in_wait = 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -733,15 +900,23 @@ shmif_wait(struct shmif_bus *b, int timeout_ms)
 		r = 0;
 		goto done;
 	}
+	/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline. */
 	if (timeout_ms > 0) {
-		ts.tv_sec = timeout_ms / 1000;
-		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += timeout_ms / 1000;
+		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
 		tsp = &ts;
 	}
+	bit = wm_bit(b);
 	v = LOAD(hdr32(b, SHMIF_OFF_LAST));
 	if (v != b->seen_last || has_news(b))
 		goto done;
-	if (futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAIT, v, tsp) < 0 &&
+	if (syscall(SYS_futex, hdr32(b, SHMIF_OFF_LAST), FUTEX_WAIT_BITSET, v,
+	    tsp, NULL, bit >= 0 ? 1u << bit : FUTEX_BITSET_MATCH_ANY) < 0 &&
 	    errno == ETIMEDOUT && !has_news(b))
 		r = 0;
 	else
@@ -956,6 +1131,7 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		}
 	} else
 		b->more = 1;
+	wm_attach(b, path);
 	*busp = b;
 	return 0;
 fail_map:
@@ -973,6 +1149,7 @@ shmif_detach(struct shmif_bus *b)
 {
 	if (b == NULL)
 		return;
+	wm_release(b);
 	munmap(b->mem, b->size);
 	close(b->fd);
 	free(b->rxbuf);

@@ -105,6 +105,12 @@ struct shmif_header {
 
 int  shmif_attach(const char *path, const struct shmif_opts *opts,
          struct shmif_bus **busp, char *err, size_t errlen);
+
+/* Make the wake map PATH.wake for the bus at PATH (FORMAT.txt): once it
+ * exists, a send no longer wakes the sending interface's own receive
+ * thread.  0 if made or already there, else -errno.  Attachments made
+ * before it existed wake and sleep as without it. */
+int  shmif_wakemap_create(const char *path);
 void shmif_detach(struct shmif_bus *bus);
 
 /* Send one frame (returns 0) / a batch under one lock acquisition (returns

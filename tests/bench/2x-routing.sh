@@ -32,7 +32,9 @@ node() {
 	rump_server -l rumpnet_netinet -l rumpnet_shmif "unix://$d/$1" || exit 1
 	urls="$urls unix://$d/$1"
 }
-ifc() { N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
+# Each bus gets its wake map, as in a lab (rumplab up makes them).
+ifc() { [ -e "$d/$3.wake" ] || truncate -s 4096 "$d/$3.wake"
+	N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
 	N "$1" rump.ifconfig "$2" inet "$4"; }
 
 # line K: h1 (10.K.0.10) - r1 - ... - rK - h2 (10.K.K.10); bus i between
@@ -85,12 +87,21 @@ echo "   receiver: $(grep -v listening udp.log | head -1)"
 # One router's forwarding latency from the buses' side (tests/shmif/
 # bench_fwd): a frame written on one bus to the router, the clock stopped
 # when the router's copy appears on the other; 1 ms between packets, so
-# every wake-up is a cold one.  Beside it the bus alone: a process that
-# echoes frames back (the same two crossings, no stack).
-node fr
-ifc fr shmif0 fx 10.99.0.1/24 && ifc fr shmif1 fy 10.99.1.1/24 &&
-    N fr rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null &&
-    N fr rump.arp -s 10.99.1.10 02:00:00:00:be:02 || exit 1
-mac=$(N fr rump.ifconfig shmif0 | awk '/address:/ { print $2 }')
-"$O/tests/bench_fwd" -n 2000 -g 1000 "$d/fx" "$d/fy" "$mac" 10.99.0.10 10.99.1.10
+# every wake-up is a cold one.  With the buses' wake maps (as in a lab),
+# then without (each forwarded packet also wakes the router's receive
+# thread on the outgoing bus), then the bus alone: a process that echoes
+# frames back (the same two crossings, no stack).
+for m in with without; do
+	node f$m
+	if [ $m = without ]; then
+		ifc() { N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
+			N "$1" rump.ifconfig "$2" inet "$4"; }
+	fi
+	ifc f$m shmif0 ${m}x 10.99.0.1/24 && ifc f$m shmif1 ${m}y 10.99.1.1/24 &&
+	    N f$m rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null &&
+	    N f$m rump.arp -s 10.99.1.10 02:00:00:00:be:02 || exit 1
+	mac=$(N f$m rump.ifconfig shmif0 | awk '/address:/ { print $2 }')
+	printf "%s wake maps, " $m
+	"$O/tests/bench_fwd" -n 2000 -g 1000 "$d/${m}x" "$d/${m}y" "$mac" 10.99.0.10 10.99.1.10
+done
 "$O/tests/bench_fwd" -e -s 10 -n 2000 -g 1000 "$d/fe"
