@@ -15,9 +15,21 @@
 # copies); about 32 us of router CPU per forwarded packet.  Spinning
 # longer does not help on 2 shared cores: RX_SPIN_US 300 made 1 router
 # 0.37-0.43 ms min RTT against 0.08-0.18 ms at 10 us (the spinners starve
-# the threads with work).  2026-12-04: the bus's spin now yields between
-# polls (shmif/bus.c), and the last figures, from bench_fwd, split one
-# router's time into the bus's own two crossings and the rest.
+# the threads with work).
+#
+# 2026-12-04 (bench_fwd, the last figures): this machine is a PVM guest
+# whose scheduler packs tasks onto one vCPU (sched_vcpu_pack), and perf
+# puts 72 % of a forwarding router's time in pvm_irq_enable, i.e. in
+# syscall and switch overhead.  Two changes came of it: the bus's spin
+# yields between polls (a spinner no longer holds the CPU the thread it
+# woke is queued on: a cold two-crossing echo 41 -> 21 us), and wake maps
+# (a send no longer wakes the sender's own receive thread: one router's
+# forwarding 41 -> 25 us median, against 22 us for the bus alone, so the
+# router itself now costs ~3 us).  The ping RTT through a line of routers
+# did not follow in proportion (60-80 us a router on a day when this
+# machine was slow): the remaining time is in wake-ups of threads that
+# share the packed vCPU, the ping client's own sysproxy round trip and
+# the hosts, not in forwarding.
 set -u
 d=$1/routing
 mkdir -p "$d" || exit 1
