@@ -46,6 +46,9 @@ _lab_cleanup() {
 	for l in $(lab_pids); do kill -9 "$l" 2>/dev/null; done
 }
 on_exit _lab_cleanup
-R() { as_user env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" timeout 300 rumplab "$@"; }
+# -k: a rumplab stuck past its TERM is killed.  Seen once (2026-12-04): a
+# capture's LeakSanitizer exit check spun for ever with its tracer waiting
+# on it, deaf to TERM, and would have held CI until its 90-minute limit.
+R() { as_user env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" timeout -k 10 300 rumplab "$@"; }
 secs() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
