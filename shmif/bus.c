@@ -560,6 +560,7 @@ static void
 wm_attach(struct shmif_bus *b, const char *path)
 {
 	char wpath[PATH_MAX + 8];
+	uint32_t zero = 0;
 	struct stat sb;
 	void *m;
 	int fd;
@@ -580,19 +581,14 @@ wm_attach(struct shmif_bus *b, const char *path)
 	close(fd);
 	if (m == MAP_FAILED)
 		return;
-	b->wm = m;
-	{
-		uint32_t zero = 0;
-
-		/* A new map is all zeros; anything else but ours is not used. */
-		__atomic_compare_exchange_n(&b->wm->magic, &zero, WM_MAGIC, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-		if (LOAD(&b->wm->magic) != WM_MAGIC) {
-			munmap(m, WM_SIZE);
-			b->wm = NULL;
-			return;
-		}
+	/* A new map is all zeros; anything else but ours is not used. */
+	__atomic_compare_exchange_n(&((struct wakemap *)m)->magic, &zero,
+	    WM_MAGIC, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC) {
+		munmap(m, WM_SIZE);
+		return;
 	}
+	b->wm = m;
 	b->wbit = wm_claim(b->wm, b->sender, b->pid);
 }
 

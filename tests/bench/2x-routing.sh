@@ -44,8 +44,10 @@ node() {
 	rump_server -l rumpnet_netinet -l rumpnet_shmif "unix://$d/$1" || exit 1
 	urls="$urls unix://$d/$1"
 }
-# Each bus gets its wake map, as in a lab (rumplab up makes them).
-ifc() { [ -e "$d/$3.wake" ] || truncate -s 4096 "$d/$3.wake"
+# Each bus gets its wake map, as in a lab (rumplab up makes them),
+# unless wake=0.
+wake=1
+ifc() { [ "$wake" = 0 ] || [ -e "$d/$3.wake" ] || truncate -s 4096 "$d/$3.wake"
 	N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
 	N "$1" rump.ifconfig "$2" inet "$4"; }
 
@@ -105,10 +107,7 @@ echo "   receiver: $(grep -v listening udp.log | head -1)"
 # frames back (the same two crossings, no stack).
 for m in with without; do
 	node f$m
-	if [ $m = without ]; then
-		ifc() { N "$1" rump.ifconfig "$2" create && N "$1" rump.ifconfig "$2" linkstr "$d/$3" &&
-			N "$1" rump.ifconfig "$2" inet "$4"; }
-	fi
+	[ $m = with ] || wake=0
 	ifc f$m shmif0 ${m}x 10.99.0.1/24 && ifc f$m shmif1 ${m}y 10.99.1.1/24 &&
 	    N f$m rump.sysctl -w net.inet.ip.forwarding=1 >/dev/null &&
 	    N f$m rump.arp -s 10.99.1.10 02:00:00:00:be:02 || exit 1

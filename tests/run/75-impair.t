@@ -37,8 +37,6 @@ ok "$(grep -q '^h1:shmif0 .* up *out.delay=20ms' "$T/show"; echo $?)" \
 # average.  Lateness is the machine's (a sanitizer build among other
 # tests: a node not scheduled answers late) and one-sided, so a run that
 # is late is tried again, up to three times; bench shows the exact figure.
-# delay_runs LO HI [UDP]: sets dmin, d (the best run) and dall; with UDP
-# a 20 Mbit/s stream runs during each measurement.
 # min_ok MIN: never under the 40 ms set, and at most 1 ms over it beyond
 # the path's own minimum (bmin: 0.2 ms on an idle machine, 1.2 ms in the
 # sanitizer build on a loaded one).
@@ -46,6 +44,8 @@ min_ok() {
 	within "$1" 40 1000 &&
 	    within "$(awk -v a="$1" -v b="$bmin" 'BEGIN { print a - b }')" 39 41
 }
+# delay_runs LO HI [UDP]: sets dmin, d (the best run) and dall; with UDP
+# a 20 Mbit/s stream runs during each measurement.
 delay_runs() {
 	local k m a lo=$1 hi=$2
 	dmin="" d="" dall="" short=0
@@ -84,11 +84,9 @@ ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
 
 # --- rate -------------------------------------------------------------------
 check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
-# UDP offered at twice the rate keeps the queue full, so what arrives is
-# the shaper's own rate, whatever the load on the machine: 1384-byte
-# datagrams in 1426-byte frames, 9.705 Mbit/s of payload at best.
 # best_rate LO HI -u|-t: up to three rumpperf runs h1 -> h2 (-u: UDP at
-# 20 Mbit/s, the server's figure; -t: TCP, the client's) until one lies
+# 20 Mbit/s, twice the rate, which keeps the shaper's queue full whatever
+# the load, and the server's figure; -t: TCP, the client's) until one lies
 # in [LO, HI].  Sets best (the highest figure) and runs (all of them).
 # The machine's errors only lower a figure, so the best run is the
 # shaper's: a UDP receiver starved for longer than its socket's 128
