@@ -12,6 +12,15 @@
  * ARP runs.  The same run without a router (IN = OUT, an echo process)
  * is -e: the bus's own cost of the two crossings.
  * Prints min, median, 90th percentile and mean in microseconds.
+ *
+ *   bench_fwd -r secs [-w window] [-l payload] IN OUT ROUTER_MAC SRC DST
+ *
+ * The router's forwarding rate instead: for secs seconds, UDP datagrams
+ * of payload bytes (default 64) are written on IN as fast as the router
+ * takes them, with at most window (default 256) written and not yet seen
+ * on OUT, so that the router always has a backlog but is never lapped;
+ * prints the datagrams a second that came out.  One process writes and
+ * counts, so the router has the other core to itself.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +34,7 @@
 #include "shmif/shmif.h"
 
 #define FRAME_LEN 60    /* 14 Ethernet + 20 IPv4 + 8 UDP + 18 payload */
+#define FRAME_MAX 1514
 
 static uint64_t
 now_ns(void)
@@ -65,18 +75,19 @@ ip_sum(const uint8_t *h)
 }
 
 static void
-build(uint8_t *f, const uint8_t dmac[6], uint32_t src, uint32_t dst,
-    uint16_t id)
+build_len(uint8_t *f, uint32_t len, const uint8_t dmac[6], uint32_t src,
+    uint32_t dst, uint16_t id)
 {
 	uint8_t *ip = f + 14, *udp = ip + 20;
 	uint16_t sum;
 
-	memset(f, 0, FRAME_LEN);
+	memset(f, 0, len);
 	memcpy(f, dmac, 6);
 	memcpy(f + 6, "\x02\x00\x00\x00\xbe\x01", 6);
 	f[12] = 0x08;
 	ip[0] = 0x45;
-	ip[3] = FRAME_LEN - 14;
+	ip[2] = (uint8_t)((len - 14) >> 8);
+	ip[3] = (uint8_t)(len - 14);
 	ip[4] = (uint8_t)(id >> 8);
 	ip[5] = (uint8_t)id;
 	ip[8] = 64;
@@ -89,7 +100,85 @@ build(uint8_t *f, const uint8_t dmac[6], uint32_t src, uint32_t dst,
 	udp[0] = 0x9c;          /* ports 40000 -> 9 (discard) */
 	udp[1] = 0x40;
 	udp[3] = 9;
-	udp[5] = 8 + 18;        /* length; checksum 0: none */
+	udp[4] = (uint8_t)((len - 34) >> 8);    /* length; checksum 0: none */
+	udp[5] = (uint8_t)(len - 34);
+}
+
+static void
+build(uint8_t *f, const uint8_t dmac[6], uint32_t src, uint32_t dst,
+    uint16_t id)
+{
+	build_len(f, FRAME_LEN, dmac, src, dst, id);
+}
+
+/* Ours, forwarded: IPv4 from src to dst, UDP to port 9. */
+static int
+is_ours(const struct shmif_rxframe *r, uint32_t src, uint32_t dst)
+{
+	const uint8_t *ip = r->data + 14;
+
+	return r->len >= 42 && r->data[12] == 8 && r->data[13] == 0 &&
+	    ip[9] == 17 && memcmp(ip + 12, &src, 4) == 0 &&
+	    memcmp(ip + 16, &dst, 4) == 0 && ip[22] == 0 && ip[23] == 9;
+}
+
+/*
+ * Forwarding rate: keep up to window datagrams written on in and not yet
+ * seen on out, for secs seconds.  The ids run on, so a frame the router
+ * dropped (it counts them) only shrinks the window until the next
+ * refill: a frame missing for 10 ms is written off.
+ */
+static int
+rate(struct shmif_bus *in, struct shmif_bus *out, const uint8_t mac[6],
+    uint32_t src, uint32_t dst, double secs, long window, uint32_t len)
+{
+	struct shmif_txframe tf[32];
+	struct shmif_rxframe rx[64];
+	static uint8_t f[32][FRAME_MAX];
+	uint64_t t0, t1, end, last_seen;
+	long sent = 0, seen = 0, written_off = 0;
+	uint16_t id = 0;
+	int n;
+
+	for (int i = 0; i < 32; i++) {
+		build_len(f[i], len, mac, src, dst, 0);
+		tf[i].data = f[i];
+		tf[i].len = len;
+	}
+	t0 = last_seen = now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	while ((t1 = now_ns()) < end) {
+		long room = window - (sent - seen - written_off);
+		unsigned k = room > 32 ? 32 : (unsigned)(room > 0 ? room : 0);
+
+		for (unsigned i = 0; i < k; i++) {
+			uint8_t *ip = f[i] + 14;
+			uint32_t s;
+
+			ip[4] = (uint8_t)(id >> 8);
+			ip[5] = (uint8_t)id;
+			ip[10] = ip[11] = 0;
+			s = ip_sum(ip);
+			ip[10] = (uint8_t)(s >> 8);
+			ip[11] = (uint8_t)s;
+			id++;
+		}
+		if (k > 0 && shmif_sendv(in, tf, k) == (int)k)
+			sent += k;
+		while ((n = shmif_recv(out, rx, 64)) > 0) {
+			for (int i = 0; i < n; i++)
+				seen += is_ours(&rx[i], src, dst);
+			last_seen = t1;
+		}
+		if (t1 - last_seen > 10000000ull) {
+			written_off = sent - seen;
+			last_seen = t1;
+		}
+	}
+	printf("one router, %u-byte UDP: %ld of %ld datagrams forwarded in "
+	    "%.2f s: %.0f packets/s\n", len - 42, seen, sent,
+	    (double)(t1 - t0) / 1e9, (double)seen * 1e9 / (double)(t1 - t0));
+	return seen > 0 ? 0 : 1;
 }
 
 /* Wait for a frame on b that is IPv4 with this id; 0, or -1 on timeout. */
@@ -126,7 +215,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench_fwd [-n count] [-g gap_us] IN OUT "
 	    "ROUTER_MAC SRC DST\n       bench_fwd -e [-n count] [-g gap_us] "
-	    "BUS\n");
+	    "BUS\n       bench_fwd -r secs [-w window] [-l payload] IN OUT "
+	    "ROUTER_MAC SRC DST\n");
 	exit(2);
 }
 
@@ -137,16 +227,20 @@ main(int argc, char **argv)
 	struct shmif_bus *in, *out;
 	uint8_t mac[6], f[FRAME_LEN];
 	uint32_t src = 0, dst = 0;
-	long n = 2000, gap = 1000, lost = 0, k = 0;
+	long n = 2000, gap = 1000, lost = 0, k = 0, window = 256, payload = 64;
+	double secs = 0;
 	uint64_t *t, sum = 0;
 	char err[256];
 	int c, echo = 0;
 	pid_t pid = -1;
 
-	while ((c = getopt(argc, argv, "eg:n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "eg:l:n:r:s:w:")) != -1) {
 		switch (c) {
 		case 'e': echo = 1; break;
 		case 'g': gap = atol(optarg); break;
+		case 'l': payload = atol(optarg); break;
+		case 'r': secs = atof(optarg); break;
+		case 'w': window = atol(optarg); break;
 		case 'n': n = atol(optarg); break;
 		case 's': o.spin_us = (uint32_t)atol(optarg); break;
 		default: usage();
@@ -154,7 +248,9 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (n <= 0 || gap < 0 || argc != (echo ? 1 : 5))
+	if (n <= 0 || gap < 0 || argc != (echo ? 1 : 5) || secs < 0 ||
+	    (secs > 0 && echo) || window <= 0 || payload < 18 ||
+	    payload > FRAME_MAX - 42)
 		usage();
 	if (!echo && (parse_mac(argv[2], mac) < 0 ||
 	    inet_pton(AF_INET, argv[3], &src) != 1 ||
@@ -195,9 +291,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_fwd: %s\n", err);
 		return 1;
 	}
+	usleep(200000);
+	if (secs > 0)
+		return rate(in, out, mac, src, dst, secs, window,
+		    (uint32_t)payload + 42);
 	if ((t = calloc((size_t)n, sizeof(*t))) == NULL)
 		return 1;
-	usleep(200000);
 	for (long i = 0; i < n; i++) {
 		uint16_t id = (uint16_t)(2 * i);
 		uint64_t t0;
