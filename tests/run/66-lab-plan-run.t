@@ -29,7 +29,7 @@ on_exit 'for u in $urls; do RUMP_SERVER=$u as_user rump.halt -w 1; done;
 
 N() {           # N NODE CMD...: CMD as a client of node NODE
 	local n=$1; shift
-	RUMP_SERVER=unix://$n as_user timeout 30 "$@"
+	RUMP_SERVER=unix://$n ASAN_OPTIONS=$ASAN_NOLEAK as_user timeout 30 "$@"
 }
 stop_all() {
 	local u
