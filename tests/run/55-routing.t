@@ -14,6 +14,9 @@
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
 #    ping -D (DF) gets "frag needed" with the MTU from the router before
 #    it, and "Message too long" when it does not fit the sender's link;
+#  - interface routes (-iface by name or address) reach neighbours by
+#    ARP; route flush takes the static routes of one or both families
+#    and leaves the connected ones;
 #  - a static ARP entry is used with no ARP request on the bus, and
 #    deleting it brings ARP back; deleting a dynamic entry drops that one
 #    alone; ndp lists and deletes;
@@ -136,6 +139,47 @@ fails_with "a bad destination" "bad destination '10.0.0.300'" N a rump.route add
 fails_with "an unknown command" "unknown command 'frob'" N a rump.route frob
 check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 10.1.1.1 &&
     N a rump.route -q delete -net 10.0.0.0/8'
+
+# Interface routes: the destination is on the link, asked for by ARP.
+check "ra: 10.5.5.5/32 and 10.6.6.6/32 also on shmif0" eval '
+    N ra rump.ifconfig shmif0 inet 10.5.5.5/32 alias &&
+    N ra rump.ifconfig shmif0 inet 10.6.6.6/32 alias'
+check "a: route add -host 10.5.5.5 -iface shmif0, -net 10.6/16 -iface 10.1.1.2" eval '
+    N a rump.route -q add -host 10.5.5.5 -iface shmif0 &&
+    N a rump.route -q add -net 10.6.0.0/16 -iface 10.1.1.2 &&
+    N a rump.route -q add -inet6 fd66::/64 -iface shmif0'
+N a rump.netstat -rn >rt.txt 2>&1
+ok $(grep -qE '^10\.5\.5\.5 +link#2 +UHS .* shmif0$' rt.txt &&
+    grep -qE '^10\.6/16 +link#2 +US .* shmif0$' rt.txt &&
+    grep -qE '^fd66::/64 +link#2 +US .* shmif0$' rt.txt; echo $?) \
+    "netstat -rn: interface routes on link#2 without G"
+N a rump.route get 10.6.6.6 >get.txt 2>&1
+ok $(grep -qx '  interface: shmif0' get.txt && grep -qx '      flags: <UP,DONE,STATIC>' get.txt; echo $?) \
+    "route get 10.6.6.6: shmif0, no gateway flag"
+check "a -> 10.5.5.5 and 10.6.6.6 over the interface routes" eval '
+    N a rump.ping -q -c 1 -w 2 10.5.5.5 && N a rump.ping -q -c 1 -w 2 10.6.6.6'
+N a rump.arp -an >arp.txt 2>&1
+ok $(grep -q '^? (10\.5\.5\.5) at b2:a0:.* on shmif0$' arp.txt &&
+    grep -q '^? (10\.6\.6\.6) at b2:a0:.* on shmif0$' arp.txt; echo $?) \
+    "a asked ARP for them itself: both in its cache"
+# flush: every static route of the family goes, the connected ones stay.
+N a rump.route flush -inet >fl.txt 2>&1; r=$?
+ok $([ $r = 0 ] && grep -qE '^default +10\.1\.1\.1 +done$' fl.txt &&
+    grep -qE '^10\.6/16 +shmif0 +done$' fl.txt && ! grep -q fd66 fl.txt; echo $?) \
+    "route flush -inet: default and interface routes done, IPv6 untouched"
+sed 's/^/#   /' fl.txt
+N a rump.netstat -rn -f inet >rt.txt 2>&1
+N a rump.netstat -rn -f inet6 >rt6.txt 2>&1
+ok $(! grep -qE '^(default|10\.5\.5\.5|10\.6/16) ' rt.txt && grep -qE '^10\.1\.1/24 +link#2 +UC ' rt.txt &&
+    grep -qE '^default +fd01::1 +UGS ' rt6.txt && grep -qE '^fd66::/64 ' rt6.txt; echo $?) \
+    "after it: IPv4 static routes gone, connected and IPv6 kept"
+fails_with "a -> b with no route" "No route to host\|unreachable" N a rump.ping -c 1 -w 1 10.1.2.2
+check "route flush (both families)" N a rump.route -q flush
+N a rump.netstat -rn -f inet6 >rt.txt 2>&1
+ok $(! grep -qE '^(default|fd66::/64) ' rt.txt && grep -qE '^fd01::/64 +link#2 +UC ' rt.txt &&
+    ! grep -q '^Internet:' rt.txt; echo $?) "netstat -rn -f inet6 after it: only IPv6, connected routes"
+check "a: default routes back" eval 'N a rump.route -q add default 10.1.1.1 &&
+    N a rump.route -q add -inet6 default fd01::1 && N a rump.ping -q -c 1 -w 2 10.1.2.2'
 
 # --- a chain: h1 - r1 - r2 - r3 - h2 ------------------------------------------------
 for n in h1 r1 r2 r3 h2; do check "node $n starts" start_node $n; done
