@@ -95,6 +95,11 @@ for k in ${KS:-1 4 16}; do
 	tput=$(sed -n 's/^received .*: \([0-9.]* Mbit\/s\).*/\1/p' tcp$k.log)
 	printf "%2d router(s): ping RTT min/avg/max/stddev %s; TCP %s\n" $k "$rtt" "$tput"
 done
+# The same lines with every node in-process (tests/test_netinet --line):
+# no client round trips, so the stack, the buses and the routers alone.
+for k in ${KS:-1 4 16}; do
+	mkdir -p "$d/inline$k" && "$O/tests/test_netinet" --line $k "$d/inline$k"
+done
 
 # 64-byte UDP end to end through one router with rumpperf: the sending
 # client makes one sysproxy call a datagram and the receiving one reads

@@ -11,6 +11,7 @@
  *   index IF                  the stack's interface index (scope id)
  *   waitdad IF MS             until no address of IF is tentative
  *   sysctl NAME [VALUE]
+ *   route DEST/PLEN GW        a static route through a gateway
  *   ping ADDR COUNT [GAP_US [SCOPE [TIMEOUT_MS]]]  raw ICMP/ICMPv6
  *                             echoes (SCOPE: sin6_scope_id); RTT stats
  *   udpecho PORT | udpping ADDR PORT COUNT
@@ -258,6 +259,30 @@ cmd_sysctl(char **av, int ac)
 		result(e);
 	else
 		reply("ok %s", val);
+}
+
+static void
+cmd_route(char **av)
+{
+	const struct rtcfg_ops *rc = rtcfg();
+	struct rump_rtentry rt;
+	struct rump_ifaddr d;
+
+	memset(&rt, 0, sizeof(rt));
+	if (parse_ifaddr(av[1], &d) != 0 ||
+	    inet_pton(d.family, av[2], rt.gateway) != 1) {
+		reply("err usage: route DEST/PLEN GW");
+		return;
+	}
+	if (rc == NULL) {
+		reply("err no routing table (boot rumpnet_netinet)");
+		return;
+	}
+	rt.family = d.family;
+	rt.plen = d.plen;
+	memcpy(rt.dst, d.addr, sizeof(rt.dst));
+	rt.flags = RUMP_RTF_UP | RUMP_RTF_GATEWAY | RUMP_RTF_STATIC;
+	result(rc->rt_add(&rt));
 }
 
 static void
@@ -871,6 +896,8 @@ dispatch(char **av, int ac)
 		cmd_waitdad(av);
 	else if (!strcmp(c, "sysctl") && ac >= 2)
 		cmd_sysctl(av, ac);
+	else if (!strcmp(c, "route") && ac == 3)
+		cmd_route(av);
 	else if (!strcmp(c, "ping") && ac >= 3)
 		cmd_ping(av, ac);
 	else if (!strcmp(c, "udpecho") && ac == 2)

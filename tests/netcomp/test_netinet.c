@@ -19,6 +19,7 @@
  * Usage: test_netinet SCRATCHDIR      the test (TAP)
  *        test_netinet --bench DIR     figures only, larger samples
  *        test_netinet --idle N DIR    CPU of N idle nodes
+ *        test_netinet --line K DIR    ping and TCP through K routers
  *        test_netinet --node          one node obeying stdin, by hand
  */
 #include <dirent.h>
@@ -709,6 +710,71 @@ bench(void)
 	return 0;
 }
 
+/*
+ * --line K DIR: two hosts with K routers between them in a line, every
+ * node in-process (no client round trips): ping RTT and TCP throughput,
+ * the stack's own figures beside the routing bench's rump.* ones.
+ */
+static int
+line_bench(int k)
+{
+	const char *boot = "boot rumpnet_shmif rumpnet_netinet6";
+	struct node *h1, *h2, *r[64];
+	char a[64], b[64], bus[16];
+	int i, okay;
+
+	if (k < 1 || k > 64)
+		return 2;
+	for (i = 0; i <= k; i++) {      /* wake maps, as rumplab up makes */
+		snprintf(a, sizeof(a), "%s/lb%d", dir, i);
+		shmif_wakemap_create(a);
+	}
+	h1 = node_start("h1");
+	h2 = node_start("h2");
+	snprintf(a, sizeof(a), "10.50.%d.10/24", k);
+	snprintf(b, sizeof(b), "10.50.%d.1", k);
+	snprintf(bus, sizeof(bus), "lb%d", k);
+	okay = cmd(h1, "%s", boot) && cmd(h2, "%s", boot) &&
+	    configure(h1, "shmif0", "lb0", "10.50.0.10/24", NULL) &&
+	    configure(h2, "shmif0", bus, a, NULL) &&
+	    cmd(h1, "route 0.0.0.0/0 10.50.0.2") &&
+	    cmd(h2, "route 0.0.0.0/0 %s", b);
+	for (i = 1; okay && i <= k; i++) {
+		r[i - 1] = node_start("r");
+		snprintf(a, sizeof(a), "10.50.%d.2/24", i - 1);
+		snprintf(b, sizeof(b), "10.50.%d.1/24", i);
+		okay = cmd(r[i - 1], "%s", boot) &&
+		    cmd(r[i - 1], "sysctl net.inet.ip.forwarding 1");
+		snprintf(bus, sizeof(bus), "lb%d", i - 1);
+		okay = okay && configure(r[i - 1], "shmif0", bus, a, NULL);
+		snprintf(bus, sizeof(bus), "lb%d", i);
+		okay = okay && configure(r[i - 1], "shmif1", bus, b, NULL);
+		if (okay && i < k)
+			okay = cmd(r[i - 1], "route 10.50.%d.0/24 10.50.%d.2",
+			    k, i);
+		if (okay && i > 1)
+			okay = cmd(r[i - 1], "route 10.50.0.0/24 10.50.%d.1",
+			    i - 1);
+	}
+	snprintf(a, sizeof(a), "10.50.%d.10", k);
+	if (!okay || !cmd(h1, "ping %s 10 0 0 5000", a)) {
+		printf("line bench: setup failed: %s\n", last);
+		kill_all();
+		return 1;
+	}
+	cmd(h1, "ping %s 2000 1000", a);
+	printf("%2d router(s), in-node: ping RTT median %lld us, p99 %lld us;",
+	    k, field("med"), field("p99"));
+	cmd(h2, "tcpsink 7000");
+	cmd(h1, "tcpsend %s 7000 104857600", a);
+	printf(" TCP 100 MiB: %s\n", last + 3);
+	cmd(h2, "tcpsinkresult");
+	kill_all();
+	while (wait(NULL) > 0)
+		continue;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -721,13 +787,17 @@ main(int argc, char **argv)
 		dir = argv[2];
 		return bench();
 	}
+	if (argc == 4 && strcmp(argv[1], "--line") == 0) {
+		dir = argv[3];
+		return line_bench(atoi(argv[2]));
+	}
 	if (argc == 4 && strcmp(argv[1], "--idle") == 0) {
 		dir = argv[3];
 		return idle_bench(atoi(argv[2]));
 	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_netinet SCRATCHDIR | --node | "
-		    "--bench DIR | --idle N DIR\n");
+		    "--bench DIR | --idle N DIR | --line K DIR\n");
 		return 2;
 	}
 	dir = argv[1];
