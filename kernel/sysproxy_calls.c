@@ -624,7 +624,7 @@ int
 sp_calls_try(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
     struct sp_out *o, int *ret, uint32_t *sent)
 {
-	int n;
+	int n, send, wait;
 
 	*sent = 0;
 	switch (q->h.call) {
@@ -647,19 +647,21 @@ sp_calls_try(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	default:
 		return 0;
 	}
-	if (n == -EWOULDBLOCK && !nonblocking(p, q)) {
-		hyp_free(o->heap);
-		o->heap = NULL;
-		memset(r, 0, sizeof(*r));
-		return 0;
+	send = q->h.call == SP_SENDTO || q->h.call == SP_WRITE;
+	/* What the pool would wait out: nothing to read, no room, and for a
+	 * stream send lwIP out of memory (ks_sendto waits on it too). */
+	wait = n == -EWOULDBLOCK || (send && n == -ENOMEM) ||
+	    (send && n >= 0 && (uint32_t)n < q->datalen);
+	if (!wait || nonblocking(p, q)) {
+		*ret = n;
+		return 1;
 	}
-	if ((q->h.call == SP_SENDTO || q->h.call == SP_WRITE) && n >= 0 &&
-	    (uint32_t)n < q->datalen) {
+	hyp_free(o->heap);
+	o->heap = NULL;
+	memset(r, 0, sizeof(*r));
+	if (n > 0)
 		*sent = (uint32_t)n;    /* a stream send that took part */
-		return 0;
-	}
-	*ret = n;
-	return 1;
+	return 0;
 }
 
 static const sp_handler handlers[] = {

@@ -285,6 +285,8 @@ job_try(struct job *j)
 		j->req.datalen -= j->sent;
 		return 0;
 	}
+	klog(KLOG_DEBUG, "%s: %s -> %d (at once)", proc_label(c->proc),
+	    sp_call_desc(j->req.h.call)->name, ret);
 	conn_reply(c, &j->req.h, ret, &rep);
 	hyp_free(out.heap);
 	job_free(j);
@@ -439,7 +441,15 @@ dispatch(struct conn *c, uint8_t *frame, size_t len)
 	else if (job_try(j))
 		return 0;
 	else if ((error = pool_submit(j)) != 0) {
-		conn_reply_error(c, &j->req.h, -EAGAIN);
+		/* Bytes the try already sent are sent: say so, or the client
+		 * sends them twice. */
+		if (j->sent > 0) {
+			struct sp_msg rep;
+
+			memset(&rep, 0, sizeof(rep));
+			conn_reply(c, &j->req.h, (int)j->sent, &rep);
+		} else
+			conn_reply_error(c, &j->req.h, -EAGAIN);
 		job_free(j);
 		conn_call_done(c);
 	}

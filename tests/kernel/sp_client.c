@@ -11,6 +11,8 @@
  *                   poll (POLLNVAL), EBADF, sockopts, names
  *   udp             datagrams with addresses, sendmsg/recvmsg
  *   big             a 3 MiB transfer in both directions
+ *   nbfill          a non-blocking writer fills a connection: the reader
+ *                   gets exactly the bytes the writes reported, in order
  *   stress          16 threads of mixed calls on the one connection
  *   hostile PATH    garbage, truncated, oversized and unknown frames on raw
  *                   connections to unix socket PATH; each is closed while
@@ -389,6 +391,63 @@ cmd_big(void)
 }
 
 /*
+ * nbfill: a non-blocking sender fills the connection: each write reports
+ * what the node took (short writes and then EAGAIN, no more and no less),
+ * and the reader gets exactly those bytes in order.  The node tries such
+ * sends at once on its reader thread; a part it took must not be lost or
+ * sent twice.
+ */
+static int
+cmd_nbfill(void)
+{
+	size_t chunk = 256u << 10, total = 0, got = 0, i, limit = 64u << 20;
+	uint16_t port;
+	int l, c, a, shorts = 0, eagain = 0;
+	char *buf, *in;
+	ssize_t n;
+
+	l = node_listener(&port);
+	c = node_connect(port);
+	CHECK((a = rump_sys_accept(l, NULL, NULL)) >= 0);
+	CHECK((buf = malloc(limit)) != NULL && (in = malloc(limit)) != NULL);
+	for (i = 0; i < limit; i++)
+		buf[i] = (char)(i * 13 + i / 65536);
+	CHECK(rump_sys_fcntl(c, F_SETFL, O_NONBLOCK) == 0);
+	while (total < limit) {
+		n = rump_sys_write(c, buf + total, chunk < limit - total ?
+		    chunk : limit - total);
+		if (n < 0) {
+			CHECK(errno == EAGAIN || errno == EWOULDBLOCK);
+			eagain = 1;
+			break;
+		}
+		if ((size_t)n < chunk)
+			shorts++;
+		total += (size_t)n;
+	}
+	if (!eagain)
+		FAIL("%zu bytes taken and no EAGAIN", total);
+	while (got < total) {
+		n = rump_sys_read(a, in + got, total - got);
+		CHECK(n > 0);
+		got += (size_t)n;
+	}
+	if (memcmp(in, buf, total) != 0)
+		FAIL("the %zu bytes read differ from those written", total);
+	CHECK(rump_sys_fcntl(a, F_SETFL, O_NONBLOCK) == 0);
+	n = rump_sys_read(a, in, 1);
+	if (n != -1 || (errno != EAGAIN && errno != EWOULDBLOCK))
+		FAIL("a byte more than the writes reported (read %zd)", n);
+	printf("%zu bytes in %zu KiB writes until EAGAIN (%d short), read "
+	    "back in order\n", total, chunk >> 10, shorts);
+	free(buf);
+	free(in);
+	CHECK(rump_sys_close(a) == 0 && rump_sys_close(c) == 0 &&
+	    rump_sys_close(l) == 0);
+	return 0;
+}
+
+/*
  * stress: many threads share the connection; replies come back out of
  * order (polls that time out interleave with quick calls) and each must
  * reach its own caller.
@@ -670,6 +729,8 @@ main(int argc, char **argv)
 		return cmd_udp();
 	if (strcmp(argv[1], "big") == 0)
 		return cmd_big();
+	if (strcmp(argv[1], "nbfill") == 0)
+		return cmd_nbfill();
 	if (strcmp(argv[1], "stress") == 0)
 		return cmd_stress();
 	if (strcmp(argv[1], "hostile") == 0 && argc == 3)

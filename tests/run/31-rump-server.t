@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 45
+plan 46
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -104,6 +104,7 @@ check "blocked accept stalls neither another thread nor another client" \
 check "descriptors: lowest free, dup, fcntl, poll, sockopts, errors" spc unix://n1 fds
 check "UDP with addresses, sendmsg/recvmsg" spc unix://n1 udp
 check "3 MiB each way through 1 MiB frames" spc unix://n1 big
+check "a non-blocking writer's short writes: the reader gets exactly those bytes" spc unix://n1 nbfill
 check "16 threads share one connection, replies out of order" spc unix://n1 stress
 check "hostile frames close only their connection; the node serves on" \
     spc unix://n1 hostile n1

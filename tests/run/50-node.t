@@ -177,6 +177,14 @@ N n1 rumpperf -c 10.0.0.2 -u -n 64k >/dev/null 2>&1
 for i in $(seq 100); do [ "$(grep -c '^received' udp.log)" = 2 ] && break; sleep 0.05; done
 ok $(grep '^received' udp.log | sed -n 2p | grep -q '^received 48 datagrams (65536 bytes) from 10\.0\.0\.1 .* 0 lost.*checked: ok$'; echo $?) \
     "a second UDP session on the same server ignores the first one's strays"
+# The node's TCP (lwIP, 64 KiB buffers) under a non-blocking writer.
+if [ -x "$O/tests/sp_client" ]; then
+	check "non-blocking writes until EAGAIN over the node's loopback: the reader gets exactly those bytes" \
+	    N n1 "$O/tests/sp_client" nbfill
+	diag "$(cat "$T/.out")"
+else
+	ok 1 "sp_client not built in $O"
+fi
 perf_server n2 bad.log -C
 N n1 rumpperf -c 10.0.0.2 -f in.bin >/dev/null 2>&1
 for i in $(seq 100); do grep -q '^data mismatch' bad.log && break; sleep 0.05; done
