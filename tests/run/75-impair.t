@@ -44,13 +44,13 @@ min_ok() {
 	within "$1" 40 1000 &&
 	    within "$(awk -v a="$1" -v b="$bmin" 'BEGIN { print a - b }')" 39 41
 }
-# delay_runs LO HI [UDP]: sets dmin, d (the best run) and dall; with UDP
+# delay_runs HI [UDP]: sets dmin, d (the best run) and dall; with UDP
 # a 20 Mbit/s stream runs during each measurement.
 delay_runs() {
-	local k m a lo=$1 hi=$2
+	local k m a hi=$1
 	dmin="" d="" dall="" short=0
 	for k in 1 2 3; do
-		if [ -n "${3:-}" ]; then
+		if [ -n "${2:-}" ]; then
 			X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
 			sleep 0.3
 			X h1 -- rumpperf -c 10.0.2.10 -u -b 20m -t 3 >"$T/udpc" 2>&1 &
@@ -61,20 +61,27 @@ delay_runs() {
 		dall="$dall $m/$a"
 		within "$m" 0 39.999 && short=1
 		if [ -z "$d" ] || within "$a" 0 "$d"; then dmin=$m d=$a; fi
-		if min_ok "$m" &&
-		    within "$(awk -v a="$a" -v b="$base" 'BEGIN { print a - b }')" "$lo" "$hi"; then
+		if min_ok "$m" && avg_ok "$a" "$hi"; then
 			dmin=$m d=$a
 			break
 		fi
 	done
-	[ "$short" = 0 ] && min_ok "$dmin" &&
-	    within "$(awk -v a="$d" -v b="$base" 'BEGIN { print a - b }')" "$lo" "$hi"
+	[ "$short" = 0 ] && min_ok "$dmin" && avg_ok "$d" "$hi"
 }
-delay_runs 39 43
+# avg_ok AVG HI: the average is at least the 40 ms set and at most HI
+# over the path's own average.  (The lower bound is on the figure itself:
+# base is one noisy sample, once 2.5 ms against a 0.9 ms minimum on a
+# loaded CI machine, and "avg - base >= 39" then failed a delay that was
+# exact.)
+avg_ok() {
+	within "$1" 40 1000 &&
+	    within "$(awk -v a="$1" -v b="$base" 'BEGIN { print a - b }')" -1000 "$2"
+}
+delay_runs 43
 r=$?
 diag "RTT min/avg with 20 ms on lan1:$dall ms (base avg $base)"
 ok $r "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, avg $d - $base"
-delay_runs 39 44 udp
+delay_runs 44 udp
 r=$?
 diag "RTT min/avg with 20 ms while a 20 Mbit/s UDP stream runs:$dall ms; $(tail -1 "$T/udpc")"
 ok $r "under a UDP load the delay still adds 40 ms: min $dmin, avg $d - $base"
@@ -185,7 +192,12 @@ nodes:
 Y
 chmod 0644 "$T/imp.yaml"
 check "a topology with impair: comes up" R up -q "$T/imp.yaml"
-r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+# The minimum is exact on an idle machine (15.2 ms); a loaded one once
+# had all ten late (17.2 ms), so a late run is tried again, twice.
+for k in 1 2 3; do
+	r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+	within "$r" 15 17 && break
+done
 ok "$(within "$r" 15 17; echo $?)" "its settings apply at up: a's 10 ms out, b's 5 ms from the bus (min $r ms)"
 check "node restart a" R node restart a
 r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
