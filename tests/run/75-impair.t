@@ -20,13 +20,20 @@ done
 plan 28
 
 X() { R exec "$@"; }
-# "MIN AVG" RTT in ms of `rump.ping ARGS` from h1
-rtt() { X h1 -- rump.ping -q "$@" | awk -F'[/ =]+' '/^round-trip/ { print $6, $7 }'; }
+# "MIN MEDIAN" RTT in ms of the replies to `rump.ping ARGS` from h1.  The
+# median, not the average: on a loaded CI machine three runs of fifty had
+# averages 4-8 ms over the delay with minimums exact (a few replies very
+# late: a node not scheduled), which says nothing of the delay itself; a
+# timer that fired late on most packets still moves the median.
+rtt() {
+	X h1 -- rump.ping "$@" | sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' | sort -n |
+	    awk '{ v[NR] = $1 } END { if (NR) print v[1], (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
 within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
 
 check "default lab up" R up -q
 set -- $(rtt -c 20 -i 0.02 10.0.2.10); bmin=$1 base=$2
-diag "RTT h1 -> h2 without impairments: min $bmin avg $base ms"
+diag "RTT h1 -> h2 without impairments: min $bmin median $base ms"
 
 # --- delay -----------------------------------------------------------------
 check "link set lan1 delay 20ms" R link set lan1 delay 20ms
@@ -61,30 +68,30 @@ delay_runs() {
 		dall="$dall $m/$a"
 		within "$m" 0 39.999 && short=1
 		if [ -z "$d" ] || within "$a" 0 "$d"; then dmin=$m d=$a; fi
-		if min_ok "$m" && avg_ok "$a" "$hi"; then
+		if min_ok "$m" && med_ok "$a" "$hi"; then
 			dmin=$m d=$a
 			break
 		fi
 	done
-	[ "$short" = 0 ] && min_ok "$dmin" && avg_ok "$d" "$hi"
+	[ "$short" = 0 ] && min_ok "$dmin" && med_ok "$d" "$hi"
 }
-# avg_ok AVG HI: the average is at least the 40 ms set and at most HI
-# over the path's own average.  (The lower bound is on the figure itself:
+# med_ok MEDIAN HI: the median is at least the 40 ms set and at most HI
+# over the path's own median.  (The lower bound is on the figure itself:
 # base is one noisy sample, once 2.5 ms against a 0.9 ms minimum on a
 # loaded CI machine, and "avg - base >= 39" then failed a delay that was
 # exact.)
-avg_ok() {
+med_ok() {
 	within "$1" 40 1000 &&
 	    within "$(awk -v a="$1" -v b="$base" 'BEGIN { print a - b }')" -1000 "$2"
 }
 delay_runs 43
 r=$?
-diag "RTT min/avg with 20 ms on lan1:$dall ms (base avg $base)"
-ok $r "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, avg $d - $base"
+diag "RTT min/median with 20 ms on lan1:$dall ms (base median $base)"
+ok $r "20 ms each way on lan1 adds 40 ms to the RTT: min $dmin, median $d - $base"
 delay_runs 44 udp
 r=$?
-diag "RTT min/avg with 20 ms while a 20 Mbit/s UDP stream runs:$dall ms; $(tail -1 "$T/udpc")"
-ok $r "under a UDP load the delay still adds 40 ms: min $dmin, avg $d - $base"
+diag "RTT min/median with 20 ms while a 20 Mbit/s UDP stream runs:$dall ms; $(tail -1 "$T/udpc")"
+ok $r "under a UDP load the delay still adds 40 ms: min $dmin, median $d - $base"
 check "link set lan1 clear" R link set lan1 clear
 set -- $(rtt -c 20 -i 0.02 10.0.2.10)
 ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
