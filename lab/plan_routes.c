@@ -9,17 +9,23 @@
  * they have addresses in one subnet; only forwarding nodes carry traffic
  * onwards.  One breadth-first search from each node labels every node it
  * reaches with the first hop towards it, and every subnet with the first
- * hop towards the nearest router on it.  A router gets a route to every
+ * hop towards the nearest router on it.  A router's routes cover every
  * subnet it is not on.  A host gets a default route to its default router
  * (the next hop of its gateway, else the first router next to it) and
  * routes only where a strictly shorter path starts elsewhere: its search
  * tries the default router first, so equal paths stay with it.  A route
  * the file gives for the same prefix wins over a computed one.
  *
- * A large lab has millions of routes (every router to every subnet), so
- * they are not stored: plan_routes() keeps the graphs in the lab and
- * lab_node_routes() runs one node's search when asked, with scratch of
- * its own, so that several threads may ask at once.
+ * Computed routes that are the two halves of one prefix with one next hop
+ * merge into it, again and again, unless a file route lies inside it
+ * (aggregate()).  Subnets never overlap (validation), so a merged prefix
+ * holds exactly the subnets of its halves: no connected subnet, no
+ * unrouted space.
+ *
+ * A large lab would have a million routes before merging (every router to
+ * every subnet), so they are not stored: plan_routes() keeps the graphs
+ * in the lab and lab_node_routes() runs one node's search when asked,
+ * with scratch of its own, so that several threads may ask at once.
  */
 #include <sys/socket.h>
 

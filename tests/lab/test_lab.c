@@ -220,15 +220,51 @@ on_subnet(const struct lab *lab, int v, const struct lab_ip *net)
 }
 
 /*
+ * Does any of node v's routes (but a default) overlap a subnet v is on,
+ * or cover other space than the subnets it is not on?  The routes hold,
+ * family by family, exactly as many addresses as those subnets: with
+ * every subnet found by route_for and no route overlapping another, a
+ * merge that swallowed unrouted space would show as a surplus.
+ */
+static bool
+over_covers(const struct lab *lab, int v, const struct lab_route *rt, int n)
+{
+	u128 routed[2] = { 0, 0 }, subnets[2] = { 0, 0 };
+	int i, b, j;
+
+	for (i = 0; i < n; i++)
+		if (rt[i].dst.plen > 0)
+			routed[rt[i].dst.family == AF_INET6] +=
+			    ip_size(&rt[i].dst);
+	for (b = 0; b < lab->nbuses; b++)
+		for (j = 0; j < lab->buses[b].nsubnets; j++) {
+			const struct lab_ip *net =
+			    &lab->buses[b].subnets[j].net;
+
+			if (!on_subnet(lab, v, net)) {
+				subnets[net->family == AF_INET6] +=
+				    ip_size(net);
+				continue;
+			}
+			for (i = 0; i < n; i++)
+				if (rt[i].dst.plen > 0 &&
+				    ip_overlap(&rt[i].dst, net))
+					return true;
+		}
+	return routed[0] != subnets[0] || routed[1] != subnets[1];
+}
+
+/*
  * Every router's routes (aggregated where two halves of a prefix share a
  * next hop) take every subnet it is not on to a next hop one hop nearer
- * that subnet than the router, by the longest match; and aggregation
- * leaves no more routes than subnets.
+ * that subnet than the router, by the longest match; aggregation leaves
+ * no more routes than subnets, and covers no address of another subnet
+ * nor of none.
  */
 static void
 check_shortest(const char *what, struct lab *lab)
 {
-	int *d, v, b, j, bad = 0, missing = 0, total = 0, more = 0;
+	int *d, v, b, j, bad = 0, missing = 0, total = 0, more = 0, over = 0;
 
 	if (lab == NULL) {
 		ok(0, "%s: opens", what);
@@ -265,39 +301,58 @@ check_shortest(const char *what, struct lab *lab)
 			}
 		if (n > nsub)
 			more++;
+		if (over_covers(lab, v, rt, n))
+			over++;
 		free(rt);
 	}
 	ok(missing == 0 && more == 0, "%s: every router's routes reach every "
 	    "subnet, no more routes than subnets (%d missing)", what, missing);
+	ok(over == 0, "%s: and cover nothing else: no connected subnet, no "
+	    "unused space (%d routers over)", what, over);
 	ok(bad == 0 && total > 0, "%s: all %d subnets go one hop nearer (%d "
 	    "wrong)", what, total, bad);
 	free(d);
 	lab_close(lab);
 }
 
-/* Aggregation: halves with one next hop merge; a file route inside the
- * merged prefix keeps them apart. */
+/* Aggregation: halves with one next hop merge (IPv6 too); a file route
+ * inside the merged prefix, or to it by another next hop, keeps them
+ * apart. */
 static void
 test_aggregate(void)
 {
 	static const char base[] =
-	    "defaults: { addr: auto, pool: 10.0.0.0/16 }\n"
+	    "defaults: { addr: %s }\n"
 	    "nodes:\n"
 	    "  r1: { kind: router%s }\n"
 	    "  r2: { kind: router }\n  r3: { kind: router }\n"
-	    "  r4: { kind: router }\n  r5: { kind: router }\n"
-	    "links: [ [r1, r2], [r2, r3], [r3, r4], [r4, r5] ]\n";
-	const char *extra[2] = { "",
-	    ", routes: [ { dest: 10.0.0.12/31, via: 10.0.0.2 } ]" };
-	const char *want[2] = { "10.0.0.4/30 10.0.0.8/29 ",
-	    "10.0.0.12/31 10.0.0.4/30 10.0.0.8/30 10.0.0.12/30 " };
+	    "  r4: { kind: router }\n  r5: { kind: router }\n  x: {}\n"
+	    "links: [ [r1, r2], [r2, r3], [r3, r4], [r4, r5], [r1, x] ]\n";
+	static const struct {
+		const char *what, *addr, *r1, *want;
+	} c[] = {
+		{ "of halves", "auto, pool: 10.0.0.0/16", "",
+		  "10.0.0.4/30 10.0.0.8/29 " },
+		{ "kept apart by a file route inside", "auto, pool: 10.0.0.0/16",
+		  ", routes: [ { dest: 10.0.0.12/31, via: 10.0.0.2 } ]",
+		  "10.0.0.12/31 10.0.0.4/30 10.0.0.8/30 10.0.0.12/30 " },
+		/* The file's 10.0.0.8/29 goes to x; merged, the computed
+		 * halves would be a second route to it, by r2. */
+		{ "kept apart by a file route to the prefix",
+		  "auto, pool: 10.0.0.0/16",
+		  ", routes: [ { dest: 10.0.0.8/29, via: 10.0.0.18 } ]",
+		  "10.0.0.8/29 10.0.0.4/30 10.0.0.8/30 10.0.0.12/30 " },
+		{ "of IPv6 halves", "auto6, pool6: fd00::/48", "",
+		  "fd00:0:0:1::/64 fd00:0:0:2::/63 " },
+	};
 	char text[1024], got[256], s1[IP_STRLEN];
 	struct lab_route *rt;
 	struct lab *lab;
-	int k, n, i;
+	size_t k;
+	int n, i;
 
-	for (k = 0; k < 2; k++) {
-		snprintf(text, sizeof(text), base, extra[k]);
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		snprintf(text, sizeof(text), base, c[k].addr, c[k].r1);
 		got[0] = '\0';
 		if ((lab = open_text(text)) != NULL &&
 		    lab_node_routes(lab, node(lab, "r1"), &rt, &n) == 0) {
@@ -306,8 +361,8 @@ test_aggregate(void)
 				    strlen(got), "%s ", ip_str(&rt[i].dst, s1));
 			free(rt);
 		}
-		ok(strcmp(got, want[k]) == 0, "aggregation %s: r1 routes %s",
-		    k ? "kept apart by a file route" : "of halves", got);
+		ok(strcmp(got, c[k].want) == 0, "aggregation %s: r1 routes %s",
+		    c[k].what, got);
 		if (lab != NULL)
 			lab_close(lab);
 	}
@@ -647,7 +702,7 @@ test_big(void)
 int
 main(void)
 {
-	tap_plan(51);
+	tap_plan(58);
 	test_ipaddr();
 	test_chain_exact();
 	test_aggregate();
