@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 46
+plan 50
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -169,6 +169,29 @@ spc unix://fg reboot >/dev/null 2>&1
 wait $fp; r=$?
 ok $([ $r = 0 ] && grep -q "component rumpnet_sockin stopped" fg.err && grep -q "halted" fg.err; echo $?) \
     "-v mirrors the log to stderr; shutdown stops components"
+
+# -r FD: the verdict on a descriptor and no detaching (how rumplab starts
+# its nodes: one process creation less a node).
+# (The node opens the fifo itself, by exec: a shell that held it open
+# too would keep the reader from ever seeing the end.)
+mkfifo -m 0666 rd.fifo
+rd() { as_user sh -c 'exec rump_server -r 3 -l rumpnet_sockin "$1" 3>rd.fifo' sh "$1" 2>rd.err; }
+rd unix://rd & rp=$!
+msg=$(cat rd.fifo)
+ok $([ "$msg" = OK ] && spc unix://rd echo >/dev/null && kill -0 $rp; echo $?) \
+    "-r: OK on the descriptor once it serves, and the process started is the node"
+spc unix://rd reboot >/dev/null 2>&1
+wait $rp; r=$?
+ok $([ $r = 0 ] && [ ! -e rd ] && [ ! -s rd.err ]; echo $?) "-r: reboot exits 0, nothing on stderr"
+rd unix://nodir/rd & rp=$!
+msg=$(cat rd.fifo)
+wait $rp; r=$?
+diag "-r, no such directory: $msg"
+ok $([ $r = 1 ] && [ -n "$msg" ] && [ "$msg" != OK ] && [ ! -s rd.err ]; echo $?) \
+    "-r: a node that cannot start says why on the descriptor and exits 1"
+as_user rump_server -r 9 -l rumpnet_sockin unix://rd >out 2>&1; r=$?
+ok $([ $r = 1 ] && grep -q -- "-r 9: not an open file descriptor" out; echo $?) \
+    "-r with a descriptor that is not open is refused"
 
 # --- start-up time ---------------------------------------------------------------
 times=""
