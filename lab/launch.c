@@ -125,6 +125,24 @@ child_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+size_t
+launch_verdict(int fd, char *msg, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len - 1 && (n = read(fd, msg + off, len - 1 - off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	msg[off] = '\0';
+	return off;
+}
+
 /*
  * Spawns rump_server as our child and waits for its verdict on a pipe
  * (-r): "OK" once it accepts clients, else why not.  It does not detach
@@ -145,7 +163,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
-	ssize_t n, off = 0;
+	size_t off;
 	pid_t pid;
 	int p[2], r, status;
 
@@ -186,16 +204,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 		    "or PATH)", lc->server, strerror(r));
 		return -r;
 	}
-	while (off < (ssize_t)sizeof(msg) - 1 && (n = read(p[0], msg + off,
-	    sizeof(msg) - 1 - (size_t)off)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += n;
-	}
-	close(p[0]);
-	msg[off] = '\0';
+	off = launch_verdict(p[0], msg, sizeof(msg));
 	if (strcmp(msg, "OK") == 0)
 		return 0;
 	/* It exits once it has said why (or died without a word). */

@@ -28,6 +28,7 @@
 #include "lab/control.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
+#include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
@@ -106,7 +107,8 @@ static int
 start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 {
 	char self[PATH_MAX], fdarg[16], jobsarg[16], msg[512];
-	ssize_t n, off = 0;
+	ssize_t n;
+	size_t off;
 	int fds[2], status;
 	pid_t pid;
 
@@ -135,16 +137,7 @@ start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 	close(fds[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	while (off < (ssize_t)sizeof(msg) - 1 &&
-	    (n = read(fds[0], msg + off, sizeof(msg) - 1 - (size_t)off)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += n;
-	}
-	close(fds[0]);
-	msg[off] = '\0';
+	off = launch_verdict(fds[0], msg, sizeof(msg));
 	if (strcmp(msg, "OK\n") == 0)
 		return 0;
 	snprintf(why, whylen, "the lab's supervisor did not start: %s",
