@@ -1,6 +1,6 @@
 /*
  * rump_server.c — a node kernel process: parse the command line, detach
- * (unless -s), boot the kernel core, load the components asked for, serve
+ * (unless -s or -r), boot the kernel core, load the components asked for, serve
  * sysproxy on the URL, and shut down cleanly on SIGTERM, SIGINT, SIGHUP or
  * a client's reboot.
  *
@@ -8,14 +8,16 @@
  * the parent checks what it can without side effects (URL form, component
  * names), forks, and waits on a pipe; the child boots and writes either
  * "OK" or the error message, and the parent exits 0 or prints it and
- * exits 1.  With -r FD a launcher that already runs us as its own child
- * (rumplab's supervisor) gets the same verdict on FD, and the fork is
- * saved: one process creation less per node.  The main thread then only waits for a signal (sigwait), so an
- * idle node has its main, acceptor and idle pool threads asleep with no
- * timers.  This is the only file that prints and exits.
+ * exits 1.  With -r FD a launcher that runs us as its own child
+ * (rumplab's workers) gets the same verdict on FD, and the fork is saved:
+ * one process creation less per node.  The main thread then only waits
+ * for a signal (sigwait), so an idle node has its main, acceptor and idle
+ * pool threads asleep with no timers.  This is the only file that prints
+ * and exits.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +74,7 @@ parse_args(int argc, char **argv, struct options *o)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char *end;
+	long fd;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -93,10 +96,14 @@ parse_args(int argc, char **argv, struct options *o)
 			o->components[o->ncomponents++] = optarg;
 			break;
 		case 'r':
-			o->readyfd = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || end == optarg || o->readyfd < 0 ||
-			    fcntl(o->readyfd, F_GETFD) == -1)
-				die("-r %s: not an open file descriptor", optarg);
+			/* Not 0-2: once closed, a socket could take the
+			 * number, and -v's mirror would write into it. */
+			fd = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || fd < 3 ||
+			    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
+				die("-r %s: not an open file descriptor above 2",
+				    optarg);
+			o->readyfd = (int)fd;
 			(void)fcntl(o->readyfd, F_SETFD, FD_CLOEXEC);
 			o->foreground = 1;
 			break;

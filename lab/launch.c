@@ -1,10 +1,10 @@
 /*
  * launch.c — start and configure one node (lab/launch.h).
  *
- * The node kernel is started detached: `rump_server` returns once the
- * node listens, and the node process, orphaned by its short-lived
- * parent, is adopted by the supervisor (a child subreaper), which is how
- * the supervisor comes to own and reap every node.  Configuration then
+ * The node kernel is spawned as our child with `rump_server -r FD`,
+ * which says on FD once the node listens; when the worker running us
+ * exits, the supervisor (a child subreaper) adopts it, which is how the
+ * supervisor comes to own and reap every node.  Configuration then
  * goes over one sysproxy connection with the rump_sys_* calls the rump.*
  * commands use — no process per step (routes with rump_sys_route_add(),
  * fixed and stable MACs with rump_sys_ifsetmac()).

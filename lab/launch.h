@@ -1,6 +1,7 @@
 /*
  * launch.h — bringing one node to life: start its node kernel
- * (rump_server, detached, its output to the node's log) and configure it
+ * (rump_server, our child in its own session, its output to the node's
+ * log) and configure it
  * through librumpclient, in this process, step by step as
  * plan_node_steps() lists them; and start a node's run: commands.
  *

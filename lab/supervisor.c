@@ -13,10 +13,12 @@
  * PIPE_BUF so that lines of different workers never mix:
  *	ok INDEX PID
  *	fail INDEX PID REASON		(PID 0: no node kernel ran)
- * The node kernels detach from the workers' children and, orphaned, are
- * adopted by the supervisor (PR_SET_CHILD_SUBREAPER), which then reaps
- * them: a node that dies is seen at once (SIGCHLD), and a pid reaped
- * before its worker reported it is remembered in `lost`.
+ * The node kernels are the workers' children; when a worker exits they
+ * are adopted by the supervisor (PR_SET_CHILD_SUBREAPER), which then
+ * reaps them: a node that dies afterwards is seen at once (SIGCHLD), one
+ * that died under its worker when the worker exits (its zombie is handed
+ * over first, so `up` is judged only after every reap of that round),
+ * and a pid reaped before its worker reported it is remembered in `lost`.
  *
  * Stopping everything (teardown) sends SIGTERM to every child (found in
  * /proc, so processes whose pids no worker reported yet are included)
@@ -104,6 +106,7 @@ static struct {
 	int		 nworkers, capworkers;
 	int		 up_client;	/* -1 once up (or never asked) */
 	bool		 up_asked, up_done;
+	bool		 up_judge;	/* the last worker is gone: up_finish() */
 	int		 ndone;		/* nodes reported during up */
 	struct ajob	 ajobs[MAXAJOBS];
 	pid_t		 lost[MAXLOST];
@@ -259,8 +262,8 @@ drain_signalfd(void)
 /* Stops every process of the lab and removes the state directory. */
 /*
  * The last stage of a teardown: SIGKILL every child and reap.  A process
- * can become our child after a sweep (a node whose detaching rump_server
- * parent was just killed is re-parented to us, the subreaper), so a single
+ * can become our child after a sweep (a node whose worker was just killed
+ * is re-parented to us, the subreaper), so a single
  * sweep followed by a blocking waitpid() could wait forever for a process
  * nobody signalled.  Sweep and reap again until no child is left.
  */
@@ -299,9 +302,11 @@ teardown(void)
 		    NS_STOPPING || S.nodes[i].st == NS_FAILED))
 			kill(S.nodes[i].pid, SIGTERM);
 	}
-	signal_children(SIGTERM);
 	deadline = now_ms() + STOP_GRACE_MS;
 	for (;;) {
+		/* Again each round: a node whose worker just exited is
+		 * ours only now. */
+		signal_children(SIGTERM);
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			;
 		if (pid < 0 && errno == ECHILD)
@@ -637,10 +642,10 @@ worker_gone(int w, int status)
 			    "exited");
 			node_started(i);
 		}
-	if (S.up_client >= 0 && !S.up_done)
-		up_finish();
-	else if (!S.up_done && S.up_asked)
-		up_finish();
+	/* Not yet: the nodes that died under this worker are reaped in the
+	 * same round, after it (reap()). */
+	if (!S.up_done && (S.up_client >= 0 || S.up_asked))
+		S.up_judge = true;
 }
 
 static void
@@ -927,6 +932,10 @@ reap(void)
 			S.lost_status[S.nlost++] = status;
 		}
 next:		;
+	}
+	if (S.up_judge) {
+		S.up_judge = false;
+		up_finish();
 	}
 }
 

@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 50
+plan 51
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -176,15 +176,18 @@ ok $([ $r = 0 ] && grep -q "component rumpnet_sockin stopped" fg.err && grep -q 
 # too would keep the reader from ever seeing the end.)
 mkfifo -m 0666 rd.fifo
 rd() { as_user sh -c 'exec rump_server -r 3 -l rumpnet_sockin "$1" 3>rd.fifo' sh "$1" 2>rd.err; }
+# verdict: the exact bytes on the fifo (a timeout, not a hang, if the
+# descriptor is never closed).
+verdict() { msg=$(timeout 30 cat rd.fifo; echo x); msg=${msg%x}; }
 rd unix://rd & rp=$!
-msg=$(cat rd.fifo)
+verdict
 ok $([ "$msg" = OK ] && spc unix://rd echo >/dev/null && kill -0 $rp; echo $?) \
     "-r: OK on the descriptor once it serves, and the process started is the node"
 spc unix://rd reboot >/dev/null 2>&1
 wait $rp; r=$?
 ok $([ $r = 0 ] && [ ! -e rd ] && [ ! -s rd.err ]; echo $?) "-r: reboot exits 0, nothing on stderr"
 rd unix://nodir/rd & rp=$!
-msg=$(cat rd.fifo)
+verdict
 wait $rp; r=$?
 diag "-r, no such directory: $msg"
 ok $([ $r = 1 ] && [ -n "$msg" ] && [ "$msg" != OK ] && [ ! -s rd.err ]; echo $?) \
@@ -192,6 +195,9 @@ ok $([ $r = 1 ] && [ -n "$msg" ] && [ "$msg" != OK ] && [ ! -s rd.err ]; echo $?
 as_user rump_server -r 9 -l rumpnet_sockin unix://rd >out 2>&1; r=$?
 ok $([ $r = 1 ] && grep -q -- "-r 9: not an open file descriptor" out; echo $?) \
     "-r with a descriptor that is not open is refused"
+as_user rump_server -r 2 -l rumpnet_sockin unix://rd >out 2>&1; r=$?
+ok $([ $r = 1 ] && grep -q -- "-r 2: not an open file descriptor above 2" out; echo $?) \
+    "-r with standard error is refused"
 
 # --- start-up time ---------------------------------------------------------------
 times=""

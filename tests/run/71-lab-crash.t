@@ -6,7 +6,7 @@
 # killed with -9, `down` still removes every process and file.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-plan 14
+plan 15
 pid_of() { R status --json | python3 -c "import json,sys; print([n['pid'] for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'][0])"; }
 
 check "up the default lab" R up -q
@@ -28,5 +28,22 @@ sp=$(R status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["
 kill -9 "$sp"; sleep 0.2
 check "down after the supervisor was killed with -9" R down
 grep -q 'did not answer' "$T/.out"; ok $? "down said it cleaned up by hand"
+# A node that dies under its worker while `up` goes on fails the up: the
+# supervisor adopts its zombie only when the worker exits, just before
+# judging (with one worker, r1 is killed while r2..r30 still start).
+R generate line 30 -o "$T/line30.yaml" >/dev/null
+R up -q --jobs 1 "$T/line30.yaml" >"$T/up30" 2>&1 & up=$!
+log=$XDG_RUNTIME_DIR/rumplab/line-30/log/r1.log
+p=""
+for i in $(seq 500); do
+	p=$(sed -n 's/.*node r1 configured (pid \([0-9]*\)).*/\1/p' "$log" 2>/dev/null)
+	[ -n "$p" ] && break
+	sleep 0.01
+done
+[ -n "$p" ] && kill -9 "$p"
+wait $up; r=$?
+ok $([ -n "$p" ] && [ $r != 0 ] && grep -q "r1 .*signal 9" "$T/up30"; echo $?) \
+    "a node killed while up still runs fails the up (exit $r)"
+sed 's/^/# /' "$T/up30" | head -4
 check_nothing_left
 done_testing
