@@ -111,17 +111,19 @@ child_stdio(int logfd)
 	}
 }
 
+/* What a child of ours gets back at their defaults (the supervisor
+ * handles or ignores them), with no signal blocked. */
+static const int child_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD };
+
 static void
 child_signals(void)
 {
 	sigset_t none;
+	size_t i;
 
 	sigemptyset(&none);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
+	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
+		signal(child_sigs[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -149,9 +151,10 @@ launch_verdict(int fd, char *msg, size_t len)
  * (one fork less per node than its own daemon mode, and posix_spawn
  * copies no page tables: `up` of a 1000-node line went from 13.3-16.5 s
  * to 8.3-9.7 s on this 2-core PVM guest, where page-table updates are
- * hypercalls).  It runs in its own
- * session, stdin on /dev/null and its output in the node's log; when the
- * worker that started it exits, the supervisor (a subreaper) adopts it.
+ * hypercalls).  It runs in its own session, stdin on /dev/null and its
+ * output in the node's log, signals as child_signals() leaves them; when
+ * the worker that started it exits, the supervisor (a subreaper) adopts
+ * it.
  */
 static int
 start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
@@ -163,7 +166,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
-	size_t off;
+	size_t off, i;
 	pid_t pid;
 	int p[2], r, status;
 
@@ -176,11 +179,8 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGTERM);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGHUP);
-	sigaddset(&dfl, SIGPIPE);
-	sigaddset(&dfl, SIGCHLD);
+	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
+		sigaddset(&dfl, child_sigs[i]);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
