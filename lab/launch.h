@@ -1,9 +1,8 @@
 /*
  * launch.h — bringing one node to life: start its node kernel
  * (rump_server, our child in its own session, its output to the node's
- * log) and configure it
- * through librumpclient, in this process, step by step as
- * plan_node_steps() lists them; and start a node's run: commands.
+ * log) and configure it through librumpclient, in this process, step by
+ * step as plan_node_steps() lists them; and start a node's run: commands.
  *
  * Contract: launch_node() blocks (the node kernel's start-up, then one
  * sysproxy call per step) and uses the process's one librumpclient
