@@ -13,6 +13,10 @@
  * then closed with close() once no call uses it.  abort() never blocks.
  * The server passes poll() only valid handles (it answers POLLNVAL itself)
  * and never calls poll() with n == 0.  sendto must not raise SIGPIPE.
+ * A call made for a client whose call is cancelled (kernel/kcall.h) ends
+ * its wait and returns -EINTR, or what it did before (the bytes of a
+ * partial send); a backend that cannot wake a wait says which in its
+ * header.
  */
 #ifndef RUMPLAB_KSOCK_H
 #define RUMPLAB_KSOCK_H
@@ -43,6 +47,8 @@ struct ksock_ops {
 	int     (*shutdown)(int h, int how);
 	/* fds[i].fd are handles */
 	int     (*poll)(struct pollfd *fds, nfds_t n, int timeout_ms);
+	/* bytes that a receive would return now (FIONREAD) */
+	int     (*nread)(int h);
 	/* O_NONBLOCK get/set: returns current flags / 0 */
 	int     (*getfl)(int h);
 	int     (*setfl)(int h, int flags);

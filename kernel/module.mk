@@ -13,6 +13,7 @@
 
 KERNEL_CORE_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
     kernel/components.c kernel/ksock.c kernel/netcfg.c kernel/proc.c \
+    kernel/kcall.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
     kernel/sysproxy_server.c kernel/sysproxy_io.c kernel/sockin.c
 RUMP_SERVER_SRCS := $(KERNEL_CORE_SRCS) kernel/rump_server.c

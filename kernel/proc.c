@@ -1,18 +1,19 @@
 /*
- * proc.c — client processes: descriptor tables and open files.  A
- * descriptor is an index into fds[]; each slot names a struct kfile or is
- * empty.  Files are also kept on a per-process list, whether or not a
- * descriptor still names them, so that an abort reaches a socket that one
- * thread closed while another is still blocked on it.
+ * proc.c — client processes: descriptor tables, shared open files, and
+ * the copies of a table that a fork leaves for its child.  A descriptor is
+ * an index into fds[]; each slot names a struct kfile or is empty.
  *
- * Locking: p->mtx guards everything in the process.  The backend is called
- * (close, abort) only after the lock is dropped.
+ * Locking: p->mtx guards a process's table; fork_mtx the list of copies
+ * waiting for their child.  File counts are atomic, so a file named by
+ * several processes needs no lock of its own.  The backend is called
+ * (abort, close) only after every lock is dropped.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kernel/hyper.h"
+#include "kernel/kcall.h"
 #include "kernel/ksock.h"
 #include "kernel/proc.h"
 
@@ -23,22 +24,37 @@ struct fdslot {
 
 struct proc {
 	hyp_mtx_t      mtx;
-	hyp_cv_t       cv;          /* signalled on abort */
+	hyp_cv_t       cv;          /* signalled on abort and cancel */
 	struct fdslot *fds;         /* mtx */
 	int            nslots;      /* mtx */
-	struct kfile  *files;       /* mtx: every live file */
-	int            nfiles;      /* mtx */
+	int            nfds;        /* mtx: descriptors open */
 	int            dying;       /* mtx */
 	uint32_t       conn_id, pid, uid, gid;
 	char           name[PROC_NAMEMAX + 1];
 	char           label[PROC_NAMEMAX + 40];
 };
 
+/* A fork's copy of its parent's table, waiting for the child. */
+struct forkcopy {
+	uint8_t          cookie[PROC_COOKIELEN];
+	uint64_t         expires_ns;
+	struct fdslot   *fds;
+	int              nslots;
+	struct forkcopy *next;
+};
+
+static hyp_mtx_t fork_mtx = HYP_MTX_INITIALIZER;
+static struct forkcopy *forks;          /* fork_mtx */
+static int nforks;                      /* fork_mtx */
+
+static void forks_expire(void);
+
 struct proc *
 proc_create(uint32_t conn_id)
 {
 	struct proc *p;
 
+	forks_expire();
 	if ((p = hyp_calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	if (hyp_mtx_init(&p->mtx) != 0) {
@@ -88,30 +104,43 @@ proc_pid(const struct proc *p)
 	return p->pid;
 }
 
-/* Drop one reference with p->mtx held; the file to close, or NULL. */
-static struct kfile *
-file_rele_locked(struct proc *p, struct kfile *f)
+/*
+ * Files.
+ */
+static void
+file_hold(struct kfile *f, int descriptor)
 {
-	if (--f->refs > 0)
-		return NULL;
-	if (f->prev != NULL)
-		f->prev->next = f->next;
-	else
-		p->files = f->next;
-	if (f->next != NULL)
-		f->next->prev = f->prev;
-	p->nfiles--;
-	return f;
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+	if (descriptor)
+		__atomic_add_fetch(&f->drefs, 1, __ATOMIC_RELAXED);
 }
 
+/* Drop a reference (and a descriptor); no lock may be held. */
 static void
-file_close(struct kfile *f)
+file_rele(struct kfile *f, int descriptor)
 {
 	const struct ksock_ops *ks = ksock();
 
+	if (descriptor && __atomic_sub_fetch(&f->drefs, 1, __ATOMIC_ACQ_REL)
+	    == 0 && ks != NULL)
+		ks->abort(f->h);
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
 	if (ks != NULL)
 		ks->close(f->h);
 	hyp_free(f);
+}
+
+/* Release every file of a table (as descriptors) and free it. */
+static void
+table_rele(struct fdslot *fds, int nslots)
+{
+	int fd;
+
+	for (fd = 0; fd < nslots; fd++)
+		if (fds[fd].f != NULL)
+			file_rele(fds[fd].f, 1);
+	hyp_free(fds);
 }
 
 /* Lowest free slot >= PROC_FDBASE, growing the table; -EMFILE. */
@@ -152,21 +181,17 @@ proc_fd_alloc(struct proc *p, int h, int cloexec)
 		return -ENOMEM;
 	}
 	f->h = h;
-	f->refs = 1;
+	f->refs = f->drefs = 1;
 	hyp_mtx_enter(&p->mtx);
 	fd = p->dying ? -EBADF : slot_alloc_locked(p);
 	if (fd >= 0) {
 		p->fds[fd].f = f;
 		p->fds[fd].cloexec = cloexec != 0;
-		f->next = p->files;
-		if (p->files != NULL)
-			p->files->prev = f;
-		p->files = f;
-		p->nfiles++;
+		p->nfds++;
 	}
 	hyp_mtx_exit(&p->mtx);
 	if (fd < 0)
-		file_close(f);
+		file_rele(f, 1);
 	return fd;
 }
 
@@ -188,7 +213,7 @@ proc_fd_get(struct proc *p, int fd, struct kfile **fp)
 	if ((s = slot_locked(p, fd)) == NULL)
 		error = -EBADF;
 	else {
-		s->f->refs++;
+		file_hold(s->f, 0);
 		*fp = s->f;
 	}
 	hyp_mtx_exit(&p->mtx);
@@ -198,11 +223,7 @@ proc_fd_get(struct proc *p, int fd, struct kfile **fp)
 void
 proc_file_rele(struct proc *p, struct kfile *f)
 {
-	hyp_mtx_enter(&p->mtx);
-	f = file_rele_locked(p, f);
-	hyp_mtx_exit(&p->mtx);
-	if (f != NULL)
-		file_close(f);
+	file_rele(f, 0);
 }
 
 int
@@ -210,19 +231,18 @@ proc_fd_close(struct proc *p, int fd)
 {
 	struct fdslot *s;
 	struct kfile *f = NULL;
-	int error = 0;
 
 	hyp_mtx_enter(&p->mtx);
-	if ((s = slot_locked(p, fd)) == NULL)
-		error = -EBADF;
-	else {
-		f = file_rele_locked(p, s->f);
+	if ((s = slot_locked(p, fd)) != NULL) {
+		f = s->f;
 		s->f = NULL;
+		p->nfds--;
 	}
 	hyp_mtx_exit(&p->mtx);
-	if (f != NULL)
-		file_close(f);
-	return error;
+	if (f == NULL)
+		return -EBADF;
+	file_rele(f, 1);
+	return 0;
 }
 
 int
@@ -237,9 +257,10 @@ proc_fd_dup(struct proc *p, int fd)
 	else if ((nfd = slot_alloc_locked(p)) >= 0) {
 		/* The table may have moved: look the old slot up again. */
 		s = slot_locked(p, fd);
-		s->f->refs++;
+		file_hold(s->f, 1);
 		p->fds[nfd].f = s->f;
 		p->fds[nfd].cloexec = 0;
+		p->nfds++;
 	}
 	hyp_mtx_exit(&p->mtx);
 	return nfd;
@@ -272,70 +293,56 @@ proc_fd_setcloexec(struct proc *p, int fd, int cloexec)
 	return ret;
 }
 
+/* kcall wake function: the sleeper re-checks after the broadcast. */
+static void
+sleep_wake(void *arg)
+{
+	struct proc *p = arg;
+
+	hyp_mtx_enter(&p->mtx);
+	hyp_cv_broadcast(&p->cv);
+	hyp_mtx_exit(&p->mtx);
+}
+
 int
 proc_sleep(struct proc *p, int timeout_ms)
 {
 	uint64_t deadline = 0;
+	int error;
 
+	if ((error = kcall_sleep_begin(sleep_wake, p)) != 0)
+		return error;
 	if (timeout_ms >= 0)
 		deadline = hyp_clock_mono_ns() + (uint64_t)timeout_ms * 1000000u;
 	hyp_mtx_enter(&p->mtx);
-	while (!p->dying) {
+	while (!p->dying && !kcall_cancelled()) {
 		if (timeout_ms < 0)
 			hyp_cv_wait(&p->cv, &p->mtx);
 		else if (hyp_cv_timedwait(&p->cv, &p->mtx, deadline) != 0)
 			break;
 	}
 	hyp_mtx_exit(&p->mtx);
-	return 0;
+	kcall_sleep_end();
+	return kcall_cancelled() ? -EINTR : 0;
 }
 
-/*
- * Abort: mark every live file aborted and take a reference to each so none
- * is freed while the backend is told (outside the lock); then empty the
- * descriptor table.
- */
+/* Close every descriptor and refuse new ones. */
 void
 proc_abort(struct proc *p)
 {
-	const struct ksock_ops *ks = ksock();
-	struct kfile **todo, *f, *dead;
-	int n = 0, i, fd;
+	struct fdslot *fds;
+	int nslots;
 
 	hyp_mtx_enter(&p->mtx);
 	p->dying = 1;
 	hyp_cv_broadcast(&p->cv);
-	todo = hyp_calloc((size_t)p->nfiles + 1, sizeof(*todo));
-	for (f = p->files; f != NULL && todo != NULL; f = f->next)
-		if (!f->aborted) {
-			f->aborted = 1;
-			f->refs++;
-			todo[n++] = f;
-		}
+	fds = p->fds;
+	nslots = p->nslots;
+	p->fds = NULL;
+	p->nslots = 0;
+	p->nfds = 0;
 	hyp_mtx_exit(&p->mtx);
-	for (i = 0; i < n && ks != NULL; i++)
-		ks->abort(todo[i]->h);
-	for (i = 0; i < n; i++)
-		proc_file_rele(p, todo[i]);
-	hyp_free(todo);
-	/* Close every descriptor; files whose last reference this was are
-	 * chained through next (they are off the process list now). */
-	dead = NULL;
-	hyp_mtx_enter(&p->mtx);
-	for (fd = 0; fd < p->nslots; fd++) {
-		if (p->fds[fd].f == NULL)
-			continue;
-		if ((f = file_rele_locked(p, p->fds[fd].f)) != NULL) {
-			f->next = dead;
-			dead = f;
-		}
-		p->fds[fd].f = NULL;
-	}
-	hyp_mtx_exit(&p->mtx);
-	while ((f = dead) != NULL) {
-		dead = f->next;
-		file_close(f);
-	}
+	table_rele(fds, nslots);
 }
 
 int
@@ -344,7 +351,121 @@ proc_nfiles(struct proc *p)
 	int n;
 
 	hyp_mtx_enter(&p->mtx);
-	n = p->nfiles;
+	n = p->nfds;
 	hyp_mtx_exit(&p->mtx);
 	return n;
+}
+
+/*
+ * Fork.
+ */
+
+/* Drop the copies nobody joined in time. */
+static void
+forks_expire(void)
+{
+	struct forkcopy **pp, *c, *dead = NULL;
+	uint64_t now = hyp_clock_mono_ns();
+
+	hyp_mtx_enter(&fork_mtx);
+	for (pp = &forks; (c = *pp) != NULL; )
+		if (c->expires_ns <= now) {
+			*pp = c->next;
+			nforks--;
+			c->next = dead;
+			dead = c;
+		} else
+			pp = &c->next;
+	hyp_mtx_exit(&fork_mtx);
+	while ((c = dead) != NULL) {
+		dead = c->next;
+		table_rele(c->fds, c->nslots);
+		hyp_free(c);
+	}
+}
+
+int
+proc_fork_save(struct proc *p, uint8_t cookie[PROC_COOKIELEN])
+{
+	struct forkcopy *c;
+	int fd, error;
+
+	forks_expire();
+	if ((c = hyp_calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	if ((error = hyp_random(c->cookie, sizeof(c->cookie))) != 0) {
+		hyp_free(c);
+		return error;
+	}
+	hyp_mtx_enter(&p->mtx);
+	if (p->nslots > 0 &&
+	    (c->fds = hyp_calloc((size_t)p->nslots, sizeof(*c->fds))) == NULL) {
+		hyp_mtx_exit(&p->mtx);
+		hyp_free(c);
+		return -ENOMEM;
+	}
+	c->nslots = c->fds != NULL ? p->nslots : 0;
+	for (fd = 0; fd < c->nslots; fd++)
+		if ((c->fds[fd] = p->fds[fd]).f != NULL)
+			file_hold(c->fds[fd].f, 1);
+	hyp_mtx_exit(&p->mtx);
+	c->expires_ns = hyp_clock_mono_ns() +
+	    (uint64_t)PROC_FORK_TTL_S * 1000000000u;
+	hyp_mtx_enter(&fork_mtx);
+	if (nforks >= PROC_FORK_MAX)
+		error = -EAGAIN;
+	else {
+		c->next = forks;
+		forks = c;
+		nforks++;
+	}
+	hyp_mtx_exit(&fork_mtx);
+	if (error != 0) {
+		table_rele(c->fds, c->nslots);
+		hyp_free(c);
+		return error;
+	}
+	memcpy(cookie, c->cookie, PROC_COOKIELEN);
+	return 0;
+}
+
+int
+proc_fork_join(struct proc *p, const uint8_t cookie[PROC_COOKIELEN])
+{
+	struct forkcopy **pp, *c;
+	int fd, n = 0, error = 0;
+
+	hyp_mtx_enter(&p->mtx);
+	if (p->nfds > 0 || p->dying)
+		error = p->dying ? -EBADF : -EBUSY;
+	hyp_mtx_exit(&p->mtx);
+	if (error != 0)
+		return error;
+	hyp_mtx_enter(&fork_mtx);
+	for (pp = &forks; (c = *pp) != NULL; pp = &c->next)
+		if (memcmp(c->cookie, cookie, PROC_COOKIELEN) == 0) {
+			*pp = c->next;
+			nforks--;
+			break;
+		}
+	hyp_mtx_exit(&fork_mtx);
+	if (c == NULL)
+		return -ESRCH;
+	for (fd = 0; fd < c->nslots; fd++)
+		n += c->fds[fd].f != NULL;
+	hyp_mtx_enter(&p->mtx);
+	if (p->nfds > 0 || p->dying)
+		error = p->dying ? -EBADF : -EBUSY;
+	else {
+		hyp_free(p->fds);
+		p->fds = c->fds;
+		p->nslots = c->nslots;
+		p->nfds = n;
+		c->fds = NULL;
+	}
+	hyp_mtx_exit(&p->mtx);
+	if (c->fds != NULL)
+		table_rele(c->fds, c->nslots);
+	hyp_free(c);
+	return error;
 }

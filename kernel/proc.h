@@ -4,13 +4,21 @@
  * number >= PROC_FDBASE) to open files, and the credentials and name the
  * client gave in its handshake.
  *
- * Contract: every function is safe from any thread; p->mtx guards the
- * table, the file list and every file's reference count.  A file (struct
- * kfile) holds one backend socket handle; it is referenced by each
- * descriptor naming it and by each call using it, and closed in the
- * backend when the last reference goes.  proc_abort() (the client went
- * away) aborts every blocked call on every file of the process, closes
- * all descriptors and refuses new ones.  Returns are >= 0 or -errno.
+ * Files are shared: dup() makes a second descriptor name the same file,
+ * and a fork (proc_fork_save, then proc_fork_join in the child's new
+ * process) gives the child descriptors naming its parent's files, as
+ * fork(2) does.  A file (struct kfile) holds one backend socket handle and
+ * two counts: descriptors naming it, in any process, and references
+ * (descriptors plus calls using it).  When its last descriptor goes the
+ * handle is aborted (a call still blocked on it returns at once, as after
+ * shutdown(SHUT_RDWR)); when its last reference goes it is closed in the
+ * backend.
+ *
+ * Contract: every function is safe from any thread; p->mtx guards a
+ * process's table, and the counts are atomic.  proc_abort() (the client
+ * went away) closes every descriptor and refuses new ones; the transport
+ * cancels the process's calls in flight (kernel/kcall.h).  Returns are
+ * >= 0 or -errno.
  */
 #ifndef RUMPLAB_PROC_H
 #define RUMPLAB_PROC_H
@@ -20,12 +28,14 @@
 #define PROC_FDBASE  3
 #define PROC_MAXFDS  16384
 #define PROC_NAMEMAX 63
+#define PROC_COOKIELEN 16       /* a fork's cookie */
+#define PROC_FORK_TTL_S 60      /* a fork not joined by then is dropped */
+#define PROC_FORK_MAX 1024      /* forks waiting to be joined, node-wide */
 
 struct kfile {
 	int h;                          /* backend handle */
-	int refs;                       /* proc mtx */
-	int aborted;                    /* proc mtx */
-	struct kfile *next, *prev;      /* proc's file list, proc mtx */
+	int drefs;                      /* atomic: descriptors naming it */
+	int refs;                       /* atomic: descriptors and calls */
 };
 
 struct proc;
@@ -47,9 +57,21 @@ int  proc_fd_close(struct proc *p, int fd);
 int  proc_fd_dup(struct proc *p, int fd);
 int  proc_fd_getcloexec(struct proc *p, int fd);
 int  proc_fd_setcloexec(struct proc *p, int fd, int cloexec);
-/* Sleep up to timeout_ms (-1: forever) or until the process is aborted. */
+/* Sleep up to timeout_ms (-1: forever), until the process is aborted or
+ * the current call is cancelled (-EINTR). */
 int  proc_sleep(struct proc *p, int timeout_ms);
 void proc_abort(struct proc *p);
-int  proc_nfiles(struct proc *p);
+int  proc_nfiles(struct proc *p);       /* descriptors open */
+
+/*
+ * Fork: proc_fork_save() copies p's descriptor table (each file gains a
+ * descriptor) under a new random cookie; proc_fork_join() gives that copy
+ * to the child's process, which must have no descriptors yet (-EBUSY), and
+ * forgets the cookie (-ESRCH: unknown, already joined or expired).  A
+ * copy never joined is released after PROC_FORK_TTL_S; -EAGAIN when
+ * PROC_FORK_MAX copies are waiting.
+ */
+int  proc_fork_save(struct proc *p, uint8_t cookie[PROC_COOKIELEN]);
+int  proc_fork_join(struct proc *p, const uint8_t cookie[PROC_COOKIELEN]);
 
 #endif

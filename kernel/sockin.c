@@ -9,16 +9,23 @@
  * Linux wakes a blocked accept, connect, send, recv or poll and makes the
  * next one return at once.  Only AF_INET and AF_INET6 are carried; this
  * file is the host half of the component and calls the host's socket API
- * directly.
+ * directly.  A cancelled call (kernel/kcall.h) wakes only from poll,
+ * which waits on an eventfd beside the sockets; accept, connect, send and
+ * recv block in the host and finish as the host lets them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kernel/component.h"
+#include "kernel/kcall.h"
 #include "kernel/ksock.h"
 
 /* A host call's result as ours: the value, or -errno. */
@@ -127,14 +134,54 @@ si_shutdown(int h, int how)
 	return ret(shutdown(h, how));
 }
 
+static void
+poll_wake(void *arg)
+{
+	uint64_t one = 1;
+
+	(void)!write(*(int *)arg, &one, sizeof(one));
+}
+
+/* poll, with an eventfd beside the caller's entries that a cancel of
+ * the call raises. */
 static int
 si_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-	int r;
+	struct pollfd *pfd;
+	int efd, r;
 
-	while ((r = poll(fds, n, timeout_ms)) < 0 && errno == EINTR)
-		;
-	return ret(r);
+	if ((pfd = calloc(n + 1, sizeof(*pfd))) == NULL)
+		return -ENOMEM;
+	if ((efd = eventfd(0, EFD_CLOEXEC)) < 0) {
+		free(pfd);
+		return -errno;
+	}
+	memcpy(pfd, fds, n * sizeof(*fds));
+	pfd[n].fd = efd;
+	pfd[n].events = POLLIN;
+	if ((r = kcall_sleep_begin(poll_wake, &efd)) == 0) {
+		while ((r = poll(pfd, n + 1, timeout_ms)) < 0 && errno == EINTR)
+			;
+		r = ret(r);
+		kcall_sleep_end();
+	}
+	close(efd);
+	if (r >= 0 && kcall_cancelled())
+		r = -EINTR;
+	else if (r > 0) {
+		r -= pfd[n].revents != 0;
+		memcpy(fds, pfd, n * sizeof(*fds));
+	}
+	free(pfd);
+	return r;
+}
+
+static int
+si_nread(int h)
+{
+	int n;
+
+	return ioctl(h, FIONREAD, &n) < 0 ? -errno : n;
 }
 
 static int
@@ -171,6 +218,7 @@ static const struct ksock_ops sockin_ops = {
 	.getpeername = si_getpeername,
 	.shutdown = si_shutdown,
 	.poll = si_poll,
+	.nread = si_nread,
 	.getfl = si_getfl,
 	.setfl = si_setfl,
 };

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/ioctl.h>
 #include <string.h>
 
 #include "kernel/hyper.h"
@@ -323,11 +324,9 @@ sys_poll(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		w.pfd[m].events = (short)ev;
 		w.slot[m++] = k;
 	}
-	if (m == 0) {
-		if (count == 0)
-			proc_sleep(p, timeout);
-		ret = 0;
-	} else
+	if (m == 0)
+		ret = count == 0 ? proc_sleep(p, timeout) : 0;
+	else
 		ret = KS()->poll(w.pfd, m, count > 0 ? 0 : timeout);
 	for (k = 0; k < m; k++) {
 		if (ret >= 0 && w.pfd[k].revents != 0) {
@@ -379,6 +378,51 @@ sys_dup(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
     struct sp_out *o)
 {
 	return proc_fd_dup(p, q->i[0]);
+}
+
+/* FIONREAD answers the byte count, FIONBIO sets O_NONBLOCK; any other
+ * request is not a socket's (ENOTTY, as Linux answers). */
+static int
+sys_ioctl(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	struct kfile *f;
+	int error;
+
+	if (q->u[0] != FIONREAD && q->u[0] != FIONBIO)
+		return -ENOTTY;
+	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+		return error;
+	if (q->u[0] == FIONREAD)
+		error = KS()->nread(f->h);
+	else
+		error = KS()->setfl(f->h, q->i[1] ? O_NONBLOCK : 0);
+	proc_file_rele(p, f);
+	return error;
+}
+
+static int
+sys_fork(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	int error;
+
+	if ((error = proc_fork_save(p, r->cookie)) == 0)
+		klog(KLOG_DEBUG, "%s: fork: %d descriptors saved for the child",
+		    proc_label(p), proc_nfiles(p));
+	return error;
+}
+
+static int
+sys_join(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	int error;
+
+	if ((error = proc_fork_join(p, q->cookie)) == 0)
+		klog(KLOG_DEBUG, "%s: joined its fork: %d descriptors",
+		    proc_label(p), proc_nfiles(p));
+	return error;
 }
 
 /*
@@ -683,6 +727,9 @@ static const sp_handler handlers[] = {
 	[SP_DUP] = sys_dup,
 	[SP_READ] = sys_read,
 	[SP_WRITE] = sys_write,
+	[SP_IOCTL] = sys_ioctl,
+	[SP_FORK] = sys_fork,
+	[SP_JOIN] = sys_join,
 	[SP_IFCREATE] = sys_ifconfig,
 	[SP_IFDESTROY] = sys_ifconfig,
 	[SP_IFLIST] = sys_iflist,

@@ -19,10 +19,15 @@
  *  - replies are written whole under the connection's wmtx, the one lock
  *    here held across a blocking call (a write to that client): it
  *    serialises frames and can only stall that client's own calls.
+ * Cancelling: every call in flight is on its connection's job list with
+ * its struct kcall (kernel/kcall.h).  A CANCEL frame, and the end of the
+ * connection, cancel calls through it: a call sleeping in a backend wakes
+ * and answers -EINTR.
  * Locks: srv->mtx guards the connection list and the stopping flag;
- * c->mtx a connection's reference and in-flight counts; pool.mtx the
- * queue and thread counts.  None is taken while another is held, except
- * srv->mtx then nothing.
+ * c->mtx a connection's reference and in-flight counts and its job list
+ * (held while a job of it is cancelled, so the job cannot go meanwhile);
+ * pool.mtx the queue and thread counts.  None is taken while another is
+ * held, except srv->mtx then nothing and c->mtx then the kcall lock.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -36,6 +41,7 @@
 #include <unistd.h>
 
 #include "kernel/hyper.h"
+#include "kernel/kcall.h"
 #include "kernel/klog.h"
 #include "kernel/netcfg.h"
 #include "kernel/proc.h"
@@ -60,6 +66,7 @@ struct conn {
 	hyp_mtx_t    mtx;
 	int          refs;      /* mtx: reader + calls in flight */
 	int          inflight;  /* mtx */
+	struct job  *jobs;      /* mtx: calls in flight */
 	struct conn *next, *prev;       /* srv->mtx */
 };
 
@@ -68,6 +75,8 @@ struct job {
 	uint8_t      *frame;
 	struct sp_msg req;
 	uint32_t      sent;     /* of a send: taken by the reader's try */
+	struct kcall  kc;
+	struct job   *cnext, *cprev;    /* c->mtx: the connection's jobs */
 	struct job   *next;     /* pool.mtx */
 };
 
@@ -214,7 +223,7 @@ conn_rele(struct conn *c)
 
 /* Account a call in flight; -EAGAIN past the per-connection cap. */
 static int
-conn_call_start(struct conn *c)
+conn_call_start(struct conn *c, struct job *j)
 {
 	int error = 0;
 
@@ -224,18 +233,44 @@ conn_call_start(struct conn *c)
 	else {
 		c->inflight++;
 		c->refs++;
+		j->cprev = NULL;
+		if ((j->cnext = c->jobs) != NULL)
+			c->jobs->cprev = j;
+		c->jobs = j;
 	}
 	hyp_mtx_exit(&c->mtx);
 	return error;
 }
 
+/* The call is answered: off the job list (nobody cancels it any more). */
 static void
-conn_call_done(struct conn *c)
+conn_call_done(struct conn *c, struct job *j)
 {
 	hyp_mtx_enter(&c->mtx);
 	c->inflight--;
+	if (j->cprev != NULL)
+		j->cprev->cnext = j->cnext;
+	else
+		c->jobs = j->cnext;
+	if (j->cnext != NULL)
+		j->cnext->cprev = j->cprev;
 	hyp_mtx_exit(&c->mtx);
 	conn_rele(c);
+}
+
+/* Cancel the call with request id (every call when all): CANCEL, and a
+ * connection's end.  An id not in flight (answered already) is no error:
+ * the client reads that answer. */
+static void
+conn_cancel(struct conn *c, uint32_t id, int all)
+{
+	struct job *j;
+
+	hyp_mtx_enter(&c->mtx);
+	for (j = c->jobs; j != NULL; j = j->cnext)
+		if (all || j->req.h.id == id)
+			kcall_cancel(&j->kc);
+	hyp_mtx_exit(&c->mtx);
 }
 
 static void
@@ -255,7 +290,9 @@ job_run(struct job *j)
 
 	memset(&rep, 0, sizeof(rep));
 	out.heap = NULL;
+	kcall_enter(&j->kc);
 	ret = sp_calls_run(c->proc, &j->req, &rep, &out);
+	kcall_leave();
 	if (j->sent > 0)        /* the rest of a send the reader began */
 		ret = ret >= 0 ? ret + (int)j->sent : (int)j->sent;
 	klog(KLOG_DEBUG, "%s: %s -> %d", proc_label(c->proc),
@@ -264,8 +301,8 @@ job_run(struct job *j)
 	hyp_free(out.heap);
 	if (j->req.h.call == SP_REBOOT && ret == 0 && c->srv->reboot_hook)
 		c->srv->reboot_hook();
+	conn_call_done(c, j);
 	job_free(j);
-	conn_call_done(c);
 }
 
 /* A blocking call tried at once on the reader thread (sp_calls_try):
@@ -289,8 +326,8 @@ job_try(struct job *j)
 	    sp_call_desc(j->req.h.call)->name, ret);
 	conn_reply(c, &j->req.h, ret, &rep);
 	hyp_free(out.heap);
+	conn_call_done(c, j);
 	job_free(j);
-	conn_call_done(c);
 	return 1;
 }
 
@@ -431,7 +468,12 @@ dispatch(struct conn *c, uint8_t *frame, size_t len)
 		job_free(j);
 		return -1;
 	}
-	if ((error = conn_call_start(c)) != 0) {
+	if (j->req.h.call == SP_CANCEL) {       /* never answered */
+		conn_cancel(c, j->req.u[0], 0);
+		job_free(j);
+		return 0;
+	}
+	if ((error = conn_call_start(c, j)) != 0) {
 		conn_reply_error(c, &j->req.h, error);
 		job_free(j);
 		return 0;
@@ -450,8 +492,8 @@ dispatch(struct conn *c, uint8_t *frame, size_t len)
 			conn_reply(c, &j->req.h, (int)j->sent, &rep);
 		} else
 			conn_reply_error(c, &j->req.h, -EAGAIN);
+		conn_call_done(c, j);
 		job_free(j);
-		conn_call_done(c);
 	}
 	return 0;
 }
@@ -487,6 +529,7 @@ conn_main(void *arg)
 	}
 	klog(KLOG_INFO, "%s: disconnected", proc_label(c->proc));
 	shutdown(c->fd, SHUT_RDWR);
+	conn_cancel(c, 0, 1);
 	proc_abort(c->proc);
 	conn_rele(c);
 	return NULL;

@@ -13,7 +13,7 @@
  *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
  *   T  route -> rt           X  routes             N  neighbour -> nb
  *   Y  neighbours            M  6 bytes MAC -> mac
- *   Q  impairments -> imp
+ *   Q  impairments -> imp    K  16 bytes cookie -> cookie
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -49,6 +49,10 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_DUP,          "DUP",          "i",     "",     0 },
 	{ SP_READ,         "READ",         "im",    "d",    1 },
 	{ SP_WRITE,        "WRITE",        "id",    "",     1 },
+	{ SP_CANCEL,       "CANCEL",       "u",     "",     0 }, /* no reply */
+	{ SP_IOCTL,        "IOCTL",        "iui",   "",     0 },
+	{ SP_FORK,         "FORK",         "",      "K",    0 },
+	{ SP_JOIN,         "JOIN",         "K",     "",     0 },
 	{ SP_IFCREATE,     "IFCREATE",     "n",     "",     0 },
 	{ SP_IFDESTROY,    "IFDESTROY",    "n",     "",     0 },
 	{ SP_IFLIST,       "IFLIST",       "m",     "L",    0 },
@@ -95,7 +99,7 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 19 && call <= 31) || (call >= 46 && call <= 47) ||
+	return (call >= 23 && call <= 31) || (call >= 46 && call <= 47) ||
 	    (call >= 53 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
@@ -311,14 +315,15 @@ rd_ifaddr(struct rd *r, struct rump_ifaddr *a)
 	memcpy(a->addr, q + 4, 16);
 }
 
+/* n fixed bytes (a MAC, a cookie). */
 static void
-rd_mac(struct rd *r, uint8_t mac[6])
+rd_mem(struct rd *r, uint8_t *out, size_t n)
 {
-	const uint8_t *q = rd_take(r, 6);
+	const uint8_t *q = rd_take(r, n);
 
-	memset(mac, 0, 6);
+	memset(out, 0, n);
 	if (q != NULL)
-		memcpy(mac, q, 6);
+		memcpy(out, q, n);
 }
 
 static void
@@ -545,10 +550,11 @@ rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
 	case 'L': rd_ifnames(r, m); break;
 	case 'A': rd_ifaddr(r, &m->ifa); break;
 	case 'I': rd_ifinfo(r, &m->ifi); break;
-	case 'M': rd_mac(r, m->mac); break;
+	case 'M': rd_mem(r, m->mac, 6); break;
 	case 'T': rd_route(r, &m->rt); break;
 	case 'N': rd_neigh(r, &m->nb); break;
 	case 'Q': rd_impair(r, &m->imp); break;
+	case 'K': rd_mem(r, m->cookie, SP_COOKIELEN); break;
 	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
 	case 'Y': rd_records(r, SP_NBLEN, m, 0); break;
 	default:  rd_fail(r, "codec table error");
@@ -1039,6 +1045,7 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
 	case 'T': wr_route(w, &m->rt); break;
 	case 'N': wr_neigh(w, &m->nb); break;
 	case 'Q': wr_impair(w, &m->imp); break;
+	case 'K': wr_mem(w, m->cookie, SP_COOKIELEN); break;
 	case 'X':
 	case 'Y': wr_records(w, f, m); break;
 	default:  wr_fail(w, -EINVAL);

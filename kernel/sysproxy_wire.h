@@ -41,13 +41,14 @@
 #define SP_UNIXPATHMAX  108
 #define SP_AF_NONE      0xffff
 #define SP_F_REPLY      0x0001
+#define SP_COOKIELEN    16      /* FORK and JOIN */
 
 enum sp_call {
 	SP_HELLO = 0,
 	SP_SOCKET = 1, SP_BIND, SP_CONNECT, SP_LISTEN, SP_ACCEPT, SP_SENDTO,
 	SP_RECVFROM, SP_GETSOCKOPT, SP_SETSOCKOPT, SP_GETSOCKNAME,
 	SP_GETPEERNAME, SP_SHUTDOWN, SP_CLOSE, SP_POLL, SP_FCNTL, SP_DUP,
-	SP_READ, SP_WRITE,
+	SP_READ, SP_WRITE, SP_CANCEL, SP_IOCTL, SP_FORK, SP_JOIN,
 	SP_IFCREATE = 32, SP_IFDESTROY, SP_IFLIST, SP_IFGET, SP_IFSETLINKSTR,
 	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR, SP_IFSETMAC,
 	SP_IFSETIMPAIR, SP_IFGETIMPAIR, SP_IFSETCARRIER, SP_IFTAP,
@@ -104,6 +105,7 @@ struct sp_msg {
 	struct rump_rtentry rt;
 	struct rump_neigh nb;
 	struct rump_impair imp;
+	uint8_t         cookie[SP_COOKIELEN];
 	const struct rump_rtentry *rts;     /* encode: n routes */
 	const struct rump_neigh *nbs;       /* encode: n neighbours */
 	const char     *why;            /* decode: what was malformed */

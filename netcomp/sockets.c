@@ -38,6 +38,7 @@
 #include "lwip/sockets.h"
 
 #include "kernel/hyper.h"
+#include "kernel/kcall.h"
 #include "kernel/ksock.h"
 #include "netcomp/netinet.h"
 #include "netcomp/socktab.h"
@@ -341,7 +342,9 @@ ks_connect(int h, const struct sockaddr *sa, socklen_t len)
 			r = -ECONNREFUSED;
 		if (r == -EINPROGRESS && !ksent_nonblocking(e, 0))
 			r = connect_wait(e, h);
-		else if (r == -EINPROGRESS)
+		/* Interrupted, the connection goes on as a non-blocking one
+		 * (connect(2): EINTR). */
+		if (r == -EINPROGRESS || r == -EINTR)
 			ksent_connecting(e, 1);
 	}
 	ksent_rele(h, e);
@@ -536,7 +539,7 @@ ks_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	memcpy(pfd, fds, n * sizeof(*fds));
 	do
 		r = ksent_wait(es, pfd, n, dl, wts);
-	while (r == 0 && ks_remaining(dl) != 0);
+	while (r == 0 && ks_remaining(dl) != 0 && !kcall_cancelled());
 	for (i = 0; i < n; i++) {
 		fds[i].revents = pfd[i].revents;
 		ksent_rele(fds[i].fd, es[i]);
@@ -548,6 +551,19 @@ out:
 		free(wts);
 	}
 	return r;
+}
+
+static int
+ks_nread(int h)
+{
+	struct ksent *e;
+	int r, n = 0;
+
+	if ((e = ksent_hold(h)) == NULL)
+		return -EBADF;
+	r = (int)LWIP_CALL(e, lwip_ioctl(h, FIONREAD, &n));
+	ksent_rele(h, e);
+	return r < 0 ? r : n;
 }
 
 static const struct ksock_ops lwip_ksock_ops = {
@@ -567,6 +583,7 @@ static const struct ksock_ops lwip_ksock_ops = {
 	.getpeername = ks_getpeername,
 	.shutdown = ks_shutdown,
 	.poll = ks_poll,
+	.nread = ks_nread,
 	.getfl = ks_getfl,
 	.setfl = ks_setfl,
 };

@@ -21,6 +21,7 @@
 #include "lwip/priv/sockets_priv.h"
 
 #include "kernel/hyper.h"
+#include "kernel/kcall.h"
 #include "netcomp/netinet.h"
 #include "netcomp/socktab.h"
 
@@ -208,6 +209,15 @@ waiter_unlink(struct ksent *e, struct kswaiter *wt)
 		}
 }
 
+/* kcall wake function: a cancelled call's wait ends as an abort's does. */
+static void
+waker_cancel(void *arg)
+{
+	hyp_mtx_enter(&ks_mtx);
+	waker_raise(arg);
+	hyp_mtx_exit(&ks_mtx);
+}
+
 /* ---- waiting ---- */
 
 uint64_t
@@ -241,7 +251,8 @@ ks_deadline_after(int ms)
  * or one of them is aborted.  pfd[0..n-1] are the caller's entries (fd =
  * handle, events set), es[] their held entries.  Returns poll's count (0:
  * timed out) or -errno; revents filled in.  An aborted handle reports
- * POLLHUP (plus its requested POLLIN/POLLOUT) at once.
+ * POLLHUP (plus its requested POLLIN/POLLOUT) at once.  A cancelled call
+ * (kernel/kcall.h) returns -EINTR.
  */
 int
 ksent_wait(struct ksent **es, struct pollfd *pfd, nfds_t n,
@@ -253,6 +264,10 @@ ksent_wait(struct ksent **es, struct pollfd *pfd, nfds_t n,
 
 	if ((w = waker_get()) == NULL)
 		return -ENOMEM;
+	if ((r = kcall_sleep_begin(waker_cancel, w)) != 0) {
+		waker_put(w);
+		return r;
+	}
 	hyp_mtx_enter(&ks_mtx);
 	for (i = 0, hit = 0; i < n; i++) {
 		wts[i].w = w;
@@ -277,7 +292,10 @@ ksent_wait(struct ksent **es, struct pollfd *pfd, nfds_t n,
 			    (pfd[i].events & (POLLIN | POLLOUT));
 	}
 	hyp_mtx_exit(&ks_mtx);
+	kcall_sleep_end();
 	waker_put(w);
+	if (r >= 0 && kcall_cancelled())
+		r = -EINTR;
 	if (r < 0)
 		return r;
 	for (i = 0, r = 0; i < n; i++)

@@ -91,6 +91,21 @@ static const uint8_t ex_ebusy[] = {
 	0x14, 0, 0, 0, 0x0d, 0, 0, 0, 0x24, 0, 1, 0, 0xf0, 0xff, 0xff, 0xff,
 	2, 0, 'u', 'p',
 };
+static const uint8_t ex_cancel[] = {
+	0x14, 0, 0, 0, 0x0d, 0, 0, 0, 0x13, 0, 0, 0, 0, 0, 0, 0,
+	0x0c, 0, 0, 0,
+};
+static const uint8_t ex_ioctl[] = {
+	0x1c, 0, 0, 0, 0x0e, 0, 0, 0, 0x14, 0, 0, 0, 0, 0, 0, 0,
+	3, 0, 0, 0, 0x1b, 0x54, 0, 0, 0, 0, 0, 0,
+};
+static const uint8_t ex_ioctl_rep[] = {
+	0x10, 0, 0, 0, 0x0e, 0, 0, 0, 0x14, 0, 1, 0, 5, 0, 0, 0,
+};
+static const uint8_t ex_fork_rep[] = {
+	0x20, 0, 0, 0, 0x0f, 0, 0, 0, 0x15, 0, 1, 0, 0, 0, 0, 0,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+};
 static const uint8_t ex_hello[] = {
 	0x23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	1, 0, 0, 0, 0xe8, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 't',
@@ -154,6 +169,48 @@ check_bytes(const char *what, const struct sp_msg *m, int reply,
 	    "%s: size without a buffer", what);
 	ok(in_spec(want, wantlen), "%s: the expected bytes are in SYSPROXY.txt",
 	    what);
+}
+
+/* The calls an LD_PRELOAD client needs: CANCEL, IOCTL, FORK and JOIN. */
+static void
+test_examples_hijack(void)
+{
+	struct sp_msg m, d;
+	int k;
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_CANCEL;
+	m.h.id = 13;
+	m.u[0] = 12;
+	check_bytes("CANCEL", &m, 0, ex_cancel, sizeof(ex_cancel));
+	ok(sp_decode(ex_cancel, sizeof(ex_cancel), 0, &d) == 0 &&
+	    d.h.call == SP_CANCEL && d.u[0] == 12, "CANCEL decodes: id 12");
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_IOCTL;
+	m.h.id = 14;
+	m.i[0] = 3;
+	m.u[0] = 0x541b;
+	check_bytes("IOCTL", &m, 0, ex_ioctl, sizeof(ex_ioctl));
+	ok(sp_decode(ex_ioctl, sizeof(ex_ioctl), 0, &d) == 0 &&
+	    d.i[0] == 3 && d.u[0] == 0x541b && d.i[1] == 0, "IOCTL decodes");
+	m.h.ret = 5;
+	check_bytes("IOCTL reply", &m, 1, ex_ioctl_rep, sizeof(ex_ioctl_rep));
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_FORK;
+	m.h.id = 15;
+	for (k = 0; k < SP_COOKIELEN; k++)
+		m.cookie[k] = (uint8_t)k;
+	check_bytes("FORK reply", &m, 1, ex_fork_rep, sizeof(ex_fork_rep));
+	ok(sp_decode(ex_fork_rep, sizeof(ex_fork_rep), 1, &d) == 0 &&
+	    memcmp(d.cookie, m.cookie, SP_COOKIELEN) == 0,
+	    "FORK reply decodes to its cookie");
+	m.h.call = SP_JOIN;
+	ok(sp_encode(&m, 0, NULL, 0) == SP_HDRLEN + SP_COOKIELEN,
+	    "JOIN carries the 16-byte cookie");
+	ok(decode_patched(ex_cancel, sizeof(ex_cancel) - 1, 0, 0x13, 0) ==
+	    -EBADMSG, "CANCEL cut short is malformed");
 }
 
 static void
@@ -336,6 +393,8 @@ test_examples(void)
 	m.u[1] = 1000;
 	strcpy(m.str, "t");
 	check_bytes("HELLO", &m, 0, ex_hello, sizeof(ex_hello));
+
+	test_examples_hijack();
 }
 
 /* Decode a copy of frame with byte off set to v; return the result. */
