@@ -16,7 +16,15 @@
  *    the first successful connection).
  *  - Lengths over 1 MiB are clamped (a large send is a short write).
  *  - After fork() the child's first call opens its own connection: it is a
- *    new process in the node, without the parent's descriptors.
+ *    new process in the node, without the parent's descriptors, unless
+ *    the parent called rumpclient_prefork() before fork() and the child
+ *    rumpclient_fork_child() with its cookie (NetBSD's rumpclient_prefork
+ *    and rumpclient_fork_init): then the child's descriptors are the
+ *    parent's, naming the same sockets.
+ *  - A call waiting in the node is not ended by a signal unless
+ *    RUMPCLIENT_INTR is set: then a signal handler that runs while a call
+ *    waits makes it fail with EINTR (the node cancels it), as a system
+ *    call does.
  *  - sysctl_list and dmesg NUL-terminate buf when len > 0; their result
  *    does not count the NUL.
  */
@@ -37,6 +45,20 @@ const char *rumpclient_lasterror(void);
 /* The node's detail for this thread's last failed call ("not a shmif bus:
  * ..."), or "" when it gave none. */
 const char *rumpclient_lastdetail(void);
+
+#define RUMPCLIENT_INTR 0x1     /* signals interrupt waiting calls */
+void rumpclient_setflags(int flags);
+/* The connection's host descriptor, or -1 when not connected. */
+int  rumpclient_fd(void);
+
+#define RUMPCLIENT_COOKIELEN 16
+/* Before fork(): copy this process's descriptors in the node for the
+ * child (kept 60 s); 0, or -1 and errno (ENOTCONN: never connected, so
+ * nothing to inherit). */
+int  rumpclient_prefork(uint8_t cookie[RUMPCLIENT_COOKIELEN]);
+/* In the child (or a new program image): its first connection takes the
+ * copied descriptors; NULL forgets a cookie given before. */
+void rumpclient_fork_child(const uint8_t cookie[RUMPCLIENT_COOKIELEN]);
 
 /* Sockets. */
 int     rump_sys_socket(int domain, int type, int protocol);
@@ -63,6 +85,15 @@ int     rump_sys_getpeername(int s, struct sockaddr *sa, socklen_t *len);
 int     rump_sys_shutdown(int s, int how);
 int     rump_sys_close(int fd);
 int     rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
+/* Node descriptors and host descriptors in one wait: until an entry of
+ * either array has an event, the timeout passes, or (RUMPCLIENT_INTR) a
+ * signal handler runs (-1, EINTR).  Returns the count of entries of both
+ * with revents. */
+int     rump_sys_poll_host(struct pollfd *nodefds, nfds_t nn,
+            struct pollfd *hostfds, nfds_t nh, int timeout_ms);
+/* FIONREAD (int *: bytes readable) and FIONBIO (int *: non-zero sets
+ * O_NONBLOCK); other requests fail with ENOTTY. */
+int     rump_sys_ioctl(int fd, unsigned long request, void *arg);
 int     rump_sys_fcntl(int fd, int cmd, ...);  /* F_GETFL, F_SETFL(O_NONBLOCK), F_GETFD, F_SETFD */
 int     rump_sys_dup(int fd);
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "kernel/rumpclient.h"
@@ -373,12 +374,24 @@ rump_sys_close(int fd)
 	return (int)simple_call(&m);
 }
 
+/* Node entries' revents from a POLL reply; -EPROTO on a count mismatch. */
+static long
+poll_out(struct pollfd *fds, nfds_t n, const struct sp_msg *rep, long r)
+{
+	nfds_t k;
+
+	if (r >= 0 && rep->n != n)
+		r = -EPROTO;
+	for (k = 0; k < n && r >= 0; k++)
+		fds[k].revents = (short)sp_revents_at(rep, (uint32_t)k);
+	return r;
+}
+
 int
 rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
 	struct sp_msg m, rep;
 	uint8_t *frame;
-	nfds_t k;
 	long r;
 
 	if (n > SP_MAXPOLL)
@@ -387,14 +400,64 @@ rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	m.i[0] = timeout_ms < 0 ? -1 : timeout_ms;
 	m.pfds = fds;
 	m.n = (uint32_t)n;
-	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
-		if (rep.n != n)
-			r = -EPROTO;
-		for (k = 0; k < n && r >= 0; k++)
-			fds[k].revents = (short)sp_revents_at(&rep, (uint32_t)k);
-	}
+	r = rumpclient_call(&m, &rep, &frame);
+	r = poll_out(fds, n, &rep, r);
 	free(frame);
 	return (int)libc_ret(r);
+}
+
+int
+rump_sys_poll_host(struct pollfd *nodefds, nfds_t nn, struct pollfd *hostfds,
+    nfds_t nh, int timeout_ms)
+{
+	const struct rumpclient_hostcalls *hc = rumpclient_hostcalls();
+	struct rc_wait w = { hostfds, nh, 0, 0 };
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	nfds_t k;
+	long r;
+
+	if (nn == 0)
+		return hc->poll(hostfds, nh, timeout_ms);
+	if (nn > SP_MAXPOLL)
+		return (int)libc_ret(-EINVAL);
+	msg_init(&m, SP_POLL);
+	m.i[0] = timeout_ms < 0 ? -1 : timeout_ms;
+	m.pfds = nodefds;
+	m.n = (uint32_t)nn;
+	r = rumpclient_call_wait(&m, &rep, &frame, &w);
+	if (r == -EINTR && w.hostready > 0) {
+		r = 0;                  /* cancelled: a host entry was first */
+		for (k = 0; k < nn; k++)
+			nodefds[k].revents = 0;
+	} else
+		r = poll_out(nodefds, nn, &rep, r);
+	free(frame);
+	if (r < 0)
+		return (int)libc_ret(r);
+	/* What else is ready on the host side now. */
+	if (nh > 0 && hc->poll(hostfds, nh, 0) > 0)
+		for (k = 0; k < nh; k++)
+			r += hostfds[k].revents != 0;
+	return (int)r;
+}
+
+int
+rump_sys_ioctl(int fd, unsigned long request, void *arg)
+{
+	struct sp_msg m;
+	long r;
+
+	msg_init(&m, SP_IOCTL);
+	m.i[0] = fd;
+	m.u[0] = (uint32_t)request;
+	if (request == FIONBIO)
+		m.i[1] = *(int *)arg != 0;
+	if ((r = simple_call(&m)) < 0)
+		return -1;
+	if (request == FIONREAD)
+		*(int *)arg = (int)r;
+	return 0;
 }
 
 int
