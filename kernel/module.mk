@@ -37,3 +37,19 @@ PROGS += $(BIN)/rump_server
 LIBS  += $(LIB)/librumpclient.a $(LIB)/librumpclient.so
 MANS  += kernel/rump_server.1
 INSTALL_HEADERS += kernel/rumpclient.h
+
+# librumphijack.so: LD_PRELOAD library, the hijack wrappers over a copy
+# of librumpclient's objects (its own, so that the program's symbols and
+# the library's stay apart).  -ldl for dlsym(RTLD_NEXT).
+HIJACK_SRCS := kernel/hijack_init.c kernel/hijack_fd.c kernel/hijack_sock.c \
+    kernel/hijack_poll.c kernel/hijack_epoll.c kernel/hijack_proc.c \
+    kernel/hijack_name.c
+$(LIB)/librumphijack.so: $(call objs,$(HIJACK_SRCS) $(RUMPCLIENT_SRCS)) \
+    kernel/hijack.map
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumphijack.so \
+	    -Wl,-z,nodelete -Wl,--version-script=kernel/hijack.map -o $@ \
+	    $(filter %.o,$^) -ldl
+LIBS += $(LIB)/librumphijack.so
+MANS += kernel/librumphijack.3

@@ -61,6 +61,7 @@ struct waiter {
 	uint8_t        *frame;          /* the reply, malloc'd */
 	size_t          len;
 	int             efd;            /* >= 0: polls, woken through it */
+	int             poll;           /* a POLL: never restarted */
 	pthread_cond_t  cv;             /* efd < 0: sleeps on it */
 	struct waiter  *next;
 };
@@ -91,7 +92,7 @@ static pthread_once_t efd_once = PTHREAD_ONCE_INIT;
 
 static struct rumpclient_hostcalls hc = {
 	socket, connect, read, write, send, close, poll, setsockopt,
-	shutdown, NULL,
+	shutdown, NULL, NULL,
 };
 
 void
@@ -548,9 +549,10 @@ drop_locked(void)
 		}
 }
 
-/* Hand a reply to its waiter; an id nobody waits for is a broken peer. */
+/* Hand a reply to its waiter (self: the leader's own, who needs no
+ * wake-up); an id nobody waits for is a broken peer. */
 static void
-deliver_locked(uint8_t *frame, size_t len)
+deliver_locked(uint8_t *frame, size_t len, struct waiter *self)
 {
 	struct sp_hdr h;
 	struct waiter *w;
@@ -567,13 +569,14 @@ deliver_locked(uint8_t *frame, size_t len)
 	w->frame = frame;
 	w->len = len;
 	w->done = 1;
-	wake(w);
+	if (w != self)
+		wake(w);
 }
 
 /* As the leader, read one frame and hand it over.  rc.mtx held, and
  * dropped while reading. */
 static void
-lead_read_locked(void)
+lead_read_locked(struct waiter *self)
 {
 	uint8_t *frame;
 	size_t len;
@@ -585,7 +588,7 @@ lead_read_locked(void)
 	if (error != 0)
 		drop_locked();
 	else
-		deliver_locked(frame, len);
+		deliver_locked(frame, len, self);
 }
 
 /* Pass the reader's role on to a thread still waiting.  rc.mtx held. */
@@ -668,7 +671,8 @@ wait_poll_locked(struct waiter *w, struct rc_wait *rw)
 		r = hc.poll(pfd, n, -1);
 		if (r < 0 && errno != EINTR)
 			r = 0;          /* EFAULT/ENOMEM: try again */
-		hit = r < 0 && rw->intr;
+		hit = r < 0 && rw->intr && (w->poll || hc.restart == NULL ||
+		    !hc.restart());
 		for (k = 1; k < n && r > 0; k++)
 			if ((rw->hostfds[k - 1].revents = pfd[k].revents) != 0) {
 				rw->hostready++;
@@ -677,7 +681,7 @@ wait_poll_locked(struct waiter *w, struct rc_wait *rw)
 		if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			pthread_mutex_lock(&rc.mtx);
 			if (lead)
-				lead_read_locked();
+				lead_read_locked(w);
 			else
 				while (hc.read(w->efd, &junk, sizeof(junk)) > 0)
 					;
@@ -705,7 +709,7 @@ wait_reply_locked(struct waiter *w, struct rc_wait *rw)
 			continue;
 		}
 		rc.leader = 1;
-		lead_read_locked();
+		lead_read_locked(w);
 		rc.leader = 0;
 	}
 	unlink_locked(w);
@@ -781,6 +785,7 @@ rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
 		return error;
 	memset(&w, 0, sizeof(w));
 	w.efd = -1;
+	w.poll = req->h.call == SP_POLL;
 	if ((rw->nhost > 0 || rw->intr) && (w.efd = thread_eventfd()) < 0)
 		return -errno;
 	pthread_cond_init(&w.cv, NULL);

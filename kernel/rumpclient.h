@@ -66,6 +66,9 @@ int     rump_sys_bind(int s, const struct sockaddr *sa, socklen_t len);
 int     rump_sys_connect(int s, const struct sockaddr *sa, socklen_t len);
 int     rump_sys_listen(int s, int backlog);
 int     rump_sys_accept(int s, struct sockaddr *sa, socklen_t *len);
+/* flags: SOCK_NONBLOCK, SOCK_CLOEXEC (the node's own flag) */
+int     rump_sys_accept4(int s, struct sockaddr *sa, socklen_t *len,
+            int flags);
 ssize_t rump_sys_send(int s, const void *buf, size_t len, int flags);
 ssize_t rump_sys_sendto(int s, const void *buf, size_t len, int flags,
             const struct sockaddr *to, socklen_t tolen);

@@ -11,7 +11,8 @@
  *
  * A wait (struct rc_wait) may watch host descriptors beside the reply, and
  * may end at a signal: when one of the host descriptors is ready first, or
- * a signal handler ran (RUMPCLIENT_INTR), the call is cancelled in the
+ * a signal handler ran (RUMPCLIENT_INTR; for a call other than POLL,
+ * unless hostcalls' restart says it goes on), the call is cancelled in the
  * node (CANCEL) and its reply, usually -EINTR, is still awaited and
  * returned; hostready then counts the host entries with revents.
  *
@@ -50,6 +51,10 @@ struct rumpclient_hostcalls {
 	int     (*setsockopt)(int, int, int, const void *, socklen_t);
 	int     (*shutdown)(int, int);
 	int     (*fdadopt)(int);        /* NULL: keep the descriptor */
+	/* After a signal ended a wait for a call other than POLL: 1 when
+	 * the call goes on, as the kernel restarts a system call for a
+	 * handler with SA_RESTART; NULL: never. */
+	int     (*restart)(void);
 };
 
 void rumpclient_set_hostcalls(const struct rumpclient_hostcalls *hc);

@@ -110,12 +110,19 @@ rump_sys_listen(int s, int backlog)
 int
 rump_sys_accept(int s, struct sockaddr *sa, socklen_t *len)
 {
+	return rump_sys_accept4(s, sa, len, 0);
+}
+
+int
+rump_sys_accept4(int s, struct sockaddr *sa, socklen_t *len, int flags)
+{
 	struct sp_msg m, rep;
 	uint8_t *frame;
 	long r;
 
 	msg_init(&m, SP_ACCEPT);
 	m.i[0] = s;
+	m.i[1] = flags;
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		addr_out(&rep, sa, len);
 	free(frame);

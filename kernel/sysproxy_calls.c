@@ -294,14 +294,14 @@ struct pollwork {
 };
 
 static int
-sys_poll(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+do_poll(struct proc *p, const struct sp_msg *q, int timeout, struct sp_msg *r,
     struct sp_out *o)
 {
 	struct pollwork w;
 	uint32_t k, n = q->n, m = 0;
 	int32_t fd;
 	uint16_t ev;
-	int count = 0, ret, timeout = q->i[0];
+	int count = 0, ret;
 	size_t size = n * (sizeof(*w.pfd) + sizeof(*w.files) +
 	    sizeof(*w.slot) + sizeof(*w.revents));
 
@@ -340,6 +340,13 @@ sys_poll(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	r->revents = w.revents;
 	r->n = n;
 	return count;
+}
+
+static int
+sys_poll(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	return do_poll(p, q, q->i[0], r, o);
 }
 
 static int
@@ -659,7 +666,8 @@ nonblocking(struct proc *p, const struct sp_msg *q)
  * The reader thread's first try at a data call, without waiting: a
  * receive that finds data, or a send that finds room, is answered at once
  * instead of after a pool worker's wake-up (a third of a call's time).
- * A caller that asked not to wait has its EWOULDBLOCK at once too.
+ * A caller that asked not to wait has its EWOULDBLOCK at once too.  A
+ * POLL that finds an entry ready, or has no timeout, is answered at once.
  * 1: done, *ret its result; 0: the call goes to the pool, *sent bytes of
  * a stream send already taken (the pool sends the rest).  A receive with
  * MSG_WAITALL always goes to the pool.
@@ -688,6 +696,18 @@ sp_calls_try(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	case SP_WRITE:
 		n = do_send(p, q->i[0], q, MSG_NOSIGNAL | MSG_DONTWAIT, 0);
 		break;
+	case SP_POLL:
+		/* Something ready (select-driven programs ask when it
+		 * mostly is), or nothing to wait for. */
+		n = do_poll(p, q, 0, r, o);
+		if (n != 0 || q->i[0] == 0) {
+			*ret = n;
+			return 1;
+		}
+		hyp_free(o->heap);
+		o->heap = NULL;
+		memset(r, 0, sizeof(*r));
+		return 0;
 	default:
 		return 0;
 	}

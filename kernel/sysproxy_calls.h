@@ -21,7 +21,7 @@ struct sp_out {
 
 int sp_calls_run(struct proc *p, const struct sp_msg *req, struct sp_msg *rep,
         struct sp_out *out);
-/* Recv, read, sendto and write tried without waiting, on the reader
+/* Recv, read, sendto, write and poll tried without waiting, on the reader
  * thread: 1 when answered (*ret), 0 when the call must go to the pool
  * after all, *sent bytes of it already sent (see sysproxy_calls.c). */
 int sp_calls_try(struct proc *p, const struct sp_msg *req, struct sp_msg *rep,

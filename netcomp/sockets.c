@@ -205,6 +205,29 @@ is_pmtudisc(const struct ksent *e, int level, int name)
 	    name == IP_MTU_DISCOVER;
 }
 
+/*
+ * Options lwIP lacks that programs set as a matter of course:
+ *  - SO_REUSEPORT is taken as SO_REUSEADDR, lwIP's one kind of address
+ *    reuse (nc, iperf3 and servers set it before bind);
+ *  - SO_SNDBUF: lwIP's send buffer is fixed when it is built (TCP_SND_BUF,
+ *    64 KiB in Debian's build), so a size set is accepted with no effect
+ *    and the fixed size is what a get reports.
+ */
+#define KS_SNDBUF 65535
+
+static void
+map_reuseport(int *level, int *name)
+{
+	if (*level == SOL_SOCKET && *name == SO_REUSEPORT)
+		*name = SO_REUSEADDR;
+}
+
+static int
+is_sndbuf(int level, int name)
+{
+	return level == SOL_SOCKET && name == SO_SNDBUF;
+}
+
 static int
 ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
@@ -214,7 +237,10 @@ ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
-	if (is_pmtudisc(e, level, name)) {
+	map_reuseport(&level, &name);
+	if (is_sndbuf(level, name))
+		r = len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
+	else if (is_pmtudisc(e, level, name)) {
 		r = len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
 		if (r == 0)
 			e->df = *(const int *)val == IP_PMTUDISC_DO ||
@@ -237,9 +263,16 @@ ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 	if ((e = ksent_hold(h)) == NULL)
 		return -EBADF;
 	map_hops(&level, &name);
+	map_reuseport(&level, &name);
 	if (level == SOL_SOCKET && name == SO_ERROR)
 		connecting = ksent_connecting(e, 0);
-	if (is_pmtudisc(e, level, name)) {
+	if (is_sndbuf(level, name)) {
+		r = *len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
+		if (r == 0) {
+			*(int *)val = KS_SNDBUF;
+			*len = sizeof(int);
+		}
+	} else if (is_pmtudisc(e, level, name)) {
 		r = *len >= (socklen_t)sizeof(int) ? 0 : -EINVAL;
 		if (r == 0) {
 			*(int *)val = e->df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
