@@ -135,16 +135,19 @@ ctl_node(int epfd, int op, int fd, const struct epoll_event *ev)
 	else if (op == EPOLL_CTL_ADD) {
 		if (s == NULL && (s = set_new_locked(epfd)) == NULL)
 			error = errno != 0 ? errno : ENOMEM;
-		else if (s->n == s->cap && (nr = realloc(s->regs,
-		    (size_t)(s->cap ? s->cap * 2 : 8) * sizeof(*nr))) == NULL)
-			error = ENOMEM;
-		else {
-			if (s->n == s->cap) {
+		else if (s->n == s->cap) {
+			int cap = s->cap ? s->cap * 2 : 8;
+
+			if ((nr = realloc(s->regs, (size_t)cap *
+			    sizeof(*nr))) == NULL)
+				error = ENOMEM;
+			else {
 				s->regs = nr;
-				s->cap = s->cap ? s->cap * 2 : 8;
+				s->cap = cap;
 			}
-			r = &s->regs[s->n++];
 		}
+		if (error == 0)
+			r = &s->regs[s->n++];
 	} else if (op == EPOLL_CTL_DEL)
 		*r = s->regs[--s->n];
 	else if (op != EPOLL_CTL_MOD)

@@ -247,10 +247,11 @@ ai_new(const struct hostent_rec *r, uint16_t port, int type, int proto)
 	return ai;
 }
 
-/* The addresses node names, as the hints ask; how many, or -EAI_*. */
+/* The addresses node names, as the hints ask: how many, or 0 and *err
+ * (an EAI_ code: glibc's are negative). */
 static int
 addresses(const char *node, const struct addrinfo *h, int family,
-    struct hostent_rec *r)
+    struct hostent_rec *r, int *err)
 {
 	int flags = h != NULL ? h->ai_flags : 0, n, i;
 
@@ -279,11 +280,15 @@ addresses(const char *node, const struct addrinfo *h, int family,
 			r[0].addr[10] = r[0].addr[11] = 0xff;
 			r[0].family = AF_INET6;
 		}
-		return family == 0 || r[0].family == family ? 1 :
-		    -EAI_ADDRFAMILY;
+		if (family == 0 || r[0].family == family)
+			return 1;
+		*err = EAI_ADDRFAMILY;
+		return 0;
 	}
-	if (flags & AI_NUMERICHOST)
-		return -EAI_NONAME;
+	if (flags & AI_NUMERICHOST) {
+		*err = EAI_NONAME;
+		return 0;
+	}
 	n = lookup(node, family == AF_INET6 && (flags & AI_V4MAPPED) ? 0 :
 	    family, r, MAXADDRS);
 	for (i = 0; i < n && family == AF_INET6; i++)
@@ -295,7 +300,7 @@ addresses(const char *node, const struct addrinfo *h, int family,
 		}
 	if (n == 0) {
 		not_found(node);
-		return -EAI_NONAME;
+		*err = EAI_NONAME;
 	}
 	return n;
 }
@@ -317,8 +322,8 @@ node_getaddrinfo(const char *node, const char *serv, const struct addrinfo *h,
 		return EAI_FAMILY;
 	if ((error = port_of(serv, h, &port)) != 0)
 		return error;
-	if ((n = addresses(node, h, family, r)) < 0)
-		return -n;
+	if ((n = addresses(node, h, family, r, &error)) == 0)
+		return error;
 	for (i = 0; i < n; i++)
 		for (t = 0; t < 3; t++) {
 			if (h != NULL && h->ai_socktype != 0 &&

@@ -39,17 +39,32 @@ MANS  += kernel/rump_server.1
 INSTALL_HEADERS += kernel/rumpclient.h
 
 # librumphijack.so: LD_PRELOAD library, the hijack wrappers over a copy
-# of librumpclient's objects (its own, so that the program's symbols and
-# the library's stay apart).  -ldl for dlsym(RTLD_NEXT).
+# of librumpclient's objects, all local but the libc functions it wraps
+# (kernel/hijack.map).  It is loaded into programs built without
+# sanitizers, where AddressSanitizer's runtime cannot come first, so its
+# objects are built apart ($(OBJ)/preload) with UndefinedBehaviorSanitizer
+# alone in the test build.  -ldl for dlsym(RTLD_NEXT).
 HIJACK_SRCS := kernel/hijack_init.c kernel/hijack_fd.c kernel/hijack_sock.c \
     kernel/hijack_poll.c kernel/hijack_epoll.c kernel/hijack_proc.c \
     kernel/hijack_name.c
-$(LIB)/librumphijack.so: $(call objs,$(HIJACK_SRCS) $(RUMPCLIENT_SRCS)) \
-    kernel/hijack.map
+PRELOAD_SAN := $(if $(filter 1,$(SAN)),-fsanitize=undefined \
+    -fno-sanitize-recover=undefined)
+PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) \
+    $(PRELOAD_SAN)
+preload_objs = $(patsubst %.c,$(OBJ)/preload/%.o,$(1))
+
+$(OBJ)/preload/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $< (preload)")
+	$(Q)$(CC) $(CPPFLAGS) $(PRELOAD_CFLAGS) -c -o $@ $<
+
+$(LIB)/librumphijack.so: $(call preload_objs,$(HIJACK_SRCS) \
+    $(RUMPCLIENT_SRCS)) kernel/hijack.map
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumphijack.so \
-	    -Wl,-z,nodelete -Wl,--version-script=kernel/hijack.map -o $@ \
+	$(Q)$(CC) -pthread $(PRELOAD_SAN) -shared \
+	    -Wl,-soname,librumphijack.so -Wl,-z,nodelete \
+	    -Wl,--version-script=kernel/hijack.map -o $@ \
 	    $(filter %.o,$^) -ldl
 LIBS += $(LIB)/librumphijack.so
 MANS += kernel/librumphijack.3

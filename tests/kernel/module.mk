@@ -9,3 +9,11 @@ build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+# hj_probe: an ordinary program (libc alone, no sanitizer runtime that
+# would have to come before librumphijack.so) run under the hijack.
+$(TBIN)/hj_probe: $(call preload_objs,tests/kernel/hj_probe.c)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) -pthread $(PRELOAD_SAN) -o $@ $^
+TESTS += $(TBIN)/hj_probe
