@@ -17,3 +17,16 @@ $(TBIN)/hj_probe: $(call preload_objs,tests/kernel/hj_probe.c)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) -pthread $(PRELOAD_SAN) -o $@ $^
 TESTS += $(TBIN)/hj_probe
+
+# rr and rr_rump: one request/response loop (tests/bench/rr.c) over the C
+# library's sockets (run under the hijack) and over librumpclient.
+$(TBIN)/rr: $(call preload_objs,tests/bench/rr.c)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) -pthread $(PRELOAD_SAN) -o $@ $^
+$(OBJ)/tests/bench/rr_rump.o: tests/bench/rr.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $< (rumpclient)")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DRR_RUMPCLIENT -c -o $@ $<
+$(TBIN)/rr_rump: $(OBJ)/tests/bench/rr_rump.o $(LIB)/librumpclient.a
+TESTS += $(TBIN)/rr $(TBIN)/rr_rump
