@@ -35,8 +35,7 @@
  *              give a deadline instead.  Listening sockets need no timer.
  *  - What skipping a quiet timer would lose is caught up before the stack
  *    does anything else: ARP and ND entries age (their timers run once
- *    for every period slept through, bounded, and every overdue timer
- *    runs once more, as lwIP would on waking), and TCP's clock
+ *    for every period slept through, bounded), and TCP's clock
  *    (tcp_ticks) moves on by the time slept, so TIME_WAIT and keepalive
  *    keep real time.  Any thread about to work on the stack calls
  *    netstack_enter() first, which does that catch-up if the tcpip thread
@@ -337,14 +336,8 @@ catch_up_now(uint64_t now)
 
 	if (!long_sleep)
 		return;
-	if (quiet_for(now, &why) != 0) {
+	if (quiet_for(now, &why) != 0)
 		catch_up(now - long_sleep_start);
-		/* lwIP's own runs of the timers the sleep left overdue, now,
-		 * before the new work: run after it, the ARP timer would find
-		 * the entry the work just made pending and send its request
-		 * a second time, microseconds after the first. */
-		sys_check_timeouts();
-	}
 	long_sleep_start = now;
 }
 
