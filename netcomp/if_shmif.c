@@ -152,7 +152,7 @@ static int
 link_bus(struct shmif_softc *sc, const char *path, char *detail,
     size_t detaillen)
 {
-	struct shmif_opts o = { .flags = SHMIF_CREATE };
+	struct shmif_opts o = { .flags = SHMIF_CREATE | SHMIF_WAKEMAP };
 	struct shmif_bus *tx, *rx;
 	char name[32];
 	int error;

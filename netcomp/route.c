@@ -235,6 +235,11 @@ static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
 	r->flags = e->flags;
 	r->plen = e->plen;
 	e->use++;
+	/* A reject or blackhole route's gateway (route get shows it). */
+	if (family == AF_INET)
+		memcpy(&r->nh4.addr, e->gw, 4);
+	else
+		memcpy(r->nh6.addr, e->gw, 16);
 	if (e->flags & RUMP_RTF_REJECT)
 		return -EHOSTUNREACH;
 	if (e->flags & RUMP_RTF_BLACKHOLE) {
@@ -588,6 +593,26 @@ rt_get(struct rump_rtentry *rt)
 	return error == -ENETUNREACH ? -EHOSTUNREACH : error;
 }
 
+/* The interface NetBSD lists for a reject or blackhole route: the one
+ * its gateway is on, lo0 for a loopback gateway (the usual 127.0.0.1). */
+static const char *
+discard_ifname(int fam, const uint8_t *gw)
+{
+	struct netif *n;
+	ip4_addr_t g4;
+	ip6_addr_t g6;
+
+	if (fam == AF_INET) {
+		memcpy(&g4.addr, gw, 4);
+		n = connected4(&g4, NULL);
+	} else {
+		memset(&g6, 0, sizeof(g6));
+		memcpy(g6.addr, gw, 16);
+		n = connected6(&g6, NULL);
+	}
+	return n != NULL ? route_ifname(n) : "lo0";
+}
+
 /* ---- listing ---- */
 
 struct rtlist {
@@ -680,7 +705,10 @@ list_static(struct rtlist *l, int fam)
 		const char *ifn = e->ifname;
 		uint64_t use = e->use;
 
-		if (ifn[0] == '\0' && (e->flags & RUMP_RTF_GATEWAY)) {
+		if (ifn[0] == '\0' &&
+		    (e->flags & (RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE)))
+			ifn = discard_ifname(fam, e->gw);
+		else if (ifn[0] == '\0' && (e->flags & RUMP_RTF_GATEWAY)) {
 			static_out(fam, e, e->dst, &r);
 			e->use = use;   /* listing is not using */
 			ifn = r.netif != NULL ? route_ifname(r.netif) : "";

@@ -21,7 +21,10 @@
  *    knows exactly how many frames it lost (NetBSD leaves garbage there, so
  *    the count is exact only among rumplab writers);
  *  - every value read from the file is checked; a corrupt ring is skipped
- *    and counted by readers and re-initialised by writers.
+ *    and counted by readers and re-initialised by writers;
+ *  - writers that wake only by pwrite() (NetBSD's) are heard through one
+ *    inotify watch per bus directory (watch.c), and rumplab writers on a
+ *    bus with a wake map pwrite() only once such a writer has been seen.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -42,6 +45,7 @@
 #include <unistd.h>
 
 #include "shmif/shmif.h"
+#include "shmif/wakemap.h"
 
 #define DEFAULT_SPIN_NS   (50 * 1000)
 #define LOCK_SPINS        1000
@@ -476,23 +480,6 @@ put_record(struct shmif_bus *b, const void *data, uint32_t len,
  * to one sender id at a time, so the only sleeper a send can skip is its
  * own interface's.
  */
-#define WM_MAGIC  0x6b77726cu           /* "lrwk" */
-#define WM_SLOTS  31                    /* bit 31: readers without a slot */
-#define WM_SIZE   4096
-
-struct wm_slot {
-	uint64_t sender;                /* 0: free */
-	uint32_t pid;                   /* 0: being claimed */
-	uint32_t refs;                  /* attachments of this process */
-	uint8_t  pad[16];
-};
-
-struct wakemap {
-	uint32_t magic, version;
-	uint8_t  pad[24];
-	struct wm_slot slot[WM_SLOTS];
-};
-
 static int
 pid_gone(uint32_t pid)
 {
@@ -554,10 +541,8 @@ wm_release(struct shmif_bus *b)
 	b->wbit = -1;
 }
 
-/* Open PATH.wake if the bus has one and take a slot; no map is no error.
- * (shmif_wakemap_create() makes one.) */
-static void
-wm_attach(struct shmif_bus *b, const char *path)
+struct wakemap *
+wm_open(const char *path)
 {
 	char wpath[PATH_MAX + 8];
 	uint32_t zero = 0;
@@ -565,30 +550,38 @@ wm_attach(struct shmif_bus *b, const char *path)
 	void *m;
 	int fd;
 
-	b->wbit = -1;
-	if ((b->flags & SHMIF_RDONLY) ||
-	    snprintf(wpath, sizeof(wpath), "%s.wake", path) >= (int)sizeof(wpath) ||
+	if (snprintf(wpath, sizeof(wpath), "%s.wake", path) >= (int)sizeof(wpath) ||
 	    (fd = open(wpath, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return;
+		return NULL;
 	/* Exactly WM_SIZE bytes, made so by its creator: no bus file is that
 	 * small, not even one still being created (size 0). */
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size != WM_SIZE) {
 		close(fd);
-		return;
+		return NULL;
 	}
 	m = mmap(NULL, WM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
-		return;
+		return NULL;
 	/* A new map is all zeros; anything else but ours is not used. */
 	__atomic_compare_exchange_n(&((struct wakemap *)m)->magic, &zero,
 	    WM_MAGIC, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC) {
 		munmap(m, WM_SIZE);
-		return;
+		return NULL;
 	}
-	b->wm = m;
+	return m;
+}
+
+/* Open PATH.wake if the bus has one and take a slot; no map is no error.
+ * (shmif_wakemap_create() makes one.) */
+static void
+wm_attach(struct shmif_bus *b, const char *path)
+{
+	b->wbit = -1;
+	if ((b->flags & SHMIF_RDONLY) || (b->wm = wm_open(path)) == NULL)
+		return;
 	b->wbit = wm_claim(b->wm, b->sender, b->pid);
 }
 
@@ -619,6 +612,38 @@ shmif_wakemap_create(const char *path)
 	return r;
 }
 
+/*
+ * Lock held, after a batch.  A map remembers the newest record a rumplab
+ * writer woke for (`published`, as `last` + 1).  Finding `last` elsewhere
+ * means a writer that wakes only by pwrite() wrote since: its readers
+ * sleep on the file, not on the futex, so from now on every batch here
+ * pwrite()s too (FORMAT.txt, "Writers that only pwrite()").
+ */
+static void
+wm_publish(struct shmif_bus *b, uint32_t last_before)
+{
+	uint32_t pub;
+
+	if (b->wm == NULL)
+		return;
+	pub = LOAD(&b->wm->published);
+	if (pub != 0 && pub != last_before + 1 && !LOAD(&b->wm->foreign))
+		STORE(&b->wm->foreign, 1);
+	STORE(&b->wm->published, LOAD(hdr32(b, SHMIF_OFF_LAST)) + 1);
+}
+
+/* Does a NetBSD-style reader (asleep on the file) need the pwrite()?
+ * Always on a bus without our map; with one, once a writer that only
+ * pwrite()s was seen (such a writer's readers are the only sleepers the
+ * futex does not reach). */
+static int
+wake_by_pwrite(const struct shmif_bus *b)
+{
+	if (b->flags & SHMIF_NOWAKE_NETBSD)
+		return 0;
+	return b->wm == NULL || LOAD(&b->wm->foreign) != 0;
+}
+
 static void
 wake_readers(struct shmif_bus *b)
 {
@@ -630,7 +655,7 @@ wake_readers(struct shmif_bus *b)
 		    INT_MAX, NULL, NULL, ~(1u << bit));
 	else
 		futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
-	if (!(b->flags & SHMIF_NOWAKE_NETBSD) &&
+	if (wake_by_pwrite(b) &&
 	    pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
 		(void)0;    /* only a wake-up hint for NetBSD peers */
 }
@@ -639,6 +664,7 @@ int
 shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 {
 	struct timespec ts;
+	uint32_t last0;
 	unsigned i;
 
 	if (b->flags & SHMIF_RDONLY)
@@ -653,6 +679,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock(b);
+	last0 = LOAD(hdr32(b, SHMIF_OFF_LAST));
 	for (i = 0; i < n; i++) {
 		if (put_record(b, f[i].data, f[i].len, (uint32_t)ts.tv_sec,
 		    (uint32_t)(ts.tv_nsec / 1000)) == 0)
@@ -665,6 +692,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 		    (uint32_t)(ts.tv_nsec / 1000)) < 0)
 			break;
 	}
+	wm_publish(b, last0);
 	bus_unlock(b);
 	wake_readers(b);
 	for (unsigned j = 0; j < i; j++) {
@@ -1027,11 +1055,15 @@ check_header(struct shmif_bus *b, char *err, size_t errlen)
 
 	if (magic == 0 && (b->flags & SHMIF_CREATE) &&
 	    !(b->flags & SHMIF_RDONLY)) {
+		int made = 0;
+
 		bus_lock(b);
-		if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) == 0)
+		if (LOAD(hdr32(b, SHMIF_OFF_MAGIC)) == 0) {
 			ring_init(b);
+			made = 1;
+		}
 		bus_unlock(b);
-		return 0;
+		return made;
 	}
 	if (magic == 0) {
 		seterr(err, errlen, "%s: not a shmif bus: no magic (an empty "
@@ -1108,6 +1140,8 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	b->ring = b->mem + SHMIF_HDR_SIZE;
 	if ((r = check_header(b, err, errlen)) < 0)
 		goto fail_map;
+	if (r == 1 && (b->flags & SHMIF_WAKEMAP))
+		(void)shmif_wakemap_create(path);   /* the bus works without */
 	shmif_rewind(b);
 	b->more = 0;
 	if (!(b->flags & SHMIF_REWIND)) {
@@ -1128,6 +1162,8 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	} else
 		b->more = 1;
 	wm_attach(b, path);
+	if (!(b->flags & (SHMIF_RDONLY | SHMIF_NOWATCH)))
+		watch_join(path);
 	*busp = b;
 	return 0;
 fail_map:

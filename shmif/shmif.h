@@ -56,6 +56,10 @@
                               * instead of "from now on" */
 #define SHMIF_NOWAKE_NETBSD 0x10 /* skip the pwrite() wakeup NetBSD readers
                               * (inotify/kqueue) need; rumplab-only buses */
+#define SHMIF_WAKEMAP 0x20   /* with SHMIF_CREATE: a bus this attachment
+                              * initialises gets its wake map (PATH.wake) */
+#define SHMIF_NOWATCH 0x40   /* take no part in hearing writers that wake
+                              * only by pwrite() (FORMAT.txt) */
 
 struct shmif_opts {
 	uint32_t flags;

@@ -10,7 +10,7 @@
  * request times out or the session ends; the wait is cut into slices of
  * at most 100 ms so that SIGINT is answered promptly.  Per sequence number
  * (mod 65536) it keeps the send time and whether a reply came, which gives
- * duplicates and the "Request timeout" lines.
+ * duplicates and, with -W, the "Request timeout" lines.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -274,12 +274,15 @@ drain(struct session *s)
 	return 0;
 }
 
-/* Requests unanswered for waittime get their "Request timeout" line. */
+/* With -W, requests unanswered for waittime get a "Request timeout"
+ * line; NetBSD's ping has no such lines, and without -W neither has ours. */
 static uint64_t
 check_timeouts(struct session *s, uint64_t now)
 {
 	unsigned seq;
 
+	if (s->o->waittime_ns == 0)
+		return UINT64_MAX;
 	while (s->tcheck < s->st->ntransmitted) {
 		seq = (unsigned)(s->tcheck % NSEQ);
 		if (!bit_get(s->answered, seq)) {
@@ -394,7 +397,7 @@ ping_opts_init(struct ping_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->interval_ns = 1000000000ull;
 	o->maxwait_ns = 10000000000ull;
-	o->waittime_ns = 1000000000ull;
+	o->waittime_ns = 0;         /* no "Request timeout" lines: NetBSD's */
 	o->datalen = 56;
 	o->ttl = -1;
 	wgiven = 0;

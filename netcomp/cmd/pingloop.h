@@ -31,7 +31,7 @@ struct ping_opts {
 	uint64_t interval_ns;
 	uint64_t maxwait_ns;            /* after the last request (-w) */
 	uint64_t deadline_ns;           /* the whole session; 0: none */
-	uint64_t waittime_ns;           /* "Request timeout" after this */
+	uint64_t waittime_ns;           /* "Request timeout" after this; 0 none */
 	size_t   datalen;
 	int      ttl;                   /* -1: the node's default */
 	int      df;                    /* IPv4: set Don't Fragment (-D) */

@@ -234,12 +234,8 @@ parse_gw(struct req *q, struct rump_rtentry *rt)
 		fprintf(stderr, PROG ": bad gateway '%s'\n", q->gw);
 		return -1;
 	}
-	/* Loopback gateways of blackhole and reject routes mean nothing. */
-	if ((rt->flags & (RUMP_RTF_BLACKHOLE | RUMP_RTF_REJECT)) &&
-	    ((a.family == AF_INET && a.addr[0] == 127) ||
-	    (a.family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
-	    (struct in6_addr *)(void *)a.addr))))
-		return 0;
+	/* A blackhole or reject route keeps its gateway, loopback or not,
+	 * and so its G, as NetBSD's does (netstat -rn: UGHBS, UGRS). */
 	memcpy(rt->gateway, a.addr, 16);
 	if (a.zone[0] != '\0')
 		snprintf(rt->ifname, sizeof(rt->ifname), "%s", a.zone);

@@ -10,6 +10,9 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/rtprint.h"
 
+/* In the order of NetBSD's letters (sbin/route's bits[], which netstat
+ * -r prints from): a static blackhole route is UGHBS, not UGHSB.  Names
+ * (route get's <...>) go in bit order, as NetBSD's printb() prints. */
 static const struct {
 	uint32_t bit;
 	char letter;
@@ -19,10 +22,10 @@ static const struct {
 	{ RUMP_RTF_GATEWAY,   'G', "GATEWAY" },
 	{ RUMP_RTF_HOST,      'H', "HOST" },
 	{ RUMP_RTF_REJECT,    'R', "REJECT" },
+	{ RUMP_RTF_BLACKHOLE, 'B', "BLACKHOLE" },
 	{ RUMP_RTF_DONE,      'd', "DONE" },
 	{ RUMP_RTF_CONNECTED, 'C', "CONNECTED" },
 	{ RUMP_RTF_STATIC,    'S', "STATIC" },
-	{ RUMP_RTF_BLACKHOLE, 'B', "BLACKHOLE" },
 	{ RUMP_RTF_LOCAL,     'l', "LOCAL" },
 };
 #define NBITS (sizeof(rtbits) / sizeof(rtbits[0]))
@@ -44,8 +47,12 @@ rtprint_flagnames(uint32_t flags, char *buf, size_t len)
 	size_t i, k;
 
 	snprintf(buf, len, "<");
-	for (i = 0; i < NBITS; i++) {
-		if (!(flags & rtbits[i].bit))
+	for (uint32_t bit = 1; bit != 0; bit <<= 1) {
+		if (!(flags & bit))
+			continue;
+		for (i = 0; i < NBITS && rtbits[i].bit != bit; i++)
+			continue;
+		if (i == NBITS)
 			continue;
 		k = strlen(buf);
 		snprintf(buf + k, len - k, "%s%s", k > 1 ? "," : "",
@@ -153,7 +160,7 @@ static void
 section(FILE *f, int family, const struct rump_rtentry *rts, int n,
     char (*names)[RUMP_IFNAMSIZ], int nif)
 {
-	char dst[96], gw[64], fl[16], mtu[16], use[24];
+	char dst[96], gw[64], fl[16], mtu[16];
 	int i, wd = family == AF_INET6 ? 33 : 18;
 	int wg = family == AF_INET6 ? 29 : 18;
 
@@ -169,13 +176,9 @@ section(FILE *f, int family, const struct rump_rtentry *rts, int n,
 		gateway(rt, names, nif, gw, sizeof(gw));
 		rtprint_flags(rt->flags, fl, sizeof(fl));
 		snprintf(mtu, sizeof(mtu), rt->mtu ? "%u" : "-", rt->mtu);
-		if (rt->flags & RUMP_RTF_STATIC)
-			snprintf(use, sizeof(use), "%llu",
-			    (unsigned long long)rt->use);
-		else
-			snprintf(use, sizeof(use), "-");
+		/* Refs and Use: NetBSD's netstat prints "-" for both. */
 		fprintf(f, "%-*s %-*s %-6s %6s %8s %6s  %s\n", wd, dst, wg, gw,
-		    fl, "-", use, mtu, rt->flags & RUMP_RTF_LOCAL ? "lo0" :
+		    fl, "-", "-", mtu, rt->flags & RUMP_RTF_LOCAL ? "lo0" :
 		    rt->ifname);
 	}
 }

@@ -133,9 +133,10 @@ static const struct trace_proto proto4 = {
 static void
 header(const struct trace *t, const char *host)
 {
-	printf("traceroute to %s (%s), %ld hops max, %ld byte packets\n",
-	    host, host, t->max, t->size);
-	fflush(stdout);
+	/* On standard error, as NetBSD's: the hop lines alone go down a
+	 * pipe. */
+	fprintf(stderr, "traceroute to %s (%s), %ld hops max, %ld byte "
+	    "packets\n", host, host, t->max, t->size);
 }
 
 int

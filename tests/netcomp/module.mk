@@ -12,7 +12,7 @@ TESTS += $(TBIN)/test_netinet
 # A fuzz target over the receive and forwarding paths of a router node.
 FUZZ += build/fuzz/fuzz_ipinput
 build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \
-    $(NETCOMP_TEST_CORE) shmif/bus.c
+    $(NETCOMP_TEST_CORE) shmif/bus.c shmif/watch.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CPPFLAGS) -o $@ $^ $(LWIP_LIBS) \

@@ -137,7 +137,9 @@ fails_with "rump.ping6: a zone that is no interface" "rump.ping6: shmif9: no suc
     N n1 rump.ping6 -c 1 "$ll2%shmif9"
 N n1 rump.ping -c 2 -i 0.1 -w 1 10.0.0.99 >p.txt 2>&1; r=$?
 ok $([ $r = 2 ] && grep -qx '2 packets transmitted, 0 packets received, 100.0% packet loss' p.txt &&
-    grep -q '^Request timeout for icmp_seq 0$' p.txt; echo $?) "no reply: 100% loss, Request timeout, exit 2 (exit $r)"
+    ! grep -q 'Request timeout' p.txt; echo $?) "no reply: 100% loss, no Request timeout lines (NetBSD's), exit 2 (exit $r)"
+N n1 rump.ping -c 2 -i 0.1 -w 1 -W 0.5 10.0.0.99 >p.txt 2>&1; r=$?
+ok $([ $r = 2 ] && grep -q '^Request timeout for icmp_seq 0$' p.txt; echo $?) "no reply, -W 0.5: Request timeout lines (exit $r)"
 N n1 rump.ping -c 50 -i 0.01 -q 10.0.0.2 >p.txt 2>&1; r=$?
 ok $([ $r = 0 ] && grep -q '^50 packets transmitted, 50 packets received' p.txt; echo $?) "-i 0.01: 50 requests, 50 replies"
 

@@ -13,3 +13,5 @@ FUZZ += build/fuzz/fuzz_shmif
 build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/shmif.h
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c shmif/bus.c
+$(TBIN)/test_bus_foreign: $(call objs,tests/shmif/test_bus_foreign.c) $(LIB)/libshmif.a
+TESTS += $(TBIN)/test_bus_foreign

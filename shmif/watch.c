@@ -1,0 +1,312 @@
+/*
+ * watch.c — hearing writers that wake their readers only by pwrite().
+ *
+ * NetBSD's shmif writer never touches the futex rumplab readers sleep on:
+ * after a batch it pwrite()s the version word, and its own readers, asleep
+ * in read() on an inotify watch of the bus file, wake for that (FORMAT.txt,
+ * "Writers that only pwrite()").  A rumplab reader cannot sleep on a futex
+ * and a file at once, so one thread somewhere watches for it and turns
+ * each such write into a FUTEX_WAKE on the bus's `last` word; a futex in a
+ * shared file mapping reaches every process's sleepers, so one watcher
+ * serves every rumplab reader of the bus, whichever process it is in.
+ *
+ * The watch is on the bus's directory, not the file: one inotify instance
+ * and one watch serve every bus of a lab (they share the lab's bus
+ * directory), where one a node would exhaust the user's inotify instances
+ * (fs.inotify.max_user_instances, 128 by default) long before a large lab
+ * is up.  Who watches is settled with flock() on the directory: each
+ * process that attaches to a bus there starts one thread for that
+ * directory, which takes the lock (asleep until it is free) and then
+ * watches.  When the watching process exits its lock goes, and one of the
+ * waiting threads takes over; nobody polls.
+ *
+ * The watcher decides per event from the bus's wake map whether the write
+ * was one rumplab already woke for (`published` equals `last` + 1); if
+ * not, it marks the map `foreign`, which makes rumplab writers pwrite()
+ * from then on for the foreign writer's readers, and wakes every futex
+ * sleeper.  On a bus without a map every event wakes the sleepers.
+ *
+ * Threads: the list of directories is under dirs_lk; each watcher thread
+ * owns its bus list.  Watcher threads block every signal.
+ */
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shmif/shmif.h"
+#include "shmif/wakemap.h"
+
+#define WATCH_STACK  (256 * 1024)
+#define WATCH_BUSES  1024               /* buses cached per directory */
+#define LOAD(p)      __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v)  __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+/* One bus file of the watched directory, mapped for its header. */
+struct wbus {
+	struct wbus *next;
+	uint8_t *hdr;                   /* first page, read-only */
+	struct wakemap *wm;             /* its wake map if ours, or NULL */
+	char name[NAME_MAX + 1];
+};
+
+/* One directory this process takes part in watching. */
+struct wdir {
+	struct wdir *next;
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
+};
+
+static pthread_mutex_t dirs_lk = PTHREAD_MUTEX_INITIALIZER;
+static struct wdir *dirs;               /* dirs_lk */
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Map the header page of DIR/NAME if it is a shmif bus; NULL if not. */
+static struct wbus *
+wbus_open(const struct wdir *d, int dfd, const char *name)
+{
+	char path[PATH_MAX + NAME_MAX + 2];
+	struct wbus *e;
+	struct stat sb;
+	void *m;
+	int fd;
+
+	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return NULL;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size < (off_t)WM_SIZE + 1) {
+		close(fd);
+		return NULL;
+	}
+	m = mmap(NULL, WM_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return NULL;
+	if (LOAD((uint32_t *)m) != SHMIF_MAGIC || (e = calloc(1, sizeof(*e))) == NULL) {
+		munmap(m, WM_SIZE);
+		return NULL;
+	}
+	e->hdr = m;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(path, sizeof(path), "%s/%s", d->path, name);
+	e->wm = wm_open(path);
+	return e;
+}
+
+static void
+wbus_close(struct wbus *e)
+{
+	if (e->wm != NULL)
+		munmap(e->wm, WM_SIZE);
+	munmap(e->hdr, WM_SIZE);
+	free(e);
+}
+
+/*
+ * A write to DIR/NAME was signalled.  Wake the bus's futex sleepers unless
+ * a rumplab writer did already for the newest record; a write rumplab did
+ * not wake for marks the map foreign.
+ */
+static void
+heard(const struct wdir *d, int dfd, struct wbus **list, unsigned *n,
+    const char *name)
+{
+	struct wbus *e;
+	uint32_t *last, pub;
+	int cached = 1;
+
+	if (ends_with(name, ".wake"))
+		return;
+	for (e = *list; e != NULL; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			break;
+	if (e == NULL) {
+		if ((e = wbus_open(d, dfd, name)) == NULL)
+			return;
+		if (*n < WATCH_BUSES) {
+			e->next = *list;
+			*list = e;
+			(*n)++;
+		} else
+			cached = 0;
+	}
+	last = (uint32_t *)(void *)(e->hdr + SHMIF_OFF_LAST);
+	if (e->wm != NULL) {
+		pub = LOAD(&e->wm->published);
+		if (pub == LOAD(last) + 1)
+			goto out;
+		if (pub == 0 && LOAD(last) == 0)
+			goto out;       /* a new, empty ring being sized */
+		if (!LOAD(&e->wm->foreign))
+			STORE(&e->wm->foreign, 1);
+	}
+	syscall(SYS_futex, last, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+out:
+	if (!cached)
+		wbus_close(e);
+}
+
+/* Is PATH still the directory we locked (a lab may be made anew under
+ * the same name once the old one is gone)? */
+static int
+same_dir(const struct wdir *d)
+{
+	struct stat sb;
+
+	return stat(d->path, &sb) == 0 && sb.st_dev == d->dev &&
+	    sb.st_ino == d->ino;
+}
+
+static void
+watch_loop(const struct wdir *d, int dfd, int in)
+{
+	char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	struct wbus *list = NULL, *e;
+	unsigned n = 0;
+	ssize_t got;
+	int done = 0;
+
+	while (!done) {
+		if ((got = read(in, buf, sizeof(buf))) <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		for (char *p = buf; p < buf + got;
+		    p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF |
+			    IN_MOVE_SELF | IN_UNMOUNT))
+				done = 1;
+			else if ((ev->mask & IN_MODIFY) && ev->len > 0)
+				heard(d, dfd, &list, &n, ev->name);
+		}
+	}
+	while ((e = list) != NULL) {
+		list = e->next;
+		wbus_close(e);
+	}
+}
+
+static void
+wdir_forget(struct wdir *d)
+{
+	struct wdir **pp;
+
+	pthread_mutex_lock(&dirs_lk);
+	for (pp = &dirs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	pthread_mutex_unlock(&dirs_lk);
+	free(d);
+}
+
+/* One directory's thread: wait for the watcher's lock, then watch until
+ * the directory goes.  Without inotify (the user's instances used up) it
+ * gives the lock up to whoever waits next. */
+static void *
+watch_thread(void *arg)
+{
+	struct wdir *d = arg;
+	int dfd, in = -1;
+
+	if ((dfd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out;
+	while (flock(dfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			goto out;
+	if (!same_dir(d) || (in = inotify_init1(IN_CLOEXEC)) < 0)
+		goto out;
+	if (inotify_add_watch(in, d->path, IN_MODIFY | IN_DELETE_SELF |
+	    IN_MOVE_SELF | IN_ONLYDIR) < 0)
+		goto out;
+	watch_loop(d, dfd, in);
+out:
+	if (in >= 0)
+		close(in);
+	if (dfd >= 0)
+		close(dfd);
+	wdir_forget(d);
+	return NULL;
+}
+
+static int
+bus_dir(const char *buspath, char out[PATH_MAX])
+{
+	char tmp[PATH_MAX], *slash;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", buspath) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	if ((slash = strrchr(tmp, '/')) == NULL)
+		snprintf(tmp, sizeof(tmp), ".");
+	else if (slash == tmp)
+		tmp[1] = '\0';
+	else
+		*slash = '\0';
+	return realpath(tmp, out) == NULL ? -errno : 0;
+}
+
+void
+watch_join(const char *buspath)
+{
+	sigset_t all, old;
+	pthread_attr_t at;
+	pthread_t th;
+	struct wdir *d, *p;
+	struct stat sb;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return;
+	if (bus_dir(buspath, d->path) < 0 || stat(d->path, &sb) < 0) {
+		free(d);
+		return;
+	}
+	d->dev = sb.st_dev;
+	d->ino = sb.st_ino;
+	pthread_mutex_lock(&dirs_lk);
+	for (p = dirs; p != NULL; p = p->next)
+		if (p->dev == d->dev && p->ino == d->ino)
+			break;
+	if (p != NULL) {
+		pthread_mutex_unlock(&dirs_lk);
+		free(d);
+		return;
+	}
+	d->next = dirs;
+	dirs = d;
+	pthread_mutex_unlock(&dirs_lk);
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, WATCH_STACK);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &at, watch_thread, d) != 0)
+		wdir_forget(d);
+	pthread_attr_destroy(&at);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
