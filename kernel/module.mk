@@ -13,11 +13,13 @@
 
 KERNEL_CORE_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
     kernel/components.c kernel/ksock.c kernel/netcfg.c kernel/proc.c \
-    kernel/kcall.c \
+    kernel/kcall.c kernel/vfs_mount.c kernel/vfs_file.c kernel/vfs_tmpfs.c \
+    kernel/vfs_etfs.c kernel/vfs_hostfs.c kernel/sysproxy_fs.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
     kernel/sysproxy_server.c kernel/sysproxy_io.c kernel/sockin.c
 RUMP_SERVER_SRCS := $(KERNEL_CORE_SRCS) kernel/rump_server.c
 RUMPCLIENT_SRCS  := kernel/rumpclient.c kernel/rumpclient_sys.c \
+    kernel/rumpclient_fs.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_io.c
 
 KERNEL_COMPONENT_OBJS ?=

@@ -16,6 +16,7 @@
 #include "kernel/kcall.h"
 #include "kernel/ksock.h"
 #include "kernel/proc.h"
+#include "kernel/vfs.h"
 
 struct fdslot {
 	struct kfile *f;
@@ -29,6 +30,7 @@ struct proc {
 	int            nslots;      /* mtx */
 	int            nfds;        /* mtx: descriptors open */
 	int            dying;       /* mtx */
+	struct vfs_proc *vfs;       /* set at creation or join */
 	uint32_t       conn_id, pid, uid, gid;
 	char           name[PROC_NAMEMAX + 1];
 	char           label[PROC_NAMEMAX + 40];
@@ -38,6 +40,7 @@ struct proc {
 struct forkcopy {
 	uint8_t          cookie[PROC_COOKIELEN];
 	uint64_t         expires_ns;
+	struct vfs_proc *vfs;           /* the parent's working directory */
 	struct fdslot   *fds;
 	int              nslots;
 	struct forkcopy *next;
@@ -67,6 +70,8 @@ proc_create(uint32_t conn_id)
 		return NULL;
 	}
 	p->conn_id = conn_id;
+	if (vfs_loaded())
+		p->vfs = vfs_proc_new();
 	proc_set_creds(p, 0, 0, 0, "?");
 	return p;
 }
@@ -74,6 +79,7 @@ proc_create(uint32_t conn_id)
 void
 proc_destroy(struct proc *p)
 {
+	vfs_proc_free(p->vfs);
 	hyp_free(p->fds);
 	hyp_cv_destroy(&p->cv);
 	hyp_mtx_destroy(&p->mtx);
@@ -104,6 +110,12 @@ proc_pid(const struct proc *p)
 	return p->pid;
 }
 
+struct vfs_proc *
+proc_vfs(struct proc *p)
+{
+	return p->vfs;
+}
+
 /*
  * Files.
  */
@@ -122,11 +134,13 @@ file_rele(struct kfile *f, int descriptor)
 	const struct ksock_ops *ks = ksock();
 
 	if (descriptor && __atomic_sub_fetch(&f->drefs, 1, __ATOMIC_ACQ_REL)
-	    == 0 && ks != NULL)
+	    == 0 && ks != NULL && f->vf == NULL)
 		ks->abort(f->h);
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	if (ks != NULL)
+	if (f->vf != NULL)
+		vfs_file_rele(f->vf);
+	else if (ks != NULL)
 		ks->close(f->h);
 	hyp_free(f);
 }
@@ -169,18 +183,12 @@ slot_alloc_locked(struct proc *p)
 	return fd;
 }
 
-int
-proc_fd_alloc(struct proc *p, int h, int cloexec)
+/* A new file in a descriptor (the file's reference goes to it). */
+static int
+fd_alloc(struct proc *p, struct kfile *f, int cloexec)
 {
-	struct kfile *f;
 	int fd;
 
-	if ((f = hyp_calloc(1, sizeof(*f))) == NULL) {
-		if (ksock() != NULL)
-			ksock()->close(h);
-		return -ENOMEM;
-	}
-	f->h = h;
 	f->refs = f->drefs = 1;
 	hyp_mtx_enter(&p->mtx);
 	fd = p->dying ? -EBADF : slot_alloc_locked(p);
@@ -193,6 +201,34 @@ proc_fd_alloc(struct proc *p, int h, int cloexec)
 	if (fd < 0)
 		file_rele(f, 1);
 	return fd;
+}
+
+int
+proc_fd_alloc(struct proc *p, int h, int cloexec)
+{
+	struct kfile *f;
+
+	if ((f = hyp_calloc(1, sizeof(*f))) == NULL) {
+		if (ksock() != NULL)
+			ksock()->close(h);
+		return -ENOMEM;
+	}
+	f->h = h;
+	return fd_alloc(p, f, cloexec);
+}
+
+int
+proc_fd_alloc_file(struct proc *p, struct vfile *vf, int cloexec)
+{
+	struct kfile *f;
+
+	if ((f = hyp_calloc(1, sizeof(*f))) == NULL) {
+		vfs_file_rele(vf);
+		return -ENOMEM;
+	}
+	f->h = -1;
+	f->vf = vf;
+	return fd_alloc(p, f, cloexec);
 }
 
 static struct fdslot *
@@ -380,6 +416,7 @@ forks_expire(void)
 	while ((c = dead) != NULL) {
 		dead = c->next;
 		table_rele(c->fds, c->nslots);
+		vfs_proc_free(c->vfs);
 		hyp_free(c);
 	}
 }
@@ -409,6 +446,8 @@ proc_fork_save(struct proc *p, uint8_t cookie[PROC_COOKIELEN])
 		if ((c->fds[fd] = p->fds[fd]).f != NULL)
 			file_hold(c->fds[fd].f, 1);
 	hyp_mtx_exit(&p->mtx);
+	if (p->vfs != NULL)
+		c->vfs = vfs_proc_copy(p->vfs);
 	c->expires_ns = hyp_clock_mono_ns() +
 	    (uint64_t)PROC_FORK_TTL_S * 1000000000u;
 	hyp_mtx_enter(&fork_mtx);
@@ -422,6 +461,7 @@ proc_fork_save(struct proc *p, uint8_t cookie[PROC_COOKIELEN])
 	hyp_mtx_exit(&fork_mtx);
 	if (error != 0) {
 		table_rele(c->fds, c->nslots);
+		vfs_proc_free(c->vfs);
 		hyp_free(c);
 		return error;
 	}
@@ -457,15 +497,22 @@ proc_fork_join(struct proc *p, const uint8_t cookie[PROC_COOKIELEN])
 	if (p->nfds > 0 || p->dying)
 		error = p->dying ? -EBADF : -EBUSY;
 	else {
+		struct vfs_proc *v = p->vfs;
+
 		hyp_free(p->fds);
 		p->fds = c->fds;
 		p->nslots = c->nslots;
 		p->nfds = n;
 		c->fds = NULL;
+		if (c->vfs != NULL) {
+			p->vfs = c->vfs;
+			c->vfs = v;
+		}
 	}
 	hyp_mtx_exit(&p->mtx);
 	if (c->fds != NULL)
 		table_rele(c->fds, c->nslots);
+	vfs_proc_free(c->vfs);
 	hyp_free(c);
 	return error;
 }

@@ -32,8 +32,12 @@
 #define PROC_FORK_TTL_S 60      /* a fork not joined by then is dropped */
 #define PROC_FORK_MAX 1024      /* forks waiting to be joined, node-wide */
 
+struct vfile;
+struct vfs_proc;
+
 struct kfile {
-	int h;                          /* backend handle */
+	int h;                          /* backend handle (a socket) */
+	struct vfile *vf;               /* or an open file (kernel/vfs.h) */
 	int drefs;                      /* atomic: descriptors naming it */
 	int refs;                       /* atomic: descriptors and calls */
 };
@@ -50,6 +54,11 @@ uint32_t proc_pid(const struct proc *p);
 
 /* A descriptor for a new backend handle; on failure the handle is closed. */
 int  proc_fd_alloc(struct proc *p, int h, int cloexec);
+/* A descriptor for an open file; on failure the file is released. */
+int  proc_fd_alloc_file(struct proc *p, struct vfile *vf, int cloexec);
+/* The process's view of the node's files (its working directory); NULL
+ * when the node has no VFS. */
+struct vfs_proc *proc_vfs(struct proc *p);
 /* The file behind fd with a reference held; -EBADF. */
 int  proc_fd_get(struct proc *p, int fd, struct kfile **fp);
 void proc_file_rele(struct proc *p, struct kfile *f);

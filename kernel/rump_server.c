@@ -30,8 +30,10 @@
 #include "kernel/sysctl.h"
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
+#include "kernel/vfs.h"
 
 #define MAXCOMPONENTS 32
+#define MAXETFS 32
 
 struct options {
 	int         foreground;
@@ -40,6 +42,8 @@ struct options {
 	int         ncpu;
 	const char *components[MAXCOMPONENTS];
 	int         ncomponents;
+	const char *etfs[MAXETFS];      /* -d specs */
+	int         netfs;
 	const char *url;
 };
 
@@ -53,8 +57,8 @@ static const struct sysctl_knob ncpu_knob = {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-l component]... "
-	    "[-r fd] URL\n"
+	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
+	    "[-l component]... [-r fd] URL\n"
 	    "       URL: unix://path, unix:///abs/path or tcp://addr:port\n");
 	exit(2);
 }
@@ -88,7 +92,9 @@ parse_args(int argc, char **argv, struct options *o)
 				die("-c %s: not a CPU count (1-1024)", optarg);
 			break;
 		case 'd':
-			die("-d %s: block devices are not supported", optarg);
+			if (o->netfs == MAXETFS)
+				die("too many -d options%s", "");
+			o->etfs[o->netfs++] = optarg;
 			break;
 		case 'l':
 			if (o->ncomponents == MAXCOMPONENTS)
@@ -213,6 +219,15 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 	}
 	for (i = 0; i < o->ncomponents; i++)
 		if ((error = component_load(o->components[i], err, errlen)) != 0)
+			return error;
+	/* -d hands the node host files: they need the VFS, and a
+	 * directory hostfs. */
+	if (o->netfs > 0 && ((error = component_load("rumpvfs", err,
+	    errlen)) != 0 || (error = component_load("rumpfs_hostfs", err,
+	    errlen)) != 0))
+		return error;
+	for (i = 0; i < o->netfs; i++)
+		if ((error = vfs_etfs_parse(o->etfs[i], err, errlen)) != 0)
 			return error;
 	return sp_server_listen(o->url, srvp, err, errlen);
 }

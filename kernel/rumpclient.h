@@ -100,6 +100,68 @@ int     rump_sys_ioctl(int fd, unsigned long request, void *arg);
 int     rump_sys_fcntl(int fd, int cmd, ...);  /* F_GETFL, F_SETFL(O_NONBLOCK), F_GETFD, F_SETFD */
 int     rump_sys_dup(int fd);
 
+/*
+ * Files: the node's VFS (a node started with rumpvfs, or rump_server -d).
+ * Paths are the node's; AT_FDCWD and the dirfds are its descriptors.
+ * stat and statvfs fill the host's structures.  mount's source is an
+ * etfs key (an image or a directory given with rump_server -d) or any
+ * name for tmpfs; opts "ro", "size=64m" (tmpfs).
+ */
+struct stat;
+struct statvfs;
+struct timespec;
+int     rump_sys_open(const char *path, int flags, ...);
+int     rump_sys_openat(int dirfd, const char *path, int flags, ...);
+int     rump_sys_stat(const char *path, struct stat *st);
+int     rump_sys_lstat(const char *path, struct stat *st);
+int     rump_sys_fstat(int fd, struct stat *st);
+int     rump_sys_fstatat(int dirfd, const char *path, struct stat *st,
+            int flags);
+off_t   rump_sys_lseek(int fd, off_t off, int whence);
+ssize_t rump_sys_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t rump_sys_pwrite(int fd, const void *buf, size_t len, off_t off);
+/* struct linux_dirent64 records, as getdents64(2). */
+ssize_t rump_sys_getdents64(int fd, void *buf, size_t len);
+int     rump_sys_mkdir(const char *path, mode_t mode);
+int     rump_sys_mkdirat(int dirfd, const char *path, mode_t mode);
+int     rump_sys_rmdir(const char *path);
+int     rump_sys_unlink(const char *path);
+int     rump_sys_unlinkat(int dirfd, const char *path, int flags);
+int     rump_sys_rename(const char *from, const char *to);
+int     rump_sys_renameat(int fdir, const char *from, int tdir,
+            const char *to);
+int     rump_sys_symlink(const char *target, const char *path);
+int     rump_sys_symlinkat(const char *target, int dirfd, const char *path);
+ssize_t rump_sys_readlink(const char *path, char *buf, size_t len);
+ssize_t rump_sys_readlinkat(int dirfd, const char *path, char *buf,
+            size_t len);
+int     rump_sys_chmod(const char *path, mode_t mode);
+int     rump_sys_fchmod(int fd, mode_t mode);
+int     rump_sys_fchmodat(int dirfd, const char *path, mode_t mode,
+            int flags);
+int     rump_sys_chown(const char *path, uid_t uid, gid_t gid);
+int     rump_sys_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
+            int flags);
+/* path NULL: dirfd itself (futimens); ts NULL: now. */
+int     rump_sys_utimensat(int dirfd, const char *path,
+            const struct timespec ts[2], int flags);
+int     rump_sys_truncate(const char *path, off_t len);
+int     rump_sys_ftruncate(int fd, off_t len);
+int     rump_sys_fsync(int fd);
+int     rump_sys_chdir(const char *path);
+int     rump_sys_fchdir(int fd);
+char   *rump_sys_getcwd(char *buf, size_t len);
+int     rump_sys_statvfs(const char *path, struct statvfs *st);
+int     rump_sys_fstatvfs(int fd, struct statvfs *st);
+int     rump_sys_access(const char *path, int mode);
+int     rump_sys_faccessat(int dirfd, const char *path, int mode, int flags);
+int     rump_sys_mount(const char *type, const char *source,
+            const char *target, const char *opts);
+int     rump_sys_unmount(const char *target, int flags);
+/* "source target type options\n" a mount; returns the bytes needed (the
+ * text is NUL-terminated when len > 0). */
+ssize_t rump_sys_mountlist(char *buf, size_t len);
+
 /* Interface configuration (what NetBSD does with ioctls on a socket). */
 #define RUMP_IFNAMSIZ   16
 #define RUMP_LINKSTRLEN 256

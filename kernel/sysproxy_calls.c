@@ -18,11 +18,28 @@
 #include "kernel/netcfg.h"
 #include "kernel/sysctl.h"
 #include "kernel/sysproxy_calls.h"
+#include "kernel/sysproxy_fs.h"
+#include "kernel/vfs.h"
 
 typedef int (*sp_handler)(struct proc *, const struct sp_msg *,
     struct sp_msg *, struct sp_out *);
 
 #define KS() (ksock())
+
+/* A descriptor naming a socket, held; a file's is -ENOTSOCK. */
+static int
+sock_get(struct proc *p, int fd, struct kfile **fp)
+{
+	int error;
+
+	if ((error = proc_fd_get(p, fd, fp)) != 0)
+		return error;
+	if ((*fp)->vf != NULL) {
+		proc_file_rele(p, *fp);
+		return -ENOTSOCK;
+	}
+	return 0;
+}
 
 static int
 sys_socket(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
@@ -46,7 +63,7 @@ sys_bind(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 
 	if (q->salen == 0)
 		return -EINVAL;
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->bind(f->h, (const struct sockaddr *)&q->sa, q->salen);
 	proc_file_rele(p, f);
@@ -62,7 +79,7 @@ sys_connect(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 
 	if (q->salen == 0)
 		return -EINVAL;
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->connect(f->h, (const struct sockaddr *)&q->sa, q->salen);
 	proc_file_rele(p, f);
@@ -76,7 +93,7 @@ sys_listen(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	struct kfile *f;
 	int error;
 
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->listen(f->h, q->i[1]);
 	proc_file_rele(p, f);
@@ -93,7 +110,7 @@ sys_accept(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 
 	if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0)
 		return -EINVAL;
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	h = KS()->accept(f->h, (struct sockaddr *)&r->sa, &len);
 	proc_file_rele(p, f);
@@ -107,7 +124,7 @@ sys_accept(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	return proc_fd_alloc(p, h, flags & SOCK_CLOEXEC);
 }
 
-/* sendto, and write on a socket (flags 0, no address). */
+/* sendto, and write on a socket or a file (flags 0, no address). */
 static int
 do_send(struct proc *p, int fd, const struct sp_msg *q, int flags,
     int with_addr)
@@ -118,6 +135,12 @@ do_send(struct proc *p, int fd, const struct sp_msg *q, int flags,
 
 	if ((error = proc_fd_get(p, fd, &f)) != 0)
 		return error;
+	if (f->vf != NULL) {            /* write(2) on a file */
+		n = with_addr ? -ENOTSOCK : vfs_write(f->vf, q->data,
+		    q->datalen);
+		proc_file_rele(p, f);
+		return (int)n;
+	}
 	n = KS()->sendto(f->h, q->data, q->datalen, flags,
 	    with_addr && q->salen > 0 ? (const struct sockaddr *)&q->sa : NULL,
 	    with_addr ? q->salen : 0);
@@ -125,10 +148,11 @@ do_send(struct proc *p, int fd, const struct sp_msg *q, int flags,
 	return (int)n;
 }
 
-/* recvfrom, and read on a socket.  The data goes to out->heap. */
+/* recvfrom, and read on a socket or (file_ok) a file.  The data goes
+ * to out->heap. */
 static int
 do_recv(struct proc *p, int fd, uint32_t maxlen, int flags, int want_addr,
-    struct sp_msg *r, struct sp_out *o)
+    int file_ok, struct sp_msg *r, struct sp_out *o)
 {
 	struct kfile *f;
 	socklen_t len = sizeof(r->sa);
@@ -139,6 +163,15 @@ do_recv(struct proc *p, int fd, uint32_t maxlen, int flags, int want_addr,
 		return -ENOMEM;
 	if ((error = proc_fd_get(p, fd, &f)) != 0)
 		return error;
+	if (f->vf != NULL) {            /* read(2) on a file */
+		n = file_ok ? vfs_read(f->vf, o->heap, maxlen) : -ENOTSOCK;
+		proc_file_rele(p, f);
+		if (n < 0)
+			return (int)n;
+		r->data = o->heap;
+		r->datalen = (uint32_t)n;
+		return (int)n;
+	}
 	n = KS()->recvfrom(f->h, o->heap, maxlen, flags,
 	    want_addr ? (struct sockaddr *)&r->sa : NULL,
 	    want_addr ? &len : NULL);
@@ -162,7 +195,7 @@ static int
 sys_recvfrom(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
     struct sp_out *o)
 {
-	return do_recv(p, q->i[0], q->u[0], q->i[1], (int)q->u[1], r, o);
+	return do_recv(p, q->i[0], q->u[0], q->i[1], (int)q->u[1], 0, r, o);
 }
 
 static int
@@ -176,7 +209,7 @@ static int
 sys_read(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
     struct sp_out *o)
 {
-	return do_recv(p, q->i[0], q->u[0], 0, 0, r, o);
+	return do_recv(p, q->i[0], q->u[0], 0, 0, 1, r, o);
 }
 
 static int
@@ -188,7 +221,7 @@ sys_getsockopt(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	socklen_t len = q->u[0] > SP_MAXOPT ? SP_MAXOPT : q->u[0];
 	int error, n;
 
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->getsockopt(f->h, q->i[1], q->i[2], val, &len);
 	proc_file_rele(p, f);
@@ -217,7 +250,7 @@ sys_setsockopt(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	    sizeof(val));
 	if (n < 0)
 		return n;
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->setsockopt(f->h, q->i[1], q->i[2], val, (socklen_t)n);
 	proc_file_rele(p, f);
@@ -232,7 +265,7 @@ do_sockname(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	socklen_t len = sizeof(r->sa);
 	int error;
 
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	if (peer)
 		error = KS()->getpeername(f->h, (struct sockaddr *)&r->sa, &len);
@@ -266,7 +299,7 @@ sys_shutdown(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	struct kfile *f;
 	int error;
 
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	error = KS()->shutdown(f->h, q->i[1]);
 	proc_file_rele(p, f);
@@ -320,6 +353,13 @@ do_poll(struct proc *p, const struct sp_msg *q, int timeout, struct sp_msg *r,
 			count++;
 			continue;
 		}
+		if (w.files[m]->vf != NULL) {   /* a file: always ready */
+			w.revents[k] = ev & (POLLIN | POLLOUT | POLLRDNORM |
+			    POLLWRNORM);
+			count += w.revents[k] != 0;
+			proc_file_rele(p, w.files[m]);
+			continue;
+		}
 		w.pfd[m].fd = w.files[m]->h;
 		w.pfd[m].events = (short)ev;
 		w.slot[m++] = k;
@@ -370,7 +410,12 @@ sys_fcntl(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	}
 	if ((error = proc_fd_get(p, fd, &f)) != 0)
 		return error;
-	if (q->i[1] == F_GETFL) {
+	if (f->vf != NULL) {            /* a file: its open flags */
+		if (q->i[1] == F_GETFL)
+			error = vfs_file_flags(f->vf);
+		else
+			vfs_file_setflags(f->vf, arg), error = 0;
+	} else if (q->i[1] == F_GETFL) {
 		error = KS()->getfl(f->h);
 		if (error >= 0)
 			error = O_RDWR | (error & O_NONBLOCK);
@@ -398,7 +443,7 @@ sys_ioctl(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 
 	if (q->u[0] != FIONREAD && q->u[0] != FIONBIO)
 		return -ENOTTY;
-	if ((error = proc_fd_get(p, q->i[0], &f)) != 0)
+	if ((error = sock_get(p, q->i[0], &f)) != 0)
 		return error;
 	if (q->u[0] == FIONREAD)
 		error = KS()->nread(f->h);
@@ -655,7 +700,7 @@ nonblocking(struct proc *p, const struct sp_msg *q)
 	if (q->h.call == SP_RECVFROM || q->h.call == SP_SENDTO)
 		if (q->i[1] & MSG_DONTWAIT)
 			return 1;
-	if (proc_fd_get(p, q->i[0], &f) != 0)
+	if (sock_get(p, q->i[0], &f) != 0)
 		return 0;
 	fl = KS()->getfl(f->h);
 	proc_file_rele(p, f);
@@ -684,10 +729,10 @@ sp_calls_try(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		if (q->i[1] & MSG_WAITALL)
 			return 0;
 		n = do_recv(p, q->i[0], q->u[0], q->i[1] | MSG_DONTWAIT,
-		    (int)q->u[1], r, o);
+		    (int)q->u[1], 0, r, o);
 		break;
 	case SP_READ:
-		n = do_recv(p, q->i[0], q->u[0], MSG_DONTWAIT, 0, r, o);
+		n = do_recv(p, q->i[0], q->u[0], MSG_DONTWAIT, 0, 1, r, o);
 		break;
 	case SP_SENDTO:
 		n = do_send(p, q->i[0], q, q->i[1] | MSG_NOSIGNAL |
@@ -750,6 +795,7 @@ static const sp_handler handlers[] = {
 	[SP_IOCTL] = sys_ioctl,
 	[SP_FORK] = sys_fork,
 	[SP_JOIN] = sys_join,
+	[SP_OPEN ... SP_ACCESS] = sp_fs_run,
 	[SP_IFCREATE] = sys_ifconfig,
 	[SP_IFDESTROY] = sys_ifconfig,
 	[SP_IFLIST] = sys_iflist,

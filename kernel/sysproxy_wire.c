@@ -14,6 +14,9 @@
  *   T  route -> rt           X  routes             N  neighbour -> nb
  *   Y  neighbours            M  6 bytes MAC -> mac
  *   Q  impairments -> imp    K  16 bytes cookie -> cookie
+ *   q  i64 -> q[]            f  path, str<4095> -> path
+ *   g  path, str<4095> -> path2                   S  stat -> st
+ *   W  statvfs -> sv
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -53,6 +56,32 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_IOCTL,        "IOCTL",        "iui",   "",     0 },
 	{ SP_FORK,         "FORK",         "",      "K",    0 },
 	{ SP_JOIN,         "JOIN",         "K",     "",     0 },
+	{ SP_OPEN,         "OPEN",         "ifiu",  "",     0 },
+	{ SP_STAT,         "STAT",         "ifi",   "S",    0 },
+	{ SP_FSTAT,        "FSTAT",        "i",     "S",    0 },
+	{ SP_LSEEK,        "LSEEK",        "iqi",   "q",    0 },
+	{ SP_GETDENTS,     "GETDENTS",     "im",    "d",    0 },
+	{ SP_MKDIR,        "MKDIR",        "ifu",   "",     0 },
+	{ SP_RMDIR,        "RMDIR",        "if",    "",     0 },
+	{ SP_UNLINK,       "UNLINK",       "if",    "",     0 },
+	{ SP_RENAME,       "RENAME",       "ifig",  "",     0 },
+	{ SP_CHDIR,        "CHDIR",        "if",    "",     0 },
+	{ SP_GETCWD,       "GETCWD",       "",      "f",    0 },
+	{ SP_FSYNC,        "FSYNC",        "i",     "",     0 },
+	{ SP_FTRUNCATE,    "FTRUNCATE",    "iq",    "",     0 },
+	{ SP_MOUNT,        "MOUNT",        "nfgl",  "",     0 },
+	{ SP_UNMOUNT,      "UNMOUNT",      "fi",    "",     0 },
+	{ SP_SYMLINK,      "SYMLINK",      "gif",   "",     0 },
+	{ SP_READLINK,     "READLINK",     "ifm",   "d",    0 },
+	{ SP_CHMOD,        "CHMOD",        "ifui",  "",     0 },
+	{ SP_CHOWN,        "CHOWN",        "ifiii", "",     0 },
+	{ SP_UTIMES,       "UTIMES",       "ifqqqqi", "",   0 },
+	{ SP_TRUNCATE,     "TRUNCATE",     "ifq",   "",     0 },
+	{ SP_STATVFS,      "STATVFS",      "if",    "W",    0 },
+	{ SP_PREAD,        "PREAD",        "imq",   "d",    0 },
+	{ SP_PWRITE,       "PWRITE",       "iqd",   "",     0 },
+	{ SP_MOUNTLIST,    "MOUNTLIST",    "m",     "d",    0 },
+	{ SP_ACCESS,       "ACCESS",       "ifii",  "",     0 },
 	{ SP_IFCREATE,     "IFCREATE",     "n",     "",     0 },
 	{ SP_IFDESTROY,    "IFDESTROY",    "n",     "",     0 },
 	{ SP_IFLIST,       "IFLIST",       "m",     "L",    0 },
@@ -100,7 +129,8 @@ int
 sp_call_reserved(uint16_t call)
 {
 	return (call >= 23 && call <= 31) || (call >= 46 && call <= 47) ||
-	    (call >= 53 && call <= 95) || (call >= 106 && call <= 127) ||
+	    (call >= 53 && call <= 63) ||
+	    (call >= 90 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
 
@@ -515,27 +545,70 @@ rd_ifnames(struct rd *r, struct sp_msg *m)
 }
 
 static void
-rd_field(struct rd *r, char f, struct sp_msg *m, int *ni, int *nu)
+rd_stat(struct rd *r, struct sp_stat *st)
+{
+	int k;
+
+	st->dev = rd_u64(r);
+	st->ino = rd_u64(r);
+	st->mode = rd_u32(r);
+	st->nlink = rd_u32(r);
+	st->uid = rd_u32(r);
+	st->gid = rd_u32(r);
+	st->size = rd_u64(r);
+	st->blocks = rd_u64(r);
+	st->blksize = rd_u32(r);
+	for (k = 0; k < 3; k++) {
+		st->tsec[k] = (int64_t)rd_u64(r);
+		if ((st->tnsec[k] = rd_u32(r)) >= 1000000000u)
+			rd_fail(r, "nanoseconds over 999999999");
+	}
+}
+
+static void
+rd_statvfs(struct rd *r, struct sp_statvfs *sv)
+{
+	uint64_t *v = &sv->bsize;
+	int k;
+
+	for (k = 0; k < SP_STATVFS_WORDS; k++)
+		v[k] = rd_u64(r);
+}
+
+/* Where the next i, u and q field of a message goes. */
+struct fieldpos {
+	int i, u, q;
+};
+
+static void
+rd_field(struct rd *r, char f, struct sp_msg *m, struct fieldpos *fp)
 {
 	uint32_t v;
 
 	switch (f) {
 	case 'i':
-		m->i[(*ni)++] = (int32_t)rd_u32(r);
+		m->i[fp->i++] = (int32_t)rd_u32(r);
+		break;
+	case 'q':
+		m->q[fp->q++] = (int64_t)rd_u64(r);
 		break;
 	case 'u':
 	case 'm':
 		v = rd_u32(r);
 		if (f == 'm' && v > SP_MAXDATA)
 			rd_fail(r, "length over MAXDATA");
-		m->u[(*nu)++] = v;
+		m->u[fp->u++] = v;
 		break;
 	case 'b':
 		v = rd_u8(r);
 		if (v > 1)
 			rd_fail(r, "flag byte not 0 or 1");
-		m->u[(*nu)++] = v;
+		m->u[fp->u++] = v;
 		break;
+	case 'f': rd_str(r, SP_PATHMAX, 0, m->path); break;
+	case 'g': rd_str(r, SP_PATHMAX, 0, m->path2); break;
+	case 'S': rd_stat(r, &m->st); break;
+	case 'W': rd_statvfs(r, &m->sv); break;
 	case 'a': rd_addr(r, m); break;
 	case 'd': rd_bytes(r, SP_MAXDATA, m); break;
 	case 'o': rd_bytes(r, SP_MAXOPT, m); break;
@@ -605,7 +678,8 @@ sp_decode(const uint8_t *frame, size_t len, int reply, struct sp_msg *m)
 {
 	struct rd r;
 	const char *layout;
-	int ni = 0, nu = 0, error;
+	struct fieldpos fp = { 0, 0, 0 };
+	int error;
 
 	memset(m, 0, sizeof(*m));
 	if (len < SP_HDRLEN || sp_hdr_decode(frame, &m->h) != 0 ||
@@ -623,7 +697,7 @@ sp_decode(const uint8_t *frame, size_t len, int reply, struct sp_msg *m)
 	if (layout[0] == 'e' && r.len == 0)
 		return 0;
 	for (; *layout != '\0' && r.why == NULL; layout++)
-		rd_field(&r, *layout, m, &ni, &nu);
+		rd_field(&r, *layout, m, &fp);
 	if (r.why == NULL && r.off != r.len)
 		r.why = "bytes left over";
 	if (r.why != NULL) {
@@ -1008,18 +1082,57 @@ wr_arrays(struct wr *w, char f, const struct sp_msg *m)
 }
 
 static void
-wr_field(struct wr *w, char f, const struct sp_msg *m, int *ni, int *nu)
+wr_stat(struct wr *w, const struct sp_stat *st)
+{
+	int k;
+
+	wr_u64(w, st->dev);
+	wr_u64(w, st->ino);
+	wr_u32(w, st->mode);
+	wr_u32(w, st->nlink);
+	wr_u32(w, st->uid);
+	wr_u32(w, st->gid);
+	wr_u64(w, st->size);
+	wr_u64(w, st->blocks);
+	wr_u32(w, st->blksize);
+	for (k = 0; k < 3; k++) {
+		if (st->tnsec[k] >= 1000000000u)
+			wr_fail(w, -EINVAL);
+		wr_u64(w, (uint64_t)st->tsec[k]);
+		wr_u32(w, st->tnsec[k]);
+	}
+}
+
+static void
+wr_statvfs(struct wr *w, const struct sp_statvfs *sv)
+{
+	const uint64_t *v = &sv->bsize;
+	int k;
+
+	for (k = 0; k < SP_STATVFS_WORDS; k++)
+		wr_u64(w, v[k]);
+}
+
+static void
+wr_field(struct wr *w, char f, const struct sp_msg *m, struct fieldpos *fp)
 {
 	uint32_t v;
 
 	switch (f) {
 	case 'i':
-		wr_u32(w, (uint32_t)m->i[(*ni)++]);
+		wr_u32(w, (uint32_t)m->i[fp->i++]);
 		break;
+	case 'q':
+		wr_u64(w, (uint64_t)m->q[fp->q++]);
+		break;
+	case 'f': wr_str(w, m->path, SP_PATHMAX, 0); break;
+	case 'g': wr_str(w, m->path2, SP_PATHMAX, 0); break;
+	case 'S': wr_stat(w, &m->st); break;
+	case 'W': wr_statvfs(w, &m->sv); break;
 	case 'u':
 	case 'm':
 	case 'b':
-		v = m->u[(*nu)++];
+		v = m->u[fp->u++];
 		if ((f == 'm' && v > SP_MAXDATA) || (f == 'b' && v > 1))
 			wr_fail(w, -EINVAL);
 		if (f == 'b')
@@ -1058,7 +1171,7 @@ sp_encode(const struct sp_msg *m, int reply, uint8_t *buf, size_t cap)
 	const struct sp_calldesc *d;
 	const char *layout;
 	struct wr w = { buf, cap, 0, 0 };
-	int ni = 0, nu = 0;
+	struct fieldpos fp = { 0, 0, 0 };
 	uint8_t *h;
 
 	d = sp_call_desc(m->h.call);
@@ -1070,7 +1183,7 @@ sp_encode(const struct sp_msg *m, int reply, uint8_t *buf, size_t cap)
 		layout = reply ? d->rep : d->req;
 	h = wr_take(&w, SP_HDRLEN);
 	for (; *layout != '\0'; layout++)
-		wr_field(&w, *layout, m, &ni, &nu);
+		wr_field(&w, *layout, m, &fp);
 	if (w.error != 0)
 		return w.error;
 	if (w.off > SP_MAXFRAME)

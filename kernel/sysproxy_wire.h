@@ -42,6 +42,24 @@
 #define SP_AF_NONE      0xffff
 #define SP_F_REPLY      0x0001
 #define SP_COOKIELEN    16      /* FORK and JOIN */
+#define SP_PATHMAX      4095    /* a path's bytes */
+#define SP_STATVFS_WORDS 11
+
+/* A file's status on the wire (stat), in fixed-width fields. */
+struct sp_stat {
+	uint64_t dev, ino;
+	uint32_t mode;                  /* Linux's st_mode: S_IF* and bits */
+	uint32_t nlink, uid, gid;
+	uint64_t size, blocks;          /* blocks of 512 bytes */
+	uint32_t blksize;
+	int64_t  tsec[3];               /* atime, mtime, ctime */
+	uint32_t tnsec[3];
+};
+
+struct sp_statvfs {
+	uint64_t bsize, frsize, blocks, bfree, bavail, files, ffree, favail;
+	uint64_t fsid, flag, namemax;
+};
 
 enum sp_call {
 	SP_HELLO = 0,
@@ -49,6 +67,11 @@ enum sp_call {
 	SP_RECVFROM, SP_GETSOCKOPT, SP_SETSOCKOPT, SP_GETSOCKNAME,
 	SP_GETPEERNAME, SP_SHUTDOWN, SP_CLOSE, SP_POLL, SP_FCNTL, SP_DUP,
 	SP_READ, SP_WRITE, SP_CANCEL, SP_IOCTL, SP_FORK, SP_JOIN,
+	SP_OPEN = 64, SP_STAT, SP_FSTAT, SP_LSEEK, SP_GETDENTS, SP_MKDIR,
+	SP_RMDIR, SP_UNLINK, SP_RENAME, SP_CHDIR, SP_GETCWD, SP_FSYNC,
+	SP_FTRUNCATE, SP_MOUNT, SP_UNMOUNT, SP_SYMLINK, SP_READLINK, SP_CHMOD,
+	SP_CHOWN, SP_UTIMES, SP_TRUNCATE, SP_STATVFS, SP_PREAD, SP_PWRITE,
+	SP_MOUNTLIST, SP_ACCESS,
 	SP_IFCREATE = 32, SP_IFDESTROY, SP_IFLIST, SP_IFGET, SP_IFSETLINKSTR,
 	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR, SP_IFSETMAC,
 	SP_IFSETIMPAIR, SP_IFGETIMPAIR, SP_IFSETCARRIER, SP_IFTAP,
@@ -106,6 +129,11 @@ struct sp_msg {
 	struct rump_neigh nb;
 	struct rump_impair imp;
 	uint8_t         cookie[SP_COOKIELEN];
+	int64_t         q[4];
+	char            path[SP_PATHMAX + 1];
+	char            path2[SP_PATHMAX + 1];
+	struct sp_stat  st;
+	struct sp_statvfs sv;
 	const struct rump_rtentry *rts;     /* encode: n routes */
 	const struct rump_neigh *nbs;       /* encode: n neighbours */
 	const char     *why;            /* decode: what was malformed */

@@ -58,3 +58,4 @@ PROGS += $(BIN)/rump.ifconfig $(BIN)/rump.ping $(BIN)/rump.ping6 \
 MANS  += netcomp/cmd/rump.ifconfig.8 netcomp/cmd/rump.ping.8 \
     netcomp/cmd/rump.ping6.8 netcomp/cmd/rump.sysctl.8 \
     netcomp/cmd/rump.halt.8 netcomp/cmd/rump.dmesg.8 netcomp/cmd/rumpperf.1
+-include kernel/cmd/module.mk

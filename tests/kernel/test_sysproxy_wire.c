@@ -414,7 +414,7 @@ decode_patched(const uint8_t *frame, size_t len, size_t off, uint8_t v,
 static void
 test_refusals(void)
 {
-	static const uint8_t reserved[] = { 20, 0, 0, 0, 1, 0, 0, 0, 64, 0,
+	static const uint8_t reserved[] = { 20, 0, 0, 0, 1, 0, 0, 0, 90, 0,
 	    0, 0, 0, 0, 0, 0, 9, 9, 9, 9 };
 	static const uint8_t unknown[] = { 16, 0, 0, 0, 1, 0, 0, 0, 0xa0, 0,
 	    0, 0, 0, 0, 0, 0 };
@@ -471,7 +471,7 @@ test_refusals(void)
 	ok(sp_decode(unknown, sizeof(unknown), 0, &d) == -EPROTO,
 	    "unknown call 160 is a protocol violation");
 	ok(sp_decode(reserved, sizeof(reserved), 0, &d) == -ENOSYS,
-	    "reserved call 64 gets ENOSYS, body unexamined");
+	    "reserved call 90 gets ENOSYS, body unexamined");
 	ok(sp_decode(ex_socket, sizeof(ex_socket) - 1, 0, &d) == -EMSGSIZE,
 	    "frame shorter than its len");
 	ok(decode_patched(ex_socket, sizeof(ex_socket), 0, 0x1b, 0) == -EMSGSIZE,
