@@ -559,7 +559,7 @@ cmd_hostile(const char *path)
 	    0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 9, 9, 9, 9 };
 	static const uint8_t badfam[24] = { 24, 0, 0, 0, 3, 0, 0, 0, 2, 0,
 	    0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0x99, 0, 0, 0 };
-	static const uint8_t reserved[20] = { 20, 0, 0, 0, 9, 0, 0, 0, 64, 0,
+	static const uint8_t reserved[20] = { 20, 0, 0, 0, 9, 0, 0, 0, 90, 0,
 	    0, 0, 0, 0, 0, 0, 1, 2, 3, 4 };
 	static const uint8_t reqflags[16] = { 16, 0, 0, 0, 1, 0, 0, 0, 52, 0,
 	    1, 0 };
@@ -605,7 +605,7 @@ cmd_hostile(const char *path)
 	fd = raw_connect(path, 1);
 	send_bytes(fd, reserved, sizeof(reserved));
 	CHECK(read(fd, buf, 16) == 16);
-	CHECK(buf[0] == 16 && buf[4] == 9 && buf[8] == 64 && buf[10] == 1);
+	CHECK(buf[0] == 16 && buf[4] == 9 && buf[8] == 90 && buf[10] == 1);
 	CHECK(buf[12] == (uint8_t)-ENOSYS && buf[13] == 0xff);
 	send_bytes(fd, badcall, sizeof(badcall));
 	expect_closed(fd, "unknown call after a reserved one");
