@@ -87,6 +87,13 @@ extern int hj_ready;                    /* hj_init() done */
 
 /* Settings from RUMPHIJACK (hijack_init.c). */
 int  hj_family(int domain);             /* is this family the node's? */
+void hj_path_prefix(const char *p);     /* path=: the node's files */
+/* The working directory across exec: 1 and its node path when it is
+ * the node's; the new program's is set to it. */
+int  hj_cwd_node(char *buf, size_t len);
+void hj_cwd_inherit(const char *npath);
+/* libc's definition of name (dlsym RTLD_NEXT); exits when there is none. */
+void *hj_next_symbol(const char *name);
 
 /* The descriptor table (hijack_fd.c). */
 int  hj_node(int fd);                   /* its node descriptor, or -1 */

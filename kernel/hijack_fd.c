@@ -425,10 +425,15 @@ ioctl(int fd, unsigned long req, ...)
 	return rump_sys_ioctl(n, req, arg);
 }
 
-/* A socket's stat as the host gives one: a socket inode, nothing else. */
+/* A node file's stat, or for a socket what the host gives of one: a
+ * socket inode, nothing else. */
 static int
-fstat_node(struct stat *st)
+fstat_node(int nodefd, struct stat *st)
 {
+	if (rump_sys_fstat(nodefd, st) == 0)
+		return 0;
+	if (errno != ESPIPE)
+		return -1;
 	memset(st, 0, sizeof(*st));
 	st->st_mode = S_IFSOCK | 0777;
 	st->st_nlink = 1;
@@ -441,9 +446,11 @@ fstat_node(struct stat *st)
 int
 fstat(int fd, struct stat *st)
 {
+	int n;
+
 	HJ_INIT();
-	if (hj_node(fd) >= 0)
-		return fstat_node(st);
+	if ((n = hj_node(fd)) >= 0)
+		return fstat_node(n, st);
 	return hj_real.fstat(fd, st);
 }
 
@@ -461,9 +468,11 @@ __fxstat64(int ver, int fd, struct stat64 *st)
 {
 	static int (*real)(int, int, struct stat64 *);
 
+	int n;
+
 	HJ_INIT();
-	if (hj_node(fd) >= 0)
-		return fstat_node((struct stat *)st);
+	if ((n = hj_node(fd)) >= 0)
+		return fstat_node(n, (struct stat *)st);
 	if (real == NULL)
 		*(void **)&real = dlsym(RTLD_NEXT, "__fxstat64");
 	if (real == NULL) {

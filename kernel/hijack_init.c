@@ -144,7 +144,7 @@ set_families(const char *v)
 static void
 settings(void)
 {
-	static const char *const ignored[] = { "path", "blanket", "sysctl",
+	static const char *const ignored[] = { "blanket", "sysctl",
 	    "modctl", "fdoff", "vfs", NULL };
 	const char *env = getenv("RUMPHIJACK"), *hosts;
 	char buf[1024], *tok, *save, *eq;
@@ -158,6 +158,8 @@ settings(void)
 			*eq++ = '\0';
 		if (strcmp(tok, "socket") == 0 && eq != NULL)
 			set_families(eq);
+		else if (strcmp(tok, "path") == 0 && eq != NULL)
+			hj_path_prefix(eq);
 		else if (strcmp(tok, "hosts") == 0 && eq != NULL)
 			hosts = eq[0] != '\0' ? strdup(eq) : NULL;
 		else if (strcmp(tok, "quiet") == 0)
@@ -195,6 +197,18 @@ __attribute__((constructor)) static void
 hj_constructor(void)
 {
 	hj_init();
+}
+
+void *
+hj_next_symbol(const char *name)
+{
+	void *p = dlsym(RTLD_NEXT, name);
+
+	if (p == NULL) {
+		hj_say_once(HJ_SAY_NODE, "libc has no %s", name);
+		_exit(127);
+	}
+	return p;
 }
 
 int

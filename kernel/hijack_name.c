@@ -125,7 +125,20 @@ load(void)
 	fclose(f);
 }
 
-/* Records for name (family 0: both), in file order; "localhost" too. */
+static int node_hostname(char *buf, size_t len);
+
+/* The node's own name: loopback when the hosts file does not have it, as
+ * Debian's /etc/hosts gives a host's own name 127.0.1.1. */
+static int
+own_name(const char *name)
+{
+	char me[256];
+
+	return node_hostname(me, sizeof(me)) == 0 && strcasecmp(me, name) == 0;
+}
+
+/* Records for name (family 0: both), in file order; "localhost" and the
+ * node's own name too. */
 static int
 lookup(const char *name, int family, struct hostent_rec *out, int max)
 {
@@ -142,7 +155,7 @@ lookup(const char *name, int family, struct hostent_rec *out, int max)
 				break;
 			}
 	}
-	if (k == 0 && strcasecmp(name, "localhost") == 0) {
+	if (k == 0 && (strcasecmp(name, "localhost") == 0 || own_name(name))) {
 		memset(out, 0, 2 * sizeof(*out));
 		if (family != AF_INET6 && k < max) {
 			out[k].family = AF_INET;

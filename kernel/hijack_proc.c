@@ -2,20 +2,23 @@
  * hijack_proc.c — librumphijack across fork and exec.
  *
  * fork: the child inherits the placeholders (the host does that) and must
- * inherit the node descriptors behind them: before forking, the node
- * copies this process's descriptor table under a cookie (FORK), and the
- * child's first call to the node JOINs that copy, so its node
- * descriptors are its parent's, with the same numbers.  vfork is a fork
+ * inherit the node descriptors behind them and the node's working
+ * directory: before forking, the node copies this process's descriptor
+ * table and directory under a cookie (FORK), and the child's first call
+ * to the node JOINs that copy, so its node descriptors are its parent's,
+ * with the same numbers.  vfork is a fork
  * here (the child may call this library, which a vfork child must not).
  *
  * exec: the new image loads this library again (LD_PRELOAD is in its
  * environment) but knows nothing of the old one's table.  The exec
  * wrappers put in the environment they pass a variable,
- *     RUMPHIJACK__INHERIT=COOKIE keep=H:N,... drop=N,...
- * naming a copy of the table (a FORK cookie), the placeholders that
- * survive the exec (H, not close-on-exec) with their node descriptors,
- * and the node descriptors whose placeholders do not (close-on-exec:
- * the new process closes them in the node).  The new image takes it at
+ *     RUMPHIJACK__INHERIT=COOKIE keep=H:N,... drop=N,... [cwd=PATH]
+ * naming a copy of the table (a FORK cookie, or "-" when no node
+ * descriptor survives), the placeholders that survive the exec (H, not
+ * close-on-exec) with their node descriptors, the node descriptors whose
+ * placeholders do not (close-on-exec: the new process closes them in the
+ * node), and the working directory when it is the node's (to the end of
+ * the string: a path may hold spaces).  The new image takes it at
  * start (hj_inherit) and removes it from its environment.  posix_spawn
  * gets the same variable in the environment it passes.  glibc's own
  * system() and popen() spawn without these wrappers: their children run
@@ -46,7 +49,10 @@ fork(void)
 	pid_t pid;
 
 	HJ_INIT();
-	have = hj_count() > 0 && rumpclient_prefork(cookie) == 0;
+	/* The child needs the node's copy for its descriptors, and for the
+	 * working directory when that is the node's. */
+	have = (hj_count() > 0 || hj_cwd_node(NULL, 0)) &&
+	    rumpclient_prefork(cookie) == 0;
 	pid = hj_real.fork();
 	if (pid == 0 && have)
 		rumpclient_fork_child(cookie);
@@ -116,30 +122,37 @@ sort_one(int fd, int nodefd, void *arg)
 }
 
 /* "RUMPHIJACK__INHERIT=..." for a new image, or NULL when it keeps no
- * node descriptor (then none is copied: the node closes them all when
- * this process's connection goes at exec). */
+ * node descriptor and its working directory is the host's (then nothing
+ * is copied: the node closes this process's descriptors when its
+ * connection goes at exec). */
 static char *
 inherit_var(void)
 {
 	uint8_t cookie[RUMPCLIENT_COOKIELEN];
+	char cwd[PATH_MAX];
 	struct sort so;
 	struct buf out = { NULL, 0, 0 };
-	int i;
+	int i, incwd;
 
 	memset(&so, 0, sizeof(so));
-	if (hj_count() == 0)
-		return NULL;
-	hj_each(0, INT_MAX, sort_one, &so);
-	if (so.nkeep == 0 || rumpclient_prefork(cookie) != 0) {
+	incwd = hj_cwd_node(cwd, sizeof(cwd));
+	if (hj_count() > 0)
+		hj_each(0, INT_MAX, sort_one, &so);
+	if (so.nkeep > 0 && rumpclient_prefork(cookie) != 0)
+		so.nkeep = 0;           /* the node says no: none kept */
+	if (so.nkeep == 0 && !incwd) {
 		free(so.keep.s);
 		free(so.drop.s);
 		return NULL;
 	}
 	buf_add(&out, INHERIT_VAR "=");
-	for (i = 0; i < RUMPCLIENT_COOKIELEN; i++)
+	for (i = 0; i < RUMPCLIENT_COOKIELEN && so.nkeep > 0; i++)
 		buf_add(&out, "%02x", cookie[i]);
-	buf_add(&out, " keep=%s drop=%s", so.keep.s, so.drop.s ? so.drop.s :
-	    "");
+	buf_add(&out, "%s keep=%s drop=%s", so.nkeep > 0 ? "" : "-",
+	    so.nkeep > 0 ? so.keep.s : "", so.nkeep > 0 && so.drop.s ?
+	    so.drop.s : "");
+	if (incwd)
+		buf_add(&out, " cwd=%s", cwd);
 	free(so.keep.s);
 	free(so.drop.s);
 	return out.s;
@@ -212,7 +225,7 @@ hj_inherit(void)
 
 	if (v == NULL)
 		return;
-	for (i = 0; i < RUMPCLIENT_COOKIELEN; i++) {
+	for (i = 0; v[0] != '-' && i < RUMPCLIENT_COOKIELEN; i++) {
 		if (hexval(v[2 * i]) < 0 || hexval(v[2 * i + 1]) < 0)
 			goto bad;
 		cookie[i] = (uint8_t)(hexval(v[2 * i]) << 4 |
@@ -220,7 +233,8 @@ hj_inherit(void)
 	}
 	if ((p = strstr(v, " keep=")) == NULL)
 		goto bad;
-	rumpclient_fork_child(cookie);
+	if (v[0] != '-')
+		rumpclient_fork_child(cookie);
 	for (p += 6; *p != '\0' && *p != ' '; p = *end == ',' ? end + 1 : end) {
 		h = strtol(p, &end, 10);
 		if (*end != ':')
@@ -237,6 +251,8 @@ hj_inherit(void)
 			n = strtol(p, &end, 10);
 			rump_sys_close((int)n);
 		}
+	if ((p = strstr(v, " cwd=")) != NULL)
+		hj_cwd_inherit(p + 5);
 	unsetenv(INHERIT_VAR);
 	return;
 bad:
@@ -255,7 +271,7 @@ execve(const char *path, char *const argv[], char *const envp[])
 	int r, error;
 
 	HJ_INIT();
-	if (hj_count() == 0)
+	if (hj_count() == 0 && !hj_cwd_node(NULL, 0))
 		return hj_real.execve(path, argv, envp);
 	/* Not even a file to run: no copy of the table for nothing. */
 	if (access(path, X_OK) != 0)
@@ -404,7 +420,7 @@ spawn(int p, pid_t *pid, const char *path,
 	int r;
 
 	HJ_INIT();
-	if (hj_count() == 0)
+	if (hj_count() == 0 && !hj_cwd_node(NULL, 0))
 		return (p ? hj_real.posix_spawnp : hj_real.posix_spawn)(pid,
 		    path, fa, attr, argv, envp);
 	if ((env = hj_exec_env(envp)) == NULL)

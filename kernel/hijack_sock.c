@@ -31,21 +31,9 @@
 #define NEXT(name) ({                                                   \
 	static __typeof__(&name) next_;                                 \
 	if (__builtin_expect(next_ == NULL, 0))                         \
-		*(void **)&next_ = next_symbol(#name);                  \
+		*(void **)&next_ = hj_next_symbol(#name);               \
 	next_;                                                          \
 })
-
-static void *
-next_symbol(const char *name)
-{
-	void *p = dlsym(RTLD_NEXT, name);
-
-	if (p == NULL) {
-		hj_say_once(HJ_SAY_NODE, "libc has no %s", name);
-		_exit(127);
-	}
-	return p;
-}
 
 /* A node call's result: on failure, say once if the node is missing. */
 static long
