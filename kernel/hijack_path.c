@@ -954,7 +954,7 @@ getcwd(char *buf, size_t len)
  */
 struct ndir {
 	int            fd;              /* the placeholder */
-	char           buf[32768];
+	char           buf[32768] __attribute__((aligned(8)));
 	size_t         len, pos;
 	long           loc;             /* telldir: the offset of buf */
 	struct dirent64 ent;
