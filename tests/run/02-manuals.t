@@ -5,7 +5,8 @@
 # those sections names a command; every cross-reference (.Xr NAME N,
 # .BR NAME (N), NAME(N) in the README, docs/ and --help texts) names a
 # page of the tree in that section, or one of the system pages listed
-# below in its own section; all pages carry one date; and no page, README,
+# below in its own section; every command's page tells of --help and
+# --version; all pages carry one date; and no page, README,
 # docs/ file, --help text, `rumplab plan` output or string in the sources
 # speaks of the project's plans ("applied by the impairments work",
 # "cannot set a MAC yet") or sends the reader outside the tree.
@@ -14,7 +15,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 for t in groff perl; do
 	command -v $t >/dev/null || skip_all "$t not installed"
 done
-plan 8
+plan 9
 
 # Pages outside the tree that pages may cite: NetBSD's, whose syntax and
 # formats the rump.* commands keep, and the Debian tools named.
@@ -54,6 +55,16 @@ done
 [ ! -s "$T/nocmd" ]
 ok $? "every page of section 1 or 8 is a command in bin/" ||
     sed 's/^/# no command: /' "$T/nocmd"
+: > "$T/nohelp"
+for p in $pages; do
+	case $p in *.1|*.8) ;; *) continue ;; esac
+	for o in help version; do
+		grep -Eq "Fl -$o|\\\\-\\\\-$o" "$top/$p" || echo "$p: --$o" >> "$T/nohelp"
+	done
+done
+[ ! -s "$T/nohelp" ]
+ok $? "every command's page tells of --help and --version" ||
+    sed 's/^/# not told: /' "$T/nohelp"
 
 # --- what users read besides the pages --------------------------------------
 # help.txt: every command's --help, and every rumplab verb's.
