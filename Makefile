@@ -2,9 +2,11 @@
 #
 #   make            build everything into $(O) (default build/default)
 #   make check      build the test variant (ASan+UBSan, -Werror) into build/test
-#                   and run every test under prove
+#                   and run every test under prove (CHECK_TESTS=tests/run/40*
+#                   runs those only)
 #   make bench      build optimised and run the benchmarks (never fails on speed)
 #   make demo       install missing packages, build, show rumplab working
+#                   (DEMO_LAB=no: the bus part only, no lab)
 #   make deps       install missing Debian packages (root) or print the command
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands
@@ -80,18 +82,24 @@ $(BIN)/% $(TBIN)/%:
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@)) $(LDLIBS)
 
+# deps may install the packages whose pkg-config flags the build needs, and
+# this make read those flags when it parsed the Makefiles, before deps ran:
+# the builds of check and demo run in a make started after deps, which
+# reads them afresh (and never beside deps under -j).
 TEST_O := build/test
+CHECK_TESTS := tests/run/*.t
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) SAN=1 OPT="-O1 -g" all
 	$(Q)$(MAKE) --no-print-directory O=build/fuzz fuzz-build
 	$(Q)O=$(abspath $(TEST_O)) FUZZ_O=$(abspath build/fuzz) SHARED=$(abspath ../shared) \
-	    prove -j2 --timer --failures --comments tests/run/*.t
+	    prove -j2 --timer --failures --comments $(CHECK_TESTS)
 
 bench: all
 	$(Q)O=$(abspath $(O)) SHARED=$(abspath ../shared) sh tests/bench/run-all.sh
 
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(abspath $(O)) sh tests/demo.sh
 
 install: all

@@ -31,6 +31,7 @@
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/vfs.h"
+#include "version.h"
 
 #define MAXCOMPONENTS 32
 #define MAXETFS 32
@@ -54,13 +55,27 @@ static const struct sysctl_knob ncpu_knob = {
 	&hw_ncpu, 1, 1024,
 };
 
+/* The components listed are the ones linked in (the registry's names). */
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
+	char known[512];
+
+	component_names(known, sizeof(known), 0);
+	fprintf(f, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
 	    "[-l component]... [-r fd] URL\n"
-	    "       URL: unix://path, unix:///abs/path or tcp://addr:port\n");
-	exit(2);
+	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
+	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
+	    "  -d spec       a host file or directory for the node's files, "
+	    "NetBSD's form:\n"
+	    "                key=KEY,hostpath=PATH,size=host[,type=blk|reg|dir]"
+	    "[,ro]\n"
+	    "  -l component  load a component and those it depends on:\n"
+	    "                %s\n"
+	    "  -r fd         stay in the foreground; the outcome (OK or why "
+	    "not) goes to fd\n"
+	    "  -s            stay in the foreground\n"
+	    "  -v            mirror the kernel log to standard error\n", known);
 }
 
 static void
@@ -84,6 +99,10 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->ncpu = 1;
 	o->readyfd = -1;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		exit(0);
+	}
 	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -120,11 +139,14 @@ parse_args(int argc, char **argv, struct options *o)
 			o->verbose = 1;
 			break;
 		default:
-			usage();
+			usage(stderr);
+			exit(2);
 		}
 	}
-	if (argc - optind != 1)
-		usage();
+	if (argc - optind != 1) {
+		usage(stderr);
+		exit(2);
+	}
 	o->url = argv[optind];
 	if (sp_url_parse(o->url, &ss, &len) != 0)
 		die("bad URL '%s': expected unix://path, unix:///abs/path or "
@@ -247,6 +269,8 @@ main(int argc, char **argv)
 	sigset_t set;
 	int fd = -1, sig, error;
 
+	if (version_asked(argc, argv, "rump_server"))
+		return 0;
 	parse_args(argc, argv, &o);
 	check_components(&o);
 	signal(SIGPIPE, SIG_IGN);

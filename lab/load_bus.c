@@ -2,7 +2,7 @@
  * load_bus.c — buses: declared ones (a mapping of names to options, or a
  * list of names) and the options links share with them: mtu, jumbo, size,
  * subnet, subnet6 and the impairments delay, jitter, loss and rate, which
- * the model carries for the impairments work to apply.
+ * the supervisor applies in the members' node kernels (lab/linkstate.c).
  */
 #include <sys/socket.h>
 

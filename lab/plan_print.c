@@ -71,7 +71,7 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 			fprintf(f, " loss %g%%", b->loss_pct);
 		if (b->rate_bps)
 			fprintf(f, " rate %gmbit", (double)b->rate_bps / 1e6);
-		fprintf(f, " (applied by the impairments work)\n");
+		fprintf(f, " (every frame sent on the bus)\n");
 	}
 	fprintf(f, "    members:");
 	for (i = 0; i < b->nmembers; i++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lab/verbs.h"
+#include "version.h"
 
 struct verb {
 	const char	*name;
@@ -126,6 +127,8 @@ main(int argc, char **argv)
 {
 	const struct verb *v;
 
+	if (version_asked(argc, argv, "rumplab"))
+		return 0;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

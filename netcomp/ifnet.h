@@ -1,7 +1,7 @@
 /*
  * ifnet.h — a node's network interfaces, and the contract between the
- * interface layer and the interface drivers (shmif today; virtif and a VDE
- * uplink later).  Like a NetBSD driver or a vdeplug4 transport, a driver is
+ * interface layer and the interface drivers (netcomp/if_shmif.c is the
+ * one kind).  Like a NetBSD driver or a vdeplug4 transport, a driver is
  * one file exporting one `struct ifkind`; the interface layer never knows
  * which kind it drives.  Drivers move Ethernet frames as bytes and include
  * no lwIP header.

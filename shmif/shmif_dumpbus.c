@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "shmif/shmif.h"
+#include "version.h"
 
 #define PROG		"shmif_dumpbus"
 #define BATCH		64	/* frames per shmif_recv() call */
@@ -416,6 +417,8 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	if ((rc = parse_args(argc, argv, &o)) != 0) {
 		usage(rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "shmif/shmif.h"
+#include "version.h"
 
 #define PROG		"shmif_pcapin"
 #define BATCH		64	/* frames per shmif_sendv() */
@@ -313,6 +314,8 @@ main(int argc, char **argv)
 	pcap_t *p;
 	int rc;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	if ((rc = parse_args(argc, argv, &o)) != 0) {
 		usage(rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "shmif/shmif.h"
+#include "version.h"
 
 #define PROG	"shmif_stat"
 #define BATCH	64
@@ -226,6 +227,8 @@ main(int argc, char **argv)
 	bool json = false, head = false;
 	int c, i, w, failed = 0;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;

@@ -7,15 +7,14 @@
 # echo request for 10.0.0.2 into its reply, and shmif_pcapin puts the
 # replies back on the bus.  A third process follows the bus into tcpdump,
 # live.  At the end the bus is dumped to a pcap file and summarised.
-# The frames are taken from a capture of NetBSD kernels pinging each other
-# ($SHARED/fixtures/netbsd-shmif/small.pcap.gz).  Runs in a few seconds,
-# needs no privileges, and removes everything it made on any exit.
+# The demo writes A's requests itself (a few lines of perl), so it needs
+# nothing outside this tree.  Runs in a few seconds, needs no privileges,
+# and removes everything it made on any exit.
 #
-#   O=build/default SHARED=../shared sh tests/demo-bus.sh
+#   O=build/default sh tests/demo-bus.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build/default}
-SHARED=${SHARED:-$top/../shared}
 B=$O/bin
 for t in shmif_dumpbus shmif_pcapin shmif_stat; do
 	[ -x "$B/$t" ] || { echo "demo-bus: $B/$t missing: run make" >&2; exit 1; }
@@ -35,11 +34,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A's five echo requests, and an empty capture to create the bus with.
-gzip -dc "$SHARED/fixtures/netbsd-shmif/small.pcap.gz" > "$d/netbsd.pcap"
-tcpdump -r "$d/netbsd.pcap" -c 5 -w "$d/requests.pcap" \
-    'icmp[icmptype] = icmp-echo and dst host 10.0.0.2' 2>/dev/null
-tcpdump -r "$d/netbsd.pcap" -w "$d/empty.pcap" 'ether proto 0' 2>/dev/null
+# A's five echo requests (req0.pcap .. req4.pcap, sequence numbers 0-4,
+# 56 bytes of data as ping sends), and a capture with no frame
+# (empty.pcap) to create the bus with.
+perl -e '
+	sub sum { my $s = 0; $s += $_ for unpack("n*", $_[0] . (length($_[0]) % 2 ? "\0" : ""));
+		$s = ($s & 0xffff) + ($s >> 16) while $s >> 16; pack("n", ~$s & 0xffff) }
+	sub pcap { open(my $f, ">", "$ARGV[0]/$_[0]") or die "$ARGV[0]/$_[0]: $!\n";
+		print $f pack("LSSlLLL", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1), @_[1 .. $#_]; }
+	pcap("empty.pcap");
+	for my $seq (0 .. 4) {
+		my $icmp = pack("CCnnn", 8, 0, 0, 0x2a00 + $$ % 256, $seq) .
+		    join("", map { chr } 0 .. 55);
+		substr($icmp, 2, 2) = sum($icmp);
+		my $ip = pack("CCnnnCCnC4C4", 0x45, 0, 20 + length($icmp), $seq, 0,
+		    64, 1, 0, 10, 0, 0, 1, 10, 0, 0, 2);
+		substr($ip, 10, 2) = sum($ip);
+		my $fr = pack("H12H12n", "b2a000000002", "b2a000000001", 0x0800) .
+		    $ip . $icmp;
+		pcap("req$seq.pcap", pack("LLLL", time, 0, length($fr), length($fr)), $fr);
+	}' "$d"
 "$B/shmif_pcapin" "$d/empty.pcap" "$d/lan.bus"
 echo "== bus $d/lan.bus:"
 "$B/shmif_dumpbus" -h "$d/lan.bus"
@@ -78,11 +92,9 @@ pids="$pids $!"
 "$B/shmif_dumpbus" -f -p - "$d/lan.bus" 2>/dev/null > "$d/node-b" &
 bpid=$!; pids="$pids $bpid"
 sleep 0.5
-echo "== node A (10.0.0.1): shmif_pcapin requests.pcap, one request per 0.2 s"
-for i in 1 2 3 4 5; do
-	tcpdump -r "$d/requests.pcap" -w "$d/one.pcap" \
-	    "icmp[6:2] = $((i - 1))" 2>/dev/null
-	"$B/shmif_pcapin" "$d/one.pcap" "$d/lan.bus"
+echo "== node A (10.0.0.1): shmif_pcapin req0.pcap .. req4.pcap, one per 0.2 s"
+for i in 0 1 2 3 4; do
+	"$B/shmif_pcapin" "$d/req$i.pcap" "$d/lan.bus"
 	sleep 0.2
 done
 sleep 0.5

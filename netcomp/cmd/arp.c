@@ -22,6 +22,7 @@
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG "rump.arp"
 #define MAXN 512
@@ -163,6 +164,8 @@ main(int argc, char **argv)
 	};
 	int c, aflag = 0, dflag = 0, sflag = 0;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "adhns", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': aflag = 1; break;

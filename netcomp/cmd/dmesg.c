@@ -12,6 +12,7 @@
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG "rump.dmesg"
 
@@ -58,6 +59,8 @@ main(int argc, char **argv)
 	size_t len = 0;
 	int c, error;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return 0;

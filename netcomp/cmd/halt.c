@@ -13,6 +13,7 @@
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG "rump.halt"
 
@@ -51,6 +52,8 @@ main(int argc, char **argv)
 	char buf[256];
 	int c;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "dhnw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': break;        /* nothing to sync */

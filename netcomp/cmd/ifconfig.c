@@ -29,6 +29,7 @@
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define MAXOPS 32
 #define PROG "rump.ifconfig"
@@ -711,6 +712,8 @@ main(int argc, char **argv)
 	int error;
 	uint64_t wait = 0;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	/* '+': parameters such as -alias must not be taken for options. */
 	while ((c = getopt_long(argc, argv, "+adhluvw:", longopts, NULL)) !=
 	    -1) {

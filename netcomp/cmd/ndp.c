@@ -22,6 +22,7 @@
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG "rump.ndp"
 #define MAXN 512
@@ -174,6 +175,8 @@ main(int argc, char **argv)
 	struct rump_neigh nb;
 	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "acdhns", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': aflag = 1; break;

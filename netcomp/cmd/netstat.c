@@ -20,6 +20,7 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/rtprint.h"
+#include "version.h"
 
 #define PROG "rump.netstat"
 
@@ -221,6 +222,8 @@ main(int argc, char **argv)
 	};
 	int c, rflag = 0, iflag = 0, sflag = 0, aflag = 0, family = 0;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "af:hinrs", longopts, NULL)) !=
 	    -1) {
 		switch (c) {

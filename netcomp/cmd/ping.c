@@ -27,6 +27,7 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/pingloop.h"
+#include "version.h"
 
 #define PROG "rump.ping"
 
@@ -302,6 +303,8 @@ main(int argc, char **argv)
 	int c, r;
 	long v;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	ping_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "c:Dhi:I:nqs:t:T:vw:W:", longopts,
 	    NULL)) != -1) {

@@ -30,6 +30,7 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/pingloop.h"
+#include "version.h"
 
 #define PROG "rump.ping6"
 
@@ -380,6 +381,8 @@ main(int argc, char **argv)
 	int c, r;
 	long v;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	/* -h is NetBSD's hop limit; alone it asks for help. */
 	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
 		usage(stdout);

@@ -26,6 +26,7 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/rtprint.h"
+#include "version.h"
 
 #define PROG "rump.route"
 
@@ -459,6 +460,8 @@ main(int argc, char **argv)
 	const char *verb;
 	int i;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
 

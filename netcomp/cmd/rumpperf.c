@@ -36,6 +36,7 @@
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/perf.h"
+#include "version.h"
 
 static void
 usage(FILE *f)
@@ -188,6 +189,8 @@ main(int argc, char **argv)
 	struct perr e = { "" };
 	int infd = -1, error;
 
+	if (version_asked(argc, argv, "rumpperf"))
+		return 0;
 	memset(&p, 0, sizeof(p));
 	p.port = 5001;
 	p.conns = -1;

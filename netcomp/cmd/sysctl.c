@@ -20,6 +20,7 @@
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG     "rump.sysctl"
 #define VALUEMAX 1024
@@ -216,6 +217,8 @@ main(int argc, char **argv)
 	int c, i, aflag = 0, wflag = 0, status = 0;
 	char *text;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "aAehnqw", longopts, NULL)) !=
 	    -1) {
 		switch (c) {

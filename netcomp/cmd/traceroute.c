@@ -28,6 +28,7 @@
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/traceloop.h"
+#include "version.h"
 
 #define PROG    "rump.traceroute"
 
@@ -144,6 +145,8 @@ main(int argc, char **argv)
 {
 	struct trace t;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	memset(&t, 0, sizeof(t));
 	t.p = &proto4;
 	t.family = AF_INET;

@@ -27,6 +27,7 @@
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/traceloop.h"
+#include "version.h"
 
 #define PROG    "rump.traceroute6"
 #define IP6H    40
@@ -144,6 +145,8 @@ main(int argc, char **argv)
 {
 	struct trace t;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	memset(&t, 0, sizeof(t));
 	t.p = &proto6;
 	t.family = AF_INET6;

@@ -59,8 +59,11 @@ done
 [ -n "${idle:-}" ] && echo "line-1000 running: $idle"
 
 echo "mininet, for comparison:"
+mn=$top/../shared/bench/mininet_start.py
 if [ "$(id -u)" != 0 ]; then
 	echo "  skipped: mininet needs root"
+elif [ ! -r "$mn" ]; then
+	echo "  skipped: no $mn (the comparison's script, beside the tree)"
 elif ! { command -v brctl >/dev/null && command -v ping >/dev/null &&
     /usr/bin/python3 -c 'import mininet' 2>/dev/null; } &&
     ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q mininet \
@@ -72,7 +75,7 @@ else
 	# LinearTopo(k=N) has N switches and N hosts: 2N nodes.
 	for n in 10 100; do
 		t0=$(now)
-		if timeout 300 /usr/bin/python3 "$top/../shared/bench/mininet_start.py" "$n" >"$x/mn.out" 2>&1; then
+		if timeout 300 /usr/bin/python3 "$mn" "$n" >"$x/mn.out" 2>&1; then
 			echo "  mininet k=$n ($((2 * n)) nodes): $(dt "$t0" "$(now)") s ($(tail -1 "$x/mn.out"))"
 		else
 			echo "  mininet $n nodes: failed here ($(tail -1 "$x/mn.out"))"

@@ -4,9 +4,15 @@
 # build tree $O (set by `make check`), the shared fixtures $SHARED, and
 # `as_user CMD...`: runs CMD as an unprivileged user (nobody) when the test
 # runs as root, so every test also proves rumplab needs no privileges.
+#
+# $SHARED (../shared beside the tree) holds NetBSD's conformance data, $FX
+# the buses and captures NetBSD kernels wrote.  It is not part of the tree:
+# CI has it, a bare clone does not, and a test that needs it skips what
+# needs it, saying why (skip_all, or an "ok N # SKIP" line).
 : "${O:=$(cd "$(dirname "$0")/../.." && pwd)/build/test}"
 : "${SHARED:=$(cd "$(dirname "$0")/../../.." && pwd)/shared}"
 export O SHARED
+FX=$SHARED/fixtures/netbsd-shmif
 B=$O/bin
 export PATH="$B:$PATH"
 
@@ -39,7 +45,14 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # TAP helpers for shell tests.
 _n=0; _fail=0
 plan() { echo "1..$1"; }
-ok() { _n=$((_n+1)); if [ "$1" = 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _fail=$((_fail+1)); fi; }
+# skip_all REASON: the whole test is skipped (before its plan).
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+# no_fixtures: why NetBSD's fixtures cannot be used, or false when they can.
+no_fixtures() { [ -r "$FX/small.bus.gz" ] && return 1
+	echo "no NetBSD fixtures in $FX (NetBSD's conformance data, beside the tree)"; }
+# ok STATUS DESC: one test line; returns STATUS's truth, so that
+# `ok $? "..." || diagnostics` prints the diagnostics of a failure.
+ok() { _n=$((_n+1)); if [ "$1" = 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _fail=$((_fail+1)); return 1; fi; }
 # check DESC CMD...: run CMD, ok when it exits 0
 check() { d=$1; shift; "$@" >"$T/.out" 2>&1; r=$?; ok $r "$d"; [ $r = 0 ] || sed 's/^/# /' "$T/.out" | head -20; return $r; }
 diag() { echo "# $*"; }

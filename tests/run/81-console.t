@@ -24,9 +24,13 @@ cmp_tcpdump() {	# PCAP: our lines equal tcpdump -n -S -t's
 }
 check "decoded known frames read as tcpdump -n -S -t reads them" \
     cmp_tcpdump "$T/known.pcap"
-gzip -dc "$SHARED/fixtures/netbsd-shmif/wrapped.pcap.gz" >"$T/wrapped.pcap"
-check "NetBSD's 8594-frame wrapped bus decodes as tcpdump reads it" \
-    cmp_tcpdump "$T/wrapped.pcap"
+if why=$(no_fixtures); then
+	echo "ok $((_n=_n+1)) # SKIP $why"
+else
+	gzip -dc "$FX/wrapped.pcap.gz" >"$T/wrapped.pcap"
+	check "NetBSD's 8594-frame wrapped bus decodes as tcpdump reads it" \
+	    cmp_tcpdump "$T/wrapped.pcap"
+fi
 F=${FUZZ_O:-$O/../fuzz}/fuzz_decode
 if [ -x "$F" ]; then
 	mkdir -p "$T/corpus"

@@ -2,8 +2,8 @@
  * test_bus_format.c — proves the bus library writes and reads the bytes
  * shmif/FORMAT.txt describes: field by field for what it writes, through an
  * independent writer (this file, from the text) for what it reads, against
- * NetBSD's own buses (shared/fixtures), and that bad files give clear errors
- * and hostile headers are survived.
+ * NetBSD's own buses (FIXTUREDIR, skipped when absent), and that bad files
+ * give clear errors and hostile headers are survived.
  *
  * usage: test_bus_format SCRATCHDIR FIXTUREDIR
  */
@@ -236,7 +236,9 @@ test_independent_writer(void)
 }
 
 /* NetBSD's own buses: the reader returns exactly what NetBSD's
- * shmif_dumpbus wrote to pcap, in order, with the timestamps. */
+ * shmif_dumpbus wrote to pcap, in order, with the timestamps.  The
+ * fixtures live beside the tree, not in it: without them the four checks
+ * are skipped. */
 static void
 test_fixture(const char *fixdir, const char *name)
 {
@@ -248,6 +250,12 @@ test_fixture(const char *fixdir, const char *name)
 	pcap_t *pc;
 	int n, total = 0, same = 1;
 
+	if (access(fixdir, R_OK | X_OK) != 0) {
+		for (n = 0; n < 4; n++)
+			ok(1, "# SKIP %s: no NetBSD fixtures in %s", name,
+			    fixdir);
+		return;
+	}
 	snprintf(cmd, sizeof(cmd), "gzip -dc %s/%s.bus.gz > %s/%s.bus && "
 	    "gzip -dc %s/%s.pcap.gz > %s/%s.pcap", fixdir, name, dir, name,
 	    fixdir, name, dir, name);
