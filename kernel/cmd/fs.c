@@ -24,6 +24,7 @@
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 #define PROG "rump.fs"
 #define CHUNK (1 << 20)
@@ -359,6 +360,8 @@ main(int argc, char **argv)
 	const char *v;
 	int i, r = 2;
 
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);

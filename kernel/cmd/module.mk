@@ -11,3 +11,4 @@ $(BIN)/rump.umount: $(BIN)/rump.mount
 LDLIBS_rump.fs    = -lm
 LDLIBS_rump.mount = -lm
 PROGS += $(BIN)/rump.fs $(BIN)/rump.mount $(BIN)/rump.umount
+MANS += kernel/cmd/rump.fs.8 kernel/cmd/rump.mount.8 kernel/cmd/rump.umount.8

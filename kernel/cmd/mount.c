@@ -18,6 +18,7 @@
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
+#include "version.h"
 
 static const char *prog = "rump.mount";
 
@@ -110,6 +111,8 @@ main(int argc, char **argv)
 	prog = slash != NULL ? slash + 1 : argv[0];
 	if (strcmp(prog, "rump.umount") != 0)
 		prog = "rump.mount";
+	if (version_asked(argc, argv, prog))
+		return 0;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;

@@ -21,7 +21,11 @@ plan 9
 # formats the rump.* commands keep, and the Debian tools named.
 SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8
     sysctl.8 traceroute.8 traceroute6.8 shmif.4
-    tcpdump.8 tshark.1 pcap-savefile.5 ssh.1 ip.8 cmp.1"
+    tcpdump.8 tshark.1 pcap-savefile.5 ssh.1 ip.8 cmp.1
+    dup.2 dup2.2 fcntl.2 fork.2 execve.2 posix_spawn.3 poll.2 ppoll.2
+    select.2 pselect.2 epoll.7 getaddrinfo.3 getnameinfo.3 gethostbyname.3
+    hosts.5 gethostname.2 uname.2 seccomp.2 system.3 popen.3 ld.so.8
+    pthread_sigmask.3 getifaddrs.3 mount.8 umount.8 hostname.7 ls.1"
 # Plan words where a manual says what happens.
 PLAN_WORDS='the [a-z/-]+( [a-z/-]+)? work\b|(later|future) (work|change|version)|cannot [^."]* yet\b|\bnot yet (built|implemented|supported)|will come\b|\bfor now\b|\b(TODO|FIXME|XXX)\b'
 
