@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,24 +447,26 @@ fs_path(const struct lab *lab, const char *image, char *buf, size_t len)
 		    lab->file, image);
 }
 
-/* -errno, or 0 when path is what `type` mounts (a file, a directory). */
+/*
+ * -errno, or 0 when path is what the type mounts: a readable directory,
+ * or a readable file or block device.  Looked at, never opened: a path
+ * may name a device that acts when opened.
+ */
 static int
 fs_image_ok(const char *path, bool dir)
 {
 	struct stat st;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	if (stat(path, &st) != 0)
 		return -errno;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
 	if (dir && !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
+	if (!dir && S_ISDIR(st.st_mode))
+		return -EISDIR;
 	if (!dir && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		return -EINVAL;
+	if (access(path, dir ? R_OK | X_OK : R_OK) != 0)
+		return -errno;
 	return 0;
 }
 
