@@ -109,8 +109,12 @@ diag_print(struct diag *d, const char *file, FILE *out)
 	if (d->n > 1)
 		qsort(d->msgs, (size_t)d->n, sizeof(d->msgs[0]), msg_cmp);
 	for (i = 0; i < d->n; i++)
-		fprintf(out, "%s:%d:%d: %s\n", file, d->msgs[i].pos.line,
-		    d->msgs[i].pos.col, d->msgs[i].text);
+		if (d->msgs[i].pos.line == 0)	/* the whole file */
+			fprintf(out, "%s: %s\n", file, d->msgs[i].text);
+		else
+			fprintf(out, "%s:%d:%d: %s\n", file,
+			    d->msgs[i].pos.line, d->msgs[i].pos.col,
+			    d->msgs[i].text);
 	if (d->dropped > 0)
 		fprintf(out, "%s: %d more errors not shown\n", file, d->dropped);
 }

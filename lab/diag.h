@@ -40,7 +40,8 @@ void	diag_free(struct diag *d);
 __attribute__((format(printf, 3, 4)))
 void	diag_add(struct diag *d, struct lab_pos pos, const char *fmt, ...);
 int	diag_count(const struct diag *d);
-/* Sorts by position (then discovery order) and prints FILE:LINE:COL: MSG. */
+/* Sorts by position (then discovery order) and prints FILE:LINE:COL: MSG,
+ * or FILE: MSG for a message about the whole file (line 0). */
 void	diag_print(struct diag *d, const char *file, FILE *out);
 
 #endif

@@ -98,10 +98,14 @@ struct lab_sysctl {
 	struct lab_pos	 pos;
 };
 
-/* A file system image for the node's VFS (carried for the fs issue). */
+/*
+ * A file system for the node's VFS: tmpfs, hostfs (image: a host
+ * directory) or ext2 (image: an image file).  Loaded and checked, but
+ * nodes have no VFS in this build: validation refuses every one.
+ */
 struct lab_fs {
 	const char	*type, *image, *mount;
-	struct lab_pos	 pos;
+	struct lab_pos	 pos, typepos, imagepos;
 };
 
 struct lab_node {
@@ -125,6 +129,9 @@ struct lab_node {
 	struct lab_fs	*fs;
 	int		 nfs, capfs;
 	struct lab_pos	 pos, kindpos;
+	/* An interface, address or link of it did not load: not all its
+	 * subnets are known, so its next hops are not judged. */
+	bool		 partial;
 };
 
 /* An interface on a bus. */

@@ -1,19 +1,25 @@
 /*
  * labctl.c — finding labs and cleaning up after them (lab/labctl.h).
  *
- * Cleaning up without a supervisor must not kill strangers: a process is
- * the lab's when it is ours (same uid) and either is one of its node
- * kernels or its supervisor (argv names the lab's directory: `rump_server
- * ... unix://DIR/sock/N`, `rumplab supervise DIR ...`), or runs against
+ * Cleaning up without a supervisor must not kill strangers.  The state
+ * file's pids are not trusted (after a supervisor was killed with -9 a
+ * pid may have been reused by any program of the user); the processes
+ * are found in /proc, and each is checked before any signal: ours (same
+ * uid), and the lab's supervisor (the rumplab executable running
+ * `rumplab supervise DIR`), one of its node kernels (the rump_server
+ * executable with a socket under DIR in its arguments), or a client of
  * one of its nodes (RUMP_SERVER=unix://DIR/... in its environment: run:
- * commands, `rumplab exec`).
+ * commands, `rumplab exec`).  A pidfd taken before the check carries the
+ * signal, so a pid reused in between is never signalled.
  */
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,13 +126,13 @@ labctl_pid_alive(pid_t pid)
 
 /* Reads /proc/PID/NAME (NUL-separated) into buf; bytes or -1. */
 static ssize_t
-read_proc(const char *pid, const char *name, char *buf, size_t len)
+read_proc(pid_t pid, const char *name, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/%s", pid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = read(fd, buf, len - 1);
@@ -136,6 +142,7 @@ read_proc(const char *pid, const char *name, char *buf, size_t len)
 	return n;
 }
 
+/* Does a word of buf (NUL-separated, n bytes) start with `word`? */
 static bool
 has_word(const char *buf, ssize_t n, const char *word)
 {
@@ -148,65 +155,193 @@ has_word(const char *buf, ssize_t n, const char *word)
 	return false;
 }
 
+/*
+ * Does a word of buf name the lab's directory: DIR itself, or a path
+ * under it (DIR/...)?  Lab "two" must not take lab "two-b"'s processes.
+ */
 static bool
-contains(const char *buf, ssize_t n, const char *s)
+names_dir(const char *buf, ssize_t n, const char *dir)
 {
-	const char *p;
+	const char *p, *at;
+	size_t dl = strlen(dir);
 
-	for (p = buf; p < buf + n; p += strlen(p) + 1)
-		if (strstr(p, s) != NULL)
+	for (p = buf; p < buf + n; p += strlen(p) + 1) {
+		if (strcmp(p, dir) == 0)
 			return true;
+		for (at = strstr(p, dir); at != NULL; at = strstr(at + 1, dir))
+			if (at[dl] == '/')
+				return true;
+	}
 	return false;
 }
 
-/* Is process `pid` (ours) part of the lab in dir? */
-static bool
-is_labs(const char *pid, const char *dir)
+/* The base name of /proc/PID/exe into buf ("" when unreadable). */
+static void
+exe_name(pid_t pid, char *buf, size_t len)
 {
-	static char buf[65536];
-	char want[STATEDIR_PATHMAX + 32];
+	char path[64], exe[PATH_MAX];
 	const char *base;
 	ssize_t n;
 
-	if ((n = read_proc(pid, "cmdline", buf, sizeof(buf))) > 0) {
-		base = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
-		if ((strcmp(base, "rump_server") == 0 ||
-		    (strcmp(base, "rumplab") == 0 && has_word(buf, n,
-		    "supervise"))) && contains(buf, n, dir))
-			return true;
-	}
-	snprintf(want, sizeof(want), "RUMP_SERVER=unix://%s/", dir);
-	if ((n = read_proc(pid, "environ", buf, sizeof(buf))) > 0)
-		return has_word(buf, n, want);
-	return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	buf[0] = '\0';
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	snprintf(buf, len, "%s", base);
 }
 
-/* Signals the lab's processes; returns how many were alive. */
+/* Is pid's real uid ours (/proc/PID/status "Uid: REAL EFFECTIVE ...")?
+ * Not the owner of /proc/PID: that is root for a process that is not
+ * dumpable. */
+static bool
+runs_as_us(pid_t pid)
+{
+	char buf[2048], *p;
+	unsigned long uid;
+
+	if (read_proc(pid, "status", buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "\nUid:")) == NULL)
+		return false;
+	uid = strtoul(p + 5, NULL, 10);
+	return uid == (unsigned long)getuid();
+}
+
+enum role { NOT_OURS, SUPERVISOR, MEMBER };
+
+/*
+ * Is process pid part of the lab in dir?  It must run as us and be the
+ * lab's supervisor (the rumplab executable, `rumplab supervise DIR`), one
+ * of its node kernels (the rump_server executable, with the lab's
+ * socket in its arguments), or a client of one of its nodes
+ * (RUMP_SERVER=unix://DIR/... in its environment: run: commands,
+ * `rumplab exec`).  A pid from the state file may since belong to
+ * anything else of the user's; this is what tells them apart.
+ */
+static enum role
+lab_role(pid_t pid, const char *dir)
+{
+	static char buf[65536];
+	char want[STATEDIR_PATHMAX + 32], exe[PATH_MAX];
+	ssize_t n;
+
+	if (!runs_as_us(pid))
+		return NOT_OURS;
+	exe_name(pid, exe, sizeof(exe));
+	if ((n = read_proc(pid, "cmdline", buf, sizeof(buf))) > 0 &&
+	    names_dir(buf, n, dir)) {
+		if (strcmp(exe, "rumplab") == 0 && has_word(buf, n,
+		    "supervise"))
+			return SUPERVISOR;
+		if (strcmp(exe, "rump_server") == 0)
+			return MEMBER;
+	}
+	snprintf(want, sizeof(want), "RUMP_SERVER=unix://%s/", dir);
+	if ((n = read_proc(pid, "environ", buf, sizeof(buf))) > 0 &&
+	    has_word(buf, n, want))
+		return MEMBER;
+	return NOT_OURS;
+}
+
+/*
+ * The lab's processes, each held by a pidfd taken before its identity
+ * is read: when the pidfd still reaches a live process after the check,
+ * that process had the pid all along, so the check was of it and the
+ * signal goes to it, never to a process that got the pid since.
+ */
+struct labproc {
+	pid_t		pid;
+	int		fd;
+	enum role	role;
+};
+
+struct labprocs {
+	struct labproc	*p;
+	int		 n, cap;
+};
+
 static int
-signal_lab(const char *dir, const struct labstate *st, int sig)
+add_proc(struct labprocs *lp, pid_t pid, int fd, enum role role)
+{
+	struct labproc *np;
+
+	if (lp->n == lp->cap) {
+		int ncap = lp->cap ? 2 * lp->cap : 64;
+
+		if ((np = realloc(lp->p, (size_t)ncap * sizeof(*np))) == NULL)
+			return -ENOMEM;
+		lp->p = np;
+		lp->cap = ncap;
+	}
+	lp->p[lp->n++] = (struct labproc){ pid, fd, role };
+	return 0;
+}
+
+static void
+find_procs(const char *dir, struct labprocs *lp)
 {
 	struct dirent *e;
-	DIR *d;
+	enum role role;
 	pid_t pid, me = getpid();
-	int i, n = 0;
+	DIR *d;
+	int fd;
 
-	for (i = 0; i < st->nnodes; i++)
-		if (labctl_pid_alive(st->nodes[i].pid) &&
-		    kill(st->nodes[i].pid, sig) == 0)
-			n++;
+	lp->n = 0;
 	if ((d = opendir("/proc")) == NULL)
-		return n;
+		return;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
 		pid = (pid_t)atoi(e->d_name);
-		if (pid == me || !labctl_pid_alive(pid) ||
-		    !is_labs(e->d_name, dir))
+		if (pid == me || (fd = pidfd_open(pid, 0)) < 0)
 			continue;
-		if (kill(pid, sig) == 0)
-			n++;
+		role = labctl_pid_alive(pid) ? lab_role(pid, dir) : NOT_OURS;
+		if (role == NOT_OURS || pidfd_send_signal(fd, 0, NULL, 0) != 0 ||
+		    add_proc(lp, pid, fd, role) != 0)
+			close(fd);
 	}
 	closedir(d);
+}
+
+/* Is pid in the first n of lp (the ones signalled before)? */
+static bool
+seen(const struct labprocs *lp, int n, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (lp->p[i].pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * One round: the supervisor gets SIGKILL first, so that it restarts
+ * nothing; the others `sig`.  Returns how many were found; the pids
+ * signalled are added to `done` once each (fd -1).
+ */
+static int
+signal_round(const char *dir, int sig, struct labprocs *done)
+{
+	struct labprocs lp = { NULL, 0, 0 };
+	int i, k, n;
+
+	find_procs(dir, &lp);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < lp.n; i++) {
+			if ((lp.p[i].role == SUPERVISOR) != (k == 0))
+				continue;
+			if (pidfd_send_signal(lp.p[i].fd, k == 0 ? SIGKILL :
+			    sig, NULL, 0) == 0 && (sig != 0 || k == 0) &&
+			    !seen(done, done->n, lp.p[i].pid))
+				(void)add_proc(done, lp.p[i].pid, -1,
+				    lp.p[i].role);
+		}
+	for (i = 0; i < lp.n; i++)
+		close(lp.p[i].fd);
+	n = lp.n;
+	free(lp.p);
 	return n;
 }
 
@@ -214,32 +349,21 @@ int
 labctl_cleanup(const char *dir)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	struct labstate st;
-	int i, n = 0, killed;
+	struct labprocs done = { NULL, 0, 0 };
+	int i, n;
 
-	if (statefile_read(dir, &st) != 0)
-		memset(&st, 0, sizeof(st));
-	/* First the supervisor, so that it restarts nothing. */
-	if (st.supervisor > 0 && labctl_pid_alive(st.supervisor)) {
-		char pid[16], buf[4096];
-		ssize_t len;
-
-		snprintf(pid, sizeof(pid), "%d", (int)st.supervisor);
-		len = read_proc(pid, "cmdline", buf, sizeof(buf));
-		if (len > 0 && contains(buf, len, dir))
-			kill(st.supervisor, SIGKILL);
-	}
-	killed = signal_lab(dir, &st, SIGTERM);
-	for (i = 0; i < 100 && (n = signal_lab(dir, &st, 0)) > 0; i++)
+	n = signal_round(dir, SIGTERM, &done);
+	for (i = 0; n > 0 && i < 100; i++) {
 		nanosleep(&ts, NULL);
-	if (n > 0) {
-		signal_lab(dir, &st, SIGKILL);
-		for (i = 0; i < 250 && signal_lab(dir, &st, 0) > 0; i++)
-			nanosleep(&ts, NULL);
+		n = signal_round(dir, 0, &done);
 	}
-	free(st.nodes);
+	for (i = 0; n > 0 && i < 250; i++) {
+		n = signal_round(dir, SIGKILL, &done);
+		nanosleep(&ts, NULL);
+	}
 	(void)statedir_remove(dir);
-	return killed;
+	free(done.p);
+	return done.n;
 }
 
 int

@@ -27,9 +27,10 @@ int	labctl_find(const char *name, char *dir, size_t dirlen, char *why,
 bool	labctl_answers(const char *dir);
 /*
  * Stops whatever the lab in `dir` left running — the supervisor, node
- * kernels and run: commands, found from the state file and in /proc —
- * and removes the directory.  For a supervisor killed with -9, and for
- * left-over directories.  Returns the number of processes killed.
+ * kernels and run: commands, found in /proc and each checked to be the
+ * lab's before it is signalled (lab/labctl.c) — and removes the
+ * directory.  For a supervisor killed with -9, and for left-over
+ * directories.  Returns the number of processes stopped, each once.
  */
 int	labctl_cleanup(const char *dir);
 /* Is pid alive and not a zombie? */

@@ -89,6 +89,27 @@ labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 	return 0;
 }
 
+bool
+labview_node_down(const struct lab *lab, const struct labview *v, int k,
+    const char *role, char *buf, size_t len)
+{
+	const struct nodeview *nv = &v->nodes[k];
+	const char *name = lab->nodes[k].name;
+
+	if (strcmp(nv->state, "up") == 0)
+		return false;
+	if (strcmp(nv->state, "dead") == 0 || strcmp(nv->state, "failed") == 0)
+		snprintf(buf, len, "node %s%s %s%s%s%s", name, role,
+		    nv->state[0] == 'd' ? "is dead" : "failed",
+		    nv->why[0] ? " (" : "", nv->why, nv->why[0] ? ")" : "");
+	else if (strcmp(nv->state, "?") == 0)
+		snprintf(buf, len, "node %s%s is not running (the lab does not "
+		    "know it)", name, role);
+	else
+		snprintf(buf, len, "node %s%s is %s", name, role, nv->state);
+	return true;
+}
+
 void
 labview_free(struct labview *v)
 {

@@ -33,6 +33,14 @@ struct labview {
 
 int	labview_fetch(const char *dir, const struct lab *lab,
 	    struct labview *v);
+/*
+ * For node k that is not up, "node r1 is dead (killed by signal 9)",
+ * "node h2 is stopped", ... into buf and true; false when it is up.
+ * role follows the name: " on the path" makes "node r1 on the path is
+ * dead ...".
+ */
+bool	labview_node_down(const struct lab *lab, const struct labview *v,
+	    int k, const char *role, char *buf, size_t len);
 void	labview_free(struct labview *v);
 /* maxrows > 0: at most that many node rows, then a count of the rest. */
 int	labview_table(const char *dir, const struct lab *lab, int maxrows,

@@ -28,10 +28,14 @@ struct lsbus {
 	uint32_t mtu;
 };
 
+/* The current state, and the planned one (the topology's impairment
+ * keys) that status compares it with. */
 static struct {
 	const struct lab *lab;
 	struct lsif	**ifs;		/* [node][iface] */
 	struct lsbus	*buses;
+	struct lsif	**plan_ifs;
+	struct lsbus	*plan_buses;
 	bool		*changed;	/* [node] */
 } L;
 
@@ -43,6 +47,29 @@ from_bus_keys(const struct lab_bus *b, struct rump_impair *out)
 	out->jitter_us = (uint32_t)b->jitter_us;
 	out->loss_ppm = (uint32_t)(b->loss_pct * 1e4 + 0.5);
 	out->rate_bps = b->rate_bps;
+}
+
+/* Copies the state as the topology sets it, before any `link set`. */
+static int
+keep_plan(void)
+{
+	int i, n;
+
+	L.plan_ifs = calloc((size_t)L.lab->nnodes + 1, sizeof(*L.plan_ifs));
+	L.plan_buses = calloc((size_t)L.lab->nbuses + 1,
+	    sizeof(*L.plan_buses));
+	if (L.plan_ifs == NULL || L.plan_buses == NULL)
+		return -ENOMEM;
+	memcpy(L.plan_buses, L.buses, (size_t)L.lab->nbuses *
+	    sizeof(*L.buses));
+	for (i = 0; i < L.lab->nnodes; i++) {
+		n = L.lab->nodes[i].nifaces;
+		if ((L.plan_ifs[i] = calloc((size_t)n + 1,
+		    sizeof(**L.plan_ifs))) == NULL)
+			return -ENOMEM;
+		memcpy(L.plan_ifs[i], L.ifs[i], (size_t)n * sizeof(**L.ifs));
+	}
+	return 0;
 }
 
 int
@@ -87,7 +114,8 @@ linkstate_init(const struct lab *lab, char *why, size_t whylen)
 		L.buses[i].cut = s.carrier == 0;
 		L.buses[i].mtu = s.mtu;
 	}
-	return 0;
+	return keep_plan() == 0 ? 0 : (snprintf(why, whylen, "out of memory"),
+	    -ENOMEM);
 nomem:
 	snprintf(why, whylen, "out of memory");
 	return -ENOMEM;
@@ -98,11 +126,16 @@ linkstate_free(void)
 {
 	int i;
 
-	if (L.lab != NULL && L.ifs != NULL)
-		for (i = 0; i < L.lab->nnodes; i++)
+	for (i = 0; L.lab != NULL && i < L.lab->nnodes; i++) {
+		if (L.ifs != NULL)
 			free(L.ifs[i]);
+		if (L.plan_ifs != NULL)
+			free(L.plan_ifs[i]);
+	}
 	free(L.ifs);
+	free(L.plan_ifs);
 	free(L.buses);
+	free(L.plan_buses);
 	free(L.changed);
 	memset(&L, 0, sizeof(L));
 }
@@ -387,38 +420,72 @@ linkstate_show(const struct lstarget *t, bool (*node_up)(int),
 		show_bus(i, emit, arg);
 }
 
+/* " cut out.delay=5ms mtu=1400": a bus's settings as status shows them. */
+static void
+bus_text(const struct lsbus *b, char *buf, size_t len)
+{
+	size_t o;
+
+	o = (size_t)snprintf(buf, len, "%s", b->cut ? " cut" : "");
+	o += impspec_format(&b->out, "out", buf + o, len - o);
+	if (b->mtu != 0 && o < len)
+		snprintf(buf + o, len - o, " mtu=%u", b->mtu);
+}
+
+/* " down out.delay=20ms in.delay=20ms mtu=1400", an interface's. */
+static void
+iface_text(const struct lsif *li, char *buf, size_t len)
+{
+	size_t o;
+
+	o = (size_t)snprintf(buf, len, "%s", li->down ? " down" : "");
+	o += impspec_format(&li->imp[1], "out", buf + o, len - o);
+	if (o < len)
+		o += impspec_format(&li->imp[0], "in", buf + o, len - o);
+	if (li->mtu != 0 && o < len)
+		snprintf(buf + o, len - o, " mtu=%u", li->mtu);
+}
+
+/* "bus core out.delay=10ms (planned: out.delay=5ms)" when they differ. */
+static void
+summary_line(const char *what, const char *now, const char *plan,
+    void (*emit)(void *, const char *), void *arg)
+{
+	char line[2200];
+
+	if (strcmp(now, plan) == 0)
+		return;
+	snprintf(line, sizeof(line), "%s%s%s%s%s", what,
+	    now[0] ? now : " nothing set", plan[0] ? " (planned:" : "",
+	    plan, plan[0] ? ")" : "");
+	emit(arg, line);
+}
+
+/*
+ * Only what changed at run time: the impairments the topology declares
+ * are the plan, and `link show` lists them.
+ */
 void
 linkstate_summary(void (*emit)(void *arg, const char *line), void *arg)
 {
 	const struct lab_node *n;
-	char line[1024];
-	size_t o;
+	char what[160], now[1024], plan[1024];
 	int i, j;
 
 	for (i = 0; i < L.lab->nbuses; i++) {
-		o = (size_t)snprintf(line, sizeof(line), "bus %s%s",
-		    L.lab->buses[i].name, L.buses[i].cut ? " cut" : "");
-		o += impspec_format(&L.buses[i].out, "out", line + o,
-		    sizeof(line) - o);
-		if (L.buses[i].cut || !rump_impair_none(&L.buses[i].out))
-			emit(arg, line);
+		bus_text(&L.buses[i], now, sizeof(now));
+		bus_text(&L.plan_buses[i], plan, sizeof(plan));
+		snprintf(what, sizeof(what), "bus %s", L.lab->buses[i].name);
+		summary_line(what, now, plan, emit, arg);
 	}
 	for (i = 0; i < L.lab->nnodes; i++) {
 		n = &L.lab->nodes[i];
 		for (j = 0; j < n->nifaces; j++) {
-			const struct lsif *li = &L.ifs[i][j];
-
-			if (!li->down && rump_impair_none(&li->imp[0]) &&
-			    rump_impair_none(&li->imp[1]))
-				continue;
-			o = (size_t)snprintf(line, sizeof(line), "iface %s:%s%s",
-			    n->name, n->ifaces[j].name, li->down ? " down" :
-			    "");
-			o += impspec_format(&li->imp[1], "out", line + o,
-			    sizeof(line) - o);
-			impspec_format(&li->imp[0], "in", line + o,
-			    sizeof(line) - o);
-			emit(arg, line);
+			iface_text(&L.ifs[i][j], now, sizeof(now));
+			iface_text(&L.plan_ifs[i][j], plan, sizeof(plan));
+			snprintf(what, sizeof(what), "iface %s:%s", n->name,
+			    n->ifaces[j].name);
+			summary_line(what, now, plan, emit, arg);
 		}
 	}
 }

@@ -51,8 +51,10 @@ int	linkstate_push(int node, const char *url, char *why, size_t whylen);
  * node is running. */
 void	linkstate_show(const struct lstarget *t, bool (*node_up)(int),
 	    void (*emit)(void *arg, const char *line), void *arg);
-/* A short text for status: "r1:shmif1 down", "core cut", ... one per
- * line through emit; nothing when all links are as planned. */
+/* For status, what `link set` and `bus cut` changed from the plan, one
+ * line through emit per bus and interface: "bus core cut", "iface
+ * r1:shmif1 down out.delay=10ms (planned: out.delay=5ms)"; nothing when
+ * all links are as the topology set them. */
 void	linkstate_summary(void (*emit)(void *arg, const char *line),
 	    void *arg);
 

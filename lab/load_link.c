@@ -162,6 +162,27 @@ load_link(struct loader *L, const struct ynode *item, int link)
 	return make_link(L, &ll, item->pos, link);
 }
 
+/* A link that did not load may have taken an interface from the nodes
+ * it names: they are partial. */
+static void
+mark_ends(struct loader *L, const struct ynode *item)
+{
+	const struct ynode *end[2] = { NULL, NULL };
+	int i, k;
+
+	if (item->kind == Y_SEQ)
+		for (i = 0; i < item->n && i < 2; i++)
+			end[i] = item->kids[i];
+	else if (item->kind == Y_MAP) {
+		end[0] = ymap_get(item, "a");
+		end[1] = ymap_get(item, "b");
+	}
+	for (i = 0; i < 2; i++)
+		if (end[i] != NULL && end[i]->kind == Y_SCALAR &&
+		    (k = lab_node_find(L->lab, end[i]->str)) >= 0)
+			L->lab->nodes[k].partial = true;
+}
+
 int
 load_links(struct loader *L, const struct ynode *links)
 {
@@ -175,5 +196,7 @@ load_links(struct loader *L, const struct ynode *links)
 	for (i = 0; i < links->n; i++)
 		if ((r = load_link(L, links->kids[i], i)) == -ENOMEM)
 			return r;
+		else if (r != 0)
+			mark_ends(L, links->kids[i]);
 	return 0;
 }

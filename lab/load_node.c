@@ -383,11 +383,13 @@ k_fs_field(struct loader *L, void *obj, const struct ynode *k,
 
 	if (v_str(L, v, k->str, &s) != 0)
 		return -EINVAL;
-	if (k->str[0] == 't')
+	if (k->str[0] == 't') {
 		fs->type = s;
-	else if (k->str[0] == 'i')
+		fs->typepos = v->pos;
+	} else if (k->str[0] == 'i') {
 		fs->image = s;
-	else if (s[0] != '/')
+		fs->imagepos = v->pos;
+	} else if (s[0] != '/')
 		return lerr(L, v->pos, "'mount' must be an absolute path in "
 		    "the node, like /www (got %s)", s);
 	else
@@ -609,14 +611,18 @@ k_interfaces(struct loader *L, void *obj, const struct ynode *k,
 		    "each node its own, or connect nodes with 'links:'");
 	if (yis_null(v))
 		return 0;
-	if (v->kind != Y_SEQ)
+	if (v->kind != Y_SEQ) {
+		n->partial = true;
 		return lerr(L, v->pos, "'interfaces' must be a list like "
 		    "[ { bus: lan1, addr: 10.0.1.10/24 } ]");
+	}
 	for (i = 0; i < v->n; i++)
 		if ((r = load_iface(L, n, v->kids[i])) == -ENOMEM)
 			return r;
 		else if (r != 0)
 			rv = r;
+	if (rv != 0)
+		n->partial = true;
 	return rv;
 }
 

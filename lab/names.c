@@ -13,28 +13,45 @@
 #define NAME_CMP_MAX	64	/* longer words are never close */
 #define LIST_MAX	12	/* names listed before "... (N more)" */
 
-/* Edit distance between a and b, case-insensitive; big if too long. */
+/*
+ * Edit distance between a and b, case-insensitive, a swap of two
+ * neighbouring letters counting as one edit (`lna1` is one from `lan1`:
+ * the commonest typo); big if too long.
+ */
 static int
 distance(const char *a, const char *b)
 {
-	int prev[NAME_CMP_MAX + 1], cur[NAME_CMP_MAX + 1];
+	int rows[3][NAME_CMP_MAX + 1], *pp, *prev, *cur, *t;
 	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
 
 	if (la > NAME_CMP_MAX || lb > NAME_CMP_MAX)
 		return 1000;
+	pp = rows[0];
+	prev = rows[1];
+	cur = rows[2];
 	for (j = 0; j <= lb; j++)
 		prev[j] = j;
 	for (i = 1; i <= la; i++) {
 		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			int sub = prev[j - 1] + (ca != cb);
 			int del = prev[j] + 1, ins = cur[j - 1] + 1;
 
 			cur[j] = sub < del ? (sub < ins ? sub : ins) :
 			    (del < ins ? del : ins);
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
+			    cb == tolower((unsigned char)a[i - 2]) &&
+			    pp[j - 2] + 1 < cur[j])
+				cur[j] = pp[j - 2] + 1;
 		}
-		memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+		/* Rotate: the row before last is overwritten next. */
+		t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
 	}
 	return prev[lb];
 }

@@ -24,6 +24,15 @@ int	plan_addresses(struct lab *lab, struct diag *d);
 /* plan_routes.c: next hops of gateways and routes, computed routes,
  * sysctls. */
 int	plan_routes(struct lab *lab, struct diag *d);
+/*
+ * plan_routes.c: the interface of node n whose subnet holds next hop
+ * `via` (of a gateway or route: `what`), or -1 with the problem in d
+ * (not on a connected subnet, the node's own address).  Validation asks
+ * early for the nodes whose addresses are all written.
+ */
+int	plan_next_hop(struct lab *lab, struct lab_node *n,
+	    const struct lab_ip *via, const char *what, struct lab_pos pos,
+	    struct diag *d);
 /* trace.c: what the routes do to each check. */
 int	plan_checks(struct lab *lab, struct diag *d);
 

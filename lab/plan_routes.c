@@ -129,8 +129,8 @@ subnets_of(struct lab *lab, const struct lab_node *n, int family)
 	return arena_strdup(lab->arena, shown ? buf : "none");
 }
 
-static int
-bind_hop(struct lab *lab, struct lab_node *n, const struct lab_ip *via,
+int
+plan_next_hop(struct lab *lab, struct lab_node *n, const struct lab_ip *via,
     const char *what, struct lab_pos pos, struct diag *d)
 {
 	char s1[IP_STRLEN];
@@ -171,7 +171,7 @@ bind_node(struct lab *lab, struct lab_node *n, struct diag *d)
 	int i, k, r;
 
 	for (i = 0; i < n->nroutes; i++)
-		n->routes[i].iface = bind_hop(lab, n, &n->routes[i].via,
+		n->routes[i].iface = plan_next_hop(lab, n, &n->routes[i].via,
 		    "route via", n->routes[i].pos, d);
 	for (k = 0; k < 2; k++) {
 		const struct lab_ip *g = k ? &n->gw6 : &n->gw4;
@@ -183,7 +183,7 @@ bind_node(struct lab *lab, struct lab_node *n, struct diag *d)
 		gw.via = *g;
 		gw.origin = ROUTE_GATEWAY;
 		gw.pos = k ? n->gw6pos : n->gw4pos;
-		gw.iface = bind_hop(lab, n, g, k ? "gateway6" : "gateway",
+		gw.iface = plan_next_hop(lab, n, g, k ? "gateway6" : "gateway",
 		    gw.pos, d);
 		if ((r = add_route(lab, n, &gw)) != 0)
 			return r;

@@ -83,29 +83,34 @@ collect_refs(struct lab *lab, struct ref **out)
 	return n;
 }
 
-/* Makes the implicit buses (in order of first use) and joins their refs. */
+/*
+ * Makes the implicit buses (in order of first use) and joins their refs.
+ * Names used once are reported after that, so that their message lists
+ * the implicit buses too: a misspelt `lna1` gets "did you mean 'lan1'?"
+ * even when lan1 exists only by being used twice.
+ */
 static int
 implicit_buses(struct lab *lab, struct diag *d)
 {
 	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
-	struct ref *refs, *first;
-	int n, i, j, k, nfirst = 0, idx, r;
+	struct ref *refs, *first, *single;
+	int n, i, j, k, nfirst = 0, nsingle = 0, idx, r;
 
 	if ((n = collect_refs(lab, &refs)) <= 0)
 		return n;
 	qsort(refs, (size_t)n, sizeof(*refs), ref_cmp);
 	first = arena_alloc(lab->arena, sizeof(*first) * (size_t)n);
-	if (first == NULL)
+	single = arena_alloc(lab->arena, sizeof(*single) * (size_t)n);
+	if (first == NULL || single == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(refs[i].name, refs[j].name) == 0;
 		    j++)
 			;
-		if (j - i == 1) {
-			undefined_bus(lab, &refs[i], d);
-			continue;
-		}
-		first[nfirst++] = refs[i];
+		if (j - i == 1)
+			single[nsingle++] = refs[i];
+		else
+			first[nfirst++] = refs[i];
 	}
 	qsort(first, (size_t)nfirst, sizeof(*first), seq_cmp);
 	for (k = 0; k < nfirst; k++) {
@@ -124,6 +129,8 @@ implicit_buses(struct lab *lab, struct diag *d)
 
 		ifp->bus = lab_bus_find(lab, ifp->busname);
 	}
+	for (k = 0; k < nsingle; k++)
+		undefined_bus(lab, &single[k], d);
 	return 0;
 }
 

@@ -3,8 +3,10 @@
  * in one table (iproute2 style).  Adding a verb is one line in `verbs`
  * and a function `int verb_X(int argc, char **argv)` (lab/verbs.h) that
  * prints its own output and returns the exit status.  Unambiguous
- * prefixes of verbs work (`rumplab val` is validate).
+ * prefixes of verbs work (`rumplab val` is validate); an ambiguous one
+ * is refused with the verbs it begins.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,29 +105,64 @@ verb_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* The verb `name` names exactly or as the only verb it begins. */
+/* The supervisor is started by up: no prefix of a user's reaches it. */
+static bool
+internal(const struct verb *v)
+{
+	return v->fn == verb_supervise;
+}
+
+/*
+ * The verb `name` names exactly, or as the only verb it begins.  An
+ * internal verb (supervise) answers to its full name only.  NULL when no
+ * verb matches; *ambiguous is set when several do.
+ */
 static const struct verb *
-find_verb(const char *name)
+find_verb(const char *name, bool *ambiguous)
 {
 	const struct verb *v, *match = NULL;
 	size_t len = strlen(name);
 
+	*ambiguous = false;
 	for (v = verbs; v->name != NULL; v++) {
 		if (strcmp(v->name, name) == 0)
 			return v;
-		if (len > 0 && strncmp(v->name, name, len) == 0) {
+		if (len > 0 && !internal(v) &&
+		    strncmp(v->name, name, len) == 0) {
 			if (match != NULL)
-				return NULL;
+				*ambiguous = true;
 			match = v;
 		}
 	}
-	return match;
+	return *ambiguous ? NULL : match;
+}
+
+/* "verb 'c' is ambiguous (check, capture, console)" */
+static void
+unknown_verb(const char *name, bool ambiguous)
+{
+	const struct verb *v;
+	const char *sep = "";
+
+	if (!ambiguous) {
+		fprintf(stderr, "rumplab: unknown verb '%s' (try rumplab "
+		    "--help)\n", name);
+		return;
+	}
+	fprintf(stderr, "rumplab: verb '%s' is ambiguous (", name);
+	for (v = verbs; v->name != NULL; v++)
+		if (!internal(v) && strncmp(v->name, name, strlen(name)) == 0) {
+			fprintf(stderr, "%s%s", sep, v->name);
+			sep = ", ";
+		}
+	fprintf(stderr, "); give more letters\n");
 }
 
 int
 main(int argc, char **argv)
 {
 	const struct verb *v;
+	bool ambiguous;
 
 	if (version_asked(argc, argv, "rumplab"))
 		return 0;
@@ -135,15 +172,14 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		if (argc > 2 && (v = find_verb(argv[2])) != NULL)
+		if (argc > 2 && (v = find_verb(argv[2], &ambiguous)) != NULL)
 			verb_usage(v->name, stdout);
 		else
 			usage(stdout);
 		return 0;
 	}
-	if ((v = find_verb(argv[1])) == NULL) {
-		fprintf(stderr, "rumplab: unknown verb '%s' (try rumplab "
-		    "--help)\n", argv[1]);
+	if ((v = find_verb(argv[1], &ambiguous)) == NULL) {
+		unknown_verb(argv[1], ambiguous);
 		return EXIT_USAGE;
 	}
 	if (verb_wants_help(argc - 1, argv + 1)) {

@@ -4,15 +4,19 @@
  * place in its bus's subnet, not a network or broadcast address, unique);
  * the subnets of each bus (declared or implied by addresses: one prefix
  * length per subnet, no overlap between buses); fixed MACs; a node's
- * static routes.  Problems that need the planned addresses (gateways,
- * next hops, checks) are the planner's.
+ * static routes; the next hops of gateways and routes where the node's
+ * addresses are all written; file systems (which this build refuses).
+ * Problems that need the planned addresses (other next hops, checks) are
+ * the planner's.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lab/arena.h"
 #include "lab/load.h"
@@ -422,6 +426,145 @@ node_routes(const struct lab_node *n, struct diag *d)
 	}
 }
 
+/* --- file systems --------------------------------------------------------- */
+
+/*
+ * `fs:` is loaded and its entries checked as far as the host can tell
+ * (the type; an ext2 image is a readable file, a hostfs image a
+ * directory), but nodes have no VFS in this build, so every entry is
+ * refused: a lab that expects its files must not come up without them.
+ * Relative images are found from the topology file's directory.
+ */
+static void
+fs_path(const struct lab *lab, const char *image, char *buf, size_t len)
+{
+	const char *slash = strrchr(lab->file, '/');
+
+	if (image[0] == '/' || slash == NULL)
+		snprintf(buf, len, "%s", image);
+	else
+		snprintf(buf, len, "%.*s/%s", (int)(slash - lab->file),
+		    lab->file, image);
+}
+
+/*
+ * -errno, or 0 when path is what the type mounts: a readable directory,
+ * or a readable file or block device.  Looked at, never opened: a path
+ * may name a device that acts when opened.
+ */
+static int
+fs_image_ok(const char *path, bool dir)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (dir && !S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (!dir && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!dir && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -EINVAL;
+	if (access(path, dir ? R_OK | X_OK : R_OK) != 0)
+		return -errno;
+	return 0;
+}
+
+static void
+check_fs(const struct lab *lab, const struct lab_node *n,
+    const struct lab_fs *fs, struct diag *d)
+{
+	char path[4096];
+	bool tmpfs = strcmp(fs->type, "tmpfs") == 0;
+	bool hostfs = strcmp(fs->type, "hostfs") == 0;
+	int r;
+
+	if (!tmpfs && !hostfs && strcmp(fs->type, "ext2") != 0)
+		diag_add(d, fs->typepos, "file system type '%s' of node '%s' "
+		    "is not one of tmpfs, hostfs, ext2", fs->type, n->name);
+	else if (tmpfs && fs->image != NULL)
+		diag_add(d, fs->imagepos, "a tmpfs of node '%s' takes no "
+		    "image: it starts empty", n->name);
+	else if (!tmpfs && fs->image == NULL)
+		diag_add(d, fs->pos, "the %s file system of node '%s' needs "
+		    "'image': %s", fs->type, n->name, hostfs ? "the host "
+		    "directory it shows" : "an ext2 image file");
+	else if (!tmpfs) {
+		fs_path(lab, fs->image, path, sizeof(path));
+		if ((r = fs_image_ok(path, hostfs)) != 0)
+			diag_add(d, fs->imagepos, "%s %s of node '%s': %s%s",
+			    hostfs ? "hostfs directory" : "ext2 image", path,
+			    n->name, strerror(-r), r == -EINVAL ?
+			    " (not a file)" : "");
+	}
+	diag_add(d, fs->pos, "node '%s' mounts a file system at %s, but nodes "
+	    "have no file systems in this build of rumplab: remove the 'fs' "
+	    "entry", n->name, fs->mount);
+}
+
+static void
+filesystems(const struct lab *lab, struct diag *d)
+{
+	int i, j;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (j = 0; j < lab->nodes[i].nfs; j++)
+			check_fs(lab, &lab->nodes[i], &lab->nodes[i].fs[j], d);
+}
+
+/* --- next hops ------------------------------------------------------------ */
+
+/*
+ * Are all subnets of node n of a family known before planning?  Not when
+ * an interface takes automatic addresses of it, or an address of the
+ * node was reported (left out) or still lacks its length, or something
+ * of the node did not load.
+ */
+static bool
+subnets_known(const struct lab_node *n, int family)
+{
+	unsigned want = AUTO_ANY | (family == AF_INET ? AUTO_V4 : AUTO_V6);
+	int i, k;
+
+	if (n->partial)
+		return false;
+	for (i = 0; i < n->nifaces; i++) {
+		if (n->ifaces[i].autoaddr & want)
+			return false;
+		for (k = 0; k < n->ifaces[i].naddrs; k++)
+			if (n->ifaces[i].addrs[k].ip.family == 0 ||
+			    n->ifaces[i].addrs[k].nolen)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Gateways and route next hops judged here, where the node's addresses
+ * are all written, so that an off-subnet gateway is reported with the
+ * file's other problems; the rest wait for the planned addresses.
+ */
+static void
+early_next_hops(struct lab *lab, struct diag *d)
+{
+	struct lab_node *n;
+	int i, j;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		n = &lab->nodes[i];
+		for (j = 0; j < n->nroutes; j++)
+			if (subnets_known(n, n->routes[j].via.family))
+				(void)plan_next_hop(lab, n, &n->routes[j].via,
+				    "route via", n->routes[j].pos, d);
+		if (n->gw4.family != 0 && subnets_known(n, AF_INET))
+			(void)plan_next_hop(lab, n, &n->gw4, "gateway",
+			    n->gw4pos, d);
+		if (n->gw6.family != 0 && subnets_known(n, AF_INET6))
+			(void)plan_next_hop(lab, n, &n->gw6, "gateway6",
+			    n->gw6pos, d);
+	}
+}
+
 int
 lab_validate(struct lab *lab, struct diag *d)
 {
@@ -436,5 +579,7 @@ lab_validate(struct lab *lab, struct diag *d)
 	duplicate_macs(lab, d);
 	for (i = 0; i < lab->nnodes; i++)
 		node_routes(&lab->nodes[i], d);
+	early_next_hops(lab, d);
+	filesystems(lab, d);
 	return diag_count(d) > before ? -EINVAL : 0;
 }

@@ -13,6 +13,10 @@
  *    the path checked by hop limit instead: len(via) must not reach, one
  *    more must, which proves the number of hops but not which nodes.
  *
+ * A check whose source, destination or planned path holds a node that
+ * is not up (dead, stopped, ...) is not tried: it fails at once naming
+ * the node and why (a reach: false check holds).
+ *
  * Prints a table (ok / FAIL, what was seen) and exits 1 if any failed.
  * The commands come from beside rumplab, else from $PATH.
  */
@@ -29,6 +33,7 @@
 
 #include "kernel/rumpclient.h"
 #include "lab/labctl.h"
+#include "lab/labview.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/verbs.h"
@@ -193,13 +198,45 @@ names(const struct lab *lab, const int *v, int n, char *buf, size_t len)
 		    i ? "," : "", lab->nodes[v[i]].name);
 }
 
+/*
+ * A check whose source, destination or planned transit node is not up
+ * cannot pass (static routes do not go around a node), and its pings
+ * would only time out, seconds each: say which node and why instead.
+ * Returns the node, or -1 when all are up.
+ */
 static int
-run_check(const struct lab *lab, const char *dir, const struct lab_check *c,
-    char *res, size_t reslen)
+node_down_on_path(const struct lab *lab, const struct labview *v,
+    const struct lab_check *c, char *text, size_t len)
+{
+	char a[IP_STRLEN];
+	int i, to;
+
+	if (labview_node_down(lab, v, c->from, ", the source,", text, len))
+		return c->from;
+	for (i = 0; i < c->npath; i++)
+		if (labview_node_down(lab, v, c->path[i], " on the path", text,
+		    len))
+			return c->path[i];
+	to = c->to_node >= 0 ? c->to_node : owner(lab, ip_addr_str(&c->to, a));
+	if (to >= 0 && labview_node_down(lab, v, to, ", the destination,",
+	    text, len))
+		return to;
+	return -1;
+}
+
+static int
+run_check(const struct lab *lab, const char *dir, const struct labview *v,
+    const struct lab_check *c, char *res, size_t reslen)
 {
 	char url[STATEDIR_PATHMAX + 16], out[4096], seen[512], want[512];
+	char down[600];
 	int tries, r = 1;
 
+	if (node_down_on_path(lab, v, c, down, sizeof(down)) >= 0) {
+		snprintf(res, reslen, "%s%s", c->reach ? "not tried: " :
+		    "no answer, as expected: ", down);
+		return c->reach ? 1 : 0;
+	}
 	launch_url(dir, c->from, url, sizeof(url));
 	if (!c->reach) {
 		if (ping(url, &c->to, 3, 0, out, sizeof(out)) == 0) {
@@ -222,11 +259,13 @@ run_check(const struct lab *lab, const char *dir, const struct lab_check *c,
 	names(lab, c->via, c->nvia, want, sizeof(want));
 	if (have_cmd(trace_cmd(&c->to))) {
 		if (trace_path(lab, url, c, seen, sizeof(seen)) == 0) {
-			snprintf(res, reslen, "answered; path %s", seen);
+			snprintf(res, reslen, "answered; %s%s", seen[0] ?
+			    "path " : "direct (no router between)", seen);
 			return 0;
 		}
 		snprintf(res, reslen, "answered, but traceroute shows [%.200s], "
-		    "not [%.200s]", seen, want);
+		    "not [%.200s]", seen[0] ? seen : "direct",
+		    want[0] ? want : "direct");
 		return 1;
 	}
 	if (c->nvia > 0 && ping(url, &c->to, 2, c->nvia, out,
@@ -269,7 +308,7 @@ tentative(const struct lab_node *n)
  * has one, so that checks test routes, not timing.
  */
 static void
-wait_dad(const struct lab *lab, const char *dir)
+wait_dad(const struct lab *lab, const char *dir, const struct labview *v)
 {
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	char url[STATEDIR_PATHMAX + 16];
@@ -277,7 +316,8 @@ wait_dad(const struct lab *lab, const char *dir)
 	int i;
 
 	for (i = 0; i < lab->nnodes; i++) {
-		if (lab_node_addr(lab, i, 6) == NULL)
+		if (lab_node_addr(lab, i, 6) == NULL ||
+		    strcmp(v->nodes[i].state, "up") != 0)
 			continue;
 		launch_url(dir, i, url, sizeof(url));
 		if (rumpclient_init_url(url) != 0)
@@ -294,6 +334,7 @@ verb_check(int argc, char **argv)
 	char dir[STATEDIR_PATHMAX], why[600], res[1024], to[IP_STRLEN + 80];
 	char a[IP_STRLEN];
 	const struct lab_check *c;
+	struct labview v;
 	struct lab *lab;
 	int i, r, nfail = 0;
 
@@ -311,9 +352,14 @@ verb_check(int argc, char **argv)
 		    "load (%s)\n", labctl_name(dir), strerror(-r));
 		return 1;
 	}
+	if ((r = labview_fetch(dir, lab, &v)) != 0) {
+		fprintf(stderr, "rumplab check: %s\n", strerror(-r));
+		lab_close(lab);
+		return 1;
+	}
 	find_bindir();
 	signal(SIGPIPE, SIG_IGN);
-	wait_dad(lab, dir);
+	wait_dad(lab, dir, &v);
 	if (lab->nchecks == 0)
 		printf("lab %s has no checks\n", labctl_name(dir));
 	else
@@ -321,7 +367,7 @@ verb_check(int argc, char **argv)
 		    "RESULT");
 	for (i = 0; i < lab->nchecks; i++) {
 		c = &lab->checks[i];
-		r = run_check(lab, dir, c, res, sizeof(res));
+		r = run_check(lab, dir, &v, c, res, sizeof(res));
 		snprintf(to, sizeof(to), "%s (%s)", c->to_name,
 		    ip_addr_str(&c->to, a));
 		if (c->to_node < 0)
@@ -332,6 +378,7 @@ verb_check(int argc, char **argv)
 	}
 	if (nfail > 0)
 		printf("%d of %d checks failed\n", nfail, lab->nchecks);
+	labview_free(&v);
 	lab_close(lab);
 	return nfail ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * running under this user).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,40 +62,81 @@ verb_status(int argc, char **argv)
 	return r;
 }
 
+/* One row of `rumplab list`. */
+struct listrow {
+	char	name[65];
+	char	dir[STATEDIR_PATHMAX];
+	int	nodes, up;
+	bool	answers;
+};
+
+struct listing {
+	struct listrow	*rows;
+	int		 n, cap;
+	int		 err;		/* -errno of the first failure */
+};
+
 static void
 list_one(const char *name, void *arg)
 {
-	char dir[STATEDIR_PATHMAX];
+	struct listing *ls = arg;
+	struct listrow *row;
 	struct labstate st;
-	int up = 0, i;
+	int i;
 
-	(void)arg;
-	if (statedir_path(name, dir, sizeof(dir)) != 0)
+	if (ls->n == ls->cap) {
+		int ncap = ls->cap ? 2 * ls->cap : 8;
+
+		if ((row = realloc(ls->rows, (size_t)ncap * sizeof(*row))) ==
+		    NULL) {
+			ls->err = -ENOMEM;
+			return;
+		}
+		ls->rows = row;
+		ls->cap = ncap;
+	}
+	row = &ls->rows[ls->n];
+	memset(row, 0, sizeof(*row));
+	snprintf(row->name, sizeof(row->name), "%s", name);
+	if (statedir_path(name, row->dir, sizeof(row->dir)) != 0)
 		return;
-	if (statefile_read(dir, &st) != 0)
+	if (statefile_read(row->dir, &st) != 0)
 		memset(&st, 0, sizeof(st));
+	row->nodes = st.nnodes;
 	for (i = 0; i < st.nnodes; i++)
-		up += strcmp(st.nodes[i].state, "up") == 0;
-	printf("%-20s %-6d %-5d %-12s %s\n", name, st.nnodes, up,
-	    labctl_answers(dir) ? "running" : "no-supervisor", dir);
+		row->up += strcmp(st.nodes[i].state, "up") == 0;
+	row->answers = labctl_answers(row->dir);
 	free(st.nodes);
+	ls->n++;
 }
 
+/* Columns as wide as their widest cell: lab names run to 64 letters. */
 int
 verb_list(int argc, char **argv)
 {
-	int r;
+	static const char *state[] = { "no-supervisor", "running" };
+	struct listing ls = { NULL, 0, 0, 0 };
+	int i, w = 3, r;
 
 	(void)argv;
 	if (argc > 1) {
 		verb_usage("list", stderr);
 		return EXIT_USAGE;
 	}
-	printf("%-20s %-6s %-5s %-12s %s\n", "LAB", "NODES", "UP", "STATE",
-	    "DIRECTORY");
-	if ((r = statedir_list(list_one, NULL)) < 0) {
+	if ((r = statedir_list(list_one, &ls)) < 0 || (r = ls.err) < 0) {
 		fprintf(stderr, "rumplab list: %s\n", strerror(-r));
+		free(ls.rows);
 		return 1;
 	}
+	for (i = 0; i < ls.n; i++)
+		if ((int)strlen(ls.rows[i].name) > w)
+			w = (int)strlen(ls.rows[i].name);
+	printf("%-*s %5s %5s %-13s %s\n", w, "LAB", "NODES", "UP", "STATE",
+	    "DIRECTORY");
+	for (i = 0; i < ls.n; i++)
+		printf("%-*s %5d %5d %-13s %s\n", w, ls.rows[i].name,
+		    ls.rows[i].nodes, ls.rows[i].up,
+		    state[ls.rows[i].answers], ls.rows[i].dir);
+	free(ls.rows);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * A stack of open collections (bounded by YDOC_MAX_DEPTH) receives each
  * new node; a mapping takes its keys and values alternately.  Every event
  * is deleted on every path, and libyaml's own errors are reported with its
- * problem mark.  Anchors are ignored (harmless on their own); aliases are
+ * problem mark (a tab in the indentation with a message of our own).  Anchors are ignored (harmless on their own); aliases are
  * refused because expanding them is how small files become huge trees.
  */
 #include <errno.h>
@@ -25,6 +25,8 @@ struct builder {
 	struct ynode		 *root;
 	int			  docs;
 	struct ydoc_error	 *err;
+	const char		 *buf;		/* the input, for messages */
+	size_t			  len;
 };
 
 static struct lab_pos
@@ -159,13 +161,42 @@ on_event(struct builder *b, const yaml_event_t *ev)
 	}
 }
 
+/*
+ * The column (0-based) of the first tab in the indentation of line
+ * m.line, at or before the problem's column, or -1.  libyaml reports a
+ * tab there as "found character that cannot start any token", which
+ * does not tell a newcomer what to do.
+ */
+static long
+indent_tab(const struct builder *b, yaml_mark_t m)
+{
+	const char *p = b->buf, *end = b->buf + b->len;
+	size_t line;
+	long col;
+
+	for (line = 0; line < m.line && p < end; p++)
+		if (*p == '\n')
+			line++;
+	for (col = 0; p < end && (*p == ' ' || *p == '\t') &&
+	    (size_t)col <= m.column; p++, col++)
+		if (*p == '\t')
+			return col;
+	return -1;
+}
+
 static int
 syntax_error(struct builder *b, const yaml_parser_t *p)
 {
 	yaml_mark_t m = p->problem_mark;
+	long tab;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
+	if ((tab = indent_tab(b, m)) >= 0) {
+		m.column = (size_t)tab;
+		return fail(b, m, "tabs are not allowed in YAML; indent with "
+		    "spaces");
+	}
 	if (p->context != NULL)
 		return fail(b, m, "YAML syntax error: %s %s",
 		    p->problem ? p->problem : "invalid input", p->context);
@@ -177,7 +208,7 @@ int
 ydoc_parse(struct arena *a, const char *buf, size_t len, struct ynode **root,
     struct ydoc_error *err)
 {
-	struct builder b = { .arena = a, .err = err };
+	struct builder b = { .arena = a, .err = err, .buf = buf, .len = len };
 	yaml_parser_t p;
 	yaml_event_t ev;
 	int r = 0, done = 0;

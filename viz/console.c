@@ -161,6 +161,31 @@ node_key(int ch, int n)
 	return false;
 }
 
+/* Keys acting on a bus, from the bus list or its page. */
+static bool
+bus_key(int ch, int b)
+{
+	if (b < 0)
+		return false;
+	switch (ch) {
+	case 'd':
+		act_bus_link(b, false);
+		return true;
+	case 'u':
+		act_bus_link(b, true);
+		return true;
+	case 'i':
+		act_bus_impair(b);
+		return true;
+	case 'p':
+	case 'R':
+		ui_message("%c acts on a node: Tab to the nodes, or open one",
+		    ch);
+		return true;
+	}
+	return false;
+}
+
 static void
 overview_key(int ch)
 {
@@ -201,6 +226,8 @@ overview_key(int ch)
 	default:
 		if (ui.focus == 0)
 			node_key(ch, selected(0));
+		else
+			bus_key(ch, selected(1));
 	}
 }
 
@@ -279,7 +306,8 @@ key(int ch)
 				ui.scroll -= v;
 			break;
 		}
-		bus_page_key(ch);
+		if (!bus_key(ch, ui.bus))
+			bus_page_key(ch);
 		break;
 	}
 }

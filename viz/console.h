@@ -123,6 +123,10 @@ struct cbus {
 	uint64_t	 lost;
 	bool		 visible;
 	uint64_t	 seen;		/* ms it was last visible */
+	/* The bus's own settings: as the topology sets them, unless the
+	 * supervisor's status says they were changed at run time. */
+	bool		 plan_cut, plan_impaired;
+	bool		 cut, impaired;
 };
 
 struct console {
@@ -223,6 +227,9 @@ void	act_ping(int n);
 void	act_link(int n, bool up);
 void	act_impair(int n);
 void	act_restart(int n);
+/* A bus: cut (up false) or join it; impair it (`link set` words). */
+void	act_bus_link(int b, bool up);
+void	act_bus_impair(int b);
 /* Lines for the pane (title first); 0 when nothing to show. */
 int	act_pane(char *title, size_t tlen, const char **text);
 void	act_dismiss(void);

@@ -1,12 +1,13 @@
 /*
  * console_act.c — what the keyboard can do to a lab (viz/console.h):
  * ping from a node, set one of its links down or up, impair it (any
- * `rumplab link set` words), restart it.
+ * `rumplab link set` words), restart it; cut, join or impair a bus.
  *
  * Each action first asks on the bottom line (an address, an interface,
  * or y to confirm), then runs as a job — rump.ping with RUMP_SERVER set
  * to the node, or one control request to the supervisor
- * (lab/CONTROL.txt: "link set NODE:IF down|up", "node restart NODE") —
+ * (lab/CONTROL.txt: "link set NODE:IF down|up", "node restart NODE",
+ * "bus cut BUS") —
  * and the action pane shows its output as it comes and its result when
  * it ends, whatever the supervisor answered (an "error ..." line
  * included), so every action is confirmed on screen.
@@ -33,7 +34,7 @@ struct action {
 
 static struct action act;	/* the newest one */
 static bool hidden;
-static int pending;		/* the node the prompt is about */
+static int pending;		/* the node the prompt is about; -1: a bus */
 static bool pending_up;
 
 static void
@@ -73,9 +74,10 @@ act_done(struct job *j, void *arg)
 	last_line(j->out, last, sizeof(last));
 	snprintf(act.result, sizeof(act.result), "%s", res);
 	ui_message("%s: %s", act.title, last[0] ? last : res);
-	snprintf(con.nodes[act.node].myevent,
-	    sizeof(con.nodes[act.node].myevent), "console: %.80s: %.100s",
-	    act.title, last[0] ? last : res);
+	if (act.node >= 0)	/* not a bus's */
+		snprintf(con.nodes[act.node].myevent,
+		    sizeof(con.nodes[act.node].myevent), "console: %.80s: "
+		    "%.100s", act.title, last[0] ? last : res);
 }
 
 static void
@@ -207,74 +209,96 @@ act_ping(int n)
 	ui_prompt(label, "", ping_to);
 }
 
-static void
-link_to(const char *ifname)
+/* Node `pending`'s interface named `word` (its name, or its bus's), -1. */
+static int
+iface_of(const char *word)
 {
 	const struct lab_node *ln = &con.lab->nodes[pending];
-	char req[256], title[256];
 	int i;
 
 	for (i = 0; i < ln->nifaces; i++)
-		if (strcmp(ln->ifaces[i].name, ifname) == 0)
-			break;
-	if (i == ln->nifaces) {
-		ui_message("link: %s has no interface '%s'", ln->name, ifname);
-		return;
-	}
-	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name, ifname,
-	    pending_up ? "up" : "down");
-	snprintf(title, sizeof(title), "%s", req);
-	control(title, req);
+		if (strcmp(ln->ifaces[i].name, word) == 0 ||
+		    strcmp(con.lab->buses[ln->ifaces[i].bus].name, word) == 0)
+			return i;
+	return -1;
 }
 
+/* "shmif0 shmif1" — a node's interfaces for a prompt. */
+static void
+iface_list(const struct lab_node *ln, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ln->nifaces && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i ? " " : "", ln->ifaces[i].name);
+}
+
+/* The answer names the interface; empty takes the first. */
+static void
+link_to(const char *answer)
+{
+	const struct lab_node *ln = &con.lab->nodes[pending];
+	char req[256];
+	int i = answer[0] == '\0' ? 0 : iface_of(answer);
+
+	if (i < 0) {
+		ui_message("link: %s has no interface '%s'", ln->name, answer);
+		return;
+	}
+	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name,
+	    ln->ifaces[i].name, pending_up ? "up" : "down");
+	control(req, req);
+}
+
+/*
+ * The prompts start empty and show their default in brackets: a
+ * default typed into the line would be appended to ("shmif0shmif1").
+ */
 void
 act_link(int n, bool up)
 {
 	const struct lab_node *ln = &con.lab->nodes[n];
 	char label[256], list[128];
-	size_t off = 0;
-	int i;
 
 	if (ln->nifaces == 0) {
 		ui_message("link: %s has no interfaces", ln->name);
 		return;
 	}
-	list[0] = '\0';
-	for (i = 0; i < ln->nifaces && off < sizeof(list); i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-		    i ? " " : "", ln->ifaces[i].name);
+	iface_list(ln, list, sizeof(list));
 	pending = n;
 	pending_up = up;
-	snprintf(label, sizeof(label), "link %s: interface of %s (%s): ",
-	    up ? "up" : "down", ln->name, list);
-	ui_prompt(label, ln->ifaces[0].name, link_to);
+	snprintf(label, sizeof(label), "link %s: interface of %s (%s) [%s]: ",
+	    up ? "up" : "down", ln->name, list, ln->ifaces[0].name);
+	ui_prompt(label, "", link_to);
 }
 
-/* "shmif0 delay 20ms loss 1%": the interface, then `link set` words. */
+/* "[IF] delay 20ms loss 1%": `link set` words, on the interface named
+ * first, else on the first one. */
 static void
 impair_to(const char *answer)
 {
 	const struct lab_node *ln = &con.lab->nodes[pending];
-	char ifname[64], req[512];
+	char word[64], req[512];
 	int off = 0, i;
 
-	if (sscanf(answer, "%63s %n", ifname, &off) < 1 || off == 0 ||
-	    answer[off] == '\0') {
-		ui_message("impair: give an interface and settings, like "
-		    "'%s delay 20ms loss 1%%'", ln->nifaces > 0 ?
-		    ln->ifaces[0].name : "shmif0");
+	if (sscanf(answer, "%63s %n", word, &off) < 1) {
+		ui_message("impair: give settings, like '%s delay 20ms loss "
+		    "1%%' or 'delay 20ms'", ln->ifaces[0].name);
 		return;
 	}
-	for (i = 0; i < ln->nifaces; i++)
-		if (strcmp(ln->ifaces[i].name, ifname) == 0)
-			break;
-	if (i == ln->nifaces) {
-		ui_message("impair: %s has no interface '%s'", ln->name,
-		    ifname);
+	if ((i = iface_of(word)) < 0) {
+		i = 0;
+		off = 0;
+	} else if (answer[off] == '\0') {
+		ui_message("impair: give settings after %s, like 'delay "
+		    "20ms'", word);
 		return;
 	}
-	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name, ifname,
-	    answer + off);
+	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name,
+	    ln->ifaces[i].name, answer + off);
 	control(req, req);
 }
 
@@ -282,17 +306,60 @@ void
 act_impair(int n)
 {
 	const struct lab_node *ln = &con.lab->nodes[n];
-	char label[256], def[80];
+	char label[256], list[128];
 
 	if (ln->nifaces == 0) {
 		ui_message("impair: %s has no interfaces", ln->name);
 		return;
 	}
+	iface_list(ln, list, sizeof(list));
 	pending = n;
-	snprintf(label, sizeof(label), "impair a link of %s (IF SETTINGS, "
-	    "rumplab link set's words): ", ln->name);
-	snprintf(def, sizeof(def), "%s ", ln->ifaces[0].name);
-	ui_prompt(label, def, impair_to);
+	snprintf(label, sizeof(label), "impair a link of %s ([IF] link set's "
+	    "words; IF: %s) [%s]: ", ln->name, list, ln->ifaces[0].name);
+	ui_prompt(label, "", impair_to);
+}
+
+/*
+ * Buses: cut and join act at once (join undoes a cut); impairments are
+ * the sending side's, as `rumplab link set BUS` takes them.
+ */
+static int pending_bus;
+
+void
+act_bus_link(int b, bool up)
+{
+	char req[256];
+
+	pending = -1;
+	snprintf(req, sizeof(req), "bus %s %s", up ? "join" : "cut",
+	    con.lab->buses[b].name);
+	control(req, req);
+}
+
+static void
+bus_impair_to(const char *answer)
+{
+	char req[512];
+
+	if (answer[0] == '\0') {
+		ui_message("impair: give settings, like 'delay 20ms loss 1%%'");
+		return;
+	}
+	pending = -1;
+	snprintf(req, sizeof(req), "link set %s %s",
+	    con.lab->buses[pending_bus].name, answer);
+	control(req, req);
+}
+
+void
+act_bus_impair(int b)
+{
+	char label[256];
+
+	pending_bus = b;
+	snprintf(label, sizeof(label), "impair bus %s (link set's words, "
+	    "for what each interface sends): ", con.lab->buses[b].name);
+	ui_prompt(label, "", bus_impair_to);
 }
 
 static void

@@ -330,8 +330,8 @@ draw_buses(int y, int rows)
 	bw = bw > 16 ? 16 : bw;
 	put(y, 0, A_BOLD, "%s BUSES %d/%d", ui.focus == 1 ? ">" : " ", n,
 	    con.lab->nbuses);
-	put(y + 1, 0, A_UNDERLINE, "  %-*s %4s %9s %9s %7s %s", bw, "NAME",
-	    "IFS", "FRAMES/S", "BYTES/S", "LOST", "ATTACHED");
+	put(y + 1, 0, A_UNDERLINE, "  %-*s %4s %-8s %9s %9s %7s %s", bw,
+	    "NAME", "IFS", "LINK", "FRAMES/S", "BYTES/S", "LOST", "ATTACHED");
 	rows -= 2;
 	scroll_into_view(1, n, rows);
 	for (i = ui.top[1]; i < n && i - ui.top[1] < rows; i++) {
@@ -345,9 +345,11 @@ draw_buses(int y, int rows)
 		    (unsigned long long)cb->lost);
 		bus_members(idx[i], mem, sizeof(mem));
 		put(y + 2 + i - ui.top[1], 0, i == ui.sel[1] && ui.focus == 1 ?
-		    A_REVERSE : 0, "  %-*.*s %4d %9s %9s %7s %s", bw, bw,
+		    A_REVERSE : cb->cut || cb->impaired ? A_BOLD : 0,
+		    "  %-*.*s %4d %-8s %9s %9s %7s %s", bw, bw,
 		    con.lab->buses[idx[i]].name,
-		    con.lab->buses[idx[i]].nmembers, cb->obs ? fps : "-",
+		    con.lab->buses[idx[i]].nmembers, cb->cut ? "cut" :
+		    cb->impaired ? "impaired" : "-", cb->obs ? fps : "-",
 		    cb->obs ? bps : "-", cb->obs ? lost : "-",
 		    cb->obs || cb->err[0] == '\0' ? mem : cb->err);
 	}
@@ -440,8 +442,8 @@ draw_bottom(void)
 		put(y, 0, 0, "1-7:section p:ping d/u:link down/up i:impair "
 		    "R:restart ?:help q:back");
 	else
-		put(y, 0, 0, "space:pause c:capture m:MACs arrows:scroll "
-		    "?:help q:back");
+		put(y, 0, 0, "space:pause c:capture m:MACs d/u:cut/join "
+		    "i:impair ?:help q:back");
 }
 
 static void	draw_help(void);
@@ -474,6 +476,10 @@ draw(void)
 	refresh();
 }
 
+/*
+ * The keys in a bordered box as wide as its longest line, between the
+ * title bar and the bottom line: 20 lines fit a 24-line terminal.
+ */
 static void
 draw_help(void)
 {
@@ -482,42 +488,51 @@ draw_help(void)
 		"  ?            this help (any key closes it)",
 		"  q, Esc       back to the overview; q there quits",
 		"  Q, Ctrl-C    quit",
-		"  Up/Down PgUp/PgDn Home/End   move, scroll",
+		"  arrows PgUp PgDn Home End   move, scroll",
 		"  x            hide the action pane",
 		"Overview",
-		"  Enter        open the selected node's or bus's page",
-		"  Tab          switch between nodes and buses",
+		"  Enter, Tab   open the selected page; nodes <-> buses",
 		"  /            filter by name (Enter keeps, Esc clears)",
 		"  s / o        sort by name, state, in, out, pid / reverse",
 		"Node (overview or node page)",
 		"  p            ping from the node to an address",
-		"  d / u / i    a link down / up / impaired (IF delay 20ms..)",
+		"  d / u / i    an interface down / up / impaired (delay 20ms)",
 		"  R            restart the node",
 		"  1..7         node page: interfaces, routes, ARP, ND,",
 		"               sockets, kernel log, sysctl",
-		"Bus page",
-		"  space        pause / follow the frames",
+		"Bus (bus list or bus page)",
+		"  d / u / i    cut / join / impair the bus",
 		"  c            start / stop a capture to a pcap file",
-		"  m            show the MAC addresses",
+		"  space, m     bus page: pause / follow; MAC addresses",
 	};
 	int n = (int)(sizeof(keys) / sizeof(keys[0]));
-	int w = 62, h = n + 2, y0, x0, i;
+	int w = 0, h = n + 2, y0, x0, i, len;
 
+	for (i = 0; i < n; i++)
+		if ((len = (int)strlen(keys[i])) > w)
+			w = len;
+	w += 4;			/* border and a space each side */
 	if (w > COLS)
 		w = COLS;
-	if (h > LINES - 1)
-		h = LINES - 1;
-	y0 = (LINES - h) / 2;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	y0 = 1 + (LINES - 2 - h) / 2;
 	x0 = (COLS - w) / 2;
-	for (i = 0; i < h; i++) {
-		move(y0 + i, x0);
-		attron(A_REVERSE);
-		hline(' ', w);
-		attroff(A_REVERSE);
-	}
+	attron(A_REVERSE);
+	for (i = 0; i < h; i++)
+		mvhline(y0 + i, x0, ' ', w);
+	mvaddch(y0, x0, ACS_ULCORNER);
+	mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+	mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+	mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+	mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
 	for (i = 0; i < n && i < h - 2; i++) {
-		attron(A_REVERSE | (keys[i][0] != ' ' ? A_BOLD : 0));
-		mvaddnstr(y0 + 1 + i, x0 + 2, keys[i], w - 3);
-		attroff(A_REVERSE | A_BOLD);
+		attron(keys[i][0] != ' ' ? A_BOLD : 0);
+		mvaddnstr(y0 + 1 + i, x0 + 2, keys[i], w - 4);
+		attroff(A_BOLD);
 	}
+	attroff(A_REVERSE);
 }

@@ -3,7 +3,8 @@
  *
  * Three sources, none of which may stall the screen:
  *  - the supervisor's "status" (lab/CONTROL.txt), asked once a second by
- *    a job: node states, pids and reasons;
+ *    a job: node states, pids and reasons, and the buses cut or impaired
+ *    at run time (the rest are as the topology sets them);
  *  - each visible node's interfaces and counters, from the node itself
  *    (rump_sys_iflist/ifget, as rump.ifconfig asks) in a job per node
  *    with a deadline: a node that misses it is "not answering";
@@ -21,6 +22,7 @@
 
 #include "kernel/rumpclient.h"
 #include "lab/control.h"
+#include "lab/impair_spec.h"
 #include "lab/labctl.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
@@ -34,6 +36,25 @@
 #define BUS_ATTACH_MAX		256
 
 struct console con;
+
+/* Is a bus cut or impaired by the topology itself (its impairment keys
+ * and `impair:`)?  Status lines tell only what changed since. */
+static void
+bus_planned(const struct lab_bus *b, struct cbus *cb)
+{
+	struct impset s;
+	char why[256];
+
+	cb->plan_impaired = b->delay_us != 0 || b->jitter_us != 0 ||
+	    b->loss_pct != 0 || b->rate_bps != 0;
+	if (b->impair != NULL && impspec_parse_str(b->impair, IMP_DIR_OUT,
+	    IMP_DIR_OUT, &s, why, sizeof(why)) == 0) {
+		cb->plan_cut = s.carrier == 0;
+		cb->plan_impaired |= !rump_impair_none(&s.v[IMP_DIR_OUT - 1]);
+	}
+	cb->cut = cb->plan_cut;
+	cb->impaired = cb->plan_impaired;
+}
 
 int
 lab_start(const char *dir)
@@ -52,8 +73,10 @@ lab_start(const char *dir)
 		con.nodes[i].index = i;
 		snprintf(con.nodes[i].state, sizeof(con.nodes[i].state), "?");
 	}
-	for (i = 0; i < con.lab->nbuses; i++)
+	for (i = 0; i < con.lab->nbuses; i++) {
 		con.buses[i].index = i;
+		bus_planned(&con.lab->buses[i], &con.buses[i]);
+	}
 	snprintf(con.supstate, sizeof(con.supstate), "?");
 	return 0;
 }
@@ -130,7 +153,7 @@ lab_gone(void)
 static void
 status_line(const char *line)
 {
-	char name[80], state[16];
+	char name[80], state[16], now[CTL_LINEMAX], *p;
 	int pid, off = 0, k;
 	struct cnode *n;
 
@@ -149,6 +172,14 @@ status_line(const char *line)
 			n->answers = ANS_UNKNOWN;
 			n->ipk = n->opk = 0;
 		}
+	} else if (sscanf(line, "link bus %79s %n", name, &off) >= 1 &&
+	    off > 0 && (k = lab_bus_find(con.lab, name)) >= 0) {
+		/* "link bus NAME [cut] SETTING... [(planned: ...)]" */
+		snprintf(now, sizeof(now), "%s", line + off);
+		if ((p = strstr(now, "(planned:")) != NULL)
+			*p = '\0';
+		con.buses[k].cut = strncmp(now, "cut", 3) == 0;
+		con.buses[k].impaired = strstr(now, "out.") != NULL;
 	} else if (strncmp(line, "error ", 6) == 0) {
 		con.supanswers = false;
 		snprintf(con.supwhy, sizeof(con.supwhy), "%s", line + 6);
@@ -161,6 +192,7 @@ static void
 status_done(struct job *j, void *arg)
 {
 	char *line, *save = NULL;
+	int i;
 
 	(void)arg;
 	con.status = NULL;
@@ -169,6 +201,10 @@ status_done(struct job *j, void *arg)
 		snprintf(con.supwhy, sizeof(con.supwhy), "the supervisor does "
 		    "not answer (no reply in %d s)", STATUS_TIMEOUT_MS / 1000);
 		return;
+	}
+	for (i = 0; i < con.lab->nbuses; i++) {
+		con.buses[i].cut = con.buses[i].plan_cut;
+		con.buses[i].impaired = con.buses[i].plan_impaired;
 	}
 	for (line = strtok_r(j->out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))

@@ -3,7 +3,8 @@
 # validates and plans (text and JSON, the JSON well-formed), that the
 # plan of each lists every node, and that `rumplab plan` without a file
 # plans the built-in default, which is topologies/default.yaml; and that
-# the examples in rumplab(5) and DESIGN.md validate.
+# the examples in rumplab(5) and DESIGN.md validate (DESIGN.md's but
+# for its file system, which this build refuses).
 . "$(dirname "$0")/../lib/common.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -x "$B/rumplab" ]; then echo "1..0 # SKIP rumplab not built in $O"; exit 0; fi
@@ -43,8 +44,15 @@ awk -v d="$T" '/^\.SH EXAMPLES/ { e = 1 }
 n=$(ls "$T"/example*.yaml 2>/dev/null | wc -l)
 check "the $n examples in rumplab(5) validate" as_user rumplab validate "$T"/example*.yaml
 if [ -r "$SHARED/DESIGN.md" ]; then
+	# Its h2 mounts an ext2 image (here an empty file): nodes have no
+	# file systems in this build, and that must be its only problem.
 	awk '/^```yaml/ { f = 1; next } /^```/ { f = 0 } f' "$SHARED/DESIGN.md" >"$T/design.yaml"
-	check "the example topology in DESIGN.md validates" as_user rumplab validate "$T/design.yaml"
+	: >"$T/web.img"
+	as_user rumplab validate "$T/design.yaml" >"$T/out" 2>&1; r=$?
+	ok $([ $r = 1 ] && [ "$(wc -l <"$T/out")" = 1 ] &&
+	    grep -q "design.yaml:[0-9]*:[0-9]*: node 'h2' mounts a file system at /www, but nodes have no file systems in this build" "$T/out"; echo $?) \
+	    "the example topology in DESIGN.md validates but for its fs:, which this build refuses"
+	sed 's/^/# /' "$T/out"
 else
 	ok 0 "DESIGN.md example # SKIP $SHARED/DESIGN.md not found"
 fi

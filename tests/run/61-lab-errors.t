@@ -3,7 +3,9 @@
 # topology with the exact FILE:LINE:COL: message (tests/lab/bad/NAME.yaml,
 # expected output in NAME.expect), sorted, all of them, and exits 1; that
 # a good and a bad file together give "ok" for one, errors for the other
-# and exit 1; and that an unreadable file is reported.
+# and exit 1; that a missing or unreadable file is reported with its
+# reason; that fs: images are found beside the topology and that up
+# refuses a topology with fs:.
 . "$(dirname "$0")/../lib/common.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BAD=$ROOT/tests/lab/bad
@@ -11,7 +13,7 @@ if [ ! -x "$B/rumplab" ]; then echo "1..0 # SKIP rumplab not built in $O"; exit 
 cd "$BAD" || exit 1
 
 files=(*.yaml)
-plan $(( ${#files[@]} + 3 ))
+plan $(( ${#files[@]} + 6 ))
 
 for f in "${files[@]}"; do
 	b=${f%.yaml}
@@ -29,9 +31,24 @@ as_user rumplab validate "$ROOT/topologies/line.yaml" overlap.yaml >"$T/out" 2>"
 ok $([ $r = 1 ] && grep -q "line.yaml: ok (6 nodes" "$T/out" && grep -q "^overlap.yaml:7:42: " "$T/err"; echo $?) \
     "a good and a bad file: ok for one, errors for the other, exit 1"
 as_user rumplab validate "$T/nonexistent.yaml" >"$T/out" 2>"$T/err"; r=$?
-ok $([ $r = 1 ] && grep -q "nonexistent.yaml:0:0: cannot read: No such file or directory" "$T/err"; echo $?) \
-    "a missing file is reported"
+ok $([ $r = 1 ] && grep -qx "$T/nonexistent.yaml: cannot read: No such file or directory" "$T/err"; echo $?) \
+    "a missing file is reported with its reason, without a line and column"
 sed 's/^/# /' "$T/err"
+cp "$ROOT/topologies/line.yaml" "$T/secret.yaml" && chmod 000 "$T/secret.yaml"
+as_user rumplab validate "$T/secret.yaml" >"$T/out" 2>"$T/err"; r=$?
+ok $([ $r = 1 ] && grep -qx "$T/secret.yaml: cannot read: Permission denied" "$T/err"; echo $?) \
+    "an unreadable file: permission denied"
+# fs: images are found from the topology's directory, whatever the
+# current one; and a topology with fs: does not start.
+(cd "$T" && as_user rumplab validate "$BAD/fs.yaml") >"$T/out" 2>"$T/err"; r=$?
+ok $([ $r = 1 ] && [ "$(grep -c "^$BAD/fs.yaml:7:" "$T/err")" = 1 ] &&
+    grep -q "^$BAD/fs.yaml:8:30: ext2 image $BAD/missing.img " "$T/err"; echo $?) \
+    "fs: a relative image is found beside the topology"
+mkdir -m 0700 "$T/xdg" && { [ "$(id -u)" != 0 ] || chown 65534:65534 "$T/xdg"; }
+as_user env XDG_RUNTIME_DIR="$T/xdg" rumplab up fs.yaml >"$T/out" 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q "no file systems in this build" "$T/out" &&
+    [ -z "$(ls -A "$T/xdg/rumplab" 2>/dev/null)" ]; echo $?) "up refuses a topology with fs: and starts nothing"
+sed 's/^/# /' "$T/out" | head -3
 # Errors are reported in file order, whatever order they are found in.
 as_user rumplab validate many.yaml 2>&1 >/dev/null | cut -d: -f2 >"$T/lines"
 ok $(sort -n -c "$T/lines"; echo $?) "errors come sorted by line"

@@ -1,13 +1,14 @@
 #!/bin/bash
 # 64-lab-cli.t — proves the rumplab command line: help at every level,
-# usage errors exit 2, verbs by unambiguous prefix, validate reading
+# usage errors exit 2, verbs by unambiguous prefix (an ambiguous one
+# names the verbs it could be), validate reading
 # standard input, plan of one node, --busdir in linkstr, JSON plans with
 # the structures the launcher reads.
 . "$(dirname "$0")/../lib/common.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -x "$B/rumplab" ]; then echo "1..0 # SKIP rumplab not built in $O"; exit 0; fi
 cd "$T" || exit 1
-plan 15
+plan 17
 
 as_user rumplab --help >"$T/out" 2>&1; r=$?
 ok $([ $r = 0 ] && grep -q "^  validate " "$T/out" && grep -q "^  plan " "$T/out" && grep -q "^  generate " "$T/out"; echo $?) \
@@ -19,6 +20,12 @@ done
 as_user rumplab >/dev/null 2>&1; ok $([ $? = 2 ]; echo $?) "no verb: exit 2"
 as_user rumplab frobnicate >/dev/null 2>"$T/err"; r=$?
 ok $([ $r = 2 ] && grep -q "unknown verb 'frobnicate'" "$T/err"; echo $?) "unknown verb: exit 2"
+as_user rumplab c >/dev/null 2>"$T/err"; r=$?
+ok $([ $r = 2 ] && grep -qx "rumplab: verb 'c' is ambiguous (check, capture, console); give more letters" "$T/err"; echo $?) \
+    "an ambiguous prefix: the verbs it could be, exit 2"
+as_user env XDG_RUNTIME_DIR="$T" rumplab s >/dev/null 2>"$T/err"; r=$?
+ok $([ $r = 1 ] && grep -q "^rumplab status: no lab is running" "$T/err"; echo $?) \
+    "s is status: the internal supervise is not abbreviated"
 as_user rumplab validate >/dev/null 2>&1; ok $([ $? = 2 ]; echo $?) "validate without files: exit 2"
 as_user rumplab val "$ROOT/topologies/ring.yaml" >"$T/out" 2>&1
 ok $(grep -q "ring.yaml: ok (8 nodes, 8 buses, 3 checks)" "$T/out"; echo $?) "a verb by prefix (val)"

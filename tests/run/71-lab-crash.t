@@ -1,12 +1,14 @@
 #!/bin/bash
 # 71-lab-crash.t — proves the supervisor owns the nodes: a node killed
-# with -9 shows as dead (with its last log lines) in status and check
-# fails; `node restart` brings it back configured and check passes
+# with -9 shows as dead (with its last log lines) in status, check fails
+# at once naming it on each path and exec on it says it is dead and how
+# to start it; `node restart` brings it back configured and check passes
 # again; `node stop` / `node start` work; and with the supervisor itself
-# killed with -9, `down` still removes every process and file.
+# killed with -9, `down` still removes every process and file, counting
+# each process once.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-plan 15
+plan 17
 pid_of() { R status --json | python3 -c "import json,sys; print([n['pid'] for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'][0])"; }
 
 check "up the default lab" R up -q
@@ -16,7 +18,18 @@ R status >"$T/st" 2>&1
 grep -q '^r1 .* dead' "$T/st"; ok $? "status shows r1 dead after kill -9"
 grep -q 'killed by signal 9' "$T/st"; ok $? "and why, with its log lines"
 sed 's/^/# /' "$T/st" | head -12
-R check >/dev/null 2>&1; ok $((! $?)) "check fails while r1 is dead"
+s=$(secs)
+R check >"$T/ck" 2>&1; r=$?
+t=$(elapsed "$s")
+ok $([ $r != 0 ] && [ "$(grep -c 'FAIL .*not tried: node r1 on the path is dead (killed by signal 9)' "$T/ck")" = 2 ] &&
+    grep -q 'FAIL h2 .*not tried: node r1, the destination, is dead' "$T/ck"; echo $?) \
+    "check fails while r1 is dead, naming it on each path"
+sed 's/^/# /' "$T/ck"
+ok $(awk -v t="$t" 'BEGIN { exit !(t < 3) }'; echo $?) "and says so at once (${t} s, not a timeout per try)"
+R exec r1 -- rump.ifconfig -a >"$T/ex" 2>&1; r=$?
+ok $([ $r = 1 ] && grep -qx 'rumplab exec: node r1 is dead (killed by signal 9); `rumplab node start r1` starts it' "$T/ex"; echo $?) \
+    "exec on the dead node says so and how to start it"
+sed 's/^/# /' "$T/ex"
 check "node restart r1" R node restart r1
 [ "$(pid_of r1)" != "$p" ]; ok $? "r1 has a new pid"
 check "check passes again" R check
@@ -27,7 +40,9 @@ check "check passes" R check
 sp=$(R status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["supervisor"])')
 kill -9 "$sp"; sleep 0.2
 check "down after the supervisor was killed with -9" R down
-grep -q 'did not answer' "$T/.out"; ok $? "down said it cleaned up by hand"
+grep -q 'did not answer; 4 processes stopped by hand' "$T/.out"; ok $? \
+    "down said it cleaned up by hand, the four node kernels, each once"
+sed 's/^/# /' "$T/.out"
 # A node that dies under its worker while `up` goes on fails the up: the
 # supervisor adopts its zombie only when the worker exits, just before
 # judging (with one worker, r1 is killed while r2..r30 still start).

@@ -9,7 +9,8 @@
 #  - a TCP transfer over a lossy, duplicating, reordering, corrupting
 #    link delivers the exact bytes;
 #  - settings from the topology (impair:) apply at up and again after a
-#    node restarts; link show reports them.
+#    node restarts; link show reports them, and status lists only what
+#    changed at run time.
 # Tolerances are for a loaded 2-core machine running sanitizer builds;
 # `make bench` (tests/bench/60-impair.sh) prints the exact figures.
 . "$(dirname "$0")/../lib/common.sh"
@@ -17,7 +18,7 @@
 for p in rumpperf rump.ping; do
 	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
 done
-plan 28
+plan 30
 
 X() { R exec "$@"; }
 # "MIN MEDIAN" RTT in ms of the replies to `rump.ping ARGS` from h1.  The
@@ -199,6 +200,9 @@ nodes:
 Y
 chmod 0644 "$T/imp.yaml"
 check "a topology with impair: comes up" R up -q "$T/imp.yaml"
+R status >"$T/st" 2>&1
+ok "$(! grep -q 'NOT AS PLANNED' "$T/st"; echo $?)" \
+    "status does not list the topology's own impairments as not planned"
 # The minimum is exact on an idle machine (15.2 ms); a loaded one once
 # had all ten late (17.2 ms), so a late run is tried again, twice.
 for k in 1 2 3; do
@@ -211,6 +215,10 @@ r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-tr
 ok "$(within "$r" 15 17; echo $?)" "and again after a restart (min $r ms)"
 # a's input impairments meet only a's frames, not the segment's others
 check "a: in rate 100kbit limit 20" R link set a:shmif0 in rate 100kbit limit 20
+R status >"$T/st" 2>&1
+ok "$(sed -n '/NOT AS PLANNED/,/^BUS/p' "$T/st" | grep -v 'NOT AS PLANNED\|^BUS' |
+    diff - <(echo 'iface a:shmif0 out.delay=10ms in.rate=100kbit in.limit=20 (planned: out.delay=10ms)') >&2; echo $?)" \
+    "status lists the run-time change, beside what the topology set"
 R exec b -- rump.ping -q -c 1500 -i 0.001 -s 1000 -W 1 10.9.0.3 >/dev/null 2>&1 &
 sleep 0.5
 R exec a -- rump.ping -q -c 10 -i 0.1 -W 2 10.9.0.2 >"$T/own" 2>&1

@@ -4,15 +4,17 @@
 # the route the lab configured, a bus page shows the ICMP frames of a ping
 # started during the test (and a capture writes them to a pcap), ping
 # from the keyboard is confirmed on screen, link down from the console
-# makes `rumplab check` fail and link up makes it pass again; the screen
-# fits 80x24, follows a resize, and Ctrl-C leaves the terminal clean with
-# no child left.  Also: the frame decoder against known frames and
+# (its prompt starts empty, the default in brackets) makes `rumplab check`
+# fail and link up makes it pass again; buses the topology impairs are
+# marked, and d / u on the bus list cut and join a bus; the screen fits
+# 80x24 with the help in a whole box, follows a resize, and Ctrl-C leaves
+# the terminal clean with no child left.  Also: the frame decoder against known frames and
 # against tcpdump's text for the same frames (NetBSD's fixture buses
 # included), and its fuzz target for a bounded time.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 37
+plan 41
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -41,7 +43,11 @@ else
 fi
 
 # --- a lab and the console in tmux ----------------------------------------
-check "lab up (the default topology, as c81)" R up --name c81 -q
+# The default topology with a delay on lan2: the overview marks the
+# buses the topology impairs.
+sed 's/^  lan2: { /  lan2: { delay: 1ms, /' "$ROOT/topologies/default.yaml" >"$T/c81.yaml"
+chmod 0644 "$T/c81.yaml"
+check "lab up (the default topology, lan2 delayed, as c81)" R up --name c81 -q "$T/c81.yaml"
 TMUX_TMPDIR=$T
 export TMUX_TMPDIR
 # tmux runs the pane's command with $SHELL -c, and without SHELL in the
@@ -70,6 +76,8 @@ wait_for '^  h1 +up ' 15 && wait_for '^  r2 +up ' && wait_for '^  lan2 +2 ' &&
     screen | grep -Eq '^  h2 +up ' && screen | grep -Eq '^  r1 +up ' &&
     screen | grep -Eq '^  core +2 ' && screen | grep -Eq '^  lan1 +2 '
 ok $? "the overview shows h1 h2 r1 r2 up and buses core lan1 lan2"
+screen | grep -Eq '^  lan2 +2 impaired ' && screen | grep -Eq '^  core +2 - '
+ok $? "the bus the topology delays is marked impaired, the others not"
 wait_for '^  h1 +up +[0-9]+ +1/1 +[0-9]' 10
 ok $? "node rows carry pid, links up and packet counters from the nodes"
 
@@ -129,9 +137,9 @@ keys q
 # link down from the console: the lab's checks fail; up: they pass
 keys Tab
 wait_for '^> NODES' && keys Home d
-wait_for 'link down: interface of h1' && keys Enter
+wait_for 'link down: interface of h1 \(shmif0\) \[shmif0\]: *$' && keys shmif0 Enter
 wait_for 'link set h1:shmif0 down' 5 && wait_for '^ok ' 10
-ok $? "d sets h1:shmif0 down through the supervisor, confirmed on screen"
+ok $? "d asks for the interface (default in brackets, the line empty) and sets h1:shmif0 down, confirmed on screen"
 R check c81 >"$T/check1" 2>&1
 ok $((! $?)) "with h1's link down, rumplab check fails"
 grep -q 'FAIL h1' "$T/check1" || sed 's/^/# /' "$T/check1"
@@ -155,6 +163,20 @@ ok "$(grep -q 'out.delay=20ms in.delay=20ms' "$T/ls"; echo $?)" "the supervisor 
 keys i
 wait_for 'impair a link of h1' && keys "clear" Enter
 wait_for 'link set h1:shmif0 clear' 10
+
+# d / u on the bus list cut and join the selected bus
+keys Tab Up Up d
+wait_for 'bus cut core' 5 && wait_for '^ok bus core cut' 10 &&
+    wait_for '^  core +2 cut ' 5
+ok $? "d on the bus list cuts the bus, confirmed and marked in the list"
+R status c81 >"$T/st" 2>&1
+ok "$(grep -qx 'bus core cut' "$T/st" && ! grep -q '^bus lan2' "$T/st"; echo $?)" \
+    "status lists the cut, not lan2's planned delay"
+keys u
+wait_for 'bus join core' 5 && wait_for '^  core +2 - ' 5
+ok $? "u joins it again"
+keys Tab
+wait_for '^> NODES' 3
 
 # everything this test sent over lan1 (ARP, ND, MLD, ICMP, ICMPv6, the
 # checks' probes): the console's lines are tcpdump's (whose MLDv1 lines
@@ -187,8 +209,13 @@ wait_for 'NODES 4/4' && [ "$(screen | wc -l)" -le 24 ] &&
     screen | sed -n 24p | grep -q 'q:quit$' && screen | grep -Eq '^  lan2 '
 ok $? "80x24: title, nodes, buses and the key line all on screen"
 keys '?'
-wait_for 'm +show the MAC addresses' && screen | grep -q 'Keys (any screen)'
-ok $? "? shows the keys, whole, in 80x24"
+# the box: a border above the first line and below the last, both on
+# screen (ACS lines come out as l q k m j in the pane without UTF-8)
+wait_for 'space, m +bus page: pause' &&
+    screen | grep -B1 'Keys (any screen)' | head -1 | grep -Eq '[┌l+][─q-]{40,}[┐k+]' &&
+    screen | grep -E -A1 'space, m +bus page' | tail -1 | grep -Eq '[└m+][─q-]{40,}[┘j+]' &&
+    screen | grep -q 'cut / join / impair the bus'
+ok $? "? shows the keys in a box, whole, in 80x24"
 keys Space
 TM resize-window -t c81 -x 140 -y 40
 wait_for 'INTERFACES' && wait_for 'shmif0:lan1 shmif1:core'
