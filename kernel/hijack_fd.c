@@ -383,6 +383,7 @@ fcntl_any(int fd, int cmd, long arg)
 	return hj_real.fcntl(fd, cmd, arg);
 }
 
+/* fcntl's third argument, whatever it is, fits a long on this ABI. */
 int
 fcntl(int fd, int cmd, ...)
 {
@@ -395,19 +396,8 @@ fcntl(int fd, int cmd, ...)
 	return fcntl_any(fd, cmd, arg);
 }
 
-int fcntl64(int fd, int cmd, ...);
-
-int
-fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	long arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return fcntl_any(fd, cmd, arg);
-}
+/* glibc 2.28's name for it, which programs built since call. */
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 int
 ioctl(int fd, unsigned long req, ...)

@@ -281,40 +281,38 @@ iov_len(const struct iovec *iov, int cnt)
 	return n;
 }
 
-ssize_t
-readv(int fd, const struct iovec *iov, int cnt)
+/* readv and writev on a node descriptor: one message of the vector. */
+static ssize_t
+vector(int fd, const struct iovec *iov, int cnt, int out)
 {
 	struct msghdr m;
 
-	HJ_INIT();
-	if (hj_node(fd) < 0)
-		return hj_real.readv(fd, iov, cnt);
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = (struct iovec *)iov;
-	m.msg_iovlen = (size_t)(cnt < 0 ? 0 : cnt);
 	if (cnt < 0 || iov_len(iov, cnt) > SSIZE_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
-	return recvmsg(fd, &m, 0);
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = (struct iovec *)iov;
+	m.msg_iovlen = (size_t)cnt;
+	return out ? sendmsg(fd, &m, 0) : recvmsg(fd, &m, 0);
+}
+
+ssize_t
+readv(int fd, const struct iovec *iov, int cnt)
+{
+	HJ_INIT();
+	if (hj_node(fd) < 0)
+		return hj_real.readv(fd, iov, cnt);
+	return vector(fd, iov, cnt, 0);
 }
 
 ssize_t
 writev(int fd, const struct iovec *iov, int cnt)
 {
-	struct msghdr m;
-
 	HJ_INIT();
 	if (hj_node(fd) < 0)
 		return hj_real.writev(fd, iov, cnt);
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = (struct iovec *)iov;
-	m.msg_iovlen = (size_t)(cnt < 0 ? 0 : cnt);
-	if (cnt < 0 || iov_len(iov, cnt) > SSIZE_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	return sendmsg(fd, &m, 0);
+	return vector(fd, iov, cnt, 1);
 }
 
 /* glibc's checked forms (_FORTIFY_SOURCE). */

@@ -61,6 +61,10 @@ void rumpclient_set_hostcalls(const struct rumpclient_hostcalls *hc);
 const struct rumpclient_hostcalls *rumpclient_hostcalls(void);
 
 long rumpclient_call(struct sp_msg *req, struct sp_msg *rep, uint8_t **framep);
+/* A call whose reply body nobody keeps, in libc's form (-1 and errno). */
+long rumpclient_call_simple(struct sp_msg *req);
+/* A result in libc's form: -1 and errno, or the value. */
+long rumpclient_libc(long r);
 long rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
          uint8_t **framep, struct rc_wait *w);
 

@@ -17,15 +17,6 @@
 #include "kernel/rumpclient_call.h"
 #include "kernel/sysproxy_wire.h"
 
-static long
-libc_ret(long r)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
 
 /* A request with one path; -ENAMETOOLONG past the wire's limit. */
 static int
@@ -42,17 +33,6 @@ msg_path(struct sp_msg *m, uint16_t call, int dirfd, const char *path)
 	return 0;
 }
 
-static long
-call(struct sp_msg *m)
-{
-	struct sp_msg rep;
-	uint8_t *frame;
-	long r = rumpclient_call(m, &rep, &frame);
-
-	free(frame);
-	return libc_ret(r);
-}
-
 int
 rump_sys_openat(int dirfd, const char *path, int flags, ...)
 {
@@ -61,14 +41,14 @@ rump_sys_openat(int dirfd, const char *path, int flags, ...)
 	int error;
 
 	if ((error = msg_path(&m, SP_OPEN, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.i[1] = flags;
 	if (flags & (O_CREAT | O_TMPFILE)) {
 		va_start(ap, flags);
 		m.u[0] = va_arg(ap, unsigned int);
 		va_end(ap);
 	}
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -117,7 +97,7 @@ stat_call(struct sp_msg *m, struct stat *st)
 	if (r == 0)
 		stat_in(&rep.st, st);
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -127,7 +107,7 @@ rump_sys_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	int error;
 
 	if ((error = msg_path(&m, SP_STAT, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.i[1] = flags;
 	return stat_call(&m, st);
 }
@@ -169,7 +149,7 @@ rump_sys_lseek(int fd, off_t off, int whence)
 	m.i[1] = whence;
 	r = rumpclient_call(&m, &rep, &frame);
 	free(frame);
-	return r < 0 ? (off_t)libc_ret(r) : (off_t)rep.q[0];
+	return r < 0 ? (off_t)rumpclient_libc(r) : (off_t)rep.q[0];
 }
 
 /* A call whose reply is bytes (getdents, readlink, pread, mountlist). */
@@ -184,7 +164,7 @@ bytes_call(struct sp_msg *m, void *buf, size_t len)
 	if (r >= 0 && len > 0)
 		memcpy(buf, rep.data, rep.datalen <= len ? rep.datalen : len);
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
 
 ssize_t
@@ -206,9 +186,9 @@ rump_sys_mkdirat(int dirfd, const char *path, mode_t mode)
 	int error;
 
 	if ((error = msg_path(&m, SP_MKDIR, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.u[0] = mode;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -225,8 +205,8 @@ rump_sys_unlinkat(int dirfd, const char *path, int flags)
 
 	if ((error = msg_path(&m, (flags & AT_REMOVEDIR) ? SP_RMDIR :
 	    SP_UNLINK, dirfd, path)) != 0)
-		return (int)libc_ret(error);
-	return (int)call(&m);
+		return (int)rumpclient_libc(error);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -248,12 +228,12 @@ rump_sys_renameat(int fdir, const char *from, int tdir, const char *to)
 	int error;
 
 	if ((error = msg_path(&m, SP_RENAME, fdir, from)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (to == NULL || strlen(to) > SP_PATHMAX)
-		return (int)libc_ret(to == NULL ? -EFAULT : -ENAMETOOLONG);
+		return (int)rumpclient_libc(to == NULL ? -EFAULT : -ENAMETOOLONG);
 	m.i[1] = tdir;
 	strcpy(m.path2, to);
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -269,10 +249,10 @@ rump_sys_chdir(const char *path)
 	int error;
 
 	if ((error = msg_path(&m, SP_CHDIR, AT_FDCWD, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (path[0] == '\0')
-		return (int)libc_ret(-ENOENT);
-	return (int)call(&m);
+		return (int)rumpclient_libc(-ENOENT);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -281,7 +261,7 @@ rump_sys_fchdir(int fd)
 	struct sp_msg m;
 
 	msg_path(&m, SP_CHDIR, fd, "");
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 char *
@@ -299,7 +279,7 @@ rump_sys_getcwd(char *buf, size_t len)
 	if (r >= 0)
 		strcpy(buf, rep.path);
 	free(frame);
-	return libc_ret(r) < 0 ? NULL : buf;
+	return rumpclient_libc(r) < 0 ? NULL : buf;
 }
 
 int
@@ -310,7 +290,7 @@ rump_sys_fsync(int fd)
 	memset(&m, 0, sizeof(m));
 	m.h.call = SP_FSYNC;
 	m.i[0] = fd;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -322,7 +302,7 @@ rump_sys_ftruncate(int fd, off_t len)
 	m.h.call = SP_FTRUNCATE;
 	m.i[0] = fd;
 	m.q[0] = len;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -332,9 +312,9 @@ rump_sys_truncate(const char *path, off_t len)
 	int error;
 
 	if ((error = msg_path(&m, SP_TRUNCATE, AT_FDCWD, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.q[0] = len;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -345,16 +325,16 @@ rump_sys_mount(const char *type, const char *source, const char *target,
 	int error;
 
 	if ((error = msg_path(&m, SP_MOUNT, 0, target)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (type == NULL || strlen(type) >= sizeof(m.name) || source == NULL ||
 	    strlen(source) > SP_PATHMAX || (opts != NULL && strlen(opts) >
 	    SP_LINKSTRMAX))
-		return (int)libc_ret(-EINVAL);
+		return (int)rumpclient_libc(-EINVAL);
 	strcpy(m.name, type);
 	strcpy(m.path2, source);
 	snprintf(m.str, sizeof(m.str), "%s", opts != NULL ? opts : "");
 	m.i[0] = 0;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -364,9 +344,9 @@ rump_sys_unmount(const char *target, int flags)
 	int error;
 
 	if ((error = msg_path(&m, SP_UNMOUNT, 0, target)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.i[0] = flags;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -376,11 +356,11 @@ rump_sys_symlinkat(const char *target, int dirfd, const char *path)
 	int error;
 
 	if ((error = msg_path(&m, SP_SYMLINK, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (target == NULL || strlen(target) > SP_PATHMAX)
-		return (int)libc_ret(target == NULL ? -EFAULT : -ENAMETOOLONG);
+		return (int)rumpclient_libc(target == NULL ? -EFAULT : -ENAMETOOLONG);
 	strcpy(m.path2, target);
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -396,7 +376,7 @@ rump_sys_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	int error;
 
 	if ((error = msg_path(&m, SP_READLINK, dirfd, path)) != 0)
-		return libc_ret(error);
+		return rumpclient_libc(error);
 	m.u[0] = (uint32_t)(len > SP_PATHMAX ? SP_PATHMAX : len);
 	return bytes_call(&m, buf, len);
 }
@@ -414,10 +394,10 @@ rump_sys_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 	int error;
 
 	if ((error = msg_path(&m, SP_CHMOD, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.u[0] = mode;
 	m.i[1] = flags;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -440,11 +420,11 @@ rump_sys_fchownat(int dirfd, const char *path, uid_t uid, gid_t gid,
 	int error;
 
 	if ((error = msg_path(&m, SP_CHOWN, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.i[1] = (int32_t)uid;
 	m.i[2] = (int32_t)gid;
 	m.i[3] = flags;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -462,7 +442,7 @@ rump_sys_utimensat(int dirfd, const char *path, const struct timespec ts[2],
 
 	if ((error = msg_path(&m, SP_UTIMES, dirfd, path != NULL ? path :
 	    "")) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (path == NULL)
 		flags |= AT_EMPTY_PATH;         /* futimens */
 	m.q[0] = ts != NULL ? ts[0].tv_sec : 0;
@@ -470,7 +450,7 @@ rump_sys_utimensat(int dirfd, const char *path, const struct timespec ts[2],
 	m.q[2] = ts != NULL ? ts[1].tv_sec : 0;
 	m.q[3] = ts != NULL ? ts[1].tv_nsec : UTIME_NOW;
 	m.i[1] = flags;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 /* A statvfs reply into the host's struct. */
@@ -496,7 +476,7 @@ statvfs_call(struct sp_msg *m, struct statvfs *st)
 		st->f_namemax = rep.sv.namemax;
 	}
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -506,9 +486,9 @@ rump_sys_statvfs(const char *path, struct statvfs *st)
 	int error;
 
 	if ((error = msg_path(&m, SP_STATVFS, AT_FDCWD, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (path[0] == '\0')
-		return (int)libc_ret(-ENOENT);
+		return (int)rumpclient_libc(-ENOENT);
 	return statvfs_call(&m, st);
 }
 
@@ -545,7 +525,7 @@ rump_sys_pwrite(int fd, const void *buf, size_t len, off_t off)
 	m.q[0] = off;
 	m.data = buf;
 	m.datalen = (uint32_t)(len > SP_MAXDATA ? SP_MAXDATA : len);
-	return call(&m);
+	return rumpclient_call_simple(&m);
 }
 
 ssize_t
@@ -570,10 +550,10 @@ rump_sys_faccessat(int dirfd, const char *path, int mode, int flags)
 	int error;
 
 	if ((error = msg_path(&m, SP_ACCESS, dirfd, path)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.i[1] = mode;
 	m.i[2] = flags;
-	return (int)call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int

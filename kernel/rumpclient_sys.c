@@ -16,9 +16,8 @@
 #include "kernel/rumpclient_call.h"
 #include "kernel/sysproxy_wire.h"
 
-/* Result in libc form: -1 and errno, or the value. */
-static long
-libc_ret(long r)
+long
+rumpclient_libc(long r)
 {
 	if (r < 0) {
 		errno = (int)-r;
@@ -27,9 +26,8 @@ libc_ret(long r)
 	return r;
 }
 
-/* A call with no reply body to keep. */
-static long
-simple_call(struct sp_msg *req)
+long
+rumpclient_call_simple(struct sp_msg *req)
 {
 	struct sp_msg rep;
 	uint8_t *frame;
@@ -37,8 +35,9 @@ simple_call(struct sp_msg *req)
 
 	r = rumpclient_call(req, &rep, &frame);
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
+
 
 static void
 msg_init(struct sp_msg *m, uint16_t callno)
@@ -66,7 +65,7 @@ rump_sys_socket(int domain, int type, int protocol)
 	m.i[0] = domain;
 	m.i[1] = type;
 	m.i[2] = protocol;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 static int
@@ -78,10 +77,10 @@ addr_call(uint16_t callno, int s, const struct sockaddr *sa, socklen_t len)
 	msg_init(&m, callno);
 	m.i[0] = s;
 	if (sa == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	if ((error = sp_addr_set(&m, sa, len)) != 0)
-		return (int)libc_ret(error);
-	return (int)simple_call(&m);
+		return (int)rumpclient_libc(error);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -104,7 +103,7 @@ rump_sys_listen(int s, int backlog)
 	msg_init(&m, SP_LISTEN);
 	m.i[0] = s;
 	m.i[1] = backlog;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -126,7 +125,7 @@ rump_sys_accept4(int s, struct sockaddr *sa, socklen_t *len, int flags)
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		addr_out(&rep, sa, len);
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 ssize_t
@@ -140,10 +139,10 @@ rump_sys_sendto(int s, const void *buf, size_t len, int flags,
 	m.i[0] = s;
 	m.i[1] = flags;
 	if (to != NULL && (error = sp_addr_set(&m, to, tolen)) != 0)
-		return libc_ret(error);
+		return rumpclient_libc(error);
 	m.data = buf;
 	m.datalen = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
-	return simple_call(&m);
+	return rumpclient_call_simple(&m);
 }
 
 ssize_t
@@ -168,14 +167,14 @@ rump_sys_recvfrom(int s, void *buf, size_t len, int flags,
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
 		if (rep.datalen > m.u[0]) {
 			free(frame);
-			return libc_ret(-EPROTO);
+			return rumpclient_libc(-EPROTO);
 		}
 		if (rep.datalen > 0)
 			memcpy(buf, rep.data, rep.datalen);
 		addr_out(&rep, from, fromlen);
 	}
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
 
 ssize_t
@@ -203,9 +202,9 @@ rump_sys_sendmsg(int s, const struct msghdr *msg, int flags)
 	ssize_t r;
 
 	if (msg->msg_controllen > 0)
-		return libc_ret(-EOPNOTSUPP);
+		return rumpclient_libc(-EOPNOTSUPP);
 	if ((buf = malloc(total > 0 ? total : 1)) == NULL)
-		return libc_ret(-ENOMEM);
+		return rumpclient_libc(-ENOMEM);
 	for (i = 0; i < msg->msg_iovlen && off < total; i++) {
 		n = msg->msg_iov[i].iov_len;
 		if (n > total - off)
@@ -228,7 +227,7 @@ rump_sys_recvmsg(int s, struct msghdr *msg, int flags)
 	ssize_t r;
 
 	if ((buf = malloc(total > 0 ? total : 1)) == NULL)
-		return libc_ret(-ENOMEM);
+		return rumpclient_libc(-ENOMEM);
 	r = rump_sys_recvfrom(s, buf, total, flags, msg->msg_name,
 	    msg->msg_name != NULL ? &namelen : NULL);
 	if (r >= 0) {
@@ -263,13 +262,13 @@ rump_sys_read(int fd, void *buf, size_t len)
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
 		if (rep.datalen > m.u[0]) {
 			free(frame);
-			return libc_ret(-EPROTO);
+			return rumpclient_libc(-EPROTO);
 		}
 		if (rep.datalen > 0)
 			memcpy(buf, rep.data, rep.datalen);
 	}
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
 
 ssize_t
@@ -281,7 +280,7 @@ rump_sys_write(int fd, const void *buf, size_t len)
 	m.i[0] = fd;
 	m.data = buf;
 	m.datalen = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
-	return simple_call(&m);
+	return rumpclient_call_simple(&m);
 }
 
 int
@@ -293,7 +292,7 @@ rump_sys_getsockopt(int s, int level, int name, void *val, socklen_t *len)
 	int n;
 
 	if (val == NULL || len == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	msg_init(&m, SP_GETSOCKOPT);
 	m.i[0] = s;
 	m.i[1] = level;
@@ -308,7 +307,7 @@ rump_sys_getsockopt(int s, int level, int name, void *val, socklen_t *len)
 			*len = (socklen_t)n;
 	}
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -320,17 +319,17 @@ rump_sys_setsockopt(int s, int level, int name, const void *val,
 	int n;
 
 	if (val == NULL && len > 0)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	n = sp_optval_to_wire(level, name, val, len, wire, sizeof(wire));
 	if (n < 0)
-		return (int)libc_ret(n);
+		return (int)rumpclient_libc(n);
 	msg_init(&m, SP_SETSOCKOPT);
 	m.i[0] = s;
 	m.i[1] = level;
 	m.i[2] = name;
 	m.data = wire;
 	m.datalen = (uint32_t)n;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 static int
@@ -345,7 +344,7 @@ name_call(uint16_t callno, int s, struct sockaddr *sa, socklen_t *len)
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		addr_out(&rep, sa, len);
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -368,7 +367,7 @@ rump_sys_shutdown(int s, int how)
 	msg_init(&m, SP_SHUTDOWN);
 	m.i[0] = s;
 	m.i[1] = how;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -378,7 +377,7 @@ rump_sys_close(int fd)
 
 	msg_init(&m, SP_CLOSE);
 	m.i[0] = fd;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 /* Node entries' revents from a POLL reply; -EPROTO on a count mismatch. */
@@ -402,7 +401,7 @@ rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	long r;
 
 	if (n > SP_MAXPOLL)
-		return (int)libc_ret(-EINVAL);
+		return (int)rumpclient_libc(-EINVAL);
 	msg_init(&m, SP_POLL);
 	m.i[0] = timeout_ms < 0 ? -1 : timeout_ms;
 	m.pfds = fds;
@@ -410,7 +409,7 @@ rump_sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	r = rumpclient_call(&m, &rep, &frame);
 	r = poll_out(fds, n, &rep, r);
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -427,7 +426,7 @@ rump_sys_poll_host(struct pollfd *nodefds, nfds_t nn, struct pollfd *hostfds,
 	if (nn == 0)
 		return hc->poll(hostfds, nh, timeout_ms);
 	if (nn > SP_MAXPOLL)
-		return (int)libc_ret(-EINVAL);
+		return (int)rumpclient_libc(-EINVAL);
 	msg_init(&m, SP_POLL);
 	m.i[0] = timeout_ms < 0 ? -1 : timeout_ms;
 	m.pfds = nodefds;
@@ -441,7 +440,7 @@ rump_sys_poll_host(struct pollfd *nodefds, nfds_t nn, struct pollfd *hostfds,
 		r = poll_out(nodefds, nn, &rep, r);
 	free(frame);
 	if (r < 0)
-		return (int)libc_ret(r);
+		return (int)rumpclient_libc(r);
 	/* What else is ready on the host side now. */
 	if (nh > 0 && hc->poll(hostfds, nh, 0) > 0)
 		for (k = 0; k < nh; k++)
@@ -460,7 +459,7 @@ rump_sys_ioctl(int fd, unsigned long request, void *arg)
 	m.u[0] = (uint32_t)request;
 	if (request == FIONBIO)
 		m.i[1] = *(int *)arg != 0;
-	if ((r = simple_call(&m)) < 0)
+	if ((r = rumpclient_call_simple(&m)) < 0)
 		return -1;
 	if (request == FIONREAD)
 		*(int *)arg = (int)r;
@@ -481,7 +480,7 @@ rump_sys_fcntl(int fd, int cmd, ...)
 		m.i[2] = va_arg(ap, int);
 		va_end(ap);
 	}
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -491,7 +490,7 @@ rump_sys_dup(int fd)
 
 	msg_init(&m, SP_DUP);
 	m.i[0] = fd;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 /*
@@ -518,8 +517,8 @@ if_simple(uint16_t callno, const char *name)
 	int error;
 
 	if ((error = if_msg(&m, callno, name)) != 0)
-		return (int)libc_ret(error);
-	return (int)simple_call(&m);
+		return (int)rumpclient_libc(error);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -546,7 +545,7 @@ rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max)
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && names != NULL)
 		sp_ifnames_copy(&rep, names, max);
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -558,11 +557,11 @@ rump_sys_ifget(const char *name, struct rump_ifinfo *info)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFGET, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		*info = rep.ifi;
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -572,13 +571,13 @@ rump_sys_ifsetlinkstr(const char *name, const char *linkstr)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETLINKSTR, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (linkstr != NULL) {
 		if (strlen(linkstr) > SP_LINKSTRMAX)
-			return (int)libc_ret(-ENAMETOOLONG);
+			return (int)rumpclient_libc(-ENAMETOOLONG);
 		strcpy(m.str, linkstr);
 	}
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -588,10 +587,10 @@ rump_sys_ifsetflags(const char *name, uint32_t set, uint32_t clear)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETFLAGS, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.u[0] = set;
 	m.u[1] = clear;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -601,9 +600,9 @@ rump_sys_ifsetmtu(const char *name, uint32_t mtu)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETMTU, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.u[0] = mtu;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -613,11 +612,11 @@ rump_sys_ifsetmac(const char *name, const uint8_t mac[6])
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETMAC, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (mac == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	memcpy(m.mac, mac, 6);
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -627,15 +626,15 @@ rump_sys_ifsetimpair(const char *name, int dir, const struct rump_impair *imp)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETIMPAIR, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (imp == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	m.u[0] = (uint32_t)dir;
 	m.imp = *imp;
 	m.imp.st_frames = m.imp.st_lost = m.imp.st_dup = 0;
 	m.imp.st_corrupt = m.imp.st_reorder = m.imp.st_qdrop = 0;
 	m.imp.st_queued = m.imp.pad = 0;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -647,14 +646,14 @@ rump_sys_ifgetimpair(const char *name, int dir, struct rump_impair *imp)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFGETIMPAIR, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (imp == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	m.u[0] = (uint32_t)dir;
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		*imp = rep.imp;
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -664,9 +663,9 @@ rump_sys_ifsetcarrier(const char *name, int up)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFSETCARRIER, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	m.u[0] = up != 0;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -676,14 +675,14 @@ rump_sys_iftap(const char *name, const char *path, int on)
 	int error;
 
 	if ((error = if_msg(&m, SP_IFTAP, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (path == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	if (strlen(path) > SP_LINKSTRMAX)
-		return (int)libc_ret(-ENAMETOOLONG);
+		return (int)rumpclient_libc(-ENAMETOOLONG);
 	strcpy(m.str, path);
 	m.u[0] = on != 0;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 static int
@@ -693,13 +692,13 @@ if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
 	int error;
 
 	if ((error = if_msg(&m, callno, name)) != 0)
-		return (int)libc_ret(error);
+		return (int)rumpclient_libc(error);
 	if (a == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	if (a->family != AF_INET && a->family != AF_INET6)
-		return (int)libc_ret(-EAFNOSUPPORT);
+		return (int)rumpclient_libc(-EAFNOSUPPORT);
 	m.ifa = *a;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -727,9 +726,9 @@ rump_sys_sysctl_get(const char *name, char *val, size_t len)
 
 	msg_init(&m, SP_SYSCTL_GET);
 	if (name == NULL || val == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	if ((n = strlen(name)) == 0 || n > SP_SYSCTL_NAMEMAX)
-		return (int)libc_ret(-EINVAL);
+		return (int)rumpclient_libc(-EINVAL);
 	memcpy(m.str, name, n + 1);
 	m.u[0] = len > SP_MAXDATA ? SP_MAXDATA : (uint32_t)len;
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
@@ -739,7 +738,7 @@ rump_sys_sysctl_get(const char *name, char *val, size_t len)
 			memcpy(val, rep.val, n + 1);
 	}
 	free(frame);
-	return (int)libc_ret(r < 0 ? r : 0);
+	return (int)rumpclient_libc(r < 0 ? r : 0);
 }
 
 int
@@ -750,13 +749,13 @@ rump_sys_sysctl_set(const char *name, const char *val)
 
 	msg_init(&m, SP_SYSCTL_SET);
 	if (name == NULL || val == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	if ((n = strlen(name)) == 0 || n > SP_SYSCTL_NAMEMAX ||
 	    (v = strlen(val)) > SP_SYSCTL_VALMAX)
-		return (int)libc_ret(-EINVAL);
+		return (int)rumpclient_libc(-EINVAL);
 	memcpy(m.str, name, n + 1);
 	memcpy(m.val, val, v + 1);
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 static ssize_t
@@ -775,7 +774,7 @@ text_call(uint16_t callno, char *buf, size_t len)
 		buf[n] = '\0';
 	}
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
 
 ssize_t
@@ -796,7 +795,7 @@ rump_sys_reboot(void)
 	struct sp_msg m;
 
 	msg_init(&m, SP_REBOOT);
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 /*
@@ -809,9 +808,9 @@ rt_call(uint16_t callno, const struct rump_rtentry *rt)
 
 	msg_init(&m, callno);
 	if (rt == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	m.rt = *rt;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -841,12 +840,12 @@ rump_sys_route_get(struct rump_rtentry *rt)
 
 	msg_init(&m, SP_ROUTE_GET);
 	if (rt == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	m.rt = *rt;
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		*rt = rep.rt;
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 /* ROUTE_LIST or NEIGH_LIST into out (entries of size bytes). */
@@ -871,7 +870,7 @@ list_call(uint16_t callno, int family, void *out, int max)
 				    (struct rump_neigh *)out + k);
 		}
 	free(frame);
-	return (int)libc_ret(r);
+	return (int)rumpclient_libc(r);
 }
 
 int
@@ -887,7 +886,7 @@ flush_call(uint16_t callno, int family)
 
 	msg_init(&m, callno);
 	m.u[0] = (uint32_t)family;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -909,9 +908,9 @@ nb_call(uint16_t callno, const struct rump_neigh *nb)
 
 	msg_init(&m, callno);
 	if (nb == NULL)
-		return (int)libc_ret(-EFAULT);
+		return (int)rumpclient_libc(-EFAULT);
 	m.nb = *nb;
-	return (int)simple_call(&m);
+	return (int)rumpclient_call_simple(&m);
 }
 
 int
@@ -949,5 +948,5 @@ rump_sys_netstat(int what, char *buf, size_t len)
 		buf[n] = '\0';
 	}
 	free(frame);
-	return libc_ret(r);
+	return rumpclient_libc(r);
 }
