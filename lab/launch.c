@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "lab/child.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
@@ -69,9 +70,13 @@ static int
 open_log(const struct launch_ctx *lc, int node)
 {
 	char path[STATEDIR_PATHMAX];
+	int fd;
 
 	statedir_log(lc->dir, lc->lab->nodes[node].name, path);
-	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Not our own output in its place: that is the worker's report
+	 * pipe, which a node kernel must not hold open. */
+	return fd >= 0 ? fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -127,101 +132,56 @@ child_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-size_t
-launch_verdict(int fd, char *msg, size_t len)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < len - 1 && (n = read(fd, msg + off, len - 1 - off)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	msg[off] = '\0';
-	return off;
-}
-
 /*
- * Spawns rump_server as our child and waits for its verdict on a pipe
- * (-r): "OK" once it accepts clients, else why not.  It does not detach
- * (one fork less per node than its own daemon mode, and posix_spawn
- * copies no page tables: `up` of a 1000-node line went from 13.3-16.5 s
- * to 8.3-9.7 s on this 2-core PVM guest, where page-table updates are
- * hypercalls).  It runs in its own session, stdin on /dev/null and its
- * output in the node's log, signals as child_signals() leaves them; when
- * the worker that started it exits, the supervisor (a subreaper) adopts
- * it.
+ * Spawns rump_server as our child (lab/child.c) and waits for its
+ * verdict on a pipe (-r VERDICT_FD): "OK" once it accepts clients, else
+ * why not.  It does not detach (one fork less per node than its own
+ * daemon mode, and posix_spawn copies no page tables: `up` of a
+ * 1000-node line went from 13.3-16.5 s to 8.3-9.7 s on this 2-core PVM
+ * guest, where page-table updates are hypercalls).  It runs in its own
+ * session, its output in the node's log; when the worker that started
+ * it exits, the supervisor (a subreaper) adopts it.
  */
+#define VERDICT_FD	3
+#define VERDICT_ARG	"3"
+
 static int
 start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
     size_t whylen)
 {
-	char url[STATEDIR_PATHMAX + 16], fdarg[16], msg[512];
+	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
 	char *argv[] = { "rump_server", "-l", "rumpnet_netinet", "-l",
-	    "rumpnet_netinet6", "-l", "rumpnet_shmif", "-r", fdarg, url, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	size_t off, i;
-	pid_t pid;
-	int p[2], r, status;
+	    "rumpnet_netinet6", "-l", "rumpnet_shmif", "-r", VERDICT_ARG, url,
+	    NULL };
+	struct child_spec s = { .path = lc->server, .argv = argv,
+	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION };
+	struct child_text t = { msg, sizeof(msg), 0 };
+	struct child c;
+	int r;
 
 	launch_url(lc->dir, node, url, sizeof(url));
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		r = errno;
-		snprintf(why, whylen, "pipe: %s", strerror(r));
-		return -r;
-	}
-	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
-		sigaddset(&dfl, child_sigs[i]);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (logfd >= 0) {
-		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	}
-	/* The same descriptor: clears close-on-exec in the child only. */
-	posix_spawn_file_actions_adddup2(&fa, p[1], p[1]);
-	r = posix_spawnp(&pid, lc->server, &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	close(p[1]);
-	if (r != 0) {
-		close(p[0]);
+	if ((r = child_start(&c, &s)) != 0) {
 		snprintf(why, whylen, "cannot run %s: %s (set RUMPLAB_SERVER "
-		    "or PATH)", lc->server, strerror(r));
-		return -r;
+		    "or PATH)", lc->server, strerror(-r));
+		return r;
 	}
-	off = launch_verdict(p[0], msg, sizeof(msg));
+	(void)child_drain(&c, child_text_line, &t);
+	if (t.off > 0 && msg[t.off - 1] == '\n')
+		msg[--t.off] = '\0';
 	if (strcmp(msg, "OK") == 0)
 		return 0;
 	/* It exits once it has said why (or died without a word). */
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	if (off > 0)
+	if (child_reap(&c, true) != 1)
+		c.status = -1;
+	if (t.off > 0)
 		snprintf(why, whylen, "the node kernel did not start: %s", msg);
-	else if (status != -1 && WIFSIGNALED(status))
+	else if (c.status != -1 && WIFSIGNALED(c.status))
 		snprintf(why, whylen, "the node kernel did not start (signal "
-		    "%d)", WTERMSIG(status));
+		    "%d)", WTERMSIG(c.status));
 	else
 		snprintf(why, whylen, "the node kernel did not start (exit "
-		    "%d)", status != -1 && WIFEXITED(status) ?
-		    WEXITSTATUS(status) : -1);
+		    "%d)", c.status != -1 && WIFEXITED(c.status) ?
+		    WEXITSTATUS(c.status) : -1);
 	return -ECHILD;
 }
 

@@ -45,9 +45,5 @@ void	launch_forget(const struct launch_ctx *lc, int node);
 pid_t	launch_run(const struct launch_ctx *lc, int node, const char *cmd);
 /* The node's URL: unix:///DIR/sock/INDEX. */
 void	launch_url(const char *dir, int node, char *buf, size_t len);
-/* Reads a child's start-up verdict ("OK" or why not) from pipe fd to its
- * end, at most len - 1 bytes, into msg (NUL-terminated); closes fd.
- * Returns the length. */
-size_t	launch_verdict(int fd, char *msg, size_t len);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * The command makes the lab's state directory, copies the topology into
  * it, starts the lab's supervisor (`rumplab supervise DIR FD JOBS`, in a
- * session of its own so that a terminal's Ctrl-C reaches only us), and
+ * session of its own so that a terminal's Ctrl-C reaches only us; it
+ * says it listens on its standard output, FD 1), and
  * asks it to bring the lab up, showing its progress.  On a failure the
  * supervisor has already stopped everything; we print which node failed,
  * why, and its last log lines.  On Ctrl-C (SIGINT, SIGTERM, SIGHUP) we
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/child.h"
 #include "lab/control.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
@@ -102,46 +104,42 @@ save_topology(const char *file, const char *dir)
 	return r;
 }
 
-/* Forks the supervisor into its own session; waits until it listens. */
+/*
+ * Starts the supervisor in a session of its own and waits until it
+ * listens: it says "OK" on its standard output (lab/child.h's pipe),
+ * then puts its output into DIR/supervisor.log and lives on.
+ */
 static int
 start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 {
-	char self[PATH_MAX], fdarg[16], jobsarg[16], msg[512];
+	char self[PATH_MAX], jobsarg[16], msg[512] = "";
+	char *argv[] = { "rumplab", "supervise", (char *)dir, "1", jobsarg,
+	    NULL };
+	struct child_spec s = { .path = self, .argv = argv,
+	    .flags = CHILD_SESSION };
+	struct child_text t = { msg, sizeof(msg), 0 };
+	struct child c;
 	ssize_t n;
-	size_t off;
-	int fds[2], status;
-	pid_t pid;
+	int r;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
 		return -errno;
 	self[n] = '\0';
-	if (pipe(fds) != 0)
-		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
-	if (pid == 0) {
-		close(fds[0]);
-		setsid();
-		/* Detach again so that the supervisor is nobody's child. */
-		if (fork() != 0)
-			_exit(0);
-		snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
-		snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		execl(self, "rumplab", "supervise", dir, fdarg, jobsarg,
-		    (char *)NULL);
-		_exit(127);
+	snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
+	if ((r = child_start(&c, &s)) != 0)
+		return r;
+	/* An interrupt kills it: the caller cleans up. */
+	if ((r = child_drain(&c, child_text_line, &t)) != 0) {
+		(void)child_reap(&c, true);
+		return r;
 	}
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	off = launch_verdict(fds[0], msg, sizeof(msg));
 	if (strcmp(msg, "OK\n") == 0)
-		return 0;
+		return 0;	/* it lives on; nobody waits for it */
+	(void)child_reap(&c, true);
+	if (t.off > 0 && msg[t.off - 1] == '\n')
+		msg[--t.off] = '\0';
 	snprintf(why, whylen, "the lab's supervisor did not start: %s",
-	    off ? msg : "it exited (see its log)");
+	    t.off ? msg : "it exited (see its log)");
 	return -ECHILD;
 }
 
@@ -404,7 +402,9 @@ verb_supervise(int argc, char **argv)
 		    "not by hand\n");
 		return EXIT_USAGE;
 	}
-	fd = atoi(argv[2]);
+	/* Its own descriptor: the one given may be our output, about to go
+	 * to the log. */
+	fd = fcntl(atoi(argv[2]), F_DUPFD_CLOEXEC, 3);
 	{
 		char log[STATEDIR_PATHMAX];
 		int lfd, null;
@@ -420,6 +420,7 @@ verb_supervise(int argc, char **argv)
 			close(null);
 		}
 	}
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (atoi(argv[2]) > 2)
+		close(atoi(argv[2]));
 	return supervisor_main(argv[1], fd, atoi(argv[3]));
 }

@@ -164,7 +164,7 @@ status_done(struct job *j, void *arg)
 
 	(void)arg;
 	con.status = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		con.supanswers = false;
 		snprintf(con.supwhy, sizeof(con.supwhy), "the supervisor does "
 		    "not answer (no reply in %d s)", STATUS_TIMEOUT_MS / 1000);
@@ -252,7 +252,7 @@ counters_done(struct job *j, void *arg)
 	char *nl;
 
 	n->fetch = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		n->answers = ANS_NO;
 		snprintf(n->noanswer, sizeof(n->noanswer), "not answering (no "
 		    "reply in %d s)", FETCH_TIMEOUT_MS / 1000);

@@ -76,13 +76,13 @@ section_done(struct job *j, void *arg)
 	char res[64], *t;
 
 	s->job = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		snprintf(s->status, sizeof(s->status), "node not answering: "
 		    "%s gave no reply in %d s%s", s->cmd, CMD_TIMEOUT_MS / 1000,
 		    s->text ? " (older output below)" : "");
 		return;
 	}
-	if (!WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0) {
+	if (!WIFEXITED(j->c.status) || WEXITSTATUS(j->c.status) != 0) {
 		job_result(j, res, sizeof(res));
 		snprintf(s->status, sizeof(s->status), "%s failed (%s)",
 		    s->cmd, res);
