@@ -39,12 +39,28 @@ launch_url(const char *dir, int node, char *buf, size_t len)
 	snprintf(buf, len, "unix://%s", sock);
 }
 
+/* The directory this program runs from, into buf; "" when unknown. */
+static void
+own_dir(char *buf, size_t len)
+{
+	char *slash;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if ((n = readlink("/proc/self/exe", buf, len - 1)) <= 0)
+		return;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) != NULL)
+		*slash = '\0';
+	else
+		buf[0] = '\0';
+}
+
 void
 launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
 {
-	char self[PATH_MAX], *slash;
+	char self[PATH_MAX];
 	const char *env = getenv("RUMPLAB_SERVER");
-	ssize_t n;
 
 	lc->lab = lab;
 	lc->dir = dir;
@@ -52,16 +68,12 @@ launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
 		snprintf(lc->server, sizeof(lc->server), "%s", env);
 		return;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(lc->server, sizeof(lc->server), "%s/rump_server",
-			    self);
-			if (access(lc->server, X_OK) == 0)
-				return;
-		}
+	own_dir(self, sizeof(self));
+	if (self[0] != '\0') {
+		snprintf(lc->server, sizeof(lc->server), "%s/rump_server",
+		    self);
+		if (access(lc->server, X_OK) == 0)
+			return;
 	}
 	snprintf(lc->server, sizeof(lc->server), "rump_server");
 }
@@ -97,39 +109,6 @@ logf_fd(int fd, const char *fmt, ...)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	(void)!write(fd, line, (size_t)n);
-}
-
-/* Child side of a fork: output to the log, stdin from /dev/null. */
-static void
-child_stdio(int logfd)
-{
-	int null;
-
-	if ((null = open("/dev/null", O_RDONLY)) >= 0) {
-		dup2(null, 0);
-		if (null > 2)
-			close(null);
-	}
-	if (logfd >= 0) {
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-	}
-}
-
-/* What a child of ours gets back at their defaults (the supervisor
- * handles or ignores them), with no signal blocked. */
-static const int child_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD };
-
-static void
-child_signals(void)
-{
-	sigset_t none;
-	size_t i;
-
-	sigemptyset(&none);
-	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
-		signal(child_sigs[i], SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /*
@@ -310,32 +289,6 @@ out:
 	return r;
 }
 
-pid_t
-launch_run(const struct launch_ctx *lc, int node, const char *cmd)
-{
-	char url[STATEDIR_PATHMAX + 16];
-	int logfd;
-	pid_t pid;
-
-	launch_url(lc->dir, node, url, sizeof(url));
-	logfd = open_log(lc, node);
-	logf_fd(logfd, "run: %s", cmd);
-	if ((pid = fork()) < 0) {
-		pid = -errno;
-	} else if (pid == 0) {
-		child_signals();
-		setpgid(0, 0);
-		child_stdio(logfd);
-		setenv("RUMP_SERVER", url, 1);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	} else
-		setpgid(pid, pid);
-	if (logfd >= 0)
-		close(logfd);
-	return pid;
-}
-
 /* Deletes node's addresses from the neighbour caches of node m. */
 static void
 forget_at(const struct launch_ctx *lc, int node, int m, const char *mif,
@@ -377,4 +330,89 @@ launch_forget(const struct launch_ctx *lc, int node)
 				    &n->ifaces[i]);
 		}
 	}
+}
+
+/*
+ * The hijack library's place: LIBDIR/librumphijack.so, LIBDIR being
+ * ../lib from the directory rumplab runs from ($(O)/lib beside $(O)/bin
+ * in a build tree, PREFIX/lib once installed).  Into buf when that file
+ * exists; "" when it does not.
+ */
+static void
+hijack_path(const char *bindir, char *buf, size_t len)
+{
+	char *slash;
+
+	snprintf(buf, len, "%s", bindir);
+	if ((slash = strrchr(buf, '/')) == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(slash, len - (size_t)(slash - buf), "/lib/librumphijack.so");
+	if (access(buf, R_OK) != 0)
+		buf[0] = '\0';
+}
+
+/* One "NAME=VALUE" into e->vars (malloc'ed); -ENOMEM. */
+__attribute__((format(printf, 2, 3)))
+static int
+env_var(struct launch_env *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+	int n, i;
+
+	for (i = 0; e->vars[i] != NULL; i++)
+		;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (v = malloc((size_t)n + 1)) == NULL)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(v, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	e->vars[i] = v;
+	return 0;
+}
+
+int
+launch_env(struct launch_env *e, const char *dir, int node,
+    const char *name)
+{
+	char bindir[PATH_MAX], lib[PATH_MAX + 32], url[STATEDIR_PATHMAX + 16];
+	const char *lab = strrchr(dir, '/'), *path = getenv("PATH");
+	const char *preload = getenv("LD_PRELOAD");
+	int r = 0;
+
+	memset(e, 0, sizeof(*e));
+	own_dir(bindir, sizeof(bindir));
+	hijack_path(bindir, lib, sizeof(lib));
+	launch_url(dir, node, url, sizeof(url));
+	r |= env_var(e, "RUMP_SERVER=%s", url);
+	r |= env_var(e, "RUMPLAB_LAB=%s", lab ? lab + 1 : dir);
+	r |= env_var(e, "RUMPLAB_NODE=%s", name);
+	if (bindir[0] != '\0')
+		r |= env_var(e, "PATH=%s%s%s", path ? path : "",
+		    path ? ":" : "", bindir);
+	if (lib[0] != '\0')
+		r |= env_var(e, "LD_PRELOAD=%s%s%s", lib,
+		    preload && preload[0] ? ":" : "", preload ? preload : "");
+	if (r != 0 || (e->envp = child_environ((const char *const *)
+	    e->vars)) == NULL) {
+		launch_env_free(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+launch_env_free(struct launch_env *e)
+{
+	size_t i;
+
+	free(e->envp);
+	for (i = 0; i < sizeof(e->vars) / sizeof(e->vars[0]); i++)
+		free(e->vars[i]);
+	memset(e, 0, sizeof(*e));
 }

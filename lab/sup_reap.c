@@ -3,15 +3,15 @@
  * (lab/sup.h): it reaps with waitpid(-1), being the subreaper of
  * everything the lab starts, and hands each pid to its owner — a worker
  * (sup_worker.c), a link push, a node kernel (here: a node that died, or
- * stopped to be started again).  A node that dies under its worker is
- * handed over when the worker exits (its zombie first, so `up` is
- * judged only after every reap of that round), and a pid reaped before
- * its worker reported it is remembered in `lost`.
+ * stopped to be started again), a service (sup_service.c).  A node that
+ * dies under its worker is handed over when the worker exits (its
+ * zombie first, so `up` is judged only after every reap of that round),
+ * and a pid reaped before its worker reported it waits in `lost`.
  *
  * Stopping everything (teardown) sends SIGTERM to every child (found in
  * /proc, so processes whose pids no worker reported yet are included)
- * and to the run: commands' process groups, waits up to STOP_GRACE_MS,
- * then SIGKILLs what is left, reaps it all and removes the directory.
+ * and to the services' process groups, waits up to STOP_GRACE_MS, then
+ * SIGKILLs what is left, reaps it all and removes the directory.
  */
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -61,27 +61,6 @@ signal_children(int sig)
 	return n;
 }
 
-void
-sv_kill_runs(int node, int sig)
-{
-	struct snode *sn = &sv.nodes[node];
-	int i;
-
-	for (i = 0; i < sn->nruns; i++)
-		kill(-sn->runs[i], sig);
-	if (sig == SIGKILL || sig == SIGTERM)
-		sn->nruns = 0;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void
 drain_signalfd(void)
 {
@@ -102,38 +81,43 @@ static void
 kill_stragglers(void)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	long deadline = now_ms() + STOP_GRACE_MS;
-	int i, status;
+	uint64_t deadline = child_now() + STOP_GRACE_MS;
+	int status;
 	pid_t pid;
 
 	for (;;) {
 		signal_children(SIGKILL);
-		for (i = 0; i < sv.nnodes; i++)
-			sv_kill_runs(i, SIGKILL);
+		sv_services_groups();
+		sv_services_signal(SIGKILL);
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			;
-		if ((pid < 0 && errno == ECHILD) || now_ms() >= deadline)
+		if ((pid < 0 && errno == ECHILD) || child_now() >= deadline)
 			return;
 		nanosleep(&ts, NULL);
 	}
 }
 
+/*
+ * Stops every process of the lab: SIGTERM to the node kernels, the
+ * services' process groups and every other child, SIGKILL to what is
+ * left after STOP_GRACE_MS; then removes the state directory.
+ */
 static void
 teardown(void)
 {
 	struct pollfd pfd;
-	long deadline;
+	uint64_t deadline, now;
 	int i, status;
 	pid_t pid;
 
+	sv_services_signal(SIGTERM);
 	for (i = 0; i < sv.nnodes; i++) {
-		sv_kill_runs(i, SIGTERM);
 		if (sv.nodes[i].pid > 0 && (sv.nodes[i].st == NS_UP ||
 		    sv.nodes[i].st == NS_STARTING || sv.nodes[i].st ==
 		    NS_STOPPING || sv.nodes[i].st == NS_FAILED))
 			kill(sv.nodes[i].pid, SIGTERM);
 	}
-	deadline = now_ms() + STOP_GRACE_MS;
+	deadline = child_now() + STOP_GRACE_MS;
 	for (;;) {
 		/* Again each round: a node whose worker just exited is
 		 * ours only now. */
@@ -142,13 +126,13 @@ teardown(void)
 			;
 		if (pid < 0 && errno == ECHILD)
 			break;
-		if (now_ms() >= deadline) {
+		if ((now = child_now()) >= deadline) {
 			kill_stragglers();
 			break;
 		}
 		pfd.fd = sv.sfd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, (int)(deadline - now_ms())) > 0)
+		if (poll(&pfd, 1, (int)(deadline - now)) > 0)
 			drain_signalfd();
 	}
 	(void)statedir_remove(sv.dir);
@@ -202,7 +186,7 @@ node_gone(int i, int status)
 {
 	struct snode *sn = &sv.nodes[i];
 
-	sv_kill_runs(i, SIGTERM);
+	sv_services_stop(i);
 	if (sn->st == NS_STOPPING) {
 		sn->st = NS_STOPPED;
 		sn->why[0] = '\0';
@@ -233,22 +217,28 @@ node_gone(int i, int status)
 	sv_write_state();
 }
 
+/*
+ * Everything that ended since the last call.  A pid that is none of
+ * ours is remembered in `lost` while a worker runs (it may be a node
+ * kernel that worker has not reported yet); else it was a process a
+ * service left behind, and nothing will ask for it.
+ */
 void
 sv_reap(void)
 {
 	pid_t pid;
-	int status, i, j;
+	int status, i;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (i = 0; i < sv.nworkers; i++)
-			if (sv.workers[i] == pid)
+			if (sv.workers[i].pid == pid)
 				break;
 		if (i < sv.nworkers) {
 			sv_worker_gone(i, status);
 			continue;
 		}
 		for (i = 0; i < MAXAJOBS; i++)
-			if (sv.ajobs[i].pid == pid)
+			if (sv.ajobs[i].c.pid == pid)
 				break;
 		if (i < MAXAJOBS) {
 			sv_ajob_done(&sv.ajobs[i], status);
@@ -261,18 +251,20 @@ sv_reap(void)
 			node_gone(i, status);
 			continue;
 		}
-		for (i = 0; i < sv.nnodes; i++)
-			for (j = 0; j < sv.nodes[i].nruns; j++)
-				if (sv.nodes[i].runs[j] == pid)
-					goto next;	/* a run: command */
-		if (sv.nlost < MAXLOST) {
+		if (sv_service_reaped(pid, status))
+			continue;
+		/* Only a worker's unread report can name it later. */
+		if (sv.nworkers > 0 && sv.nlost < MAXLOST) {
 			sv.lost[sv.nlost] = pid;
 			sv.lost_status[sv.nlost++] = status;
 		}
-next:		;
 	}
+	if (sv.nworkers == 0)
+		sv.nlost = 0;
+	sv_services_groups();
 	if (sv.up_judge) {
 		sv.up_judge = false;
 		sv_up_finish();
 	}
 }
+

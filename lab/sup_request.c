@@ -57,7 +57,7 @@ forget_client(int ci)
 		if (sv.nodes[i].waiter == ci)
 			sv.nodes[i].waiter = -1;
 	for (i = 0; i < MAXAJOBS; i++)
-		if (sv.ajobs[i].pid > 0 && sv.ajobs[i].ci == ci)
+		if (sv.ajobs[i].c.pid > 0 && sv.ajobs[i].ci == ci)
 			sv.ajobs[i].ci = -1;
 }
 
@@ -81,6 +81,11 @@ sv_reply_tail(int ci, int node)
 	}
 }
 
+/*
+ * Every node of `up` has been reported and reaped: a failed one fails
+ * the lab; else the services start, and up is answered once they had
+ * SETTLE_MS to fail (sv_up_settled()).
+ */
 void
 sv_up_finish(void)
 {
@@ -100,11 +105,30 @@ sv_up_finish(void)
 		sv_shutdown_and_exit(-1, 1);
 	}
 	for (i = 0; i < sv.nnodes; i++)
-		sv_start_runs(i);
+		(void)sv_services_start(i);
+	if (sv_services_count() > 0)
+		sv.settle = child_now() + SETTLE_MS;
+	else
+		sv_up_settled();
+}
+
+/* up's last word: the services that have ended already, with their last
+ * lines, then ok. */
+void
+sv_up_settled(void)
+{
+	int i, n = sv_services_count(), ended = 0;
+
 	sv.up_done = true;
 	sv_write_state();
-	sv_reply(sv.up_client, "ok lab %s is up: %d nodes", sv.name,
-	    sv.nnodes);
+	for (i = 0; i < sv.nnodes; i++)
+		ended += sv_services_report(sv.up_client, i, true);
+	if (n == 0)
+		sv_reply(sv.up_client, "ok lab %s is up: %d nodes", sv.name,
+		    sv.nnodes);
+	else
+		sv_reply(sv.up_client, "ok lab %s is up: %d nodes, %d services "
+		    "(%d ended)", sv.name, sv.nnodes, n, ended);
 	sv.up_client = -1;
 }
 
@@ -232,6 +256,7 @@ req_status(int ci)
 		    sn->why);
 		if (sn->st == NS_DEAD || sn->st == NS_FAILED)
 			sv_reply_tail(ci, i);
+		(void)sv_services_report(ci, i, false);
 	}
 	linkstate_summary(emit_line, &(struct emitctx){ ci, "link " });
 	sv_reply(ci, "ok");
@@ -277,7 +302,7 @@ req_node(int ci, const char *op, const char *name)
 	if (sn->st == NS_UP && strcmp(op, "start") != 0) {
 		sn->st = NS_STOPPING;
 		sn->restart = strcmp(op, "restart") == 0;
-		sv_kill_runs(i, SIGTERM);
+		sv_services_stop(i);
 		kill(sn->pid, SIGTERM);
 		sv_write_state();
 		return;
@@ -324,8 +349,7 @@ request(int ci, char *line)
 		    w != NULL && argc < 64; w = strtok_r(NULL, " ", &save))
 			argv[argc++] = w;
 		if (w != NULL)
-			sv_reply(ci, "error more than 64 words in one "
-			    "request");
+			sv_reply(ci, "error more than 64 words in one request");
 		else
 			req_link(ci, argc, argv);
 	} else
@@ -384,3 +408,4 @@ sv_accept(void)
 	sv.clients[i].c.fd = fd;
 	sv.clients[i].c.len = 0;
 }
+

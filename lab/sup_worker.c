@@ -2,23 +2,22 @@
  * sup_worker.c — the supervisor's children that talk to nodes (lab/sup.h).
  *
  * Workers start nodes: librumpclient holds one connection per process,
- * so up to `jobs` of them each launch their share of the nodes
- * (lab/launch.c) one after another and report every node on the pipe as
- * one line, shorter than PIPE_BUF so that lines of different workers
- * never mix:
+ * so up to `jobs` of them (lab/child.h, forked) each launch their share
+ * of the nodes (lab/launch.c) one after another and report every node
+ * on their output as one line:
  *	ok INDEX PID
  *	fail INDEX PID REASON		(PID 0: no node kernel ran)
+ * A worker that says nothing for NODE_TIMEOUT_S is killed: the node it
+ * was starting, and those after it, fail.
  *
  * Link pushes put changed link state (lab/linkstate.h) into the nodes
- * that are up: one child a request, which forks a grandchild a node so
- * that a stopped node costs its own PUSH_TIMEOUT_S only.
- *
- * And the nodes' run: commands, started once a node is up.
+ * that are up: one child a request, which runs a grandchild a node so
+ * that a stopped node costs its own PUSH_TIMEOUT_S only; it writes the
+ * first failures as lines and exits 1 if there were any.
  */
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,38 +29,22 @@
 #include "lab/statedir.h"
 #include "lab/sup.h"
 
-/* In a child of ours: drop the supervisor's descriptors and signals. */
-static void
-child_setup(void)
-{
-	sigset_t none;
-	int i;
+struct worker_arg {
+	const int	*list;
+	int		 n, w, jobs;
+};
 
-	close(sv.lfd);
-	close(sv.sfd);
-	close(sv.wpipe[0]);
-	for (i = 0; i < MAXCLIENTS; i++)
-		if (sv.clients[i].c.fd >= 0)
-			close(sv.clients[i].c.fd);
-	for (i = 0; i < MAXAJOBS; i++)
-		if (sv.ajobs[i].pid > 0)
-			close(sv.ajobs[i].fd);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static void
-worker_run(const int *list, int n, int w, int jobs)
+/* In the worker: list[w], list[w + jobs], ... */
+static int
+worker_run(void *arg)
 {
+	const struct worker_arg *a = arg;
 	char line[1024], why[700], url[STATEDIR_PATHMAX + 16];
 	pid_t pid;
 	int k, i, len, r;
 
-	for (k = w; k < n; k += jobs) {
-		i = list[k];
-		alarm(NODE_TIMEOUT_S);
+	for (k = a->w; k < a->n; k += a->jobs) {
+		i = a->list[k];
 		r = launch_node(&sv.lc, i, &pid, why, sizeof(why));
 		/* Links the lab set down, impaired or to another MTU. */
 		if (r == 0 && linkstate_special(i)) {
@@ -80,18 +63,22 @@ worker_run(const int *list, int n, int w, int jobs)
 			line[sizeof(line) - 2] = '\n';
 			len = (int)sizeof(line) - 1;
 		}
-		(void)!write(sv.wpipe[1], line, (size_t)len);
+		(void)!write(1, line, (size_t)len);
 	}
-	_exit(0);
+	return 0;
 }
 
 static int
 spawn_workers(const int *list, int n)
 {
-	pid_t pid, *nw;
-	int w, jobs = n < sv.jobs ? n : sv.jobs;
+	struct worker_arg a = { list, n, 0, n < sv.jobs ? n : sv.jobs };
+	struct child_spec s = { .fn = worker_run, .arg = &a,
+	    .flags = CHILD_QUIET | CHILD_CLOSEFDS,
+	    .timeout_ms = NODE_TIMEOUT_S * 1000 };
+	struct child *nw;
+	int r;
 
-	for (w = 0; w < jobs; w++) {
+	for (a.w = 0; a.w < a.jobs; a.w++) {
 		if (sv.nworkers == sv.capworkers) {
 			sv.capworkers = sv.capworkers ? 2 * sv.capworkers : 16;
 			nw = realloc(sv.workers, (size_t)sv.capworkers *
@@ -100,34 +87,11 @@ spawn_workers(const int *list, int n)
 				return -ENOMEM;
 			sv.workers = nw;
 		}
-		if ((pid = fork()) < 0)
-			return -errno;
-		if (pid == 0) {
-			child_setup();
-			worker_run(list, n, w, jobs);
-		}
-		sv.workers[sv.nworkers++] = pid;
+		if ((r = child_start(&sv.workers[sv.nworkers], &s)) != 0)
+			return r;
+		sv.nworkers++;
 	}
 	return 0;
-}
-
-void
-sv_start_runs(int node)
-{
-	const struct lab_node *n = &sv.lab->nodes[node];
-	struct snode *sn = &sv.nodes[node];
-	pid_t pid;
-	int i;
-
-	if (n->nrun == 0)
-		return;
-	free(sn->runs);
-	sn->nruns = 0;
-	if ((sn->runs = calloc((size_t)n->nrun, sizeof(pid_t))) == NULL)
-		return;
-	for (i = 0; i < n->nrun; i++)
-		if ((pid = launch_run(&sv.lc, node, n->run[i])) > 0)
-			sn->runs[sn->nruns++] = pid;
 }
 
 int
@@ -155,7 +119,7 @@ sv_node_started(int i)
 		return;
 	}
 	if (sn->st == NS_UP) {
-		sv_start_runs(i);
+		(void)sv_services_start(i);
 		/* A change made while it started (its worker had the old
 		 * state). */
 		if (linkstate_pending(i))
@@ -176,12 +140,13 @@ sv_node_started(int i)
 }
 
 static void
-worker_line(char *line)
+worker_line(void *arg, char *line)
 {
 	int i, pid, off = 0, status;
 	struct snode *sn;
 	bool ok = strncmp(line, "ok ", 3) == 0;
 
+	(void)arg;
 	if (sscanf(line, "%*s %d %d %n", &i, &pid, &off) < 2 || i < 0 ||
 	    i >= sv.nnodes)
 		return;
@@ -201,30 +166,9 @@ worker_line(char *line)
 }
 
 void
-sv_read_workers(void)
+sv_worker_input(int w)
 {
-	char line[2048];
-	char *nl;
-	ssize_t n;
-	size_t len;
-
-	n = read(sv.wpipe[0], sv.wbuf + sv.wlen, sizeof(sv.wbuf) - sv.wlen);
-	if (n <= 0)
-		return;
-	sv.wlen += (size_t)n;
-	while ((nl = memchr(sv.wbuf, '\n', sv.wlen)) != NULL) {
-		len = (size_t)(nl - sv.wbuf);
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		memcpy(line, sv.wbuf, len);
-		line[len] = '\0';
-		len = (size_t)(nl - sv.wbuf) + 1;
-		memmove(sv.wbuf, sv.wbuf + len, sv.wlen - len);
-		sv.wlen -= len;
-		worker_line(line);
-	}
-	if (sv.wlen == sizeof(sv.wbuf))
-		sv.wlen = 0;	/* a line longer than a buffer: drop it */
+	(void)child_read(&sv.workers[w], worker_line, NULL);
 }
 
 /* A worker exited: its unreported nodes failed. */
@@ -233,8 +177,9 @@ sv_worker_gone(int w, int status)
 {
 	int i;
 
+	(void)child_read(&sv.workers[w], worker_line, NULL);
+	child_close(&sv.workers[w]);
 	sv.workers[w] = sv.workers[--sv.nworkers];
-	sv_read_workers();
 	if (sv.nworkers > 0)
 		return;
 	for (i = 0; i < sv.nnodes; i++)
@@ -252,17 +197,31 @@ sv_worker_gone(int w, int status)
 		sv.up_judge = true;
 }
 
+/* --- link state pushed into nodes ---------------------------------------- */
+
+static void
+ajob_line(void *arg, char *line)
+{
+	struct ajob *a = arg;
+
+	if (a->first[0] == '\0')
+		snprintf(a->first, sizeof(a->first), "%s", line);
+}
+
+void
+sv_ajob_input(struct ajob *a)
+{
+	(void)child_read(&a->c, ajob_line, a);
+}
+
 void
 sv_ajob_done(struct ajob *a, int status)
 {
-	char buf[2048], *nl;
-	ssize_t n;
 	int k;
 
-	n = read(a->fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(a->fd);
-	a->pid = 0;
+	(void)child_read(&a->c, ajob_line, a);
+	child_close(&a->c);
+	a->c.pid = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sv_reply(a->ci, "ok %s", a->ok);
 		free(a->nodes);
@@ -275,48 +234,65 @@ sv_ajob_done(struct ajob *a, int status)
 		linkstate_mark(a->nodes[k]);
 	free(a->nodes);
 	a->nodes = NULL;
-	if ((nl = strchr(buf, '\n')) != NULL)
-		*nl = '\0';
-	if (buf[0] == '\0')
-		snprintf(buf, sizeof(buf), "the nodes did not take the change "
-		    "within %d s each (stopped or hung?)", PUSH_TIMEOUT_S);
+	if (a->first[0] == '\0')
+		snprintf(a->first, sizeof(a->first), "the nodes did not take "
+		    "the change within %d s each (stopped or hung?)",
+		    PUSH_TIMEOUT_S);
 	sv_reply(a->ci, "error %s (the setting is kept and applies when the "
-	    "node starts again)", buf);
+	    "node starts again)", a->first);
 }
 
-/* In a child: pushes to each node, each within PUSH_TIMEOUT_S; writes
- * one line, the first failure and how many failed; exits 1 if any. */
-static void
-push_child(int fd, const int *list, int n)
+/* In a grandchild: one node's push; says why it failed. */
+static int
+push_one(void *arg)
 {
 	char why[600], url[STATEDIR_PATHMAX + 16];
-	int k, fails = 0, status = 0;
-	pid_t pid;
+	int node = *(const int *)arg;
 
-	for (k = 0; k < n; k++) {
-		/* One child a node: a stopped node costs its own timeout
-		 * only; a failing push writes its own reason. */
-		if ((pid = fork()) == 0) {
-			alarm(PUSH_TIMEOUT_S);
-			launch_url(sv.dir, list[k], url, sizeof(url));
-			if (linkstate_push(list[k], url, why,
-			    sizeof(why)) != 0) {
-				if (fails < 3)	/* read at the end */
-					dprintf(fd, "node %s %s\n",
-					    sv.lab->nodes[list[k]].name, why);
-				_exit(1);
-			}
-			_exit(0);
-		}
-		if (pid > 0 && waitpid(pid, &status, 0) == pid &&
-		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	launch_url(sv.dir, node, url, sizeof(url));
+	if (linkstate_push(node, url, why, sizeof(why)) == 0)
+		return 0;
+	printf("node %s %s\n", sv.lab->nodes[node].name, why);
+	return 1;
+}
+
+struct push_arg {
+	const int	*list;
+	int		 n, fails;
+};
+
+/* The first three failures' reasons go on to the supervisor. */
+static void
+push_line(void *arg, char *line)
+{
+	struct push_arg *p = arg;
+
+	if (p->fails < 3)
+		printf("%s\n", line);
+}
+
+/* In the child: pushes to each node, each within PUSH_TIMEOUT_S; exits
+ * 1 if any failed. */
+static int
+push_child(void *arg)
+{
+	struct push_arg *p = arg;
+	struct child_spec s = { .fn = push_one,
+	    .timeout_ms = PUSH_TIMEOUT_S * 1000 };
+	struct child c;
+	int k, r;
+
+	for (k = 0; k < p->n; k++) {
+		s.arg = (void *)&p->list[k];
+		r = child_run(&c, &s, push_line, p);
+		if (r >= 0 && WIFEXITED(r) && WEXITSTATUS(r) == 0)
 			continue;
-		if (fails++ < 3 && (pid < 0 || WIFSIGNALED(status)))
-			dprintf(fd, "node %s did not take it within %d s "
-			    "(stopped or hung?)\n",
-			    sv.lab->nodes[list[k]].name, PUSH_TIMEOUT_S);
+		if (p->fails++ < 3 && (r < 0 || c.timedout))
+			printf("node %s did not take it within %d s (stopped "
+			    "or hung?)\n", sv.lab->nodes[p->list[k]].name,
+			    PUSH_TIMEOUT_S);
 	}
-	_exit(fails > 0);
+	return p->fails > 0;
 }
 
 /*
@@ -327,12 +303,14 @@ push_child(int fd, const int *list, int n)
 void
 sv_push_links(int ci, const char *okmsg)
 {
+	struct push_arg p = { NULL, 0, 0 };
+	struct child_spec s = { .fn = push_child, .arg = &p,
+	    .flags = CHILD_CLOSEFDS };
 	struct ajob *a = NULL;
-	int *list, n, k, p[2];
-	pid_t pid;
+	int *list, n, k, r;
 
 	for (k = 0; k < MAXAJOBS; k++)
-		if (sv.ajobs[k].pid == 0) {
+		if (sv.ajobs[k].c.pid == 0) {
 			a = &sv.ajobs[k];
 			break;
 		}
@@ -351,23 +329,18 @@ sv_push_links(int ci, const char *okmsg)
 		sv_reply(ci, "ok %s", okmsg);
 		return;
 	}
-	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+	p.list = list;
+	p.n = n;
+	if ((r = child_start(&a->c, &s)) != 0) {
+		a->c.pid = 0;
 		for (k = 0; k < n; k++)
 			linkstate_mark(list[k]);
 		free(list);
-		sv_reply(ci, "error cannot start a child: %s",
-		    strerror(errno));
+		sv_reply(ci, "error cannot start a child: %s", strerror(-r));
 		return;
 	}
-	if (pid == 0) {
-		child_setup();
-		close(p[0]);
-		push_child(p[1], list, n);
-	}
-	close(p[1]);
-	a->pid = pid;
 	a->ci = ci;
-	a->fd = p[0];
+	a->first[0] = '\0';
 	a->nodes = list;
 	a->nnodes = n;
 	snprintf(a->ok, sizeof(a->ok), "%s", okmsg);

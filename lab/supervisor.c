@@ -2,9 +2,14 @@
  * supervisor.c — the lab's daemon (lab/supervisor.h): its setup and its
  * one poll() loop; the parts are in lab/sup.h.
  *
- * One thread, one poll() loop over: the listening control socket, its
- * clients (requests are lines, lab/CONTROL.txt), a signalfd (SIGCHLD,
- * SIGTERM, SIGINT, SIGHUP) and the read end of the workers' pipe.
+ * The loop sleeps on the listening control socket, its clients (requests
+ * are lines, lab/CONTROL.txt), a signalfd (SIGCHLD, SIGTERM, SIGINT,
+ * SIGHUP), and the pipes of its children (lab/child.h): workers that
+ * start nodes, children that push link state, and the nodes' services,
+ * whose output it copies into the nodes' logs.  Its timeout is the
+ * nearest deadline — a worker that went quiet, a service that was told
+ * to stop and has not, the end of `up`'s settle time — so no timer
+ * wakes it while the lab is idle.
  *
  * Starting nodes is the slow part (a node kernel's start-up, then one
  * sysproxy call per configuration step), and librumpclient holds one
@@ -14,6 +19,7 @@
  * (PR_SET_CHILD_SUBREAPER), which then reaps them (lab/sup_reap.c).
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 #include <errno.h>
@@ -60,21 +66,13 @@ sv_write_state(void)
 }
 
 static int
-setup(const char *dir, int jobs, char *why, size_t whylen)
+load(const char *dir, char *why, size_t whylen)
 {
 	char path[STATEDIR_PATHMAX];
 	const char *slash;
 	struct diag d;
-	sigset_t set;
 	int i, r;
 
-	memset(&sv, 0, sizeof(sv));
-	sv.dir = dir;
-	sv.jobs = jobs > 0 ? jobs : 1;
-	sv.up_client = -1;
-	sv.lfd = sv.sfd = sv.wpipe[0] = sv.wpipe[1] = -1;
-	for (i = 0; i < MAXCLIENTS; i++)
-		sv.clients[i].c.fd = -1;
 	slash = strrchr(dir, '/');
 	snprintf(sv.name, sizeof(sv.name), "%s", slash ? slash + 1 : dir);
 	statedir_file(dir, "topology.yaml", path);
@@ -95,11 +93,45 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 		return -ENOMEM;
 	for (i = 0; i < sv.nnodes; i++)
 		sv.nodes[i].waiter = -1;
+	return sv_services_init();
+}
+
+/*
+ * Every service holds a pipe here: a lab of a thousand of them needs
+ * more descriptors than the usual soft limit of 1024.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+setup(const char *dir, int jobs, char *why, size_t whylen)
+{
+	sigset_t set;
+	int i, r;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.dir = dir;
+	sv.jobs = jobs > 0 ? jobs : 1;
+	sv.up_client = -1;
+	sv.lfd = sv.sfd = -1;
+	for (i = 0; i < MAXCLIENTS; i++)
+		sv.clients[i].c.fd = -1;
+	if ((r = load(dir, why, whylen)) != 0)
+		return r;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(why, whylen, "PR_SET_CHILD_SUBREAPER: %s",
 		    strerror(errno));
 		return -errno;
 	}
+	raise_fd_limit();
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
@@ -107,12 +139,10 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((sv.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
-	    pipe2(sv.wpipe, O_CLOEXEC) != 0) {
-		snprintf(why, whylen, "signalfd/pipe: %s", strerror(errno));
+	if ((sv.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		snprintf(why, whylen, "signalfd: %s", strerror(errno));
 		return -errno;
 	}
-	fcntl(sv.wpipe[0], F_SETFL, O_NONBLOCK);
 	if ((sv.lfd = ctl_listen(dir)) < 0) {
 		snprintf(why, whylen, "control socket in %.200s: %s", dir,
 		    strerror(-sv.lfd));
@@ -136,13 +166,133 @@ on_signals(void)
 	sv_reap();
 }
 
+static int
+earlier(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+/* Acts on the deadlines that have passed; the time to the next one in
+ * ms, -1 when there is none. */
+static int
+deadlines(void)
+{
+	uint64_t now = child_now();
+	int ms = -1, w;
+
+	for (w = 0; w < sv.nworkers; w++)
+		ms = earlier(ms, child_tick(&sv.workers[w], now));
+	ms = earlier(ms, sv_services_tick(now));
+	if (sv.settle != 0 && now >= sv.settle) {
+		sv.settle = 0;
+		sv_up_settled();
+	} else if (sv.settle != 0)
+		ms = earlier(ms, (int)(sv.settle - now));
+	return ms;
+}
+
+/* What a pollfd is for. */
+enum pkind { P_LISTEN, P_SIGNAL, P_CLIENT, P_WORKER, P_AJOB, P_SERVICE };
+struct pwho {
+	enum pkind	 kind;
+	int		 a, b;
+};
+
+struct pollset {
+	struct pollfd	*pfd;
+	struct pwho	*who;
+	int		 n, cap;
+};
+
+static void
+add(struct pollset *ps, int fd, enum pkind kind, int a, int b)
+{
+	struct pollfd *np;
+	struct pwho *nw;
+	int cap;
+
+	if (fd < 0)
+		return;
+	if (ps->n == ps->cap) {
+		cap = ps->cap ? 2 * ps->cap : 64;
+		if ((np = realloc(ps->pfd, (size_t)cap * sizeof(*np))) == NULL)
+			return;
+		ps->pfd = np;
+		if ((nw = realloc(ps->who, (size_t)cap * sizeof(*nw))) == NULL)
+			return;
+		ps->who = nw;
+		ps->cap = cap;
+	}
+	ps->pfd[ps->n].fd = fd;
+	ps->pfd[ps->n].events = POLLIN;
+	ps->pfd[ps->n].revents = 0;
+	ps->who[ps->n++] = (struct pwho){ kind, a, b };
+}
+
+static void
+gather(struct pollset *ps)
+{
+	int i, k;
+
+	ps->n = 0;
+	add(ps, sv.lfd, P_LISTEN, 0, 0);
+	add(ps, sv.sfd, P_SIGNAL, 0, 0);
+	for (i = 0; i < MAXCLIENTS; i++)
+		add(ps, sv.clients[i].c.fd, P_CLIENT, i, 0);
+	for (i = 0; i < sv.nworkers; i++)
+		add(ps, sv.workers[i].fd, P_WORKER, i, 0);
+	for (i = 0; i < MAXAJOBS; i++)
+		if (sv.ajobs[i].c.pid > 0)
+			add(ps, sv.ajobs[i].c.fd, P_AJOB, i, 0);
+	for (i = 0; i < sv.nnodes; i++)
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++)
+			add(ps, sv.nodes[i].svcs[k].c.fd, P_SERVICE, i, k);
+}
+
+/*
+ * Children's output first, then requests, then deaths: a worker's last
+ * lines are read before its exit is handled, and reaping (which may
+ * drop a worker and so renumber the others) comes last.
+ */
+static void
+dispatch(struct pollset *ps)
+{
+	bool signals = false;
+	struct pwho *w;
+	int i;
+
+	for (i = 0; i < ps->n; i++) {
+		if (!(ps->pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		w = &ps->who[i];
+		if (w->kind == P_WORKER)
+			sv_worker_input(w->a);
+		else if (w->kind == P_AJOB)
+			sv_ajob_input(&sv.ajobs[w->a]);
+		else if (w->kind == P_SERVICE)
+			sv_service_input(w->a, w->b);
+	}
+	for (i = 0; i < ps->n; i++) {
+		if (!(ps->pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		w = &ps->who[i];
+		if (w->kind == P_LISTEN)
+			sv_accept();
+		else if (w->kind == P_CLIENT)
+			sv_client_input(w->a);
+		else if (w->kind == P_SIGNAL)
+			signals = true;
+	}
+	if (signals)
+		on_signals();
+}
+
 int
 supervisor_main(const char *dir, int ready_fd, int jobs)
 {
-	struct pollfd pfd[3 + MAXCLIENTS];
-	int map[3 + MAXCLIENTS];
+	struct pollset ps = { NULL, NULL, 0, 0 };
 	char why[512] = "";
-	int i, n, r;
+	int r, ms;
 
 	if ((r = setup(dir, jobs, why, sizeof(why))) != 0) {
 		if (why[0] == '\0')
@@ -155,32 +305,13 @@ supervisor_main(const char *dir, int ready_fd, int jobs)
 	(void)!write(ready_fd, "OK\n", 3);
 	close(ready_fd);
 	for (;;) {
-		pfd[0].fd = sv.lfd;
-		pfd[1].fd = sv.sfd;
-		pfd[2].fd = sv.wpipe[0];
-		for (i = 0; i < 3; i++) {
-			pfd[i].events = POLLIN;
-			map[i] = -1;
-		}
-		for (n = 3, i = 0; i < MAXCLIENTS; i++)
-			if (sv.clients[i].c.fd >= 0) {
-				pfd[n].fd = sv.clients[i].c.fd;
-				pfd[n].events = POLLIN;
-				map[n++] = i;
-			}
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		ms = deadlines();
+		gather(&ps);
+		if (poll(ps.pfd, (nfds_t)ps.n, ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			sv_shutdown_and_exit(-1, 1);
 		}
-		if (pfd[2].revents & POLLIN)
-			sv_read_workers();
-		if (pfd[1].revents & POLLIN)
-			on_signals();
-		if (pfd[0].revents & POLLIN)
-			sv_accept();
-		for (i = 3; i < n; i++)
-			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
-				sv_client_input(map[i]);
+		dispatch(&ps);
 	}
 }

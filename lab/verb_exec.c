@@ -1,10 +1,11 @@
 /*
  * verb_exec.c — `rumplab exec [--lab LAB] NODE -- CMD [ARG...]`: run a
- * host program as a client of one node: RUMP_SERVER points at the node
- * (the rump.* commands and librumpclient programs use it; the hijack
- * library will come with a later change), RUMPLAB_LAB and RUMPLAB_NODE
- * say where it runs.  The program replaces rumplab (exec), so its exit
- * status is ours.
+ * host program as a client of one node, in the environment launch_env()
+ * makes (lab/launch.h: RUMP_SERVER for the rump.* commands and
+ * librumpclient programs, the hijack library preloaded when it is
+ * installed, RUMPLAB_LAB and RUMPLAB_NODE, the rump.* commands on the
+ * path).  The program replaces rumplab (exec), so its exit status is
+ * ours.
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,32 +34,12 @@ node_index(const char *dir, const char *node)
 	return k;
 }
 
-/* The rump.* commands installed beside rumplab are found without PATH. */
-static void
-add_own_dir_to_path(void)
-{
-	char self[PATH_MAX], *slash, *np;
-	const char *path = getenv("PATH");
-	ssize_t n;
-
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return;
-	*slash = '\0';
-	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
-	    self) < 0)
-		return;
-	setenv("PATH", np, 1);
-	free(np);
-}
-
 int
 verb_exec(int argc, char **argv)
 {
-	char dir[STATEDIR_PATHMAX], why[600], url[STATEDIR_PATHMAX + 16];
+	char dir[STATEDIR_PATHMAX], why[600];
 	const char *lab = NULL, *node = NULL;
+	struct launch_env env;
 	int i, k, r;
 
 	for (i = 1; i < argc; i++) {
@@ -92,11 +73,11 @@ verb_exec(int argc, char **argv)
 		    labctl_name(dir));
 		return 1;
 	}
-	launch_url(dir, k, url, sizeof(url));
-	add_own_dir_to_path();
-	setenv("RUMP_SERVER", url, 1);
-	setenv("RUMPLAB_LAB", labctl_name(dir), 1);
-	setenv("RUMPLAB_NODE", node, 1);
+	if ((r = launch_env(&env, dir, k, node)) != 0) {
+		fprintf(stderr, "rumplab exec: %s\n", strerror(-r));
+		return 1;
+	}
+	environ = env.envp;	/* execvp() searches its PATH */
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "rumplab exec: %s: %s\n", argv[i], strerror(errno));
 	return 127;

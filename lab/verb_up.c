@@ -7,9 +7,11 @@
  * says it listens on its standard output, FD 1), and
  * asks it to bring the lab up, showing its progress.  On a failure the
  * supervisor has already stopped everything; we print which node failed,
- * why, and its last log lines.  On Ctrl-C (SIGINT, SIGTERM, SIGHUP) we
- * tell the supervisor to abort and wait until its directory is gone, so
- * nothing is left behind when we return.
+ * why, and its last log lines.  A service (run: command) that ended
+ * within the supervisor's settle time is printed the same way and makes
+ * the exit status 1, the lab left up to be looked at.  On Ctrl-C
+ * (SIGINT, SIGTERM, SIGHUP) we tell the supervisor to abort and wait
+ * until its directory is gone, so nothing is left behind when we return.
  *
  * Also `rumplab supervise`, the supervisor's entry point (not for users).
  */
@@ -177,10 +179,57 @@ wait_gone(const char *dir)
 		labctl_cleanup(dir);
 }
 
-/* Talks to the supervisor until the lab is up or has failed. */
-static int
-drive_up(const char *dir, const char *name, int quiet)
+/* A service up reports: one that ended within the settle time. */
+struct upsvc {
+	const struct lab	*lab;
+	const char		*name;	/* the lab's */
+	int			 node, k;
+	struct svcview		 s;
+	int			 ended;
+};
+
+static struct svcview *
+up_svc(int node, int k, void *arg)
 {
+	struct upsvc *u = arg;
+
+	u->node = node;
+	u->k = k;
+	return &u->s;
+}
+
+/* A "service" line and its "service-log" lines, as they come. */
+static bool
+service_line(struct upsvc *u, const char *line)
+{
+	const struct lab_node *n;
+	size_t old = strlen(u->s.tail);
+	char st[48];
+
+	if (!labview_service_line(u->lab, line, up_svc, u))
+		return false;
+	if (strncmp(line, "service-log ", 12) == 0) {
+		if (u->s.tail[old] != '\0')
+			fprintf(stderr, "    | %s", u->s.tail + old);
+		return true;
+	}
+	n = &u->lab->nodes[u->node];
+	svcview_state(&u->s, st, sizeof(st));
+	fprintf(stderr, "rumplab up: lab %s: node %s: service run%d %s: %s\n",
+	    u->name, n->name, u->k, st, n->run[u->k]);
+	u->ended += svcview_ended(&u->s);
+	return true;
+}
+
+/*
+ * Talks to the supervisor until the lab is up or has failed; *ended:
+ * how many services it reported ended.
+ */
+static int
+drive_up(const char *dir, const char *name, const struct lab *lab,
+    int quiet, int *ended)
+{
+	struct upsvc u = { .lab = lab, .name = name };
 	struct ctl_conn c;
 	char line[CTL_LINEMAX];
 	int r, done, total, tty = isatty(2), aborted = 0, inprogress = 0;
@@ -207,6 +256,8 @@ drive_up(const char *dir, const char *name, int quiet)
 			break;
 		if (aborted)
 			continue;
+		if (service_line(&u, line))
+			continue;
 		if (sscanf(line, "progress %d %d", &done, &total) == 2) {
 			if (!quiet)
 				progress(done, total, tty);
@@ -223,6 +274,7 @@ drive_up(const char *dir, const char *name, int quiet)
 			ctl_close(&c);
 			if (interrupted)	/* came just as we finished */
 				goto stop;
+			*ended = u.ended;
 			return 0;
 		}
 	}
@@ -341,7 +393,7 @@ verb_up(int argc, char **argv)
 	struct diag d;
 	struct timespec t0, t1;
 	const char *name;
-	int r;
+	int r, i, ended = 0, nsvc = 0;
 
 	if (parse(argc, argv, &a) != 0)
 		return EXIT_USAGE;
@@ -376,7 +428,7 @@ verb_up(int argc, char **argv)
 		lab_close(lab);
 		return interrupted ? 130 : 1;
 	}
-	if ((r = drive_up(dir, name, a.quiet)) != 0) {
+	if ((r = drive_up(dir, name, lab, a.quiet, &ended)) != 0) {
 		lab_close(lab);
 		return r;
 	}
@@ -388,8 +440,14 @@ verb_up(int argc, char **argv)
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, dir);
 		labview_table(dir, lab, 20, stdout);
 	}
+	for (i = 0; i < lab->nnodes; i++)
+		nsvc += lab->nodes[i].nrun;
+	if (ended > 0)
+		fprintf(stderr, "rumplab up: lab %s is up, but %d of its %d "
+		    "services ended (rumplab status %s shows them; rumplab "
+		    "down %s stops the lab)\n", name, ended, nsvc, name, name);
 	lab_close(lab);
-	return 0;
+	return ended > 0;
 }
 
 int

@@ -29,6 +29,7 @@
 
 #include "lab/child.h"
 #include "lab/lab.h"
+#include "lab/labview.h"
 #include "lab/statedir.h"
 
 struct shmif_bus;
@@ -105,6 +106,8 @@ struct cnode {
 	struct cif	*ifs;		/* counters, nifs of them */
 	int		 nifs;
 	uint64_t	 ipk, opk;	/* totals without lo0 */
+	struct svcview	*svcs;		/* its services (lab's nrun), from the
+					 * supervisor's status */
 	struct job	*fetch;		/* counters job in flight */
 	uint64_t	 fetched;	/* ms of the last fetch started */
 	bool		 visible;	/* drawn in the last frame */
