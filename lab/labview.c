@@ -37,6 +37,104 @@ from_statefile(const char *dir, const struct lab *lab, struct labview *v)
 }
 
 int
+labview_service_line(const struct lab *lab, const char *line,
+    struct svcview *(*svc)(int node, int k, void *arg), void *arg)
+{
+	char node[80], name[16], state[16];
+	struct svcview *s;
+	int pid = 0, code = 0, off = 0, n, k;
+	size_t len;
+	bool log;
+
+	if (sscanf(line, "service-log %79s %15s %n", node, name, &off) == 2 &&
+	    off > 0)
+		log = true;
+	else if (sscanf(line, "service %79s %15s %d %15s %d", node, name,
+	    &pid, state, &code) >= 4)
+		log = false;
+	else
+		return 0;
+	if ((n = lab_node_find(lab, node)) < 0 ||
+	    sscanf(name, "run%d", &k) != 1 || k < 0 ||
+	    k >= lab->nodes[n].nrun || (s = svc(n, k, arg)) == NULL)
+		return 1;
+	if (log) {
+		len = strlen(s->tail);
+		snprintf(s->tail + len, sizeof(s->tail) - len, "%s\n",
+		    line + off);
+		return 1;
+	}
+	s->pid = pid;
+	snprintf(s->state, sizeof(s->state), "%s", state);
+	s->code = code;
+	s->tail[0] = '\0';	/* its lines follow */
+	return 1;
+}
+
+void
+svcview_state(const struct svcview *s, char *buf, size_t len)
+{
+	if (strcmp(s->state, "exited") == 0)
+		snprintf(buf, len, "exited %d", s->code);
+	else if (strcmp(s->state, "killed") == 0)
+		snprintf(buf, len, "killed by signal %d", s->code);
+	else
+		snprintf(buf, len, "%s", s->state);
+}
+
+bool
+svcview_ended(const struct svcview *s)
+{
+	return strcmp(s->state, "exited") == 0 ||
+	    strcmp(s->state, "killed") == 0;
+}
+
+int
+labview_services_ended(const struct lab *lab, const struct labview *v)
+{
+	int i, k, n = 0;
+
+	for (i = 0; i < lab->nnodes; i++)
+		for (k = 0; k < lab->nodes[i].nrun; k++)
+			n += svcview_ended(&v->nodes[i].svcs[k]);
+	return n;
+}
+
+static struct svcview *
+view_svc(int node, int k, void *arg)
+{
+	struct labview *v = arg;
+
+	return &v->nodes[node].svcs[k];
+}
+
+static int
+alloc_view(const struct lab *lab, struct labview *v)
+{
+	int i, k, n;
+
+	memset(v, 0, sizeof(*v));
+	if ((v->nodes = calloc((size_t)lab->nnodes + 1,
+	    sizeof(*v->nodes))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < lab->nnodes; i++) {
+		snprintf(v->nodes[i].state, sizeof(v->nodes[i].state), "?");
+		if ((n = lab->nodes[i].nrun) == 0)
+			continue;
+		if ((v->nodes[i].svcs = calloc((size_t)n,
+		    sizeof(*v->nodes[i].svcs))) == NULL) {
+			labview_free(v);
+			return -ENOMEM;
+		}
+		for (k = 0; k < n; k++)
+			snprintf(v->nodes[i].svcs[k].state,
+			    sizeof(v->nodes[i].svcs[k].state), "?");
+	}
+	v->nnodes = lab->nnodes;
+	return 0;
+}
+
+int
 labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 {
 	struct ctl_conn c;
@@ -44,12 +142,8 @@ labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 	int pid, off, k, r;
 	size_t len;
 
-	memset(v, 0, sizeof(*v));
-	if ((v->nodes = calloc((size_t)lab->nnodes + 1,
-	    sizeof(*v->nodes))) == NULL)
-		return -ENOMEM;
-	for (k = 0; k < lab->nnodes; k++)
-		snprintf(v->nodes[k].state, sizeof(v->nodes[k].state), "?");
+	if ((r = alloc_view(lab, v)) != 0)
+		return r;
 	if (ctl_connect(dir, &c) != 0 || ctl_send(&c, "status") != 0) {
 		ctl_close(&c);
 		from_statefile(dir, lab, v);
@@ -57,6 +151,8 @@ labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 	}
 	while ((r = ctl_readline(&c, line, sizeof(line), 10000)) == 1) {
 		off = 0;
+		if (labview_service_line(lab, line, view_svc, v))
+			continue;
 		if (sscanf(line, "lab %*s %d %15s", &pid, state) == 2) {
 			v->supervisor = pid;
 			v->answers = true;
@@ -113,6 +209,10 @@ labview_node_down(const struct lab *lab, const struct labview *v, int k,
 void
 labview_free(struct labview *v)
 {
+	int i;
+
+	for (i = 0; v->nodes != NULL && i < v->nnodes; i++)
+		free(v->nodes[i].svcs);
 	free(v->nodes);
 	v->nodes = NULL;
 }
@@ -137,12 +237,56 @@ iface_text(const struct lab *lab, int node, char *buf, size_t len)
 	}
 }
 
+/* Its tail lines, "| line" under the row. */
+static void
+print_tail(const char *tail, FILE *f)
+{
+	const char *p, *nl;
+
+	for (p = tail; *p != '\0' && (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
+		fprintf(f, "%12s | %.*s\n", "", (int)(nl - p), p);
+}
+
+/* The services, when the lab has any: all that are not running, the
+ * running ones up to maxrows. */
+static void
+print_services(const struct lab *lab, const struct labview *v, int maxrows,
+    FILE *f)
+{
+	const struct svcview *s;
+	char st[48];
+	int i, k, n = 0, shown = 0;
+
+	for (i = 0; i < lab->nnodes; i++)
+		n += lab->nodes[i].nrun;
+	if (n == 0 || !v->answers)
+		return;
+	fprintf(f, "%-12s %-7s %-8s %-20s %s\n", "NODE", "SERVICE", "PID",
+	    "STATE", "COMMAND");
+	for (i = 0; i < lab->nnodes; i++)
+		for (k = 0; k < lab->nodes[i].nrun; k++) {
+			s = &v->nodes[i].svcs[k];
+			if (maxrows > 0 && shown >= maxrows &&
+			    strcmp(s->state, "running") == 0)
+				continue;
+			shown++;
+			svcview_state(s, st, sizeof(st));
+			fprintf(f, "%-12s run%-4d %-8d %-20s %s\n",
+			    lab->nodes[i].name, k, (int)s->pid, st,
+			    lab->nodes[i].run[k]);
+			print_tail(s->tail, f);
+		}
+	if (shown < n)
+		fprintf(f, "... and %d more services running (rumplab "
+		    "status)\n", n - shown);
+}
+
 void
 labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
 {
 	char ifs[2048], path[STATEDIR_PATHMAX];
-	const char *p, *nl;
 	int i, shown = 0, up = 0;
 
 	for (i = 0; i < lab->nnodes; i++)
@@ -167,14 +311,12 @@ labview_print(const char *dir, const struct lab *lab,
 		    (int)v->nodes[i].pid, v->nodes[i].state, ifs);
 		if (v->nodes[i].why[0])
 			fprintf(f, "%12s %s\n", "", v->nodes[i].why);
-		for (p = v->nodes[i].tail; *p; p = nl + 1) {
-			nl = strchr(p, '\n');
-			fprintf(f, "%12s | %.*s\n", "", (int)(nl - p), p);
-		}
+		print_tail(v->nodes[i].tail, f);
 	}
 	if (shown < lab->nnodes)
 		fprintf(f, "... and %d more nodes up (rumplab status)\n",
 		    lab->nnodes - shown);
+	print_services(lab, v, maxrows, f);
 	if (v->links[0] != '\0')
 		fprintf(f, "LINKS NOT AS PLANNED (rumplab link show)\n%s",
 		    v->links);
@@ -229,6 +371,36 @@ json_str(const char *s, FILE *f)
 	json_strn(s, strlen(s), f);
 }
 
+/* ,"services":[{"name":"run0","command":..,"pid":..,"state":..,
+ * "code":N|null,"log":..}, ...] */
+static void
+json_services(const struct lab *lab, int node, const struct svcview *svcs,
+    FILE *f)
+{
+	const struct svcview *s;
+	char name[16];
+	int k;
+
+	fprintf(f, ",\"services\":[");
+	for (k = 0; k < lab->nodes[node].nrun; k++) {
+		s = &svcs[k];
+		snprintf(name, sizeof(name), "run%d", k);
+		fprintf(f, "%s{\"name\":", k ? "," : "");
+		json_str(name, f);
+		fprintf(f, ",\"command\":");
+		json_str(lab->nodes[node].run[k], f);
+		fprintf(f, ",\"pid\":%d,\"state\":", (int)s->pid);
+		json_str(s->state, f);
+		if (svcview_ended(s))
+			fprintf(f, ",\"code\":%d,\"log\":", s->code);
+		else
+			fprintf(f, ",\"code\":null,\"log\":");
+		json_str(s->tail, f);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]");
+}
+
 void
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, FILE *f)
@@ -256,6 +428,7 @@ labview_json(const char *dir, const struct lab *lab,
 		json_str(v->nodes[i].why, f);
 		fprintf(f, ",\"log\":");
 		json_str(v->nodes[i].tail, f);
+		json_services(lab, i, v->nodes[i].svcs, f);
 		fprintf(f, ",\"url\":\"unix://%s/sock/%d\",\"interfaces\":[",
 		    dir, i);
 		for (j = 0; j < n->nifaces; j++) {

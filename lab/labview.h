@@ -1,9 +1,10 @@
 /*
  * labview.h — a running lab as the verbs show it: each node's pid, state
- * and planned interfaces, from the supervisor (or, when none answers,
- * from the state file), printed as a table or as JSON.  Used by `up`
- * (its summary) and `status`.  Prints to the FILE it is given; returns
- * 0, or -errno when the lab cannot be read.
+ * and planned interfaces, and its services, from the supervisor (or,
+ * when none answers, the nodes from the state file), printed as a table
+ * or as JSON.  Used by `up` (its summary) and `status`; the console
+ * reads services with the same parser.  Prints to the FILE it is given;
+ * returns 0, or -errno when the lab cannot be read.
  */
 #ifndef RUMPLAB_LABVIEW_H
 #define RUMPLAB_LABVIEW_H
@@ -14,11 +15,23 @@
 
 #include "lab/lab.h"
 
-struct nodeview {
+/* A service (one of a node's run: commands) as the supervisor reports
+ * it: "service" and "service-log" lines (lab/CONTROL.txt). */
+struct svcview {
 	pid_t	 pid;
-	char	 state[16];
-	char	 why[512];
-	char	 tail[2048];	/* last log lines of a dead or failed node */
+	char	 state[16];	/* waiting running exited killed stopping
+				 * stopped; "?" before the supervisor said */
+	int	 code;		/* exited: its status; killed: the signal */
+	char	 tail[2048];	/* its last lines, once it ended */
+};
+
+struct nodeview {
+	pid_t		 pid;
+	char		 state[16];
+	char		 why[512];
+	char		 tail[2048];	/* last log lines of a dead or failed
+					 * node */
+	struct svcview	*svcs;		/* its run: commands' (nrun) */
 };
 
 struct labview {
@@ -26,6 +39,7 @@ struct labview {
 	bool		 answers;	/* the supervisor answered */
 	char		 state[16];	/* up, starting, or "no supervisor" */
 	struct nodeview	*nodes;		/* lab->nnodes */
+	int		 nnodes;
 	char		 links[4096];	/* links not as planned: lines of
 					 * "iface N:IF down out.delay=..",
 					 * "bus B cut .." (CONTROL.txt) */
@@ -42,6 +56,22 @@ int	labview_fetch(const char *dir, const struct lab *lab,
 bool	labview_node_down(const struct lab *lab, const struct labview *v,
 	    int k, const char *role, char *buf, size_t len);
 void	labview_free(struct labview *v);
+/*
+ * A line of the supervisor's about a service: what it says goes into
+ * the svcview that svc(node, k, arg) gives for it (k: its place in the
+ * node's run: list): a state, or a line appended to its tail.  1 when
+ * it was such a line (0 when not); NULL from svc skips it.
+ */
+int	labview_service_line(const struct lab *lab, const char *line,
+	    struct svcview *(*svc)(int node, int k, void *arg), void *arg);
+/* "running", "exited 3", "killed by signal 9", ... */
+void	svcview_state(const struct svcview *s, char *buf, size_t len);
+/* Did it end on its own (exited or killed)? */
+bool	svcview_ended(const struct svcview *s);
+/* How many of the lab's services ended on their own. */
+int	labview_services_ended(const struct lab *lab,
+	    const struct labview *v);
+
 /* maxrows > 0: at most that many node rows, then a count of the rest. */
 int	labview_table(const char *dir, const struct lab *lab, int maxrows,
 	    FILE *f);

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "lab/child.h"
+#include "lab/ipaddr.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
@@ -38,12 +40,28 @@ launch_url(const char *dir, int node, char *buf, size_t len)
 	snprintf(buf, len, "unix://%s", sock);
 }
 
+/* The directory this program runs from, into buf; "" when unknown. */
+static void
+own_dir(char *buf, size_t len)
+{
+	char *slash;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if ((n = readlink("/proc/self/exe", buf, len - 1)) <= 0)
+		return;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) != NULL)
+		*slash = '\0';
+	else
+		buf[0] = '\0';
+}
+
 void
 launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
 {
-	char self[PATH_MAX], *slash;
+	char self[PATH_MAX];
 	const char *env = getenv("RUMPLAB_SERVER");
-	ssize_t n;
 
 	lc->lab = lab;
 	lc->dir = dir;
@@ -51,16 +69,12 @@ launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
 		snprintf(lc->server, sizeof(lc->server), "%s", env);
 		return;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(lc->server, sizeof(lc->server), "%s/rump_server",
-			    self);
-			if (access(lc->server, X_OK) == 0)
-				return;
-		}
+	own_dir(self, sizeof(self));
+	if (self[0] != '\0') {
+		snprintf(lc->server, sizeof(lc->server), "%s/rump_server",
+		    self);
+		if (access(lc->server, X_OK) == 0)
+			return;
 	}
 	snprintf(lc->server, sizeof(lc->server), "rump_server");
 }
@@ -69,9 +83,13 @@ static int
 open_log(const struct launch_ctx *lc, int node)
 {
 	char path[STATEDIR_PATHMAX];
+	int fd;
 
 	statedir_log(lc->dir, lc->lab->nodes[node].name, path);
-	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Not our own output in its place: that is the worker's report
+	 * pipe, which a node kernel must not hold open. */
+	return fd >= 0 ? fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -94,134 +112,56 @@ logf_fd(int fd, const char *fmt, ...)
 	(void)!write(fd, line, (size_t)n);
 }
 
-/* Child side of a fork: output to the log, stdin from /dev/null. */
-static void
-child_stdio(int logfd)
-{
-	int null;
-
-	if ((null = open("/dev/null", O_RDONLY)) >= 0) {
-		dup2(null, 0);
-		if (null > 2)
-			close(null);
-	}
-	if (logfd >= 0) {
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-	}
-}
-
-/* What a child of ours gets back at their defaults (the supervisor
- * handles or ignores them), with no signal blocked. */
-static const int child_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD };
-
-static void
-child_signals(void)
-{
-	sigset_t none;
-	size_t i;
-
-	sigemptyset(&none);
-	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
-		signal(child_sigs[i], SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-size_t
-launch_verdict(int fd, char *msg, size_t len)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < len - 1 && (n = read(fd, msg + off, len - 1 - off)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	msg[off] = '\0';
-	return off;
-}
-
 /*
- * Spawns rump_server as our child and waits for its verdict on a pipe
- * (-r): "OK" once it accepts clients, else why not.  It does not detach
- * (one fork less per node than its own daemon mode, and posix_spawn
- * copies no page tables: `up` of a 1000-node line went from 13.3-16.5 s
- * to 8.3-9.7 s on this 2-core PVM guest, where page-table updates are
- * hypercalls).  It runs in its own session, stdin on /dev/null and its
- * output in the node's log, signals as child_signals() leaves them; when
- * the worker that started it exits, the supervisor (a subreaper) adopts
- * it.
+ * Spawns rump_server as our child (lab/child.c) and waits for its
+ * verdict on a pipe (-r VERDICT_FD): "OK" once it accepts clients, else
+ * why not.  It does not detach (one fork less per node than its own
+ * daemon mode, and posix_spawn copies no page tables: `up` of a
+ * 1000-node line went from 13.3-16.5 s to 8.3-9.7 s on this 2-core PVM
+ * guest, where page-table updates are hypercalls).  It runs in its own
+ * session, its output in the node's log; when the worker that started
+ * it exits, the supervisor (a subreaper) adopts it.
  */
+#define VERDICT_FD	3
+#define VERDICT_ARG	"3"
+
 static int
 start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
     size_t whylen)
 {
-	char url[STATEDIR_PATHMAX + 16], fdarg[16], msg[512];
+	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
 	char *argv[] = { "rump_server", "-l", "rumpnet_netinet", "-l",
-	    "rumpnet_netinet6", "-l", "rumpnet_shmif", "-r", fdarg, url, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	size_t off, i;
-	pid_t pid;
-	int p[2], r, status;
+	    "rumpnet_netinet6", "-l", "rumpnet_shmif", "-r", VERDICT_ARG, url,
+	    NULL };
+	struct child_spec s = { .path = lc->server, .argv = argv,
+	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION };
+	struct child_text t = { msg, sizeof(msg), 0 };
+	struct child c;
+	int r;
 
 	launch_url(lc->dir, node, url, sizeof(url));
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		r = errno;
-		snprintf(why, whylen, "pipe: %s", strerror(r));
-		return -r;
-	}
-	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	for (i = 0; i < sizeof(child_sigs) / sizeof(child_sigs[0]); i++)
-		sigaddset(&dfl, child_sigs[i]);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (logfd >= 0) {
-		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	}
-	/* The same descriptor: clears close-on-exec in the child only. */
-	posix_spawn_file_actions_adddup2(&fa, p[1], p[1]);
-	r = posix_spawnp(&pid, lc->server, &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	close(p[1]);
-	if (r != 0) {
-		close(p[0]);
+	if ((r = child_start(&c, &s)) != 0) {
 		snprintf(why, whylen, "cannot run %s: %s (set RUMPLAB_SERVER "
-		    "or PATH)", lc->server, strerror(r));
-		return -r;
+		    "or PATH)", lc->server, strerror(-r));
+		return r;
 	}
-	off = launch_verdict(p[0], msg, sizeof(msg));
+	(void)child_drain(&c, child_text_line, &t);
+	if (t.off > 0 && msg[t.off - 1] == '\n')
+		msg[--t.off] = '\0';
 	if (strcmp(msg, "OK") == 0)
 		return 0;
 	/* It exits once it has said why (or died without a word). */
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	if (off > 0)
+	if (child_reap(&c, true) != 1)
+		c.status = -1;
+	if (t.off > 0)
 		snprintf(why, whylen, "the node kernel did not start: %s", msg);
-	else if (status != -1 && WIFSIGNALED(status))
+	else if (c.status != -1 && WIFSIGNALED(c.status))
 		snprintf(why, whylen, "the node kernel did not start (signal "
-		    "%d)", WTERMSIG(status));
+		    "%d)", WTERMSIG(c.status));
 	else
 		snprintf(why, whylen, "the node kernel did not start (exit "
-		    "%d)", status != -1 && WIFEXITED(status) ?
-		    WEXITSTATUS(status) : -1);
+		    "%d)", c.status != -1 && WIFEXITED(c.status) ?
+		    WEXITSTATUS(c.status) : -1);
 	return -ECHILD;
 }
 
@@ -328,6 +268,12 @@ launch_node(const struct launch_ctx *lc, int node, pid_t *pid, char *why,
 		goto fini;
 	}
 	*pid = (pid_t)atoi(val);
+	/* Its programs name themselves by it (gethostname through the
+	 * hijack), and the lab's hosts file resolves it. */
+	if (rump_sys_sysctl_set("kern.hostname", lc->lab->nodes[node].name)
+	    != 0)
+		logf_fd(logfd, "kern.hostname %s: %s", lc->lab->nodes[node].name,
+		    strerror(errno));
 	statedir_file(lc->dir, "bus", busdir);
 	a.lc = lc;
 	a.logfd = logfd;
@@ -348,32 +294,6 @@ out:
 	if (logfd >= 0)
 		close(logfd);
 	return r;
-}
-
-pid_t
-launch_run(const struct launch_ctx *lc, int node, const char *cmd)
-{
-	char url[STATEDIR_PATHMAX + 16];
-	int logfd;
-	pid_t pid;
-
-	launch_url(lc->dir, node, url, sizeof(url));
-	logfd = open_log(lc, node);
-	logf_fd(logfd, "run: %s", cmd);
-	if ((pid = fork()) < 0) {
-		pid = -errno;
-	} else if (pid == 0) {
-		child_signals();
-		setpgid(0, 0);
-		child_stdio(logfd);
-		setenv("RUMP_SERVER", url, 1);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	} else
-		setpgid(pid, pid);
-	if (logfd >= 0)
-		close(logfd);
-	return pid;
 }
 
 /* Deletes node's addresses from the neighbour caches of node m. */
@@ -417,4 +337,145 @@ launch_forget(const struct launch_ctx *lc, int node)
 				    &n->ifaces[i]);
 		}
 	}
+}
+
+/*
+ * The hijack library's place: LIBDIR/librumphijack.so, LIBDIR being
+ * ../lib from the directory rumplab runs from ($(O)/lib beside $(O)/bin
+ * in a build tree, PREFIX/lib once installed).  Into buf when that file
+ * exists; "" when it does not.
+ */
+static void
+hijack_path(const char *bindir, char *buf, size_t len)
+{
+	char *slash;
+
+	snprintf(buf, len, "%s", bindir);
+	if ((slash = strrchr(buf, '/')) == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(slash, len - (size_t)(slash - buf), "/lib/librumphijack.so");
+	if (access(buf, R_OK) != 0)
+		buf[0] = '\0';
+}
+
+/* One "NAME=VALUE" into e->vars (malloc'ed); -ENOMEM. */
+__attribute__((format(printf, 2, 3)))
+static int
+env_var(struct launch_env *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+	int n, i;
+
+	for (i = 0; e->vars[i] != NULL; i++)
+		;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (v = malloc((size_t)n + 1)) == NULL)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(v, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	e->vars[i] = v;
+	return 0;
+}
+
+void
+launch_bindir(char *buf, size_t len)
+{
+	own_dir(buf, len);
+}
+
+int
+launch_env(struct launch_env *e, const char *dir, int node,
+    const char *name, int flags)
+{
+	char bindir[PATH_MAX], lib[PATH_MAX + 32], url[STATEDIR_PATHMAX + 16];
+	const char *lab = strrchr(dir, '/'), *path = getenv("PATH");
+	const char *preload = getenv("LD_PRELOAD");
+	int r = 0;
+
+	memset(e, 0, sizeof(*e));
+	own_dir(bindir, sizeof(bindir));
+	lib[0] = '\0';
+	if (!(flags & LAUNCH_HOST))
+		hijack_path(bindir, lib, sizeof(lib));
+	launch_url(dir, node, url, sizeof(url));
+	r |= env_var(e, "RUMP_SERVER=%s", url);
+	r |= env_var(e, "RUMPLAB_LAB=%s", lab ? lab + 1 : dir);
+	r |= env_var(e, "RUMPLAB_NODE=%s", name);
+	if (bindir[0] != '\0')
+		r |= env_var(e, "PATH=%s%s%s", path ? path : "",
+		    path ? ":" : "", bindir);
+	if (lib[0] != '\0')
+		r |= env_var(e, "LD_PRELOAD=%s%s%s", lib,
+		    preload && preload[0] ? ":" : "", preload ? preload : "");
+	if (!(flags & LAUNCH_HOST))
+		r |= env_var(e, "RUMPHIJACK_HOSTS=%s/hosts", dir);
+	if (r != 0 || (e->envp = child_environ((const char *const *)
+	    e->vars)) == NULL) {
+		launch_env_free(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+launch_env_free(struct launch_env *e)
+{
+	size_t i;
+
+	free(e->envp);
+	for (i = 0; i < sizeof(e->vars) / sizeof(e->vars[0]); i++)
+		free(e->vars[i]);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * The lab's hosts file: a line per address, "ADDR NAME", each node's
+ * addresses in interface order (so a name resolves first to its first
+ * interface's address), the node's name alone on each.  Written whole
+ * to a temporary name and renamed, so a program reading it while the lab
+ * starts again never sees half of it.
+ */
+int
+launch_hosts(const char *dir, const struct lab *lab)
+{
+	char path[STATEDIR_PATHMAX + 16], tmp[STATEDIR_PATHMAX + 24];
+	char a[IP_STRLEN];
+	const struct lab_node *n;
+	FILE *f;
+	int i, j, k, fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/hosts", dir);
+	snprintf(tmp, sizeof(tmp), "%s/hosts.new", dir);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -errno;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	fprintf(f, "# The names of lab %s, for programs on its nodes "
+	    "(librumphijack(3)).\n", lab->name);
+	for (i = 0; i < lab->nnodes; i++) {
+		n = &lab->nodes[i];
+		for (j = 0; j < n->nifaces; j++)
+			for (k = 0; k < n->ifaces[j].naddrs; k++)
+				fprintf(f, "%s %s\n", ip_addr_str(
+				    &n->ifaces[j].addrs[k].ip, a), n->name);
+	}
+	if (ferror(f))
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -errno;
+	if (r != 0)
+		unlink(tmp);
+	return r;
 }

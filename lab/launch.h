@@ -2,7 +2,8 @@
  * launch.h — bringing one node to life: start its node kernel
  * (rump_server, our child in its own session, its output to the node's
  * log) and configure it through librumpclient, in this process, step by
- * step as plan_node_steps() lists them; and start a node's run: commands.
+ * step as plan_node_steps() lists them; and the environment of the
+ * programs that run against a node (`rumplab exec`, services).
  *
  * Contract: launch_node() blocks (the node kernel's start-up, then one
  * sysproxy call per step) and uses the process's one librumpclient
@@ -37,17 +38,49 @@ int	launch_node(const struct launch_ctx *lc, int node, pid_t *pid,
  * their entries expire.
  */
 void	launch_forget(const struct launch_ctx *lc, int node);
-/*
- * Starts `sh -c cmd` with RUMP_SERVER set to the node, its output
- * appended to the node's log, in its own process group.  The child's pid
- * or -errno.
- */
-pid_t	launch_run(const struct launch_ctx *lc, int node, const char *cmd);
 /* The node's URL: unix:///DIR/sock/INDEX. */
 void	launch_url(const char *dir, int node, char *buf, size_t len);
-/* Reads a child's start-up verdict ("OK" or why not) from pipe fd to its
- * end, at most len - 1 bytes, into msg (NUL-terminated); closes fd.
- * Returns the length. */
-size_t	launch_verdict(int fd, char *msg, size_t len);
+
+/*
+ * The environment of a program that runs against node `node` (its index;
+ * `name` its name) of the lab in `dir`: the one `rumplab exec NODE --
+ * CMD` gives CMD and the lab's services run with.  Ours, with
+ *	RUMP_SERVER=unix://DIR/sock/INDEX	the node (librumpclient's)
+ *	RUMPLAB_LAB=LAB  RUMPLAB_NODE=NAME	where it runs
+ *	PATH=$PATH:BINDIR		the rump.* commands beside rumplab
+ *	LD_PRELOAD=LIBDIR/librumphijack.so[:$LD_PRELOAD]
+ *	RUMPHIJACK_HOSTS=DIR/hosts	the lab's names (launch_hosts())
+ * BINDIR is the directory of the running rumplab binary; with
+ * LAUNCH_HOST the program runs on the host's own network (exec --host):
+ * no LD_PRELOAD and no hosts file.  The hijack
+ * contract: librumphijack.so lives in LIBDIR, ../lib from BINDIR (in a
+ * build tree $(O)/lib beside $(O)/bin, once installed PREFIX/lib), and
+ * only when that file exists is LD_PRELOAD set, to its absolute path, in
+ * front of whatever the caller preloads; the library finds the node
+ * through RUMP_SERVER and redirects what RUMPHIJACK selects, which is
+ * left as the caller has it (unset: the library's default).  Without
+ * the file, programs use the host's network stack, RUMP_SERVER set.
+ *
+ * e->envp is the environment (NULL-terminated); launch_env_free() frees
+ * it.  0 or -ENOMEM.
+ */
+struct launch_env {
+	char	**envp;
+	char	 *vars[8];	/* what it adds, NULL-terminated */
+};
+
+#define LAUNCH_HOST	0x1	/* no hijack: the host's own network */
+
+int	launch_env(struct launch_env *e, const char *dir, int node,
+	    const char *name, int flags);
+/* The directory rumplab runs from (its rump.* commands beside it). */
+void	launch_bindir(char *buf, size_t len);
+/*
+ * The lab's hosts(5) file, DIR/hosts: every node's name and addresses,
+ * which programs on its nodes resolve names with (librumphijack(3)).
+ * Written at up; 0 or -errno.
+ */
+int	launch_hosts(const char *dir, const struct lab *lab);
+void	launch_env_free(struct launch_env *e);
 
 #endif

@@ -30,14 +30,18 @@ static const struct verb verbs[] = {
 	    "line|ring|star|tree|grid N [--hosts] [--ipv6|--dual] [-o FILE]",
 	    "write a topology of N routers in a standard shape" },
 	{ "up", verb_up, "[FILE] [--name NAME] [--jobs N] [-q]",
-	    "start a lab (the default topology without FILE)" },
+	    "start a lab and its services (the default topology without "
+	    "FILE)" },
 	{ "down", verb_down, "[LAB]",
 	    "stop a lab and remove everything it made" },
 	{ "status", verb_status, "[LAB] [--json]",
-	    "a running lab's nodes (pid, state, interfaces) and buses" },
+	    "a running lab's nodes (pid, state, interfaces), services and "
+	    "buses" },
 	{ "list", verb_list, "", "the labs running under this user" },
-	{ "exec", verb_exec, "[--lab LAB] NODE -- CMD [ARG...]",
-	    "run CMD as a client of NODE (RUMP_SERVER set)" },
+	{ "exec", verb_exec, "[--lab LAB] [--host] NODE [-- CMD [ARG...]]",
+	    "run CMD on NODE (its sockets and /rump files the node's), or a "
+	    "shell whose programs all run there; --host: on the host's own "
+	    "network" },
 	{ "check", verb_check, "[LAB]",
 	    "run the lab's checks: reachability and paths, through the nodes" },
 	{ "node", verb_node, "stop|start|restart|kill NODE [--lab LAB]",

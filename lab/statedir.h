@@ -10,7 +10,8 @@
  *	topology.yaml	the topology the lab was started from
  *	bus/NAME	bus files
  *	sock/INDEX	node sockets (index in the lab's nodes: short paths)
- *	log/NAME.log	node logs (the node kernel's and its run commands')
+ *	log/NAME.log	node logs (the node kernel's, the supervisor's word on it,
+ *			and its services' output, a line each after "runN: ")
  *
  * The state file is text, rewritten whole (temp + rename) by the
  * supervisor whenever a pid or a state changes:

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "lab/child.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/launch.h"
@@ -56,39 +57,28 @@ find_bindir(void)
 static int
 run_cmd(const char *url, char *const argv[], char *out, size_t outlen)
 {
-	char path[PATH_MAX + 64];
-	size_t off = 0;
-	ssize_t n;
-	int fds[2], status;
-	pid_t pid;
+	char path[PATH_MAX + 64], var[STATEDIR_PATHMAX + 32];
+	const char *set[] = { var, NULL };
+	struct child_text t = { out, outlen, 0 };
+	struct child_spec s = { .path = path, .argv = argv };
+	struct child c;
+	char **env;
+	int r;
 
 	out[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", bindir, argv[0]);
-	if (pipe(fds) != 0)
-		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		setenv("RUMP_SERVER", url, 1);
-		if (access(path, X_OK) == 0)
-			execv(path, argv);
-		execvp(argv[0], argv);
-		printf("%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+	if (access(path, X_OK) != 0)
+		s.path = argv[0];
+	snprintf(var, sizeof(var), "RUMP_SERVER=%s", url);
+	if ((s.envp = env = child_environ(set)) == NULL)
+		return -ENOMEM;
+	r = child_run(&c, &s, child_text_line, &t);
+	free(env);
+	if (r < 0) {
+		snprintf(out, outlen, "%s: %s\n", argv[0], strerror(-r));
+		return 127;
 	}
-	close(fds[1]);
-	while ((n = read(fds[0], out + off, outlen - 1 - off)) > 0 ||
-	    (n < 0 && errno == EINTR))
-		if (n > 0 && (off += (size_t)n) >= outlen - 1)
-			break;
-	out[off] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return WIFEXITED(r) ? WEXITSTATUS(r) : 128;
 }
 
 static bool

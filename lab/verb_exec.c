@@ -1,24 +1,43 @@
 /*
- * verb_exec.c — `rumplab exec [--lab LAB] NODE -- CMD [ARG...]`: run a
- * host program as a client of one node: RUMP_SERVER points at the node
- * (the rump.* commands and librumpclient programs use it; the hijack
- * library will come with a later change), RUMPLAB_LAB and RUMPLAB_NODE
- * say where it runs.  The program replaces rumplab (exec), so its exit
- * status is ours.  A node that is not up is refused with its state and
- * the remedy, instead of the client's "Connection refused".
+ * verb_exec.c — `rumplab exec [--lab LAB] [--host] NODE [-- CMD [ARG...]]`:
+ * run a program on one node, or a shell whose programs all run there.
+ *
+ * The program runs in the environment launch_env() makes (lab/launch.h):
+ * RUMP_SERVER naming the node, librumphijack.so preloaded so that an
+ * unmodified program's sockets and /rump files are the node's, the lab's
+ * hosts file for its names, RUMPLAB_LAB and RUMPLAB_NODE, the rump.*
+ * commands on the path.  The rump.* commands rumplab installs are the
+ * node's clients already and run without the preload.
+ *
+ * Nothing may reach the host's network unnoticed: a program the hijack
+ * cannot reach (statically linked, Go) is refused before it starts, and
+ * the program, with everything it starts, runs under a filter that makes
+ * a host Internet socket fail (lab/hostnet.h).  --host runs CMD on the
+ * host's own network as it is, RUMP_SERVER set, for a program that wants
+ * exactly that.
+ *
+ * A node that is not up is refused with its state, why, and the command
+ * that starts it, instead of the client's "Connection refused".  The
+ * program replaces rumplab (exec), so its exit status is ours.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lab/hostnet.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
 #include "lab/verbs.h"
+
+extern char **environ;
 
 /* The node's index (its line in the state file) and that line. */
 static int
@@ -79,33 +98,115 @@ node_not_up(const char *dir, int k, const struct state_node *sn,
 	return 1;
 }
 
-/* The rump.* commands installed beside rumplab are found without PATH. */
-static void
-add_own_dir_to_path(void)
+/* The program's file, found as execvp(3) would in env's PATH. */
+static int
+find_program(const char *cmd, char *const env[], char *path, size_t len)
 {
-	char self[PATH_MAX], *slash, *np;
-	const char *path = getenv("PATH");
-	ssize_t n;
+	const char *p = NULL, *seg, *colon;
+	size_t n;
+	int i;
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return;
+	if (strchr(cmd, '/') != NULL) {
+		snprintf(path, len, "%s", cmd);
+		return access(path, X_OK) == 0 ? 0 : -errno;
+	}
+	for (i = 0; env[i] != NULL; i++)
+		if (strncmp(env[i], "PATH=", 5) == 0)
+			p = env[i] + 5;
+	for (seg = p != NULL ? p : "/usr/bin:/bin"; ; seg = colon + 1) {
+		colon = strchr(seg, ':');
+		n = colon != NULL ? (size_t)(colon - seg) : strlen(seg);
+		if ((size_t)snprintf(path, len, "%.*s%s%s", (int)n, seg,
+		    n > 0 ? "/" : "", cmd) < len && access(path, X_OK) == 0) {
+			struct stat st;
+
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				return 0;
+		}
+		if (colon == NULL)
+			return -ENOENT;
+	}
+}
+
+/* Is the program one of rumplab's own commands (a client already)? */
+static bool
+our_command(const char *path)
+{
+	char bindir[PATH_MAX], real[PATH_MAX], *slash;
+
+	launch_bindir(bindir, sizeof(bindir));
+	if (bindir[0] == '\0' || realpath(path, real) == NULL ||
+	    (slash = strrchr(real, '/')) == NULL)
+		return false;
 	*slash = '\0';
-	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
-	    self) < 0)
-		return;
-	setenv("PATH", np, 1);
-	free(np);
+	return strcmp(real, bindir) == 0 && (strncmp(slash + 1, "rump", 4) ==
+	    0 || strncmp(slash + 1, "shmif_", 6) == 0);
+}
+
+/* env without its LD_PRELOAD (a rump.* command needs no hijack). */
+static void
+drop_preload(char **env)
+{
+	int i, k;
+
+	for (i = k = 0; env[i] != NULL; i++)
+		if (strncmp(env[i], "LD_PRELOAD=", 11) != 0)
+			env[k++] = env[i];
+	env[k] = NULL;
+}
+
+/*
+ * The shell for `rumplab exec NODE`: $SHELL (else /bin/sh), its prompt
+ * starting with the node's name.  bash reads a startup file we write
+ * into the lab's directory, which reads the user's ~/.bashrc first and
+ * then puts "(NODE) " in front of the prompt it made; another shell gets
+ * PS1 in its environment (set here, before the environment is made).
+ */
+static int
+shell_argv(const char *dir, const char *node, char **argv, char *buf,
+    size_t len)
+{
+	const char *sh = getenv("SHELL"), *base;
+	char rc[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	if (sh == NULL || sh[0] != '/' || access(sh, X_OK) != 0)
+		sh = "/bin/sh";
+	base = strrchr(sh, '/') + 1;
+	snprintf(buf, len, "%s", sh);
+	argv[0] = buf;
+	argv[1] = NULL;
+	if (strcmp(base, "bash") == 0) {
+		snprintf(rc, sizeof(rc), "%s/exec-%s.bashrc", dir, node);
+		if ((fd = open(rc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600)) < 0 || (f = fdopen(fd, "w")) == NULL)
+			return -errno;
+		fprintf(f, "# rumplab exec %s: the user's startup, then the "
+		    "node's name in the prompt.\n"
+		    "[ -f ~/.bashrc ] && . ~/.bashrc\n"
+		    "PS1=\"(%s) ${PS1:-\\\\s-\\\\v\\\\\\$ }\"\n", node, node);
+		if (fclose(f) != 0)
+			return -errno;
+		argv[1] = "--rcfile";
+		argv[2] = strdup(rc);
+		argv[3] = "-i";
+		argv[4] = NULL;
+		return argv[2] != NULL ? 0 : -ENOMEM;
+	}
+	snprintf(rc, sizeof(rc), "(%s) $ ", node);
+	return setenv("PS1", rc, 1) == 0 ? 0 : -errno;
 }
 
 int
 verb_exec(int argc, char **argv)
 {
-	char dir[STATEDIR_PATHMAX], why[600], url[STATEDIR_PATHMAX + 16];
+	char dir[STATEDIR_PATHMAX], why[600], path[PATH_MAX], shbuf[PATH_MAX];
 	const char *lab = NULL, *node = NULL;
+	char *shargv[5], **cmd;
+	struct launch_env env;
 	struct state_node sn;
+	bool host = false;
 	int i, k, r;
 
 	for (i = 1; i < argc; i++) {
@@ -113,8 +214,11 @@ verb_exec(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+		if ((strcmp(argv[i], "--lab") == 0 || strcmp(argv[i], "-l") ==
+		    0) && i + 1 < argc)
 			lab = argv[++i];
+		else if (strcmp(argv[i], "--host") == 0)
+			host = true;
 		else if (argv[i][0] != '-' && node == NULL)
 			node = argv[i];
 		else if (node != NULL)
@@ -124,7 +228,7 @@ verb_exec(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (node == NULL || i >= argc) {
+	if (node == NULL || (host && i >= argc)) {
 		verb_usage("exec", stderr);
 		return EXIT_USAGE;
 	}
@@ -141,12 +245,40 @@ verb_exec(int argc, char **argv)
 	}
 	if (node_not_up(dir, k, &sn, lab) != 0)
 		return 1;
-	launch_url(dir, k, url, sizeof(url));
-	add_own_dir_to_path();
-	setenv("RUMP_SERVER", url, 1);
-	setenv("RUMPLAB_LAB", labctl_name(dir), 1);
-	setenv("RUMPLAB_NODE", node, 1);
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "rumplab exec: %s: %s\n", argv[i], strerror(errno));
-	return 127;
+	cmd = argv + i;
+	if (i >= argc) {
+		if ((r = shell_argv(dir, node, shargv, shbuf,
+		    sizeof(shbuf))) != 0) {
+			fprintf(stderr, "rumplab exec: the shell's startup "
+			    "file: %s\n", strerror(-r));
+			return 1;
+		}
+		cmd = shargv;
+	}
+	if ((r = launch_env(&env, dir, k, node, host ? LAUNCH_HOST : 0)) != 0) {
+		fprintf(stderr, "rumplab exec: %s\n", strerror(-r));
+		return 1;
+	}
+	if ((r = find_program(cmd[0], env.envp, path, sizeof(path))) != 0) {
+		fprintf(stderr, "rumplab exec: %s: %s\n", cmd[0],
+		    r == -ENOENT ? "command not found" : strerror(-r));
+		return 127;
+	}
+	if (!host && our_command(path))
+		drop_preload(env.envp);
+	else if (!host && (r = hostnet_bypasses(path, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab exec: %s; it would use the host's "
+		    "network (`rumplab exec --host %s -- %s` runs it there "
+		    "on purpose)\n", r > 0 ? why : strerror(-r), node, cmd[0]);
+		return 126;
+	}
+	if (!host && (r = hostnet_guard(why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab exec: %s (`rumplab exec --host` runs "
+		    "programs on the host's network without it)\n", why);
+		return 1;
+	}
+	environ = env.envp;
+	execv(path, cmd);
+	fprintf(stderr, "rumplab exec: %s: %s\n", path, strerror(errno));
+	return 126;
 }

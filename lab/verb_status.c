@@ -1,7 +1,7 @@
 /*
  * verb_status.c — `rumplab status [LAB] [--json]` (the lab's nodes with
- * pid, state and interfaces, and its buses) and `rumplab list` (the labs
- * running under this user).
+ * pid, state and interfaces, its services, and its buses) and `rumplab
+ * list` (the labs running under this user).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -53,7 +53,7 @@ verb_status(int argc, char **argv)
 		labview_json(dir, lab, &v, stdout);
 	else
 		labview_print(dir, lab, &v, 0, true, stdout);
-	r = v.answers ? 0 : 1;
+	r = v.answers && labview_services_ended(lab, &v) == 0 ? 0 : 1;
 	for (i = 0; i < lab->nnodes; i++)
 		if (strcmp(v.nodes[i].state, "up") != 0)
 			r = 1;

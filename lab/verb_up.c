@@ -3,12 +3,15 @@
  *
  * The command makes the lab's state directory, copies the topology into
  * it, starts the lab's supervisor (`rumplab supervise DIR FD JOBS`, in a
- * session of its own so that a terminal's Ctrl-C reaches only us), and
+ * session of its own so that a terminal's Ctrl-C reaches only us; it
+ * says it listens on its standard output, FD 1), and
  * asks it to bring the lab up, showing its progress.  On a failure the
  * supervisor has already stopped everything; we print which node failed,
- * why, and its last log lines.  On Ctrl-C (SIGINT, SIGTERM, SIGHUP) we
- * tell the supervisor to abort and wait until its directory is gone, so
- * nothing is left behind when we return.
+ * why, and its last log lines.  A service (run: command) that ended
+ * within the supervisor's settle time is printed the same way and makes
+ * the exit status 1, the lab left up to be looked at.  On Ctrl-C
+ * (SIGINT, SIGTERM, SIGHUP) we tell the supervisor to abort and wait
+ * until its directory is gone, so nothing is left behind when we return.
  *
  * Also `rumplab supervise`, the supervisor's entry point (not for users).
  */
@@ -25,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/child.h"
 #include "lab/control.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
@@ -102,46 +106,42 @@ save_topology(const char *file, const char *dir)
 	return r;
 }
 
-/* Forks the supervisor into its own session; waits until it listens. */
+/*
+ * Starts the supervisor in a session of its own and waits until it
+ * listens: it says "OK" on its standard output (lab/child.h's pipe),
+ * then puts its output into DIR/supervisor.log and lives on.
+ */
 static int
 start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 {
-	char self[PATH_MAX], fdarg[16], jobsarg[16], msg[512];
+	char self[PATH_MAX], jobsarg[16], msg[512] = "";
+	char *argv[] = { "rumplab", "supervise", (char *)dir, "1", jobsarg,
+	    NULL };
+	struct child_spec s = { .path = self, .argv = argv,
+	    .flags = CHILD_SESSION };
+	struct child_text t = { msg, sizeof(msg), 0 };
+	struct child c;
 	ssize_t n;
-	size_t off;
-	int fds[2], status;
-	pid_t pid;
+	int r;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
 		return -errno;
 	self[n] = '\0';
-	if (pipe(fds) != 0)
-		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
-	if (pid == 0) {
-		close(fds[0]);
-		setsid();
-		/* Detach again so that the supervisor is nobody's child. */
-		if (fork() != 0)
-			_exit(0);
-		snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
-		snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		execl(self, "rumplab", "supervise", dir, fdarg, jobsarg,
-		    (char *)NULL);
-		_exit(127);
+	snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
+	if ((r = child_start(&c, &s)) != 0)
+		return r;
+	/* An interrupt kills it: the caller cleans up. */
+	if ((r = child_drain(&c, child_text_line, &t)) != 0) {
+		(void)child_reap(&c, true);
+		return r;
 	}
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	off = launch_verdict(fds[0], msg, sizeof(msg));
 	if (strcmp(msg, "OK\n") == 0)
-		return 0;
+		return 0;	/* it lives on; nobody waits for it */
+	(void)child_reap(&c, true);
+	if (t.off > 0 && msg[t.off - 1] == '\n')
+		msg[--t.off] = '\0';
 	snprintf(why, whylen, "the lab's supervisor did not start: %s",
-	    off ? msg : "it exited (see its log)");
+	    t.off ? msg : "it exited (see its log)");
 	return -ECHILD;
 }
 
@@ -179,10 +179,57 @@ wait_gone(const char *dir)
 		labctl_cleanup(dir);
 }
 
-/* Talks to the supervisor until the lab is up or has failed. */
-static int
-drive_up(const char *dir, const char *name, int quiet)
+/* A service up reports: one that ended within the settle time. */
+struct upsvc {
+	const struct lab	*lab;
+	const char		*name;	/* the lab's */
+	int			 node, k;
+	struct svcview		 s;
+	int			 ended;
+};
+
+static struct svcview *
+up_svc(int node, int k, void *arg)
 {
+	struct upsvc *u = arg;
+
+	u->node = node;
+	u->k = k;
+	return &u->s;
+}
+
+/* A "service" line and its "service-log" lines, as they come. */
+static bool
+service_line(struct upsvc *u, const char *line)
+{
+	const struct lab_node *n;
+	size_t old = strlen(u->s.tail);
+	char st[48];
+
+	if (!labview_service_line(u->lab, line, up_svc, u))
+		return false;
+	if (strncmp(line, "service-log ", 12) == 0) {
+		if (u->s.tail[old] != '\0')
+			fprintf(stderr, "    | %s", u->s.tail + old);
+		return true;
+	}
+	n = &u->lab->nodes[u->node];
+	svcview_state(&u->s, st, sizeof(st));
+	fprintf(stderr, "rumplab up: lab %s: node %s: service run%d %s: %s\n",
+	    u->name, n->name, u->k, st, n->run[u->k]);
+	u->ended += svcview_ended(&u->s);
+	return true;
+}
+
+/*
+ * Talks to the supervisor until the lab is up or has failed; *ended:
+ * how many services it reported ended.
+ */
+static int
+drive_up(const char *dir, const char *name, const struct lab *lab,
+    int quiet, int *ended)
+{
+	struct upsvc u = { .lab = lab, .name = name };
 	struct ctl_conn c;
 	char line[CTL_LINEMAX];
 	int r, done, total, tty = isatty(2), aborted = 0, inprogress = 0;
@@ -209,6 +256,8 @@ drive_up(const char *dir, const char *name, int quiet)
 			break;
 		if (aborted)
 			continue;
+		if (service_line(&u, line))
+			continue;
 		if (sscanf(line, "progress %d %d", &done, &total) == 2) {
 			if (!quiet)
 				progress(done, total, tty);
@@ -225,6 +274,7 @@ drive_up(const char *dir, const char *name, int quiet)
 			ctl_close(&c);
 			if (interrupted)	/* came just as we finished */
 				goto stop;
+			*ended = u.ended;
 			return 0;
 		}
 	}
@@ -343,7 +393,7 @@ verb_up(int argc, char **argv)
 	struct diag d;
 	struct timespec t0, t1;
 	const char *name;
-	int r;
+	int r, i, ended = 0, nsvc = 0;
 
 	if (parse(argc, argv, &a) != 0)
 		return EXIT_USAGE;
@@ -369,6 +419,10 @@ verb_up(int argc, char **argv)
 		return 1;
 	}
 	make_wakemaps(dir, lab);
+	if ((r = launch_hosts(dir, lab)) != 0)
+		fprintf(stderr, "rumplab up: %s/hosts: %s (programs on the "
+		    "nodes will not resolve the lab's names)\n", dir,
+		    strerror(-r));
 	if (interrupted || (r = save_topology(a.file, dir)) != 0 ||
 	    (r = start_supervisor(dir, a.jobs, why, sizeof(why))) != 0) {
 		if (!interrupted)
@@ -378,7 +432,7 @@ verb_up(int argc, char **argv)
 		lab_close(lab);
 		return interrupted ? 130 : 1;
 	}
-	if ((r = drive_up(dir, name, a.quiet)) != 0) {
+	if ((r = drive_up(dir, name, lab, a.quiet, &ended)) != 0) {
 		lab_close(lab);
 		return r;
 	}
@@ -390,8 +444,14 @@ verb_up(int argc, char **argv)
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, dir);
 		labview_table(dir, lab, 20, stdout);
 	}
+	for (i = 0; i < lab->nnodes; i++)
+		nsvc += lab->nodes[i].nrun;
+	if (ended > 0)
+		fprintf(stderr, "rumplab up: lab %s is up, but %d of its %d "
+		    "services ended (rumplab status %s shows them; rumplab "
+		    "down %s stops the lab)\n", name, ended, nsvc, name, name);
 	lab_close(lab);
-	return 0;
+	return ended > 0;
 }
 
 int
@@ -404,7 +464,9 @@ verb_supervise(int argc, char **argv)
 		    "not by hand\n");
 		return EXIT_USAGE;
 	}
-	fd = atoi(argv[2]);
+	/* Its own descriptor: the one given may be our output, about to go
+	 * to the log. */
+	fd = fcntl(atoi(argv[2]), F_DUPFD_CLOEXEC, 3);
 	{
 		char log[STATEDIR_PATHMAX];
 		int lfd, null;
@@ -420,6 +482,7 @@ verb_supervise(int argc, char **argv)
 			close(null);
 		}
 	}
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (atoi(argv[2]) > 2)
+		close(atoi(argv[2]));
 	return supervisor_main(argv[1], fd, atoi(argv[3]));
 }

@@ -27,17 +27,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lab/child.h"
 #include "lab/lab.h"
+#include "lab/labview.h"
 #include "lab/statedir.h"
 
 struct shmif_bus;
 
 /*
- * Jobs (console_job.c).  A job is a child process with its stdout and
- * stderr on a pipe; its output accumulates in `out` (the last JOB_OUTMAX
- * bytes), and `done` runs once it exited or was killed.  The job is
- * freed after `done` returns; owners that keep a pointer to a running
- * job clear it in `done`.
+ * Jobs (console_job.c).  A job is a child process (lab/child.h) in a
+ * process group of its own with its stdout and stderr on a pipe; its
+ * output accumulates in `out` (the last JOB_OUTMAX bytes, a line at a
+ * time, each ending in a newline), and `done` runs once it exited or was
+ * killed.  The job is freed after `done` returns; owners that keep a
+ * pointer to a running job clear it in `done`.
  */
 #define JOB_OUTMAX	(256 * 1024)
 
@@ -45,14 +48,9 @@ struct job;
 typedef void (*job_done_fn)(struct job *j, void *arg);
 
 struct job {
-	pid_t		 pid;
-	int		 fd;		/* read end; -1 at EOF */
+	struct child	 c;		/* c.timedout, c.status once ended */
 	char		*out;		/* NUL-terminated */
 	size_t		 len, cap;
-	uint64_t	 deadline;	/* ms (console_now); 0: none */
-	bool		 timedout;	/* killed at its deadline */
-	bool		 exited;
-	int		 status;	/* wait status once exited */
 	job_done_fn	 done;
 	void		*arg;
 	struct job	*next;
@@ -108,6 +106,8 @@ struct cnode {
 	struct cif	*ifs;		/* counters, nifs of them */
 	int		 nifs;
 	uint64_t	 ipk, opk;	/* totals without lo0 */
+	struct svcview	*svcs;		/* its services (lab's nrun), from the
+					 * supervisor's status */
 	struct job	*fetch;		/* counters job in flight */
 	uint64_t	 fetched;	/* ms of the last fetch started */
 	bool		 visible;	/* drawn in the last frame */

@@ -5,21 +5,20 @@
  * process, and a node that stops answering leaves its caller blocked in
  * a read with no timeout.  A child per question gives each node its own
  * connection and lets the console kill whatever overstays, so the screen
- * never waits on a node.  Each child is its own process group (the
- * terminal's Ctrl-C reaches only the console, which then kills the
- * groups) with stdin on /dev/null and the curses state left alone: it
- * leaves with _exit(), so no atexit handler touches the terminal.
+ * never waits on a node.  Each child (lab/child.h) is its own process
+ * group (the terminal's Ctrl-C reaches only the console, which then
+ * kills the groups) with stdin on /dev/null and the curses state left
+ * alone: a function's child leaves with _exit(), so no atexit handler
+ * touches the terminal.
  */
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "viz/console.h"
@@ -29,71 +28,39 @@ static struct job *jobs;
 uint64_t
 console_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return child_now();
 }
 
-/* The child's side: its own group, the pipe as stdout and stderr. */
-static void
-child_setup(int wfd)
-{
-	sigset_t none;
-	int null;
-
-	setpgid(0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGWINCH, SIG_DFL);
-	if ((null = open("/dev/null", O_RDONLY)) >= 0) {
-		dup2(null, 0);
-		close(null);
-	}
-	dup2(wfd, 1);
-	dup2(wfd, 2);
-	close(wfd);
-}
-
+/* A new job at the head of the list; NULL: no memory. */
 static struct job *
-job_new(int timeout_ms, job_done_fn done, void *arg, int *wfd)
+job_new(job_done_fn done, void *arg)
 {
 	struct job *j;
-	int p[2];
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		free(j);
-		return NULL;
-	}
-	j->fd = p[0];
-	*wfd = p[1];
-	fcntl(j->fd, F_SETFL, O_NONBLOCK);
-	j->deadline = timeout_ms > 0 ? console_now() + (uint64_t)timeout_ms :
-	    0;
+	j->c.fd = -1;
 	j->done = done;
 	j->arg = arg;
+	j->next = jobs;
+	jobs = j;
 	return j;
 }
 
+/* NULL when it did not start: *err says why (0: no memory). */
 static struct job *
-job_started(struct job *j, pid_t pid, int wfd)
+job_start(const struct child_spec *s, job_done_fn done, void *arg, int *err)
 {
-	close(wfd);
-	if (pid < 0) {
-		close(j->fd);
+	struct job *j;
+
+	*err = 0;
+	if ((j = job_new(done, arg)) == NULL)
+		return NULL;
+	if ((*err = child_start(&j->c, s)) != 0) {
+		jobs = j->next;
 		free(j);
 		return NULL;
 	}
-	setpgid(pid, pid);	/* both sides, so kill(-pid) works at once */
-	j->pid = pid;
-	j->next = jobs;
-	jobs = j;
 	return j;
 }
 
@@ -101,42 +68,54 @@ struct job *
 job_fork(int (*fn)(void *), void *arg, int timeout_ms, job_done_fn done,
     void *donearg)
 {
-	struct job *j;
-	pid_t pid;
-	int wfd, r;
+	struct child_spec s = { .fn = fn, .arg = arg, .flags = CHILD_GROUP,
+	    .timeout_ms = timeout_ms };
+	int err;
 
-	if ((j = job_new(timeout_ms, done, donearg, &wfd)) == NULL)
+	return job_start(&s, done, donearg, &err);
+}
+
+static void job_append(struct job *j, const char *buf, size_t n);
+
+/* A program that could not be run ends as a shell's would, exit 127
+ * and why, and is done at the next jobs_service(). */
+static struct job *
+job_failed(const char *prog, int err, job_done_fn done, void *arg)
+{
+	char msg[512];
+	struct job *j;
+	int n;
+
+	if ((j = job_new(done, arg)) == NULL)
 		return NULL;
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		child_setup(wfd);
-		r = fn(arg);
-		fflush(NULL);
-		_exit(r);
-	}
-	return job_started(j, pid, wfd);
+	j->c.exited = true;
+	j->c.status = 127 << 8;
+	n = snprintf(msg, sizeof(msg), "%s: %s\n", prog, strerror(err));
+	job_append(j, msg, (size_t)n < sizeof(msg) ? (size_t)n :
+	    sizeof(msg) - 1);
+	return j;
 }
 
 struct job *
 job_exec(char *const argv[], const char *url, int timeout_ms,
     job_done_fn done, void *donearg)
 {
+	char var[STATEDIR_PATHMAX + 32];
+	const char *set[] = { var, NULL };
+	struct child_spec s = { .argv = argv, .flags = CHILD_GROUP,
+	    .timeout_ms = timeout_ms };
 	struct job *j;
-	pid_t pid;
-	int wfd;
+	char **env = NULL;
+	int r;
 
-	if ((j = job_new(timeout_ms, done, donearg, &wfd)) == NULL)
+	snprintf(var, sizeof(var), "RUMP_SERVER=%s", url ? url : "");
+	if (url != NULL && (s.envp = env = child_environ(set)) == NULL)
 		return NULL;
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		child_setup(wfd);
-		if (url != NULL)
-			setenv("RUMP_SERVER", url, 1);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	return job_started(j, pid, wfd);
+	j = job_start(&s, done, donearg, &r);
+	free(env);
+	if (j == NULL && r != 0)
+		return job_failed(argv[0], -r, done, donearg);
+	return j;
 }
 
 void
@@ -161,8 +140,8 @@ job_command(const char *name, char *buf, size_t len)
 void
 job_stop(struct job *j)
 {
-	if (j != NULL && !j->exited)
-		kill(-j->pid, SIGTERM);
+	if (j != NULL && !j->c.exited)
+		child_signal(&j->c, SIGTERM);
 }
 
 int
@@ -172,8 +151,8 @@ jobs_pollfds(struct pollfd *pfd, int max)
 	int n = 0;
 
 	for (j = jobs; j != NULL && n < max; j = j->next)
-		if (j->fd >= 0) {
-			pfd[n].fd = j->fd;
+		if (j->c.fd >= 0) {
+			pfd[n].fd = j->c.fd;
 			pfd[n].events = POLLIN;
 			pfd[n].revents = 0;
 			n++;
@@ -216,22 +195,12 @@ job_append(struct job *j, const char *buf, size_t n)
 }
 
 static void
-job_read(struct job *j)
+job_line(void *arg, char *line)
 {
-	char buf[8192];
-	ssize_t r;
+	struct job *j = arg;
 
-	while (j->fd >= 0) {
-		r = read(j->fd, buf, sizeof(buf));
-		if (r > 0) {
-			job_append(j, buf, (size_t)r);
-			continue;
-		}
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		close(j->fd);
-		j->fd = -1;
-	}
+	job_append(j, line, strlen(line));
+	job_append(j, "\n", 1);
 }
 
 static void
@@ -241,8 +210,7 @@ job_finish(struct job *j)
 		job_append(j, "", 0);
 	if (j->done != NULL)
 		j->done(j, j->arg);
-	if (j->fd >= 0)
-		close(j->fd);
+	child_close(&j->c);
 	free(j->out);
 	free(j);
 }
@@ -252,22 +220,16 @@ jobs_service(void)
 {
 	struct job **pp, *j;
 	uint64_t now = console_now();
-	pid_t r;
 
 	for (pp = &jobs; (j = *pp) != NULL;) {
-		job_read(j);
-		if (!j->exited && j->deadline != 0 && now >= j->deadline &&
-		    !j->timedout) {
-			j->timedout = true;
-			kill(-j->pid, SIGKILL);
-		}
-		if (!j->exited && (r = waitpid(j->pid, &j->status,
-		    WNOHANG)) == j->pid)
-			j->exited = true;
+		(void)child_read(&j->c, job_line, j);
+		(void)child_tick(&j->c, now);
+		if (!j->c.exited)
+			(void)child_reap(&j->c, false);
 		/* Done once it exited and its pipe is drained, or killed
 		 * (a grandchild may hold the pipe open). */
-		if (j->exited && (j->fd < 0 || j->timedout)) {
-			job_read(j);
+		if (j->c.exited && (j->c.fd < 0 || j->c.timedout)) {
+			(void)child_read(&j->c, job_line, j);
 			*pp = j->next;
 			job_finish(j);
 			continue;
@@ -282,13 +244,11 @@ jobs_kill_all(void)
 	struct job *j;
 
 	for (j = jobs; j != NULL; j = j->next)
-		if (!j->exited)
-			kill(-j->pid, SIGKILL);
+		if (!j->c.exited)
+			child_signal(&j->c, SIGKILL);
 	while ((j = jobs) != NULL) {
 		jobs = j->next;
-		if (!j->exited)
-			waitpid(j->pid, &j->status, 0);
-		j->exited = true;
+		(void)child_reap(&j->c, true);
 		j->done = NULL;
 		job_finish(j);
 	}
@@ -297,12 +257,13 @@ jobs_kill_all(void)
 void
 job_result(const struct job *j, char *buf, size_t len)
 {
-	if (j->timedout)
+	if (j->c.timedout)
 		snprintf(buf, len, "no reply in time, stopped");
-	else if (WIFEXITED(j->status))
-		snprintf(buf, len, "exit %d", WEXITSTATUS(j->status));
-	else if (WIFSIGNALED(j->status))
-		snprintf(buf, len, "killed by signal %d", WTERMSIG(j->status));
+	else if (WIFEXITED(j->c.status))
+		snprintf(buf, len, "exit %d", WEXITSTATUS(j->c.status));
+	else if (WIFSIGNALED(j->c.status))
+		snprintf(buf, len, "killed by signal %d",
+		    WTERMSIG(j->c.status));
 	else
 		snprintf(buf, len, "ended");
 }

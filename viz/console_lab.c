@@ -3,8 +3,9 @@
  *
  * Three sources, none of which may stall the screen:
  *  - the supervisor's "status" (lab/CONTROL.txt), asked once a second by
- *    a job: node states, pids and reasons, and the buses cut or impaired
- *    at run time (the rest are as the topology sets them);
+ *    a job: node states, pids and reasons, the nodes' services, and the
+ *    buses cut or impaired at run time (the rest are as the topology
+ *    sets them);
  *  - each visible node's interfaces and counters, from the node itself
  *    (rump_sys_iflist/ifget, as rump.ifconfig asks) in a job per node
  *    with a deadline: a node that misses it is "not answering";
@@ -72,6 +73,10 @@ lab_start(const char *dir)
 	for (i = 0; i < con.lab->nnodes; i++) {
 		con.nodes[i].index = i;
 		snprintf(con.nodes[i].state, sizeof(con.nodes[i].state), "?");
+		if (con.lab->nodes[i].nrun > 0 && (con.nodes[i].svcs =
+		    calloc((size_t)con.lab->nodes[i].nrun,
+		    sizeof(*con.nodes[i].svcs))) == NULL)
+			return -ENOMEM;
 	}
 	for (i = 0; i < con.lab->nbuses; i++) {
 		con.buses[i].index = i;
@@ -89,8 +94,10 @@ lab_stop(void)
 	for (i = 0; con.buses != NULL && i < con.lab->nbuses; i++)
 		if (con.buses[i].obs != NULL)
 			shmif_detach(con.buses[i].obs);
-	for (i = 0; con.nodes != NULL && i < con.lab->nnodes; i++)
+	for (i = 0; con.nodes != NULL && i < con.lab->nnodes; i++) {
 		free(con.nodes[i].ifs);
+		free(con.nodes[i].svcs);
+	}
 	free(con.nodes);
 	free(con.buses);
 	if (con.lab != NULL)
@@ -150,6 +157,13 @@ lab_gone(void)
 	}
 }
 
+static struct svcview *
+con_svc(int node, int k, void *arg)
+{
+	(void)arg;
+	return &con.nodes[node].svcs[k];
+}
+
 static void
 status_line(const char *line)
 {
@@ -157,6 +171,8 @@ status_line(const char *line)
 	int pid, off = 0, k;
 	struct cnode *n;
 
+	if (labview_service_line(con.lab, line, con_svc, NULL))
+		return;
 	if (sscanf(line, "lab %*s %d %15s", &pid, state) == 2) {
 		con.suppid = pid;
 		con.supanswers = true;
@@ -196,7 +212,7 @@ status_done(struct job *j, void *arg)
 
 	(void)arg;
 	con.status = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		con.supanswers = false;
 		snprintf(con.supwhy, sizeof(con.supwhy), "the supervisor does "
 		    "not answer (no reply in %d s)", STATUS_TIMEOUT_MS / 1000);
@@ -288,7 +304,7 @@ counters_done(struct job *j, void *arg)
 	char *nl;
 
 	n->fetch = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		n->answers = ANS_NO;
 		snprintf(n->noanswer, sizeof(n->noanswer), "not answering (no "
 		    "reply in %d s)", FETCH_TIMEOUT_MS / 1000);
@@ -318,15 +334,32 @@ lab_fetch_node(int k)
 	    FETCH_TIMEOUT_MS, counters_done, n);
 }
 
+/* A service of the node that ended, as "service run1 exited 3"; 0 when
+ * none did. */
+static int
+ended_service(const struct cnode *n, char *buf, size_t len)
+{
+	char st[48];
+	int k;
+
+	for (k = 0; k < con.lab->nodes[n->index].nrun; k++)
+		if (svcview_ended(&n->svcs[k])) {
+			svcview_state(&n->svcs[k], st, sizeof(st));
+			snprintf(buf, len, "service run%d %s", k, st);
+			return 1;
+		}
+	return 0;
+}
+
 /*
- * The node's last event: why it does not answer or is not up, else the
- * console's own last action on it until the node's log has a newer
- * line, else the log's last line.
+ * The node's last event: why it does not answer or is not up, else a
+ * service of its that ended, else the console's own last action on it
+ * until the node's log has a newer line, else the log's last line.
  */
 static void
 node_event(struct cnode *n)
 {
-	char path[STATEDIR_PATHMAX], buf[512], *p = buf;
+	char path[STATEDIR_PATHMAX], buf[512], svc[80], *p = buf;
 	size_t len;
 
 	statedir_log(con.dir, con.lab->nodes[n->index].name, path);
@@ -348,6 +381,8 @@ node_event(struct cnode *n)
 		snprintf(n->event, sizeof(n->event), "%s", n->noanswer);
 	else if (n->why[0] != '\0')
 		snprintf(n->event, sizeof(n->event), "%s", n->why);
+	else if (ended_service(n, svc, sizeof(svc)))
+		snprintf(n->event, sizeof(n->event), "%s", svc);
 	else
 		snprintf(n->event, sizeof(n->event), "%s", n->myevent[0] ?
 		    n->myevent : n->lastlog);

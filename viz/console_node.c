@@ -1,7 +1,8 @@
 /*
- * console_node.c — a node's page: its interfaces (addresses, MAC, MTU,
- * link state, counters), routing table, ARP and ND caches, sockets,
- * kernel log and sysctl knobs.
+ * console_node.c — a node's page: its services (the supervisor's word on
+ * its run: commands), then its interfaces (addresses, MAC, MTU, link
+ * state, counters), routing table, ARP and ND caches, sockets, kernel log
+ * and sysctl knobs.
  *
  * Each section is what the node's own command prints (rump.ifconfig,
  * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl, run with
@@ -76,13 +77,13 @@ section_done(struct job *j, void *arg)
 	char res[64], *t;
 
 	s->job = NULL;
-	if (j->timedout) {
+	if (j->c.timedout) {
 		snprintf(s->status, sizeof(s->status), "node not answering: "
 		    "%s gave no reply in %d s%s", s->cmd, CMD_TIMEOUT_MS / 1000,
 		    s->text ? " (older output below)" : "");
 		return;
 	}
-	if (!WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0) {
+	if (!WIFEXITED(j->c.status) || WEXITSTATUS(j->c.status) != 0) {
 		job_result(j, res, sizeof(res));
 		snprintf(s->status, sizeof(s->status), "%s failed (%s)",
 		    s->cmd, res);
@@ -190,6 +191,30 @@ log_tail(FILE *f)
 	return lines;
 }
 
+/* Its services: state, pid and command, and the last lines of one that
+ * ended; returns the lines written. */
+static int
+services_text(const struct cnode *n, FILE *f)
+{
+	const struct lab_node *ln = &con.lab->nodes[ui.node];
+	const struct svcview *sv;
+	const char *p, *nl;
+	char st[48];
+	int k, lines = 0;
+
+	for (k = 0; k < ln->nrun; k++) {
+		sv = &n->svcs[k];
+		svcview_state(sv, st, sizeof(st));
+		fprintf(f, "%-9s run%d %s, pid %d: %s\n", k ? "" : "services:",
+		    k, st[0] ? st : "?", (int)sv->pid, ln->run[k]);
+		lines++;
+		for (p = sv->tail; *p != '\0' && (nl = strchr(p, '\n')) !=
+		    NULL; p = nl + 1, lines++)
+			fprintf(f, "%9s   | %.*s\n", "", (int)(nl - p), p);
+	}
+	return lines;
+}
+
 static void
 compose(void)
 {
@@ -206,6 +231,7 @@ compose(void)
 	    n->state, (int)n->pid, n->event[0] ? "; last event: " : "",
 	    n->event);
 	line++;
+	line += services_text(n, f);
 	for (i = 0; i < NSECT; i++) {
 		sect[i].line = line;
 		fprintf(f, "== [%d] %s (%s%s%s%s%s) ==\n", i + 1, sect[i].title,

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "lab/child.h"
 #include "lab/control.h"
 #include "lab/launch.h"
 #include "lab/labview.h"
@@ -283,63 +284,49 @@ take_line(const struct lab *lab, const char *line, struct graph_live *l,
 	l->traffic_known = true;
 }
 
+struct ask {
+	const char		*dir;
+	const struct lab	*lab;
+	struct graph_live	*l;
+	int			 from;
+	int			 asking;	/* the node being asked */
+};
+
+static int
+ask_child(void *arg)
+{
+	struct ask *a = arg;
+
+	ask_nodes(a->dir, a->lab, a->l, a->from, 1);
+	return 0;
+}
+
+static void
+ask_line(void *arg, char *line)
+{
+	struct ask *a = arg;
+
+	take_line(a->lab, line, a->l, &a->asking);
+}
+
 /*
- * Asks the nodes from `from` on in a child process; returns the node it
- * was stuck at when nothing came for STALL_MS (the child killed), or -1
- * when it finished.
+ * Asks the nodes from `from` on in a child process (lab/child.h);
+ * returns the node it was stuck at when nothing came for STALL_MS (the
+ * child killed), or -1 when it finished or a signal (--watch's Ctrl-C)
+ * ended the reading.
  */
 static int
 ask_from(const char *dir, const struct lab *lab, struct graph_live *l,
     int from)
 {
-	char buf[8192], *nl, *p;
-	struct pollfd pfd;
-	size_t have = 0;
-	ssize_t n;
-	pid_t pid;
-	int fds[2], st, asking = -1, stuck = -1;
+	struct ask a = { dir, lab, l, from, -1 };
+	struct child_spec s = { .fn = ask_child, .arg = &a,
+	    .flags = CHILD_QUIET, .timeout_ms = STALL_MS };
+	struct child c;
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
+	if (child_run(&c, &s, ask_line, &a) < 0 || !c.timedout)
 		return -1;
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		ask_nodes(dir, lab, l, from, fds[1]);
-		_exit(0);
-	}
-	close(fds[1]);
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
-	for (;;) {
-		if ((n = poll(&pfd, 1, STALL_MS)) <= 0) {
-			/* A signal (--watch's Ctrl-C) ends the reading. */
-			kill(pid, SIGKILL);
-			if (n == 0)
-				stuck = asking >= 0 ? asking : from;
-			break;
-		}
-		if ((n = read(fds[0], buf + have, sizeof(buf) - 1 - have)) <= 0)
-			break;
-		have += (size_t)n;
-		buf[have] = '\0';
-		for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-			*nl = '\0';
-			take_line(lab, p, l, &asking);
-		}
-		have -= (size_t)(p - buf);
-		memmove(buf, p, have);
-		if (have == sizeof(buf) - 1)
-			have = 0;	/* no line is this long */
-	}
-	close(fds[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return stuck;
+	return a.asking >= 0 ? a.asking : from;
 }
 
 /*

@@ -1,7 +1,8 @@
 #!/bin/sh
 # rumplab console, driven in tmux as the unprivileged user: the overview
 # lists a running lab's nodes and buses, / filters them, a node page shows
-# the route the lab configured, a bus page shows the ICMP frames of a ping
+# the route the lab configured and its service (and the service's death),
+# a bus page shows the ICMP frames of a ping
 # started during the test (and a capture writes them to a pcap), ping
 # from the keyboard is confirmed on screen, link down from the console
 # (its prompt starts empty, the default in brackets) makes `rumplab check`
@@ -14,7 +15,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 41
+plan 43
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -43,11 +44,13 @@ else
 fi
 
 # --- a lab and the console in tmux ----------------------------------------
-# The default topology with a delay on lan2: the overview marks the
-# buses the topology impairs.
-sed 's/^  lan2: { /  lan2: { delay: 1ms, /' "$ROOT/topologies/default.yaml" >"$T/c81.yaml"
+# The default topology with a delay on lan2 (the overview marks the buses
+# the topology impairs) and a service on h1.
+sed -e 's/^  lan2: { /  lan2: { delay: 1ms, /' \
+    -e '/^  h1:$/a\    run: [ "sleep 1000" ]' "$ROOT/topologies/default.yaml" >"$T/c81.yaml"
 chmod 0644 "$T/c81.yaml"
-check "lab up (the default topology, lan2 delayed, as c81)" R up --name c81 -q "$T/c81.yaml"
+check "lab up (the default topology, lan2 delayed, a service on h1, as c81)" \
+    R up --name c81 -q "$T/c81.yaml"
 TMUX_TMPDIR=$T
 export TMUX_TMPDIR
 # tmux runs the pane's command with $SHELL -c, and without SHELL in the
@@ -91,8 +94,15 @@ ok $? "Esc clears the filter"
 
 # h1 is the first row (sorted by name): its page, section 2, the routes
 keys Enter
-wait_for '^node h1: up' && keys 2 &&
-    wait_for '^default +10\.0\.1\.1 +UGS? ' 10
+svc=$(R status --json c81 | python3 -c 'import json,sys
+print([n for n in json.load(sys.stdin)["nodes"] if n["name"]=="h1"][0]["services"][0]["pid"])')
+wait_for '^node h1: up' && wait_for "^services: run0 running, pid $svc: sleep 1000" 5
+ok $? "h1's page shows its service running, with its pid"
+kill -9 "$svc"
+wait_for "^services: run0 killed by signal 9, pid $svc: sleep 1000" 5
+ok $? "and shows it killed by signal 9 once it was"
+keys 2
+wait_for '^default +10\.0\.1\.1 +UGS? ' 10
 ok $? "h1's page shows the default route via 10.0.1.1 the lab configured"
 screen | grep -q 'Routing table' && wait_for 'fd00:0:0:1::1 ' 5
 ok $? "and its IPv6 default route via fd00:0:0:1::1"

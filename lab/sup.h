@@ -1,0 +1,160 @@
+/*
+ * sup.h — the insides of the lab's supervisor (lab/supervisor.h), shared
+ * by its files, each with one job:
+ *
+ *	supervisor.c	setup, the poll() loop and its deadlines, the state
+ *			file
+ *	sup_request.c	control clients and their requests (lab/CONTROL.txt)
+ *	sup_worker.c	children that start nodes (workers) and push link
+ *			state into them
+ *	sup_reap.c	reaping: nodes that die, children that end; stopping
+ *			everything
+ *	sup_service.c	the nodes' services (their run: commands)
+ *
+ * One thread: everything below belongs to the poll() loop, in `sv`.
+ * Functions return nothing or -errno and never print: what a client
+ * should know goes to it with sv_reply().
+ */
+#ifndef RUMPLAB_SUP_H
+#define RUMPLAB_SUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lab/child.h"
+#include "lab/control.h"
+#include "lab/launch.h"
+
+#define MAXCLIENTS	32
+#define MAXLOST		1024
+#define STOP_GRACE_MS	3000	/* from SIGTERM to SIGKILL */
+#define NODE_TIMEOUT_S	60	/* one node's start and configuration */
+#define TAIL_LINES	8
+#define MAXAJOBS	16	/* link changes being pushed at once */
+#define PUSH_TIMEOUT_S	15	/* one node's link state */
+#define SETTLE_MS	400	/* up waits this for services that die */
+
+enum nstate { NS_DOWN, NS_STARTING, NS_UP, NS_DEAD, NS_STOPPING,
+	NS_STOPPED, NS_FAILED };
+extern const char *const nstate_name[];
+
+/*
+ * A service: one of a node's run: commands, `sh -c COMMAND` in a process
+ * group of its own, its output read here into the node's log.
+ */
+enum svstate { SV_WAITING, SV_RUNNING, SV_EXITED, SV_KILLED, SV_STOPPING,
+	SV_STOPPED };
+
+struct service {
+	struct child	 c;		/* c.pid 0: never started */
+	enum svstate	 st;
+	int		 code;		/* exit status, or signal if killed */
+	char		 tail[TAIL_LINES][256];	/* its last lines, a ring */
+	int		 ntail;		/* lines ever kept */
+};
+
+struct snode {
+	pid_t		 pid;
+	enum nstate	 st;
+	int		 status;	/* wait status once dead */
+	int		 waiter;	/* client waiting for stop/start, -1 */
+	bool		 restart;	/* start again once stopped */
+	char		 why[512];
+	struct service	*svcs;		/* lab->nodes[i].nrun of them */
+};
+
+struct client {
+	struct ctl_conn	 c;		/* c.fd < 0: free slot */
+};
+
+/* A child pushing link state into nodes for one request. */
+struct ajob {
+	struct child	 c;		/* c.pid 0: free slot */
+	int		 ci;		/* the client to answer, -1: gone */
+	int		*nodes;		/* the nodes it pushes to */
+	int		 nnodes;
+	char		 first[512];	/* its first line: the first failure */
+	char		 ok[512];	/* the reply when it succeeds */
+};
+
+struct sup {
+	const char	*dir;
+	char		 name[65];
+	struct lab	*lab;
+	struct launch_ctx lc;
+	int		 jobs;
+	int		 lfd, sfd;
+	struct snode	*nodes;
+	int		 nnodes;
+	struct client	 clients[MAXCLIENTS];
+	struct child	*workers;
+	int		 nworkers, capworkers;
+	int		 up_client;	/* -1 once up (or never asked) */
+	bool		 up_asked, up_done;
+	bool		 up_judge;	/* the last worker is gone: judge up */
+	int		 ndone;		/* nodes reported during up */
+	uint64_t	 settle;	/* up reports its services then (ms) */
+	struct ajob	 ajobs[MAXAJOBS];
+	pid_t		 lost[MAXLOST];
+	int		 lost_status[MAXLOST];
+	int		 nlost;
+};
+
+extern struct sup sv;
+
+/* supervisor.c */
+void	sv_write_state(void);
+
+/* sup_request.c */
+__attribute__((format(printf, 2, 3)))
+void	sv_reply(int ci, const char *fmt, ...);
+void	sv_reply_tail(int ci, int node);
+void	sv_accept(void);
+void	sv_client_input(int ci);
+void	sv_up_finish(void);
+void	sv_up_settled(void);
+
+/* sup_worker.c */
+int	sv_start_nodes(const int *list, int n);
+void	sv_node_started(int i);
+void	sv_worker_input(int w);
+void	sv_worker_gone(int w, int status);
+void	sv_push_links(int ci, const char *okmsg);
+void	sv_ajob_input(struct ajob *a);
+void	sv_ajob_done(struct ajob *a, int status);
+bool	sv_node_is_up(int i);
+
+/* sup_reap.c */
+void	sv_reap(void);
+void	sv_shutdown_and_exit(int ci, int code);
+/* Was pid reaped before its worker reported it?  Its status then. */
+bool	sv_lost_take(pid_t pid, int *status);
+void	sv_describe_death(int node, int status);
+
+/* sup_service.c */
+int	sv_services_init(void);
+/* Starts the node's services (again): 0 or how many could not start. */
+int	sv_services_start(int node);
+/* SIGTERM to the node's services, SIGKILL STOP_GRACE_MS later. */
+void	sv_services_stop(int node);
+/* To every service's process group (teardown). */
+void	sv_services_signal(int sig);
+/* Was pid a service?  Then it has ended (status). */
+bool	sv_service_reaped(pid_t pid, int status);
+/* After a reap: forgets the groups of ended services that are empty
+ * now (their ids may lead other groups). */
+void	sv_services_groups(void);
+/* Its pipe is readable: its lines into the node's log. */
+void	sv_service_input(int node, int k);
+/* Kills those past their stop deadline; ms to the next one, or -1. */
+int	sv_services_tick(uint64_t now);
+int	sv_services_count(void);
+/*
+ * A node's services as "service" lines to ci, with the last lines of
+ * those that ended on their own ("service-log"); with ended_only, only
+ * those.  Returns how many ended.
+ */
+int	sv_services_report(int ci, int node, bool ended_only);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * sup_reap.c — what the supervisor's children leave when they end
+ * (lab/sup.h): it reaps with waitpid(-1), being the subreaper of
+ * everything the lab starts, and hands each pid to its owner — a worker
+ * (sup_worker.c), a link push, a node kernel (here: a node that died, or
+ * stopped to be started again), a service (sup_service.c).  A node that
+ * dies under its worker is handed over when the worker exits (its
+ * zombie first, so `up` is judged only after every reap of that round),
+ * and a pid reaped before its worker reported it waits in `lost`.
+ *
+ * Stopping everything (teardown) sends SIGTERM to every child (found in
+ * /proc, so processes whose pids no worker reported yet are included)
+ * and to the services' process groups, waits up to STOP_GRACE_MS, then
+ * SIGKILLs what is left, reaps it all and removes the directory.
+ */
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/plan.h"
+#include "lab/statedir.h"
+#include "lab/sup.h"
+
+/* Signals every child of ours (from /proc); returns how many. */
+static int
+signal_children(int sig)
+{
+	char path[300], buf[512], *p;
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+	int n = 0, ppid;
+	pid_t me = getpid();
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), f) != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 1, " %*c %d", &ppid) == 1 && ppid == me) {
+			kill((pid_t)atoi(e->d_name), sig);
+			n++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+drain_signalfd(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sv.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
+/*
+ * The last stage of a teardown: SIGKILL every child and reap.  A process
+ * can become our child after a sweep (a node whose worker was just killed
+ * is re-parented to us, the subreaper), so a single
+ * sweep followed by a blocking waitpid() could wait forever for a process
+ * nobody signalled.  Sweep and reap again until no child is left.
+ */
+static void
+kill_stragglers(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	uint64_t deadline = child_now() + STOP_GRACE_MS;
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		signal_children(SIGKILL);
+		sv_services_groups();
+		sv_services_signal(SIGKILL);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			;
+		if ((pid < 0 && errno == ECHILD) || child_now() >= deadline)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * Stops every process of the lab: SIGTERM to the node kernels, the
+ * services' process groups and every other child, SIGKILL to what is
+ * left after STOP_GRACE_MS; then removes the state directory.
+ */
+static void
+teardown(void)
+{
+	struct pollfd pfd;
+	uint64_t deadline, now;
+	int i, status;
+	pid_t pid;
+
+	sv_services_signal(SIGTERM);
+	for (i = 0; i < sv.nnodes; i++) {
+		if (sv.nodes[i].pid > 0 && (sv.nodes[i].st == NS_UP ||
+		    sv.nodes[i].st == NS_STARTING || sv.nodes[i].st ==
+		    NS_STOPPING || sv.nodes[i].st == NS_FAILED))
+			kill(sv.nodes[i].pid, SIGTERM);
+	}
+	deadline = child_now() + STOP_GRACE_MS;
+	for (;;) {
+		/* Again each round: a node whose worker just exited is
+		 * ours only now. */
+		signal_children(SIGTERM);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			;
+		if (pid < 0 && errno == ECHILD)
+			break;
+		if ((now = child_now()) >= deadline) {
+			kill_stragglers();
+			break;
+		}
+		pfd.fd = sv.sfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(deadline - now)) > 0)
+			drain_signalfd();
+	}
+	(void)statedir_remove(sv.dir);
+}
+
+void
+sv_shutdown_and_exit(int ci, int code)
+{
+	int i;
+
+	teardown();
+	if (ci >= 0)
+		sv_reply(ci, "ok lab %s is down", sv.name);
+	for (i = 0; i < MAXCLIENTS; i++)
+		ctl_close(&sv.clients[i].c);
+	lab_close(sv.lab);
+	exit(code);
+}
+
+bool
+sv_lost_take(pid_t pid, int *status)
+{
+	int i;
+
+	for (i = 0; i < sv.nlost; i++)
+		if (sv.lost[i] == pid) {
+			*status = sv.lost_status[i];
+			sv.lost[i] = sv.lost[--sv.nlost];
+			sv.lost_status[i] = sv.lost_status[sv.nlost];
+			return true;
+		}
+	return false;
+}
+
+void
+sv_describe_death(int node, int status)
+{
+	struct snode *sn = &sv.nodes[node];
+
+	sn->status = status;
+	if (WIFSIGNALED(status))
+		snprintf(sn->why, sizeof(sn->why), "killed by signal %d",
+		    WTERMSIG(status));
+	else
+		snprintf(sn->why, sizeof(sn->why), "exited with status %d",
+		    WEXITSTATUS(status));
+}
+
+static void
+node_gone(int i, int status)
+{
+	struct snode *sn = &sv.nodes[i];
+
+	sv_services_stop(i);
+	if (sn->st == NS_STOPPING) {
+		sn->st = NS_STOPPED;
+		sn->why[0] = '\0';
+		if (sn->restart) {
+			sn->restart = false;
+			if (sv_start_nodes(&i, 1) != 0) {
+				sn->st = NS_FAILED;
+				snprintf(sn->why, sizeof(sn->why),
+				    "cannot fork a worker");
+				sv_node_started(i);
+			}
+			sv_write_state();
+			return;
+		}
+		if (sn->waiter >= 0)
+			sv_reply(sn->waiter, "ok node %s stopped",
+			    sv.lab->nodes[i].name);
+		sn->waiter = -1;
+	} else if (sn->st == NS_UP) {
+		sn->st = NS_DEAD;
+		sv_describe_death(i, status);
+		if (sn->waiter >= 0)	/* node kill */
+			sv_reply(sn->waiter, "ok node %s killed (%s); `node "
+			    "start` brings it back", sv.lab->nodes[i].name,
+			    sn->why);
+		sn->waiter = -1;
+	}
+	sv_write_state();
+}
+
+/*
+ * Everything that ended since the last call.  A pid that is none of
+ * ours is remembered in `lost` while a worker runs (it may be a node
+ * kernel that worker has not reported yet); else it was a process a
+ * service left behind, and nothing will ask for it.
+ */
+void
+sv_reap(void)
+{
+	pid_t pid;
+	int status, i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < sv.nworkers; i++)
+			if (sv.workers[i].pid == pid)
+				break;
+		if (i < sv.nworkers) {
+			sv_worker_gone(i, status);
+			continue;
+		}
+		for (i = 0; i < MAXAJOBS; i++)
+			if (sv.ajobs[i].c.pid == pid)
+				break;
+		if (i < MAXAJOBS) {
+			sv_ajob_done(&sv.ajobs[i], status);
+			continue;
+		}
+		for (i = 0; i < sv.nnodes; i++)
+			if (sv.nodes[i].pid == pid)
+				break;
+		if (i < sv.nnodes) {
+			node_gone(i, status);
+			continue;
+		}
+		if (sv_service_reaped(pid, status))
+			continue;
+		/* Only a worker's unread report can name it later. */
+		if (sv.nworkers > 0 && sv.nlost < MAXLOST) {
+			sv.lost[sv.nlost] = pid;
+			sv.lost_status[sv.nlost++] = status;
+		}
+	}
+	if (sv.nworkers == 0)
+		sv.nlost = 0;
+	sv_services_groups();
+	if (sv.up_judge) {
+		sv.up_judge = false;
+		sv_up_finish();
+	}
+}
+

@@ -1,0 +1,411 @@
+/*
+ * sup_request.c — the supervisor's control clients and their requests
+ * (lab/sup.h; the protocol is lab/CONTROL.txt): one line in, reply lines
+ * out until "ok" or "error".  A request that takes time (up, node stop
+ * and start, link changes) keeps the client's slot and is answered when
+ * what it started has ended.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/impair_spec.h"
+#include "lab/linkstate.h"
+#include "lab/plan.h"
+#include "lab/statedir.h"
+#include "lab/sup.h"
+
+struct emitctx {
+	int		 ci;
+	const char	*pfx;
+};
+
+static void forget_client(int ci);
+
+void
+sv_reply(int ci, const char *fmt, ...)
+{
+	char line[CTL_LINEMAX];
+	va_list ap;
+
+	if (ci < 0 || sv.clients[ci].c.fd < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (ctl_send(&sv.clients[ci].c, "%s", line) != 0) {
+		ctl_close(&sv.clients[ci].c);
+		forget_client(ci);
+	}
+}
+
+/* A client is gone: nothing waits to answer it any more (its slot may
+ * be taken by another). */
+static void
+forget_client(int ci)
+{
+	int i;
+
+	for (i = 0; i < sv.nnodes; i++)
+		if (sv.nodes[i].waiter == ci)
+			sv.nodes[i].waiter = -1;
+	for (i = 0; i < MAXAJOBS; i++)
+		if (sv.ajobs[i].c.pid > 0 && sv.ajobs[i].ci == ci)
+			sv.ajobs[i].ci = -1;
+}
+
+/* The node's last log lines, one `log NAME TEXT` line each. */
+void
+sv_reply_tail(int ci, int node)
+{
+	char path[STATEDIR_PATHMAX], buf[4096], *p, *nl;
+
+	statedir_log(sv.dir, sv.lab->nodes[node].name, path);
+	if (file_tail(path, TAIL_LINES, buf, sizeof(buf)) <= 0)
+		return;
+	for (p = buf; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		else
+			*nl = '\0';
+		sv_reply(ci, "log %s %s", sv.lab->nodes[node].name, p);
+		if (nl[1] == '\0')
+			break;
+	}
+}
+
+/*
+ * Every node of `up` has been reported and reaped: a failed one fails
+ * the lab; else the services start, and up is answered once they had
+ * SETTLE_MS to fail (sv_up_settled()).
+ */
+void
+sv_up_finish(void)
+{
+	int i, nfail = 0;
+
+	for (i = 0; i < sv.nnodes; i++)
+		if (sv.nodes[i].st != NS_UP) {
+			nfail++;
+			sv_reply(sv.up_client, "fail %s %s",
+			    sv.lab->nodes[i].name, sv.nodes[i].why[0] ?
+			    sv.nodes[i].why : nstate_name[sv.nodes[i].st]);
+			sv_reply_tail(sv.up_client, i);
+		}
+	if (nfail > 0) {
+		sv_reply(sv.up_client, "error %d of %d nodes failed; lab %s "
+		    "stopped", nfail, sv.nnodes, sv.name);
+		sv_shutdown_and_exit(-1, 1);
+	}
+	for (i = 0; i < sv.nnodes; i++)
+		(void)sv_services_start(i);
+	if (sv_services_count() > 0)
+		sv.settle = child_now() + SETTLE_MS;
+	else
+		sv_up_settled();
+}
+
+/* up's last word: the services that have ended already, with their last
+ * lines, then ok. */
+void
+sv_up_settled(void)
+{
+	int i, n = sv_services_count(), ended = 0;
+
+	sv.up_done = true;
+	sv_write_state();
+	for (i = 0; i < sv.nnodes; i++)
+		ended += sv_services_report(sv.up_client, i, true);
+	if (n == 0)
+		sv_reply(sv.up_client, "ok lab %s is up: %d nodes", sv.name,
+		    sv.nnodes);
+	else
+		sv_reply(sv.up_client, "ok lab %s is up: %d nodes, %d services "
+		    "(%d ended)", sv.name, sv.nnodes, n, ended);
+	sv.up_client = -1;
+}
+
+static void
+req_up(int ci)
+{
+	int *list, i, r;
+
+	if (sv.up_asked) {
+		sv_reply(ci, "error lab %s was started already", sv.name);
+		return;
+	}
+	sv.up_asked = true;
+	sv.up_client = ci;
+	if ((list = malloc((size_t)sv.nnodes * sizeof(int))) == NULL) {
+		sv_reply(ci, "error out of memory");
+		sv_shutdown_and_exit(-1, 1);
+	}
+	for (i = 0; i < sv.nnodes; i++)
+		list[i] = i;
+	r = sv_start_nodes(list, sv.nnodes);
+	free(list);
+	if (r != 0) {
+		sv_reply(ci, "error cannot start workers: %s", strerror(-r));
+		sv_shutdown_and_exit(-1, 1);
+	}
+	sv_reply(ci, "progress 0 %d", sv.nnodes);
+	if (sv.nnodes == 0)
+		sv_up_finish();
+}
+
+static void
+emit_line(void *arg, const char *line)
+{
+	struct emitctx *e = arg;
+
+	sv_reply(e->ci, "%s%s", e->pfx, line);
+}
+
+/* The last line shown: what a `link set` reply says is now in effect
+ * ("iface r1:shmif1 core down", "bus lan1 joined out.delay=20ms"). */
+static void
+keep_last(void *arg, const char *line)
+{
+	snprintf(arg, 512, "%s", line);
+}
+
+static void
+req_link(int ci, int argc, char **argv)
+{
+	struct lstarget t;
+	struct impset set;
+	struct emitctx e = { ci, "" };
+	char why[512], ok[512];
+
+	if (argc >= 1 && strcmp(argv[0], "show") == 0) {
+		if (argc > 2) {
+			sv_reply(ci, "error link show takes one target at "
+			    "most");
+			return;
+		}
+		if (argc == 2 && linkstate_target(argv[1], &t, why,
+		    sizeof(why)) != 0) {
+			sv_reply(ci, "error %s", why);
+			return;
+		}
+		linkstate_show(argc == 2 ? &t : NULL, sv_node_is_up, emit_line,
+		    &e);
+		sv_reply(ci, "ok");
+		return;
+	}
+	if (argc < 3 || strcmp(argv[0], "set") != 0) {
+		sv_reply(ci, "error usage: link show [TARGET] | link set "
+		    "TARGET SETTING...");
+		return;
+	}
+	if (!sv.up_done) {
+		sv_reply(ci, "error lab %s is not up yet", sv.name);
+		return;
+	}
+	if (linkstate_target(argv[1], &t, why, sizeof(why)) != 0 ||
+	    impspec_parse(argc - 2, argv + 2, t.bus >= 0 ? IMP_DIR_OUT :
+	    IMP_DIR_BOTH, t.bus >= 0 ? IMP_DIR_OUT : IMP_DIR_BOTH, &set, why,
+	    sizeof(why)) != 0 ||
+	    linkstate_set(&t, &set, why, sizeof(why)) != 0) {
+		sv_reply(ci, "error %s", why);
+		return;
+	}
+	linkstate_show(&t, sv_node_is_up, keep_last, ok);
+	sv_push_links(ci, ok);
+}
+
+static void
+req_bus(int ci, const char *op, const char *name)
+{
+	char ok[256];
+	int b;
+
+	if (!sv.up_done) {
+		sv_reply(ci, "error lab %s is not up yet", sv.name);
+		return;
+	}
+	if ((b = lab_bus_find(sv.lab, name)) < 0) {
+		sv_reply(ci, "error no bus '%s' in lab %s", name, sv.name);
+		return;
+	}
+	linkstate_cut(b, strcmp(op, "cut") == 0);
+	snprintf(ok, sizeof(ok), "bus %s %s", name, strcmp(op, "cut") == 0 ?
+	    "cut: its interfaces have no carrier" : "joined again");
+	sv_push_links(ci, ok);
+}
+
+static void
+req_status(int ci)
+{
+	struct snode *sn;
+	int i;
+
+	sv_reply(ci, "lab %s %d %s", sv.name, (int)getpid(),
+	    sv.up_done ? "up" : sv.up_asked ? "starting" : "idle");
+	for (i = 0; i < sv.nnodes; i++) {
+		sn = &sv.nodes[i];
+		sv_reply(ci, "node %s %d %s%s%s", sv.lab->nodes[i].name,
+		    (int)sn->pid, nstate_name[sn->st], sn->why[0] ? " " : "",
+		    sn->why);
+		if (sn->st == NS_DEAD || sn->st == NS_FAILED)
+			sv_reply_tail(ci, i);
+		(void)sv_services_report(ci, i, false);
+	}
+	linkstate_summary(emit_line, &(struct emitctx){ ci, "link " });
+	sv_reply(ci, "ok");
+}
+
+static void
+req_node(int ci, const char *op, const char *name)
+{
+	struct snode *sn;
+	int i;
+
+	if (!sv.up_done) {
+		sv_reply(ci, "error lab %s is not up yet", sv.name);
+		return;
+	}
+	if ((i = lab_node_find(sv.lab, name)) < 0) {
+		sv_reply(ci, "error no node '%s' in lab %s", name, sv.name);
+		return;
+	}
+	sn = &sv.nodes[i];
+	if (sn->waiter >= 0 || sn->st == NS_STARTING ||
+	    sn->st == NS_STOPPING) {
+		sv_reply(ci, "error node %s is busy (%s)", name,
+		    nstate_name[sn->st]);
+		return;
+	}
+	if (strcmp(op, "start") == 0 && sn->st == NS_UP) {
+		sv_reply(ci, "error node %s is already up (pid %d)", name,
+		    (int)sn->pid);
+		return;
+	}
+	if (strcmp(op, "kill") == 0) {
+		if (sn->st != NS_UP) {
+			sv_reply(ci, "error node %s is not running (%s)", name,
+			    nstate_name[sn->st]);
+			return;
+		}
+		kill(sn->pid, SIGKILL);
+		sn->waiter = ci;	/* answered once it is reaped */
+		return;
+	}
+	sn->waiter = ci;
+	if (sn->st == NS_UP && strcmp(op, "start") != 0) {
+		sn->st = NS_STOPPING;
+		sn->restart = strcmp(op, "restart") == 0;
+		sv_services_stop(i);
+		kill(sn->pid, SIGTERM);
+		sv_write_state();
+		return;
+	}
+	if (strcmp(op, "stop") == 0) {
+		sn->st = NS_STOPPED;
+		sn->waiter = -1;
+		sv_write_state();
+		sv_reply(ci, "ok node %s stopped", name);
+		return;
+	}
+	if (sv_start_nodes(&i, 1) != 0) {
+		sn->st = NS_FAILED;
+		snprintf(sn->why, sizeof(sn->why), "cannot fork a worker");
+		sv_node_started(i);
+	}
+	sv_write_state();
+}
+
+static void
+request(int ci, char *line)
+{
+	char op[16], name[80], *argv[64], *w, *save = NULL;
+	int argc;
+
+	if (strcmp(line, "hello") == 0)
+		sv_reply(ci, "ok rumplab-supervisor 1 %s %d", sv.name,
+		    (int)getpid());
+	else if (strcmp(line, "up") == 0)
+		req_up(ci);
+	else if (strcmp(line, "status") == 0)
+		req_status(ci);
+	else if (strcmp(line, "down") == 0 || strcmp(line, "abort") == 0)
+		sv_shutdown_and_exit(ci, 0);
+	else if (sscanf(line, "node %15s %79s", op, name) == 2 &&
+	    (strcmp(op, "stop") == 0 || strcmp(op, "start") == 0 ||
+	    strcmp(op, "restart") == 0 || strcmp(op, "kill") == 0))
+		req_node(ci, op, name);
+	else if (sscanf(line, "bus %15s %79s", op, name) == 2 &&
+	    (strcmp(op, "cut") == 0 || strcmp(op, "join") == 0))
+		req_bus(ci, op, name);
+	else if (strncmp(line, "link ", 5) == 0) {
+		for (argc = 0, w = strtok_r(line + 5, " ", &save);
+		    w != NULL && argc < 64; w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+		if (w != NULL)
+			sv_reply(ci, "error more than 64 words in one request");
+		else
+			req_link(ci, argc, argv);
+	} else
+		sv_reply(ci, "error unknown request '%.60s' (see "
+		    "lab/CONTROL.txt)", line);
+}
+
+static void
+client_gone(int ci)
+{
+	ctl_close(&sv.clients[ci].c);
+	forget_client(ci);
+	/* The one who asked for `up` left before it finished: Ctrl-C. */
+	if (ci == sv.up_client && !sv.up_done)
+		sv_shutdown_and_exit(-1, 1);
+}
+
+void
+sv_client_input(int ci)
+{
+	struct ctl_conn *c = &sv.clients[ci].c;
+	char line[CTL_LINEMAX];
+	ssize_t n;
+
+	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		client_gone(ci);
+		return;
+	}
+	c->len += (size_t)n;
+	while (c->fd >= 0 && ctl_takeline(c, line, sizeof(line)))
+		request(ci, line);
+	if (c->fd >= 0 && c->len == sizeof(c->buf))
+		client_gone(ci);
+}
+
+void
+sv_accept(void)
+{
+	struct timeval tv = { 5, 0 };
+	int fd, i;
+
+	if ((fd = accept4(sv.lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return;
+	for (i = 0; i < MAXCLIENTS; i++)
+		if (sv.clients[i].c.fd < 0)
+			break;
+	if (i == MAXCLIENTS) {
+		close(fd);
+		return;
+	}
+	/* A client that stops reading must not wedge the lab. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	sv.clients[i].c.fd = fd;
+	sv.clients[i].c.len = 0;
+}
+
