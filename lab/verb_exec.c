@@ -262,6 +262,7 @@ verb_exec(int argc, char **argv)
 	if ((r = find_program(cmd[0], env.envp, path, sizeof(path))) != 0) {
 		fprintf(stderr, "rumplab exec: %s: %s\n", cmd[0],
 		    r == -ENOENT ? "command not found" : strerror(-r));
+		launch_env_free(&env);
 		return 127;
 	}
 	if (!host && our_command(path))
@@ -270,15 +271,18 @@ verb_exec(int argc, char **argv)
 		fprintf(stderr, "rumplab exec: %s; it would use the host's "
 		    "network (`rumplab exec --host %s -- %s` runs it there "
 		    "on purpose)\n", r > 0 ? why : strerror(-r), node, cmd[0]);
+		launch_env_free(&env);
 		return 126;
 	}
 	if (!host && (r = hostnet_guard(why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab exec: %s (`rumplab exec --host` runs "
 		    "programs on the host's network without it)\n", why);
+		launch_env_free(&env);
 		return 1;
 	}
 	environ = env.envp;
 	execv(path, cmd);
 	fprintf(stderr, "rumplab exec: %s: %s\n", path, strerror(errno));
+	launch_env_free(&env);
 	return 126;
 }

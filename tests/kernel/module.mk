@@ -30,3 +30,15 @@ $(OBJ)/tests/bench/rr_rump.o: tests/bench/rr.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DRR_RUMPCLIENT -c -o $@ $<
 $(TBIN)/rr_rump: $(OBJ)/tests/bench/rr_rump.o $(LIB)/librumpclient.a
 TESTS += $(TBIN)/rr $(TBIN)/rr_rump
+
+# sockprobe: a program asking the host for an Internet socket, built
+# dynamic, static, and carrying Go's .go.buildinfo section.
+$(TBIN)/sockprobe_static: tests/kernel/sockprobe.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@ (static)")
+	$(Q)$(CC) -static -O1 -o $@ $<
+$(TBIN)/sockprobe_go: tests/kernel/sockprobe.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@ (Go's section)")
+	$(Q)$(CC) -DFAKE_GO -O1 -o $@ $<
+TESTS += $(TBIN)/sockprobe_static $(TBIN)/sockprobe_go
