@@ -6,6 +6,9 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
     groff-base man-db
 # file: tests/run/80-graph.t asks file(1) what `rumplab graph` wrote.
 DEB_PKGS += file
+# Unmodified programs the hijack's tests run on nodes (52, 53, 79) and
+# its benchmark; libc6-dev's libc.a builds the static program 79 refuses.
+DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
