@@ -113,6 +113,10 @@ void hj_each(int lo, int hi, void (*fn)(int, int, void *), void *arg);
 int  hj_fdadopt(int fd);                /* rumpclient's hook */
 int  hj_maxfd(void);                    /* the table's size */
 
+/* stdin, stdout or stderr follows descriptor fd (0-2): ours while it is a
+ * node one, the C library's again when it is not (hijack_stdio.c). */
+void hj_stdio_sync(int fd);
+
 /* Close a node descriptor's placeholder and the node descriptor. */
 int  hj_close_node(int fd, int nodefd);
 /* epoll sets holding fd lose it (hijack_epoll.c). */

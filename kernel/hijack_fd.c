@@ -222,6 +222,7 @@ close(int fd)
 		hj_epoll_drop_set(fd);
 		return hj_real.close(fd);
 	}
+	hj_stdio_sync(fd);
 	return hj_close_node(fd, n);
 }
 
@@ -341,15 +342,23 @@ dup_over(int fd, int nfd, int flags, int three)
 int
 dup2(int fd, int nfd)
 {
+	int r;
+
 	HJ_INIT();
-	return dup_over(fd, nfd, 0, 0);
+	if ((r = dup_over(fd, nfd, 0, 0)) >= 0)
+		hj_stdio_sync(nfd);
+	return r;
 }
 
 int
 dup3(int fd, int nfd, int flags)
 {
+	int r;
+
 	HJ_INIT();
-	return dup_over(fd, nfd, flags, 1);
+	if ((r = dup_over(fd, nfd, flags, 1)) >= 0)
+		hj_stdio_sync(nfd);
+	return r;
 }
 
 static int

@@ -254,6 +254,8 @@ hj_inherit(void)
 	if ((p = strstr(v, " cwd=")) != NULL)
 		hj_cwd_inherit(p + 5);
 	unsetenv(INHERIT_VAR);
+	for (i = 0; i <= 2; i++)
+		hj_stdio_sync(i);
 	return;
 bad:
 	hj_say_once(HJ_SAY_NODE, INHERIT_VAR " is malformed; the node "

@@ -48,7 +48,7 @@ INSTALL_HEADERS += kernel/rumpclient.h
 # alone in the test build.  -ldl for dlsym(RTLD_NEXT).
 HIJACK_SRCS := kernel/hijack_init.c kernel/hijack_fd.c kernel/hijack_sock.c \
     kernel/hijack_poll.c kernel/hijack_epoll.c kernel/hijack_proc.c \
-    kernel/hijack_name.c kernel/hijack_path.c
+    kernel/hijack_name.c kernel/hijack_path.c kernel/hijack_stdio.c
 PRELOAD_SAN := $(if $(filter 1,$(SAN)),-fsanitize=undefined \
     -fno-sanitize-recover=undefined)
 PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) \

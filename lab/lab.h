@@ -99,13 +99,16 @@ struct lab_sysctl {
 };
 
 /*
- * A file system for the node's VFS: tmpfs, hostfs (image: a host
- * directory) or ext2 (image: an image file).  Loaded and checked, but
- * nodes have no VFS in this build: validation refuses every one.
+ * A file system for the node's VFS: tmpfs (size: a limit), hostfs
+ * (image or path: a host directory) or ext2 (image: an image file),
+ * mounted at mount; readonly mounts it so.  A relative image is found
+ * from the topology file's directory (lab_fs_path()).
  */
 struct lab_fs {
 	const char	*type, *image, *mount;
-	struct lab_pos	 pos, typepos, imagepos;
+	bool		 readonly;
+	uint64_t	 size;		/* tmpfs: bytes; 0: no limit */
+	struct lab_pos	 pos, typepos, imagepos, mountpos;
 };
 
 struct lab_node {
@@ -194,6 +197,7 @@ struct lab_check {
 struct lab {
 	const char	*name;
 	const char	*file;		/* as given to lab_open() */
+	const char	*basedir;	/* of relative images; NULL: file's */
 	enum lab_routing routing;
 	struct lab_ip	 pool4, pool6;	/* family 0: no pool */
 	enum lab_mac	 macmode;	/* defaults: mac */
@@ -215,6 +219,10 @@ struct lab {
 /* Lookups by name: the index, or -1. */
 int	lab_node_find(const struct lab *lab, const char *name);
 int	lab_bus_find(const struct lab *lab, const char *name);
+/* A file system's image or path as the host names it: relative ones are
+ * from the topology file's directory. */
+void	lab_fs_path(const struct lab *lab, const char *image, char *buf,
+	    size_t len);
 /* The first address of a family (4, 6, or 0: any) of a node, or NULL. */
 const struct lab_addr *lab_node_addr(const struct lab *lab, int node,
 	    int family);

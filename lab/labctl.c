@@ -369,15 +369,34 @@ labctl_cleanup(const char *dir)
 int
 labctl_open_lab(const char *dir, struct lab **labp)
 {
-	char path[STATEDIR_PATHMAX];
+	char path[STATEDIR_PATHMAX], base[PATH_MAX];
 	struct diag d;
 	int r;
 
 	statedir_file(dir, "topology.yaml", path);
 	diag_init(&d);
-	r = lab_open(path, labp, &d);
+	r = lab_open_at(path, labctl_basedir(dir, base, sizeof(base)), labp,
+	    &d);
 	diag_free(&d);
 	return r;
+}
+
+const char *
+labctl_basedir(const char *dir, char *buf, size_t len)
+{
+	char path[STATEDIR_PATHMAX];
+	ssize_t n;
+	int fd;
+
+	statedir_file(dir, "topology.base", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
 }
 
 const char *

@@ -37,6 +37,9 @@ int	labctl_cleanup(const char *dir);
 bool	labctl_pid_alive(pid_t pid);
 /* Opens the lab's topology (DIR/topology.yaml). */
 int	labctl_open_lab(const char *dir, struct lab **labp);
+/* The directory the running lab's relative file system images are found
+ * from (lab_open_at()), into buf; NULL when it was not saved. */
+const char *labctl_basedir(const char *dir, char *buf, size_t len);
 /* Lab name from a state directory path. */
 const char *labctl_name(const char *dir);
 

@@ -124,15 +124,59 @@ logf_fd(int fd, const char *fmt, ...)
  */
 #define VERDICT_FD	3
 #define VERDICT_ARG	"3"
+#define MAXFS_ARGS	8	/* file systems a node is started with */
+
+/*
+ * The server's arguments: the network components, and for a node with
+ * file systems the VFS, the components of their types and a -d for each
+ * image or directory (plan_fs_spec()).  specs holds the -d strings.
+ */
+static int
+kernel_argv(const struct launch_ctx *lc, int node, char **argv,
+    char (*specs)[600], const char *url)
+{
+	const struct lab_node *n = &lc->lab->nodes[node];
+	static char *base[] = { "rump_server", "-l", "rumpnet_netinet", "-l",
+	    "rumpnet_netinet6", "-l", "rumpnet_shmif" };
+	int i, k, j, r;
+
+	for (i = 0; i < (int)(sizeof(base) / sizeof(base[0])); i++)
+		argv[i] = base[i];
+	if (n->nfs > MAXFS_ARGS)
+		return -E2BIG;
+	if (n->nfs > 0) {
+		argv[i++] = "-l";
+		argv[i++] = "rumpvfs";
+	}
+	for (k = 0; k < n->nfs; k++) {
+		for (j = 0; j < k; j++)
+			if (strcmp(n->fs[j].type, n->fs[k].type) == 0)
+				break;
+		if (j == k) {           /* the first of its type */
+			argv[i++] = "-l";
+			argv[i++] = (char *)plan_fs_component(&n->fs[k]);
+		}
+		if ((r = plan_fs_spec(lc->lab, &n->fs[k], k, specs[k], 600))
+		    != 0)
+			return r;
+		if (specs[k][0] != '\0') {
+			argv[i++] = "-d";
+			argv[i++] = specs[k];
+		}
+	}
+	argv[i++] = "-r";
+	argv[i++] = VERDICT_ARG;
+	argv[i++] = (char *)url;
+	argv[i] = NULL;
+	return 0;
+}
 
 static int
 start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
     size_t whylen)
 {
 	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
-	char *argv[] = { "rump_server", "-l", "rumpnet_netinet", "-l",
-	    "rumpnet_netinet6", "-l", "rumpnet_shmif", "-r", VERDICT_ARG, url,
-	    NULL };
+	char *argv[16 + 4 * MAXFS_ARGS], specs[MAXFS_ARGS][600];
 	struct child_spec s = { .path = lc->server, .argv = argv,
 	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION };
 	struct child_text t = { msg, sizeof(msg), 0 };
@@ -140,6 +184,11 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	int r;
 
 	launch_url(lc->dir, node, url, sizeof(url));
+	if ((r = kernel_argv(lc, node, argv, specs, url)) != 0) {
+		snprintf(why, whylen, "the node's file systems: %s",
+		    strerror(-r));
+		return r;
+	}
 	if ((r = child_start(&c, &s)) != 0) {
 		snprintf(why, whylen, "cannot run %s: %s (set RUMPLAB_SERVER "
 		    "or PATH)", lc->server, strerror(-r));
@@ -186,6 +235,28 @@ apply_route(const struct lab_route *r)
 	return rump_sys_route_add(&rt);
 }
 
+/* rump.mount -t TYPE [-o OPTS] SOURCE DIR, its directory made first. */
+static int
+apply_mount(const struct plan_step *s)
+{
+	const char *dir = s->argv[s->argc - 1], *src = s->argv[s->argc - 2];
+	const char *opts = s->argc == 7 ? s->argv[4] : "";
+	char path[4096], *p;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 1; ; p++)
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (rump_sys_mkdir(path, 0755) != 0 && errno != EEXIST)
+				return -1;
+			if ((*p = c) == '\0')
+				break;
+		}
+	return rump_sys_mount(s->argv[2], src, dir, opts);
+}
+
 static int
 apply_step(const struct plan_step *s, void *arg)
 {
@@ -228,6 +299,11 @@ apply_step(const struct plan_step *s, void *arg)
 		break;
 	case STEP_RUN:
 		return 0;	/* the supervisor runs them once all are up */
+	case STEP_SERVER:
+		return 0;	/* given to rump_server at its start */
+	case STEP_MOUNT:
+		r = apply_mount(s);
+		break;
 	}
 	if (r == 0)
 		return 0;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -386,21 +387,64 @@ k_fs_field(struct loader *L, void *obj, const struct ynode *k,
 	if (k->str[0] == 't') {
 		fs->type = s;
 		fs->typepos = v->pos;
-	} else if (k->str[0] == 'i') {
+	} else if (k->str[0] == 'i' || k->str[0] == 'p') {
+		if (fs->image != NULL)
+			return lerr(L, v->pos, "a file system takes 'image' or "
+			    "'path', not both");
 		fs->image = s;
 		fs->imagepos = v->pos;
-	} else if (s[0] != '/')
+	} else if (s[0] != '/' || strcmp(s, "/") == 0 || strstr(s, "/../") ||
+	    (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0))
 		return lerr(L, v->pos, "'mount' must be an absolute path in "
-		    "the node, like /www (got %s)", s);
-	else
+		    "the node below /, like /www (got %s)", s);
+	else {
 		fs->mount = s;
+		fs->mountpos = v->pos;
+	}
+	return 0;
+}
+
+static int
+k_fs_readonly(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_bool(L, v, "readonly", &((struct lab_fs *)obj)->readonly);
+}
+
+/* size: 64M, 512K, 1G (powers of 1024), or bytes. */
+static int
+k_fs_size(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_fs *fs = obj;
+	unsigned long long n;
+	const char *s;
+	char *end;
+
+	if (v_str(L, v, "size", &s) != 0)
+		return -EINVAL;
+	n = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': n <<= 10; end++; break;
+	case 'm': case 'M': n <<= 20; end++; break;
+	case 'g': case 'G': n <<= 30; end++; break;
+	}
+	if (*end == 'i' && end[1] == 'B')
+		end += 2;
+	if (end == s || *end != '\0' || n < 4096)
+		return lerr(L, v->pos, "'size' must be a size like 64M, 512K or "
+		    "1G, at least 4K (got %s)", s);
+	fs->size = n;
 	return 0;
 }
 
 static const struct keyspec fs_keys[] = {
 	{ "type", k_fs_field, NULL },
 	{ "image", k_fs_field, NULL },
+	{ "path", k_fs_field, NULL },
 	{ "mount", k_fs_field, NULL },
+	{ "readonly", k_fs_readonly, NULL },
+	{ "size", k_fs_size, NULL },
 	{ NULL, NULL, NULL },
 };
 

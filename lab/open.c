@@ -40,9 +40,9 @@ run_phases(struct lab *lab, const struct ynode *root, struct diag *d)
 	return 0;
 }
 
-int
-lab_open_buffer(const char *file, const char *text, size_t len,
-    struct lab **labp, struct diag *d)
+static int
+open_buffer(const char *file, const char *basedir, const char *text,
+    size_t len, struct lab **labp, struct diag *d)
 {
 	struct ydoc_error err;
 	struct ynode *root;
@@ -52,7 +52,9 @@ lab_open_buffer(const char *file, const char *text, size_t len,
 
 	*labp = NULL;
 	if ((a = arena_new()) == NULL || (lab = arena_alloc(a, sizeof(*lab))) ==
-	    NULL || (lab->file = arena_strdup(a, file)) == NULL) {
+	    NULL || (lab->file = arena_strdup(a, file)) == NULL ||
+	    (basedir != NULL && (lab->basedir = arena_strdup(a, basedir)) ==
+	    NULL)) {
 		arena_free(a);
 		return -ENOMEM;
 	}
@@ -71,6 +73,13 @@ lab_open_buffer(const char *file, const char *text, size_t len,
 	}
 	*labp = lab;
 	return 0;
+}
+
+int
+lab_open_buffer(const char *file, const char *text, size_t len,
+    struct lab **labp, struct diag *d)
+{
+	return open_buffer(file, NULL, text, len, labp, d);
 }
 
 /* Reads a whole file (at most YDOC_MAX_INPUT bytes) into *buf. */
@@ -126,6 +135,13 @@ read_file(const char *path, char **buf, size_t *len)
 int
 lab_open(const char *path, struct lab **labp, struct diag *d)
 {
+	return lab_open_at(path, NULL, labp, d);
+}
+
+int
+lab_open_at(const char *path, const char *basedir, struct lab **labp,
+    struct diag *d)
+{
 	struct lab_pos none = { 0, 0 };
 	size_t len = 0;
 	char *buf = NULL;
@@ -137,7 +153,7 @@ lab_open(const char *path, struct lab **labp, struct diag *d)
 		    r == -EFBIG ? " (topologies are at most 64 MiB)" : "");
 		return r;
 	}
-	r = lab_open_buffer(path, buf, len, labp, d);
+	r = open_buffer(path, basedir, buf, len, labp, d);
 	free(buf);
 	return r;
 }

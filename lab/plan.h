@@ -27,6 +27,10 @@
 #include "lab/lab.h"
 
 int	lab_open(const char *path, struct lab **labp, struct diag *d);
+/* A copy of a topology (a running lab's) whose relative file system
+ * images are from basedir, the original's directory. */
+int	lab_open_at(const char *path, const char *basedir, struct lab **labp,
+	    struct diag *d);
 /* `file` names the text in messages ("<default>", "-"). */
 int	lab_open_buffer(const char *file, const char *text, size_t len,
 	    struct lab **labp, struct diag *d);
@@ -56,6 +60,9 @@ enum plan_step_kind {
 	STEP_SYSCTL,		/* rump.sysctl -w net.inet.ip.forwarding=1 */
 	STEP_ROUTE,		/* rump.route add -net 10.0.2.0/24 10.0.1.2 */
 	STEP_RUN,		/* sh -c 'the command' */
+	STEP_SERVER,		/* rump_server -d key=/www,hostpath=..., at
+				 * start (the launcher passes it) */
+	STEP_MOUNT,		/* rump.mount -t ext2fs /dev/fs0 /www */
 };
 
 #define PLAN_STEP_ARGS	10
@@ -69,6 +76,7 @@ struct plan_step {
 	const struct lab_route	*route;		/* STEP_ROUTE */
 	const struct lab_sysctl	*sysctl;	/* STEP_SYSCTL */
 	const char		*run;		/* STEP_RUN */
+	const struct lab_fs	*fs;		/* STEP_SERVER, STEP_MOUNT */
 	/* The same step as a command line; valid during the callback. */
 	int			 argc;
 	const char		*argv[PLAN_STEP_ARGS + 1];
@@ -85,6 +93,16 @@ typedef int (*plan_step_fn)(const struct plan_step *step, void *arg);
  */
 int	plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	    plan_step_fn fn, void *arg);
+
+/*
+ * A node's file systems at start: the component each type needs (NULL
+ * for an index past the last), and the rump_server -d spec that hands
+ * the node file system k's image or directory (0 and "" for a tmpfs).
+ * Images are named as lab_fs_path() finds them.
+ */
+const char *plan_fs_component(const struct lab_fs *fs);
+int	plan_fs_spec(const struct lab *lab, const struct lab_fs *fs, int k,
+	    char *buf, size_t len);
 
 /* --- tracing ------------------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,99 @@ route_step(const struct lab_node *n, const struct lab_route *rt,
 	return fn(s, arg);
 }
 
+const char *
+plan_fs_component(const struct lab_fs *fs)
+{
+	return strcmp(fs->type, "tmpfs") == 0 ? "rumpfs_tmpfs" :
+	    strcmp(fs->type, "hostfs") == 0 ? "rumpfs_hostfs" :
+	    "rumpfs_ext2fs";
+}
+
+int
+plan_fs_spec(const struct lab *lab, const struct lab_fs *fs, int k,
+    char *buf, size_t len)
+{
+	char path[4096];
+	int n;
+
+	buf[0] = '\0';
+	if (strcmp(fs->type, "tmpfs") == 0)
+		return 0;
+	lab_fs_path(lab, fs->image, path, sizeof(path));
+	if (strcmp(fs->type, "hostfs") == 0)
+		n = snprintf(buf, len, "key=%s,hostpath=%s,type=dir%s",
+		    fs->mount, path, fs->readonly ? ",ro" : "");
+	else
+		n = snprintf(buf, len, "key=/dev/fs%d,hostpath=%s,size=host", k,
+		    path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* The directory depth of a mount point: parents are mounted first. */
+static int
+depth(const char *path)
+{
+	int d = 0;
+
+	for (; *path != '\0'; path++)
+		d += *path == '/';
+	return d;
+}
+
+/* rump_server -d for images and directories, then the mounts of tmpfs
+ * and ext2 images, shallowest first. */
+static int
+fs_steps(const struct lab *lab, const struct lab_node *n, struct plan_step *s,
+    plan_step_fn fn, void *arg)
+{
+	char spec[600], src[32], opts[64];
+	int k, d, r, maxd = 0;
+
+	for (k = 0; k < n->nfs; k++) {
+		if ((r = plan_fs_spec(lab, &n->fs[k], k, spec, sizeof(spec)))
+		    != 0)
+			return r;
+		if (depth(n->fs[k].mount) > maxd)
+			maxd = depth(n->fs[k].mount);
+		if (spec[0] == '\0')
+			continue;
+		step_reset(s, STEP_SERVER, -1);
+		s->fs = &n->fs[k];
+		if (set_argv(s, "rump_server", "-d", spec, NULL) != 0)
+			return -ENAMETOOLONG;
+		if ((r = fn(s, arg)) != 0)
+			return r;
+	}
+	for (d = 1; d <= maxd; d++)
+		for (k = 0; k < n->nfs; k++) {
+			const struct lab_fs *fs = &n->fs[k];
+			bool tmp = strcmp(fs->type, "tmpfs") == 0;
+
+			if (depth(fs->mount) != d || strcmp(fs->type,
+			    "hostfs") == 0)
+				continue;
+			step_reset(s, STEP_MOUNT, -1);
+			s->fs = fs;
+			snprintf(src, sizeof(src), tmp ? "tmpfs" : "/dev/fs%d", k);
+			if (tmp && fs->size != 0)
+				snprintf(opts, sizeof(opts), "%ssize=%llu",
+				    fs->readonly ? "ro," : "",
+				    (unsigned long long)fs->size);
+			else
+				snprintf(opts, sizeof(opts), "%s",
+				    fs->readonly ? "ro" : "");
+			r = opts[0] != '\0' ? set_argv(s, "rump.mount", "-t",
+			    tmp ? "tmpfs" : "ext2fs", "-o", opts, src,
+			    fs->mount, NULL) : set_argv(s, "rump.mount", "-t",
+			    tmp ? "tmpfs" : "ext2fs", src, fs->mount, NULL);
+			if (r != 0)
+				return -ENAMETOOLONG;
+			if ((r = fn(s, arg)) != 0)
+				return r;
+		}
+	return 0;
+}
+
 int
 plan_node_steps(const struct lab *lab, int node, const char *busdir,
     plan_step_fn fn, void *arg)
@@ -147,6 +241,8 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 
 	memset(&s, 0, sizeof(s));
 	s.node = node;
+	if ((r = fs_steps(lab, n, &s, fn, arg)) != 0)
+		return r;
 	for (i = 0; i < n->nifaces; i++)
 		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
 			return r;

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/labctl.h"
 #include "lab/linkstate.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
@@ -68,7 +70,7 @@ sv_write_state(void)
 static int
 load(const char *dir, char *why, size_t whylen)
 {
-	char path[STATEDIR_PATHMAX];
+	char path[STATEDIR_PATHMAX], base[PATH_MAX];
 	const char *slash;
 	struct diag d;
 	int i, r;
@@ -77,7 +79,8 @@ load(const char *dir, char *why, size_t whylen)
 	snprintf(sv.name, sizeof(sv.name), "%s", slash ? slash + 1 : dir);
 	statedir_file(dir, "topology.yaml", path);
 	diag_init(&d);
-	if ((r = lab_open(path, &sv.lab, &d)) != 0) {
+	if ((r = lab_open_at(path, labctl_basedir(dir, base, sizeof(base)),
+	    &sv.lab, &d)) != 0) {
 		snprintf(why, whylen, "%.200s: the topology does not load any "
 		    "more (%d problems)", path, diag_count(&d));
 		diag_free(&d);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,18 +430,22 @@ node_routes(const struct lab_node *n, struct diag *d)
 /* --- file systems --------------------------------------------------------- */
 
 /*
- * `fs:` is loaded and its entries checked as far as the host can tell
- * (the type; an ext2 image is a readable file, a hostfs image a
- * directory), but nodes have no VFS in this build, so every entry is
- * refused: a lab that expects its files must not come up without them.
- * Relative images are found from the topology file's directory.
+ * `fs:` entries are checked as far as the host can tell before anything
+ * starts: the type, a hostfs path that is a readable directory, an ext2
+ * image that is a readable regular file (or block device) carrying
+ * ext2's magic, and mount points that differ.  Relative images are found
+ * from the topology file's directory.
  */
-static void
-fs_path(const struct lab *lab, const char *image, char *buf, size_t len)
+void
+lab_fs_path(const struct lab *lab, const char *image, char *buf, size_t len)
 {
 	const char *slash = strrchr(lab->file, '/');
 
-	if (image[0] == '/' || slash == NULL)
+	if (image[0] == '/')
+		snprintf(buf, len, "%s", image);
+	else if (lab->basedir != NULL)
+		snprintf(buf, len, "%s/%s", lab->basedir, image);
+	else if (slash == NULL)
 		snprintf(buf, len, "%s", image);
 	else
 		snprintf(buf, len, "%.*s/%s", (int)(slash - lab->file),
@@ -449,8 +454,9 @@ fs_path(const struct lab *lab, const char *image, char *buf, size_t len)
 
 /*
  * -errno, or 0 when path is what the type mounts: a readable directory,
- * or a readable file or block device.  Looked at, never opened: a path
- * may name a device that acts when opened.
+ * or a readable file or block device.  Looked at with stat; only a
+ * regular file is opened (to read ext2's magic): a device may act when
+ * opened.
  */
 static int
 fs_image_ok(const char *path, bool dir)
@@ -470,6 +476,24 @@ fs_image_ok(const char *path, bool dir)
 	return 0;
 }
 
+/* ext2's superblock is at byte 1024, its magic 0xef53 at 56 into it. */
+static bool
+ext2_magic(const char *path)
+{
+	uint8_t m[2];
+	struct stat st;
+	int fd;
+	bool ok;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return true;            /* a device: the node will see */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	ok = pread(fd, m, 2, 1080) == 2 && m[0] == 0x53 && m[1] == 0xef;
+	close(fd);
+	return ok;
+}
+
 static void
 check_fs(const struct lab *lab, const struct lab_node *n,
     const struct lab_fs *fs, struct diag *d)
@@ -487,29 +511,48 @@ check_fs(const struct lab *lab, const struct lab_node *n,
 		    "image: it starts empty", n->name);
 	else if (!tmpfs && fs->image == NULL)
 		diag_add(d, fs->pos, "the %s file system of node '%s' needs "
-		    "'image': %s", fs->type, n->name, hostfs ? "the host "
-		    "directory it shows" : "an ext2 image file");
+		    "'%s': %s", fs->type, n->name, hostfs ? "path" : "image",
+		    hostfs ? "the host directory it shows" :
+		    "an ext2 image file (mke2fs -t ext2 -d DIR IMAGE 16M makes "
+		    "one)");
+	else if (!tmpfs && fs->size != 0)
+		diag_add(d, fs->pos, "'size' is for a tmpfs; the %s of node "
+		    "'%s' is as large as its %s", fs->type, n->name, hostfs ?
+		    "directory" : "image");
 	else if (!tmpfs) {
-		fs_path(lab, fs->image, path, sizeof(path));
+		lab_fs_path(lab, fs->image, path, sizeof(path));
 		if ((r = fs_image_ok(path, hostfs)) != 0)
 			diag_add(d, fs->imagepos, "%s %s of node '%s': %s%s",
 			    hostfs ? "hostfs directory" : "ext2 image", path,
 			    n->name, strerror(-r), r == -EINVAL ?
 			    " (not a file)" : "");
+		else if (!hostfs && !ext2_magic(path))
+			diag_add(d, fs->imagepos, "%s of node '%s' is not an "
+			    "ext2 image (no ext2 superblock; mke2fs -t ext2 "
+			    "makes one)", path, n->name);
 	}
-	diag_add(d, fs->pos, "node '%s' mounts a file system at %s, but nodes "
-	    "have no file systems in this build of rumplab: remove the 'fs' "
-	    "entry", n->name, fs->mount);
 }
 
 static void
 filesystems(const struct lab *lab, struct diag *d)
 {
-	int i, j;
+	const struct lab_node *n;
+	int i, j, k;
 
-	for (i = 0; i < lab->nnodes; i++)
-		for (j = 0; j < lab->nodes[i].nfs; j++)
-			check_fs(lab, &lab->nodes[i], &lab->nodes[i].fs[j], d);
+	for (i = 0; i < lab->nnodes; i++) {
+		n = &lab->nodes[i];
+		if (n->nfs > 8)
+			diag_add(d, n->fs[8].pos, "node '%s' has %d file "
+			    "systems: 8 at most", n->name, n->nfs);
+		for (j = 0; j < n->nfs; j++) {
+			check_fs(lab, n, &n->fs[j], d);
+			for (k = 0; k < j; k++)
+				if (strcmp(n->fs[k].mount, n->fs[j].mount) == 0)
+					diag_add(d, n->fs[j].mountpos, "node "
+					    "'%s' mounts two file systems at "
+					    "%s", n->name, n->fs[j].mount);
+		}
+	}
 }
 
 /* --- next hops ------------------------------------------------------------ */

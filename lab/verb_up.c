@@ -73,6 +73,34 @@ default_jobs(void)
 	return n > 0 ? (int)(2 * n) : 2;
 }
 
+/*
+ * The directory relative file system images of the topology are found
+ * from (its own, or the current one for the built-in topology and
+ * standard input), for whoever opens the copy in the state directory.
+ */
+static int
+save_basedir(const char *file, const char *dir)
+{
+	char path[STATEDIR_PATHMAX], base[PATH_MAX], *slash;
+	int fd, r = 0;
+
+	if (file == NULL || strcmp(file, "-") == 0 ||
+	    realpath(file, base) == NULL) {
+		if (getcwd(base, sizeof(base)) == NULL)
+			return -errno;
+	} else if ((slash = strrchr(base, '/')) != NULL)
+		*(slash == base ? slash + 1 : slash) = '\0';
+	statedir_file(dir, "topology.base", path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0)
+		return -errno;
+	if (write(fd, base, strlen(base)) != (ssize_t)strlen(base))
+		r = -EIO;
+	if (close(fd) != 0 && r == 0)
+		r = -EIO;
+	return r;
+}
+
 /* Copies the topology text into DIR/topology.yaml. */
 static int
 save_topology(const char *file, const char *dir)
@@ -103,7 +131,7 @@ save_topology(const char *file, const char *dir)
 		close(in);
 	if (close(out) != 0 && r == 0)
 		r = -EIO;
-	return r;
+	return r == 0 ? save_basedir(file, dir) : r;
 }
 
 /*

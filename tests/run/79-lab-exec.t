@@ -2,9 +2,11 @@
 # 79-lab-exec.t — proves `rumplab exec` running programs on a lab's nodes
 # (lab/verb_exec.c, lab/hostnet.c, librumphijack.so), unprivileged, on a
 # lab h1 - r1 = r2 - h2 whose h2 runs a web server as a service:
-#  - the service (python3 http.server, hijacked) answers as soon as `up`
-#    returns; curl and wget on h1 fetch from it by name (the lab's hosts
-#    file), by IPv4 and IPv6 address; killing it shows in status;
+#  - the service (python3 http.server, hijacked, serving the node's
+#    read-only hostfs /www) answers as soon as `up` returns; curl and
+#    wget on h1 fetch from it by name (the lab's hosts file), by IPv4 and
+#    IPv6 address; killing it shows in status; the hostfs refuses
+#    writes (EROFS) and a tmpfs its size limit (ENOSPC);
 #  - rump.* commands run through exec as before (no preload);
 #  - `rumplab exec NODE` opens a shell whose prompt names the node and
 #    whose programs run there (hostname says h1);
@@ -33,8 +35,10 @@ cd "$T" || exit 1
 mkdir -p www && echo "served by h2" >www/index.html && chmod -R a+rX www
 cp "$O/tests/sockprobe_static" "$O/tests/sockprobe_go" . && chmod a+rx sockprobe_*
 
-# The default lab, h2 serving $T/www on port 8000 (IPv4 and IPv6).
-sed "/^  h2:\$/a\\    run: [ \"cd $T/www \\&\\& exec unshare -rn $PY -m http.server --bind :: 8000\" ]" \
+# The default lab, h2 serving on port 8000 (IPv4 and IPv6) the node's
+# /www: a read-only hostfs of $T/www (the service's shell changes into it,
+# and http.server serves its working directory), with a small tmpfs.
+sed "/^  h2:\$/a\\    fs: [ { type: hostfs, path: www, mount: /www, readonly: true }, { type: tmpfs, mount: /scratch, size: 64K } ]\\n    run: [ \"cd /rump/www \\&\\& exec unshare -rn $PY -m http.server --bind :: 8000\" ]" \
     "$ROOT/topologies/default.yaml" >lab.yaml
 chmod 0644 lab.yaml
 check "up: the default lab with a web server on h2" R up -q --name x79 lab.yaml
@@ -54,6 +58,14 @@ ok $(grep -q "not a name of this lab" ext.out; echo $?) \
     "a name outside the lab does not resolve, and says so"
 
 check "rump.ping through exec, unhijacked" R exec --lab x79 h1 -- rump.ping -q -c 1 10.0.2.10
+ok $(R exec --lab x79 h2 -- rump.mount | grep -q "/www on /www type hostfs (ro)"; echo $?) \
+    "fs: h2 has its hostfs, read-only"
+R exec --lab x79 h2 -- sh -c 'echo x >/rump/www/new' >erofs.out 2>&1
+ok $(grep -q "Read-only file system" erofs.out && [ ! -e www/new ]; echo $?) \
+    "fs: a write to it fails with EROFS"
+R exec --lab x79 h2 -- sh -c 'head -c 100000 /dev/zero >/rump/scratch/big' >enospc.out 2>&1
+ok $(grep -q "No space left" enospc.out; echo $?) "fs: the 64K tmpfs is full at its limit"
+
 
 printf 'hostname\nexit\n' | R exec --lab x79 h1 >shell.out 2>&1
 ok $(grep -qx h1 shell.out && grep -q '(h1)' shell.out; echo $?) \
