@@ -117,6 +117,7 @@ alloc_view(const struct lab *lab, struct labview *v)
 	if ((v->nodes = calloc((size_t)lab->nnodes + 1,
 	    sizeof(*v->nodes))) == NULL)
 		return -ENOMEM;
+	v->nnodes = lab->nnodes;
 	for (i = 0; i < lab->nnodes; i++) {
 		snprintf(v->nodes[i].state, sizeof(v->nodes[i].state), "?");
 		if ((n = lab->nodes[i].nrun) == 0)
@@ -130,7 +131,6 @@ alloc_view(const struct lab *lab, struct labview *v)
 			snprintf(v->nodes[i].svcs[k].state,
 			    sizeof(v->nodes[i].svcs[k].state), "?");
 	}
-	v->nnodes = lab->nnodes;
 	return 0;
 }
 
