@@ -10,18 +10,23 @@
  * "OK" or the error message, and the parent exits 0 or prints it and
  * exits 1.  With -r FD a launcher that runs us as its own child
  * (rumplab's workers) gets the same verdict on FD, and the fork is saved:
- * one process creation less per node.  The main thread then only waits
- * for a signal (sigwait), so an idle node has its main, acceptor and idle
- * pool threads asleep with no timers.  This is the only file that prints
- * and exits.
+ * one process creation less per node.  The main thread then polls three
+ * descriptors: the sysproxy socket (it accepts clients), a signalfd (it
+ * stops), and the bus watcher's epoll set (shmif_watch_events(): it takes
+ * its turn at hearing NetBSD-style writers).  With the network loop
+ * reading the buses on lwIP's tcpip thread (netcomp/netloop.c), an idle
+ * node is these two threads, asleep with no timers.  This is the only
+ * file that prints and exits.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "kernel/component.h"
@@ -31,6 +36,7 @@
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/vfs.h"
+#include "shmif/shmif.h"
 #include "version.h"
 
 #define MAXCOMPONENTS 32
@@ -254,6 +260,55 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 	return sp_server_listen(o->url, srvp, err, errlen);
 }
 
+/*
+ * The main thread's loop, until SIGTERM, SIGINT or SIGHUP (blocked in
+ * SET): accept clients, take part in watching bus directories.  Returns
+ * the signal.
+ */
+static int
+serve(struct sp_server *srv, const sigset_t *set, int wfd)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p[3];
+	int sfd, timeout = -1;
+
+	if ((sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		klog(KLOG_ERR, "signalfd: %s; stopping", strerror(errno));
+		return SIGTERM;
+	}
+	p[0].fd = sfd;
+	p[1].fd = sp_server_fd(srv);
+	p[2].fd = wfd;          /* < 0: poll ignores it */
+	for (;;) {
+		for (int i = 0; i < 3; i++)
+			p[i].events = POLLIN;
+		if (timeout >= 0)
+			p[1].events = 0;        /* backing off: out of fds */
+		if (poll(p, 3, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			klog(KLOG_ERR, "poll: %s; stopping", strerror(errno));
+			close(sfd);
+			return SIGTERM;
+		}
+		if (p[0].revents & POLLIN) {
+			while (read(sfd, &si, sizeof(si)) == sizeof(si))
+				if (si.ssi_signo == SIGTERM ||
+				    si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGHUP) {
+					close(sfd);
+					return (int)si.ssi_signo;
+				}
+		}
+		if (p[2].revents & POLLIN)
+			shmif_watch_dispatch();
+		timeout = -1;
+		if ((p[1].revents & POLLIN) || p[1].events == 0)
+			if (sp_server_accept(srv) != 0)
+				timeout = 100;  /* try again in 100 ms */
+	}
+}
+
 static void
 reboot_hook(void)
 {
@@ -267,7 +322,7 @@ main(int argc, char **argv)
 	struct sp_server *srv = NULL;
 	char err[1024];
 	sigset_t set;
-	int fd = -1, sig, error;
+	int fd = -1, sig, wfd, error;
 
 	if (version_asked(argc, argv, "rump_server"))
 		return 0;
@@ -289,6 +344,7 @@ main(int argc, char **argv)
 		fd = detach(o.verbose);
 	if (o.verbose)
 		klog_set_mirror(2, KLOG_DEBUG);
+	wfd = shmif_watch_events();
 	err[0] = '\0';
 	if ((error = boot(&o, &srv, err, sizeof(err))) == 0 &&
 	    (error = sp_server_start(srv, reboot_hook)) != 0)
@@ -299,9 +355,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(fd, "OK");
-	while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT &&
-	    sig != SIGHUP))
-		;
+	sig = serve(srv, &set, wfd);
 	klog(KLOG_INFO, "shutting down (%s)", strsignal(sig));
 	sp_server_stop(srv);
 	component_fini_all();
