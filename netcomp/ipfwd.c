@@ -358,10 +358,25 @@ errorable(const uint8_t *ip, size_t len, size_t hlen)
 	return 1;
 }
 
+/* Is a one of the node's own unicast addresses (any interface)? */
+static int
+own_unicast4(const ip4_addr_t *a)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (netif_is_up(n) && !ip4_addr_isany_val(*netif_ip4_addr(n)) &&
+		    ip4_addr_cmp(a, netif_ip4_addr(n)))
+			return 1;
+	return 0;
+}
+
 /*
  * Send an ICMP error about the packet at ip (as it arrived) back to its
- * source, from the address of the interface it came in by, as NetBSD's
- * icmp_reflect does: that is the address traceroute shows for the hop.
+ * source, as NetBSD's icmp_reflect does: from the address it was sent to
+ * when that is one of ours (traceroute to a router's far address ends
+ * there), else from the address of the interface it came in by (the
+ * address traceroute shows for the hop).
  */
 static void
 icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
@@ -392,7 +407,9 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 
 		memcpy(b + 2, &c, 2);
 	}
-	ip4_addr_copy(src, *netif_ip4_addr(in));
+	memcpy(&src.addr, ip + 16, 4);
+	if (!own_unicast4(&src))
+		ip4_addr_copy(src, *netif_ip4_addr(in));
 	if (ip4_addr_isany_val(src))
 		ip4_addr_copy(src, *netif_ip4_addr(out));
 	st.icmp_errors++;
@@ -401,23 +418,15 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 }
 
 /* lwIP's own IPv4 errors (port and protocol unreachable), which
- * liblwip.so sends through its PLT, under the same limit. */
+ * liblwip.so sends through its PLT: sent here instead, from the address
+ * the packet was sent to (lwIP would answer from the address of the
+ * route back) and under the same limit.  p's payload is at the IP
+ * header (lwIP restores it before calling). */
 void
 icmp_dest_unreach(struct pbuf *p, enum icmp_dur_type t)
 {
-	static void (*real)(struct pbuf *, enum icmp_dur_type);
-
-	if (real == NULL)
-		real = (void (*)(struct pbuf *, enum icmp_dur_type))dlsym(
-		    RTLD_NEXT, "icmp_dest_unreach");
-	if (real == NULL)
-		return;
-	if (!icmp_error_allowed(0)) {
-		st.ratelimited++;
-		return;
-	}
-	st.icmp_errors++;
-	real(p, t);
+	icmp_error4(p->payload, p->len, ICMP_DUR, (uint8_t)t, 0,
+	    ip_current_input_netif());
 }
 
 /* ---- forwarding ---- */

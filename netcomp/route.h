@@ -61,6 +61,9 @@ int  icmp_error_allowed(int v6);
 struct pbuf *icmperr_alloc(uint8_t type, uint8_t code, uint32_t param,
          size_t quote);
 long icmp6err_stats(char *buf, size_t len);
+/* hoplimit.c: the hop limit of an ICMPv6 reply or error, NetBSD's
+ * icmp6_reflect()'s (the receiving interface's current hop limit). */
+u8_t hoplimit_reflect6(void);
 /* The netifs' output hooks, installed by ether.c. */
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
 err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);

@@ -182,8 +182,8 @@ static const struct sysctl_knob inet_knobs[] = {
 	KNOB("net.inet.ip.forwarding",
 	    "forward IPv4 packets not addressed to this node", NK_IP_FORWARDING,
 	    0, 1),
-	KNOB("net.inet.ip.ttl", "TTL of IPv4 sockets created from now on",
-	    NK_IP_TTL, 1, 255),
+	KNOB("net.inet.ip.ttl", "TTL of the IPv4 sockets and connections "
+	    "made from now on, and of resets", NK_IP_TTL, 1, 255),
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
@@ -193,8 +193,8 @@ static const struct sysctl_knob inet6_knobs[] = {
 	KNOB("net.inet6.ip6.forwarding",
 	    "forward IPv6 packets not addressed to this node",
 	    NK_IP6_FORWARDING, 0, 1),
-	KNOB("net.inet6.ip6.hlim",
-	    "hop limit of IPv6 sockets created from now on", NK_IP6_HLIM,
+	KNOB("net.inet6.ip6.hlim", "hop limit of the IPv6 sockets and "
+	    "connections made from now on, and of resets", NK_IP6_HLIM,
 	    1, 255),
 	{ "net.inet6.ip6.accept_rtadv",
 	    "configure addresses from router advertisements (SLAAC)",

@@ -4,7 +4,8 @@
  *
  *   rump.ifconfig [-v] [-a]            every interface
  *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] IF              one interface
+ *   rump.ifconfig [-v] IF [AF]         one interface (AF: inet, inet6 or
+ *                                      link: only that family's addresses)
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
  *
@@ -65,7 +66,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: " PROG " [-v] [-a]\n"
 	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] interface\n"
+	    "       " PROG " [-v] interface [inet | inet6 | link]\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx active]\n"
@@ -515,6 +516,33 @@ run_plan(const struct ifreq_plan *p)
 
 /* ---- listing and waiting ---- */
 
+/*
+ * "ifconfig IF FAMILY" shows IF with the addresses of that family only,
+ * as NetBSD's does; a family NetBSD knows and this node has no protocol
+ * for is refused as NetBSD refuses one its kernel lacks.  1 when w names
+ * a family (its number in *af), -1 an unsupported one, 0 not a family.
+ */
+static int
+family_word(const char *w, int *af)
+{
+	static const char *const unsupported[] = { "atalk", "iso", NULL };
+	int i;
+
+	if (strcmp(w, "inet") == 0)
+		*af = AF_INET;
+	else if (strcmp(w, "inet6") == 0)
+		*af = AF_INET6;
+	else if (strcmp(w, "link") == 0)
+		*af = IFPRINT_LINK;
+	else {
+		for (i = 0; unsupported[i] != NULL; i++)
+			if (strcmp(w, unsupported[i]) == 0)
+				return -1;
+		return 0;
+	}
+	return 1;
+}
+
 static int
 get_names(char (**names)[RUMP_IFNAMSIZ], int *n)
 {
@@ -589,7 +617,7 @@ show_impair(const struct rump_ifinfo *info)
 }
 
 static int
-show(const char *only, int verbose)
+show(const char *only, const struct ifprint_opts *o)
 {
 	char (*names)[RUMP_IFNAMSIZ];
 	struct rump_ifinfo info;
@@ -598,8 +626,8 @@ show(const char *only, int verbose)
 	if (only != NULL) {
 		if ((error = call(rump_sys_ifget(only, &info))) != 0)
 			return failed(only, "get", error);
-		ifprint(stdout, &info, verbose);
-		if (verbose)
+		ifprint(stdout, &info, o);
+		if (o->verbose)
 			show_impair(&info);
 		return 0;
 	}
@@ -613,8 +641,8 @@ show(const char *only, int verbose)
 			free(names);
 			return failed(names[i], "get", error);
 		}
-		ifprint(stdout, &info, verbose);
-		if (verbose)
+		ifprint(stdout, &info, o);
+		if (o->verbose)
 			show_impair(&info);
 	}
 	free(names);
@@ -707,7 +735,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct ifreq_plan plan;
-	int c, aflag = 0, lflag = 0, updown = 0, verbose = 0, wflag = 0;
+	struct ifprint_opts po = { 0, AF_UNSPEC };
+	int c, aflag = 0, lflag = 0, updown = 0, wflag = 0, showaf = 0;
 	int error;
 	uint64_t wait = 0;
 
@@ -718,7 +747,7 @@ main(int argc, char **argv)
 		case 'a': aflag = 1; break;
 		case 'l': lflag = 1; break;
 		case 'u': case 'd': updown = c; break;
-		case 'v': verbose = 1; break;
+		case 'v': po.verbose = 1; break;
 		case 'w':
 			if (parse_duration(optarg, 3600, &wait) != 0) {
 				fprintf(stderr, PROG ": -w: bad number of "
@@ -746,7 +775,13 @@ main(int argc, char **argv)
 			    RUMP_IFNAMSIZ - 1);
 			return 1;
 		}
-		if (parse_plan(&plan, argc - 1, argv + 1) != 0) {
+		if (argc == 2 && (showaf = family_word(argv[1], &po.family)) <
+		    0) {
+			fprintf(stderr, PROG ": %s: address family not "
+			    "supported\n", argv[1]);
+			return 1;
+		}
+		if (!showaf && parse_plan(&plan, argc - 1, argv + 1) != 0) {
 			fprintf(stderr, PROG ": %s\n", why);
 			return 1;
 		}
@@ -759,8 +794,8 @@ main(int argc, char **argv)
 		error = list_names(updown);
 	else if (argc == 0 && wflag)
 		error = 0;
-	else if (argc <= 1 && !plan.create)
-		error = show(argc == 1 ? plan.ifname : NULL, verbose);
+	else if ((argc <= 1 || showaf) && !plan.create)
+		error = show(argc >= 1 ? plan.ifname : NULL, &po);
 	else
 		error = run_plan(&plan);
 	if (error == 0 && wflag)
