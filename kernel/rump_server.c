@@ -12,11 +12,13 @@
  * (rumplab's workers) gets the same verdict on FD, and the fork is saved:
  * one process creation less per node.  The main thread then only waits
  * for a signal (sigwait), so an idle node has its main, acceptor and idle
- * pool threads asleep with no timers.  This is the only file that prints
- * and exits.
+ * pool threads asleep with no timers.  Run as rump_allserver (a link to
+ * it), it loads every component, as NetBSD's rump_allserver has them all
+ * linked in.  This is the only file that prints and exits.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@
 #define MAXCOMPONENTS 32
 
 struct options {
+	int         all;        /* rump_allserver: every component */
 	int         foreground;
 	int         readyfd;    /* -r: report the verdict here, or -1 */
 	int         verbose;
@@ -50,11 +53,18 @@ static const struct sysctl_knob ncpu_knob = {
 	&hw_ncpu, 1, 1024,
 };
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-l component]... "
 	    "[-r fd] URL\n"
+	    "       rump_allserver [-sv] [-c ncpu] [-r fd] URL\n"
 	    "       URL: unix://path, unix:///abs/path or tcp://addr:port\n");
 	exit(2);
 }
@@ -80,6 +90,7 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->ncpu = 1;
 	o->readyfd = -1;
+	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -198,6 +209,42 @@ report(int fd, const char *msg)
 		fprintf(stderr, "rump_server: %s\n", msg);
 }
 
+struct allnames {
+	const char *name[MAXCOMPONENTS];
+	int n;
+};
+
+static void
+add_name(const struct component *c, void *arg)
+{
+	struct allnames *a = arg;
+
+	if (a->n < MAXCOMPONENTS)
+		a->name[a->n++] = c->name;
+}
+
+/*
+ * rump_allserver: NetBSD's server with every component linked in.  Here
+ * every registered component is loaded, in name order, but one that
+ * refuses to sit beside another already loaded (rumpnet_sockin, whose
+ * sockets are the host's, beside the node's own stack) is left out.
+ */
+static int
+load_all(char *err, size_t errlen)
+{
+	struct allnames a = { .n = 0 };
+	int i, error;
+
+	component_foreach(add_name, &a);
+	qsort(a.name, (size_t)a.n, sizeof(a.name[0]), name_cmp);
+	for (i = 0; i < a.n; i++)
+		if ((error = component_load(a.name[i], err, errlen)) != 0 &&
+		    error != -EEXIST)
+			return error;
+	err[0] = '\0';
+	return 0;
+}
+
 static int
 boot(const struct options *o, struct sp_server **srvp, char *err,
     size_t errlen)
@@ -214,6 +261,8 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 	for (i = 0; i < o->ncomponents; i++)
 		if ((error = component_load(o->components[i], err, errlen)) != 0)
 			return error;
+	if (o->all && (error = load_all(err, errlen)) != 0)
+		return error;
 	return sp_server_listen(o->url, srvp, err, errlen);
 }
 

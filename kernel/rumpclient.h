@@ -110,6 +110,7 @@ int     rump_sys_dup(int fd);
 #define RUMP_IFF_BROADCAST 0x0002
 #define RUMP_IFF_LOOPBACK  0x0008
 #define RUMP_IFF_RUNNING   0x0040
+#define RUMP_IFF_NOARP     0x0080
 #define RUMP_IFF_PROMISC   0x0100
 #define RUMP_IFF_SIMPLEX   0x0800
 #define RUMP_IFF_MULTICAST 0x8000
@@ -265,6 +266,7 @@ int rump_sys_route_flush(int family);
 #define RUMP_ND_PROBE      5
 #define RUMP_NF_STATIC     0x0001   /* added by hand, never expires */
 #define RUMP_NF_ROUTER     0x0002   /* IPv6: the neighbour is a router */
+#define RUMP_NF_PUBLISHED  0x0004   /* the node answers for it (proxy) */
 
 struct rump_neigh {
 	uint8_t  family;
@@ -288,6 +290,7 @@ int rump_sys_neigh_flush(int family);
  * sysctl_list. */
 #define RUMP_STATS_PROTO   0
 #define RUMP_STATS_SOCKETS 1
+#define RUMP_STATS_MCAST   2    /* "ifname inet|inet6 group users" lines */
 ssize_t rump_sys_netstat(int what, char *buf, size_t len);
 
 /* sysctl by name; values travel as text ("1", "64"). */

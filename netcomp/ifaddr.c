@@ -32,6 +32,7 @@
 
 #include "kernel/klog.h"
 #include "netcomp/ifnet_var.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 
 /* ---- IPv4 ---- */
@@ -374,8 +375,10 @@ ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 		error = v6_del(ifp, a);
 	else
 		error = -EAFNOSUPPORT;
-	if (error == 0)
+	if (error == 0) {
 		log_addr(ifp, "deleted", a);
+		neigh_prune(ifp);
+	}
 	return error;
 }
 

@@ -757,6 +757,8 @@ netstat_text(int what, char *buf, size_t len)
 		return ipfwd_stats(buf, len);
 	if (what == RUMP_STATS_SOCKETS)
 		return pcblist_text(buf, len);
+	if (what == RUMP_STATS_MCAST)
+		return mcast_text(buf, len);
 	return -EINVAL;
 }
 

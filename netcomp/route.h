@@ -1,7 +1,8 @@
 /*
  * route.h — the node's routing table (route.c), the routing glue around
  * lwIP (ipfwd.c) and the neighbour caches (neigh.c): what these files
- * share.  lwIP types inside: netcomp glue only.
+ * share (neigh.h has the table itself).  lwIP types inside: netcomp
+ * glue only.
  *
  * Lock: the table, the static neighbours and the glue's counters and
  * reassembly buffers belong to lwIP's core lock (netstack_lock()), which
@@ -72,17 +73,14 @@ err_t ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh);
 
 /* pcblist.c: the socket lines of rump.netstat (takes the core lock). */
 long pcblist_text(char *buf, size_t len);
+/* mcast.c: the multicast memberships, "ifname family group users"
+ * lines (takes the core lock). */
+long mcast_text(char *buf, size_t len);
 
-/* neigh.c (core lock held for the _locked ones). */
-const uint8_t *neigh_static4(const struct netif *n, const ip4_addr_t *ip);
-const uint8_t *neigh_static6(const struct netif *n, const ip6_addr_t *ip);
+/* neigh.c: the view of rump.arp and rump.ndp (take the core lock). */
 int  neigh_list(int family, struct rump_neigh *nb, int max);
 int  neigh_set(const struct rump_neigh *nb);
 int  neigh_delete(const struct rump_neigh *nb);
 int  neigh_flush(int family);
-/* Receive path (core lock held): an IPv6 packet (len bytes at ip) that
- * entered by netif in, before lwIP sees it.  Applies what an NS or NA
- * says about a neighbour's link-layer address where lwIP does not. */
-void neigh_nd_input(struct netif *in, const uint8_t *ip, uint32_t len);
 
 #endif

@@ -41,6 +41,9 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP6_HLIM] = 64,
 	[NK_IP6_ACCEPT_RTADV] = 0,
 	[NK_IDLE_ENABLE] = 1,
+	[NK_ARP_KEEP] = 1200,           /* NetBSD's arpt_keep: 20 min */
+	[NK_ARP_DOWN] = 20,             /* arpt_down */
+	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
 };
 
 static void
@@ -184,6 +187,10 @@ static const struct sysctl_knob inet_knobs[] = {
 	    0, 1),
 	KNOB("net.inet.ip.ttl", "TTL of the IPv4 sockets and connections "
 	    "made from now on, and of resets", NK_IP_TTL, 1, 255),
+	KNOB("net.inet.arp.keep", "seconds a resolved ARP entry lives",
+	    NK_ARP_KEEP, 1, 86400),
+	KNOB("net.inet.arp.down", "seconds an address ARP gave up on is held "
+	    "down", NK_ARP_DOWN, 1, 86400),
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
@@ -196,6 +203,9 @@ static const struct sysctl_knob inet6_knobs[] = {
 	KNOB("net.inet6.ip6.hlim", "hop limit of the IPv6 sockets and "
 	    "connections made from now on, and of resets", NK_IP6_HLIM,
 	    1, 255),
+	KNOB("net.inet6.ip6.neighborgcthresh", "dynamic neighbour cache "
+	    "entries kept before the oldest go", NK_IP6_NEIGHBORGCTHRESH, 1,
+	    65536),
 	{ "net.inet6.ip6.accept_rtadv",
 	    "configure addresses from router advertisements (SLAAC)",
 	    knob_get, rtadv_set, &knob_val[NK_IP6_ACCEPT_RTADV], 0, 1 },
