@@ -230,6 +230,7 @@ int rump_sys_iftap(const char *name, const char *path, int on);
 #define RUMP_RTF_REJECT    0x00008  /* R: drop and report unreachable */
 #define RUMP_RTF_DONE      0x00040  /* route get: answered */
 #define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
+#define RUMP_RTF_LLINFO    0x00400  /* L: a neighbour (gateway: its MAC) */
 #define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
@@ -240,7 +241,8 @@ struct rump_rtentry {
 	uint16_t pad;
 	uint32_t flags;         /* RUMP_RTF_* */
 	uint8_t  dst[16];       /* network order; v4 in the first 4 */
-	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY */
+	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY; LLINFO:
+	                           the neighbour's MAC in the first 6 */
 	char     ifname[RUMP_IFNAMSIZ];  /* "" lets the node choose */
 	uint8_t  ifa[16];       /* source address the route uses (get) */
 	uint32_t mtu;           /* 0: the interface's */

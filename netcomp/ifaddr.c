@@ -16,11 +16,15 @@
  * learnt from a router advertisement), whatever length was configured;
  * the length is kept here for display.  New addresses start tentative and
  * go through duplicate address detection once the interface is up with
- * its link up; an address that failed it is tried again on the next up.
+ * its link up (net.inet6.ip6.dad_count probes, a second apart; none when
+ * it is 0); an address that failed it is tried again on the next up.
+ * The link-local address is made when the interface comes up, unless
+ * net.inet6.ip6.auto_linklocal was 0 when the interface was created.
  *
  * Every function runs with ifnet_cfg and the core lock held.
  */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +32,7 @@
 
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/nd6.h"
 #include "lwip/netif.h"
 
 #include "kernel/klog.h"
@@ -273,7 +278,9 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 		return -ENOSPC;
 	ifp->v6plen[idx] = a->plen;
 	ifp->v6ours[idx] = 1;
-	if (ifp->kind == NULL)          /* no DAD on the loopback */
+	ifp->v6dad[idx] = 0;
+	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0. */
+	if (ifp->kind == NULL || netstack_knob(NK_IP6_DAD_COUNT) == 0)
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	return 0;
 }
@@ -397,17 +404,63 @@ ifaddr_up(struct ifnet *ifp)
 		v6_add(ifp, &lo6);
 		return;
 	}
-	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0))) {
+	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0)) &&
+	    ifp->auto_linklocal) {
 		netif_create_ip6_linklocal_address(n, 1);
 		ifp->v6plen[0] = 64;
 		ifp->v6ours[0] = 1;
+		ifp->v6dad[0] = 0;
+		if (netstack_knob(NK_IP6_DAD_COUNT) == 0)
+			netif_ip6_addr_set_state(n, 0, IP6_ADDR_PREFERRED);
 	}
 	/* Addresses that failed DAD get another try; valid ones stay valid,
 	 * so connections survive a down/up. */
 	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-		if (ip6_addr_isduplicated(netif_ip6_addr_state(n, i)))
+		if (ip6_addr_isduplicated(netif_ip6_addr_state(n, i))) {
+			ifp->v6dad[i] = 0;
 			netif_ip6_addr_set_state(n, (s8_t)i,
 			    IP6_ADDR_TENTATIVE);
+		}
+}
+
+/*
+ * net.inet6.ip6.dad_count probes for a new address, where Debian's lwIP
+ * sends LWIP_IPV6_DUP_DETECT_ATTEMPTS (1): lwIP's nd6_tmr(), which its
+ * timer table reaches through a relocation this definition wins, sends
+ * a probe for a tentative address whose count is below that and makes
+ * it valid a second after the last.  Before it runs, an address whose
+ * probe went out the second before and that needs more is made to look
+ * unprobed again, so lwIP sends the next one, one a second, as NetBSD.
+ */
+void
+nd6_tmr(void)
+{
+	static void (*real)(void);
+	struct netif *n;
+	struct ifnet *ifp;
+	u8_t st;
+	int i, want = netstack_knob(NK_IP6_DAD_COUNT);
+
+	if (real == NULL)
+		real = (void (*)(void))dlsym(RTLD_NEXT, "nd6_tmr");
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || &ifp->netif != n ||
+		    ifp->kind == NULL || !netif_is_up(n) ||
+		    !netif_is_link_up(n))
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			st = netif_ip6_addr_state(n, i);
+			if (!ip6_addr_istentative(st) ||
+			    (st & IP6_ADDR_TENTATIVE_COUNT_MASK) == 0)
+				continue;
+			if (ifp->v6dad[i] < 255)
+				ifp->v6dad[i]++;
+			if (ifp->v6dad[i] < want)
+				netif_ip6_addr_set_state(n, (s8_t)i,
+				    IP6_ADDR_TENTATIVE);
+		}
+	}
+	real();
 }
 
 void

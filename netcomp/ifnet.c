@@ -134,6 +134,7 @@ ifnet_alloc(const char *name, const struct ifkind *kind)
 		return NULL;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
 	ifp->kind = kind;
+	ifp->auto_linklocal = netstack_knob(NK_IP6_AUTO_LINKLOCAL);
 	if (kind != NULL && kind->softc_size > 0 &&
 	    (ifp->softc = hyp_calloc(1, kind->softc_size)) == NULL) {
 		hyp_free(ifp);

@@ -411,15 +411,14 @@ fill(struct rump_neigh *nb, const struct nbr *e, uint64_t now)
 		    (int32_t)((e->expire - now + 999) / 1000) : 0;
 }
 
-int
-neigh_list(int family, struct rump_neigh *out, int max)
+static int
+list_locked(int family, struct rump_neigh *out, int max)
 {
 	struct nbr *e;
 	uint64_t now = nbr_now();
 	unsigned i;
 	int n = 0;
 
-	netstack_lock();
 	for (i = 0; i < NB_BUCKETS; i++)
 		for (e = bucket[i]; e != NULL; e = e->next) {
 			if (family != 0 && e->family != family)
@@ -428,9 +427,44 @@ neigh_list(int family, struct rump_neigh *out, int max)
 				fill(&out[n], e, now);
 			n++;
 		}
+	return n;
+}
+
+int
+neigh_list(int family, struct rump_neigh *out, int max)
+{
+	int n;
+
+	netstack_lock();
+	n = list_locked(family, out, max);
 	netstack_unlock();
 	qsort(out, (size_t)(n < max ? n : max), sizeof(*out), nbcmp);
 	return n;
+}
+
+/*
+ * The resolved neighbours as NetBSD's routing table shows them: host
+ * routes UHL (UHLS when permanent) whose gateway is the neighbour's
+ * MAC.  Core lock held; put() is route.c's.
+ */
+void
+neigh_routes(int family, void (*put)(void *, const struct rump_neigh *),
+    void *arg)
+{
+	struct rump_neigh nb;
+	struct nbr *e;
+	uint64_t now = nbr_now();
+	unsigned i;
+
+	for (i = 0; i < NB_BUCKETS; i++)
+		for (e = bucket[i]; e != NULL; e = e->next) {
+			if (e->family != family ||
+			    e->state == RUMP_ND_INCOMPLETE ||
+			    (e->flags & NB_PUBLISHED))
+				continue;
+			fill(&nb, e, now);
+			put(arg, &nb);
+		}
 }
 
 static struct ifnet *

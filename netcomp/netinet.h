@@ -54,6 +54,8 @@ enum netstack_knob {
 	NK_ARP_KEEP,            /* net.inet.arp.keep: s an entry lives */
 	NK_ARP_DOWN,            /* net.inet.arp.down: s held down */
 	NK_IP6_NEIGHBORGCTHRESH,/* net.inet6.ip6.neighborgcthresh */
+	NK_IP6_DAD_COUNT,       /* net.inet6.ip6.dad_count */
+	NK_IP6_AUTO_LINKLOCAL,  /* net.inet6.ip6.auto_linklocal */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);

@@ -718,6 +718,19 @@ list_static(struct rtlist *l, int fam)
 	}
 }
 
+static void
+put_neigh(void *arg, const struct rump_neigh *nb)
+{
+	struct rtlist *l = arg;
+	uint8_t mac[16] = { 0 };
+
+	memcpy(mac, nb->mac, 6);
+	put(l, nb->family, nb->addr, nb->family == AF_INET ? 32 : 128,
+	    RUMP_RTF_UP | RUMP_RTF_HOST | RUMP_RTF_LLINFO |
+	    ((nb->flags & RUMP_NF_STATIC) ? RUMP_RTF_STATIC : 0), mac,
+	    nb->ifname, 0, 0);
+}
+
 static int
 rtcmp(const void *a, const void *b)
 {
@@ -740,10 +753,12 @@ rt_list(int family, struct rump_rtentry *out, int max)
 	if (family != AF_INET6) {
 		list_static(&l, AF_INET);
 		list_connected4(&l);
+		neigh_routes(AF_INET, put_neigh, &l);
 	}
 	if (family != AF_INET && netstack_inet6()) {
 		list_static(&l, AF_INET6);
 		list_connected6(&l);
+		neigh_routes(AF_INET6, put_neigh, &l);
 	}
 	netstack_unlock();
 	qsort(out, (size_t)(l.n < max ? l.n : max), sizeof(*out), rtcmp);

@@ -82,5 +82,9 @@ int  neigh_list(int family, struct rump_neigh *nb, int max);
 int  neigh_set(const struct rump_neigh *nb);
 int  neigh_delete(const struct rump_neigh *nb);
 int  neigh_flush(int family);
+/* Each resolved neighbour of the family, for the route listing (core
+ * lock held). */
+void neigh_routes(int family, void (*put)(void *, const struct rump_neigh *),
+         void *arg);
 
 #endif

@@ -44,6 +44,8 @@ static int knob_val[NK_COUNT] = {
 	[NK_ARP_KEEP] = 1200,           /* NetBSD's arpt_keep: 20 min */
 	[NK_ARP_DOWN] = 20,             /* arpt_down */
 	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
+	[NK_IP6_DAD_COUNT] = 1,         /* NetBSD's ip6_dad_count */
+	[NK_IP6_AUTO_LINKLOCAL] = 1,
 };
 
 static void
@@ -206,6 +208,12 @@ static const struct sysctl_knob inet6_knobs[] = {
 	KNOB("net.inet6.ip6.neighborgcthresh", "dynamic neighbour cache "
 	    "entries kept before the oldest go", NK_IP6_NEIGHBORGCTHRESH, 1,
 	    65536),
+	KNOB("net.inet6.ip6.dad_count", "neighbour solicitations sent to "
+	    "check that a new address is unique (0: none)", NK_IP6_DAD_COUNT,
+	    0, 100),
+	KNOB("net.inet6.ip6.auto_linklocal", "interfaces made from now on "
+	    "get a link-local address when they come up", NK_IP6_AUTO_LINKLOCAL,
+	    0, 1),
 	{ "net.inet6.ip6.accept_rtadv",
 	    "configure addresses from router advertisements (SLAAC)",
 	    knob_get, rtadv_set, &knob_val[NK_IP6_ACCEPT_RTADV], 0, 1 },

@@ -365,19 +365,21 @@ cmd_get(int argc, char **argv)
 			    (uint8_t)(0xff00 >> pl) : 0;
 		inaddr_ntop(rt.family, net, dst, sizeof(dst));
 	}
+	if (rt.plen == 0 && rt.family == AF_INET6)
+		snprintf(dst, sizeof(dst), "::");
+	/* NetBSD's order; a gateway only when there is one. */
 	printf("destination: %s\n", dst);
 	print_mask(&rt);
 	if (rt.flags & RUMP_RTF_GATEWAY)
 		printf("    gateway: %s\n", inaddr_ntop(rt.family, rt.gateway,
 		    buf, sizeof(buf)));
-	else
-		printf("    gateway: %s\n", rt.ifname);
-	printf("  interface: %s\n", rt.ifname);
 	if (!(rt.flags & (RUMP_RTF_BLACKHOLE | RUMP_RTF_REJECT)))
 		printf(" local addr: %s\n", inaddr_ntop(rt.family, rt.ifa, buf,
 		    sizeof(buf)));
+	printf("  interface: %s\n", rt.flags & RUMP_RTF_LOCAL ? "lo0" :
+	    rt.ifname);
 	rtprint_flagnames(rt.flags, buf, sizeof(buf));
-	printf("      flags: %s\n", buf);
+	printf("      flags: 0x%x%s\n", rt.flags, buf);
 	printf(" recvpipe  sendpipe  ssthresh  rtt,msec    rttvar  hopcount"
 	    "      mtu     expire\n");
 	printf("%9u %9u %9u %9u %9u %9u %9u %9u\n", 0, 0, 0, 0, 0, 0, rt.mtu,

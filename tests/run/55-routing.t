@@ -120,7 +120,9 @@ check "arp -d 10.1.1.1" N a rump.arp -d 10.1.1.1
 check "a -> b again" N a rump.ping -q -c 1 10.1.2.2
 n2=$(whohas)
 ok $([ "$n2" -gt "$n1" ]; echo $?) "with it deleted ARP asks for 10.1.1.1 again ($n1 -> $n2)"
-fails_with "arp -d of an entry that is not there" "no entry" N a rump.arp -d 10.1.1.77
+N a rump.arp -d 10.1.1.77 >d.txt 2>&1; r=$?
+ok $([ $r = 0 ] && [ ! -s d.txt ]; echo $?) \
+    "arp -d of an entry that is not there: nothing to do, as NetBSD (exit $r)"
 # ra knows a and b dynamically: deleting a's entry leaves b's.
 N ra rump.ping -q -c 1 10.1.1.2 >/dev/null 2>&1; N ra rump.ping -q -c 1 10.1.2.2 >/dev/null 2>&1
 check "ra: arp -d 10.1.1.2 (a dynamic entry)" N ra rump.arp -d 10.1.1.2
@@ -157,7 +159,7 @@ ok $(grep -qE '^10\.5\.5\.5 +link#2 +UHS .* shmif0$' rt.txt &&
     grep -qE '^fd66::/64 +link#2 +US .* shmif0$' rt.txt; echo $?) \
     "netstat -rn: interface routes on link#2 without G"
 N a rump.route get 10.6.6.6 >get.txt 2>&1
-ok $(grep -qx '  interface: shmif0' get.txt && grep -qx '      flags: <UP,DONE,STATIC>' get.txt; echo $?) \
+ok $(grep -qx '  interface: shmif0' get.txt && grep -qx '      flags: 0x841<UP,DONE,STATIC>' get.txt; echo $?) \
     "route get 10.6.6.6: shmif0, no gateway flag"
 check "a -> 10.5.5.5 and 10.6.6.6 over the interface routes" eval '
     N a rump.ping -q -c 1 -w 2 10.5.5.5 && N a rump.ping -q -c 1 -w 2 10.6.6.6'
@@ -216,7 +218,7 @@ N r1 rump.route get 10.2.3.2 >get.txt 2>&1
 ok $(grep -qx '   route to: 10.2.3.2' get.txt && grep -qx 'destination: 10.2.3.0' get.txt &&
     grep -qx '       mask: 255.255.255.0' get.txt && grep -qx '    gateway: 10.2.1.2' get.txt &&
     grep -qx '  interface: shmif1' get.txt && grep -qx ' local addr: 10.2.1.1' get.txt &&
-    grep -qx '      flags: <UP,GATEWAY,DONE,STATIC>' get.txt; echo $?) "route get on r1: gateway 10.2.1.2 on shmif1"
+    grep -qx '      flags: 0x843<UP,GATEWAY,DONE,STATIC>' get.txt; echo $?) "route get on r1: gateway 10.2.1.2 on shmif1"
 sed 's/^/#   /' get.txt
 N r2 rump.route get -inet6 fd10::2 >get.txt 2>&1
 ok $(grep -qx '    gateway: fd11::1' get.txt && grep -qx '  interface: shmif0' get.txt; echo $?) "route get -inet6 on r2"
