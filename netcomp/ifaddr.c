@@ -39,6 +39,7 @@
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/route.h"
 
 /* ---- IPv4 ---- */
 
@@ -366,8 +367,10 @@ ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 		error = v6_add(ifp, a);
 	else
 		error = -EAFNOSUPPORT;
-	if (error == 0)
+	if (error == 0) {
 		log_addr(ifp, "address", a);
+		route_ifaddr_changed(ifp->name);
+	}
 	return error;
 }
 
@@ -384,6 +387,7 @@ ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 		error = -EAFNOSUPPORT;
 	if (error == 0) {
 		log_addr(ifp, "deleted", a);
+		route_ifaddr_changed(ifp->name);
 		neigh_prune(ifp);
 	}
 	return error;

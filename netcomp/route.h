@@ -34,6 +34,9 @@ struct rtres {
 int  route_lookup4(const ip4_addr_t *dst, struct rtres *r);
 int  route_lookup6(const ip6_addr_t *dst, struct rtres *r);
 int  route_init(void);                  /* registers the rtcfg ops */
+/* An address of the interface was added or deleted: its subnets deleted
+ * or changed by hand are connected again (core lock held). */
+void route_ifaddr_changed(const char *ifname);
 /* The ifnet name of a netif ("" for none). */
 const char *route_ifname(const struct netif *n);
 

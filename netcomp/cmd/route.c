@@ -96,6 +96,10 @@ parse_args(int argc, char **argv, struct req *q)
 			q->flags |= RUMP_RTF_BLACKHOLE;
 		else if (strcmp(a, "-reject") == 0)
 			q->flags |= RUMP_RTF_REJECT;
+		else if (strcmp(a, "-noreject") == 0)
+			q->flags &= ~(uint32_t)RUMP_RTF_REJECT;
+		else if (strcmp(a, "-noblackhole") == 0)
+			q->flags &= ~(uint32_t)RUMP_RTF_BLACKHOLE;
 		else if (strcmp(a, "-static") == 0)
 			continue;
 		else if (i + 1 < argc && strcmp(a, "-netmask") == 0)
