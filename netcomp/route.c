@@ -190,6 +190,19 @@ route_ifaddr_changed(const char *ifname)
 			i++;
 }
 
+/*
+ * Two interfaces on one subnet: NetBSD's route is the first one's (the
+ * one created first; its aliases count as it).  lwIP lists the newest
+ * netif first.
+ */
+static int
+older(const struct netif *a, const struct netif *b)
+{
+	const struct ifnet *x = netif_ifnet(a), *y = netif_ifnet(b);
+
+	return x != NULL && y != NULL && x != y && x->netif.num < y->netif.num;
+}
+
 /* The usable netif whose IPv4 subnet holds a, longest prefix first. */
 static struct netif *
 connected4(const ip4_addr_t *a, uint8_t *plen)
@@ -206,7 +219,8 @@ connected4(const ip4_addr_t *a, uint8_t *plen)
 		if (nhidden > 0 && is_hidden(AF_INET, (const uint8_t *)
 		    &netif_ip4_addr(n)->addr, pl, route_ifname(n)))
 			continue;
-		if (best == NULL || pl > bestpl) {
+		if (best == NULL || pl > bestpl ||
+		    (pl == bestpl && older(n, best))) {
 			best = n;
 			bestpl = pl;
 		}
@@ -253,7 +267,8 @@ connected6(const ip6_addr_t *a, uint8_t *plen)
 			if (nhidden > 0 && is_hidden(AF_INET6, (const uint8_t *)
 			    netif_ip6_addr(n, i)->addr, pl, ifp->name))
 				continue;
-			if (best == NULL || pl > bestpl) {
+			if (best == NULL || pl > bestpl ||
+			    (pl == bestpl && older(n, best))) {
 				best = n;
 				bestpl = pl;
 			}
