@@ -426,6 +426,26 @@ cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* A neighbour-cache entry (netstat's UHL line) of the table: deleted as
+ * arp -d / ndp -d would; one already gone is no error. */
+static void
+flush_neigh(const struct rump_rtentry *rt)
+{
+	struct rump_neigh nb;
+	char dst[96];
+
+	memset(&nb, 0, sizeof(nb));
+	nb.family = (uint8_t)rt->family;
+	memcpy(nb.addr, rt->dst, rt->family == AF_INET ? 4 : 16);
+	memcpy(nb.ifname, rt->ifname, sizeof(nb.ifname));
+	if (rump_sys_neigh_delete(&nb) != 0 || qflag)
+		return;
+	rtprint_dst(rt, dst, sizeof(dst));
+	printf("%-20.20s %02x:%02x:%02x:%02x:%02x:%02x    done\n", dst,
+	    rt->gateway[0], rt->gateway[1], rt->gateway[2], rt->gateway[3],
+	    rt->gateway[4], rt->gateway[5]);
+}
+
 static int
 cmd_flush(int argc, char **argv)
 {
@@ -438,6 +458,12 @@ cmd_flush(int argc, char **argv)
 	if ((error = rtprint_fetch(family, &rts, &n)) != 0)
 		return fail("flush", "", -error);
 	for (i = 0; i < n; i++) {
+		/* NetBSD's flushroutes: every GATEWAY, STATIC or LLINFO
+		 * entry, so the neighbour cache goes with the routes. */
+		if (rts[i].flags & RUMP_RTF_LLINFO) {
+			flush_neigh(&rts[i]);
+			continue;
+		}
 		if (!(rts[i].flags & RUMP_RTF_STATIC))
 			continue;
 		if (rump_sys_route_delete(&rts[i]) != 0) {

@@ -178,6 +178,9 @@ N a rump.netstat -rn -f inet6 >rt6.txt 2>&1
 ok $(! grep -qE '^(default|10\.5\.5\.5|10\.6/16) ' rt.txt && grep -qE '^10\.1\.1/24 +link#2 +UC ' rt.txt &&
     grep -qE '^default +fd01::1 +UGS ' rt6.txt && grep -qE '^fd66::/64 ' rt6.txt; echo $?) \
     "after it: IPv4 static routes gone, connected and IPv6 kept"
+N a rump.arp -an >arp.txt 2>&1
+ok $(! grep -q '10\.[56]\.[56]\.[56]' arp.txt && grep -q '10\.[56]\.[56]\.[56] .*done$' fl.txt; echo $?) \
+    "route flush took the ARP entries too (NetBSD flushes RTF_LLINFO): none left for 10.5.5.5, 10.6.6.6"
 fails_with "a -> b with no route" "No route to host\|unreachable" N a rump.ping -c 1 -w 1 10.1.2.2
 check "route flush (both families)" N a rump.route -q flush
 N a rump.netstat -rn -f inet6 >rt.txt 2>&1
