@@ -55,6 +55,7 @@ struct ifreq_plan {
 	int nops;
 	int explicit_updown;
 	int create;
+	int pending;    /* alias/-alias/delete typed before its address */
 };
 
 /* A reason for a failed parse or call, for main() to print. */
@@ -116,10 +117,24 @@ parse_addr(struct ifreq_plan *p, int ac, char **av, int *i, int family)
 		snprintf(why, sizeof(why), "%s: address expected", av[*i - 1]);
 		return -EINVAL;
 	}
+	/* "inet6 alias ADDR", "inet -alias ADDR" */
+	if (family != AF_UNSPEC && (strcmp(av[*i], "alias") == 0 ||
+	    strcmp(av[*i], "-alias") == 0 || strcmp(av[*i], "delete") == 0)) {
+		p->pending = av[*i][0] == 'a' ? OP_ADDR_ALIAS : OP_ADDR_DELETE;
+		if (++*i >= ac) {
+			snprintf(why, sizeof(why), "%s: address expected",
+			    av[*i - 1]);
+			return -EINVAL;
+		}
+	}
 	s = av[*i];
 	if ((op = new_op(p, OP_ADDR_SET, s)) == NULL)
 		return -E2BIG;
 	op->arg = s;
+	if (p->pending != 0) {
+		op->kind = (enum opkind)p->pending;
+		p->pending = 0;
+	}
 	if ((error = inaddr_parse(s, family, &op->a)) != 0) {
 		if (error == -EAFNOSUPPORT)
 			snprintf(why, sizeof(why), "bad address '%s': not an "
@@ -148,6 +163,15 @@ parse_modifier(struct ifreq_plan *p, int ac, char **av, int *i)
 
 	if (op == NULL || (op->kind != OP_ADDR_SET &&
 	    op->kind != OP_ADDR_ALIAS && op->kind != OP_ADDR_DELETE)) {
+		/* NetBSD's "alias ADDR": the keyword may come first. */
+		if (strcmp(w, "alias") == 0) {
+			p->pending = OP_ADDR_ALIAS;
+			return 0;
+		}
+		if (strcmp(w, "-alias") == 0 || strcmp(w, "delete") == 0) {
+			p->pending = OP_ADDR_DELETE;
+			return 0;
+		}
 		snprintf(why, sizeof(why), "%s: no address before it", w);
 		return -EINVAL;
 	}
@@ -296,6 +320,11 @@ parse_plan(struct ifreq_plan *p, int ac, char **av)
 	for (i = 0; i < ac; i++)
 		if ((error = parse_word(p, ac, av, &i)) != 0)
 			return error;
+	if (p->pending != 0) {
+		snprintf(why, sizeof(why), "%s: no address for it",
+		    p->pending == OP_ADDR_ALIAS ? "alias" : "-alias");
+		return -EINVAL;
+	}
 	return 0;
 }
 

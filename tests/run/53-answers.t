@@ -105,4 +105,18 @@ ok $(head -1 if.txt | grep -q '^shmif0: flags='; echo $?) \
 fails_with "ifconfig lo0 atalk: not supported" 'address family not supported' \
     N a rump.ifconfig lo0 atalk
 check "ifconfig lo0 link" N a rump.ifconfig lo0 link
+
+# --- ifconfig IF alias ADDR (NetBSD's keyword first) ---------------------------
+check "ifconfig shmif0 alias 10.0.1.77/24, inet6 alias fd01::77" eval '
+    N a rump.ifconfig shmif0 alias 10.0.1.77/24 &&
+    N a rump.ifconfig shmif0 inet6 alias fd01::77'
+N a rump.ifconfig shmif0 >if.txt 2>&1
+ok $(grep -q 'inet 10.0.1.77/24' if.txt && grep -q 'inet 10.0.1.2/24' if.txt &&
+    grep -q 'inet6 fd01::77/64' if.txt; echo $?) "both added beside the first addresses"
+check "ifconfig shmif0 delete 10.0.1.77, inet6 -alias fd01::77" eval '
+    N a rump.ifconfig shmif0 delete 10.0.1.77 &&
+    N a rump.ifconfig shmif0 inet6 -alias fd01::77'
+N a rump.ifconfig shmif0 >if.txt 2>&1
+ok $(! grep -q '10.0.1.77\|fd01::77' if.txt && grep -q 'inet 10.0.1.2/24' if.txt; echo $?) \
+    "both gone, the first address kept"
 done_testing

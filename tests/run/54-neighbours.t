@@ -3,7 +3,8 @@
 # arp.c, nd6.c) on a LAN of 250 hosts and a router, one shmif bus, in a
 # lab run unprivileged:
 #  - the router pings all 250 hosts over IPv4 and IPv6, then again: the
-#    second round sends no ARP request and no neighbour solicitation
+#    second round sends no ARP request and no multicast neighbour
+#    solicitation (unicast NUD probes of stale entries are NetBSD's too)
 #    (every neighbour is still known; lwIP alone kept ten);
 #  - rump.arp -an lists all 250, rump.ndp -an all 250 (plus those that
 #    resolved the router);
@@ -55,13 +56,17 @@ s=$(secs)
 n1=$(round)
 diag "round 1: $(elapsed "$s") s"
 ok $([ "$n1" = $((2 * N)) ]; echo $?) "round 1: $n1 of $((2 * N)) pings answered"
-a1=$(count 'ARP, Request who-has 10\.9\.1\.'); s1=$(count 'neighbor solicitation, who has fd09::1:')
+# Solicitations to a solicited-node group resolve an address; the unicast
+# ones are NUD probes of a stale entry (NetBSD's too: reachable 15-45 s,
+# then stale, delay 5 s and probe), not a forgotten neighbour.
+ns='> ff02::1:ff[0-9a-f:]*: ICMP6, neighbor solicitation, who has fd09::1:'
+a1=$(count 'ARP, Request who-has 10\.9\.1\.'); s1=$(count "$ns")
 n2=$(round)
-a2=$(count 'ARP, Request who-has 10\.9\.1\.'); s2=$(count 'neighbor solicitation, who has fd09::1:')
+a2=$(count 'ARP, Request who-has 10\.9\.1\.'); s2=$(count "$ns")
 ok $([ "$n2" = $((2 * N)) ] && [ "$a2" = "$a1" ]; echo $?) \
     "round 2: $n2 answered, no ARP request ($a1 before, $a2 after)"
 ok $([ "$s2" = "$s1" ]; echo $?) \
-    "round 2: no neighbour solicitation for a host ($s1 before, $s2 after)"
+    "round 2: no multicast neighbour solicitation for a host ($s1 before, $s2 after)"
 R exec r -- rump.arp -an >arp.txt 2>&1
 ok $([ "$(grep -c '^? (10\.9\.1\.[0-9]*) at b2:' arp.txt)" = $N ]; echo $?) \
     "arp -an lists all $N hosts ($(grep -c 'at b2:' arp.txt))"
