@@ -29,7 +29,7 @@ done
 command -v tcpdump >/dev/null || { echo "1..0 # SKIP no tcpdump"; exit 0; }
 cd "$T" || exit 1
 
-plan 15
+plan 19
 dump() {        # dump BUS: the bus as tcpdump -v lines (one a packet)
 	as_user shmif_dumpbus -p - "$1" 2>/dev/null |
 	    as_user tcpdump -v -n -r - 2>/dev/null | sed -e :a \
