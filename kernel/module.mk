@@ -35,7 +35,10 @@ $(LIB)/librumpclient.so: $(call objs,$(RUMPCLIENT_SRCS))
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumpclient.so -o $@ $^
 
-PROGS += $(BIN)/rump_server
+# NetBSD's server with every component: the same program by that name.
+$(BIN)/rump_allserver: $(BIN)/rump_server
+	$(Q)ln -sf rump_server $@
+PROGS += $(BIN)/rump_server $(BIN)/rump_allserver
 LIBS  += $(LIB)/librumpclient.a $(LIB)/librumpclient.so
 MANS  += kernel/rump_server.1
 INSTALL_HEADERS += kernel/rumpclient.h

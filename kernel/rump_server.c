@@ -15,11 +15,14 @@
  * stops), and the bus watcher's epoll set (shmif_watch_events(): it takes
  * its turn at hearing NetBSD-style writers).  With the network loop
  * reading the buses on lwIP's tcpip thread (netcomp/netloop.c), an idle
- * node is these two threads, asleep with no timers.  This is the only
- * file that prints and exits.
+ * node is these two threads, asleep with no timers.  Run as
+ * rump_allserver (a link to it), it loads every component, as NetBSD's
+ * rump_allserver has them all linked in.  This is the only file that
+ * prints and exits.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -43,6 +46,7 @@
 #define MAXETFS 32
 
 struct options {
+	int         all;        /* rump_allserver: every component */
 	int         foreground;
 	int         readyfd;    /* -r: report the verdict here, or -1 */
 	int         verbose;
@@ -61,6 +65,12 @@ static const struct sysctl_knob ncpu_knob = {
 	&hw_ncpu, 1, 1024,
 };
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The components listed are the ones linked in (the registry's names). */
 static void
 usage(FILE *f)
@@ -70,6 +80,7 @@ usage(FILE *f)
 	component_names(known, sizeof(known), 0);
 	fprintf(f, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
 	    "[-l component]... [-r fd] URL\n"
+	    "       rump_allserver [-sv] [-c ncpu] [-d spec]... [-r fd] URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
 	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
 	    "  -d spec       a host file or directory for the node's files, "
@@ -109,6 +120,7 @@ parse_args(int argc, char **argv, struct options *o)
 		usage(stdout);
 		exit(0);
 	}
+	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -232,6 +244,42 @@ report(int fd, const char *msg)
 		fprintf(stderr, "rump_server: %s\n", msg);
 }
 
+struct allnames {
+	const char *name[MAXCOMPONENTS];
+	int n;
+};
+
+static void
+add_name(const struct component *c, void *arg)
+{
+	struct allnames *a = arg;
+
+	if (a->n < MAXCOMPONENTS)
+		a->name[a->n++] = c->name;
+}
+
+/*
+ * rump_allserver: NetBSD's server with every component linked in.  Here
+ * every registered component is loaded, in name order, but one that
+ * refuses to sit beside another already loaded (rumpnet_sockin, whose
+ * sockets are the host's, beside the node's own stack) is left out.
+ */
+static int
+load_all(char *err, size_t errlen)
+{
+	struct allnames a = { .n = 0 };
+	int i, error;
+
+	component_foreach(add_name, &a);
+	qsort(a.name, (size_t)a.n, sizeof(a.name[0]), name_cmp);
+	for (i = 0; i < a.n; i++)
+		if ((error = component_load(a.name[i], err, errlen)) != 0 &&
+		    error != -EEXIST)
+			return error;
+	err[0] = '\0';
+	return 0;
+}
+
 static int
 boot(const struct options *o, struct sp_server **srvp, char *err,
     size_t errlen)
@@ -257,6 +305,8 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 	for (i = 0; i < o->netfs; i++)
 		if ((error = vfs_etfs_parse(o->etfs[i], err, errlen)) != 0)
 			return error;
+	if (o->all && (error = load_all(err, errlen)) != 0)
+		return error;
 	return sp_server_listen(o->url, srvp, err, errlen);
 }
 

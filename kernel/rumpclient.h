@@ -172,6 +172,7 @@ ssize_t rump_sys_mountlist(char *buf, size_t len);
 #define RUMP_IFF_BROADCAST 0x0002
 #define RUMP_IFF_LOOPBACK  0x0008
 #define RUMP_IFF_RUNNING   0x0040
+#define RUMP_IFF_NOARP     0x0080
 #define RUMP_IFF_PROMISC   0x0100
 #define RUMP_IFF_SIMPLEX   0x0800
 #define RUMP_IFF_MULTICAST 0x8000
@@ -291,6 +292,7 @@ int rump_sys_iftap(const char *name, const char *path, int on);
 #define RUMP_RTF_REJECT    0x00008  /* R: drop and report unreachable */
 #define RUMP_RTF_DONE      0x00040  /* route get: answered */
 #define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
+#define RUMP_RTF_LLINFO    0x00400  /* L: a neighbour (gateway: its MAC) */
 #define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
@@ -301,7 +303,8 @@ struct rump_rtentry {
 	uint16_t pad;
 	uint32_t flags;         /* RUMP_RTF_* */
 	uint8_t  dst[16];       /* network order; v4 in the first 4 */
-	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY */
+	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY; LLINFO:
+	                           the neighbour's MAC in the first 6 */
 	char     ifname[RUMP_IFNAMSIZ];  /* "" lets the node choose */
 	uint8_t  ifa[16];       /* source address the route uses (get) */
 	uint32_t mtu;           /* 0: the interface's */
@@ -327,6 +330,7 @@ int rump_sys_route_flush(int family);
 #define RUMP_ND_PROBE      5
 #define RUMP_NF_STATIC     0x0001   /* added by hand, never expires */
 #define RUMP_NF_ROUTER     0x0002   /* IPv6: the neighbour is a router */
+#define RUMP_NF_PUBLISHED  0x0004   /* the node answers for it (proxy) */
 
 struct rump_neigh {
 	uint8_t  family;
@@ -350,6 +354,7 @@ int rump_sys_neigh_flush(int family);
  * sysctl_list. */
 #define RUMP_STATS_PROTO   0
 #define RUMP_STATS_SOCKETS 1
+#define RUMP_STATS_MCAST   2    /* "ifname inet|inet6 group users" lines */
 ssize_t rump_sys_netstat(int what, char *buf, size_t len);
 
 /* sysctl by name; values travel as text ("1", "64"). */

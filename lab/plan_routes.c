@@ -656,20 +656,31 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 
 /* --- sysctls ------------------------------------------------------------- */
 
+/*
+ * The sysctls the plan sets before a node's own: forwarding on a router,
+ * and no duplicate address detection on a node with interfaces.  The
+ * plan gives every address once, so DAD could find nothing; it would
+ * only hold each IPv6 address tentative (unusable as a source) for the
+ * first second after `up` returned.  A lab that teaches DAD sets
+ * net.inet6.ip6.dad_count itself (1 is NetBSD's default).
+ */
 static int
-forwarding_sysctls(struct lab *lab, struct lab_node *n)
+default_sysctls(struct lab *lab, struct lab_node *n)
 {
-	static const char *const names[] = {
+	static const char *const names[] = { "net.inet6.ip6.dad_count",
 		"net.inet.ip.forwarding", "net.inet6.ip6.forwarding" };
+	static const char *const values[] = { "0", "1", "1" };
 	struct lab_sysctl *v;
 	int i, j, k = 0;
 
-	if (!n->forwarding)
+	if (!n->forwarding && n->nifaces == 0)
 		return 0;
 	if ((v = arena_alloc(lab->arena, sizeof(*v) *
-	    (size_t)(n->nsysctls + 2))) == NULL)
+	    (size_t)(n->nsysctls + 3))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
+		if (i == 0 ? n->nifaces == 0 : !n->forwarding)
+			continue;
 		/* A node's own setting of the same name wins. */
 		for (j = 0; j < n->nsysctls; j++)
 			if (strcmp(n->sysctls[j].name, names[i]) == 0)
@@ -677,7 +688,7 @@ forwarding_sysctls(struct lab *lab, struct lab_node *n)
 		if (j < n->nsysctls)
 			continue;
 		v[k].name = names[i];
-		v[k++].value = "1";
+		v[k++].value = values[i];
 	}
 	for (j = 0; j < n->nsysctls; j++)
 		v[k++] = n->sysctls[j];
@@ -693,7 +704,7 @@ plan_routes(struct lab *lab, struct diag *d)
 
 	for (i = 0; i < lab->nnodes; i++)
 		if ((r = bind_node(lab, &lab->nodes[i], d)) != 0 ||
-		    (r = forwarding_sysctls(lab, &lab->nodes[i])) != 0)
+		    (r = default_sysctls(lab, &lab->nodes[i])) != 0)
 			return r;
 	if (diag_count(d) > before)
 		return -EINVAL;

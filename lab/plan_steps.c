@@ -243,9 +243,8 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	s.node = node;
 	if ((r = fs_steps(lab, n, &s, fn, arg)) != 0)
 		return r;
-	for (i = 0; i < n->nifaces; i++)
-		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
-			return r;
+	/* Sysctls first, as NetBSD's rc has them: some act when an
+	 * interface or address is made (dad_count, auto_linklocal). */
 	for (i = 0; i < n->nsysctls; i++) {
 		step_reset(&s, STEP_SYSCTL, -1);
 		s.sysctl = &n->sysctls[i];
@@ -256,6 +255,9 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 		if ((r = fn(&s, arg)) != 0)
 			return r;
 	}
+	for (i = 0; i < n->nifaces; i++)
+		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
+			return r;
 	if ((r = lab_node_routes(lab, node, &routes, &nroutes)) != 0)
 		return r;
 	for (i = 0; i < nroutes; i++)

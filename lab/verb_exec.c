@@ -194,6 +194,10 @@ shell_argv(const char *dir, const char *node, char **argv, char *buf,
 		argv[4] = NULL;
 		return argv[2] != NULL ? 0 : -ENOMEM;
 	}
+	/* -i: interactive (a prompt) even when standard input is a pipe,
+	 * as bash is given above. */
+	argv[1] = "-i";
+	argv[2] = NULL;
 	snprintf(rc, sizeof(rc), "(%s) $ ", node);
 	return setenv("PS1", rc, 1) == 0 ? 0 : -errno;
 }

@@ -24,6 +24,7 @@
 #include "kernel/netcfg.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/impair.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 
 #define MAXKINDS        8
@@ -133,6 +134,7 @@ ifnet_alloc(const char *name, const struct ifkind *kind)
 		return NULL;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
 	ifp->kind = kind;
+	ifp->auto_linklocal = netstack_knob(NK_IP6_AUTO_LINKLOCAL);
 	if (kind != NULL && kind->softc_size > 0 &&
 	    (ifp->softc = hyp_calloc(1, kind->softc_size)) == NULL) {
 		hyp_free(ifp);
@@ -230,6 +232,7 @@ destroy_locked(struct ifnet *ifp)
 	netstack_lock();
 	ifp->dying = 1;
 	ifaddr_remove_all(ifp);
+	neigh_ifnet_gone(ifp);
 	while ((al = ifp->aliases) != NULL) {
 		ifp->aliases = al->next;
 		netif_remove(&al->netif);
@@ -514,8 +517,10 @@ set_up(struct ifnet *ifp, int up)
 		    netstack_knob(NK_IP6_ACCEPT_RTADV));
 		netif_set_up(&ifp->netif);
 		ifaddr_up(ifp);
-	} else
+	} else {
 		netif_set_down(&ifp->netif);
+		nbr_purge(ifp, 0, NULL, 0);     /* as NetBSD's if_down */
+	}
 	ifnet_sync_aliases(ifp);
 	netstack_poke();
 	return 1;

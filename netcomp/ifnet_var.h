@@ -53,6 +53,9 @@ struct ifnet {
 	int naliases;
 	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
 	uint8_t v6ours[LWIP_IPV6_NUM_ADDRESSES]; /* configured, not SLAAC */
+	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
+	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
+	                                   creation: make fe80:: on up */
 	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */
 	uint32_t mtu;
 	int link_up;

@@ -119,11 +119,12 @@ print_counters(FILE *f, const struct rump_ifinfo *info)
 }
 
 void
-ifprint(FILE *f, const struct rump_ifinfo *info, int verbose)
+ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 {
 	const uint8_t *m = info->mac;
 	char fl[160];
 	uint32_t i, pass;
+	int fam;
 
 	ifprint_bits(fl, sizeof(fl), iffbits, info->flags);
 	fprintf(f, "%.*s: flags=%s mtu %u\n", RUMP_IFNAMSIZ, info->name, fl,
@@ -137,12 +138,15 @@ ifprint(FILE *f, const struct rump_ifinfo *info, int verbose)
 		fprintf(f, "\tstatus: %s\n", info->link_up ? "active" :
 		    "no carrier");
 	}
-	if (verbose)
+	if (o->verbose)
 		print_counters(f, info);
 	/* NetBSD lists inet before inet6. */
-	for (pass = 0; pass < 2; pass++)
+	for (pass = 0; pass < 2; pass++) {
+		fam = pass == 0 ? AF_INET : AF_INET6;
+		if (o->family != AF_UNSPEC && o->family != fam)
+			continue;
 		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
-			if (info->addrs[i].family ==
-			    (pass == 0 ? AF_INET : AF_INET6))
+			if (info->addrs[i].family == fam)
 				print_addr(f, info, &info->addrs[i]);
+	}
 }

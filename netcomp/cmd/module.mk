@@ -25,17 +25,25 @@ $(BIN)/rump.arp: $(call objs,netcomp/cmd/arp.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
+$(BIN)/rump.ifmcstat: $(call objs,netcomp/cmd/ifmcstat.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+# NetBSD's tests call it by its NetBSD name.
+$(BIN)/ifmcstat: $(BIN)/rump.ifmcstat
+	$(Q)ln -sf rump.ifmcstat $@
 LDLIBS_rump.route      = -lm
 LDLIBS_rump.netstat    = -lm
 LDLIBS_rump.traceroute = -lm
 LDLIBS_rump.traceroute6 = -lm
 LDLIBS_rump.arp        = -lm
 LDLIBS_rump.ndp        = -lm
+LDLIBS_rump.ifmcstat   = -lm
 PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
-    $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp
+    $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp \
+    $(BIN)/rump.ifmcstat $(BIN)/ifmcstat
 MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
     netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.traceroute6.8 \
-    netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8
+    netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8 \
+    netcomp/cmd/rump.ifmcstat.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

@@ -599,6 +599,9 @@ static void
 test_steps(void)
 {
 	static const char want[] =
+	    "rump.sysctl -w net.inet6.ip6.dad_count=0\n"
+	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
+	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
 	    "rump.ifconfig shmif0 create\n"
 	    "rump.ifconfig shmif0 linkstr /lab/buses/core\n"
 	    "rump.ifconfig shmif0 inet 10.0.0.2/30\n"
@@ -609,8 +612,6 @@ test_steps(void)
 	    "rump.ifconfig shmif1 inet 10.0.2.1/24\n"
 	    "rump.ifconfig shmif1 inet6 fd00:0:0:2::1/64\n"
 	    "rump.ifconfig shmif1 up\n"
-	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
-	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
 	    "rump.route add -net 10.0.1.0/24 10.0.0.1\n"
 	    "rump.route add -inet6 -net fd00:0:0:1::/64 fd00::1\n";
 	char got[4096] = "";

@@ -17,3 +17,10 @@ build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CPPFLAGS) -o $@ $^ $(LWIP_LIBS) \
 	    -ldl -lm
+
+# pingsweep: echo requests to a range of addresses from one node, in one
+# process (tests/run/54-neighbours.t).
+$(TBIN)/pingsweep: $(call objs,tests/netcomp/pingsweep.c) \
+    $(LIB)/librumpclient.a
+LDLIBS_pingsweep = -lm
+TESTS += $(TBIN)/pingsweep

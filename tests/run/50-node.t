@@ -290,7 +290,7 @@ forged_error() {        # forged_error 4|6 PINGCMD...: output of the ping
 }
 if command -v python3 >/dev/null && command -v pgrep >/dev/null; then
 	forged_error 4 rump.ping -c 40 -i 0.5 -w 20 10.0.0.77
-	ok $(grep -qx '36 bytes from 10.0.0.254: Time to live exceeded' err.txt; echo $?) \
+	ok $(grep -qx '36 bytes from 10.0.0.254: Time To Live exceeded' err.txt; echo $?) \
 	    "rump.ping prints a time exceeded about its request as NetBSD does"
 	sed 's/^/#   /' err.txt
 	forged_error 6 rump.ping6 -c 40 -i 0.5 -w 20 fc00::77
