@@ -6,6 +6,9 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
     groff-base man-db
 # file: tests/run/80-graph.t asks file(1) what `rumplab graph` wrote.
 DEB_PKGS += file
+# rumpfs_ext2fs and ukfs: libext2fs; the tests make and check images with
+# e2fsprogs (mke2fs, e2fsck, debugfs); rump_fuse: libfuse3 and fusermount3.
+DEB_PKGS += libext2fs-dev e2fsprogs libfuse3-dev fuse3
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \

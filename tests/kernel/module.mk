@@ -4,6 +4,12 @@ $(TBIN)/test_sysproxy_wire: $(call objs,tests/kernel/test_sysproxy_wire.c \
 $(TBIN)/sp_client: $(call objs,tests/kernel/sp_client.c) $(LIB)/librumpclient.a
 TESTS += $(TBIN)/test_sysproxy_wire $(TBIN)/sp_client
 
+# fs_probe: file system semantics through a node or ukfs (fsops).
+$(TBIN)/fs_probe: $(call objs,tests/kernel/fs_probe.c $(UKFS_SRCS)) \
+    $(FSOPS_RUMPCLIENT) $(LIB)/librumpclient.a
+LDLIBS_fs_probe = $(EXT2FS_LIBS)
+TESTS += $(TBIN)/fs_probe
+
 FUZZ += build/fuzz/fuzz_sysproxy
 build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c
 	@mkdir -p $(dir $@)
