@@ -10,6 +10,15 @@ $(TBIN)/fs_probe: $(call objs,tests/kernel/fs_probe.c $(UKFS_SRCS)) \
 LDLIBS_fs_probe = $(EXT2FS_LIBS)
 TESTS += $(TBIN)/fs_probe
 
+# rumpfs_ext2fs on arbitrary images, through the node's own VFS.
+FUZZ += build/fuzz/fuzz_ext2
+build/fuzz/fuzz_ext2: tests/fuzz/fuzz_ext2.c $(VFS_SRCS) \
+    kernel/vfs_ext2fs.h kernel/vfs.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(EXT2FS_CPPFLAGS) -o $@ \
+	    tests/fuzz/fuzz_ext2.c $(VFS_SRCS) $(EXT2FS_LIBS)
+
 FUZZ += build/fuzz/fuzz_sysproxy
 build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c
 	@mkdir -p $(dir $@)
