@@ -45,3 +45,9 @@ $(OBJ)/tests/bench/rr_rump.o: tests/bench/rr.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DRR_RUMPCLIENT -c -o $@ $<
 $(TBIN)/rr_rump: $(OBJ)/tests/bench/rr_rump.o $(LIB)/librumpclient.a
 TESTS += $(TBIN)/rr $(TBIN)/rr_rump
+
+# fsbench: sequential MB/s and stat latency through a node or ukfs.
+$(TBIN)/fsbench: $(call objs,tests/bench/fsbench.c $(UKFS_SRCS)) \
+    $(FSOPS_RUMPCLIENT) $(LIB)/librumpclient.a
+LDLIBS_fsbench = $(EXT2FS_LIBS)
+TESTS += $(TBIN)/fsbench
