@@ -6,10 +6,11 @@
  * mounts and unmounts the image, kernel/vfs_ext2fs.c has its files.
  *
  * An image is checked before it is trusted, and refused with a reason a
- * person can act on: not an ext2 image (no magic), truncated (the file
- * holds fewer bytes than the superblock counts), corrupt (libext2fs's
- * reason: the superblock, the group descriptors, the bitmaps, the root),
- * features libext2fs cannot write (read-only then), a journal to replay.
+ * person can act on, libext2fs's own words included: not an ext2 image
+ * (no magic, too short), truncated (the file holds fewer bytes than the
+ * superblock counts), corrupt (the superblock, the group descriptors, the
+ * bitmaps, the root), features libext2fs cannot write (read-only then),
+ * a journal to replay.
  * An image is one mount's: read-write takes an exclusive flock() on it,
  * read-only a shared one, so two nodes (or a node and ukfs) never write
  * one image at once.
@@ -90,29 +91,6 @@ image_bytes(int fd, uint64_t limit)
 	return limit != 0 && limit < n ? limit : n;
 }
 
-/* Is there an ext2 superblock at all?  libext2fs's own answer to a
- * short file is a read error, which says nothing to the operator. */
-static int
-check_magic(int fd, uint64_t bytes, const char *host, char *err,
-    size_t errlen)
-{
-	struct ext2_super_block sb;
-
-	if (bytes < SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE ||
-	    pread(fd, &sb, sizeof(sb), SUPERBLOCK_OFFSET) != (ssize_t)sizeof(sb)) {
-		snprintf(err, errlen, "ext2fs: %s: not an ext2 image (%llu "
-		    "bytes: too short for a superblock)", host,
-		    (unsigned long long)bytes);
-		return -EINVAL;
-	}
-	if (sb.s_magic != EXT2_SUPER_MAGIC) {
-		snprintf(err, errlen, "ext2fs: %s: not an ext2 image (no ext2 "
-		    "magic in its superblock)", host);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* What libext2fs checks when it opens, and what it does not. */
 static int
 check_image(ext2_filsys fs, uint64_t bytes, const char *host, char *err,
@@ -120,12 +98,20 @@ check_image(ext2_filsys fs, uint64_t bytes, const char *host, char *err,
 {
 	struct ext2_inode root;
 	uint64_t need = ext2fs_blocks_count(fs->super) * fs->blocksize;
-	errcode_t e;
+	char *last;
+	errcode_t e = 0;
 
+	/* libext2fs reads a block past the end only when it needs it: the
+	 * last block read now says what it would say then. */
 	if (need > bytes) {
-		snprintf(err, errlen, "ext2fs: %s: truncated image: it holds "
-		    "%llu bytes, its superblock counts %llu blocks of %u "
-		    "(%llu bytes)", host, (unsigned long long)bytes,
+		if ((last = malloc(fs->blocksize)) != NULL)
+			e = io_channel_read_blk64(fs->io,
+			    ext2fs_blocks_count(fs->super) - 1, 1, last);
+		free(last);
+		snprintf(err, errlen, "ext2fs: %s: truncated image: %s (it holds "
+		    "%llu bytes, its superblock counts %llu blocks of %u: %llu)",
+		    host, e != 0 ? error_message(e) : "past the etfs size=",
+		    (unsigned long long)bytes,
 		    (unsigned long long)ext2fs_blocks_count(fs->super),
 		    fs->blocksize, (unsigned long long)need);
 		return -EINVAL;
@@ -219,20 +205,21 @@ open_fs(struct e2mount *m, const char *host, uint64_t bytes, char *err,
 	errcode_t e;
 	int error;
 
-	if ((error = check_magic(m->fd, bytes, host, err, errlen)) != 0)
-		return error;
 	/* The descriptor we hold (and locked), never the path again. */
 	snprintf(dev, sizeof(dev), "/proc/self/fd/%d", m->fd);
 	e = ext2fs_open2(dev, NULL, EXT2_FLAG_64BITS | (m->rw ? EXT2_FLAG_RW :
 	    0), 0, 0, unix_io_manager, &m->fs);
 	if (e != 0) {
 		m->fs = NULL;
-		snprintf(err, errlen, "ext2fs: %s: %s: %s%s", host,
-		    e == EXT2_ET_SHORT_READ ? "truncated image" :
-		    e == EXT2_ET_UNSUPP_FEATURE || e == EXT2_ET_RO_UNSUPP_FEATURE ?
-		    "unsupported ext2 image" : "corrupt ext2 image",
-		    error_message(e), e == EXT2_ET_RO_UNSUPP_FEATURE ?
-		    " (mount it with -o ro)" : "");
+		snprintf(err, errlen, "ext2fs: %s: %s: %s (%llu bytes)%s", host,
+		    e == EXT2_ET_BAD_MAGIC || (e == EXT2_ET_SHORT_READ &&
+		    bytes < SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE) ?
+		    "not an ext2 image" : e == EXT2_ET_SHORT_READ ?
+		    "truncated image" : e == EXT2_ET_UNSUPP_FEATURE ||
+		    e == EXT2_ET_RO_UNSUPP_FEATURE ? "unsupported ext2 image" :
+		    "corrupt ext2 image", error_message(e),
+		    (unsigned long long)bytes, e == EXT2_ET_RO_UNSUPP_FEATURE ?
+		    "; mount it with -o ro" : "");
 		return -EINVAL;
 	}
 	if ((error = check_image(m->fs, bytes, host, err, errlen)) != 0 ||
