@@ -17,10 +17,12 @@
 VFS_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
     kernel/components.c kernel/vfs_mount.c kernel/vfs_file.c \
     kernel/vfs_dead.c kernel/vfs_tmpfs.c kernel/vfs_etfs.c \
-    kernel/vfs_hostfs.c kernel/vfs_ext2fs.c kernel/vfs_ext2fs_vfs.c
+    kernel/vfs_hostfs.c kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
+    kernel/vfs_ext2fs_vfs.c
 EXT2FS_CPPFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags ext2fs com_err 2>/dev/null))
 EXT2FS_LIBS     := $(or $(shell pkg-config --libs ext2fs com_err 2>/dev/null),-lext2fs -lcom_err)
-$(call objs,kernel/vfs_ext2fs.c kernel/vfs_ext2fs_vfs.c): \
+$(call objs,kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
+    kernel/vfs_ext2fs_vfs.c): \
     CPPFLAGS += $(EXT2FS_CPPFLAGS)
 
 # ukfs: an image in a program's own process (kernel/ukfs.h).

@@ -3,8 +3,9 @@
  * ext2 image through Debian's libext2fs (kernel/vfs_ext2fs_vfs.c mounts
  * it).
  *
- * Handles and in-core inodes.  A vnode is a handle on an inode; several
- * may name one.  What they share is an e2node, which counts them.  A file
+ * Handles and in-core inodes (kernel/vfs_ext2fs_inode.c).  A vnode is a
+ * handle on an inode; several may name one.  What they share is an
+ * e2node, which counts them.  A file
  * whose last link goes while a handle is open keeps its inode (links 0)
  * and blocks until the last handle's release, which frees them; the VFS
  * holds the vnode of the name it removes, so a plain unlink frees at that
@@ -56,207 +57,6 @@ ino_of(const struct vnode *vp)
 }
 
 /*
- * In-core inodes and handles.
- */
-static struct e2node *
-node_find(struct e2mount *m, ext2_ino_t ino)
-{
-	struct e2node *n;
-
-	for (n = m->nodes; n != NULL; n = n->next)
-		if (n->ino == ino)
-			return n;
-	return NULL;
-}
-
-struct vnode *
-e2_handle(struct mount *mp, ext2_ino_t ino, enum vtype type)
-{
-	struct e2mount *m = mp->data;
-	struct e2node *n;
-	struct vnode *vp;
-
-	if ((n = node_find(m, ino)) == NULL) {
-		if ((n = calloc(1, sizeof(*n))) == NULL)
-			return NULL;
-		n->ino = ino;
-		n->next = m->nodes;
-		m->nodes = n;
-	}
-	if ((vp = vfs_vnode_new(mp, &e2_vnops, type, ino, n)) != NULL)
-		n->refs++;
-	return vp;
-}
-
-/* Forget n, whose last handle went. */
-static void
-node_drop(struct e2mount *m, struct e2node *n)
-{
-	struct e2node **pp;
-
-	for (pp = &m->nodes; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == n) {
-			*pp = n->next;
-			break;
-		}
-	free(n);
-}
-
-static int
-is_open(struct e2mount *m, ext2_ino_t ino)
-{
-	struct e2node *n = node_find(m, ino);
-
-	return n != NULL && n->refs > 0;
-}
-
-/*
- * Inodes.
- */
-static int
-ino_check(const struct e2mount *m, ext2_ino_t ino)
-{
-	const struct ext2_super_block *sb = m->fs->super;
-
-	if (ino == EXT2_ROOT_INO || (ino >= EXT2_FIRST_INO(sb) &&
-	    ino <= sb->s_inodes_count))
-		return 0;
-	klog(KLOG_WARN, "ext2fs %s: a directory entry names inode %u, out of "
-	    "range or reserved (e2fsck repairs the image)", m->name, ino);
-	return -EIO;
-}
-
-static int
-iget(const struct e2mount *m, ext2_ino_t ino, struct ext2_inode_large *in)
-{
-	memset(in, 0, sizeof(*in));
-	return e2_err(m, ext2fs_read_inode_full(m->fs, ino,
-	    (struct ext2_inode *)in, sizeof(*in)), "reading an inode");
-}
-
-static int
-iput(const struct e2mount *m, ext2_ino_t ino, struct ext2_inode_large *in)
-{
-	return e2_err(m, ext2fs_write_inode_full(m->fs, ino,
-	    (struct ext2_inode *)in, sizeof(*in)), "writing an inode");
-}
-
-static enum vtype
-vtype_of(uint16_t mode)
-{
-	return LINUX_S_ISREG(mode) ? VREG : LINUX_S_ISDIR(mode) ? VDIR :
-	    LINUX_S_ISLNK(mode) ? VLNK : VNON;
-}
-
-static int
-ftype_of(enum vtype t)
-{
-	return t == VDIR ? EXT2_FT_DIR : t == VLNK ? EXT2_FT_SYMLINK :
-	    EXT2_FT_REG_FILE;
-}
-
-/* Has the inode room for the nanoseconds of its times? */
-static int
-has_extra(const struct e2mount *m, const struct ext2_inode_large *in)
-{
-	return EXT2_INODE_SIZE(m->fs->super) > EXT2_GOOD_OLD_INODE_SIZE &&
-	    in->i_extra_isize >= offsetof(struct ext2_inode_large, i_crtime) -
-	    EXT2_GOOD_OLD_INODE_SIZE;
-}
-
-/* ext4's encoding: seconds as signed 32 bits, two more epoch bits and
- * the nanoseconds (shifted by 2) in the extra word. */
-static struct timespec
-time_get(uint32_t sec, uint32_t extra, int x)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (int32_t)sec;
-	ts.tv_nsec = 0;
-	if (x) {
-		ts.tv_sec += (time_t)((int64_t)(extra & 3) << 32);
-		ts.tv_nsec = (long)((extra >> 2) % 1000000000u);
-	}
-	return ts;
-}
-
-static void
-time_set(const struct timespec *ts, uint32_t *sec, uint32_t *extra, int x)
-{
-	*sec = (uint32_t)ts->tv_sec;
-	if (x)
-		*extra = (uint32_t)((((int64_t)ts->tv_sec -
-		    (int32_t)*sec) >> 32) & 3) | (uint32_t)ts->tv_nsec << 2;
-}
-
-#define T_ATIME 1
-#define T_MTIME 2
-#define T_CTIME 4
-
-static void
-stamp(const struct e2mount *m, struct ext2_inode_large *in, int which,
-    const struct timespec *ts)
-{
-	struct timespec now;
-	int x = has_extra(m, in);
-
-	if (ts == NULL) {
-		clock_gettime(CLOCK_REALTIME, &now);
-		ts = &now;
-	}
-	if (which & T_ATIME)
-		time_set(ts, &in->i_atime, &in->i_atime_extra, x);
-	if (which & T_MTIME)
-		time_set(ts, &in->i_mtime, &in->i_mtime_extra, x);
-	if (which & T_CTIME)
-		time_set(ts, &in->i_ctime, &in->i_ctime_extra, x);
-}
-
-/* Add dlinks to ino's link count and stamp its times: one read and one
- * write, after whatever libext2fs changed in the inode before. */
-static int
-adjust(const struct e2mount *m, ext2_ino_t ino, int dlinks, int which)
-{
-	struct ext2_inode_large in;
-	int error, links;
-
-	if ((error = iget(m, ino, &in)) != 0)
-		return error;
-	links = (int)in.i_links_count + dlinks;
-	/* dir_nlink: a directory with too many to count keeps 1. */
-	if (!(LINUX_S_ISDIR(in.i_mode) && in.i_links_count == 1 && dlinks < 0))
-		in.i_links_count = (uint16_t)(links < 0 ? 0 : links);
-	stamp(m, &in, which, NULL);
-	return iput(m, ino, &in);
-}
-
-int
-e2_inode_free(struct e2mount *m, ext2_ino_t ino)
-{
-	struct ext2_inode_large in;
-	ext2_filsys fs = m->fs;
-	errcode_t e = 0;
-	int error;
-
-	if ((error = iget(m, ino, &in)) != 0 || in.i_links_count != 0)
-		return error;
-	if (!ext2fs_test_inode_bitmap2(fs->inode_map, ino))
-		return 0;               /* a corrupt entry's free inode */
-	in.i_dtime = (uint32_t)time(NULL);
-	if ((error = iput(m, ino, &in)) != 0)
-		return error;
-	if (ext2fs_inode_has_valid_blocks2(fs, (struct ext2_inode *)&in))
-		e = ext2fs_punch(fs, ino, (struct ext2_inode *)&in, NULL, 0,
-		    ~0ULL);
-	if (e == 0 && ext2fs_has_feature_xattr(fs->super))
-		e = ext2fs_free_ext_attr(fs, ino, &in);
-	if (e != 0)
-		return e2_err(m, e, "freeing a removed file's blocks");
-	ext2fs_inode_alloc_stats2(fs, ino, -1, LINUX_S_ISDIR(in.i_mode));
-	return 0;
-}
-
-/*
  * Directories.
  */
 static int
@@ -270,7 +70,7 @@ find(const struct e2mount *m, ext2_ino_t dir, const char *name,
 		return -ENOENT;
 	if (e != 0)
 		return e2_err(m, e, "looking up a name");
-	return ino_check(m, *ino);
+	return e2_ino_check(m, *ino);
 }
 
 /* An entry for ino in dir, the directory grown by a block if full. */
@@ -278,11 +78,11 @@ static int
 link_entry(const struct e2mount *m, ext2_ino_t dir, const char *name,
     ext2_ino_t ino, enum vtype t)
 {
-	errcode_t e = ext2fs_link(m->fs, dir, name, ino, ftype_of(t));
+	errcode_t e = ext2fs_link(m->fs, dir, name, ino, e2_ftype(t));
 
 	if (e == EXT2_ET_DIR_NO_SPACE && (e = ext2fs_expand_dir(m->fs, dir)) ==
 	    0)
-		e = ext2fs_link(m->fs, dir, name, ino, ftype_of(t));
+		e = ext2fs_link(m->fs, dir, name, ino, e2_ftype(t));
 	return e2_err(m, e, "adding a directory entry");
 }
 
@@ -294,7 +94,7 @@ can_add(const struct e2mount *m, ext2_ino_t dir, const char *name)
 	ext2_ino_t ino;
 	int error;
 
-	if ((error = iget(m, dir, &in)) != 0)
+	if ((error = e2_iget(m, dir, &in)) != 0)
 		return error;
 	if (in.i_links_count == 0)
 		return -ENOENT;         /* removed while someone is in it */
@@ -352,7 +152,7 @@ static int
 set_entry(const struct e2mount *m, ext2_ino_t dir, const char *name,
     ext2_ino_t ino, enum vtype t)
 {
-	struct setent s = { name, ino, ftype_of(t),
+	struct setent s = { name, ino, e2_ftype(t),
 	    ext2fs_has_feature_filetype(m->fs->super), 0 };
 	errcode_t e = ext2fs_dir_iterate2(m->fs, dir, 0, NULL, setent_cb, &s);
 
@@ -374,9 +174,9 @@ e2v_lookup(struct vnode *dvp, const char *name, struct vnode **vpp)
 	int error;
 
 	if ((error = find(m, ino_of(dvp), name, &ino)) != 0 ||
-	    (error = iget(m, ino, &in)) != 0)
+	    (error = e2_iget(m, ino, &in)) != 0)
 		return error;
-	if ((t = vtype_of(in.i_mode)) == VNON)
+	if ((t = e2_vtype(in.i_mode)) == VNON)
 		return -ENOENT;         /* devices, fifos, sockets: not shown */
 	return (*vpp = e2_handle(dvp->mp, ino, t)) != NULL ? 0 : -ENOMEM;
 }
@@ -395,7 +195,7 @@ new_inode(struct e2mount *m, ext2_ino_t dir, uint16_t mode, ext2_ino_t *inop)
 	memset(&in, 0, sizeof(in));
 	in.i_mode = mode;
 	in.i_links_count = 1;
-	stamp(m, &in, T_ATIME | T_MTIME | T_CTIME, NULL);
+	e2_stamp(m, &in, T_ATIME | T_MTIME | T_CTIME, NULL);
 	if (ext2fs_has_feature_extents(fs->super)) {
 		in.i_flags |= EXT4_EXTENTS_FL;
 		if ((e = ext2fs_extent_open2(fs, *inop, (struct ext2_inode *)&in,
@@ -423,11 +223,11 @@ e2v_create(struct vnode *dvp, const char *name, uint32_t mode,
 	    != 0)
 		return error;
 	if ((error = link_entry(m, dir, name, ino, VREG)) != 0) {
-		adjust(m, ino, -1, T_CTIME);
+		e2_adjust(m, ino, -1, T_CTIME);
 		e2_inode_free(m, ino);
 		return error;
 	}
-	adjust(m, dir, 0, T_MTIME | T_CTIME);
+	e2_adjust(m, dir, 0, T_MTIME | T_CTIME);
 	return (*vpp = e2_handle(dvp->mp, ino, VREG)) != NULL ? 0 : -ENOMEM;
 }
 
@@ -448,13 +248,13 @@ e2v_mkdir(struct vnode *dvp, const char *name, uint32_t mode)
 	if (e != 0)
 		return e2_err(m, e, "making a directory");
 	if ((error = find(m, dir, name, &ino)) != 0 ||
-	    (error = iget(m, ino, &in)) != 0)
+	    (error = e2_iget(m, ino, &in)) != 0)
 		return error;
 	in.i_mode = LINUX_S_IFDIR | (mode & 07777);
-	stamp(m, &in, T_ATIME | T_MTIME | T_CTIME, NULL);
-	if ((error = iput(m, ino, &in)) != 0)
+	e2_stamp(m, &in, T_ATIME | T_MTIME | T_CTIME, NULL);
+	if ((error = e2_iput(m, ino, &in)) != 0)
 		return error;
-	return adjust(m, dir, 0, T_MTIME | T_CTIME);
+	return e2_adjust(m, dir, 0, T_MTIME | T_CTIME);
 }
 
 static int
@@ -474,7 +274,7 @@ e2v_symlink(struct vnode *dvp, const char *name, const char *target)
 		e = ext2fs_symlink(m->fs, dir, 0, name, target);
 	if (e != 0)
 		return e2_err(m, e, "making a symbolic link");
-	return adjust(m, dir, 0, T_MTIME | T_CTIME);
+	return e2_adjust(m, dir, 0, T_MTIME | T_CTIME);
 }
 
 /* Drop the entry name (of ino) from dir; a directory loses every link
@@ -489,15 +289,15 @@ drop(struct e2mount *m, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 
 	if ((e = ext2fs_unlink(m->fs, dir, name, ino, 0)) != 0)
 		return e2_err(m, e, "removing a directory entry");
-	if ((error = adjust(m, dir, isdir ? -1 : 0, T_MTIME | T_CTIME)) != 0 ||
-	    (error = iget(m, ino, &in)) != 0)
+	if ((error = e2_adjust(m, dir, isdir ? -1 : 0, T_MTIME | T_CTIME)) != 0 ||
+	    (error = e2_iget(m, ino, &in)) != 0)
 		return error;
 	in.i_links_count = isdir || in.i_links_count == 0 ? 0 :
 	    in.i_links_count - 1;
-	stamp(m, &in, T_CTIME, NULL);
-	if ((error = iput(m, ino, &in)) != 0)
+	e2_stamp(m, &in, T_CTIME, NULL);
+	if ((error = e2_iput(m, ino, &in)) != 0)
 		return error;
-	return in.i_links_count == 0 && !is_open(m, ino) ?
+	return in.i_links_count == 0 && !e2_is_open(m, ino) ?
 	    e2_inode_free(m, ino) : 0;
 }
 
@@ -510,7 +310,7 @@ entry(struct e2mount *m, ext2_ino_t dir, const char *name, ext2_ino_t *ino,
 
 	if ((error = find(m, dir, name, ino)) != 0)
 		return error;
-	return iget(m, *ino, in);
+	return e2_iget(m, *ino, in);
 }
 
 /* remove and rmdir: the entry must be a file (a directory). */
@@ -573,7 +373,7 @@ replace(struct e2mount *m, ext2_ino_t tdir, const char *tname,
 	struct ext2_inode_large tin;
 	int error, tdirp;
 
-	if ((error = iget(m, tino, &tin)) != 0)
+	if ((error = e2_iget(m, tino, &tin)) != 0)
 		return error;
 	tdirp = LINUX_S_ISDIR(tin.i_mode);
 	if (tdirp && !sdir)
@@ -584,15 +384,15 @@ replace(struct e2mount *m, ext2_ino_t tdir, const char *tname,
 		return error < 0 ? error : -ENOTEMPTY;
 	if ((error = set_entry(m, tdir, tname, sino, sdir ? VDIR : VREG)) != 0)
 		return error;
-	if ((error = iget(m, tino, &tin)) != 0)
+	if ((error = e2_iget(m, tino, &tin)) != 0)
 		return error;
 	tin.i_links_count = tdirp || tin.i_links_count == 0 ? 0 :
 	    tin.i_links_count - 1;
-	stamp(m, &tin, T_CTIME, NULL);
-	if ((error = iput(m, tino, &tin)) != 0 ||
-	    (tdirp && (error = adjust(m, tdir, -1, 0)) != 0))
+	e2_stamp(m, &tin, T_CTIME, NULL);
+	if ((error = e2_iput(m, tino, &tin)) != 0 ||
+	    (tdirp && (error = e2_adjust(m, tdir, -1, 0)) != 0))
 		return error;
-	return tin.i_links_count == 0 && !is_open(m, tino) ?
+	return tin.i_links_count == 0 && !e2_is_open(m, tino) ?
 	    e2_inode_free(m, tino) : 0;
 }
 
@@ -616,7 +416,7 @@ e2v_rename(struct vnode *fdvp, const char *fname, struct vnode *tdvp,
 			return 0;
 		error = replace(m, tdir, tname, tino, sino, sdir);
 	} else if (error == -ENOENT && (error = can_add(m, tdir, tname)) == 0)
-		error = link_entry(m, tdir, tname, sino, vtype_of(sin.i_mode));
+		error = link_entry(m, tdir, tname, sino, e2_vtype(sin.i_mode));
 	if (error != 0)
 		return error;
 	if ((e = ext2fs_unlink(m->fs, fdir, fname, sino, 0)) != 0)
@@ -624,15 +424,15 @@ e2v_rename(struct vnode *fdvp, const char *fname, struct vnode *tdvp,
 	if (sdir && fdir != tdir) {
 		/* Its ".." moves: one link from fdir to tdir. */
 		if ((error = set_entry(m, sino, NULL, tdir, VDIR)) != 0 ||
-		    (error = adjust(m, fdir, -1, 0)) != 0 ||
-		    (error = adjust(m, tdir, +1, 0)) != 0)
+		    (error = e2_adjust(m, fdir, -1, 0)) != 0 ||
+		    (error = e2_adjust(m, tdir, +1, 0)) != 0)
 			return error;
 	}
-	if ((error = adjust(m, fdir, 0, T_MTIME | T_CTIME)) != 0 ||
-	    (fdir != tdir && (error = adjust(m, tdir, 0, T_MTIME | T_CTIME)) !=
+	if ((error = e2_adjust(m, fdir, 0, T_MTIME | T_CTIME)) != 0 ||
+	    (fdir != tdir && (error = e2_adjust(m, tdir, 0, T_MTIME | T_CTIME)) !=
 	    0))
 		return error;
-	return adjust(m, sino, 0, T_CTIME);
+	return e2_adjust(m, sino, 0, T_CTIME);
 }
 
 /* Open ino's data for one call. */
@@ -654,7 +454,7 @@ e2v_readlink(struct vnode *vp, char *buf, size_t len)
 	errcode_t e;
 	int error;
 
-	if ((error = iget(m, ino_of(vp), &in)) != 0)
+	if ((error = e2_iget(m, ino_of(vp), &in)) != 0)
 		return error;
 	size = EXT2_I_SIZE(&in);
 	if (size == 0 || size >= m->fs->blocksize) {
@@ -685,11 +485,11 @@ e2v_getattr(struct vnode *vp, struct vattr *va)
 	struct ext2_inode_large in;
 	int error, x;
 
-	if ((error = iget(m, ino_of(vp), &in)) != 0)
+	if ((error = e2_iget(m, ino_of(vp), &in)) != 0)
 		return error;
-	x = has_extra(m, &in);
+	x = e2_has_extra(m, &in);
 	memset(va, 0, sizeof(*va));
-	va->type = vtype_of(in.i_mode);
+	va->type = e2_vtype(in.i_mode);
 	va->mode = in.i_mode & 07777;
 	va->nlink = in.i_links_count;
 	va->uid = inode_uid(in);
@@ -698,9 +498,9 @@ e2v_getattr(struct vnode *vp, struct vattr *va)
 	va->size = EXT2_I_SIZE(&in);
 	va->blocks = ext2fs_get_stat_i_blocks(m->fs, (struct ext2_inode *)&in);
 	va->blksize = m->fs->blocksize;
-	va->atime = time_get(in.i_atime, in.i_atime_extra, x);
-	va->mtime = time_get(in.i_mtime, in.i_mtime_extra, x);
-	va->ctime = time_get(in.i_ctime, in.i_ctime_extra, x);
+	va->atime = e2_time_get(in.i_atime, in.i_atime_extra, x);
+	va->mtime = e2_time_get(in.i_mtime, in.i_mtime_extra, x);
+	va->ctime = e2_time_get(in.i_ctime, in.i_ctime_extra, x);
 	return 0;
 }
 
@@ -728,7 +528,7 @@ e2v_setattr(struct vnode *vp, const struct vattr *va, int mask)
 	if ((mask & VA_SIZE) && (error = truncate_to(m, ino_of(vp),
 	    va->size)) != 0)
 		return error;
-	if ((error = iget(m, ino_of(vp), &in)) != 0)
+	if ((error = e2_iget(m, ino_of(vp), &in)) != 0)
 		return error;
 	if (mask & VA_MODE)
 		in.i_mode = (uint16_t)((in.i_mode & LINUX_S_IFMT) |
@@ -742,13 +542,13 @@ e2v_setattr(struct vnode *vp, const struct vattr *va, int mask)
 		ext2fs_set_i_gid_high(in, va->gid >> 16);
 	}
 	if (mask & VA_ATIME)
-		stamp(m, &in, T_ATIME, &va->atime);
+		e2_stamp(m, &in, T_ATIME, &va->atime);
 	if (mask & VA_MTIME)
-		stamp(m, &in, T_MTIME, &va->mtime);
+		e2_stamp(m, &in, T_MTIME, &va->mtime);
 	else if (mask & VA_SIZE)
-		stamp(m, &in, T_MTIME, NULL);
-	stamp(m, &in, T_CTIME, NULL);
-	return iput(m, ino_of(vp), &in);
+		e2_stamp(m, &in, T_MTIME, NULL);
+	e2_stamp(m, &in, T_CTIME, NULL);
+	return e2_iput(m, ino_of(vp), &in);
 }
 
 /* libext2fs counts in unsigned int: a call moves at most this much. */
@@ -793,7 +593,7 @@ e2v_write(struct vnode *vp, const void *buf, size_t len, uint64_t off)
 	ce = ext2fs_file_close(f);      /* writes the last block */
 	if (e == 0)
 		e = ce;
-	if (put > 0 && (error = adjust(m, ino_of(vp), 0, T_MTIME | T_CTIME)) !=
+	if (put > 0 && (error = e2_adjust(m, ino_of(vp), 0, T_MTIME | T_CTIME)) !=
 	    0 && e == 0)
 		return error;
 	if (e != 0 && (put == 0 || ce != 0))
@@ -834,7 +634,7 @@ dirent_type(const struct rd *r, const struct ext2_dir_entry *d)
 	    ext2fs_read_inode_full(r->m->fs, d->inode, (struct ext2_inode *)&in,
 	    sizeof(in)) != 0)
 		return VREG;    /* what stat says is the inode's business */
-	return vtype_of(in.i_mode);
+	return e2_vtype(in.i_mode);
 }
 
 static int
@@ -897,9 +697,9 @@ e2v_release(struct vnode *vp)
 
 	if (--n->refs > 0)
 		return;
-	if (m->rw && iget(m, n->ino, &in) == 0 && in.i_links_count == 0)
+	if (m->rw && e2_iget(m, n->ino, &in) == 0 && in.i_links_count == 0)
 		e2_inode_free(m, n->ino);
-	node_drop(m, n);
+	e2_node_drop(m, n);
 }
 
 const struct vnodeops e2_vnops = {
