@@ -4,8 +4,9 @@
 # unprivileged: it lists and reads an image e2fsprogs made, copies files
 # in and out byte for byte, makes and removes directories and links, and
 # leaves an image e2fsck finds clean and debugfs reads; fs_probe's
-# semantics hold through it; read-only refuses writes; a bad image is
-# refused with the reason; an image a node has mounted is refused, and a
+# semantics hold through it, and on an ext4 image too; read-only refuses
+# writes; an image whose journal needs recovery opens read-only alone; a
+# bad image is refused with the reason; an image a node has mounted is refused, and a
 # node mounts what ukfs wrote.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/fs.sh"
@@ -14,7 +15,7 @@ PROBE=$O/tests/fs_probe
 cd "$T" || exit 1
 U() { as_user timeout 60 ukfs "$@"; }
 
-plan 17
+plan 21
 as_user mkdir -p src/dir
 as_user sh -c 'head -c 123456 /dev/urandom >src/dir/r; echo hi >src/hi;
     head -c 2000000 /dev/urandom >in'
@@ -40,6 +41,17 @@ ok $r "e2fsck -fn: clean after each command (exit $r)"
 U img mkdir /probe
 check "fs_probe's semantics through ukfs" as_user "$PROBE" -S -i img /probe
 fails_with "ukfs -r refuses writes" "Read-only file system" U -r img put in /x
+as_user truncate -s 16M img4
+as_user mke2fs -q -F -t ext4 img4
+U img4 mkdir /probe
+check "fs_probe's semantics on ext4 (extents, flex_bg, metadata_csum, a journal)" \
+    as_user "$PROBE" -S -i img4 /probe
+as_user e2fsck -fn img4 >fsck 2>&1
+ok $? "e2fsck -fn: the ext4 image is clean"
+as_user debugfs -w -R 'feature needs_recovery' img4 >/dev/null 2>&1
+fails_with "a journal to replay: read-write refused" \
+    "journal needs recovery (e2fsck replays it); mount it with -o ro" U img4 ls /
+check "read-only it opens" U -r img4 ls /
 as_user sh -c 'head -c 1000000 img >short.img'
 fails_with "a truncated image refused" "truncated image" U short.img ls /
 check "a node mounts the image" fs_node n -d key=/dev/img0,hostpath=$T/img,size=host
