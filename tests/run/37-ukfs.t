@@ -6,8 +6,8 @@
 # leaves an image e2fsck finds clean and debugfs reads; fs_probe's
 # semantics hold through it, and on an ext4 image too; read-only refuses
 # writes; an image whose journal needs recovery opens read-only alone; a
-# bad image is refused with the reason; an image a node has mounted is refused, and a
-# node mounts what ukfs wrote.
+# bad image is refused with the reason; an image a node has mounted is
+# refused, and a node mounts what ukfs wrote.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/fs.sh"
 need mke2fs e2fsck debugfs
