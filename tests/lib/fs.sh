@@ -6,7 +6,7 @@
 #   fs_node NODE ARGS...     a node with rumpvfs, tmpfs and ext2fs (and
 #                            ARGS: -d ...), its pid in $NODE_PID
 #   N NODE CMD...            run CMD as a client of node NODE
-#   halt NODE                halt it and wait until its process is gone
+#   halt_node NODE           halt it and wait until its process is gone
 #                            (so its file systems are unmounted)
 #   mkimage DIR IMAGE SIZE   mke2fs -t ext2 of DIR's files
 #   fails_with DESC RE CMD...  ok when CMD fails saying RE
@@ -41,7 +41,7 @@ gone() {
 	for i in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
 	return 1
 }
-halt() {
+halt_node() {
 	local pid
 	pid=$(N "$1" rump.sysctl -n kern.pid) || return 1
 	N "$1" rump.halt >/dev/null && gone "$pid"

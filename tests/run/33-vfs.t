@@ -31,5 +31,5 @@ check "node with a host directory" fs_node h -d key=/share,hostpath=$T/share,typ
 fails_with "a mount on / while /share is mounted: refused" \
     "file systems are mounted in the tree" \
     N h rump.mount -t tmpfs x /
-check "halt" halt n
+check "halt" halt_node n
 done_testing

@@ -53,7 +53,7 @@ check "ln -s" N n rump.fs ln -s /www/sub/new /www/link
 check "truncate to 1234" N n rump.fs truncate 1234 /www/sub/five
 N n rump.fs mkdir /www/probe
 check "fs_probe's semantics on ext2fs" N n "$PROBE" -S /www/probe
-check "halt; the node exits" halt n
+check "halt; the node exits" halt_node n
 as_user debugfs -R 'cat /sub/new' img 2>/dev/null | cmp -s - new
 ok $? "debugfs reads the written file back from the image"
 ok $(as_user debugfs -R 'cat /d/moved' img 2>/dev/null | grep -qx hello; echo $?) \
@@ -107,7 +107,7 @@ ok $(N m rump.fs cat /ro/d/moved | grep -qx hello; echo $?) \
 check "mount img2 rw" N m rump.mount -t ext2fs /dev/img2 /x
 check "unmount EBUSY while a file is open, forced revokes it" \
     N m "$PROBE" -u /x
-check "halt" halt m
+check "halt" halt_node m
 as_user e2fsck -fn img2 >fsck 2>&1
 ok $? "e2fsck -fn: the force-unmounted image is clean"
 

@@ -47,7 +47,7 @@ ok $(N n rump.fs get /www/from-host - | cmp -s - w; echo $?) \
     "the node reads what the host wrote through the mount"
 ok $(mv mnt/www/from-host mnt/www/moved && [ ! -e mnt/www/from-host ] &&
     N n rump.fs stat /www/moved >/dev/null; echo $?) "a rename through the mount"
-check "halt the node" halt n
+check "halt the node" halt_node n
 check "the mount goes with the node" unmounted_in 5
 wait "$fpid"; r=$?
 ok $([ $r = 1 ]; echo $?) "rump_fuse ends, exit $r"

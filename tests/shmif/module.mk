@@ -10,8 +10,10 @@ TESTS += $(TBIN)/test_bus_format $(TBIN)/test_bus_stress $(TBIN)/bench_bus \
     $(TBIN)/bench_fwd $(TBIN)/test_bus_wake
 
 FUZZ += build/fuzz/fuzz_shmif
-build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/shmif.h
+build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/watch.c \
+    shmif/shmif.h
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c shmif/bus.c
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c shmif/bus.c \
+	    shmif/watch.c
 $(TBIN)/test_bus_foreign: $(call objs,tests/shmif/test_bus_foreign.c) $(LIB)/libshmif.a
 TESTS += $(TBIN)/test_bus_foreign
