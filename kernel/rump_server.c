@@ -73,12 +73,15 @@ name_cmp(const void *a, const void *b)
 
 /* The components listed are the ones linked in (the registry's names). */
 static void
-usage(FILE *f)
+usage(FILE *f, int all)
 {
 	char known[512];
 
 	component_names(known, sizeof(known), 0);
-	fprintf(f, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
+	fprintf(f, all ? "usage: rump_allserver [-sv] [-c ncpu] [-d spec]... "
+	    "[-r fd] URL\n"
+	    "       rump_server [-sv] [-c ncpu] [-d spec]... [-l component]... "
+	    "[-r fd] URL\n" : "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
 	    "[-l component]... [-r fd] URL\n"
 	    "       rump_allserver [-sv] [-c ncpu] [-d spec]... [-r fd] URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
@@ -116,11 +119,11 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->ncpu = 1;
 	o->readyfd = -1;
+	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
+		usage(stdout, o->all);
 		exit(0);
 	}
-	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -157,12 +160,12 @@ parse_args(int argc, char **argv, struct options *o)
 			o->verbose = 1;
 			break;
 		default:
-			usage(stderr);
+			usage(stderr, o->all);
 			exit(2);
 		}
 	}
 	if (argc - optind != 1) {
-		usage(stderr);
+		usage(stderr, o->all);
 		exit(2);
 	}
 	o->url = argv[optind];
@@ -374,7 +377,7 @@ main(int argc, char **argv)
 	sigset_t set;
 	int fd = -1, sig, wfd, error;
 
-	if (version_asked(argc, argv, "rump_server"))
+	if (version_asked(argc, argv, basename(argv[0])))
 		return 0;
 	parse_args(argc, argv, &o);
 	check_components(&o);

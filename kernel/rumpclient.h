@@ -37,6 +37,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+/* The ELF section every program linked with librumpclient carries. */
+#define RUMPCLIENT_MARK_SECTION ".rumpclient"
+
 int  rumpclient_init(void);                 /* connect via $RUMP_SERVER */
 int  rumpclient_init_url(const char *url);  /* connect to url */
 void rumpclient_fini(void);

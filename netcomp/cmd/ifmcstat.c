@@ -17,21 +17,24 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "kernel/rumpclient.h"
+#include "version.h"
 #include "netcomp/cmd/node.h"
 
-#define PROG "rump.ifmcstat"
+/* Installed twice: rump.ifmcstat, and ifmcstat for NetBSD's scripts. */
+static const char *PROG = "rump.ifmcstat";
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [-i interface] [-f inet|inet6]\n"
-	    "The node is $RUMP_SERVER.\n");
+	fprintf(f, "usage: %s [-i interface] [-f inet|inet6]\n"
+	    "The node is $RUMP_SERVER.\n", PROG);
 }
 
 /* The Ethernet address a group maps to (RFC 1112 6.4, RFC 2464 7). */
@@ -114,13 +117,17 @@ main(int argc, char **argv)
 	const char *ifname = NULL, *only = NULL;
 	int c, i, n, max = 0;
 
+	if (strcmp(basename(argv[0]), "ifmcstat") == 0)
+		PROG = "ifmcstat";
+	if (version_asked(argc, argv, PROG))
+		return 0;
 	while ((c = getopt_long(argc, argv, "f:hi:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "inet") != 0 &&
 			    strcmp(optarg, "inet6") != 0) {
-				fprintf(stderr, PROG ": %s: address family not "
-				    "supported\n", optarg);
+				fprintf(stderr, "%s: %s: address family not "
+				    "supported\n", PROG, optarg);
 				return 1;
 			}
 			only = optarg;
@@ -135,11 +142,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (node_attach() != 0) {
-		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
+		fprintf(stderr, "%s: %s\n", PROG, rumpclient_lasterror());
 		return 1;
 	}
 	if ((lines = fetch()) == NULL) {
-		fprintf(stderr, PROG ": %s\n", strerror(errno));
+		fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
 		return 1;
 	}
 	if (ifname != NULL) {
