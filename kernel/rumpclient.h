@@ -293,6 +293,8 @@ int rump_sys_iftap(const char *name, const char *path, int on);
 #define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
 #define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
+#define RUMP_RTF_PROTO2    0x04000  /* 2: a routing daemon's (rump.routed);
+                                     * such a route is not S */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
 
 struct rump_rtentry {
