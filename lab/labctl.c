@@ -387,3 +387,23 @@ labctl_name(const char *dir)
 
 	return slash ? slash + 1 : dir;
 }
+
+void
+labctl_path_add_bindir(void)
+{
+	char self[PATH_MAX], *slash, *np;
+	const char *path = getenv("PATH");
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
+	    self) < 0)
+		return;
+	setenv("PATH", np, 1);
+	free(np);
+}

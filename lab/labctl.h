@@ -37,6 +37,9 @@ int	labctl_cleanup(const char *dir);
 bool	labctl_pid_alive(pid_t pid);
 /* Opens the lab's topology (DIR/topology.yaml). */
 int	labctl_open_lab(const char *dir, struct lab **labp);
+/* The directory of the running rumplab appended to PATH: the rump.*
+ * commands installed beside it are found without PATH (exec, run:). */
+void	labctl_path_add_bindir(void);
 /* Lab name from a state directory path. */
 const char *labctl_name(const char *dir);
 

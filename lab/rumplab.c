@@ -38,8 +38,9 @@ static const struct verb verbs[] = {
 	{ "list", verb_list, "", "the labs running under this user" },
 	{ "exec", verb_exec, "[--lab LAB] NODE -- CMD [ARG...]",
 	    "run CMD as a client of NODE (RUMP_SERVER set)" },
-	{ "check", verb_check, "[LAB]",
-	    "run the lab's checks: reachability and paths, through the nodes" },
+	{ "check", verb_check, "[LAB] [--json]",
+	    "grade the lab: its checks (reachability, paths, commands' output) "
+	    "and steps" },
 	{ "node", verb_node, "stop|start|restart|kill NODE [--lab LAB]",
 	    "stop, start, restart or kill (as a crash would) one node" },
 	{ "link", verb_link, "show [NODE:IF|BUS] | set NODE:IF|BUS "

@@ -79,27 +79,6 @@ node_not_up(const char *dir, int k, const struct state_node *sn,
 	return 1;
 }
 
-/* The rump.* commands installed beside rumplab are found without PATH. */
-static void
-add_own_dir_to_path(void)
-{
-	char self[PATH_MAX], *slash, *np;
-	const char *path = getenv("PATH");
-	ssize_t n;
-
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return;
-	*slash = '\0';
-	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
-	    self) < 0)
-		return;
-	setenv("PATH", np, 1);
-	free(np);
-}
-
 int
 verb_exec(int argc, char **argv)
 {
@@ -142,7 +121,7 @@ verb_exec(int argc, char **argv)
 	if (node_not_up(dir, k, &sn, lab) != 0)
 		return 1;
 	launch_url(dir, k, url, sizeof(url));
-	add_own_dir_to_path();
+	labctl_path_add_bindir();
 	setenv("RUMP_SERVER", url, 1);
 	setenv("RUMPLAB_LAB", labctl_name(dir), 1);
 	setenv("RUMPLAB_NODE", node, 1);

@@ -130,6 +130,8 @@ start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		/* run: commands and rump.routed find the rump.* commands. */
+		labctl_path_add_bindir();
 		execl(self, "rumplab", "supervise", dir, fdarg, jobsarg,
 		    (char *)NULL);
 		_exit(127);
