@@ -12,7 +12,8 @@ LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/load_link.c lab/load_check.c lab/resolve.c lab/validate.c \
     lab/plan_addr.c lab/plan_routes.c lab/trace.c lab/open.c \
     lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c \
-    lab/jsonpath.c
+    lab/jsonpath.c lab/import.c lab/import_sh.c lab/import_kathara.c \
+    lab/import_clab.c
 # What the fuzz target compiles (everything but the compiled-in topology).
 LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS)
 LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml) -lm
@@ -38,7 +39,7 @@ $(LIB)/liblab.a: $(call objs,$(LIBLAB_SRCS) lab/builtin.c) \
     $(OBJ)/lab/default_topology.o
 
 RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
-    lab/verb_generate.c
+    lab/verb_generate.c lab/verb_import.c
 # The running lab: state directory, control socket, launcher, supervisor
 # and the verbs that use them (control protocol: lab/CONTROL.txt).
 RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/launch.c \

@@ -29,6 +29,9 @@ static const struct verb verbs[] = {
 	{ "generate", verb_generate,
 	    "line|ring|star|tree|grid N [--hosts] [--ipv6|--dual] [-o FILE]",
 	    "write a topology of N routers in a standard shape" },
+	{ "import", verb_import, "kathara DIR | clab FILE [-o FILE]",
+	    "make a rumplab topology of a Kathará lab or a containerlab "
+	    "file" },
 	{ "up", verb_up, "[FILE] [--name NAME] [--jobs N] [-q]",
 	    "start a lab (the default topology without FILE)" },
 	{ "down", verb_down, "[LAB]",
