@@ -4,10 +4,12 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
@@ -31,6 +33,41 @@ node_strerror(int err, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", s);
 	return buf;
+}
+
+int
+node_detach(void)
+{
+	uint8_t cookie[RUMPCLIENT_COOKIELEN];
+	pid_t pid;
+
+	if (rumpclient_prefork(cookie) != 0)
+		return -errno;
+	if ((pid = fork()) < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	rumpclient_fork_child(cookie);
+	(void)setsid();
+	return 0;
+}
+
+void
+node_logf(const char *prog, const char *fmt, ...)
+{
+	char ts[32];
+	struct timespec now;
+	struct tm tm;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s: ", ts, now.tv_nsec / 1000000, prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 uint64_t

@@ -75,16 +75,8 @@ usage(FILE *f)
 static void
 logline(void *arg, const char *line)
 {
-	char ts[32];
-	struct timespec now;
-	struct tm tm;
-
 	(void)arg;
-	clock_gettime(CLOCK_REALTIME, &now);
-	localtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld " PROG ": %s\n", ts,
-	    now.tv_nsec / 1000000, line);
+	node_logf(PROG, "%s", line);
 }
 
 /* --- the node's routing table -------------------------------------------- */
@@ -484,24 +476,6 @@ forwarding(void)
 	    sizeof(v)) == 0 && strcmp(v, "1") == 0;
 }
 
-/* Detach, the node's descriptors going with the child. */
-static int
-detach(void)
-{
-	uint8_t cookie[RUMPCLIENT_COOKIELEN];
-	pid_t pid;
-
-	if (rumpclient_prefork(cookie) != 0)
-		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
-	if (pid > 0)
-		_exit(0);
-	rumpclient_fork_child(cookie);
-	(void)setsid();
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -557,7 +531,7 @@ main(int argc, char **argv)
 		    "(-s supplies updates)");
 	}
 	d.scan = t.update < SCAN_MAX ? t.update : SCAN_MAX;
-	if (!fg && (r = detach()) != 0) {
+	if (!fg && (r = node_detach()) != 0) {
 		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(-r));
 		return 1;
 	}
