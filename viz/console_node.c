@@ -1,10 +1,12 @@
 /*
  * console_node.c — a node's page: its interfaces (addresses, MAC, MTU,
  * link state, counters), routing table, ARP and ND caches, sockets,
- * kernel log and sysctl knobs.
+ * kernel log and sysctl knobs, and for a node with routing: rip its RIP
+ * table and timers.
  *
  * Each section is what the node's own command prints (rump.ifconfig,
- * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl, run with
+ * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl,
+ * rump.routed -l, run with
  * RUMP_SERVER set to the node), so the page shows exactly what a user
  * would see typing them, in their familiar formats, and the console
  * carries no second copy of their code.  Each runs as a job with a
@@ -46,9 +48,20 @@ static struct section sect[] = {
 	{ "Kernel log", "rump.dmesg", { NULL, NULL, NULL }, NULL, "", NULL,
 	    0 },
 	{ "sysctl", "rump.sysctl", { "-a", NULL, NULL }, NULL, "", NULL, 0 },
+	{ "RIP routes and timers", "rump.routed", { "-l", NULL, NULL }, NULL,
+	    "", NULL, 0 },
 };
 #define NSECT	((int)(sizeof(sect) / sizeof(sect[0])))
 #define SECT_LOG	5
+#define SECT_RIP	7
+
+/* The RIP section is there for a node that runs rump.routed. */
+static bool
+shown(int i)
+{
+	return i != SECT_RIP || lab_node_routing(con.lab, ui.node) ==
+	    ROUTING_RIP;
+}
 
 static uint64_t last_run;
 static char *page;		/* the composed page */
@@ -102,7 +115,7 @@ run_sections(void)
 
 	lab_node_url(ui.node, url, sizeof(url));
 	for (i = 0; i < NSECT; i++) {
-		if (sect[i].job != NULL)
+		if (sect[i].job != NULL || !shown(i))
 			continue;
 		job_command(sect[i].cmd, cmd, sizeof(cmd));
 		argv[0] = cmd;
@@ -165,7 +178,7 @@ node_page_tick(void)
 void
 node_page_anchor(int k)
 {
-	ui.anchor = k >= 0 && k < NSECT ? k : -1;
+	ui.anchor = k >= 0 && k < NSECT && shown(k) ? k : -1;
 }
 
 /* A node that is not up has no kernel to ask: its log file instead. */
@@ -207,6 +220,8 @@ compose(void)
 	    n->event);
 	line++;
 	for (i = 0; i < NSECT; i++) {
+		if (!shown(i))
+			continue;
 		sect[i].line = line;
 		fprintf(f, "== [%d] %s (%s%s%s%s%s) ==\n", i + 1, sect[i].title,
 		    sect[i].cmd, sect[i].args[0] ? " " : "",
