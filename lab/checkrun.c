@@ -84,8 +84,13 @@ checkrun_expect_reach(const struct lab *lab, const struct lab_check *c,
 	size_t off;
 	int i;
 
-	off = (size_t)snprintf(buf, len, "%s from %s (%s)", c->reach ?
-	    "an answer" : "no answer", c->to_name, ip_addr_str(&c->to, a));
+	if (c->to_node >= 0)
+		off = (size_t)snprintf(buf, len, "%s from %s (%s)", c->reach ?
+		    "an answer" : "no answer", c->to_name, ip_addr_str(&c->to,
+		    a));
+	else
+		off = (size_t)snprintf(buf, len, "%s from %s", c->reach ?
+		    "an answer" : "no answer", ip_addr_str(&c->to, a));
 	if (c->has_via && c->nvia == 0 && off < len)
 		off += (size_t)snprintf(buf + off, len - off, ", directly");
 	for (i = 0; c->has_via && i < c->nvia && off < len; i++)
@@ -210,8 +215,11 @@ tail_text(const char *text, int lines, size_t max, char *buf, size_t len)
 			break;
 		p--;
 	}
+	while (*p == '\n' || *p == ' ')
+		p++;
 	for (; *p != '\0' && k + 1 < len; p++)
-		buf[k++] = *p == '\n' ? '|' : *p;
+		if (*p != '\n' || (k > 0 && buf[k - 1] != '|'))
+			buf[k++] = *p == '\n' ? '|' : *p;
 	while (k > 0 && (buf[k - 1] == '|' || buf[k - 1] == ' '))
 		k--;
 	buf[k] = '\0';

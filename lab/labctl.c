@@ -57,6 +57,10 @@ labctl_find(const char *name, char *dir, size_t dirlen, char *why,
 	struct stat st;
 	int r;
 
+	/* A command run in a lab (rumplab exec, a check) means that lab. */
+	if (name == NULL && getenv("RUMPLAB_LAB") != NULL &&
+	    getenv("RUMPLAB_LAB")[0] != '\0')
+		name = getenv("RUMPLAB_LAB");
 	memset(&nm, 0, sizeof(nm));
 	if ((r = statedir_list(add_name, &nm)) < 0) {
 		snprintf(why, whylen, "cannot read the labs' directory: %s",

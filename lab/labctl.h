@@ -17,8 +17,9 @@
 #include "lab/statedir.h"
 
 /*
- * The state directory of lab `name`, or (name NULL) of the only lab
- * running.  -ENOENT: none runs (why says so); -EEXIST: several run and
+ * The state directory of lab `name`, or (name NULL) of the lab that
+ * $RUMPLAB_LAB names (set for commands that rumplab exec and rumplab
+ * check run), else of the only lab running.  -ENOENT: none runs (why says so); -EEXIST: several run and
  * none was named (why lists them); -EINVAL: a bad name.
  */
 int	labctl_find(const char *name, char *dir, size_t dirlen, char *why,

@@ -3,6 +3,7 @@
  * error text, the clock and command-line number parsing (see node.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,19 +37,33 @@ node_strerror(int err, char *buf, size_t len)
 }
 
 int
-node_detach(void)
+node_detach(const char *logfile)
 {
 	uint8_t cookie[RUMPCLIENT_COOKIELEN];
+	int nul, log;
 	pid_t pid;
 
-	if (rumpclient_prefork(cookie) != 0)
+	if ((nul = open("/dev/null", O_RDWR)) < 0)
 		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
+	log = logfile ? open(logfile, O_WRONLY | O_APPEND | O_CREAT, 0644) :
+	    dup(nul);
+	if (log < 0 || rumpclient_prefork(cookie) != 0 || (pid = fork()) < 0) {
+		int e = errno;
+
+		close(nul);
+		if (log >= 0)
+			close(log);
+		return -e;
+	}
 	if (pid > 0)
 		_exit(0);
 	rumpclient_fork_child(cookie);
 	(void)setsid();
+	dup2(nul, 0);
+	dup2(nul, 1);
+	dup2(log, 2);
+	close(nul);
+	close(log);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
  * routed.c — rump.routed: a RIP version 2 speaker for the node at
  * $RUMP_SERVER, as NetBSD's routed(8) is for a NetBSD host.
  *
- *   rump.routed [-dqs] [-P parms]
+ *   rump.routed [-dqs] [-P parms] [-T tracefile]
  *   rump.routed -l [router]
  *
  * It is a client of the node like every rump.* command: one UDP socket in
@@ -59,15 +59,16 @@ static volatile sig_atomic_t stop;
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [-dqs] [-P parms]\n"
+	fprintf(f, "usage: " PROG " [-dqs] [-P parms] [-T tracefile]\n"
 	    "       " PROG " -l [router]\n"
 	    "Speaks RIP version 2 for the node at $RUMP_SERVER.  parms: a "
 	    "comma-separated list of\nupdate=TIME timeout=TIME garbage=TIME "
 	    "(defaults 30s, 180s, 120s) and\nsplit=poison|simple|none.  -d "
 	    "stays in the foreground, -q only listens, -s\nsupplies updates "
-	    "even when the node does not forward.  -l prints the table of\n"
-	    "the rump.routed running on the node, with its timers, or the "
-	    "routes a RIP\nrouter answers a request with.\n");
+	    "even when the node does not forward, -T appends the log of a\n"
+	    "detached daemon to tracefile.  -l prints the table of the "
+	    "rump.routed running on\nthe node, with its timers, or the routes "
+	    "a RIP router answers a request with.\n");
 }
 
 /* --- logging -------------------------------------------------------------- */
@@ -488,6 +489,7 @@ main(int argc, char **argv)
 	enum rip_split split = RIP_SPLIT_POISON;
 	struct daemon d;
 	struct sigaction sa;
+	const char *trace = NULL;
 	char why[256];
 	int c, fg = 0, force = 0, r;
 
@@ -497,9 +499,11 @@ main(int argc, char **argv)
 		if (strcmp(argv[c], "-l") == 0)
 			return routed_show(argc, argv);
 	memset(&d, 0, sizeof(d));
-	while ((c = getopt_long(argc, argv, "dhqsP:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "dhqsP:T:", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'd': fg = 1; break;
+		case 'T': trace = optarg; break;
 		case 'q': d.quiet = true; break;
 		case 's': force = 1; break;
 		case 'P':
@@ -531,7 +535,7 @@ main(int argc, char **argv)
 		    "(-s supplies updates)");
 	}
 	d.scan = t.update < SCAN_MAX ? t.update : SCAN_MAX;
-	if (!fg && (r = node_detach()) != 0) {
+	if (!fg && (r = node_detach(trace)) != 0) {
 		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(-r));
 		return 1;
 	}

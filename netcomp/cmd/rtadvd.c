@@ -395,7 +395,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; !R.no_rs && i < R.nifs; i++)
 		join_routers(R.u, R.ifs[i].index);
-	if (!R.fg && (r = node_detach()) != 0) {
+	if (!R.fg && (r = node_detach(NULL)) != 0) {
 		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(-r));
 		return 1;
 	}

@@ -79,9 +79,9 @@ if command -v tmux >/dev/null; then
 	TM() { as_user env TMUX_TMPDIR="$T" SHELL=/bin/bash tmux -L rl58 "$@"; }
 	on_exit 'TM kill-server'
 	screen() { TM capture-pane -p -t c58; }
-	wait_for() {
-		local i
-		for i in $(seq 150); do
+	wait_for() {	# a loaded machine makes the console's 3 s per
+		local i	# question run out: it asks again every 2 s
+		for i in $(seq 400); do
 			screen | grep -Eq -- "$1" && return 0
 			sleep 0.1
 		done

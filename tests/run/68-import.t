@@ -1,5 +1,5 @@
 #!/bin/bash
-# 78-import.t — rumplab import, as the unprivileged user: a Kathará lab
+# 68-import.t — rumplab import, as the unprivileged user: a Kathará lab
 # (lab.conf, .startup files with ifconfig, ip addr/link/route, route add,
 # sysctl and /proc lines, a fixed MAC in lab.conf and in the lines) and a
 # containerlab file (nodes with exec: lines, point-to-point links and a
