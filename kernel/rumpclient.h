@@ -298,6 +298,8 @@ int rump_sys_iftap(const char *name, const char *path, int on);
 #define RUMP_RTF_LLINFO    0x00400  /* L: a neighbour (gateway: its MAC) */
 #define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
+#define RUMP_RTF_PROTO2    0x04000  /* 2: a routing daemon's (rump.routed);
+                                     * such a route is not S */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
 
 struct rump_rtentry {

@@ -85,7 +85,9 @@ svcview_state(const struct svcview *s, char *buf, size_t len)
 bool
 svcview_ended(const struct svcview *s)
 {
-	return strcmp(s->state, "exited") == 0 ||
+	/* A one-shot command (run: rump.ifconfig ...) that exited 0 did
+	 * its work. */
+	return (strcmp(s->state, "exited") == 0 && s->code != 0) ||
 	    strcmp(s->state, "killed") == 0;
 }
 

@@ -66,9 +66,10 @@ int	labview_service_line(const struct lab *lab, const char *line,
 	    struct svcview *(*svc)(int node, int k, void *arg), void *arg);
 /* "running", "exited 3", "killed by signal 9", ... */
 void	svcview_state(const struct svcview *s, char *buf, size_t len);
-/* Did it end on its own (exited or killed)? */
+/* Did it fail: exit non-zero or get killed?  (A one-shot command that
+ * exited 0 did its work.) */
 bool	svcview_ended(const struct svcview *s);
-/* How many of the lab's services ended on their own. */
+/* How many of the lab's services failed so. */
 int	labview_services_ended(const struct lab *lab,
 	    const struct labview *v);
 

@@ -181,6 +181,19 @@ k_forwarding(struct loader *L, void *obj, const struct ynode *k,
 }
 
 static int
+k_noderouting(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_node *n = obj;
+
+	if (v_routing(L, k, v, &n->routing) != 0)
+		return -EINVAL;
+	n->routing_set = true;
+	n->routingpos = v->pos;
+	return 0;
+}
+
+static int
 k_group(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
@@ -597,6 +610,31 @@ k_ifmac(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
+/* name: eth0 — what imported labs and their exercises call it. */
+static int
+k_ifname(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_iface *ifp = obj;
+	const char *s, *p;
+
+	if (v_str(L, v, "name", &s) != 0)
+		return -EINVAL;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_'))
+			break;
+	if (*p != '\0' || p == s || p - s >= LAB_IFNAME_MAX ||
+	    strchr(s, ':') != NULL)
+		return lerr(L, v->pos, "interface 'name' must be 1 to %d "
+		    "letters, digits, '.', '-' or '_', like eth0 (got %s)",
+		    LAB_IFNAME_MAX - 1, s);
+	ifp->alias = s;
+	ifp->aliaspos = v->pos;
+	return 0;
+}
+
 static int
 k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
@@ -605,6 +643,7 @@ k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
 }
 
 static const struct keyspec iface_keys[] = {
+	{ "name", k_ifname, NULL },
 	{ "impair", k_ifimpair, NULL },
 	{ "bus", k_ifbus, NULL },
 	{ "addr", k_addr, NULL },
@@ -680,6 +719,7 @@ static const struct keyspec node_keys[] = {
 	{ "sysctl", k_sysctl, NULL },
 	{ "run", k_run, NULL },
 	{ "group", k_group, NULL },
+	{ "routing", k_noderouting, NULL },
 	{ "fs", k_fs, NULL },
 	{ NULL, NULL, NULL },
 };

@@ -24,6 +24,8 @@ origin_name(enum lab_origin o)
 		return "gateway";
 	case ROUTE_DEFAULT:
 		return "default";
+	case ROUTE_RIP:
+		return "rip";
 	default:
 		return "computed";
 	}
@@ -77,20 +79,31 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 	for (i = 0; i < b->nmembers; i++) {
 		const struct lab_node *n = &lab->nodes[b->members[i].node];
 
-		fprintf(f, "%s %s %s", i ? "," : "", n->name,
-		    n->ifaces[b->members[i].iface].name);
+		const struct lab_iface *ifp = &n->ifaces[b->members[i].iface];
+
+		fprintf(f, "%s %s %s", i ? "," : "", n->name, ifp->name);
+		if (ifp->alias != NULL)
+			fprintf(f, " (%s)", ifp->alias);
 	}
 	fprintf(f, "%s\n", b->nmembers ? "" : " none");
 }
 
+struct textctx {
+	FILE			*f;
+	const struct lab	*lab;
+};
+
 static int
 text_step(const struct plan_step *s, void *arg)
 {
-	FILE *f = arg;
+	const struct textctx *t = arg;
+	const struct lab_node *n = &t->lab->nodes[s->node];
+	FILE *f = t->f;
 	int i;
 
 	if (s->kind == STEP_RUN) {
-		fprintf(f, "    run: %s\n", s->run);
+		fprintf(f, "    run: %s%s\n", s->run, s->run == n->routing_cmd ?
+		    "    # routing: rip" : "");
 		return 0;
 	}
 	/* Millions of lines for a big lab: no printf here. */
@@ -103,7 +116,30 @@ text_step(const struct plan_step *s, void *arg)
 		fputs("    # ", f);
 		fputs(origin_name(s->route->origin), f);
 	}
+	if (s->kind == STEP_IF_CREATE && n->ifaces[s->iface].alias != NULL) {
+		fputs("    # name: ", f);
+		fputs(n->ifaces[s->iface].alias, f);
+	}
 	fputc('\n', f);
+	return 0;
+}
+
+/* What RIP is to learn (never configured: rump.routed learns it). */
+static int
+text_rip_routes(const struct lab *lab, int node, FILE *f)
+{
+	char dst[IP_STRLEN], via[IP_STRLEN];
+	struct lab_route *rt;
+	int i, n, r;
+
+	if ((r = lab_node_routes(lab, node, &rt, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if (rt[i].origin == ROUTE_RIP)
+			fprintf(f, "    # rip learns %s via %s\n",
+			    rt[i].dst.plen == 0 ? "default" : ip_str(&rt[i].dst,
+			    dst), ip_addr_str(&rt[i].via, via));
+	free(rt);
 	return 0;
 }
 
@@ -111,24 +147,67 @@ static int
 text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
 {
 	const struct lab_node *n = &lab->nodes[i];
+	struct textctx t = { f, lab };
+	enum lab_routing rt = lab_node_routing(lab, i);
+	int r;
 
-	fprintf(f, "node %s (%s%s%s%s)\n", n->name, n->kind,
+	fprintf(f, "node %s (%s%s%s%s%s%s)\n", n->name, n->kind,
 	    n->forwarding ? ", forwarding" : "", n->group ? ", group " : "",
-	    n->group ? n->group : "");
-	return plan_node_steps(lab, i, busdir, text_step, f);
+	    n->group ? n->group : "", rt != lab->routing ? ", routing " : "",
+	    rt != lab->routing ? lab_routing_name(rt) : "");
+	if ((r = plan_node_steps(lab, i, busdir, text_step, &t)) != 0)
+		return r;
+	return rt == ROUTING_RIP ? text_rip_routes(lab, i, f) : 0;
+}
+
+/* A command check or a step, as one line. */
+static void
+text_other(const struct lab_check *c, FILE *f)
+{
+	if (c->kind == CHECK_DO) {
+		fprintf(f, "step: %s\n", c->request);
+		return;
+	}
+	if (c->kind == CHECK_WAIT) {
+		fprintf(f, "step: wait %gs\n", (double)c->wait_us / 1e6);
+		return;
+	}
+	fprintf(f, "check on %s: %s", c->on >= 0 ? c->on_name : "the host",
+	    c->run);
+	if (c->fails)
+		fprintf(f, " -- must fail");
+	if (c->match)
+		fprintf(f, " -- output matches /%s/", c->match);
+	if (c->nomatch)
+		fprintf(f, " -- output does not match /%s/", c->nomatch);
+	if (c->json)
+		fprintf(f, " -- JSON %s%s%s", c->json, c->equals ? " = " : "",
+		    c->equals ? c->equals : " present");
+	if (c->within_us)
+		fprintf(f, " (within %gs)", (double)c->within_us / 1e6);
+	fputc('\n', f);
 }
 
 static void
 text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 {
 	char s1[IP_STRLEN];
+	const char *judge;
 	int i;
 
+	if (c->kind != CHECK_REACH) {
+		text_other(c, f);
+		return;
+	}
+	/* Unjudged plans say what the routes do, without blame. */
+	judge = c->after_step ? " (after a step: judged on the running lab)" :
+	    lab->exercise ? " (exercise: judged on the running lab)" : NULL;
 	fprintf(f, "check %s -> %s (%s): ", c->from_name, c->to_name,
 	    ip_addr_str(&c->to, s1));
 	if (!c->reached) {
 		fprintf(f, "no reach (%s)%s\n", c->why ? c->why : "?",
-		    c->reach ? " -- EXPECTED TO REACH" : ", as expected");
+		    judge ? judge : c->reach ? " -- EXPECTED TO REACH" :
+		    ", as expected");
 		return;
 	}
 	fprintf(f, "reaches, path ");
@@ -136,7 +215,8 @@ text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 		fprintf(f, "direct");
 	for (i = 0; i < c->npath; i++)
 		fprintf(f, "%s%s", i ? ", " : "", lab->nodes[c->path[i]].name);
-	fprintf(f, "%s\n", c->reach ? "" : " -- EXPECTED NO REACH");
+	fprintf(f, "%s\n", judge ? judge : c->reach ? "" :
+	    " -- EXPECTED NO REACH");
 }
 
 int
@@ -150,9 +230,9 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 		return ferror(f) ? -EIO : 0;
 	}
 	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, %ld interfaces, "
-	    "routing %s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
-	    lab_count_ifaces(lab), lab->routing == ROUTING_STATIC ? "static" :
-	    "none");
+	    "routing %s%s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
+	    lab_count_ifaces(lab), lab_routing_name(lab->routing),
+	    lab->exercise ? ", an exercise" : "");
 	for (i = 0; i < lab->nbuses; i++)
 		text_bus(lab, &lab->buses[i], f);
 	for (i = 0; i < lab->nnodes; i++)
@@ -245,6 +325,11 @@ json_iface(const struct lab *lab, const struct lab_iface *ifp, FILE *f)
 
 	fprintf(f, "{\"name\":");
 	jstr(f, ifp->name);
+	fprintf(f, ",\"alias\":");
+	if (ifp->alias != NULL)
+		jstr(f, ifp->alias);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"bus\":");
 	jstr(f, lab->buses[ifp->bus].name);
 	fprintf(f, ",\"mtu\":%u,\"mac\":", ifp->mtu);
@@ -317,8 +402,9 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 		jstr(f, n->group);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"forwarding\":%s,\"interfaces\":[",
-	    n->forwarding ? "true" : "false");
+	fprintf(f, ",\"forwarding\":%s,\"routing\":\"%s\",\"interfaces\":[",
+	    n->forwarding ? "true" : "false",
+	    lab_routing_name(lab_node_routing(lab, idx)));
 	for (i = 0; i < n->nifaces; i++) {
 		fputs(i ? "," : "", f);
 		json_iface(lab, &n->ifaces[i], f);
@@ -360,11 +446,64 @@ json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
 }
 
 static void
+jstr_or_null(FILE *f, const char *s)
+{
+	if (s != NULL)
+		jstr(f, s);
+	else
+		fputs("null", f);
+}
+
+static const char *
+check_kind_name(enum lab_check_kind k)
+{
+	return k == CHECK_REACH ? "reach" : k == CHECK_RUN ? "run" :
+	    k == CHECK_DO ? "do" : "wait";
+}
+
+/* The keys every check has, and those of command checks and steps. */
+static void
+json_check_common(const struct lab_check *c, FILE *f)
+{
+	fprintf(f, "{\"kind\":\"%s\",\"name\":", check_kind_name(c->kind));
+	jstr_or_null(f, c->name);
+	fputs(",\"hint\":", f);
+	jstr_or_null(f, c->hint);
+	fprintf(f, ",\"within_s\":%g,\"after_step\":%s", (double)c->within_us /
+	    1e6, c->after_step ? "true" : "false");
+	if (c->kind == CHECK_DO) {
+		fputs(",\"do\":", f);
+		jstr(f, c->request);
+	} else if (c->kind == CHECK_WAIT)
+		fprintf(f, ",\"wait_s\":%g", (double)c->wait_us / 1e6);
+	else if (c->kind == CHECK_RUN) {
+		fputs(",\"on\":", f);
+		jstr_or_null(f, c->on >= 0 ? c->on_name : NULL);
+		fputs(",\"run\":", f);
+		jstr(f, c->run);
+		fputs(",\"match\":", f);
+		jstr_or_null(f, c->match);
+		fputs(",\"nomatch\":", f);
+		jstr_or_null(f, c->nomatch);
+		fputs(",\"json\":", f);
+		jstr_or_null(f, c->json);
+		fputs(",\"equals\":", f);
+		jstr_or_null(f, c->equals);
+		fprintf(f, ",\"fails\":%s", c->fails ? "true" : "false");
+	}
+}
+
+static void
 json_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 {
 	int i;
 
-	fputs("{\"from\":", f);
+	json_check_common(c, f);
+	if (c->kind != CHECK_REACH) {
+		fputc('}', f);
+		return;
+	}
+	fputs(",\"from\":", f);
 	jstr(f, c->from_name);
 	fputs(",\"to\":", f);
 	jstr(f, c->to_name);
@@ -405,8 +544,8 @@ plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 	jstr(f, lab->name);
 	fputs(",\"file\":", f);
 	jstr(f, lab->file);
-	fprintf(f, ",\"routing\":\"%s\",\"buses\":[",
-	    lab->routing == ROUTING_STATIC ? "static" : "none");
+	fprintf(f, ",\"routing\":\"%s\",\"exercise\":%s,\"buses\":[",
+	    lab_routing_name(lab->routing), lab->exercise ? "true" : "false");
 	for (i = 0; i < lab->nbuses; i++) {
 		fputs(i ? ",\n" : "\n", f);
 		json_bus(lab, &lab->buses[i], f);

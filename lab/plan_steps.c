@@ -261,7 +261,8 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	if ((r = lab_node_routes(lab, node, &routes, &nroutes)) != 0)
 		return r;
 	for (i = 0; i < nroutes; i++)
-		if ((r = route_step(n, &routes[i], &s, fn, arg)) != 0)
+		if (routes[i].origin != ROUTE_RIP &&
+		    (r = route_step(n, &routes[i], &s, fn, arg)) != 0)
 			break;
 	free(routes);
 	if (r != 0)

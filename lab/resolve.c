@@ -180,6 +180,34 @@ ifnames(struct lab *lab)
 			    "shmif%d", j % LAB_NODE_IFACES);
 }
 
+/* An alias (name:) names one interface of its node: no other's name or
+ * alias. */
+static void
+aliases(struct lab *lab, struct diag *d)
+{
+	const struct lab_node *n;
+	const char *a;
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		n = &lab->nodes[i];
+		for (j = 0; j < n->nifaces; j++) {
+			if ((a = n->ifaces[j].alias) == NULL)
+				continue;
+			for (k = 0; k < n->nifaces; k++)
+				if (strcmp(n->ifaces[k].name, a) == 0 ? k != j :
+				    k < j && n->ifaces[k].alias != NULL &&
+				    strcmp(n->ifaces[k].alias, a) == 0)
+					break;
+			if (k < n->nifaces)
+				diag_add(d, n->ifaces[j].aliaspos, "interface "
+				    "name '%s' of node '%s' is already %s's; "
+				    "give each interface its own", a, n->name,
+				    n->ifaces[k].name);
+		}
+	}
+}
+
 int
 lab_resolve(struct lab *lab, struct diag *d)
 {
@@ -190,5 +218,8 @@ lab_resolve(struct lab *lab, struct diag *d)
 	if ((r = members(lab)) != 0)
 		return r;
 	ifnames(lab);
+	aliases(lab, d);
+	if ((r = checks_resolve(lab, d)) != 0)
+		return r;
 	return diag_count(d) > before ? -EINVAL : 0;
 }

@@ -29,6 +29,9 @@ static const struct verb verbs[] = {
 	{ "generate", verb_generate,
 	    "line|ring|star|tree|grid N [--hosts] [--ipv6|--dual] [-o FILE]",
 	    "write a topology of N routers in a standard shape" },
+	{ "import", verb_import, "kathara DIR | clab FILE [-o FILE]",
+	    "make a rumplab topology of a Kathará lab or a containerlab "
+	    "file" },
 	{ "up", verb_up, "[FILE] [--name NAME] [--jobs N] [-q]",
 	    "start a lab and its services (the default topology without "
 	    "FILE)" },
@@ -42,8 +45,9 @@ static const struct verb verbs[] = {
 	    "run CMD on NODE (its sockets and /rump files the node's), or a "
 	    "shell whose programs all run there; --host: on the host's own "
 	    "network" },
-	{ "check", verb_check, "[LAB]",
-	    "run the lab's checks: reachability and paths, through the nodes" },
+	{ "check", verb_check, "[LAB] [--json]",
+	    "grade the lab: its checks (reachability, paths, commands' output) "
+	    "and steps" },
 	{ "node", verb_node, "stop|start|restart|kill NODE [--lab LAB]",
 	    "stop, start, restart or kill (as a crash would) one node" },
 	{ "link", verb_link, "show [NODE:IF|BUS] | set NODE:IF|BUS "

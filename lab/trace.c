@@ -308,8 +308,9 @@ run_check(struct lab *lab, struct lab_check *c, struct diag *d)
 {
 	char s1[IP_STRLEN];
 	struct lab_trace t;
+	bool judge = !lab->exercise && !c->after_step;
 
-	if (check_dest(lab, c, d) != 0)
+	if (c->kind != CHECK_REACH || check_dest(lab, c, d) != 0)
 		return 0;
 	lab_trace(lab, c->from, &c->to, &t);
 	c->reached = t.reached;
@@ -319,6 +320,8 @@ run_check(struct lab *lab, struct lab_check *c, struct diag *d)
 		return -ENOMEM;
 	memcpy(c->path, t.path, sizeof(int) * (size_t)t.npath);
 	c->npath = t.npath;
+	if (!judge)
+		return 0;
 	if (c->reach && !t.reached)
 		diag_add(d, c->pos, "check from %s to %s (%s) fails with the "
 		    "planned routes: %s%s", c->from_name, c->to_name,

@@ -156,6 +156,8 @@ start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 		return -errno;
 	self[n] = '\0';
 	snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
+	/* run: commands and rump.routed find the rump.* commands. */
+	labctl_path_add_bindir();
 	if ((r = child_start(&c, &s)) != 0)
 		return r;
 	/* An interrupt kills it: the caller cleans up. */
@@ -214,6 +216,7 @@ struct upsvc {
 	int			 node, k;
 	struct svcview		 s;
 	int			 ended;
+	bool			 show;	/* its log lines, which follow */
 };
 
 static struct svcview *
@@ -237,15 +240,17 @@ service_line(struct upsvc *u, const char *line)
 	if (!labview_service_line(u->lab, line, up_svc, u))
 		return false;
 	if (strncmp(line, "service-log ", 12) == 0) {
-		if (u->s.tail[old] != '\0')
+		if (u->show && u->s.tail[old] != '\0')
 			fprintf(stderr, "    | %s", u->s.tail + old);
 		return true;
 	}
+	if (!(u->show = svcview_ended(&u->s)))
+		return true;	/* a one-shot command that did its work */
 	n = &u->lab->nodes[u->node];
 	svcview_state(&u->s, st, sizeof(st));
 	fprintf(stderr, "rumplab up: lab %s: node %s: service run%d %s: %s\n",
 	    u->name, n->name, u->k, st, n->run[u->k]);
-	u->ended += svcview_ended(&u->s);
+	u->ended++;
 	return true;
 }
 

@@ -453,8 +453,11 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 	memcpy(e->ifname, rt->ifname, RUMP_IFNAMSIZ);
 	e->ifname[RUMP_IFNAMSIZ - 1] = '\0';
 	e->mtu = rt->mtu;
-	e->flags = RUMP_RTF_UP | RUMP_RTF_STATIC | (rt->flags &
-	    (RUMP_RTF_GATEWAY | RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE));
+	/* A routing daemon marks its routes; every other route is static. */
+	e->flags = RUMP_RTF_UP | (rt->flags & (RUMP_RTF_GATEWAY |
+	    RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE | RUMP_RTF_PROTO2));
+	if (!(e->flags & RUMP_RTF_PROTO2))
+		e->flags |= RUMP_RTF_STATIC;
 	if (e->plen == len * 8)
 		e->flags |= RUMP_RTF_HOST;
 	if (e->ifname[0] != '\0' && netif_byname(e->ifname) == NULL)

@@ -34,16 +34,24 @@ LDLIBS_rump.route      = -lm
 LDLIBS_rump.netstat    = -lm
 LDLIBS_rump.traceroute = -lm
 LDLIBS_rump.traceroute6 = -lm
+$(BIN)/rump.routed: $(call objs,netcomp/cmd/routed.c \
+    netcomp/cmd/routed_rip.c netcomp/cmd/routed_show.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+LDLIBS_rump.routed     = -lm
+$(BIN)/rump.rtadvd: $(call objs,netcomp/cmd/rtadvd.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+LDLIBS_rump.rtadvd     = -lm
 LDLIBS_rump.arp        = -lm
 LDLIBS_rump.ndp        = -lm
 LDLIBS_rump.ifmcstat   = -lm
 PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
     $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp \
-    $(BIN)/rump.ifmcstat $(BIN)/ifmcstat
+    $(BIN)/rump.ifmcstat $(BIN)/ifmcstat $(BIN)/rump.routed $(BIN)/rump.rtadvd
 MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
     netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.traceroute6.8 \
     netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8 \
-    netcomp/cmd/rump.ifmcstat.8
+    netcomp/cmd/rump.ifmcstat.8 netcomp/cmd/rump.routed.8 \
+    netcomp/cmd/rump.rtadvd.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

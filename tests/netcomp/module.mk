@@ -9,6 +9,11 @@ $(TBIN)/test_netinet: $(call objs,tests/netcomp/test_netinet.c \
 LDLIBS_test_netinet = $(LWIP_LIBS) -ldl -lm
 TESTS += $(TBIN)/test_netinet
 
+# rump.routed's protocol, without nodes.
+$(TBIN)/test_rip: $(call objs,tests/netcomp/test_rip.c \
+    netcomp/cmd/routed_rip.c)
+TESTS += $(TBIN)/test_rip
+
 # A fuzz target over the receive and forwarding paths of a router node.
 FUZZ += build/fuzz/fuzz_ipinput
 build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \

@@ -19,7 +19,7 @@ plan 9
 
 # Pages outside the tree that pages may cite: NetBSD's, whose syntax and
 # formats the rump.* commands keep, and the Debian tools named.
-SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8
+SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8 routed.8 rtquery.8 rtadvd.8
     sysctl.8 traceroute.8 traceroute6.8 shmif.4
     tcpdump.8 tshark.1 pcap-savefile.5 ssh.1 ip.8 cmp.1
     dup.2 dup2.2 fcntl.2 fork.2 execve.2 posix_spawn.3 poll.2 ppoll.2
