@@ -63,7 +63,7 @@ usage(FILE *f)
 
 	component_names(known, sizeof(known), 0);
 	fprintf(f, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
-	    "[-l component]... [-r fd] URL\n"
+	    "[-l component]... [-r fd] [-t fd]... URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
 	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
 	    "  -d spec       a host file or directory for the node's files, "
@@ -75,6 +75,8 @@ usage(FILE *f)
 	    "  -r fd         stay in the foreground; the outcome (OK or why "
 	    "not) goes to fd\n"
 	    "  -s            stay in the foreground\n"
+	    "  -t fd         an open host tap (a launcher's): virtif's "
+	    "linkstr names it\n"
 	    "  -v            mirror the kernel log to standard error\n", known);
 }
 
@@ -103,7 +105,7 @@ parse_args(int argc, char **argv, struct options *o)
 		usage(stdout);
 		exit(0);
 	}
-	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:r:st:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->ncpu = (int)strtol(optarg, &end, 10);
@@ -134,6 +136,16 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->foreground = 1;
+			break;
+		case 't':
+			fd = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || fd < 3 ||
+			    fd > INT_MAX)
+				die("-t %s: not a file descriptor above 2",
+				    optarg);
+			if (hyp_handover_add((int)fd) != 0)
+				die("-t %s: not an open descriptor, or too many "
+				    "-t options", optarg);
 			break;
 		case 'v':
 			o->verbose = 1;
