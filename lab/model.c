@@ -190,3 +190,20 @@ lab_addr_at(const struct lab *lab, const struct lab_addr_iter *it)
 {
 	return &lab_iface_at(lab, it)->addrs[it->addr];
 }
+
+const struct lab_bus *
+lab_bus_subnets(const struct lab *lab, int b)
+{
+	return &lab->buses[lab->buses[b].domain];
+}
+
+bool
+lab_has_taps(const struct lab *lab)
+{
+	int i;
+
+	for (i = 0; i < lab->nbuses; i++)
+		if (lab->buses[i].tap.name != NULL)
+			return true;
+	return false;
+}

@@ -237,8 +237,8 @@ graph_atts(struct lab_graph *g, const int *base)
 				a->node = i;
 				a->iface = j;
 				a->addr = &ifp->addrs[k].ip;
-				if ((a->subnet = subnet_of(lab, base, ifp->bus,
-				    a->addr)) >= 0)
+				if ((a->subnet = subnet_of(lab, base,
+				    lab->buses[ifp->bus].domain, a->addr)) >= 0)
 					n++;
 			}
 		}
