@@ -61,7 +61,7 @@ component_text(struct lab *lab, int *up, int v)
 static int
 join_bridges(struct lab *lab, int *up, struct diag *d)
 {
-	int i, j, a, b;
+	int i, j, k, a, b;
 
 	for (i = 0; i < lab->nnodes; i++) {
 		const struct lab_node *n = &lab->nodes[i];
@@ -75,6 +75,18 @@ join_bridges(struct lab *lab, int *up, struct diag *d)
 			b = root(up, n->ifaces[j].bus);
 			if (a != b) {
 				up[a] = b;
+				continue;
+			}
+			for (k = 0; k < j && n->ifaces[k].bus !=
+			    n->ifaces[j].bus; k++)
+				continue;
+			if (k < j) {
+				diag_add(d, n->ifaces[j].buspos, "bridge '%s' is "
+				    "on bus '%s' twice (%s and %s): a frame "
+				    "would leave by one and come back by the "
+				    "other; keep one", n->name,
+				    lab->buses[n->ifaces[j].bus].name,
+				    n->ifaces[k].name, n->ifaces[j].name);
 				continue;
 			}
 			diag_add(d, n->ifaces[j].buspos, "bridge '%s' on bus "

@@ -261,6 +261,13 @@ last_addr(const struct lab_ip *net)
 	return ip_to_u128(net) + (ip_size(net) - 1);
 }
 
+/* "bus", or "tap" for a node's tap segment. */
+static const char *
+seg_kind(const struct lab *lab, int b)
+{
+	return lab->buses[b].tapseg ? "tap" : "bus";
+}
+
 /* Subnets of different buses must not share addresses. */
 static int
 overlaps(struct lab *lab, struct diag *d)
@@ -289,11 +296,14 @@ overlaps(struct lab *lab, struct diag *d)
 			continue;
 		}
 		if (holder.bus != v[i].bus)
-			diag_add(d, v[i].s->pos, "subnet %s of bus '%s' overlaps "
-			    "%s of bus '%s' (line %d); give each bus its own "
-			    "subnet", ip_str(x, s1), lab->buses[v[i].bus].name,
-			    ip_str(&holder.s->net, s2),
-			    lab->buses[holder.bus].name, holder.s->pos.line);
+			diag_add(d, v[i].s->pos, "subnet %s of %s '%s' overlaps "
+			    "%s of %s '%s' (line %d); give each %s its own "
+			    "subnet", ip_str(x, s1), seg_kind(lab, v[i].bus),
+			    lab->buses[v[i].bus].name,
+			    ip_str(&holder.s->net, s2), seg_kind(lab,
+			    holder.bus), lab->buses[holder.bus].name,
+			    holder.s->pos.line, lab->buses[v[i].bus].tapseg ||
+			    lab->buses[holder.bus].tapseg ? "segment" : "bus");
 		if (last_addr(x) > last_addr(&holder.s->net))
 			holder = v[i];
 	}
