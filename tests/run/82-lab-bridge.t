@@ -12,12 +12,14 @@
 # lab's buses (files in the test's directory).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
+for t in python3 tcpdump; do
+	command -v $t >/dev/null || { echo "1..0 # SKIP no $t"; exit 0; }
+done
 plan 15
 
 cat >"$T/br3.yaml" <<EOF
 name: br3
-defaults: { addr: auto }
+defaults: { addr: auto, mac: stable }
 buses: [lan1, lan2, lan3]
 nodes:
   sw: { kind: bridge, interfaces: [lan1, lan2, lan3] }
@@ -62,7 +64,11 @@ ok $([ $r = 0 ] && [ "$(grep -c '^ok ' "$T/ck")" = 30 ]; echo $?) \
 grep -v '^ok ' "$T/ck" | sed 's/^/# /' | head -5
 
 # --- the learned table ----------------------------------------------------------
-mac_of() { R exec "$1" -- rump.ifconfig shmif0 | sed -n 's/.*address: //p'; }
+# The hosts' MACs are stable ones, planned.
+python3 -c 'import json,sys
+for n in json.load(open(sys.argv[1]))["nodes"]:
+    print(n["name"], n["interfaces"][0]["mac"])' "$T/plan.json" >"$T/macs"
+mac_of() { sed -n "s/^$1 //p" "$T/macs"; }
 R exec sw -- rump.brconfig bridge0 >"$T/br" 2>&1
 bad=""
 for h in 1 2 3 4 5 6; do
@@ -74,57 +80,49 @@ ok $([ -z "$bad" ]; echo $?) "brconfig shows each host's MAC on its bus's port${
 sed 's/^/# /' "$T/br"
 
 # --- flooding and forwarding, frame by frame -----------------------------------
-# frame DST SRC TAG: a pcap of one Ethernet frame, type 0x88b5 (local
-# experimental), its payload TAG.
+# frame DST SRC: a pcap of one 60-byte Ethernet frame of type 0x88b5
+# (local experimental); each frame below has a source of its own, by
+# which it is counted.
 frame() {
-	python3 - "$@" <<'EOF'
-import struct, sys
-dst, src, tag = sys.argv[1:4]
-mac = lambda s: bytes(int(x, 16) for x in s.split(":"))
-f = (mac(dst) + mac(src) + struct.pack("!H", 0x88b5) + tag.encode()).ljust(60, b"\0")
-sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1) +
-    struct.pack("<IIII", 0, 0, len(f), len(f)) + f)
-EOF
+	local hex="d4c3b2a1 0200 0400 00000000 00000000 ffff0000 01000000
+	    00000000 00000000 3c000000 3c000000 ${1//:/} ${2//:/} 88b5
+	    $(printf '00%.0s' $(seq 46))"
+	printf "$(echo $hex | tr -d ' ' | sed 's/../\\x&/g')"
 }
-# count BUS TAG: the frames on the bus's ring carrying TAG
+# count BUS SRC: the frames from SRC on the bus's ring
 count() {
-	shmif_dumpbus -p - "$BUS/$1" 2>/dev/null | python3 -c '
-import struct, sys
-d = sys.stdin.buffer.read(); o = 24; n = 0
-while o + 16 <= len(d):
-    l = struct.unpack("<I", d[o + 8:o + 12])[0]
-    f = d[o + 16:o + 16 + l]; o += 16 + l
-    n += f[12:14] == b"\x88\xb5" and sys.argv[1].encode() in f
-print(n)' "$2"
+	shmif_dumpbus -p - "$BUS/$1" 2>/dev/null |
+	    tcpdump -n -r - "ether src $2 and ether proto 0x88b5" 2>/dev/null |
+	    grep -c '^[0-9]'
 }
-# put BUS DST SRC TAG: the frame onto the bus, as a station on it
-put() { frame "$2" "$3" "$4" >"$T/$4.pcap"; as_user shmif_pcapin "$T/$4.pcap" "$BUS/$1" >/dev/null; sleep 0.4; }
+# put BUS DST SRC: the frame onto the bus, as a station on it
+put() { frame "$2" "$3" >"$T/f.pcap"; as_user shmif_pcapin "$T/f.pcap" "$BUS/$1" >/dev/null; sleep 0.3; }
 counts() { echo "$(count lan1 "$1") $(count lan2 "$1") $(count lan3 "$1")"; }
 
-put lan1 02:00:00:00:00:99 02:00:00:00:00:01 flood-a
-c=$(counts flood-a)
+put lan1 02:00:00:00:00:99 02:00:00:00:0a:01
+c=$(counts 02:00:00:00:0a:01)
 ok $([ "$c" = "1 1 1" ]; echo $?) \
     "unknown unicast from lan1: once on lan2 and lan3, never back on lan1 (lan1 lan2 lan3: $c)"
 R exec sw -- rump.brconfig bridge0 addr >"$T/addr"
-grep -Eq '^	02:00:00:00:00:01 shmif0 [0-9]+ flags=0<>$' "$T/addr"
+grep -Eq '^	02:00:00:00:0a:01 shmif0 [0-9]+ flags=0<>$' "$T/addr"
 ok $? "the bridge learned the frame's source on lan1's port"
-put lan1 "$(mac_of h3)" 02:00:00:00:00:01 fwd-b
-c=$(counts fwd-b)
+put lan1 "$(mac_of h3)" 02:00:00:00:0b:01
+c=$(counts 02:00:00:00:0b:01)
 ok $([ "$c" = "1 1 0" ]; echo $?) \
     "a frame for h3's MAC leaves by lan2's port only (lan1 lan2 lan3: $c)"
 R exec sw -- rump.brconfig -v bridge0 >"$T/v0"
-put lan1 "$(mac_of h2)" 02:00:00:00:00:01 filt-c
-c=$(counts filt-c)
+put lan1 "$(mac_of h2)" 02:00:00:00:0c:01
+c=$(counts 02:00:00:00:0c:01)
 R exec sw -- rump.brconfig -v bridge0 >"$T/v1"
 filt() { sed -n '/shmif0 flags/,/filtered/s/.*filtered \([0-9]*\)$/\1/p' "$1"; }
 ok $([ "$c" = "1 0 0" ] && [ $(( $(filt "$T/v1") - $(filt "$T/v0") )) = 1 ]; echo $?) \
     "a frame for h2's MAC, behind its own port, is filtered and counted (lan1 lan2 lan3: $c)"
 sed 's/^/# /' "$T/v1" | sed -n '2,13p'
-put lan2 ff:ff:ff:ff:ff:ff 02:00:00:00:00:02 bcast-d
-c=$(counts bcast-d)
+put lan2 ff:ff:ff:ff:ff:ff 02:00:00:00:0d:02
+c=$(counts 02:00:00:00:0d:02)
 ok $([ "$c" = "1 1 1" ]; echo $?) "a broadcast from lan2 reaches lan1 and lan3 once each (lan1 lan2 lan3: $c)"
 R exec sw -- rump.brconfig bridge0 addr >"$T/addr"
-grep -Eq '^	02:00:00:00:00:02 shmif1 ' "$T/addr"; ok $? "and its source is learned on lan2's port"
+grep -Eq '^	02:00:00:00:0d:02 shmif1 ' "$T/addr"; ok $? "and its source is learned on lan2's port"
 check "down" R down br3
 
 # --- loops -------------------------------------------------------------------------
