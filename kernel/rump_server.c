@@ -79,10 +79,10 @@ usage(FILE *f, int all)
 
 	component_names(known, sizeof(known), 0);
 	fprintf(f, all ? "usage: rump_allserver [-sv] [-c ncpu] [-d spec]... "
-	    "[-r fd] URL\n"
+	    "[-r fd] [-t fd]... URL\n"
 	    "       rump_server [-sv] [-c ncpu] [-d spec]... [-l component]... "
-	    "[-r fd] URL\n" : "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
-	    "[-l component]... [-r fd] URL\n"
+	    "[-r fd] [-t fd]... URL\n" : "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
+	    "[-l component]... [-r fd] [-t fd]... URL\n"
 	    "       rump_allserver [-sv] [-c ncpu] [-d spec]... [-r fd] URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
 	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
@@ -95,6 +95,8 @@ usage(FILE *f, int all)
 	    "  -r fd         stay in the foreground; the outcome (OK or why "
 	    "not) goes to fd\n"
 	    "  -s            stay in the foreground\n"
+	    "  -t fd         an open host tap (a launcher's): virtif's "
+	    "linkstr names it\n"
 	    "  -v            mirror the kernel log to standard error\n", known);
 }
 
@@ -124,7 +126,7 @@ parse_args(int argc, char **argv, struct options *o)
 		usage(stdout, o->all);
 		exit(0);
 	}
-	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:r:st:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->ncpu = (int)strtol(optarg, &end, 10);
@@ -155,6 +157,16 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->foreground = 1;
+			break;
+		case 't':
+			fd = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || fd < 3 ||
+			    fd > INT_MAX)
+				die("-t %s: not a file descriptor above 2",
+				    optarg);
+			if (hyp_handover_add((int)fd) != 0)
+				die("-t %s: not an open descriptor, or too many "
+				    "-t options", optarg);
 			break;
 		case 'v':
 			o->verbose = 1;

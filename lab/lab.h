@@ -27,6 +27,9 @@
 #include "lab/ipaddr.h"
 
 #define LAB_NAME_MAX	64	/* node, bus and kind names */
+#define LAB_TAP_MAX	15	/* host tap names (IFNAMSIZ - 1) */
+#define LAB_TAPS_MAX	32	/* host taps of a lab (lab/taps.h) */
+#define LAB_BRIDGE_PORTS 32	/* interfaces of a bridge node */
 #define LAB_IFNAME_MAX	16	/* "shmif0" ... (RUMP_IFNAMSIZ) */
 #define LAB_IF_ADDRS	16	/* addresses per interface (RUMP_MAXADDRS) */
 #define LAB_NODE_IFACES	4096	/* interfaces per node */
@@ -63,11 +66,16 @@ struct lab_addr {
 };
 
 struct lab_iface {
-	char		 name[LAB_IFNAME_MAX];	/* shmif0, shmif1, ... */
+	char		 name[LAB_IFNAME_MAX];	/* shmif0, ..., virt0, ... */
 	const char	*alias;		/* name: another name for it (eth0), or
 					 * NULL; the lab's verbs take it */
 	const char	*busname;
 	int		 bus;		/* index in lab->buses */
+	/* On a host tap (a virtif interface, virt0, ...): its name, and the
+	 * tap as written (resolve moves it to the tap's segment, a bus named
+	 * after the tap: lab_bus.tapseg). */
+	const char	*tap;
+	const struct lab_tap *tapdef;
 	struct lab_addr	*addrs;
 	int		 naddrs, capaddrs;
 	unsigned	 autoaddr;	/* AUTO_* requested */
@@ -78,6 +86,19 @@ struct lab_iface {
 	bool		 link_b;	/* this is the link's `b` end */
 	const char	*impair;	/* `link set` words (impair_spec.h) */
 	struct lab_pos	 pos, buspos, mtupos, macpos, aliaspos;
+};
+
+/*
+ * A host tap: a Linux tap device the lab creates (or takes) and joins a
+ * segment to, so that the host's stack, or software in a network
+ * namespace, shares the segment.  addrs are the host side's addresses,
+ * which the lab sets on the tap and the planner keeps free.
+ */
+struct lab_tap {
+	const char	*name;		/* rl0: 1 to 15 characters */
+	struct lab_addr	*addrs;
+	int		 naddrs, capaddrs;
+	struct lab_pos	 pos;
 };
 
 enum lab_origin {
@@ -146,6 +167,10 @@ struct lab_node {
 	/* An interface, address or link of it did not load: not all its
 	 * subnets are known, so its next hops are not judged. */
 	bool		 partial;
+	/* kind: bridge — a switch: its interfaces are the members of one
+	 * bridge (rump.brconfig), with no address of their own; the buses
+	 * it joins are one broadcast domain (lab_bus.domain). */
+	bool		 bridge;
 };
 
 /* An interface on a bus. */
@@ -170,6 +195,20 @@ struct lab_bus {
 					 * NetBSD-compatible */
 	bool		 implicit;	/* not declared: used by 2+ interfaces */
 	int		 link;		/* made by links: entry, or -1 */
+	/* A host tap joined to it (tap.name non-NULL): every frame on the
+	 * bus goes to the tap and back.  A tap segment (tapseg) is no bus
+	 * file: the one node interface on it is a virtif on the tap. */
+	struct lab_tap	 tap;
+	bool		 tapseg;
+	/*
+	 * Its broadcast domain: buses that bridge nodes join are one
+	 * segment to the layers above, and have one set of subnets.  domain
+	 * is the first bus of the domain (itself when not bridged), whose
+	 * subnets are the domain's; the other buses hold none of their own
+	 * (lab_bus_subnets()).  domain_next lists the domain's buses from
+	 * its first, -1 at the end.
+	 */
+	int		 domain, domain_next;
 	struct lab_subnet *subnets;
 	int		 nsubnets, capsubnets;
 	struct lab_member *members;	/* interfaces on it, in node order */
@@ -302,6 +341,10 @@ int	lab_iface_find(const struct lab *lab, int node, const char *word);
  * in a lab with routing: rip keeps computed routes (its default route). */
 enum lab_routing lab_node_routing(const struct lab *lab, int node);
 const char *lab_routing_name(enum lab_routing r);
+/* The bus whose subnets are those of bus b's broadcast domain. */
+const struct lab_bus *lab_bus_subnets(const struct lab *lab, int b);
+/* Does the lab use host taps (it then needs /dev/net/tun)? */
+bool	lab_has_taps(const struct lab *lab);
 
 /* Total interfaces (for summaries). */
 long	lab_count_ifaces(const struct lab *lab);

@@ -177,6 +177,10 @@ labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 			len = strlen(v->links);
 			snprintf(v->links + len, sizeof(v->links) - len,
 			    "%s\n", line + 5);
+		} else if (strncmp(line, "tap ", 4) == 0) {
+			len = strlen(v->taps);
+			snprintf(v->taps + len, sizeof(v->taps) - len,
+			    "%s\n", line + 4);
 		} else if (strncmp(line, "ok", 2) == 0 ||
 		    strncmp(line, "error", 5) == 0)
 			break;
@@ -284,6 +288,48 @@ print_services(const struct lab *lab, const struct labview *v, int maxrows,
 		    "status)\n", n - shown);
 }
 
+/*
+ * The host taps: which segment each joins, in which network namespace
+ * (the one `up` ran in, or the lab's own, and how to enter it), and its
+ * pump's state for a bus.
+ */
+static void
+print_taps(const struct labview *v, FILE *f)
+{
+	char tap[32], kind[8], on[160], ns[32], st[48], where[200];
+	const char *p, *nl;
+	int pid, code, lab = 0;
+
+	if (v->taps[0] == '\0')
+		return;
+	fprintf(f, "%-12s %-18s %-24s %s\n", "TAP", "ON", "NAMESPACE",
+	    "STATE");
+	for (p = v->taps; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (sscanf(p, "%31s %7s %159s %31s %47s", tap, kind, on, ns,
+		    st) != 5)
+			continue;
+		if (strcmp(kind, "iface") == 0 && strchr(on, ':') != NULL)
+			*strchr(on, ':') = ' ';
+		snprintf(where, sizeof(where), "%s%s", strcmp(kind, "bus") == 0 ?
+		    "bus " : "", on);
+		if (sscanf(ns, "lab:%d", &lab) == 1)
+			snprintf(ns, sizeof(ns), "the lab's own");
+		else
+			snprintf(ns, sizeof(ns), "where up ran");
+		if (sscanf(st, "pump:%d", &pid) == 1)
+			snprintf(st, sizeof(st), "up (pump pid %d)", pid);
+		else if (sscanf(st, "exited:%d", &code) == 1 ||
+		    sscanf(st, "killed:%d", &code) == 1)
+			snprintf(st, sizeof(st), "pump %s %d: cut off",
+			    st[0] == 'e' ? "exited" : "killed by signal", code);
+		fprintf(f, "%-12s %-18s %-24s %s\n", tap, where, ns, st);
+	}
+	if (lab > 0)
+		fprintf(f, "The taps are in the lab's own network namespace; "
+		    "`nsenter -t %d -U -n --preserve-credentials CMD` runs CMD "
+		    "there.\n", lab);
+}
+
 void
 labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
@@ -322,6 +368,7 @@ labview_print(const char *dir, const struct lab *lab,
 	if (v->links[0] != '\0')
 		fprintf(f, "LINKS NOT AS PLANNED (rumplab link show)\n%s",
 		    v->links);
+	print_taps(v, f);
 	if (!buses)
 		return;
 	fprintf(f, "%-12s %-8s %s\n", "BUS", "MEMBERS", "FILE");
@@ -330,8 +377,12 @@ labview_print(const char *dir, const struct lab *lab,
 			fprintf(f, "... and %d more buses\n", lab->nbuses - i);
 			break;
 		}
-		snprintf(path, sizeof(path), "%s/bus/%s", dir,
-		    lab->buses[i].name);
+		if (lab->buses[i].tapseg)
+			snprintf(path, sizeof(path), "(host tap %s)",
+			    lab->buses[i].tap.name);
+		else
+			snprintf(path, sizeof(path), "%s/bus/%s", dir,
+			    lab->buses[i].name);
 		fprintf(f, "%-12s %-8d %s\n", lab->buses[i].name,
 		    lab->buses[i].nmembers, path);
 	}
@@ -403,6 +454,41 @@ json_services(const struct lab *lab, int node, const struct svcview *svcs,
 	fprintf(f, "]");
 }
 
+/* {"name":TAP,"bus":BUS|null,"node":NODE|null,"interface":IF|null,
+ * "namespace":"here"|"lab:PID","state":"up"|"pump:PID"|...}, ... */
+static void
+json_taps(const struct labview *v, FILE *f)
+{
+	char tap[32], kind[8], on[160], ns[32], st[48], *colon;
+	const char *p, *nl;
+	int n = 0;
+
+	for (p = v->taps; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (sscanf(p, "%31s %7s %159s %31s %47s", tap, kind, on, ns,
+		    st) != 5)
+			continue;
+		fprintf(f, "%s{\"name\":", n++ ? "," : "");
+		json_str(tap, f);
+		colon = strchr(on, ':');
+		if (strcmp(kind, "bus") == 0 || colon == NULL) {
+			fprintf(f, ",\"bus\":");
+			json_str(on, f);
+			fprintf(f, ",\"node\":null,\"interface\":null");
+		} else {
+			*colon = '\0';
+			fprintf(f, ",\"bus\":null,\"node\":");
+			json_str(on, f);
+			fprintf(f, ",\"interface\":");
+			json_str(colon + 1, f);
+		}
+		fprintf(f, ",\"namespace\":");
+		json_str(ns, f);
+		fprintf(f, ",\"state\":");
+		json_str(st, f);
+		fputc('}', f);
+	}
+}
+
 void
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, FILE *f)
@@ -453,6 +539,8 @@ labview_json(const char *dir, const struct lab *lab,
 		fprintf(f, "%s", i ? "," : "");
 		json_strn(p, (size_t)(nl - p), f);
 	}
+	fprintf(f, "],\"taps\":[");
+	json_taps(v, f);
 	fprintf(f, "],\"buses\":[");
 	for (i = 0; i < lab->nbuses; i++) {
 		snprintf(path, sizeof(path), "%s/bus/%s", dir,

@@ -43,6 +43,9 @@ struct labview {
 	char		 links[4096];	/* links not as planned: lines of
 					 * "iface N:IF down out.delay=..",
 					 * "bus B cut .." (CONTROL.txt) */
+	char		 taps[4096];	/* host taps: lines of "TAP bus BUS
+					 * NS STATE", "TAP iface NODE:IF NS
+					 * STATE" (CONTROL.txt) */
 };
 
 int	labview_fetch(const char *dir, const struct lab *lab,

@@ -246,7 +246,8 @@ load_kinds(struct loader *L, const struct ynode *kinds)
 
 		if (v_name(L, k, "kind name", &name) != 0)
 			continue;
-		if (strcmp(name, "host") == 0 || strcmp(name, "router") == 0) {
+		if (strcmp(name, "host") == 0 || strcmp(name, "router") == 0 ||
+		    strcmp(name, "bridge") == 0) {
 			lerr(L, k->pos, "kind '%s' is built in; give yours "
 			    "another name (it may say 'kind: %s')", name, name);
 			continue;

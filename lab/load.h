@@ -108,6 +108,8 @@ int	bus_add(struct loader *L, const char *name, struct lab_pos pos,
 int	bus_add_subnet(struct loader *L, struct lab_bus *b,
 	    const struct lab_ip *net, bool declared, struct lab_pos pos);
 extern const struct keyspec bus_option_keys[];
+/* `tap: NAME` or `tap: { name: NAME, addr: [...] }` into *t. */
+int	v_tap(struct loader *L, const struct ynode *v, struct lab_tap *t);
 /* load_link.c */
 int	load_links(struct loader *L, const struct ynode *links);
 /* load_check.c */

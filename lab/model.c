@@ -227,3 +227,20 @@ lab_routing_name(enum lab_routing r)
 	return r == ROUTING_STATIC ? "static" : r == ROUTING_RIP ? "rip" :
 	    "none";
 }
+
+const struct lab_bus *
+lab_bus_subnets(const struct lab *lab, int b)
+{
+	return &lab->buses[lab->buses[b].domain];
+}
+
+bool
+lab_has_taps(const struct lab *lab)
+{
+	int i;
+
+	for (i = 0; i < lab->nbuses; i++)
+		if (lab->buses[i].tap.name != NULL)
+			return true;
+	return false;
+}

@@ -9,7 +9,8 @@
 
 LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/model.c lab/load.c lab/load_value.c lab/load_node.c lab/load_bus.c \
-    lab/load_link.c lab/load_check.c lab/resolve.c lab/validate.c \
+    lab/load_link.c lab/load_check.c lab/resolve.c lab/domain.c \
+    lab/validate.c \
     lab/plan_addr.c lab/plan_routes.c lab/trace.c lab/open.c \
     lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c \
     lab/jsonpath.c lab/import.c lab/import_sh.c lab/import_kathara.c \
@@ -46,7 +47,7 @@ RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/child.c lab/launch.c \
     lab/supervisor.c lab/sup_request.c lab/sup_worker.c \
     lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
-    lab/verb_check.c lab/hostnet.c lab/checkrun.c
+    lab/verb_check.c lab/hostnet.c lab/checkrun.c lab/taps.c lab/sup_tap.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \

@@ -53,16 +53,34 @@ compatible(const struct lab_bus *b)
 static void
 text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 {
+	const struct lab_bus *dom = &lab->buses[b->domain];
 	char s1[IP_STRLEN], sz[32];
 	int i;
 
-	fprintf(f, "bus %s", b->name);
-	for (i = 0; i < b->nsubnets; i++)
+	fprintf(f, "%s %s", b->tapseg ? "tap" : "bus", b->name);
+	for (i = 0; i < dom->nsubnets; i++)
 		fprintf(f, "%s%s", i ? " " : " subnets ",
-		    ip_str(&b->subnets[i].net, s1));
+		    ip_str(&dom->subnets[i].net, s1));
 	size_text(b->size, sz, sizeof(sz));
-	fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
-	    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
+	if (b->tapseg)
+		fprintf(f, ", mtu %u, a host tap\n", b->mtu);
+	else
+		fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
+		    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
+	if (b->tap.name != NULL) {
+		fprintf(f, "    host tap %s, addresses", b->tap.name);
+		for (i = 0; i < b->tap.naddrs; i++)
+			fprintf(f, " %s", ip_str(&b->tap.addrs[i].ip, s1));
+		fprintf(f, "%s\n", b->tap.naddrs ? "" : " none (the host's "
+		    "to give)");
+	}
+	if (b->domain != b - lab->buses || b->domain_next >= 0) {
+		fprintf(f, "    bridged with");
+		for (i = b->domain; i >= 0; i = lab->buses[i].domain_next)
+			if (i != b - lab->buses)
+				fprintf(f, " %s", lab->buses[i].name);
+		fprintf(f, " (one broadcast domain)\n");
+	}
 	if (b->delay_us || b->jitter_us || b->loss_pct > 0 || b->rate_bps) {
 		fprintf(f, "    impairments:");
 		if (b->delay_us)
@@ -290,17 +308,35 @@ json_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 {
 	int i;
 
+	const struct lab_bus *dom = &lab->buses[b->domain];
+
 	fprintf(f, "{\"name\":");
 	jstr(f, b->name);
 	fprintf(f, ",\"mtu\":%u,\"max_frame\":%u,\"size\":%u,\"jumbo\":%s,"
 	    "\"netbsd_compatible\":%s,\"link\":%s,\"implicit\":%s,"
-	    "\"subnets\":[",
+	    "\"tap\":",
 	    b->mtu, b->max_frame, b->size, b->jumbo ? "true" : "false",
 	    compatible(b) ? "true" : "false", b->link >= 0 ? "true" : "false",
 	    b->implicit ? "true" : "false");
-	for (i = 0; i < b->nsubnets; i++) {
+	if (b->tap.name == NULL)
+		fputs("null", f);
+	else {
+		fputs("{\"name\":", f);
+		jstr(f, b->tap.name);
+		fprintf(f, ",\"node_interface\":%s,\"addrs\":[",
+		    b->tapseg ? "true" : "false");
+		for (i = 0; i < b->tap.naddrs; i++) {
+			fputs(i ? "," : "", f);
+			jip(f, &b->tap.addrs[i].ip, true);
+		}
+		fputs("]}", f);
+	}
+	fputs(",\"domain\":", f);
+	jstr(f, dom->name);
+	fputs(",\"subnets\":[", f);
+	for (i = 0; i < dom->nsubnets; i++) {
 		fputs(i ? "," : "", f);
-		jip(f, &b->subnets[i].net, true);
+		jip(f, &dom->subnets[i].net, true);
 	}
 	fprintf(f, "],\"delay_us\":%" PRIu64 ",\"jitter_us\":%" PRIu64
 	    ",\"loss_pct\":%g,\"rate_bps\":%" PRIu64 ",\"members\":[",

@@ -237,8 +237,8 @@ graph_atts(struct lab_graph *g, const int *base)
 				a->node = i;
 				a->iface = j;
 				a->addr = &ifp->addrs[k].ip;
-				if ((a->subnet = subnet_of(lab, base, ifp->bus,
-				    a->addr)) >= 0)
+				if ((a->subnet = subnet_of(lab, base,
+				    lab->buses[ifp->bus].domain, a->addr)) >= 0)
 					n++;
 			}
 		}
@@ -664,7 +664,8 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 
 /*
  * The sysctls the plan sets before a node's own: forwarding on a router,
- * and no duplicate address detection on a node with interfaces.  The
+ * and no duplicate address detection on a node with interfaces (but
+ * a bridge, which has no IP).  The
  * plan gives every address once, so DAD could find nothing; it would
  * only hold each IPv6 address tentative (unusable as a source) for the
  * first second after `up` returned.  A lab that teaches DAD sets
@@ -679,13 +680,15 @@ default_sysctls(struct lab *lab, struct lab_node *n)
 	struct lab_sysctl *v;
 	int i, j, k = 0;
 
-	if (!n->forwarding && n->nifaces == 0)
+	bool dad = n->nifaces > 0 && !n->bridge;   /* a bridge has no IP */
+
+	if (!n->forwarding && !dad)
 		return 0;
 	if ((v = arena_alloc(lab->arena, sizeof(*v) *
 	    (size_t)(n->nsysctls + 3))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < 3; i++) {
-		if (i == 0 ? n->nifaces == 0 : !n->forwarding)
+		if (i == 0 ? !dad : !n->forwarding)
 			continue;
 		/* A node's own setting of the same name wins. */
 		for (j = 0; j < n->nsysctls; j++)

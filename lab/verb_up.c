@@ -36,6 +36,7 @@
 #include "lab/plan.h"
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
+#include "lab/taps.h"
 #include "lab/verbs.h"
 #include "shmif/shmif.h"
 
@@ -444,6 +445,14 @@ verb_up(int argc, char **argv)
 	if (!statedir_name_ok(name)) {
 		fprintf(stderr, "rumplab up: '%s' is not a usable lab name "
 		    "(letters, digits, '.', '_', '-'; use --name)\n", name);
+		lab_close(lab);
+		return 1;
+	}
+	/* Host taps need what some machines keep from users: say what is
+	 * missing before anything starts. */
+	if ((r = taps_preflight(lab, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: %s; nothing was started\n",
+		    name, why);
 		lab_close(lab);
 		return 1;
 	}

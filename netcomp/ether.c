@@ -38,6 +38,7 @@
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 
+#include "netcomp/bridge.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/impair.h"
 #include "netcomp/neigh.h"
@@ -490,7 +491,8 @@ ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	while (n > 0) {
 		for (i = k = 0; i < n && k < RX_BATCH_MAX; i++)
 			if (f[i].len >= ETH_HLEN && f[i].len <= 0xffff &&
-			    mac_wanted(ifp, f[i].data))
+			    (mac_wanted(ifp, f[i].data) ||
+			    ifnet_brport(ifp) != NULL))
 				mine[k++] = f[i];
 		if (k > 0)
 			impair_enqueue(ifp, RUMP_IMPAIR_IN, mine, k);
@@ -507,6 +509,11 @@ ifnet_deliver(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	/* Frames delayed before the cable was pulled arrive no more. */
 	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
 		return;
+	/* A bridge's member: every frame is the bridge's. */
+	if (ifnet_brport(ifp) != NULL) {
+		bridge_input(ifp, f, n);
+		return;
+	}
 
 	while (n > 0) {
 		chunk = n < RX_BATCH_MAX ? n : RX_BATCH_MAX;

@@ -80,6 +80,9 @@ struct ifnet {
 	struct iftap *taps;             /* iftap.c's lock */
 	int ntaps;
 	int carrier_lost;               /* ifnet_cfg + core lock */
+	/* The bridge port it is (netcomp/bridge.c), NULL when its frames
+	 * go to the stack: bridge.c's lock, read first without it. */
+	struct bridge_port *brport;
 
 	struct ifnet_counters cnt;
 	struct ifnet *next;             /* ifnet_cfg */
