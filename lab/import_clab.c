@@ -262,8 +262,8 @@ import_clab(struct imp_lab *il, const char *file)
 	const struct ynode *root, *topo, *links;
 	struct ydoc_error err;
 	struct ynode *r;
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 	int e, i;
 
 	if ((e = read_file(file, &buf, &len)) != 0) {

@@ -142,7 +142,7 @@ status(const char *bridge)
 	struct rump_brstatus st;
 	struct rump_brport *ports;
 	struct rump_braddr *addrs;
-	int na, error;
+	int na = 0, error;
 
 	if (rump_sys_ifget(bridge, &ifi) != 0)
 		return fail(bridge, errno);
@@ -276,7 +276,7 @@ command(const char *bridge, int argc, char **argv)
 		struct rump_brstatus st;
 		struct rump_brport *ports;
 		struct rump_braddr *addrs;
-		int na, error;
+		int na = 0, error;
 
 		if ((error = fetch(bridge, &st, &ports, &addrs, &na)) != 0)
 			return -fail(bridge, -error);
