@@ -28,6 +28,7 @@
 #include "lab/child.h"
 #include "lab/ipaddr.h"
 #include "lab/launch.h"
+#include "lab/preflight.h"
 #include "lab/plan.h"
 #include "lab/statedir.h"
 
@@ -222,7 +223,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 {
 	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
 	char *argv[20 + 4 * MAXFS_ARGS + 2 * MAXTAP_ARGS];
-	char specs[MAXFS_ARGS][600], nums[MAXTAP_ARGS][12];
+	char specs[MAXFS_ARGS][600], nums[MAXTAP_ARGS][12], lim[200] = "";
 	struct child_fd fds[MAXTAP_ARGS];
 	struct child_spec s = { .path = lc->server, .argv = argv,
 	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION,
@@ -239,8 +240,14 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	}
 	s.nfds = tap_fds(lc, node, argv, fds, nums);
 	if ((r = child_start(&c, &s)) != 0) {
-		snprintf(why, whylen, "cannot run %s: %s (set RUMPLAB_SERVER "
-		    "or PATH)", lc->server, strerror(-r));
+		if (r == -EAGAIN && (preflight_task_limit(lim, sizeof(lim)),
+		    lim[0] != '\0'))
+			snprintf(why, whylen, "cannot start a process: %s",
+			    lim);
+		else
+			snprintf(why, whylen, "cannot run %s: %s (set "
+			    "RUMPLAB_SERVER or PATH)", lc->server,
+			    strerror(-r));
 		return r;
 	}
 	(void)child_drain(&c, child_text_line, &t);
@@ -251,8 +258,12 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	/* It exits once it has said why (or died without a word). */
 	if (child_reap(&c, true) != 1)
 		c.status = -1;
+	/* A thread it could not make: which limit was reached. */
+	if (t.off > 0 && strstr(msg, strerror(EAGAIN)) != NULL)
+		preflight_task_limit(lim, sizeof(lim));
 	if (t.off > 0)
-		snprintf(why, whylen, "the node kernel did not start: %s", msg);
+		snprintf(why, whylen, "the node kernel did not start: %s%s%s",
+		    msg, lim[0] ? ": " : "", lim);
 	else if (c.status != -1 && WIFSIGNALED(c.status))
 		snprintf(why, whylen, "the node kernel did not start (signal "
 		    "%d)", WTERMSIG(c.status));

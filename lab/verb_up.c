@@ -34,6 +34,7 @@
 #include "lab/labview.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
+#include "lab/preflight.h"
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
 #include "lab/taps.h"
@@ -397,25 +398,45 @@ make_dir(const char *name, char *dir, size_t len)
 	return r;
 }
 
-/* Every bus gets its wake map before any node attaches (shmif/FORMAT.txt):
- * a send then no longer wakes the sender's own receive thread.  Without
- * one the bus works as well, only slower, so a failure is just noted. */
-static void
-make_wakemaps(const char *dir, const struct lab *lab)
+/*
+ * Every bus file is made here, empty at the lab's size for it (the first
+ * node to attach lays the ring out in it: shmif/FORMAT.txt), and gets its
+ * wake map before any node attaches (a send then no longer wakes the
+ * sender's own receive loop; without one the bus works as well, only
+ * slower, so a failure there is just noted).  A node would make a
+ * missing bus file itself, at shmif's default size, whatever the lab
+ * said.
+ */
+static int
+make_buses(const char *dir, const struct lab *lab, char *why, size_t whylen)
 {
 	char busdir[STATEDIR_PATHMAX], path[STATEDIR_PATHMAX + LAB_NAME_MAX + 2];
-	int i, r;
+	bool wake = true;
+	int i, fd, r;
 
 	statedir_file(dir, "bus", busdir);
 	for (i = 0; i < lab->nbuses; i++) {
+		if (lab->buses[i].tapseg)
+			continue;       /* a tap, no file */
 		snprintf(path, sizeof(path), "%s/%s", busdir, lab->buses[i].name);
-		if ((r = shmif_wakemap_create(path)) != 0) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
+		    ftruncate(fd, lab->buses[i].size) != 0) {
+			r = errno;
+			snprintf(why, whylen, "bus %s: %s: %s",
+			    lab->buses[i].name, path, strerror(r));
+			if (fd >= 0)
+				close(fd);
+			return -r;
+		}
+		close(fd);
+		if (wake && (r = shmif_wakemap_create(path)) != 0) {
 			fprintf(stderr, "rumplab up: %s.wake: %s (the bus works "
 			    "without it, with more wake-ups)\n", path,
 			    strerror(-r));
-			return;
+			wake = false;
 		}
 	}
+	return 0;
 }
 
 int
@@ -456,11 +477,24 @@ verb_up(int argc, char **argv)
 		lab_close(lab);
 		return 1;
 	}
+	/* What it needs of this machine, before anything starts. */
+	if ((r = statedir_root(dir, sizeof(dir))) != 0 ||
+	    (r = lab_preflight(lab, a.jobs, dir, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: %s; nothing was started\n",
+		    name, r == -EPERM || why[0] == '\0' ? strerror(-r) : why);
+		lab_close(lab);
+		return 1;
+	}
 	if (make_dir(name, dir, sizeof(dir)) != 0) {
 		lab_close(lab);
 		return 1;
 	}
-	make_wakemaps(dir, lab);
+	if ((r = make_buses(dir, lab, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: %s\n", name, why);
+		labctl_cleanup(dir);
+		lab_close(lab);
+		return 1;
+	}
 	if ((r = launch_hosts(dir, lab)) != 0)
 		fprintf(stderr, "rumplab up: %s/hosts: %s (programs on the "
 		    "nodes will not resolve the lab's names)\n", dir,
