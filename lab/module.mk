@@ -13,7 +13,7 @@ LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/plan_addr.c lab/plan_routes.c lab/trace.c lab/open.c \
     lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c
 # What the fuzz target compiles (everything but the compiled-in topology).
-LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS)
+LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS) $(LIBJSON_SRCS)
 LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml) -lm
 
 $(OBJ)/lab/default_topology.c: topologies/default.yaml
@@ -48,7 +48,7 @@ RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/child.c lab/launch.c \
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
-    $(LIB)/librumpclient.a $(LIB)/libshmif.a
+    $(LIB)/librumpclient.a $(LIB)/libshmif.a $(LIB)/libjson.a
 # libshmif again after every object (capture, the console's bus page).
 LDLIBS_rumplab := $(LIB)/libshmif.a $(LAB_YAML_LIBS) $(VIZ_LDLIBS) \
     $(SHMIF_PCAP_LIBS)

@@ -1,7 +1,8 @@
 # tests/lab: unit tests of the lab library (addresses, planner, routes,
 # checks, configuration steps) and the topology fuzz target (YAML loader,
 # validator and planner on arbitrary bytes).
-$(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a
+$(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a \
+    $(LIB)/libjson.a
 LDLIBS_test_lab := $(LAB_YAML_LIBS)
 TESTS += $(TBIN)/test_lab
 
