@@ -40,11 +40,12 @@ RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
     lab/verb_generate.c
 # The running lab: state directory, control socket, launcher, supervisor
 # and the verbs that use them (control protocol: lab/CONTROL.txt).
-RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/child.c lab/launch.c \
+RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/ctlproto.c lab/child.c \
+    lab/launch.c \
     lab/supervisor.c lab/sup_request.c lab/sup_worker.c \
     lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
-    lab/verb_check.c lab/hostnet.c
+    lab/verb_check.c lab/verb_completion.c lab/hostnet.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \

@@ -1,6 +1,7 @@
 /*
- * verb_check.c — `rumplab check [LAB]`: run the lab's checks: against the
- * live nodes, from each check's `from` node through the node stacks.
+ * verb_check.c — `rumplab check [LAB] [--json]`: run the lab's checks:
+ * against the live nodes, from each check's `from` node through the node
+ * stacks.
  *
  *  - reach (the default): rump.ping / rump.ping6 from the node gets an
  *    answer (a few tries: IPv6 addresses are tentative for a moment after
@@ -17,7 +18,8 @@
  * is not up (dead, stopped, ...) is not tried: it fails at once naming
  * the node and why (a reach: false check holds).
  *
- * Prints a table (ok / FAIL, what was seen) and exits 1 if any failed.
+ * Prints a table (ok / FAIL, what was seen), or with --json one object
+ * of the same, and exits 1 if any failed.
  * The commands come from beside rumplab, else from $PATH.
  */
 #include <sys/wait.h>
@@ -31,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "lab/child.h"
 #include "lab/labctl.h"
@@ -318,21 +321,64 @@ wait_dad(const struct lab *lab, const char *dir, const struct labview *v)
 	}
 }
 
+/* --json: {"lab", "checks": [{"from", "to", "addr", "expect", "ok",
+ * "result"}, ...], "failed", "total"}, the table's columns. */
+static void
+json_begin(struct jw *w, const char *dir)
+{
+	jw_init(w, stdout);
+	jw_object(w, NULL);
+	jw_str(w, "lab", labctl_name(dir));
+	jw_array(w, "checks");
+}
+
+static void
+json_row(struct jw *w, const struct lab_check *c, int r, const char *res)
+{
+	char a[IP_STRLEN];
+
+	jw_object(w, NULL);
+	jw_str(w, "from", c->from_name);
+	jw_str(w, "to", c->to_name);
+	if (c->to_node < 0)
+		jw_null(w, "addr");
+	else
+		jw_str(w, "addr", ip_addr_str(&c->to, a));
+	jw_str(w, "expect", c->reach ? "reach" : "none");
+	jw_bool(w, "ok", r == 0);
+	jw_str(w, "result", res);
+	jw_close(w);
+}
+
+static int
+json_end(struct jw *w, int nfail, int n)
+{
+	jw_close(w);
+	jw_int(w, "failed", nfail);
+	jw_int(w, "total", n);
+	jw_close(w);
+	return jw_end(w);
+}
+
 int
 verb_check(int argc, char **argv)
 {
 	char dir[STATEDIR_PATHMAX], why[600], res[1024], to[IP_STRLEN + 80];
 	char a[IP_STRLEN];
 	const struct lab_check *c;
+	const char *name;
 	struct labview v;
 	struct lab *lab;
+	struct jw w;
 	int i, r, nfail = 0;
 
-	if (argc > 2) {
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		verb_usage("check", stderr);
 		return EXIT_USAGE;
 	}
-	if ((r = labctl_find(argc == 2 ? argv[1] : NULL, dir, sizeof(dir), why,
+	if (verb_lab("check", argc == 2 ? argv[1] : NULL, &name) != 0)
+		return EXIT_USAGE;
+	if ((r = labctl_find(name, dir, sizeof(dir), why,
 	    sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab check: %s\n", why);
 		return r == -EEXIST ? EXIT_USAGE : 1;
@@ -350,7 +396,9 @@ verb_check(int argc, char **argv)
 	find_bindir();
 	signal(SIGPIPE, SIG_IGN);
 	wait_dad(lab, dir, &v);
-	if (lab->nchecks == 0)
+	if (verb_opts.json)
+		json_begin(&w, dir);
+	else if (lab->nchecks == 0)
 		printf("lab %s has no checks\n", labctl_name(dir));
 	else
 		printf("%-4s %-10s %-28s %-6s %s\n", "", "FROM", "TO", "EXPECT",
@@ -362,11 +410,17 @@ verb_check(int argc, char **argv)
 		    ip_addr_str(&c->to, a));
 		if (c->to_node < 0)
 			snprintf(to, sizeof(to), "%s", c->to_name);
-		printf("%-4s %-10s %-28s %-6s %s\n", r ? "FAIL" : "ok",
-		    c->from_name, to, c->reach ? "reach" : "none", res);
+		if (verb_opts.json)
+			json_row(&w, c, r, res);
+		else
+			printf("%-4s %-10s %-28s %-6s %s\n", r ? "FAIL" : "ok",
+			    c->from_name, to, c->reach ? "reach" : "none", res);
 		nfail += r != 0;
 	}
-	if (nfail > 0)
+	if (verb_opts.json) {
+		if (json_end(&w, nfail, lab->nchecks) != 0)
+			nfail++;
+	} else if (nfail > 0)
 		printf("%d of %d checks failed\n", nfail, lab->nchecks);
 	labview_free(&v);
 	lab_close(lab);
