@@ -9,6 +9,8 @@ DEB_PKGS += file
 # Unmodified programs the hijack's tests run on nodes (52, 53, 79) and
 # its benchmark; libc6-dev's libc.a builds the static program 79 refuses.
 DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
+# zsh: tests/run/82-lab-json.t runs the zsh completion script.
+DEB_PKGS += zsh
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \

@@ -2,8 +2,9 @@
  * arp.c — rump.arp: a node's ARP table with NetBSD arp(8)'s commands and
  * lines.
  *
- *   rump.arp [-n] host             one entry
- *   rump.arp -a [-n]               every entry
+ *   rump.arp [-n] [--json] host    one entry
+ *   rump.arp -a [-n] [--json]      every entry (--json: {"arp": [{host,
+ *                                  ip, mac, interface, permanent}]})
  *   rump.arp -d host | -d -a       delete
  *   rump.arp -s host ether_addr    a static entry (never expires; the
  *                                  node sends no ARP request for it)
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
@@ -26,13 +28,16 @@
 
 #define PROG "rump.arp"
 #define MAXN 512
+#define OPT_JSON 256	/* --json, a long option only */
+
+static struct jw *json;	/* --json: the entries go here */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-n] host\n"
-	    "       " PROG " -a [-n]\n"
+	    "usage: " PROG " [-n] [--json] host\n"
+	    "       " PROG " -a [-n] [--json]\n"
 	    "       " PROG " -d host\n"
 	    "       " PROG " -d -a\n"
 	    "       " PROG " -s host ether_addr\n"
@@ -49,11 +54,34 @@ fail(const char *what, int err)
 	return 1;
 }
 
+/* An entry as JSON: the fields of its line. */
+static void
+json_entry(const struct rump_neigh *nb)
+{
+	char a[INADDR_TEXTLEN], mac[24];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+	    nb->mac[0], nb->mac[1], nb->mac[2], nb->mac[3], nb->mac[4],
+	    nb->mac[5]);
+	jw_object(json, NULL);
+	jw_str(json, "host", "?");
+	jw_str(json, "ip", inaddr_ntop(AF_INET, nb->addr, a, sizeof(a)));
+	jw_str(json, "mac", mac);
+	jw_strn(json, "interface", nb->ifname, strnlen(nb->ifname,
+	    sizeof(nb->ifname)));
+	jw_bool(json, "permanent", nb->flags & RUMP_NF_STATIC);
+	jw_close(json);
+}
+
 static void
 print_entry(const struct rump_neigh *nb)
 {
 	char a[INADDR_TEXTLEN];
 
+	if (json != NULL) {
+		json_entry(nb);
+		return;
+	}
 	inaddr_ntop(AF_INET, nb->addr, a, sizeof(a));
 	printf("? (%s) at %02x:%02x:%02x:%02x:%02x:%02x on %s%s\n", a,
 	    nb->mac[0], nb->mac[1], nb->mac[2], nb->mac[3], nb->mac[4],
@@ -104,10 +132,30 @@ show(const char *host)
 			found = 1;
 		}
 	if (host != NULL && !found) {
-		printf("%s (%s) -- no entry\n", host, host);
+		fprintf(json ? stderr : stdout, "%s (%s) -- no entry\n", host,
+		    host);
 		return 1;
 	}
 	return 0;
+}
+
+/* --json: {"arp": [...]}, the entries show() prints. */
+static int
+show_json(const char *host)
+{
+	struct jw w;
+	int r;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "arp");
+	r = show(host);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && r == 0)
+		r = fail("stdout", EIO);
+	return r;
 }
 
 static int
@@ -160,9 +208,10 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, aflag = 0, dflag = 0, sflag = 0;
+	int c, aflag = 0, dflag = 0, sflag = 0, jflag = 0;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
@@ -173,12 +222,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'n': break;
 		case 's': sflag = 1; break;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((sflag && (argc < 2 || argc > 3 || dflag || aflag)) ||
+	if ((jflag && (sflag || dflag)) ||
+	    (sflag && (argc < 2 || argc > 3 || dflag || aflag)) ||
 	    (dflag && (aflag ? argc != 0 : argc != 1)) ||
 	    (!sflag && !dflag && (aflag ? argc != 0 : argc != 1))) {
 		usage(stderr);
@@ -192,5 +243,7 @@ main(int argc, char **argv)
 		return set(argv[0], argv[1]);
 	if (dflag)
 		return delete(aflag ? NULL : argv[0]);
+	if (jflag)
+		return show_json(aflag ? NULL : argv[0]);
 	return show(aflag ? NULL : argv[0]);
 }

@@ -2,9 +2,10 @@
  * ifconfig.c — rump.ifconfig: configure and show a node's network
  * interfaces, with NetBSD's ifconfig(8) syntax and output format.
  *
- *   rump.ifconfig [-v] [-a]            every interface
+ *   rump.ifconfig [-v] [-a] [--json]   every interface (--json: as one
+ *                                      JSON object, ifprint.h)
  *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] IF              one interface
+ *   rump.ifconfig [-v] [--json] IF     one interface
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
  *
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
@@ -33,6 +35,7 @@
 
 #define MAXOPS 32
 #define PROG "rump.ifconfig"
+#define OPT_JSON 256	/* --json, a long option only */
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
@@ -64,9 +67,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-v] [-a]\n"
+	    "usage: " PROG " [-v] [-a] [--json]\n"
 	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] interface\n"
+	    "       " PROG " [-v] [--json] interface\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx active]\n"
@@ -589,6 +592,20 @@ show_impair(const struct rump_ifinfo *info)
 	}
 }
 
+static struct jw *json;	/* --json: the listing goes here */
+
+static void
+show_one(const struct rump_ifinfo *info, int verbose)
+{
+	if (json != NULL) {
+		ifprint_json(json, info);
+		return;
+	}
+	ifprint(stdout, info, verbose);
+	if (verbose)
+		show_impair(info);
+}
+
 static int
 show(const char *only, int verbose)
 {
@@ -599,9 +616,7 @@ show(const char *only, int verbose)
 	if (only != NULL) {
 		if ((error = call(rump_sys_ifget(only, &info))) != 0)
 			return failed(only, "get", error);
-		ifprint(stdout, &info, verbose);
-		if (verbose)
-			show_impair(&info);
+		show_one(&info, verbose);
 		return 0;
 	}
 	if ((error = get_names(&names, &n)) != 0)
@@ -614,12 +629,29 @@ show(const char *only, int verbose)
 			free(names);
 			return failed(names[i], "get", error);
 		}
-		ifprint(stdout, &info, verbose);
-		if (verbose)
-			show_impair(&info);
+		show_one(&info, verbose);
 	}
 	free(names);
 	return 0;
+}
+
+/* --json: {"interfaces": [...]}, what show() lists. */
+static int
+show_json(const char *only)
+{
+	struct jw w;
+	int error;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "interfaces");
+	error = show(only, 0);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && error == 0)
+		error = -EIO;
+	return error;
 }
 
 /* -l: names on one line; updown 'u' only up ones, 'd' only down ones. */
@@ -705,10 +737,12 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct ifreq_plan plan;
 	int c, aflag = 0, lflag = 0, updown = 0, verbose = 0, wflag = 0;
+	int jflag = 0;
 	int error;
 	uint64_t wait = 0;
 
@@ -731,13 +765,14 @@ main(int argc, char **argv)
 			wflag = 1;
 			break;
 		case 'h': usage(stdout); return 0;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if ((lflag && (aflag || argc > 0)) || (updown && !lflag) ||
-	    (aflag && argc > 0)) {
+	    (aflag && argc > 0) || (jflag && (lflag || wflag || argc > 1))) {
 		usage(stderr);
 		return 1;
 	}
@@ -762,6 +797,8 @@ main(int argc, char **argv)
 		error = list_names(updown);
 	else if (argc == 0 && wflag)
 		error = 0;
+	else if (argc <= 1 && !plan.create && jflag)
+		error = show_json(argc == 1 ? plan.ifname : NULL);
 	else if (argc <= 1 && !plan.create)
 		error = show(argc == 1 ? plan.ifname : NULL, verbose);
 	else

@@ -22,5 +22,13 @@
 /* NetBSD's snprintb(3) of the "\020\1UP\2BROADCAST..." form. */
 void ifprint_bits(char *buf, size_t len, const char *bits, uint32_t v);
 void ifprint(FILE *f, const struct rump_ifinfo *info, int verbose);
+/*
+ * The same as one JSON object (json/json.h): name, flags and flag_names,
+ * mtu, linkstr, address, status (null on a loopback), inet and inet6
+ * (addr, plen; broadcast; scope, scopeid, flags, flag_names), and the
+ * counters -v shows (input, output).
+ */
+struct jw;
+void ifprint_json(struct jw *w, const struct rump_ifinfo *info);
 
 #endif

@@ -2,8 +2,10 @@
  * ndp.c — rump.ndp: a node's IPv6 neighbour cache with NetBSD ndp(8)'s
  * commands and table.
  *
- *   rump.ndp -a [-n]       every neighbour
- *   rump.ndp [-n] addr     one
+ *   rump.ndp -a [-n] [--json]  every neighbour (--json: {"ndp":
+ *                          [{neighbor, linklayer_address, netif,
+ *                          expire, permanent, state, router}]})
+ *   rump.ndp [-n] [--json] addr  one
  *   rump.ndp -d addr       delete one
  *   rump.ndp -s addr mac   a static entry (never expires; the node
  *                          sends no solicitation for it)
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
@@ -26,13 +29,16 @@
 
 #define PROG "rump.ndp"
 #define MAXN 512
+#define OPT_JSON 256	/* --json, a long option only */
+
+static struct jw *json;	/* --json: the entries go here */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " -a [-n]\n"
-	    "       " PROG " [-n] addr\n"
+	    "usage: " PROG " -a [-n] [--json]\n"
+	    "       " PROG " [-n] [--json] addr\n"
 	    "       " PROG " -d addr\n"
 	    "       " PROG " -s addr ether_addr\n"
 	    "       " PROG " -c\n"
@@ -62,6 +68,27 @@ state_letter(int s)
 	return "?";
 }
 
+/* An entry as JSON: the columns of its line; expire in seconds. */
+static void
+json_entry(const struct rump_neigh *nb, const char *neighbor,
+    const char *mac)
+{
+	jw_object(json, NULL);
+	jw_str(json, "neighbor", neighbor);
+	jw_str(json, "linklayer_address", nb->state == RUMP_ND_INCOMPLETE ?
+	    NULL : mac);
+	jw_strn(json, "netif", nb->ifname, strnlen(nb->ifname,
+	    sizeof(nb->ifname)));
+	if (!(nb->flags & RUMP_NF_STATIC) && nb->expire >= 0)
+		jw_int(json, "expire", nb->expire);
+	else
+		jw_null(json, "expire");
+	jw_bool(json, "permanent", nb->flags & RUMP_NF_STATIC);
+	jw_str(json, "state", state_letter(nb->state));
+	jw_bool(json, "router", nb->flags & RUMP_NF_ROUTER);
+	jw_close(json);
+}
+
 static void
 print_entry(const struct rump_neigh *nb)
 {
@@ -85,6 +112,10 @@ print_entry(const struct rump_neigh *nb)
 		snprintf(exp, sizeof(exp), "%ds", nb->expire);
 	else
 		snprintf(exp, sizeof(exp), "-");
+	if (json != NULL) {
+		json_entry(nb, a, mac);
+		return;
+	}
 	printf("%-29s %-18s %6s %-9s %s %s\n", a, mac, nb->ifname, exp,
 	    state_letter(nb->state), nb->flags & RUMP_NF_ROUTER ? "R" : "");
 }
@@ -151,8 +182,9 @@ show(const char *addr)
 		return fail("list", errno);
 	if (n > MAXN)
 		n = MAXN;
-	printf("%-29s %-18s %6s %-9s %s %s\n", "Neighbor",
-	    "Linklayer Address", "Netif", "Expire", "S", "Flags");
+	if (json == NULL)
+		printf("%-29s %-18s %6s %-9s %s %s\n", "Neighbor",
+		    "Linklayer Address", "Netif", "Expire", "S", "Flags");
 	for (i = 0; i < n; i++)
 		if (addr == NULL || memcmp(v[i].addr, want.addr, 16) == 0) {
 			print_entry(&v[i]);
@@ -165,15 +197,35 @@ show(const char *addr)
 	return 0;
 }
 
+/* --json: {"ndp": [...]}, the entries show() prints. */
+static int
+show_json(const char *addr)
+{
+	struct jw w;
+	int r;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "ndp");
+	r = show(addr);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && r == 0)
+		r = fail("stdout", EIO);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rump_neigh nb;
-	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0;
+	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0, jflag = 0;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
@@ -185,12 +237,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'n': break;
 		case 's': sflag = 1; break;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (sflag + dflag + cflag + aflag > 1 || (cflag && argc != 0) ||
+	    (jflag && (sflag || dflag || cflag)) ||
 	    (dflag && argc != 1) || (sflag && argc != 2) ||
 	    (aflag && argc != 0) ||
 	    (!aflag && !cflag && !sflag && argc != 1)) {
@@ -220,5 +274,7 @@ main(int argc, char **argv)
 		printf("%s deleted\n", argv[0]);
 		return 0;
 	}
+	if (jflag)
+		return show_json(aflag ? NULL : argv[0]);
 	return show(aflag ? NULL : argv[0]);
 }

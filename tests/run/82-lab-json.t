@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
-plan 27
+plan 33
 cd "$T" || exit 1
 # jsonok FILE: jq and Python's json both read it
 jsonok() { jq -e . "$1" >/dev/null 2>&1 && python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$1"; }
@@ -161,6 +161,72 @@ R status >bad.txt 2>&1
 grep -aq 'quote " back \\ nul' bad.txt; ok $? "the table shows the line too"
 R node start h2 >/dev/null
 
+# --- the rump.* commands' --json ------------------------------------------------
+X() { R exec r1 -- "$@"; }
+X rump.ping6 -c 1 -w 5 fd00:0:0:1::10 >/dev/null 2>&1
+X rump.ifconfig -a >if.txt; X rump.ifconfig -a --json >if.json
+cmp_py "rump.ifconfig -a --json parses and says what the listing says, line for line" if.txt if.json <<'PY'
+import json, sys
+t = open(sys.argv[1]).read().splitlines(); j = json.load(open(sys.argv[2]))
+def fl(v, names): return "0x%x" % v + ("<%s>" % ",".join(names) if names else "")
+out = []
+for i in j["interfaces"]:
+    out.append("%s: flags=%s mtu %d" % (i["name"], fl(i["flags"], i["flag_names"]), i["mtu"]))
+    if i["linkstr"]: out.append("\tlinkstr: " + i["linkstr"])
+    if i["address"]: out += ["\taddress: " + i["address"], "\tstatus: " + i["status"]]
+    for a in i["inet"]:
+        out.append("\tinet %s/%d%s flags 0x0" % (a["addr"], a["plen"], " broadcast " + a["broadcast"] if a["broadcast"] else ""))
+    for a in i["inet6"]:
+        sc = "%" + a["scope"] if a["scope"] else ""
+        out.append("\tinet6 %s%s/%d flags %s%s" % (a["addr"], sc, a["plen"], fl(a["flags"], a["flag_names"]),
+            " scopeid 0x%x" % a["scopeid"] if a["scopeid"] is not None else ""))
+assert out == t, "\n".join(x + "  |  " + y for x, y in zip(out, t))
+PY
+X rump.netstat -rn >rt.txt; X rump.netstat -rn --json >rt.json
+cmp_py "rump.netstat -rn --json parses and has the tables' rows" rt.txt rt.json <<'PY'
+import json, sys
+t = [l.split() for l in open(sys.argv[1]).read().splitlines()]; j = json.load(open(sys.argv[2]))
+rows = [r for r in t if len(r) == 7 and r[0] != "Destination"]
+want = [[r["destination"], r["gateway"], r["flags"], "-", "-", str(r["mtu"]) if r["mtu"] else "-", r["interface"]]
+        for f in j["route_tables"] for r in f["routes"]]
+assert rows == want and [f["family"] for f in j["route_tables"]] == ["inet", "inet6"], (rows, want)
+PY
+X rump.arp -an >arp.txt; X rump.arp -an --json >arp.json
+X rump.ndp -an >ndp.txt; X rump.ndp -an --json >ndp.json
+cmp_py "rump.arp -an and rump.ndp -an --json parse and have the tables' rows" arp.txt arp.json ndp.txt ndp.json <<'PY'
+import json, sys
+t = open(sys.argv[1]).read().splitlines(); j = json.load(open(sys.argv[2]))["arp"]
+assert len(j) >= 1 and t == ["%s (%s) at %s on %s%s" % (e["host"], e["ip"], e["mac"], e["interface"],
+    " permanent" if e["permanent"] else "") for e in j], (t, j)
+t = [l.split() for l in open(sys.argv[3]).read().splitlines()[1:]]; j = json.load(open(sys.argv[4]))["ndp"]
+assert len(j) >= 1 and len(t) == len(j), (t, j)
+for row, e in zip(t, j):
+    exp = "permanent" if e["permanent"] else "%ds" % e["expire"] if e["expire"] is not None else "-"
+    want = [e["neighbor"], e["linklayer_address"] or "(incomplete)", e["netif"], exp, e["state"]] + (["R"] if e["router"] else [])
+    # the expiry counts down between the two runs
+    assert row[:3] + row[4:] == want[:3] + want[4:] and (row[3] == want[3] or row[3].endswith("s")), (row, want)
+PY
+X rump.netstat -s >ns.txt; X rump.netstat -s --json >ns.json
+cmp_py "rump.netstat -s --json parses and has the counters the text has" ns.txt ns.json <<'PY'
+import json, sys
+t = open(sys.argv[1]).read().splitlines(); j = json.load(open(sys.argv[2]))
+got = {}
+for l in t:
+    if not l.startswith("\t"): proto = l.rstrip(":"); got[proto] = []
+    else: got[proto].append(int(l.split()[0]))
+assert got == {p: list(c.values()) for p, c in j.items()} and "ip6" in j, (got, j)
+PY
+X rump.sysctl -a >sy.txt; X rump.sysctl --json -a >sy.json; X rump.sysctl --json net.inet.ip >sy1.json
+cmp_py "rump.sysctl --json parses and has every name = value line, -a or below a name" sy.txt sy.json sy1.json <<'PY'
+import json, sys
+t = [l.split(" = ", 1) for l in open(sys.argv[1]).read().splitlines()]; j = json.load(open(sys.argv[2]))
+assert [[k, v] for k, v in j.items() if k != "kern.boottime"] == [r for r in t if r[0] != "kern.boottime"], (t, j)
+one = json.load(open(sys.argv[3]))
+assert one and all(k.startswith("net.inet.ip.") for k in one) and one["net.inet.ip.forwarding"] == "1", one
+PY
+X rump.arp --json -d 10.0.1.10 >/dev/null 2>&1; r1=$?; X rump.netstat --json >/dev/null 2>&1; r2=$?
+ok $([ $r1 = 1 ] && [ $r2 = 1 ]; echo $?) "--json where a command shows nothing (arp -d, netstat's sockets): a usage error"
+
 # --- -l LAB, everywhere ----------------------------------------------------------
 R -l j82 status >l1.txt; R status -l j82 >l2.txt; R status --lab=j82 >l3.txt; R status j82 >l4.txt
 ok $(cmp -s l1.txt l2.txt && cmp -s l2.txt l3.txt && cmp -s l3.txt l4.txt && grep -q "^lab j82: 4/4" l1.txt; echo $?) \
@@ -195,9 +261,20 @@ ok $([ "$(comp 'rumplab link set r1:')" = "shmif0 shmif1 " ] && [ "$(comp 'rumpl
 ok $([ "$(comp 'rumplab status --')" = "--help --json --lab " ] && [ "$(comp 'rumplab graph -T p')" = "pdf png " ] &&
     [ "$(comp 'rumplab plan --node h')" = "h1 h2 " ]; echo $?) \
     "completes a verb's options and their values ($(comp 'rumplab graph -T p'))"
+# zcomp WORD...: what the zsh script offers for the last word, with
+# compadd and _files standing in for zsh's completion system
+zcomp() { as_user env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" PATH="$PATH" zsh -f -c '
+	compdef() { : }
+	compadd() { print -rl -- "${(@P)2}" }
+	_files() { print -r -- "(files)" }
+	source '"$T"'/comp.zsh
+	words=("$@"); CURRENT=$#
+	_rumplab | sort | tr "\n" " "' _ "$@"; }
 if command -v zsh >/dev/null; then
 	R completion zsh >comp.zsh
-	zsh -n comp.zsh; ok $? "completion zsh is a zsh script"
+	ok $(zsh -n comp.zsh && [ "$(zcomp rumplab node stop '')" = "h1 h2 r1 r2 " ] &&
+	    [ "$(zcomp rumplab link set r1:s)" = "r1:shmif0 r1:shmif1 " ] && [ "$(zcomp rumplab up '')" = "(files) " ]; echo $?) \
+	    "completion zsh: a zsh script that completes the same ($(zcomp rumplab link set r1:s))"
 else
 	ok 0 "completion zsh # SKIP zsh is not installed"
 fi
