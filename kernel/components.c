@@ -7,7 +7,7 @@
  * read (component_loaded() from any thread).
  *
  * Also the pure-core components: rumpnet and rumpnet_net, empty bases the
- * network components depend on, as in NetBSD.
+ * network components depend on, as in NetBSD, and rumpdev (see below).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,6 +37,18 @@ static const struct component comp_rumpnet_net = {
 	.deps = { "rumpnet", NULL },
 };
 COMPONENT_REGISTER(comp_rumpnet_net);
+
+/*
+ * NetBSD's device faction (-lrumpdev), which its network tests load
+ * beside the network components.  rumplab's device layer, the interface
+ * layer the interface kinds plug into (netcomp/ifnet.c), comes with the
+ * network components; this base holds nothing of its own, so that the
+ * command lines written for NetBSD start a node here too.
+ */
+static const struct component comp_rumpdev = {
+	.name = "rumpdev",
+};
+COMPONENT_REGISTER(comp_rumpdev);
 
 const struct component *
 component_find(const char *name)

@@ -7,7 +7,9 @@
  * RUMPHIJACK is a comma-separated list in NetBSD's syntax, of which these
  * keys mean something here:
  *   socket=inet,inet6   families whose sockets are the node's (also all,
- *                       none; a family may be prefixed "no": all,noinet6)
+ *                       none; a family may be prefixed "no": all,noinet6;
+ *                       local/nolocal are accepted: unix sockets always
+ *                       stay on the host)
  *   hosts=FILE          the hosts(5) file names resolve in (default
  *                       $RUMPHIJACK_HOSTS; see hijack_name.c)
  *   quiet               no messages on stderr

@@ -217,3 +217,39 @@ hyp_cv_broadcast(hyp_cv_t *cv)
 {
 	pthread_cond_broadcast(&cv->c);
 }
+
+/* ---- descriptors handed over at start ---- */
+
+static int handover[HYP_HANDOVER_MAX];  /* handover_lk */
+static int nhandover;                   /* handover_lk */
+static pthread_mutex_t handover_lk = PTHREAD_MUTEX_INITIALIZER;
+
+int
+hyp_handover_add(int fd)
+{
+	int error = 0;
+
+	if (fd < 0 || fcntl(fd, F_GETFD) == -1)
+		return -EBADF;
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	pthread_mutex_lock(&handover_lk);
+	if (nhandover == HYP_HANDOVER_MAX)
+		error = -ENOSPC;
+	else
+		handover[nhandover++] = fd;
+	pthread_mutex_unlock(&handover_lk);
+	return error;
+}
+
+int
+hyp_handover_find(int (*match)(int fd, void *arg), void *arg)
+{
+	int i, fd = -ENOENT;
+
+	pthread_mutex_lock(&handover_lk);
+	for (i = 0; i < nhandover && fd < 0; i++)
+		if (match(handover[i], arg) == 1)
+			fd = handover[i];
+	pthread_mutex_unlock(&handover_lk);
+	return fd;
+}

@@ -34,6 +34,19 @@ int      hyp_open(const char *path, int flags, int mode);   /* fd or -errno */
 int      hyp_close(int fd);
 int      hyp_getpid(void);
 
+/*
+ * Host descriptors handed to the node when it starts (rump_server -t):
+ * a launcher opens what the node may not open itself (a tap the lab
+ * created) and leaves it open across exec.  The registry keeps each one
+ * open for the node's life; a driver finds the one match() accepts (1)
+ * and uses a dup() of it.  add: 0, -EBADF (not open) or -ENOSPC (more
+ * than HYP_HANDOVER_MAX); find: the descriptor, still the registry's, or
+ * -ENOENT.  Both from any thread.
+ */
+#define HYP_HANDOVER_MAX 16
+int      hyp_handover_add(int fd);
+int      hyp_handover_find(int (*match)(int fd, void *arg), void *arg);
+
 typedef struct { pthread_mutex_t m; } hyp_mtx_t;
 typedef struct { pthread_cond_t c; } hyp_cv_t;
 #define HYP_MTX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER }

@@ -11,10 +11,25 @@
 # Both variables are expanded when rump_server is linked, so modules
 # included after this one can append to them.
 
-KERNEL_CORE_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
-    kernel/components.c kernel/ksock.c kernel/netcfg.c kernel/proc.c \
-    kernel/kcall.c kernel/vfs_mount.c kernel/vfs_file.c kernel/vfs_tmpfs.c \
-    kernel/vfs_etfs.c kernel/vfs_hostfs.c kernel/sysproxy_fs.c \
+# The VFS and its file systems, with what they need of the core: nothing
+# here knows sysproxy, so ukfs (kernel/ukfs.c) links them into a program
+# of its own.  rumpfs_ext2fs needs Debian's libext2fs.
+VFS_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
+    kernel/components.c kernel/vfs_mount.c kernel/vfs_file.c \
+    kernel/vfs_dead.c kernel/vfs_tmpfs.c kernel/vfs_etfs.c \
+    kernel/vfs_hostfs.c kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
+    kernel/vfs_ext2fs_vfs.c
+EXT2FS_CPPFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags ext2fs com_err 2>/dev/null))
+EXT2FS_LIBS     := $(or $(shell pkg-config --libs ext2fs com_err 2>/dev/null),-lext2fs -lcom_err)
+$(call objs,kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
+    kernel/vfs_ext2fs_vfs.c): \
+    CPPFLAGS += $(EXT2FS_CPPFLAGS)
+
+# ukfs: an image in a program's own process (kernel/ukfs.h).
+UKFS_SRCS := $(VFS_SRCS) kernel/ukfs.c
+
+KERNEL_CORE_SRCS := $(VFS_SRCS) kernel/ksock.c kernel/netcfg.c \
+    kernel/proc.c kernel/kcall.c kernel/sysproxy_fs.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
     kernel/sysproxy_server.c kernel/sysproxy_io.c kernel/sockin.c
 RUMP_SERVER_SRCS := $(KERNEL_CORE_SRCS) kernel/rump_server.c
@@ -27,7 +42,7 @@ KERNEL_COMPONENT_LIBS ?=
 
 .SECONDEXPANSION:
 $(BIN)/rump_server: $(call objs,$(RUMP_SERVER_SRCS)) $$(KERNEL_COMPONENT_OBJS)
-LDLIBS_rump_server = $(KERNEL_COMPONENT_LIBS)
+LDLIBS_rump_server = $(KERNEL_COMPONENT_LIBS) $(EXT2FS_LIBS)
 
 $(LIB)/librumpclient.a: $(call objs,$(RUMPCLIENT_SRCS))
 $(LIB)/librumpclient.so: $(call objs,$(RUMPCLIENT_SRCS))
@@ -35,7 +50,10 @@ $(LIB)/librumpclient.so: $(call objs,$(RUMPCLIENT_SRCS))
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumpclient.so -o $@ $^
 
-PROGS += $(BIN)/rump_server
+# NetBSD's server with every component: the same program by that name.
+$(BIN)/rump_allserver: $(BIN)/rump_server
+	$(Q)ln -sf rump_server $@
+PROGS += $(BIN)/rump_server $(BIN)/rump_allserver
 LIBS  += $(LIB)/librumpclient.a $(LIB)/librumpclient.so
 MANS  += kernel/rump_server.1
 INSTALL_HEADERS += kernel/rumpclient.h

@@ -39,6 +39,12 @@ struct netcfg_ops {
 	int (*if_tap)(const char *name, const char *path, int on,
 	        uintptr_t owner);
 	void (*if_tap_release)(uintptr_t owner);
+	/* Bridges: -ENOTTY for an interface that is none. get fills up to
+	 * RUMP_BRIDGE_MAXPORTS ports and maxaddrs addrs. */
+	int (*if_bridge_set)(const char *name, const struct rump_brreq *req);
+	int (*if_bridge_get)(const char *name, struct rump_brstatus *st,
+	        struct rump_brport *ports, struct rump_braddr *addrs,
+	        int maxaddrs);
 };
 
 /* Set by the network component at init; NULL when none is loaded. */

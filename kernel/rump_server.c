@@ -10,18 +10,26 @@
  * "OK" or the error message, and the parent exits 0 or prints it and
  * exits 1.  With -r FD a launcher that runs us as its own child
  * (rumplab's workers) gets the same verdict on FD, and the fork is saved:
- * one process creation less per node.  The main thread then only waits
- * for a signal (sigwait), so an idle node has its main, acceptor and idle
- * pool threads asleep with no timers.  This is the only file that prints
- * and exits.
+ * one process creation less per node.  The main thread then polls three
+ * descriptors: the sysproxy socket (it accepts clients), a signalfd (it
+ * stops), and the bus watcher's epoll set (shmif_watch_events(): it takes
+ * its turn at hearing NetBSD-style writers).  With the network loop
+ * reading the buses on lwIP's tcpip thread (netcomp/netloop.c), an idle
+ * node is these two threads, asleep with no timers.  Run as
+ * rump_allserver (a link to it), it loads every component, as NetBSD's
+ * rump_allserver has them all linked in.  This is the only file that
+ * prints and exits.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "kernel/component.h"
@@ -31,12 +39,14 @@
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/vfs.h"
+#include "shmif/shmif.h"
 #include "version.h"
 
 #define MAXCOMPONENTS 32
 #define MAXETFS 32
 
 struct options {
+	int         all;        /* rump_allserver: every component */
 	int         foreground;
 	int         readyfd;    /* -r: report the verdict here, or -1 */
 	int         verbose;
@@ -55,15 +65,25 @@ static const struct sysctl_knob ncpu_knob = {
 	&hw_ncpu, 1, 1024,
 };
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The components listed are the ones linked in (the registry's names). */
 static void
-usage(FILE *f)
+usage(FILE *f, int all)
 {
 	char known[512];
 
 	component_names(known, sizeof(known), 0);
-	fprintf(f, "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
-	    "[-l component]... [-r fd] URL\n"
+	fprintf(f, all ? "usage: rump_allserver [-sv] [-c ncpu] [-d spec]... "
+	    "[-r fd] [-t fd]... URL\n"
+	    "       rump_server [-sv] [-c ncpu] [-d spec]... [-l component]... "
+	    "[-r fd] [-t fd]... URL\n" : "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
+	    "[-l component]... [-r fd] [-t fd]... URL\n"
+	    "       rump_allserver [-sv] [-c ncpu] [-d spec]... [-r fd] URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
 	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
 	    "  -d spec       a host file or directory for the node's files, "
@@ -75,6 +95,8 @@ usage(FILE *f)
 	    "  -r fd         stay in the foreground; the outcome (OK or why "
 	    "not) goes to fd\n"
 	    "  -s            stay in the foreground\n"
+	    "  -t fd         an open host tap (a launcher's): virtif's "
+	    "linkstr names it\n"
 	    "  -v            mirror the kernel log to standard error\n", known);
 }
 
@@ -99,11 +121,12 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->ncpu = 1;
 	o->readyfd = -1;
+	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
+		usage(stdout, o->all);
 		exit(0);
 	}
-	while ((ch = getopt(argc, argv, "c:d:l:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:r:st:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->ncpu = (int)strtol(optarg, &end, 10);
@@ -135,16 +158,26 @@ parse_args(int argc, char **argv, struct options *o)
 		case 's':
 			o->foreground = 1;
 			break;
+		case 't':
+			fd = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || fd < 3 ||
+			    fd > INT_MAX)
+				die("-t %s: not a file descriptor above 2",
+				    optarg);
+			if (hyp_handover_add((int)fd) != 0)
+				die("-t %s: not an open descriptor, or too many "
+				    "-t options", optarg);
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		default:
-			usage(stderr);
+			usage(stderr, o->all);
 			exit(2);
 		}
 	}
 	if (argc - optind != 1) {
-		usage(stderr);
+		usage(stderr, o->all);
 		exit(2);
 	}
 	o->url = argv[optind];
@@ -226,6 +259,42 @@ report(int fd, const char *msg)
 		fprintf(stderr, "rump_server: %s\n", msg);
 }
 
+struct allnames {
+	const char *name[MAXCOMPONENTS];
+	int n;
+};
+
+static void
+add_name(const struct component *c, void *arg)
+{
+	struct allnames *a = arg;
+
+	if (a->n < MAXCOMPONENTS)
+		a->name[a->n++] = c->name;
+}
+
+/*
+ * rump_allserver: NetBSD's server with every component linked in.  Here
+ * every registered component is loaded, in name order, but one that
+ * refuses to sit beside another already loaded (rumpnet_sockin, whose
+ * sockets are the host's, beside the node's own stack) is left out.
+ */
+static int
+load_all(char *err, size_t errlen)
+{
+	struct allnames a = { .n = 0 };
+	int i, error;
+
+	component_foreach(add_name, &a);
+	qsort(a.name, (size_t)a.n, sizeof(a.name[0]), name_cmp);
+	for (i = 0; i < a.n; i++)
+		if ((error = component_load(a.name[i], err, errlen)) != 0 &&
+		    error != -EEXIST)
+			return error;
+	err[0] = '\0';
+	return 0;
+}
+
 static int
 boot(const struct options *o, struct sp_server **srvp, char *err,
     size_t errlen)
@@ -251,7 +320,58 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 	for (i = 0; i < o->netfs; i++)
 		if ((error = vfs_etfs_parse(o->etfs[i], err, errlen)) != 0)
 			return error;
+	if (o->all && (error = load_all(err, errlen)) != 0)
+		return error;
 	return sp_server_listen(o->url, srvp, err, errlen);
+}
+
+/*
+ * The main thread's loop, until SIGTERM, SIGINT or SIGHUP (blocked in
+ * SET): accept clients, take part in watching bus directories.  Returns
+ * the signal.
+ */
+static int
+serve(struct sp_server *srv, const sigset_t *set, int wfd)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p[3];
+	int sfd, timeout = -1;
+
+	if ((sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		klog(KLOG_ERR, "signalfd: %s; stopping", strerror(errno));
+		return SIGTERM;
+	}
+	p[0].fd = sfd;
+	p[1].fd = sp_server_fd(srv);
+	p[2].fd = wfd;          /* < 0: poll ignores it */
+	for (;;) {
+		for (int i = 0; i < 3; i++)
+			p[i].events = POLLIN;
+		if (timeout >= 0)
+			p[1].events = 0;        /* backing off: out of fds */
+		if (poll(p, 3, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			klog(KLOG_ERR, "poll: %s; stopping", strerror(errno));
+			close(sfd);
+			return SIGTERM;
+		}
+		if (p[0].revents & POLLIN) {
+			while (read(sfd, &si, sizeof(si)) == sizeof(si))
+				if (si.ssi_signo == SIGTERM ||
+				    si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGHUP) {
+					close(sfd);
+					return (int)si.ssi_signo;
+				}
+		}
+		if (p[2].revents & POLLIN)
+			shmif_watch_dispatch();
+		timeout = -1;
+		if ((p[1].revents & POLLIN) || p[1].events == 0)
+			if (sp_server_accept(srv) != 0)
+				timeout = 100;  /* try again in 100 ms */
+	}
 }
 
 static void
@@ -267,9 +387,9 @@ main(int argc, char **argv)
 	struct sp_server *srv = NULL;
 	char err[1024];
 	sigset_t set;
-	int fd = -1, sig, error;
+	int fd = -1, sig, wfd, error;
 
-	if (version_asked(argc, argv, "rump_server"))
+	if (version_asked(argc, argv, basename(argv[0])))
 		return 0;
 	parse_args(argc, argv, &o);
 	check_components(&o);
@@ -289,6 +409,7 @@ main(int argc, char **argv)
 		fd = detach(o.verbose);
 	if (o.verbose)
 		klog_set_mirror(2, KLOG_DEBUG);
+	wfd = shmif_watch_events();
 	err[0] = '\0';
 	if ((error = boot(&o, &srv, err, sizeof(err))) == 0 &&
 	    (error = sp_server_start(srv, reboot_hook)) != 0)
@@ -299,9 +420,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(fd, "OK");
-	while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT &&
-	    sig != SIGHUP))
-		;
+	sig = serve(srv, &set, wfd);
 	klog(KLOG_INFO, "shutting down (%s)", strsignal(sig));
 	sp_server_stop(srv);
 	component_fini_all();

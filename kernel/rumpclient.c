@@ -439,6 +439,14 @@ rumpclient_init_url(const char *url)
 	return 0;
 }
 
+/*
+ * A program linked with this library is a node's client already: the
+ * section below, which its executable carries, tells `rumplab exec`
+ * (lab/hostnet.c) to run it without librumphijack.
+ */
+__attribute__((used, section(RUMPCLIENT_MARK_SECTION)))
+static const char rumpclient_mark[] = "rumpclient";
+
 int
 rumpclient_init(void)
 {

@@ -37,6 +37,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+/* The ELF section every program linked with librumpclient carries. */
+#define RUMPCLIENT_MARK_SECTION ".rumpclient"
+
 int  rumpclient_init(void);                 /* connect via $RUMP_SERVER */
 int  rumpclient_init_url(const char *url);  /* connect to url */
 void rumpclient_fini(void);
@@ -172,6 +175,7 @@ ssize_t rump_sys_mountlist(char *buf, size_t len);
 #define RUMP_IFF_BROADCAST 0x0002
 #define RUMP_IFF_LOOPBACK  0x0008
 #define RUMP_IFF_RUNNING   0x0040
+#define RUMP_IFF_NOARP     0x0080
 #define RUMP_IFF_PROMISC   0x0100
 #define RUMP_IFF_SIMPLEX   0x0800
 #define RUMP_IFF_MULTICAST 0x8000
@@ -281,6 +285,72 @@ int rump_sys_ifsetcarrier(const char *name, int up);
 int rump_sys_iftap(const char *name, const char *path, int on);
 
 /*
+ * Bridges (NetBSD's bridge(4) and brconfig(8)): a bridge interface
+ * (bridge0, rumpnet_bridge) joins its member interfaces into one
+ * broadcast domain: it learns which member each source MAC is behind,
+ * forwards a frame for a known MAC out of that member only, floods
+ * broadcast, multicast and unknown unicast to the other members, and
+ * never sends a frame back out of the member it came in by.  Learned
+ * entries expire `timeout` seconds after their MAC was last seen.
+ */
+#define RUMP_BRDG_ADD      1    /* member joins */
+#define RUMP_BRDG_DEL      2    /* member leaves */
+#define RUMP_BRDG_FLUSH    3    /* value 0: learned entries, 1: all */
+#define RUMP_BRDG_TIMEOUT  4    /* value: seconds (0: entries never age) */
+#define RUMP_BRDG_MAXADDR  5    /* value: entries the table holds */
+#define RUMP_BRDG_STATIC   6    /* mac behind member, for good */
+#define RUMP_BRDG_DELADDR  7    /* mac's entry goes */
+#define RUMP_BRDG_IFFLAGS  8    /* member's RUMP_IFBIF_* become value */
+
+#define RUMP_IFBIF_LEARNING 0x1 /* learn source MACs on it */
+#define RUMP_IFBIF_DISCOVER 0x2 /* unknown unicast is flooded to it */
+#define RUMP_IFBAF_STATIC   0x1 /* an entry added by hand */
+#define RUMP_BRIDGE_MAXPORTS 32
+
+struct rump_brreq {
+	uint32_t op;                    /* RUMP_BRDG_* */
+	uint32_t value;
+	char     member[RUMP_IFNAMSIZ]; /* ADD, DEL, STATIC, IFFLAGS */
+	uint8_t  mac[6];                /* STATIC, DELADDR */
+	uint8_t  pad[2];
+};
+
+struct rump_brport {
+	char     ifname[RUMP_IFNAMSIZ];
+	uint32_t flags;                 /* RUMP_IFBIF_* */
+	uint32_t portno;                /* the member's interface index */
+	uint64_t rx;                    /* frames the bridge took from it */
+	uint64_t forwarded;             /* sent out of it to a known MAC */
+	uint64_t flooded;               /* sent out of it by flooding */
+	uint64_t filtered;              /* taken from it and dropped: for a
+	                                 * MAC behind it, or the bridge down */
+};
+
+struct rump_braddr {
+	uint8_t  mac[6];
+	uint16_t flags;                 /* RUMP_IFBAF_* */
+	char     ifname[RUMP_IFNAMSIZ]; /* the member it is behind */
+	int32_t  expire;                /* seconds left; static: 0 */
+	uint32_t pad;
+};
+
+struct rump_brstatus {
+	uint32_t timeout, maxaddr;
+	uint32_t nports, naddrs;        /* totals (the arrays hold at most
+	                                 * their max) */
+};
+
+/* 0, or -1 with errno: ENXIO no such interface, ENOTTY not a bridge,
+ * EBUSY a member already bridged, ENOSPC 32 members, ENOENT not a
+ * member (or no such entry), EINVAL a member that cannot be bridged (a
+ * loopback, a bridge). */
+int rump_sys_bridge_set(const char *bridge, const struct rump_brreq *req);
+/* Fills st, up to RUMP_BRIDGE_MAXPORTS members in ports and maxaddrs
+ * entries of the table in addrs (member order, then the table's). */
+int rump_sys_bridge_get(const char *bridge, struct rump_brstatus *st,
+        struct rump_brport *ports, struct rump_braddr *addrs, int maxaddrs);
+
+/*
  * Routes (NetBSD's route(8), netstat -r).  A route is a destination
  * prefix and either a gateway, an interface (-iface, connected), or a
  * discard (blackhole, reject).  Flags have NetBSD's RTF_ meaning.
@@ -291,8 +361,11 @@ int rump_sys_iftap(const char *name, const char *path, int on);
 #define RUMP_RTF_REJECT    0x00008  /* R: drop and report unreachable */
 #define RUMP_RTF_DONE      0x00040  /* route get: answered */
 #define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
+#define RUMP_RTF_LLINFO    0x00400  /* L: a neighbour (gateway: its MAC) */
 #define RUMP_RTF_STATIC    0x00800  /* S: added by hand */
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
+#define RUMP_RTF_PROTO2    0x04000  /* 2: a routing daemon's (rump.routed);
+                                     * such a route is not S */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
 
 struct rump_rtentry {
@@ -301,7 +374,8 @@ struct rump_rtentry {
 	uint16_t pad;
 	uint32_t flags;         /* RUMP_RTF_* */
 	uint8_t  dst[16];       /* network order; v4 in the first 4 */
-	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY */
+	uint8_t  gateway[16];   /* zero unless RUMP_RTF_GATEWAY; LLINFO:
+	                           the neighbour's MAC in the first 6 */
 	char     ifname[RUMP_IFNAMSIZ];  /* "" lets the node choose */
 	uint8_t  ifa[16];       /* source address the route uses (get) */
 	uint32_t mtu;           /* 0: the interface's */
@@ -327,6 +401,7 @@ int rump_sys_route_flush(int family);
 #define RUMP_ND_PROBE      5
 #define RUMP_NF_STATIC     0x0001   /* added by hand, never expires */
 #define RUMP_NF_ROUTER     0x0002   /* IPv6: the neighbour is a router */
+#define RUMP_NF_PUBLISHED  0x0004   /* the node answers for it (proxy) */
 
 struct rump_neigh {
 	uint8_t  family;
@@ -350,6 +425,7 @@ int rump_sys_neigh_flush(int family);
  * sysctl_list. */
 #define RUMP_STATS_PROTO   0
 #define RUMP_STATS_SOCKETS 1
+#define RUMP_STATS_MCAST   2    /* "ifname inet|inet6 group users" lines */
 ssize_t rump_sys_netstat(int what, char *buf, size_t len);
 
 /* sysctl by name; values travel as text ("1", "64"). */

@@ -685,6 +685,48 @@ rump_sys_iftap(const char *name, const char *path, int on)
 	return (int)rumpclient_call_simple(&m);
 }
 
+int
+rump_sys_bridge_set(const char *bridge, const struct rump_brreq *req)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_BRIDGE_SET, bridge)) != 0)
+		return (int)rumpclient_libc(error);
+	if (req == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	if (strnlen(req->member, RUMP_IFNAMSIZ) == RUMP_IFNAMSIZ)
+		return (int)rumpclient_libc(-EINVAL);
+	m.br = *req;
+	return (int)rumpclient_call_simple(&m);
+}
+
+int
+rump_sys_bridge_get(const char *bridge, struct rump_brstatus *st,
+    struct rump_brport *ports, struct rump_braddr *addrs, int maxaddrs)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	uint32_t k;
+	long r;
+	int error;
+
+	if ((error = if_msg(&m, SP_BRIDGE_GET, bridge)) != 0)
+		return (int)rumpclient_libc(error);
+	if (st == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	m.u[0] = maxaddrs < 0 || addrs == NULL ? 0 : (uint32_t)maxaddrs;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		*st = rep.brst;
+		for (k = 0; k < rep.n && ports != NULL; k++)
+			sp_brport_at(&rep, k, &ports[k]);
+		for (k = 0; k < rep.n2 && (int)k < maxaddrs; k++)
+			sp_braddr_at(&rep, k, &addrs[k]);
+	}
+	free(frame);
+	return (int)rumpclient_libc(r);
+}
+
 static int
 if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
 {

@@ -554,6 +554,37 @@ sys_iflist(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	return n;
 }
 
+/* BRIDGE_SET and BRIDGE_GET: the members and table into the reply. */
+static int
+sys_bridge(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	const struct netcfg_ops *nc = netcfg();
+	uint32_t max = q->u[0] > SP_MAXROUTES ? SP_MAXROUTES : q->u[0];
+	struct rump_brport *ports;
+	struct rump_braddr *addrs;
+	int error;
+
+	if (nc == NULL || nc->if_bridge_set == NULL)
+		return -EOPNOTSUPP;
+	if (q->h.call == SP_BRIDGE_SET)
+		return nc->if_bridge_set(q->name, &q->br);
+	if ((o->heap = hyp_calloc(1, RUMP_BRIDGE_MAXPORTS * sizeof(*ports) +
+	    (max + 1) * sizeof(*addrs))) == NULL)
+		return -ENOMEM;
+	ports = o->heap;
+	addrs = (struct rump_braddr *)(ports + RUMP_BRIDGE_MAXPORTS);
+	if ((error = nc->if_bridge_get(q->name, &r->brst, ports, addrs,
+	    (int)max)) < 0)
+		return error;
+	r->brports = ports;
+	r->braddrs = addrs;
+	r->n = r->brst.nports < RUMP_BRIDGE_MAXPORTS ? r->brst.nports :
+	    RUMP_BRIDGE_MAXPORTS;
+	r->n2 = r->brst.naddrs < max ? r->brst.naddrs : max;
+	return 0;
+}
+
 /*
  * Routes, neighbours, counters.
  */
@@ -810,6 +841,8 @@ static const sp_handler handlers[] = {
 	[SP_IFGETIMPAIR] = sys_ifconfig,
 	[SP_IFSETCARRIER] = sys_ifconfig,
 	[SP_IFTAP] = sys_ifconfig,
+	[SP_BRIDGE_SET] = sys_bridge,
+	[SP_BRIDGE_GET] = sys_bridge,
 	[SP_SYSCTL_GET] = sys_sysctl_get,
 	[SP_SYSCTL_SET] = sys_sysctl_set,
 	[SP_SYSCTL_LIST] = sys_text,

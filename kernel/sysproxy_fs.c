@@ -267,6 +267,7 @@ fs_setattr(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 {
 	struct vfs_at at;
 	struct kfile *dir = NULL, *f = NULL;
+	struct timespec ts[2];
 	struct vattr va;
 	int error, mask = 0, flags = 0;
 
@@ -285,24 +286,12 @@ fs_setattr(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		flags = q->i[3];
 		break;
 	case SP_UTIMES:
-		if (q->q[1] != UTIME_OMIT)
-			mask |= VA_ATIME;
-		if (q->q[3] != UTIME_OMIT)
-			mask |= VA_MTIME;
-		if (q->q[1] == UTIME_NOW || q->q[3] == UTIME_NOW) {
-			struct timespec now;
-
-			clock_gettime(CLOCK_REALTIME, &now);
-			va.atime = va.mtime = now;
-		}
-		if (q->q[1] != UTIME_NOW && q->q[1] != UTIME_OMIT)
-			va.atime.tv_sec = q->q[0], va.atime.tv_nsec = q->q[1];
-		if (q->q[3] != UTIME_NOW && q->q[3] != UTIME_OMIT)
-			va.mtime.tv_sec = q->q[2], va.mtime.tv_nsec = q->q[3];
-		if ((mask & VA_ATIME && (va.atime.tv_nsec < 0 ||
-		    va.atime.tv_nsec >= 1000000000)) || (mask & VA_MTIME &&
-		    (va.mtime.tv_nsec < 0 || va.mtime.tv_nsec >= 1000000000)))
-			return -EINVAL;
+		ts[0].tv_sec = q->q[0];
+		ts[0].tv_nsec = q->q[1];
+		ts[1].tv_sec = q->q[2];
+		ts[1].tv_nsec = q->q[3];
+		if ((error = vfs_utimes_attr(ts, &va, &mask)) != 0)
+			return error;
 		flags = q->i[1];
 		break;
 	case SP_TRUNCATE:

@@ -6,7 +6,9 @@
  * host's sockets directly.
  *
  * Threads and ownership:
- *  - the acceptor thread owns the listening socket until stop;
+ *  - the main thread owns the listening socket: its loop polls it and
+ *    calls sp_server_accept() (a node has no acceptor thread: every
+ *    thread asleep in an idle node is one task of the machine's pid_max);
  *  - a connection's reader thread reads every frame, answers the calls that
  *    cannot block itself, tries the data calls without waiting (most find
  *    data or room: a pool hand-off was a third of such a call's time) and
@@ -14,8 +16,9 @@
  *    socket;
  *  - pool workers run queued calls; a worker exits when more than
  *    POOL_KEEP are idle, so a burst of blocked calls does not leave
- *    hundreds of threads behind, and an idle node has a few sleeping
- *    threads and no timers;
+ *    hundreds of threads behind, and when it found no work for
+ *    POOL_IDLE_NS, so an idle node keeps none (a ping from every node of
+ *    a large lab would otherwise leave each a thread for good);
  *  - replies are written whole under the connection's wmtx, the one lock
  *    here held across a blocking call (a write to that client): it
  *    serialises frames and can only stall that client's own calls.
@@ -30,6 +33,7 @@
  * held, except srv->mtx then nothing and c->mtx then the kcall lock.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -53,6 +57,7 @@
 #include "kernel/sysproxy_wire.h"
 
 #define POOL_KEEP       8       /* idle workers kept */
+#define POOL_IDLE_NS    (5ull * 1000000000u)    /* then they go */
 #define CONN_MAXINFLIGHT 1024
 #define STOP_WAIT_NS    (3ull * 1000000000u)
 #define HANDSHAKE_TIMEOUT_S 10
@@ -88,13 +93,12 @@ struct sp_server {
 	dev_t        dev;       /* the socket file we made, to remove it */
 	ino_t        ino;
 	void       (*reboot_hook)(void);
-	void        *acceptor;
 	hyp_mtx_t    mtx;
 	hyp_cv_t     cv;        /* a connection went away */
 	struct conn *conns;     /* mtx */
 	int          nconns;    /* mtx */
 	int          stopping;  /* mtx */
-	uint32_t     nextid;    /* acceptor thread */
+	uint32_t     nextid;    /* main thread */
 };
 
 static struct {
@@ -339,11 +343,15 @@ worker_main(void *arg)
 {
 	struct job *j;
 
+	uint64_t until;
+
 	hyp_mtx_enter(&pool.mtx);
 	for (;;) {
-		while (pool.head == NULL && !pool.stopping) {
+		until = hyp_clock_mono_ns() + POOL_IDLE_NS;
+		while (pool.head == NULL && !pool.stopping &&
+		    hyp_clock_mono_ns() < until) {
 			pool.idle++;
-			hyp_cv_wait(&pool.cv, &pool.mtx);
+			hyp_cv_timedwait(&pool.cv, &pool.mtx, until);
 			pool.idle--;
 		}
 		if ((j = pool.head) == NULL)
@@ -363,24 +371,15 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Queue j, starting a worker when none is free to take it. */
+/* Queue j, starting a worker when none is free to take it.  The job is
+ * queued before the lock is let go: an idle worker timing out meanwhile
+ * finds it rather than leaving it to nobody. */
 static int
 pool_submit(struct job *j)
 {
-	int spawn, error;
+	struct job **pp, *prev = NULL;
+	int spawn, error, taken = 1;
 
-	hyp_mtx_enter(&pool.mtx);
-	spawn = pool.idle <= pool.queued;
-	if (spawn)
-		pool.nthreads++;
-	hyp_mtx_exit(&pool.mtx);
-	if (spawn && (error = hyp_thread_create(worker_main, NULL, "sp-worker",
-	    1, NULL)) != 0) {
-		hyp_mtx_enter(&pool.mtx);
-		pool.nthreads--;
-		hyp_mtx_exit(&pool.mtx);
-		return error;
-	}
 	hyp_mtx_enter(&pool.mtx);
 	j->next = NULL;
 	if (pool.tail != NULL)
@@ -389,9 +388,27 @@ pool_submit(struct job *j)
 		pool.head = j;
 	pool.tail = j;
 	pool.queued++;
+	spawn = pool.idle < pool.queued;
+	if (spawn)
+		pool.nthreads++;
 	hyp_cv_signal(&pool.cv);
 	hyp_mtx_exit(&pool.mtx);
-	return 0;
+	if (!spawn || (error = hyp_thread_create(worker_main, NULL,
+	    "sp-worker", 1, NULL)) == 0)
+		return 0;
+	hyp_mtx_enter(&pool.mtx);
+	pool.nthreads--;
+	for (pp = &pool.head; *pp != NULL; prev = *pp, pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			if (pool.tail == j)
+				pool.tail = prev;
+			pool.queued--;
+			taken = 0;
+			break;
+		}
+	hyp_mtx_exit(&pool.mtx);
+	return taken ? 0 : error;
 }
 
 /*
@@ -580,35 +597,36 @@ stopping(struct sp_server *srv)
 	return s;
 }
 
-static void *
-accept_main(void *arg)
+int
+sp_server_accept(struct sp_server *srv)
 {
-	struct sp_server *srv = arg;
-	int fd, one = 1;
+	int fd, one = 1, n = 0;
 
 	for (;;) {
 		fd = accept4(srv->lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (stopping(srv))
-				break;
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
+			if (errno == EAGAIN)
+				return 0;
 			klog(KLOG_ERR, "sysproxy: accept: %s", strerror(errno));
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				/* Out of descriptors: back off, then retry. */
-				hyp_sleep_ns(100 * 1000000u);
-				continue;
-			}
-			break;
+			/* Out of descriptors: the caller backs off. */
+			return -errno;
 		}
 		if (!srv->is_unix)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 			    sizeof(one));
 		if (stopping(srv) || conn_new(srv, fd) != 0)
 			close(fd);
+		if (++n == 64)
+			return 0;       /* let the loop look at its signals */
 	}
-	return NULL;
+}
+
+int
+sp_server_fd(const struct sp_server *srv)
+{
+	return srv->lfd;
 }
 
 /*
@@ -728,8 +746,9 @@ sp_server_start(struct sp_server *srv, void (*reboot_hook)(void))
 	hyp_cv_init(&pool.cv);
 	hyp_cv_init(&pool.gone);
 	klog(KLOG_INFO, "sysproxy: listening on %s", srv->url);
-	return hyp_thread_create(accept_main, srv, "sp-accept", 0,
-	    &srv->acceptor);
+	if (fcntl(srv->lfd, F_SETFL, fcntl(srv->lfd, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
 }
 
 /* Remove the socket file if it is still the one this server made. */
@@ -753,8 +772,6 @@ sp_server_stop(struct sp_server *srv)
 	hyp_mtx_enter(&srv->mtx);
 	srv->stopping = 1;
 	hyp_mtx_exit(&srv->mtx);
-	shutdown(srv->lfd, SHUT_RDWR);          /* wakes accept() */
-	hyp_thread_join(srv->acceptor);
 	close(srv->lfd);
 	unlink_socket(srv);
 	hyp_mtx_enter(&srv->mtx);

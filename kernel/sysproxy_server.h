@@ -6,7 +6,10 @@
  *
  * Contract: main thread only.  sp_server_listen() binds the URL (refusing
  * a socket a live server answers on, replacing a stale one) and returns 0
- * or -errno with a reason in err.  sp_server_start() starts accepting.
+ * or -errno with a reason in err.  sp_server_start() makes it ready to
+ * accept: the caller polls sp_server_fd() for reading and then calls
+ * sp_server_accept(), which takes every pending connection and returns 0,
+ * or -errno when it could not (out of descriptors: poll again later).
  * sp_server_stop() stops accepting, removes the socket file, ends every
  * connection (aborting its blocked calls) and waits for the threads.  The
  * reboot hook runs on a worker after the REBOOT reply has been sent.
@@ -21,6 +24,8 @@ struct sp_server;
 int  sp_server_listen(const char *url, struct sp_server **srvp, char *err,
          size_t errlen);
 int  sp_server_start(struct sp_server *srv, void (*reboot_hook)(void));
+int  sp_server_fd(const struct sp_server *srv);
+int  sp_server_accept(struct sp_server *srv);
 void sp_server_stop(struct sp_server *srv);
 
 #endif

@@ -17,6 +17,8 @@
  *   q  i64 -> q[]            f  path, str<4095> -> path
  *   g  path, str<4095> -> path2                   S  stat -> st
  *   W  statvfs -> sv
+ *   B  bridge request -> br          Z  bridge status, members and
+ *                                       table -> brst, arr/n, arr2/n2
  *
  * One decoder and one encoder walk these strings, so the table below is
  * the whole per-call knowledge and matches section 5 of the spec line by
@@ -96,6 +98,8 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_IFGETIMPAIR,  "IFGETIMPAIR",  "nu",    "Q",    0 },
 	{ SP_IFSETCARRIER, "IFSETCARRIER", "nb",    "",     0 },
 	{ SP_IFTAP,        "IFTAP",        "nlb",   "",     0 },
+	{ SP_BRIDGE_SET,   "BRIDGE_SET",   "nB",    "",     0 },
+	{ SP_BRIDGE_GET,   "BRIDGE_GET",   "nm",    "Z",    0 },
 	{ SP_SYSCTL_GET,   "SYSCTL_GET",   "km",    "v",    0 },
 	{ SP_SYSCTL_SET,   "SYSCTL_SET",   "kv",    "",     0 },
 	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
@@ -128,8 +132,7 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 23 && call <= 31) || (call >= 46 && call <= 47) ||
-	    (call >= 53 && call <= 63) ||
+	return (call >= 23 && call <= 31) || (call >= 53 && call <= 63) ||
 	    (call >= 90 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
@@ -527,6 +530,88 @@ rd_records(struct rd *r, size_t size, struct sp_msg *m, int route)
 		rd_fail(r, sub.why);
 }
 
+/* A bridge request: u32 op, u32 value, member name (fixed), MAC, u16 0. */
+static void
+rd_brreq(struct rd *r, struct rump_brreq *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->op = rd_u32(r);
+	q->value = rd_u32(r);
+	rd_fixname(r, q->member);
+	rd_mem(r, q->mac, 6);
+	if (rd_u16(r) != 0)
+		rd_fail(r, "nonzero pad");
+}
+
+static void
+rd_brport(struct rd *r, struct rump_brport *p)
+{
+	memset(p, 0, sizeof(*p));
+	rd_fixname(r, p->ifname);
+	p->flags = rd_u32(r);
+	p->portno = rd_u32(r);
+	p->rx = rd_u64(r);
+	p->forwarded = rd_u64(r);
+	p->flooded = rd_u64(r);
+	p->filtered = rd_u64(r);
+}
+
+static void
+rd_braddr(struct rd *r, struct rump_braddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	rd_mem(r, a->mac, 6);
+	a->flags = rd_u16(r);
+	rd_fixname(r, a->ifname);
+	a->expire = (int32_t)rd_u32(r);
+	if (rd_u32(r) != 0)
+		rd_fail(r, "nonzero pad");
+}
+
+/* One list of records checked whole: count (<= cap), then the records. */
+static const uint8_t *
+rd_brlist(struct rd *r, uint32_t cap, size_t size, int ports, uint32_t *n)
+{
+	struct rump_brport p;
+	struct rump_braddr a;
+	const uint8_t *arr;
+	struct rd sub;
+	uint32_t k, cnt = rd_u32(r);
+
+	*n = 0;
+	if (cnt > cap) {
+		rd_fail(r, "array over its cap");
+		return NULL;
+	}
+	if ((arr = rd_take(r, (size_t)cnt * size)) == NULL)
+		return NULL;
+	sub = (struct rd){ arr, (size_t)cnt * size, 0, NULL };
+	for (k = 0; k < cnt && sub.why == NULL; k++) {
+		if (ports)
+			rd_brport(&sub, &p);
+		else
+			rd_braddr(&sub, &a);
+	}
+	if (sub.why != NULL) {
+		rd_fail(r, sub.why);
+		return NULL;
+	}
+	*n = cnt;
+	return arr;
+}
+
+/* A bridge's status: four u32, its members, its table. */
+static void
+rd_brstatus(struct rd *r, struct sp_msg *m)
+{
+	m->brst.timeout = rd_u32(r);
+	m->brst.maxaddr = rd_u32(r);
+	m->brst.nports = rd_u32(r);
+	m->brst.naddrs = rd_u32(r);
+	m->arr = rd_brlist(r, RUMP_BRIDGE_MAXPORTS, SP_BRPORTLEN, 1, &m->n);
+	m->arr2 = rd_brlist(r, SP_MAXROUTES, SP_BRADDRLEN, 0, &m->n2);
+}
+
 static void
 rd_ifnames(struct rd *r, struct sp_msg *m)
 {
@@ -630,6 +715,8 @@ rd_field(struct rd *r, char f, struct sp_msg *m, struct fieldpos *fp)
 	case 'K': rd_mem(r, m->cookie, SP_COOKIELEN); break;
 	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
 	case 'Y': rd_records(r, SP_NBLEN, m, 0); break;
+	case 'B': rd_brreq(r, &m->br); break;
+	case 'Z': rd_brstatus(r, m); break;
 	default:  rd_fail(r, "codec table error");
 	}
 }
@@ -769,6 +856,30 @@ sp_neigh_at(const struct sp_msg *m, uint32_t k, struct rump_neigh *nb)
 	if (record_at(m, k, SP_NBLEN, &r) != 0)
 		return -EINVAL;
 	rd_neigh(&r, nb);
+	return r.why == NULL ? 0 : -EBADMSG;
+}
+
+int
+sp_brport_at(const struct sp_msg *m, uint32_t k, struct rump_brport *p)
+{
+	struct rd r;
+
+	if (record_at(m, k, SP_BRPORTLEN, &r) != 0)
+		return -EINVAL;
+	rd_brport(&r, p);
+	return r.why == NULL ? 0 : -EBADMSG;
+}
+
+int
+sp_braddr_at(const struct sp_msg *m, uint32_t k, struct rump_braddr *a)
+{
+	struct rd r;
+
+	if (m->arr2 == NULL || k >= m->n2)
+		return -EINVAL;
+	r = (struct rd){ m->arr2 + (size_t)k * SP_BRADDRLEN, SP_BRADDRLEN,
+	    0, NULL };
+	rd_braddr(&r, a);
 	return r.why == NULL ? 0 : -EBADMSG;
 }
 
@@ -1058,6 +1169,55 @@ wr_records(struct wr *w, char f, const struct sp_msg *m)
 }
 
 static void
+wr_brreq(struct wr *w, const struct rump_brreq *q)
+{
+	wr_u32(w, q->op);
+	wr_u32(w, q->value);
+	wr_fixname(w, q->member);
+	wr_mem(w, q->mac, 6);
+	wr_u16(w, 0);
+}
+
+static void
+wr_brstatus(struct wr *w, const struct sp_msg *m)
+{
+	uint32_t k;
+
+	if (m->n > RUMP_BRIDGE_MAXPORTS || m->n2 > SP_MAXROUTES ||
+	    (m->n > 0 && m->brports == NULL) ||
+	    (m->n2 > 0 && m->braddrs == NULL)) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u32(w, m->brst.timeout);
+	wr_u32(w, m->brst.maxaddr);
+	wr_u32(w, m->brst.nports);
+	wr_u32(w, m->brst.naddrs);
+	wr_u32(w, m->n);
+	for (k = 0; k < m->n; k++) {
+		const struct rump_brport *p = &m->brports[k];
+
+		wr_fixname(w, p->ifname);
+		wr_u32(w, p->flags);
+		wr_u32(w, p->portno);
+		wr_u64(w, p->rx);
+		wr_u64(w, p->forwarded);
+		wr_u64(w, p->flooded);
+		wr_u64(w, p->filtered);
+	}
+	wr_u32(w, m->n2);
+	for (k = 0; k < m->n2; k++) {
+		const struct rump_braddr *a = &m->braddrs[k];
+
+		wr_mem(w, a->mac, 6);
+		wr_u16(w, a->flags);
+		wr_fixname(w, a->ifname);
+		wr_u32(w, (uint32_t)a->expire);
+		wr_u32(w, 0);
+	}
+}
+
+static void
 wr_arrays(struct wr *w, char f, const struct sp_msg *m)
 {
 	uint32_t k;
@@ -1161,6 +1321,8 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, struct fieldpos *fp)
 	case 'K': wr_mem(w, m->cookie, SP_COOKIELEN); break;
 	case 'X':
 	case 'Y': wr_records(w, f, m); break;
+	case 'B': wr_brreq(w, &m->br); break;
+	case 'Z': wr_brstatus(w, m); break;
 	default:  wr_fail(w, -EINVAL);
 	}
 }

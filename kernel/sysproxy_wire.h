@@ -33,6 +33,8 @@
 #define SP_RTLEN        84      /* one route on the wire */
 #define SP_NBLEN        48      /* one neighbour on the wire */
 #define SP_IMPLEN       112     /* one impairment set on the wire */
+#define SP_BRPORTLEN    56      /* one bridge member on the wire */
+#define SP_BRADDRLEN    32      /* one bridge table entry on the wire */
 #define SP_NAMEMAX      63      /* process and node names */
 #define SP_DETAILMAX    255     /* error detail */
 #define SP_LINKSTRMAX   255
@@ -75,6 +77,7 @@ enum sp_call {
 	SP_IFCREATE = 32, SP_IFDESTROY, SP_IFLIST, SP_IFGET, SP_IFSETLINKSTR,
 	SP_IFSETFLAGS, SP_IFSETMTU, SP_IFADDADDR, SP_IFDELADDR, SP_IFSETMAC,
 	SP_IFSETIMPAIR, SP_IFGETIMPAIR, SP_IFSETCARRIER, SP_IFTAP,
+	SP_BRIDGE_SET, SP_BRIDGE_GET,
 	SP_SYSCTL_GET = 48, SP_SYSCTL_SET, SP_SYSCTL_LIST, SP_DMESG,
 	SP_REBOOT,
 	SP_ROUTE_ADD = 96, SP_ROUTE_DELETE, SP_ROUTE_LIST, SP_ROUTE_GET,
@@ -136,6 +139,15 @@ struct sp_msg {
 	struct sp_statvfs sv;
 	const struct rump_rtentry *rts;     /* encode: n routes */
 	const struct rump_neigh *nbs;       /* encode: n neighbours */
+	/* Bridges: the request, the status; members in brports (n) and
+	 * table entries in braddrs (n2) to encode; decoded, the members
+	 * are arr/n and the entries arr2/n2 (sp_brport_at, sp_braddr_at). */
+	struct rump_brreq br;
+	struct rump_brstatus brst;
+	const struct rump_brport *brports;
+	const struct rump_braddr *braddrs;
+	const uint8_t  *arr2;
+	uint32_t        n2;
 	const char     *why;            /* decode: what was malformed */
 };
 
@@ -177,6 +189,12 @@ int      sp_route_at(const struct sp_msg *m, uint32_t k,
              struct rump_rtentry *rt);
 int      sp_neigh_at(const struct sp_msg *m, uint32_t k,
              struct rump_neigh *nb);
+
+/* Decoded bridge members and table entries (entry k of m->n, m->n2). */
+int      sp_brport_at(const struct sp_msg *m, uint32_t k,
+             struct rump_brport *p);
+int      sp_braddr_at(const struct sp_msg *m, uint32_t k,
+             struct rump_braddr *a);
 
 /* Socket option values between a host's layout and the wire's (optval in
  * SYSPROXY.txt); both return the bytes written or -EINVAL. */

@@ -15,7 +15,9 @@
  * it).  A file system keeps what must outlive a handle (its file's data,
  * the links) in its own structures, and frees in release() what the
  * handle alone held; a file unlinked while a handle is open stays
- * readable through it until the last handle goes.
+ * readable through it until the last handle goes.  release() is also how
+ * a forced unmount takes a handle from its file system: the vnode lives
+ * on, revoked, with no file system behind it.
  *
  * Locking: one lock, vfs_lock, around every call into a file system and
  * every change of the mount table.  File systems are called with it held
@@ -132,6 +134,9 @@ struct vnode {
 	uint64_t         ino;
 	void            *data;          /* the file system's */
 	int              refs;          /* vfs_lock */
+	/* The mount's live vnodes (vfs_lock), so that an unmount finds
+	 * what is still in use: EBUSY, or with force revoked. */
+	struct vnode    *mnext, **mprevp;
 };
 
 struct mount {
@@ -144,6 +149,7 @@ struct mount {
 	char             source[VFS_PATHMAX];
 	char             opts[VFS_OPTSMAX + 1];
 	char             path[VFS_PATHMAX]; /* where it is mounted */
+	struct vnode    *vnodes;        /* its live vnodes; vfs_lock */
 	struct mount    *next;          /* vfs_lock */
 };
 
@@ -210,6 +216,10 @@ ssize_t vfs_readlink(struct vfs_at at, const char *path, char *buf,
  * at.dir, or of an open file (f non-NULL). */
 int  vfs_setattr(struct vfs_at at, const char *path, int flags,
          struct vfile *f, const struct vattr *va, int mask);
+/* utimensat's two times (NULL: now; UTIME_NOW, UTIME_OMIT) as a setattr:
+ * 0, or -EINVAL for nanoseconds out of range. */
+int  vfs_utimes_attr(const struct timespec ts[2], struct vattr *va,
+         int *mask);
 int  vfs_fsync(struct vfile *f);
 int  vfs_statvfs(struct vfs_at at, const char *path, struct vfile *f,
          struct vfs_statvfs *st);
@@ -217,9 +227,13 @@ int  vfs_access(struct vfs_at at, const char *path, int flags);
 int  vfs_chdir(struct vfs_at at, const char *path);
 int  vfs_getcwd(struct vfs_proc *p, char *buf, size_t len);
 
-/* Mounts: type a registered vfsops; target a directory (or "/" once,
- * replacing the bare root).  Sources of hostfs and ext2fs images come
- * from the node's etfs table (vfs_etfs_*). */
+/* Mounts: type a registered vfsops; target a directory, or "/": the new
+ * file system replaces the root tmpfs (and what it holds) while nothing
+ * else is mounted and nothing in it is in use (EBUSY), as ukfs mounts an
+ * image.  Sources of hostfs and ext2fs images come from the node's etfs
+ * table (vfs_etfs_*).  An unmount fails with EBUSY while a file of the
+ * mount is open, a process's cwd or covered by a mount; force revokes
+ * those handles (every later call on them fails with EIO) and unmounts. */
 int  vfs_mount(const char *type, const char *source, const char *target,
          const char *opts, char *err, size_t errlen);
 int  vfs_unmount(const char *target, int force);
@@ -242,7 +256,9 @@ int  vfs_etfs_register(const char *key, const char *hostpath,
 /* rump_server -d's spec (key=,hostpath=,size=,type=); a type=dir is
  * mounted (hostfs) at its key at once. */
 int  vfs_etfs_parse(const char *spec, char *err, size_t errlen);
-/* The host path and type behind key; -ENOENT. */
+/* The host path and type behind key, and the bytes of it a mount may
+ * use (size=BYTES; 0 for size=host: whatever the file holds when it is
+ * used); -ENOENT. */
 int  vfs_etfs_lookup(const char *key, char *hostpath, size_t len,
          enum etfs_type *type, uint64_t *size);
 

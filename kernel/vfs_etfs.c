@@ -61,7 +61,7 @@ vfs_etfs_register(const char *key, const char *hostpath, enum etfs_type type,
 	snprintf(etfs[netfs].key, VFS_PATHMAX, "%s", key);
 	snprintf(etfs[netfs].hostpath, VFS_PATHMAX, "%s", hostpath);
 	etfs[netfs].type = type;
-	etfs[netfs].size = size != 0 ? size : (uint64_t)st.st_size;
+	etfs[netfs].size = size;         /* 0: whatever the file holds */
 	netfs++;
 	return 0;
 }

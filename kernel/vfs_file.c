@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/vfs_private.h"
@@ -588,6 +589,30 @@ vfs_setattr(struct vfs_at at, const char *path, int flags, struct vfile *f,
 	}
 	hyp_mtx_exit(&vfs_lock);
 	return error;
+}
+
+int
+vfs_utimes_attr(const struct timespec ts[2], struct vattr *va, int *mask)
+{
+	struct timespec now;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	*mask = 0;
+	for (i = 0; i < 2; i++) {
+		struct timespec *t = i == 0 ? &va->atime : &va->mtime;
+
+		if (ts != NULL && ts[i].tv_nsec == UTIME_OMIT)
+			continue;
+		*mask |= i == 0 ? VA_ATIME : VA_MTIME;
+		if (ts == NULL || ts[i].tv_nsec == UTIME_NOW)
+			*t = now;
+		else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000)
+			return -EINVAL;
+		else
+			*t = ts[i];
+	}
+	return 0;
 }
 
 int

@@ -48,6 +48,17 @@ vfs_loaded(void)
 	return ntypes > 0;
 }
 
+static void
+vnode_unlist(struct vnode *vp)
+{
+	if (vp->mprevp == NULL)
+		return;
+	if ((*vp->mprevp = vp->mnext) != NULL)
+		vp->mnext->mprevp = vp->mprevp;
+	vp->mnext = NULL;
+	vp->mprevp = NULL;
+}
+
 struct vnode *
 vfs_vnode_new(struct mount *mp, const struct vnodeops *ops, enum vtype type,
     uint64_t ino, void *data)
@@ -62,6 +73,10 @@ vfs_vnode_new(struct mount *mp, const struct vnodeops *ops, enum vtype type,
 	vp->ino = ino;
 	vp->data = data;
 	vp->refs = 1;
+	if ((vp->mnext = mp->vnodes) != NULL)
+		vp->mnext->mprevp = &vp->mnext;
+	mp->vnodes = vp;
+	vp->mprevp = &mp->vnodes;
 	return vp;
 }
 
@@ -76,9 +91,38 @@ vfs_vnode_rele(struct vnode *vp)
 {
 	if (vp == NULL || --vp->refs > 0)
 		return;
+	vnode_unlist(vp);
 	if (vp->ops->release != NULL)
 		vp->ops->release(vp);
 	hyp_free(vp);
+}
+
+/* Take every vnode of m from its file system; vfs_lock held. */
+static void
+revoke(struct mount *m)
+{
+	struct vnode *vp;
+
+	while ((vp = m->vnodes) != NULL) {
+		vnode_unlist(vp);
+		if (vp->ops->release != NULL)
+			vp->ops->release(vp);
+		vp->ops = &vfs_dead_vnops;
+		vp->mp = &vfs_dead_mount;
+		vp->data = NULL;
+	}
+}
+
+/* Is a vnode of m in use, besides the mount's own root reference? */
+static int
+busy(const struct mount *m)
+{
+	const struct vnode *vp;
+
+	for (vp = m->vnodes; vp != NULL; vp = vp->mnext)
+		if (vp != m->root || vp->refs > 1)
+			return 1;
+	return 0;
 }
 
 /* Options "a,b=1,c": is name there; its value into val. */
@@ -131,6 +175,23 @@ vfs_opt_size(const char *opts, const char *name, uint64_t *bytes)
 		return -EINVAL;
 	*bytes = n;
 	return 0;
+}
+
+/* Sync, revoke what is still held, and unmount m (no longer in the
+ * table); vfs_lock held. */
+static int
+teardown(struct mount *m)
+{
+	int error;
+
+	if (m->ops->sync != NULL)
+		m->ops->sync(m);
+	vfs_vnode_rele(m->root);
+	revoke(m);
+	error = m->ops->unmount(m);
+	vfs_vnode_rele(m->covered);
+	hyp_free(m);
+	return error;
 }
 
 /*
@@ -253,6 +314,27 @@ attach(struct mount *m, const char *target, char *err, size_t errlen)
 	return 0;
 }
 
+/* m becomes the root, in place of the bare root tmpfs if there is one
+ * (after vfs_unmount_all there is none); vfs_lock held. */
+static int
+replace_root(struct mount *m, char *err, size_t errlen)
+{
+	struct mount *old = mounts;
+
+	if (old != NULL && (old->next != NULL || busy(old))) {
+		snprintf(err, errlen, "mount on /: %s", old->next != NULL ?
+		    "file systems are mounted in the tree (mount on a "
+		    "directory)" : "the root is in use");
+		return -EBUSY;
+	}
+	m->covered = NULL;
+	m->next = NULL;
+	mounts = m;
+	if (old != NULL)
+		(void)teardown(old);    /* tmpfs: never fails */
+	return 0;
+}
+
 int
 vfs_mount(const char *type, const char *source, const char *target,
     const char *opts, char *err, size_t errlen)
@@ -277,8 +359,10 @@ vfs_mount(const char *type, const char *source, const char *target,
 	snprintf(m->path, sizeof(m->path), "%s", target);
 	hyp_mtx_enter(&vfs_lock);
 	if ((error = ops->mount(m, source, opts, err, errlen)) == 0 &&
-	    (error = attach(m, target, err, errlen)) != 0) {
+	    (error = strcmp(target, "/") == 0 ? replace_root(m, err, errlen) :
+	    attach(m, target, err, errlen)) != 0) {
 		vfs_vnode_rele(m->root);
+		revoke(m);
 		ops->unmount(m);
 	}
 	hyp_mtx_exit(&vfs_lock);
@@ -295,23 +379,16 @@ static int
 detach(struct mount *m, int force)
 {
 	struct mount **pp, *x;
-	int error;
 
 	for (x = mounts; x != NULL; x = x->next)
 		if (x->covered != NULL && x->covered->mp == m)
 			return -EBUSY;          /* something is mounted on it */
-	if (!force && m->root->refs > 1)
+	if (!force && busy(m))
 		return -EBUSY;
-	if (m->ops->sync != NULL)
-		m->ops->sync(m);
-	vfs_vnode_rele(m->root);
-	error = m->ops->unmount(m);
 	for (pp = &mounts; *pp != m; pp = &(*pp)->next)
 		;
 	*pp = m->next;
-	vfs_vnode_rele(m->covered);
-	hyp_free(m);
-	return error;
+	return teardown(m);
 }
 
 int
@@ -345,10 +422,11 @@ vfs_unmount_all(void)
 			    strerror(-error));
 	}
 	if (mounts != NULL) {
-		vfs_vnode_rele(mounts->root);
-		mounts->ops->unmount(mounts);
-		hyp_free(mounts);
+		m = mounts;
 		mounts = NULL;
+		if ((error = teardown(m)) != 0)
+			klog(KLOG_WARN, "vfs: unmounting /: %s",
+			    strerror(-error));
 	}
 	hyp_mtx_exit(&vfs_lock);
 }

@@ -44,4 +44,8 @@ int  vfs_start(void);
 /* The root's file system: tmpfs without a size limit. */
 extern const struct vfsops vfs_tmpfs_ops;
 
+/* Revoked vnodes (kernel/vfs_dead.c): their ops and their mount. */
+extern const struct vnodeops vfs_dead_vnops;
+extern struct mount vfs_dead_mount;
+
 #endif

@@ -82,11 +82,42 @@ spawn(struct child *c, const struct child_spec *s, int w)
 		/* Onto itself, this clears close-on-exec in the child. */
 		posix_spawn_file_actions_adddup2(&fa, w, s->pipe_fd);
 	}
+	for (i = 0; i < (size_t)s->nfds; i++)
+		posix_spawn_file_actions_adddup2(&fa, s->fds[i].from,
+		    s->fds[i].to);
 	r = posix_spawnp(&c->pid, s->path ? s->path : s->argv[0], &fa, &at,
 	    s->argv, s->envp ? s->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	return -r;
+}
+
+static int
+int_cmp(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) -
+	    (*(const int *)a < *(const int *)b);
+}
+
+/* Closes every descriptor past 2 but pipe_fd and the fds kept. */
+static void
+close_others(const struct child_spec *s)
+{
+	int keep[64], n = 0, i, lo = 3;
+
+	if (s->pipe_fd >= 3)
+		keep[n++] = s->pipe_fd;
+	for (i = 0; i < s->nfds && n < 64; i++)
+		keep[n++] = s->fds[i].from;
+	qsort(keep, (size_t)n, sizeof(int), int_cmp);
+	for (i = 0; i < n; i++) {
+		if (keep[i] > lo)
+			(void)close_range((unsigned)lo, (unsigned)keep[i] - 1,
+			    0);
+		if (keep[i] >= lo)
+			lo = keep[i] + 1;
+	}
+	(void)close_range((unsigned)lo, ~0U, 0);
 }
 
 /* In the forked child: what posix_spawn's attributes do for a program. */
@@ -122,12 +153,8 @@ fork_setup(const struct child_spec *s, int r, int w)
 	}
 	if (w != 1 && w != 2 && w != s->pipe_fd)
 		close(w);
-	if ((s->flags & CHILD_CLOSEFDS) && s->pipe_fd < 3)
-		(void)close_range(3, ~0U, 0);
-	else if (s->flags & CHILD_CLOSEFDS) {
-		(void)close_range(3, (unsigned)s->pipe_fd - 1, 0);
-		(void)close_range((unsigned)s->pipe_fd + 1, ~0U, 0);
-	}
+	if (s->flags & CHILD_CLOSEFDS)
+		close_others(s);
 }
 
 static int

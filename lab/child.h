@@ -40,6 +40,11 @@
 #define CHILD_CLOSEFDS	0x8	/* a function's child keeps no descriptor
 				 * of ours past 0-2 (and pipe_fd) */
 
+/* A descriptor a child gets: our `from` as its `to` (both past 2). */
+struct child_fd {
+	int		  from, to;
+};
+
 struct child_spec {
 	const char	 *path;		/* the program (NULL: argv[0]), */
 	char *const	 *argv;		/* found as execvp finds it */
@@ -55,6 +60,13 @@ struct child_spec {
 	int		  out_fd;
 	unsigned	  flags;
 	int		  timeout_ms;	/* SIGKILL after this; 0: none */
+	/*
+	 * Descriptors it gets besides: a program each `from` as its `to`
+	 * (no `from` may be another entry's `to`, or pipe_fd); a function's
+	 * fork keeps each `from` as it is, CHILD_CLOSEFDS or not.
+	 */
+	const struct child_fd *fds;
+	int		  nfds;
 };
 
 struct child {

@@ -14,7 +14,7 @@
 #include "json/json.h"
 #include "lab/ctlproto.h"
 
-#define STATUS_LINES	"lab node log service service-log link"
+#define STATUS_LINES	"lab node log service service-log link tap"
 #define UP_LINES	"progress fail log service service-log"
 
 const struct ctl_reqdef ctl_reqs[CTL_NREQ] = {
@@ -45,6 +45,8 @@ const struct ctl_linedef ctl_lines[CK_NKINDS] = {
 	{ CK_SERVICE, "service", "NODE SVC PID SSTATE [N]", "nvps", true },
 	{ CK_SERVICE_LOG, "service-log", "NODE SVC TEXT", "nv", true },
 	{ CK_LINK, "link", "TEXT", "", true },
+	{ CK_TAP, "tap", "TAP bus|iface BUS|NODE:IF NS STATE", "njoms",
+	    false },
 	{ CK_IFACE, "iface", "NODE:IF BUS LINK [SETTING...]", "nbs", true },
 	{ CK_BUS, "bus", "BUS STATE [SETTING...]", "ns", true },
 };
@@ -314,6 +316,17 @@ field(struct ctl_reply *r, char letter, char *w)
 		return 0;
 	case 'b':
 		r->bus = w;
+		return 0;
+	case 'j':
+		if (strcmp(w, "bus") != 0 && strcmp(w, "iface") != 0)
+			return -EPROTO;
+		r->joins = w;
+		return 0;
+	case 'o':
+		r->on = w;
+		return 0;
+	case 'm':
+		r->netns = w;
 		return 0;
 	case 's':
 		r->state = w;

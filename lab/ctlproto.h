@@ -41,7 +41,7 @@ enum ctl_req {
 enum ctl_kind {
 	CK_OK, CK_ERROR,			/* final lines */
 	CK_PROGRESS, CK_FAIL, CK_LOG, CK_LAB, CK_NODE, CK_SERVICE,
-	CK_SERVICE_LOG, CK_LINK, CK_IFACE, CK_BUS,
+	CK_SERVICE_LOG, CK_LINK, CK_TAP, CK_IFACE, CK_BUS,
 	CK_NKINDS
 };
 
@@ -62,7 +62,8 @@ struct ctl_linedef {
 	const char	*fields;	/* the fixed words after `word`, a
 					 * letter each (ctl_reply below):
 					 * n name, p pid, s state, v svc,
-					 * b bus, d n, t total */
+					 * b bus, d n, t total, j joins,
+					 * o on, m netns */
 	bool		 text;		/* free text follows them */
 };
 
@@ -80,10 +81,14 @@ struct ctl_request {
  * One reply line, parsed: the fields its kind has (ctl_lines[].fields)
  * are set, the others are NULL or 0.  Strings point into buf.
  *	name	lab: LAB; node, fail, log, service, service-log: the node;
- *		iface: NODE:IF; bus: BUS
+ *		iface: NODE:IF; bus: BUS; tap: TAP
  *	svc	service, service-log: "run0"
  *	bus	iface: its bus
- *	state	lab STATE, node NSTATE, service SSTATE, iface LINK, bus STATE
+ *	joins	tap: "bus" or "iface", what it joins
+ *	on	tap: that BUS or NODE:IF
+ *	netns	tap: the namespace it is in, "here" or "lab:PID"
+ *	state	lab STATE, node NSTATE, service SSTATE, iface LINK, bus STATE,
+ *		tap STATE
  *	pid	lab, node, service
  *	n	progress DONE; service N (exit status or signal), -1 if none
  *	total	progress TOTAL
@@ -93,6 +98,7 @@ struct ctl_request {
 struct ctl_reply {
 	enum ctl_kind	 kind;
 	const char	*name, *svc, *bus, *state;
+	const char	*joins, *on, *netns;
 	pid_t		 pid;
 	int		 n, total;
 	const char	*text;

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel/rumpclient.h"
 #include "lab/hostnet.h"
 
 #define MAXPHDRS 256
@@ -105,6 +106,22 @@ hostnet_bypasses(const char *path, char *why, size_t len)
 		    "own system calls, which librumphijack cannot reach", path);
 		r = 1;
 	}
+	close(fd);
+	return r;
+}
+
+int
+hostnet_is_client(const char *path)
+{
+	Elf64_Ehdr eh;
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (pread_all(fd, &eh, sizeof(eh), 0) == 0 &&
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+	    eh.e_ident[EI_CLASS] == ELFCLASS64)
+		r = has_section(fd, &eh, RUMPCLIENT_MARK_SECTION);
 	close(fd);
 	return r;
 }

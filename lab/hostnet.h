@@ -30,6 +30,9 @@
  * when it runs), -errno when it cannot be read. */
 int hostnet_bypasses(const char *path, char *why, size_t len);
 int hostnet_guard(char *err, size_t len);
+/* 1 when the program at path is linked with librumpclient (it carries
+ * RUMPCLIENT_MARK_SECTION): a node's client already, it needs no hijack. */
+int hostnet_is_client(const char *path);
 
 /*
  * A child_spec function (lab/child.h) that runs a program under the

@@ -27,6 +27,9 @@
 #include "lab/ipaddr.h"
 
 #define LAB_NAME_MAX	64	/* node, bus and kind names */
+#define LAB_TAP_MAX	15	/* host tap names (IFNAMSIZ - 1) */
+#define LAB_TAPS_MAX	32	/* host taps of a lab (lab/taps.h) */
+#define LAB_BRIDGE_PORTS 32	/* interfaces of a bridge node */
 #define LAB_IFNAME_MAX	16	/* "shmif0" ... (RUMP_IFNAMSIZ) */
 #define LAB_IF_ADDRS	16	/* addresses per interface (RUMP_MAXADDRS) */
 #define LAB_NODE_IFACES	4096	/* interfaces per node */
@@ -40,6 +43,7 @@
 enum lab_routing {
 	ROUTING_STATIC,		/* the planner computes shortest-path routes */
 	ROUTING_NONE,		/* only routes and gateways the file gives */
+	ROUTING_RIP,		/* rump.routed runs on the node (RIPv2) */
 };
 
 enum lab_mac {
@@ -62,9 +66,16 @@ struct lab_addr {
 };
 
 struct lab_iface {
-	char		 name[LAB_IFNAME_MAX];	/* shmif0, shmif1, ... */
+	char		 name[LAB_IFNAME_MAX];	/* shmif0, ..., virt0, ... */
+	const char	*alias;		/* name: another name for it (eth0), or
+					 * NULL; the lab's verbs take it */
 	const char	*busname;
 	int		 bus;		/* index in lab->buses */
+	/* On a host tap (a virtif interface, virt0, ...): its name, and the
+	 * tap as written (resolve moves it to the tap's segment, a bus named
+	 * after the tap: lab_bus.tapseg). */
+	const char	*tap;
+	const struct lab_tap *tapdef;
 	struct lab_addr	*addrs;
 	int		 naddrs, capaddrs;
 	unsigned	 autoaddr;	/* AUTO_* requested */
@@ -74,7 +85,20 @@ struct lab_iface {
 	int		 link;		/* index of the link that made it, -1 */
 	bool		 link_b;	/* this is the link's `b` end */
 	const char	*impair;	/* `link set` words (impair_spec.h) */
-	struct lab_pos	 pos, buspos, mtupos, macpos;
+	struct lab_pos	 pos, buspos, mtupos, macpos, aliaspos;
+};
+
+/*
+ * A host tap: a Linux tap device the lab creates (or takes) and joins a
+ * segment to, so that the host's stack, or software in a network
+ * namespace, shares the segment.  addrs are the host side's addresses,
+ * which the lab sets on the tap and the planner keeps free.
+ */
+struct lab_tap {
+	const char	*name;		/* rl0: 1 to 15 characters */
+	struct lab_addr	*addrs;
+	int		 naddrs, capaddrs;
+	struct lab_pos	 pos;
 };
 
 enum lab_origin {
@@ -82,6 +106,9 @@ enum lab_origin {
 	ROUTE_GATEWAY,		/* gateway: / gateway6: in the file */
 	ROUTE_DEFAULT,		/* default route to the nearest router */
 	ROUTE_COMPUTED,		/* routing: static */
+	ROUTE_RIP,		/* routing: rip: what RIP converges to (hop
+				 * counts), traced by the planner but never
+				 * installed: rump.routed learns it */
 };
 
 struct lab_route {
@@ -114,6 +141,8 @@ struct lab_fs {
 struct lab_node {
 	const char	*name;
 	const char	*kind;		/* "host", "router" or a kinds: name */
+	enum lab_routing routing;	/* its own routing: (routing_set) */
+	bool		 routing_set;
 	const char	*group;		/* for drawing; NULL: none */
 	bool		 forwarding;	/* IPv4 and IPv6 forwarding */
 	struct lab_iface *ifaces;
@@ -129,12 +158,19 @@ struct lab_node {
 	int		 nsysctls, capsysctls;
 	const char	**run;		/* commands run against the node */
 	int		 nrun, caprun;
+	/* routing: rip: the rump.routed command the planner put first in
+	 * run (plan_routes.c), or NULL. */
+	const char	*routing_cmd;
 	struct lab_fs	*fs;
 	int		 nfs, capfs;
-	struct lab_pos	 pos, kindpos;
+	struct lab_pos	 pos, kindpos, routingpos;
 	/* An interface, address or link of it did not load: not all its
 	 * subnets are known, so its next hops are not judged. */
 	bool		 partial;
+	/* kind: bridge — a switch: its interfaces are the members of one
+	 * bridge (rump.brconfig), with no address of their own; the buses
+	 * it joins are one broadcast domain (lab_bus.domain). */
+	bool		 bridge;
 };
 
 /* An interface on a bus. */
@@ -159,6 +195,20 @@ struct lab_bus {
 					 * NetBSD-compatible */
 	bool		 implicit;	/* not declared: used by 2+ interfaces */
 	int		 link;		/* made by links: entry, or -1 */
+	/* A host tap joined to it (tap.name non-NULL): every frame on the
+	 * bus goes to the tap and back.  A tap segment (tapseg) is no bus
+	 * file: the one node interface on it is a virtif on the tap. */
+	struct lab_tap	 tap;
+	bool		 tapseg;
+	/*
+	 * Its broadcast domain: buses that bridge nodes join are one
+	 * segment to the layers above, and have one set of subnets.  domain
+	 * is the first bus of the domain (itself when not bridged), whose
+	 * subnets are the domain's; the other buses hold none of their own
+	 * (lab_bus_subnets()).  domain_next lists the domain's buses from
+	 * its first, -1 at the end.
+	 */
+	int		 domain, domain_next;
 	struct lab_subnet *subnets;
 	int		 nsubnets, capsubnets;
 	struct lab_member *members;	/* interfaces on it, in node order */
@@ -174,7 +224,41 @@ struct lab_bus {
 
 struct lab_graph;
 
+/*
+ * A check is one of: a reachability check (from, to, via, reach), a
+ * command run on a node or on the host whose exit status and output are
+ * judged (run), or a step that changes the running lab (do: a link, bus
+ * or node request to its supervisor; wait: a pause), so that a failure
+ * scenario is graded in one run.
+ */
+enum lab_check_kind {
+	CHECK_REACH,
+	CHECK_RUN,
+	CHECK_DO,
+	CHECK_WAIT,
+};
+
 struct lab_check {
+	enum lab_check_kind kind;
+	const char	*name;		/* name: a title, or NULL */
+	const char	*hint;		/* hint: shown when it fails, or NULL */
+	uint64_t	 within_us;	/* within: tried again until it passes
+					 * or this passes; 0: once */
+	bool		 after_step;	/* a do: comes before it */
+	/* CHECK_RUN */
+	int		 on;		/* node, or -1: on the host */
+	const char	*on_name;
+	const char	*run;		/* sh -c */
+	const char	*match;		/* extended regular expressions the */
+	const char	*nomatch;	/* output must match / must not */
+	const char	*json;		/* a path into the output as JSON */
+	const char	*equals;	/* ... whose value must be this */
+	bool		 fails;		/* the command must fail */
+	/* CHECK_DO: the supervisor's request ("link set r1:shmif1 down"),
+	 * interfaces by their lab names; CHECK_WAIT: how long. */
+	const char	*request;
+	const char	*request_words;	/* as written (aliases kept) */
+	uint64_t	 wait_us;
 	const char	*from_name, *to_name;	/* as written */
 	const char	**via_names;
 	int		 from;		/* node index, -1 if undefined */
@@ -199,6 +283,13 @@ struct lab {
 	const char	*file;		/* as given to lab_open() */
 	const char	*basedir;	/* of relative images; NULL: file's */
 	enum lab_routing routing;
+	/* routing: rip: the protocol's timers (0: RFC 2453's 30/180/120 s)
+	 * and split horizon (NULL: poisoned reverse), for rump.routed -P. */
+	uint64_t	 rip_update_us, rip_timeout_us, rip_garbage_us;
+	const char	*rip_split;
+	/* exercise: true: the starting state may fail the checks (the
+	 * student's task): they are graded on the running lab only. */
+	bool		 exercise;
 	struct lab_ip	 pool4, pool6;	/* family 0: no pool */
 	enum lab_mac	 macmode;	/* defaults: mac */
 	struct lab_node	*nodes;
@@ -240,6 +331,20 @@ struct lab_addr *lab_addr_at(const struct lab *lab,
 	    const struct lab_addr_iter *it);
 struct lab_iface *lab_iface_at(const struct lab *lab,
 	    const struct lab_addr_iter *it);
+
+/*
+ * Node `node`'s interface called `word`: its name (shmif0), its alias
+ * (eth0) or its bus's name.  The index, or -1.
+ */
+int	lab_iface_find(const struct lab *lab, int node, const char *word);
+/* The routing a node has: its own, else the lab's, except that a host
+ * in a lab with routing: rip keeps computed routes (its default route). */
+enum lab_routing lab_node_routing(const struct lab *lab, int node);
+const char *lab_routing_name(enum lab_routing r);
+/* The bus whose subnets are those of bus b's broadcast domain. */
+const struct lab_bus *lab_bus_subnets(const struct lab *lab, int b);
+/* Does the lab use host taps (it then needs /dev/net/tun)? */
+bool	lab_has_taps(const struct lab *lab);
 
 /* Total interfaces (for summaries). */
 long	lab_count_ifaces(const struct lab *lab);

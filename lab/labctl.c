@@ -57,6 +57,10 @@ labctl_find(const char *name, char *dir, size_t dirlen, char *why,
 	struct stat st;
 	int r;
 
+	/* A command run in a lab (rumplab exec, a check) means that lab. */
+	if (name == NULL && getenv("RUMPLAB_LAB") != NULL &&
+	    getenv("RUMPLAB_LAB")[0] != '\0')
+		name = getenv("RUMPLAB_LAB");
 	memset(&nm, 0, sizeof(nm));
 	if ((r = statedir_list(add_name, &nm)) < 0) {
 		snprintf(why, whylen, "cannot read the labs' directory: %s",
@@ -397,4 +401,24 @@ labctl_name(const char *dir)
 	const char *slash = strrchr(dir, '/');
 
 	return slash ? slash + 1 : dir;
+}
+
+void
+labctl_path_add_bindir(void)
+{
+	char self[PATH_MAX], *slash, *np;
+	const char *path = getenv("PATH");
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
+	    self) < 0)
+		return;
+	setenv("PATH", np, 1);
+	free(np);
 }

@@ -17,8 +17,9 @@
 #include "lab/statedir.h"
 
 /*
- * The state directory of lab `name`, or (name NULL) of the only lab
- * running.  -ENOENT: none runs (why says so); -EEXIST: several run and
+ * The state directory of lab `name`, or (name NULL) of the lab that
+ * $RUMPLAB_LAB names (set for commands that rumplab exec and rumplab
+ * check run), else of the only lab running.  -ENOENT: none runs (why says so); -EEXIST: several run and
  * none was named (why lists them); -EINVAL: a bad name.
  */
 int	labctl_find(const char *name, char *dir, size_t dirlen, char *why,
@@ -40,6 +41,9 @@ int	labctl_open_lab(const char *dir, struct lab **labp);
 /* The directory the running lab's relative file system images are found
  * from (lab_open_at()), into buf; NULL when it was not saved. */
 const char *labctl_basedir(const char *dir, char *buf, size_t len);
+/* The directory of the running rumplab appended to PATH: the rump.*
+ * commands installed beside it are found without PATH (exec, run:). */
+void	labctl_path_add_bindir(void);
 /* Lab name from a state directory path. */
 const char *labctl_name(const char *dir);
 

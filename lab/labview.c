@@ -95,7 +95,9 @@ svcview_state(const struct svcview *s, char *buf, size_t len)
 bool
 svcview_ended(const struct svcview *s)
 {
-	return strcmp(s->state, "exited") == 0 ||
+	/* A one-shot command (run: rump.ifconfig ...) that exited 0 did
+	 * its work. */
+	return (strcmp(s->state, "exited") == 0 && s->code != 0) ||
 	    strcmp(s->state, "killed") == 0;
 }
 
@@ -132,6 +134,10 @@ alloc_view(const struct lab *lab, struct labview *v)
 	if ((v->nodes = calloc((size_t)lab->nnodes + 1,
 	    sizeof(*v->nodes))) == NULL)
 		return -ENOMEM;
+	if ((v->taps = calloc(LAB_TAPS_MAX, sizeof(*v->taps))) == NULL) {
+		labview_free(v);
+		return -ENOMEM;
+	}
 	v->nnodes = lab->nnodes;
 	for (i = 0; i < lab->nnodes; i++) {
 		snprintf(v->nodes[i].state, sizeof(v->nodes[i].state), "?");
@@ -156,6 +162,7 @@ status_reply(const struct ctl_reply *r, void *arg)
 	struct fetch *ft = arg;
 	struct labview *v = ft->v;
 	struct nodeview *nv;
+	struct tapview *t;
 	size_t len;
 	int k;
 
@@ -184,6 +191,16 @@ status_reply(const struct ctl_reply *r, void *arg)
 		len = strlen(v->links);
 		snprintf(v->links + len, sizeof(v->links) - len, "%s\n",
 		    r->text);
+		break;
+	case CK_TAP:
+		if (v->ntaps == LAB_TAPS_MAX)
+			break;
+		t = &v->taps[v->ntaps++];
+		snprintf(t->name, sizeof(t->name), "%s", r->name);
+		t->iface = strcmp(r->joins, "iface") == 0;
+		snprintf(t->on, sizeof(t->on), "%s", r->on);
+		snprintf(t->netns, sizeof(t->netns), "%s", r->netns);
+		snprintf(t->state, sizeof(t->state), "%s", r->state);
 		break;
 	default:
 		break;
@@ -237,6 +254,8 @@ labview_free(struct labview *v)
 		free(v->nodes[i].svcs);
 	free(v->nodes);
 	v->nodes = NULL;
+	free(v->taps);
+	v->taps = NULL;
 }
 
 /* "shmif0 lan1 10.0.1.1/24 fd00::1/64, shmif1 ..." */
@@ -307,6 +326,49 @@ print_services(const struct lab *lab, const struct labview *v, int maxrows,
 		    "status)\n", n - shown);
 }
 
+/*
+ * The host taps: which segment each joins, in which network namespace
+ * (the one `up` ran in, or the lab's own, and how to enter it), and its
+ * pump's state for a bus.
+ */
+static void
+print_taps(const struct labview *v, FILE *f)
+{
+	const struct tapview *t;
+	char ns[32], st[48], where[200];
+	int i, pid, code, lab = 0;
+
+	if (v->ntaps == 0)
+		return;
+	fprintf(f, "%-12s %-18s %-24s %s\n", "TAP", "ON", "NAMESPACE",
+	    "STATE");
+	for (i = 0; i < v->ntaps; i++) {
+		t = &v->taps[i];
+		snprintf(where, sizeof(where), "%s%s", t->iface ? "" : "bus ",
+		    t->on);
+		if (t->iface && strchr(where, ':') != NULL)
+			*strchr(where, ':') = ' ';
+		if (sscanf(t->netns, "lab:%d", &lab) == 1)
+			snprintf(ns, sizeof(ns), "the lab's own");
+		else
+			snprintf(ns, sizeof(ns), "where up ran");
+		if (sscanf(t->state, "pump:%d", &pid) == 1)
+			snprintf(st, sizeof(st), "up (pump pid %d)", pid);
+		else if (sscanf(t->state, "exited:%d", &code) == 1 ||
+		    sscanf(t->state, "killed:%d", &code) == 1)
+			snprintf(st, sizeof(st), "pump %s %d: cut off",
+			    t->state[0] == 'e' ? "exited" : "killed by signal",
+			    code);
+		else
+			snprintf(st, sizeof(st), "%s", t->state);
+		fprintf(f, "%-12s %-18s %-24s %s\n", t->name, where, ns, st);
+	}
+	if (lab > 0)
+		fprintf(f, "The taps are in the lab's own network namespace; "
+		    "`nsenter -t %d -U -n --preserve-credentials CMD` runs CMD "
+		    "there.\n", lab);
+}
+
 void
 labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
@@ -345,6 +407,7 @@ labview_print(const char *dir, const struct lab *lab,
 	if (v->links[0] != '\0')
 		fprintf(f, "LINKS NOT AS PLANNED (rumplab link show)\n%s",
 		    v->links);
+	print_taps(v, f);
 	if (!buses)
 		return;
 	fprintf(f, "%-12s %-8s %s\n", "BUS", "MEMBERS", "FILE");
@@ -353,8 +416,12 @@ labview_print(const char *dir, const struct lab *lab,
 			fprintf(f, "... and %d more buses\n", lab->nbuses - i);
 			break;
 		}
-		snprintf(path, sizeof(path), "%s/bus/%s", dir,
-		    lab->buses[i].name);
+		if (lab->buses[i].tapseg)
+			snprintf(path, sizeof(path), "(host tap %s)",
+			    lab->buses[i].tap.name);
+		else
+			snprintf(path, sizeof(path), "%s/bus/%s", dir,
+			    lab->buses[i].name);
 		fprintf(f, "%-12s %-8d %s\n", lab->buses[i].name,
 		    lab->buses[i].nmembers, path);
 	}
@@ -399,6 +466,29 @@ json_services(const struct lab *lab, int node, const struct svcview *svcs,
 		jw_strn(w, "log", s->tail, s->taillen);
 		jw_close(w);
 	}
+	jw_close(w);
+}
+
+/* {"name":TAP,"bus":BUS|null,"node":NODE|null,"interface":IF|null,
+ * "namespace":"here"|"lab:PID","state":"up"|"pump:PID"|...} */
+static void
+json_tap(const struct tapview *t, struct jw *w)
+{
+	const char *colon = strchr(t->on, ':');
+
+	jw_object(w, NULL);
+	jw_str(w, "name", t->name);
+	if (!t->iface || colon == NULL) {
+		jw_str(w, "bus", t->on);
+		jw_null(w, "node");
+		jw_null(w, "interface");
+	} else {
+		jw_null(w, "bus");
+		jw_strn(w, "node", t->on, (size_t)(colon - t->on));
+		jw_str(w, "interface", colon + 1);
+	}
+	jw_str(w, "namespace", t->netns);
+	jw_str(w, "state", t->state);
 	jw_close(w);
 }
 
@@ -457,6 +547,10 @@ labview_json(const char *dir, const struct lab *lab,
 	jw_array(&w, "links");
 	for (p = v->links; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
 		jw_strn(&w, NULL, p, (size_t)(nl - p));
+	jw_close(&w);
+	jw_array(&w, "taps");
+	for (i = 0; i < v->ntaps; i++)
+		json_tap(&v->taps[i], &w);
 	jw_close(&w);
 	jw_array(&w, "buses");
 	for (i = 0; i < lab->nbuses; i++) {

@@ -28,6 +28,15 @@ struct svcview {
 	size_t	 taillen;
 };
 
+/* A host tap: a "tap" line (lab/CONTROL.txt). */
+struct tapview {
+	char	 name[32];
+	bool	 iface;		/* it joins a node's interface, not a bus */
+	char	 on[160];	/* BUS, or NODE:IF */
+	char	 netns[32];	/* "here" or "lab:PID" */
+	char	 state[48];	/* up, pump:PID, exited:N, killed:N */
+};
+
 struct nodeview {
 	pid_t		 pid;
 	char		 state[16];
@@ -47,6 +56,8 @@ struct labview {
 	char		 links[4096];	/* links not as planned: lines of
 					 * "iface N:IF down out.delay=..",
 					 * "bus B cut .." (CONTROL.txt) */
+	struct tapview	*taps;		/* the host taps, "tap" lines */
+	int		 ntaps;
 };
 
 int	labview_fetch(const char *dir, const struct lab *lab,
@@ -76,9 +87,10 @@ void	labview_tail_add(char *tail, size_t *len, size_t cap,
 	    const char *text, size_t n);
 /* "running", "exited 3", "killed by signal 9", ... */
 void	svcview_state(const struct svcview *s, char *buf, size_t len);
-/* Did it end on its own (exited or killed)? */
+/* Did it fail: exit non-zero or get killed?  (A one-shot command that
+ * exited 0 did its work.) */
 bool	svcview_ended(const struct svcview *s);
-/* How many of the lab's services ended on their own. */
+/* How many of the lab's services failed so. */
 int	labview_services_ended(const struct lab *lab,
 	    const struct labview *v);
 

@@ -127,21 +127,31 @@ logf_fd(int fd, const char *fmt, ...)
 #define MAXFS_ARGS	8	/* file systems a node is started with */
 
 /*
- * The server's arguments: the network components, and for a node with
- * file systems the VFS, the components of their types and a -d for each
- * image or directory (plan_fs_spec()).  specs holds the -d strings.
+ * The server's arguments: the network components (a bridge's without
+ * IPv6, so that its ports stay silent; virtif for taps), and for a node
+ * with file systems the VFS, the components of their types and a -d for
+ * each image or directory (plan_fs_spec()).  specs holds the -d strings.
  */
 static int
 kernel_argv(const struct launch_ctx *lc, int node, char **argv,
     char (*specs)[600], const char *url)
 {
 	const struct lab_node *n = &lc->lab->nodes[node];
-	static char *base[] = { "rump_server", "-l", "rumpnet_netinet", "-l",
-	    "rumpnet_netinet6", "-l", "rumpnet_shmif" };
-	int i, k, j, r;
+	int i = 0, k, j, r, virt = 0;
 
-	for (i = 0; i < (int)(sizeof(base) / sizeof(base[0])); i++)
-		argv[i] = base[i];
+	argv[i++] = "rump_server";
+	argv[i++] = "-l";
+	argv[i++] = "rumpnet_netinet";
+	argv[i++] = "-l";
+	argv[i++] = n->bridge ? "rumpnet_bridge" : "rumpnet_netinet6";
+	argv[i++] = "-l";
+	argv[i++] = "rumpnet_shmif";
+	for (k = 0; k < n->nifaces; k++)
+		virt |= n->ifaces[k].tap != NULL;
+	if (virt) {
+		argv[i++] = "-l";
+		argv[i++] = "rumpnet_virtif";
+	}
 	if (n->nfs > MAXFS_ARGS)
 		return -E2BIG;
 	if (n->nfs > 0) {
@@ -171,14 +181,52 @@ kernel_argv(const struct launch_ctx *lc, int node, char **argv,
 	return 0;
 }
 
+/*
+ * The taps the supervisor opened for the node's virtif interfaces: each
+ * becomes the node's descriptor TAPFD_FIRST + k, named with -t (the
+ * interface's linkstr finds it by the tap's name), put in argv before
+ * the URL.  Returns how many.
+ */
+#define TAPFD_FIRST	4
+#define MAXTAP_ARGS	16	/* HYP_HANDOVER_MAX */
+
+static int
+tap_fds(const struct launch_ctx *lc, int node, char **argv,
+    struct child_fd *fds, char (*nums)[12])
+{
+	const struct lab_node *n = &lc->lab->nodes[node];
+	int k, i, nt = 0, fd;
+
+	for (i = 0; argv[i] != NULL; i++)
+		continue;
+	for (k = 0; k < n->nifaces && nt < MAXTAP_ARGS; k++) {
+		if (n->ifaces[k].tap == NULL || lc->tapfd == NULL ||
+		    (fd = lc->tapfd[n->ifaces[k].bus]) < 0)
+			continue;
+		fds[nt].from = fd;
+		fds[nt].to = TAPFD_FIRST + nt;
+		snprintf(nums[nt], sizeof(nums[nt]), "%d", TAPFD_FIRST + nt);
+		argv[i + 1] = argv[i - 1];      /* the URL moves on */
+		argv[i - 1] = "-t";
+		argv[i] = nums[nt];
+		argv[i + 2] = NULL;
+		i += 2;
+		nt++;
+	}
+	return nt;
+}
+
 static int
 start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
     size_t whylen)
 {
 	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
-	char *argv[16 + 4 * MAXFS_ARGS], specs[MAXFS_ARGS][600];
+	char *argv[20 + 4 * MAXFS_ARGS + 2 * MAXTAP_ARGS];
+	char specs[MAXFS_ARGS][600], nums[MAXTAP_ARGS][12];
+	struct child_fd fds[MAXTAP_ARGS];
 	struct child_spec s = { .path = lc->server, .argv = argv,
-	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION };
+	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION,
+	    .fds = fds };
 	struct child_text t = { msg, sizeof(msg), 0 };
 	struct child c;
 	int r;
@@ -189,6 +237,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 		    strerror(-r));
 		return r;
 	}
+	s.nfds = tap_fds(lc, node, argv, fds, nums);
 	if ((r = child_start(&c, &s)) != 0) {
 		snprintf(why, whylen, "cannot run %s: %s (set RUMPLAB_SERVER "
 		    "or PATH)", lc->server, strerror(-r));
@@ -263,6 +312,7 @@ apply_step(const struct plan_step *s, void *arg)
 	struct apply *a = arg;
 	const struct lab_node *n = &a->lc->lab->nodes[s->node];
 	const char *ifname = s->iface >= 0 ? n->ifaces[s->iface].name : "";
+	struct rump_brreq br;
 	struct rump_ifaddr ia;
 	char cmd[600];
 	const char *detail;
@@ -290,6 +340,18 @@ apply_step(const struct plan_step *s, void *arg)
 		break;
 	case STEP_IF_UP:
 		r = rump_sys_ifsetflags(ifname, RUMP_IFF_UP, 0);
+		break;
+	case STEP_BR_CREATE:
+		r = rump_sys_ifcreate("bridge0");
+		break;
+	case STEP_BR_ADD:
+		memset(&br, 0, sizeof(br));
+		br.op = RUMP_BRDG_ADD;
+		snprintf(br.member, sizeof(br.member), "%s", ifname);
+		r = rump_sys_bridge_set("bridge0", &br);
+		break;
+	case STEP_BR_UP:
+		r = rump_sys_ifsetflags("bridge0", RUMP_IFF_UP, 0);
 		break;
 	case STEP_SYSCTL:
 		r = rump_sys_sysctl_set(s->sysctl->name, s->sysctl->value);

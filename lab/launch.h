@@ -24,6 +24,10 @@ struct launch_ctx {
 	const struct lab	*lab;
 	const char		*dir;		/* the lab's state directory */
 	char			 server[4200];	/* rump_server to run */
+	/* The taps the supervisor opened, by bus (tap segments only;
+	 * lab/taps.h): a node on one gets it with rump_server -t.  NULL, or
+	 * -1 for a bus without, when none. */
+	const int		*tapfd;
 };
 
 /* Finds rump_server: $RUMPLAB_SERVER, beside this program, else $PATH. */

@@ -165,12 +165,10 @@ linkstate_target(const char *word, struct lstarget *t, char *why,
 		return -ENOENT;
 	}
 	n = &L.lab->nodes[t->node];
-	for (j = 0; j < n->nifaces; j++)
-		if (strcmp(n->ifaces[j].name, colon + 1) == 0 ||
-		    strcmp(n->ifaces[j].busname, colon + 1) == 0) {
-			t->iface = j;
-			return 0;
-		}
+	if ((j = lab_iface_find(L.lab, t->node, colon + 1)) >= 0) {
+		t->iface = j;
+		return 0;
+	}
 	snprintf(why, whylen, "node %s has no interface '%.30s' (it has %s%s)",
 	    node, colon + 1, n->nifaces > 0 ? n->ifaces[0].name : "none",
 	    n->nifaces > 1 ? ", ..." : "");

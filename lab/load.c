@@ -67,15 +67,71 @@ static int
 k_routing(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
-	if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "static") == 0)
-		L->lab->routing = ROUTING_STATIC;
-	else if (v != NULL && v->kind == Y_SCALAR && strcmp(v->str, "none") == 0)
-		L->lab->routing = ROUTING_NONE;
-	else
-		return lerr(L, v ? v->pos : k->pos, "'routing' must be static "
-		    "(computed shortest-path routes) or none (got %s)",
-		    v && v->kind == Y_SCALAR ? v->str : "something else");
+	return v_routing(L, k, v, &L->lab->routing);
+}
+
+/* rip: { update: 1s, timeout: 6s, garbage: 4s, split: poison } */
+static int
+k_rip_timer(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab *lab = L->lab;
+	uint64_t us;
+
+	if (v_duration(L, v, k->str, &us) != 0)
+		return -EINVAL;
+	if (us < 100000 || us > 3600000000ull)
+		return lerr(L, v->pos, "rip '%s' must be from 100ms to 3600s "
+		    "(got %s)", k->str, v->str);
+	*(k->str[0] == 'u' ? &lab->rip_update_us : k->str[0] == 't' ?
+	    &lab->rip_timeout_us : &lab->rip_garbage_us) = us;
 	return 0;
+}
+
+static int
+k_rip_split(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	if (v != NULL && v->kind == Y_SCALAR && (strcmp(v->str, "poison") ==
+	    0 || strcmp(v->str, "simple") == 0 || strcmp(v->str, "none") == 0))
+		return v_str(L, v, "split", &L->lab->rip_split);
+	return lerr(L, v ? v->pos : k->pos, "rip 'split' must be poison "
+	    "(split horizon with poisoned reverse), simple or none");
+}
+
+static const struct keyspec rip_keys[] = {
+	{ "update", k_rip_timer, NULL },
+	{ "timeout", k_rip_timer, NULL },
+	{ "garbage", k_rip_timer, NULL },
+	{ "split", k_rip_split, NULL },
+	{ NULL, NULL, NULL },
+};
+
+static int
+k_rip(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab *lab = L->lab;
+	uint64_t u, t;
+	int r;
+
+	if ((r = load_keys(L, v, "rip", rip_keys, NULL)) == -ENOMEM ||
+	    v == NULL || v->kind != Y_MAP)
+		return r;
+	u = lab->rip_update_us ? lab->rip_update_us : 30000000;
+	t = lab->rip_timeout_us ? lab->rip_timeout_us : 180000000;
+	if (t <= u)
+		return lerr(L, v->pos, "rip 'timeout' (%gs) must be longer than "
+		    "'update' (%gs): a route times out when updates stop",
+		    (double)t / 1e6, (double)u / 1e6);
+	return r;
+}
+
+static int
+k_exercise(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_bool(L, v, "exercise", &L->lab->exercise);
 }
 
 static int
@@ -149,6 +205,8 @@ static const struct keyspec default_keys[] = {
 	{ "kind", k_defkind, NULL },
 	{ "mac", k_defmac, NULL },
 	{ "addr", k_defaddr, NULL },
+	{ "rip", k_rip, NULL },
+	{ "exercise", k_exercise, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -188,7 +246,8 @@ load_kinds(struct loader *L, const struct ynode *kinds)
 
 		if (v_name(L, k, "kind name", &name) != 0)
 			continue;
-		if (strcmp(name, "host") == 0 || strcmp(name, "router") == 0) {
+		if (strcmp(name, "host") == 0 || strcmp(name, "router") == 0 ||
+		    strcmp(name, "bridge") == 0) {
 			lerr(L, k->pos, "kind '%s' is built in; give yours "
 			    "another name (it may say 'kind: %s')", name, name);
 			continue;

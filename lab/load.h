@@ -73,6 +73,9 @@ int	v_prefix(struct loader *L, const struct ynode *v, const char *key,
 int	v_host(struct loader *L, const struct ynode *v, const char *key,
 	    int family, struct lab_ip *out);
 int	v_mac(struct loader *L, const struct ynode *v, uint8_t mac[6]);
+/* routing: static | none | rip */
+int	v_routing(struct loader *L, const struct ynode *k,
+	    const struct ynode *v, enum lab_routing *out);
 /* `link set` words (lab/impair_spec.h), checked for the directions in
  * dirs. */
 int	v_impair(struct loader *L, const struct ynode *v, int dirs,
@@ -105,10 +108,14 @@ int	bus_add(struct loader *L, const char *name, struct lab_pos pos,
 int	bus_add_subnet(struct loader *L, struct lab_bus *b,
 	    const struct lab_ip *net, bool declared, struct lab_pos pos);
 extern const struct keyspec bus_option_keys[];
+/* `tap: NAME` or `tap: { name: NAME, addr: [...] }` into *t. */
+int	v_tap(struct loader *L, const struct ynode *v, struct lab_tap *t);
 /* load_link.c */
 int	load_links(struct loader *L, const struct ynode *links);
 /* load_check.c */
 int	load_checks(struct loader *L, const struct ynode *checks);
+/* The buses and interfaces of steps (do:), once all are named. */
+int	checks_resolve(struct lab *lab, struct diag *d);
 /* load.c */
 int	lab_build_index(struct lab *lab, struct diag *d);
 

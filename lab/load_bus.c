@@ -2,7 +2,8 @@
  * load_bus.c — buses: declared ones (a mapping of names to options, or a
  * list of names) and the options links share with them: mtu, jumbo, size,
  * subnet, subnet6 and the impairments delay, jitter, loss and rate, which
- * the supervisor applies in the members' node kernels (lab/linkstate.c).
+ * the supervisor applies in the members' node kernels (lab/linkstate.c);
+ * and host taps (tap:), on a bus or a node's interface.
  */
 #include <sys/socket.h>
 
@@ -125,6 +126,119 @@ k_rate(struct loader *L, void *obj, const struct ynode *k,
 	return v_rate(L, v, "rate", &((struct lab_bus *)obj)->rate_bps);
 }
 
+/* --- host taps ----------------------------------------------------------- */
+
+static bool
+tap_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > LAB_TAP_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static int
+k_tapname(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_tap *t = obj;
+	const char *s;
+
+	if (v_str(L, v, "tap name", &s) != 0)
+		return -EINVAL;
+	if (!tap_name_ok(s))
+		return lerr(L, v->pos, "'%s' is not a tap name: 1 to %d "
+		    "letters, digits, '-', '_' and '.' (a Linux interface "
+		    "name)", s, LAB_TAP_MAX);
+	t->name = s;
+	t->pos = v->pos;
+	return 0;
+}
+
+static int
+k_tapaddr(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_tap *t = obj;
+	struct lab_addr *a;
+	int i, cnt, rv = 0;
+	bool had_len;
+
+	if ((cnt = v_list(L, v, "addr")) < 0)
+		return cnt;
+	for (i = 0; i < cnt; i++) {
+		const struct ynode *it = v_item(v, i);
+
+		if (it->kind != Y_SCALAR || yis_null(it) || t->naddrs >=
+		    LAB_IF_ADDRS) {
+			rv = lerr(L, it->pos, "a tap's 'addr' is a list of at "
+			    "most %d addresses like 10.0.9.1/24", LAB_IF_ADDRS);
+			continue;
+		}
+		if ((a = arena_grow(L->a, t->addrs, t->naddrs, &t->capaddrs,
+		    sizeof(*a))) == NULL)
+			return lnomem(L);
+		t->addrs = a;
+		a = &t->addrs[t->naddrs];
+		memset(a, 0, sizeof(*a));
+		if (ip_parse(it->str, IP_LEN_OPTIONAL, &a->ip, &had_len) != 0) {
+			rv = lerr(L, it->pos, "'%s' is not an address: the host "
+			    "side's addresses are written like 10.0.9.1/24",
+			    it->str);
+			continue;
+		}
+		a->nolen = !had_len;
+		a->pos = it->pos;
+		t->naddrs++;
+	}
+	return rv;
+}
+
+static const struct keyspec tap_keys[] = {
+	{ "name", k_tapname, NULL },
+	{ "addr", k_tapaddr, NULL },
+	{ NULL, NULL, NULL },
+};
+
+int
+v_tap(struct loader *L, const struct ynode *v, struct lab_tap *t)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	if (v != NULL && v->kind == Y_SCALAR && !yis_null(v))
+		return k_tapname(L, t, v, v);
+	if (v == NULL || v->kind != Y_MAP)
+		return lerr(L, v ? v->pos : (struct lab_pos){ 0, 0 }, "'tap' is "
+		    "a host tap's name, or a mapping like { name: tap0, addr: "
+		    "10.0.9.1/24 }");
+	if ((r = load_keys(L, v, "tap", tap_keys, t)) != 0)
+		return r;
+	if (t->name == NULL)
+		return lerr(L, v->pos, "a tap needs its 'name', like { name: "
+		    "tap0 }");
+	return 0;
+}
+
+static int
+k_bustap(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_bus *b = obj;
+
+	if (v_tap(L, v, &b->tap) != 0) {
+		b->tap.name = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 k_busimpair(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
@@ -143,6 +257,7 @@ const struct keyspec bus_option_keys[] = {
 	{ "jitter", k_delay, NULL },
 	{ "loss", k_loss, NULL },
 	{ "rate", k_rate, NULL },
+	{ "tap", k_bustap, NULL },
 	{ NULL, NULL, NULL },
 };
 

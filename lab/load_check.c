@@ -1,20 +1,35 @@
 /*
- * load_check.c — checks: what the lab asserts once it runs.
+ * load_check.c — checks: what the lab asserts once it runs, and the steps
+ * that change it between them.
  *
  *   - { from: h1, to: h2 }                   h1 reaches h2's first address
  *   - { from: h1, to: 10.0.2.10 }            ... or an address
  *   - { from: h1, to: h2, family: 6 }        ... h2's first IPv6 address
  *   - { from: h1, to: h2, via: [r1, r2] }    ... through r1 then r2
  *   - { from: h1, to: h2, reach: false }     h1 must not reach h2
+ *   - { on: r1, run: "rump.netstat -rn", match: "UG2" }
+ *                                            a command's output matches
+ *   - { on: r1, run: CMD, json: .a[0].b, equals: 3 }   ... as JSON
+ *   - { on: r1, run: CMD, fails: true }      the command must fail
+ *   - { do: "link set r1:shmif1 down" }      a step: rumplab link set,
+ *                                            bus cut|join, node stop|...
+ *   - { wait: 2s }                           a pause
+ * Every check may have a name, a hint (printed when it fails) and
+ * `within: 30s` (tried again until it passes or that much time passed).
  *
- * Node names are resolved here (nodes are loaded first); whether the
- * computed routes satisfy a check is the planner's (lab/trace.c).
+ * Node names are resolved here (nodes are loaded first); a step's bus
+ * and interface once every bus and interface is named (checks_resolve(),
+ * from the resolve phase); whether the computed routes satisfy a
+ * reachability check is the planner's (lab/trace.c).
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lab/arena.h"
+#include "lab/impair_spec.h"
+#include "lab/jsonpath.h"
 #include "lab/load.h"
 
 /* The node `v` names, or -1 (reported as `role`). */
@@ -124,37 +139,260 @@ k_family(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
+/* --- the keys of every kind ----------------------------------------------- */
+
+static int
+k_name(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_str(L, v, "name", &((struct lab_check *)obj)->name);
+}
+
+static int
+k_hint(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_str(L, v, "hint", &((struct lab_check *)obj)->hint);
+}
+
+static int
+k_within(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_duration(L, v, "within", &((struct lab_check *)obj)->within_us);
+}
+
+static const struct keyspec common_keys[] = {
+	{ "name", k_name, NULL },
+	{ "hint", k_hint, NULL },
+	{ "within", k_within, NULL },
+	{ NULL, NULL, NULL },
+};
+
 static const struct keyspec check_keys[] = {
 	{ "from", k_from, NULL },
 	{ "to", k_to, NULL },
 	{ "via", k_cvia, NULL },
 	{ "reach", k_reach, NULL },
 	{ "family", k_family, NULL },
+	{ NULL, NULL, common_keys },
+};
+
+/* --- commands -------------------------------------------------------------- */
+
+static int
+k_on(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_check *c = obj;
+
+	if ((c->on = check_node(L, v, "check 'on'")) < 0)
+		return -EINVAL;
+	c->on_name = v->str;
+	return 0;
+}
+
+static int
+k_run(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_check *c = obj;
+
+	if (v_str(L, v, "run", &c->run) != 0)
+		return -EINVAL;
+	if (c->run[0] == '\0')
+		return lerr(L, v->pos, "check 'run' is empty: give the command "
+		    "to run, like rump.netstat -rn");
+	return 0;
+}
+
+/* An extended regular expression, compiled once here to judge it. */
+static int
+k_regex(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_check *c = obj;
+	const char *s;
+	char why[128];
+	regex_t re;
+	int r;
+
+	if (v_str(L, v, k->str, &s) != 0)
+		return -EINVAL;
+	if ((r = regcomp(&re, s, REG_EXTENDED | REG_NEWLINE | REG_NOSUB)) !=
+	    0) {
+		regerror(r, &re, why, sizeof(why));
+		return lerr(L, v->pos, "check '%s' is not an extended regular "
+		    "expression: %s (got %s)", k->str, why, s);
+	}
+	regfree(&re);
+	*(strcmp(k->str, "match") == 0 ? &c->match : &c->nomatch) = s;
+	return 0;
+}
+
+static int
+k_json(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_check *c = obj;
+	char why[160];
+
+	if (v_str(L, v, "json", &c->json) != 0)
+		return -EINVAL;
+	if (jpath_check(c->json, why, sizeof(why)) != 0)
+		return lerr(L, v->pos, "check 'json': %s", why);
+	return 0;
+}
+
+static int
+k_equals(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_str(L, v, "equals", &((struct lab_check *)obj)->equals);
+}
+
+static int
+k_fails(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_bool(L, v, "fails", &((struct lab_check *)obj)->fails);
+}
+
+static const struct keyspec run_keys[] = {
+	{ "on", k_on, NULL },
+	{ "run", k_run, NULL },
+	{ "match", k_regex, NULL },
+	{ "nomatch", k_regex, NULL },
+	{ "json", k_json, NULL },
+	{ "equals", k_equals, NULL },
+	{ "fails", k_fails, NULL },
+	{ NULL, NULL, common_keys },
+};
+
+/* --- steps ----------------------------------------------------------------- */
+
+static int
+k_do(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_check *c = obj;
+
+	if (v_str(L, v, "do", &c->request_words) != 0)
+		return -EINVAL;
+	c->request = c->request_words;
+	return 0;
+}
+
+static int
+k_wait(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return v_duration(L, v, "wait", &((struct lab_check *)obj)->wait_us);
+}
+
+static const struct keyspec do_keys[] = {
+	{ "do", k_do, NULL },
+	{ "name", k_name, NULL },
 	{ NULL, NULL, NULL },
 };
 
+static const struct keyspec wait_keys[] = {
+	{ "wait", k_wait, NULL },
+	{ "name", k_name, NULL },
+	{ NULL, NULL, NULL },
+};
+
+/* A command check's keys that only make sense together. */
 static int
-load_check(struct loader *L, const struct ynode *item)
+run_consistent(struct loader *L, const struct ynode *item,
+    const struct lab_check *c)
+{
+	const struct ynode *eq = ymap_get(item, "equals");
+
+	if (eq != NULL && c->json == NULL)
+		return lerr(L, eq->pos, "check 'equals' compares the value at "
+		    "a 'json' path: give one, like json: .nodes[0].state");
+	if (c->fails && (c->match || c->nomatch || c->json))
+		return lerr(L, ymap_get(item, "fails")->pos, "a check with "
+		    "'fails: true' judges the exit status only: drop 'match', "
+		    "'nomatch' and 'json', or make a second check");
+	return 0;
+}
+
+/* The kind of check item is, by its keys. */
+static enum lab_check_kind
+item_kind(const struct ynode *item)
+{
+	if (ymap_get(item, "do") != NULL)
+		return CHECK_DO;
+	if (ymap_get(item, "wait") != NULL)
+		return CHECK_WAIT;
+	if (ymap_get(item, "run") != NULL || ymap_get(item, "on") != NULL)
+		return CHECK_RUN;
+	return CHECK_REACH;
+}
+
+static int
+load_reach(struct loader *L, const struct ynode *item, struct lab_check *c)
+{
+	int r;
+
+	if ((r = load_keys(L, item, "check", check_keys, c)) == -ENOMEM)
+		return r;
+	if (ymap_get(item, "from") == NULL || ymap_get(item, "to") == NULL)
+		return lerr(L, item->pos, "a check needs 'from' (a node) and "
+		    "'to' (a node or an address), like { from: h1, to: h2 }, "
+		    "or 'run' (a command), 'do' (a step) or 'wait'");
+	if (r != 0)
+		return -EINVAL;
+	if (c->has_via && !c->reach)
+		return lerr(L, c->viapos, "check with 'reach: false' cannot "
+		    "have a 'via' path");
+	return 0;
+}
+
+static int
+load_item(struct loader *L, const struct ynode *item, struct lab_check *c)
+{
+	int r;
+
+	switch (c->kind = item_kind(item)) {
+	case CHECK_REACH:
+		return load_reach(L, item, c);
+	case CHECK_RUN:
+		if ((r = load_keys(L, item, "command check", run_keys, c)) != 0)
+			return r;
+		if (c->run == NULL)
+			return lerr(L, item->pos, "a check with 'on' needs 'run': "
+			    "the command to run on the node, like { on: r1, run: "
+			    "rump.netstat -rn, match: UG }");
+		return run_consistent(L, item, c);
+	case CHECK_DO:
+		return load_keys(L, item, "step", do_keys, c);
+	default:
+		return load_keys(L, item, "wait step", wait_keys, c);
+	}
+}
+
+static int
+load_check(struct loader *L, const struct ynode *item, bool *after_step)
 {
 	struct lab *lab = L->lab;
 	struct lab_check c, *v;
 	int r;
 
 	memset(&c, 0, sizeof(c));
-	c.from = c.to_node = -1;
+	c.from = c.to_node = c.on = -1;
 	c.reach = true;
 	c.pos = item->pos;
-	if ((r = load_keys(L, item, "check", check_keys, &c)) == -ENOMEM)
+	if (item->kind != Y_MAP)
+		return lerr(L, item->pos, "a check must be a mapping like { from: "
+		    "h1, to: h2 }, not %s", ykind_name(item));
+	if ((r = load_item(L, item, &c)) != 0)
 		return r;
-	if (item->kind == Y_MAP && (ymap_get(item, "from") == NULL ||
-	    ymap_get(item, "to") == NULL))
-		return lerr(L, item->pos, "a check needs 'from' (a node) and "
-		    "'to' (a node or an address), like { from: h1, to: h2 }");
-	if (r != 0 || item->kind != Y_MAP)
-		return -EINVAL;
-	if (c.has_via && !c.reach)
-		return lerr(L, c.viapos, "check with 'reach: false' cannot "
-		    "have a 'via' path");
+	c.after_step = *after_step;
+	if (c.kind == CHECK_DO || c.kind == CHECK_WAIT)
+		*after_step = true;
 	if ((v = arena_grow(L->a, lab->checks, lab->nchecks, &lab->capchecks,
 	    sizeof(*v))) == NULL)
 		return lnomem(L);
@@ -166,6 +404,7 @@ load_check(struct loader *L, const struct ynode *item)
 int
 load_checks(struct loader *L, const struct ynode *checks)
 {
+	bool after = false;
 	int i, r;
 
 	if (yis_null(checks))
@@ -174,7 +413,127 @@ load_checks(struct loader *L, const struct ynode *checks)
 		return lerr(L, checks->pos, "'checks' must be a list like "
 		    "[ { from: h1, to: h2 } ]");
 	for (i = 0; i < checks->n; i++)
-		if ((r = load_check(L, checks->kids[i])) == -ENOMEM)
+		if ((r = load_check(L, checks->kids[i], &after)) == -ENOMEM)
 			return r;
+	return 0;
+}
+
+/* --- steps, once buses and interfaces have their names ---------------------- */
+
+#define STEP_WORDS	64
+#define STEP_LEN	1000
+
+/* A link step's target: NODE:IF or BUS.  *dirs: the directions allowed. */
+static int
+step_target(const struct lab *lab, const char *t, int *dirs, char *why,
+    size_t whylen)
+{
+	char node[LAB_NAME_MAX + 1];
+	const char *colon = strchr(t, ':');
+	int n;
+
+	*dirs = IMP_DIR_BOTH;
+	if (colon == NULL) {
+		*dirs = IMP_DIR_OUT;
+		if (lab_bus_find(lab, t) >= 0)
+			return 0;
+		snprintf(why, whylen, "no bus '%s' (name a bus, or an interface "
+		    "as NODE:IF)", t);
+		return -EINVAL;
+	}
+	snprintf(node, sizeof(node), "%.*s", (int)(colon - t), t);
+	if ((n = lab_node_find(lab, node)) < 0) {
+		snprintf(why, whylen, "no node '%s'", node);
+		return -EINVAL;
+	}
+	if (lab_iface_find(lab, n, colon + 1) < 0) {
+		snprintf(why, whylen, "node %s has no interface '%s' (by name, "
+		    "its 'name:' or its bus's name)", node, colon + 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The words of one step, judged as the supervisor will take them. */
+static int
+step_words(const struct lab *lab, int argc, char **argv, char *why,
+    size_t whylen)
+{
+	struct impset set;
+	int dirs;
+
+	if (argc >= 3 && strcmp(argv[0], "link") == 0 &&
+	    strcmp(argv[1], "set") == 0) {
+		if (step_target(lab, argv[2], &dirs, why, whylen) != 0)
+			return -EINVAL;
+		if (argc == 3) {
+			snprintf(why, whylen, "link set %s: say what to set, "
+			    "like down or delay 20ms", argv[2]);
+			return -EINVAL;
+		}
+		return impspec_parse(argc - 3, argv + 3, dirs, dirs, &set, why,
+		    whylen);
+	}
+	if (argc == 3 && strcmp(argv[0], "bus") == 0 &&
+	    (strcmp(argv[1], "cut") == 0 || strcmp(argv[1], "join") == 0)) {
+		if (lab_bus_find(lab, argv[2]) >= 0)
+			return 0;
+		snprintf(why, whylen, "no bus '%s'", argv[2]);
+		return -EINVAL;
+	}
+	if (argc == 3 && strcmp(argv[0], "node") == 0 &&
+	    (strcmp(argv[1], "stop") == 0 || strcmp(argv[1], "start") == 0 ||
+	    strcmp(argv[1], "restart") == 0 || strcmp(argv[1], "kill") == 0)) {
+		if (lab_node_find(lab, argv[2]) >= 0)
+			return 0;
+		snprintf(why, whylen, "no node '%s'", argv[2]);
+		return -EINVAL;
+	}
+	snprintf(why, whylen, "a step is 'link set NODE:IF|BUS SETTING...', "
+	    "'bus cut|join BUS' or 'node stop|start|restart|kill NODE'");
+	return -EINVAL;
+}
+
+/* Splits, judges and joins a step's words with single spaces. */
+static int
+resolve_step(struct lab *lab, struct lab_check *c, struct diag *d)
+{
+	char buf[STEP_LEN + 1], out[STEP_LEN + 1], why[256], *argv[STEP_WORDS];
+	char *save, *w;
+	size_t off = 0;
+	int argc = 0, i;
+
+	if (strlen(c->request_words) > STEP_LEN) {
+		diag_add(d, c->pos, "check step 'do' is longer than %d "
+		    "characters", STEP_LEN);
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", c->request_words);
+	for (w = strtok_r(buf, " \t\n", &save); w != NULL && argc < STEP_WORDS;
+	    w = strtok_r(NULL, " \t\n", &save))
+		argv[argc++] = w;
+	if (step_words(lab, argc, argv, why, sizeof(why)) != 0) {
+		diag_add(d, c->pos, "check step 'do: %s': %s", c->request_words,
+		    why);
+		return -EINVAL;
+	}
+	out[0] = '\0';
+	for (i = 0; i < argc; i++)
+		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%s",
+		    i ? " " : "", argv[i]);
+	if ((c->request = arena_strdup(lab->arena, out)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+int
+checks_resolve(struct lab *lab, struct diag *d)
+{
+	int i;
+
+	for (i = 0; i < lab->nchecks; i++)
+		if (lab->checks[i].kind == CHECK_DO &&
+		    resolve_step(lab, &lab->checks[i], d) == -ENOMEM)
+			return -ENOMEM;
 	return 0;
 }

@@ -91,7 +91,8 @@ node_set_sysctl(struct loader *L, struct lab_node *n, const char *name,
 static bool
 builtin_kind(const char *kind)
 {
-	return strcmp(kind, "host") == 0 || strcmp(kind, "router") == 0;
+	return strcmp(kind, "host") == 0 || strcmp(kind, "router") == 0 ||
+	    strcmp(kind, "bridge") == 0;
 }
 
 /* The names of the defined kinds, for messages. */
@@ -103,6 +104,7 @@ kind_list(struct loader *L, const char *word, const char **suggest)
 
 	names[n++] = "host";
 	names[n++] = "router";
+	names[n++] = "bridge";
 	for (i = 0; L->kinds != NULL && 2 * i < L->kinds->n && n < 256; i++)
 		names[n++] = ymap_key(L->kinds, i)->str;
 	*suggest = closest_name(word, names, n);
@@ -134,8 +136,9 @@ node_apply_kind(struct loader *L, struct lab_node *n, const char *kind,
 	const char *bname;
 	int r;
 
-	if (strcmp(kind, "host") == 0 || strcmp(kind, "router") == 0) {
+	if (builtin_kind(kind)) {
 		n->forwarding = kind[0] == 'r';
+		n->bridge = kind[0] == 'b';
 		return 0;
 	}
 	if (depth >= KIND_DEPTH_MAX)
@@ -178,6 +181,19 @@ k_forwarding(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
 	return v_bool(L, v, "forwarding", &((struct lab_node *)obj)->forwarding);
+}
+
+static int
+k_noderouting(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_node *n = obj;
+
+	if (v_routing(L, k, v, &n->routing) != 0)
+		return -EINVAL;
+	n->routing_set = true;
+	n->routingpos = v->pos;
+	return 0;
 }
 
 static int
@@ -597,6 +613,31 @@ k_ifmac(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
+/* name: eth0 — what imported labs and their exercises call it. */
+static int
+k_ifname(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_iface *ifp = obj;
+	const char *s, *p;
+
+	if (v_str(L, v, "name", &s) != 0)
+		return -EINVAL;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_'))
+			break;
+	if (*p != '\0' || p == s || p - s >= LAB_IFNAME_MAX ||
+	    strchr(s, ':') != NULL)
+		return lerr(L, v->pos, "interface 'name' must be 1 to %d "
+		    "letters, digits, '.', '-' or '_', like eth0 (got %s)",
+		    LAB_IFNAME_MAX - 1, s);
+	ifp->alias = s;
+	ifp->aliaspos = v->pos;
+	return 0;
+}
+
 static int
 k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
@@ -604,9 +645,28 @@ k_ifimpair(struct loader *L, void *obj, const struct ynode *k,
 	return v_impair(L, v, IMP_DIR_BOTH, &((struct lab_iface *)obj)->impair);
 }
 
+static int
+k_iftap(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	struct lab_iface *ifp = obj;
+	struct lab_tap *t;
+
+	if ((t = arena_alloc(L->a, sizeof(*t))) == NULL)
+		return lnomem(L);
+	if (v_tap(L, v, t) != 0)
+		return -EINVAL;
+	ifp->tapdef = t;
+	ifp->tap = t->name;
+	ifp->buspos = t->pos;
+	return 0;
+}
+
 static const struct keyspec iface_keys[] = {
+	{ "name", k_ifname, NULL },
 	{ "impair", k_ifimpair, NULL },
 	{ "bus", k_ifbus, NULL },
+	{ "tap", k_iftap, NULL },
 	{ "addr", k_addr, NULL },
 	{ "mtu", k_ifmtu, NULL },
 	{ "mac", k_ifmac, NULL },
@@ -637,9 +697,14 @@ load_iface(struct loader *L, struct lab_node *n, const struct ynode *item)
 	r = load_keys(L, item, what, iface_keys, ifp);
 	if (r == -ENOMEM)
 		return r;
-	if (ymap_get(item, "bus") == NULL)
+	if (ymap_get(item, "bus") != NULL && ymap_get(item, "tap") != NULL)
+		return lerr(L, ymap_get(item, "tap")->pos, "%s has both 'bus' "
+		    "and 'tap': an interface is on a bus or on a host tap (to "
+		    "join a bus to a tap, give the bus its 'tap')", what);
+	if (ymap_get(item, "bus") == NULL && ymap_get(item, "tap") == NULL)
 		return lerr(L, item->pos, "%s has no 'bus': say which bus it "
-		    "is on, like { bus: lan1 }", what);
+		    "is on, like { bus: lan1 }, or which host tap, like "
+		    "{ tap: tap0 }", what);
 	return r;
 }
 
@@ -680,6 +745,7 @@ static const struct keyspec node_keys[] = {
 	{ "sysctl", k_sysctl, NULL },
 	{ "run", k_run, NULL },
 	{ "group", k_group, NULL },
+	{ "routing", k_noderouting, NULL },
 	{ "fs", k_fs, NULL },
 	{ NULL, NULL, NULL },
 };

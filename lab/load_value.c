@@ -500,3 +500,23 @@ v_impair(struct loader *L, const struct ynode *v, int dirs, const char **out)
 		return lerr(L, v->pos, "impair: %s", why);
 	return 0;
 }
+
+int
+v_routing(struct loader *L, const struct ynode *k, const struct ynode *v,
+    enum lab_routing *out)
+{
+	static const struct { const char *s; enum lab_routing r; } w[] = {
+		{ "static", ROUTING_STATIC }, { "none", ROUTING_NONE },
+		{ "rip", ROUTING_RIP } };
+	size_t i;
+
+	for (i = 0; v != NULL && v->kind == Y_SCALAR && i < 3; i++)
+		if (strcmp(v->str, w[i].s) == 0) {
+			*out = w[i].r;
+			return 0;
+		}
+	return lerr(L, v ? v->pos : k->pos, "'routing' must be static "
+	    "(computed shortest-path routes), rip (rump.routed on the routers) "
+	    "or none (got %s)", v && v->kind == Y_SCALAR ? v->str :
+	    "something else");
+}

@@ -190,3 +190,57 @@ lab_addr_at(const struct lab *lab, const struct lab_addr_iter *it)
 {
 	return &lab_iface_at(lab, it)->addrs[it->addr];
 }
+
+int
+lab_iface_find(const struct lab *lab, int node, const char *word)
+{
+	const struct lab_node *n = &lab->nodes[node];
+	int i;
+
+	for (i = 0; i < n->nifaces; i++)
+		if (strcmp(n->ifaces[i].name, word) == 0 ||
+		    (n->ifaces[i].alias != NULL &&
+		    strcmp(n->ifaces[i].alias, word) == 0))
+			return i;
+	for (i = 0; i < n->nifaces; i++)
+		if (n->ifaces[i].busname != NULL &&
+		    strcmp(n->ifaces[i].busname, word) == 0)
+			return i;
+	return -1;
+}
+
+enum lab_routing
+lab_node_routing(const struct lab *lab, int node)
+{
+	const struct lab_node *n = &lab->nodes[node];
+
+	if (n->routing_set)
+		return n->routing;
+	if (lab->routing == ROUTING_RIP && !n->forwarding)
+		return ROUTING_STATIC;
+	return lab->routing;
+}
+
+const char *
+lab_routing_name(enum lab_routing r)
+{
+	return r == ROUTING_STATIC ? "static" : r == ROUTING_RIP ? "rip" :
+	    "none";
+}
+
+const struct lab_bus *
+lab_bus_subnets(const struct lab *lab, int b)
+{
+	return &lab->buses[lab->buses[b].domain];
+}
+
+bool
+lab_has_taps(const struct lab *lab)
+{
+	int i;
+
+	for (i = 0; i < lab->nbuses; i++)
+		if (lab->buses[i].tap.name != NULL)
+			return true;
+	return false;
+}

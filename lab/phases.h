@@ -17,6 +17,10 @@
 int	lab_load(struct lab *lab, const struct ynode *root, struct diag *d);
 /* resolve.c: bus references (implicit buses), bus members, ifnames. */
 int	lab_resolve(struct lab *lab, struct diag *d);
+/* domain.c (from resolve): the broadcast domains bridge nodes make of
+ * buses, their subnets moved to each domain's first bus; a loop of
+ * bridges, or a bridge joining a bus twice, is reported. */
+int	lab_domains(struct lab *lab, struct diag *d);
 /* validate.c: MTUs, addresses, subnets, overlaps, duplicates. */
 int	lab_validate(struct lab *lab, struct diag *d);
 /* plan_addr.c: subnets from pools, automatic addresses, MACs. */

@@ -7,7 +7,8 @@
  * ...), viewers.  A launcher needs, per node, exactly what
  * plan_node_steps() gives, in that order: create and configure each
  * interface (bus file, MAC, MTU, addresses, up), set sysctls, add routes,
- * then run the node's commands.  Each step comes both as data (the model
+ * then (a bridge) make the bridge of its interfaces, then run the
+ * node's commands.  Each step comes both as data (the model
  * objects it applies) and as the equivalent rump.* command line.
  *
  * Contract: lab_open*() return 0 with *labp set, or -EINVAL with every
@@ -52,11 +53,15 @@ int	lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 
 enum plan_step_kind {
 	STEP_IF_CREATE,		/* rump.ifconfig shmif0 create */
-	STEP_IF_LINKSTR,	/* rump.ifconfig shmif0 linkstr BUSDIR/lan1 */
+	STEP_IF_LINKSTR,	/* rump.ifconfig shmif0 linkstr BUSDIR/lan1,
+				 * rump.ifconfig virt0 linkstr TAP */
 	STEP_IF_MAC,		/* rump.ifconfig shmif0 link b2:a0:... active */
 	STEP_IF_MTU,		/* rump.ifconfig shmif0 mtu 9000 (not 1500) */
 	STEP_IF_ADDR,		/* rump.ifconfig shmif0 inet 10.0.1.1/24 */
 	STEP_IF_UP,		/* rump.ifconfig shmif0 up */
+	STEP_BR_CREATE,		/* rump.ifconfig bridge0 create (a bridge) */
+	STEP_BR_ADD,		/* rump.brconfig bridge0 add shmif0 */
+	STEP_BR_UP,		/* rump.brconfig bridge0 up */
 	STEP_SYSCTL,		/* rump.sysctl -w net.inet.ip.forwarding=1 */
 	STEP_ROUTE,		/* rump.route add -net 10.0.2.0/24 10.0.1.2 */
 	STEP_RUN,		/* sh -c 'the command' */

@@ -119,8 +119,16 @@ collect_used(struct carver *c)
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++)
 			n += lab->nodes[i].ifaces[j].naddrs;
+	for (i = 0; i < lab->nbuses; i++)
+		n += lab->buses[i].tap.naddrs;
 	if ((c->taken = calloc((size_t)n + 1, sizeof(*c->taken))) == NULL)
 		return -ENOMEM;
+	/* The host sides of taps are taken too. */
+	for (i = 0; i < lab->nbuses; i++)
+		for (k = 0; k < lab->buses[i].tap.naddrs; k++)
+			if (lab->buses[i].tap.addrs[k].ip.family == c->family)
+				c->taken[c->ntaken++] = ip_to_u128(
+				    &lab->buses[i].tap.addrs[k].ip);
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++)
 			for (k = 0; k < lab->nodes[i].ifaces[j].naddrs; k++) {
@@ -200,15 +208,20 @@ bus_plen(const struct lab_bus *b, int family, int n)
 	return plen;
 }
 
+/* Interfaces of bus b's domain (b its first bus) wanting an address. */
 static int
 count_wanting(const struct lab *lab, const struct lab_bus *b, int family)
 {
-	int i, n = 0;
+	const struct lab_bus *m;
+	int i, k, n = 0;
 
-	for (i = 0; i < b->nmembers; i++)
-		if (wants(lab, b, &lab->nodes[b->members[i].node].ifaces[
-		    b->members[i].iface], family))
-			n++;
+	for (k = b->domain; k >= 0; k = m->domain_next) {
+		m = &lab->buses[k];
+		for (i = 0; i < m->nmembers; i++)
+			if (wants(lab, b, &lab->nodes[m->members[i].node].
+			    ifaces[m->members[i].iface], family))
+				n++;
+	}
 	return n;
 }
 
@@ -226,7 +239,7 @@ carve_all(struct carver *c)
 		for (i = 0; i < lab->nbuses; i++) {
 			struct lab_bus *b = &lab->buses[i];
 
-			if ((b->link >= 0) != (pass == 1) ||
+			if ((b->link >= 0) != (pass == 1) || b->domain != i ||
 			    bus_subnet(b, c->family) != NULL ||
 			    (n = count_wanting(lab, b, c->family)) == 0)
 				continue;
@@ -289,30 +302,47 @@ no_subnet(struct carver *c, const struct lab_node *n,
 	    "pool: 10.0.0.0/8", six ? "subnet6" : "subnet");
 }
 
+/* The next host number of net that is free, from *h on, into ip. */
+static int
+next_free(struct carver *c, const struct lab_ip *net, u128 *h,
+    struct lab_ip *ip)
+{
+	for (;; (*h)++) {
+		if (ip_host(net, *h, ip) != 0)
+			return -ENOSPC;
+		if (!ip_is_reserved_host(ip) && !is_taken(c, ip_to_u128(ip)))
+			return 0;
+	}
+}
+
+/* Numbers the interfaces of bus b's domain (b is its first bus). */
 static int
 number_bus(struct carver *c, struct lab_bus *b)
 {
 	char s1[IP_STRLEN];
 	const struct lab_subnet *s = bus_subnet(b, c->family);
+	const struct lab_bus *m;
 	struct lab_ip net, ip;
-	u128 h, first;
-	int pass, i, r;
+	u128 h;
+	int pass, i, k, r;
 
-	if (s == NULL)
+	if (s == NULL || b->domain != b - c->lab->buses)
 		return 0;
 	net = s->net;
-	first = net.plen >= ip_maxlen(net.family) - 1 ? 0 : 1;
-	h = first;
+	h = net.plen >= ip_maxlen(net.family) - 1 ? 0 : 1;
 	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < b->nmembers; i++) {
-			struct lab_node *n = &c->lab->nodes[b->members[i].node];
-			struct lab_iface *ifp = &n->ifaces[b->members[i].iface];
+		for (k = b->domain; k >= 0; k = m->domain_next) {
+			m = &c->lab->buses[k];
+			for (i = 0; i < m->nmembers; i++) {
+				struct lab_node *n =
+				    &c->lab->nodes[m->members[i].node];
+				struct lab_iface *ifp =
+				    &n->ifaces[m->members[i].iface];
 
-			if (rank(c->lab, &b->members[i]) != pass ||
-			    !wants(c->lab, b, ifp, c->family))
-				continue;
-			for (;; h++) {
-				if (ip_host(&net, h, &ip) != 0) {
+				if (rank(c->lab, &m->members[i]) != pass ||
+				    !wants(c->lab, b, ifp, c->family))
+					continue;
+				if (next_free(c, &net, &h, &ip) != 0) {
 					diag_add(c->d, ifp->pos, "subnet %s of "
 					    "bus '%s' has no free address left "
 					    "for node '%s' %s; give the bus a "
@@ -320,13 +350,10 @@ number_bus(struct carver *c, struct lab_bus *b)
 					    b->name, n->name, ifp->name);
 					return -ENOSPC;
 				}
-				if (!ip_is_reserved_host(&ip) &&
-				    !is_taken(c, ip_to_u128(&ip)))
-					break;
+				if ((r = add_auto(c->lab, ifp, &ip)) != 0)
+					return r;
+				h++;
 			}
-			if ((r = add_auto(c->lab, ifp, &ip)) != 0)
-				return r;
-			h++;
 		}
 	return 0;
 }
@@ -345,7 +372,8 @@ report_unplaceable(struct carver *c)
 			if (ifp->bus < 0 || !(ifp->autoaddr & bit) ||
 			    iface_has(ifp, c->family))
 				continue;
-			no_subnet(c, &lab->nodes[i], ifp, &lab->buses[ifp->bus]);
+			no_subnet(c, &lab->nodes[i], ifp,
+			    lab_bus_subnets(lab, ifp->bus));
 		}
 }
 

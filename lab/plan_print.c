@@ -25,6 +25,8 @@ origin_name(enum lab_origin o)
 		return "gateway";
 	case ROUTE_DEFAULT:
 		return "default";
+	case ROUTE_RIP:
+		return "rip";
 	default:
 		return "computed";
 	}
@@ -52,16 +54,34 @@ compatible(const struct lab_bus *b)
 static void
 text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 {
+	const struct lab_bus *dom = &lab->buses[b->domain];
 	char s1[IP_STRLEN], sz[32];
 	int i;
 
-	fprintf(f, "bus %s", b->name);
-	for (i = 0; i < b->nsubnets; i++)
+	fprintf(f, "%s %s", b->tapseg ? "tap" : "bus", b->name);
+	for (i = 0; i < dom->nsubnets; i++)
 		fprintf(f, "%s%s", i ? " " : " subnets ",
-		    ip_str(&b->subnets[i].net, s1));
+		    ip_str(&dom->subnets[i].net, s1));
 	size_text(b->size, sz, sizeof(sz));
-	fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
-	    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
+	if (b->tapseg)
+		fprintf(f, ", mtu %u, a host tap\n", b->mtu);
+	else
+		fprintf(f, ", mtu %u, size %s%s\n", b->mtu, sz,
+		    compatible(b) ? " (NetBSD-compatible)" : ", jumbo frames");
+	if (b->tap.name != NULL) {
+		fprintf(f, "    host tap %s, addresses", b->tap.name);
+		for (i = 0; i < b->tap.naddrs; i++)
+			fprintf(f, " %s", ip_str(&b->tap.addrs[i].ip, s1));
+		fprintf(f, "%s\n", b->tap.naddrs ? "" : " none (the host's "
+		    "to give)");
+	}
+	if (b->domain != b - lab->buses || b->domain_next >= 0) {
+		fprintf(f, "    bridged with");
+		for (i = b->domain; i >= 0; i = lab->buses[i].domain_next)
+			if (i != b - lab->buses)
+				fprintf(f, " %s", lab->buses[i].name);
+		fprintf(f, " (one broadcast domain)\n");
+	}
 	if (b->delay_us || b->jitter_us || b->loss_pct > 0 || b->rate_bps) {
 		fprintf(f, "    impairments:");
 		if (b->delay_us)
@@ -78,20 +98,31 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 	for (i = 0; i < b->nmembers; i++) {
 		const struct lab_node *n = &lab->nodes[b->members[i].node];
 
-		fprintf(f, "%s %s %s", i ? "," : "", n->name,
-		    n->ifaces[b->members[i].iface].name);
+		const struct lab_iface *ifp = &n->ifaces[b->members[i].iface];
+
+		fprintf(f, "%s %s %s", i ? "," : "", n->name, ifp->name);
+		if (ifp->alias != NULL)
+			fprintf(f, " (%s)", ifp->alias);
 	}
 	fprintf(f, "%s\n", b->nmembers ? "" : " none");
 }
 
+struct textctx {
+	FILE			*f;
+	const struct lab	*lab;
+};
+
 static int
 text_step(const struct plan_step *s, void *arg)
 {
-	FILE *f = arg;
+	const struct textctx *t = arg;
+	const struct lab_node *n = &t->lab->nodes[s->node];
+	FILE *f = t->f;
 	int i;
 
 	if (s->kind == STEP_RUN) {
-		fprintf(f, "    run: %s\n", s->run);
+		fprintf(f, "    run: %s%s\n", s->run, s->run == n->routing_cmd ?
+		    "    # routing: rip" : "");
 		return 0;
 	}
 	/* Millions of lines for a big lab: no printf here. */
@@ -104,7 +135,30 @@ text_step(const struct plan_step *s, void *arg)
 		fputs("    # ", f);
 		fputs(origin_name(s->route->origin), f);
 	}
+	if (s->kind == STEP_IF_CREATE && n->ifaces[s->iface].alias != NULL) {
+		fputs("    # name: ", f);
+		fputs(n->ifaces[s->iface].alias, f);
+	}
 	fputc('\n', f);
+	return 0;
+}
+
+/* What RIP is to learn (never configured: rump.routed learns it). */
+static int
+text_rip_routes(const struct lab *lab, int node, FILE *f)
+{
+	char dst[IP_STRLEN], via[IP_STRLEN];
+	struct lab_route *rt;
+	int i, n, r;
+
+	if ((r = lab_node_routes(lab, node, &rt, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if (rt[i].origin == ROUTE_RIP)
+			fprintf(f, "    # rip learns %s via %s\n",
+			    rt[i].dst.plen == 0 ? "default" : ip_str(&rt[i].dst,
+			    dst), ip_addr_str(&rt[i].via, via));
+	free(rt);
 	return 0;
 }
 
@@ -112,24 +166,67 @@ static int
 text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
 {
 	const struct lab_node *n = &lab->nodes[i];
+	struct textctx t = { f, lab };
+	enum lab_routing rt = lab_node_routing(lab, i);
+	int r;
 
-	fprintf(f, "node %s (%s%s%s%s)\n", n->name, n->kind,
+	fprintf(f, "node %s (%s%s%s%s%s%s)\n", n->name, n->kind,
 	    n->forwarding ? ", forwarding" : "", n->group ? ", group " : "",
-	    n->group ? n->group : "");
-	return plan_node_steps(lab, i, busdir, text_step, f);
+	    n->group ? n->group : "", rt != lab->routing ? ", routing " : "",
+	    rt != lab->routing ? lab_routing_name(rt) : "");
+	if ((r = plan_node_steps(lab, i, busdir, text_step, &t)) != 0)
+		return r;
+	return rt == ROUTING_RIP ? text_rip_routes(lab, i, f) : 0;
+}
+
+/* A command check or a step, as one line. */
+static void
+text_other(const struct lab_check *c, FILE *f)
+{
+	if (c->kind == CHECK_DO) {
+		fprintf(f, "step: %s\n", c->request);
+		return;
+	}
+	if (c->kind == CHECK_WAIT) {
+		fprintf(f, "step: wait %gs\n", (double)c->wait_us / 1e6);
+		return;
+	}
+	fprintf(f, "check on %s: %s", c->on >= 0 ? c->on_name : "the host",
+	    c->run);
+	if (c->fails)
+		fprintf(f, " -- must fail");
+	if (c->match)
+		fprintf(f, " -- output matches /%s/", c->match);
+	if (c->nomatch)
+		fprintf(f, " -- output does not match /%s/", c->nomatch);
+	if (c->json)
+		fprintf(f, " -- JSON %s%s%s", c->json, c->equals ? " = " : "",
+		    c->equals ? c->equals : " present");
+	if (c->within_us)
+		fprintf(f, " (within %gs)", (double)c->within_us / 1e6);
+	fputc('\n', f);
 }
 
 static void
 text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 {
 	char s1[IP_STRLEN];
+	const char *judge;
 	int i;
 
+	if (c->kind != CHECK_REACH) {
+		text_other(c, f);
+		return;
+	}
+	/* Unjudged plans say what the routes do, without blame. */
+	judge = c->after_step ? " (after a step: judged on the running lab)" :
+	    lab->exercise ? " (exercise: judged on the running lab)" : NULL;
 	fprintf(f, "check %s -> %s (%s): ", c->from_name, c->to_name,
 	    ip_addr_str(&c->to, s1));
 	if (!c->reached) {
 		fprintf(f, "no reach (%s)%s\n", c->why ? c->why : "?",
-		    c->reach ? " -- EXPECTED TO REACH" : ", as expected");
+		    judge ? judge : c->reach ? " -- EXPECTED TO REACH" :
+		    ", as expected");
 		return;
 	}
 	fprintf(f, "reaches, path ");
@@ -137,7 +234,8 @@ text_check(const struct lab *lab, const struct lab_check *c, FILE *f)
 		fprintf(f, "direct");
 	for (i = 0; i < c->npath; i++)
 		fprintf(f, "%s%s", i ? ", " : "", lab->nodes[c->path[i]].name);
-	fprintf(f, "%s\n", c->reach ? "" : " -- EXPECTED NO REACH");
+	fprintf(f, "%s\n", judge ? judge : c->reach ? "" :
+	    " -- EXPECTED NO REACH");
 }
 
 int
@@ -151,9 +249,9 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 		return ferror(f) ? -EIO : 0;
 	}
 	fprintf(f, "# lab %s: %d nodes, %d buses, %d checks, %ld interfaces, "
-	    "routing %s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
-	    lab_count_ifaces(lab), lab->routing == ROUTING_STATIC ? "static" :
-	    "none");
+	    "routing %s%s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
+	    lab_count_ifaces(lab), lab_routing_name(lab->routing),
+	    lab->exercise ? ", an exercise" : "");
 	for (i = 0; i < lab->nbuses; i++)
 		text_bus(lab, &lab->buses[i], f);
 	for (i = 0; i < lab->nnodes; i++)
@@ -179,6 +277,8 @@ json_bus(const struct lab *lab, const struct lab_bus *b, struct jw *w)
 {
 	int i;
 
+	const struct lab_bus *dom = &lab->buses[b->domain];
+
 	jw_object(w, NULL);
 	jw_str(w, "name", b->name);
 	jw_uint(w, "mtu", b->mtu);
@@ -188,9 +288,23 @@ json_bus(const struct lab *lab, const struct lab_bus *b, struct jw *w)
 	jw_bool(w, "netbsd_compatible", compatible(b));
 	jw_bool(w, "link", b->link >= 0);
 	jw_bool(w, "implicit", b->implicit);
+	if (b->tap.name == NULL)
+		jw_null(w, "tap");
+	else {
+		jw_object(w, "tap");
+		jw_str(w, "name", b->tap.name);
+		jw_bool(w, "node_interface", b->tapseg);
+		jw_array(w, "addrs");
+		for (i = 0; i < b->tap.naddrs; i++)
+			jip(w, NULL, &b->tap.addrs[i].ip, true);
+		jw_close(w);
+		jw_close(w);
+	}
+	/* A bridge's buses are one broadcast domain: its subnets. */
+	jw_str(w, "domain", dom->name);
 	jw_array(w, "subnets");
-	for (i = 0; i < b->nsubnets; i++)
-		jip(w, NULL, &b->subnets[i].net, true);
+	for (i = 0; i < dom->nsubnets; i++)
+		jip(w, NULL, &dom->subnets[i].net, true);
 	jw_close(w);
 	jw_uint(w, "delay_us", b->delay_us);
 	jw_uint(w, "jitter_us", b->jitter_us);
@@ -217,6 +331,7 @@ json_iface(const struct lab *lab, const struct lab_iface *ifp, struct jw *w)
 
 	jw_object(w, NULL);
 	jw_str(w, "name", ifp->name);
+	jw_str(w, "alias", ifp->alias);
 	jw_str(w, "bus", lab->buses[ifp->bus].name);
 	jw_uint(w, "mtu", ifp->mtu);
 	if (ifp->macmode == MAC_KERNEL)
@@ -298,6 +413,7 @@ json_node(const struct lab *lab, int idx, const char *busdir, struct jw *w)
 	jw_str(w, "kind", n->kind);
 	jw_str(w, "group", n->group);
 	jw_bool(w, "forwarding", n->forwarding);
+	jw_str(w, "routing", lab_routing_name(lab_node_routing(lab, idx)));
 	jw_array(w, "interfaces");
 	for (i = 0; i < n->nifaces; i++)
 		json_iface(lab, &n->ifaces[i], w);
@@ -315,12 +431,48 @@ json_node(const struct lab *lab, int idx, const char *busdir, struct jw *w)
 	return r;
 }
 
+static const char *
+check_kind_name(enum lab_check_kind k)
+{
+	return k == CHECK_REACH ? "reach" : k == CHECK_RUN ? "run" :
+	    k == CHECK_DO ? "do" : "wait";
+}
+
+/* The keys every check has, and those of command checks and steps. */
+static void
+json_check_common(const struct lab_check *c, struct jw *w)
+{
+	jw_str(w, "kind", check_kind_name(c->kind));
+	jw_str(w, "name", c->name);
+	jw_str(w, "hint", c->hint);
+	jw_double(w, "within_s", (double)c->within_us / 1e6);
+	jw_bool(w, "after_step", c->after_step);
+	if (c->kind == CHECK_DO)
+		jw_str(w, "do", c->request);
+	else if (c->kind == CHECK_WAIT)
+		jw_double(w, "wait_s", (double)c->wait_us / 1e6);
+	else if (c->kind == CHECK_RUN) {
+		jw_str(w, "on", c->on >= 0 ? c->on_name : NULL);
+		jw_str(w, "run", c->run);
+		jw_str(w, "match", c->match);
+		jw_str(w, "nomatch", c->nomatch);
+		jw_str(w, "json", c->json);
+		jw_str(w, "equals", c->equals);
+		jw_bool(w, "fails", c->fails);
+	}
+}
+
 static void
 json_check(const struct lab *lab, const struct lab_check *c, struct jw *w)
 {
 	int i;
 
 	jw_object(w, NULL);
+	json_check_common(c, w);
+	if (c->kind != CHECK_REACH) {
+		jw_close(w);
+		return;
+	}
 	jw_str(w, "from", c->from_name);
 	jw_str(w, "to", c->to_name);
 	jip(w, "addr", &c->to, false);
@@ -355,8 +507,8 @@ plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 	jw_object(&w, NULL);
 	jw_str(&w, "name", lab->name);
 	jw_str(&w, "file", lab->file);
-	jw_str(&w, "routing", lab->routing == ROUTING_STATIC ? "static" :
-	    "none");
+	jw_str(&w, "routing", lab_routing_name(lab->routing));
+	jw_bool(&w, "exercise", lab->exercise);
 	jw_array(&w, "buses");
 	for (i = 0; i < lab->nbuses; i++)
 		json_bus(lab, &lab->buses[i], &w);

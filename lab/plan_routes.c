@@ -237,8 +237,8 @@ graph_atts(struct lab_graph *g, const int *base)
 				a->node = i;
 				a->iface = j;
 				a->addr = &ifp->addrs[k].ip;
-				if ((a->subnet = subnet_of(lab, base, ifp->bus,
-				    a->addr)) >= 0)
+				if ((a->subnet = subnet_of(lab, base,
+				    lab->buses[ifp->bus].domain, a->addr)) >= 0)
 					n++;
 			}
 		}
@@ -638,12 +638,18 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 	cnt = n->nroutes;
 	for (k = 0; k < 2 && r == 0; k++) {
 		const struct lab_graph *g = k ? lab->graph6 : lab->graph4;
+		int from = cnt;
 
-		if (g == NULL || g->node_n[node] == 0)
+		if (g == NULL || g->node_n[node] == 0 ||
+		    lab_node_routing(lab, node) == ROUTING_NONE)
 			continue;
 		if ((r = search_new(&sr, g)) == 0)
 			r = route_node(&sr, node, &rt, &cnt, &cap);
 		search_free(&sr);
+		/* What RIP will learn: traced, never installed. */
+		if (lab_node_routing(lab, node) == ROUTING_RIP)
+			while (from < cnt)
+				rt[from++].origin = ROUTE_RIP;
 	}
 	if (r != 0) {
 		free(rt);
@@ -656,20 +662,34 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 
 /* --- sysctls ------------------------------------------------------------- */
 
+/*
+ * The sysctls the plan sets before a node's own: forwarding on a router,
+ * and no duplicate address detection on a node with interfaces (but
+ * a bridge, which has no IP).  The
+ * plan gives every address once, so DAD could find nothing; it would
+ * only hold each IPv6 address tentative (unusable as a source) for the
+ * first second after `up` returned.  A lab that teaches DAD sets
+ * net.inet6.ip6.dad_count itself (1 is NetBSD's default).
+ */
 static int
-forwarding_sysctls(struct lab *lab, struct lab_node *n)
+default_sysctls(struct lab *lab, struct lab_node *n)
 {
-	static const char *const names[] = {
+	static const char *const names[] = { "net.inet6.ip6.dad_count",
 		"net.inet.ip.forwarding", "net.inet6.ip6.forwarding" };
+	static const char *const values[] = { "0", "1", "1" };
 	struct lab_sysctl *v;
 	int i, j, k = 0;
 
-	if (!n->forwarding)
+	bool dad = n->nifaces > 0 && !n->bridge;   /* a bridge has no IP */
+
+	if (!n->forwarding && !dad)
 		return 0;
 	if ((v = arena_alloc(lab->arena, sizeof(*v) *
-	    (size_t)(n->nsysctls + 2))) == NULL)
+	    (size_t)(n->nsysctls + 3))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
+		if (i == 0 ? !dad : !n->forwarding)
+			continue;
 		/* A node's own setting of the same name wins. */
 		for (j = 0; j < n->nsysctls; j++)
 			if (strcmp(n->sysctls[j].name, names[i]) == 0)
@@ -677,13 +697,73 @@ forwarding_sysctls(struct lab *lab, struct lab_node *n)
 		if (j < n->nsysctls)
 			continue;
 		v[k].name = names[i];
-		v[k++].value = "1";
+		v[k++].value = values[i];
 	}
 	for (j = 0; j < n->nsysctls; j++)
 		v[k++] = n->sysctls[j];
 	n->sysctls = v;
 	n->nsysctls = n->capsysctls = k;
 	return 0;
+}
+
+/* --- routing: rip ------------------------------------------------------- */
+
+/* "1s", "0.5s": a time for rump.routed -P. */
+static void
+secs_text(uint64_t us, char *buf, size_t len)
+{
+	snprintf(buf, len, "%gs", (double)us / 1e6);
+}
+
+/*
+ * A node with routing: rip runs rump.routed -d (in the foreground, so
+ * that it is the lab's to stop), with the lab's timers, before its own
+ * run: commands; the supervisor starts it like them.  This is the one
+ * place that knows how RIP is started.
+ */
+static int
+rip_service(struct lab *lab, struct lab_node *n)
+{
+	char cmd[256], u[32], t[32], g[32];
+	const char **run;
+	size_t off;
+
+	off = (size_t)snprintf(cmd, sizeof(cmd), "rump.routed -d");
+	if (lab->rip_update_us || lab->rip_timeout_us || lab->rip_garbage_us ||
+	    lab->rip_split) {
+		secs_text(lab->rip_update_us ? lab->rip_update_us : 30000000,
+		    u, sizeof(u));
+		secs_text(lab->rip_timeout_us ? lab->rip_timeout_us :
+		    180000000, t, sizeof(t));
+		secs_text(lab->rip_garbage_us ? lab->rip_garbage_us :
+		    120000000, g, sizeof(g));
+		snprintf(cmd + off, sizeof(cmd) - off, " -P update=%s,"
+		    "timeout=%s,garbage=%s%s%s", u, t, g, lab->rip_split ?
+		    ",split=" : "", lab->rip_split ? lab->rip_split : "");
+	}
+	if ((run = arena_alloc(lab->arena, sizeof(*run) *
+	    (size_t)(n->nrun + 1))) == NULL ||
+	    (n->routing_cmd = arena_strdup(lab->arena, cmd)) == NULL)
+		return -ENOMEM;
+	run[0] = n->routing_cmd;
+	if (n->nrun > 0)
+		memcpy(run + 1, n->run, sizeof(*run) * (size_t)n->nrun);
+	n->run = run;
+	n->nrun++;
+	n->caprun = n->nrun;
+	return 0;
+}
+
+/* Does any node take computed routes (static) or trace RIP's? */
+static bool
+needs_graph(const struct lab *lab)
+{
+	int i;
+
+	for (i = 0; i < lab->nnodes; i++)
+		if (lab_node_routing(lab, i) != ROUTING_NONE)
+			return true;
+	return false;
 }
 
 int
@@ -693,11 +773,15 @@ plan_routes(struct lab *lab, struct diag *d)
 
 	for (i = 0; i < lab->nnodes; i++)
 		if ((r = bind_node(lab, &lab->nodes[i], d)) != 0 ||
-		    (r = forwarding_sysctls(lab, &lab->nodes[i])) != 0)
+		    (r = default_sysctls(lab, &lab->nodes[i])) != 0)
 			return r;
 	if (diag_count(d) > before)
 		return -EINVAL;
-	if (lab->routing != ROUTING_STATIC)
+	for (i = 0; i < lab->nnodes; i++)
+		if (lab_node_routing(lab, i) == ROUTING_RIP &&
+		    (r = rip_service(lab, &lab->nodes[i])) != 0)
+			return r;
+	if (!needs_graph(lab))
 		return 0;
 	if ((r = graph_build(lab, AF_INET, &lab->graph4)) != 0 ||
 	    (r = graph_build(lab, AF_INET6, &lab->graph6)) != 0)

@@ -1,8 +1,8 @@
 /*
  * plan_steps.c — a planned node as the ordered steps that configure it,
  * each with its rump.* command line (NetBSD's syntax): interfaces one by
- * one (create, linkstr, MAC, MTU, addresses, up), then sysctls, routes
- * and the node's run commands.  The text and JSON plans and the launcher
+ * one (create, linkstr, MAC, MTU, addresses, up), a bridge node's bridge,
+ * then sysctls, routes and the node's run commands.  The text and JSON plans and the launcher
  * all walk the same steps, so what `rumplab plan` prints is what runs.
  */
 #include <sys/socket.h>
@@ -70,9 +70,12 @@ iface_steps(const struct lab *lab, const struct lab_node *n, int i,
 		return r;
 	step_reset(s, STEP_IF_LINKSTR, i);
 	s->bus = &lab->buses[ifp->bus];
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", busdir ? busdir : "",
-	    busdir ? "/" : "", s->bus->name) >= sizeof(path) ||
-	    set_argv(s, "rump.ifconfig", ifp->name, "linkstr", path, NULL) != 0)
+	if (s->bus->tapseg)		/* virtif: the tap's name */
+		snprintf(path, sizeof(path), "%s", s->bus->tap.name);
+	else if ((size_t)snprintf(path, sizeof(path), "%s%s%s", busdir ?
+	    busdir : "", busdir ? "/" : "", s->bus->name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (set_argv(s, "rump.ifconfig", ifp->name, "linkstr", path, NULL) != 0)
 		return -ENAMETOOLONG;
 	if ((r = fn(s, arg)) != 0)
 		return r;
@@ -107,6 +110,29 @@ iface_steps(const struct lab *lab, const struct lab_node *n, int i,
 	}
 	step_reset(s, STEP_IF_UP, i);
 	set_argv(s, "rump.ifconfig", ifp->name, "up", NULL);
+	return fn(s, arg);
+}
+
+/* A bridge node: bridge0 of all its interfaces, then up. */
+static int
+bridge_steps(const struct lab_node *n, struct plan_step *s, plan_step_fn fn,
+    void *arg)
+{
+	int i, r;
+
+	step_reset(s, STEP_BR_CREATE, -1);
+	set_argv(s, "rump.ifconfig", "bridge0", "create", NULL);
+	if ((r = fn(s, arg)) != 0)
+		return r;
+	for (i = 0; i < n->nifaces; i++) {
+		step_reset(s, STEP_BR_ADD, i);
+		set_argv(s, "rump.brconfig", "bridge0", "add", n->ifaces[i].name,
+		    NULL);
+		if ((r = fn(s, arg)) != 0)
+			return r;
+	}
+	step_reset(s, STEP_BR_UP, -1);
+	set_argv(s, "rump.brconfig", "bridge0", "up", NULL);
 	return fn(s, arg);
 }
 
@@ -243,9 +269,8 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 	s.node = node;
 	if ((r = fs_steps(lab, n, &s, fn, arg)) != 0)
 		return r;
-	for (i = 0; i < n->nifaces; i++)
-		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
-			return r;
+	/* Sysctls first, as NetBSD's rc has them: some act when an
+	 * interface or address is made (dad_count, auto_linklocal). */
 	for (i = 0; i < n->nsysctls; i++) {
 		step_reset(&s, STEP_SYSCTL, -1);
 		s.sysctl = &n->sysctls[i];
@@ -256,10 +281,16 @@ plan_node_steps(const struct lab *lab, int node, const char *busdir,
 		if ((r = fn(&s, arg)) != 0)
 			return r;
 	}
+	for (i = 0; i < n->nifaces; i++)
+		if ((r = iface_steps(lab, n, i, busdir, &s, fn, arg)) != 0)
+			return r;
+	if (n->bridge && (r = bridge_steps(n, &s, fn, arg)) != 0)
+		return r;
 	if ((r = lab_node_routes(lab, node, &routes, &nroutes)) != 0)
 		return r;
 	for (i = 0; i < nroutes; i++)
-		if ((r = route_step(n, &routes[i], &s, fn, arg)) != 0)
+		if (routes[i].origin != ROUTE_RIP &&
+		    (r = route_step(n, &routes[i], &s, fn, arg)) != 0)
 			break;
 	free(routes);
 	if (r != 0)

@@ -1,11 +1,15 @@
 /*
  * resolve.c — joining interfaces to buses.
  *
- * An interface names its bus.  A name not declared under `buses:` makes
- * an implicit bus with default options when two or more interfaces use
- * it; a name used once is almost always a typo, so it is reported with
- * the defined buses.  Then every bus learns its members (in node order)
- * and interfaces get their names, shmif0, shmif1, ... in order.
+ * An interface names its bus, or a host tap.  A tap makes a segment of
+ * its own, a bus named after the tap that is no bus file (tapseg).  A
+ * bus name not declared under `buses:` makes an implicit bus with
+ * default options when two or more interfaces use it; a name used once
+ * is almost always a typo, so it is reported with the defined buses.
+ * Then every bus learns its members (in node order), interfaces get
+ * their names (shmif0, shmif1, ... and virt0, ... on taps, in order), and
+ * the buses that bridge nodes join become broadcast domains, a loop of
+ * bridges being refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -169,15 +173,99 @@ members(struct lab *lab)
 	return 0;
 }
 
+/* shmif0, shmif1, ... for bus interfaces, virt0, ... for taps. */
 static void
 ifnames(struct lab *lab)
 {
-	int i, j;
+	int i, j, nshmif, nvirt;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		nshmif = nvirt = 0;
+		for (j = 0; j < lab->nodes[i].nifaces; j++) {
+			struct lab_iface *ifp = &lab->nodes[i].ifaces[j];
+
+			if (ifp->tapdef != NULL)
+				snprintf(ifp->name, LAB_IFNAME_MAX, "virt%d",
+				    nvirt++ % LAB_NODE_IFACES);
+			else
+				snprintf(ifp->name, LAB_IFNAME_MAX, "shmif%d",
+				    nshmif++ % LAB_NODE_IFACES);
+		}
+	}
+}
+
+/* A node interface on a tap: the tap's segment, a bus of its own. */
+static int
+tap_segment(struct lab *lab, struct lab_node *n, struct lab_iface *ifp,
+    struct diag *d)
+{
+	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
+	const struct lab_tap *t = ifp->tapdef;
+	int b, r;
+
+	if ((b = lab_bus_find(lab, t->name)) >= 0) {
+		if (lab->buses[b].tapseg)
+			diag_add(d, t->pos, "tap '%s' of node '%s' is a node's "
+			    "tap already (line %d): a tap carries one node "
+			    "interface; for more, join a bus to it (buses: "
+			    "{ lan: { tap: %s } }) and put them on the bus",
+			    t->name, n->name, lab->buses[b].tap.pos.line,
+			    t->name);
+		else
+			diag_add(d, t->pos, "tap '%s' of node '%s' has the "
+			    "name of bus '%s' (line %d); give the tap another "
+			    "name", t->name, n->name, t->name,
+			    lab->buses[b].pos.line);
+		return 0;
+	}
+	if ((r = bus_add(&L, t->name, t->pos, &b)) != 0)
+		return r;
+	lab->buses[b].tapseg = true;
+	lab->buses[b].tap = *t;
+	ifp->bus = b;
+	return lab_build_index(lab, NULL) != 0 ? -ENOMEM : 0;
+}
+
+static int
+tap_segments(struct lab *lab, struct diag *d)
+{
+	int i, j, r;
 
 	for (i = 0; i < lab->nnodes; i++)
 		for (j = 0; j < lab->nodes[i].nifaces; j++)
-			snprintf(lab->nodes[i].ifaces[j].name, LAB_IFNAME_MAX,
-			    "shmif%d", j % LAB_NODE_IFACES);
+			if (lab->nodes[i].ifaces[j].tapdef != NULL &&
+			    (r = tap_segment(lab, &lab->nodes[i],
+			    &lab->nodes[i].ifaces[j], d)) != 0)
+				return r;
+	return 0;
+}
+
+/* An alias (name:) names one interface of its node: no other's name or
+ * alias. */
+static void
+aliases(struct lab *lab, struct diag *d)
+{
+	const struct lab_node *n;
+	const char *a;
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		n = &lab->nodes[i];
+		for (j = 0; j < n->nifaces; j++) {
+			if ((a = n->ifaces[j].alias) == NULL)
+				continue;
+			for (k = 0; k < n->nifaces; k++)
+				if (strcmp(n->ifaces[k].name, a) == 0 ? k != j :
+				    k < j && n->ifaces[k].alias != NULL &&
+				    strcmp(n->ifaces[k].alias, a) == 0)
+					break;
+			if (k < n->nifaces)
+				diag_add(d, n->ifaces[j].aliaspos, "interface "
+				    "name '%s' of node '%s' is already %s's; "
+				    "give each interface its own", a, n->name,
+				    n->ifaces[k].name);
+		}
+	}
 }
 
 int
@@ -185,10 +273,15 @@ lab_resolve(struct lab *lab, struct diag *d)
 {
 	int before = diag_count(d), r;
 
-	if ((r = implicit_buses(lab, d)) != 0)
+	if ((r = tap_segments(lab, d)) != 0 ||
+	    (r = implicit_buses(lab, d)) != 0)
 		return r;
 	if ((r = members(lab)) != 0)
 		return r;
 	ifnames(lab);
+	aliases(lab, d);
+	if ((r = lab_domains(lab, d)) != 0 ||
+	    (r = checks_resolve(lab, d)) != 0)
+		return r;
 	return diag_count(d) > before ? -EINVAL : 0;
 }

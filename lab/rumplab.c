@@ -32,6 +32,9 @@ const struct verb verbs[] = {
 	    "line|ring|star|tree|grid N [--hosts] [--ipv6|--dual] [-o FILE]",
 	    "write a topology of N routers in a standard shape",
 	    VL_NONE, false, "line|ring|star|tree|grid", 0 },
+	{ "import", verb_import, "kathara DIR | clab FILE [-o FILE]",
+	    "make a rumplab topology of a Kathará lab or a containerlab "
+	    "file", VL_NONE, false, "kathara|clab DIR|FILE", 0 },
 	{ "up", verb_up, "[FILE] [--name NAME] [--jobs N] [-q]",
 	    "start a lab and its services (the default topology without "
 	    "FILE; -l LAB names it as --name does)", VL_NAME, false, "FILE", 0 },
@@ -48,8 +51,8 @@ const struct verb verbs[] = {
 	    "shell whose programs all run there; --host: on the host's own "
 	    "network", VL_RUNNING, false, "NODE", 1 },
 	{ "check", verb_check, "[LAB] [--json]",
-	    "run the lab's checks: reachability and paths, through the nodes",
-	    VL_RUNNING, true, "LAB", 0 },
+	    "grade the lab: its checks (reachability, paths, commands' output) "
+	    "and steps", VL_RUNNING, true, "LAB", 0 },
 	{ "node", verb_node, "stop|start|restart|kill NODE [--lab LAB] "
 	    "[--json]",
 	    "stop, start, restart or kill (as a crash would) one node",

@@ -10,6 +10,7 @@
  *	sup_reap.c	reaping: nodes that die, children that end; stopping
  *			everything
  *	sup_service.c	the nodes' services (their run: commands)
+ *	sup_tap.c	the host taps and the pumps of buses joined to them
  *
  * One thread: everything below belongs to the poll() loop, in `sv`.
  * Functions return nothing or -errno and never print: what a client
@@ -64,6 +65,13 @@ struct snode {
 	struct service	*svcs;		/* lab->nodes[i].nrun of them */
 };
 
+/* The pump of a bus joined to a host tap (lab/taps.h). */
+struct pumpview {
+	struct child	 c;
+	int		 bus;
+	bool		 ended;		/* c.status says how */
+};
+
 struct client {
 	struct ctl_conn	 c;		/* c.fd < 0: free slot */
 	bool		 skipping;	/* to the end of an overlong line */
@@ -97,6 +105,11 @@ struct sup {
 	int		 ndone;		/* nodes reported during up */
 	uint64_t	 settle;	/* up reports its services then (ms) */
 	struct ajob	 ajobs[MAXAJOBS];
+	int		*tapfd;		/* by bus, -1: no tap (lab/taps.h) */
+	bool		 ownns;		/* a user and network namespace of
+					 * the lab's own holds the taps */
+	struct pumpview	*pumps;
+	int		 npumps;
 	pid_t		 lost[MAXLOST];
 	int		 lost_status[MAXLOST];
 	int		 nlost;
@@ -134,6 +147,15 @@ void	sv_shutdown_and_exit(int ci, int code);
 /* Was pid reaped before its worker reported it?  Its status then. */
 bool	sv_lost_take(pid_t pid, int *status);
 void	sv_describe_death(int node, int status);
+
+/* sup_tap.c */
+int	sv_taps_setup(char *why, size_t len);
+void	sv_taps_close(void);
+/* The tap descriptors a worker keeps for the nodes it starts. */
+int	sv_taps_keep(struct child_fd *fds, int max);
+void	sv_pump_input(int k);
+bool	sv_pump_reaped(pid_t pid, int status);
+void	sv_taps_report(int ci);
 
 /* sup_service.c */
 int	sv_services_init(void);

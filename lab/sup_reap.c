@@ -144,6 +144,7 @@ sv_shutdown_and_exit(int ci, int code)
 	int i;
 
 	teardown();
+	sv_taps_close();	/* gone before `down` returns */
 	if (ci >= 0)
 		sv_reply(ci, "ok lab %s is down", sv.name);
 	for (i = 0; i < MAXCLIENTS; i++)
@@ -252,6 +253,8 @@ sv_reap(void)
 			continue;
 		}
 		if (sv_service_reaped(pid, status))
+			continue;
+		if (sv_pump_reaped(pid, status))
 			continue;
 		/* Only a worker's unread report can name it later. */
 		if (sv.nworkers > 0 && sv.nlost < MAXLOST) {

@@ -277,6 +277,7 @@ req_status(int ci)
 		(void)sv_services_report(ci, i, false);
 	}
 	linkstate_summary(emit_line, &(struct emitctx){ ci, "link " });
+	sv_taps_report(ci);
 	sv_reply(ci, "ok");
 }
 

@@ -28,6 +28,7 @@
 #include "lab/plan.h"
 #include "lab/statedir.h"
 #include "lab/sup.h"
+#include "lab/taps.h"
 
 struct worker_arg {
 	const int	*list;
@@ -72,12 +73,15 @@ static int
 spawn_workers(const int *list, int n)
 {
 	struct worker_arg a = { list, n, 0, n < sv.jobs ? n : sv.jobs };
+	struct child_fd taps[TAPS_MAX];
 	struct child_spec s = { .fn = worker_run, .arg = &a,
 	    .flags = CHILD_QUIET | CHILD_CLOSEFDS,
-	    .timeout_ms = NODE_TIMEOUT_S * 1000 };
+	    .timeout_ms = NODE_TIMEOUT_S * 1000, .fds = taps };
 	struct child *nw;
 	int r;
 
+	/* The taps of the nodes it starts (lab/launch.c hands them on). */
+	s.nfds = sv_taps_keep(taps, TAPS_MAX);
 	for (a.w = 0; a.w < a.jobs; a.w++) {
 		if (sv.nworkers == sv.capworkers) {
 			sv.capworkers = sv.capworkers ? 2 * sv.capworkers : 16;

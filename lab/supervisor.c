@@ -5,8 +5,9 @@
  * The loop sleeps on the listening control socket, its clients (requests
  * are lines, lab/CONTROL.txt), a signalfd (SIGCHLD, SIGTERM, SIGINT,
  * SIGHUP), and the pipes of its children (lab/child.h): workers that
- * start nodes, children that push link state, and the nodes' services,
- * whose output it copies into the nodes' logs.  Its timeout is the
+ * start nodes, children that push link state, the nodes' services,
+ * whose output it copies into the nodes' logs, and the pumps of buses
+ * joined to host taps (lab/sup_tap.c).  Its timeout is the
  * nearest deadline — a worker that went quiet, a service that was told
  * to stop and has not, the end of `up`'s settle time — so no timer
  * wakes it while the lab is idle.
@@ -129,6 +130,10 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 		sv.clients[i].c.fd = -1;
 	if ((r = load(dir, why, whylen)) != 0)
 		return r;
+	/* Before anything runs: a user's taps need a namespace of their
+	 * own, which every child then shares. */
+	if ((r = sv_taps_setup(why, whylen)) != 0)
+		return r;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(why, whylen, "PR_SET_CHILD_SUBREAPER: %s",
 		    strerror(errno));
@@ -195,7 +200,8 @@ deadlines(void)
 }
 
 /* What a pollfd is for. */
-enum pkind { P_LISTEN, P_SIGNAL, P_CLIENT, P_WORKER, P_AJOB, P_SERVICE };
+enum pkind { P_LISTEN, P_SIGNAL, P_CLIENT, P_WORKER, P_AJOB, P_SERVICE,
+	P_PUMP };
 struct pwho {
 	enum pkind	 kind;
 	int		 a, b;
@@ -250,6 +256,8 @@ gather(struct pollset *ps)
 	for (i = 0; i < sv.nnodes; i++)
 		for (k = 0; k < sv.lab->nodes[i].nrun; k++)
 			add(ps, sv.nodes[i].svcs[k].c.fd, P_SERVICE, i, k);
+	for (i = 0; i < sv.npumps; i++)
+		add(ps, sv.pumps[i].c.fd, P_PUMP, i, 0);
 }
 
 /*
@@ -274,6 +282,8 @@ dispatch(struct pollset *ps)
 			sv_ajob_input(&sv.ajobs[w->a]);
 		else if (w->kind == P_SERVICE)
 			sv_service_input(w->a, w->b);
+		else if (w->kind == P_PUMP)
+			sv_pump_input(w->a);
 	}
 	for (i = 0; i < ps->n; i++) {
 		if (!(ps->pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))

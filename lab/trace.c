@@ -38,23 +38,27 @@ owns(const struct lab_node *n, const struct lab_ip *a)
 	return false;
 }
 
-/* The member of bus b (other than `self`) that holds address a, or -1. */
+/* The member of bus b's broadcast domain (other than `self`) that holds
+ * address a, or -1. */
 static int
 holder_on_bus(const struct lab *lab, int b, int self, const struct lab_ip *a)
 {
-	const struct lab_bus *bus = &lab->buses[b];
+	const struct lab_bus *bus;
 	int i, k;
 
-	for (i = 0; i < bus->nmembers; i++) {
-		const struct lab_member *m = &bus->members[i];
-		const struct lab_iface *ifp =
-		    &lab->nodes[m->node].ifaces[m->iface];
+	for (b = lab->buses[b].domain; b >= 0; b = bus->domain_next) {
+		bus = &lab->buses[b];
+		for (i = 0; i < bus->nmembers; i++) {
+			const struct lab_member *m = &bus->members[i];
+			const struct lab_iface *ifp =
+			    &lab->nodes[m->node].ifaces[m->iface];
 
-		if (m->node == self)
-			continue;
-		for (k = 0; k < ifp->naddrs; k++)
-			if (ip_same_addr(&ifp->addrs[k].ip, a))
-				return m->node;
+			if (m->node == self)
+				continue;
+			for (k = 0; k < ifp->naddrs; k++)
+				if (ip_same_addr(&ifp->addrs[k].ip, a))
+					return m->node;
+		}
 	}
 	return -1;
 }
@@ -217,7 +221,7 @@ path_text(struct arena *a, const struct lab *lab, const int *path, int n)
 	return arena_strdup(a, buf);
 }
 
-/* Are nodes x and y on a common bus? */
+/* Are nodes x and y on a common bus (or broadcast domain)? */
 static bool
 adjacent(const struct lab *lab, int x, int y)
 {
@@ -226,8 +230,9 @@ adjacent(const struct lab *lab, int x, int y)
 
 	for (i = 0; i < a->nifaces; i++)
 		for (j = 0; j < b->nifaces; j++)
-			if (a->ifaces[i].bus >= 0 &&
-			    a->ifaces[i].bus == b->ifaces[j].bus)
+			if (a->ifaces[i].bus >= 0 && b->ifaces[j].bus >= 0 &&
+			    lab->buses[a->ifaces[i].bus].domain ==
+			    lab->buses[b->ifaces[j].bus].domain)
 				return true;
 	return false;
 }
@@ -308,8 +313,9 @@ run_check(struct lab *lab, struct lab_check *c, struct diag *d)
 {
 	char s1[IP_STRLEN];
 	struct lab_trace t;
+	bool judge = !lab->exercise && !c->after_step;
 
-	if (check_dest(lab, c, d) != 0)
+	if (c->kind != CHECK_REACH || check_dest(lab, c, d) != 0)
 		return 0;
 	lab_trace(lab, c->from, &c->to, &t);
 	c->reached = t.reached;
@@ -319,6 +325,8 @@ run_check(struct lab *lab, struct lab_check *c, struct diag *d)
 		return -ENOMEM;
 	memcpy(c->path, t.path, sizeof(int) * (size_t)t.npath);
 	c->npath = t.npath;
+	if (!judge)
+		return 0;
 	if (c->reach && !t.reached)
 		diag_add(d, c->pos, "check from %s to %s (%s) fails with the "
 		    "planned routes: %s%s", c->from_name, c->to_name,

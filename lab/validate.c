@@ -161,7 +161,7 @@ static void
 resolve_nolen(const struct lab *lab, const struct lab_node *n,
     const struct lab_iface *ifp, struct lab_addr *a, struct diag *d)
 {
-	const struct lab_bus *b = &lab->buses[ifp->bus];
+	const struct lab_bus *b = lab_bus_subnets(lab, ifp->bus);
 	char s1[IP_STRLEN];
 	int i;
 
@@ -198,7 +198,7 @@ bus_subnets(struct lab *lab, struct diag *d)
 
 			if (ifp->bus < 0 || a->ip.family == 0)
 				continue;
-			b = &lab->buses[ifp->bus];
+			b = &lab->buses[lab->buses[ifp->bus].domain];
 			if (pass == 0 && has_declared(b, a->ip.family))
 				in_declared(b, a, d);
 			else if (pass == 1 && !a->nolen &&
@@ -261,6 +261,13 @@ last_addr(const struct lab_ip *net)
 	return ip_to_u128(net) + (ip_size(net) - 1);
 }
 
+/* "bus", or "tap" for a node's tap segment. */
+static const char *
+seg_kind(const struct lab *lab, int b)
+{
+	return lab->buses[b].tapseg ? "tap" : "bus";
+}
+
 /* Subnets of different buses must not share addresses. */
 static int
 overlaps(struct lab *lab, struct diag *d)
@@ -289,11 +296,14 @@ overlaps(struct lab *lab, struct diag *d)
 			continue;
 		}
 		if (holder.bus != v[i].bus)
-			diag_add(d, v[i].s->pos, "subnet %s of bus '%s' overlaps "
-			    "%s of bus '%s' (line %d); give each bus its own "
-			    "subnet", ip_str(x, s1), lab->buses[v[i].bus].name,
-			    ip_str(&holder.s->net, s2),
-			    lab->buses[holder.bus].name, holder.s->pos.line);
+			diag_add(d, v[i].s->pos, "subnet %s of %s '%s' overlaps "
+			    "%s of %s '%s' (line %d); give each %s its own "
+			    "subnet", ip_str(x, s1), seg_kind(lab, v[i].bus),
+			    lab->buses[v[i].bus].name,
+			    ip_str(&holder.s->net, s2), seg_kind(lab,
+			    holder.bus), lab->buses[holder.bus].name,
+			    holder.s->pos.line, lab->buses[v[i].bus].tapseg ||
+			    lab->buses[holder.bus].tapseg ? "segment" : "bus");
 		if (last_addr(x) > last_addr(&holder.s->net))
 			holder = v[i];
 	}
@@ -424,6 +434,164 @@ node_routes(const struct lab_node *n, struct diag *d)
 			diag_add(d, r->pos, "node '%s' has both '%s' and a "
 			    "default route in 'routes'; keep one", n->name,
 			    six ? "gateway6" : "gateway");
+	}
+}
+
+/* --- host taps ------------------------------------------------------------ */
+
+/*
+ * The host side's addresses of each tap, in the subnets of its segment as
+ * an interface's are (declared, implied, or giving their length), not a
+ * network or broadcast address, and on no node.
+ */
+static int
+tap_addrs(struct lab *lab, struct diag *d)
+{
+	struct lab_addr_iter it;
+	char s1[IP_STRLEN];
+	struct lab_bus *b, *dom;
+	int i, k, pass, r;
+
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < lab->nbuses; i++) {
+			b = &lab->buses[i];
+			dom = &lab->buses[b->domain];
+			for (k = 0; k < b->tap.naddrs; k++) {
+				struct lab_addr *a = &b->tap.addrs[k];
+
+				if (a->ip.family == 0)
+					continue;
+				if (pass == 0 && has_declared(dom, a->ip.family))
+					in_declared(dom, a, d);
+				else if (pass == 1 && !a->nolen &&
+				    !has_declared(dom, a->ip.family) &&
+				    (r = implied(lab, dom, a, d)) != 0)
+					return r;
+				else if (pass == 2 && a->nolen) {
+					diag_add(d, a->pos, "address %s of tap "
+					    "'%s' has no prefix length and its "
+					    "segment no subnet holding it: write "
+					    "it like %s/24", ip_addr_str(&a->ip,
+					    s1), b->tap.name, s1);
+					a->ip.family = 0;
+				}
+			}
+		}
+	for (i = 0; i < lab->nbuses; i++)
+		for (k = 0; k < lab->buses[i].tap.naddrs; k++) {
+			struct lab_addr *a = &lab->buses[i].tap.addrs[k];
+
+			if (a->ip.family == 0)
+				continue;
+			if (ip_is_reserved_host(&a->ip))
+				diag_add(d, a->pos, "%s of tap '%s' is the "
+				    "network or broadcast address of its subnet; "
+				    "use a host address", ip_str(&a->ip, s1),
+				    lab->buses[i].tap.name);
+			it = (struct lab_addr_iter)LAB_ADDR_ITER_INIT;
+			while (lab_addr_next(lab, &it))
+				if (ip_same_addr(&lab_addr_at(lab, &it)->ip,
+				    &a->ip))
+					diag_add(d, a->pos, "address %s of tap "
+					    "'%s' is already on node '%s' %s; "
+					    "every address must be unique",
+					    ip_addr_str(&a->ip, s1),
+					    lab->buses[i].tap.name,
+					    lab->nodes[it.node].name,
+					    lab_iface_at(lab, &it)->name);
+		}
+	return 0;
+}
+
+/* Tap names are the host's interfaces: one segment each; links join
+ * two nodes only. */
+static void
+tap_names(struct lab *lab, struct diag *d)
+{
+	const struct lab_bus *b, *c;
+	int i, j, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++) {
+		b = &lab->buses[i];
+		if (b->tap.name == NULL)
+			continue;
+		if (++n == LAB_TAPS_MAX + 1)
+			diag_add(d, b->tap.pos, "tap '%s' is the lab's %dth; a "
+			    "lab joins at most %d host taps", b->tap.name, n,
+			    LAB_TAPS_MAX);
+		if (b->link >= 0)
+			diag_add(d, b->tap.pos, "a link joins two nodes and no "
+			    "tap; declare a bus with tap '%s' and put both "
+			    "ends on it", b->tap.name);
+		for (j = 0; j < i; j++) {
+			c = &lab->buses[j];
+			if (c->tap.name != NULL &&
+			    strcmp(c->tap.name, b->tap.name) == 0) {
+				diag_add(d, b->tap.pos, "tap '%s' is already "
+				    "the tap of %s '%s' (line %d); a tap joins "
+				    "one segment", b->tap.name, c->tapseg ?
+				    "a node's interface, segment" : "bus",
+				    c->name, c->tap.pos.line);
+				break;
+			}
+		}
+	}
+}
+
+/* --- bridges -------------------------------------------------------------- */
+
+/*
+ * A bridge node is a switch: its interfaces are its ports, with no
+ * address, gateway or route (what defaults give them is not asked for),
+ * at most LAB_BRIDGE_PORTS; and checks go between nodes that have
+ * addresses, a bridge being no hop of a route.
+ */
+static void
+bridges(struct lab *lab, struct diag *d)
+{
+	int i, j, k;
+
+	for (i = 0; i < lab->nnodes; i++) {
+		struct lab_node *n = &lab->nodes[i];
+
+		if (!n->bridge)
+			continue;
+		if (n->nifaces > LAB_BRIDGE_PORTS)
+			diag_add(d, n->pos, "bridge '%s' has %d interfaces; a "
+			    "bridge takes at most %d", n->name, n->nifaces,
+			    LAB_BRIDGE_PORTS);
+		for (j = 0; j < n->nifaces; j++) {
+			n->ifaces[j].autoaddr = 0;
+			if (n->ifaces[j].naddrs > 0)
+				diag_add(d, n->ifaces[j].addrs[0].pos, "bridge "
+				    "'%s' has an address on %s: a bridge's "
+				    "interfaces are its ports and have none; "
+				    "put the address on a host", n->name,
+				    n->ifaces[j].name);
+		}
+		if (n->nroutes > 0 || n->gw4.family != 0 || n->gw6.family != 0)
+			diag_add(d, n->nroutes > 0 ? n->routes[0].pos :
+			    n->gw4.family ? n->gw4pos : n->gw6pos, "bridge '%s' "
+			    "has routes or a gateway: a bridge forwards frames, "
+			    "not packets, and has no routes", n->name);
+	}
+	for (i = 0; i < lab->nchecks; i++) {
+		const struct lab_check *c = &lab->checks[i];
+
+		if (c->from >= 0 && lab->nodes[c->from].bridge)
+			diag_add(d, c->frompos, "check from bridge '%s': a "
+			    "bridge has no address; checks go between hosts "
+			    "and routers", c->from_name);
+		if (c->to_node >= 0 && lab->nodes[c->to_node].bridge)
+			diag_add(d, c->topos, "check to bridge '%s': a bridge "
+			    "has no address; checks go between hosts and "
+			    "routers", c->to_name);
+		for (k = 0; k < c->nvia; k++)
+			if (c->via[k] >= 0 && lab->nodes[c->via[k]].bridge)
+				diag_add(d, c->via_pos[k], "bridge '%s' in "
+				    "'via': a bridge forwards frames within "
+				    "one subnet and is no hop of a route; leave "
+				    "it out", lab->nodes[c->via[k]].name);
 	}
 }
 
@@ -614,7 +782,9 @@ lab_validate(struct lab *lab, struct diag *d)
 	int before = diag_count(d), i, r;
 
 	check_mtus(lab, d);
-	if ((r = bus_subnets(lab, d)) != 0)
+	bridges(lab, d);
+	tap_names(lab, d);
+	if ((r = bus_subnets(lab, d)) != 0 || (r = tap_addrs(lab, d)) != 0)
 		return r;
 	reserved_hosts(lab, d);
 	if ((r = overlaps(lab, d)) != 0 || (r = duplicate_addrs(lab, d)) != 0)

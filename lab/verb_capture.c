@@ -119,11 +119,7 @@ open_source(const char *dir, const struct lab *lab, const struct capopts *o,
 		return -1;
 	}
 	n = &lab->nodes[i];
-	for (j = 0; j < n->nifaces; j++)
-		if (strcmp(n->ifaces[j].name, colon + 1) == 0 ||
-		    strcmp(n->ifaces[j].busname, colon + 1) == 0)
-			break;
-	if (j == n->nifaces) {
+	if ((j = lab_iface_find(lab, i, colon + 1)) < 0) {
 		fprintf(stderr, "rumplab capture: node %s has no interface "
 		    "'%s'\n", node, colon + 1);
 		return -1;

@@ -18,8 +18,12 @@
  * is not up (dead, stopped, ...) is not tried: it fails at once naming
  * the node and why (a reach: false check holds).
  *
- * Prints a table (ok / FAIL, what was seen), or with --json one object
- * of the same, and exits 1 if any failed.
+ * Command checks, steps (link set, node kill, ...), retries until a
+ * check's `within:` time and the report (a table, or --json, with what
+ * was expected, seen and hinted for each failure) are lab/checkrun.c's;
+ * this file runs the checks in order (grade_one()), pings and traces.
+ * Exit status: 0 every check passed, 1 some failed, 2 the checks could
+ * not be run (no lab, or a step refused).
  * The commands come from beside rumplab, else from $PATH.
  */
 #include <sys/wait.h>
@@ -36,6 +40,7 @@
 #include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "lab/child.h"
+#include "lab/checkrun.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/launch.h"
@@ -321,56 +326,85 @@ wait_dad(const struct lab *lab, const char *dir, const struct labview *v)
 	}
 }
 
-/* --json: {"lab", "checks": [{"from", "to", "addr", "expect", "ok",
- * "result"}, ...], "failed", "total"}, the table's columns. */
-static void
-json_begin(struct jw *w, const char *dir)
-{
-	jw_init(w, stdout);
-	jw_object(w, NULL);
-	jw_str(w, "lab", labctl_name(dir));
-	jw_array(w, "checks");
-}
+/* --- grading, check by check --------------------------------------------- */
 
-static void
-json_row(struct jw *w, const struct lab_check *c, int r, const char *res)
-{
-	char a[IP_STRLEN];
-
-	jw_object(w, NULL);
-	jw_str(w, "from", c->from_name);
-	jw_str(w, "to", c->to_name);
-	if (c->to_node < 0)
-		jw_null(w, "addr");
-	else
-		jw_str(w, "addr", ip_addr_str(&c->to, a));
-	jw_str(w, "expect", c->reach ? "reach" : "none");
-	jw_bool(w, "ok", r == 0);
-	jw_str(w, "result", res);
-	jw_close(w);
-}
+struct reachtry {
+	const struct lab	*lab;
+	const char		*dir;
+	const struct labview	*v;
+	const struct lab_check	*c;
+};
 
 static int
-json_end(struct jw *w, int nfail, int n)
+reach_try(void *arg, char *res, size_t len)
 {
-	jw_close(w);
-	jw_int(w, "failed", nfail);
-	jw_int(w, "total", n);
-	jw_close(w);
-	return jw_end(w);
+	const struct reachtry *t = arg;
+
+	return run_check(t->lab, t->dir, t->v, t->c, res, len);
+}
+
+/* One check or step; a step that changes nodes refreshes the view. */
+static void
+grade_one(const struct lab *lab, const char *dir, struct labview *v,
+    const struct lab_check *c, struct check_outcome *o)
+{
+	struct reachtry t = { lab, dir, v, c };
+
+	memset(o, 0, sizeof(*o));
+	switch (c->kind) {
+	case CHECK_REACH:
+		checkrun_expect_reach(lab, c, o->expected, sizeof(o->expected));
+		checkrun_retry(c, reach_try, &t, o);
+		break;
+	case CHECK_RUN:
+		checkrun_command(lab, dir, c, o);
+		break;
+	default:
+		checkrun_step(dir, c, o);
+		if (c->kind == CHECK_DO) {
+			labview_free(v);
+			if (labview_fetch(dir, lab, v) != 0)
+				memset(v, 0, sizeof(*v));
+			else
+				wait_dad(lab, dir, v);
+		}
+		break;
+	}
+}
+
+/* Every check in order; after a step that could not be done, the rest
+ * are not run.  Returns the exit status. */
+static int
+grade_all(const struct lab *lab, const char *dir, struct labview *v,
+    bool json)
+{
+	struct checkrun_report rep;
+	struct check_outcome o;
+	bool stopped = false;
+	int i;
+
+	checkrun_report_begin(&rep, stdout, json, labctl_name(dir),
+	    lab->nchecks);
+	for (i = 0; i < lab->nchecks; i++) {
+		if (stopped || v->nodes == NULL) {
+			memset(&o, 0, sizeof(o));
+			o.status = CR_SKIP;
+		} else
+			grade_one(lab, dir, v, &lab->checks[i], &o);
+		checkrun_report_check(&rep, lab, i, &lab->checks[i], &o);
+		stopped |= o.status == CR_ERROR;
+	}
+	return checkrun_report_end(&rep);
 }
 
 int
 verb_check(int argc, char **argv)
 {
-	char dir[STATEDIR_PATHMAX], why[600], res[1024], to[IP_STRLEN + 80];
-	char a[IP_STRLEN];
-	const struct lab_check *c;
+	char dir[STATEDIR_PATHMAX], why[600];
 	const char *name;
 	struct labview v;
 	struct lab *lab;
-	struct jw w;
-	int i, r, nfail = 0;
+	int r;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		verb_usage("check", stderr);
@@ -381,48 +415,23 @@ verb_check(int argc, char **argv)
 	if ((r = labctl_find(name, dir, sizeof(dir), why,
 	    sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab check: %s\n", why);
-		return r == -EEXIST ? EXIT_USAGE : 1;
+		return EXIT_USAGE;
 	}
 	if ((r = labctl_open_lab(dir, &lab)) != 0) {
 		fprintf(stderr, "rumplab check: lab %s: its topology does not "
 		    "load (%s)\n", labctl_name(dir), strerror(-r));
-		return 1;
+		return EXIT_USAGE;
 	}
 	if ((r = labview_fetch(dir, lab, &v)) != 0) {
 		fprintf(stderr, "rumplab check: %s\n", strerror(-r));
 		lab_close(lab);
-		return 1;
+		return EXIT_USAGE;
 	}
 	find_bindir();
 	signal(SIGPIPE, SIG_IGN);
 	wait_dad(lab, dir, &v);
-	if (verb_opts.json)
-		json_begin(&w, dir);
-	else if (lab->nchecks == 0)
-		printf("lab %s has no checks\n", labctl_name(dir));
-	else
-		printf("%-4s %-10s %-28s %-6s %s\n", "", "FROM", "TO", "EXPECT",
-		    "RESULT");
-	for (i = 0; i < lab->nchecks; i++) {
-		c = &lab->checks[i];
-		r = run_check(lab, dir, &v, c, res, sizeof(res));
-		snprintf(to, sizeof(to), "%s (%s)", c->to_name,
-		    ip_addr_str(&c->to, a));
-		if (c->to_node < 0)
-			snprintf(to, sizeof(to), "%s", c->to_name);
-		if (verb_opts.json)
-			json_row(&w, c, r, res);
-		else
-			printf("%-4s %-10s %-28s %-6s %s\n", r ? "FAIL" : "ok",
-			    c->from_name, to, c->reach ? "reach" : "none", res);
-		nfail += r != 0;
-	}
-	if (verb_opts.json) {
-		if (json_end(&w, nfail, lab->nchecks) != 0)
-			nfail++;
-	} else if (nfail > 0)
-		printf("%d of %d checks failed\n", nfail, lab->nchecks);
+	r = grade_all(lab, dir, &v, verb_opts.json);
 	labview_free(&v);
 	lab_close(lab);
-	return nfail ? 1 : 0;
+	return r;
 }

@@ -6,8 +6,10 @@
  * RUMP_SERVER naming the node, librumphijack.so preloaded so that an
  * unmodified program's sockets and /rump files are the node's, the lab's
  * hosts file for its names, RUMPLAB_LAB and RUMPLAB_NODE, the rump.*
- * commands on the path.  The rump.* commands rumplab installs are the
- * node's clients already and run without the preload.
+ * commands on the path.  The rump.* commands rumplab installs, and any
+ * program linked with librumpclient (its executable carries the section
+ * RUMPCLIENT_MARK_SECTION), are the node's clients already and run
+ * without the preload.
  *
  * Nothing may reach the host's network unnoticed: a program the hijack
  * cannot reach (statically linked, Go) is refused before it starts, and
@@ -194,6 +196,10 @@ shell_argv(const char *dir, const char *node, char **argv, char *buf,
 		argv[4] = NULL;
 		return argv[2] != NULL ? 0 : -ENOMEM;
 	}
+	/* -i: interactive (a prompt) even when standard input is a pipe,
+	 * as bash is given above. */
+	argv[1] = "-i";
+	argv[2] = NULL;
 	snprintf(rc, sizeof(rc), "(%s) $ ", node);
 	return setenv("PS1", rc, 1) == 0 ? 0 : -errno;
 }
@@ -264,7 +270,7 @@ verb_exec(int argc, char **argv)
 		launch_env_free(&env);
 		return 127;
 	}
-	if (!host && our_command(path))
+	if (!host && (our_command(path) || hostnet_is_client(path)))
 		drop_preload(env.envp);
 	else if (!host && (r = hostnet_bypasses(path, why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab exec: %s; it would use the host's "

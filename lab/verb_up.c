@@ -37,6 +37,7 @@
 #include "lab/plan.h"
 #include "lab/statedir.h"
 #include "lab/supervisor.h"
+#include "lab/taps.h"
 #include "lab/verbs.h"
 #include "shmif/shmif.h"
 
@@ -157,6 +158,8 @@ start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 		return -errno;
 	self[n] = '\0';
 	snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
+	/* run: commands and rump.routed find the rump.* commands. */
+	labctl_path_add_bindir();
 	if ((r = child_start(&c, &s)) != 0)
 		return r;
 	/* An interrupt kills it: the caller cleans up. */
@@ -215,6 +218,7 @@ struct upsvc {
 	int			 node, k;
 	struct svcview		 s;
 	int			 ended;
+	bool			 show;	/* its log lines, which follow */
 };
 
 static struct svcview *
@@ -238,17 +242,19 @@ service_line(struct upsvc *u, const struct ctl_reply *r)
 	if (!labview_service_reply(u->lab, r, up_svc, u))
 		return false;
 	if (r->kind == CK_SERVICE_LOG) {
-		if (u->s.taillen > old) {
+		if (u->show && u->s.taillen > old) {
 			fprintf(stderr, "    | ");
 			fwrite(u->s.tail + old, 1, u->s.taillen - old, stderr);
 		}
 		return true;
 	}
+	if (!(u->show = svcview_ended(&u->s)))
+		return true;	/* a one-shot command that did its work */
 	n = &u->lab->nodes[u->node];
 	svcview_state(&u->s, st, sizeof(st));
 	fprintf(stderr, "rumplab up: lab %s: node %s: service run%d %s: %s\n",
 	    u->name, n->name, u->k, st, n->run[u->k]);
-	u->ended += svcview_ended(&u->s);
+	u->ended++;
 	return true;
 }
 
@@ -453,6 +459,14 @@ verb_up(int argc, char **argv)
 	if (!statedir_name_ok(name)) {
 		fprintf(stderr, "rumplab up: '%s' is not a usable lab name "
 		    "(letters, digits, '.', '_', '-'; use --name)\n", name);
+		lab_close(lab);
+		return 1;
+	}
+	/* Host taps need what some machines keep from users: say what is
+	 * missing before anything starts. */
+	if ((r = taps_preflight(lab, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: %s; nothing was started\n",
+		    name, why);
 		lab_close(lab);
 		return 1;
 	}

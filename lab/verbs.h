@@ -59,6 +59,7 @@ extern const struct verb verbs[];
 int	verb_validate(int argc, char **argv);
 int	verb_plan(int argc, char **argv);
 int	verb_generate(int argc, char **argv);
+int	verb_import(int argc, char **argv);
 int	verb_up(int argc, char **argv);
 int	verb_down(int argc, char **argv);
 int	verb_status(int argc, char **argv);

@@ -9,7 +9,10 @@ DEB_PKGS += file
 # Unmodified programs the hijack's tests run on nodes (52, 53, 79) and
 # its benchmark; libc6-dev's libc.a builds the static program 79 refuses.
 DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
-# zsh: tests/run/82-lab-json.t runs the zsh completion script.
+# rumpfs_ext2fs and ukfs: libext2fs; the tests make and check images with
+# e2fsprogs (mke2fs, e2fsck, debugfs); rump_fuse: libfuse3 and fusermount3.
+DEB_PKGS += libext2fs-dev e2fsprogs libfuse3-dev fuse3
+# zsh: tests/run/84-lab-json.t runs the zsh completion script.
 DEB_PKGS += zsh
 
 deps:

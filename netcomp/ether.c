@@ -21,8 +21,8 @@
  *  - IPv6 frames are dropped while rumpnet_netinet6 is not loaded.
  * IPv4 packets that pass are offered to the routing glue (ipfwd.c)
  * first: it forwards transit packets and reassembles fragments for the
- * node.  IPv6 neighbour discovery messages are shown to neigh.c first,
- * for the cache updates RFC 4861 asks for and lwIP omits.  The netifs'
+ * node.  ARP frames go to arp.c (the node's ARP, not lwIP's), once per
+ * interface, whichever of its addresses they are about.  The netifs'
  * output hooks are the glue's too, so that packets leave with the
  * routing table's next hop.
  */
@@ -38,8 +38,10 @@
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 
+#include "netcomp/bridge.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/impair.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 #include "netcomp/route.h"
 
@@ -59,15 +61,6 @@ static uint16_t
 get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* ARP requests other than gratuitous ones mean a resolution is pending. */
-static void
-note_tx(const uint8_t *f, uint32_t len)
-{
-	if (len >= ETH_HLEN + 28 && get16(f + 12) == ETYPE_ARP &&
-	    get16(f + 20) == 1 && memcmp(f + 28, f + 38, 4) != 0)
-		idle_note_arp_request();
 }
 
 /*
@@ -90,7 +83,6 @@ ether_linkoutput(struct netif *netif, struct pbuf *p)
 		ifnet_txq_flush(ifp);
 	slot = ifp->txq + (size_t)ifp->txq_n * ifp->txq_slot;
 	pbuf_copy_partial(p, slot, p->tot_len, 0);
-	note_tx(slot, p->tot_len);
 	ifp->txq_f[ifp->txq_n].data = slot;
 	ifp->txq_f[ifp->txq_n].len = p->tot_len;
 	ifp->txq_n++;
@@ -399,25 +391,6 @@ mac_wanted(const struct ifnet *ifp, const uint8_t *f)
 	return (f[0] & 1) != 0 || memcmp(f, ifp->mac, 6) == 0;
 }
 
-/* ARP: every netif of the interface sees it, so aliases answer too. */
-static void
-arp_input(struct ifnet *ifp, struct pbuf *p)
-{
-	struct ifalias *al;
-	struct pbuf *q;
-
-	for (al = ifp->aliases; al != NULL; al = al->next) {
-		if (!netif_is_up(&al->netif))
-			continue;
-		if ((q = pbuf_clone(PBUF_RAW, PBUF_RAM, p)) == NULL) {
-			IFNET_COUNT(ifp, iqdrops, 1);
-			continue;
-		}
-		ethernet_input(q, &al->netif);
-	}
-	ethernet_input(p, &ifp->netif);
-}
-
 /* Core lock held: one frame, already copied into p. */
 static void
 dispatch(struct ifnet *ifp, struct pbuf *p)
@@ -428,7 +401,7 @@ dispatch(struct ifnet *ifp, struct pbuf *p)
 
 	switch (get16(f + 12)) {
 	case ETYPE_ARP:
-		arp_input(ifp, p);
+		arp_input(ifp, p);      /* for every address of ifp */
 		return;
 	case ETYPE_IPV4:
 		if ((want = ip4_wanted(f, p->len)) && p->len >= ETH_HLEN + 20) {
@@ -439,7 +412,6 @@ dispatch(struct ifnet *ifp, struct pbuf *p)
 		break;
 	case ETYPE_IPV6:
 		if ((want = ip6_wanted(f, p->len)) && p->len >= ETH_HLEN + 40) {
-			neigh_nd_input(in, f + ETH_HLEN, p->len - ETH_HLEN);
 			in = ip6_inpath(ifp, f + ETH_HLEN, p->len - ETH_HLEN);
 		}
 		break;
@@ -519,7 +491,8 @@ ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	while (n > 0) {
 		for (i = k = 0; i < n && k < RX_BATCH_MAX; i++)
 			if (f[i].len >= ETH_HLEN && f[i].len <= 0xffff &&
-			    mac_wanted(ifp, f[i].data))
+			    (mac_wanted(ifp, f[i].data) ||
+			    ifnet_brport(ifp) != NULL))
 				mine[k++] = f[i];
 		if (k > 0)
 			impair_enqueue(ifp, RUMP_IMPAIR_IN, mine, k);
@@ -536,6 +509,11 @@ ifnet_deliver(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n)
 	/* Frames delayed before the cable was pulled arrive no more. */
 	if (__atomic_load_n(&ifp->carrier_lost, __ATOMIC_RELAXED))
 		return;
+	/* A bridge's member: every frame is the bridge's. */
+	if (ifnet_brport(ifp) != NULL) {
+		bridge_input(ifp, f, n);
+		return;
+	}
 
 	while (n > 0) {
 		chunk = n < RX_BATCH_MAX ? n : RX_BATCH_MAX;

@@ -7,12 +7,13 @@
  * reject route, beyond scope) and packet too big with the next hop's
  * MTU.  The error leaves from an address of the interface the offending
  * packet came in by, as NetBSD's icmp6_reflect picks one, so that
- * traceroute6 shows each router by the address facing the sender.
+ * traceroute6 shows each router by the address facing the sender; an
+ * error about a packet addressed to the node leaves from that address.
  *
- * lwIP sends a few errors of its own (port unreachable for a UDP
+ * lwIP would send a few errors of its own (port unreachable for a UDP
  * datagram no socket wants, parameter problem); liblwip.so calls them
- * through its PLT, so the definitions below wrap lwIP's to put them
- * under the same limit.
+ * through its PLT, so the definitions below replace lwIP's and send
+ * them here, as NetBSD would (see below).
  *
  * The limit is NetBSD's (net.inet.icmp.errppslimit,
  * net.inet6.icmp6.errppslimit): at most ICMP_ERRPPS errors of a family
@@ -21,11 +22,11 @@
  * Core lock held throughout (the packet paths hold it); it also guards
  * the counters and the limiter.
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lwip/icmp6.h"
+#include "lwip/ip.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/ip6.h"
 #include "lwip/netif.h"
@@ -159,7 +160,8 @@ icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
 	const uint8_t *ip = p->payload;
 	const ip_addr_t *src;
 	struct netif *out;
-	ip6_addr_t dst;
+	ip_addr_t own_a;
+	ip6_addr_t dst, own;
 	struct pbuf *q;
 	size_t quote;
 	uint8_t *b;
@@ -172,7 +174,15 @@ icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
 		ip6_addr_assign_zone(&dst, IP6_UNICAST, in);
 	if ((out = error_route(&dst, in)) == NULL)
 		return;
-	if ((src = ip6_select_source_address(in, &dst)) == NULL &&
+	/* NetBSD's icmp6_reflect(): a packet addressed to one of our own
+	 * addresses is answered from that address (traceroute6 to a
+	 * router's far address ends there); else from an address of the
+	 * interface it came in by. */
+	addr6(&own, ip + 24);
+	if (!ip6_addr_ismulticast(&own) && ipfwd_local6(&own)) {
+		ip_addr_copy_from_ip6(own_a, own);
+		src = &own_a;
+	} else if ((src = ip6_select_source_address(in, &dst)) == NULL &&
 	    (src = ip6_select_source_address(out, &dst)) == NULL)
 		return;
 	if (!icmp_error_allowed(1))
@@ -188,40 +198,37 @@ icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
 	    &dst);
 	memcpy(b + 2, &c, 2);
 	st6.sent++;
-	ip6_output_if(q, ip_2_ip6(src), &dst,
-	    (u8_t)netstack_knob(NK_IP6_HLIM), 0, IP6_NEXTH_ICMP6, out);
+	ip6_output_if(q, ip_2_ip6(src), &dst, hoplimit_reflect6(), 0,
+	    IP6_NEXTH_ICMP6, out);
 	pbuf_free(q);
 }
 
-/* ---- lwIP's own errors, under the limit ---- */
+/* ---- lwIP's own errors ----
+ *
+ * lwIP answers a UDP datagram no socket wants (port unreachable) and an
+ * unknown next header (parameter problem) from an address it picks on
+ * the netif the packet came in by, with hop limit 255.  Both are sent
+ * here instead, as NetBSD's are: from the address the packet was sent
+ * to, with icmp6_reflect()'s hop limit, under the same limit.  p's
+ * payload is at the IPv6 header (lwIP restores it before calling).
+ */
 
 void
 icmp6_dest_unreach(struct pbuf *p, enum icmp6_dur_code c)
 {
-	static void (*real)(struct pbuf *, enum icmp6_dur_code);
-
-	if (real == NULL)
-		real = (void (*)(struct pbuf *, enum icmp6_dur_code))dlsym(
-		    RTLD_NEXT, "icmp6_dest_unreach");
-	if (real != NULL && icmp_error_allowed(1)) {
-		st6.sent++;
-		real(p, c);
-	}
+	icmp6err_send(p, ip_current_netif(), ICMP6_TYPE_DUR, (uint8_t)c, 0);
 }
 
 void
 icmp6_param_problem(struct pbuf *p, enum icmp6_pp_code c,
     const void *pointer)
 {
-	static void (*real)(struct pbuf *, enum icmp6_pp_code, const void *);
+	const uint8_t *at = pointer, *ip = p->payload;
 
-	if (real == NULL)
-		real = (void (*)(struct pbuf *, enum icmp6_pp_code,
-		    const void *))dlsym(RTLD_NEXT, "icmp6_param_problem");
-	if (real != NULL && icmp_error_allowed(1)) {
-		st6.sent++;
-		real(p, c, pointer);
-	}
+	if (at < ip || at >= ip + p->len)
+		return;                 /* not in the packet's first buffer */
+	icmp6err_send(p, ip_current_netif(), ICMP6_TYPE_PP, (uint8_t)c,
+	    (uint32_t)(at - ip));
 }
 
 long

@@ -13,14 +13,12 @@
  *  - Overdue timers always run at once.
  *  - Otherwise, if the stack is quiet, the thread sleeps until a message
  *    arrives, or until the earliest deadline a quiet TCP connection still
- *    has (TIME_WAIT expiry, FIN_WAIT_2 timeout, keepalive), whichever
- *    comes first.
+ *    has (TIME_WAIT expiry, FIN_WAIT_2 timeout, keepalive), or the
+ *    neighbour table's next timer (neigh.c: a request to repeat, an entry
+ *    to age), whichever comes first.
  *  - The stack is quiet when no timer has work to do:
- *      ARP     no ARP request sent in the last 2 s (a pending entry
- *              re-requests every second until it resolves or expires,
- *              so this covers every unresolved address; lwIP keeps its
- *              table private, so the driver path reports requests);
- *      ND      no neighbour INCOMPLETE, DELAY or PROBE;
+ *      ND      no neighbour INCOMPLETE, DELAY or PROBE in lwIP's own
+ *              cache (default routers learnt from RAs);
  *      DAD     no tentative IPv6 address on an interface that is up with
  *              its link up (elsewhere DAD waits for the link anyway);
  *      RS      no router solicitation left to send;
@@ -34,8 +32,8 @@
  *              keepalive probe outstanding; TIME_WAIT and timed states
  *              give a deadline instead.  Listening sockets need no timer.
  *  - What skipping a quiet timer would lose is caught up before the stack
- *    does anything else: ARP and ND entries age (their timers run once
- *    for every period slept through, bounded), and TCP's clock
+ *    does anything else: lwIP's ARP and ND entries age (their timers run
+ *    once for every period slept through, bounded), and TCP's clock
  *    (tcp_ticks) moves on by the time slept, so TIME_WAIT and keepalive
  *    keep real time.  Any thread about to work on the stack calls
  *    netstack_enter() first, which does that catch-up if the tcpip thread
@@ -71,7 +69,6 @@
 #include "netcomp/netinet.h"
 
 #define FOREVER         UINT32_MAX
-#define ARP_QUIET_MS    2000u
 #define POKE_SLACK_MS   100u
 #define CATCHUP_ND_MAX  3600u    /* ND lifetimes: catch up at most 1 h */
 
@@ -81,7 +78,7 @@ static sleeptime_fn real_sleeptime;     /* set once, before the stack runs */
 
 /* Atomics. */
 static uint64_t planned_wake = UINT64_MAX;  /* mono ms the thread wakes at */
-static uint64_t note_arp, note_frag4, note_frag6;  /* mono ms of last */
+static uint64_t note_frag4, note_frag6;      /* mono ms of last */
 static uint64_t stat_long_sleeps, stat_pokes;
 static int stat_idle;                        /* last decision: quiet */
 
@@ -102,12 +99,6 @@ resolve_real(void)
 	if (real_sleeptime == NULL)
 		real_sleeptime = (sleeptime_fn)dlsym(RTLD_NEXT,
 		    "sys_timeouts_sleeptime");
-}
-
-void
-idle_note_arp_request(void)
-{
-	__atomic_store_n(&note_arp, mono_ms(), __ATOMIC_RELAXED);
 }
 
 void
@@ -255,12 +246,10 @@ nd_busy(void)
 static uint32_t
 quiet_for(uint64_t now, const char **why)
 {
-	uint32_t tcp;
+	uint32_t tcp, nb = FOREVER;
 
 	*why = NULL;
-	if (recent(&note_arp, now, ARP_QUIET_MS))
-		*why = "ARP resolution";
-	else if (recent(&note_frag4, now, (IP_REASS_MAXAGE + 1) * 1000u))
+	if (recent(&note_frag4, now, (IP_REASS_MAXAGE + 1) * 1000u))
 		*why = "IPv4 reassembly";
 	else if (recent(&note_frag6, now, (IPV6_REASS_MAXAGE + 1) * 1000u))
 		*why = "IPv6 reassembly";
@@ -272,7 +261,9 @@ quiet_for(uint64_t now, const char **why)
 		return 0;
 	if ((tcp = tcp_quiet_for()) == 0)
 		*why = "TCP timers";
-	return tcp;
+	else if ((nb = neigh_quiet_for()) == 0)
+		*why = "neighbour timers";
+	return min32(tcp, nb);
 }
 
 /* ---- the sleep decision ---- */

@@ -9,9 +9,13 @@
  * sender id: one the stack transmits on (under the stack's core lock, and
  * txlk against a concurrent link change), one its receive thread reads,
  * since an attachment is not shared between threads.  The common sender
- * id makes the receiver skip the frames this interface sent.  The receive
- * thread sleeps in shmif_wait() with no timeout: an idle interface costs
- * nothing; it reads in batches and hands each batch to ifnet_input().
+ * id makes the receiver skip the frames this interface sent.  The node's
+ * network loop (netloop.c) reads the receiving attachment, in batches
+ * handed to ifnet_input(), and sleeps on its futex word beside the other
+ * buses': an interface costs no thread.  Where the loop cannot take it
+ * (no futex_waitv, 127 interfaces already) a receive thread of its own
+ * does, sleeping in shmif_wait() with no timeout.  Either way an idle
+ * interface costs nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@
 #include "kernel/hyper.h"
 #include "kernel/klog.h"
 #include "netcomp/ifnet.h"
+#include "netcomp/netloop.h"
 #include "shmif/shmif.h"
 
 #define RX_BATCH 32
@@ -38,8 +43,9 @@
 struct shmif_softc {
 	hyp_mtx_t txlk;
 	struct shmif_bus *tx;           /* txlk */
-	struct shmif_bus *rx;           /* the receive thread's while it runs */
-	void *rxthread;                 /* ifnet_cfg (configuration) */
+	struct shmif_bus *rx;           /* the reader's while it runs */
+	struct netloop_src *src;        /* ifnet_cfg: the loop reads rx, */
+	void *rxthread;                 /* or this thread does */
 	int stop;                       /* atomic */
 	uint32_t max_frame;             /* txlk */
 	uint64_t lost, malformed;       /* receive thread: stats seen */
@@ -89,6 +95,48 @@ shmif_rxloop(void *arg)
 	return NULL;
 }
 
+/* The network loop's source: the same reads, a turn at a time. */
+static int
+rx_prepare(void *arg, uint32_t **word, uint32_t *val)
+{
+	struct shmif_softc *sc = arg;
+
+	return shmif_wait_prepare(sc->rx, word, val);
+}
+
+static int
+rx_run(void *arg)
+{
+	struct shmif_softc *sc = arg;
+	struct shmif_rxframe rx[RX_BATCH];
+	struct ifnet_frame f[RX_BATCH];
+	int n, i;
+
+	n = shmif_recv(sc->rx, rx, RX_BATCH);
+	for (i = 0; i < n; i++) {
+		f[i].data = rx[i].data;
+		f[i].len = rx[i].len;
+	}
+	if (n > 0)
+		ifnet_input(sc->ifp, f, (unsigned)n);
+	rx_account(sc);
+	return n > 0;
+}
+
+static void
+rx_woken(void *arg)
+{
+	struct shmif_softc *sc = arg;
+
+	shmif_note_wakeup(sc->rx);
+}
+
+static const struct netloop_ops rx_ops = {
+	.prepare = rx_prepare,
+	.run = rx_run,
+	.woken = rx_woken,
+};
+
 /* ---- the ifkind ---- */
 
 static int
@@ -119,6 +167,10 @@ unlink_bus(struct shmif_softc *sc)
 {
 	struct shmif_bus *tx;
 
+	if (sc->src != NULL) {
+		netloop_remove(sc->src);
+		sc->src = NULL;
+	}
 	if (sc->rxthread != NULL) {
 		__atomic_store_n(&sc->stop, 1, __ATOMIC_RELEASE);
 		shmif_kick(sc->rx);
@@ -171,7 +223,8 @@ link_bus(struct shmif_softc *sc, const char *path, char *detail,
 	sc->lost = sc->malformed = 0;
 	__atomic_store_n(&sc->stop, 0, __ATOMIC_RELEASE);
 	snprintf(name, sizeof(name), "%s rx", ifnet_name(sc->ifp));
-	if ((error = hyp_thread_create(shmif_rxloop, sc, name, 0,
+	if (netloop_add(&rx_ops, sc, &sc->src) != 0 &&
+	    (error = hyp_thread_create(shmif_rxloop, sc, name, 0,
 	    &sc->rxthread)) != 0) {
 		snprintf(detail, detaillen, "cannot start receive thread");
 		shmif_detach(rx);

@@ -16,11 +16,15 @@
  * learnt from a router advertisement), whatever length was configured;
  * the length is kept here for display.  New addresses start tentative and
  * go through duplicate address detection once the interface is up with
- * its link up; an address that failed it is tried again on the next up.
+ * its link up (net.inet6.ip6.dad_count probes, a second apart; none when
+ * it is 0); an address that failed it is tried again on the next up.
+ * The link-local address is made when the interface comes up, unless
+ * net.inet6.ip6.auto_linklocal was 0 when the interface was created.
  *
  * Every function runs with ifnet_cfg and the core lock held.
  */
-#include <ctype.h>
+#include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,11 +32,14 @@
 
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/nd6.h"
 #include "lwip/netif.h"
 
 #include "kernel/klog.h"
 #include "netcomp/ifnet_var.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/route.h"
 
 /* ---- IPv4 ---- */
 
@@ -66,15 +73,8 @@ log_addr(const struct ifnet *ifp, const char *what,
 	if (a->family == AF_INET)
 		ip4addr_ntoa_r((const ip4_addr_t *)(const void *)a->addr, buf,
 		    sizeof(buf));
-	else {
-		ip6_addr_t ip6;
-
-		memset(&ip6, 0, sizeof(ip6));
-		memcpy(ip6.addr, a->addr, 16);
-		ip6addr_ntoa_r(&ip6, buf, sizeof(buf));
-		for (char *c = buf; *c != '\0'; c++)   /* lwIP prints "FD00::1" */
-			*c = (char)tolower((unsigned char)*c);
-	}
+	else    /* not lwIP's ntoa: it squeezes the first zero run, in capitals */
+		inet_ntop(AF_INET6, a->addr, buf, sizeof(buf));
 	klog(KLOG_INFO, "%s: %s %s/%u", ifp->name, what, buf, a->plen);
 }
 
@@ -272,7 +272,9 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 		return -ENOSPC;
 	ifp->v6plen[idx] = a->plen;
 	ifp->v6ours[idx] = 1;
-	if (ifp->kind == NULL)          /* no DAD on the loopback */
+	ifp->v6dad[idx] = 0;
+	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0. */
+	if (ifp->kind == NULL || netstack_knob(NK_IP6_DAD_COUNT) == 0)
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	return 0;
 }
@@ -358,8 +360,10 @@ ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 		error = v6_add(ifp, a);
 	else
 		error = -EAFNOSUPPORT;
-	if (error == 0)
+	if (error == 0) {
 		log_addr(ifp, "address", a);
+		route_ifaddr_changed(ifp->name);
+	}
 	return error;
 }
 
@@ -374,8 +378,11 @@ ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 		error = v6_del(ifp, a);
 	else
 		error = -EAFNOSUPPORT;
-	if (error == 0)
+	if (error == 0) {
 		log_addr(ifp, "deleted", a);
+		route_ifaddr_changed(ifp->name);
+		neigh_prune(ifp);
+	}
 	return error;
 }
 
@@ -394,17 +401,63 @@ ifaddr_up(struct ifnet *ifp)
 		v6_add(ifp, &lo6);
 		return;
 	}
-	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0))) {
+	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0)) &&
+	    ifp->auto_linklocal) {
 		netif_create_ip6_linklocal_address(n, 1);
 		ifp->v6plen[0] = 64;
 		ifp->v6ours[0] = 1;
+		ifp->v6dad[0] = 0;
+		if (netstack_knob(NK_IP6_DAD_COUNT) == 0)
+			netif_ip6_addr_set_state(n, 0, IP6_ADDR_PREFERRED);
 	}
 	/* Addresses that failed DAD get another try; valid ones stay valid,
 	 * so connections survive a down/up. */
 	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-		if (ip6_addr_isduplicated(netif_ip6_addr_state(n, i)))
+		if (ip6_addr_isduplicated(netif_ip6_addr_state(n, i))) {
+			ifp->v6dad[i] = 0;
 			netif_ip6_addr_set_state(n, (s8_t)i,
 			    IP6_ADDR_TENTATIVE);
+		}
+}
+
+/*
+ * net.inet6.ip6.dad_count probes for a new address, where Debian's lwIP
+ * sends LWIP_IPV6_DUP_DETECT_ATTEMPTS (1): lwIP's nd6_tmr(), which its
+ * timer table reaches through a relocation this definition wins, sends
+ * a probe for a tentative address whose count is below that and makes
+ * it valid a second after the last.  Before it runs, an address whose
+ * probe went out the second before and that needs more is made to look
+ * unprobed again, so lwIP sends the next one, one a second, as NetBSD.
+ */
+void
+nd6_tmr(void)
+{
+	static void (*real)(void);
+	struct netif *n;
+	struct ifnet *ifp;
+	u8_t st;
+	int i, want = netstack_knob(NK_IP6_DAD_COUNT);
+
+	if (real == NULL)
+		real = (void (*)(void))dlsym(RTLD_NEXT, "nd6_tmr");
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || &ifp->netif != n ||
+		    ifp->kind == NULL || !netif_is_up(n) ||
+		    !netif_is_link_up(n))
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			st = netif_ip6_addr_state(n, i);
+			if (!ip6_addr_istentative(st) ||
+			    (st & IP6_ADDR_TENTATIVE_COUNT_MASK) == 0)
+				continue;
+			if (ifp->v6dad[i] < 255)
+				ifp->v6dad[i]++;
+			if (ifp->v6dad[i] < want)
+				netif_ip6_addr_set_state(n, (s8_t)i,
+				    IP6_ADDR_TENTATIVE);
+		}
+	}
+	real();
 }
 
 void

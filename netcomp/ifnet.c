@@ -22,8 +22,10 @@
 
 #include "kernel/klog.h"
 #include "kernel/netcfg.h"
+#include "netcomp/bridge.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/impair.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 
 #define MAXKINDS        8
@@ -133,6 +135,7 @@ ifnet_alloc(const char *name, const struct ifkind *kind)
 		return NULL;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
 	ifp->kind = kind;
+	ifp->auto_linklocal = netstack_knob(NK_IP6_AUTO_LINKLOCAL);
 	if (kind != NULL && kind->softc_size > 0 &&
 	    (ifp->softc = hyp_calloc(1, kind->softc_size)) == NULL) {
 		hyp_free(ifp);
@@ -187,6 +190,10 @@ create_locked(const char *name, const struct ifkind *kind)
 	}
 	netstack_lock();
 	error = ether_netif_add(ifp) == ERR_OK ? 0 : -ENOSPC;
+	if (error == 0 && kind->set_linkstr == NULL) {
+		ifp->link_up = 1;       /* no link to wait for: a bridge */
+		netif_set_link_up(&ifp->netif);
+	}
 	netstack_unlock();
 	if (error != 0) {
 		kind->detach(ifp);
@@ -230,6 +237,7 @@ destroy_locked(struct ifnet *ifp)
 	netstack_lock();
 	ifp->dying = 1;
 	ifaddr_remove_all(ifp);
+	neigh_ifnet_gone(ifp);
 	while ((al = ifp->aliases) != NULL) {
 		ifp->aliases = al->next;
 		netif_remove(&al->netif);
@@ -240,9 +248,14 @@ destroy_locked(struct ifnet *ifp)
 	ifnet_txq_flush(ifp);
 	ifnet_txq_free(ifp);
 	netstack_unlock();
+	if (ifnet_brport(ifp) != NULL)
+		bridge_port_gone(ifp);
+	if (ifp->kind->bridge_set != NULL)
+		bridge_gone(ifp);
 	impair_detach(ifp);
 	iftap_detach(ifp);
-	ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
+	if (ifp->kind->set_linkstr != NULL)
+		ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
 	ifp->kind->detach(ifp);
 	link_out(ifp);
 	klog(KLOG_INFO, "%s: destroyed", ifp->name);
@@ -335,6 +348,75 @@ void
 ifnet_count_iqdrops(struct ifnet *ifp, uint64_t n)
 {
 	IFNET_COUNT(ifp, iqdrops, n);
+}
+
+/* ---- for the bridge ---- */
+
+struct ifnet *
+ifnet_find(const char *name)
+{
+	return ifnet_lookup(name);
+}
+
+int
+ifnet_bridgeable(const struct ifnet *ifp)
+{
+	return ifp->kind != NULL && ifp->kind->set_linkstr != NULL;
+}
+
+void
+ifnet_set_promisc(struct ifnet *ifp, int on)
+{
+	netstack_lock();
+	if (on)
+		ifp->uflags |= RUMP_IFF_PROMISC;
+	else
+		ifp->uflags &= ~(uint32_t)RUMP_IFF_PROMISC;
+	netstack_unlock();
+}
+
+/* lwIP's flags byte, read without the core lock: a frame racing an up
+ * or down is one the interface would have taken or dropped anyway. */
+int
+ifnet_up(const struct ifnet *ifp)
+{
+	return (__atomic_load_n(&ifp->netif.flags, __ATOMIC_RELAXED) &
+	    NETIF_FLAG_UP) != 0;
+}
+
+struct bridge_port *
+ifnet_brport(const struct ifnet *ifp)
+{
+	return __atomic_load_n(&ifp->brport, __ATOMIC_ACQUIRE);
+}
+
+uint32_t
+ifnet_ifindex(const struct ifnet *ifp)
+{
+	return netif_get_index(&ifp->netif);
+}
+
+void
+ifnet_account_input(struct ifnet *ifp, const struct ifnet_frame *f,
+    unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].len < ETH_HLEN) {
+			IFNET_COUNT(ifp, ierrors, 1);
+			continue;
+		}
+		iftap_write(ifp, &f[i], 1);
+		IFNET_COUNT(ifp, ipackets, 1);
+		IFNET_COUNT(ifp, ibytes, f[i].len);
+	}
+}
+
+void
+ifnet_set_brport(struct ifnet *ifp, struct bridge_port *port)
+{
+	__atomic_store_n(&ifp->brport, port, __ATOMIC_RELEASE);
 }
 
 /* ---- queries ---- */
@@ -446,8 +528,10 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 {
 	int error, up;
 
-	if (ifp->kind == NULL) {
-		snprintf(detail, detaillen, "%s has no link", ifp->name);
+	if (ifp->kind == NULL || ifp->kind->set_linkstr == NULL) {
+		snprintf(detail, detaillen, "%s has no link%s", ifp->name,
+		    ifp->kind != NULL ? ": its members have theirs "
+		    "(brconfig add)" : "");
 		return -EOPNOTSUPP;
 	}
 	if (netif_is_up(&ifp->netif)) {
@@ -514,8 +598,10 @@ set_up(struct ifnet *ifp, int up)
 		    netstack_knob(NK_IP6_ACCEPT_RTADV));
 		netif_set_up(&ifp->netif);
 		ifaddr_up(ifp);
-	} else
+	} else {
 		netif_set_down(&ifp->netif);
+		nbr_purge(ifp, 0, NULL, 0);     /* as NetBSD's if_down */
+	}
 	ifnet_sync_aliases(ifp);
 	netstack_poke();
 	return 1;
@@ -734,6 +820,41 @@ ifnet_tap(const char *name, const char *path, int on, uintptr_t owner)
 	return error;
 }
 
+int
+ifnet_bridge_set(const char *name, const struct rump_brreq *req)
+{
+	struct ifnet *ifp;
+	int error;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if (ifp->kind == NULL || ifp->kind->bridge_set == NULL)
+		error = -ENOTTY;
+	else
+		error = ifp->kind->bridge_set(ifp, req);
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+int
+ifnet_bridge_get(const char *name, struct rump_brstatus *st,
+    struct rump_brport *ports, struct rump_braddr *addrs, int maxaddrs)
+{
+	struct ifnet *ifp;
+	int error;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else if (ifp->kind == NULL || ifp->kind->bridge_get == NULL)
+		error = -ENOTTY;
+	else
+		error = ifp->kind->bridge_get(ifp, st, ports, addrs, maxaddrs);
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
 /* A client went away: its taps go with it. */
 void
 ifnet_tap_release(uintptr_t owner)
@@ -831,4 +952,6 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_get_impair = ifnet_get_impair,
 	.if_tap = ifnet_tap,
 	.if_tap_release = ifnet_tap_release,
+	.if_bridge_set = ifnet_bridge_set,
+	.if_bridge_get = ifnet_bridge_get,
 };

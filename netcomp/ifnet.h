@@ -22,6 +22,11 @@
  *    It must stop calling ifnet_input() before detach() returns.
  *  - max_frame() is the largest Ethernet frame (header included, no FCS)
  *    the link carries; the MTU is kept at most max_frame - 14.
+ *  - A kind with no link of its own (a bridge) leaves set_linkstr NULL:
+ *    its interfaces are linked from their creation and refuse linkstr.
+ *  - bridge_set() and bridge_get() are a bridge kind's configuration
+ *    (NetBSD's SIOCSDRVSPEC and SIOCGDRVSPEC), called with ifnet_cfg held;
+ *    NULL for every other kind (-ENOTTY).
  *
  * Configuration entry points (ifnet_create ...) are the netcfg ops
  * (kernel/netcfg.h) and follow its error conventions; any thread.
@@ -51,6 +56,10 @@ struct ifkind {
 	int  (*transmit)(struct ifnet *ifp, const struct ifnet_frame *f,
 	         unsigned n);
 	uint32_t (*max_frame)(struct ifnet *ifp);
+	int  (*bridge_set)(struct ifnet *ifp, const struct rump_brreq *req);
+	int  (*bridge_get)(struct ifnet *ifp, struct rump_brstatus *st,
+	         struct rump_brport *ports, struct rump_braddr *addrs,
+	         int maxaddrs);
 };
 
 /* Kinds: registered by their component's init, unregistered by its fini
@@ -66,6 +75,25 @@ void ifnet_input(struct ifnet *ifp, const struct ifnet_frame *f, unsigned n);
 /* Receive errors the driver saw (bad frames / frames it had to drop). */
 void ifnet_count_ierrors(struct ifnet *ifp, uint64_t n);
 void ifnet_count_iqdrops(struct ifnet *ifp, uint64_t n);
+
+/*
+ * For the bridge (netcomp/bridge.h): an interface that is a bridge's
+ * member hands the frames it receives to bridge_input() instead of the
+ * stack.  find, bridgeable and set_promisc with ifnet_cfg held; the
+ * others from any thread.
+ */
+struct bridge_port;
+struct ifnet *ifnet_find(const char *name);
+int  ifnet_bridgeable(const struct ifnet *ifp);    /* an Ethernet link */
+void ifnet_set_promisc(struct ifnet *ifp, int on);
+int  ifnet_up(const struct ifnet *ifp);
+struct bridge_port *ifnet_brport(const struct ifnet *ifp);
+uint32_t ifnet_ifindex(const struct ifnet *ifp);
+/* A member's frames the bridge takes: counted and tapped as received
+ * (runts as input errors). */
+void ifnet_account_input(struct ifnet *ifp, const struct ifnet_frame *f,
+         unsigned n);
+void ifnet_set_brport(struct ifnet *ifp, struct bridge_port *port);
 
 /* Configuration (kernel/netcfg.h semantics). */
 int  ifnet_create(const char *name);
@@ -83,6 +111,9 @@ int  ifnet_set_carrier(const char *name, int up);
 int  ifnet_set_impair(const char *name, int dir, const struct rump_impair *imp);
 int  ifnet_get_impair(const char *name, int dir, struct rump_impair *imp);
 int  ifnet_tap(const char *name, const char *path, int on, uintptr_t owner);
+int  ifnet_bridge_set(const char *name, const struct rump_brreq *req);
+int  ifnet_bridge_get(const char *name, struct rump_brstatus *st,
+         struct rump_brport *ports, struct rump_braddr *addrs, int maxaddrs);
 void ifnet_tap_release(uintptr_t owner);
 /* The stack's index of an interface (sin6_scope_id of its link-local
  * addresses), or -ENXIO. */

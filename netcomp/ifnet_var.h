@@ -53,6 +53,9 @@ struct ifnet {
 	int naliases;
 	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
 	uint8_t v6ours[LWIP_IPV6_NUM_ADDRESSES]; /* configured, not SLAAC */
+	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
+	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
+	                                   creation: make fe80:: on up */
 	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */
 	uint32_t mtu;
 	int link_up;
@@ -77,6 +80,9 @@ struct ifnet {
 	struct iftap *taps;             /* iftap.c's lock */
 	int ntaps;
 	int carrier_lost;               /* ifnet_cfg + core lock */
+	/* The bridge port it is (netcomp/bridge.c), NULL when its frames
+	 * go to the stack: bridge.c's lock, read first without it. */
+	struct bridge_port *brport;
 
 	struct ifnet_counters cnt;
 	struct ifnet *next;             /* ifnet_cfg */

@@ -17,10 +17,10 @@
  *    route answers NULL (EHOSTUNREACH to the socket).
  *  - The netifs' output()/output_ip6() (set by ether.c) are
  *    ipfwd_output4/6: they look the destination up again and hand the
- *    packet to ARP/ND of the route's interface with its next hop (lwIP's
- *    etharp_output knows only one gateway per netif, and lwIP sends some
- *    replies through the netif the request came in by), or to a static
- *    ARP entry.
+ *    packet to the route's interface with its next hop, through the
+ *    neighbour table (arp.c, nd6.c; lwIP's etharp_output knows only one
+ *    gateway per netif, and lwIP sends some replies through the netif
+ *    the request came in by).
  *  - IPv4 forwarding is done here rather than by lwIP's ip4_forward,
  *    which sends no unreachable, no time exceeded for ICMP echo probes
  *    (traceroute -I) and no next-hop MTU: ipfwd_input4 takes every IPv4
@@ -53,6 +53,7 @@
 #include "netif/ethernet.h"
 
 #include "kernel/hyper.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 #include "netcomp/reass.h"
 #include "netcomp/route.h"
@@ -143,18 +144,14 @@ ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 
 /* ---- output with the route's next hop ---- */
 
+/* Multicast and broadcast by lwIP's mapping, unicast by the neighbour
+ * table (neigh.c), on the subnet or not (an -iface route). */
 static err_t
 xmit4(struct netif *n, struct pbuf *p, const ip4_addr_t *nh)
 {
-	const uint8_t *mac;
-
-	if ((mac = neigh_static4(n, nh)) != NULL)
-		return ethernet_output(n, p, (const struct eth_addr *)n->hwaddr,
-		    (const struct eth_addr *)mac, ETHTYPE_IP);
-	if (ip4_addr_ismulticast(nh) || ip4_addr_isbroadcast(nh, n) ||
-	    ip4_addr_netcmp(nh, netif_ip4_addr(n), netif_ip4_netmask(n)))
+	if (ip4_addr_ismulticast(nh) || ip4_addr_isbroadcast(nh, n))
 		return etharp_output(n, p, nh);
-	return etharp_query(n, nh, p);  /* -iface: off-subnet, on-link */
+	return arp_output(n, p, nh);
 }
 
 /* Is dst the destination in p's IPv4 header (not a next hop)? */
@@ -248,18 +245,16 @@ ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 err_t
 ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh)
 {
-	const uint8_t *mac;
-
-	if (!ip6_addr_ismulticast(nh) && (mac = neigh_static6(n, nh)) != NULL)
-		return ethernet_output(n, p, (const struct eth_addr *)n->hwaddr,
-		    (const struct eth_addr *)mac, ETHTYPE_IPV6);
-	return ethip6_output(n, p, nh);
+	if (ip6_addr_ismulticast(nh))
+		return ethip6_output(n, p, nh);
+	return nd6_output(n, p, nh);
 }
 
 err_t
 ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 {
 	struct rtres r;
+	ip6_addr_t gw;
 
 	if (ip6_addr_ismulticast(dst))
 		return ethip6_output(n, p, dst);
@@ -267,7 +262,7 @@ ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 		return ipfwd_xmit6(n, p, dst);
 	/* As for IPv4, the route's interface, not necessarily n (an echo
 	 * reply leaves by the table, not by the request's netif).  No route:
-	 * lwIP's choice of n, from its default routers learnt from RAs. */
+	 * lwIP chose n for a default router it learnt from an RA there. */
 	if (route_lookup6(dst, &r) == 0) {
 		if (r.netif == NULL) {
 			st.blackholed++;
@@ -276,7 +271,9 @@ ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 		return ipfwd_xmit6(r.netif, p,
 		    (r.flags & RUMP_RTF_GATEWAY) ? &r.nh6 : dst);
 	}
-	return ipfwd_xmit6(n, p, dst);
+	if (nd6_default_router(n, &gw))
+		return ipfwd_xmit6(n, p, &gw);
+	return ERR_RTE;
 }
 
 /* ---- bh0 ---- */
@@ -358,10 +355,25 @@ errorable(const uint8_t *ip, size_t len, size_t hlen)
 	return 1;
 }
 
+/* Is a one of the node's own unicast addresses (any interface)? */
+static int
+own_unicast4(const ip4_addr_t *a)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (netif_is_up(n) && !ip4_addr_isany_val(*netif_ip4_addr(n)) &&
+		    ip4_addr_cmp(a, netif_ip4_addr(n)))
+			return 1;
+	return 0;
+}
+
 /*
  * Send an ICMP error about the packet at ip (as it arrived) back to its
- * source, from the address of the interface it came in by, as NetBSD's
- * icmp_reflect does: that is the address traceroute shows for the hop.
+ * source, as NetBSD's icmp_reflect does: from the address it was sent to
+ * when that is one of ours (traceroute to a router's far address ends
+ * there), else from the address of the interface it came in by (the
+ * address traceroute shows for the hop).
  */
 static void
 icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
@@ -392,7 +404,9 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 
 		memcpy(b + 2, &c, 2);
 	}
-	ip4_addr_copy(src, *netif_ip4_addr(in));
+	memcpy(&src.addr, ip + 16, 4);
+	if (!own_unicast4(&src))
+		ip4_addr_copy(src, *netif_ip4_addr(in));
 	if (ip4_addr_isany_val(src))
 		ip4_addr_copy(src, *netif_ip4_addr(out));
 	st.icmp_errors++;
@@ -401,23 +415,15 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 }
 
 /* lwIP's own IPv4 errors (port and protocol unreachable), which
- * liblwip.so sends through its PLT, under the same limit. */
+ * liblwip.so sends through its PLT: sent here instead, from the address
+ * the packet was sent to (lwIP would answer from the address of the
+ * route back) and under the same limit.  p's payload is at the IP
+ * header (lwIP restores it before calling). */
 void
 icmp_dest_unreach(struct pbuf *p, enum icmp_dur_type t)
 {
-	static void (*real)(struct pbuf *, enum icmp_dur_type);
-
-	if (real == NULL)
-		real = (void (*)(struct pbuf *, enum icmp_dur_type))dlsym(
-		    RTLD_NEXT, "icmp_dest_unreach");
-	if (real == NULL)
-		return;
-	if (!icmp_error_allowed(0)) {
-		st.ratelimited++;
-		return;
-	}
-	st.icmp_errors++;
-	real(p, t);
+	icmp_error4(p->payload, p->len, ICMP_DUR, (uint8_t)t, 0,
+	    ip_current_input_netif());
 }
 
 /* ---- forwarding ---- */

@@ -5,9 +5,11 @@
 NETCOMP_SRCS := netcomp/stack.c netcomp/idle.c netcomp/ifnet.c \
     netcomp/ifaddr.c netcomp/ether.c netcomp/sockets.c netcomp/socktab.c \
     netcomp/if_shmif.c netcomp/route.c netcomp/ipfwd.c netcomp/ipfwd6.c \
-    netcomp/icmp6err.c netcomp/reass.c netcomp/neigh.c netcomp/pcblist.c \
+    netcomp/icmp6err.c netcomp/hoplimit.c netcomp/reass.c netcomp/neigh.c \
+    netcomp/arp.c netcomp/nd6.c netcomp/pcblist.c netcomp/mcast.c \
     netcomp/tcp_input.c netcomp/udp_input.c netcomp/impair.c \
-    netcomp/iftap.c
+    netcomp/iftap.c netcomp/netloop.c netcomp/if_virtif.c netcomp/virtif_user.c \
+    netcomp/bridge.c
 NETCOMP_OBJS := $(call objs,$(NETCOMP_SRCS))
 
 # lwIP's headers as system headers: our warnings, not theirs.

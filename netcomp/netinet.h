@@ -51,6 +51,11 @@ enum netstack_knob {
 	NK_IP6_HLIM,            /* net.inet6.ip6.hlim */
 	NK_IP6_ACCEPT_RTADV,    /* net.inet6.ip6.accept_rtadv */
 	NK_IDLE_ENABLE,         /* net.lwip.idle_enable */
+	NK_ARP_KEEP,            /* net.inet.arp.keep: s an entry lives */
+	NK_ARP_DOWN,            /* net.inet.arp.down: s held down */
+	NK_IP6_NEIGHBORGCTHRESH,/* net.inet6.ip6.neighborgcthresh */
+	NK_IP6_DAD_COUNT,       /* net.inet6.ip6.dad_count */
+	NK_IP6_AUTO_LINKLOCAL,  /* net.inet6.ip6.auto_linklocal */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);
@@ -70,9 +75,11 @@ void netstack_enter(void);
 void netstack_poke(void);
 void netstack_enter_unlocked(void);
 void netstack_poke_unlocked(void);
-void idle_note_arp_request(void);
 void idle_note_fragment(int v6);
 int  idle_sysctl_init(void);
+/* neigh.c: ms until the neighbour table's next timer (0: due now,
+ * UINT32_MAX: none); core lock held. */
+uint32_t neigh_quiet_for(void);
 
 /* ipfwd.c: the IPv4 packets this thread sends between ipfwd_df_begin()
  * and ipfwd_df_end() carry DF (a socket with IP_MTU_DISCOVER, ping -D);

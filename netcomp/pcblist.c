@@ -7,6 +7,7 @@
  *
  * Lock: the core lock, held while the lists are walked.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,10 +49,13 @@ endpoint(const ip_addr_t *a, u16_t port, char *buf, size_t len)
 	if (ip_addr_isany(a))
 		snprintf(t, sizeof(t), "*");
 	else {
-		ipaddr_ntoa_r(a, t, sizeof(t));
-		for (char *c = t; *c != '\0'; c++)
-			if (*c >= 'A' && *c <= 'F')
-				*c = (char)(*c - 'A' + 'a');
+		/* inet_ntop, not lwIP's ntoa: lwIP squeezes the first run
+		 * of zero groups, not the longest (fd00::2:0:0:0:10 for
+		 * fd00:0:0:2::10), and writes capitals. */
+		if (IP_IS_V6(a))
+			inet_ntop(AF_INET6, ip_2_ip6(a)->addr, t, sizeof(t));
+		else
+			inet_ntop(AF_INET, &ip_2_ip4(a)->addr, t, sizeof(t));
 	}
 	if (port == 0)
 		snprintf(buf, len, "%s.*", t);

@@ -32,6 +32,7 @@
 
 #include "kernel/netcfg.h"
 #include "netcomp/ifnet_var.h"
+#include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 #include "netcomp/route.h"
 
@@ -53,6 +54,22 @@ struct rttab {
 };
 
 static struct rttab tabs[2];    /* [0] IPv4, [1] IPv6; core lock */
+
+/*
+ * Connected routes deleted or changed by hand (NetBSD lets both be done,
+ * route delete -net / route change -net of an interface's subnet): the
+ * subnet of an interface listed here is not connected any more; a
+ * changed one lives on as a static route flagged C.  An address added to
+ * or taken from the interface brings its subnets back, as NetBSD makes
+ * the route anew with the address.  Core lock.
+ */
+#define HIDDEN_MAX 64
+static struct hidden {
+	uint8_t family, plen;
+	uint8_t net[16];                /* masked */
+	char ifname[RUMP_IFNAMSIZ];
+} hidden[HIDDEN_MAX];
+static int nhidden;
 
 static struct rttab *
 tab_of(int family)
@@ -144,6 +161,48 @@ netif_byname(const char *name)
 	return NULL;
 }
 
+static int
+is_hidden(int family, const uint8_t *addr, uint8_t plen, const char *ifname)
+{
+	uint8_t net[16];
+	int i, len = family == AF_INET ? 4 : 16;
+
+	memset(net, 0, sizeof(net));
+	memcpy(net, addr, (size_t)len);
+	mask_bits(net, plen, len);
+	for (i = 0; i < nhidden; i++)
+		if (hidden[i].family == family && hidden[i].plen == plen &&
+		    memcmp(hidden[i].net, net, 16) == 0 &&
+		    strcmp(hidden[i].ifname, ifname) == 0)
+			return 1;
+	return 0;
+}
+
+void
+route_ifaddr_changed(const char *ifname)
+{
+	int i;
+
+	for (i = 0; i < nhidden; )
+		if (strcmp(hidden[i].ifname, ifname) == 0)
+			hidden[i] = hidden[--nhidden];
+		else
+			i++;
+}
+
+/*
+ * Two interfaces on one subnet: NetBSD's route is the first one's (the
+ * one created first; its aliases count as it).  lwIP lists the newest
+ * netif first.
+ */
+static int
+older(const struct netif *a, const struct netif *b)
+{
+	const struct ifnet *x = netif_ifnet(a), *y = netif_ifnet(b);
+
+	return x != NULL && y != NULL && x != y && x->netif.num < y->netif.num;
+}
+
 /* The usable netif whose IPv4 subnet holds a, longest prefix first. */
 static struct netif *
 connected4(const ip4_addr_t *a, uint8_t *plen)
@@ -157,7 +216,11 @@ connected4(const ip4_addr_t *a, uint8_t *plen)
 		if (!ip4_addr_netcmp(a, netif_ip4_addr(n), netif_ip4_netmask(n)))
 			continue;
 		pl = mask_plen4(netif_ip4_netmask(n));
-		if (best == NULL || pl > bestpl) {
+		if (nhidden > 0 && is_hidden(AF_INET, (const uint8_t *)
+		    &netif_ip4_addr(n)->addr, pl, route_ifname(n)))
+			continue;
+		if (best == NULL || pl > bestpl ||
+		    (pl == bestpl && older(n, best))) {
 			best = n;
 			bestpl = pl;
 		}
@@ -201,7 +264,11 @@ connected6(const ip6_addr_t *a, uint8_t *plen)
 			if (!prefix_eq((const uint8_t *)a->addr,
 			    (const uint8_t *)netif_ip6_addr(n, i)->addr, pl))
 				continue;
-			if (best == NULL || pl > bestpl) {
+			if (nhidden > 0 && is_hidden(AF_INET6, (const uint8_t *)
+			    netif_ip6_addr(n, i)->addr, pl, ifp->name))
+				continue;
+			if (best == NULL || pl > bestpl ||
+			    (pl == bestpl && older(n, best))) {
 				best = n;
 				bestpl = pl;
 			}
@@ -386,8 +453,11 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 	memcpy(e->ifname, rt->ifname, RUMP_IFNAMSIZ);
 	e->ifname[RUMP_IFNAMSIZ - 1] = '\0';
 	e->mtu = rt->mtu;
-	e->flags = RUMP_RTF_UP | RUMP_RTF_STATIC | (rt->flags &
-	    (RUMP_RTF_GATEWAY | RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE));
+	/* A routing daemon marks its routes; every other route is static. */
+	e->flags = RUMP_RTF_UP | (rt->flags & (RUMP_RTF_GATEWAY |
+	    RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE | RUMP_RTF_PROTO2));
+	if (!(e->flags & RUMP_RTF_PROTO2))
+		e->flags |= RUMP_RTF_STATIC;
 	if (e->plen == len * 8)
 		e->flags |= RUMP_RTF_HOST;
 	if (e->ifname[0] != '\0' && netif_byname(e->ifname) == NULL)
@@ -443,6 +513,71 @@ tab_insert(struct rttab *t, const struct rtent *e)
 	return 0;
 }
 
+/* The interface whose connected subnet is exactly dst/plen, or NULL. */
+static struct netif *
+connected_exact(int family, const uint8_t *dst, uint8_t plen)
+{
+	struct netif *n;
+	ip4_addr_t a4;
+	ip6_addr_t a6;
+	uint8_t pl;
+
+	if (family == AF_INET) {
+		memcpy(&a4.addr, dst, 4);
+		n = connected4(&a4, &pl);
+	} else {
+		memset(&a6, 0, sizeof(a6));
+		memcpy(a6.addr, dst, 16);
+		n = connected6(&a6, &pl);
+	}
+	return n != NULL && pl == plen ? n : NULL;
+}
+
+/* Take the connected route dst/plen of n out; its neighbours go too. */
+static int
+hide(int family, const uint8_t *dst, uint8_t plen, struct netif *n)
+{
+	struct hidden *h;
+
+	if (nhidden == HIDDEN_MAX)
+		return -ENOSPC;
+	h = &hidden[nhidden++];
+	memset(h, 0, sizeof(*h));
+	h->family = (uint8_t)family;
+	h->plen = plen;
+	memcpy(h->net, dst, 16);
+	snprintf(h->ifname, sizeof(h->ifname), "%s", route_ifname(n));
+	nbr_purge(netif_ifnet(n), family, dst, plen);
+	return 0;
+}
+
+/*
+ * route change of a connected subnet: it becomes a static interface
+ * route flagged C (URCS with -reject), on the interface -ifp names or
+ * its own; the neighbours learnt on the old route go.
+ */
+static int
+change_connected(const struct rump_rtentry *rt, const uint8_t *dst,
+    struct netif *n)
+{
+	struct rtent e;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	e.plen = rt->plen;
+	memcpy(e.dst, dst, 16);
+	e.flags = RUMP_RTF_UP | RUMP_RTF_CONNECTED | RUMP_RTF_STATIC |
+	    (rt->flags & (RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE));
+	snprintf(e.ifname, sizeof(e.ifname), "%s", rt->ifname[0] != '\0' ?
+	    rt->ifname : route_ifname(n));
+	if (netif_byname(e.ifname) == NULL)
+		return -ENXIO;
+	e.mtu = rt->mtu;
+	if ((error = hide(rt->family, dst, rt->plen, n)) != 0)
+		return error;
+	return tab_insert(tab_of(rt->family), &e);
+}
+
 static int
 rt_add(const struct rump_rtentry *rt)
 {
@@ -464,10 +599,49 @@ static int
 rt_change(const struct rump_rtentry *rt)
 {
 	struct rtent e, *old;
-	int error;
+	struct netif *cn;
+	uint8_t dst[16];
+	int error, len = alen(rt->family);
 
+	if (rt->family != AF_INET && rt->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (rt->plen > len * 8)
+		return -EINVAL;
+	memset(dst, 0, sizeof(dst));
+	memcpy(dst, rt->dst, len);
+	mask_bits(dst, rt->plen, len);
 	netstack_lock();
-	if ((error = make_entry(rt, &e)) == 0) {
+	if ((old = find_exact(tab_of(rt->family), dst, rt->plen)) != NULL &&
+	    (old->flags & RUMP_RTF_CONNECTED) && !(rt->flags &
+	    RUMP_RTF_GATEWAY)) {
+		/* A connected route changed before: change it again. */
+		old->flags = RUMP_RTF_UP | RUMP_RTF_CONNECTED |
+		    RUMP_RTF_STATIC | (rt->flags & (RUMP_RTF_REJECT |
+		    RUMP_RTF_BLACKHOLE));
+		if (rt->ifname[0] != '\0')
+			snprintf(old->ifname, sizeof(old->ifname), "%s",
+			    rt->ifname);
+		netstack_unlock();
+		return 0;
+	}
+	if (old == NULL && (cn = connected_exact(rt->family, dst, rt->plen)) !=
+	    NULL && !(rt->flags & RUMP_RTF_GATEWAY)) {
+		error = change_connected(rt, dst, cn);
+		netstack_unlock();
+		return error;
+	}
+	if (old != NULL && !(rt->flags & RUMP_RTF_GATEWAY) &&
+	    rt->ifname[0] == '\0' && (old->flags & RUMP_RTF_GATEWAY)) {
+		/* Flags alone (route change default -reject): the route
+		 * keeps its gateway, as NetBSD's does. */
+		struct rump_rtentry keep = *rt;
+
+		memcpy(keep.gateway, old->gw, 16);
+		keep.flags |= RUMP_RTF_GATEWAY;
+		error = make_entry(&keep, &e);
+	} else
+		error = make_entry(rt, &e);
+	if (error == 0) {
 		if ((old = find_exact(tab_of(rt->family), e.dst, e.plen)) ==
 		    NULL)
 			error = -ESRCH;
@@ -485,6 +659,7 @@ rt_delete(const struct rump_rtentry *rt)
 {
 	struct rttab *t;
 	struct rtent *e;
+	struct netif *cn;
 	uint8_t dst[16];
 	int error = 0, len = alen(rt->family);
 
@@ -497,9 +672,13 @@ rt_delete(const struct rump_rtentry *rt)
 	mask_bits(dst, rt->plen, len);
 	netstack_lock();
 	t = tab_of(rt->family);
-	if ((e = find_exact(t, dst, rt->plen)) == NULL)
-		error = -ESRCH;
-	else {
+	if ((e = find_exact(t, dst, rt->plen)) == NULL) {
+		/* An interface's own subnet: NetBSD deletes it too. */
+		if ((cn = connected_exact(rt->family, dst, rt->plen)) != NULL)
+			error = hide(rt->family, dst, rt->plen, cn);
+		else
+			error = -ESRCH;
+	} else {
 		memmove(e, e + 1, (size_t)(t->n - (e - t->e) - 1) * sizeof(*e));
 		t->n--;
 	}
@@ -635,7 +814,8 @@ put(struct rtlist *l, int fam, const uint8_t *dst, uint8_t plen,
 		rt->flags = flags;
 		memcpy(rt->dst, dst, alen(fam));
 		if (gw != NULL)
-			memcpy(rt->gateway, gw, alen(fam));
+			memcpy(rt->gateway, gw, (flags & RUMP_RTF_LLINFO) ?
+			    6 : alen(fam));
 		snprintf(rt->ifname, sizeof(rt->ifname), "%s", ifname);
 		rt->mtu = mtu;
 		rt->use = use;
@@ -657,7 +837,7 @@ list_connected4(struct rtlist *l)
 		memcpy(net, &netif_ip4_addr(n)->addr, 4);
 		put(l, AF_INET, net, 32, RUMP_RTF_UP | RUMP_RTF_HOST |
 		    RUMP_RTF_LOCAL, NULL, route_ifname(n), 0, 0);
-		if (pl == 32)
+		if (pl == 32 || is_hidden(AF_INET, net, pl, route_ifname(n)))
 			continue;
 		mask_bits(net, pl, 4);
 		put(l, AF_INET, net, pl, RUMP_RTF_UP | RUMP_RTF_CONNECTED,
@@ -684,7 +864,8 @@ list_connected6(struct rtlist *l)
 			    RUMP_RTF_HOST | RUMP_RTF_LOCAL, NULL, ifp->name,
 			    0, 0);
 			pl = v6plen(ifp, i);
-			if (pl == 128 || ifp->kind == NULL)
+			if (pl == 128 || ifp->kind == NULL ||
+			    is_hidden(AF_INET6, net, pl, ifp->name))
 				continue;
 			mask_bits(net, pl, 16);
 			put(l, AF_INET6, net, pl, RUMP_RTF_UP |
@@ -718,6 +899,19 @@ list_static(struct rtlist *l, int fam)
 	}
 }
 
+static void
+put_neigh(void *arg, const struct rump_neigh *nb)
+{
+	struct rtlist *l = arg;
+	uint8_t mac[16] = { 0 };
+
+	memcpy(mac, nb->mac, 6);
+	put(l, nb->family, nb->addr, nb->family == AF_INET ? 32 : 128,
+	    RUMP_RTF_UP | RUMP_RTF_HOST | RUMP_RTF_LLINFO |
+	    ((nb->flags & RUMP_NF_STATIC) ? RUMP_RTF_STATIC : 0), mac,
+	    nb->ifname, 0, 0);
+}
+
 static int
 rtcmp(const void *a, const void *b)
 {
@@ -740,10 +934,12 @@ rt_list(int family, struct rump_rtentry *out, int max)
 	if (family != AF_INET6) {
 		list_static(&l, AF_INET);
 		list_connected4(&l);
+		neigh_routes(AF_INET, put_neigh, &l);
 	}
 	if (family != AF_INET && netstack_inet6()) {
 		list_static(&l, AF_INET6);
 		list_connected6(&l);
+		neigh_routes(AF_INET6, put_neigh, &l);
 	}
 	netstack_unlock();
 	qsort(out, (size_t)(l.n < max ? l.n : max), sizeof(*out), rtcmp);
@@ -757,6 +953,8 @@ netstat_text(int what, char *buf, size_t len)
 		return ipfwd_stats(buf, len);
 	if (what == RUMP_STATS_SOCKETS)
 		return pcblist_text(buf, len);
+	if (what == RUMP_STATS_MCAST)
+		return mcast_text(buf, len);
 	return -EINVAL;
 }
 

@@ -1,7 +1,8 @@
 /*
  * route.h — the node's routing table (route.c), the routing glue around
  * lwIP (ipfwd.c) and the neighbour caches (neigh.c): what these files
- * share.  lwIP types inside: netcomp glue only.
+ * share (neigh.h has the table itself).  lwIP types inside: netcomp
+ * glue only.
  *
  * Lock: the table, the static neighbours and the glue's counters and
  * reassembly buffers belong to lwIP's core lock (netstack_lock()), which
@@ -33,6 +34,9 @@ struct rtres {
 int  route_lookup4(const ip4_addr_t *dst, struct rtres *r);
 int  route_lookup6(const ip6_addr_t *dst, struct rtres *r);
 int  route_init(void);                  /* registers the rtcfg ops */
+/* An address of the interface was added or deleted: its subnets deleted
+ * or changed by hand are connected again (core lock held). */
+void route_ifaddr_changed(const char *ifname);
 /* The ifnet name of a netif ("" for none). */
 const char *route_ifname(const struct netif *n);
 
@@ -61,6 +65,9 @@ int  icmp_error_allowed(int v6);
 struct pbuf *icmperr_alloc(uint8_t type, uint8_t code, uint32_t param,
          size_t quote);
 long icmp6err_stats(char *buf, size_t len);
+/* hoplimit.c: the hop limit of an ICMPv6 reply or error, NetBSD's
+ * icmp6_reflect()'s (the receiving interface's current hop limit). */
+u8_t hoplimit_reflect6(void);
 /* The netifs' output hooks, installed by ether.c. */
 err_t ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst);
 err_t ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst);
@@ -69,17 +76,18 @@ err_t ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh);
 
 /* pcblist.c: the socket lines of rump.netstat (takes the core lock). */
 long pcblist_text(char *buf, size_t len);
+/* mcast.c: the multicast memberships, "ifname family group users"
+ * lines (takes the core lock). */
+long mcast_text(char *buf, size_t len);
 
-/* neigh.c (core lock held for the _locked ones). */
-const uint8_t *neigh_static4(const struct netif *n, const ip4_addr_t *ip);
-const uint8_t *neigh_static6(const struct netif *n, const ip6_addr_t *ip);
+/* neigh.c: the view of rump.arp and rump.ndp (take the core lock). */
 int  neigh_list(int family, struct rump_neigh *nb, int max);
 int  neigh_set(const struct rump_neigh *nb);
 int  neigh_delete(const struct rump_neigh *nb);
 int  neigh_flush(int family);
-/* Receive path (core lock held): an IPv6 packet (len bytes at ip) that
- * entered by netif in, before lwIP sees it.  Applies what an NS or NA
- * says about a neighbour's link-layer address where lwIP does not. */
-void neigh_nd_input(struct netif *in, const uint8_t *ip, uint32_t len);
+/* Each resolved neighbour of the family, for the route listing (core
+ * lock held). */
+void neigh_routes(int family, void (*put)(void *, const struct rump_neigh *),
+         void *arg);
 
 #endif

@@ -41,6 +41,11 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP6_HLIM] = 64,
 	[NK_IP6_ACCEPT_RTADV] = 0,
 	[NK_IDLE_ENABLE] = 1,
+	[NK_ARP_KEEP] = 1200,           /* NetBSD's arpt_keep: 20 min */
+	[NK_ARP_DOWN] = 20,             /* arpt_down */
+	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
+	[NK_IP6_DAD_COUNT] = 1,         /* NetBSD's ip6_dad_count */
+	[NK_IP6_AUTO_LINKLOCAL] = 1,
 };
 
 static void
@@ -182,8 +187,12 @@ static const struct sysctl_knob inet_knobs[] = {
 	KNOB("net.inet.ip.forwarding",
 	    "forward IPv4 packets not addressed to this node", NK_IP_FORWARDING,
 	    0, 1),
-	KNOB("net.inet.ip.ttl", "TTL of IPv4 sockets created from now on",
-	    NK_IP_TTL, 1, 255),
+	KNOB("net.inet.ip.ttl", "TTL of the IPv4 sockets and connections "
+	    "made from now on, and of resets", NK_IP_TTL, 1, 255),
+	KNOB("net.inet.arp.keep", "seconds a resolved ARP entry lives",
+	    NK_ARP_KEEP, 1, 86400),
+	KNOB("net.inet.arp.down", "seconds an address ARP gave up on is held "
+	    "down", NK_ARP_DOWN, 1, 86400),
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
@@ -193,9 +202,18 @@ static const struct sysctl_knob inet6_knobs[] = {
 	KNOB("net.inet6.ip6.forwarding",
 	    "forward IPv6 packets not addressed to this node",
 	    NK_IP6_FORWARDING, 0, 1),
-	KNOB("net.inet6.ip6.hlim",
-	    "hop limit of IPv6 sockets created from now on", NK_IP6_HLIM,
+	KNOB("net.inet6.ip6.hlim", "hop limit of the IPv6 sockets and "
+	    "connections made from now on, and of resets", NK_IP6_HLIM,
 	    1, 255),
+	KNOB("net.inet6.ip6.neighborgcthresh", "dynamic neighbour cache "
+	    "entries kept before the oldest go", NK_IP6_NEIGHBORGCTHRESH, 1,
+	    65536),
+	KNOB("net.inet6.ip6.dad_count", "neighbour solicitations sent to "
+	    "check that a new address is unique (0: none)", NK_IP6_DAD_COUNT,
+	    0, 100),
+	KNOB("net.inet6.ip6.auto_linklocal", "interfaces made from now on "
+	    "get a link-local address when they come up", NK_IP6_AUTO_LINKLOCAL,
+	    0, 1),
 	{ "net.inet6.ip6.accept_rtadv",
 	    "configure addresses from router advertisements (SLAAC)",
 	    knob_get, rtadv_set, &knob_val[NK_IP6_ACCEPT_RTADV], 0, 1 },

@@ -954,6 +954,22 @@ done:
 	return r;
 }
 
+int
+shmif_wait_prepare(struct shmif_bus *b, uint32_t **word, uint32_t *val)
+{
+	if (has_news(b))
+		return 1;
+	*word = hdr32(b, SHMIF_OFF_LAST);
+	*val = LOAD(*word);
+	return *val != b->seen_last || has_news(b);
+}
+
+void
+shmif_note_wakeup(struct shmif_bus *b)
+{
+	b->st.wakeups++;
+}
+
 void
 shmif_kick(struct shmif_bus *b)
 {

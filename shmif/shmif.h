@@ -134,6 +134,29 @@ int  shmif_recv(struct shmif_bus *bus, struct shmif_rxframe *rx, unsigned n);
 int  shmif_wait(struct shmif_bus *bus, int timeout_ms);
 void shmif_kick(struct shmif_bus *bus);
 
+/*
+ * For a reader that sleeps on many buses and more at once (futex_waitv(2),
+ * the node's network loop) instead of in shmif_wait(): 1 when the bus may
+ * hold new frames now (read them); else 0, with the futex word to sleep on
+ * and the value it must still hold.  A sleeper woken there calls
+ * shmif_note_wakeup() for the bus's statistics.  Such a sleeper ignores
+ * the wake map's bits: it is woken by its own interface's sends too.
+ */
+int  shmif_wait_prepare(struct shmif_bus *bus, uint32_t **word,
+         uint32_t *val);
+void shmif_note_wakeup(struct shmif_bus *bus);
+
+/*
+ * Hearing writers that wake only by pwrite() (FORMAT.txt) without a
+ * thread: after shmif_watch_events() (before the first attachment), this
+ * process's part in watching bus directories is an epoll descriptor,
+ * returned (or -errno), that the caller's loop polls for reading and
+ * answers with shmif_watch_dispatch().  Without it, each directory costs
+ * the process a thread.
+ */
+int  shmif_watch_events(void);
+void shmif_watch_dispatch(void);
+
 /* Move the read position to the oldest record still in the ring. */
 void shmif_rewind(struct shmif_bus *bus);
 

@@ -284,7 +284,7 @@ key(int ch)
 		overview_key(ch);
 		break;
 	case SCR_NODE:
-		if (ch >= '1' && ch <= '7')
+		if (ch >= '1' && ch <= '9')
 			node_page_anchor(ch - '1');
 		else if (move_key(ch, &ui.scroll, page))
 			node_page_anchor(-1);

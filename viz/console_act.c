@@ -218,18 +218,12 @@ act_ping(int n)
 	ui_prompt(label, "", ping_to);
 }
 
-/* Node `pending`'s interface named `word` (its name, or its bus's), -1. */
+/* Node `pending`'s interface named `word` (its name, its alias, or its
+ * bus's), -1. */
 static int
 iface_of(const char *word)
 {
-	const struct lab_node *ln = &con.lab->nodes[pending];
-	int i;
-
-	for (i = 0; i < ln->nifaces; i++)
-		if (strcmp(ln->ifaces[i].name, word) == 0 ||
-		    strcmp(con.lab->buses[ln->ifaces[i].bus].name, word) == 0)
-			return i;
-	return -1;
+	return lab_iface_find(con.lab, pending, word);
 }
 
 /* "shmif0 shmif1" — a node's interfaces for a prompt. */

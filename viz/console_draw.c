@@ -439,7 +439,7 @@ draw_bottom(void)
 		put(y, 0, 0, "Enter:open Tab:switch /:filter s:sort p:ping "
 		    "d/u:link R:restart ?:help q:quit");
 	else if (ui.screen == SCR_NODE)
-		put(y, 0, 0, "1-7:section p:ping d/u:link down/up i:impair "
+		put(y, 0, 0, "1-9:section p:ping d/u:link down/up i:impair "
 		    "R:restart ?:help q:back");
 	else
 		put(y, 0, 0, "space:pause c:capture m:MACs d/u:cut/join "
@@ -498,8 +498,8 @@ draw_help(void)
 		"  p            ping from the node to an address",
 		"  d / u / i    an interface down / up / impaired (delay 20ms)",
 		"  R            restart the node",
-		"  1..7         node page: interfaces, routes, ARP, ND,",
-		"               sockets, kernel log, sysctl",
+		"  1..9         node page: interfaces, routes, ARP, ND,",
+		"               sockets, kernel log, sysctl, file systems, RIP",
 		"Bus (bus list or bus page)",
 		"  d / u / i    cut / join / impair the bus",
 		"  c            start / stop a capture to a pcap file",

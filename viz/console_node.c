@@ -1,11 +1,13 @@
 /*
  * console_node.c — a node's page: its services (the supervisor's word on
  * its run: commands), then its interfaces (addresses, MAC, MTU, link
- * state, counters), routing table, ARP and ND caches, sockets, kernel log
- * and sysctl knobs.
+ * state, counters), routing table, ARP and ND caches, sockets, kernel log,
+ * sysctl knobs, for a node with file systems its mounts, and for a node
+ * with routing: rip its RIP table and timers.
  *
  * Each section is what the node's own command prints (rump.ifconfig,
- * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl, run with
+ * rump.netstat, rump.arp, rump.ndp, rump.dmesg, rump.sysctl, rump.mount,
+ * rump.routed -l, run with
  * RUMP_SERVER set to the node), so the page shows exactly what a user
  * would see typing them, in their familiar formats, and the console
  * carries no second copy of their code.  Each runs as a job with a
@@ -47,9 +49,30 @@ static struct section sect[] = {
 	{ "Kernel log", "rump.dmesg", { NULL, NULL, NULL }, NULL, "", NULL,
 	    0 },
 	{ "sysctl", "rump.sysctl", { "-a", NULL, NULL }, NULL, "", NULL, 0 },
+	{ "File systems", "rump.mount", { NULL, NULL, NULL }, NULL, "", NULL,
+	    0 },
+	{ "RIP routes and timers", "rump.routed", { "-l", NULL, NULL }, NULL,
+	    "", NULL, 0 },
 };
 #define NSECT	((int)(sizeof(sect) / sizeof(sect[0])))
 #define SECT_LOG	5
+#define SECT_FS		7	/* only a node with fs: has a VFS to ask */
+#define SECT_RIP	8	/* only a node that runs rump.routed */
+
+static int
+has_fs(void)
+{
+	return con.lab->nodes[ui.node].nfs > 0;
+}
+
+/* Is section i there for this node?  (The file systems section says
+ * "none" on a node without fs:.) */
+static bool
+shown(int i)
+{
+	return i != SECT_RIP || lab_node_routing(con.lab, ui.node) ==
+	    ROUTING_RIP;
+}
 
 static uint64_t last_run;
 static char *page;		/* the composed page */
@@ -103,7 +126,8 @@ run_sections(void)
 
 	lab_node_url(ui.node, url, sizeof(url));
 	for (i = 0; i < NSECT; i++) {
-		if (sect[i].job != NULL)
+		if (sect[i].job != NULL || !shown(i) ||
+		    (i == SECT_FS && !has_fs()))
 			continue;
 		job_command(sect[i].cmd, cmd, sizeof(cmd));
 		argv[0] = cmd;
@@ -166,7 +190,7 @@ node_page_tick(void)
 void
 node_page_anchor(int k)
 {
-	ui.anchor = k >= 0 && k < NSECT ? k : -1;
+	ui.anchor = k >= 0 && k < NSECT && shown(k) ? k : -1;
 }
 
 /* A node that is not up has no kernel to ask: its log file instead. */
@@ -233,6 +257,8 @@ compose(void)
 	line++;
 	line += services_text(n, f);
 	for (i = 0; i < NSECT; i++) {
+		if (!shown(i))
+			continue;
 		sect[i].line = line;
 		fprintf(f, "== [%d] %s (%s%s%s%s%s) ==\n", i + 1, sect[i].title,
 		    sect[i].cmd, sect[i].args[0] ? " " : "",
@@ -240,6 +266,12 @@ compose(void)
 		    sect[i].args[1] ? " " : "",
 		    sect[i].args[1] ? sect[i].args[1] : "");
 		line++;
+		if (i == SECT_FS && !has_fs()) {
+			fprintf(f, "   none: the node has no fs: in the "
+			    "topology\n\n");
+			line += 2;
+			continue;
+		}
 		if (strcmp(n->state, "up") != 0) {
 			fprintf(f, "   the node is %s%s%s\n", n->state,
 			    n->why[0] ? ": " : "", n->why);

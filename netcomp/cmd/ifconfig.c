@@ -5,7 +5,9 @@
  *   rump.ifconfig [-v] [-a] [--json]   every interface (--json: as one
  *                                      JSON object, ifprint.h)
  *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] [--json] IF     one interface
+ *   rump.ifconfig [-v] [--json] IF [AF]  one interface (AF: inet, inet6
+ *                                      or link: only that family's
+ *                                      addresses)
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
  *
@@ -58,6 +60,7 @@ struct ifreq_plan {
 	int nops;
 	int explicit_updown;
 	int create;
+	int pending;    /* alias/-alias/delete typed before its address */
 };
 
 /* A reason for a failed parse or call, for main() to print. */
@@ -69,7 +72,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: " PROG " [-v] [-a] [--json]\n"
 	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] [--json] interface\n"
+	    "       " PROG " [-v] [--json] interface [inet | inet6 | link]\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx active]\n"
@@ -119,10 +122,24 @@ parse_addr(struct ifreq_plan *p, int ac, char **av, int *i, int family)
 		snprintf(why, sizeof(why), "%s: address expected", av[*i - 1]);
 		return -EINVAL;
 	}
+	/* "inet6 alias ADDR", "inet -alias ADDR" */
+	if (family != AF_UNSPEC && (strcmp(av[*i], "alias") == 0 ||
+	    strcmp(av[*i], "-alias") == 0 || strcmp(av[*i], "delete") == 0)) {
+		p->pending = av[*i][0] == 'a' ? OP_ADDR_ALIAS : OP_ADDR_DELETE;
+		if (++*i >= ac) {
+			snprintf(why, sizeof(why), "%s: address expected",
+			    av[*i - 1]);
+			return -EINVAL;
+		}
+	}
 	s = av[*i];
 	if ((op = new_op(p, OP_ADDR_SET, s)) == NULL)
 		return -E2BIG;
 	op->arg = s;
+	if (p->pending != 0) {
+		op->kind = (enum opkind)p->pending;
+		p->pending = 0;
+	}
 	if ((error = inaddr_parse(s, family, &op->a)) != 0) {
 		if (error == -EAFNOSUPPORT)
 			snprintf(why, sizeof(why), "bad address '%s': not an "
@@ -151,6 +168,15 @@ parse_modifier(struct ifreq_plan *p, int ac, char **av, int *i)
 
 	if (op == NULL || (op->kind != OP_ADDR_SET &&
 	    op->kind != OP_ADDR_ALIAS && op->kind != OP_ADDR_DELETE)) {
+		/* NetBSD's "alias ADDR": the keyword may come first. */
+		if (strcmp(w, "alias") == 0) {
+			p->pending = OP_ADDR_ALIAS;
+			return 0;
+		}
+		if (strcmp(w, "-alias") == 0 || strcmp(w, "delete") == 0) {
+			p->pending = OP_ADDR_DELETE;
+			return 0;
+		}
 		snprintf(why, sizeof(why), "%s: no address before it", w);
 		return -EINVAL;
 	}
@@ -299,6 +325,11 @@ parse_plan(struct ifreq_plan *p, int ac, char **av)
 	for (i = 0; i < ac; i++)
 		if ((error = parse_word(p, ac, av, &i)) != 0)
 			return error;
+	if (p->pending != 0) {
+		snprintf(why, sizeof(why), "%s: no address for it",
+		    p->pending == OP_ADDR_ALIAS ? "alias" : "-alias");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -519,6 +550,33 @@ run_plan(const struct ifreq_plan *p)
 
 /* ---- listing and waiting ---- */
 
+/*
+ * "ifconfig IF FAMILY" shows IF with the addresses of that family only,
+ * as NetBSD's does; a family NetBSD knows and this node has no protocol
+ * for is refused as NetBSD refuses one its kernel lacks.  1 when w names
+ * a family (its number in *af), -1 an unsupported one, 0 not a family.
+ */
+static int
+family_word(const char *w, int *af)
+{
+	static const char *const unsupported[] = { "atalk", "iso", NULL };
+	int i;
+
+	if (strcmp(w, "inet") == 0)
+		*af = AF_INET;
+	else if (strcmp(w, "inet6") == 0)
+		*af = AF_INET6;
+	else if (strcmp(w, "link") == 0)
+		*af = IFPRINT_LINK;
+	else {
+		for (i = 0; unsupported[i] != NULL; i++)
+			if (strcmp(w, unsupported[i]) == 0)
+				return -1;
+		return 0;
+	}
+	return 1;
+}
+
 static int
 get_names(char (**names)[RUMP_IFNAMSIZ], int *n)
 {
@@ -595,19 +653,19 @@ show_impair(const struct rump_ifinfo *info)
 static struct jw *json;	/* --json: the listing goes here */
 
 static void
-show_one(const struct rump_ifinfo *info, int verbose)
+show_one(const struct rump_ifinfo *info, const struct ifprint_opts *o)
 {
 	if (json != NULL) {
-		ifprint_json(json, info);
+		ifprint_json(json, info, o);
 		return;
 	}
-	ifprint(stdout, info, verbose);
-	if (verbose)
+	ifprint(stdout, info, o);
+	if (o->verbose)
 		show_impair(info);
 }
 
 static int
-show(const char *only, int verbose)
+show(const char *only, const struct ifprint_opts *o)
 {
 	char (*names)[RUMP_IFNAMSIZ];
 	struct rump_ifinfo info;
@@ -616,7 +674,7 @@ show(const char *only, int verbose)
 	if (only != NULL) {
 		if ((error = call(rump_sys_ifget(only, &info))) != 0)
 			return failed(only, "get", error);
-		show_one(&info, verbose);
+		show_one(&info, o);
 		return 0;
 	}
 	if ((error = get_names(&names, &n)) != 0)
@@ -629,7 +687,7 @@ show(const char *only, int verbose)
 			free(names);
 			return failed(names[i], "get", error);
 		}
-		show_one(&info, verbose);
+		show_one(&info, o);
 	}
 	free(names);
 	return 0;
@@ -637,7 +695,7 @@ show(const char *only, int verbose)
 
 /* --json: {"interfaces": [...]}, what show() lists. */
 static int
-show_json(const char *only)
+show_json(const char *only, const struct ifprint_opts *o)
 {
 	struct jw w;
 	int error;
@@ -646,7 +704,7 @@ show_json(const char *only)
 	json = &w;
 	jw_object(&w, NULL);
 	jw_array(&w, "interfaces");
-	error = show(only, 0);
+	error = show(only, o);
 	jw_close(&w);
 	jw_close(&w);
 	if (jw_end(&w) != 0 && error == 0)
@@ -741,7 +799,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct ifreq_plan plan;
-	int c, aflag = 0, lflag = 0, updown = 0, verbose = 0, wflag = 0;
+	struct ifprint_opts po = { 0, AF_UNSPEC };
+	int c, aflag = 0, lflag = 0, updown = 0, wflag = 0, showaf = 0;
 	int jflag = 0;
 	int error;
 	uint64_t wait = 0;
@@ -755,7 +814,7 @@ main(int argc, char **argv)
 		case 'a': aflag = 1; break;
 		case 'l': lflag = 1; break;
 		case 'u': case 'd': updown = c; break;
-		case 'v': verbose = 1; break;
+		case 'v': po.verbose = 1; break;
 		case 'w':
 			if (parse_duration(optarg, 3600, &wait) != 0) {
 				fprintf(stderr, PROG ": -w: bad number of "
@@ -772,7 +831,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if ((lflag && (aflag || argc > 0)) || (updown && !lflag) ||
-	    (aflag && argc > 0) || (jflag && (lflag || wflag || argc > 1))) {
+	    (aflag && argc > 0) || (jflag && (lflag || wflag || argc > 2))) {
 		usage(stderr);
 		return 1;
 	}
@@ -784,7 +843,17 @@ main(int argc, char **argv)
 			    RUMP_IFNAMSIZ - 1);
 			return 1;
 		}
-		if (parse_plan(&plan, argc - 1, argv + 1) != 0) {
+		if (argc == 2 && (showaf = family_word(argv[1], &po.family)) <
+		    0) {
+			fprintf(stderr, PROG ": %s: address family not "
+			    "supported\n", argv[1]);
+			return 1;
+		}
+		if (jflag && argc == 2 && !showaf) {
+			usage(stderr);
+			return 1;
+		}
+		if (!showaf && parse_plan(&plan, argc - 1, argv + 1) != 0) {
 			fprintf(stderr, PROG ": %s\n", why);
 			return 1;
 		}
@@ -797,10 +866,10 @@ main(int argc, char **argv)
 		error = list_names(updown);
 	else if (argc == 0 && wflag)
 		error = 0;
-	else if (argc <= 1 && !plan.create && jflag)
-		error = show_json(argc == 1 ? plan.ifname : NULL);
-	else if (argc <= 1 && !plan.create)
-		error = show(argc == 1 ? plan.ifname : NULL, verbose);
+	else if ((argc <= 1 || showaf) && !plan.create && jflag)
+		error = show_json(argc >= 1 ? plan.ifname : NULL, &po);
+	else if ((argc <= 1 || showaf) && !plan.create)
+		error = show(argc >= 1 ? plan.ifname : NULL, &po);
 	else
 		error = run_plan(&plan);
 	if (error == 0 && wflag)

@@ -120,11 +120,12 @@ print_counters(FILE *f, const struct rump_ifinfo *info)
 }
 
 void
-ifprint(FILE *f, const struct rump_ifinfo *info, int verbose)
+ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 {
 	const uint8_t *m = info->mac;
 	char fl[160];
 	uint32_t i, pass;
+	int fam;
 
 	ifprint_bits(fl, sizeof(fl), iffbits, info->flags);
 	fprintf(f, "%.*s: flags=%s mtu %u\n", RUMP_IFNAMSIZ, info->name, fl,
@@ -138,14 +139,17 @@ ifprint(FILE *f, const struct rump_ifinfo *info, int verbose)
 		fprintf(f, "\tstatus: %s\n", info->link_up ? "active" :
 		    "no carrier");
 	}
-	if (verbose)
+	if (o->verbose)
 		print_counters(f, info);
 	/* NetBSD lists inet before inet6. */
-	for (pass = 0; pass < 2; pass++)
+	for (pass = 0; pass < 2; pass++) {
+		fam = pass == 0 ? AF_INET : AF_INET6;
+		if (o->family != AF_UNSPEC && o->family != fam)
+			continue;
 		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
-			if (info->addrs[i].family ==
-			    (pass == 0 ? AF_INET : AF_INET6))
+			if (info->addrs[i].family == fam)
 				print_addr(f, info, &info->addrs[i]);
+	}
 }
 
 /* --json ------------------------------------------------------------------ */
@@ -198,12 +202,13 @@ json_addr(struct jw *w, const struct rump_ifinfo *info,
 }
 
 void
-ifprint_json(struct jw *w, const struct rump_ifinfo *info)
+ifprint_json(struct jw *w, const struct rump_ifinfo *info,
+    const struct ifprint_opts *o)
 {
 	const uint8_t *m = info->mac;
 	char mac[24];
 	uint32_t i;
-	int pass;
+	int pass, fam;
 
 	jw_object(w, NULL);
 	jw_strn(w, "name", info->name, strnlen(info->name, RUMP_IFNAMSIZ));
@@ -223,11 +228,13 @@ ifprint_json(struct jw *w, const struct rump_ifinfo *info)
 		jw_null(w, "address");
 		jw_null(w, "status");
 	}
+	/* Both arrays always, each empty when o's family leaves it out. */
 	for (pass = 0; pass < 2; pass++) {
+		fam = pass == 0 ? AF_INET : AF_INET6;
 		jw_array(w, pass == 0 ? "inet" : "inet6");
 		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
-			if (info->addrs[i].family ==
-			    (pass == 0 ? AF_INET : AF_INET6))
+			if (info->addrs[i].family == fam &&
+			    (o->family == AF_UNSPEC || o->family == fam))
 				json_addr(w, info, &info->addrs[i]);
 		jw_close(w);
 	}

@@ -8,7 +8,9 @@
  *           inet 10.0.0.1/24 broadcast 10.0.0.255 flags 0x0
  *           inet6 fe80::b0a0:1cff:fe2d:3e4f%shmif0/64 flags 0x0
  *
- * with counters ("input:", "output:") when verbose.  Pure formatting.
+ * with counters ("input:", "output:") when verbose, and only the
+ * addresses of one family when asked (NetBSD's "ifconfig IF inet6").
+ * Pure formatting.
  */
 #ifndef RUMPLAB_NETCOMP_CMD_IFPRINT_H
 #define RUMPLAB_NETCOMP_CMD_IFPRINT_H
@@ -21,14 +23,23 @@
 
 /* NetBSD's snprintb(3) of the "\020\1UP\2BROADCAST..." form. */
 void ifprint_bits(char *buf, size_t len, const char *bits, uint32_t v);
-void ifprint(FILE *f, const struct rump_ifinfo *info, int verbose);
+#define IFPRINT_LINK    (-1)    /* "ifconfig IF link": no IP address */
+struct ifprint_opts {
+	int verbose;            /* -v: counters */
+	int family;             /* AF_UNSPEC: every address; AF_INET,
+	                           AF_INET6: that family's;
+	                           IFPRINT_LINK: none */
+};
+void ifprint(FILE *f, const struct rump_ifinfo *info,
+         const struct ifprint_opts *o);
 /*
  * The same as one JSON object (json/json.h): name, flags and flag_names,
  * mtu, linkstr, address, status (null on a loopback), inet and inet6
- * (addr, plen; broadcast; scope, scopeid, flags, flag_names), and the
- * counters -v shows (input, output).
+ * (addr, plen; broadcast; scope, scopeid, flags, flag_names) as o's
+ * family selects them, and the counters -v shows (input, output).
  */
 struct jw;
-void ifprint_json(struct jw *w, const struct rump_ifinfo *info);
+void ifprint_json(struct jw *w, const struct rump_ifinfo *info,
+         const struct ifprint_opts *o);
 
 #endif

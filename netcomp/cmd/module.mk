@@ -27,17 +27,37 @@ $(BIN)/rump.arp: $(call objs,netcomp/cmd/arp.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a $(NETCMD_JSON)
+$(BIN)/rump.ifmcstat: $(call objs,netcomp/cmd/ifmcstat.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+# NetBSD's tests call it by its NetBSD name.
+$(BIN)/ifmcstat: $(BIN)/rump.ifmcstat
+	$(Q)ln -sf rump.ifmcstat $@
+$(BIN)/rump.brconfig: $(call objs,netcomp/cmd/brconfig.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
 LDLIBS_rump.route      = -lm
 LDLIBS_rump.netstat    = -lm
 LDLIBS_rump.traceroute = -lm
 LDLIBS_rump.traceroute6 = -lm
+$(BIN)/rump.routed: $(call objs,netcomp/cmd/routed.c \
+    netcomp/cmd/routed_rip.c netcomp/cmd/routed_show.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+LDLIBS_rump.routed     = -lm
+$(BIN)/rump.rtadvd: $(call objs,netcomp/cmd/rtadvd.c) $(NETCMD_COMMON) \
+    $(LIB)/librumpclient.a
+LDLIBS_rump.rtadvd     = -lm
 LDLIBS_rump.arp        = -lm
 LDLIBS_rump.ndp        = -lm
+LDLIBS_rump.ifmcstat   = -lm
+LDLIBS_rump.brconfig   = -lm
 PROGS += $(BIN)/rump.route $(BIN)/rump.netstat $(BIN)/rump.traceroute \
-    $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp
+    $(BIN)/rump.traceroute6 $(BIN)/rump.arp $(BIN)/rump.ndp \
+    $(BIN)/rump.ifmcstat $(BIN)/ifmcstat $(BIN)/rump.routed $(BIN)/rump.rtadvd \
+    $(BIN)/rump.brconfig
 MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
     netcomp/cmd/rump.traceroute.8 netcomp/cmd/rump.traceroute6.8 \
-    netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8
+    netcomp/cmd/rump.arp.8 netcomp/cmd/rump.ndp.8 \
+    netcomp/cmd/rump.ifmcstat.8 netcomp/cmd/rump.routed.8 \
+    netcomp/cmd/rump.rtadvd.8 netcomp/cmd/rump.brconfig.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \

@@ -3,11 +3,14 @@
  * error text, the clock and command-line number parsing (see node.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
@@ -17,6 +20,31 @@ node_attach(void)
 {
 	if (rumpclient_init() != 0)
 		return -errno;
+	return 0;
+}
+
+int
+node_neigh_fetch(int family, struct rump_neigh **v, int *n)
+{
+	struct rump_neigh *b = NULL;
+	int max = 0, k;
+
+	/* The table may grow between the calls: ask until it fits. */
+	for (;;) {
+		if ((k = rump_sys_neigh_list(family, b, max)) < 0) {
+			k = -errno;
+			free(b);
+			return k;
+		}
+		if (k <= max)
+			break;
+		free(b);
+		max = k + 64;
+		if ((b = calloc((size_t)max, sizeof(*b))) == NULL)
+			return -ENOMEM;
+	}
+	*v = b;
+	*n = k;
 	return 0;
 }
 
@@ -31,6 +59,55 @@ node_strerror(int err, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", s);
 	return buf;
+}
+
+int
+node_detach(const char *logfile)
+{
+	uint8_t cookie[RUMPCLIENT_COOKIELEN];
+	int nul, log;
+	pid_t pid;
+
+	if ((nul = open("/dev/null", O_RDWR)) < 0)
+		return -errno;
+	log = logfile ? open(logfile, O_WRONLY | O_APPEND | O_CREAT, 0644) :
+	    dup(nul);
+	if (log < 0 || rumpclient_prefork(cookie) != 0 || (pid = fork()) < 0) {
+		int e = errno;
+
+		close(nul);
+		if (log >= 0)
+			close(log);
+		return -e;
+	}
+	if (pid > 0)
+		_exit(0);
+	rumpclient_fork_child(cookie);
+	(void)setsid();
+	dup2(nul, 0);
+	dup2(nul, 1);
+	dup2(log, 2);
+	close(nul);
+	close(log);
+	return 0;
+}
+
+void
+node_logf(const char *prog, const char *fmt, ...)
+{
+	char ts[32];
+	struct timespec now;
+	struct tm tm;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s: ", ts, now.tv_nsec / 1000000, prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 uint64_t

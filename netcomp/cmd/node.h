@@ -21,6 +21,27 @@ int  node_attach(void);
  * that adds something.  Returns buf. */
 const char *node_strerror(int err, char *buf, size_t len);
 
+/*
+ * A daemon's detach: fork, the parent exits 0, the child goes on in a
+ * session of its own with the node's descriptors of the parent
+ * (rumpclient_prefork()), so that the command reports every error a user
+ * can fix before it returns.  The child's standard input and output go
+ * to /dev/null, its standard error to logfile (appended) or, NULL, to
+ * /dev/null.  0 in the child, or -errno.
+ */
+int  node_detach(const char *logfile);
+/* A daemon's log line on standard error: "HH:MM:SS.mmm PROG: TEXT". */
+__attribute__((format(printf, 2, 3)))
+void node_logf(const char *prog, const char *fmt, ...);
+
+/*
+ * The node's neighbour entries of one family (AF_INET: ARP, AF_INET6:
+ * ND), however many there are, in a buffer the caller frees: 0, or
+ * -errno.
+ */
+struct rump_neigh;
+int  node_neigh_fetch(int family, struct rump_neigh **v, int *n);
+
 /* Monotonic clock, nanoseconds. */
 uint64_t now_ns(void);
 

@@ -192,7 +192,8 @@ print_error4(const struct ping_reply *r, const struct ping_opts *o)
 		    inaddr_ntop(AF_INET, a, gw, sizeof(gw)));
 		break;
 	case 11:
-		printf("%s", r->code == 0 ? "Time to live exceeded" :
+		/* NetBSD ping.c capitalises it so (ping6 does not) */
+		printf("%s", r->code == 0 ? "Time To Live exceeded" :
 		    "Frag reassembly time exceeded");
 		break;
 	case 12:

@@ -97,6 +97,10 @@ parse_args(int argc, char **argv, struct req *q)
 			q->flags |= RUMP_RTF_BLACKHOLE;
 		else if (strcmp(a, "-reject") == 0)
 			q->flags |= RUMP_RTF_REJECT;
+		else if (strcmp(a, "-noreject") == 0)
+			q->flags &= ~(uint32_t)RUMP_RTF_REJECT;
+		else if (strcmp(a, "-noblackhole") == 0)
+			q->flags &= ~(uint32_t)RUMP_RTF_BLACKHOLE;
 		else if (strcmp(a, "-static") == 0)
 			continue;
 		else if (i + 1 < argc && strcmp(a, "-netmask") == 0)
@@ -366,19 +370,21 @@ cmd_get(int argc, char **argv)
 			    (uint8_t)(0xff00 >> pl) : 0;
 		inaddr_ntop(rt.family, net, dst, sizeof(dst));
 	}
+	if (rt.plen == 0 && rt.family == AF_INET6)
+		snprintf(dst, sizeof(dst), "::");
+	/* NetBSD's order; a gateway only when there is one. */
 	printf("destination: %s\n", dst);
 	print_mask(&rt);
 	if (rt.flags & RUMP_RTF_GATEWAY)
 		printf("    gateway: %s\n", inaddr_ntop(rt.family, rt.gateway,
 		    buf, sizeof(buf)));
-	else
-		printf("    gateway: %s\n", rt.ifname);
-	printf("  interface: %s\n", rt.ifname);
 	if (!(rt.flags & (RUMP_RTF_BLACKHOLE | RUMP_RTF_REJECT)))
 		printf(" local addr: %s\n", inaddr_ntop(rt.family, rt.ifa, buf,
 		    sizeof(buf)));
+	printf("  interface: %s\n", rt.flags & RUMP_RTF_LOCAL ? "lo0" :
+	    rt.ifname);
 	rtprint_flagnames(rt.flags, buf, sizeof(buf));
-	printf("      flags: %s\n", buf);
+	printf("      flags: 0x%x%s\n", rt.flags, buf);
 	printf(" recvpipe  sendpipe  ssthresh  rtt,msec    rttvar  hopcount"
 	    "      mtu     expire\n");
 	printf("%9u %9u %9u %9u %9u %9u %9u %9u\n", 0, 0, 0, 0, 0, 0, rt.mtu,
@@ -421,6 +427,26 @@ cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* A neighbour-cache entry (netstat's UHL line) of the table: deleted as
+ * arp -d / ndp -d would; one already gone is no error. */
+static void
+flush_neigh(const struct rump_rtentry *rt)
+{
+	struct rump_neigh nb;
+	char dst[96];
+
+	memset(&nb, 0, sizeof(nb));
+	nb.family = (uint8_t)rt->family;
+	memcpy(nb.addr, rt->dst, rt->family == AF_INET ? 4 : 16);
+	memcpy(nb.ifname, rt->ifname, sizeof(nb.ifname));
+	if (rump_sys_neigh_delete(&nb) != 0 || qflag)
+		return;
+	rtprint_dst(rt, dst, sizeof(dst));
+	printf("%-20.20s %02x:%02x:%02x:%02x:%02x:%02x    done\n", dst,
+	    rt->gateway[0], rt->gateway[1], rt->gateway[2], rt->gateway[3],
+	    rt->gateway[4], rt->gateway[5]);
+}
+
 static int
 cmd_flush(int argc, char **argv)
 {
@@ -433,6 +459,12 @@ cmd_flush(int argc, char **argv)
 	if ((error = rtprint_fetch(family, &rts, &n)) != 0)
 		return fail("flush", "", -error);
 	for (i = 0; i < n; i++) {
+		/* NetBSD's flushroutes: every GATEWAY, STATIC or LLINFO
+		 * entry, so the neighbour cache goes with the routes. */
+		if (rts[i].flags & RUMP_RTF_LLINFO) {
+			flush_neigh(&rts[i]);
+			continue;
+		}
 		if (!(rts[i].flags & RUMP_RTF_STATIC))
 			continue;
 		if (rump_sys_route_delete(&rts[i]) != 0) {

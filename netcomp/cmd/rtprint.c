@@ -26,7 +26,9 @@ static const struct {
 	{ RUMP_RTF_BLACKHOLE, 'B', "BLACKHOLE" },
 	{ RUMP_RTF_DONE,      'd', "DONE" },
 	{ RUMP_RTF_CONNECTED, 'C', "CONNECTED" },
+	{ RUMP_RTF_LLINFO,    'L', "LLINFO" },
 	{ RUMP_RTF_STATIC,    'S', "STATIC" },
+	{ RUMP_RTF_PROTO2,    '2', "PROTO2" },
 	{ RUMP_RTF_LOCAL,     'l', "LOCAL" },
 };
 #define NBITS (sizeof(rtbits) / sizeof(rtbits[0]))
@@ -139,8 +141,14 @@ gateway(const struct rump_rtentry *rt, char (*names)[RUMP_IFNAMSIZ],
     int nif, char *buf, size_t len)
 {
 	static const uint8_t zero[16];
+	const uint8_t *m = rt->gateway;
 	int i;
 
+	if (rt->flags & RUMP_RTF_LLINFO) {
+		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+		    m[2], m[3], m[4], m[5]);
+		return;
+	}
 	if (memcmp(rt->gateway, zero, 16) != 0) {
 		inaddr_ntop(rt->family, rt->gateway, buf, len);
 		return;

@@ -3,12 +3,16 @@
  * YAML parser, the loader and validator, the planner, and for a lab that
  * opens, the route tables, configuration steps and both printers of its
  * first nodes.  None may crash, leak, hang or read out of bounds; errors
- * must come with positions inside the input.
+ * must come with positions inside the input.  The same bytes are also a
+ * command's output to the JSON paths of checks (lab/jsonpath.c), which
+ * must read only inside them (the buffer is not NUL-terminated).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "lab/jsonpath.h"
 #include "lab/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,9 +52,20 @@ exercise(const struct lab *lab)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const paths[] = { ".", ".nodes[0].name", "[1][0]",
+	    ".a.b.c", "$.checks[2]" };
+	char out[256], why[256], *copy;
 	struct lab *lab;
 	struct diag d;
 	int i, lines = 1;
+
+	if ((copy = malloc(size ? size : 1)) != NULL) {
+		memcpy(copy, data, size);
+		for (i = 0; i < 5; i++)
+			jpath_eval(copy, size, paths[i], out, sizeof(out), why,
+			    sizeof(why));
+		free(copy);
+	}
 
 	/* YAML breaks lines at CR, LF, NEL and LS/PS (which start with
 	 * 0xe2): count every candidate for an upper bound. */

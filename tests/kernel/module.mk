@@ -4,6 +4,21 @@ $(TBIN)/test_sysproxy_wire: $(call objs,tests/kernel/test_sysproxy_wire.c \
 $(TBIN)/sp_client: $(call objs,tests/kernel/sp_client.c) $(LIB)/librumpclient.a
 TESTS += $(TBIN)/test_sysproxy_wire $(TBIN)/sp_client
 
+# fs_probe: file system semantics through a node or ukfs (fsops).
+$(TBIN)/fs_probe: $(call objs,tests/kernel/fs_probe.c $(UKFS_SRCS)) \
+    $(FSOPS_RUMPCLIENT) $(LIB)/librumpclient.a
+LDLIBS_fs_probe = $(EXT2FS_LIBS)
+TESTS += $(TBIN)/fs_probe
+
+# rumpfs_ext2fs on arbitrary images, through the node's own VFS.
+FUZZ += build/fuzz/fuzz_ext2
+build/fuzz/fuzz_ext2: tests/fuzz/fuzz_ext2.c $(VFS_SRCS) \
+    kernel/vfs_ext2fs.h kernel/vfs.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(EXT2FS_CPPFLAGS) -o $@ \
+	    tests/fuzz/fuzz_ext2.c $(VFS_SRCS) $(EXT2FS_LIBS)
+
 FUZZ += build/fuzz/fuzz_sysproxy
 build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c
 	@mkdir -p $(dir $@)
@@ -42,3 +57,8 @@ $(TBIN)/sockprobe_go: tests/kernel/sockprobe.c
 	$(if $(Q),@echo "  LD      $@ (Go's section)")
 	$(Q)$(CC) -DFAKE_GO -O1 -o $@ $<
 TESTS += $(TBIN)/sockprobe_static $(TBIN)/sockprobe_go
+# fsbench: sequential MB/s and stat latency through a node or ukfs.
+$(TBIN)/fsbench: $(call objs,tests/bench/fsbench.c $(UKFS_SRCS)) \
+    $(FSOPS_RUMPCLIENT) $(LIB)/librumpclient.a
+LDLIBS_fsbench = $(EXT2FS_LIBS)
+TESTS += $(TBIN)/fsbench

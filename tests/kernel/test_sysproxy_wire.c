@@ -106,6 +106,20 @@ static const uint8_t ex_fork_rep[] = {
 	0x20, 0, 0, 0, 0x0f, 0, 0, 0, 0x15, 0, 1, 0, 0, 0, 0, 0,
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 };
+static const uint8_t ex_open[] = {
+	0x24, 0, 0, 0, 0x14, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0,
+	0x9c, 0xff, 0xff, 0xff, 6, 0, '/', 't', 'm', 'p', '/', 'a',
+	0x41, 0, 0, 0, 0xa4, 0x01, 0, 0,
+};
+static const uint8_t ex_fstat_rep[] = {
+	0x68, 0, 0, 0, 0x15, 0, 0, 0, 0x42, 0, 1, 0, 0, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+	0xa4, 0x81, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	5, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0,
+	4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 static const uint8_t ex_hello[] = {
 	0x23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	1, 0, 0, 0, 0xe8, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 't',
@@ -211,6 +225,51 @@ test_examples_hijack(void)
 	    "JOIN carries the 16-byte cookie");
 	ok(decode_patched(ex_cancel, sizeof(ex_cancel) - 1, 0, 0x13, 0) ==
 	    -EBADMSG, "CANCEL cut short is malformed");
+}
+
+/* The file calls: a path, and a stat. */
+static void
+test_examples_fs(void)
+{
+	struct sp_msg m, d;
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_OPEN;
+	m.h.id = 20;
+	m.i[0] = -100;
+	strcpy(m.path, "/tmp/a");
+	m.i[1] = 0x41;
+	m.u[0] = 0644;
+	check_bytes("OPEN", &m, 0, ex_open, sizeof(ex_open));
+	ok(sp_decode(ex_open, sizeof(ex_open), 0, &d) == 0 &&
+	    d.i[0] == -100 && strcmp(d.path, "/tmp/a") == 0 &&
+	    d.i[1] == 0x41 && d.u[0] == 0644, "OPEN decodes");
+
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_FSTAT;
+	m.h.id = 21;
+	m.st.dev = 1;
+	m.st.ino = 2;
+	m.st.mode = 0100644;
+	m.st.nlink = 1;
+	m.st.size = 5;
+	m.st.blocks = 8;
+	m.st.blksize = 4096;
+	m.st.tsec[0] = 1;
+	m.st.tsec[1] = 2;
+	m.st.tnsec[1] = 3;
+	m.st.tsec[2] = 4;
+	check_bytes("FSTAT reply", &m, 1, ex_fstat_rep, sizeof(ex_fstat_rep));
+	ok(sp_decode(ex_fstat_rep, sizeof(ex_fstat_rep), 1, &d) == 0 &&
+	    memcmp(&d.st, &m.st, sizeof(d.st)) == 0, "FSTAT reply decodes");
+	{
+		uint8_t bad[sizeof(ex_fstat_rep)];
+
+		memcpy(bad, ex_fstat_rep, sizeof(bad));
+		bad[sizeof(bad) - 13] = 0xff;   /* mtime's ns: 0xff000003 */
+		ok(sp_decode(bad, sizeof(bad), 1, &d) == -EBADMSG,
+		    "a stat with nanoseconds over 999999999 is malformed");
+	}
 }
 
 static void
@@ -395,6 +454,7 @@ test_examples(void)
 	check_bytes("HELLO", &m, 0, ex_hello, sizeof(ex_hello));
 
 	test_examples_hijack();
+	test_examples_fs();
 }
 
 /* Decode a copy of frame with byte off set to v; return the result. */

@@ -272,6 +272,17 @@ test_replies(void)
 	    strcmp(r.text, "out.delay=20ms") == 0, "iface line");
 	ok(ctl_reply_parse("bus core cut", &r) == 0 && r.kind == CK_BUS &&
 	    strcmp(r.state, "cut") == 0, "bus line");
+	ok(ctl_reply_parse("tap tap0 iface h1:virt0 lab:4242 up", &r) == 0 &&
+	    r.kind == CK_TAP && strcmp(r.name, "tap0") == 0 &&
+	    strcmp(r.joins, "iface") == 0 && strcmp(r.on, "h1:virt0") == 0 &&
+	    strcmp(r.netns, "lab:4242") == 0 && strcmp(r.state, "up") == 0 &&
+	    ctl_reply_parse("tap t1 bus lan here exited:1", &r) == 0 &&
+	    strcmp(r.joins, "bus") == 0 && strcmp(r.state, "exited:1") == 0,
+	    "tap lines");
+	ok(ctl_reply_parse("tap t1 wire lan here up", &r) == -EPROTO &&
+	    ctl_reply_parse("tap t1 bus lan here", &r) == -EPROTO &&
+	    ctl_reply_parse("tap t1 bus lan here up more", &r) == -EPROTO,
+	    "a tap line joins a bus or an interface and has five fields");
 	ok(ctl_reply_parse("link bus core cut", &r) == 0 &&
 	    r.kind == CK_LINK && strcmp(r.text, "bus core cut") == 0,
 	    "link line");

@@ -22,6 +22,7 @@
 
 #include "lab/generate.h"
 #include "lab/ipaddr.h"
+#include "lab/jsonpath.h"
 #include "lab/plan.h"
 #include "tests/lib/tap.h"
 
@@ -599,6 +600,9 @@ static void
 test_steps(void)
 {
 	static const char want[] =
+	    "rump.sysctl -w net.inet6.ip6.dad_count=0\n"
+	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
+	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
 	    "rump.ifconfig shmif0 create\n"
 	    "rump.ifconfig shmif0 linkstr /lab/buses/core\n"
 	    "rump.ifconfig shmif0 inet 10.0.0.2/30\n"
@@ -609,8 +613,6 @@ test_steps(void)
 	    "rump.ifconfig shmif1 inet 10.0.2.1/24\n"
 	    "rump.ifconfig shmif1 inet6 fd00:0:0:2::1/64\n"
 	    "rump.ifconfig shmif1 up\n"
-	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
-	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
 	    "rump.route add -net 10.0.1.0/24 10.0.0.1\n"
 	    "rump.route add -inet6 -net fd00:0:0:1::/64 fd00::1\n";
 	char got[4096] = "";
@@ -660,6 +662,139 @@ test_macs(void)
 	lab_close(y);
 }
 
+/*
+ * routing: rip: routers run rump.routed (first of their commands, with
+ * the lab's timers) and get no computed routes installed, though the
+ * planner traces what RIP converges to; hosts keep their default route;
+ * a node's own routing: wins.
+ */
+static void
+test_rip(void)
+{
+	const char *text = "name: r\n"
+	    "defaults: { routing: rip, addr: auto, rip: { update: 1s, "
+	    "timeout: 6s, garbage: 4s } }\n"
+	    "nodes: { h1: { interfaces: [lan1] }, r1: { kind: router, "
+	    "interfaces: [lan1], run: [ \"echo hi\" ] }, r2: { kind: router },"
+	    " r3: { kind: router, interfaces: [lan3], routing: static },"
+	    " h3: { interfaces: [lan3], routing: rip } }\n"
+	    "buses: [lan1, lan3]\n"
+	    "links: [ [r1, r2], [r2, r3] ]\n"
+	    "checks: [ { from: h1, to: h3, via: [r1, r2, r3] } ]\n";
+	struct lab *lab = open_text(text);
+	char got[4096] = "";
+	int r1, r3, h1, h3;
+
+	if (lab == NULL) {
+		ok(0, "a rip lab opens");
+		return;
+	}
+	r1 = node(lab, "r1");
+	r3 = node(lab, "r3");
+	h1 = node(lab, "h1");
+	h3 = node(lab, "h3");
+	ok(lab_node_routing(lab, r1) == ROUTING_RIP && lab_node_routing(lab,
+	    h1) == ROUTING_STATIC && lab_node_routing(lab, r3) ==
+	    ROUTING_STATIC && lab_node_routing(lab, h3) == ROUTING_RIP,
+	    "routing: rip: routers rip, hosts static, a node's own wins");
+	ok(lab->nodes[r1].nrun == 2 && strcmp(lab->nodes[r1].run[0],
+	    "rump.routed -d -P update=1s,timeout=6s,garbage=4s") == 0 &&
+	    lab->nodes[r1].run[0] == lab->nodes[r1].routing_cmd &&
+	    strcmp(lab->nodes[r1].run[1], "echo hi") == 0,
+	    "a rip node runs rump.routed with the lab's timers first (%s)",
+	    lab->nodes[r1].run[0]);
+	plan_node_steps(lab, r1, NULL, collect, got);
+	ok(strstr(got, "rump.route add") == NULL, "no route is configured on "
+	    "a rip router");
+	got[0] = '\0';
+	plan_node_steps(lab, h1, NULL, collect, got);
+	ok(strstr(got, "rump.route add default 10.0.") != NULL,
+	    "its hosts get their default route");
+	ok(lab->checks[0].reached && lab->checks[0].npath == 3,
+	    "checks are traced through what RIP converges to");
+	lab_close(lab);
+}
+
+/* Interface names (name: eth0) find an interface, as do its own name and
+ * its bus's name; steps are judged and written with single spaces. */
+static void
+test_alias_steps(void)
+{
+	const char *text = "defaults: { addr: auto }\n"
+	    "nodes: { a: { interfaces: [ { bus: x, name: eth0 },"
+	    " { bus: y, name: eth1 } ] }, b: { interfaces: [x, y] } }\n"
+	    "checks: [ { do: \"link  set a:eth1\tdown\" }, { wait: 2s }, "
+	    "{ from: a, to: b }, { on: a, run: \"rump.arp -an\", match: "
+	    "\"b2:\" } ]\n";
+	struct lab *lab = open_text(text);
+
+	if (lab == NULL) {
+		ok(0, "a lab with interface names opens");
+		return;
+	}
+	ok(lab_iface_find(lab, 0, "eth1") == 1 && lab_iface_find(lab, 0,
+	    "shmif0") == 0 && lab_iface_find(lab, 0, "y") == 1 &&
+	    lab_iface_find(lab, 0, "eth2") == -1, "eth1, shmif0 and a bus "
+	    "name find an interface; eth2 none");
+	ok(lab->nchecks == 4 && lab->checks[0].kind == CHECK_DO &&
+	    strcmp(lab->checks[0].request, "link set a:eth1 down") == 0 &&
+	    lab->checks[1].kind == CHECK_WAIT && lab->checks[1].wait_us ==
+	    2000000 && lab->checks[3].kind == CHECK_RUN &&
+	    lab->checks[3].on == 0, "steps, waits and command checks load");
+	ok(lab->checks[2].after_step && !lab->checks[0].after_step,
+	    "a check after a step is marked so (the plan does not judge it)");
+	lab_close(lab);
+	ok(strstr(open_fail("nodes: { a: { interfaces: [ { bus: x, name: e0 },"
+	    " { bus: y, name: e0 } ] }, b: { interfaces: [x, y] } }\n"),
+	    "already shmif0's") != NULL, "two interfaces of a node cannot "
+	    "share a name");
+	lab = open_text("defaults: { exercise: true, addr: auto }\nnodes: { a: "
+	    "{ interfaces: [x] }, b: { interfaces: [ { bus: y } ] } }\nbuses: "
+	    "[x, y]\nchecks: [ { from: a, to: b } ]\n");
+	ok(lab != NULL && strstr(open_fail("defaults: { addr: auto }\nnodes: "
+	    "{ a: { interfaces: [x] }, b: { interfaces: [ { bus: y } ] } }\n"
+	    "buses: [x, y]\nchecks: [ { from: a, to: b } ]\n"),
+	    "fails with the planned routes") != NULL,
+	    "an exercise's checks are judged on the running lab only");
+	if (lab != NULL)
+		lab_close(lab);
+}
+
+static void
+test_jsonpath(void)
+{
+	const char *j = " {\"lab\": \"x\", \"nodes\": [ {\"name\": \"h\\u00e9\\n\","
+	    " \"up\": true, \"n\": -1.5e3}, {\"name\": \"r1\", \"ifs\": "
+	    "[1, [2, 3]]} ], \"e\": {}}";
+	char out[64], why[128], deep[200];
+
+	memset(deep, '[', sizeof(deep) - 1);
+	deep[sizeof(deep) - 1] = '\0';
+	ok(jpath_eval(j, strlen(j), ".nodes[1].name", out, sizeof(out), why,
+	    sizeof(why)) == 0 && strcmp(out, "r1") == 0 &&
+	    jpath_eval(j, strlen(j), "nodes[0].name", out, sizeof(out), why,
+	    sizeof(why)) == 0 && strcmp(out, "h\xc3\xa9\n") == 0 &&
+	    jpath_eval(j, strlen(j), "$.nodes[0].n", out, sizeof(out), why,
+	    sizeof(why)) == 0 && strcmp(out, "-1.5e3") == 0 &&
+	    jpath_eval(j, strlen(j), ".nodes[1].ifs[1]", out, sizeof(out), why,
+	    sizeof(why)) == 0 && strcmp(out, "[2, 3]") == 0,
+	    "JSON paths: keys, indices, escapes, numbers, arrays as text");
+	ok(jpath_eval(j, strlen(j), ".nodes[2]", out, sizeof(out), why,
+	    sizeof(why)) == -ENOENT && strstr(why, "[2]") != NULL &&
+	    jpath_eval(j, strlen(j), ".e.x", out, sizeof(out), why,
+	    sizeof(why)) == -ENOENT, "a path that leads nowhere says which "
+	    "part is missing (%s)", why);
+	ok(jpath_eval("{\"a\": [1, 2", 12, ".a[1]", out, sizeof(out), why,
+	    sizeof(why)) == 0 && jpath_eval("{\"a\": [1, 2", 12, ".b", out,
+	    sizeof(out), why, sizeof(why)) == -EINVAL &&
+	    jpath_eval(deep, sizeof(deep) - 1, "[0]", out, sizeof(out), why,
+	    sizeof(why)) == -EINVAL, "cut or too deep text is refused, not read "
+	    "past");
+	ok(jpath_check(".a.b[3]", why, sizeof(why)) == 0 &&
+	    jpath_check(".a[", why, sizeof(why)) != 0 &&
+	    jpath_check("a b", why, sizeof(why)) != 0, "paths are judged");
+}
+
 /* --- a big lab ----------------------------------------------------------- */
 
 static double
@@ -702,7 +837,7 @@ test_big(void)
 int
 main(void)
 {
-	tap_plan(58);
+	tap_plan(72);
 	test_ipaddr();
 	test_chain_exact();
 	test_aggregate();
@@ -724,6 +859,9 @@ main(void)
 	test_checks();
 	test_steps();
 	test_macs();
+	test_rip();
+	test_alias_steps();
+	test_jsonpath();
 	test_big();
 	return tap_done();
 }

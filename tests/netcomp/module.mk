@@ -9,6 +9,11 @@ $(TBIN)/test_netinet: $(call objs,tests/netcomp/test_netinet.c \
 LDLIBS_test_netinet = $(LWIP_LIBS) -ldl -lm
 TESTS += $(TBIN)/test_netinet
 
+# rump.routed's protocol, without nodes.
+$(TBIN)/test_rip: $(call objs,tests/netcomp/test_rip.c \
+    netcomp/cmd/routed_rip.c)
+TESTS += $(TBIN)/test_rip
+
 # A fuzz target over the receive and forwarding paths of a router node.
 FUZZ += build/fuzz/fuzz_ipinput
 build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \
@@ -17,3 +22,10 @@ build/fuzz/fuzz_ipinput: tests/fuzz/fuzz_ipinput.c $(NETCOMP_SRCS) \
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(LWIP_CPPFLAGS) -o $@ $^ $(LWIP_LIBS) \
 	    -ldl -lm
+
+# pingsweep: echo requests to a range of addresses from one node, in one
+# process (tests/run/54-neighbours.t).
+$(TBIN)/pingsweep: $(call objs,tests/netcomp/pingsweep.c) \
+    $(LIB)/librumpclient.a
+LDLIBS_pingsweep = -lm
+TESTS += $(TBIN)/pingsweep

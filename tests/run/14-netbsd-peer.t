@@ -13,7 +13,7 @@ for p in rump_server rump.ifconfig rump.ping rump.halt; do
 done
 fixture=$SHARED/fixtures/netbsd-shmif
 cd "$T" || exit 1
-plan 9
+plan 16
 
 urls=""; pids=""
 on_exit 'for u in $urls; do RUMP_SERVER=$u as_user rump.halt -w 1; done;
@@ -67,4 +67,26 @@ pings bus2 n2 10.0.0.2 10.0.0.1
 
 test -e "$T/bus1.wake" -a ! -e "$T/bus2.wake"
 ok $? "the node made a wake map with the bus it created, none for NetBSD's"
+
+# 3. The node that watches the directory (n1, first there) killed: n2,
+#    which waited on a pidfd of it, takes the watch over, and hears the
+#    peer as before.  Nodes watch without a thread (two threads a node).
+dirkey() {	# the MAJ:MIN:INO of a path as /proc/locks prints it
+	local d; d=$(stat -c %d "$1")
+	printf '%02x:%02x:%d' $(( (d >> 8) & 0xfff )) \
+	    $(( (d & 0xff) | ((d >> 12) & 0xfff00) )) "$(stat -c %i "$1")"
+}
+holder() { awk -v k="$(dirkey "$T")" '$2 == "FLOCK" && $6 == k { print $5 }' /proc/locks; }
+p1=$(N n1 rump.sysctl -n kern.pid) p2=$(N n2 rump.sysctl -n kern.pid)
+h=$(holder)
+ok $([ -n "$h" ] && [ "$h" = "$p1" ]; echo $?) "n1 ($p1) holds the watch of the bus directory (holder: $h)"
+for i in $(seq 80); do	# a ping's worker goes after 5 s idle
+	[ "$(ls /proc/$p2/task | wc -l)" = 2 ] && break; sleep 0.1
+done
+ok $([ "$(ls /proc/$p2/task | wc -l)" = 2 ]; echo $?) \
+    "n2, with an interface, is two threads ($(cat /proc/$p2/task/*/comm | tr '\n' ' '))"
+kill -9 "$p1"
+for i in $(seq 50); do [ "$(holder)" = "$p2" ] && break; sleep 0.1; done
+ok $([ "$(holder)" = "$p2" ]; echo $?) "n1 killed, n2 ($p2) takes the watch over"
+pings bus2 n2 10.0.0.2 10.0.0.1
 done_testing

@@ -211,6 +211,8 @@ for i in $(seq 10); do
 done
 med=$(echo $times | tr ' ' '\n' | sort -n | sed -n 5p)
 diag "rump_server start to listening (incl. fork, as_user): median ${med} us of:$times"
-ok $([ -n "$med" ] && [ "$med" -lt 500000 ]; echo $?) "start-up completes (median ${med} us)"
+# A bound on a hang, not a figure: the figure is make bench's (30-node.sh);
+# a shared CI machine at a load of 36 took a median 1.08 s here.
+ok $([ -n "$med" ] && [ "$med" -lt 3000000 ]; echo $?) "start-up completes (median ${med} us)"
 
 done_testing

@@ -59,15 +59,15 @@ ok $(grep -q 'ttl=254' p.txt; echo $?) "one router took one from the TTL (ttl=25
 
 # TTL 1, reject and blackhole.
 N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
-ok $(grep -q '^36 bytes from 10\.1\.1\.1: Time to live exceeded' p.txt ||
-    grep -qi 'time to live exceeded' p.txt; echo $?) "TTL 1 through ra: Time To Live exceeded from 10.1.1.1"
+ok $(grep -q '^36 bytes from 10\.1\.1\.1: Time To Live exceeded' p.txt; echo $?) \
+    "TTL 1 through ra: Time To Live exceeded from 10.1.1.1 (NetBSD ping's capitals)"
 sed 's/^/#   /' p.txt | head -3
 # NetBSD's errppslimit: 100 errors a second.
 t0=$(date +%s%N)
 N a rump.ping -c 400 -i 0.001 -T 1 -w 1 10.1.2.2 >p.txt 2>&1
 # at most 100 in each second the flood touched (a loaded machine stretches it)
 max=$(( ( ($(date +%s%N) - t0) / 1000000000 + 2) * 100 ))
-n=$(grep -c 'Time to live exceeded' p.txt)
+n=$(grep -c 'Time To Live exceeded' p.txt)
 rl=$(N ra rump.netstat -s | sed -n '/^icmp:/,/^[a-z]/s/^	\([0-9]*\) errors not generated.*/\1/p')
 ok $([ "$n" -ge 50 ] && [ "$n" -le "$max" ] && [ "${rl:-0}" -gt 0 ]; echo $?) \
     "time exceeded limited to 100 a second ($n of 400 answered, ra held back $rl)"
@@ -120,7 +120,9 @@ check "arp -d 10.1.1.1" N a rump.arp -d 10.1.1.1
 check "a -> b again" N a rump.ping -q -c 1 10.1.2.2
 n2=$(whohas)
 ok $([ "$n2" -gt "$n1" ]; echo $?) "with it deleted ARP asks for 10.1.1.1 again ($n1 -> $n2)"
-fails_with "arp -d of an entry that is not there" "no entry" N a rump.arp -d 10.1.1.77
+N a rump.arp -d 10.1.1.77 >d.txt 2>&1; r=$?
+ok $([ $r = 0 ] && [ ! -s d.txt ]; echo $?) \
+    "arp -d of an entry that is not there: nothing to do, as NetBSD (exit $r)"
 # ra knows a and b dynamically: deleting a's entry leaves b's.
 N ra rump.ping -q -c 1 10.1.1.2 >/dev/null 2>&1; N ra rump.ping -q -c 1 10.1.2.2 >/dev/null 2>&1
 check "ra: arp -d 10.1.1.2 (a dynamic entry)" N ra rump.arp -d 10.1.1.2
@@ -157,7 +159,7 @@ ok $(grep -qE '^10\.5\.5\.5 +link#2 +UHS .* shmif0$' rt.txt &&
     grep -qE '^fd66::/64 +link#2 +US .* shmif0$' rt.txt; echo $?) \
     "netstat -rn: interface routes on link#2 without G"
 N a rump.route get 10.6.6.6 >get.txt 2>&1
-ok $(grep -qx '  interface: shmif0' get.txt && grep -qx '      flags: <UP,DONE,STATIC>' get.txt; echo $?) \
+ok $(grep -qx '  interface: shmif0' get.txt && grep -qx '      flags: 0x841<UP,DONE,STATIC>' get.txt; echo $?) \
     "route get 10.6.6.6: shmif0, no gateway flag"
 check "a -> 10.5.5.5 and 10.6.6.6 over the interface routes" eval '
     N a rump.ping -q -c 1 -w 2 10.5.5.5 && N a rump.ping -q -c 1 -w 2 10.6.6.6'
@@ -176,6 +178,9 @@ N a rump.netstat -rn -f inet6 >rt6.txt 2>&1
 ok $(! grep -qE '^(default|10\.5\.5\.5|10\.6/16) ' rt.txt && grep -qE '^10\.1\.1/24 +link#2 +UC ' rt.txt &&
     grep -qE '^default +fd01::1 +UGS ' rt6.txt && grep -qE '^fd66::/64 ' rt6.txt; echo $?) \
     "after it: IPv4 static routes gone, connected and IPv6 kept"
+N a rump.arp -an >arp.txt 2>&1
+ok $(! grep -q '10\.[56]\.[56]\.[56]' arp.txt && grep -q '10\.[56]\.[56]\.[56] .*done$' fl.txt; echo $?) \
+    "route flush took the ARP entries too (NetBSD flushes RTF_LLINFO): none left for 10.5.5.5, 10.6.6.6"
 fails_with "a -> b with no route" "No route to host\|unreachable" N a rump.ping -c 1 -w 1 10.1.2.2
 check "route flush (both families)" N a rump.route -q flush
 N a rump.netstat -rn -f inet6 >rt.txt 2>&1
@@ -216,7 +221,7 @@ N r1 rump.route get 10.2.3.2 >get.txt 2>&1
 ok $(grep -qx '   route to: 10.2.3.2' get.txt && grep -qx 'destination: 10.2.3.0' get.txt &&
     grep -qx '       mask: 255.255.255.0' get.txt && grep -qx '    gateway: 10.2.1.2' get.txt &&
     grep -qx '  interface: shmif1' get.txt && grep -qx ' local addr: 10.2.1.1' get.txt &&
-    grep -qx '      flags: <UP,GATEWAY,DONE,STATIC>' get.txt; echo $?) "route get on r1: gateway 10.2.1.2 on shmif1"
+    grep -qx '      flags: 0x843<UP,GATEWAY,DONE,STATIC>' get.txt; echo $?) "route get on r1: gateway 10.2.1.2 on shmif1"
 sed 's/^/#   /' get.txt
 N r2 rump.route get -inet6 fd10::2 >get.txt 2>&1
 ok $(grep -qx '    gateway: fd11::1' get.txt && grep -qx '  interface: shmif0' get.txt; echo $?) "route get -inet6 on r2"

@@ -139,7 +139,8 @@ n2=$(solicits)
 ok $([ "$n2" -gt "$n1" ]; echo $?) "with it deleted, ND solicits fd01::1 again ($n1 -> $n2)"
 fails_with "ndp -s off every subnet" "on no subnet" N a rump.ndp -s fd55::1 $mac
 fails_with "ndp -s with a bad MAC" "bad ethernet address" N a rump.ndp -s fd01::1 b2:a0:zz
-fails_with "ndp -d of an entry not there" "no entry" N a rump.ndp -d fd01::77
+fails_with "ndp -d of an entry not there" "cannot locate fd01::77" \
+    N a rump.ndp -d fd01::77
 
 # --- a chain: h1 - r1 - r2 - r3 - h2 --------------------------------------------------
 for n in h1 r1 r2 r3 h2; do check "node $n starts" start_node $n; done

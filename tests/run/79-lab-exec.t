@@ -51,6 +51,8 @@ ok $(X curl -sS --max-time 20 http://10.0.2.10:8000/ | grep -qx "served by h2"; 
     "curl by IPv4 address"
 ok $(X curl -sS --max-time 20 "http://[fd00:0:0:2::10]:8000/" | grep -qx "served by h2"; echo $?) \
     "curl by IPv6 address"
+ok $(R exec --lab x79 h2 -- rump.netstat -an | grep -q "^tcp6 .* fd00:0:0:2::10\.8000 "; echo $?) \
+    "netstat names the IPv6 connection as inet_ntop does (fd00:0:0:2::10)"
 ok $(X wget -q -T 20 -O - http://h2:8000/ | grep -qx "served by h2"; echo $?) \
     "wget by name"
 X curl -sS --max-time 10 http://www.example.com/ >ext.out 2>&1
@@ -68,9 +70,9 @@ ok $(grep -q "No space left" enospc.out; echo $?) "fs: the 64K tmpfs is full at 
 
 
 printf 'hostname\nexit\n' | R exec --lab x79 h1 >shell.out 2>&1
-ok $(grep -qx h1 shell.out && grep -q '(h1)' shell.out; echo $?) \
+ok $(grep -Eq '(^|[$#] )h1$' shell.out && grep -q '(h1)' shell.out; echo $?) \
     "exec NODE opens a shell: prompt (h1), hostname h1"
-sed 's/^/#   /' shell.out | head -5
+head -5 shell.out | awk '{ print "#   " $0 }'
 
 R exec --lab x79 h1 -- "$T/sockprobe_static" >static.out 2>&1
 r=$?

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux not installed"; exit 0; fi
-plan 43
+plan 44
 
 # --- the decoder ---------------------------------------------------------
 check "decoder unit tests (known frames, truncations, short buffers)" \
@@ -47,9 +47,11 @@ fi
 # The default topology with a delay on lan2 (the overview marks the buses
 # the topology impairs) and a service on h1.
 sed -e 's/^  lan2: { /  lan2: { delay: 1ms, /' \
-    -e '/^  h1:$/a\    run: [ "sleep 1000" ]' "$ROOT/topologies/default.yaml" >"$T/c81.yaml"
+    -e '/^  h1:$/a\    run: [ "sleep 1000" ]' \
+    -e '/^  h1:$/a\    fs: [ { type: tmpfs, mount: /scratch, size: 1M } ]' \
+    "$ROOT/topologies/default.yaml" >"$T/c81.yaml"
 chmod 0644 "$T/c81.yaml"
-check "lab up (the default topology, lan2 delayed, a service on h1, as c81)" \
+check "lab up (the default topology, lan2 delayed, a service and a tmpfs on h1, as c81)" \
     R up --name c81 -q "$T/c81.yaml"
 TMUX_TMPDIR=$T
 export TMUX_TMPDIR
@@ -110,6 +112,10 @@ keys 1
 wait_for 'inet 10\.0\.1\.10/24' && screen | grep -q 'address: b2:a0:' &&
     screen | grep -q 'mtu 1500'
 ok $? "section 1: h1's interface with its address, MAC and MTU"
+keys 8
+wait_for '^== \[8\] File systems \(rump.mount\) ==' 5 &&
+    wait_for '^[^ ]+ on /scratch type tmpfs \(.*size=1048576' 5
+ok $? "section 8: h1's mounts, its tmpfs on /scratch"
 
 # ping from the keyboard, confirmed in the action pane
 keys p

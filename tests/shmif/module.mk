@@ -17,3 +17,6 @@ build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/watch.c \
 	    shmif/watch.c
 $(TBIN)/test_bus_foreign: $(call objs,tests/shmif/test_bus_foreign.c) $(LIB)/libshmif.a
 TESTS += $(TBIN)/test_bus_foreign
+# A host that uses a bus exactly as NetBSD's shmif does (14-netbsd-peer.t).
+$(TBIN)/nbpeer: $(call objs,tests/shmif/nbpeer.c) $(LIB)/libshmif.a
+TESTS += $(TBIN)/nbpeer

@@ -7,10 +7,12 @@
  *
  *   test_bus_wake DIR
  *
- * "Woken" is measured: a reader asleep in shmif_wait() with a 400 ms
- * timeout returns within 150 ms of a send (woken) or after 350 ms (slept
- * through).
+ * "Woken" is measured: a reader asleep in shmif_wait() with a 1500 ms
+ * timeout returns within 700 ms of a send (woken) or after 1400 ms (slept
+ * through).  The margins are wide because CI machines are shared: at a
+ * load of 30 on 2 cores a woken reader took 200 ms to run again.
  */
+#define WAIT_MS 1500
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,6 +41,7 @@ now_ms(void)
 struct sleeper {
 	struct shmif_bus *b;
 	uint64_t took;          /* ms shmif_wait() slept */
+	int ready;              /* drained the bus, about to sleep */
 	pthread_t t;
 };
 
@@ -52,7 +55,8 @@ sleep_once(void *arg)
 	while (shmif_recv(s->b, rx, 4) > 0)
 		continue;
 	t0 = now_ms();
-	shmif_wait(s->b, 400);
+	__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+	shmif_wait(s->b, WAIT_MS);
 	s->took = now_ms() - t0;
 	return NULL;
 }
@@ -89,8 +93,18 @@ one_send(const char *path, uint64_t *own, uint64_t *other)
 	rx2 = attach(path, 0x2222);
 	s1.b = rx1;
 	s2.b = rx2;
+	s1.ready = s2.ready = 0;
 	pthread_create(&s1.t, NULL, sleep_once, &s1);
 	pthread_create(&s2.t, NULL, sleep_once, &s2);
+	/*
+	 * Send only once both have drained the bus (a frame sent before a
+	 * sleeper's drain is drained, and it sleeps its full WAIT_MS: a loaded
+	 * machine did that), then give them time to fall asleep; a frame that
+	 * comes before the futex sleep is unread data and returns at once.
+	 */
+	while (!__atomic_load_n(&s1.ready, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&s2.ready, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	usleep(50000);
 	shmif_send(tx, frame, sizeof(frame));
 	pthread_join(s1.t, NULL);
@@ -103,10 +117,10 @@ one_send(const char *path, uint64_t *own, uint64_t *other)
 }
 
 static int
-woken(uint64_t ms) { return ms < 150; }
+woken(uint64_t ms) { return ms < 700; }
 
 static int
-slept(uint64_t ms) { return ms >= 350; }
+slept(uint64_t ms) { return ms >= WAIT_MS - 100; }
 
 /* Fill every slot of PATH.wake with PID and distinct senders. */
 static void

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 68-lab-ctlproto.t — runs the control protocol's unit test, which checks
+# 85-lab-ctlproto.t — runs the control protocol's unit test, which checks
 # the table both ends use (lab/ctlproto.h) against lab/CONTROL.txt and the
 # request and reply parsers against good and malformed lines.
 . "$(dirname "$0")/../lib/common.sh"

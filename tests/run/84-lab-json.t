@@ -1,5 +1,5 @@
 #!/bin/bash
-# 82-lab-json.t — proves one control plane on a running lab: malformed
+# 84-lab-json.t — proves one control plane on a running lab: malformed
 # requests to the supervisor each get an error reply and it keeps
 # serving; every --json view (list, status, link show, node, bus, check,
 # plan, capture's summary) parses with jq and Python's json and says what
@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
-plan 33
+plan 34
 cd "$T" || exit 1
 # jsonok FILE: jq and Python's json both read it
 jsonok() { jq -e . "$1" >/dev/null 2>&1 && python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$1"; }
@@ -80,8 +80,9 @@ cmp_py "check --json parses and has the table's rows (exit $r1 and $r2)" ck.txt 
 import json, sys
 t = open(sys.argv[1]).read().splitlines(); j = json.load(open(sys.argv[2]))
 assert sys.argv[3] == sys.argv[4] == "0" and j["failed"] == 0 and j["total"] == len(j["checks"]) == 3, (t, j)
+assert j["status"] == 0 and j["passed"] == 3 and [c["index"] for c in j["checks"]] == [1, 2, 3], j
 for c in j["checks"]:
-    to = "%s (%s)" % (c["to"], c["addr"]) if c["addr"] else c["to"]
+    to = c["to"] if c["to"] == c["address"] else "%s (%s)" % (c["to"], c["address"])
     row = "%-4s %-10s %-28s %-6s %s" % ("ok" if c["ok"] else "FAIL", c["from"], to, c["expect"], c["result"])
     assert row in t, ("no row", row, t)
 PY
@@ -182,6 +183,13 @@ for i in j["interfaces"]:
             " scopeid 0x%x" % a["scopeid"] if a["scopeid"] is not None else ""))
 assert out == t, "\n".join(x + "  |  " + y for x, y in zip(out, t))
 PY
+X rump.ifconfig shmif0 inet6 >if6.txt; X rump.ifconfig --json shmif0 inet6 >if6.json
+cmp_py "rump.ifconfig --json IF inet6 lists that family's addresses only, as the text does" if6.txt if6.json <<'PY'
+import json, sys
+t = open(sys.argv[1]).read(); i = json.load(open(sys.argv[2]))["interfaces"]
+assert len(i) == 1 and i[0]["inet"] == [] and i[0]["inet6"] and "\tinet " not in t, (t, i)
+assert all(a["addr"] in t for a in i[0]["inet6"]), (t, i)
+PY
 X rump.netstat -rn >rt.txt; X rump.netstat -rn --json >rt.json
 cmp_py "rump.netstat -rn --json parses and has the tables' rows" rt.txt rt.json <<'PY'
 import json, sys
@@ -196,13 +204,14 @@ X rump.ndp -an >ndp.txt; X rump.ndp -an --json >ndp.json
 cmp_py "rump.arp -an and rump.ndp -an --json parse and have the tables' rows" arp.txt arp.json ndp.txt ndp.json <<'PY'
 import json, sys
 t = open(sys.argv[1]).read().splitlines(); j = json.load(open(sys.argv[2]))["arp"]
-assert len(j) >= 1 and t == ["%s (%s) at %s on %s%s" % (e["host"], e["ip"], e["mac"], e["interface"],
-    " permanent" if e["permanent"] else "") for e in j], (t, j)
+assert len(j) >= 1 and t == ["%s (%s) at %s on %s%s%s" % (e["host"], e["ip"], e["mac"] or "(incomplete)", e["interface"],
+    " permanent" if e["permanent"] else "", " published (proxy only)" if e["published"] else "") for e in j], (t, j)
 t = [l.split() for l in open(sys.argv[3]).read().splitlines()[1:]]; j = json.load(open(sys.argv[4]))["ndp"]
 assert len(j) >= 1 and len(t) == len(j), (t, j)
 for row, e in zip(t, j):
-    exp = "permanent" if e["permanent"] else "%ds" % e["expire"] if e["expire"] is not None else "-"
-    want = [e["neighbor"], e["linklayer_address"] or "(incomplete)", e["netif"], exp, e["state"]] + (["R"] if e["router"] else [])
+    exp = "permanent" if e["permanent"] else "expired" if e["expire"] == 0 else "%ds" % e["expire"]
+    fl = ("R" if e["router"] else "") + ("p" if e["proxy"] else "")
+    want = [e["neighbor"], e["linklayer_address"] or "(incomplete)", e["netif"], exp, e["state"]] + ([fl] if fl else [])
     # the expiry counts down between the two runs
     assert row[:3] + row[4:] == want[:3] + want[4:] and (row[3] == want[3] or row[3].endswith("s")), (row, want)
 PY

@@ -1,0 +1,45 @@
+/*
+ * netloop.h — the node's network loop: lwIP's tcpip thread, which also
+ * reads the node's buses, so that an idle node is one thread asleep (see
+ * netloop.c).
+ */
+#ifndef RUMPLAB_NETCOMP_NETLOOP_H
+#define RUMPLAB_NETCOMP_NETLOOP_H
+
+#include <stdint.h>
+
+/*
+ * A source of work the loop sleeps on beside its mailbox: a bus.
+ *  prepare  1 when work is waiting (run it now); else 0 with the futex
+ *           word to sleep on and the value it must still hold.  Called
+ *           with the loop's source lock held; it must not block.
+ *  run      do the work; 1 if there was any.  May take the core lock.
+ *  woken    the loop woke on this source's word (statistics), or NULL.
+ * The word is in a shared mapping (a bus file): it is waited on as a
+ * shared futex.
+ */
+struct netloop_ops {
+	int  (*prepare)(void *arg, uint32_t **word, uint32_t *val);
+	int  (*run)(void *arg);
+	void (*woken)(void *arg);
+};
+
+struct netloop_src;
+
+/*
+ * Add a source: 0, or -ENOSYS (the kernel has no futex_waitv(2), or no
+ * loop runs in this process: the caller reads on a thread of its own) or
+ * -ENOSPC (the loop waits on 127 sources already).  Never with the core
+ * lock held.
+ */
+int  netloop_add(const struct netloop_ops *ops, void *arg,
+         struct netloop_src **srcp);
+
+/* Remove it; on return the loop neither runs it nor reads its word, and
+ * what it reads may be unmapped.  Never with the core lock held. */
+void netloop_remove(struct netloop_src *src);
+
+/* Wake-ups of the loop so far, and how many had work (sysctl). */
+void netloop_stats(uint64_t *sleeps, uint64_t *wakeups);
+
+#endif
