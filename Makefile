@@ -57,6 +57,7 @@ objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 all:
 
 include mk/deps.mk
+include json/module.mk
 include shmif/module.mk
 -include kernel/module.mk
 -include netcomp/module.mk

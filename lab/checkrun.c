@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "lab/checkrun.h"
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/jsonpath.h"
 #include "lab/labctl.h"
 #include "lab/launch.h"
@@ -402,14 +402,27 @@ checkrun_command(const struct lab *lab, const char *dir,
 
 /* --- steps ------------------------------------------------------------------ */
 
+/* A "log" line of a step's reply, into what was seen. */
+static int
+step_log(const struct ctl_reply *r, void *arg)
+{
+	struct check_outcome *o = arg;
+	size_t off = strlen(o->seen);
+
+	if (r->kind == CK_LOG && off < sizeof(o->seen) - 1)
+		snprintf(o->seen + off, sizeof(o->seen) - off, "%s%s %.*s",
+		    off ? " | " : "", r->name, (int)r->textlen, r->text);
+	return 0;
+}
+
 void
 checkrun_step(const char *dir, const struct lab_check *c,
     struct check_outcome *o)
 {
-	char line[CTL_LINEMAX];
-	struct ctl_conn cc;
+	char line[CTL_LINEMAX], why[256];
+	struct ctl_request rq;
+	struct ctl_reply fin;
 	double t0 = now_s();
-	size_t off = 0;
 	int r;
 
 	o->tries = 1;
@@ -424,68 +437,33 @@ checkrun_step(const char *dir, const struct lab_check *c,
 	}
 	snprintf(o->expected, sizeof(o->expected), "the lab's supervisor "
 	    "to do: %s", c->request);
-	if ((r = ctl_connect(dir, &cc)) != 0 ||
-	    (r = ctl_send(&cc, "%s", c->request)) != 0) {
-		snprintf(o->result, sizeof(o->result), "the lab's supervisor "
-		    "does not answer (%s)", strerror(-r));
-		ctl_close(&cc);
+	/* The request as the protocol's table has it (lab/ctlproto.h). */
+	snprintf(line, sizeof(line), "%s", c->request);
+	if (ctl_request_parse(line, strlen(line), &rq, why, sizeof(why)) != 0) {
+		snprintf(o->result, sizeof(o->result), "refused: %s", why);
 		return;
 	}
-	snprintf(o->result, sizeof(o->result), "no answer from the lab's "
-	    "supervisor");
-	while ((r = ctl_readline(&cc, line, sizeof(line), STEP_TIMEOUT_MS)) ==
-	    1) {
-		if (strncmp(line, "log ", 4) == 0 && off < sizeof(o->seen))
-			off += (size_t)snprintf(o->seen + off, sizeof(o->seen) -
-			    off, "%s%s", off ? " | " : "", line + 4);
-		else if (strcmp(line, "ok") == 0 || strncmp(line, "ok ", 3) ==
-		    0) {
-			o->status = CR_OK;
-			snprintf(o->result, sizeof(o->result), "%.1000s",
-			    line[2] ? line + 3 : "done");
-			break;
-		} else if (strncmp(line, "error ", 6) == 0) {
-			snprintf(o->result, sizeof(o->result), "refused: "
-			    "%.1000s", line + 6);
-			break;
-		}
-	}
-	ctl_close(&cc);
+	r = ctl_call(dir, rq.def->id, rq.argc, rq.argv, STEP_TIMEOUT_MS,
+	    step_log, o, &fin);
+	if (r == 0) {
+		o->status = CR_OK;
+		snprintf(o->result, sizeof(o->result), "%.1000s",
+		    fin.textlen > 0 ? fin.text : "done");
+	} else if (r == 1)
+		snprintf(o->result, sizeof(o->result), "refused: %.1000s",
+		    fin.text);
+	else if (r == -ETIMEDOUT || r == -ECONNRESET || r == -EPROTO)
+		snprintf(o->result, sizeof(o->result), "no answer from the "
+		    "lab's supervisor");
+	else
+		snprintf(o->result, sizeof(o->result), "the lab's supervisor "
+		    "does not answer (%s)", strerror(-r));
 	o->secs = now_s() - t0;
 }
 
 /* --- the report ------------------------------------------------------------- */
 
 #define ROW	"%-4s %-10s %-28s %-6s %s\n"
-
-static void
-jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
-static void
-jkey(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, ",\"%s\":", key);
-	if (val != NULL)
-		jstr(f, val);
-	else
-		fputs("null", f);
-}
 
 void
 checkrun_report_begin(struct checkrun_report *r, FILE *f, bool json,
@@ -496,9 +474,10 @@ checkrun_report_begin(struct checkrun_report *r, FILE *f, bool json,
 	r->json = json;
 	r->lab = labname;
 	if (json) {
-		fputs("{\"lab\":", f);
-		jstr(f, labname);
-		fputs(",\"checks\":[", f);
+		jw_init(&r->w, f);
+		jw_object(&r->w, NULL);
+		jw_str(&r->w, "lab", labname);
+		jw_array(&r->w, "checks");
 	} else if (nchecks == 0)
 		fprintf(f, "lab %s has no checks\n", labname);
 	else
@@ -574,36 +553,42 @@ text_check(struct checkrun_report *r, const struct lab_check *c,
 		fprintf(r->f, "       hint:     %s\n", c->hint);
 }
 
+/* One check as the table's row has it (expect: its EXPECT column), and
+ * what a failure's lines under it say. */
 static void
-json_check(struct checkrun_report *r, const struct lab *lab, int index,
-    const struct lab_check *c, const struct check_outcome *o)
+json_check(struct checkrun_report *r, int index, const struct lab_check *c,
+    const struct check_outcome *o)
 {
 	static const char *kinds[] = { "reach", "run", "do", "wait" };
 	char from[128], to[128], a[IP_STRLEN];
 	const char *expect;
-	FILE *f = r->f;
+	struct jw *w = &r->w;
 
 	columns(c, from, to, &expect, sizeof(from));
-	fprintf(f, "%s\n{\"index\":%d,\"kind\":\"%s\",\"status\":\"%s\","
-	    "\"ok\":%s", r->n > 1 ? "," : "", index + 1, kinds[c->kind],
-	    status_word(o->status), o->status == CR_OK ? "true" : "false");
-	jkey(f, "name", c->name);
+	jw_object(w, NULL);
+	jw_int(w, "index", index + 1);
+	jw_str(w, "kind", kinds[c->kind]);
+	jw_str(w, "status", status_word(o->status));
+	jw_bool(w, "ok", o->status == CR_OK);
+	jw_str(w, "name", c->name);
 	if (c->kind == CHECK_REACH) {
-		jkey(f, "from", c->from_name);
-		jkey(f, "to", c->to_name);
-		jkey(f, "address", ip_addr_str(&c->to, a));
+		jw_str(w, "from", c->from_name);
+		jw_str(w, "to", c->to_name);
+		jw_str(w, "address", ip_addr_str(&c->to, a));
 	} else if (c->kind == CHECK_RUN) {
-		jkey(f, "on", c->on >= 0 ? c->on_name : NULL);
-		jkey(f, "run", c->run);
+		jw_str(w, "on", c->on >= 0 ? c->on_name : NULL);
+		jw_str(w, "run", c->run);
 	} else if (c->kind == CHECK_DO)
-		jkey(f, "do", c->request);
-	jkey(f, "result", o->status == CR_SKIP ? "not run" : o->result);
-	jkey(f, "expected", o->expected[0] ? o->expected : NULL);
-	jkey(f, "seen", o->status == CR_FAIL || o->status == CR_ERROR ?
+		jw_str(w, "do", c->request);
+	jw_str(w, "expect", expect);
+	jw_str(w, "result", o->status == CR_SKIP ? "not run" : o->result);
+	jw_str(w, "expected", o->expected[0] ? o->expected : NULL);
+	jw_str(w, "seen", o->status == CR_FAIL || o->status == CR_ERROR ?
 	    (o->seen[0] ? o->seen : o->result) : NULL);
-	jkey(f, "hint", c->hint);
-	fprintf(f, ",\"tries\":%d,\"seconds\":%.3f}", o->tries, o->secs);
-	(void)lab;
+	jw_str(w, "hint", c->hint);
+	jw_int(w, "tries", o->tries);
+	jw_numf(w, "seconds", "%.3f", o->secs);
+	jw_close(w);
 }
 
 void
@@ -622,10 +607,11 @@ checkrun_report_check(struct checkrun_report *r, const struct lab *lab,
 	else if (o->status == CR_SKIP)
 		r->skipped++;
 	if (r->json)
-		json_check(r, lab, index, c, o);
+		json_check(r, index, c, o);
 	else
 		text_check(r, c, o);
 	fflush(r->f);
+	(void)lab;
 }
 
 int
@@ -634,10 +620,16 @@ checkrun_report_end(struct checkrun_report *r)
 	int status = r->errors ? 2 : r->failed ? 1 : 0;
 
 	if (r->json) {
-		fprintf(r->f, "],\"passed\":%d,\"failed\":%d,\"errors\":%d,"
-		    "\"not_run\":%d,\"status\":%d}\n", r->passed, r->failed,
-		    r->errors, r->skipped, status);
-		return status;
+		jw_close(&r->w);
+		jw_int(&r->w, "total", r->n);
+		jw_int(&r->w, "passed", r->passed);
+		jw_int(&r->w, "failed", r->failed);
+		jw_int(&r->w, "errors", r->errors);
+		jw_int(&r->w, "not_run", r->skipped);
+		jw_int(&r->w, "status", status);
+		jw_close(&r->w);
+		/* A report that could not be written is no grade. */
+		return jw_end(&r->w) != 0 ? 2 : status;
 	}
 	if (r->errors)
 		fprintf(r->f, "a step could not be done: %d check%s not run\n",

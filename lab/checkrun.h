@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "json/json.h"
 #include "lab/lab.h"
 
 enum check_status {
@@ -63,6 +64,7 @@ void	checkrun_step(const char *dir, const struct lab_check *c,
 struct checkrun_report {
 	FILE		*f;
 	bool		 json;
+	struct jw	 w;		/* json: the object being written */
 	const char	*lab;
 	int		 n, passed, failed, errors, skipped;
 };

@@ -1,7 +1,7 @@
 /*
  * control.c — the control socket's transport (lab/control.h): a unix
  * stream socket carrying newline-terminated text lines.  What the lines
- * say is in lab/CONTROL.txt and lab/supervisor.c.
+ * say is in lab/CONTROL.txt and lab/ctlproto.h.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -87,22 +87,22 @@ ctl_send(struct ctl_conn *c, const char *fmt, ...)
 }
 
 int
-ctl_takeline(struct ctl_conn *c, char *line, size_t len)
+ctl_takeline(struct ctl_conn *c, char *line, size_t len, size_t *linelen)
 {
 	char *nl = memchr(c->buf, '\n', c->len);
-	size_t n;
+	size_t n, whole;
 
 	if (nl == NULL)
 		return 0;
-	n = (size_t)(nl - c->buf);
-	if (n >= len)
-		n = len - 1;
+	whole = (size_t)(nl - c->buf);
+	n = whole < len ? whole : len - 1;
 	memcpy(line, c->buf, n);
 	line[n] = '\0';
-	n = (size_t)(nl - c->buf) + 1;
-	memmove(c->buf, c->buf + n, c->len - n);
-	c->len -= n;
-	return 1;
+	memmove(c->buf, nl + 1, c->len - whole - 1);
+	c->len -= whole + 1;
+	if (linelen != NULL)
+		*linelen = n;
+	return whole < len ? 1 : -EMSGSIZE;
 }
 
 int
@@ -113,8 +113,8 @@ ctl_readline(struct ctl_conn *c, char *line, size_t len, int timeout_ms)
 	int r;
 
 	for (;;) {
-		if (ctl_takeline(c, line, len))
-			return 1;
+		if ((r = ctl_takeline(c, line, len, NULL)) != 0)
+			return r == 1 ? 1 : -EPROTO;
 		if (c->len >= sizeof(c->buf))
 			return -EPROTO;
 		pfd.fd = c->fd;

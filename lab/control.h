@@ -27,12 +27,18 @@ int	ctl_send(struct ctl_conn *c, const char *fmt, ...);
 /*
  * The next line without its newline: 1, 0 at end of stream, -ETIMEDOUT
  * after timeout_ms (-1: none), -EINTR when a signal came (so a caller can
- * look at its flags), -EPROTO for a line over CTL_LINEMAX.
+ * look at its flags), -EPROTO for a line longer than len - 1 (taken)
+ * or one over the buffer.
  */
 int	ctl_readline(struct ctl_conn *c, char *line, size_t len,
 	    int timeout_ms);
-/* Takes a buffered line out of c->buf, if one is complete: 1 or 0. */
-int	ctl_takeline(struct ctl_conn *c, char *line, size_t len);
+/*
+ * Takes a buffered line out of c->buf, if one is complete: 1, or 0 when
+ * none is.  *linelen (if not NULL) is its length, which may hold NULs;
+ * a line longer than len - 1 is taken, cut there, and is -EMSGSIZE.
+ */
+int	ctl_takeline(struct ctl_conn *c, char *line, size_t len,
+	    size_t *linelen);
 
 /* The listening socket (close-on-exec, non-blocking). */
 int	ctl_listen(const char *dir);

@@ -160,18 +160,37 @@ p_dist(const char *s)
 	return -1;
 }
 
+/* The settings that take a value. */
+static const struct { const char *word; unsigned f; } valued[] = {
+	{ "mtu", SET_MTU }, { "delay", IMPF_DELAY },
+	{ "jitter", IMPF_JITTER }, { "loss", IMPF_LOSS },
+	{ "dup", IMPF_DUP }, { "duplicate", IMPF_DUP },
+	{ "reorder", IMPF_REORDER }, { "corrupt", IMPF_CORRUPT },
+	{ "rate", IMPF_RATE }, { "limit", IMPF_LIMIT },
+};
+/* The words that stand alone: directions, then settings. */
+static const char *const alone[] = { "in", "out", "both", "down", "up",
+	"clear" };
+
+const char *
+impspec_word(int i)
+{
+	int na = (int)(sizeof(alone) / sizeof(alone[0]));
+
+	if (i < 0)
+		return NULL;
+	if (i < na)
+		return alone[i];
+	if (i - na < (int)(sizeof(valued) / sizeof(valued[0])))
+		return valued[i - na].word;
+	return NULL;
+}
+
 /* One setting starting at argv[*i] for the directions in dirs. */
 static int
 setting(int argc, char **argv, int *i, int dirs, struct impset *s,
     char *why, size_t len)
 {
-	static const struct { const char *word; unsigned f; } valued[] = {
-		{ "mtu", SET_MTU }, { "delay", IMPF_DELAY },
-		{ "jitter", IMPF_JITTER }, { "loss", IMPF_LOSS },
-		{ "dup", IMPF_DUP }, { "duplicate", IMPF_DUP },
-		{ "reorder", IMPF_REORDER }, { "corrupt", IMPF_CORRUPT },
-		{ "rate", IMPF_RATE }, { "limit", IMPF_LIMIT },
-	};
 	const char *w = argv[*i], *arg;
 	struct rump_impair v;
 	unsigned f;

@@ -69,5 +69,8 @@ void	impspec_stack(struct rump_impair *out, const struct rump_impair *a,
  * returns the length written. */
 size_t	impspec_format(const struct rump_impair *imp, const char *prefix,
 	    char *buf, size_t len);
+/* The i-th word `link set` takes (directions, settings), NULL past the
+ * last: for completion. */
+const char *impspec_word(int i);
 
 #endif

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/labctl.h"
 #include "lab/plan.h"
 
@@ -96,17 +96,9 @@ labctl_find(const char *name, char *dir, size_t dirlen, char *why,
 bool
 labctl_answers(const char *dir)
 {
-	struct ctl_conn c;
-	char line[256];
-	bool ok = false;
+	struct ctl_reply fin;
 
-	if (ctl_connect(dir, &c) != 0)
-		return false;
-	if (ctl_send(&c, "hello") == 0 &&
-	    ctl_readline(&c, line, sizeof(line), 5000) == 1)
-		ok = strncmp(line, "ok ", 3) == 0;
-	ctl_close(&c);
-	return ok;
+	return ctl_call(dir, CTL_HELLO, 0, NULL, 5000, NULL, NULL, &fin) == 0;
 }
 
 bool

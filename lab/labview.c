@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/control.h"
+#include "json/json.h"
+#include "lab/ctlproto.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/statedir.h"
@@ -36,38 +37,47 @@ from_statefile(const char *dir, const struct lab *lab, struct labview *v)
 	free(st.nodes);
 }
 
+void
+labview_tail_add(char *tail, size_t *len, size_t cap, const char *text,
+    size_t n)
+{
+	if (*len + 1 >= cap)
+		return;
+	if (n > cap - *len - 2)
+		n = cap - *len - 2;
+	memcpy(tail + *len, text, n);
+	*len += n;
+	tail[(*len)++] = '\n';
+	tail[*len] = '\0';
+}
+
 int
-labview_service_line(const struct lab *lab, const char *line,
+labview_service_reply(const struct lab *lab, const struct ctl_reply *r,
     struct svcview *(*svc)(int node, int k, void *arg), void *arg)
 {
-	char node[80], name[16], state[16];
 	struct svcview *s;
-	int pid = 0, code = 0, off = 0, n, k;
-	size_t len;
-	bool log;
+	char *end;
+	long k;
+	int n;
 
-	if (sscanf(line, "service-log %79s %15s %n", node, name, &off) == 2 &&
-	    off > 0)
-		log = true;
-	else if (sscanf(line, "service %79s %15s %d %15s %d", node, name,
-	    &pid, state, &code) >= 4)
-		log = false;
-	else
+	if (r->kind != CK_SERVICE && r->kind != CK_SERVICE_LOG)
 		return 0;
-	if ((n = lab_node_find(lab, node)) < 0 ||
-	    sscanf(name, "run%d", &k) != 1 || k < 0 ||
-	    k >= lab->nodes[n].nrun || (s = svc(n, k, arg)) == NULL)
+	if ((n = lab_node_find(lab, r->name)) < 0 ||
+	    strncmp(r->svc, "run", 3) != 0 ||
+	    (k = strtol(r->svc + 3, &end, 10)) < 0 || *end != '\0' ||
+	    end == r->svc + 3 || k >= lab->nodes[n].nrun ||
+	    (s = svc(n, (int)k, arg)) == NULL)
 		return 1;
-	if (log) {
-		len = strlen(s->tail);
-		snprintf(s->tail + len, sizeof(s->tail) - len, "%s\n",
-		    line + off);
+	if (r->kind == CK_SERVICE_LOG) {
+		labview_tail_add(s->tail, &s->taillen, sizeof(s->tail),
+		    r->text, r->textlen);
 		return 1;
 	}
-	s->pid = pid;
-	snprintf(s->state, sizeof(s->state), "%s", state);
-	s->code = code;
+	s->pid = r->pid;
+	snprintf(s->state, sizeof(s->state), "%s", r->state);
+	s->code = r->n >= 0 ? r->n : 0;
 	s->tail[0] = '\0';	/* its lines follow */
+	s->taillen = 0;
 	return 1;
 }
 
@@ -102,6 +112,11 @@ labview_services_ended(const struct lab *lab, const struct labview *v)
 	return n;
 }
 
+struct fetch {
+	const struct lab	*lab;
+	struct labview		*v;
+};
+
 static struct svcview *
 view_svc(int node, int k, void *arg)
 {
@@ -119,6 +134,10 @@ alloc_view(const struct lab *lab, struct labview *v)
 	if ((v->nodes = calloc((size_t)lab->nnodes + 1,
 	    sizeof(*v->nodes))) == NULL)
 		return -ENOMEM;
+	if ((v->taps = calloc(LAB_TAPS_MAX, sizeof(*v->taps))) == NULL) {
+		labview_free(v);
+		return -ENOMEM;
+	}
 	v->nnodes = lab->nnodes;
 	for (i = 0; i < lab->nnodes; i++) {
 		snprintf(v->nodes[i].state, sizeof(v->nodes[i].state), "?");
@@ -136,56 +155,70 @@ alloc_view(const struct lab *lab, struct labview *v)
 	return 0;
 }
 
+/* One line of the supervisor's status into v. */
+static int
+status_reply(const struct ctl_reply *r, void *arg)
+{
+	struct fetch *ft = arg;
+	struct labview *v = ft->v;
+	struct nodeview *nv;
+	struct tapview *t;
+	size_t len;
+	int k;
+
+	if (labview_service_reply(ft->lab, r, view_svc, v))
+		return 0;
+	switch (r->kind) {
+	case CK_LAB:
+		v->supervisor = r->pid;
+		v->answers = true;
+		snprintf(v->state, sizeof(v->state), "%s", r->state);
+		break;
+	case CK_NODE:
+		if ((k = lab_node_find(ft->lab, r->name)) < 0)
+			break;
+		nv = &v->nodes[k];
+		nv->pid = r->pid;
+		snprintf(nv->state, sizeof(nv->state), "%s", r->state);
+		snprintf(nv->why, sizeof(nv->why), "%s", r->text);
+		break;
+	case CK_LOG:
+		if ((k = lab_node_find(ft->lab, r->name)) >= 0)
+			labview_tail_add(v->nodes[k].tail, &v->nodes[k].taillen,
+			    sizeof(v->nodes[k].tail), r->text, r->textlen);
+		break;
+	case CK_LINK:
+		len = strlen(v->links);
+		snprintf(v->links + len, sizeof(v->links) - len, "%s\n",
+		    r->text);
+		break;
+	case CK_TAP:
+		if (v->ntaps == LAB_TAPS_MAX)
+			break;
+		t = &v->taps[v->ntaps++];
+		snprintf(t->name, sizeof(t->name), "%s", r->name);
+		t->iface = strcmp(r->joins, "iface") == 0;
+		snprintf(t->on, sizeof(t->on), "%s", r->on);
+		snprintf(t->netns, sizeof(t->netns), "%s", r->netns);
+		snprintf(t->state, sizeof(t->state), "%s", r->state);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 int
 labview_fetch(const char *dir, const struct lab *lab, struct labview *v)
 {
-	struct ctl_conn c;
-	char line[CTL_LINEMAX], name[80], state[16];
-	int pid, off, k, r;
-	size_t len;
+	struct fetch ft = { lab, v };
+	struct ctl_reply fin;
+	int r;
 
 	if ((r = alloc_view(lab, v)) != 0)
 		return r;
-	if (ctl_connect(dir, &c) != 0 || ctl_send(&c, "status") != 0) {
-		ctl_close(&c);
-		from_statefile(dir, lab, v);
-		return 0;
-	}
-	while ((r = ctl_readline(&c, line, sizeof(line), 10000)) == 1) {
-		off = 0;
-		if (labview_service_line(lab, line, view_svc, v))
-			continue;
-		if (sscanf(line, "lab %*s %d %15s", &pid, state) == 2) {
-			v->supervisor = pid;
-			v->answers = true;
-			snprintf(v->state, sizeof(v->state), "%s", state);
-		} else if (sscanf(line, "node %79s %d %15s %n", name, &pid,
-		    state, &off) >= 3 && (k = lab_node_find(lab, name)) >= 0) {
-			v->nodes[k].pid = pid;
-			snprintf(v->nodes[k].state, sizeof(v->nodes[k].state),
-			    "%s", state);
-			if (off > 0)
-				snprintf(v->nodes[k].why,
-				    sizeof(v->nodes[k].why), "%s", line + off);
-		} else if (sscanf(line, "log %79s %n", name, &off) >= 1 &&
-		    off > 0 && (k = lab_node_find(lab, name)) >= 0) {
-			len = strlen(v->nodes[k].tail);
-			snprintf(v->nodes[k].tail + len,
-			    sizeof(v->nodes[k].tail) - len, "%s\n",
-			    line + off);
-		} else if (strncmp(line, "link ", 5) == 0) {
-			len = strlen(v->links);
-			snprintf(v->links + len, sizeof(v->links) - len,
-			    "%s\n", line + 5);
-		} else if (strncmp(line, "tap ", 4) == 0) {
-			len = strlen(v->taps);
-			snprintf(v->taps + len, sizeof(v->taps) - len,
-			    "%s\n", line + 4);
-		} else if (strncmp(line, "ok", 2) == 0 ||
-		    strncmp(line, "error", 5) == 0)
-			break;
-	}
-	ctl_close(&c);
+	(void)ctl_call(dir, CTL_STATUS, 0, NULL, 10000, status_reply, &ft,
+	    &fin);
 	if (!v->answers)
 		from_statefile(dir, lab, v);
 	return 0;
@@ -221,6 +254,8 @@ labview_free(struct labview *v)
 		free(v->nodes[i].svcs);
 	free(v->nodes);
 	v->nodes = NULL;
+	free(v->taps);
+	v->taps = NULL;
 }
 
 /* "shmif0 lan1 10.0.1.1/24 fd00::1/64, shmif1 ..." */
@@ -243,15 +278,18 @@ iface_text(const struct lab *lab, int node, char *buf, size_t len)
 	}
 }
 
-/* Its tail lines, "| line" under the row. */
+/* Its tail lines (len bytes), "| line" under the row. */
 static void
-print_tail(const char *tail, FILE *f)
+print_tail(const char *tail, size_t len, FILE *f)
 {
-	const char *p, *nl;
+	const char *p, *end = tail + len, *nl;
 
-	for (p = tail; *p != '\0' && (nl = strchr(p, '\n')) != NULL;
-	    p = nl + 1)
-		fprintf(f, "%12s | %.*s\n", "", (int)(nl - p), p);
+	for (p = tail; p < end && (nl = memchr(p, '\n', (size_t)(end - p)))
+	    != NULL; p = nl + 1) {
+		fprintf(f, "%12s | ", "");
+		fwrite(p, 1, (size_t)(nl - p), f);
+		fputc('\n', f);
+	}
 }
 
 /* The services, when the lab has any: all that are not running, the
@@ -281,7 +319,7 @@ print_services(const struct lab *lab, const struct labview *v, int maxrows,
 			fprintf(f, "%-12s run%-4d %-8d %-20s %s\n",
 			    lab->nodes[i].name, k, (int)s->pid, st,
 			    lab->nodes[i].run[k]);
-			print_tail(s->tail, f);
+			print_tail(s->tail, s->taillen, f);
 		}
 	if (shown < n)
 		fprintf(f, "... and %d more services running (rumplab "
@@ -296,33 +334,34 @@ print_services(const struct lab *lab, const struct labview *v, int maxrows,
 static void
 print_taps(const struct labview *v, FILE *f)
 {
-	char tap[32], kind[8], on[160], ns[32], st[48], where[200];
-	const char *p, *nl;
-	int pid, code, lab = 0;
+	const struct tapview *t;
+	char ns[32], st[48], where[200];
+	int i, pid, code, lab = 0;
 
-	if (v->taps[0] == '\0')
+	if (v->ntaps == 0)
 		return;
 	fprintf(f, "%-12s %-18s %-24s %s\n", "TAP", "ON", "NAMESPACE",
 	    "STATE");
-	for (p = v->taps; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		if (sscanf(p, "%31s %7s %159s %31s %47s", tap, kind, on, ns,
-		    st) != 5)
-			continue;
-		if (strcmp(kind, "iface") == 0 && strchr(on, ':') != NULL)
-			*strchr(on, ':') = ' ';
-		snprintf(where, sizeof(where), "%s%s", strcmp(kind, "bus") == 0 ?
-		    "bus " : "", on);
-		if (sscanf(ns, "lab:%d", &lab) == 1)
+	for (i = 0; i < v->ntaps; i++) {
+		t = &v->taps[i];
+		snprintf(where, sizeof(where), "%s%s", t->iface ? "" : "bus ",
+		    t->on);
+		if (t->iface && strchr(where, ':') != NULL)
+			*strchr(where, ':') = ' ';
+		if (sscanf(t->netns, "lab:%d", &lab) == 1)
 			snprintf(ns, sizeof(ns), "the lab's own");
 		else
 			snprintf(ns, sizeof(ns), "where up ran");
-		if (sscanf(st, "pump:%d", &pid) == 1)
+		if (sscanf(t->state, "pump:%d", &pid) == 1)
 			snprintf(st, sizeof(st), "up (pump pid %d)", pid);
-		else if (sscanf(st, "exited:%d", &code) == 1 ||
-		    sscanf(st, "killed:%d", &code) == 1)
+		else if (sscanf(t->state, "exited:%d", &code) == 1 ||
+		    sscanf(t->state, "killed:%d", &code) == 1)
 			snprintf(st, sizeof(st), "pump %s %d: cut off",
-			    st[0] == 'e' ? "exited" : "killed by signal", code);
-		fprintf(f, "%-12s %-18s %-24s %s\n", tap, where, ns, st);
+			    t->state[0] == 'e' ? "exited" : "killed by signal",
+			    code);
+		else
+			snprintf(st, sizeof(st), "%s", t->state);
+		fprintf(f, "%-12s %-18s %-24s %s\n", t->name, where, ns, st);
 	}
 	if (lab > 0)
 		fprintf(f, "The taps are in the lab's own network namespace; "
@@ -359,7 +398,7 @@ labview_print(const char *dir, const struct lab *lab,
 		    (int)v->nodes[i].pid, v->nodes[i].state, ifs);
 		if (v->nodes[i].why[0])
 			fprintf(f, "%12s %s\n", "", v->nodes[i].why);
-		print_tail(v->nodes[i].tail, f);
+		print_tail(v->nodes[i].tail, v->nodes[i].taillen, f);
 	}
 	if (shown < lab->nnodes)
 		fprintf(f, "... and %d more nodes up (rumplab status)\n",
@@ -401,155 +440,129 @@ labview_table(const char *dir, const struct lab *lab, int maxrows, FILE *f)
 	return 0;
 }
 
-static void
-json_strn(const char *s, size_t n, FILE *f)
-{
-	const char *end = s + n;
-
-	fputc('"', f);
-	for (; s < end && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void
-json_str(const char *s, FILE *f)
-{
-	json_strn(s, strlen(s), f);
-}
-
-/* ,"services":[{"name":"run0","command":..,"pid":..,"state":..,
+/* "services":[{"name":"run0","command":..,"pid":..,"state":..,
  * "code":N|null,"log":..}, ...] */
 static void
 json_services(const struct lab *lab, int node, const struct svcview *svcs,
-    FILE *f)
+    struct jw *w)
 {
 	const struct svcview *s;
 	char name[16];
 	int k;
 
-	fprintf(f, ",\"services\":[");
+	jw_array(w, "services");
 	for (k = 0; k < lab->nodes[node].nrun; k++) {
 		s = &svcs[k];
 		snprintf(name, sizeof(name), "run%d", k);
-		fprintf(f, "%s{\"name\":", k ? "," : "");
-		json_str(name, f);
-		fprintf(f, ",\"command\":");
-		json_str(lab->nodes[node].run[k], f);
-		fprintf(f, ",\"pid\":%d,\"state\":", (int)s->pid);
-		json_str(s->state, f);
+		jw_object(w, NULL);
+		jw_str(w, "name", name);
+		jw_str(w, "command", lab->nodes[node].run[k]);
+		jw_int(w, "pid", s->pid);
+		jw_str(w, "state", s->state);
 		if (svcview_ended(s))
-			fprintf(f, ",\"code\":%d,\"log\":", s->code);
+			jw_int(w, "code", s->code);
 		else
-			fprintf(f, ",\"code\":null,\"log\":");
-		json_str(s->tail, f);
-		fprintf(f, "}");
+			jw_null(w, "code");
+		jw_strn(w, "log", s->tail, s->taillen);
+		jw_close(w);
 	}
-	fprintf(f, "]");
+	jw_close(w);
 }
 
 /* {"name":TAP,"bus":BUS|null,"node":NODE|null,"interface":IF|null,
- * "namespace":"here"|"lab:PID","state":"up"|"pump:PID"|...}, ... */
+ * "namespace":"here"|"lab:PID","state":"up"|"pump:PID"|...} */
 static void
-json_taps(const struct labview *v, FILE *f)
+json_tap(const struct tapview *t, struct jw *w)
 {
-	char tap[32], kind[8], on[160], ns[32], st[48], *colon;
-	const char *p, *nl;
-	int n = 0;
+	const char *colon = strchr(t->on, ':');
 
-	for (p = v->taps; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		if (sscanf(p, "%31s %7s %159s %31s %47s", tap, kind, on, ns,
-		    st) != 5)
-			continue;
-		fprintf(f, "%s{\"name\":", n++ ? "," : "");
-		json_str(tap, f);
-		colon = strchr(on, ':');
-		if (strcmp(kind, "bus") == 0 || colon == NULL) {
-			fprintf(f, ",\"bus\":");
-			json_str(on, f);
-			fprintf(f, ",\"node\":null,\"interface\":null");
-		} else {
-			*colon = '\0';
-			fprintf(f, ",\"bus\":null,\"node\":");
-			json_str(on, f);
-			fprintf(f, ",\"interface\":");
-			json_str(colon + 1, f);
-		}
-		fprintf(f, ",\"namespace\":");
-		json_str(ns, f);
-		fprintf(f, ",\"state\":");
-		json_str(st, f);
-		fputc('}', f);
+	jw_object(w, NULL);
+	jw_str(w, "name", t->name);
+	if (!t->iface || colon == NULL) {
+		jw_str(w, "bus", t->on);
+		jw_null(w, "node");
+		jw_null(w, "interface");
+	} else {
+		jw_null(w, "bus");
+		jw_strn(w, "node", t->on, (size_t)(colon - t->on));
+		jw_str(w, "interface", colon + 1);
 	}
+	jw_str(w, "namespace", t->netns);
+	jw_str(w, "state", t->state);
+	jw_close(w);
 }
 
-void
+static void
+json_node(const char *dir, const struct lab *lab, const struct labview *v,
+    int i, struct jw *w)
+{
+	const struct lab_node *n = &lab->nodes[i];
+	char a[IP_STRLEN], url[STATEDIR_PATHMAX + 16];
+	int j, k;
+
+	jw_object(w, NULL);
+	jw_str(w, "name", n->name);
+	jw_int(w, "pid", v->nodes[i].pid);
+	jw_str(w, "state", v->nodes[i].state);
+	jw_str(w, "why", v->nodes[i].why);
+	jw_strn(w, "log", v->nodes[i].tail, v->nodes[i].taillen);
+	json_services(lab, i, v->nodes[i].svcs, w);
+	snprintf(url, sizeof(url), "unix://%s/sock/%d", dir, i);
+	jw_str(w, "url", url);
+	jw_array(w, "interfaces");
+	for (j = 0; j < n->nifaces; j++) {
+		jw_object(w, NULL);
+		jw_str(w, "name", n->ifaces[j].name);
+		jw_str(w, "bus", lab->buses[n->ifaces[j].bus].name);
+		jw_array(w, "addrs");
+		for (k = 0; k < n->ifaces[j].naddrs; k++)
+			jw_str(w, NULL, ip_str(&n->ifaces[j].addrs[k].ip, a));
+		jw_close(w);
+		jw_close(w);
+	}
+	jw_close(w);
+	jw_close(w);
+}
+
+int
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, FILE *f)
 {
-	const struct lab_node *n;
-	char a[IP_STRLEN], path[STATEDIR_PATHMAX];
+	char path[STATEDIR_PATHMAX];
 	const char *p, *nl;
-	int i, j, k;
+	struct jw w;
+	int i;
 
-	fprintf(f, "{\"lab\":");
-	json_str(labctl_name(dir), f);
-	fprintf(f, ",\"dir\":");
-	json_str(dir, f);
-	fprintf(f, ",\"supervisor\":%d,\"answers\":%s,\"state\":",
-	    (int)v->supervisor, v->answers ? "true" : "false");
-	json_str(v->state, f);
-	fprintf(f, ",\"nodes\":[");
-	for (i = 0; i < lab->nnodes; i++) {
-		n = &lab->nodes[i];
-		fprintf(f, "%s{\"name\":", i ? "," : "");
-		json_str(n->name, f);
-		fprintf(f, ",\"pid\":%d,\"state\":", (int)v->nodes[i].pid);
-		json_str(v->nodes[i].state, f);
-		fprintf(f, ",\"why\":");
-		json_str(v->nodes[i].why, f);
-		fprintf(f, ",\"log\":");
-		json_str(v->nodes[i].tail, f);
-		json_services(lab, i, v->nodes[i].svcs, f);
-		fprintf(f, ",\"url\":\"unix://%s/sock/%d\",\"interfaces\":[",
-		    dir, i);
-		for (j = 0; j < n->nifaces; j++) {
-			fprintf(f, "%s{\"name\":", j ? "," : "");
-			json_str(n->ifaces[j].name, f);
-			fprintf(f, ",\"bus\":");
-			json_str(lab->buses[n->ifaces[j].bus].name, f);
-			fprintf(f, ",\"addrs\":[");
-			for (k = 0; k < n->ifaces[j].naddrs; k++)
-				fprintf(f, "%s\"%s\"", k ? "," : "",
-				    ip_str(&n->ifaces[j].addrs[k].ip, a));
-			fprintf(f, "]}");
-		}
-		fprintf(f, "]}");
-	}
-	fprintf(f, "],\"links\":[");
-	for (p = v->links, i = 0; *p != '\0'; p = nl + 1, i++) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			break;
-		fprintf(f, "%s", i ? "," : "");
-		json_strn(p, (size_t)(nl - p), f);
-	}
-	fprintf(f, "],\"taps\":[");
-	json_taps(v, f);
-	fprintf(f, "],\"buses\":[");
+	jw_init(&w, f);
+	jw_object(&w, NULL);
+	jw_str(&w, "lab", labctl_name(dir));
+	jw_str(&w, "dir", dir);
+	jw_int(&w, "supervisor", v->supervisor);
+	jw_bool(&w, "answers", v->answers);
+	jw_str(&w, "state", v->state);
+	jw_array(&w, "nodes");
+	for (i = 0; i < lab->nnodes; i++)
+		json_node(dir, lab, v, i, &w);
+	jw_close(&w);
+	jw_array(&w, "links");
+	for (p = v->links; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		jw_strn(&w, NULL, p, (size_t)(nl - p));
+	jw_close(&w);
+	jw_array(&w, "taps");
+	for (i = 0; i < v->ntaps; i++)
+		json_tap(&v->taps[i], &w);
+	jw_close(&w);
+	jw_array(&w, "buses");
 	for (i = 0; i < lab->nbuses; i++) {
 		snprintf(path, sizeof(path), "%s/bus/%s", dir,
 		    lab->buses[i].name);
-		fprintf(f, "%s{\"name\":", i ? "," : "");
-		json_str(lab->buses[i].name, f);
-		fprintf(f, ",\"members\":%d,\"file\":", lab->buses[i].nmembers);
-		json_str(path, f);
-		fprintf(f, "}");
+		jw_object(&w, NULL);
+		jw_str(&w, "name", lab->buses[i].name);
+		jw_int(&w, "members", lab->buses[i].nmembers);
+		jw_str(&w, "file", path);
+		jw_close(&w);
 	}
-	fprintf(f, "]}\n");
+	jw_close(&w);
+	jw_close(&w);
+	return jw_end(&w);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "lab/ctlproto.h"
 #include "lab/lab.h"
 
 /* A service (one of a node's run: commands) as the supervisor reports
@@ -22,7 +23,18 @@ struct svcview {
 	char	 state[16];	/* waiting running exited killed stopping
 				 * stopped; "?" before the supervisor said */
 	int	 code;		/* exited: its status; killed: the signal */
-	char	 tail[2048];	/* its last lines, once it ended */
+	char	 tail[2048];	/* its last lines, once it ended, each
+				 * ending in a newline (NULs possible) */
+	size_t	 taillen;
+};
+
+/* A host tap: a "tap" line (lab/CONTROL.txt). */
+struct tapview {
+	char	 name[32];
+	bool	 iface;		/* it joins a node's interface, not a bus */
+	char	 on[160];	/* BUS, or NODE:IF */
+	char	 netns[32];	/* "here" or "lab:PID" */
+	char	 state[48];	/* up, pump:PID, exited:N, killed:N */
 };
 
 struct nodeview {
@@ -30,7 +42,8 @@ struct nodeview {
 	char		 state[16];
 	char		 why[512];
 	char		 tail[2048];	/* last log lines of a dead or failed
-					 * node */
+					 * node, as svcview's */
+	size_t		 taillen;
 	struct svcview	*svcs;		/* its run: commands' (nrun) */
 };
 
@@ -43,9 +56,8 @@ struct labview {
 	char		 links[4096];	/* links not as planned: lines of
 					 * "iface N:IF down out.delay=..",
 					 * "bus B cut .." (CONTROL.txt) */
-	char		 taps[4096];	/* host taps: lines of "TAP bus BUS
-					 * NS STATE", "TAP iface NODE:IF NS
-					 * STATE" (CONTROL.txt) */
+	struct tapview	*taps;		/* the host taps, "tap" lines */
+	int		 ntaps;
 };
 
 int	labview_fetch(const char *dir, const struct lab *lab,
@@ -60,13 +72,19 @@ bool	labview_node_down(const struct lab *lab, const struct labview *v,
 	    int k, const char *role, char *buf, size_t len);
 void	labview_free(struct labview *v);
 /*
- * A line of the supervisor's about a service: what it says goes into
- * the svcview that svc(node, k, arg) gives for it (k: its place in the
- * node's run: list): a state, or a line appended to its tail.  1 when
- * it was such a line (0 when not); NULL from svc skips it.
+ * A reply line of the supervisor's about a service (lab/ctlproto.h):
+ * what it says goes into the svcview that svc(node, k, arg) gives for it
+ * (k: its place in the node's run: list): a state, or a line appended
+ * to its tail.  1 when it was such a line (0 when not); NULL from svc
+ * skips it.
  */
-int	labview_service_line(const struct lab *lab, const char *line,
+int	labview_service_reply(const struct lab *lab,
+	    const struct ctl_reply *r,
 	    struct svcview *(*svc)(int node, int k, void *arg), void *arg);
+/* Appends n bytes and a newline to a tail of cap bytes holding *len
+ * (what does not fit is cut; the tail stays NUL-terminated). */
+void	labview_tail_add(char *tail, size_t *len, size_t cap,
+	    const char *text, size_t n);
 /* "running", "exited 3", "killed by signal 9", ... */
 void	svcview_state(const struct svcview *s, char *buf, size_t len);
 /* Did it fail: exit non-zero or get killed?  (A one-shot command that
@@ -81,7 +99,8 @@ int	labview_table(const char *dir, const struct lab *lab, int maxrows,
 	    FILE *f);
 void	labview_print(const char *dir, const struct lab *lab,
 	    const struct labview *v, int maxrows, bool buses, FILE *f);
-void	labview_json(const char *dir, const struct lab *lab,
+/* 0, or -errno when f could not be written. */
+int	labview_json(const char *dir, const struct lab *lab,
 	    const struct labview *v, FILE *f);
 
 #endif

@@ -16,7 +16,7 @@ LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/jsonpath.c lab/import.c lab/import_sh.c lab/import_kathara.c \
     lab/import_clab.c
 # What the fuzz target compiles (everything but the compiled-in topology).
-LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS)
+LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS) $(LIBJSON_SRCS)
 LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml) -lm
 
 $(OBJ)/lab/default_topology.c: topologies/default.yaml
@@ -43,16 +43,17 @@ RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
     lab/verb_generate.c lab/verb_import.c
 # The running lab: state directory, control socket, launcher, supervisor
 # and the verbs that use them (control protocol: lab/CONTROL.txt).
-RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/child.c lab/launch.c \
+RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/ctlproto.c lab/child.c \
+    lab/launch.c \
     lab/supervisor.c lab/sup_request.c lab/sup_worker.c \
     lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
-    lab/verb_check.c lab/hostnet.c lab/checkrun.c lab/taps.c lab/sup_tap.c \
-    lab/preflight.c
+    lab/verb_check.c lab/verb_completion.c lab/hostnet.c lab/checkrun.c \
+    lab/taps.c lab/sup_tap.c lab/preflight.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
-    $(LIB)/librumpclient.a $(LIB)/libshmif.a
+    $(LIB)/librumpclient.a $(LIB)/libshmif.a $(LIB)/libjson.a
 # libshmif again after every object (capture, the console's bus page).
 LDLIBS_rumplab := $(LIB)/libshmif.a $(LAB_YAML_LIBS) $(VIZ_LDLIBS) \
     $(SHMIF_PCAP_LIBS)

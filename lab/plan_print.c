@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "lab/plan.h"
 
 static const char *
@@ -264,230 +265,170 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 /* --- JSON ---------------------------------------------------------------- */
 
 static void
-jstr(FILE *f, const char *s)
-{
-	size_t run;
-
-	fputc('"', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		/* Copy what needs no escape in one go. */
-		run = strcspn(s, "\"\\\n\t\x01\x02\x03\x04\x05\x06\x07\x08"
-		    "\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
-		    "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
-		if (run > 0) {
-			fwrite(s, 1, run, f);
-			s += run - 1;
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void
-jip(FILE *f, const struct lab_ip *ip, bool withlen)
+jip(struct jw *w, const char *key, const struct lab_ip *ip, bool withlen)
 {
 	char s1[IP_STRLEN];
 
-	jstr(f, withlen ? ip_str(ip, s1) : ip_addr_str(ip, s1));
+	jw_str(w, key, withlen ? ip_str(ip, s1) : ip_addr_str(ip, s1));
 }
 
 static void
-json_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
+json_bus(const struct lab *lab, const struct lab_bus *b, struct jw *w)
 {
 	int i;
 
 	const struct lab_bus *dom = &lab->buses[b->domain];
 
-	fprintf(f, "{\"name\":");
-	jstr(f, b->name);
-	fprintf(f, ",\"mtu\":%u,\"max_frame\":%u,\"size\":%u,\"jumbo\":%s,"
-	    "\"netbsd_compatible\":%s,\"link\":%s,\"implicit\":%s,"
-	    "\"tap\":",
-	    b->mtu, b->max_frame, b->size, b->jumbo ? "true" : "false",
-	    compatible(b) ? "true" : "false", b->link >= 0 ? "true" : "false",
-	    b->implicit ? "true" : "false");
+	jw_object(w, NULL);
+	jw_str(w, "name", b->name);
+	jw_uint(w, "mtu", b->mtu);
+	jw_uint(w, "max_frame", b->max_frame);
+	jw_uint(w, "size", b->size);
+	jw_bool(w, "jumbo", b->jumbo);
+	jw_bool(w, "netbsd_compatible", compatible(b));
+	jw_bool(w, "link", b->link >= 0);
+	jw_bool(w, "implicit", b->implicit);
 	if (b->tap.name == NULL)
-		fputs("null", f);
+		jw_null(w, "tap");
 	else {
-		fputs("{\"name\":", f);
-		jstr(f, b->tap.name);
-		fprintf(f, ",\"node_interface\":%s,\"addrs\":[",
-		    b->tapseg ? "true" : "false");
-		for (i = 0; i < b->tap.naddrs; i++) {
-			fputs(i ? "," : "", f);
-			jip(f, &b->tap.addrs[i].ip, true);
-		}
-		fputs("]}", f);
+		jw_object(w, "tap");
+		jw_str(w, "name", b->tap.name);
+		jw_bool(w, "node_interface", b->tapseg);
+		jw_array(w, "addrs");
+		for (i = 0; i < b->tap.naddrs; i++)
+			jip(w, NULL, &b->tap.addrs[i].ip, true);
+		jw_close(w);
+		jw_close(w);
 	}
-	fputs(",\"domain\":", f);
-	jstr(f, dom->name);
-	fputs(",\"subnets\":[", f);
-	for (i = 0; i < dom->nsubnets; i++) {
-		fputs(i ? "," : "", f);
-		jip(f, &dom->subnets[i].net, true);
-	}
-	fprintf(f, "],\"delay_us\":%" PRIu64 ",\"jitter_us\":%" PRIu64
-	    ",\"loss_pct\":%g,\"rate_bps\":%" PRIu64 ",\"members\":[",
-	    b->delay_us, b->jitter_us, b->loss_pct, b->rate_bps);
+	/* A bridge's buses are one broadcast domain: its subnets. */
+	jw_str(w, "domain", dom->name);
+	jw_array(w, "subnets");
+	for (i = 0; i < dom->nsubnets; i++)
+		jip(w, NULL, &dom->subnets[i].net, true);
+	jw_close(w);
+	jw_uint(w, "delay_us", b->delay_us);
+	jw_uint(w, "jitter_us", b->jitter_us);
+	jw_double(w, "loss_pct", b->loss_pct);
+	jw_uint(w, "rate_bps", b->rate_bps);
+	jw_array(w, "members");
 	for (i = 0; i < b->nmembers; i++) {
 		const struct lab_member *m = &b->members[i];
 
-		fprintf(f, "%s{\"node\":", i ? "," : "");
-		jstr(f, lab->nodes[m->node].name);
-		fprintf(f, ",\"interface\":");
-		jstr(f, lab->nodes[m->node].ifaces[m->iface].name);
-		fputc('}', f);
+		jw_object(w, NULL);
+		jw_str(w, "node", lab->nodes[m->node].name);
+		jw_str(w, "interface", lab->nodes[m->node].ifaces[m->iface].name);
+		jw_close(w);
 	}
-	fputs("]}", f);
+	jw_close(w);
+	jw_close(w);
 }
 
 static void
-json_iface(const struct lab *lab, const struct lab_iface *ifp, FILE *f)
+json_iface(const struct lab *lab, const struct lab_iface *ifp, struct jw *w)
 {
 	char mac[32];
 	int k;
 
-	fprintf(f, "{\"name\":");
-	jstr(f, ifp->name);
-	fprintf(f, ",\"alias\":");
-	if (ifp->alias != NULL)
-		jstr(f, ifp->alias);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"bus\":");
-	jstr(f, lab->buses[ifp->bus].name);
-	fprintf(f, ",\"mtu\":%u,\"mac\":", ifp->mtu);
+	jw_object(w, NULL);
+	jw_str(w, "name", ifp->name);
+	jw_str(w, "alias", ifp->alias);
+	jw_str(w, "bus", lab->buses[ifp->bus].name);
+	jw_uint(w, "mtu", ifp->mtu);
 	if (ifp->macmode == MAC_KERNEL)
-		fputs("null", f);
+		jw_null(w, "mac");
 	else {
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		    ifp->mac[0], ifp->mac[1], ifp->mac[2], ifp->mac[3],
 		    ifp->mac[4], ifp->mac[5]);
-		jstr(f, mac);
+		jw_str(w, "mac", mac);
 	}
-	fputs(",\"addrs\":[", f);
-	for (k = 0; k < ifp->naddrs; k++) {
-		fputs(k ? "," : "", f);
-		jip(f, &ifp->addrs[k].ip, true);
-	}
-	fputs("]}", f);
+	jw_array(w, "addrs");
+	for (k = 0; k < ifp->naddrs; k++)
+		jip(w, NULL, &ifp->addrs[k].ip, true);
+	jw_close(w);
+	jw_close(w);
 }
 
 static void
-json_route(const struct lab_node *n, const struct lab_route *r, FILE *f)
+json_route(const struct lab_node *n, const struct lab_route *r, struct jw *w)
 {
 	char s1[IP_STRLEN];
 
-	fputs("{\"dst\":", f);
-	jstr(f, r->dst.plen == 0 ? "default" : ip_str(&r->dst, s1));
-	fputs(",\"via\":", f);
-	jip(f, &r->via, false);
-	fputs(",\"interface\":", f);
-	jstr(f, r->iface >= 0 ? n->ifaces[r->iface].name : "");
-	fputs(",\"origin\":", f);
-	jstr(f, origin_name(r->origin));
-	fputc('}', f);
+	jw_object(w, NULL);
+	jw_str(w, "dst", r->dst.plen == 0 ? "default" : ip_str(&r->dst, s1));
+	jip(w, "via", &r->via, false);
+	jw_str(w, "interface", r->iface >= 0 ? n->ifaces[r->iface].name : "");
+	jw_str(w, "origin", origin_name(r->origin));
+	jw_close(w);
 }
-
-struct jsteps {
-	FILE	*f;
-	int	 n;
-};
 
 static int
 json_step(const struct plan_step *s, void *arg)
 {
-	struct jsteps *j = arg;
+	struct jw *w = arg;
 	int i;
 
-	fputs(j->n++ ? ",[" : "[", j->f);
-	for (i = 0; i < s->argc; i++) {
-		fputs(i ? "," : "", j->f);
-		jstr(j->f, s->argv[i]);
-	}
-	fputc(']', j->f);
+	jw_array(w, NULL);
+	for (i = 0; i < s->argc; i++)
+		jw_str(w, NULL, s->argv[i]);
+	jw_close(w);
 	return 0;
 }
 
+static void
+json_node_config(const struct lab_node *n, struct jw *w)
+{
+	int i;
+
+	jw_object(w, "sysctl");
+	for (i = 0; i < n->nsysctls; i++)
+		jw_str(w, n->sysctls[i].name, n->sysctls[i].value);
+	jw_close(w);
+	jw_array(w, "run");
+	for (i = 0; i < n->nrun; i++)
+		jw_str(w, NULL, n->run[i]);
+	jw_close(w);
+	jw_array(w, "fs");
+	for (i = 0; i < n->nfs; i++) {
+		jw_object(w, NULL);
+		jw_str(w, "type", n->fs[i].type);
+		jw_str(w, "image", n->fs[i].image ? n->fs[i].image : "");
+		jw_str(w, "mount", n->fs[i].mount);
+		jw_close(w);
+	}
+	jw_close(w);
+}
+
 static int
-json_node(const struct lab *lab, int idx, const char *busdir, FILE *f)
+json_node(const struct lab *lab, int idx, const char *busdir, struct jw *w)
 {
 	const struct lab_node *n = &lab->nodes[idx];
-	struct jsteps js = { f, 0 };
 	struct lab_route *routes;
 	int i, nroutes, r;
 
-	fputs("{\"name\":", f);
-	jstr(f, n->name);
-	fputs(",\"kind\":", f);
-	jstr(f, n->kind);
-	fputs(",\"group\":", f);
-	if (n->group)
-		jstr(f, n->group);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"forwarding\":%s,\"routing\":\"%s\",\"interfaces\":[",
-	    n->forwarding ? "true" : "false",
-	    lab_routing_name(lab_node_routing(lab, idx)));
-	for (i = 0; i < n->nifaces; i++) {
-		fputs(i ? "," : "", f);
-		json_iface(lab, &n->ifaces[i], f);
-	}
-	fputs("],\"routes\":[", f);
 	if ((r = lab_node_routes(lab, idx, &routes, &nroutes)) != 0)
 		return r;
-	for (i = 0; i < nroutes; i++) {
-		fputs(i ? "," : "", f);
-		json_route(n, &routes[i], f);
-	}
+	jw_object(w, NULL);
+	jw_str(w, "name", n->name);
+	jw_str(w, "kind", n->kind);
+	jw_str(w, "group", n->group);
+	jw_bool(w, "forwarding", n->forwarding);
+	jw_str(w, "routing", lab_routing_name(lab_node_routing(lab, idx)));
+	jw_array(w, "interfaces");
+	for (i = 0; i < n->nifaces; i++)
+		json_iface(lab, &n->ifaces[i], w);
+	jw_close(w);
+	jw_array(w, "routes");
+	for (i = 0; i < nroutes; i++)
+		json_route(n, &routes[i], w);
+	jw_close(w);
 	free(routes);
-	fputs("],\"sysctl\":{", f);
-	for (i = 0; i < n->nsysctls; i++) {
-		fputs(i ? "," : "", f);
-		jstr(f, n->sysctls[i].name);
-		fputc(':', f);
-		jstr(f, n->sysctls[i].value);
-	}
-	fputs("},\"run\":[", f);
-	for (i = 0; i < n->nrun; i++) {
-		fputs(i ? "," : "", f);
-		jstr(f, n->run[i]);
-	}
-	fputs("],\"fs\":[", f);
-	for (i = 0; i < n->nfs; i++) {
-		fputs(i ? ",{\"type\":" : "{\"type\":", f);
-		jstr(f, n->fs[i].type);
-		fputs(",\"image\":", f);
-		jstr(f, n->fs[i].image ? n->fs[i].image : "");
-		fputs(",\"mount\":", f);
-		jstr(f, n->fs[i].mount);
-		fputc('}', f);
-	}
-	fputs("],\"commands\":[", f);
-	r = plan_node_steps(lab, idx, busdir, json_step, &js);
-	fputs("]}", f);
+	json_node_config(n, w);
+	jw_array(w, "commands");
+	r = plan_node_steps(lab, idx, busdir, json_step, w);
+	jw_close(w);
+	jw_close(w);
 	return r;
-}
-
-static void
-jstr_or_null(FILE *f, const char *s)
-{
-	if (s != NULL)
-		jstr(f, s);
-	else
-		fputs("null", f);
 }
 
 static const char *
@@ -499,104 +440,89 @@ check_kind_name(enum lab_check_kind k)
 
 /* The keys every check has, and those of command checks and steps. */
 static void
-json_check_common(const struct lab_check *c, FILE *f)
+json_check_common(const struct lab_check *c, struct jw *w)
 {
-	fprintf(f, "{\"kind\":\"%s\",\"name\":", check_kind_name(c->kind));
-	jstr_or_null(f, c->name);
-	fputs(",\"hint\":", f);
-	jstr_or_null(f, c->hint);
-	fprintf(f, ",\"within_s\":%g,\"after_step\":%s", (double)c->within_us /
-	    1e6, c->after_step ? "true" : "false");
-	if (c->kind == CHECK_DO) {
-		fputs(",\"do\":", f);
-		jstr(f, c->request);
-	} else if (c->kind == CHECK_WAIT)
-		fprintf(f, ",\"wait_s\":%g", (double)c->wait_us / 1e6);
+	jw_str(w, "kind", check_kind_name(c->kind));
+	jw_str(w, "name", c->name);
+	jw_str(w, "hint", c->hint);
+	jw_double(w, "within_s", (double)c->within_us / 1e6);
+	jw_bool(w, "after_step", c->after_step);
+	if (c->kind == CHECK_DO)
+		jw_str(w, "do", c->request);
+	else if (c->kind == CHECK_WAIT)
+		jw_double(w, "wait_s", (double)c->wait_us / 1e6);
 	else if (c->kind == CHECK_RUN) {
-		fputs(",\"on\":", f);
-		jstr_or_null(f, c->on >= 0 ? c->on_name : NULL);
-		fputs(",\"run\":", f);
-		jstr(f, c->run);
-		fputs(",\"match\":", f);
-		jstr_or_null(f, c->match);
-		fputs(",\"nomatch\":", f);
-		jstr_or_null(f, c->nomatch);
-		fputs(",\"json\":", f);
-		jstr_or_null(f, c->json);
-		fputs(",\"equals\":", f);
-		jstr_or_null(f, c->equals);
-		fprintf(f, ",\"fails\":%s", c->fails ? "true" : "false");
+		jw_str(w, "on", c->on >= 0 ? c->on_name : NULL);
+		jw_str(w, "run", c->run);
+		jw_str(w, "match", c->match);
+		jw_str(w, "nomatch", c->nomatch);
+		jw_str(w, "json", c->json);
+		jw_str(w, "equals", c->equals);
+		jw_bool(w, "fails", c->fails);
 	}
 }
 
 static void
-json_check(const struct lab *lab, const struct lab_check *c, FILE *f)
+json_check(const struct lab *lab, const struct lab_check *c, struct jw *w)
 {
 	int i;
 
-	json_check_common(c, f);
+	jw_object(w, NULL);
+	json_check_common(c, w);
 	if (c->kind != CHECK_REACH) {
-		fputc('}', f);
+		jw_close(w);
 		return;
 	}
-	fputs(",\"from\":", f);
-	jstr(f, c->from_name);
-	fputs(",\"to\":", f);
-	jstr(f, c->to_name);
-	fputs(",\"addr\":", f);
-	jip(f, &c->to, false);
-	fprintf(f, ",\"reach\":%s,\"reached\":%s,\"via\":",
-	    c->reach ? "true" : "false", c->reached ? "true" : "false");
+	jw_str(w, "from", c->from_name);
+	jw_str(w, "to", c->to_name);
+	jip(w, "addr", &c->to, false);
+	jw_bool(w, "reach", c->reach);
+	jw_bool(w, "reached", c->reached);
 	if (!c->has_via)
-		fputs("null", f);
+		jw_null(w, "via");
 	else {
-		fputc('[', f);
-		for (i = 0; i < c->nvia; i++) {
-			fputs(i ? "," : "", f);
-			jstr(f, lab->nodes[c->via[i]].name);
-		}
-		fputc(']', f);
+		jw_array(w, "via");
+		for (i = 0; i < c->nvia; i++)
+			jw_str(w, NULL, lab->nodes[c->via[i]].name);
+		jw_close(w);
 	}
-	fputs(",\"path\":[", f);
-	for (i = 0; i < c->npath; i++) {
-		fputs(i ? "," : "", f);
-		jstr(f, lab->nodes[c->path[i]].name);
-	}
-	fputs("]}", f);
+	jw_array(w, "path");
+	for (i = 0; i < c->npath; i++)
+		jw_str(w, NULL, lab->nodes[c->path[i]].name);
+	jw_close(w);
+	jw_close(w);
 }
 
 int
 plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 {
-	int i, r;
+	struct jw w;
+	int i, r = 0;
 
+	jw_init(&w, f);
 	if (node >= 0) {
-		if ((r = json_node(lab, node, busdir, f)) != 0)
-			return r;
-		fputc('\n', f);
-		return ferror(f) ? -EIO : 0;
+		r = json_node(lab, node, busdir, &w);
+		return jw_end(&w) ? -EIO : r;
 	}
-	fputs("{\"name\":", f);
-	jstr(f, lab->name);
-	fputs(",\"file\":", f);
-	jstr(f, lab->file);
-	fprintf(f, ",\"routing\":\"%s\",\"exercise\":%s,\"buses\":[",
-	    lab_routing_name(lab->routing), lab->exercise ? "true" : "false");
-	for (i = 0; i < lab->nbuses; i++) {
-		fputs(i ? ",\n" : "\n", f);
-		json_bus(lab, &lab->buses[i], f);
-	}
-	fputs("],\"nodes\":[", f);
-	for (i = 0; i < lab->nnodes; i++) {
-		fputs(i ? ",\n" : "\n", f);
-		if ((r = json_node(lab, i, busdir, f)) != 0)
-			return r;
-	}
-	fputs("],\"checks\":[", f);
-	for (i = 0; i < lab->nchecks; i++) {
-		fputs(i ? ",\n" : "\n", f);
-		json_check(lab, &lab->checks[i], f);
-	}
-	fputs("]}\n", f);
-	return ferror(f) ? -EIO : 0;
+	jw_object(&w, NULL);
+	jw_str(&w, "name", lab->name);
+	jw_str(&w, "file", lab->file);
+	jw_str(&w, "routing", lab_routing_name(lab->routing));
+	jw_bool(&w, "exercise", lab->exercise);
+	jw_array(&w, "buses");
+	for (i = 0; i < lab->nbuses; i++)
+		json_bus(lab, &lab->buses[i], &w);
+	jw_close(&w);
+	jw_array(&w, "nodes");
+	for (i = 0; i < lab->nnodes && r == 0; i++)
+		r = json_node(lab, i, busdir, &w);
+	jw_close(&w);
+	jw_array(&w, "checks");
+	for (i = 0; i < lab->nchecks; i++)
+		json_check(lab, &lab->checks[i], &w);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0)
+		return -EIO;
+	return r;
 }

@@ -74,6 +74,7 @@ struct pumpview {
 
 struct client {
 	struct ctl_conn	 c;		/* c.fd < 0: free slot */
+	bool		 skipping;	/* to the end of an overlong line */
 };
 
 /* A child pushing link state into nodes for one request. */
@@ -122,6 +123,8 @@ void	sv_write_state(void);
 /* sup_request.c */
 __attribute__((format(printf, 2, 3)))
 void	sv_reply(int ci, const char *fmt, ...);
+/* "HEAD TEXT": n bytes of text, escaped (lab/ctlproto.h). */
+void	sv_reply_text(int ci, const char *head, const char *text, size_t n);
 void	sv_reply_tail(int ci, int node);
 void	sv_accept(void);
 void	sv_client_input(int ci);

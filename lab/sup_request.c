@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/ctlproto.h"
 #include "lab/impair_spec.h"
 #include "lab/linkstate.h"
 #include "lab/plan.h"
@@ -29,21 +30,45 @@ struct emitctx {
 
 static void forget_client(int ci);
 
-void
-sv_reply(int ci, const char *fmt, ...)
+/* A reply line, escaped already, to client ci (a client that cannot
+ * take it is dropped). */
+static void
+send_line(int ci, const char *line)
 {
-	char line[CTL_LINEMAX];
-	va_list ap;
-
 	if (ci < 0 || sv.clients[ci].c.fd < 0)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (ctl_send(&sv.clients[ci].c, "%s", line) != 0) {
 		ctl_close(&sv.clients[ci].c);
 		forget_client(ci);
 	}
+}
+
+void
+sv_reply(int ci, const char *fmt, ...)
+{
+	char raw[CTL_LINEMAX], line[CTL_LINEMAX - 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	ctl_escape(raw, strlen(raw), line, sizeof(line));
+	send_line(ci, line);
+}
+
+void
+sv_reply_text(int ci, const char *head, const char *text, size_t n)
+{
+	char line[CTL_LINEMAX - 1];
+	size_t off;
+
+	off = ctl_escape(head, strlen(head), line, sizeof(line) - 1);
+	line[off++] = ' ';
+	ctl_escape(text, n, line + off, sizeof(line) - off);
+	send_line(ci, line);
 }
 
 /* A client is gone: nothing waits to answer it any more (its slot may
@@ -61,23 +86,23 @@ forget_client(int ci)
 			sv.ajobs[i].ci = -1;
 }
 
-/* The node's last log lines, one `log NAME TEXT` line each. */
+/* The node's last log lines, one `log NAME TEXT` line each (NULs and
+ * all: the text is escaped). */
 void
 sv_reply_tail(int ci, int node)
 {
-	char path[STATEDIR_PATHMAX], buf[4096], *p, *nl;
+	char path[STATEDIR_PATHMAX], buf[4096], head[128];
+	const char *p, *end, *nl;
+	ssize_t n;
 
 	statedir_log(sv.dir, sv.lab->nodes[node].name, path);
-	if (file_tail(path, TAIL_LINES, buf, sizeof(buf)) <= 0)
+	if ((n = file_tail(path, TAIL_LINES, buf, sizeof(buf))) <= 0)
 		return;
-	for (p = buf; *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p) - 1;
-		else
-			*nl = '\0';
-		sv_reply(ci, "log %s %s", sv.lab->nodes[node].name, p);
-		if (nl[1] == '\0')
-			break;
+	snprintf(head, sizeof(head), "log %s", sv.lab->nodes[node].name);
+	for (p = buf, end = buf + n; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		sv_reply_text(ci, head, p, (size_t)(nl - p));
 	}
 }
 
@@ -177,40 +202,33 @@ keep_last(void *arg, const char *line)
 }
 
 static void
-req_link(int ci, int argc, char **argv)
+req_link_show(int ci, int argc, char **argv)
+{
+	struct lstarget t;
+	struct emitctx e = { ci, "" };
+	char why[512];
+
+	if (argc == 1 && linkstate_target(argv[0], &t, why, sizeof(why)) != 0) {
+		sv_reply(ci, "error %s", why);
+		return;
+	}
+	linkstate_show(argc == 1 ? &t : NULL, sv_node_is_up, emit_line, &e);
+	sv_reply(ci, "ok");
+}
+
+static void
+req_link_set(int ci, int argc, char **argv)
 {
 	struct lstarget t;
 	struct impset set;
-	struct emitctx e = { ci, "" };
 	char why[512], ok[512];
 
-	if (argc >= 1 && strcmp(argv[0], "show") == 0) {
-		if (argc > 2) {
-			sv_reply(ci, "error link show takes one target at "
-			    "most");
-			return;
-		}
-		if (argc == 2 && linkstate_target(argv[1], &t, why,
-		    sizeof(why)) != 0) {
-			sv_reply(ci, "error %s", why);
-			return;
-		}
-		linkstate_show(argc == 2 ? &t : NULL, sv_node_is_up, emit_line,
-		    &e);
-		sv_reply(ci, "ok");
-		return;
-	}
-	if (argc < 3 || strcmp(argv[0], "set") != 0) {
-		sv_reply(ci, "error usage: link show [TARGET] | link set "
-		    "TARGET SETTING...");
-		return;
-	}
 	if (!sv.up_done) {
 		sv_reply(ci, "error lab %s is not up yet", sv.name);
 		return;
 	}
-	if (linkstate_target(argv[1], &t, why, sizeof(why)) != 0 ||
-	    impspec_parse(argc - 2, argv + 2, t.bus >= 0 ? IMP_DIR_OUT :
+	if (linkstate_target(argv[0], &t, why, sizeof(why)) != 0 ||
+	    impspec_parse(argc - 1, argv + 1, t.bus >= 0 ? IMP_DIR_OUT :
 	    IMP_DIR_BOTH, t.bus >= 0 ? IMP_DIR_OUT : IMP_DIR_BOTH, &set, why,
 	    sizeof(why)) != 0 ||
 	    linkstate_set(&t, &set, why, sizeof(why)) != 0) {
@@ -222,7 +240,7 @@ req_link(int ci, int argc, char **argv)
 }
 
 static void
-req_bus(int ci, const char *op, const char *name)
+req_bus(int ci, bool cut, const char *name)
 {
 	char ok[256];
 	int b;
@@ -235,8 +253,8 @@ req_bus(int ci, const char *op, const char *name)
 		sv_reply(ci, "error no bus '%s' in lab %s", name, sv.name);
 		return;
 	}
-	linkstate_cut(b, strcmp(op, "cut") == 0);
-	snprintf(ok, sizeof(ok), "bus %s %s", name, strcmp(op, "cut") == 0 ?
+	linkstate_cut(b, cut);
+	snprintf(ok, sizeof(ok), "bus %s %s", name, cut ?
 	    "cut: its interfaces have no carrier" : "joined again");
 	sv_push_links(ci, ok);
 }
@@ -264,7 +282,7 @@ req_status(int ci)
 }
 
 static void
-req_node(int ci, const char *op, const char *name)
+req_node(int ci, enum ctl_req op, const char *name)
 {
 	struct snode *sn;
 	int i;
@@ -284,12 +302,12 @@ req_node(int ci, const char *op, const char *name)
 		    nstate_name[sn->st]);
 		return;
 	}
-	if (strcmp(op, "start") == 0 && sn->st == NS_UP) {
+	if (op == CTL_NODE_START && sn->st == NS_UP) {
 		sv_reply(ci, "error node %s is already up (pid %d)", name,
 		    (int)sn->pid);
 		return;
 	}
-	if (strcmp(op, "kill") == 0) {
+	if (op == CTL_NODE_KILL) {
 		if (sn->st != NS_UP) {
 			sv_reply(ci, "error node %s is not running (%s)", name,
 			    nstate_name[sn->st]);
@@ -300,15 +318,15 @@ req_node(int ci, const char *op, const char *name)
 		return;
 	}
 	sn->waiter = ci;
-	if (sn->st == NS_UP && strcmp(op, "start") != 0) {
+	if (sn->st == NS_UP && op != CTL_NODE_START) {
 		sn->st = NS_STOPPING;
-		sn->restart = strcmp(op, "restart") == 0;
+		sn->restart = op == CTL_NODE_RESTART;
 		sv_services_stop(i);
 		kill(sn->pid, SIGTERM);
 		sv_write_state();
 		return;
 	}
-	if (strcmp(op, "stop") == 0) {
+	if (op == CTL_NODE_STOP) {
 		sn->st = NS_STOPPED;
 		sn->waiter = -1;
 		sv_write_state();
@@ -323,39 +341,52 @@ req_node(int ci, const char *op, const char *name)
 	sv_write_state();
 }
 
+/* One request line (len bytes, NULs possible), dispatched on its id in
+ * the protocol's table (lab/ctlproto.h). */
 static void
-request(int ci, char *line)
+request(int ci, char *line, size_t len)
 {
-	char op[16], name[80], *argv[64], *w, *save = NULL;
-	int argc;
+	struct ctl_request rq;
+	char why[256];
 
-	if (strcmp(line, "hello") == 0)
+	if (ctl_request_parse(line, len, &rq, why, sizeof(why)) != 0) {
+		sv_reply(ci, "error %s", why);
+		return;
+	}
+	switch (rq.def->id) {
+	case CTL_HELLO:
 		sv_reply(ci, "ok rumplab-supervisor 1 %s %d", sv.name,
 		    (int)getpid());
-	else if (strcmp(line, "up") == 0)
+		break;
+	case CTL_UP:
 		req_up(ci);
-	else if (strcmp(line, "status") == 0)
+		break;
+	case CTL_STATUS:
 		req_status(ci);
-	else if (strcmp(line, "down") == 0 || strcmp(line, "abort") == 0)
+		break;
+	case CTL_NODE_STOP:
+	case CTL_NODE_START:
+	case CTL_NODE_RESTART:
+	case CTL_NODE_KILL:
+		req_node(ci, rq.def->id, rq.argv[0]);
+		break;
+	case CTL_LINK_SHOW:
+		req_link_show(ci, rq.argc, rq.argv);
+		break;
+	case CTL_LINK_SET:
+		req_link_set(ci, rq.argc, rq.argv);
+		break;
+	case CTL_BUS_CUT:
+	case CTL_BUS_JOIN:
+		req_bus(ci, rq.def->id == CTL_BUS_CUT, rq.argv[0]);
+		break;
+	case CTL_DOWN:
+	case CTL_ABORT:
 		sv_shutdown_and_exit(ci, 0);
-	else if (sscanf(line, "node %15s %79s", op, name) == 2 &&
-	    (strcmp(op, "stop") == 0 || strcmp(op, "start") == 0 ||
-	    strcmp(op, "restart") == 0 || strcmp(op, "kill") == 0))
-		req_node(ci, op, name);
-	else if (sscanf(line, "bus %15s %79s", op, name) == 2 &&
-	    (strcmp(op, "cut") == 0 || strcmp(op, "join") == 0))
-		req_bus(ci, op, name);
-	else if (strncmp(line, "link ", 5) == 0) {
-		for (argc = 0, w = strtok_r(line + 5, " ", &save);
-		    w != NULL && argc < 64; w = strtok_r(NULL, " ", &save))
-			argv[argc++] = w;
-		if (w != NULL)
-			sv_reply(ci, "error more than 64 words in one request");
-		else
-			req_link(ci, argc, argv);
-	} else
-		sv_reply(ci, "error unknown request '%.60s' (see "
-		    "lab/CONTROL.txt)", line);
+		break;
+	case CTL_NREQ:
+		break;
+	}
 }
 
 static void
@@ -368,12 +399,20 @@ client_gone(int ci)
 		sv_shutdown_and_exit(-1, 1);
 }
 
+/*
+ * A client's bytes: each whole line is a request.  A line over the
+ * buffer is answered with an error and skipped to its newline, so that
+ * the client can go on.
+ */
 void
 sv_client_input(int ci)
 {
-	struct ctl_conn *c = &sv.clients[ci].c;
+	struct client *cl = &sv.clients[ci];
+	struct ctl_conn *c = &cl->c;
 	char line[CTL_LINEMAX];
+	size_t len;
 	ssize_t n;
+	int r;
 
 	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
 	if (n <= 0) {
@@ -383,10 +422,23 @@ sv_client_input(int ci)
 		return;
 	}
 	c->len += (size_t)n;
-	while (c->fd >= 0 && ctl_takeline(c, line, sizeof(line)))
-		request(ci, line);
-	if (c->fd >= 0 && c->len == sizeof(c->buf))
-		client_gone(ci);
+	while (c->fd >= 0 && (r = ctl_takeline(c, line, sizeof(line) - 1,
+	    &len)) != 0) {
+		if (cl->skipping)
+			cl->skipping = false;	/* the rest of a long one */
+		else if (r < 0)
+			sv_reply(ci, "error a request is longer than %d bytes",
+			    CTL_LINEMAX - 2);
+		else
+			request(ci, line, len);
+	}
+	if (c->fd >= 0 && c->len == sizeof(c->buf)) {
+		if (!cl->skipping)
+			sv_reply(ci, "error a request is longer than %d bytes",
+			    CTL_LINEMAX - 2);
+		cl->skipping = true;
+		c->len = 0;
+	}
 }
 
 void
@@ -408,5 +460,6 @@ sv_accept(void)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	sv.clients[i].c.fd = fd;
 	sv.clients[i].c.len = 0;
+	sv.clients[i].skipping = false;
 }
 

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "lab/capture.h"
 #include "lab/labctl.h"
@@ -59,9 +60,7 @@ parse(int argc, char **argv, struct capopts *o)
 
 	memset(o, 0, sizeof(*o));
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
-			o->lab = argv[++i];
-		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
 			o->out = argv[++i];
 		else if (strcmp(argv[i], "--rewind") == 0)
 			o->rewind = true;
@@ -74,6 +73,8 @@ parse(int argc, char **argv, struct capopts *o)
 		else
 			return -1;
 	}
+	if (verb_lab("capture", NULL, &o->lab) != 0)
+		return -1;
 	return o->target == NULL ? -1 : 0;
 }
 
@@ -152,6 +153,56 @@ open_source(const char *dir, const struct lab *lab, const struct capopts *o,
 	return 0;
 }
 
+/* How it ended, and what it wrote, as the lines of a capture's end. */
+static void
+summary_text(enum capture_end end, int werr, unsigned long frames,
+    uint64_t lost)
+{
+	if (end == CAP_BUS_GONE)
+		fprintf(stderr, "rumplab capture: the bus is gone (the lab went "
+		    "down)\n");
+	else if (end == CAP_SOURCE_GONE)
+		fprintf(stderr, "rumplab capture: the node went down (its tap "
+		    "with it); capture ended\n");
+	else if (werr != 0)
+		fprintf(stderr, "rumplab capture: writing: %s\n",
+		    strerror(werr));
+	fprintf(stderr, "rumplab capture: %lu frames written, %llu lost "
+	    "before they were read\n", frames, (unsigned long long)lost);
+}
+
+/*
+ * --json: the same as one object on standard error (standard output may
+ * be the pcap): {"lab", "target", "kind": "bus"|"interface", "to",
+ * "rewind", "frames", "lost", "end": "stopped"|"count"|"bus-gone"|
+ * "node-gone"|"write-error", "error": null or what failed}.
+ */
+static int
+summary_json(const char *dir, const struct capopts *o, bool tap,
+    enum capture_end end, int werr, unsigned long frames, uint64_t lost)
+{
+	static const char *const ends[] = { "stopped", "count", "bus-gone",
+	    "node-gone", "write-error" };
+	struct jw w;
+
+	jw_init(&w, stderr);
+	jw_object(&w, NULL);
+	jw_str(&w, "lab", labctl_name(dir));
+	jw_str(&w, "target", o->target);
+	jw_str(&w, "kind", tap ? "interface" : "bus");
+	jw_str(&w, "to", strcmp(o->out, "-") == 0 ? "stdout" : o->out);
+	jw_bool(&w, "rewind", o->rewind);
+	jw_uint(&w, "frames", frames);
+	jw_uint(&w, "lost", lost);
+	jw_str(&w, "end", ends[end]);
+	if (werr != 0)
+		jw_str(&w, "error", strerror(werr));
+	else
+		jw_null(&w, "error");
+	jw_close(&w);
+	return jw_end(&w);
+}
+
 int
 verb_capture(int argc, char **argv)
 {
@@ -167,7 +218,7 @@ verb_capture(int argc, char **argv)
 	unsigned long frames = 0;
 	uint32_t max_frame = 0;
 	bool tap = false;
-	int r, status = 1;
+	int r, werr, status = 1;
 
 	if (parse(argc, argv, &o) != 0) {
 		verb_usage("capture", stderr);
@@ -185,7 +236,7 @@ verb_capture(int argc, char **argv)
 	if ((r = labctl_find(o.lab, dir, sizeof(dir), why, sizeof(why))) !=
 	    0) {
 		fprintf(stderr, "rumplab capture: %s%s\n", why,
-		    r == -EEXIST ? " with --lab" : "");
+		    r == -EEXIST ? " with -l" : "");
 		return r == -EEXIST ? EXIT_USAGE : 1;
 	}
 	if ((r = labctl_open_lab(dir, &lab)) != 0) {
@@ -210,29 +261,22 @@ verb_capture(int argc, char **argv)
 		fprintf(stderr, "rumplab capture: %s\n", err);
 		goto out;
 	}
-	fprintf(stderr, "rumplab capture: %s%s of lab %s%s, to %s\n",
-	    tap ? "interface " : "bus ", o.target, labctl_name(dir),
-	    o.rewind ? ", from the oldest frame in its ring" : "",
-	    strcmp(o.out, "-") == 0 ? "stdout" : o.out);
+	if (!verb_opts.json)
+		fprintf(stderr, "rumplab capture: %s%s of lab %s%s, to %s\n",
+		    tap ? "interface " : "bus ", o.target, labctl_name(dir),
+		    o.rewind ? ", from the oldest frame in its ring" : "",
+		    strcmp(o.out, "-") == 0 ? "stdout" : o.out);
 	end = capture_copy(bus, &out, &stop, o.count, tap ? node_gone : NULL,
 	    ifname, &frames);
-	status = 0;
-	if (end == CAP_BUS_GONE)
-		fprintf(stderr, "rumplab capture: the bus is gone (the lab went "
-		    "down)\n");
-	else if (end == CAP_SOURCE_GONE) {
-		fprintf(stderr, "rumplab capture: the node went down (its tap "
-		    "with it); capture ended\n");
-		status = 1;
-	} else if (end == CAP_WRITE_ERROR && errno != EPIPE) {
-		fprintf(stderr, "rumplab capture: writing: %s\n",
-		    strerror(errno));
-		status = 1;
-	}
+	werr = end == CAP_WRITE_ERROR && errno != EPIPE ? errno : 0;
+	status = end == CAP_SOURCE_GONE || werr != 0 ? 1 : 0;
 	shmif_get_stats(bus, &st);
-	fprintf(stderr, "rumplab capture: %lu frames written, %llu lost "
-	    "before they were read\n", frames,
-	    (unsigned long long)st.rx_lost);
+	if (verb_opts.json) {
+		if (summary_json(dir, &o, tap, end, werr, frames,
+		    st.rx_lost) != 0)
+			status = 1;
+	} else
+		summary_text(end, werr, frames, st.rx_lost);
 out:
 	capture_close(&out);
 	shmif_detach(bus);

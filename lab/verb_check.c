@@ -1,6 +1,7 @@
 /*
- * verb_check.c — `rumplab check [LAB]`: run the lab's checks: against the
- * live nodes, from each check's `from` node through the node stacks.
+ * verb_check.c — `rumplab check [LAB] [--json]`: run the lab's checks:
+ * against the live nodes, from each check's `from` node through the node
+ * stacks.
  *
  *  - reach (the default): rump.ping / rump.ping6 from the node gets an
  *    answer (a few tries: IPv6 addresses are tentative for a moment after
@@ -36,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "lab/child.h"
 #include "lab/checkrun.h"
@@ -399,21 +401,17 @@ int
 verb_check(int argc, char **argv)
 {
 	char dir[STATEDIR_PATHMAX], why[600];
-	const char *name = NULL;
+	const char *name;
 	struct labview v;
 	struct lab *lab;
-	bool json = false;
-	int i, r;
+	int r;
 
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else if (argv[i][0] != '-' && name == NULL)
-			name = argv[i];
-		else {
-			verb_usage("check", stderr);
-			return EXIT_USAGE;
-		}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		verb_usage("check", stderr);
+		return EXIT_USAGE;
+	}
+	if (verb_lab("check", argc == 2 ? argv[1] : NULL, &name) != 0)
+		return EXIT_USAGE;
 	if ((r = labctl_find(name, dir, sizeof(dir), why,
 	    sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab check: %s\n", why);
@@ -432,7 +430,7 @@ verb_check(int argc, char **argv)
 	find_bindir();
 	signal(SIGPIPE, SIG_IGN);
 	wait_dad(lab, dir, &v);
-	r = grade_all(lab, dir, &v, json);
+	r = grade_all(lab, dir, &v, verb_opts.json);
 	labview_free(&v);
 	lab_close(lab);
 	return r;

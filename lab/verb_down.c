@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/labctl.h"
 #include "lab/verbs.h"
 
@@ -21,16 +21,15 @@ static int
 down_one(const char *dir)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct ctl_reply rp;
 	struct ctl_conn c;
-	char line[CTL_LINEMAX];
 	struct stat st;
-	int r, i, killed;
+	char why[256];
+	int i, killed;
 
-	if (ctl_connect(dir, &c) == 0 && ctl_send(&c, "down") == 0) {
-		while ((r = ctl_readline(&c, line, sizeof(line), 30000)) == 1)
-			if (strncmp(line, "ok", 2) == 0 ||
-			    strncmp(line, "error", 5) == 0)
-				break;
+	if (ctl_open(dir, &c, CTL_DOWN, 0, NULL, why, sizeof(why)) == 0) {
+		while (ctl_next(&c, &rp, 30000) == 1 && !ctl_reply_final(&rp))
+			;
 		ctl_close(&c);
 		for (i = 0; i < 500 && stat(dir, &st) == 0; i++)
 			nanosleep(&ts, NULL);
@@ -38,8 +37,7 @@ down_one(const char *dir)
 			printf("lab %s is down\n", labctl_name(dir));
 			return 0;
 		}
-	} else
-		ctl_close(&c);
+	}
 	killed = labctl_cleanup(dir);
 	if (stat(dir, &st) == 0) {
 		fprintf(stderr, "rumplab down: %s: cannot remove it: %s\n",
@@ -55,21 +53,23 @@ int
 verb_down(int argc, char **argv)
 {
 	char dir[STATEDIR_PATHMAX], why[600];
+	const char *name;
 	sigset_t set;
 	int r;
 
-	if (argc > 2) {
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		verb_usage("down", stderr);
 		return EXIT_USAGE;
 	}
+	if (verb_lab("down", argc == 2 ? argv[1] : NULL, &name) != 0)
+		return EXIT_USAGE;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r = labctl_find(argc == 2 ? argv[1] : NULL, dir, sizeof(dir), why,
-	    sizeof(why));
+	r = labctl_find(name, dir, sizeof(dir), why, sizeof(why));
 	if (r == -ENOENT) {
 		printf("%s\n", why);
 		return 0;

@@ -95,7 +95,7 @@ node_not_up(const char *dir, int k, const struct state_node *sn,
 		    "status` shows it up\n", text);
 	else
 		fprintf(stderr, "rumplab exec: %s; `rumplab node start %s%s%s` "
-		    "starts it\n", text, sn->name, lab ? " --lab " : "",
+		    "starts it\n", text, sn->name, lab ? " -l " : "",
 		    lab ? lab : "");
 	return 1;
 }
@@ -220,10 +220,7 @@ verb_exec(int argc, char **argv)
 			i++;
 			break;
 		}
-		if ((strcmp(argv[i], "--lab") == 0 || strcmp(argv[i], "-l") ==
-		    0) && i + 1 < argc)
-			lab = argv[++i];
-		else if (strcmp(argv[i], "--host") == 0)
+		if (strcmp(argv[i], "--host") == 0)
 			host = true;
 		else if (argv[i][0] != '-' && node == NULL)
 			node = argv[i];
@@ -238,9 +235,11 @@ verb_exec(int argc, char **argv)
 		verb_usage("exec", stderr);
 		return EXIT_USAGE;
 	}
+	if (verb_lab("exec", NULL, &lab) != 0)
+		return EXIT_USAGE;
 	if ((r = labctl_find(lab, dir, sizeof(dir), why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab exec: %s%s\n", why,
-		    r == -EEXIST ? " with --lab" : "");
+		    r == -EEXIST ? " with -l" : "");
 		return r == -EEXIST ? EXIT_USAGE : 1;
 	}
 	if ((k = node_index(dir, node, &sn)) < 0) {

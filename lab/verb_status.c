@@ -1,7 +1,8 @@
 /*
  * verb_status.c — `rumplab status [LAB] [--json]` (the lab's nodes with
  * pid, state and interfaces, its services, and its buses) and `rumplab
- * list` (the labs running under this user).
+ * list [--json]` (the labs running under this user; with -l LAB, that
+ * one).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/control.h"
+#include "json/json.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/plan.h"
@@ -22,18 +23,18 @@ verb_status(int argc, char **argv)
 	const char *name = NULL;
 	struct labview v;
 	struct lab *lab;
-	int i, json = 0, r;
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (argv[i][0] != '-' && name == NULL)
+		if (argv[i][0] != '-' && name == NULL)
 			name = argv[i];
 		else {
 			verb_usage("status", stderr);
 			return EXIT_USAGE;
 		}
 	}
+	if (verb_lab("status", name, &name) != 0)
+		return EXIT_USAGE;
 	if ((r = labctl_find(name, dir, sizeof(dir), why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab status: %s\n", why);
 		return r == -EEXIST ? EXIT_USAGE : 1;
@@ -49,11 +50,12 @@ verb_status(int argc, char **argv)
 		lab_close(lab);
 		return 1;
 	}
-	if (json)
-		labview_json(dir, lab, &v, stdout);
+	if (verb_opts.json)
+		r = labview_json(dir, lab, &v, stdout);
 	else
 		labview_print(dir, lab, &v, 0, true, stdout);
-	r = v.answers && labview_services_ended(lab, &v) == 0 ? 0 : 1;
+	r = r == 0 && v.answers && labview_services_ended(lab, &v) == 0 ? 0 :
+	    1;
 	for (i = 0; i < lab->nnodes; i++)
 		if (strcmp(v.nodes[i].state, "up") != 0)
 			r = 1;
@@ -74,6 +76,7 @@ struct listing {
 	struct listrow	*rows;
 	int		 n, cap;
 	int		 err;		/* -errno of the first failure */
+	const char	*only;		/* -l LAB: this one alone */
 };
 
 static void
@@ -84,6 +87,8 @@ list_one(const char *name, void *arg)
 	struct labstate st;
 	int i;
 
+	if (ls->only != NULL && strcmp(ls->only, name) != 0)
+		return;
 	if (ls->n == ls->cap) {
 		int ncap = ls->cap ? 2 * ls->cap : 8;
 
@@ -110,17 +115,62 @@ list_one(const char *name, void *arg)
 	ls->n++;
 }
 
+static int
+list_json(const struct listing *ls)
+{
+	static const char *state[] = { "no-supervisor", "running" };
+	struct jw w;
+	int i;
+
+	jw_init(&w, stdout);
+	jw_array(&w, NULL);
+	for (i = 0; i < ls->n; i++) {
+		jw_object(&w, NULL);
+		jw_str(&w, "lab", ls->rows[i].name);
+		jw_int(&w, "nodes", ls->rows[i].nodes);
+		jw_int(&w, "up", ls->rows[i].up);
+		jw_str(&w, "state", state[ls->rows[i].answers]);
+		jw_str(&w, "directory", ls->rows[i].dir);
+		jw_close(&w);
+	}
+	jw_close(&w);
+	return jw_end(&w);
+}
+
 /* Columns as wide as their widest cell: lab names run to 64 letters. */
+static void
+list_table(const struct listing *ls)
+{
+	static const char *state[] = { "no-supervisor", "running" };
+	int i, w = 3;
+
+	for (i = 0; i < ls->n; i++)
+		if ((int)strlen(ls->rows[i].name) > w)
+			w = (int)strlen(ls->rows[i].name);
+	printf("%-*s %5s %5s %-13s %s\n", w, "LAB", "NODES", "UP", "STATE",
+	    "DIRECTORY");
+	for (i = 0; i < ls->n; i++)
+		printf("%-*s %5d %5d %-13s %s\n", w, ls->rows[i].name,
+		    ls->rows[i].nodes, ls->rows[i].up,
+		    state[ls->rows[i].answers], ls->rows[i].dir);
+}
+
 int
 verb_list(int argc, char **argv)
 {
-	static const char *state[] = { "no-supervisor", "running" };
-	struct listing ls = { NULL, 0, 0, 0 };
-	int i, w = 3, r;
+	struct listing ls = { NULL, 0, 0, 0, verb_opts.lab };
+	char dir[STATEDIR_PATHMAX];
+	int r;
 
 	(void)argv;
 	if (argc > 1) {
 		verb_usage("list", stderr);
+		return EXIT_USAGE;
+	}
+	if (ls.only != NULL && (r = statedir_path(ls.only, dir,
+	    sizeof(dir))) != 0) {
+		fprintf(stderr, "rumplab list: '%s' is not a lab name: %s\n",
+		    ls.only, strerror(-r));
 		return EXIT_USAGE;
 	}
 	if ((r = statedir_list(list_one, &ls)) < 0 || (r = ls.err) < 0) {
@@ -128,15 +178,11 @@ verb_list(int argc, char **argv)
 		free(ls.rows);
 		return 1;
 	}
-	for (i = 0; i < ls.n; i++)
-		if ((int)strlen(ls.rows[i].name) > w)
-			w = (int)strlen(ls.rows[i].name);
-	printf("%-*s %5s %5s %-13s %s\n", w, "LAB", "NODES", "UP", "STATE",
-	    "DIRECTORY");
-	for (i = 0; i < ls.n; i++)
-		printf("%-*s %5d %5d %-13s %s\n", w, ls.rows[i].name,
-		    ls.rows[i].nodes, ls.rows[i].up,
-		    state[ls.rows[i].answers], ls.rows[i].dir);
+	r = 0;
+	if (verb_opts.json)
+		r = list_json(&ls);
+	else
+		list_table(&ls);
 	free(ls.rows);
-	return 0;
+	return r == 0 ? 0 : 1;
 }

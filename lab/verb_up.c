@@ -1,5 +1,6 @@
 /*
- * verb_up.c — `rumplab up [FILE] [--name NAME] [--jobs N]`: start a lab.
+ * verb_up.c — `rumplab up [FILE] [--name NAME] [--jobs N]`: start a lab
+ * (-l LAB is --name LAB).
  *
  * The command makes the lab's state directory, copies the topology into
  * it, starts the lab's supervisor (`rumplab supervise DIR FD JOBS`, in a
@@ -29,7 +30,7 @@
 #include <unistd.h>
 
 #include "lab/child.h"
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
 #include "lab/launch.h"
@@ -233,17 +234,19 @@ up_svc(int node, int k, void *arg)
 
 /* A "service" line and its "service-log" lines, as they come. */
 static bool
-service_line(struct upsvc *u, const char *line)
+service_line(struct upsvc *u, const struct ctl_reply *r)
 {
 	const struct lab_node *n;
-	size_t old = strlen(u->s.tail);
+	size_t old = u->s.taillen;
 	char st[48];
 
-	if (!labview_service_line(u->lab, line, up_svc, u))
+	if (!labview_service_reply(u->lab, r, up_svc, u))
 		return false;
-	if (strncmp(line, "service-log ", 12) == 0) {
-		if (u->show && u->s.tail[old] != '\0')
-			fprintf(stderr, "    | %s", u->s.tail + old);
+	if (r->kind == CK_SERVICE_LOG) {
+		if (u->show && u->s.taillen > old) {
+			fprintf(stderr, "    | ");
+			fwrite(u->s.tail + old, 1, u->s.taillen - old, stderr);
+		}
 		return true;
 	}
 	if (!(u->show = svcview_ended(&u->s)))
@@ -265,13 +268,13 @@ drive_up(const char *dir, const char *name, const struct lab *lab,
     int quiet, int *ended)
 {
 	struct upsvc u = { .lab = lab, .name = name };
+	struct ctl_reply rp;
 	struct ctl_conn c;
-	char line[CTL_LINEMAX];
-	int r, done, total, tty = isatty(2), aborted = 0, inprogress = 0;
+	char why[256];
+	int r, tty = isatty(2), aborted = 0, inprogress = 0;
 
-	if ((r = ctl_connect(dir, &c)) != 0 || (r = ctl_send(&c, "up")) != 0) {
-		fprintf(stderr, "rumplab up: lab %s: the supervisor does not "
-		    "answer: %s\n", name, strerror(-r));
+	if ((r = ctl_open(dir, &c, CTL_UP, 0, NULL, why, sizeof(why))) != 0) {
+		fprintf(stderr, "rumplab up: lab %s: %s\n", name, why);
 		labctl_cleanup(dir);
 		return 1;
 	}
@@ -281,31 +284,33 @@ drive_up(const char *dir, const char *name, const struct lab *lab,
 				fprintf(stderr, "\n");
 			fprintf(stderr, "rumplab up: interrupted; stopping lab "
 			    "%s\n", name);
-			(void)ctl_send(&c, "abort");
+			(void)ctl_send(&c, "%s", ctl_reqs[CTL_ABORT].words);
 			aborted = 1;
 		}
-		r = ctl_readline(&c, line, sizeof(line), -1);
-		if (r == -EINTR)
+		r = ctl_next(&c, &rp, -1);
+		if (r == -EINTR || r == -EPROTO)
 			continue;
 		if (r <= 0)
 			break;
 		if (aborted)
 			continue;
-		if (service_line(&u, line))
+		if (service_line(&u, &rp))
 			continue;
-		if (sscanf(line, "progress %d %d", &done, &total) == 2) {
+		if (rp.kind == CK_PROGRESS) {
 			if (!quiet)
-				progress(done, total, tty);
+				progress(rp.n, rp.total, tty);
 			inprogress = 1;
-		} else if (strncmp(line, "fail ", 5) == 0) {
-			fprintf(stderr, "rumplab up: lab %s: node %s\n", name,
-			    line + 5);
-		} else if (strncmp(line, "log ", 4) == 0) {
-			fprintf(stderr, "    | %s\n", line + 4);
-		} else if (strncmp(line, "error ", 6) == 0) {
-			fprintf(stderr, "rumplab up: %s\n", line + 6);
+		} else if (rp.kind == CK_FAIL) {
+			fprintf(stderr, "rumplab up: lab %s: node %s %s\n", name,
+			    rp.name, rp.text);
+		} else if (rp.kind == CK_LOG) {
+			fprintf(stderr, "    | %s ", rp.name);
+			fwrite(rp.text, 1, rp.textlen, stderr);
+			fputc('\n', stderr);
+		} else if (rp.kind == CK_ERROR) {
+			fprintf(stderr, "rumplab up: %s\n", rp.text);
 			break;
-		} else if (strncmp(line, "ok", 2) == 0) {
+		} else if (rp.kind == CK_OK) {
 			ctl_close(&c);
 			if (interrupted)	/* came just as we finished */
 				goto stop;
@@ -326,10 +331,10 @@ stop:
 	if (interrupted && aborted == 0) {
 		struct ctl_conn d;
 
-		if (ctl_connect(dir, &d) == 0) {
-			(void)ctl_send(&d, "down");
-			while (ctl_readline(&d, line, sizeof(line), -1) > 0 ||
-			    errno == EINTR)
+		if (ctl_open(dir, &d, CTL_DOWN, 0, NULL, why,
+		    sizeof(why)) == 0) {
+			while ((r = ctl_next(&d, &rp, -1)) > 0 ||
+			    r == -EINTR || r == -EPROTO)
 				;
 			ctl_close(&d);
 		}
@@ -368,6 +373,15 @@ parse(int argc, char **argv, struct up_args *a)
 	}
 	if (a->jobs < 1)
 		a->jobs = 1;
+	/* -l LAB names the lab as --name does. */
+	if (verb_opts.lab != NULL && a->name != NULL &&
+	    strcmp(verb_opts.lab, a->name) != 0) {
+		fprintf(stderr, "rumplab up: two names: '%s' (--name) and "
+		    "'%s' (-l)\n", a->name, verb_opts.lab);
+		return -1;
+	}
+	if (verb_opts.lab != NULL)
+		a->name = verb_opts.lab;
 	return 0;
 }
 

@@ -12,6 +12,8 @@ DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
 # rumpfs_ext2fs and ukfs: libext2fs; the tests make and check images with
 # e2fsprogs (mke2fs, e2fsck, debugfs); rump_fuse: libfuse3 and fusermount3.
 DEB_PKGS += libext2fs-dev e2fsprogs libfuse3-dev fuse3
+# zsh: tests/run/84-lab-json.t runs the zsh completion script.
+DEB_PKGS += zsh
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \

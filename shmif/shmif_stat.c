@@ -16,6 +16,7 @@
  * Parts: gathering one bus's summary; the table and JSON printers; main().
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "shmif/shmif.h"
 #include "version.h"
 
@@ -51,8 +53,9 @@ struct summary {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-j] busfile...\n"
-	    "  -j  one JSON object per bus instead of a table\n", PROG);
+	fprintf(f, "usage: %s [-j | --json] busfile...\n"
+	    "  -j, --json  one JSON object per bus instead of a table\n",
+	    PROG);
 }
 
 static enum holder
@@ -168,55 +171,46 @@ table_row(int w, const char *path, const struct summary *s)
 	printf("\n");
 }
 
-/* Writes s as a JSON string literal. */
-static void
-json_string(const char *s)
-{
-	const unsigned char *p;
-
-	putchar('"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
-static void
+static int
 json_bus(const char *path, const struct summary *s)
 {
 	static const char *const holder[] = { "free", "unknown", "alive",
 	    "dead" };
+	struct jw w;
 
-	printf("{\"bus\":");
-	json_string(path);
-	printf(",\"magic\":%u,\"version\":%u,\"generation\":%" PRIu64
-	    ",\"first\":%u,\"last\":%u,\"lock\":%u,\"spare\":%u"
-	    ",\"ring_size\":%u,\"netbsd_size\":%s", s->h.magic, s->h.version,
-	    s->h.gen, s->h.first, s->h.last, s->h.lock, s->h.spare,
-	    s->h.ring_size,
-	    s->h.ring_size + SHMIF_HDR_SIZE == SHMIF_BUS_SIZE ?
-	    "true" : "false");
-	printf(",\"frames\":%" PRIu64 ",\"frame_bytes\":%" PRIu64
-	    ",\"record_bytes\":%" PRIu64 ",\"malformed\":%" PRIu64
-	    ",\"lost\":%" PRIu64, s->frames, s->frame_bytes, s->record_bytes,
-	    s->malformed, s->lost);
-	if (s->frames > 0)
-		printf(",\"oldest\":%u.%06u,\"newest\":%u.%06u",
-		    s->oldest_sec, s->oldest_usec, s->newest_sec,
-		    s->newest_usec);
-	else
-		printf(",\"oldest\":null,\"newest\":null");
-	printf(",\"lock_held\":%s,\"lock_holder\":\"%s\",\"lock_pid\":",
-	    s->holder == LOCK_FREE ? "false" : "true", holder[s->holder]);
+	jw_init(&w, stdout);
+	jw_object(&w, NULL);
+	jw_str(&w, "bus", path);
+	jw_uint(&w, "magic", s->h.magic);
+	jw_uint(&w, "version", s->h.version);
+	jw_uint(&w, "generation", s->h.gen);
+	jw_uint(&w, "first", s->h.first);
+	jw_uint(&w, "last", s->h.last);
+	jw_uint(&w, "lock", s->h.lock);
+	jw_uint(&w, "spare", s->h.spare);
+	jw_uint(&w, "ring_size", s->h.ring_size);
+	jw_bool(&w, "netbsd_size", s->h.ring_size + SHMIF_HDR_SIZE ==
+	    SHMIF_BUS_SIZE);
+	jw_uint(&w, "frames", s->frames);
+	jw_uint(&w, "frame_bytes", s->frame_bytes);
+	jw_uint(&w, "record_bytes", s->record_bytes);
+	jw_uint(&w, "malformed", s->malformed);
+	jw_uint(&w, "lost", s->lost);
+	if (s->frames > 0) {
+		jw_numf(&w, "oldest", "%u.%06u", s->oldest_sec, s->oldest_usec);
+		jw_numf(&w, "newest", "%u.%06u", s->newest_sec, s->newest_usec);
+	} else {
+		jw_null(&w, "oldest");
+		jw_null(&w, "newest");
+	}
+	jw_bool(&w, "lock_held", s->holder != LOCK_FREE);
+	jw_str(&w, "lock_holder", holder[s->holder]);
 	if (s->holder == LOCK_ALIVE || s->holder == LOCK_DEAD)
-		printf("%u}\n", s->h.spare);
+		jw_uint(&w, "lock_pid", s->h.spare);
 	else
-		printf("null}\n");
+		jw_null(&w, "lock_pid");
+	jw_close(&w);
+	return jw_end(&w);
 }
 
 int
@@ -224,6 +218,10 @@ main(int argc, char **argv)
 {
 	struct summary s;
 	char err[512];
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool json = false, head = false;
 	int c, i, w, failed = 0;
 
@@ -233,7 +231,7 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	while ((c = getopt(argc, argv, "j")) != -1) {
+	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
 		if (c != 'j') {
 			usage(stderr);
 			return 2;
@@ -255,7 +253,8 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (json) {
-			json_bus(argv[i], &s);
+			if (json_bus(argv[i], &s) != 0)
+				failed++;
 			continue;
 		}
 		if (!head)

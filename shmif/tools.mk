@@ -8,7 +8,9 @@ LDLIBS_shmif_dumpbus := $(SHMIF_PCAP_LIBS)
 $(BIN)/shmif_pcapin: $(call objs,shmif/shmif_pcapin.c) $(LIB)/libshmif.a
 LDLIBS_shmif_pcapin := $(SHMIF_PCAP_LIBS)
 
-$(BIN)/shmif_stat: $(call objs,shmif/shmif_stat.c) $(LIB)/libshmif.a
+$(BIN)/shmif_stat: $(call objs,shmif/shmif_stat.c) $(LIB)/libshmif.a \
+    $(LIB)/libjson.a
+LDLIBS_shmif_stat := -lm
 
 PROGS += $(BIN)/shmif_dumpbus $(BIN)/shmif_pcapin $(BIN)/shmif_stat
 MANS  += shmif/shmif_dumpbus.1 shmif/shmif_pcapin.1 shmif/shmif_stat.1

@@ -1,5 +1,6 @@
 # tests/: C test programs (TAP) built into $(TBIN); the scripts that prove
 # runs are tests/run/*.t.  Each module may add its own tests/*/module.mk.
+-include tests/json/module.mk
 -include tests/shmif/module.mk
 -include tests/kernel/module.mk
 -include tests/netcomp/module.mk

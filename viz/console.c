@@ -358,13 +358,13 @@ verb_console(int argc, char **argv)
 	int i, r, sigfd;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc && !name)
-			name = argv[++i];
-		else if (argv[i][0] != '-' && name == NULL)
+		if (argv[i][0] != '-' && name == NULL)
 			name = argv[i];
 		else
 			return usage_error();
 	}
+	if (verb_lab("console", name, &name) != 0)
+		return EXIT_USAGE;
 	if ((r = labctl_find(name, dir, sizeof(dir), why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab console: %s%s\n", why,
 		    r == -EEXIST ? " (name one: rumplab console LAB)" : "");

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "viz/console.h"
 
 #define PING_COUNT	"3"
@@ -134,41 +134,50 @@ act_dismiss(void)
 }
 
 /*
- * Control requests.
+ * Control requests: one of the protocol's (lab/ctlproto.h) with its
+ * arguments, words of what was typed; the reply's lines are the job's
+ * output, as the supervisor sent them.
  */
-static char ctl_request[512];
+static enum ctl_req ctl_id;
+static char ctl_args[512];
 
 static int
 ctl_child(void *arg)
 {
-	char line[CTL_LINEMAX];
+	char *argv[CTL_MAXWORDS], *w, *save = NULL, why[512];
+	struct ctl_reply r;
 	struct ctl_conn c;
-	int r;
+	int argc = 0, n;
 
 	(void)arg;
-	if ((r = ctl_connect(con.dir, &c)) != 0 ||
-	    (r = ctl_send(&c, "%s", ctl_request)) != 0) {
-		printf("error lab %s: the supervisor does not answer (%s)\n",
-		    con.labname, strerror(-r));
+	for (w = strtok_r(ctl_args, " ", &save); w != NULL &&
+	    argc < CTL_MAXWORDS; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	if (ctl_open(con.dir, &c, ctl_id, argc, argv, why, sizeof(why)) !=
+	    0) {
+		printf("error lab %s: %s\n", con.labname, why);
 		return 1;
 	}
-	while ((r = ctl_readline(&c, line, sizeof(line),
+	while ((n = ctl_readline(&c, r.buf, sizeof(r.buf),
 	    CTL_TIMEOUT_MS - 5000)) == 1) {
-		printf("%s\n", line);
+		printf("%s\n", r.buf);
 		fflush(stdout);
-		if (strncmp(line, "ok", 2) == 0)
-			return 0;
-		if (strncmp(line, "error", 5) == 0)
-			return 1;
+		if (ctl_reply_parse(r.buf, &r) == 0 && ctl_reply_final(&r))
+			return r.kind == CK_OK ? 0 : 1;
 	}
 	printf("error no answer from the supervisor\n");
 	return 1;
 }
 
+/* Request id with the words of args; the title says both. */
 static void
-control(const char *title, const char *request)
+control(enum ctl_req id, const char *args)
 {
-	snprintf(ctl_request, sizeof(ctl_request), "%s", request);
+	char title[600];
+
+	ctl_id = id;
+	snprintf(ctl_args, sizeof(ctl_args), "%s", args);
+	snprintf(title, sizeof(title), "%s %s", ctl_reqs[id].words, args);
 	act_run(title, ctl_child, NULL, NULL, NULL, CTL_TIMEOUT_MS);
 }
 
@@ -235,16 +244,16 @@ static void
 link_to(const char *answer)
 {
 	const struct lab_node *ln = &con.lab->nodes[pending];
-	char req[256];
+	char args[256];
 	int i = answer[0] == '\0' ? 0 : iface_of(answer);
 
 	if (i < 0) {
 		ui_message("link: %s has no interface '%s'", ln->name, answer);
 		return;
 	}
-	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name,
-	    ln->ifaces[i].name, pending_up ? "up" : "down");
-	control(req, req);
+	snprintf(args, sizeof(args), "%s:%s %s", ln->name, ln->ifaces[i].name,
+	    pending_up ? "up" : "down");
+	control(CTL_LINK_SET, args);
 }
 
 /*
@@ -275,7 +284,7 @@ static void
 impair_to(const char *answer)
 {
 	const struct lab_node *ln = &con.lab->nodes[pending];
-	char word[64], req[512];
+	char word[64], args[512];
 	int off = 0, i;
 
 	if (sscanf(answer, "%63s %n", word, &off) < 1) {
@@ -291,9 +300,9 @@ impair_to(const char *answer)
 		    "20ms'", word);
 		return;
 	}
-	snprintf(req, sizeof(req), "link set %s:%s %s", ln->name,
-	    ln->ifaces[i].name, answer + off);
-	control(req, req);
+	snprintf(args, sizeof(args), "%s:%s %s", ln->name, ln->ifaces[i].name,
+	    answer + off);
+	control(CTL_LINK_SET, args);
 }
 
 void
@@ -322,27 +331,23 @@ static int pending_bus;
 void
 act_bus_link(int b, bool up)
 {
-	char req[256];
-
 	pending = -1;
-	snprintf(req, sizeof(req), "bus %s %s", up ? "join" : "cut",
-	    con.lab->buses[b].name);
-	control(req, req);
+	control(up ? CTL_BUS_JOIN : CTL_BUS_CUT, con.lab->buses[b].name);
 }
 
 static void
 bus_impair_to(const char *answer)
 {
-	char req[512];
+	char args[512];
 
 	if (answer[0] == '\0') {
 		ui_message("impair: give settings, like 'delay 20ms loss 1%%'");
 		return;
 	}
 	pending = -1;
-	snprintf(req, sizeof(req), "link set %s %s",
-	    con.lab->buses[pending_bus].name, answer);
-	control(req, req);
+	snprintf(args, sizeof(args), "%s %s", con.lab->buses[pending_bus].name,
+	    answer);
+	control(CTL_LINK_SET, args);
 }
 
 void
@@ -359,16 +364,12 @@ act_bus_impair(int b)
 static void
 restart_yes(const char *answer)
 {
-	char req[256];
-
 	if (strcmp(answer, "y") != 0 && strcmp(answer, "yes") != 0) {
 		ui_message("restart of %s cancelled",
 		    con.lab->nodes[pending].name);
 		return;
 	}
-	snprintf(req, sizeof(req), "node restart %s",
-	    con.lab->nodes[pending].name);
-	control(req, req);
+	control(CTL_NODE_RESTART, con.lab->nodes[pending].name);
 }
 
 void

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/impair_spec.h"
 #include "lab/labctl.h"
 #include "lab/launch.h"
@@ -116,26 +116,26 @@ lab_node_url(int n, char *buf, size_t len)
 static int
 status_child(void *arg)
 {
-	char line[CTL_LINEMAX];
+	struct ctl_reply r;
 	struct ctl_conn c;
-	int r;
+	char why[256];
+	int n;
 
 	(void)arg;
-	if ((r = ctl_connect(con.dir, &c)) != 0 ||
-	    (r = ctl_send(&c, "status")) != 0) {
-		printf("error the supervisor does not answer (%s)\n",
-		    strerror(-r));
+	if (ctl_open(con.dir, &c, CTL_STATUS, 0, NULL, why, sizeof(why)) !=
+	    0) {
+		printf("error %s\n", why);
 		return 1;
 	}
-	while ((r = ctl_readline(&c, line, sizeof(line), STATUS_TIMEOUT_MS)) ==
-	    1) {
-		printf("%s\n", line);
-		if (strncmp(line, "ok", 2) == 0 ||
-		    strncmp(line, "error", 5) == 0)
+	/* The lines as they came (escaped), for the parent to parse. */
+	while ((n = ctl_readline(&c, r.buf, sizeof(r.buf),
+	    STATUS_TIMEOUT_MS)) == 1) {
+		printf("%s\n", r.buf);
+		if (ctl_reply_parse(r.buf, &r) == 0 && ctl_reply_final(&r))
 			return 0;
 	}
 	printf("error the supervisor stopped answering (%s)\n",
-	    r == 0 ? "closed" : strerror(-r));
+	    n == 0 ? "closed" : strerror(-n));
 	return 1;
 }
 
@@ -167,38 +167,43 @@ con_svc(int node, int k, void *arg)
 static void
 status_line(const char *line)
 {
-	char name[80], state[16], now[CTL_LINEMAX], *p;
-	int pid, off = 0, k;
+	char now[CTL_LINEMAX], *p, *q;
+	struct ctl_reply r;
 	struct cnode *n;
+	int k;
 
-	if (labview_service_line(con.lab, line, con_svc, NULL))
+	if (ctl_reply_parse(line, &r) != 0 ||
+	    labview_service_reply(con.lab, &r, con_svc, NULL))
 		return;
-	if (sscanf(line, "lab %*s %d %15s", &pid, state) == 2) {
-		con.suppid = pid;
+	if (r.kind == CK_LAB) {
+		con.suppid = r.pid;
 		con.supanswers = true;
-		snprintf(con.supstate, sizeof(con.supstate), "%s", state);
-	} else if (sscanf(line, "node %79s %d %15s %n", name, &pid, state,
-	    &off) >= 3 && (k = lab_node_find(con.lab, name)) >= 0) {
+		snprintf(con.supstate, sizeof(con.supstate), "%s", r.state);
+	} else if (r.kind == CK_NODE &&
+	    (k = lab_node_find(con.lab, r.name)) >= 0) {
 		n = &con.nodes[k];
-		n->pid = pid;
-		snprintf(n->state, sizeof(n->state), "%s", state);
-		snprintf(n->why, sizeof(n->why), "%s", off > 0 ? line + off :
-		    "");
-		if (strcmp(state, "up") != 0 && n->answers != ANS_UNKNOWN) {
+		n->pid = r.pid;
+		snprintf(n->state, sizeof(n->state), "%s", r.state);
+		snprintf(n->why, sizeof(n->why), "%s", r.text);
+		if (strcmp(r.state, "up") != 0 && n->answers != ANS_UNKNOWN) {
 			n->answers = ANS_UNKNOWN;
 			n->ipk = n->opk = 0;
 		}
-	} else if (sscanf(line, "link bus %79s %n", name, &off) >= 1 &&
-	    off > 0 && (k = lab_bus_find(con.lab, name)) >= 0) {
+	} else if (r.kind == CK_LINK && strncmp(r.text, "bus ", 4) == 0) {
 		/* "link bus NAME [cut] SETTING... [(planned: ...)]" */
-		snprintf(now, sizeof(now), "%s", line + off);
-		if ((p = strstr(now, "(planned:")) != NULL)
-			*p = '\0';
-		con.buses[k].cut = strncmp(now, "cut", 3) == 0;
-		con.buses[k].impaired = strstr(now, "out.") != NULL;
-	} else if (strncmp(line, "error ", 6) == 0) {
+		snprintf(now, sizeof(now), "%s", r.text + 4);
+		if ((p = strchr(now, ' ')) == NULL)
+			return;
+		*p++ = '\0';
+		if ((k = lab_bus_find(con.lab, now)) < 0)
+			return;
+		if ((q = strstr(p, "(planned:")) != NULL)
+			*q = '\0';
+		con.buses[k].cut = strncmp(p, "cut", 3) == 0;
+		con.buses[k].impaired = strstr(p, "out.") != NULL;
+	} else if (r.kind == CK_ERROR) {
 		con.supanswers = false;
-		snprintf(con.supwhy, sizeof(con.supwhy), "%s", line + 6);
+		snprintf(con.supwhy, sizeof(con.supwhy), "%s", r.text);
 		if (access(con.dir, F_OK) != 0)
 			lab_gone();
 	}

@@ -6,8 +6,8 @@
  *  - node states: the supervisor's `status` (lab/labview.h; the state
  *    file when the supervisor does not answer);
  *  - link and bus states and impairments: the supervisor's `link show`
- *    (lab/CONTROL.txt); a supervisor that does not know it answers
- *    "error unknown request", and links are drawn without state;
+ *    (lab/CONTROL.txt); without a whole answer links are drawn without
+ *    state;
  *  - traffic: each node that is up is asked, through librumpclient (in a
  *    child process, killed if a node stalls it), for its interfaces'
  *    counters; a bus carries what its members sent onto
@@ -30,7 +30,7 @@
 
 #include "kernel/rumpclient.h"
 #include "lab/child.h"
-#include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/launch.h"
 #include "lab/labview.h"
 #include "lab/statedir.h"
@@ -129,15 +129,16 @@ iface_find(const struct lab *lab, int node, const char *name)
 
 /* "iface NODE:IF BUS LINK [SETTING...]" */
 static void
-iface_line(const struct lab *lab, const char *line, struct graph_live *l)
+iface_line(const struct lab *lab, const struct ctl_reply *r,
+    struct graph_live *l)
 {
 	static const char *const names[] = { "?", "up", "down", "cut", "off" };
-	char target[160], bus[80], link[16], *colon;
+	char target[160], *colon;
 	struct graph_iface_live *fl;
-	int node, iface, off = 0, k;
+	int node, iface, k;
 
-	if (sscanf(line, "iface %159s %79s %15s %n", target, bus, link,
-	    &off) < 3 || (colon = strrchr(target, ':')) == NULL)
+	snprintf(target, sizeof(target), "%s", r->name);
+	if ((colon = strrchr(target, ':')) == NULL)
 		return;
 	*colon = '\0';
 	if ((node = lab_node_find(lab, target)) < 0 ||
@@ -145,26 +146,40 @@ iface_line(const struct lab *lab, const char *line, struct graph_live *l)
 		return;
 	fl = &l->ifaces[l->ifbase[node] + iface];
 	for (k = 1; k < 5; k++)
-		if (strcmp(link, names[k]) == 0)
+		if (strcmp(r->state, names[k]) == 0)
 			fl->link = (enum graph_link)k;
-	if (off > 0)
-		settings(line + off, fl->settings, sizeof(fl->settings));
+	settings(r->text, fl->settings, sizeof(fl->settings));
 }
 
 /* "bus BUS STATE [SETTING...]" */
 static void
-bus_line(const struct lab *lab, const char *line, struct graph_live *l)
+bus_line(const struct lab *lab, const struct ctl_reply *r,
+    struct graph_live *l)
 {
-	char name[80], state[16];
-	int bus, off = 0;
+	int bus;
 
-	if (sscanf(line, "bus %79s %15s %n", name, state, &off) < 2 ||
-	    (bus = lab_bus_find(lab, name)) < 0)
+	if ((bus = lab_bus_find(lab, r->name)) < 0)
 		return;
-	l->buses[bus].cut = strcmp(state, "cut") == 0;
-	if (off > 0)
-		settings(line + off, l->buses[bus].settings,
-		    sizeof(l->buses[bus].settings));
+	l->buses[bus].cut = strcmp(r->state, "cut") == 0;
+	settings(r->text, l->buses[bus].settings,
+	    sizeof(l->buses[bus].settings));
+}
+
+struct showctx {
+	const struct lab	*lab;
+	struct graph_live	*l;
+};
+
+static int
+show_line(const struct ctl_reply *r, void *arg)
+{
+	struct showctx *sc = arg;
+
+	if (r->kind == CK_IFACE)
+		iface_line(sc->lab, r, sc->l);
+	else if (r->kind == CK_BUS)
+		bus_line(sc->lab, r, sc->l);
+	return 0;
 }
 
 /* Drops from s the words that are also in `bus` (said once, on the bus). */
@@ -192,27 +207,13 @@ minus_bus(char *s, size_t len, const char *bus)
 static void
 link_show(const char *dir, const struct lab *lab, struct graph_live *l)
 {
-	struct ctl_conn c;
-	char line[CTL_LINEMAX];
+	struct showctx sc = { lab, l };
 	struct graph_iface_live *fl;
+	struct ctl_reply fin;
 	int i, k;
 
-	if (ctl_connect(dir, &c) != 0 || ctl_send(&c, "link show") != 0) {
-		ctl_close(&c);
-		return;
-	}
-	while (ctl_readline(&c, line, sizeof(line), 10000) == 1) {
-		if (strncmp(line, "iface ", 6) == 0)
-			iface_line(lab, line, l);
-		else if (strncmp(line, "bus ", 4) == 0)
-			bus_line(lab, line, l);
-		else if (strncmp(line, "ok", 2) == 0) {
-			l->links_known = true;
-			break;
-		} else if (strncmp(line, "error", 5) == 0)
-			break;
-	}
-	ctl_close(&c);
+	l->links_known = ctl_call(dir, CTL_LINK_SHOW, 0, NULL, 10000,
+	    show_line, &sc, &fin) == 0;
 	if (l->links_known) {
 		for (i = 0; i < lab->nnodes; i++)
 			for (k = 0; k < lab->nodes[i].nifaces; k++) {

@@ -30,6 +30,7 @@
 
 struct graph_args {
 	const char		*what;		/* FILE or LAB, or NULL */
+	bool			 labnamed;	/* what is a lab (-l) */
 	const char		*format, *out;
 	bool			 watch;
 	double			 interval;
@@ -146,6 +147,9 @@ parse(int argc, char **argv, struct graph_args *a)
 		    "give -T dot, svg, png or pdf", a->out);
 	if (a->format == NULL)
 		a->format = "dot";
+	if (verb_lab("graph", a->labnamed ? NULL : a->what, &a->what) != 0)
+		return -1;
+	a->labnamed = verb_opts.lab != NULL;
 	if (a->watch && strcmp(a->out, "-") == 0)
 		return usage_error("--watch rewrites a picture: give -o %s",
 		    "FILE");
@@ -195,7 +199,7 @@ resolve(const struct graph_args *a, char *dir, size_t dirlen,
 	int r;
 
 	dir[0] = '\0';
-	if (a->what != NULL && is_file(a->what)) {
+	if (a->what != NULL && !a->labnamed && is_file(a->what)) {
 		if (a->watch) {
 			fprintf(stderr, "rumplab graph: --watch draws a running "
 			    "lab: give its name, not the file %s (start it "

@@ -2,8 +2,10 @@
  * arp.c — rump.arp: a node's ARP table with NetBSD arp(8)'s commands,
  * lines and messages.
  *
- *   rump.arp [-n] host             one address (all its entries)
- *   rump.arp [-nv] -a              every entry
+ *   rump.arp [-n] [--json] host    one address (all its entries)
+ *   rump.arp [-nv] [--json] -a     every entry (--json: {"arp": [{host,
+ *                                  ip, mac, interface, permanent,
+ *                                  published}]})
  *   rump.arp [-v] -d host | -d -a  delete (-v: say so)
  *   rump.arp -s host ether_addr [temp] [pub [proxy]]
  *   rump.arp -f file               -s for each "host ether_addr ..." line
@@ -23,21 +25,24 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "version.h"
 
 #define PROG "rump.arp"
+#define OPT_JSON 256	/* --json, a long option only */
 
 static int vflag;
+static struct jw *json;	/* --json: the entries go here */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-n] host\n"
-	    "       " PROG " [-nv] -a\n"
+	    "usage: " PROG " [-n] [--json] host\n"
+	    "       " PROG " [-nv] [--json] -a\n"
 	    "       " PROG " [-v] -d [-a | host]\n"
 	    "       " PROG " -s host ether_addr [temp] [pub [proxy]]\n"
 	    "       " PROG " -f file\n"
@@ -54,11 +59,35 @@ fail(const char *what, int err)
 	return 1;
 }
 
+/* An entry as JSON: the fields of its line (mac null: incomplete). */
+static void
+json_entry(const struct rump_neigh *nb)
+{
+	char a[INADDR_TEXTLEN], mac[24];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+	    nb->mac[0], nb->mac[1], nb->mac[2], nb->mac[3], nb->mac[4],
+	    nb->mac[5]);
+	jw_object(json, NULL);
+	jw_str(json, "host", "?");
+	jw_str(json, "ip", inaddr_ntop(AF_INET, nb->addr, a, sizeof(a)));
+	jw_str(json, "mac", nb->state == RUMP_ND_INCOMPLETE ? NULL : mac);
+	jw_strn(json, "interface", nb->ifname, strnlen(nb->ifname,
+	    sizeof(nb->ifname)));
+	jw_bool(json, "permanent", nb->expire < 0);
+	jw_bool(json, "published", nb->flags & RUMP_NF_PUBLISHED);
+	jw_close(json);
+}
+
 static void
 print_entry(const struct rump_neigh *nb)
 {
 	char a[INADDR_TEXTLEN];
 
+	if (json != NULL) {
+		json_entry(nb);
+		return;
+	}
 	inaddr_ntop(AF_INET, nb->addr, a, sizeof(a));
 	printf("? (%s) at ", a);
 	if (nb->state == RUMP_ND_INCOMPLETE)
@@ -70,31 +99,6 @@ print_entry(const struct rump_neigh *nb)
 	printf(" on %s%s%s\n", nb->ifname,
 	    nb->expire < 0 ? " permanent" : "",
 	    nb->flags & RUMP_NF_PUBLISHED ? " published (proxy only)" : "");
-}
-
-/* The node's IPv4 entries, in a buffer the caller frees. */
-static int
-fetch(struct rump_neigh **v, int *n)
-{
-	struct rump_neigh *b = NULL;
-	int max = 0, k;
-
-	for (;;) {
-		if ((k = rump_sys_neigh_list(AF_INET, b, max)) < 0) {
-			k = -errno;
-			free(b);
-			return k;
-		}
-		if (k <= max)
-			break;
-		free(b);
-		max = k + 64;
-		if ((b = calloc((size_t)max, sizeof(*b))) == NULL)
-			return -ENOMEM;
-	}
-	*v = b;
-	*n = k;
-	return 0;
 }
 
 static int
@@ -121,7 +125,7 @@ show(const char *host)
 
 	if (host != NULL && host_arg(host, &want) != 0)
 		return 1;
-	if ((error = fetch(&v, &n)) != 0)
+	if ((error = node_neigh_fetch(AF_INET, &v, &n)) != 0)
 		return fail("list", error);
 	for (i = 0; i < n; i++)
 		if (host == NULL || memcmp(v[i].addr, want.addr, 4) == 0) {
@@ -135,6 +139,25 @@ show(const char *host)
 		return 1;
 	}
 	return 0;
+}
+
+/* --json: {"arp": [...]}, the entries show() prints. */
+static int
+show_json(const char *host)
+{
+	struct jw w;
+	int r;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "arp");
+	r = show(host);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && r == 0)
+		r = fail("stdout", EIO);
+	return r;
 }
 
 static int
@@ -242,9 +265,10 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, aflag = 0, op = 0;
+	int c, aflag = 0, op = 0, jflag = 0;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
@@ -262,12 +286,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'n': break;
 		case 'v': vflag = 1; break;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((op == 's' && (argc < 2 || argc > 7)) ||
+	if ((jflag && op != 0) ||
+	    (op == 's' && (argc < 2 || argc > 7)) ||
 	    (op == 'f' && argc != 1) ||
 	    (op == 'd' && (aflag ? argc != 0 : argc != 1)) ||
 	    (op == 0 && (aflag ? argc != 0 : argc != 1))) {
@@ -284,5 +310,7 @@ main(int argc, char **argv)
 		return from_file(argv[0]);
 	if (op == 'd')
 		return delete(aflag ? NULL : argv[0]);
+	if (jflag)
+		return show_json(aflag ? NULL : argv[0]);
 	return show(aflag ? NULL : argv[0]);
 }

@@ -2,10 +2,12 @@
  * ifconfig.c — rump.ifconfig: configure and show a node's network
  * interfaces, with NetBSD's ifconfig(8) syntax and output format.
  *
- *   rump.ifconfig [-v] [-a]            every interface
+ *   rump.ifconfig [-v] [-a] [--json]   every interface (--json: as one
+ *                                      JSON object, ifprint.h)
  *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] IF [AF]         one interface (AF: inet, inet6 or
- *                                      link: only that family's addresses)
+ *   rump.ifconfig [-v] [--json] IF [AF]  one interface (AF: inet, inet6
+ *                                      or link: only that family's
+ *                                      addresses)
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
  *
@@ -26,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
@@ -34,6 +37,7 @@
 
 #define MAXOPS 32
 #define PROG "rump.ifconfig"
+#define OPT_JSON 256	/* --json, a long option only */
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
@@ -66,9 +70,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-v] [-a]\n"
+	    "usage: " PROG " [-v] [-a] [--json]\n"
 	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] interface [inet | inet6 | link]\n"
+	    "       " PROG " [-v] [--json] interface [inet | inet6 | link]\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx active]\n"
@@ -646,6 +650,20 @@ show_impair(const struct rump_ifinfo *info)
 	}
 }
 
+static struct jw *json;	/* --json: the listing goes here */
+
+static void
+show_one(const struct rump_ifinfo *info, const struct ifprint_opts *o)
+{
+	if (json != NULL) {
+		ifprint_json(json, info, o);
+		return;
+	}
+	ifprint(stdout, info, o);
+	if (o->verbose)
+		show_impair(info);
+}
+
 static int
 show(const char *only, const struct ifprint_opts *o)
 {
@@ -656,9 +674,7 @@ show(const char *only, const struct ifprint_opts *o)
 	if (only != NULL) {
 		if ((error = call(rump_sys_ifget(only, &info))) != 0)
 			return failed(only, "get", error);
-		ifprint(stdout, &info, o);
-		if (o->verbose)
-			show_impair(&info);
+		show_one(&info, o);
 		return 0;
 	}
 	if ((error = get_names(&names, &n)) != 0)
@@ -671,12 +687,29 @@ show(const char *only, const struct ifprint_opts *o)
 			free(names);
 			return failed(names[i], "get", error);
 		}
-		ifprint(stdout, &info, o);
-		if (o->verbose)
-			show_impair(&info);
+		show_one(&info, o);
 	}
 	free(names);
 	return 0;
+}
+
+/* --json: {"interfaces": [...]}, what show() lists. */
+static int
+show_json(const char *only, const struct ifprint_opts *o)
+{
+	struct jw w;
+	int error;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "interfaces");
+	error = show(only, o);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && error == 0)
+		error = -EIO;
+	return error;
 }
 
 /* -l: names on one line; updown 'u' only up ones, 'd' only down ones. */
@@ -762,11 +795,13 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct ifreq_plan plan;
 	struct ifprint_opts po = { 0, AF_UNSPEC };
 	int c, aflag = 0, lflag = 0, updown = 0, wflag = 0, showaf = 0;
+	int jflag = 0;
 	int error;
 	uint64_t wait = 0;
 
@@ -789,13 +824,14 @@ main(int argc, char **argv)
 			wflag = 1;
 			break;
 		case 'h': usage(stdout); return 0;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if ((lflag && (aflag || argc > 0)) || (updown && !lflag) ||
-	    (aflag && argc > 0)) {
+	    (aflag && argc > 0) || (jflag && (lflag || wflag || argc > 2))) {
 		usage(stderr);
 		return 1;
 	}
@@ -813,6 +849,10 @@ main(int argc, char **argv)
 			    "supported\n", argv[1]);
 			return 1;
 		}
+		if (jflag && argc == 2 && !showaf) {
+			usage(stderr);
+			return 1;
+		}
 		if (!showaf && parse_plan(&plan, argc - 1, argv + 1) != 0) {
 			fprintf(stderr, PROG ": %s\n", why);
 			return 1;
@@ -826,6 +866,8 @@ main(int argc, char **argv)
 		error = list_names(updown);
 	else if (argc == 0 && wflag)
 		error = 0;
+	else if ((argc <= 1 || showaf) && !plan.create && jflag)
+		error = show_json(argc >= 1 ? plan.ifname : NULL, &po);
 	else if ((argc <= 1 || showaf) && !plan.create)
 		error = show(argc >= 1 ? plan.ifname : NULL, &po);
 	else

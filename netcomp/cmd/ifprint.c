@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
 
@@ -149,4 +150,105 @@ ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 			if (info->addrs[i].family == fam)
 				print_addr(f, info, &info->addrs[i]);
 	}
+}
+
+/* --json ------------------------------------------------------------------ */
+
+/* "flags":N and "flag_names":[...], what the listing shows as 0xN<...>. */
+static void
+json_flags(struct jw *w, const char *bits, uint32_t v)
+{
+	char buf[256], *p, *save = NULL;
+
+	jw_uint(w, "flags", v);
+	ifprint_bits(buf, sizeof(buf), bits, v);
+	jw_array(w, "flag_names");
+	if ((p = strchr(buf, '<')) != NULL) {
+		p[strcspn(p, ">")] = '\0';
+		for (p = strtok_r(p + 1, ",", &save); p != NULL;
+		    p = strtok_r(NULL, ",", &save))
+			jw_str(w, NULL, p);
+	}
+	jw_close(w);
+}
+
+static void
+json_addr(struct jw *w, const struct rump_ifinfo *info,
+    const struct rump_ifaddr *a)
+{
+	char buf[INADDR_TEXTLEN];
+	uint8_t bc[4];
+
+	jw_object(w, NULL);
+	jw_str(w, "addr", inaddr_ntop(a->family, a->addr, buf, sizeof(buf)));
+	jw_uint(w, "plen", a->plen);
+	if (a->family == AF_INET) {
+		if ((info->flags & RUMP_IFF_BROADCAST) && a->plen < 31) {
+			inaddr_broadcast(a->addr, a->plen, bc);
+			jw_str(w, "broadcast", inaddr_ntop(AF_INET, bc, buf,
+			    sizeof(buf)));
+		} else
+			jw_null(w, "broadcast");
+	} else {
+		jw_str(w, "scope", inaddr_linklocal6(a->addr) ? info->name :
+		    NULL);
+		if (inaddr_linklocal6(a->addr) && info->index != 0)
+			jw_uint(w, "scopeid", info->index);
+		else
+			jw_null(w, "scopeid");
+		json_flags(w, in6iffbits, netbsd_in6_flags(a->flags));
+	}
+	jw_close(w);
+}
+
+void
+ifprint_json(struct jw *w, const struct rump_ifinfo *info,
+    const struct ifprint_opts *o)
+{
+	const uint8_t *m = info->mac;
+	char mac[24];
+	uint32_t i;
+	int pass, fam;
+
+	jw_object(w, NULL);
+	jw_strn(w, "name", info->name, strnlen(info->name, RUMP_IFNAMSIZ));
+	json_flags(w, iffbits, info->flags);
+	jw_uint(w, "mtu", info->mtu);
+	if (info->linkstr[0] != '\0')
+		jw_strn(w, "linkstr", info->linkstr, strnlen(info->linkstr,
+		    RUMP_LINKSTRLEN));
+	else
+		jw_null(w, "linkstr");
+	if (!(info->flags & RUMP_IFF_LOOPBACK)) {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    m[0], m[1], m[2], m[3], m[4], m[5]);
+		jw_str(w, "address", mac);
+		jw_str(w, "status", info->link_up ? "active" : "no carrier");
+	} else {
+		jw_null(w, "address");
+		jw_null(w, "status");
+	}
+	/* Both arrays always, each empty when o's family leaves it out. */
+	for (pass = 0; pass < 2; pass++) {
+		fam = pass == 0 ? AF_INET : AF_INET6;
+		jw_array(w, pass == 0 ? "inet" : "inet6");
+		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
+			if (info->addrs[i].family == fam &&
+			    (o->family == AF_UNSPEC || o->family == fam))
+				json_addr(w, info, &info->addrs[i]);
+		jw_close(w);
+	}
+	jw_object(w, "input");
+	jw_uint(w, "packets", info->ipackets);
+	jw_uint(w, "bytes", info->ibytes);
+	jw_uint(w, "errors", info->ierrors);
+	jw_uint(w, "queue_drops", info->iqdrops);
+	jw_close(w);
+	jw_object(w, "output");
+	jw_uint(w, "packets", info->opackets);
+	jw_uint(w, "bytes", info->obytes);
+	jw_uint(w, "errors", info->oerrors);
+	jw_uint(w, "collisions", info->collisions);
+	jw_close(w);
+	jw_close(w);
 }

@@ -32,5 +32,14 @@ struct ifprint_opts {
 };
 void ifprint(FILE *f, const struct rump_ifinfo *info,
          const struct ifprint_opts *o);
+/*
+ * The same as one JSON object (json/json.h): name, flags and flag_names,
+ * mtu, linkstr, address, status (null on a loopback), inet and inet6
+ * (addr, plen; broadcast; scope, scopeid, flags, flag_names) as o's
+ * family selects them, and the counters -v shows (input, output).
+ */
+struct jw;
+void ifprint_json(struct jw *w, const struct rump_ifinfo *info,
+         const struct ifprint_opts *o);
 
 #endif

@@ -3,28 +3,30 @@
 # clients of a node: each links librumpclient and includes only
 # kernel/rumpclient.h, never lwIP or the kernel's insides.
 NETCMD_COMMON := $(call objs,netcomp/cmd/node.c netcomp/cmd/inaddr.c)
+# --json (ifconfig, netstat, arp, ndp, sysctl; route for rtprint.c).
+NETCMD_JSON   := $(LIB)/libjson.a
 NETCMD_PING   := $(call objs,netcomp/cmd/pingloop.c)
 
 $(BIN)/rump.ifconfig: $(call objs,netcomp/cmd/ifconfig.c \
-    netcomp/cmd/ifprint.c) $(NETCMD_COMMON) $(LIB)/librumpclient.a
+    netcomp/cmd/ifprint.c) $(NETCMD_COMMON) $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.ping: $(call objs,netcomp/cmd/ping.c) $(NETCMD_PING) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.ping6: $(call objs,netcomp/cmd/ping6.c) $(NETCMD_PING) \
     $(NETCMD_COMMON) $(LIB)/librumpclient.a
 NETCMD_RT     := $(call objs,netcomp/cmd/rtprint.c)
 $(BIN)/rump.route: $(call objs,netcomp/cmd/route.c) $(NETCMD_RT) \
-    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.netstat: $(call objs,netcomp/cmd/netstat.c) $(NETCMD_RT) \
-    $(NETCMD_COMMON) $(LIB)/librumpclient.a
+    $(NETCMD_COMMON) $(LIB)/librumpclient.a $(NETCMD_JSON)
 NETCMD_TRACE  := $(call objs,netcomp/cmd/traceloop.c)
 $(BIN)/rump.traceroute: $(call objs,netcomp/cmd/traceroute.c) \
     $(NETCMD_TRACE) $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.traceroute6: $(call objs,netcomp/cmd/traceroute6.c) \
     $(NETCMD_TRACE) $(NETCMD_COMMON) $(LIB)/librumpclient.a
 $(BIN)/rump.arp: $(call objs,netcomp/cmd/arp.c) $(NETCMD_COMMON) \
-    $(LIB)/librumpclient.a
+    $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.ndp: $(call objs,netcomp/cmd/ndp.c) $(NETCMD_COMMON) \
-    $(LIB)/librumpclient.a
+    $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.ifmcstat: $(call objs,netcomp/cmd/ifmcstat.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 # NetBSD's tests call it by its NetBSD name.
@@ -57,7 +59,7 @@ MANS  += netcomp/cmd/rump.route.8 netcomp/cmd/rump.netstat.8 \
     netcomp/cmd/rump.ifmcstat.8 netcomp/cmd/rump.routed.8 \
     netcomp/cmd/rump.rtadvd.8 netcomp/cmd/rump.brconfig.8
 $(BIN)/rump.sysctl: $(call objs,netcomp/cmd/sysctl.c) $(NETCMD_COMMON) \
-    $(LIB)/librumpclient.a
+    $(LIB)/librumpclient.a $(NETCMD_JSON)
 $(BIN)/rump.halt: $(call objs,netcomp/cmd/halt.c) $(NETCMD_COMMON) \
     $(LIB)/librumpclient.a
 $(BIN)/rump.dmesg: $(call objs,netcomp/cmd/dmesg.c) $(NETCMD_COMMON) \

@@ -2,8 +2,11 @@
  * ndp.c — rump.ndp: a node's IPv6 neighbour cache with NetBSD ndp(8)'s
  * commands and table.
  *
- *   rump.ndp -a [-n]       every neighbour
- *   rump.ndp [-n] addr     one
+ *   rump.ndp -a [-n] [--json]  every neighbour (--json: {"ndp":
+ *                          [{neighbor, linklayer_address, netif,
+ *                          expire, permanent, state, router,
+ *                          proxy}]})
+ *   rump.ndp [-n] [--json] addr  one
  *   rump.ndp -d addr       delete one
  *   rump.ndp -s addr mac [temp] [proxy]
  *                          a permanent entry (the node sends no
@@ -24,19 +27,23 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "version.h"
 
 #define PROG "rump.ndp"
+#define OPT_JSON 256	/* --json, a long option only */
+
+static struct jw *json;	/* --json: the entries go here */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " -a [-n]\n"
-	    "       " PROG " [-n] addr\n"
+	    "usage: " PROG " -a [-n] [--json]\n"
+	    "       " PROG " [-n] [--json] addr\n"
 	    "       " PROG " -d addr\n"
 	    "       " PROG " -s addr ether_addr [temp] [proxy]\n"
 	    "       " PROG " -c\n"
@@ -64,6 +71,31 @@ state_letter(int s)
 	case RUMP_ND_PROBE:      return "P";
 	}
 	return "?";
+}
+
+/*
+ * An entry as JSON: the columns of its line; expire in seconds (0:
+ * expired, null: permanent), the Flags column as router and proxy.
+ */
+static void
+json_entry(const struct rump_neigh *nb, const char *neighbor,
+    const char *mac)
+{
+	jw_object(json, NULL);
+	jw_str(json, "neighbor", neighbor);
+	jw_str(json, "linklayer_address", nb->state == RUMP_ND_INCOMPLETE ?
+	    NULL : mac);
+	jw_strn(json, "netif", nb->ifname, strnlen(nb->ifname,
+	    sizeof(nb->ifname)));
+	if (nb->expire >= 0)
+		jw_int(json, "expire", nb->expire);
+	else
+		jw_null(json, "expire");
+	jw_bool(json, "permanent", nb->expire < 0);
+	jw_str(json, "state", state_letter(nb->state));
+	jw_bool(json, "router", nb->flags & RUMP_NF_ROUTER);
+	jw_bool(json, "proxy", nb->flags & RUMP_NF_PUBLISHED);
+	jw_close(json);
 }
 
 /* NetBSD ndp's sec2str(): 29s, 4m30s, 23h59m59s, 1d0h0m0s. */
@@ -111,6 +143,10 @@ print_entry(const struct rump_neigh *nb)
 		sec2str(nb->expire, exp, sizeof(exp));
 	else
 		snprintf(exp, sizeof(exp), "expired");
+	if (json != NULL) {
+		json_entry(nb, a, mac);
+		return;
+	}
 	if (nb->flags & RUMP_NF_ROUTER)
 		*f++ = 'R';
 	if (nb->flags & RUMP_NF_PUBLISHED)
@@ -188,31 +224,6 @@ set(int ac, char **av)
 	return 0;
 }
 
-/* The node's IPv6 entries, in a buffer the caller frees. */
-static int
-fetch(struct rump_neigh **v, int *n)
-{
-	struct rump_neigh *b = NULL;
-	int max = 0, k;
-
-	for (;;) {
-		if ((k = rump_sys_neigh_list(AF_INET6, b, max)) < 0) {
-			k = -errno;
-			free(b);
-			return k;
-		}
-		if (k <= max)
-			break;
-		free(b);
-		max = k + 64;
-		if ((b = calloc((size_t)max, sizeof(*b))) == NULL)
-			return -ENOMEM;
-	}
-	*v = b;
-	*n = k;
-	return 0;
-}
-
 /* An entry for want: its address, and its interface if want has one. */
 static int
 matches(const struct rump_neigh *e, const struct rump_neigh *want)
@@ -230,11 +241,12 @@ show(const char *addr)
 
 	if (addr != NULL && addr_arg(addr, &want) != 0)
 		return 1;
-	if ((error = fetch(&v, &n)) != 0)
+	if ((error = node_neigh_fetch(AF_INET6, &v, &n)) != 0)
 		return fail("list", error);
-	printf("%-*.*s %-*.*s %*.*s %-9.9s %1s %5s\n", W_ADDR, W_ADDR,
-	    "Neighbor", W_LL, W_LL, "Linklayer Address", W_IF, W_IF,
-	    "Netif", "Expire", "S", "Flags");
+	if (json == NULL)
+		printf("%-*.*s %-*.*s %*.*s %-9.9s %1s %5s\n", W_ADDR,
+		    W_ADDR, "Neighbor", W_LL, W_LL, "Linklayer Address",
+		    W_IF, W_IF, "Netif", "Expire", "S", "Flags");
 	for (i = 0; i < n; i++)
 		if (addr == NULL || matches(&v[i], &want)) {
 			print_entry(&v[i]);
@@ -248,15 +260,35 @@ show(const char *addr)
 	return 0;
 }
 
+/* --json: {"ndp": [...]}, the entries show() prints. */
+static int
+show_json(const char *addr)
+{
+	struct jw w;
+	int r;
+
+	jw_init(&w, stdout);
+	json = &w;
+	jw_object(&w, NULL);
+	jw_array(&w, "ndp");
+	r = show(addr);
+	jw_close(&w);
+	jw_close(&w);
+	if (jw_end(&w) != 0 && r == 0)
+		r = fail("stdout", EIO);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rump_neigh nb;
-	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0;
+	int c, aflag = 0, dflag = 0, cflag = 0, sflag = 0, jflag = 0;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
@@ -268,12 +300,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'n': break;
 		case 's': sflag = 1; break;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (sflag + dflag + cflag + aflag > 1 || (cflag && argc != 0) ||
+	    (jflag && (sflag || dflag || cflag)) ||
 	    (dflag && argc != 1) || (sflag && (argc < 2 || argc > 4)) ||
 	    (aflag && argc != 0) ||
 	    (!aflag && !cflag && !sflag && argc != 1)) {
@@ -302,5 +336,7 @@ main(int argc, char **argv)
 		printf("%s (%s) deleted\n", argv[0], argv[0]);
 		return 0;
 	}
+	if (jflag)
+		return show_json(aflag ? NULL : argv[0]);
 	return show(aflag ? NULL : argv[0]);
 }

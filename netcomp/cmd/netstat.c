@@ -2,9 +2,9 @@
  * netstat.c — rump.netstat: a node's routing tables, interfaces, sockets
  * and protocol counters in NetBSD netstat(1)'s formats.
  *
- *   rump.netstat -r [-n] [-f inet|inet6]   Routing tables
+ *   rump.netstat -r [-n] [-f inet|inet6] [--json]  Routing tables
  *   rump.netstat -i [-n]                   interfaces and their counters
- *   rump.netstat -s                        protocol counters
+ *   rump.netstat -s [--json]               protocol counters
  *   rump.netstat [-a] [-n] [-f ...]        sockets
  *
  * Addresses are always numeric (-n is accepted and implied).
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
@@ -23,14 +24,17 @@
 #include "version.h"
 
 #define PROG "rump.netstat"
+#define OPT_JSON 256	/* --json, a long option only */
+
+static int jflag;	/* --json */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " -r [-n] [-f inet|inet6]\n"
+	    "usage: " PROG " -r [-n] [-f inet|inet6] [--json]\n"
 	    "       " PROG " -i [-n]\n"
-	    "       " PROG " -s\n"
+	    "       " PROG " -s [--json]\n"
 	    "       " PROG " [-an] [-f inet|inet6]\n"
 	    "The node is $RUMP_SERVER.\n");
 }
@@ -53,9 +57,12 @@ show_routes(int family)
 
 	if ((error = rtprint_fetch(family, &rts, &n)) != 0)
 		return fail("routes", -error);
-	rtprint_table(stdout, family, rts, n);
+	if (jflag)
+		error = rtprint_json(stdout, family, rts, n);
+	else
+		rtprint_table(stdout, family, rts, n);
 	free(rts);
-	return 0;
+	return error != 0 ? fail("stdout", -error) : 0;
 }
 
 static void
@@ -144,6 +151,43 @@ static const struct {
 	{ "icmp6.ratelimited", "errors not generated because of rate limitation" },
 };
 
+/*
+ * --json: {"ip": {"forwarded": N, ...}, "icmp": {...}, ...}, the node's
+ * counters by protocol under the names it gives them.
+ */
+static int
+stats_json(char *buf)
+{
+	char proto[16] = "", *line, *save, *dot, *sp, *end;
+	unsigned long long v;
+	struct jw w;
+
+	jw_init(&w, stdout);
+	jw_object(&w, NULL);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((dot = strchr(line, '.')) == NULL ||
+		    (sp = strchr(line, ' ')) == NULL || sp < dot)
+			continue;
+		*dot = *sp = '\0';
+		if (strcmp(proto, line) != 0) {
+			if (proto[0] != '\0')
+				jw_close(&w);
+			snprintf(proto, sizeof(proto), "%s", line);
+			jw_object(&w, proto);
+		}
+		v = strtoull(sp + 1, &end, 10);
+		if (*end == '\0' && end != sp + 1)
+			jw_uint(&w, dot + 1, v);
+		else
+			jw_str(&w, dot + 1, sp + 1);
+	}
+	if (proto[0] != '\0')
+		jw_close(&w);
+	jw_close(&w);
+	return jw_end(&w) == 0 ? 0 : fail("stdout", EIO);
+}
+
 static int
 show_stats(void)
 {
@@ -152,6 +196,8 @@ show_stats(void)
 
 	if (rump_sys_netstat(RUMP_STATS_PROTO, buf, sizeof(buf)) < 0)
 		return fail("counters", errno);
+	if (jflag)
+		return stats_json(buf);
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if ((dot = strchr(line, '.')) == NULL ||
@@ -218,6 +264,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, rflag = 0, iflag = 0, sflag = 0, aflag = 0, family = 0;
@@ -244,10 +291,11 @@ main(int argc, char **argv)
 		case 'n': break;
 		case 'r': rflag = 1; break;
 		case 's': sflag = 1; break;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (jflag && !rflag && !sflag)) {
 		usage(stderr);
 		return 1;
 	}

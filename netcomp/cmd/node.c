@@ -23,6 +23,31 @@ node_attach(void)
 	return 0;
 }
 
+int
+node_neigh_fetch(int family, struct rump_neigh **v, int *n)
+{
+	struct rump_neigh *b = NULL;
+	int max = 0, k;
+
+	/* The table may grow between the calls: ask until it fits. */
+	for (;;) {
+		if ((k = rump_sys_neigh_list(family, b, max)) < 0) {
+			k = -errno;
+			free(b);
+			return k;
+		}
+		if (k <= max)
+			break;
+		free(b);
+		max = k + 64;
+		if ((b = calloc((size_t)max, sizeof(*b))) == NULL)
+			return -ENOMEM;
+	}
+	*v = b;
+	*n = k;
+	return 0;
+}
+
 const char *
 node_strerror(int err, char *buf, size_t len)
 {

@@ -34,6 +34,14 @@ int  node_detach(const char *logfile);
 __attribute__((format(printf, 2, 3)))
 void node_logf(const char *prog, const char *fmt, ...);
 
+/*
+ * The node's neighbour entries of one family (AF_INET: ARP, AF_INET6:
+ * ND), however many there are, in a buffer the caller frees: 0, or
+ * -errno.
+ */
+struct rump_neigh;
+int  node_neigh_fetch(int family, struct rump_neigh **v, int *n);
+
 /* Monotonic clock, nanoseconds. */
 uint64_t now_ns(void);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "json/json.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/rtprint.h"
 
@@ -210,4 +211,68 @@ rtprint_table(FILE *f, int family, const struct rump_rtentry *rts, int n)
 		section(f, AF_INET, rts, n, names, nif);
 	if (family != AF_INET && (have6 || family == AF_INET6))
 		section(f, AF_INET6, rts, n, names, nif);
+}
+
+/* --json: a section's routes, the columns of its table. */
+static void
+section_json(struct jw *w, int family, const struct rump_rtentry *rts,
+    int n, char (*names)[RUMP_IFNAMSIZ], int nif)
+{
+	char dst[96], gw[64], fl[16];
+	int i;
+
+	jw_object(w, NULL);
+	jw_str(w, "family", family == AF_INET ? "inet" : "inet6");
+	jw_array(w, "routes");
+	for (i = 0; i < n; i++) {
+		const struct rump_rtentry *rt = &rts[i];
+
+		if (rt->family != family)
+			continue;
+		rtprint_dst(rt, dst, sizeof(dst));
+		gateway(rt, names, nif, gw, sizeof(gw));
+		rtprint_flags(rt->flags, fl, sizeof(fl));
+		jw_object(w, NULL);
+		jw_str(w, "destination", dst);
+		jw_str(w, "gateway", gw);
+		jw_str(w, "flags", fl);
+		jw_null(w, "refs");
+		jw_null(w, "use");
+		if (rt->mtu)
+			jw_uint(w, "mtu", rt->mtu);
+		else
+			jw_null(w, "mtu");
+		jw_str(w, "interface", rt->flags & RUMP_RTF_LOCAL ? "lo0" :
+		    rt->ifname);
+		jw_close(w);
+	}
+	jw_close(w);
+	jw_close(w);
+}
+
+int
+rtprint_json(FILE *f, int family, const struct rump_rtentry *rts, int n)
+{
+	char names[64][RUMP_IFNAMSIZ];
+	int nif, have4 = 0, have6 = 0, i;
+	struct jw w;
+
+	if ((nif = rump_sys_iflist(names, 64)) < 0)
+		nif = 0;
+	if (nif > 64)
+		nif = 64;
+	for (i = 0; i < n; i++) {
+		have4 |= rts[i].family == AF_INET;
+		have6 |= rts[i].family == AF_INET6;
+	}
+	jw_init(&w, f);
+	jw_object(&w, NULL);
+	jw_array(&w, "route_tables");
+	if (family != AF_INET6 && (have4 || family == AF_INET))
+		section_json(&w, AF_INET, rts, n, names, nif);
+	if (family != AF_INET && (have6 || family == AF_INET6))
+		section_json(&w, AF_INET6, rts, n, names, nif);
+	jw_close(&w);
+	jw_close(&w);
+	return jw_end(&w);
 }

@@ -25,5 +25,10 @@ int  rtprint_fetch(int family, struct rump_rtentry **rts, int *n);
 /* "Routing tables" and a section per family, as netstat -rn. */
 void rtprint_table(FILE *f, int family, const struct rump_rtentry *rts,
          int n);
+/* The same as one JSON object: {"route_tables": [{"family": "inet",
+ * "routes": [{destination, gateway, flags, refs, use, mtu, interface}]}]},
+ * refs, use and a missing mtu null.  0 or -EIO. */
+int  rtprint_json(FILE *f, int family, const struct rump_rtentry *rts,
+         int n);
 
 #endif

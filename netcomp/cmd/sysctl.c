@@ -6,6 +6,8 @@
  *                                       a node ("net.inet")
  *   rump.sysctl [-nq] -w name=value ... set; prints "name: old -> new"
  *   rump.sysctl [-en] -a                everything
+ *   rump.sysctl --json -a | name ...    the same as one JSON object of
+ *                                       "name": "value"
  *
  * The node keeps its variables as a flat table of full names; the levels
  * of a name ("net", "inet", "ip") are found by prefix, which is what the
@@ -18,15 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/node.h"
 #include "version.h"
 
 #define PROG     "rump.sysctl"
 #define VALUEMAX 1024
+#define OPT_JSON 256	/* --json, a long option only */
 
 struct sysctl_flags {
 	int nflag, qflag, eflag;
+	struct jw *json;	/* --json: "name": "value" members here */
 };
 
 static char why[512];
@@ -38,6 +43,7 @@ usage(FILE *f)
 	    "usage: " PROG " [-en] name ...\n"
 	    "       " PROG " [-nq] -w name=value ...\n"
 	    "       " PROG " [-en] -a\n"
+	    "       " PROG " --json -a | name ...\n"
 	    "The node is $RUMP_SERVER.\n");
 }
 
@@ -45,7 +51,12 @@ static void
 print_line(const struct sysctl_flags *f, const char *name, size_t namelen,
     const char *value)
 {
-	if (f->nflag)
+	char key[256];
+
+	if (f->json != NULL) {
+		snprintf(key, sizeof(key), "%.*s", (int)namelen, name);
+		jw_str(f->json, key, value);
+	} else if (f->nflag)
 		printf("%s\n", value);
 	else
 		printf("%.*s%s%s\n", (int)namelen, name, f->eflag ? "=" : " = ",
@@ -206,16 +217,33 @@ set(const struct sysctl_flags *f, const char *arg)
 	return 0;
 }
 
+/* -a: every variable. */
+static int
+show_all(const struct sysctl_flags *f)
+{
+	char *text;
+	int r;
+
+	if ((r = fetch_all(&text)) != 0) {
+		fprintf(stderr, PROG ": list: %s\n", strerror(-r));
+		return 1;
+	}
+	print_matching(f, text, NULL);
+	free(text);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sysctl_flags f = { 0, 0, 0 };
-	int c, i, aflag = 0, wflag = 0, status = 0;
-	char *text;
+	struct sysctl_flags f = { 0, 0, 0, NULL };
+	int c, i, aflag = 0, wflag = 0, jflag = 0, status = 0;
+	struct jw w;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
@@ -228,12 +256,14 @@ main(int argc, char **argv)
 		case 'q': f.qflag = 1; break;
 		case 'w': wflag = 1; break;
 		case 'h': usage(stdout); return 0;
+		case OPT_JSON: jflag = 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if ((aflag && (argc > 0 || wflag)) || (!aflag && argc == 0)) {
+	if ((aflag && (argc > 0 || wflag)) || (!aflag && argc == 0) ||
+	    (jflag && wflag)) {
 		usage(stderr);
 		return 1;
 	}
@@ -247,21 +277,24 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
 		return 1;
 	}
-	if (aflag) {
-		if ((c = fetch_all(&text)) != 0) {
-			fprintf(stderr, PROG ": list: %s\n", strerror(-c));
-			return 1;
-		}
-		print_matching(&f, text, NULL);
-		free(text);
-		return 0;
+	if (jflag) {
+		jw_init(&w, stdout);
+		jw_object(&w, NULL);
+		f.json = &w;
 	}
+	if (aflag)
+		status = show_all(&f);
 	for (i = 0; i < argc; i++) {
 		why[0] = '\0';
 		if ((wflag ? set(&f, argv[i]) : show(&f, argv[i])) != 0) {
 			fprintf(stderr, PROG ": %s\n", why);
 			status = 1;
 		}
+	}
+	if (jflag) {
+		jw_close(&w);
+		if (jw_end(&w) != 0)
+			status = 1;
 	}
 	return status;
 }

@@ -1,9 +1,15 @@
 # tests/lab: unit tests of the lab library (addresses, planner, routes,
 # checks, configuration steps) and the topology fuzz target (YAML loader,
 # validator and planner on arbitrary bytes).
-$(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a
+$(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a \
+    $(LIB)/libjson.a
 LDLIBS_test_lab := $(LAB_YAML_LIBS)
 TESTS += $(TBIN)/test_lab
+
+# The control protocol's table against lab/CONTROL.txt, and its parsers.
+$(TBIN)/test_ctlproto: $(call objs,tests/lab/test_ctlproto.c lab/ctlproto.c \
+    lab/control.c lab/statedir.c) $(LIB)/libjson.a
+TESTS += $(TBIN)/test_ctlproto
 
 FUZZ += build/fuzz/fuzz_topology
 build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \

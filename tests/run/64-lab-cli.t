@@ -3,12 +3,13 @@
 # usage errors exit 2, verbs by unambiguous prefix (an ambiguous one
 # names the verbs it could be), validate reading
 # standard input, plan of one node, --busdir in linkstr, JSON plans with
-# the structures the launcher reads.
+# the structures the launcher reads, the options every verb shares (-l,
+# --json) and the completion's words that need no lab.
 . "$(dirname "$0")/../lib/common.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -x "$B/rumplab" ]; then echo "1..0 # SKIP rumplab not built in $O"; exit 0; fi
 cd "$T" || exit 1
-plan 17
+plan 20
 
 as_user rumplab --help >"$T/out" 2>&1; r=$?
 ok $([ $r = 0 ] && grep -q "^  validate " "$T/out" && grep -q "^  plan " "$T/out" && grep -q "^  generate " "$T/out"; echo $?) \
@@ -21,7 +22,7 @@ as_user rumplab >/dev/null 2>&1; ok $([ $? = 2 ]; echo $?) "no verb: exit 2"
 as_user rumplab frobnicate >/dev/null 2>"$T/err"; r=$?
 ok $([ $r = 2 ] && grep -q "unknown verb 'frobnicate'" "$T/err"; echo $?) "unknown verb: exit 2"
 as_user rumplab c >/dev/null 2>"$T/err"; r=$?
-ok $([ $r = 2 ] && grep -qx "rumplab: verb 'c' is ambiguous (check, capture, console); give more letters" "$T/err"; echo $?) \
+ok $([ $r = 2 ] && grep -qx "rumplab: verb 'c' is ambiguous (check, capture, console, completion); give more letters" "$T/err"; echo $?) \
     "an ambiguous prefix: the verbs it could be, exit 2"
 as_user env XDG_RUNTIME_DIR="$T" rumplab s >/dev/null 2>"$T/err"; r=$?
 ok $([ $r = 1 ] && grep -q "^rumplab status: no lab is running" "$T/err"; echo $?) \
@@ -51,4 +52,16 @@ else
 	ok 0 "JSON node # SKIP jq not installed"
 	ok 0 "JSON checks # SKIP jq not installed"
 fi
+as_user rumplab validate --json "$ROOT/topologies/ring.yaml" >/dev/null 2>"$T/err"; r1=$?
+as_user rumplab generate line 2 --lab x >/dev/null 2>"$T/err2"; r2=$?
+as_user rumplab -l >/dev/null 2>"$T/err3"; r3=$?
+ok $([ $r1 = 2 ] && grep -q "validate has no JSON output (verbs with it: plan, status, list, check, node, link, bus, capture)" "$T/err" &&
+    [ $r2 = 2 ] && grep -q "generate works on no lab" "$T/err2" && [ $r3 = 2 ] && grep -q -- "-l needs a lab's name" "$T/err3"; echo $?) \
+    "the shared options: --json and -l refused where they mean nothing, -l without a name"
+as_user rumplab --json plan --node r1 | jq -e '.name == "r1"' >/dev/null 2>&1
+ok $? "--json before the verb is the verb's"
+ok $([ "$(as_user rumplab completion words 'rumplab va')" = validate ] &&
+    [ "$(as_user rumplab completion words 'rumplab generate ' | tr '\n' ' ')" = "line ring star tree grid " ] &&
+    [ "$(as_user rumplab completion words 'rumplab up ')" = "@files" ]; echo $?) \
+    "completion words: verbs, a verb's words, files where a FILE goes"
 done_testing
