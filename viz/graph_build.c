@@ -4,6 +4,9 @@
  * What is drawn how:
  *	router		a 3-D box, blue (a node that forwards)
  *	host		an ellipse, green
+ *	bridge		a switch: an octagon, purple, above its LANs
+ *	host tap	the host's side of a tap, a grey folder tab joined to
+ *			its LAN, with the host's addresses
  *	LAN		a flat yellow box holding the bus name and its
  *			subnets: a bus of one interface or of three or more
  *	link		a bus of exactly two interfaces is one edge between
@@ -38,6 +41,8 @@
 #define C_ROUTER	"#9fc5e8"
 #define C_HOST		"#b6d7a8"
 #define C_LAN		"#ffe599"
+#define C_BRIDGE	"#d5a6bd"
+#define C_TAP		"#cfe2f3"
 #define C_DOWNFILL	"#d9d9d9"
 #define C_DEADFILL	"#f4cccc"
 #define C_GREY		"#808080"
@@ -54,6 +59,8 @@ struct builder {
 	Agraph_t		*g;
 	Agnode_t		**nodes;	/* per lab node */
 	Agnode_t		**lans;		/* per bus; NULL: drawn as a link */
+	bool			 taps;		/* the lab has any */
+	bool			 bridges;
 	bool			 brief;		/* addresses in tooltips only */
 	double			 maxtraffic;
 };
@@ -64,17 +71,18 @@ set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
-/* A bus with exactly two interfaces is drawn as a link. */
+/* A bus with exactly two interfaces, and no tap, is drawn as a link. */
 static bool
 is_link(const struct lab_bus *b)
 {
-	return b->nmembers == 2;
+	return b->nmembers == 2 && b->tap.name == NULL;
 }
 
+/* Drawn above its LANs, the edges running from it: a router or bridge. */
 static bool
 is_router(const struct lab_node *n)
 {
-	return n->forwarding;
+	return n->forwarding || n->bridge;
 }
 
 int
@@ -83,7 +91,7 @@ graph_size(const struct lab *lab)
 	int i, n = lab->nnodes;
 
 	for (i = 0; i < lab->nbuses; i++)
-		n += !is_link(&lab->buses[i]);
+		n += !is_link(&lab->buses[i]) + (lab->buses[i].tap.name != NULL);
 	return n;
 }
 
@@ -303,11 +311,11 @@ traffic_width(const struct builder *B, int bus, void *obj)
 static void
 bus_text(const struct builder *B, int bus, const char *sep, char *buf)
 {
-	const struct lab_bus *b = &B->lab->buses[bus];
+	const struct lab_bus *b = lab_bus_subnets(B->lab, bus);
 	char a[IP_STRLEN];
 	int i;
 
-	cat(buf, "%s", b->name);
+	cat(buf, "%s", B->lab->buses[bus].name);
 	for (i = 0; i < b->nsubnets; i++)
 		cat(buf, "%s%s", sep, ip_str(&b->subnets[i].net, a));
 }
@@ -349,14 +357,18 @@ add_node(struct builder *B, int i)
 	if (!up)
 		cat(label, "\\n%s", B->live->state[i]);
 	set(an, "label", label);
-	cat(tip, "%s %s%s%s", is_router(n) ? "router" : "host", n->name,
+	cat(tip, "%s %s%s%s", n->bridge ? "bridge" : is_router(n) ?
+	    "router" : "host", n->name,
 	    n->group ? ", group " : "", n->group ? n->group : "");
 	for (k = 0; k < n->nifaces; k++) {
 		cat(tip, "\\n");
 		iface_text(B, i, k, tip);
 	}
 	set(an, "tooltip", tip);
-	if (is_router(n)) {
+	if (n->bridge) {
+		set(an, "shape", "octagon");
+		set(an, "fillcolor", up ? C_BRIDGE : C_DOWNFILL);
+	} else if (is_router(n)) {
 		set(an, "shape", "box3d");
 		set(an, "fillcolor", up ? C_ROUTER : C_DOWNFILL);
 	} else {
@@ -415,6 +427,34 @@ add_lan(struct builder *B, int bus)
 	} else if (imp[0])
 		set(an, "color", C_ORANGE);
 	traffic_width(B, bus, an);
+}
+
+/* The host's side of a tap: a node of its own, below its LAN. */
+static void
+add_tap(struct builder *B, int bus)
+{
+	const struct lab_tap *t = &B->lab->buses[bus].tap;
+	char label[TEXTMAX] = "", name[LAB_NAME_MAX + 8], a[IP_STRLEN];
+	Agnode_t *an;
+	Agedge_t *e;
+	int k;
+
+	snprintf(name, sizeof(name), "tap:%s", t->name);
+	an = agnode(B->g, name, 1);
+	set(an, "id", name);
+	cat(label, "host tap %s", t->name);
+	for (k = 0; k < t->naddrs; k++)
+		cat(label, "\\n%s", ip_str(&t->addrs[k].ip, a));
+	set(an, "label", label);
+	set(an, "tooltip", label);
+	set(an, "shape", "tab");
+	set(an, "fillcolor", C_TAP);
+	set(an, "fontsize", "10");
+	e = agedge(B->g, B->lans[bus], an, NULL, 1);
+	snprintf(name, sizeof(name), "tapif:%s", t->name);
+	set(e, "id", name);
+	set(e, "style", "bold");
+	B->taps = true;
 }
 
 /* How bad an interface's end of a line is. */
@@ -695,6 +735,12 @@ legend(struct builder *B)
 	    B->lab->nbuses == 1 ? "" : "es", l ? ", live" : "");
 	ROW("BGCOLOR=\"" C_ROUTER "\">router", "3-D box: forwards");
 	ROW("BGCOLOR=\"" C_HOST "\">host", "ellipse");
+	if (B->bridges)
+		ROW("BGCOLOR=\"" C_BRIDGE "\">bridge", "octagon: a switch, "
+		    "its LANs one broadcast domain");
+	if (B->taps)
+		ROW("BGCOLOR=\"" C_TAP "\">host tap", "tab: the host's side "
+		    "of a tap, its addresses");
 	ROW("BGCOLOR=\"" C_LAN "\">LAN", "box: a bus of 1 or 3+ interfaces, "
 	    "its subnets");
 	ROW(">link", "a line: a bus of 2 interfaces, its subnets mid-way");
@@ -790,8 +836,10 @@ graph_build(const struct lab *lab, const struct graph_live *live,
 		if ((v = traffic(&B, i)) > B.maxtraffic)
 			B.maxtraffic = v;
 	graph_defaults(&B);
-	for (i = 0; i < lab->nnodes; i++)
+	for (i = 0; i < lab->nnodes; i++) {
 		add_node(&B, i);
+		B.bridges |= lab->nodes[i].bridge;
+	}
 	for (i = 0; i < lab->nbuses; i++)
 		if (!is_link(&lab->buses[i]))
 			add_lan(&B, i);
@@ -802,6 +850,8 @@ graph_build(const struct lab *lab, const struct graph_live *live,
 		}
 		for (k = 0; k < lab->buses[i].nmembers; k++)
 			add_member(&B, i, &lab->buses[i].members[k]);
+		if (lab->buses[i].tap.name != NULL)
+			add_tap(&B, i);
 	}
 	add_clusters(&B);
 	legend(&B);

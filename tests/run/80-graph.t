@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../lib/lab.sh"
 topos=$(cd "$ROOT/topologies" && ls *.yaml | sed 's/\.yaml$//')
 n=$(echo $topos | wc -w)
-plan $((n * 3 + 30))
+plan $((n * 3 + 32))
 
 # svgcheck SVG PLAN.json [python expression over root/text]: the SVG
 # parses, has one node element per lab node and per LAN (a bus of other
@@ -105,6 +105,23 @@ as_user rumplab graph "$ROOT/topologies/campus.yaml" --cluster subnet \
     -o "$T/out/campus-subnet.svg" 2>&1
 check "campus: --cluster subnet puts a LAN with its hosts in a cluster" \
     grep -q '<title>cluster_s&#45;servers</title>' "$T/out/campus-subnet.svg"
+
+# Taps and bridges are drawn as such (issue #20): a host tap as a tab
+# with its addresses, joined to its LAN; a bridge as an octagon.
+printf '%s\n' 'name: tapbr' 'buses:' \
+    '  lan1: { subnet: 10.0.9.0/24, tap: { name: rl-lan1, addr: 10.0.9.1/24 } }' \
+    '  lan2: {}' 'nodes:' \
+    '  sw: { kind: bridge, interfaces: [ { bus: lan1 }, { bus: lan2 } ] }' \
+    '  h1: { interfaces: [ { bus: lan1, addr: 10.0.9.2/24 } ] }' \
+    '  h2: { interfaces: [ { bus: lan2, addr: 10.0.9.3/24 } ] }' >"$T/tapbr.yaml"
+chmod 644 "$T/tapbr.yaml"
+as_user rumplab graph "$T/tapbr.yaml" -T dot >"$T/out/tapbr.dot" 2>&1
+tr -d '\n' <"$T/out/tapbr.dot" | sed 's/;/;\n/g' >"$T/out/tapbr.lines"
+ok $(grep -q '"tap:rl-lan1".*label="host tap rl-lan1.*shape=tab' "$T/out/tapbr.lines" &&
+    grep -q -- '-- "tap:rl-lan1"' "$T/out/tapbr.lines"; echo $?) \
+    "a host tap is a tab with its name, joined to its LAN"
+ok $(grep -q '[[:space:]}]sw[[:space:]]*\[.*shape=octagon' "$T/out/tapbr.lines"; echo $?) \
+    "a bridge node is an octagon"
 
 # Errors: what, where, how to fix; usage errors exit 2.
 as_user rumplab graph -T jpg >"$T/e1" 2>&1
