@@ -310,6 +310,9 @@ bus_members(int b, char *buf, size_t len)
 		    i ? " " : "", con.lab->nodes[m->node].name,
 		    con.lab->nodes[m->node].ifaces[m->iface].name);
 	}
+	/* A host tap on it: the host's side of the segment. */
+	if (lb->tap.name != NULL && off < len)
+		snprintf(buf + off, len - off, " host-tap:%s", lb->tap.name);
 }
 
 static void
@@ -351,7 +354,8 @@ draw_buses(int y, int rows)
 		    con.lab->buses[idx[i]].nmembers, cb->cut ? "cut" :
 		    cb->impaired ? "impaired" : "-", cb->obs ? fps : "-",
 		    cb->obs ? bps : "-", cb->obs ? lost : "-",
-		    cb->obs || cb->err[0] == '\0' ? mem : cb->err);
+		    cb->obs || cb->err[0] == '\0' ||
+		    con.lab->buses[idx[i]].tapseg ? mem : cb->err);
 	}
 	if (n == 0)
 		put(y + 2, 2, 0, "(no bus matches '%s')", ui.filter);

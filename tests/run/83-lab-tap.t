@@ -29,7 +29,7 @@ for t in ip tcpdump nc python3; do
 	command -v $t >/dev/null || skip_all "no $t"
 done
 [ -c /dev/net/tun ] || skip_all "no /dev/net/tun here"
-plan 26
+plan 27
 ip link set lo up
 
 # The root labs' state, apart from the user's.
@@ -57,7 +57,7 @@ ok $(grep -q '^rl-lan1 .*10.0.9.1/24' "$T/addrs" && grep -q '^rl-h3 .*10.0.8.1/2
     "the taps are up with their host addresses"
 sed 's/^/# /' "$T/addrs"
 
-tcpdump -i rl-lan1 -n -U -w "$T/ns.pcap" arp 2>"$T/td.err" & td=$!
+tcpdump -i rl-lan1 -n -U --immediate-mode -w "$T/ns.pcap" arp 2>"$T/td.err" & td=$!
 env XDG_RUNTIME_DIR="$RX" rumplab capture lan1 -w "$T/lab.pcap" 2>/dev/null & cap=$!
 for i in $(seq 100); do	# tcpdump says so once its filter is set
 	grep -q "listening on" "$T/td.err" && break
@@ -66,6 +66,10 @@ done
 sleep 0.5
 check "ping from the namespace to h1 on the bus" ping -c 2 -i 0.2 -W 2 10.0.9.2
 check "ping from h2 to the namespace" RR exec h2 -- rump.ping -c 2 -i 0.2 10.0.9.1
+for i in $(seq 30); do	# both captures have the second exchange
+	[ "$(tcpdump -n -r "$T/ns.pcap" 2>/dev/null | grep -c 'tell 10.0.9.3\|10.0.9.1 is-at')" -ge 2 ] && break
+	sleep 0.1
+done
 sleep 0.3
 kill -INT $td $cap; wait $td $cap
 tcpdump -n -r "$T/ns.pcap" 2>/dev/null >"$T/ns.txt"
@@ -108,6 +112,24 @@ ok $(grep -Eq '^rl-lan1 +bus lan1 +where up ran +up \(pump pid [0-9]+\)' "$T/st"
     grep -Eq '^rl-h3 +h3 virt0 +where up ran +up$' "$T/st"; echo $?) \
     "status shows each tap, what it joins and where"
 sed 's/^/# /' "$T/st" | sed -n '/^# TAP/,$p'
+# The console's bus list names each bus's host tap.
+if command -v tmux >/dev/null; then
+	TM() { env TMUX_TMPDIR="$T" tmux -L rl83 "$@"; }
+	TM new-session -d -s c83 -x 120 -y 30 \
+	    "env XDG_RUNTIME_DIR=$RX TERM=xterm-256color rumplab console tapl; exec sleep 60"
+	for i in $(seq 100); do
+		TM capture-pane -p -t c83 >"$T/con" 2>/dev/null
+		grep -q 'host-tap:rl-lan1' "$T/con" && grep -q 'host-tap:rl-h3' "$T/con" && break
+		sleep 0.1
+	done
+	ok $(grep -q '^ *lan1 .*h1:shmif0 h2:shmif0 host-tap:rl-lan1' "$T/con" &&
+	    grep -q '^ *rl-h3 .*h3:virt0 host-tap:rl-h3' "$T/con"; echo $?) \
+	    "the console's bus list shows each bus's host tap"
+	sed -n '/BUSES/,$p' "$T/con" | sed 's/^/# /' | head -5
+	TM kill-server 2>/dev/null
+else
+	echo "ok $((_n = _n + 1)) # SKIP tmux not installed"
+fi
 check "down" RR down tapl
 gone rl-lan1 && gone rl-h3; ok $? "the taps are gone after down"
 
