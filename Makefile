@@ -115,7 +115,15 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check bench demo install clean deps fuzz-build
+# A lab through a long day (tests/soak.sh): SOAK_MINUTES (30) of mixed
+# traffic, captures, cuts and restarts on SOAK_NODES (300) nodes; fails
+# on growth of memory or descriptors, a lost node or a failed check.
+SOAK_MINUTES ?= 30
+SOAK_NODES ?= 300
+soak: all
+	$(Q)O=$(abspath $(O)) sh tests/soak.sh $(SOAK_MINUTES) $(SOAK_NODES)
+
+.PHONY: all check bench demo install clean deps fuzz-build soak
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 
