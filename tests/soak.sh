@@ -1,7 +1,7 @@
 #!/bin/sh
 # soak.sh — `make soak`: a lab lives through a long day.  A lab of NODES
 # nodes (a line of routers, a host each: `generate line N/2 --hosts`) runs
-# MINUTES minutes of mixed work, one action every second or so, chosen in
+# MINUTES minutes of mixed work, one action after another, chosen in
 # turn: pings between random hosts, a TCP and a UDP stream (rumpperf)
 # between random hosts, a capture started and stopped, a bus cut and
 # joined, a node restarted.  Every 10 s it reads the VmRSS and the open
