@@ -29,6 +29,7 @@
 
 #include "lab/ctlproto.h"
 #include "lab/labctl.h"
+#include "lab/launch.h"
 #include "lab/plan.h"
 
 struct names {
@@ -406,18 +407,12 @@ labctl_name(const char *dir)
 void
 labctl_path_add_bindir(void)
 {
-	char self[PATH_MAX], *slash, *np;
+	char bindir[PATH_MAX], *np;
 	const char *path = getenv("PATH");
-	ssize_t n;
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return;
-	*slash = '\0';
-	if (asprintf(&np, "%s%s%s", path ? path : "", path ? ":" : "",
-	    self) < 0)
+	launch_bindir(bindir, sizeof(bindir));
+	if (bindir[0] == '\0' || asprintf(&np, "%s%s%s", path ? path : "",
+	    path ? ":" : "", bindir) < 0)
 		return;
 	setenv("PATH", np, 1);
 	free(np);

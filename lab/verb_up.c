@@ -159,8 +159,6 @@ start_supervisor(const char *dir, int jobs, char *why, size_t whylen)
 		return -errno;
 	self[n] = '\0';
 	snprintf(jobsarg, sizeof(jobsarg), "%d", jobs);
-	/* run: commands and rump.routed find the rump.* commands. */
-	labctl_path_add_bindir();
 	if ((r = child_start(&c, &s)) != 0)
 		return r;
 	/* An interrupt kills it: the caller cleans up. */

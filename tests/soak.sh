@@ -59,14 +59,15 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		next=$((now + 10))
 	fi
 	a=$(rnd $R) b=$(rnd $R)
+	to=$(X h$b -- rump.ifconfig shmif0 inet | sed -n 's/.*inet \([0-9.]*\)\/.*/\1/p')
 	case $((k % 6)) in
-	0) X h$a -- rump.ping -q -c 3 -i 0.2 "$(X h$b -- rump.ifconfig shmif0 inet | sed -n 's/.*inet \([0-9.]*\)\/.*/\1/p')" >/dev/null 2>&1
+	0) X h$a -- rump.ping -q -c 3 -i 0.2 "$to" >/dev/null 2>&1
 	   nping=$((nping + 1)) ;;
 	1) X h$b -- timeout 10 rumpperf -s -p 5101 -m 1 >/dev/null 2>&1 &
 	   sleep 0.3
-	   X h$a -- timeout 10 rumpperf -c "$(X h$b -- rump.ifconfig shmif0 inet | sed -n 's/.*inet \([0-9.]*\)\/.*/\1/p')" -p 5101 -n 1m >/dev/null 2>&1
+	   X h$a -- timeout 10 rumpperf -c "$to" -p 5101 -n 1m >/dev/null 2>&1
 	   wait; ntcp=$((ntcp + 1)) ;;
-	2) X h$a -- timeout 3 rumpperf -c "$(X h$b -- rump.ifconfig shmif0 inet | sed -n 's/.*inet \([0-9.]*\)\/.*/\1/p')" -u -p 5102 -l 200 -b 1m -t 1 >/dev/null 2>&1
+	2) X h$a -- timeout 3 rumpperf -c "$to" -u -p 5102 -l 200 -b 1m -t 1 >/dev/null 2>&1
 	   nudp=$((nudp + 1)) ;;
 	3) timeout -s INT 2 rumplab capture --lab soak lan$a -w "$x/cap.pcap" >/dev/null 2>&1
 	   rm -f "$x/cap.pcap"; ncap=$((ncap + 1)) ;;
