@@ -26,10 +26,15 @@ q0=$(frames 'Request who-has 10.0.1.1 tell 10.0.1.10')
 r0=$(frames 'Reply 10.0.1.1 is-at')
 n0=$(frames 'neighbor solicitation, who has fd00:0:0:1::1,')
 a0=$(frames 'neighbor advertisement, tgt is fd00:0:0:1::1,')
-check "arp -d -a, ndp -c and a ping of each family" eval '
-    R exec h1 -- rump.arp -d -a && R exec h1 -- rump.ndp -c >/dev/null &&
-    R exec h1 -- rump.ping -q -c 1 10.0.2.10 >/dev/null &&
-    R exec h1 -- rump.ping6 -q -c 1 fd00:0:0:2::10 >/dev/null'
+# One shell on h1 clears and pings: a neighbour that speaks first (the
+# router's own ARP refresh or unicast NUD probe of h1, with its address
+# in it) would otherwise fill h1's cleared cache in the second between
+# two execs, as RFC 4861 7.2.3 says it should, and no solicitation is
+# needed.  Seen on CI (0 and 0), under load.
+check "arp -d -a, ndp -c and a ping of each family" R exec h1 -- sh -c '
+    rump.arp -d -a && rump.ndp -c >/dev/null &&
+    rump.ping -q -c 1 10.0.2.10 >/dev/null &&
+    rump.ping6 -q -c 1 fd00:0:0:2::10 >/dev/null'
 q1=$(frames 'Request who-has 10.0.1.1 tell 10.0.1.10')
 r1=$(frames 'Reply 10.0.1.1 is-at')
 n1=$(frames 'neighbor solicitation, who has fd00:0:0:1::1,')
