@@ -63,7 +63,11 @@ bg_R capture h1:shmif0 -w "$T/c2.pcap" 2>"$T/c2.err"
 cap=$!
 bg_R capture lan1 -w "$T/c3.pcap" 2>/dev/null
 cap3=$!
-sleep 0.5
+# up to 10 s: a loaded machine (CI) took longer than a fixed 0.5 s
+for i in $(seq 100); do
+	ls "$LABDIR"/tap/ 2>/dev/null | grep -q '^h1\.shmif0\.' && break
+	sleep 0.1
+done
 ok "$(ls "$LABDIR"/tap/ 2>/dev/null | grep -q '^h1\.shmif0\.'; echo $?)" "the node writes a tap file for the capture"
 X h1 -- rump.ping -c 2 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1
 sleep 0.3
