@@ -14,6 +14,7 @@
 #include "netcomp/override.h"
 
 struct lwip_real lwip_real;
+static int resolved;   /* main thread, component init */
 
 #define OVERRIDE_WRAP(f)	{ #f, offsetof(struct lwip_real, f), 1 },
 #define OVERRIDE_REPLACE(f)	{ #f, 0, 0 },
@@ -53,9 +54,9 @@ override_resolve_table(const struct override *t, size_t n,
 			lwip_library(lib, sizeof(lib));
 			snprintf(err, errlen, "%s has no %s, which the network "
 			    "glue %s (netcomp/override.h): rump_server needs "
-			    "lwIP 2.1 as Debian's liblwip0 builds it (apt-get "
-			    "install liblwip0 liblwip-dev, then rebuild)", lib,
-			    t[i].name, t[i].wrap ? "wraps" : "replaces");
+			    "Debian's lwIP 2.1 (apt-get install liblwip0 "
+			    "liblwip-dev, then rebuild)", lib, t[i].name,
+			    t[i].wrap ? "wraps" : "replaces");
 			return -ENOENT;
 		}
 		/* A data pointer into a function pointer, as dlsym(3) has
@@ -70,6 +71,13 @@ override_resolve_table(const struct override *t, size_t n,
 int
 override_resolve(char *err, size_t errlen)
 {
-	return override_resolve_table(table, sizeof(table) / sizeof(table[0]),
-	    &lwip_real, err, errlen);
+	int error;
+
+	/* Once: the stack's threads read lwip_real without a lock. */
+	if (resolved)
+		return 0;
+	if ((error = override_resolve_table(table, sizeof(table) /
+	    sizeof(table[0]), &lwip_real, err, errlen)) == 0)
+		resolved = 1;
+	return error;
 }

@@ -13,8 +13,9 @@
  * library and what to do, instead of a crash in the first packet.
  *
  * Contract: override_resolve() runs on the main thread before lwIP's
- * tcpip thread exists (and again harmlessly), so every pointer is set
- * before any override can run; afterwards lwip_real is read-only.  A
+ * tcpip thread exists, so every pointer is set before any override can
+ * run; once it succeeded lwip_real is read-only (a second call returns
+ * 0 and writes nothing).  A
  * wrapper calls lwip_real.NAME directly: one load, no lookup per packet.
  */
 #ifndef RUMPLAB_NETCOMP_OVERRIDE_H
