@@ -11,8 +11,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "lab/checkrun.h"
+#include "lab/child.h"
 #include "lab/ctlproto.h"
 #include "lab/jsonpath.h"
 #include "lab/labctl.h"
@@ -110,90 +110,75 @@ struct cmdres {
 	bool	 timedout;
 };
 
-static void
-child(const char *url, const char *lab, const char *node, const char *cmd,
-    int wfd)
-{
-	int nul;
+/* What the command's shell is started with (in the fork lab/child.c makes,
+ * standard input on /dev/null, the pipe as its output, in its own group). */
+struct shcmd {
+	const char	*url, *lab, *node, *cmd;
+};
 
-	setpgid(0, 0);
-	signal(SIGPIPE, SIG_DFL);
-	if ((nul = open("/dev/null", O_RDONLY)) >= 0)
-		dup2(nul, 0);
-	dup2(wfd, 1);
-	dup2(wfd, 2);
+static int
+sh_child(void *arg)
+{
+	const struct shcmd *a = arg;
+
 	labctl_path_add_bindir();
-	setenv("RUMPLAB_LAB", lab, 1);
-	if (url != NULL) {
-		setenv("RUMP_SERVER", url, 1);
-		setenv("RUMPLAB_NODE", node, 1);
+	setenv("RUMPLAB_LAB", a->lab, 1);
+	if (a->url != NULL) {
+		setenv("RUMP_SERVER", a->url, 1);
+		setenv("RUMPLAB_NODE", a->node, 1);
 	} else {
 		unsetenv("RUMP_SERVER");
 		unsetenv("RUMPLAB_NODE");
 	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	_exit(127);
+	execl("/bin/sh", "sh", "-c", a->cmd, (char *)NULL);
+	return 127;
 }
 
-/* Reads the command's output until it ends or `limit` seconds pass. */
+/* Keeps the first OUT_MAX bytes of the output as it was written. */
+struct collect {
+	struct child	*c;
+	struct cmdres	*r;
+};
+
 static void
-collect(int fd, double limit, struct cmdres *r)
+collect_line(void *arg, char *line)
 {
-	double end = now_s() + limit, left;
-	struct pollfd p = { fd, POLLIN, 0 };
-	char sink[4096];
-	ssize_t n;
+	struct collect *k = arg;
+	struct cmdres *r = k->r;
+	size_t n = k->c->linelen;
 
-	for (;;) {
-		if ((left = end - now_s()) <= 0) {
-			r->timedout = true;
-			return;
-		}
-		if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
-			return;
-		if (r->len < OUT_MAX)
-			n = read(fd, r->out + r->len, OUT_MAX - r->len);
-		else
-			n = read(fd, sink, sizeof(sink));
-		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-			return;
-		if (n > 0 && r->len < OUT_MAX)
-			r->len += (size_t)n;
-	}
+	if (n > OUT_MAX - r->len)
+		n = OUT_MAX - r->len;
+	memcpy(r->out + r->len, line, n);
+	r->len += n;
+	if (k->c->nl && r->len < OUT_MAX)
+		r->out[r->len++] = '\n';
 }
 
+/* Runs the command until it ends or `limit` seconds pass (then its whole
+ * group is killed). */
 static int
 run_shell(const char *url, const char *lab, const char *node,
     const char *cmd, double limit, struct cmdres *r)
 {
-	int fds[2], st;
-	pid_t pid;
+	struct shcmd a = { url, lab, node, cmd };
+	struct child_spec s = { .fn = sh_child, .arg = &a,
+	    .flags = CHILD_GROUP, .timeout_ms = limit * 1000 < INT_MAX - 1 ?
+	    (int)(limit * 1000) + 1 : INT_MAX };
+	struct child c;
+	struct collect k = { &c, r };
+	int st;
 
 	r->len = 0;
 	r->timedout = false;
 	r->status = 127;
-	if (pipe(fds) != 0)
-		return -errno;
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(url, lab, node, cmd, fds[1]);
-	}
-	setpgid(pid, pid);
-	close(fds[1]);
-	collect(fds[0], limit, r);
-	close(fds[0]);
+	st = child_run(&c, &s, collect_line, &k);
 	r->out[r->len] = '\0';
-	if (r->timedout)
-		kill(-pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (st < 0)
+		return st;
 	/* Whatever it left behind in its group goes with it. */
-	kill(-pid, SIGKILL);
+	child_signal(&c, SIGKILL);
+	r->timedout = c.timedout;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
 }

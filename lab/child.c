@@ -190,7 +190,8 @@ child_start(struct child *c, const struct child_spec *s)
 	c->deadline = 0;
 	c->timedout = c->exited = false;
 	c->status = 0;
-	c->len = 0;
+	c->len = c->linelen = 0;
+	c->nl = false;
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return -errno;
 	r = s->argv != NULL ? spawn(c, s, p[1]) : fork_fn(c, s, p[0], p[1]);
@@ -214,6 +215,8 @@ split_lines(struct child *c, child_line_fn *line, void *arg)
 
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		*nl = '\0';
+		c->linelen = (size_t)(nl - p);
+		c->nl = true;
 		if (line != NULL)
 			line(arg, p);
 		p = nl + 1;
@@ -222,6 +225,8 @@ split_lines(struct child *c, child_line_fn *line, void *arg)
 	memmove(c->buf, p, c->len);
 	if (c->len == sizeof(c->buf) - 1) {	/* a piece of a long line */
 		c->buf[c->len] = '\0';
+		c->linelen = c->len;
+		c->nl = false;
 		if (line != NULL)
 			line(arg, c->buf);
 		c->len = 0;
@@ -243,6 +248,8 @@ child_read(struct child *c, child_line_fn *line, void *arg)
 		if (n <= 0) {
 			if (c->len > 0 && line != NULL) {
 				c->buf[c->len] = '\0';
+				c->linelen = c->len;
+				c->nl = false;
 				line(arg, c->buf);
 			}
 			c->len = 0;

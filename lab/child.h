@@ -22,7 +22,8 @@
  * Contract: 0 / a count, or -errno; nothing prints.  A struct child is
  * owned by its caller, one thread.  Lines reach the callback without
  * their newline, NUL-terminated; a line longer than CHILD_LINEMAX - 1
- * bytes comes in pieces, and an unterminated last line comes at EOF.
+ * bytes comes in pieces, and an unterminated last line comes at EOF
+ * (c->linelen and c->nl tell them apart).
  */
 #ifndef RUMPLAB_CHILD_H
 #define RUMPLAB_CHILD_H
@@ -79,6 +80,11 @@ struct child {
 	bool		 exited;
 	int		 status;	/* wait status once exited */
 	size_t		 len;		/* of a partial line in buf */
+	/* The line a callback is handed: its bytes (NULs possible), and
+	 * whether a newline ended it (else it is a piece of a long line,
+	 * or the unterminated last one): its output byte for byte. */
+	size_t		 linelen;
+	bool		 nl;
 	char		 buf[CHILD_LINEMAX];
 };
 

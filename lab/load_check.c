@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "lab/arena.h"
+#include "lab/ctlproto.h"
 #include "lab/impair_spec.h"
 #include "lab/jsonpath.h"
 #include "lab/load.h"
@@ -454,44 +455,61 @@ step_target(const struct lab *lab, const char *t, int *dirs, char *why,
 	return 0;
 }
 
-/* The words of one step, judged as the supervisor will take them. */
+/* What a step may be, the words as the protocol's table has them. */
+static void
+step_forms(char *why, size_t whylen)
+{
+	char bus[64], node[64];
+
+	ctl_req_seconds("bus", "|", bus, sizeof(bus));
+	ctl_req_seconds("node", "|", node, sizeof(node));
+	snprintf(why, whylen, "a step is '%s NODE:IF|BUS SETTING...', 'bus %s "
+	    "BUS' or 'node %s NODE'", ctl_reqs[CTL_LINK_SET].words, bus, node);
+}
+
+/*
+ * The words of one step, judged as the supervisor will take them: a
+ * request of the control protocol's table (lab/ctlproto.h) that changes
+ * the lab, naming what the lab has.
+ */
 static int
 step_words(const struct lab *lab, int argc, char **argv, char *why,
     size_t whylen)
 {
+	const struct ctl_reqdef *d;
 	struct impset set;
-	int dirs;
+	int n = argc - 2, dirs;
 
-	if (argc >= 3 && strcmp(argv[0], "link") == 0 &&
-	    strcmp(argv[1], "set") == 0) {
+	d = argc >= 2 ? ctl_req_find(argv[0], argv[1]) : NULL;
+	switch (d == NULL || n < 1 || n > d->maxargs ? CTL_NREQ : d->id) {
+	case CTL_LINK_SET:
 		if (step_target(lab, argv[2], &dirs, why, whylen) != 0)
 			return -EINVAL;
-		if (argc == 3) {
-			snprintf(why, whylen, "link set %s: say what to set, "
-			    "like down or delay 20ms", argv[2]);
+		if (n < d->minargs) {
+			snprintf(why, whylen, "%s %s: say what to set, like "
+			    "down or delay 20ms", d->words, argv[2]);
 			return -EINVAL;
 		}
-		return impspec_parse(argc - 3, argv + 3, dirs, dirs, &set, why,
+		return impspec_parse(n - 1, argv + 3, dirs, dirs, &set, why,
 		    whylen);
-	}
-	if (argc == 3 && strcmp(argv[0], "bus") == 0 &&
-	    (strcmp(argv[1], "cut") == 0 || strcmp(argv[1], "join") == 0)) {
+	case CTL_BUS_CUT:
+	case CTL_BUS_JOIN:
 		if (lab_bus_find(lab, argv[2]) >= 0)
 			return 0;
 		snprintf(why, whylen, "no bus '%s'", argv[2]);
 		return -EINVAL;
-	}
-	if (argc == 3 && strcmp(argv[0], "node") == 0 &&
-	    (strcmp(argv[1], "stop") == 0 || strcmp(argv[1], "start") == 0 ||
-	    strcmp(argv[1], "restart") == 0 || strcmp(argv[1], "kill") == 0)) {
+	case CTL_NODE_STOP:
+	case CTL_NODE_START:
+	case CTL_NODE_RESTART:
+	case CTL_NODE_KILL:
 		if (lab_node_find(lab, argv[2]) >= 0)
 			return 0;
 		snprintf(why, whylen, "no node '%s'", argv[2]);
 		return -EINVAL;
+	default:
+		step_forms(why, whylen);
+		return -EINVAL;
 	}
-	snprintf(why, whylen, "a step is 'link set NODE:IF|BUS SETTING...', "
-	    "'bus cut|join BUS' or 'node stop|start|restart|kill NODE'");
-	return -EINVAL;
 }
 
 /* Splits, judges and joins a step's words with single spaces. */

@@ -15,6 +15,9 @@ LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c \
     lab/jsonpath.c lab/import.c lab/import_sh.c lab/import_kathara.c \
     lab/import_clab.c
+# The control protocol's table, which a check's steps are judged by, and
+# the transport its client half uses.
+LIBLAB_SRCS += lab/ctlproto.c lab/control.c lab/statedir.c
 # What the fuzz target compiles (everything but the compiled-in topology).
 LIBLAB_FUZZ_SRCS := $(LIBLAB_SRCS) $(LIBJSON_SRCS)
 LAB_YAML_LIBS := $(or $(shell pkg-config --libs yaml-0.1 2>/dev/null),-lyaml) -lm
@@ -43,7 +46,7 @@ RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
     lab/verb_generate.c lab/verb_import.c
 # The running lab: state directory, control socket, launcher, supervisor
 # and the verbs that use them (control protocol: lab/CONTROL.txt).
-RUMPLAB_SRCS += lab/statedir.c lab/control.c lab/ctlproto.c lab/child.c \
+RUMPLAB_SRCS += lab/child.c \
     lab/launch.c \
     lab/supervisor.c lab/sup_request.c lab/sup_worker.c \
     lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \

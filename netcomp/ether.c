@@ -26,7 +26,6 @@
  * output hooks are the glue's too, so that packets leave with the
  * routing table's next hop.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
 
@@ -43,6 +42,7 @@
 #include "netcomp/impair.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 #define ETH_HLEN        14
@@ -53,7 +53,6 @@
 #define LO_MTU          33624   /* NetBSD's */
 
 static struct ifnet *txq_pending;       /* core lock */
-static void (*real_unlock)(void);       /* lwIP's sys_unlock_tcpip_core */
 
 /* ---- transmit ---- */
 
@@ -153,18 +152,15 @@ txq_flush_all(void)
 
 /*
  * liblwip.so releases its core lock through its PLT, so this definition
- * replaces lwIP's (found with dlsym(RTLD_NEXT)) for the whole process:
- * whoever held the lock, its queued frames leave before it is released.
+ * replaces lwIP's (netcomp/override.h) for the whole process: whoever
+ * held the lock, its queued frames leave before it is released.
  */
 void
 sys_unlock_tcpip_core(void)
 {
-	if (real_unlock == NULL)
-		real_unlock = (void (*)(void))dlsym(RTLD_NEXT,
-		    "sys_unlock_tcpip_core");
 	if (txq_pending != NULL)
 		txq_flush_all();
-	real_unlock();
+	lwip_real.sys_unlock_tcpip_core();
 }
 
 /* Take the interface off the pending list (it is going away). */

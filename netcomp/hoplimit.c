@@ -21,7 +21,7 @@
  *
  * liblwip.so calls tcp_alloc(), tcp_rst(), icmp6_input(), ip4_output_if()
  * and ip6_output_if() through its PLT, so the definitions below wrap
- * lwIP's (found with dlsym(RTLD_NEXT)) for the whole process.  A reset
+ * lwIP's (netcomp/override.h) for the whole process.  A reset
  * without a connection and an echo reply are recognised by where they
  * are sent from: a flag is up while lwIP's tcp_rst() runs for no
  * connection, or while its icmp6_input() handles a message, and the
@@ -30,8 +30,6 @@
  *
  * Core lock held throughout (lwIP's callers hold it); it guards the flags.
  */
-#include <dlfcn.h>
-
 #include "lwip/icmp6.h"
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
@@ -40,27 +38,13 @@
 #include "lwip/priv/tcp_priv.h"
 
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 #define IPV6_DEFHLIM    64      /* NetBSD's netinet6/ip6.h */
 
-typedef struct tcp_pcb *(*tcp_alloc_fn)(u8_t);
-typedef void (*tcp_rst_fn)(const struct tcp_pcb *, u32_t, u32_t,
-    const ip_addr_t *, const ip_addr_t *, u16_t, u16_t);
-typedef void (*icmp6_input_fn)(struct pbuf *, struct netif *);
-typedef err_t (*ip4_output_if_fn)(struct pbuf *, const ip4_addr_t *,
-    const ip4_addr_t *, u8_t, u8_t, u8_t, struct netif *);
-typedef err_t (*ip6_output_if_fn)(struct pbuf *, const ip6_addr_t *,
-    const ip6_addr_t *, u8_t, u8_t, u8_t, struct netif *);
-
 static int rst_unowned;         /* lwIP's tcp_rst() runs for no pcb */
 static int icmp6_replying;      /* lwIP's icmp6_input() runs */
-
-static void *
-real(const char *name)
-{
-	return dlsym(RTLD_NEXT, name);
-}
 
 u8_t
 hoplimit_reflect6(void)
@@ -79,13 +63,10 @@ ttl_now(int v6)
 struct tcp_pcb *
 tcp_alloc(u8_t prio)
 {
-	static tcp_alloc_fn fn;
 	struct tcp_pcb *pcb;
 
-	if (fn == NULL)
-		fn = (tcp_alloc_fn)real("tcp_alloc");
 	/* A socket's own pcb gets its TTL from sockets.c right after. */
-	if ((pcb = fn(prio)) != NULL)
+	if ((pcb = lwip_real.tcp_alloc(prio)) != NULL)
 		pcb->ttl = ttl_now(ip_current_is_v6());
 	return pcb;
 }
@@ -95,24 +76,17 @@ tcp_rst(const struct tcp_pcb *pcb, u32_t seqno, u32_t ackno,
     const ip_addr_t *local_ip, const ip_addr_t *remote_ip, u16_t local_port,
     u16_t remote_port)
 {
-	static tcp_rst_fn fn;
-
-	if (fn == NULL)
-		fn = (tcp_rst_fn)real("tcp_rst");
 	rst_unowned = pcb == NULL;
-	fn(pcb, seqno, ackno, local_ip, remote_ip, local_port, remote_port);
+	lwip_real.tcp_rst(pcb, seqno, ackno, local_ip, remote_ip, local_port,
+	    remote_port);
 	rst_unowned = 0;
 }
 
 void
 icmp6_input(struct pbuf *p, struct netif *inp)
 {
-	static icmp6_input_fn fn;
-
-	if (fn == NULL)
-		fn = (icmp6_input_fn)real("icmp6_input");
 	icmp6_replying = 1;
-	fn(p, inp);
+	lwip_real.icmp6_input(p, inp);
 	icmp6_replying = 0;
 }
 
@@ -120,27 +94,21 @@ err_t
 ip4_output_if(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dest,
     u8_t ttl, u8_t tos, u8_t proto, struct netif *netif)
 {
-	static ip4_output_if_fn fn;
-
-	if (fn == NULL)
-		fn = (ip4_output_if_fn)real("ip4_output_if");
 	if (rst_unowned && proto == IP_PROTO_TCP)
 		ttl = ttl_now(0);
-	return fn(p, src, dest, ttl, tos, proto, netif);
+	return lwip_real.ip4_output_if(p, src, dest, ttl, tos, proto,
+	    netif);
 }
 
 err_t
 ip6_output_if(struct pbuf *p, const ip6_addr_t *src, const ip6_addr_t *dest,
     u8_t hl, u8_t tc, u8_t nexth, struct netif *netif)
 {
-	static ip6_output_if_fn fn;
-
-	if (fn == NULL)
-		fn = (ip6_output_if_fn)real("ip6_output_if");
 	if (rst_unowned && nexth == IP6_NEXTH_TCP)
 		hl = ttl_now(1);
 	else if (icmp6_replying && nexth == IP6_NEXTH_ICMP6 && p->len > 0 &&
 	    *(const u8_t *)p->payload == ICMP6_TYPE_EREP)
 		hl = hoplimit_reflect6();
-	return fn(p, src, dest, hl, tc, nexth, netif);
+	return lwip_real.ip6_output_if(p, src, dest, hl, tc, nexth,
+	    netif);
 }

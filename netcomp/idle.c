@@ -6,8 +6,8 @@
  * 100 ms, ARP, ND and reassembly every second, TCP every 250 ms while any
  * connection exists.  Doing nothing, a node wakes about 10 times a second.
  * liblwip.so calls sys_timeouts_sleeptime() through its PLT, so the
- * definition below replaces lwIP's for the whole process; lwIP's own is
- * found with dlsym(RTLD_NEXT) and still decides whenever the stack is busy.
+ * definition below replaces lwIP's for the whole process; lwIP's own
+ * (netcomp/override.h) still decides whenever the stack is busy.
  *
  * Policy (all of it runs with the core lock held, on the tcpip thread):
  *  - Overdue timers always run at once.
@@ -49,7 +49,6 @@
  * State: everything here is owned by the core lock, except planned_wake
  * and the event notes, which are atomics read without it.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,14 +66,13 @@
 #include "kernel/hyper.h"
 #include "kernel/sysctl.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 
 #define FOREVER         UINT32_MAX
 #define POKE_SLACK_MS   100u
 #define CATCHUP_ND_MAX  3600u    /* ND lifetimes: catch up at most 1 h */
 
-typedef u32_t (*sleeptime_fn)(void);
-
-static sleeptime_fn real_sleeptime;     /* set once, before the stack runs */
+static int ticking;     /* atomic: the tcpip thread has planned a wait */
 
 /* Atomics. */
 static uint64_t planned_wake = UINT64_MAX;  /* mono ms the thread wakes at */
@@ -91,14 +89,6 @@ static uint64_t
 mono_ms(void)
 {
 	return hyp_clock_mono_ns() / 1000000u;
-}
-
-static void
-resolve_real(void)
-{
-	if (real_sleeptime == NULL)
-		real_sleeptime = (sleeptime_fn)dlsym(RTLD_NEXT,
-		    "sys_timeouts_sleeptime");
 }
 
 void
@@ -302,7 +292,7 @@ decide(uint64_t now, int *extended)
 	u32_t real, quiet;
 
 	*extended = 0;
-	real = real_sleeptime();
+	real = lwip_real.sys_timeouts_sleeptime();
 	if (real == 0 || !netstack_knob(NK_IDLE_ENABLE)) {
 		__atomic_store_n(&busy_reason, real == 0 ? "timers due" :
 		    "idle policy off", __ATOMIC_RELAXED);
@@ -358,7 +348,7 @@ sys_timeouts_sleeptime(void)
 	u32_t sleep;
 	int extended;
 
-	resolve_real();
+	__atomic_store_n(&ticking, 1, __ATOMIC_RELAXED);
 	catch_up_now(now);
 	long_sleep = 0;
 	sleep = decide(now, &extended);
@@ -386,7 +376,8 @@ netstack_poke(void)
 
 	now = mono_ms();
 	at = __atomic_load_n(&planned_wake, __ATOMIC_RELAXED);
-	if (at <= now + POKE_SLACK_MS || real_sleeptime == NULL)
+	if (at <= now + POKE_SLACK_MS ||
+	    !__atomic_load_n(&ticking, __ATOMIC_RELAXED))
 		return;
 	need = decide(now, &extended);
 	if (need != SYS_TIMEOUTS_SLEEPTIME_INFINITE &&
@@ -476,9 +467,6 @@ idle_sysctl_init(void)
 	size_t i;
 	int error;
 
-	resolve_real();
-	if (real_sleeptime == NULL)
-		return -ENOSYS;
 	for (i = 0; i < sizeof(idle_knobs) / sizeof(idle_knobs[0]); i++)
 		if ((error = sysctl_register(&idle_knobs[i])) != 0 &&
 		    error != -EEXIST)

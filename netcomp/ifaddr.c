@@ -24,7 +24,6 @@
  * Every function runs with ifnet_cfg and the core lock held.
  */
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 /* ---- IPv4 ---- */
@@ -432,14 +432,11 @@ ifaddr_up(struct ifnet *ifp)
 void
 nd6_tmr(void)
 {
-	static void (*real)(void);
 	struct netif *n;
 	struct ifnet *ifp;
 	u8_t st;
 	int i, want = netstack_knob(NK_IP6_DAD_COUNT);
 
-	if (real == NULL)
-		real = (void (*)(void))dlsym(RTLD_NEXT, "nd6_tmr");
 	NETIF_FOREACH(n) {
 		if ((ifp = n->state) == NULL || &ifp->netif != n ||
 		    ifp->kind == NULL || !netif_is_up(n) ||
@@ -457,7 +454,7 @@ nd6_tmr(void)
 				    IP6_ADDR_TENTATIVE);
 		}
 	}
-	real();
+	lwip_real.nd6_tmr();
 }
 
 void

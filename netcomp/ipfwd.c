@@ -35,7 +35,6 @@
  * Everything here runs with the core lock held (lwIP's callers hold it),
  * which also guards the counters.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,17 +54,13 @@
 #include "kernel/hyper.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/reass.h"
 #include "netcomp/route.h"
 
 #define ETH_HLEN        14
 #define ICMP_TTL_ERR    255             /* NetBSD's icmp_reflect: MAXTTL */
 
-static struct netif *(*real_ip4_route)(const ip4_addr_t *);
-static err_t (*real_ip4_frag)(struct pbuf *, struct netif *,
-    const ip4_addr_t *);
-static struct netif *(*real_ip6_route)(const ip6_addr_t *,
-    const ip6_addr_t *);
 static struct netif bh0;                /* blackhole */
 
 /* Counters, shown by rump.netstat -s. */
@@ -115,7 +110,7 @@ ip4_route(const ip4_addr_t *dest)
 	int error;
 
 	if (ip4_addr_isloopback(dest) || is_local4(dest))
-		return real_ip4_route(dest);
+		return lwip_real.ip4_route(dest);
 	if ((error = route_lookup4(dest, &r)) != 0) {
 		if (error == -EHOSTUNREACH)
 			st.rejected++;
@@ -134,9 +129,9 @@ ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 
 	if (ip6_addr_ismulticast(dest) || ip6_addr_islinklocal(dest) ||
 	    ip6_addr_isloopback(dest) || ipfwd_local6(dest))
-		return real_ip6_route(src, dest);
+		return lwip_real.ip6_route(src, dest);
 	if ((error = route_lookup6(dest, &r)) == -ENETUNREACH)
-		return real_ip6_route(src, dest);   /* routers from RAs */
+		return lwip_real.ip6_route(src, dest);   /* routers from RAs */
 	if (error != 0)
 		return NULL;
 	return r.netif != NULL ? r.netif : &bh0;
@@ -203,7 +198,7 @@ ip4_frag(struct pbuf *p, struct netif *netif, const ip4_addr_t *dest)
 		df_refused = 1;
 		return ERR_VAL;
 	}
-	return real_ip4_frag(p, netif, dest);
+	return lwip_real.ip4_frag(p, netif, dest);
 }
 
 static void
@@ -309,15 +304,6 @@ bh_init(struct netif *n)
 int
 ipfwd_init(void)
 {
-	real_ip4_route = (struct netif *(*)(const ip4_addr_t *))dlsym(
-	    RTLD_NEXT, "ip4_route");
-	real_ip6_route = (struct netif *(*)(const ip6_addr_t *,
-	    const ip6_addr_t *))dlsym(RTLD_NEXT, "ip6_route");
-	real_ip4_frag = (err_t (*)(struct pbuf *, struct netif *,
-	    const ip4_addr_t *))dlsym(RTLD_NEXT, "ip4_frag");
-	if (real_ip4_route == NULL || real_ip6_route == NULL ||
-	    real_ip4_frag == NULL)
-		return -ENOENT;
 	if (bh0.output != NULL)
 		return 0;
 	if (netif_add(&bh0, NULL, NULL, NULL, NULL, bh_init, ip_input) ==

@@ -47,7 +47,6 @@
  * Core lock held throughout (lwIP's callers hold it); it also guards the
  * counters and the MTU cache.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +59,7 @@
 
 #include "kernel/hyper.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/reass.h"
 #include "netcomp/route.h"
 
@@ -67,9 +67,6 @@
 #define IP6_MMTU        1280
 #define PMTU_SLOTS      32
 #define PMTU_AGE_NS     (600ull * 1000000000ull)
-
-static err_t (*real_ip6_input)(struct pbuf *, struct netif *);
-static u16_t (*real_dest_mtu)(const ip6_addr_t *, struct netif *);
 
 /* Counters, shown by rump.netstat -s. */
 static struct {
@@ -188,11 +185,7 @@ nd6_get_destination_mtu(const ip6_addr_t *ip6addr, struct netif *netif)
 	struct pmtu *e;
 	u16_t mtu;
 
-	if (real_dest_mtu == NULL)
-		real_dest_mtu = (u16_t (*)(const ip6_addr_t *,
-		    struct netif *))dlsym(RTLD_NEXT, "nd6_get_destination_mtu");
-	mtu = real_dest_mtu != NULL ? real_dest_mtu(ip6addr, netif) :
-	    netif_mtu6(netif);
+	mtu = lwip_real.nd6_get_destination_mtu(ip6addr, netif);
 	if ((e = pmtu_find(ip6addr, hyp_clock_mono_ns())) != NULL &&
 	    e->mtu < mtu)
 		mtu = e->mtu;
@@ -332,7 +325,7 @@ reass6(struct pbuf *p, struct netif *inp)
 	reass_free(r);
 	st.reassembled++;
 	pbuf_free(p);
-	return real_ip6_input(q, inp);
+	return lwip_real.ip6_input(q, inp);
 out:
 	pbuf_free(p);
 	return ERR_OK;
@@ -351,11 +344,8 @@ ip6_input(struct pbuf *p, struct netif *inp)
 	const uint8_t *ip = p->payload;
 	ip6_addr_t dst;
 
-	if (real_ip6_input == NULL)
-		real_ip6_input = (err_t (*)(struct pbuf *, struct netif *))
-		    dlsym(RTLD_NEXT, "ip6_input");
 	if (p->len < IP6H || (ip[0] >> 4) != 6)
-		return real_ip6_input(p, inp);
+		return lwip_real.ip6_input(p, inp);
 	addr6(&dst, ip + 24);
 	if (ip6_addr_ismulticast(&dst) || ip6_addr_islinklocal(&dst) ||
 	    ip6_addr_isloopback(&dst) || ip6_addr_isany(&dst) ||
@@ -367,7 +357,7 @@ ip6_input(struct pbuf *p, struct netif *inp)
 		    p->len >= IP6H + 8 && !ip6_addr_ismulticast(&dst) &&
 		    ((ip[IP6H + 2] << 8 | ip[IP6H + 3]) & 0xfff9) != 0)
 			return reass6(p, inp);
-		return real_ip6_input(p, inp);
+		return lwip_real.ip6_input(p, inp);
 	}
 	if (!netstack_knob(NK_IP6_FORWARDING) || p->next != NULL) {
 		pbuf_free(p);

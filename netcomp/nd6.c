@@ -29,7 +29,6 @@
  *
  * ipfwd.c sends unicast IPv6 through nd6_output().  Core lock held.
  */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,6 +46,7 @@
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 #define ND_REACHABLE_MS 30000u          /* REACHABLE_TIME */
@@ -57,9 +57,6 @@
 #define ND_GC_MS        (86400u * 1000u)  /* nd6_gctimer: a day */
 #define ND_HLEN         24              /* NS/NA without options */
 #define ND_OPT_LLA      8               /* a link-layer address option */
-
-typedef void (*nd6_input_fn)(struct pbuf *, struct netif *);
-typedef void (*hint_fn)(const ip6_addr_t *);
 
 static void
 addr6(ip6_addr_t *a, const uint8_t *b, struct netif *n)
@@ -393,27 +390,20 @@ nd_take(struct pbuf *p, struct netif *inp)
 void
 nd6_input(struct pbuf *p, struct netif *inp)
 {
-	static nd6_input_fn fn;
-
-	if (fn == NULL)
-		fn = (nd6_input_fn)dlsym(RTLD_NEXT, "nd6_input");
 	if (nd_take(p, inp)) {
 		pbuf_free(p);
 		return;
 	}
-	fn(p, inp);
+	lwip_real.nd6_input(p, inp);
 }
 
 /* TCP made progress with a: its entries are confirmed reachable. */
 void
 nd6_reachability_hint(const ip6_addr_t *a)
 {
-	static hint_fn fn;
 	struct netif *n;
 	struct nbr *e;
 
-	if (fn == NULL)
-		fn = (hint_fn)dlsym(RTLD_NEXT, "nd6_reachability_hint");
 	NETIF_FOREACH(n) {
 		if (n->state == NULL || &((struct ifnet *)n->state)->netif != n ||
 		    (e = nbr_lookup(n->state, AF_INET6,
@@ -425,7 +415,7 @@ nd6_reachability_hint(const ip6_addr_t *a)
 		e->asked = 0;
 		nbr_expire_in(e, reachable_ms());
 	}
-	fn(a);
+	lwip_real.nd6_reachability_hint(a);
 }
 
 /* A default router lwIP learnt from an RA on n, for a destination the

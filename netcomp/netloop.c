@@ -39,7 +39,6 @@
  * is the futex word fetchers sleep on; `sleepers` (seq_cst, against seq's
  * seq_cst increment) saves the FUTEX_WAKE when nobody sleeps.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -56,6 +55,7 @@
 
 #include "kernel/hyper.h"
 #include "netcomp/netloop.h"
+#include "netcomp/override.h"
 
 #define SPIN_NS         (10 * 1000)     /* after traffic, as RX_SPIN_US */
 #define MAXSRC          (FUTEX_WAITV_MAX - 1)   /* one word is the mbox's */
@@ -406,28 +406,24 @@ loop_main(void *arg)
 	st.fn(st.arg);
 }
 
-typedef sys_thread_t (*thread_new_fn)(const char *, lwip_thread_fn, void *,
-    int, int);
-
 sys_thread_t
 sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stack,
     int prio)
 {
-	static thread_new_fn real;
 	struct start *st;
 
-	if (real == NULL)
-		real = (thread_new_fn)dlsym(RTLD_NEXT, "sys_thread_new");
 	if (strcmp(name, TCPIP_THREAD_NAME) != 0 ||
 	    (st = malloc(sizeof(*st))) == NULL)
-		return real(name, fn, arg, stack, prio);
+		return lwip_real.sys_thread_new(name, fn, arg, stack,
+		    prio);
 	if (have_waitv < 0)
 		have_waitv = futex_waitv(NULL, 0, NULL) < 0 && errno == ENOSYS ?
 		    0 : 1;
 	st->fn = fn;
 	st->arg = arg;
 	__atomic_store_n(&loop_exists, 1, __ATOMIC_RELEASE);
-	return real(name, loop_main, st, stack, prio);
+	return lwip_real.sys_thread_new(name, loop_main, st, stack,
+	    prio);
 }
 
 /* ---- sources ---- */

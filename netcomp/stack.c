@@ -28,6 +28,7 @@
 #include "kernel/klog.h"
 #include "kernel/sysctl.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 static int stack_started;       /* main thread (component init) */
@@ -248,7 +249,8 @@ netinet_init(char *err, size_t errlen)
 {
 	int error;
 
-	if ((error = netstack_start(err, errlen)) != 0)
+	if ((error = override_resolve(err, errlen)) != 0 ||
+	    (error = netstack_start(err, errlen)) != 0)
 		return error;
 	if ((error = netstack_sysctl_init(0)) != 0 ||
 	    (error = idle_sysctl_init()) != 0) {

@@ -2,7 +2,7 @@
  * tcp_input.c — the TCP segments lwIP must not see: lwIP's tcp_input()
  * is replaced (liblwip.so calls it through its PLT, from ip4_input and
  * ip6_input, so the definition below wins for the whole process), and
- * lwIP's own, found with dlsym(RTLD_NEXT), gets every other segment.
+ * lwIP's own (netcomp/override.h) gets every other segment.
  *
  * The one segment dropped: a bare ACK that tells a connection nothing it
  * does not know while both ends have closed their windows.  RFC 793 says
@@ -25,17 +25,13 @@
  * Zero-window probes carry a byte and keepalives an old sequence number;
  * neither is touched.  Runs with the core lock held, like lwIP's.
  */
-#include <dlfcn.h>
-
 #include "lwip/ip.h"
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/priv/tcp_priv.h"
 
-typedef void (*tcp_input_fn)(struct pbuf *, struct netif *);
-
-static tcp_input_fn real_tcp_input;     /* core lock */
+#include "netcomp/override.h"
 
 static struct tcp_pcb *
 pcb_of(const struct tcp_hdr *th)
@@ -77,11 +73,9 @@ zero_window_echo(const struct pbuf *p)
 void
 tcp_input(struct pbuf *p, struct netif *inp)
 {
-	if (real_tcp_input == NULL)
-		real_tcp_input = (tcp_input_fn)dlsym(RTLD_NEXT, "tcp_input");
 	if (zero_window_echo(p)) {
 		pbuf_free(p);
 		return;
 	}
-	real_tcp_input(p, inp);
+	lwip_real.tcp_input(p, inp);
 }

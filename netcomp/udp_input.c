@@ -2,8 +2,8 @@
  * udp_input.c — the UDP-Lite datagrams lwIP must not see: lwIP's
  * udp_input() is replaced (liblwip.so calls it through its PLT, from
  * ip4_input and ip6_input, so this definition wins for the whole
- * process), and lwIP's own, found with dlsym(RTLD_NEXT), gets every
- * other datagram.
+ * process), and lwIP's own (netcomp/override.h) gets every other
+ * datagram.
  *
  * lwIP 2.1.3 takes a UDP-Lite checksum coverage (the header's length
  * field) larger than the datagram without checking it, and the checksum
@@ -13,27 +13,21 @@
  * coverage longer than the datagram is discarded; that is done here.
  * Runs with the core lock held, like lwIP's.
  */
-#include <dlfcn.h>
-
 #include "lwip/ip.h"
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
-typedef void (*udp_input_fn)(struct pbuf *, struct netif *);
-
-static udp_input_fn real_udp_input;     /* core lock */
+#include "netcomp/override.h"
 
 void
 udp_input(struct pbuf *p, struct netif *inp)
 {
 	const uint8_t *u = p->payload;
 
-	if (real_udp_input == NULL)
-		real_udp_input = (udp_input_fn)dlsym(RTLD_NEXT, "udp_input");
 	if (p->len >= UDP_HLEN && ip_current_header_proto() ==
 	    IP_PROTO_UDPLITE && (u16_t)(u[4] << 8 | u[5]) > p->tot_len) {
 		pbuf_free(p);
 		return;
 	}
-	real_udp_input(p, inp);
+	lwip_real.udp_input(p, inp);
 }

@@ -11,6 +11,10 @@ $(TBIN)/test_ctlproto: $(call objs,tests/lab/test_ctlproto.c lab/ctlproto.c \
     lab/control.c lab/statedir.c) $(LIB)/libjson.a
 TESTS += $(TBIN)/test_ctlproto
 
+# The child helper as `rumplab check` reads a command's output.
+$(TBIN)/test_child: $(call objs,tests/lab/test_child.c lab/child.c)
+TESTS += $(TBIN)/test_child
+
 FUZZ += build/fuzz/fuzz_topology
 build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
     $(wildcard lab/*.h)

@@ -9,6 +9,17 @@ $(TBIN)/test_netinet: $(call objs,tests/netcomp/test_netinet.c \
 LDLIBS_test_netinet = $(LWIP_LIBS) -ldl -lm
 TESTS += $(TBIN)/test_netinet
 
+# The table of lwIP functions the glue overrides and its resolver, with
+# liblwip (loaded though nothing here calls it) and without.
+$(TBIN)/test_override: $(call objs,tests/netcomp/test_override.c \
+    netcomp/override.c)
+LDLIBS_test_override = -Wl,--no-as-needed $(LWIP_LIBS) -ldl
+$(TBIN)/test_override_nolwip: $(call objs,tests/netcomp/test_override.c \
+    netcomp/override.c)
+LDLIBS_test_override_nolwip = -ldl
+$(OBJ)/tests/netcomp/test_override.o: CPPFLAGS += $(LWIP_CPPFLAGS)
+TESTS += $(TBIN)/test_override $(TBIN)/test_override_nolwip
+
 # rump.routed's protocol, without nodes.
 $(TBIN)/test_rip: $(call objs,tests/netcomp/test_rip.c \
     netcomp/cmd/routed_rip.c)
