@@ -31,7 +31,9 @@ finished_first $? "at 0.5s (SIGTERM)"
 check_nothing_left "SIGTERM during up: nothing left"
 check "up again" R up -q "$T/ring.yaml"
 R down >/dev/null 2>&1 & p=$!
-sleep 0.05; kill -INT "$(pgrep -f 'rumplab down' | head -1)" 2>/dev/null
+sleep 0.05
+# this test's down (timeout's child), not another lab's on the machine
+kill -INT $(pgrep -P "$(pgrep -P $p | head -1)" 2>/dev/null || pgrep -P $p) 2>/dev/null
 wait $p
 check_nothing_left "SIGINT during down: nothing left"
 done_testing
