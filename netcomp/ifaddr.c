@@ -440,6 +440,7 @@ nd6_tmr(void)
 
 	if (real == NULL)
 		real = (void (*)(void))dlsym(RTLD_NEXT, "nd6_tmr");
+	idle_note_nd6_tick();
 	NETIF_FOREACH(n) {
 		if ((ifp = n->state) == NULL || &ifp->netif != n ||
 		    ifp->kind == NULL || !netif_is_up(n) ||
