@@ -28,6 +28,7 @@
 #include "kernel/klog.h"
 #include "kernel/sysctl.h"
 #include "netcomp/netinet.h"
+#include "netcomp/netloop.h"
 #include "netcomp/route.h"
 
 static int stack_started;       /* main thread (component init) */
@@ -276,6 +277,7 @@ static void
 netinet_fini(void)
 {
 	ifnet_fini();
+	netloop_stop();		/* the last user of the stack is gone */
 }
 
 static int
