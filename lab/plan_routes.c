@@ -25,7 +25,10 @@
  * A large lab would have a million routes before merging (every router to
  * every subnet), so they are not stored: plan_routes() keeps the graphs
  * in the lab and lab_node_routes() runs one node's search when asked,
- * with scratch of its own, so that several threads may ask at once.
+ * with scratch of its own, so that several threads may ask at once.  A
+ * graph that is a forest (lines, trees, stars: one path between any two
+ * places) needs no search: plan_tree.c finds the same routes, already
+ * merged, in time that grows with them rather than with the lab.
  */
 #include <sys/socket.h>
 
