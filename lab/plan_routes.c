@@ -25,7 +25,10 @@
  * A large lab would have a million routes before merging (every router to
  * every subnet), so they are not stored: plan_routes() keeps the graphs
  * in the lab and lab_node_routes() runs one node's search when asked,
- * with scratch of its own, so that several threads may ask at once.
+ * with scratch of its own, so that several threads may ask at once.  A
+ * graph that is a forest (lines, trees, stars: one path between any two
+ * places) needs no search: plan_tree.c finds the same routes, already
+ * merged, in time that grows with them rather than with the lab.
  */
 #include <sys/socket.h>
 
@@ -38,30 +41,7 @@
 #include "lab/arena.h"
 #include "lab/phases.h"
 #include "lab/plan.h"
-
-/* One address of a node in one subnet. */
-struct att {
-	int			 node, iface, subnet;
-	const struct lab_ip	*addr;
-};
-
-struct gsubnet {
-	const struct lab_ip	*net;
-	int			 first, n;	/* its atts in by_sub */
-};
-
-/* The graph of one family: built once, read-only afterwards. */
-struct lab_graph {
-	const struct lab *lab;
-	int		 family;
-	struct gsubnet	*subs;
-	int		 nsubs;
-	int		*order;		/* subnets by address (aggregation's) */
-	struct att	*by_sub;	/* grouped by subnet */
-	struct att	*by_node;	/* grouped by node, interface order */
-	int		*node_first, *node_n;
-	int		 natts;
-};
+#include "lab/plan_graph.h"
 
 /* The scratch of one search. */
 struct search {
@@ -343,7 +323,7 @@ graph_build(struct lab *lab, int family, struct lab_graph **out)
 			g->subs[base[i] + j].net =
 			    &lab->buses[i].subnets[j].net;
 	graph_atts(g, base);
-	if ((r = graph_order(lab, g)) != 0)
+	if ((r = graph_order(lab, g)) != 0 || (r = gtree_build(lab, g)) != 0)
 		return r;
 	*out = g;
 	return 0;
@@ -586,8 +566,8 @@ default_route(const struct lab_node *n, int family)
 	return NULL;
 }
 
-static bool
-has_route(const struct lab_route *r, int n, const struct lab_ip *net)
+bool
+plan_has_route(const struct lab_route *r, int n, const struct lab_ip *net)
 {
 	int i;
 
@@ -638,8 +618,8 @@ halves(const struct lab_route *x, const struct lab_route *y,
 
 /* A route of the file inside p, or p itself: merged into p, the halves
  * would change which of them the longest match picks. */
-static bool
-file_route_in(const struct lab_node *n, const struct lab_ip *p)
+bool
+plan_file_route_in(const struct lab_node *n, const struct lab_ip *p)
 {
 	int i;
 
@@ -675,7 +655,7 @@ aggregate(const struct lab_node *node, struct lab_route *rt, int from,
 	for (i = 0; i < cnt; i++) {
 		a[top++] = a[i];
 		while (top >= 2 && halves(&a[top - 2], &a[top - 1], &parent) &&
-		    !file_route_in(node, &parent)) {
+		    !plan_file_route_in(node, &parent)) {
 			a[top - 2].dst = parent;
 			top--;
 		}
@@ -702,7 +682,7 @@ route_select(struct search *sr, const struct lab_node *node,
 
 		/* The file's route to the same prefix wins. */
 		if (h == NULL || (node->nroutes > 0 &&
-		    has_route(node->routes, node->nroutes, g->subs[i].net)))
+		    plan_has_route(node->routes, node->nroutes, g->subs[i].net)))
 			continue;
 		/* A host leaves to its default router what it can reach
 		 * as well through it. */
@@ -723,6 +703,53 @@ route_select(struct search *sr, const struct lab_node *node,
 	return cnt;
 }
 
+struct tree_out {
+	const struct lab_graph	*g;
+	int			 v;
+	struct lab_route	**rt;
+	int			*n, *cap;
+};
+
+/* plan_tree.c's routes into *o->rt, one slot kept free. */
+static int
+tree_emit(void *arg, const struct lab_ip *dst, const struct att *hop)
+{
+	struct tree_out *o = arg;
+	struct lab_route *p;
+
+	if (*o->n + 2 > *o->cap) {
+		if ((p = realloc(*o->rt, sizeof(*p) * (size_t)(2 * *o->cap +
+		    2))) == NULL)
+			return -ENOMEM;
+		*o->rt = p;
+		*o->cap = 2 * *o->cap + 2;
+	}
+	set_route(o->g, &(*o->rt)[(*o->n)++], o->v, dst, hop,
+	    ROUTE_COMPUTED);
+	return 0;
+}
+
+/* A forest's routes (plan_tree.c), sorted as aggregate() leaves them. */
+static int
+tree_routes(const struct lab_graph *g, int v, const struct att *pref,
+    struct lab_route **rt, int *n, int *cap)
+{
+	struct tree_out o = { g, v, rt, n, cap };
+	struct lab_route *p;
+	int from = *n, r;
+
+	if (*n + 1 > *cap) {
+		if ((p = realloc(*rt, sizeof(*p) * (size_t)(*n + 1))) == NULL)
+			return -ENOMEM;
+		*rt = p;
+		*cap = *n + 1;
+	}
+	if ((r = gtree_routes(g, v, pref, tree_emit, &o)) != 0)
+		return r;
+	qsort(*rt + from, (size_t)(*n - from), sizeof(**rt), dst_cmp);
+	return 0;
+}
+
 /*
  * Appends node v's computed routes of one family to *rt (*n used, *cap
  * slots; grown with realloc).  Returns 0 or -ENOMEM.
@@ -736,12 +763,17 @@ route_node(struct search *sr, int v, struct lab_route **rt, int *n, int *cap)
 	const struct att *pref = NULL;
 	struct lab_route *p;
 	struct lab_ip any;
-	int found, i, need, from, cnt, nb, b, off;
+	int found, i, need, from, cnt, nb, b, off, r;
 
 	if (def != NULL)
 		pref = neighbour_att(g, v, &def->via);
 	else if (!node->forwarding)
 		pref = nearest_router(g, v);
+	if (g->tree != NULL) {
+		if ((r = tree_routes(g, v, pref, rt, n, cap)) != 0)
+			return r;
+		goto deflt;
+	}
 	found = search(sr, v, pref);
 	if ((need = *n + found + 1) > *cap) {
 		if ((p = realloc(*rt, sizeof(*p) * (size_t)need)) == NULL)
@@ -765,6 +797,7 @@ route_node(struct search *sr, int v, struct lab_route **rt, int *n, int *cap)
 		    ROUTE_COMPUTED);
 	*n = from + cnt;
 	aggregate(node, *rt, from, n);
+deflt:
 	if (def == NULL && !node->forwarding && pref != NULL) {
 		memset(&any, 0, sizeof(any));
 		any.family = (uint8_t)g->family;

@@ -437,6 +437,7 @@ nd6_tmr(void)
 	u8_t st;
 	int i, want = netstack_knob(NK_IP6_DAD_COUNT);
 
+	idle_note_nd6_tick();
 	NETIF_FOREACH(n) {
 		if ((ifp = n->state) == NULL || &ifp->netif != n ||
 		    ifp->kind == NULL || !netif_is_up(n) ||

@@ -31,6 +31,13 @@
  * ENOSYS and the interface reads on a thread of its own, as before; so
  * does an interface past the 127th.
  *
+ * Stopping: netloop_stop() ends the thread before the process exits.  A
+ * process whose main thread exits while another still uses its memory
+ * makes Linux look for a new owner of the memory (mm_update_next_owner(),
+ * for its memory cgroup): its siblings, then every task on the machine.
+ * A lab's nodes are all the supervisor's children, so each node's exit
+ * walked the whole lab: `rumplab down` of 10,000 nodes was quadratic.
+ *
  * Threads: sources are added and removed by configuration threads, under
  * src_lk, which the loop holds while it reads its sources (not while it
  * sleeps).  The loop may take the core lock inside a source's run, so
@@ -52,6 +59,7 @@
 
 #include "lwip/opt.h"
 #include "lwip/sys.h"
+#include "lwip/tcpip.h"
 
 #include "kernel/hyper.h"
 #include "netcomp/netloop.h"
@@ -272,6 +280,7 @@ static int loop_exists;                 /* atomic: a tcpip thread began */
 static int have_waitv = -1;             /* -1 not probed, 0 no, 1 yes */
 static uint64_t stat_sleeps, stat_wakeups;  /* atomics */
 static __thread int on_loop;            /* this thread is the loop */
+static pid_t loop_tid;                  /* atomic: its thread id, 0: none */
 
 /* src_lk held: run every source that has work; 1 if any had. */
 static int
@@ -402,6 +411,8 @@ loop_main(void *arg)
 
 	free(arg);
 	on_loop = 1;
+	__atomic_store_n(&loop_tid, (pid_t)syscall(SYS_gettid),
+	    __ATOMIC_RELEASE);
 	pthread_setname_np(pthread_self(), "netloop");
 	st.fn(st.arg);
 }
@@ -481,6 +492,31 @@ netloop_remove(struct netloop_src *src)
 	pthread_mutex_unlock(&src_lk);
 	kick();
 	free(src);
+}
+
+/* On the tcpip thread, core lock held: the thread ends here, the lock
+ * with it (nothing takes it once the stack is stopped). */
+static void
+loop_exit(void *arg)
+{
+	(void)arg;
+	syscall(SYS_exit, 0);
+}
+
+void
+netloop_stop(void)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	pid_t tid = __atomic_load_n(&loop_tid, __ATOMIC_ACQUIRE);
+	int i;
+
+	if (tid == 0 || tcpip_try_callback(loop_exit, NULL) != ERR_OK)
+		return;
+	/* Gone once the kernel has released it, after its memory. */
+	for (i = 0; i < 1000 && syscall(SYS_tgkill, getpid(), tid, 0) == 0;
+	    i++)
+		nanosleep(&ts, NULL);
+	__atomic_store_n(&loop_tid, 0, __ATOMIC_RELEASE);
 }
 
 void

@@ -39,6 +39,11 @@ int  netloop_add(const struct netloop_ops *ops, void *arg,
  * what it reads may be unmapped.  Never with the core lock held. */
 void netloop_remove(struct netloop_src *src);
 
+/* Ends the tcpip thread, once the stack is stopped and before the process
+ * exits; waits up to 1 s for it to be gone.  Nothing may use the stack
+ * afterwards. */
+void netloop_stop(void);
+
 /* Wake-ups of the loop so far, and how many had work (sysctl). */
 void netloop_stats(uint64_t *sleeps, uint64_t *wakeups);
 

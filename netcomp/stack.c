@@ -28,6 +28,7 @@
 #include "kernel/klog.h"
 #include "kernel/sysctl.h"
 #include "netcomp/netinet.h"
+#include "netcomp/netloop.h"
 #include "netcomp/override.h"
 #include "netcomp/route.h"
 
@@ -278,6 +279,7 @@ static void
 netinet_fini(void)
 {
 	ifnet_fini();
+	netloop_stop();		/* the last user of the stack is gone */
 }
 
 static int

@@ -1,7 +1,9 @@
 #!/bin/sh
 # 50-lab.sh — how fast labs start and stop, and what a large idle lab
 # costs: `rumplab up` (until every node is configured) and `rumplab down`
-# for lines and rings of 10, 100 and 1000 routers; the 1000-node line's
+# for lines and rings of 10, 100 and 1000 routers; `rumplab plan` of lines
+# of 1000, 2000 and 5000 routers (its routes grow as n log n, its time
+# should too); the 1000-node line's
 # memory (PSS summed over its node kernels and supervisor, from
 # /proc/PID/smaps_rollup) and its CPU use over 10 idle seconds.  Then, if
 # Debian's mininet is installed and we are root, Mininet's start time for
@@ -57,6 +59,15 @@ for shape in line ring; do
 	done
 done
 [ -n "${idle:-}" ] && echo "line-1000 running: $idle"
+
+printf '%-22s %9s %9s\n' "plan (routers)" routes "time (s)"
+for n in ${PLAN_SIZES:-1000 2000 5000}; do
+	f=$x/plan-$n.yaml
+	rumplab generate line "$n" -o "$f" >/dev/null || continue
+	t0=$(now)
+	routes=$(rumplab plan "$f" 2>/dev/null | grep -c 'route add')
+	printf '%-22s %9d %9s\n' "line $n" "$routes" "$(dt "$t0" "$(now)")"
+done
 
 echo "mininet, for comparison:"
 mn=$top/../shared/bench/mininet_start.py
