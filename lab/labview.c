@@ -382,10 +382,14 @@ labview_print(const char *dir, const struct lab *lab,
 	if (v->answers)
 		fprintf(f, "lab %s: %d/%d nodes up, supervisor pid %d\n",
 		    labctl_name(dir), up, lab->nnodes, (int)v->supervisor);
-	else
+	else if (v->supervisor > 0)
 		fprintf(f, "lab %s: the supervisor (pid %d) does not answer; "
 		    "`rumplab down %s` cleans up\n", labctl_name(dir),
 		    (int)v->supervisor, labctl_name(dir));
+	else	/* e.g. its up was killed before the state file named one */
+		fprintf(f, "lab %s: no supervisor answers and its state names "
+		    "none (was its `up` killed?); `rumplab down %s` cleans "
+		    "up\n", labctl_name(dir), labctl_name(dir));
 	fprintf(f, "%-12s %-8s %-8s %s\n", "NODE", "PID", "STATE",
 	    "INTERFACES");
 	for (i = 0; i < lab->nnodes; i++) {

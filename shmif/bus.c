@@ -658,7 +658,7 @@ wm_release(struct shmif_bus *b)
 }
 
 struct wakemap *
-wm_open(const char *path)
+wm_open(const char *path, struct shmif_guard *g)
 {
 	char wpath[PATH_MAX + 8];
 	uint32_t zero = 0;
@@ -680,10 +680,16 @@ wm_open(const char *path)
 	close(fd);
 	if (m == MAP_FAILED)
 		return NULL;
+	if (guard_add(g, m, WM_SIZE) < 0) {
+		munmap(m, WM_SIZE);
+		return NULL;
+	}
 	/* A new map is all zeros; anything else but ours is not used. */
 	__atomic_compare_exchange_n(&((struct wakemap *)m)->magic, &zero,
 	    WM_MAGIC, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC) {
+	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC ||
+	    LOAD(&g->lost)) {
+		guard_del(g);
 		munmap(m, WM_SIZE);
 		return NULL;
 	}
@@ -696,13 +702,9 @@ static void
 wm_attach(struct shmif_bus *b, const char *path)
 {
 	b->wbit = -1;
-	if ((b->flags & SHMIF_RDONLY) || (b->wm = wm_open(path)) == NULL)
+	if ((b->flags & SHMIF_RDONLY) ||
+	    (b->wm = wm_open(path, &b->wguard)) == NULL)
 		return;
-	if (guard_add(&b->wguard, b->wm, WM_SIZE) < 0) {
-		munmap(b->wm, WM_SIZE);
-		b->wm = NULL;
-		return;
-	}
 	b->wbit = wm_claim(b->wm, b->sender, b->pid);
 }
 
@@ -1326,6 +1328,10 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	}
 	if ((r = check_header(b, err, errlen)) < 0)
 		goto fail_guard;
+	if (LOAD(&b->guard.lost)) {     /* cut, or no room, already */
+		r = shmif_lost(b, err, errlen);
+		goto fail_guard;
+	}
 	if (r == 1 && (b->flags & SHMIF_WAKEMAP))
 		(void)shmif_wakemap_create(path);   /* the bus works without */
 	shmif_rewind(b);

@@ -32,9 +32,12 @@ struct wakemap {
 	struct wm_slot slot[WM_SLOTS];
 };
 
+struct shmif_guard;
+
 /* Map PATH.wake read-write if it is a wake map of ours (claiming a fresh
- * all-zero one); NULL otherwise.  Unmap with munmap(m, WM_SIZE). */
-struct wakemap *wm_open(const char *buspath);
+ * all-zero one), guarded by g (below); NULL otherwise.  Unmap with
+ * guard_del(g) and munmap(m, WM_SIZE). */
+struct wakemap *wm_open(const char *buspath, struct shmif_guard *g);
 
 /* Take part in watching the directory of the bus at PATH for writes that
  * wake only by pwrite() (watch.c).  Never fails: without a watcher such a

@@ -143,11 +143,7 @@ wbus_open(const struct wdir *d, int dfd, const char *name)
 	e->hdr = m;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	snprintf(path, sizeof(path), "%s/%s", d->path, name);
-	if ((e->wm = wm_open(path)) != NULL &&
-	    guard_add(&e->wg, e->wm, WM_SIZE) < 0) {
-		munmap(e->wm, WM_SIZE);
-		e->wm = NULL;
-	}
+	e->wm = wm_open(path, &e->wg);
 	return e;
 }
 

@@ -7,9 +7,11 @@
 # and the finding if any, whose input is kept in FUZZ_O/findings/NAME/ and
 # log in FUZZ_O/fuzz-long-NAME.log.  It fails (exit 1) when a target finds
 # a crash, a leak, a hang or a sanitizer report; `make check` runs the
-# same targets for seconds only.
+# same targets for seconds only.  FUZZ_TIME (seconds, 0: none) bounds
+# each target's run: one stopped by it before RUNS says so ("time limit"),
+# which is no finding but fails too, for RUNS were not reached.
 #
-#   FUZZ_O=build/fuzz sh tests/fuzz-long.sh [RUNS [NAME...]]
+#   FUZZ_O=build/fuzz [FUZZ_TIME=S] sh tests/fuzz-long.sh [RUNS [NAME...]]
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_O=${FUZZ_O:-$ROOT/build/fuzz}
@@ -44,7 +46,8 @@ for t in "$@"; do
 	fi
 	t0=$(date +%s)
 	# shellcheck disable=SC2046 # the flags are words
-	"$F" -runs="$RUNS" $(fuzz_flags "$t") -print_final_stats=1 \
+	"$F" -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
+	    $(fuzz_flags "$t") -print_final_stats=1 \
 	    -artifact_prefix="$A/" "$C" >"$L" 2>&1
 	r=$?
 	secs=$(($(date +%s) - t0))
@@ -59,6 +62,10 @@ for t in "$@"; do
 		finding=none
 	fi
 	n=$(stat number_of_executed_units "$L")
+	if [ $r = 0 ] && [ "${n:-0}" -lt "$RUNS" ]; then
+		finding="none (time limit before $RUNS)"
+		fail=1
+	fi
 	printf '%-10s %12s %8s %8s %16s  %s\n' "$t" "${n:-?}" "$secs" \
 	    "$((${n:-0} / (secs > 0 ? secs : 1)))" "${cov:-?}" "$finding"
 done

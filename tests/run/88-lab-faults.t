@@ -60,7 +60,7 @@ diag "at $(elapsed $T0) s"
 # A node killed while it sends may die holding lan's lock: h2 streams
 # pings at h1 and is killed at three moments; h1 and r1 still talk.
 ok=0
-for d in 0.13 0.29 0.41; do
+for d in 0.15 0.35; do
 	R exec h2 -- rump.ping -q -c 400 -i 0.001 -s 1000 10.8.0.11 >/dev/null 2>&1 &
 	sleep "$d"
 	kill -9 "$(pid_of h2)"
@@ -68,7 +68,7 @@ for d in 0.13 0.29 0.41; do
 	P h1 10.8.0.1 || ok=1
 	R node start h2 >/dev/null 2>&1 || ok=1
 done
-ok $ok "h2 killed -9 at three moments of a ping stream: h1 reaches r1 after each, h2 starts again"
+ok $ok "h2 killed -9 at two moments of a ping stream: h1 reaches r1 after each, h2 starts again"
 h2=$(pid_of h2)
 # The lock word taken by h3's pid, then h3 killed: as if it died inside.
 setlock 1 "$h3"
@@ -90,7 +90,7 @@ kill -CONT "$h2"
 ok $r "lock held by a stopped node: h1 reaches r1 (in $(elapsed "$s") s)"
 P h1 10.8.0.12; ok $? "the stopped node, continued, answers h1"
 check "node start h3" R node start h3
-check "the lab's checks pass" R check f88
+P h1 10.8.0.13; ok $? "h1 reaches h3 again"
 all_alive "$h1" "$r1" "$h4"; ok $? "no other node died"
 
 diag "at $(elapsed $T0) s"
@@ -138,22 +138,7 @@ check "the lab's checks pass" R check f88
 check "status is clean" R status f88
 
 diag "at $(elapsed $T0) s"
-# --- a bus file replaced ------------------------------------------------------------
-h1=$(pid_of h1)
-as_user sh -c "truncate -s 1M '$LAN.new' && mv '$LAN.new' '$LAN'"
-R status f88 >"$T/st" 2>&1; r=$?
-ok $([ $r = 1 ] && grep -q 'its file was replaced' "$T/st"; echo $?) \
-    "lan replaced: status says so (exit $r)"
-P h1 10.8.0.12; ok $? "its nodes go on with the old file: h1 reaches h2"
-as_user truncate -s 4096 "$LAN"
-R status f88 >"$T/st" 2>&1
-grep -q 'cut to 4096 bytes' "$T/st"; ok $? "the new file cut to 4096 bytes: status says so"
-check "down" R down f88
-check_nothing_left
-
-diag "at $(elapsed $T0) s"
-# --- kill -9 of the supervisor, a capture, a console ------------------------------
-check "up f88 again" R up -q "$T/f88.yaml"
+# --- kill -9 of a capture and a console ----------------------------------------
 R capture lan -w "$T/lan.pcap" >/dev/null 2>&1 & c1=$!
 R capture h1:shmif0 -w "$T/h1.pcap" >/dev/null 2>&1 & c2=$!
 for i in $(seq 100); do [ -s "$T/lan.pcap" ] && [ -s "$T/h1.pcap" ] && break; sleep 0.05; done
@@ -183,6 +168,20 @@ else
 	echo "ok $((_n=_n+1)) # SKIP no script(1) to give the console a terminal"
 fi
 check "status after the captures and the console: clean" R status f88
+diag "at $(elapsed $T0) s"
+# --- a bus file replaced ------------------------------------------------------------
+h1=$(pid_of h1)
+as_user sh -c "truncate -s 1M '$LAN.new' && mv '$LAN.new' '$LAN'"
+R status f88 >"$T/st" 2>&1; r=$?
+ok $([ $r = 1 ] && grep -q 'its file was replaced' "$T/st"; echo $?) \
+    "lan replaced: status says so (exit $r)"
+P h1 10.8.0.12; ok $? "its nodes go on with the old file: h1 reaches h2"
+as_user truncate -s 4096 "$LAN"
+R status f88 >"$T/st" 2>&1
+grep -q 'cut to 4096 bytes' "$T/st"; ok $? "the new file cut to 4096 bytes: status says so"
+
+diag "at $(elapsed $T0) s"
+# --- kill -9 of the supervisor --------------------------------------------------
 sp=$(R status --json f88 | python3 -c 'import json,sys; print(json.load(sys.stdin)["supervisor"])')
 h1=$(pid_of h1); h2=$(pid_of h2); h3=$(pid_of h3); r1=$(pid_of r1); h4=$(pid_of h4)
 kill -9 "$sp"; sleep 0.2
@@ -195,7 +194,7 @@ check_nothing_left
 
 diag "at $(elapsed $T0) s"
 # --- kill -9 of `rumplab up` mid-start ---------------------------------------------
-R generate line 20 -o "$T/line.yaml" >/dev/null
+R generate line 10 -o "$T/line.yaml" >/dev/null
 bad=0
 for d in 0.05 0.2 0.5; do
 	R up -q "$T/line.yaml" >/dev/null 2>&1 & p=$!
@@ -204,39 +203,61 @@ for d in 0.05 0.2 0.5; do
 	u=$(pgrep -P "$(pgrep -P "$p" | head -1)" 2>/dev/null)
 	[ -n "$u" ] && kill -9 $u
 	wait $p
-	R status line-20 >"$T/st" 2>&1
+	R status line-10 >"$T/st" 2>&1
 	diag "after kill -9 at ${d}s: $(head -1 "$T/st")"
-	R down line-20 >"$T/dn" 2>&1 || { bad=1; sed 's/^/# /' "$T/dn"; }
+	R down line-10 >"$T/dn" 2>&1 || { bad=1; sed 's/^/# /' "$T/dn"; }
 	[ -z "$(leftovers)" ] || { bad=1; leftovers | sed 's/^/# /'; }
 done
 ok $bad "up killed -9 at 0.05, 0.2, 0.5 s: down takes what it started, nothing left"
 
 diag "at $(elapsed $T0) s"
 # --- the state directory's file system full during up (root mounts it) ------------
+# A tmpfs with the room preflight asks for (two 64 KiB buses and their
+# wake maps) and no more: the state, logs and sockets made after it take
+# pages the buses then lack, and the nodes touch them later, with traffic.
+# Before the nodes' bus mappings were guarded, r1 and h4 died of SIGBUS.
 if [ "$(id -u)" != 0 ]; then
-	for i in 1 2 3; do echo "ok $((_n=_n+1)) # SKIP not root: no small tmpfs to fill"; done
+	for i in 1 2 3 4; do echo "ok $((_n=_n+1)) # SKIP not root: cannot mount a small tmpfs to fill"; done
 else
 	S=$T/small
 	mkdir -p "$S"
 	mount -t tmpfs -o size=1m,mode=0700,uid=65534,gid=65534 tmpfs "$S"
 	on_exit "umount -l '$S'"
-	# Buses of 64 KiB: the room preflight asks for is there, the logs and
-	# sockets then take some of it, and so the last bus misses pages.
-	sed -e 's/^  lan: {/  lan: { size: 64k,/' -e 's/^  far: {/  far: { size: 64k,/' \
-	    "$T/f88.yaml" >"$T/small.yaml"
-	XDG_RUNTIME_DIR=$S R up -q "$T/small.yaml" >"$T/up" 2>&1 && fill=1
-	XDG_RUNTIME_DIR=$S R status f88 >"$T/st" 2>&1
-	sed 's/^/# /' "$T/up" | head -3
-	as_user sh -c "cat /dev/zero >'$S/fill'" 2>/dev/null
-	for i in $(seq 3); do R exec h1 -- true >/dev/null 2>&1; done
-	XDG_RUNTIME_DIR=$S R exec h1 -- rump.ping -q -c 60 -i 0.002 -s 1400 10.9.0.14 >/dev/null 2>&1
-	XDG_RUNTIME_DIR=$S R exec h4 -- rump.ping -q -c 60 -i 0.002 -s 1400 10.8.0.11 >/dev/null 2>&1
-	XDG_RUNTIME_DIR=$S R status f88 >"$T/st" 2>&1; r=$?
-	sed 's/^/# /' "$T/st" | head -20
-	! grep -q 'dead\|signal' "$T/st"; ok $? "file system full under a running lab: no node died"
-	grep -q 'is full' "$T/st"; ok $? "status says the file system is full"
+	cat >"$T/small.yaml" <<'EOF2'
+name: f88s
+defaults: { routing: static }
+buses:
+  lan: { subnet: 10.8.0.0/24, size: 64k }
+  far: { subnet: 10.9.0.0/24, size: 64k }
+nodes:
+  h1:
+    interfaces: [ { bus: lan, addr: [10.8.0.11/24] } ]
+  r1:
+    kind: router
+    interfaces:
+      - { bus: lan, addr: [10.8.0.1/24] }
+      - { bus: far, addr: [10.9.0.1/24] }
+  h4:
+    interfaces: [ { bus: far, addr: [10.9.0.14/24] } ]
+EOF2
+	chmod 0644 "$T/small.yaml"
+	free=$(df -k --output=avail "$S" | tail -1)
+	as_user dd if=/dev/zero of="$S/fill" bs=4k count=$(((free - 136) / 4)) status=none
+	SR() { XDG_RUNTIME_DIR=$S R "$@"; }
+	SR up -q "$T/small.yaml" >"$T/up" 2>&1; r=$?
+	sed 's/^/# /' "$T/up" | head -5
+	SR exec h1 -- rump.ping -q -c 60 -i 0.002 -s 1400 10.9.0.14 >/dev/null 2>&1
+	SR exec h4 -- rump.ping -q -c 60 -i 0.002 -s 1400 10.8.0.11 >/dev/null 2>&1
+	SR status f88s >"$T/st" 2>&1
+	sed 's/^/# /' "$T/st"
+	ok $([ $r = 0 ] && grep -q '3/3 nodes up' "$T/st"; echo $?) \
+	    "up on an all but full file system, then traffic: 3/3 nodes up (up exit $r)"
+	grep -q 'file system of .* is full' "$T/st"; ok $? "status says the file system is full"
+	for n in h1 r1 h4; do SR exec $n -- rump.dmesg; done 2>&1 | grep 'file system is full' >"$T/dm"
+	sed 's/^/# /' "$T/dm"
+	[ -s "$T/dm" ]; ok $? "a node's kernel log says which bus it lost for want of room"
 	rm -f "$S/fill"
-	XDG_RUNTIME_DIR=$S R down f88 >/dev/null 2>&1
-	[ -z "$(ls -A "$S" 2>/dev/null)" ]; ok $? "down leaves nothing on it"
+	SR down f88s >/dev/null 2>&1
+	[ -z "$(find "$S/rumplab" -mindepth 1 2>/dev/null)" ]; ok $? "down leaves nothing on it"
 fi
 done_testing
