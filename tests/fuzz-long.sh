@@ -14,7 +14,7 @@
 #   FUZZ_O=build/fuzz [FUZZ_TIME=S] sh tests/fuzz-long.sh [RUNS [NAME...]]
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-FUZZ_O=${FUZZ_O:-$ROOT/build/fuzz}
+FUZZ_O=$(cd "${FUZZ_O:-$ROOT/build/fuzz}" && pwd) || exit 1
 RUNS=${1:-10000000}
 [ $# -gt 0 ] && shift
 . "$ROOT/tests/fuzz/targets.sh"
@@ -45,6 +45,8 @@ for t in "$@"; do
 		continue
 	fi
 	t0=$(date +%s)
+	# in FUZZ_O: a target may leave scratch files in its directory
+	cd "$FUZZ_O" || exit 1
 	# shellcheck disable=SC2046 # the flags are words
 	"$F" -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
 	    $(fuzz_flags "$t") -print_final_stats=1 \
