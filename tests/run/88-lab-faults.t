@@ -39,8 +39,10 @@ checks:
 EOF
 chmod 0644 "$T/f88.yaml"
 LAN=$XDG_RUNTIME_DIR/rumplab/f88/bus/lan
-pid_of() { R status --json f88 | python3 -c "import json,sys
-print([n['pid'] for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'][0])"; }
+# pids: h1=PID h2=PID ... and sp (the supervisor), from one status
+pids() { eval "$(R status --json f88 | python3 -c "import json,sys
+j=json.load(sys.stdin); print('sp=%d' % j['supervisor'])
+for n in j['nodes']: print('%s=%d' % (n['name'], n['pid']))")"; }
 # all_alive PID...: every one still runs (not a zombie)
 all_alive() { local p; for p in "$@"; do
 	kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status" || return 1
@@ -53,7 +55,7 @@ P() { R exec "$1" -- rump.ping -c 1 -w 2 "$2" >/dev/null 2>&1; }
 
 T0=$(secs)
 check "up f88 (five nodes, two buses)" R up -q "$T/f88.yaml"
-h1=$(pid_of h1); h2=$(pid_of h2); h3=$(pid_of h3); r1=$(pid_of r1); h4=$(pid_of h4)
+pids
 
 diag "at $(elapsed $T0) s"
 # --- the bus lock -----------------------------------------------------------
@@ -63,13 +65,14 @@ ok=0
 for d in 0.15 0.35; do
 	R exec h2 -- rump.ping -q -c 400 -i 0.001 -s 1000 10.8.0.11 >/dev/null 2>&1 &
 	sleep "$d"
-	kill -9 "$(pid_of h2)"
+	pids
+	kill -9 "$h2"
 	wait
 	P h1 10.8.0.1 || ok=1
 	R node start h2 >/dev/null 2>&1 || ok=1
 done
 ok $ok "h2 killed -9 at two moments of a ping stream: h1 reaches r1 after each, h2 starts again"
-h2=$(pid_of h2)
+pids
 # The lock word taken by h3's pid, then h3 killed: as if it died inside.
 setlock 1 "$h3"
 kill -9 "$h3"
@@ -95,7 +98,7 @@ all_alive "$h1" "$r1" "$h4"; ok $? "no other node died"
 
 diag "at $(elapsed $T0) s"
 # --- garbage on the bus -------------------------------------------------------
-h2=$(pid_of h2); h3=$(pid_of h3)
+pids
 kill -STOP "$h1" "$h2" "$h3" "$r1"
 as_user dd if=/dev/urandom of="$LAN" bs=64k count=16 conv=notrunc status=none
 R status f88 >"$T/st" 2>&1; r=$?
@@ -170,7 +173,7 @@ fi
 check "status after the captures and the console: clean" R status f88
 diag "at $(elapsed $T0) s"
 # --- a bus file replaced ------------------------------------------------------------
-h1=$(pid_of h1)
+pids
 as_user sh -c "truncate -s 1M '$LAN.new' && mv '$LAN.new' '$LAN'"
 R status f88 >"$T/st" 2>&1; r=$?
 ok $([ $r = 1 ] && grep -q 'its file was replaced' "$T/st"; echo $?) \
@@ -182,8 +185,7 @@ grep -q 'cut to 4096 bytes' "$T/st"; ok $? "the new file cut to 4096 bytes: stat
 
 diag "at $(elapsed $T0) s"
 # --- kill -9 of the supervisor --------------------------------------------------
-sp=$(R status --json f88 | python3 -c 'import json,sys; print(json.load(sys.stdin)["supervisor"])')
-h1=$(pid_of h1); h2=$(pid_of h2); h3=$(pid_of h3); r1=$(pid_of r1); h4=$(pid_of h4)
+pids
 kill -9 "$sp"; sleep 0.2
 R status f88 >"$T/st" 2>&1; r=$?
 ok $([ $r = 1 ] && grep -q 'does not answer' "$T/st"; echo $?) \
