@@ -60,7 +60,7 @@ pids
 diag "at $(elapsed $T0) s"
 # --- the bus lock -----------------------------------------------------------
 # A node killed while it sends may die holding lan's lock: h2 streams
-# pings at h1 and is killed at three moments; h1 and r1 still talk.
+# pings at h1 and is killed at two moments; h1 and r1 still talk.
 ok=0
 for d in 0.15 0.35; do
 	R exec h2 -- rump.ping -q -c 400 -i 0.001 -s 1000 10.8.0.11 >/dev/null 2>&1 &
