@@ -9,7 +9,10 @@
 # a crash, a leak, a hang or a sanitizer report; `make check` runs the
 # same targets for seconds only.  FUZZ_TIME (seconds, 0: none) bounds
 # each target's run: one stopped by it before RUNS says so ("time limit"),
-# which is no finding but fails too, for RUNS were not reached.
+# which is no finding but fails too, for RUNS were not reached.  An input
+# that runs longer than FUZZ_TIMEOUT seconds (60) is a hang: more than
+# make check's 10, for on a loaded machine a run at nice 19 waits its
+# turn (an input of 17 ms once took 14 s of wall time at a load of 80).
 #
 #   FUZZ_O=build/fuzz [FUZZ_TIME=S] sh tests/fuzz-long.sh [RUNS [NAME...]]
 set -u
@@ -49,7 +52,8 @@ for t in "$@"; do
 	cd "$FUZZ_O" || exit 1
 	# shellcheck disable=SC2046 # the flags are words
 	"$F" -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
-	    $(fuzz_flags "$t") -print_final_stats=1 \
+	    $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
+	    -print_final_stats=1 \
 	    -artifact_prefix="$A/" "$C" >"$L" 2>&1
 	r=$?
 	secs=$(($(date +%s) - t0))
