@@ -5,6 +5,8 @@
 #                   and run every test under prove (CHECK_TESTS=tests/run/40*
 #                   runs those only)
 #   make bench      build optimised and run the benchmarks (never fails on speed)
+#   make soak       a 300-node lab through 30 minutes of mixed work
+#   make fuzz-long  every fuzz target to FUZZ_RUNS (10 million) executions
 #   make demo       install missing packages, build, show rumplab working
 #                   (DEMO_LAB=no: the bus part only, no lab)
 #   make deps       install missing Debian packages (root) or print the command
@@ -123,7 +125,19 @@ SOAK_NODES ?= 300
 soak: all
 	$(Q)O=$(abspath $(O)) sh tests/soak.sh $(SOAK_MINUTES) $(SOAK_NODES)
 
-.PHONY: all check bench demo install clean deps fuzz-build soak
+# The fuzz targets at length (tests/fuzz-long.sh): each to FUZZ_RUNS
+# executions from its seeds and the corpus earlier runs grew
+# (build/fuzz/corpus); prints executions, exec/s, coverage and any
+# finding per target, and fails on a finding.  FUZZ_TARGETS picks some,
+# FUZZ_TIME (seconds) bounds each.
+FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS ?=
+fuzz-long: deps
+	$(Q)$(MAKE) --no-print-directory O=build/fuzz fuzz-build
+	$(Q)FUZZ_O=$(abspath build/fuzz) sh tests/fuzz-long.sh $(FUZZ_RUNS) \
+	    $(FUZZ_TARGETS)
+
+.PHONY: all check bench demo install clean deps fuzz-build soak fuzz-long
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 

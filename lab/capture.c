@@ -72,7 +72,9 @@ capture_copy(struct shmif_bus *bus, struct capture_out *o,
 	int n, i;
 
 	while (!*stop) {
-		if ((n = shmif_recv(bus, rx, BATCH)) == 0) {
+		if ((n = shmif_recv(bus, rx, BATCH)) < 0)
+			return CAP_BUS_GONE;    /* its file cut: shmif_lost() */
+		if (n == 0) {
 			if (shmif_wait(bus, 500) != 0)
 				continue;
 			if (!still_there(bus))

@@ -36,7 +36,7 @@ int	capture_open(struct capture_out *o, const char *file, char *err,
 void	capture_close(struct capture_out *o);
 /*
  * Copies frames until *stop is set, `count` frames were written (0: no
- * limit), the bus file is unlinked, or gone(arg) (asked when the bus is
+ * limit), the bus file is unlinked or cut short, or gone(arg) (asked when the bus is
  * quiet; may be NULL) says the source went away.  *frames counts them.
  */
 enum capture_end capture_copy(struct shmif_bus *bus, struct capture_out *o,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json/json.h"
+#include "lab/bushealth.h"
 #include "lab/ctlproto.h"
 #include "lab/labctl.h"
 #include "lab/labview.h"
@@ -373,7 +374,7 @@ void
 labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
 {
-	char ifs[2048], path[STATEDIR_PATHMAX];
+	char ifs[2048], path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
 	int i, shown = 0, up = 0;
 
 	for (i = 0; i < lab->nnodes; i++)
@@ -381,10 +382,14 @@ labview_print(const char *dir, const struct lab *lab,
 	if (v->answers)
 		fprintf(f, "lab %s: %d/%d nodes up, supervisor pid %d\n",
 		    labctl_name(dir), up, lab->nnodes, (int)v->supervisor);
-	else
+	else if (v->supervisor > 0)
 		fprintf(f, "lab %s: the supervisor (pid %d) does not answer; "
 		    "`rumplab down %s` cleans up\n", labctl_name(dir),
 		    (int)v->supervisor, labctl_name(dir));
+	else	/* e.g. its up was killed before the state file named one */
+		fprintf(f, "lab %s: no supervisor answers and its state names "
+		    "none (was its `up` killed?); `rumplab down %s` cleans "
+		    "up\n", labctl_name(dir), labctl_name(dir));
 	fprintf(f, "%-12s %-8s %-8s %s\n", "NODE", "PID", "STATE",
 	    "INTERFACES");
 	for (i = 0; i < lab->nnodes; i++) {
@@ -424,7 +429,23 @@ labview_print(const char *dir, const struct lab *lab,
 			    lab->buses[i].name);
 		fprintf(f, "%-12s %-8d %s\n", lab->buses[i].name,
 		    lab->buses[i].nmembers, path);
+		if (bushealth_bus(dir, lab, v, i, why, sizeof(why)))
+			fprintf(f, "%12s %s\n", "", why);
 	}
+	if (bushealth_room(dir, why, sizeof(why)))
+		fprintf(f, "%s\n", why);
+}
+
+int
+labview_bus_trouble(const char *dir, const struct lab *lab,
+    const struct labview *v)
+{
+	char why[STATEDIR_PATHMAX + 512];
+	int i, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++)
+		n += bushealth_bus(dir, lab, v, i, why, sizeof(why));
+	return n + bushealth_room(dir, why, sizeof(why));
 }
 
 int
@@ -528,7 +549,7 @@ int
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, FILE *f)
 {
-	char path[STATEDIR_PATHMAX];
+	char path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
 	const char *p, *nl;
 	struct jw w;
 	int i;
@@ -560,9 +581,17 @@ labview_json(const char *dir, const struct lab *lab,
 		jw_str(&w, "name", lab->buses[i].name);
 		jw_int(&w, "members", lab->buses[i].nmembers);
 		jw_str(&w, "file", path);
+		if (bushealth_bus(dir, lab, v, i, why, sizeof(why)))
+			jw_str(&w, "trouble", why);
+		else
+			jw_null(&w, "trouble");
 		jw_close(&w);
 	}
 	jw_close(&w);
+	if (bushealth_room(dir, why, sizeof(why)))
+		jw_str(&w, "room", why);
+	else
+		jw_null(&w, "room");
 	jw_close(&w);
 	return jw_end(&w);
 }

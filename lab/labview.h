@@ -71,6 +71,10 @@ int	labview_fetch(const char *dir, const struct lab *lab,
 bool	labview_node_down(const struct lab *lab, const struct labview *v,
 	    int k, const char *role, char *buf, size_t len);
 void	labview_free(struct labview *v);
+/* How many of the lab's bus files are in trouble (lab/bushealth.h), the
+ * full file system of the state directory counting as one. */
+int	labview_bus_trouble(const char *dir, const struct lab *lab,
+	    const struct labview *v);
 /*
  * A reply line of the supervisor's about a service (lab/ctlproto.h):
  * what it says goes into the svcview that svc(node, k, arg) gives for it

@@ -49,7 +49,7 @@ RUMPLAB_SRCS := lab/rumplab.c lab/verb_validate.c lab/verb_plan.c \
 RUMPLAB_SRCS += lab/child.c \
     lab/launch.c \
     lab/supervisor.c lab/sup_request.c lab/sup_worker.c \
-    lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/verb_up.c \
+    lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/bushealth.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
     lab/verb_check.c lab/verb_completion.c lab/hostnet.c lab/checkrun.c \
     lab/taps.c lab/sup_tap.c lab/preflight.c

@@ -360,7 +360,9 @@ bus_to_tap(void *arg)
 	int n, i;
 
 	for (;;) {
-		if ((n = shmif_recv(p->rx, rx, PUMP_BATCH)) == 0) {
+		/* A lost bus (its file cut) reads -ENXIO; the wait then
+		 * sleeps till the pump is stopped. */
+		if ((n = shmif_recv(p->rx, rx, PUMP_BATCH)) <= 0) {
 			(void)shmif_wait(p->rx, -1);
 			continue;
 		}

@@ -160,7 +160,7 @@ summary_text(enum capture_end end, int werr, unsigned long frames,
 {
 	if (end == CAP_BUS_GONE)
 		fprintf(stderr, "rumplab capture: the bus is gone (the lab went "
-		    "down)\n");
+		    "down, or its file was cut short)\n");
 	else if (end == CAP_SOURCE_GONE)
 		fprintf(stderr, "rumplab capture: the node went down (its tap "
 		    "with it); capture ended\n");

@@ -54,8 +54,8 @@ verb_status(int argc, char **argv)
 		r = labview_json(dir, lab, &v, stdout);
 	else
 		labview_print(dir, lab, &v, 0, true, stdout);
-	r = r == 0 && v.answers && labview_services_ended(lab, &v) == 0 ? 0 :
-	    1;
+	r = r == 0 && v.answers && labview_services_ended(lab, &v) == 0 &&
+	    labview_bus_trouble(dir, lab, &v) == 0 ? 0 : 1;
 	for (i = 0; i < lab->nnodes; i++)
 		if (strcmp(v.nodes[i].state, "up") != 0)
 			r = 1;

@@ -16,8 +16,14 @@
  * (no futex_waitv, 127 interfaces already) a receive thread of its own
  * does, sleeping in shmif_wait() with no timeout.  Either way an idle
  * interface costs nothing.
+ *
+ * A bus file cut under the node (truncated, or its file system full) is
+ * a lost bus (shmif_lost()): the node lives, the interface sends and
+ * receives no more, and the kernel log says why, once.  Linking the
+ * interface again (a new linkstr) attaches afresh.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,8 +55,22 @@ struct shmif_softc {
 	int stop;                       /* atomic */
 	uint32_t max_frame;             /* txlk */
 	uint64_t lost, malformed;       /* receive thread: stats seen */
+	int gone;                       /* atomic: the bus's loss was logged */
 	struct ifnet *ifp;
 };
+
+/* An attachment of ours found its bus lost: say so, once a link. */
+static void
+note_gone(struct shmif_softc *sc, const struct shmif_bus *b)
+{
+	char why[PATH_MAX + 160];
+
+	if (__atomic_exchange_n(&sc->gone, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (shmif_lost(b, why, sizeof(why)) == 0)
+		snprintf(why, sizeof(why), "%s: lost", shmif_path(b));
+	klog(KLOG_ERR, "%s: bus %s", ifnet_name(sc->ifp), why);
+}
 
 /* ---- receive ---- */
 
@@ -89,6 +109,8 @@ shmif_rxloop(void *arg)
 			rx_account(sc);
 			continue;
 		}
+		if (n < 0)
+			note_gone(sc, sc->rx);
 		rx_account(sc);
 		shmif_wait(sc->rx, -1);
 	}
@@ -112,7 +134,8 @@ rx_run(void *arg)
 	struct ifnet_frame f[RX_BATCH];
 	int n, i;
 
-	n = shmif_recv(sc->rx, rx, RX_BATCH);
+	if ((n = shmif_recv(sc->rx, rx, RX_BATCH)) < 0)
+		note_gone(sc, sc->rx);
 	for (i = 0; i < n; i++) {
 		f[i].data = rx[i].data;
 		f[i].len = rx[i].len;
@@ -221,6 +244,7 @@ link_bus(struct shmif_softc *sc, const char *path, char *detail,
 	}
 	sc->rx = rx;
 	sc->lost = sc->malformed = 0;
+	__atomic_store_n(&sc->gone, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&sc->stop, 0, __ATOMIC_RELEASE);
 	snprintf(name, sizeof(name), "%s rx", ifnet_name(sc->ifp));
 	if (netloop_add(&rx_ops, sc, &sc->src) != 0 &&
@@ -270,6 +294,8 @@ shmif_kind_transmit(struct ifnet *ifp, const struct ifnet_frame *f,
 	}
 	hyp_mtx_enter(&sc->txlk);
 	r = sc->tx == NULL ? -ENETDOWN : shmif_sendv(sc->tx, tf, n);
+	if (r == -ENXIO)
+		note_gone(sc, sc->tx);
 	hyp_mtx_exit(&sc->txlk);
 	return r;
 }

@@ -24,16 +24,24 @@
  *    and counted by readers and re-initialised by writers;
  *  - writers that wake only by pwrite() (NetBSD's) are heard through one
  *    inotify watch per bus directory (watch.c), and rumplab writers on a
- *    bus with a wake map pwrite() only once such a writer has been seen.
+ *    bus with a wake map pwrite() only once such a writer has been seen;
+ *  - a bus file cut under its mapping (truncated by anyone who may write
+ *    it, or a page its full file system cannot give) raises SIGBUS on the
+ *    next touch, which would kill every process on the bus: the mappings
+ *    are guarded (guard_add), and a SIGBUS inside one puts zeroed private
+ *    memory in its place, so the access completes and the attachment
+ *    reports the bus lost (-ENXIO, shmif_lost()) instead.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <linux/futex.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,6 +94,8 @@ struct shmif_bus {
 
 	uint8_t  *rxbuf;
 	struct shmif_stats st;
+	struct shmif_guard guard;       /* of mem */
+	struct shmif_guard wguard;      /* of wm */
 	char      path[PATH_MAX];
 };
 
@@ -265,6 +275,111 @@ pos_valid(const struct snap *s, uint32_t pos, uint64_t gen)
 		return pos >= s->first;
 	}
 	return gendiff == 0 && pos >= s->first && pos <= s->end;
+}
+
+/* ---- the mapping guard (wakemap.h) ---- */
+
+static pthread_mutex_t guard_lk = PTHREAD_MUTEX_INITIALIZER;
+static struct shmif_guard *guards;      /* guard_lk to change; read by
+                                         * the handler without it */
+static unsigned guard_busy;             /* handlers looking at the list */
+static struct sigaction guard_prev;
+static int guard_installed;             /* guard_lk */
+
+/* The SIGBUS that was not ours: as the handler before us would have. */
+static void
+guard_chain(int sig, siginfo_t *si, void *ctx)
+{
+	struct sigaction dfl;
+
+	if (guard_prev.sa_flags & SA_SIGINFO) {
+		if (guard_prev.sa_sigaction != NULL) {
+			guard_prev.sa_sigaction(sig, si, ctx);
+			return;
+		}
+	} else if (guard_prev.sa_handler != SIG_DFL &&
+	    guard_prev.sa_handler != SIG_IGN) {
+		guard_prev.sa_handler(sig);
+		return;
+	}
+	/* Default: return to the faulting access, which faults again and
+	 * dies of SIGBUS as it would have without us (a SIGBUS sent by
+	 * kill(2) is raised again, to be delivered on return). */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGBUS, &dfl, NULL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+static void
+guard_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	uint8_t *a = si->si_addr;
+	struct shmif_guard *g;
+	int saved = errno, ours = 0;
+
+	__atomic_add_fetch(&guard_busy, 1, __ATOMIC_SEQ_CST);
+	for (g = __atomic_load_n(&guards, __ATOMIC_SEQ_CST); g != NULL;
+	    g = __atomic_load_n(&g->next, __ATOMIC_SEQ_CST)) {
+		if (a < g->base || a >= g->base + g->len)
+			continue;
+		if (mmap(g->base, g->len, PROT_READ | PROT_WRITE, MAP_FIXED |
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) {
+			__atomic_store_n(&g->lost, 1, __ATOMIC_SEQ_CST);
+			ours = 1;
+		}
+		break;
+	}
+	__atomic_sub_fetch(&guard_busy, 1, __ATOMIC_SEQ_CST);
+	errno = saved;
+	if (!ours)
+		guard_chain(sig, si, ctx);
+}
+
+int
+guard_add(struct shmif_guard *g, void *base, size_t len)
+{
+	struct sigaction sa;
+	int r = 0;
+
+	g->base = base;
+	g->len = len;
+	g->lost = 0;
+	pthread_mutex_lock(&guard_lk);
+	if (!guard_installed) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = guard_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, &guard_prev) < 0)
+			r = -errno;
+		else
+			guard_installed = 1;
+	}
+	if (r == 0) {
+		g->next = guards;
+		__atomic_store_n(&guards, g, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&guard_lk);
+	return r;
+}
+
+void
+guard_del(struct shmif_guard *g)
+{
+	struct shmif_guard **pp;
+
+	pthread_mutex_lock(&guard_lk);
+	for (pp = &guards; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == g) {
+			__atomic_store_n(pp, g->next, __ATOMIC_SEQ_CST);
+			break;
+		}
+	pthread_mutex_unlock(&guard_lk);
+	/* A handler that found g before it was unlinked may still read it. */
+	while (__atomic_load_n(&guard_busy, __ATOMIC_SEQ_CST) != 0)
+		sched_yield();
 }
 
 /* ---- the lock ---- */
@@ -536,13 +651,14 @@ wm_release(struct shmif_bus *b)
 			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 		}
 	}
+	guard_del(&b->wguard);
 	munmap(b->wm, WM_SIZE);
 	b->wm = NULL;
 	b->wbit = -1;
 }
 
 struct wakemap *
-wm_open(const char *path)
+wm_open(const char *path, struct shmif_guard *g)
 {
 	char wpath[PATH_MAX + 8];
 	uint32_t zero = 0;
@@ -564,10 +680,16 @@ wm_open(const char *path)
 	close(fd);
 	if (m == MAP_FAILED)
 		return NULL;
+	if (guard_add(g, m, WM_SIZE) < 0) {
+		munmap(m, WM_SIZE);
+		return NULL;
+	}
 	/* A new map is all zeros; anything else but ours is not used. */
 	__atomic_compare_exchange_n(&((struct wakemap *)m)->magic, &zero,
 	    WM_MAGIC, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC) {
+	if (LOAD(&((struct wakemap *)m)->magic) != WM_MAGIC ||
+	    LOAD(&g->lost)) {
+		guard_del(g);
 		munmap(m, WM_SIZE);
 		return NULL;
 	}
@@ -580,7 +702,8 @@ static void
 wm_attach(struct shmif_bus *b, const char *path)
 {
 	b->wbit = -1;
-	if ((b->flags & SHMIF_RDONLY) || (b->wm = wm_open(path)) == NULL)
+	if ((b->flags & SHMIF_RDONLY) ||
+	    (b->wm = wm_open(path, &b->wguard)) == NULL)
 		return;
 	b->wbit = wm_claim(b->wm, b->sender, b->pid);
 }
@@ -677,6 +800,8 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 	}
 	if (n == 0)
 		return 0;
+	if (LOAD(&b->guard.lost))
+		return -ENXIO;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock(b);
 	last0 = LOAD(hdr32(b, SHMIF_OFF_LAST));
@@ -694,6 +819,8 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 	}
 	wm_publish(b, last0);
 	bus_unlock(b);
+	if (LOAD(&b->guard.lost))
+		return -ENXIO;
 	wake_readers(b);
 	for (unsigned j = 0; j < i; j++) {
 		b->st.tx_frames++;
@@ -826,6 +953,42 @@ collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
 	return (int)cnt;
 }
 
+/* The bus file was lost under the mapping (the guard put zeros in its
+ * place): nothing more arrives, and shmif_wait() sleeps till kicked. */
+static int
+bus_gone(struct shmif_bus *b)
+{
+	b->more = 0;
+	b->active = 0;
+	b->seen_last = LOAD(hdr32(b, SHMIF_OFF_LAST));
+	b->seen_gen = LOAD(hdr64(b, SHMIF_OFF_GEN));
+	return -ENXIO;
+}
+
+int
+shmif_lost(const struct shmif_bus *b, char *why, size_t len)
+{
+	struct statvfs vfs;
+	struct stat sb;
+
+	if (!LOAD(&b->guard.lost))
+		return 0;
+	if (fstat(b->fd, &sb) == 0 && (uint64_t)sb.st_size < b->size)
+		seterr(why, len, "%s: the bus file was cut to %lld bytes under "
+		    "its %u-byte mapping (truncated): this attachment no longer "
+		    "sends or receives", b->path, (long long)sb.st_size,
+		    b->size);
+	else if (fstatvfs(b->fd, &vfs) == 0 && vfs.f_bavail == 0)
+		seterr(why, len, "%s: its file system is full and had no page "
+		    "for the bus file: this attachment no longer sends or "
+		    "receives", b->path);
+	else
+		seterr(why, len, "%s: a page of the bus file could not be had "
+		    "(SIGBUS): this attachment no longer sends or receives",
+		    b->path);
+	return -ENXIO;
+}
+
 int
 shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
 {
@@ -834,6 +997,8 @@ shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
 	uint64_t gen0;
 	int locked = !(b->flags & SHMIF_RDONLY), cnt = 0, tries = 0;
 
+	if (LOAD(&b->guard.lost))
+		return bus_gone(b);
 	if (locked)
 		bus_lock(b);
 retry:
@@ -873,6 +1038,8 @@ out:
 		b->st.rx_frames++;
 		b->st.rx_bytes += rx[i].len;
 	}
+	if (LOAD(&b->guard.lost))
+		return bus_gone(b);     /* what it read may be zeros */
 	/* Traffic makes the next shmif_wait() spin; a quiet spin clears it. */
 	if (cnt > 0)
 		b->active = 1;
@@ -1158,8 +1325,17 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		goto fail_fd;
 	}
 	b->ring = b->mem + SHMIF_HDR_SIZE;
-	if ((r = check_header(b, err, errlen)) < 0)
+	if ((r = guard_add(&b->guard, b->mem, b->size)) < 0) {
+		seterr(err, errlen, "%s: cannot guard the mapping: %s", path,
+		    strerror(-r));
 		goto fail_map;
+	}
+	if ((r = check_header(b, err, errlen)) < 0)
+		goto fail_guard;
+	if (LOAD(&b->guard.lost)) {     /* cut, or no room, already */
+		r = shmif_lost(b, err, errlen);
+		goto fail_guard;
+	}
 	if (r == 1 && (b->flags & SHMIF_WAKEMAP))
 		(void)shmif_wakemap_create(path);   /* the bus works without */
 	shmif_rewind(b);
@@ -1186,6 +1362,8 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		watch_join(path);
 	*busp = b;
 	return 0;
+fail_guard:
+	guard_del(&b->guard);
 fail_map:
 	munmap(b->mem, b->size);
 fail_fd:
@@ -1202,6 +1380,7 @@ shmif_detach(struct shmif_bus *b)
 	if (b == NULL)
 		return;
 	wm_release(b);
+	guard_del(&b->guard);
 	munmap(b->mem, b->size);
 	close(b->fd);
 	free(b->rxbuf);

@@ -121,13 +121,28 @@ void shmif_detach(struct shmif_bus *bus);
  * the number of frames written: fewer than n only if the ring could not be
  * repaired mid-batch), or -errno: -EMSGSIZE for a frame longer than
  * max_frame, -EINVAL for an empty frame, -EROFS on a read-only attachment,
- * -EIO if nothing could be written. */
+ * -EIO if nothing could be written, -ENXIO once the bus is lost. */
 int  shmif_send(struct shmif_bus *bus, const void *frame, uint32_t len);
 int  shmif_sendv(struct shmif_bus *bus, const struct shmif_txframe *f,
          unsigned n);
 
-/* Read up to `n` new frames.  Returns the number read (0: nothing new). */
+/* Read up to `n` new frames.  Returns the number read (0: nothing new),
+ * or -ENXIO once the bus is lost (shmif_lost()). */
 int  shmif_recv(struct shmif_bus *bus, struct shmif_rxframe *rx, unsigned n);
+
+/*
+ * 0 while the bus file is whole under the attachment's mapping; else
+ * -ENXIO, with why ("PATH: the bus file was cut to N bytes under its
+ * M-byte mapping (truncated): ...", or its file system full).  A bus file
+ * cut short, or whose full file system has no page for it, raises SIGBUS
+ * in whoever touches it next: the library catches that inside its own
+ * mappings (the process lives; a SIGBUS anywhere else still reaches the
+ * handler that was there before), and from then on the attachment is
+ * lost: shmif_send()/shmif_sendv()/shmif_recv() return -ENXIO and
+ * shmif_wait() sleeps until kicked.  Detach it; attaching again to a
+ * remade bus file works.
+ */
+int  shmif_lost(const struct shmif_bus *bus, char *why, size_t len);
 
 /* Wait until the bus may hold new frames: 1 (maybe new), 0 (timed out),
  * -EINTR (kicked).  timeout_ms < 0 waits forever.  Never polls. */

@@ -73,6 +73,7 @@ struct wbus {
 	struct wbus *next;
 	uint8_t *hdr;                   /* first page, read-only */
 	struct wakemap *wm;             /* its wake map if ours, or NULL */
+	struct shmif_guard hg, wg;      /* of hdr and wm (wakemap.h) */
 	char name[NAME_MAX + 1];
 };
 
@@ -121,28 +122,56 @@ wbus_open(const struct wdir *d, int dfd, const char *name)
 		close(fd);
 		return NULL;
 	}
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		close(fd);
+		return NULL;
+	}
 	m = mmap(NULL, WM_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
-	if (m == MAP_FAILED)
+	if (m == MAP_FAILED) {
+		free(e);
 		return NULL;
-	if (LOAD((uint32_t *)m) != SHMIF_MAGIC || (e = calloc(1, sizeof(*e))) == NULL) {
+	}
+	/* The file may be cut short any time (bus.c, the mapping guard). */
+	if (guard_add(&e->hg, m, WM_SIZE) < 0 ||
+	    LOAD((uint32_t *)m) != SHMIF_MAGIC) {
+		guard_del(&e->hg);
 		munmap(m, WM_SIZE);
+		free(e);
 		return NULL;
 	}
 	e->hdr = m;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	snprintf(path, sizeof(path), "%s/%s", d->path, name);
-	e->wm = wm_open(path);
+	e->wm = wm_open(path, &e->wg);
 	return e;
 }
 
 static void
 wbus_close(struct wbus *e)
 {
-	if (e->wm != NULL)
+	if (e->wm != NULL) {
+		guard_del(&e->wg);
 		munmap(e->wm, WM_SIZE);
+	}
+	guard_del(&e->hg);
 	munmap(e->hdr, WM_SIZE);
 	free(e);
+}
+
+/* Drop e from d's cache (its file was cut: a remade one is mapped anew). */
+static void
+wbus_forget(struct wdir *d, struct wbus *e)
+{
+	struct wbus **pp;
+
+	for (pp = &d->list; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			d->n--;
+			break;
+		}
+	wbus_close(e);
 }
 
 /*
@@ -186,6 +215,8 @@ heard(struct wdir *d, const char *name)
 out:
 	if (!cached)
 		wbus_close(e);
+	else if (LOAD(&e->hg.lost) || (e->wm != NULL && LOAD(&e->wg.lost)))
+		wbus_forget(d, e);
 }
 
 /* Is PATH still the directory we locked (a lab may be made anew under

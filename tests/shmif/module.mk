@@ -6,8 +6,9 @@ $(TBIN)/test_bus_stress: $(call objs,tests/shmif/test_bus_stress.c) $(LIB)/libsh
 $(TBIN)/bench_bus: $(call objs,tests/shmif/bench_bus.c) $(LIB)/libshmif.a
 $(TBIN)/bench_fwd: $(call objs,tests/shmif/bench_fwd.c) $(LIB)/libshmif.a
 $(TBIN)/test_bus_wake: $(call objs,tests/shmif/test_bus_wake.c) $(LIB)/libshmif.a
+$(TBIN)/test_bus_lost: $(call objs,tests/shmif/test_bus_lost.c) $(LIB)/libshmif.a
 TESTS += $(TBIN)/test_bus_format $(TBIN)/test_bus_stress $(TBIN)/bench_bus \
-    $(TBIN)/bench_fwd $(TBIN)/test_bus_wake
+    $(TBIN)/bench_fwd $(TBIN)/test_bus_wake $(TBIN)/test_bus_lost
 
 FUZZ += build/fuzz/fuzz_shmif
 build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/watch.c \

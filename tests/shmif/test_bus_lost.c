@@ -1,0 +1,128 @@
+/*
+ * test_bus_lost — a bus file cut under its attachments (shmif.h,
+ * shmif_lost()): the process lives, sends and receives say -ENXIO, the
+ * reason names the cut, a wait sleeps instead of spinning, the wake map
+ * cut the same way harms nobody, and a bus made afresh at the path
+ * attaches; a SIGBUS outside the library's mappings still kills.
+ *
+ *   test_bus_lost DIR
+ */
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shmif/shmif.h"
+#include "tests/lib/tap.h"
+
+static struct shmif_bus *
+attach(const char *path, uint32_t flags)
+{
+	struct shmif_opts o = { .flags = flags };
+	struct shmif_bus *b;
+	char err[512];
+
+	if (shmif_attach(path, &o, &b, err, sizeof(err)) != 0) {
+		diag("attach %s: %s", path, err);
+		return NULL;
+	}
+	return b;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* In a child: a shared mapping of our own file, cut, then touched. */
+static int
+outside_dies(const char *dir)
+{
+	char path[600];
+	volatile char *m;
+	int fd, st;
+	pid_t p;
+
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	if ((p = fork()) == 0) {
+		fd = open(path, O_RDWR | O_CREAT, 0600);
+		if (fd < 0 || ftruncate(fd, 8192) < 0)
+			_exit(3);
+		m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED || ftruncate(fd, 0) < 0)
+			_exit(3);
+		m[4096] = 1;    /* SIGBUS, not ours to catch */
+		_exit(0);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return 0;
+	diag("the child ended: %s %d", WIFSIGNALED(st) ? "signal" : "exit",
+	    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	/* Dead of SIGBUS, or of the sanitizer's report of it (abort). */
+	return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
+	    WEXITSTATUS(st) != 3);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	char path[512], why[1024], wake[600];
+	struct shmif_rxframe rx[8];
+	struct shmif_bus *w, *r;
+	double t0;
+	int n;
+
+	if (argc != 2)
+		tap_skip_all("usage: test_bus_lost DIR");
+	tap_plan(10);
+	snprintf(path, sizeof(path), "%s/lost", argv[1]);
+	if (shmif_wakemap_create(path) != 0 ||
+	    (w = attach(path, SHMIF_CREATE | SHMIF_WAKEMAP)) == NULL ||
+	    (r = attach(path, SHMIF_SEEALL)) == NULL)
+		return 1;
+	ok(shmif_send(w, frame, sizeof(frame)) == 0 &&
+	    shmif_recv(r, rx, 8) == 1 && shmif_lost(w, why, sizeof(why)) == 0,
+	    "a frame crosses a whole bus, which is not lost");
+	snprintf(wake, sizeof(wake), "%s.wake", path);
+	if (truncate(path, 0) != 0 || truncate(wake, 0) != 0)
+		return 1;
+	ok(shmif_send(w, frame, sizeof(frame)) == -ENXIO,
+	    "bus and wake map cut to 0 bytes: a send says -ENXIO, and we live");
+	ok(shmif_recv(r, rx, 8) == -ENXIO, "a receive says -ENXIO");
+	ok(shmif_lost(r, why, sizeof(why)) == -ENXIO &&
+	    strstr(why, "cut to 0 bytes under its 1048576-byte mapping") != NULL,
+	    "shmif_lost says why: %s", why);
+	t0 = now();
+	n = shmif_wait(r, 300);
+	t0 = now() - t0;
+	ok(n == 0 && t0 > 0.25,
+	    "a wait on the lost bus sleeps its timeout (%.2f s), no spin", t0);
+	ok(shmif_send(w, frame, sizeof(frame)) == -ENXIO &&
+	    shmif_recv(r, rx, 8) == -ENXIO, "and stays lost");
+	shmif_detach(w);
+	shmif_detach(r);
+	ok(1, "both detach");
+	if ((w = attach(path, SHMIF_CREATE)) == NULL ||
+	    (r = attach(path, SHMIF_SEEALL)) == NULL)
+		return 1;
+	ok(shmif_send(w, frame, sizeof(frame)) == 0 &&
+	    shmif_recv(r, rx, 8) == 1, "the empty file made afresh carries frames");
+	shmif_detach(w);
+	shmif_detach(r);
+	ok(truncate(path, 4096) == 0 && attach(path, 0) == NULL,
+	    "a file cut to 4096 bytes is refused at attach");
+	ok(outside_dies(argv[1]), "a SIGBUS outside the bus mappings still kills");
+	return tap_failed != 0;
+}
