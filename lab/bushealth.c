@@ -104,7 +104,7 @@ bushealth_bus(const char *dir, const struct lab *lab,
 	const struct lab_bus *b = &lab->buses[i];
 	bool deleted = false;
 	struct stat sb;
-	uint64_t ino;
+	uint64_t ino = 0;      /* set when mapped_ino() returns 1 */
 	pid_t pid;
 
 	if (b->tapseg)
