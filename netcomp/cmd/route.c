@@ -13,8 +13,10 @@
  *
  * A destination is "default", an address with or without "/len", or a
  * net written short as NetBSD allows ("10.0.2" with -net is 10.0.2/24).
- * Other modifiers: -netmask MASK, -prefixlen N, -ifp IFNAME, -mtu N,
- * -static (always), -inet.
+ * Other modifiers: -netmask MASK, -prefixlen N, -ifp IFNAME, -ifa ADDR,
+ * -mtu N, -connected and -cloning (C), -link, -static (always), -inet.
+ * What is done is echoed as NetBSD's: "add net 10.0.1.0: gateway ...",
+ * the destination as typed up to any /LEN.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,7 +55,8 @@ usage(FILE *f)
 	    "       " PROG " [-nv] get [-inet6] dest\n"
 	    "       " PROG " [-n] show [-inet|-inet6]\n"
 	    "       " PROG " [-nq] flush [-inet|-inet6]\n"
-	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -mtu n\n"
+	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -ifa ifaddr,\n"
+	    "           -mtu n, -connected, -cloning, -link\n"
 	    "The node is $RUMP_SERVER.\n");
 }
 
