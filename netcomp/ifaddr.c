@@ -398,13 +398,18 @@ ifaddr_up(struct ifnet *ifp)
 {
 	struct netif *n = &ifp->netif;
 	struct rump_ifaddr lo6 = { .family = AF_INET6, .plen = 128 };
+	struct rump_ifaddr ll6 = { .family = AF_INET6, .plen = 64,
+	    .addr = { 0xfe, 0x80, [15] = 1 } };
 	int i;
 
 	if (!netstack_inet6())
 		return;
+	/* The loopback: ::1 and, as NetBSD's in6_ifattach gives it,
+	 * fe80::1. */
 	if (ifp->kind == NULL) {
 		lo6.addr[15] = 1;
 		v6_add(ifp, &lo6);
+		v6_add(ifp, &ll6);
 		return;
 	}
 	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0)) &&
