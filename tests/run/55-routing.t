@@ -112,6 +112,13 @@ sed 's/^/#   /' p.txt
 N ra rump.ping -c 1 -w 1 10.6.0.1 >p.txt 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q 'No route to host' p.txt; echo $?) \
     "ra into a host reject route through 127.0.0.1: No route to host (exit $r)"
+# A send into an IPv6 blackhole route succeeds and the packet is dropped
+# (NetBSD takes the source address from any interface).
+N ra rump.route -q add -inet6 -net fd0e::/64 ::1 -blackhole
+N ra rump.ping6 -n -c 1 -X 1 fd0e::1 >p.txt 2>p.err; r=$?
+ok $([ $r = 2 ] && [ ! -s p.err ] && grep -q '100.0% packet loss' p.txt; echo $?) \
+    "ping6 into a blackhole route: no error, 100% loss (exit $r)"
+sed 's/^/#   /' p.err
 # DAD as NetBSD's: only for an address added while the interface is up.
 N ra rump.ifconfig shmif2 create && N ra rump.ifconfig shmif2 linkstr dd1 &&
     N ra rump.ifconfig shmif2 inet6 fd0d::1 && N ra rump.ifconfig shmif2 inet6 fd0d::2
