@@ -14,10 +14,13 @@
  * comes up.  lwIP treats a destination as on-link when it shares the first
  * 64 bits with one of the interface's addresses (or matches a prefix
  * learnt from a router advertisement), whatever length was configured;
- * the length is kept here for display.  New addresses start tentative and
- * go through duplicate address detection once the interface is up with
- * its link up (net.inet6.ip6.dad_count probes, a second apart; none when
- * it is 0); an address that failed it is tried again on the next up.
+ * the length is kept here for display.  An address added while the
+ * interface is up starts tentative and goes through duplicate address
+ * detection once its link is up (net.inet6.ip6.dad_count probes, a second
+ * apart; none when it is 0); one added while the interface is down is
+ * valid at once, as NetBSD's (so the first address ifconfig gives a down
+ * interface is usable as soon as it is up); an address that failed DAD
+ * is tried again on the next up.
  * The link-local address is made when the interface comes up, unless
  * net.inet6.ip6.auto_linklocal was 0 when the interface was created.
  *
@@ -273,8 +276,11 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	ifp->v6plen[idx] = a->plen;
 	ifp->v6ours[idx] = 1;
 	ifp->v6dad[idx] = 0;
-	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0. */
-	if (ifp->kind == NULL || netstack_knob(NK_IP6_DAD_COUNT) == 0)
+	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0, nor
+	 * for an address given while the interface is down: NetBSD checks
+	 * only addresses added to an interface that is up (if_do_dad). */
+	if (ifp->kind == NULL || netstack_knob(NK_IP6_DAD_COUNT) == 0 ||
+	    !netif_is_up(n))
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	return 0;
 }
@@ -392,13 +398,18 @@ ifaddr_up(struct ifnet *ifp)
 {
 	struct netif *n = &ifp->netif;
 	struct rump_ifaddr lo6 = { .family = AF_INET6, .plen = 128 };
+	struct rump_ifaddr ll6 = { .family = AF_INET6, .plen = 64,
+	    .addr = { 0xfe, 0x80, [15] = 1 } };
 	int i;
 
 	if (!netstack_inet6())
 		return;
+	/* The loopback: ::1 and, as NetBSD's in6_ifattach gives it,
+	 * fe80::1. */
 	if (ifp->kind == NULL) {
 		lo6.addr[15] = 1;
 		v6_add(ifp, &lo6);
+		v6_add(ifp, &ll6);
 		return;
 	}
 	if (ip6_addr_isinvalid(netif_ip6_addr_state(n, 0)) &&

@@ -22,6 +22,7 @@
  * Lock: lwIP's core lock, held by every packet path that looks up; the
  * configuration ops take it.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,33 @@ netif_ifnet(const struct netif *n)
 	struct ifnet *ifp = n->state;
 
 	return ifp != NULL && &ifp->netif == n ? ifp : NULL;
+}
+
+/*
+ * The source address lwIP gives a packet that leaves by n.  A netif of no
+ * interface (the blackhole where discard routes send) has none of its
+ * own; NetBSD chooses a source among every interface's addresses, so a
+ * send into a blackhole route succeeds and the packet is dropped
+ * silently.  This replaces lwIP's function (liblwip.so calls it through
+ * its PLT); lwIP's, found with dlsym(RTLD_NEXT), does the choosing.
+ */
+const ip_addr_t *
+ip6_select_source_address(struct netif *n, const ip6_addr_t *dest)
+{
+	static const ip_addr_t *(*real)(struct netif *, const ip6_addr_t *);
+	const ip_addr_t *a;
+	struct netif *o;
+
+	if (real == NULL)
+		real = (const ip_addr_t *(*)(struct netif *,
+		    const ip6_addr_t *))dlsym(RTLD_NEXT,
+		    "ip6_select_source_address");
+	if ((a = real(n, dest)) != NULL || n->state != NULL)
+		return a;
+	NETIF_FOREACH(o)
+		if (netif_ifnet(o) != NULL && (a = real(o, dest)) != NULL)
+			return a;
+	return NULL;
 }
 
 const char *
@@ -292,6 +320,38 @@ static_match(struct rttab *t, const uint8_t *dst, int minplen)
 	return NULL;
 }
 
+/*
+ * What a send through a reject route fails with, as NetBSD's: through the
+ * loopback (a gateway in 127/8, or ::1) looutput's answer,
+ * ENETUNREACH for a network and EHOSTUNREACH for a host; elsewhere
+ * EHOSTUNREACH.  Lookups answer -EHOSTUNREACH for every reject route (the
+ * forwarding path wants a host unreachable); the socket layer asks
+ * route_reject_error() for the errno its sender sees.  Per thread: a
+ * socket's send runs lwIP's output path in its own thread.
+ */
+static __thread int reject_errno;
+
+static void
+reject_note(int family, const struct rtent *e)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (!(e->flags & RUMP_RTF_HOST) && (family == AF_INET ?
+	    e->gw[0] == 127 : memcmp(e->gw, lo6, 16) == 0))
+		reject_errno = ENETUNREACH;
+	else
+		reject_errno = EHOSTUNREACH;
+}
+
+int
+route_reject_error(void)
+{
+	int e = reject_errno;
+
+	reject_errno = 0;
+	return e;
+}
+
 /* Where a static route leaves; fills r's netif and next hop. */
 static int
 static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
@@ -307,8 +367,10 @@ static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
 		memcpy(&r->nh4.addr, e->gw, 4);
 	else
 		memcpy(r->nh6.addr, e->gw, 16);
-	if (e->flags & RUMP_RTF_REJECT)
+	if (e->flags & RUMP_RTF_REJECT) {
+		reject_note(family, e);
 		return -EHOSTUNREACH;
+	}
 	if (e->flags & RUMP_RTF_BLACKHOLE) {
 		r->netif = NULL;
 		return 0;
@@ -397,6 +459,24 @@ find_exact(struct rttab *t, const uint8_t *dst, uint8_t plen)
 	return NULL;
 }
 
+/*
+ * A gateway off every interface's subnet is still a neighbour when an
+ * interface route (one without a gateway, such as -connected -iface
+ * shmif0) covers it, as in NetBSD: the route leaves by that interface.
+ * A gateway behind another gateway is not.
+ */
+static int
+gw_by_ifroute(int fam, struct rtent *e)
+{
+	struct rtent *r = static_match(tab_of(fam), e->gw, -1);
+
+	if (r == NULL || (r->flags & (RUMP_RTF_GATEWAY | RUMP_RTF_REJECT |
+	    RUMP_RTF_BLACKHOLE)) || r->ifname[0] == '\0')
+		return -ENETUNREACH;
+	memcpy(e->ifname, r->ifname, RUMP_IFNAMSIZ);
+	return 0;
+}
+
 /* Is a one of this node's addresses?  Its interface name into name. */
 static int
 local_addr(int family, const uint8_t *a, char *name)
@@ -455,13 +535,18 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 	e->mtu = rt->mtu;
 	/* A routing daemon marks its routes; every other route is static. */
 	e->flags = RUMP_RTF_UP | (rt->flags & (RUMP_RTF_GATEWAY |
-	    RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE | RUMP_RTF_PROTO2));
+	    RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE | RUMP_RTF_PROTO2 |
+	    RUMP_RTF_CONNECTED));
 	if (!(e->flags & RUMP_RTF_PROTO2))
 		e->flags |= RUMP_RTF_STATIC;
 	if (e->plen == len * 8)
 		e->flags |= RUMP_RTF_HOST;
 	if (e->ifname[0] != '\0' && netif_byname(e->ifname) == NULL)
 		return -ENXIO;
+	/* -ifa without -ifp: the route leaves by the address's interface. */
+	if (e->ifname[0] == '\0' && memcmp(rt->ifa, zero, 16) != 0 &&
+	    !local_addr(fam, rt->ifa, e->ifname))
+		return -EADDRNOTAVAIL;
 	if (memcmp(e->gw, zero, 16) == 0)
 		e->flags &= ~(uint32_t)RUMP_RTF_GATEWAY;
 	if (e->flags & (RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE))
@@ -478,13 +563,17 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 		return 0;
 	if (fam == AF_INET) {
 		memcpy(&g4.addr, e->gw, 4);
-		return connected4(&g4, &pl) != NULL ? 0 : -ENETUNREACH;
+		if (connected4(&g4, &pl) != NULL)
+			return 0;
+	} else {
+		memset(&g6, 0, sizeof(g6));
+		memcpy(g6.addr, e->gw, 16);
+		if (ip6_addr_islinklocal(&g6))
+			return -EINVAL;         /* needs its interface (%shmif0) */
+		if (connected6(&g6, &pl) != NULL)
+			return 0;
 	}
-	memset(&g6, 0, sizeof(g6));
-	memcpy(g6.addr, e->gw, 16);
-	if (ip6_addr_islinklocal(&g6))
-		return -EINVAL;         /* needs its interface (%shmif0) */
-	return connected6(&g6, &pl) != NULL ? 0 : -ENETUNREACH;
+	return gw_by_ifroute(fam, e);
 }
 
 static int

@@ -34,6 +34,9 @@ struct rtres {
 int  route_lookup4(const ip4_addr_t *dst, struct rtres *r);
 int  route_lookup6(const ip6_addr_t *dst, struct rtres *r);
 int  route_init(void);                  /* registers the rtcfg ops */
+/* The errno a send that met a reject route in this thread fails with
+ * (ENETUNREACH, EHOSTUNREACH), 0 if it met none; clears it. */
+int  route_reject_error(void);
 /* An address of the interface was added or deleted: its subnets deleted
  * or changed by hand are connected again (core lock held). */
 void route_ifaddr_changed(const char *ifname);

@@ -41,6 +41,7 @@
 #include "kernel/kcall.h"
 #include "kernel/ksock.h"
 #include "netcomp/netinet.h"
+#include "netcomp/route.h"
 #include "netcomp/socktab.h"
 
 #define POLL_STACK 16   /* poll() sets up to this size need no malloc */
@@ -389,13 +390,18 @@ send_once(struct ksent *e, int h, const void *buf, size_t len, int flags,
     const struct sockaddr *to, socklen_t tolen)
 {
 	ssize_t r;
+	int rej;
 
 	flags &= ~(MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (e->df)
 		ipfwd_df_begin();
+	(void)route_reject_error();
 	r = LWIP_CALL(e, lwip_sendto(h, buf, len, flags, to, tolen));
 	if (e->df)
 		r = ipfwd_df_end(r);
+	/* A reject route through the loopback: ENETUNREACH for a network. */
+	if (r == -EHOSTUNREACH && (rej = route_reject_error()) != 0)
+		r = -rej;
 	netstack_poke_unlocked();
 	return r;
 }

@@ -13,8 +13,10 @@
  *
  * A destination is "default", an address with or without "/len", or a
  * net written short as NetBSD allows ("10.0.2" with -net is 10.0.2/24).
- * Other modifiers: -netmask MASK, -prefixlen N, -ifp IFNAME, -mtu N,
- * -static (always), -inet.
+ * Other modifiers: -netmask MASK, -prefixlen N, -ifp IFNAME, -ifa ADDR,
+ * -mtu N, -connected and -cloning (C), -link, -static (always), -inet.
+ * What is done is echoed as NetBSD's: "add net 10.0.1.0: gateway ...",
+ * the destination as typed up to any /LEN.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,7 +38,7 @@ struct req {
 	int net, host, iface;
 	uint32_t flags;
 	int plen;               /* -1: not given */
-	const char *dst, *gw, *mask, *ifp;
+	const char *dst, *gw, *mask, *ifp, *ifa;
 	uint32_t mtu;
 };
 
@@ -53,7 +55,8 @@ usage(FILE *f)
 	    "       " PROG " [-nv] get [-inet6] dest\n"
 	    "       " PROG " [-n] show [-inet|-inet6]\n"
 	    "       " PROG " [-nq] flush [-inet|-inet6]\n"
-	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -mtu n\n"
+	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -ifa ifaddr,\n"
+	    "           -mtu n, -connected, -cloning, -link\n"
 	    "The node is $RUMP_SERVER.\n");
 }
 
@@ -101,8 +104,11 @@ parse_args(int argc, char **argv, struct req *q)
 			q->flags &= ~(uint32_t)RUMP_RTF_REJECT;
 		else if (strcmp(a, "-noblackhole") == 0)
 			q->flags &= ~(uint32_t)RUMP_RTF_BLACKHOLE;
-		else if (strcmp(a, "-static") == 0)
-			continue;
+		else if (strcmp(a, "-static") == 0 || strcmp(a, "-link") == 0)
+			continue;       /* -link: the gateway names the link */
+		else if (strcmp(a, "-connected") == 0 ||
+		    strcmp(a, "-cloning") == 0)
+			q->flags |= RUMP_RTF_CONNECTED;
 		else if (i + 1 < argc && strcmp(a, "-netmask") == 0)
 			q->mask = argv[++i];
 		else if (i + 1 < argc && strcmp(a, "-prefixlen") == 0) {
@@ -114,6 +120,8 @@ parse_args(int argc, char **argv, struct req *q)
 			q->plen = (int)v;
 		} else if (i + 1 < argc && strcmp(a, "-ifp") == 0)
 			q->ifp = argv[++i];
+		else if (i + 1 < argc && strcmp(a, "-ifa") == 0)
+			q->ifa = argv[++i];
 		else if (i + 1 < argc && strcmp(a, "-mtu") == 0) {
 			if (parse_long(argv[++i], 68, 65535, &v) != 0) {
 				fprintf(stderr, PROG ": bad mtu '%s'\n", argv[i]);
@@ -202,7 +210,9 @@ parse_dst(struct req *q, struct rump_rtentry *rt)
 	memcpy(rt->dst, a.addr, 16);
 	if (a.zone[0] != '\0')
 		snprintf(rt->ifname, sizeof(rt->ifname), "%s", a.zone);
-	plen = a.plen;
+	/* -host makes a host route whatever the destination says: NetBSD's
+	 * "-host 10.0.0.1/24" is the host 10.0.0.1. */
+	plen = q->host ? -1 : a.plen;
 	if (q->plen >= 0)
 		plen = q->plen;
 	if (q->mask != NULL && inaddr_netmask(q->mask, &plen) != 0) {
@@ -227,6 +237,13 @@ parse_gw(struct req *q, struct rump_rtentry *rt)
 
 	if (q->ifp != NULL)
 		snprintf(rt->ifname, sizeof(rt->ifname), "%s", q->ifp);
+	if (q->ifa != NULL) {
+		if (inaddr_parse(q->ifa, rt->family, &a) != 0 || a.plen >= 0) {
+			fprintf(stderr, PROG ": bad -ifa address '%s'\n", q->ifa);
+			return -1;
+		}
+		memcpy(rt->ifa, a.addr, 16);
+	}
 	if (q->gw == NULL)
 		return 0;
 	if (inaddr_parse(q->gw, rt->family, &a) != 0 || a.plen >= 0) {
@@ -263,7 +280,8 @@ cmd_modify(int argc, char **argv, const char *verb)
 	q.plen = -1;
 	if (parse_args(argc, argv, &q) != 0)
 		return 1;
-	if (strcmp(verb, "delete") != 0 && q.gw == NULL && q.ifp == NULL &&
+	/* change may give flags alone: the route keeps its gateway. */
+	if (strcmp(verb, "add") == 0 && q.gw == NULL && q.ifp == NULL &&
 	    !(q.flags & (RUMP_RTF_BLACKHOLE | RUMP_RTF_REJECT))) {
 		fprintf(stderr, PROG ": %s %s: a gateway is needed\n", verb,
 		    q.dst);
@@ -273,13 +291,12 @@ cmd_modify(int argc, char **argv, const char *verb)
 	rt.mtu = q.mtu;
 	if (parse_dst(&q, &rt) != 0 || parse_gw(&q, &rt) != 0)
 		return 1;
-	if (rt.plen == 0)
-		snprintf(dst, sizeof(dst), "default");
-	else
-		inaddr_ntop(rt.family, rt.dst, dst, sizeof(dst));
-	snprintf(what, sizeof(what), "%s %s %s", verb,
-	    rt.plen == (rt.family == AF_INET6 ? 128 : 32) ? "host" : "net",
-	    dst);
+	/* The destination as typed up to any /LEN, and host or net as the
+	 * modifiers say, as NetBSD's route echoes them. */
+	snprintf(dst, sizeof(dst), "%.*s", (int)strcspn(q.dst, "/"), q.dst);
+	snprintf(what, sizeof(what), "%s %s %s", verb, q.host ? "host" :
+	    q.net || rt.plen != (rt.family == AF_INET6 ? 128 : 32) ? "net" :
+	    "host", dst);
 	if (strcmp(verb, "add") == 0)
 		r = rump_sys_route_add(&rt);
 	else if (strcmp(verb, "change") == 0)

@@ -104,6 +104,10 @@ N n1 rump.ifconfig >all.txt 2>&1
 ok $(grep -q '^lo0: flags=0x8049<UP,LOOPBACK,RUNNING,MULTICAST>' all.txt &&
     grep -q '^shmif0: ' all.txt; echo $?) "no arguments: every interface"
 ok $([ "$(N n1 rump.ifconfig -l)" = "lo0 shmif0" ]; echo $?) "-l lists the names"
+N n1 rump.netstat -rn -f inet6 >lo6.txt 2>&1
+ok $(grep -qx '	inet6 fe80::1%lo0/64 flags 0x0 scopeid 0x1' all.txt &&
+    grep -qE '^fe80::1%lo0 +link#1 +UHl ' lo6.txt && grep -qE '^::1 +link#1 +UHl ' lo6.txt; echo $?) \
+    "lo0 has ::1 and, as NetBSD's, fe80::1 (UHl routes)"
 N n1 rump.ifconfig -v shmif0 >v.txt 2>&1
 ok $(grep -qE '^	input: [0-9]+ packets, [0-9]+ bytes' v.txt &&
     grep -qE '^	output: [0-9]+ packets, [0-9]+ bytes' v.txt; echo $?) "-v adds the counters"

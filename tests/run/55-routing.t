@@ -95,6 +95,39 @@ ok $(grep -qx 'Destination        Gateway            Flags    Refs      Use    M
     grep -qE '^10\.1\.1/24 +link#2 +UC ' rt.txt && grep -qE '^10\.1\.1\.1 +link#2 +UHl .* lo0$' rt.txt; echo $?) \
     "netstat -rn: NetBSD's header, UC, UHl, URS, UGRS, UGHBS rows (NetBSD's letter order, Refs and Use '-', lo0)"
 sed 's/^/#   /' rt.txt
+# What the sender of a packet into a reject route is told, as NetBSD's:
+# through the loopback (gateway 127.0.0.1) looutput's ENETUNREACH for a
+# network, EHOSTUNREACH for a host; -host ADDR/LEN is the host ADDR.
+N ra rump.ping -c 1 -w 1 10.7.1.1 >p.txt 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q 'Network is unreachable' p.txt; echo $?) \
+    "ra into its own net reject route through 127.0.0.1: Network is unreachable (exit $r)"
+sed 's/^/#   /' p.txt | tail -1
+N ra rump.route add -host 10.6.0.1/24 127.0.0.1 -iface -reject >p.txt 2>&1
+N ra rump.netstat -rn -f inet >rt.txt 2>&1
+ok $(grep -qx 'add host 10.6.0.1: gateway 127.0.0.1' p.txt &&
+    grep -qE '^10\.6\.0\.1 +127\.0\.0\.1 +UHRS ' rt.txt &&
+    ! grep -q '^10\.6/24' rt.txt; echo $?) \
+    "route add -host 10.6.0.1/24: a host route (UHRS), echoed without the /24"
+sed 's/^/#   /' p.txt
+N ra rump.ping -c 1 -w 1 10.6.0.1 >p.txt 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q 'No route to host' p.txt; echo $?) \
+    "ra into a host reject route through 127.0.0.1: No route to host (exit $r)"
+# A send into an IPv6 blackhole route succeeds and the packet is dropped
+# (NetBSD takes the source address from any interface).
+N ra rump.route -q add -inet6 -net fd0e::/64 ::1 -blackhole
+N ra rump.ping6 -n -c 1 -X 1 fd0e::1 >p.txt 2>p.err; r=$?
+ok $([ $r = 2 ] && [ ! -s p.err ] && grep -q '100.0% packet loss' p.txt; echo $?) \
+    "ping6 into a blackhole route: no error, 100% loss (exit $r)"
+sed 's/^/#   /' p.err
+# DAD as NetBSD's: only for an address added while the interface is up.
+N ra rump.ifconfig shmif2 create && N ra rump.ifconfig shmif2 linkstr dd1 &&
+    N ra rump.ifconfig shmif2 inet6 fd0d::1 && N ra rump.ifconfig shmif2 inet6 fd0d::2
+N ra rump.ifconfig shmif2 >if.txt 2>&1
+ok $(grep -q 'inet6 fd0d::1/64 ' if.txt && ! grep -q 'fd0d::1/64 .*TENTATIVE' if.txt &&
+    grep -q 'inet6 fd0d::2/64 .*TENTATIVE' if.txt; echo $?) \
+    "an inet6 address given to a down interface is valid at once, one given once it is up is tentative"
+sed 's/^/#   /' if.txt
+check "ra: shmif2 destroyed" N ra rump.ifconfig shmif2 destroy
 
 # Sizes through a router (fragmentation by the sender, reassembly at b).
 for s in 1472 1473 8000 65000; do
@@ -142,6 +175,33 @@ fails_with "a duplicate route" "File exists" N a rump.route add -net 10.0.0.0/8 
 fails_with "deleting a route not there" "not in table" N a rump.route delete -net 10.66.0.0/16
 fails_with "a bad destination" "bad destination '10.0.0.300'" N a rump.route add 10.0.0.300 10.1.1.1
 fails_with "an unknown command" "unknown command 'frob'" N a rump.route frob
+# NetBSD's route modifiers: -connected (C), -link, -ifa; a gateway on an
+# interface route is a neighbour, one behind a gateway is not; change
+# with flags alone keeps the gateway.
+check "route add -net 10.50.0.0/24 -connected -link -iface shmif0" \
+    N a rump.route -q add -net 10.50.0.0/24 -connected -link -iface shmif0
+check "a gateway reached by that interface route (10.50.0.1) is taken" \
+    N a rump.route -q add -net 10.51.0.0/16 10.50.0.1
+fails_with "a gateway behind a gateway route is refused" "Network is unreachable" \
+    N a rump.route add -net 10.52.0.0/16 10.9.9.9
+check "route add -ifa 10.1.1.2 (an address of a)" N a rump.route -q add -net 10.53.0.0/16 10.1.1.1 -ifa 10.1.1.2
+fails_with "-ifa an address a does not have" "assign requested address" \
+    N a rump.route add -net 10.54.0.0/16 10.1.1.1 -ifa 10.1.9.9
+N a rump.netstat -rn -f inet >rt.txt 2>&1
+ok $(grep -qE '^10\.50\.0/24 +.* UCS ' rt.txt && grep -qE '^10\.51/16 +10\.50\.0\.1 +UGS .* shmif0$' rt.txt &&
+    grep -qE '^10\.53/16 +10\.1\.1\.1 +UGS .* shmif0$' rt.txt; echo $?) \
+    "netstat -rn: UCS for -connected, the gateway's interface for the others"
+sed 's/^/#   /' rt.txt | grep ' 10\.5[0-3]'
+N a rump.route change default -reject >p.txt 2>&1; r1=$?
+N a rump.netstat -rn -f inet >rt.txt 2>&1
+N a rump.route change default -noreject >>p.txt 2>&1; r2=$?
+N a rump.netstat -rn -f inet >>rt.txt 2>&1
+ok $([ $r1 = 0 ] && [ $r2 = 0 ] && grep -qE '^default +10\.1\.1\.1 +UGRS ' rt.txt &&
+    grep -qE '^default +10\.1\.1\.1 +UGS ' rt.txt && grep -qx 'change net default' p.txt; echo $?) \
+    "route change default -reject, then -noreject: no gateway needed, the gateway kept (UGRS, UGS)"
+sed 's/^/#   /' p.txt
+check "those routes deleted" eval 'N a rump.route -q delete -net 10.53.0.0/16 &&
+    N a rump.route -q delete -net 10.51.0.0/16 && N a rump.route -q delete -net 10.50.0.0/24'
 check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 10.1.1.1 &&
     N a rump.route -q delete -net 10.0.0.0/8'
 
