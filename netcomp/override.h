@@ -54,6 +54,7 @@
 	WRAP(sys_thread_new)		/* netloop.c: the tcpip loop */	\
 	WRAP(tcp_input)			/* tcp_input.c: zero windows */	\
 	WRAP(udp_input)			/* udp_input.c: UDP-Lite */	\
+	WRAP(ip6_select_source_address)	/* route.c: blackhole sources */\
 	REPLACE(icmp_dest_unreach)	/* ipfwd.c: NetBSD's errors */	\
 	REPLACE(icmp6_dest_unreach)	/* icmp6err.c: NetBSD's errors*/\
 	REPLACE(icmp6_param_problem)	/* icmp6err.c */		\

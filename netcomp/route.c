@@ -22,7 +22,6 @@
  * Lock: lwIP's core lock, held by every packet path that looks up; the
  * configuration ops take it.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
+#include "netcomp/override.h"
 #include "netcomp/route.h"
 
 #define RT_MAX  4096            /* static routes per family */
@@ -141,24 +141,21 @@ netif_ifnet(const struct netif *n)
  * interface (the blackhole where discard routes send) has none of its
  * own; NetBSD chooses a source among every interface's addresses, so a
  * send into a blackhole route succeeds and the packet is dropped
- * silently.  This replaces lwIP's function (liblwip.so calls it through
- * its PLT); lwIP's, found with dlsym(RTLD_NEXT), does the choosing.
+ * silently.  This wraps lwIP's function (netcomp/override.h), which does
+ * the choosing.
  */
 const ip_addr_t *
 ip6_select_source_address(struct netif *n, const ip6_addr_t *dest)
 {
-	static const ip_addr_t *(*real)(struct netif *, const ip6_addr_t *);
 	const ip_addr_t *a;
 	struct netif *o;
 
-	if (real == NULL)
-		real = (const ip_addr_t *(*)(struct netif *,
-		    const ip6_addr_t *))dlsym(RTLD_NEXT,
-		    "ip6_select_source_address");
-	if ((a = real(n, dest)) != NULL || n->state != NULL)
+	if ((a = lwip_real.ip6_select_source_address(n, dest)) != NULL ||
+	    n->state != NULL)
 		return a;
 	NETIF_FOREACH(o)
-		if (netif_ifnet(o) != NULL && (a = real(o, dest)) != NULL)
+		if (netif_ifnet(o) != NULL &&
+		    (a = lwip_real.ip6_select_source_address(o, dest)) != NULL)
 			return a;
 	return NULL;
 }
