@@ -370,12 +370,12 @@ print_taps(const struct labview *v, FILE *f)
 		    "there.\n", lab);
 }
 
-void
+int
 labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
 {
 	char ifs[2048], path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
-	int i, shown = 0, up = 0;
+	int i, shown = 0, up = 0, trouble = 0;
 
 	for (i = 0; i < lab->nnodes; i++)
 		up += strcmp(v->nodes[i].state, "up") == 0;
@@ -414,7 +414,7 @@ labview_print(const char *dir, const struct lab *lab,
 		    v->links);
 	print_taps(v, f);
 	if (!buses)
-		return;
+		return 0;
 	fprintf(f, "%-12s %-8s %s\n", "BUS", "MEMBERS", "FILE");
 	for (i = 0; i < lab->nbuses; i++) {
 		if (maxrows > 0 && i >= maxrows) {
@@ -429,23 +429,16 @@ labview_print(const char *dir, const struct lab *lab,
 			    lab->buses[i].name);
 		fprintf(f, "%-12s %-8d %s\n", lab->buses[i].name,
 		    lab->buses[i].nmembers, path);
-		if (bushealth_bus(dir, lab, v, i, why, sizeof(why)))
+		if (bushealth_bus(dir, lab, v, i, why, sizeof(why))) {
 			fprintf(f, "%12s %s\n", "", why);
+			trouble++;
+		}
 	}
-	if (bushealth_room(dir, why, sizeof(why)))
+	if (bushealth_room(dir, why, sizeof(why))) {
 		fprintf(f, "%s\n", why);
-}
-
-int
-labview_bus_trouble(const char *dir, const struct lab *lab,
-    const struct labview *v)
-{
-	char why[STATEDIR_PATHMAX + 512];
-	int i, n = 0;
-
-	for (i = 0; i < lab->nbuses; i++)
-		n += bushealth_bus(dir, lab, v, i, why, sizeof(why));
-	return n + bushealth_room(dir, why, sizeof(why));
+		trouble++;
+	}
+	return trouble;
 }
 
 int
@@ -547,13 +540,14 @@ json_node(const char *dir, const struct lab *lab, const struct labview *v,
 
 int
 labview_json(const char *dir, const struct lab *lab,
-    const struct labview *v, FILE *f)
+    const struct labview *v, int *trouble, FILE *f)
 {
 	char path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
 	const char *p, *nl;
 	struct jw w;
 	int i;
 
+	*trouble = 0;
 	jw_init(&w, f);
 	jw_object(&w, NULL);
 	jw_str(&w, "lab", labctl_name(dir));
@@ -581,16 +575,18 @@ labview_json(const char *dir, const struct lab *lab,
 		jw_str(&w, "name", lab->buses[i].name);
 		jw_int(&w, "members", lab->buses[i].nmembers);
 		jw_str(&w, "file", path);
-		if (bushealth_bus(dir, lab, v, i, why, sizeof(why)))
+		if (bushealth_bus(dir, lab, v, i, why, sizeof(why))) {
 			jw_str(&w, "trouble", why);
-		else
+			(*trouble)++;
+		} else
 			jw_null(&w, "trouble");
 		jw_close(&w);
 	}
 	jw_close(&w);
-	if (bushealth_room(dir, why, sizeof(why)))
+	if (bushealth_room(dir, why, sizeof(why))) {
 		jw_str(&w, "room", why);
-	else
+		(*trouble)++;
+	} else
 		jw_null(&w, "room");
 	jw_close(&w);
 	return jw_end(&w);

@@ -71,10 +71,6 @@ int	labview_fetch(const char *dir, const struct lab *lab,
 bool	labview_node_down(const struct lab *lab, const struct labview *v,
 	    int k, const char *role, char *buf, size_t len);
 void	labview_free(struct labview *v);
-/* How many of the lab's bus files are in trouble (lab/bushealth.h), the
- * full file system of the state directory counting as one. */
-int	labview_bus_trouble(const char *dir, const struct lab *lab,
-	    const struct labview *v);
 /*
  * A reply line of the supervisor's about a service (lab/ctlproto.h):
  * what it says goes into the svcview that svc(node, k, arg) gives for it
@@ -101,10 +97,13 @@ int	labview_services_ended(const struct lab *lab,
 /* maxrows > 0: at most that many node rows, then a count of the rest. */
 int	labview_table(const char *dir, const struct lab *lab, int maxrows,
 	    FILE *f);
-void	labview_print(const char *dir, const struct lab *lab,
+/* With buses, each bus file in trouble (lab/bushealth.h) gets a line, as
+ * does a full state file system: returns how many (0 without buses). */
+int	labview_print(const char *dir, const struct lab *lab,
 	    const struct labview *v, int maxrows, bool buses, FILE *f);
-/* 0, or -errno when f could not be written. */
+/* 0, or -errno when f could not be written; *trouble: as labview_print
+ * counts, the bus files' "trouble" and the "room" that are not null. */
 int	labview_json(const char *dir, const struct lab *lab,
-	    const struct labview *v, FILE *f);
+	    const struct labview *v, int *trouble, FILE *f);
 
 #endif

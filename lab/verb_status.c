@@ -23,7 +23,7 @@ verb_status(int argc, char **argv)
 	const char *name = NULL;
 	struct labview v;
 	struct lab *lab;
-	int i, r;
+	int i, r, trouble;
 
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-' && name == NULL)
@@ -50,12 +50,13 @@ verb_status(int argc, char **argv)
 		lab_close(lab);
 		return 1;
 	}
+	/* each bus file looked at once: for the view and the exit status */
 	if (verb_opts.json)
-		r = labview_json(dir, lab, &v, stdout);
+		r = labview_json(dir, lab, &v, &trouble, stdout);
 	else
-		labview_print(dir, lab, &v, 0, true, stdout);
+		trouble = labview_print(dir, lab, &v, 0, true, stdout);
 	r = r == 0 && v.answers && labview_services_ended(lab, &v) == 0 &&
-	    labview_bus_trouble(dir, lab, &v) == 0 ? 0 : 1;
+	    trouble == 0 ? 0 : 1;
 	for (i = 0; i < lab->nnodes; i++)
 		if (strcmp(v.nodes[i].state, "up") != 0)
 			r = 1;
