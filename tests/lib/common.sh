@@ -58,6 +58,12 @@ no_fixtures() { [ -r "$FX/small.bus.gz" ] && return 1
 # `ok $? "..." || diagnostics` prints the diagnostics of a failure.
 ok() { _n=$((_n+1)); if [ "$1" = 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _fail=$((_fail+1)); return 1; fi; }
 # check DESC CMD...: run CMD, ok when it exits 0
-check() { d=$1; shift; "$@" >"$T/.out" 2>&1; r=$?; ok $r "$d"; [ $r = 0 ] || sed 's/^/# /' "$T/.out" | head -20; return $r; }
+# (a long output shows its first 10 and last 30 lines: a fuzzer's or a
+# sanitizer's verdict comes at the end)
+check() { d=$1; shift; "$@" >"$T/.out" 2>&1; r=$?; ok $r "$d"; [ $r = 0 ] || show_out "$T/.out"; return $r; }
+show_out() {
+	if [ "$(wc -l <"$1")" -le 40 ]; then sed 's/^/# /' "$1"
+	else head -10 "$1" | sed 's/^/# /'; echo "#   [...]"; tail -30 "$1" | sed 's/^/# /'; fi
+}
 diag() { echo "# $*"; }
 done_testing() { [ "$_fail" = 0 ]; exit $?; }
