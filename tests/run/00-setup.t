@@ -67,7 +67,9 @@ fresh_make() {
 
 # --- make demo -------------------------------------------------------------
 t0=$(date +%s)
-fresh_make demo DEMO_LAB=no > "$T/demo.out" 2>&1
+# OPT=-O0: what is proved is the make logic and the demo, not the
+# optimiser, and -O0 builds the tree in a third of the time.
+fresh_make demo DEMO_LAB=no OPT=-O0 > "$T/demo.out" 2>&1
 r=$?
 diag "make demo: $(($(date +%s) - t0)) s"
 [ $r = 0 ]
