@@ -778,9 +778,26 @@ wake_readers(struct shmif_bus *b)
 		    INT_MAX, NULL, NULL, ~(1u << bit));
 	else
 		futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
-	if (wake_by_pwrite(b) &&
-	    pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
-		(void)0;    /* only a wake-up hint for NetBSD peers */
+	/*
+	 * Only to a file still whole: a pwrite() past the end of one cut
+	 * under us makes it 8 bytes long, neither empty (which the next
+	 * node to attach makes afresh) nor a bus (seen on CI: a bus file cut
+	 * to 0 while its nodes sent, left at 8 bytes, and no node could
+	 * attach to it again).  The stat before narrows the race with a
+	 * truncation; a cut that still slips in between is undone after,
+	 * back to the empty file it was.
+	 */
+	if (wake_by_pwrite(b) && !LOAD(&b->guard.lost)) {
+		struct stat sb;
+
+		if (fstat(b->fd, &sb) != 0 || (uint64_t)sb.st_size < b->size)
+			return;
+		if (pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
+			return;     /* only a wake-up hint for NetBSD peers */
+		if (fstat(b->fd, &sb) == 0 &&
+		    sb.st_size == SHMIF_OFF_VERSION + (off_t)sizeof(v))
+			(void)ftruncate(b->fd, 0);
+	}
 }
 
 int

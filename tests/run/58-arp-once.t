@@ -22,26 +22,43 @@ frames() {      # frames RE: how many frames on lan1 match RE
 check "h1 reaches h2 (both families)" eval \
     'R exec h1 -- rump.ping -q -c 1 10.0.2.10 && R exec h1 -- rump.ping6 -q -c 1 fd00:0:0:2::10'
 sleep 3         # h1 idles: its thread sleeps past the 1 s ARP timer
-q0=$(frames 'Request who-has 10.0.1.1 tell 10.0.1.10')
-r0=$(frames 'Reply 10.0.1.1 is-at')
-n0=$(frames 'neighbor solicitation, who has fd00:0:0:1::1,')
-a0=$(frames 'neighbor advertisement, tgt is fd00:0:0:1::1,')
 # One shell on h1 clears and pings: a neighbour that speaks first (the
-# router's own ARP refresh or unicast NUD probe of h1, with its address
-# in it) would otherwise fill h1's cleared cache in the second between
-# two execs, as RFC 4861 7.2.3 says it should, and no solicitation is
-# needed.  Seen on CI (0 and 0), under load.
-check "arp -d -a, ndp -c and a ping of each family" R exec h1 -- sh -c '
-    rump.arp -d -a && rump.ndp -c >/dev/null &&
-    rump.ping -q -c 1 10.0.2.10 >/dev/null &&
-    rump.ping6 -q -c 1 fd00:0:0:2::10 >/dev/null'
-q1=$(frames 'Request who-has 10.0.1.1 tell 10.0.1.10')
-r1=$(frames 'Reply 10.0.1.1 is-at')
-n1=$(frames 'neighbor solicitation, who has fd00:0:0:1::1,')
-a1=$(frames 'neighbor advertisement, tgt is fd00:0:0:1::1,')
-ok $([ $((q1 - q0)) = 1 ] && [ $((r1 - r0)) = 1 ]; echo $?) \
-    "one ARP request and one reply ($((q1 - q0)) and $((r1 - r0)))"
-ok $([ $((n1 - n0)) = 1 ] && [ $((a1 - a0)) = 1 ]; echo $?) \
-    "one solicitation and one advertisement ($((n1 - n0)) and $((a1 - a0)))"
+# router's own ARP refresh, its unicast NUD probe of h1 or an RA, with
+# its link-layer address in it) would otherwise fill h1's cleared cache
+# in the second between two execs, as RFC 4861 7.2.3 and 6.3.4 say it
+# should, and no solicitation is needed.  It can still land between the
+# clear and the ping (seen on CI under load: 0 and 0), so a round with
+# none is tried again, up to three rounds; a round with two (the bug)
+# fails at once.
+count() {
+	echo "$(frames 'Request who-has 10.0.1.1 tell 10.0.1.10')" \
+	    "$(frames 'Reply 10.0.1.1 is-at')" \
+	    "$(frames 'neighbor solicitation, who has fd00:0:0:1::1,')" \
+	    "$(frames 'neighbor advertisement, tgt is fd00:0:0:1::1,')"
+}
+arp_ok=1 nd_ok=1 arp_seen="" nd_seen="" ran=0
+for round in 1 2 3; do
+	set -- $(count)
+	q0=$1 r0=$2 n0=$3 a0=$4
+	R exec h1 -- sh -c '
+	    rump.arp -d -a && rump.ndp -c >/dev/null &&
+	    rump.ping -q -c 1 10.0.2.10 >/dev/null &&
+	    rump.ping6 -q -c 1 fd00:0:0:2::10 >/dev/null' || continue
+	ran=1
+	set -- $(count)
+	dq=$(($1 - q0)) dr=$(($2 - r0)) dn=$(($3 - n0)) da=$(($4 - a0))
+	arp_seen="$arp_seen ${dq}/${dr}" nd_seen="$nd_seen ${dn}/${da}"
+	[ $dq -gt 1 ] || [ $dr -gt 1 ] && { arp_ok=2; }
+	[ $dn -gt 1 ] || [ $da -gt 1 ] && { nd_ok=2; }
+	[ $arp_ok = 1 ] && [ $dq = 1 ] && [ $dr = 1 ] && arp_ok=0
+	[ $nd_ok = 1 ] && [ $dn = 1 ] && [ $da = 1 ] && nd_ok=0
+	[ $arp_ok != 1 ] && [ $nd_ok != 1 ] && break
+	sleep 1
+done
+ok $([ $ran = 1 ]; echo $?) "arp -d -a, ndp -c and a ping of each family"
+ok $([ $arp_ok = 0 ]; echo $?) \
+    "one ARP request and one reply (request/reply a round:$arp_seen)"
+ok $([ $nd_ok = 0 ]; echo $?) \
+    "one solicitation and one advertisement (a round:$nd_seen)"
 R down >/dev/null 2>&1
 done_testing
