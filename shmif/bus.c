@@ -59,7 +59,8 @@
 #define LOCK_SPINS        1000
 #define LOCK_ORPHAN_NS    (50ull * 1000 * 1000)  /* owner unknown this long */
 #define LOCK_STUCK_NS     (500ull * 1000 * 1000) /* live owner, this long */
-#define RXBUF_SIZE        (128 * 1024)
+#define RXBUF_SIZE        (128 * 1024)   /* at most; see rxbuf_size() */
+#define RXBUF_FRAMES      32             /* frames of max_frame it holds */
 
 struct shmif_bus {
 	int       fd;
@@ -93,6 +94,7 @@ struct shmif_bus {
 	volatile int in_wait;   /* a thread sleeps in shmif_wait() */
 
 	uint8_t  *rxbuf;
+	uint32_t  rxsize;       /* of rxbuf */
 	struct shmif_stats st;
 	struct shmif_guard guard;       /* of mem */
 	struct shmif_guard wguard;      /* of wm */
@@ -900,6 +902,19 @@ count_loss(struct shmif_bus *b, uint32_t seq)
 		b->st.rx_lost += 1;         /* at least one, exact count unknown */
 }
 
+/* A batch of RXBUF_FRAMES frames, at most RXBUF_SIZE (never less than
+ * one frame): an attachment that takes small frames (a fuzzer's, a
+ * test's) does not pay for a 128 KiB buffer it cannot fill. */
+static uint32_t
+rxbuf_size(uint32_t max_frame)
+{
+	uint32_t mf = max_frame ? max_frame : SHMIF_FRAME_MAX;
+
+	if (mf >= RXBUF_SIZE / RXBUF_FRAMES)
+		return mf > RXBUF_SIZE ? mf : RXBUF_SIZE;
+	return mf * RXBUF_FRAMES;
+}
+
 /*
  * Copy records from the reader's position into rxbuf and describe them in
  * rx[].  Called with the lock held (or lock-free for read-only observers,
@@ -934,7 +949,7 @@ collect(struct shmif_bus *b, const struct snap *s, struct shmif_rxframe *rx,
 			break;
 		}
 		if (r.len > 0 && r.len <= b->max_frame &&
-		    used + r.len > RXBUF_SIZE) {
+		    used + r.len > b->rxsize) {
 			b->more = 1;
 			break;
 		}
@@ -1300,11 +1315,12 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		return -EINVAL;
 	}
 	if ((b = calloc(1, sizeof(*b))) == NULL ||
-	    (b->rxbuf = malloc(RXBUF_SIZE)) == NULL) {
+	    (b->rxbuf = malloc(rxbuf_size(o->max_frame))) == NULL) {
 		free(b);
 		seterr(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	b->rxsize = rxbuf_size(o->max_frame);
 	snprintf(b->path, sizeof(b->path), "%s", path);
 	b->flags = o->flags;
 	b->max_frame = o->max_frame ? o->max_frame : SHMIF_FRAME_MAX;
