@@ -423,6 +423,7 @@ main(int argc, char **argv)
 	sig = serve(srv, &set, wfd);
 	klog(KLOG_INFO, "shutting down (%s)", strsignal(sig));
 	sp_server_stop(srv);
+	shmif_exiting();
 	component_fini_all();
 	klog(KLOG_INFO, "halted");
 	return 0;

@@ -118,7 +118,9 @@ struct sup {
 extern struct sup sv;
 
 /* supervisor.c */
-void	sv_write_state(void);
+void	sv_write_state(void);	/* marks it; written by sv_flush_state() */
+void	sv_flush_state(void);
+extern bool sv_state_dirty;
 
 /* sup_request.c */
 __attribute__((format(printf, 2, 3)))

@@ -169,6 +169,7 @@ sv_shutdown_and_exit(int ci, int code)
 	int i;
 
 	teardown();
+	sv_state_dirty = false;	/* its directory is gone */
 	sv_taps_close();	/* gone before `down` returns */
 	if (ci >= 0)
 		sv_reply(ci, "ok lab %s is down", sv.name);

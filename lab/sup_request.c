@@ -35,6 +35,7 @@ static void forget_client(int ci);
 static void
 send_line(int ci, const char *line)
 {
+	sv_flush_state();       /* what led to this answer is on disk */
 	if (ci < 0 || sv.clients[ci].c.fd < 0)
 		return;
 	if (ctl_send(&sv.clients[ci].c, "%s", line) != 0) {

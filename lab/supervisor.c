@@ -41,6 +41,7 @@
 #include "lab/supervisor.h"
 
 struct sup sv;
+bool sv_state_dirty;
 
 const char *const nstate_name[] = { "down", "starting", "up", "dead",
 	"stopping", "stopped", "failed" };
@@ -48,8 +49,24 @@ const char *const nstate_name[] = { "down", "starting", "up", "dead",
 void
 sv_write_state(void)
 {
+	sv_state_dirty = true;
+}
+
+/*
+ * The state file is written once per round of the event loop, and before
+ * any reply (so a client that reads it after its answer sees what led to
+ * that answer): 4000 nodes killed at once were 4000 writes of a
+ * 4000-entry file, one a reaped node.
+ */
+void
+sv_flush_state(void)
+{
 	struct labstate st;
 	int i;
+
+	if (!sv_state_dirty)
+		return;
+	sv_state_dirty = false;
 
 	memset(&st, 0, sizeof(st));
 	snprintf(st.name, sizeof(st.name), "%s", sv.name);
@@ -157,6 +174,7 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 		return sv.lfd;
 	}
 	sv_write_state();
+	sv_flush_state();
 	return 0;
 }
 
@@ -326,5 +344,6 @@ supervisor_main(const char *dir, int ready_fd, int jobs)
 			sv_shutdown_and_exit(-1, 1);
 		}
 		dispatch(&ps);
+		sv_flush_state();
 	}
 }

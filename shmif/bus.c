@@ -636,6 +636,15 @@ wm_claim(struct wakemap *wm, uint64_t sender, uint32_t pid)
 	return -1;
 }
 
+/* Set once the process is about to exit (shmif_exiting()). */
+static int exiting;
+
+void
+shmif_exiting(void)
+{
+	__atomic_store_n(&exiting, 1, __ATOMIC_RELEASE);
+}
+
 static void
 wm_release(struct shmif_bus *b)
 {
@@ -654,7 +663,8 @@ wm_release(struct shmif_bus *b)
 		}
 	}
 	guard_del(&b->wguard);
-	munmap(b->wm, WM_SIZE);
+	if (!LOAD(&exiting))
+		munmap(b->wm, WM_SIZE);
 	b->wm = NULL;
 	b->wbit = -1;
 }
@@ -1414,8 +1424,14 @@ shmif_detach(struct shmif_bus *b)
 		return;
 	wm_release(b);
 	guard_del(&b->guard);
-	munmap(b->mem, b->size);
-	close(b->fd);
+	/* At exit the mappings go with the process, all at once, where a
+	 * munmap() of each, with the stack's thread still about, cost a
+	 * TLB shootdown on every other CPU (15% of a 4000-node lab's down,
+	 * perf).  Nobody touches them after the detach. */
+	if (!LOAD(&exiting)) {
+		munmap(b->mem, b->size);
+		close(b->fd);
+	}
 	free(b->rxbuf);
 	free(b);
 }

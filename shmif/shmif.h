@@ -116,6 +116,10 @@ int  shmif_attach(const char *path, const struct shmif_opts *opts,
  * before it existed wake and sleep as without it. */
 int  shmif_wakemap_create(const char *path);
 void shmif_detach(struct shmif_bus *bus);
+/* The process is about to exit: from now on shmif_detach() leaves the
+ * attachment's mappings and descriptor to the exit (it still gives back
+ * its wake-map slot, shared with the bus's other processes). */
+void shmif_exiting(void);
 
 /* Send one frame (returns 0) / a batch under one lock acquisition (returns
  * the number of frames written: fewer than n only if the ring could not be
