@@ -89,6 +89,7 @@ struct ajob {
 
 struct sup {
 	const char	*dir;
+	bool		 state_dirty;	/* the state file is behind */
 	char		 name[65];
 	struct lab	*lab;
 	struct launch_ctx lc;
@@ -118,9 +119,9 @@ struct sup {
 extern struct sup sv;
 
 /* supervisor.c */
-void	sv_write_state(void);	/* marks it; written by sv_flush_state() */
+/* Writes the state file if state_dirty: once per round of the event
+ * loop and before any reply. */
 void	sv_flush_state(void);
-extern bool sv_state_dirty;
 
 /* sup_request.c */
 __attribute__((format(printf, 2, 3)))

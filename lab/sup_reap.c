@@ -169,7 +169,7 @@ sv_shutdown_and_exit(int ci, int code)
 	int i;
 
 	teardown();
-	sv_state_dirty = false;	/* its directory is gone */
+	sv.state_dirty = false;	/* its directory is gone */
 	sv_taps_close();	/* gone before `down` returns */
 	if (ci >= 0)
 		sv_reply(ci, "ok lab %s is down", sv.name);
@@ -225,7 +225,7 @@ node_gone(int i, int status)
 				    "cannot fork a worker");
 				sv_node_started(i);
 			}
-			sv_write_state();
+			sv.state_dirty = true;
 			return;
 		}
 		if (sn->waiter >= 0)
@@ -241,7 +241,7 @@ node_gone(int i, int status)
 			    sn->why);
 		sn->waiter = -1;
 	}
-	sv_write_state();
+	sv.state_dirty = true;
 }
 
 /*

@@ -146,7 +146,7 @@ sv_up_settled(void)
 	int i, n = sv_services_count(), ended = 0;
 
 	sv.up_done = true;
-	sv_write_state();
+	sv.state_dirty = true;
 	for (i = 0; i < sv.nnodes; i++)
 		ended += sv_services_report(sv.up_client, i, true);
 	if (n == 0)
@@ -324,13 +324,13 @@ req_node(int ci, enum ctl_req op, const char *name)
 		sn->restart = op == CTL_NODE_RESTART;
 		sv_services_stop(i);
 		kill(sn->pid, SIGTERM);
-		sv_write_state();
+		sv.state_dirty = true;
 		return;
 	}
 	if (op == CTL_NODE_STOP) {
 		sn->st = NS_STOPPED;
 		sn->waiter = -1;
-		sv_write_state();
+		sv.state_dirty = true;
 		sv_reply(ci, "ok node %s stopped", name);
 		return;
 	}
@@ -339,7 +339,7 @@ req_node(int ci, enum ctl_req op, const char *name)
 		snprintf(sn->why, sizeof(sn->why), "cannot fork a worker");
 		sv_node_started(i);
 	}
-	sv_write_state();
+	sv.state_dirty = true;
 }
 
 /* One request line (len bytes, NULs possible), dispatched on its id in

@@ -129,7 +129,7 @@ sv_node_started(int i)
 		if (linkstate_pending(i))
 			sv_push_links(-1, "");
 	}
-	sv_write_state();
+	sv.state_dirty = true;
 	if (sn->waiter >= 0) {
 		if (sn->st == NS_UP)
 			sv_reply(sn->waiter, "ok node %s is up, pid %d",

@@ -41,16 +41,9 @@
 #include "lab/supervisor.h"
 
 struct sup sv;
-bool sv_state_dirty;
 
 const char *const nstate_name[] = { "down", "starting", "up", "dead",
 	"stopping", "stopped", "failed" };
-
-void
-sv_write_state(void)
-{
-	sv_state_dirty = true;
-}
 
 /*
  * The state file is written once per round of the event loop, and before
@@ -64,9 +57,9 @@ sv_flush_state(void)
 	struct labstate st;
 	int i;
 
-	if (!sv_state_dirty)
+	if (!sv.state_dirty)
 		return;
-	sv_state_dirty = false;
+	sv.state_dirty = false;
 
 	memset(&st, 0, sizeof(st));
 	snprintf(st.name, sizeof(st.name), "%s", sv.name);
@@ -173,7 +166,7 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 		    strerror(-sv.lfd));
 		return sv.lfd;
 	}
-	sv_write_state();
+	sv.state_dirty = true;
 	sv_flush_state();
 	return 0;
 }

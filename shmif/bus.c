@@ -791,19 +791,16 @@ wake_readers(struct shmif_bus *b)
 	else
 		futex(hdr32(b, SHMIF_OFF_LAST), FUTEX_WAKE, INT_MAX, NULL);
 	/*
-	 * Only to a file still whole: a pwrite() past the end of one cut
-	 * under us makes it 8 bytes long, neither empty (which the next
-	 * node to attach makes afresh) nor a bus (seen on CI: a bus file cut
-	 * to 0 while its nodes sent, left at 8 bytes, and no node could
-	 * attach to it again).  The stat before narrows the race with a
-	 * truncation; a cut that still slips in between is undone after,
-	 * back to the empty file it was.
+	 * Not to a lost bus; and a pwrite() that lands past the end of a
+	 * file cut since this batch's ring write (which would have lost the
+	 * bus) makes it 8 bytes long, neither empty (which the next node to
+	 * attach makes afresh) nor a bus: seen on CI, a bus file cut to 0
+	 * while its nodes sent, left at 8 bytes, and no node could attach to
+	 * it again.  That file goes back to empty.
 	 */
 	if (wake_by_pwrite(b) && !LOAD(&b->guard.lost)) {
 		struct stat sb;
 
-		if (fstat(b->fd, &sb) != 0 || (uint64_t)sb.st_size < b->size)
-			return;
 		if (pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
 			return;     /* only a wake-up hint for NetBSD peers */
 		if (fstat(b->fd, &sb) == 0 &&
@@ -1325,12 +1322,11 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		return -EINVAL;
 	}
 	if ((b = calloc(1, sizeof(*b))) == NULL ||
-	    (b->rxbuf = malloc(rxbuf_size(o->max_frame))) == NULL) {
+	    (b->rxbuf = malloc(b->rxsize = rxbuf_size(o->max_frame))) == NULL) {
 		free(b);
 		seterr(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	b->rxsize = rxbuf_size(o->max_frame);
 	snprintf(b->path, sizeof(b->path), "%s", path);
 	b->flags = o->flags;
 	b->max_frame = o->max_frame ? o->max_frame : SHMIF_FRAME_MAX;
