@@ -11,8 +11,10 @@
  *  - ip4_route()/ip6_route() answer from the table.  Returning the real
  *    interface's netif (not a pseudo-interface) is what makes lwIP pick
  *    the source address of that interface for sockets, TCP connections
- *    and its own ICMP errors.  Loopback, multicast, link-local and the
- *    node's own addresses still go to lwIP's own functions.  A blackhole
+ *    and its own ICMP errors.  Loopback, multicast, link-local with a
+ *    zone and the node's own addresses still go to lwIP's own functions;
+ *    a link-local destination without a zone and a socket's IPV6_NEXTHOP
+ *    are ipfwd6.c's.  A blackhole
  *    answers with bh0, a hidden netif that drops; a reject route or no
  *    route answers NULL (EHOSTUNREACH to the socket).
  *  - The netifs' output()/output_ip6() (set by ether.c) are
@@ -124,9 +126,15 @@ ip4_route(const ip4_addr_t *dest)
 struct netif *
 ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 {
+	const ip6_addr_t *nh;
 	struct rtres r;
 	int error;
 
+	if ((nh = ipfwd6_nexthop(dest)) != NULL)
+		return ipfwd6_nexthop_netif(nh);
+	/* A link-local destination without a zone: see ipfwd6_unscoped. */
+	if (ip6_addr_islinklocal(dest) && !ip6_addr_has_zone(dest))
+		return ipfwd6_unscoped(dest);
 	if (ip6_addr_ismulticast(dest) || ip6_addr_islinklocal(dest) ||
 	    ip6_addr_isloopback(dest) || ipfwd_local6(dest))
 		return lwip_real.ip6_route(src, dest);
@@ -248,11 +256,14 @@ ipfwd_xmit6(struct netif *n, struct pbuf *p, const ip6_addr_t *nh)
 err_t
 ipfwd_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
 {
+	const ip6_addr_t *nh;
 	struct rtres r;
 	ip6_addr_t gw;
 
 	if (ip6_addr_ismulticast(dst))
 		return ethip6_output(n, p, dst);
+	if ((nh = ipfwd6_nexthop(dst)) != NULL)
+		return ipfwd_xmit6(n, p, nh);
 	if (ip6_addr_islinklocal(dst))
 		return ipfwd_xmit6(n, p, dst);
 	/* As for IPv4, the route's interface, not necessarily n (an echo

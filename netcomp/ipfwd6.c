@@ -44,6 +44,10 @@
  * Fragment header right after the IPv6 header is taken before lwIP sees
  * it, and the whole datagram goes on to lwIP's ip6_input.
  *
+ * What the node itself sends finds its first hop here in two cases the
+ * table alone does not settle (see below): a link-local destination
+ * without a zone, and a socket's IPV6_NEXTHOP.
+ *
  * Core lock held throughout (lwIP's callers hold it); it also guards the
  * counters and the MTU cache.
  */
@@ -365,6 +369,83 @@ ip6_input(struct pbuf *p, struct netif *inp)
 	}
 	forward6(inp, p);
 	return ERR_OK;
+}
+
+/* ---- the first hop of what the node sends ----
+ *
+ * Both run in the thread of the socket that sends (core locking: a
+ * client's send runs lwIP's whole output path in its thread), from
+ * ipfwd.c's ip6_route() and ipfwd_output6().
+ */
+
+/*
+ * A link-local destination given without a zone (sin6_scope_id 0).
+ * NetBSD looks it up as it is, with zone 0 embedded: no interface's
+ * fe80::/64 holds it, so only a route that covers it whatever its zone
+ * (the default route) gives it an interface, which then becomes its zone
+ * (rip6_output's "scope_ambiguous" workaround, udp6_output's the same);
+ * without one the send fails with EHOSTUNREACH.  lwIP gives the packet
+ * the zone of the netif returned here (ip6_output_if_src).
+ */
+struct netif *
+ipfwd6_unscoped(const ip6_addr_t *dst)
+{
+	struct rtres r;
+
+	if (route_lookup6(dst, &r) != 0 || r.netif == NULL) {
+		st.noroute++;
+		return NULL;
+	}
+	return r.netif;
+}
+
+/*
+ * IPV6_NEXTHOP (RFC 3542 6.1): a socket's packets leave for its next hop
+ * whatever the table says of their destination.  As NetBSD's
+ * selectroute(), the next hop must be a neighbour: a route without a
+ * gateway (a connected subnet or an -iface route) must hold it, or its
+ * zone name the interface; else EHOSTUNREACH.  Multicast goes its own way.
+ */
+static __thread const ip6_addr_t *nexthop;      /* of this thread's send */
+
+void
+ipfwd6_nexthop_begin(const ip6_addr_t *nh)
+{
+	nexthop = nh;
+}
+
+void
+ipfwd6_nexthop_end(void)
+{
+	nexthop = NULL;
+}
+
+const ip6_addr_t *
+ipfwd6_nexthop(const ip6_addr_t *dst)
+{
+	return nexthop != NULL && !ip6_addr_ismulticast(dst) ? nexthop : NULL;
+}
+
+struct netif *
+ipfwd6_nexthop_netif(const ip6_addr_t *nh)
+{
+	struct rtres r;
+	struct netif *n;
+
+	if (ip6_addr_islinklocal(nh)) {
+		n = ip6_addr_has_zone(nh) ?
+		    netif_get_by_index(ip6_addr_zone(nh)) : NULL;
+		if (n == NULL || !netif_is_up(n) || !netif_is_link_up(n))
+			goto unreach;
+		return n;
+	}
+	if (route_lookup6(nh, &r) != 0 || r.netif == NULL ||
+	    (r.flags & RUMP_RTF_GATEWAY))
+		goto unreach;
+	return r.netif;
+unreach:
+	st.noroute++;
+	return NULL;
 }
 
 /* ---- counters ---- */

@@ -809,19 +809,63 @@ fill_src(int family, struct netif *n, const uint8_t *dst, uint8_t *ifa)
 		memcpy(ifa, ip_2_ip6(src)->addr, 16);
 }
 
+/*
+ * A link-local destination is looked up in its zone, as NetBSD looks up
+ * the address with its zone embedded: the interface the zone names holds
+ * fe80::/64 while it has a link-local address, and its own link-local
+ * addresses; a destination without a zone is in no interface's fe80::/64
+ * and is none of the node's addresses, so only a route that covers it
+ * whatever its zone (the default route) matches.  The zone's netif, NULL
+ * if it holds none; *local: dst is one of its addresses.
+ */
+static struct netif *
+connected_ll6(const uint8_t *dst, const char *zone, int *local)
+{
+	struct netif *n;
+	int i, any = 0;
+
+	*local = 0;
+	if (zone[0] == '\0' || (n = netif_byname(zone)) == NULL || !usable(n))
+		return NULL;
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)) ||
+		    !ip6_addr_islinklocal(netif_ip6_addr(n, i)))
+			continue;
+		any = 1;
+		if (memcmp(dst, netif_ip6_addr(n, i)->addr, 16) == 0)
+			*local = 1;
+	}
+	return any ? n : NULL;
+}
+
+static int
+is_linklocal6(int family, const uint8_t *a)
+{
+	return family == AF_INET6 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* rt->ifname is the zone of a link-local destination ("" none) on the
+ * way in, the route's interface on the way out. */
 static int
 rt_get(struct rump_rtentry *rt)
 {
 	struct rtres r;
+	struct netif *lln = NULL;
 	ip4_addr_t d4;
 	ip6_addr_t d6;
-	char lname[RUMP_IFNAMSIZ];
-	int fam = rt->family, error;
+	char lname[RUMP_IFNAMSIZ], zone[RUMP_IFNAMSIZ];
+	int fam = rt->family, error, ll, local;
 
 	if (fam != AF_INET && fam != AF_INET6)
 		return -EAFNOSUPPORT;
+	snprintf(zone, sizeof(zone), "%.*s", RUMP_IFNAMSIZ - 1, rt->ifname);
+	ll = is_linklocal6(fam, rt->dst);
 	netstack_lock();
-	if (local_addr(fam, rt->dst, lname)) {
+	if (ll)
+		lln = connected_ll6(rt->dst, zone, &local);
+	else
+		local = local_addr(fam, rt->dst, lname);
+	if (local) {
 		rt->plen = (uint8_t)(alen(fam) * 8);
 		rt->flags = RUMP_RTF_UP | RUMP_RTF_HOST | RUMP_RTF_LOCAL |
 		    RUMP_RTF_DONE;
@@ -835,6 +879,13 @@ rt_get(struct rump_rtentry *rt)
 	if (fam == AF_INET) {
 		memcpy(&d4.addr, rt->dst, 4);
 		error = route_lookup4(&d4, &r);
+	} else if (lln != NULL) {
+		memset(&r, 0, sizeof(r));
+		r.netif = lln;
+		r.flags = RUMP_RTF_UP | RUMP_RTF_CONNECTED;
+		r.plen = 64;
+		r.mtu = netif_mtu6(lln);
+		error = 0;
 	} else {
 		memset(&d6, 0, sizeof(d6));
 		memcpy(d6.addr, rt->dst, 16);

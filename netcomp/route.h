@@ -55,6 +55,17 @@ int  ipfwd_local6(const ip6_addr_t *a);
 
 /* ipfwd6.c: replaces lwIP's ip6_input (forwarding, path MTU). */
 long ipfwd6_stats(char *buf, size_t len);
+/* The netif a link-local destination without a zone leaves by (a route
+ * that covers it, the default), NULL none (EHOSTUNREACH). */
+struct netif *ipfwd6_unscoped(const ip6_addr_t *dst);
+/* IPV6_NEXTHOP: between begin and end, what this thread sends (but
+ * multicast) leaves for nh.  ipfwd6_nexthop: the next hop for dst, NULL
+ * none; ipfwd6_nexthop_netif: the interface of that neighbour, NULL if
+ * it is none (EHOSTUNREACH). */
+void ipfwd6_nexthop_begin(const ip6_addr_t *nh);
+void ipfwd6_nexthop_end(void);
+const ip6_addr_t *ipfwd6_nexthop(const ip6_addr_t *dst);
+struct netif *ipfwd6_nexthop_netif(const ip6_addr_t *nh);
 
 /* icmp6err.c: an ICMPv6 error about p (payload at its IPv6 header, not
  * consumed) that came in by in; rate-limited like lwIP's own errors.

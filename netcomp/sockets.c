@@ -229,6 +229,74 @@ is_sndbuf(int level, int name)
 	return level == SOL_SOCKET && name == SO_SNDBUF;
 }
 
+/*
+ * IPV6_NEXTHOP: kept here, applied by ipfwd6.c while the socket sends.
+ * NetBSD's checks (ip6_setpktopt): an IPv6 socket address, neither
+ * unspecified nor multicast; an empty value takes the next hop away.
+ * Raw and datagram sockets only: a stream's segments also leave from the
+ * stack's own thread (retransmissions, ACKs), where a per-socket next
+ * hop does not follow them.
+ */
+static int
+is_nexthop(const struct ksent *e, int level, int name)
+{
+	return e->family == AF_INET6 && e->type != SOCK_STREAM &&
+	    level == IPPROTO_IPV6 && name == IPV6_NEXTHOP;
+}
+
+static int
+nexthop_set(struct ksent *e, const void *val, socklen_t len)
+{
+	struct sockaddr_in6 sin6;
+	const uint8_t *a = sin6.sin6_addr.s6_addr;
+
+	if (len == 0) {
+		hyp_mtx_enter(&e->lk);
+		e->has_nh6 = 0;
+		hyp_mtx_exit(&e->lk);
+		return 0;
+	}
+	if (len < (socklen_t)sizeof(sin6))
+		return -EINVAL;
+	memcpy(&sin6, val, sizeof(sin6));
+	if (sin6.sin6_family != AF_INET6 ||
+	    IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) || a[0] == 0xff)
+		return -EINVAL;
+	if (sin6.sin6_scope_id > 255)   /* no such interface (lwIP's u8) */
+		return -ENXIO;
+	hyp_mtx_enter(&e->lk);
+	memcpy(e->nh6, a, 16);
+	e->nh6zone = IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) ?
+	    sin6.sin6_scope_id : 0;
+	e->has_nh6 = 1;
+	hyp_mtx_exit(&e->lk);
+	return 0;
+}
+
+static int
+nexthop_get(struct ksent *e, void *val, socklen_t *len)
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	hyp_mtx_enter(&e->lk);
+	if (e->has_nh6) {
+		sin6.sin6_family = AF_INET6;
+		memcpy(sin6.sin6_addr.s6_addr, e->nh6, 16);
+		sin6.sin6_scope_id = e->nh6zone;
+	}
+	hyp_mtx_exit(&e->lk);
+	if (sin6.sin6_family == 0) {
+		*len = 0;
+		return 0;
+	}
+	if (*len < (socklen_t)sizeof(sin6))
+		return -EINVAL;
+	memcpy(val, &sin6, sizeof(sin6));
+	*len = sizeof(sin6);
+	return 0;
+}
+
 static int
 ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
@@ -246,7 +314,9 @@ ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 		if (r == 0)
 			e->df = *(const int *)val == IP_PMTUDISC_DO ||
 			    *(const int *)val == IP_PMTUDISC_PROBE;
-	} else if (is_timeo(level, name))
+	} else if (is_nexthop(e, level, name))
+		r = nexthop_set(e, val, len);
+	else if (is_timeo(level, name))
 		r = ksent_timeo_set(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_setsockopt(h, level, name, val,
@@ -279,7 +349,9 @@ ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 			*(int *)val = e->df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
 			*len = sizeof(int);
 		}
-	} else if (is_timeo(level, name))
+	} else if (is_nexthop(e, level, name))
+		r = nexthop_get(e, val, len);
+	else if (is_timeo(level, name))
 		r = ksent_timeo_get(e, name, val, len);
 	else
 		r = (int)LWIP_CALL(e, lwip_getsockopt(h, level, name, val,
@@ -389,14 +461,25 @@ static ssize_t
 send_once(struct ksent *e, int h, const void *buf, size_t len, int flags,
     const struct sockaddr *to, socklen_t tolen)
 {
+	ip6_addr_t nh;
 	ssize_t r;
-	int rej;
+	int rej, has_nh;
 
 	flags &= ~(MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (e->df)
 		ipfwd_df_begin();
+	hyp_mtx_enter(&e->lk);
+	if ((has_nh = e->has_nh6) != 0) {
+		memset(&nh, 0, sizeof(nh));
+		memcpy(nh.addr, e->nh6, 16);
+		ip6_addr_set_zone(&nh, (u8_t)e->nh6zone);
+		ipfwd6_nexthop_begin(&nh);
+	}
+	hyp_mtx_exit(&e->lk);
 	(void)route_reject_error();
 	r = LWIP_CALL(e, lwip_sendto(h, buf, len, flags, to, tolen));
+	if (has_nh)
+		ipfwd6_nexthop_end();
 	if (e->df)
 		r = ipfwd_df_end(r);
 	/* A reject route through the loopback: ENETUNREACH for a network. */

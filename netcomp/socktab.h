@@ -32,6 +32,9 @@ struct ksent {
 	int rcvtimeo_ms, sndtimeo_ms;   /* ks_mtx; 0: none */
 	int df;                         /* IPv4: send with DF (set by the
 	                                   client's setsockopt; a word) */
+	int has_nh6;                    /* IPV6_NEXTHOP (lk): the next hop */
+	uint8_t nh6[16];                /* and its zone, the interface */
+	uint32_t nh6zone;               /* index of a link-local one */
 	struct kswaiter *waiters;       /* ks_mtx */
 };
 

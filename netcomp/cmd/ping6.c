@@ -14,7 +14,10 @@
  * when the header is there to read it from.  The source address in the
  * PING6 line is the one the node will choose (same prefix, else the first
  * global address); -S and -I bind the socket so that it is the one used.
- * The session itself is pingloop.c.
+ * A link-local destination without a zone leaves as the node's table
+ * sends it (NetBSD's rip6_output: by the default route, else no route to
+ * host), so the node's route for it gives the source.  -g sets the
+ * socket's IPV6_NEXTHOP.  The session itself is pingloop.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,17 +38,19 @@
 #define PROG "rump.ping6"
 
 static char dsttext[INADDR_TEXTLEN];
-static char ifzone[RUMP_IFNAMSIZ];     /* the interface of a scoped ping */
+static char ifzone[RUMP_IFNAMSIZ];     /* the interface of a link-local
+                                           conversation */
+static int dstzone;                     /* the destination carries it */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-nqv] [-c count] [-h hoplimit] [-I interface] "
-	    "[-i wait]\n"
-	    "                  [-S sourceaddr] [-s packetsize] [-X timeout] "
-	    "[-w maxwait]\n"
-	    "                  [-W waittime] host\n"
+	    "usage: " PROG " [-nqv] [-c count] [-g gateway] [-h hoplimit] "
+	    "[-I interface]\n"
+	    "                  [-i wait] [-S sourceaddr] [-s packetsize] "
+	    "[-X timeout]\n"
+	    "                  [-w maxwait] [-W waittime] host\n"
 	    "host is a numeric IPv6 address (fe80::1%%shmif0 for a "
 	    "link-local one);\nthe node is $RUMP_SERVER.\n");
 }
@@ -302,6 +307,32 @@ bad(const char *opt, const char *val)
 	return 1;
 }
 
+/* A link-local destination without a zone: the node's route for it (its
+ * default route) decides the interface, which the replies are shown
+ * with, and the source; no route is NetBSD's "No route to host" (its
+ * ping6 learns the source from a connect()).  1 on a message. */
+static int
+unscoped_source(const struct inaddr *dst, uint8_t out[16])
+{
+	struct rump_rtentry rt;
+	int err = 0;
+
+	memset(&rt, 0, sizeof(rt));
+	rt.family = AF_INET6;
+	memcpy(rt.dst, dst->addr, 16);
+	if (rump_sys_route_get(&rt) != 0)
+		err = errno;
+	else if (rt.flags & (RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE))
+		err = (rt.flags & RUMP_RTF_HOST) ? EHOSTUNREACH : ENETUNREACH;
+	if (err != 0) {
+		fprintf(stderr, PROG ": %s: %s\n", dsttext, strerror(err));
+		return 1;
+	}
+	memcpy(out, rt.ifa, 16);
+	snprintf(ifzone, sizeof(ifzone), "%s", rt.ifname);
+	return 0;
+}
+
 /* -S, -I or the zone decide the source; returns 1 on a message. */
 static int
 setup_source(const char *srcarg, const char *ifarg, const struct inaddr *dst,
@@ -321,6 +352,9 @@ setup_source(const char *srcarg, const char *ifarg, const struct inaddr *dst,
 			return 1;
 		}
 		o->srclen = inaddr_sockaddr(&src, 0, &o->src);
+	} else if (inaddr_linklocal6(dst->addr) && ifarg == NULL) {
+		if (unscoped_source(dst, src.addr) != 0)
+			return 1;
 	} else {
 		r = pick_source(ifarg, dst, src.addr);
 		if (r < 0) {
@@ -343,25 +377,52 @@ setup_source(const char *srcarg, const char *ifarg, const struct inaddr *dst,
 	return 0;
 }
 
-/* A link-local destination's sin6_scope_id: its interface's index, as
- * NetBSD's ping6 resolves fe80::1%shmif0.  1 on a message. */
+/* The sin6_scope_id of a link-local address of interface name: its
+ * index, as NetBSD's ping6 resolves fe80::1%shmif0.  1 on a message. */
 static int
-set_scope(struct ping_opts *o)
+zone_index(const char *name, uint32_t *index)
 {
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&o->dst;
 	struct rump_ifinfo info;
 
-	if (rump_sys_ifget(ifzone, &info) != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", ifzone, errno == ENXIO ?
+	if (rump_sys_ifget(name, &info) != 0) {
+		fprintf(stderr, PROG ": %s: %s\n", name, errno == ENXIO ?
 		    "no such interface" : strerror(errno));
 		return 1;
 	}
 	if (info.index == 0) {
 		fprintf(stderr, PROG ": %s: the node reports no interface "
-		    "index (a server older than this client)\n", ifzone);
+		    "index (a server older than this client)\n", name);
 		return 1;
 	}
-	sin6->sin6_scope_id = info.index;
+	*index = info.index;
+	return 0;
+}
+
+static int
+set_scope(struct ping_opts *o)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&o->dst;
+
+	return zone_index(ifzone, &sin6->sin6_scope_id);
+}
+
+/* -g: the socket's IPV6_NEXTHOP, a link-local one with its zone's index
+ * (without a zone the node finds no interface for it).  1 on a message. */
+static int
+set_gateway(const char *arg, struct ping_opts *o)
+{
+	struct inaddr gw;
+	uint32_t index = 0;
+
+	if (inaddr_parse(arg, AF_INET6, &gw) != 0 || gw.plen >= 0) {
+		fprintf(stderr, PROG ": -g: bad gateway '%s' (a numeric IPv6 "
+		    "address)\n", arg);
+		return 1;
+	}
+	if (gw.zone[0] != '\0' && inaddr_linklocal6(gw.addr) &&
+	    zone_index(gw.zone, &index) != 0)
+		return 1;
+	o->nexthoplen = inaddr_sockaddr(&gw, index, &o->nexthop);
 	return 0;
 }
 
@@ -376,7 +437,7 @@ main(int argc, char **argv)
 	struct ping_stats st;
 	struct sigaction sa;
 	struct inaddr dst;
-	const char *srcarg = NULL, *ifarg = NULL;
+	const char *srcarg = NULL, *ifarg = NULL, *gwarg = NULL;
 	char srctext[INADDR_TEXTLEN];
 	int c, r;
 	long v;
@@ -390,7 +451,7 @@ main(int argc, char **argv)
 	}
 	ping_opts_init(&o);
 	o.datalen = PING_TSLEN;         /* KAME's default: the timestamp */
-	while ((c = getopt_long(argc, argv, "c:h:i:I:nqs:S:t:vw:W:X:",
+	while ((c = getopt_long(argc, argv, "c:g:h:i:I:nqs:S:t:vw:W:X:",
 	    longopts, NULL)) != -1) {
 		if ((r = ping_opt(PROG, c, optarg, &o)) != 0) {
 			if (r < 0)
@@ -403,6 +464,7 @@ main(int argc, char **argv)
 				return bad("-h", optarg);
 			o.ttl = (int)v;
 			break;
+		case 'g': gwarg = optarg; break;
 		case 'I': ifarg = optarg; break;
 		case 'S': srcarg = optarg; break;
 		case 'H': usage(stdout); return 0;
@@ -426,14 +488,10 @@ main(int argc, char **argv)
 		}
 		ifarg = dst.zone;
 	}
-	if (inaddr_linklocal6(dst.addr) && ifarg == NULL) {
-		fprintf(stderr, PROG ": %s: a link-local address needs its "
-		    "interface: %s%%shmif0 or -I shmif0\n", argv[optind],
-		    argv[optind]);
-		return 1;
-	}
-	if (inaddr_linklocal6(dst.addr))
+	if (inaddr_linklocal6(dst.addr) && ifarg != NULL) {
 		snprintf(ifzone, sizeof(ifzone), "%s", ifarg);
+		dstzone = 1;
+	}
 	ping_opts_done(&o);
 	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
 	inaddr_ntop(AF_INET6, dst.addr, dsttext, sizeof(dsttext));
@@ -442,7 +500,9 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
 		return 1;
 	}
-	if (ifzone[0] != '\0' && set_scope(&o) != 0)
+	if (dstzone && set_scope(&o) != 0)
+		return 1;
+	if (gwarg != NULL && set_gateway(gwarg, &o) != 0)
 		return 1;
 	if (setup_source(srcarg, ifarg, &dst, &o, srctext, sizeof(srctext)))
 		return 1;
@@ -454,7 +514,7 @@ main(int argc, char **argv)
 	    40 + PING_HDRLEN + o.datalen, o.datalen, srctext,
 	    ifzone[0] && strncmp(srctext, "fe80:", 5) == 0 ? "%" : "",
 	    strncmp(srctext, "fe80:", 5) == 0 ? ifzone : "", dsttext,
-	    ifzone[0] ? "%" : "", ifzone);
+	    dstzone ? "%" : "", dstzone ? ifzone : "");
 	if (ping_run(&proto6, &o, &st) != 0) {
 		fprintf(stderr, PROG ": %s\n", ping_why);
 		return 1;

@@ -112,6 +112,12 @@ open_socket(struct session *s)
 			return -errno;
 		}
 	}
+	if (o->nexthoplen != 0 && rump_sys_setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_NEXTHOP, &o->nexthop, o->nexthoplen) != 0) {
+		snprintf(ping_why, sizeof(ping_why), "set the next hop "
+		    "(IPV6_NEXTHOP): %s", strerror(errno));
+		return -errno;
+	}
 	if (o->ttl >= 0) {
 		level = s->p->domain == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
 		name = s->p->domain == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS;

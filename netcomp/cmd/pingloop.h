@@ -35,6 +35,8 @@ struct ping_opts {
 	size_t   datalen;
 	int      ttl;                   /* -1: the node's default */
 	int      df;                    /* IPv4: set Don't Fragment (-D) */
+	struct sockaddr_storage nexthop;  /* IPv6: IPV6_NEXTHOP when */
+	socklen_t nexthoplen;             /* nexthoplen != 0 (-g) */
 	int      quiet, verbose;
 	uint16_t ident;
 };

@@ -359,6 +359,7 @@ cmd_get(int argc, char **argv)
 			arg = argv[i];
 	}
 	memset(&rt, 0, sizeof(rt));
+	memset(&a, 0, sizeof(a));
 	if (arg == NULL) {
 		fprintf(stderr, PROG ": get: a destination is needed\n");
 		return 1;
@@ -371,11 +372,15 @@ cmd_get(int argc, char **argv)
 	} else {
 		rt.family = (uint8_t)a.family;
 		memcpy(rt.dst, a.addr, 16);
+		/* A link-local destination's zone: without one, NetBSD
+		 * finds none of the interfaces' fe80::/64 routes. */
+		snprintf(rt.ifname, sizeof(rt.ifname), "%s", a.zone);
 	}
 	if (rump_sys_route_get(&rt) != 0)
 		return fail("get", arg, errno == EHOSTUNREACH ? ESRCH : errno);
-	printf("   route to: %s\n", strcmp(arg, "default") == 0 ? "default" :
-	    inaddr_ntop(rt.family, rt.dst, buf, sizeof(buf)));
+	printf("   route to: %s%s%s\n", strcmp(arg, "default") == 0 ?
+	    "default" : inaddr_ntop(rt.family, rt.dst, buf, sizeof(buf)),
+	    a.zone[0] != '\0' ? "%" : "", a.zone);
 	rtprint_dst(&rt, dst, sizeof(dst));
 	if (rt.plen != 0) {
 		uint8_t net[16];
