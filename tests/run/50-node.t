@@ -367,7 +367,8 @@ fails_with "bad netmask" "bad netmask '255.0.255.0'" N n1 rump.ifconfig shmif0 i
 fails_with "unknown parameter" "unknown parameter 'frob'" N n1 rump.ifconfig shmif0 frob
 fails_with "rump.ping: bad address" "bad address '10.0.0.300'" N n1 rump.ping 10.0.0.300
 fails_with "rump.ping6: bad address" "bad address 'fc00::zz'" N n1 rump.ping6 fc00::zz
-fails_with "rump.ping6: link-local without interface" "needs its interface" N n1 rump.ping6 fe80::1
+fails_with "rump.ping6: a link-local address without a zone, no default route" \
+    "rump.ping6: fe80::1: No route to host" N n1 rump.ping6 fe80::1
 fails_with "no such interface" "rump.ifconfig: shmif9: no such interface" N n1 rump.ifconfig shmif9
 fails_with "duplicate interface" "shmif0: create: interface exists" N n1 rump.ifconfig shmif0 create
 fails_with "linkstr while up" "linkstr: bus2: shmif0 is up; bring it down first" \
