@@ -366,6 +366,8 @@ int rump_sys_bridge_get(const char *bridge, struct rump_brstatus *st,
 #define RUMP_RTF_BLACKHOLE 0x01000  /* B: drop silently */
 #define RUMP_RTF_PROTO2    0x04000  /* 2: a routing daemon's (rump.routed);
                                      * such a route is not S */
+#define RUMP_RTF_ANNOUNCE  0x20000  /* p: route add -proxy (NetBSD's
+                                     * RTF_ANNOUNCE), kept and shown */
 #define RUMP_RTF_LOCAL     0x40000  /* l: one of the node's addresses */
 
 struct rump_rtentry {

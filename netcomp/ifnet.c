@@ -530,8 +530,9 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 
 	if (ifp->kind == NULL || ifp->kind->set_linkstr == NULL) {
 		snprintf(detail, detaillen, "%s has no link%s", ifp->name,
-		    ifp->kind != NULL ? ": its members have theirs "
-		    "(brconfig add)" : "");
+		    ifp->kind == NULL ? "" : ifp->kind->bridge_set != NULL ?
+		    ": its members have theirs (brconfig add)" :
+		    " to attach: its link is always up");
 		return -EOPNOTSUPP;
 	}
 	if (netif_is_up(&ifp->netif)) {

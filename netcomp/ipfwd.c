@@ -224,6 +224,24 @@ set_df(struct pbuf *p)
 	memcpy(ip + 10, &c, 2);
 }
 
+/*
+ * Is dst on n's own subnet, to be sent straight out of n?  Not when
+ * another interface has the same subnet and the route is its (the one
+ * created first, as NetBSD keeps one route per subnet): an echo reply
+ * from the address of a tap behind the node leaves by the interface
+ * the subnet's route names, where the request came from.
+ */
+static int
+onlink4_here(struct netif *n, const ip4_addr_t *dst)
+{
+	struct rtres r;
+
+	if (!ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)))
+		return 0;
+	return route_lookup4(dst, &r) != 0 || r.netif == NULL ||
+	    !(r.flags & RUMP_RTF_CONNECTED) || r.netif->state == n->state;
+}
+
 err_t
 ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 {
@@ -233,8 +251,7 @@ ipfwd_output4(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 		set_df(p);
 
 	if (ip4_addr_ismulticast(dst) || ip4_addr_isbroadcast(dst, n) ||
-	    ip4_addr_netcmp(dst, netif_ip4_addr(n), netif_ip4_netmask(n)) ||
-	    !final_dst4(p, dst))
+	    onlink4_here(n, dst) || !final_dst4(p, dst))
 		return xmit4(n, p, dst);
 	if (route_lookup4(dst, &r) != 0)
 		return ERR_RTE;

@@ -480,23 +480,25 @@ ether_byname(const char *name)
 	return NULL;
 }
 
-/* The Ethernet interface whose subnet holds the IPv4 address a. */
+/*
+ * The Ethernet interface whose subnet holds the IPv4 address a: the one
+ * its route leaves by, as NetBSD's arp -s finds it (RTM_GET).  Of two
+ * interfaces on one subnet that is the route's, not the one that has a
+ * as its own address: a published entry for the address of a tap behind
+ * the node goes where the requests for it come in.
+ */
 static struct ifnet *
 onlink4(const uint8_t *a)
 {
-	struct netif *n;
-	struct ifnet *ifp;
+	struct rtres r;
 	ip4_addr_t ip;
 
 	memcpy(&ip.addr, a, 4);
-	NETIF_FOREACH(n) {
-		if ((ifp = n->state) == NULL || ifp->kind == NULL ||
-		    ip4_addr_isany_val(*netif_ip4_addr(n)))
-			continue;
-		if (ip4_addr_netcmp(&ip, netif_ip4_addr(n), netif_ip4_netmask(n)))
-			return ifp;
-	}
-	return NULL;
+	if (route_lookup4(&ip, &r) != 0 || r.netif == NULL ||
+	    (r.flags & RUMP_RTF_GATEWAY) || r.netif->state == NULL ||
+	    ((struct ifnet *)r.netif->state)->kind == NULL)
+		return NULL;
+	return r.netif->state;
 }
 
 /* The same for IPv6, by the prefixes of the interfaces' addresses. */

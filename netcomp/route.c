@@ -23,6 +23,7 @@
  * configuration ops take it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -228,9 +229,10 @@ older(const struct netif *a, const struct netif *b)
 	return x != NULL && y != NULL && x != y && x->netif.num < y->netif.num;
 }
 
-/* The usable netif whose IPv4 subnet holds a, longest prefix first. */
+/* The usable netif whose IPv4 subnet holds a, longest prefix first;
+ * a subnet whose route was deleted or changed counts if hidden_too. */
 static struct netif *
-connected4(const ip4_addr_t *a, uint8_t *plen)
+subnet4(const ip4_addr_t *a, uint8_t *plen, int hidden_too)
 {
 	struct netif *n, *best = NULL;
 	uint8_t pl, bestpl = 0;
@@ -241,7 +243,7 @@ connected4(const ip4_addr_t *a, uint8_t *plen)
 		if (!ip4_addr_netcmp(a, netif_ip4_addr(n), netif_ip4_netmask(n)))
 			continue;
 		pl = mask_plen4(netif_ip4_netmask(n));
-		if (nhidden > 0 && is_hidden(AF_INET, (const uint8_t *)
+		if (!hidden_too && nhidden > 0 && is_hidden(AF_INET, (const uint8_t *)
 		    &netif_ip4_addr(n)->addr, pl, route_ifname(n)))
 			continue;
 		if (best == NULL || pl > bestpl ||
@@ -271,7 +273,7 @@ v6usable(u8_t st)
 
 /* The same for IPv6 (global and unique-local addresses). */
 static struct netif *
-connected6(const ip6_addr_t *a, uint8_t *plen)
+subnet6(const ip6_addr_t *a, uint8_t *plen, int hidden_too)
 {
 	struct netif *n, *best = NULL;
 	struct ifnet *ifp;
@@ -289,7 +291,8 @@ connected6(const ip6_addr_t *a, uint8_t *plen)
 			if (!prefix_eq((const uint8_t *)a->addr,
 			    (const uint8_t *)netif_ip6_addr(n, i)->addr, pl))
 				continue;
-			if (nhidden > 0 && is_hidden(AF_INET6, (const uint8_t *)
+			if (!hidden_too && nhidden > 0 && is_hidden(AF_INET6,
+			    (const uint8_t *)
 			    netif_ip6_addr(n, i)->addr, pl, ifp->name))
 				continue;
 			if (best == NULL || pl > bestpl ||
@@ -302,6 +305,18 @@ connected6(const ip6_addr_t *a, uint8_t *plen)
 	if (plen != NULL)
 		*plen = bestpl;
 	return best;
+}
+
+static struct netif *
+connected4(const ip4_addr_t *a, uint8_t *plen)
+{
+	return subnet4(a, plen, 0);
+}
+
+static struct netif *
+connected6(const ip6_addr_t *a, uint8_t *plen)
+{
+	return subnet6(a, plen, 0);
 }
 
 /* ---- lookup ---- */
@@ -512,6 +527,7 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 {
 	static const uint8_t zero[16];
 	int fam = rt->family, len = alen(fam);
+	struct netif *n;
 	uint8_t pl;
 	ip4_addr_t g4;
 	ip6_addr_t g6;
@@ -530,10 +546,12 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 	memcpy(e->ifname, rt->ifname, RUMP_IFNAMSIZ);
 	e->ifname[RUMP_IFNAMSIZ - 1] = '\0';
 	e->mtu = rt->mtu;
-	/* A routing daemon marks its routes; every other route is static. */
+	/* A routing daemon marks its routes; every other route is static.
+	 * -proxy's mark is kept as NetBSD keeps RTF_ANNOUNCE on a route:
+	 * its proxy ARP answers for published neighbour entries only. */
 	e->flags = RUMP_RTF_UP | (rt->flags & (RUMP_RTF_GATEWAY |
 	    RUMP_RTF_REJECT | RUMP_RTF_BLACKHOLE | RUMP_RTF_PROTO2 |
-	    RUMP_RTF_CONNECTED));
+	    RUMP_RTF_CONNECTED | RUMP_RTF_ANNOUNCE));
 	if (!(e->flags & RUMP_RTF_PROTO2))
 		e->flags |= RUMP_RTF_STATIC;
 	if (e->plen == len * 8)
@@ -558,10 +576,17 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 	}
 	if (e->ifname[0] != '\0')
 		return 0;
+	/*
+	 * A gateway on the subnet of an address whose route was deleted is
+	 * taken, as NetBSD finds a gateway's interface by the addresses
+	 * (ifa_ifwithnet), not by the table: the route leaves by that
+	 * interface.
+	 */
 	if (fam == AF_INET) {
 		memcpy(&g4.addr, e->gw, 4);
 		if (connected4(&g4, &pl) != NULL)
 			return 0;
+		n = subnet4(&g4, &pl, 1);
 	} else {
 		memset(&g6, 0, sizeof(g6));
 		memcpy(g6.addr, e->gw, 16);
@@ -569,6 +594,11 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 			return -EINVAL;         /* needs its interface (%shmif0) */
 		if (connected6(&g6, &pl) != NULL)
 			return 0;
+		n = subnet6(&g6, &pl, 1);
+	}
+	if (n != NULL) {
+		snprintf(e->ifname, sizeof(e->ifname), "%s", route_ifname(n));
+		return 0;
 	}
 	return gw_by_ifroute(fam, e);
 }

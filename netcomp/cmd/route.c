@@ -14,7 +14,8 @@
  * A destination is "default", an address with or without "/len", or a
  * net written short as NetBSD allows ("10.0.2" with -net is 10.0.2/24).
  * Other modifiers: -netmask MASK, -prefixlen N, -ifp IFNAME, -ifa ADDR,
- * -mtu N, -connected and -cloning (C), -link, -static (always), -inet.
+ * -mtu N, -connected and -cloning (C), -proxy (p), -link, -static
+ * (always), -inet.
  * What is done is echoed as NetBSD's: "add net 10.0.1.0: gateway ...",
  * the destination as typed up to any /LEN.
  */
@@ -56,7 +57,7 @@ usage(FILE *f)
 	    "       " PROG " [-n] show [-inet|-inet6]\n"
 	    "       " PROG " [-nq] flush [-inet|-inet6]\n"
 	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -ifa ifaddr,\n"
-	    "           -mtu n, -connected, -cloning, -link\n"
+	    "           -mtu n, -connected, -cloning, -proxy, -link\n"
 	    "The node is $RUMP_SERVER.\n");
 }
 
@@ -104,6 +105,8 @@ parse_args(int argc, char **argv, struct req *q)
 			q->flags &= ~(uint32_t)RUMP_RTF_REJECT;
 		else if (strcmp(a, "-noblackhole") == 0)
 			q->flags &= ~(uint32_t)RUMP_RTF_BLACKHOLE;
+		else if (strcmp(a, "-proxy") == 0)
+			q->flags |= RUMP_RTF_ANNOUNCE;
 		else if (strcmp(a, "-static") == 0 || strcmp(a, "-link") == 0)
 			continue;       /* -link: the gateway names the link */
 		else if (strcmp(a, "-connected") == 0 ||

@@ -29,6 +29,7 @@ static const struct {
 	{ RUMP_RTF_LLINFO,    'L', "LLINFO" },
 	{ RUMP_RTF_STATIC,    'S', "STATIC" },
 	{ RUMP_RTF_PROTO2,    '2', "PROTO2" },
+	{ RUMP_RTF_ANNOUNCE,  'p', "ANNOUNCE" },
 	{ RUMP_RTF_LOCAL,     'l', "LOCAL" },
 };
 #define NBITS (sizeof(rtbits) / sizeof(rtbits[0]))
