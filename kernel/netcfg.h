@@ -29,6 +29,10 @@ struct netcfg_ops {
 	int (*if_del_addr)(const char *name, const struct rump_ifaddr *a);
 	/* -EINVAL a multicast or zero MAC, -EOPNOTSUPP no link (lo0). */
 	int (*if_set_mac)(const char *name, const uint8_t mac[6]);
+	/* RUMP_LLADDR_* (rumpclient.h); -EINVAL also a bad op. */
+	int (*if_lladdr)(const char *name, const uint8_t mac[6], int op);
+	/* RUMP_MEDIA_*; -EOPNOTSUPP an interface with no media. */
+	int (*if_set_media)(const char *name, uint32_t media);
 	/* Carrier, impairments, capture taps (rumpclient.h); a tap belongs
 	 * to owner (the client connection) and goes in if_tap_release. */
 	int (*if_set_carrier)(const char *name, int up);

@@ -169,6 +169,7 @@ ssize_t rump_sys_mountlist(char *buf, size_t len);
 #define RUMP_IFNAMSIZ   16
 #define RUMP_LINKSTRLEN 256
 #define RUMP_MAXADDRS   16
+#define RUMP_MAXLLADDRS 8       /* inactive link addresses kept */
 
 /* rump_ifinfo.flags: NetBSD's IFF_ names and meaning. */
 #define RUMP_IFF_UP        0x0001
@@ -208,7 +209,31 @@ struct rump_ifinfo {
 	uint64_t ibytes, obytes, iqdrops, collisions;
 	uint32_t index;        /* sin6_scope_id of its link-local addresses;
 	                        * 0: not known (a node from before it) */
+	uint8_t  link_state;   /* RUMP_LINK_STATE_* */
+	uint8_t  media;        /* RUMP_MEDIA_*; 0: no media to select */
+	uint32_t nlladdrs;     /* inactive link addresses ("link ADDR") */
+	uint8_t  lladdrs[RUMP_MAXLLADDRS][6];
 };
+
+/* rump_ifinfo.link_state: NetBSD's LINK_STATE_* (net/if.h).  An Ethernet
+ * interface's link is up with a bus and media other than none (and the
+ * lab's carrier), down without them, unknown with no bus at all. */
+#define RUMP_LINK_STATE_UNKNOWN 0
+#define RUMP_LINK_STATE_DOWN    1
+#define RUMP_LINK_STATE_UP      2
+
+/* Media of an Ethernet interface (NetBSD's "media autoselect", "media
+ * none"): none takes the link down; nothing is sent or received. */
+#define RUMP_MEDIA_AUTO 1
+#define RUMP_MEDIA_NONE 2
+
+/* rump_sys_iflladdr ops: NetBSD's link-layer address list
+ * ("ifconfig IF link ADDR [active]", "link ADDR delete"). */
+#define RUMP_LLADDR_ADD      1  /* an inactive address (kept if known) */
+#define RUMP_LLADDR_ACTIVATE 2  /* added if new, made the interface's MAC;
+                                 * the old one stays inactive */
+#define RUMP_LLADDR_DELETE   3  /* an inactive one (-EBUSY the active,
+                                 * -EADDRNOTAVAIL one it does not have) */
 
 int rump_sys_ifcreate(const char *name);
 int rump_sys_ifdestroy(const char *name);
@@ -221,6 +246,12 @@ int rump_sys_ifsetmtu(const char *name, uint32_t mtu);
 /* The interface's MAC (NetBSD's "link ADDR active"): while it is down
  * (EBUSY when up); EINVAL for a multicast or all-zero address. */
 int rump_sys_ifsetmac(const char *name, const uint8_t mac[6]);
+/* A link address op (RUMP_LLADDR_*), up or down: activating one while
+ * up announces it (gratuitous ARP, unsolicited neighbour advertisement
+ * for each address).  -ENOSPC with RUMP_MAXLLADDRS inactive already. */
+int rump_sys_iflladdr(const char *name, const uint8_t mac[6], int op);
+/* RUMP_MEDIA_*; -EOPNOTSUPP an interface with no media (lo0, bridge). */
+int rump_sys_ifsetmedia(const char *name, uint32_t media);
 int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
 int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
 

@@ -620,6 +620,33 @@ rump_sys_ifsetmac(const char *name, const uint8_t mac[6])
 }
 
 int
+rump_sys_iflladdr(const char *name, const uint8_t mac[6], int op)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFLLADDR, name)) != 0)
+		return (int)rumpclient_libc(error);
+	if (mac == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	memcpy(m.mac, mac, 6);
+	m.u[0] = (uint32_t)op;
+	return (int)rumpclient_call_simple(&m);
+}
+
+int
+rump_sys_ifsetmedia(const char *name, uint32_t media)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFSETMEDIA, name)) != 0)
+		return (int)rumpclient_libc(error);
+	m.u[0] = media;
+	return (int)rumpclient_call_simple(&m);
+}
+
+int
 rump_sys_ifsetimpair(const char *name, int dir, const struct rump_impair *imp)
 {
 	struct sp_msg m;

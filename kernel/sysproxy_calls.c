@@ -521,6 +521,10 @@ sys_ifconfig(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		    -EINVAL;
 	case SP_IFSETMAC:
 		return nc->if_set_mac(q->name, q->mac);
+	case SP_IFLLADDR:
+		return nc->if_lladdr(q->name, q->mac, (int)q->u[0]);
+	case SP_IFSETMEDIA:
+		return nc->if_set_media(q->name, q->u[0]);
 	case SP_IFSETIMPAIR:
 		return nc->if_set_impair(q->name, (int)q->u[0], &q->imp);
 	case SP_IFGETIMPAIR:
@@ -848,6 +852,8 @@ static const sp_handler handlers[] = {
 	[SP_SYSCTL_LIST] = sys_text,
 	[SP_DMESG] = sys_text,
 	[SP_REBOOT] = sys_reboot,
+	[SP_IFLLADDR] = sys_ifconfig,
+	[SP_IFSETMEDIA] = sys_ifconfig,
 	[SP_ROUTE_ADD] = sys_route,
 	[SP_ROUTE_DELETE] = sys_route,
 	[SP_ROUTE_LIST] = sys_rtlist,

@@ -105,6 +105,8 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_SYSCTL_LIST,  "SYSCTL_LIST",  "m",     "d",    0 },
 	{ SP_DMESG,        "DMESG",        "m",     "d",    0 },
 	{ SP_REBOOT,       "REBOOT",       "",      "",     0 },
+	{ SP_IFLLADDR,     "IFLLADDR",     "nMu",   "",     0 },
+	{ SP_IFSETMEDIA,   "IFSETMEDIA",   "nu",    "",     0 },
 	{ SP_ROUTE_ADD,    "ROUTE_ADD",    "T",     "",     0 },
 	{ SP_ROUTE_DELETE, "ROUTE_DELETE", "T",     "",     0 },
 	{ SP_ROUTE_LIST,   "ROUTE_LIST",   "um",    "X",    0 },
@@ -132,7 +134,7 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 23 && call <= 31) || (call >= 53 && call <= 63) ||
+	return (call >= 23 && call <= 31) || (call >= 55 && call <= 63) ||
 	    (call >= 90 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
@@ -359,6 +361,30 @@ rd_mem(struct rd *r, uint8_t *out, size_t n)
 		memcpy(out, q, n);
 }
 
+/* ifinfo's link state, media and inactive link addresses. */
+static void
+rd_linkinfo(struct rd *r, struct rump_ifinfo *ifi)
+{
+	const uint8_t *q;
+	uint32_t i;
+
+	ifi->link_state = rd_u8(r);
+	ifi->media = rd_u8(r);
+	if (ifi->link_state > RUMP_LINK_STATE_UP ||
+	    ifi->media > RUMP_MEDIA_NONE)
+		rd_fail(r, "bad link state or media");
+	if (rd_u16(r) != 0)
+		rd_fail(r, "nonzero pad");
+	ifi->nlladdrs = rd_u32(r);
+	if (ifi->nlladdrs > RUMP_MAXLLADDRS) {
+		rd_fail(r, "too many link addresses");
+		ifi->nlladdrs = 0;
+	}
+	for (i = 0; i < ifi->nlladdrs; i++)
+		if ((q = rd_take(r, 6)) != NULL)
+			memcpy(ifi->lladdrs[i], q, 6);
+}
+
 static void
 rd_ifinfo(struct rd *r, struct rump_ifinfo *ifi)
 {
@@ -393,10 +419,16 @@ rd_ifinfo(struct rd *r, struct rump_ifinfo *ifi)
 	ctr[6] = &ifi->iqdrops;  ctr[7] = &ifi->collisions;
 	for (i = 0; i < 8; i++)
 		*ctr[i] = rd_u64(r);
-	/* The index came later; a reply from a server without it ends here
-	 * (ifinfo is always the last field of a body). */
+	/* The index came later, and the link state, media and inactive
+	 * link addresses after it; a reply from a server without them ends
+	 * before them (ifinfo is always the last field of a body). */
 	if (r->why == NULL && r->len - r->off >= 4)
 		ifi->index = rd_u32(r);
+	if (r->why == NULL && r->len - r->off > 0)
+		rd_linkinfo(r, ifi);
+	else
+		ifi->link_state = ifi->link_up ? RUMP_LINK_STATE_UP :
+		    RUMP_LINK_STATE_UNKNOWN;
 }
 
 /* An array of count entries of size bytes each, count <= cap. */
@@ -1051,7 +1083,7 @@ wr_ifinfo(struct wr *w, const struct rump_ifinfo *ifi)
 	uint32_t i;
 
 	if (strnlen(ifi->name, RUMP_IFNAMSIZ) == RUMP_IFNAMSIZ ||
-	    ifi->naddrs > RUMP_MAXADDRS) {
+	    ifi->naddrs > RUMP_MAXADDRS || ifi->nlladdrs > RUMP_MAXLLADDRS) {
 		wr_fail(w, -EINVAL);
 		return;
 	}
@@ -1076,6 +1108,12 @@ wr_ifinfo(struct wr *w, const struct rump_ifinfo *ifi)
 	wr_u64(w, ifi->iqdrops);
 	wr_u64(w, ifi->collisions);
 	wr_u32(w, ifi->index);
+	wr_u8(w, ifi->link_state);
+	wr_u8(w, ifi->media);
+	wr_u16(w, 0);
+	wr_u32(w, ifi->nlladdrs);
+	for (i = 0; i < ifi->nlladdrs; i++)
+		wr_mem(w, ifi->lladdrs[i], 6);
 }
 
 static void

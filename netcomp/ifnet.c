@@ -469,6 +469,7 @@ fill_info(struct ifnet *ifp, struct rump_ifinfo *info)
 	info->mtu = ifp->mtu;
 	info->link_up = ifp->kind == NULL ? 1 :
 	    (uint8_t)(ifp->link_up && !ifp->carrier_lost);
+	iflink_fill(ifp, info);
 	netstack_lock();
 	info->flags = ifflags(ifp);
 	info->index = netif_get_index(&ifp->netif);
@@ -659,18 +660,17 @@ ifnet_set_mtu(const char *name, uint32_t mtu)
 }
 
 /*
- * Only while down, as linkstr: lwIP and the peers then meet the new MAC
- * when the interface comes up (gratuitous ARP; our NS, which neigh.c
- * makes peers honour).  A link-local address made from the old MAC is
- * made again from the new one.
+ * The lab's MAC, set once before the interface comes up: only while
+ * down, as linkstr; lwIP and the peers then meet the new MAC when the
+ * interface comes up (gratuitous ARP; our NS, which neigh.c makes peers
+ * honour).  A link-local address made from the old MAC is made again
+ * from the new one.  The old MAC is not kept (ifnet_lladdr keeps it).
  */
 int
 ifnet_set_mac(const char *name, const uint8_t mac[6])
 {
 	static const uint8_t zero[6];
 	struct ifnet *ifp;
-	struct ifalias *al;
-	uint8_t old[6];
 	char text[18];
 	int error = 0;
 
@@ -685,14 +685,8 @@ ifnet_set_mac(const char *name, const uint8_t mac[6])
 		netstack_lock();
 		if (netif_is_up(&ifp->netif))
 			error = -EBUSY;
-		else {
-			memcpy(old, ifp->mac, 6);
-			memcpy(ifp->mac, mac, 6);
-			memcpy(ifp->netif.hwaddr, mac, 6);
-			for (al = ifp->aliases; al != NULL; al = al->next)
-				memcpy(al->netif.hwaddr, mac, 6);
-			ifaddr_mac_changed(ifp, old);
-		}
+		else
+			iflink_set_mac(ifp, mac);
 		netstack_unlock();
 	}
 	hyp_mtx_exit(&ifnet_cfg);
@@ -756,9 +750,14 @@ ifnet_set_carrier(const char *name, int up)
 	else {
 		netstack_lock();
 		netstack_enter();
-		was = !ifp->carrier_lost;
-		__atomic_store_n(&ifp->carrier_lost, !up, __ATOMIC_RELAXED);
-		if (up && ifp->link_up)
+		was = !(ifp->carrier_lost & IFNET_DARK_CABLE);
+		if (up)
+			__atomic_fetch_and(&ifp->carrier_lost,
+			    ~IFNET_DARK_CABLE, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_or(&ifp->carrier_lost,
+			    IFNET_DARK_CABLE, __ATOMIC_RELAXED);
+		if (!ifp->carrier_lost && ifp->link_up)
 			netif_set_link_up(&ifp->netif);
 		else
 			netif_set_link_down(&ifp->netif);
@@ -948,6 +947,8 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_add_addr = ifnet_add_addr,
 	.if_del_addr = ifnet_del_addr,
 	.if_set_mac = ifnet_set_mac,
+	.if_lladdr = ifnet_lladdr,
+	.if_set_media = ifnet_set_media,
 	.if_set_carrier = ifnet_set_carrier,
 	.if_set_impair = ifnet_set_impair,
 	.if_get_impair = ifnet_get_impair,

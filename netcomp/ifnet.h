@@ -107,6 +107,8 @@ int  ifnet_set_mtu(const char *name, uint32_t mtu);
 int  ifnet_add_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_del_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_set_mac(const char *name, const uint8_t mac[6]);
+int  ifnet_lladdr(const char *name, const uint8_t mac[6], int op);
+int  ifnet_set_media(const char *name, uint32_t media);
 int  ifnet_set_carrier(const char *name, int up);
 int  ifnet_set_impair(const char *name, int dir, const struct rump_impair *imp);
 int  ifnet_get_impair(const char *name, int dir, struct rump_impair *imp);

@@ -42,10 +42,12 @@ struct ifnet {
 	char name[RUMP_IFNAMSIZ];
 	const struct ifkind *kind;      /* NULL: the loopback lo0 */
 	void *softc;
-	/* ifnet_cfg + core lock, changed only while down; the receive
-	 * filter reads it unlocked (a frame racing a change is one the
-	 * down interface drops anyway). */
+	/* ifnet_cfg + core lock; the receive filter reads it unlocked (a
+	 * frame racing a change of the active link address is taken or
+	 * dropped as if it came a moment earlier or later). */
 	uint8_t mac[6];
+	uint8_t lladdrs[RUMP_MAXLLADDRS][6];    /* ifnet_cfg: inactive */
+	int nlladdrs;
 
 	/* ifnet_cfg + core lock. */
 	struct netif netif;
@@ -79,7 +81,11 @@ struct ifnet {
 	int imp_on[2];
 	struct iftap *taps;             /* iftap.c's lock */
 	int ntaps;
-	int carrier_lost;               /* ifnet_cfg + core lock */
+	/* No carrier, for these reasons (ifnet_cfg + core lock; the frame
+	 * paths read it atomically and drop frames while it is not 0). */
+	int carrier_lost;
+#define IFNET_DARK_CABLE 1              /* the lab's link is down */
+#define IFNET_DARK_MEDIA 2              /* media none (iflink.c) */
 	/* The bridge port it is (netcomp/bridge.c), NULL when its frames
 	 * go to the stack: bridge.c's lock, read first without it. */
 	struct bridge_port *brport;
@@ -114,5 +120,11 @@ void  ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6]);
 
 /* ifnet.c */
 struct ifnet *ifnet_lookup(const char *name);  /* ifnet_cfg held */
+
+/* iflink.c: link addresses, media and link state (ifnet_cfg held; the
+ * core lock too for iflink_set_mac). */
+int   iflink_state(const struct ifnet *ifp);    /* RUMP_LINK_STATE_* */
+void  iflink_fill(const struct ifnet *ifp, struct rump_ifinfo *info);
+void  iflink_set_mac(struct ifnet *ifp, const uint8_t mac[6]);
 
 #endif

@@ -3,7 +3,8 @@
 # into rump_server as objects (components register through a linker
 # section, see kernel/component.h), with libshmif, lwIP and libdl.
 NETCOMP_SRCS := netcomp/stack.c netcomp/idle.c netcomp/ifnet.c \
-    netcomp/ifaddr.c netcomp/ether.c netcomp/sockets.c netcomp/socktab.c \
+    netcomp/iflink.c netcomp/ifaddr.c netcomp/ether.c netcomp/sockets.c \
+    netcomp/socktab.c \
     netcomp/if_shmif.c netcomp/route.c netcomp/ipfwd.c netcomp/ipfwd6.c \
     netcomp/icmp6err.c netcomp/hoplimit.c netcomp/reass.c netcomp/neigh.c \
     netcomp/arp.c netcomp/nd6.c netcomp/pcblist.c netcomp/mcast.c \

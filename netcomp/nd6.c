@@ -172,6 +172,30 @@ advertise(struct ifnet *ifp, const ip6_addr_t *target, const ip6_addr_t *src,
 	nd_send(ifp, q, target, src);
 }
 
+void
+nd6_announce(struct ifnet *ifp)
+{
+	struct netif *n = &ifp->netif;
+	uint8_t flags = ND6_FLAG_OVERRIDE;
+	ip6_addr_t dst;
+	struct pbuf *q;
+	int i;
+
+	if (netstack_knob(NK_IP6_FORWARDING))
+		flags |= ND6_FLAG_ROUTER;
+	ip6_addr_set_allnodes_linklocal(&dst);
+	ip6_addr_assign_zone(&dst, IP6_MULTICAST, n);
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+			continue;
+		if ((q = nd_msg(ICMP6_TYPE_NA, flags,
+		    (const uint8_t *)netif_ip6_addr(n, i)->addr,
+		    ifp->mac)) == NULL)
+			return;
+		nd_send(ifp, q, netif_ip6_addr(n, i), &dst);
+	}
+}
+
 /* ---- output ---- */
 
 err_t

@@ -92,5 +92,8 @@ err_t nd6_output(struct netif *n, struct pbuf *p, const ip6_addr_t *nh);
 void  nd6_timeout(struct nbr *e, uint64_t now);
 /* A default router lwIP learnt from an RA on n: 1 and its address. */
 int   nd6_default_router(struct netif *n, ip6_addr_t *out);
+/* An unsolicited advertisement (override) to all nodes for each usable
+ * address of ifp: its link address changed. */
+void  nd6_announce(struct ifnet *ifp);
 
 #endif

@@ -16,6 +16,8 @@
  * place; the others run in the order given.  As on NetBSD, giving an
  * interface an address brings it up unless "down" was given, and an inet
  * address without "alias" replaces the interface's first inet address.
+ * "link ADDR [active | delete]" keeps NetBSD's list of link addresses,
+ * "media autoselect | none" selects an Ethernet interface's media.
  * The listing lives in ifprint.c.
  */
 #include <ctype.h>
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +44,7 @@
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
-	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE, OP_LINK
+	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE, OP_LINK, OP_MEDIA
 };
 
 struct ifop {
@@ -50,6 +53,8 @@ struct ifop {
 	const char *arg;            /* linkstr path ("" clears), address text */
 	long mtu;
 	uint8_t mac[6];             /* link */
+	int llop;                   /* link: RUMP_LLADDR_* */
+	uint32_t media;             /* media: RUMP_MEDIA_* */
 	struct inaddr a;
 	int plen;                   /* -1: the default for the family */
 };
@@ -75,7 +80,8 @@ usage(FILE *f)
 	    "       " PROG " [-v] [--json] interface [inet | inet6 | link]\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
-	    "           [link xx:xx:xx:xx:xx:xx active]\n"
+	    "           [link xx:xx:xx:xx:xx:xx [active | delete]] "
+	    "[media autoselect | none]\n"
 	    "           [[inet | inet6] address[/len] "
 	    "[netmask mask | prefixlen n]\n"
 	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
@@ -225,7 +231,10 @@ parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* NetBSD's "link ADDR active"; an inactive link address is not kept. */
+/*
+ * NetBSD's "link ADDR" (an inactive link address), "link ADDR active"
+ * (the interface's MAC from now on) and "link ADDR delete" (or -alias).
+ */
 static int
 parse_link(struct ifreq_plan *p, int ac, char **av, int *i)
 {
@@ -252,9 +261,44 @@ parse_link(struct ifreq_plan *p, int ac, char **av, int *i)
 		    "all zero");
 		return -EINVAL;
 	}
-	if (++*i >= ac || strcmp(av[*i], "active") != 0) {
-		snprintf(why, sizeof(why), "link: %s: only 'link %s active' "
-		    "is supported (no inactive link addresses)", s, s);
+	op->llop = RUMP_LLADDR_ADD;
+	if (*i + 1 < ac) {
+		s = av[*i + 1];
+		if (strcmp(s, "active") == 0)
+			op->llop = RUMP_LLADDR_ACTIVATE;
+		else if (strcmp(s, "delete") == 0 || strcmp(s, "-alias") == 0)
+			op->llop = RUMP_LLADDR_DELETE;
+		else if (strcmp(s, "alias") != 0)
+			return 0;
+		++*i;
+	}
+	return 0;
+}
+
+/* NetBSD's "media autoselect" (or "auto") and "media none": the two
+ * media of an Ethernet interface here. */
+static int
+parse_media(struct ifreq_plan *p, int ac, char **av, int *i)
+{
+	struct ifop *op;
+	const char *s;
+
+	if (++*i >= ac) {
+		snprintf(why, sizeof(why), "media: type expected "
+		    "(autoselect or none)");
+		return -EINVAL;
+	}
+	s = av[*i];
+	if ((op = new_op(p, OP_MEDIA, s)) == NULL)
+		return -E2BIG;
+	op->arg = s;
+	if (strcasecmp(s, "autoselect") == 0 || strcasecmp(s, "auto") == 0)
+		op->media = RUMP_MEDIA_AUTO;
+	else if (strcasecmp(s, "none") == 0)
+		op->media = RUMP_MEDIA_NONE;
+	else {
+		snprintf(why, sizeof(why), "media: unknown Ethernet media "
+		    "'%s' (autoselect or none)", s);
 		return -EINVAL;
 	}
 	return 0;
@@ -284,6 +328,8 @@ parse_word(struct ifreq_plan *p, int ac, char **av, int *i)
 	}
 	if (strcmp(w, "link") == 0)
 		return parse_link(p, ac, av, i);
+	if (strcmp(w, "media") == 0)
+		return parse_media(p, ac, av, i);
 	if (strcmp(w, "-linkstr") == 0) {
 		if ((op = new_op(p, OP_LINKSTR, w)) == NULL)
 			return -E2BIG;
@@ -437,21 +483,46 @@ do_linkstr(const char *ifname, const struct ifop *op)
 	return error;
 }
 
+/* EBUSY reads as NetBSD's ifconfig reads it, for scripts that look. */
 static int
 do_link(const char *ifname, const struct ifop *op)
 {
 	int error;
 
-	if ((error = call(rump_sys_ifsetmac(ifname, op->mac))) == 0)
+	if ((error = call(rump_sys_iflladdr(ifname, op->mac, op->llop))) ==
+	    0)
 		return 0;
 	if (error == -EBUSY)
-		snprintf(why, sizeof(why), "link: %s: %s is up; bring it down "
-		    "first", op->arg, ifname);
+		snprintf(why, sizeof(why), "link: %s: SIOCDLIFADDR: Device "
+		    "busy (the active address of %s: make another one "
+		    "active first)", op->arg, ifname);
+	else if (error == -EADDRNOTAVAIL)
+		snprintf(why, sizeof(why), "link: %s: %s has no such link "
+		    "address", op->arg, ifname);
+	else if (error == -ENOSPC)
+		snprintf(why, sizeof(why), "link: %s: %s has %d inactive link "
+		    "addresses already (delete one first)", op->arg, ifname,
+		    RUMP_MAXLLADDRS);
 	else if (error == -EOPNOTSUPP)
 		snprintf(why, sizeof(why), "link: %s: %s has no link address",
 		    op->arg, ifname);
 	else
 		return failed(ifname, "link", error);
+	return error;
+}
+
+static int
+do_media(const char *ifname, const struct ifop *op)
+{
+	int error;
+
+	if ((error = call(rump_sys_ifsetmedia(ifname, op->media))) == 0)
+		return 0;
+	if (error == -EOPNOTSUPP)
+		snprintf(why, sizeof(why), "media: %s: %s has no media to "
+		    "select", op->arg, ifname);
+	else
+		return failed(ifname, "media", error);
 	return error;
 }
 
@@ -472,6 +543,8 @@ do_op(const char *ifname, const struct ifop *op)
 		return do_linkstr(ifname, op);
 	case OP_LINK:
 		return do_link(ifname, op);
+	case OP_MEDIA:
+		return do_media(ifname, op);
 	case OP_UP:
 	case OP_DOWN:
 		error = call(rump_sys_ifsetflags(ifname,

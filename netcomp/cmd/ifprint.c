@@ -119,10 +119,29 @@ print_counters(FILE *f, const struct rump_ifinfo *info)
 	fprintf(f, "\n");
 }
 
+static const char *
+media_name(uint8_t media)
+{
+	return media == RUMP_MEDIA_NONE ? "none" : "autoselect";
+}
+
+static const char *
+link_state_name(uint8_t st)
+{
+	return st == RUMP_LINK_STATE_UP ? "up" :
+	    st == RUMP_LINK_STATE_DOWN ? "down" : "unknown";
+}
+
+static void
+print_mac(FILE *f, const char *what, const uint8_t *m)
+{
+	fprintf(f, "\t%s %02x:%02x:%02x:%02x:%02x:%02x\n", what, m[0], m[1],
+	    m[2], m[3], m[4], m[5]);
+}
+
 void
 ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 {
-	const uint8_t *m = info->mac;
 	char fl[160];
 	uint32_t i, pass;
 	int fam;
@@ -134,13 +153,21 @@ ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 		fprintf(f, "\tlinkstr: %.*s\n", RUMP_LINKSTRLEN,
 		    info->linkstr);
 	if (!(info->flags & RUMP_IFF_LOOPBACK)) {
-		fprintf(f, "\taddress: %02x:%02x:%02x:%02x:%02x:%02x\n",
-		    m[0], m[1], m[2], m[3], m[4], m[5]);
+		print_mac(f, "address:", info->mac);
+		if (info->media != 0)
+			fprintf(f, "\tmedia: Ethernet %s\n",
+			    media_name(info->media));
 		fprintf(f, "\tstatus: %s\n", info->link_up ? "active" :
 		    "no carrier");
 	}
-	if (o->verbose)
+	if (o->family == AF_UNSPEC || o->family == IFPRINT_LINK)
+		for (i = 0; i < info->nlladdrs && i < RUMP_MAXLLADDRS; i++)
+			print_mac(f, "link", info->lladdrs[i]);
+	if (o->verbose) {
 		print_counters(f, info);
+		fprintf(f, "\tlinkstate: %s\n",
+		    link_state_name(info->link_state));
+	}
 	/* NetBSD lists inet before inet6. */
 	for (pass = 0; pass < 2; pass++) {
 		fam = pass == 0 ? AF_INET : AF_INET6;
@@ -228,6 +255,19 @@ ifprint_json(struct jw *w, const struct rump_ifinfo *info,
 		jw_null(w, "address");
 		jw_null(w, "status");
 	}
+	jw_str(w, "link_state", link_state_name(info->link_state));
+	if (info->media != 0)
+		jw_str(w, "media", media_name(info->media));
+	else
+		jw_null(w, "media");
+	jw_array(w, "link_addresses");
+	for (i = 0; i < info->nlladdrs && i < RUMP_MAXLLADDRS; i++) {
+		m = info->lladdrs[i];
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    m[0], m[1], m[2], m[3], m[4], m[5]);
+		jw_str(w, NULL, mac);
+	}
+	jw_close(w);
 	/* Both arrays always, each empty when o's family leaves it out. */
 	for (pass = 0; pass < 2; pass++) {
 		fam = pass == 0 ? AF_INET : AF_INET6;

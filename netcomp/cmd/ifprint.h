@@ -4,13 +4,17 @@
  *   shmif0: flags=0x8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> mtu 1500
  *           linkstr: /tmp/bus1
  *           address: b2:a0:1c:2d:3e:4f
+ *           media: Ethernet autoselect
  *           status: active
+ *           link b2:a1:00:00:00:01
  *           inet 10.0.0.1/24 broadcast 10.0.0.255 flags 0x0
  *           inet6 fe80::b0a0:1cff:fe2d:3e4f%shmif0/64 flags 0x0
  *
- * with counters ("input:", "output:") when verbose, and only the
- * addresses of one family when asked (NetBSD's "ifconfig IF inet6").
- * Pure formatting.
+ * ("media:" for an interface with media to select, "link" for each
+ * inactive link address), with counters ("input:", "output:") and the
+ * link state ("linkstate: up", down or unknown) when verbose, and only
+ * the addresses of one family when asked (NetBSD's "ifconfig IF inet6";
+ * "link": the inactive link addresses only).  Pure formatting.
  */
 #ifndef RUMPLAB_NETCOMP_CMD_IFPRINT_H
 #define RUMPLAB_NETCOMP_CMD_IFPRINT_H
@@ -34,7 +38,8 @@ void ifprint(FILE *f, const struct rump_ifinfo *info,
          const struct ifprint_opts *o);
 /*
  * The same as one JSON object (json/json.h): name, flags and flag_names,
- * mtu, linkstr, address, status (null on a loopback), inet and inet6
+ * mtu, linkstr, address, status (null on a loopback), link_state, media
+ * (null without media), link_addresses (the inactive ones), inet and inet6
  * (addr, plen; broadcast; scope, scopeid, flags, flag_names) as o's
  * family selects them, and the counters -v shows (input, output).
  */

@@ -76,7 +76,7 @@ static const uint8_t ex_setimpair[140] = {
 	/* 96 zero bytes */
 };
 static const uint8_t ex_ifget_rep[] = {
-	0x8e, 0, 0, 0, 0x10, 0, 0, 0, 0x23, 0, 1, 0, 0, 0, 0, 0,
+	0x96, 0, 0, 0, 0x10, 0, 0, 0, 0x23, 0, 1, 0, 0, 0, 0, 0,
 	'l', 'o', '0', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0x49, 0x80, 0, 0, 0x58, 0x83, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 	1, 0, 0, 0,
@@ -86,6 +86,12 @@ static const uint8_t ex_ifget_rep[] = {
 	5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
 	7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
 	1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const uint8_t ex_lladdr[] = {
+	0x22, 0, 0, 0, 0x11, 0, 0, 0, 0x35, 0, 0, 0, 0, 0, 0, 0,
+	6, 0, 's', 'h', 'm', 'i', 'f', '0', 0xb2, 0xa1, 0, 0, 0, 2,
+	2, 0, 0, 0,
 };
 static const uint8_t ex_ebusy[] = {
 	0x14, 0, 0, 0, 0x0d, 0, 0, 0, 0x24, 0, 1, 0, 0xf0, 0xff, 0xff, 0xff,
@@ -418,6 +424,17 @@ test_examples(void)
 	    "IFSETMAC decodes");
 
 	memset(&m, 0, sizeof(m));
+	m.h.call = SP_IFLLADDR;
+	m.h.id = 17;
+	strcpy(m.name, "shmif0");
+	memcpy(m.mac, "\xb2\xa1\x00\x00\x00\x02", 6);
+	m.u[0] = RUMP_LLADDR_ACTIVATE;
+	check_bytes("IFLLADDR", &m, 0, ex_lladdr, sizeof(ex_lladdr));
+	ok(sp_decode(ex_lladdr, sizeof(ex_lladdr), 0, &d) == 0 &&
+	    strcmp(d.name, "shmif0") == 0 && memcmp(d.mac, m.mac, 6) == 0 &&
+	    d.u[0] == RUMP_LLADDR_ACTIVATE, "IFLLADDR decodes");
+
+	memset(&m, 0, sizeof(m));
 	m.h.call = SP_IFSETIMPAIR;
 	m.h.id = 16;
 	strcpy(m.name, "shmif0");
@@ -519,12 +536,20 @@ test_refusals(void)
 	    "request with ret != 0");
 	ok(decode_patched(ex_socket_rep, sizeof(ex_socket_rep), 10, 0, 1) ==
 	    -EBADMSG, "reply without the REPLY flag");
-	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 4, 0,
-	    sizeof(ex_ifget_rep) - 4, 1) == 0,
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 12, 0,
+	    sizeof(ex_ifget_rep) - 12, 1) == 0,
 	    "IFGET reply without the index (an older server) decodes");
-	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 2, 0,
-	    sizeof(ex_ifget_rep) - 2, 1) == -EBADMSG,
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 10, 0,
+	    sizeof(ex_ifget_rep) - 10, 1) == -EBADMSG,
 	    "IFGET reply with half an index is malformed");
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 8, 0,
+	    sizeof(ex_ifget_rep) - 8, 1) == 0,
+	    "IFGET reply without the link state (an older server) decodes");
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep) - 4, 0,
+	    sizeof(ex_ifget_rep) - 4, 1) == -EBADMSG,
+	    "IFGET reply cut inside the link state's fields is malformed");
+	ok(decode_patched(ex_ifget_rep, sizeof(ex_ifget_rep), 142, 3, 1) ==
+	    -EBADMSG, "IFGET reply with link state 3 is malformed");
 	ok(decode_patched(ex_setmac, sizeof(ex_setmac) - 1, 0,
 	    sizeof(ex_setmac) - 1, 0) == -EBADMSG,
 	    "IFSETMAC with a 5-byte MAC is malformed");

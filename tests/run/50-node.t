@@ -373,15 +373,15 @@ fails_with "no such interface" "rump.ifconfig: shmif9: no such interface" N n1 r
 fails_with "duplicate interface" "shmif0: create: interface exists" N n1 rump.ifconfig shmif0 create
 fails_with "linkstr while up" "linkstr: bus2: shmif0 is up; bring it down first" \
     N n1 rump.ifconfig shmif0 linkstr bus2
-fails_with "link while up" "link: b2:a0:00:00:00:09: shmif0 is up; bring it down first" \
-    N n1 rump.ifconfig shmif0 link b2:a0:00:00:00:09 active
 fails_with "a multicast MAC" "link: 01:00:5e:00:00:01: not a unicast address (the multicast bit is set)" \
     N n1 rump.ifconfig shmif0 link 01:00:5e:00:00:01 active
 fails_with "a zero MAC" "link: 00:00:00:00:00:00: not a unicast address (all zero)" \
     N n1 rump.ifconfig shmif0 link 00:00:00:00:00:00 active
 fails_with "a bad MAC" "link: bad address 'b2:a0:1'" N n1 rump.ifconfig shmif0 link b2:a0:1 active
-fails_with "link without active" "only 'link b2:a0:00:00:00:09 active' is supported" \
-    N n1 rump.ifconfig shmif0 link b2:a0:00:00:00:09
+fails_with "media of lo0" "media: none: lo0 has no media to select" \
+    N n1 rump.ifconfig lo0 media none
+fails_with "an unknown media" "media: unknown Ethernet media '10baseT' (autoselect or none)" \
+    N n1 rump.ifconfig shmif0 media 10baseT
 as_user sh -c 'echo "not a bus at all" >notbus'
 check "n1: shmif1 created" N n1 rump.ifconfig shmif1 create
 ok $(N n1 rump.ifconfig shmif1 link b2:a0:0:0:1:1 active &&
