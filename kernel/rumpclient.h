@@ -390,6 +390,8 @@ int rump_sys_bridge_get(const char *bridge, struct rump_brstatus *st,
 #define RUMP_RTF_GATEWAY   0x00002  /* G: via a gateway */
 #define RUMP_RTF_HOST      0x00004  /* H: a host route (full length) */
 #define RUMP_RTF_REJECT    0x00008  /* R: drop and report unreachable */
+#define RUMP_RTF_DYNAMIC   0x00010  /* D: made by an ICMP redirect */
+#define RUMP_RTF_MODIFIED  0x00020  /* M: gateway changed by a redirect */
 #define RUMP_RTF_DONE      0x00040  /* route get: answered */
 #define RUMP_RTF_CONNECTED 0x00100  /* C: an interface's own subnet */
 #define RUMP_RTF_LLINFO    0x00400  /* L: a neighbour (gateway: its MAC) */

@@ -62,6 +62,8 @@
 
 #define ETH_HLEN        14
 #define ICMP_TTL_ERR    255             /* NetBSD's icmp_reflect: MAXTTL */
+#define ICMP_RD_HOST    1               /* redirect codes: for the host */
+#define ICMP_RD_MAXCODE 3               /* for the type of service and host */
 
 static struct netif bh0;                /* blackhole */
 
@@ -70,6 +72,8 @@ static struct {
 	uint64_t forwarded, noroute, rejected, blackholed, ttlexceeded;
 	uint64_t fragmented, ofragments, cantfrag, badhdr, reassembled;
 	uint64_t fragments, fragdropped, icmp_errors, ratelimited;
+	uint64_t redirectsent, redirects, badredirects, bmcastecho;
+	uint64_t cantforward;
 } st;
 
 /* ---- lwIP's routing, replaced ---- */
@@ -391,7 +395,7 @@ own_unicast4(const ip4_addr_t *a)
  */
 static void
 icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
-    uint16_t mtu, struct netif *in)
+    uint32_t param, struct netif *in)
 {
 	size_t hlen = (size_t)(ip[0] & 0xf) * 4, quote;
 	ip4_addr_t src, dst;
@@ -409,7 +413,7 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 		st.ratelimited++;
 		return;
 	}
-	if ((q = icmperr_alloc(type, code, mtu, quote)) == NULL)
+	if ((q = icmperr_alloc(type, code, param, quote)) == NULL)
 		return;
 	b = q->payload;
 	memcpy(b + 8, ip, quote);
@@ -426,6 +430,21 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 	st.icmp_errors++;
 	ip4_output_if(q, &src, &dst, ICMP_TTL_ERR, 0, IP_PROTO_ICMP, out);
 	pbuf_free(q);
+}
+
+/* Is a the broadcast address of a subnet of n's interface (its primary
+ * address's or an alias's)?  NetBSD's in_broadcast. */
+static int
+ifbcast4(const struct netif *n, const ip4_addr_t *a)
+{
+	struct netif *m;
+
+	NETIF_FOREACH(m)
+		if (m->state == n->state && netif_is_up(m) &&
+		    !ip4_addr_isany_val(*netif_ip4_addr(m)) &&
+		    ip4_addr_isbroadcast(a, m))
+			return 1;
+	return 0;
 }
 
 /* lwIP's own IPv4 errors (port and protocol unreachable), which
@@ -455,15 +474,40 @@ ttl_dec(uint8_t *ip)
 	ip[11] = (uint8_t)sum;
 }
 
+/*
+ * Should the sender of a packet that is forwarded by route r hear of a
+ * better next hop?  As NetBSD's ip_forward: when the packet leaves by the
+ * interface it came in by, its source is on the subnet of the route's
+ * address there, the route is neither a default route nor one a redirect
+ * made or changed, and net.inet.ip.redirect is on.  A packet with options
+ * gets none (NetBSD skips source-routed ones; lwIP's stack leaves the
+ * options unread).  The new gateway is the route's next hop; RFC 1812
+ * 5.2.7.2 wants host redirects only.
+ */
+static int
+redirect_wanted(const struct netif *in, const uint8_t *ip, size_t hlen,
+    const struct rtres *r)
+{
+	ip4_addr_t src;
+
+	if (!netstack_knob(NK_IP_REDIRECT) || r->netif->state != in->state ||
+	    r->plen == 0 || hlen != IP_HLEN ||
+	    (r->flags & (RUMP_RTF_DYNAMIC | RUMP_RTF_MODIFIED)))
+		return 0;
+	memcpy(&src.addr, ip + 12, 4);
+	return ip4_addr_netcmp(&src, netif_ip4_addr(r->netif),
+	    netif_ip4_netmask(r->netif));
+}
+
 /* p: an IPv4 packet, payload at its header; consumed. */
 static void
 forward4(struct netif *in, struct pbuf *p)
 {
-	uint8_t *ip = p->payload;
-	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot;
+	uint8_t *ip = p->payload, quote[68];
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, qlen = 0;
 	ip4_addr_t dst;
 	struct rtres r;
-	int error;
+	int error, bcast;
 
 	tot = (size_t)ip[2] << 8 | ip[3];
 	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || p->len < hlen ||
@@ -494,8 +538,22 @@ forward4(struct netif *in, struct pbuf *p)
 		st.blackholed++;
 		goto drop;
 	}
+	/* A directed broadcast leaves as a link broadcast, when allowed;
+	 * else NetBSD's ip_output refuses it (EACCES), which ip_forward
+	 * answers with a host unreachable.  Never fragmented. */
+	if ((bcast = ifbcast4(r.netif, &dst)) &&
+	    !netstack_knob(NK_IP_DIRECTEDBCAST)) {
+		st.cantforward++;
+		icmp_error4(ip, p->len, ICMP_DUR, ICMP_DUR_HOST, 0, in);
+		goto drop;
+	}
+	if (redirect_wanted(in, ip, hlen, &r)) {
+		/* Quoted as it came in (NetBSD keeps 68 bytes). */
+		qlen = tot < sizeof(quote) ? tot : sizeof(quote);
+		memcpy(quote, ip, qlen);
+	}
 	if (tot > r.mtu) {
-		if (ip[6] & 0x40) {     /* DF */
+		if ((ip[6] & 0x40) || bcast) {     /* DF, broadcast */
 			st.cantfrag++;
 			icmp_error4(ip, p->len, ICMP_DUR, ICMP_DUR_FRAG,
 			    (uint16_t)r.mtu, in);
@@ -505,11 +563,16 @@ forward4(struct netif *in, struct pbuf *p)
 		st.fragmented++;
 		st.forwarded++;
 		ip4_frag(p, r.netif, &r.nh4);
-		goto drop;
+	} else {
+		ttl_dec(ip);
+		st.forwarded++;
+		xmit4(r.netif, p, &r.nh4);
 	}
-	ttl_dec(ip);
-	st.forwarded++;
-	xmit4(r.netif, p, &r.nh4);
+	if (qlen != 0) {
+		st.redirectsent++;
+		icmp_error4(quote, qlen, ICMP_RD, ICMP_RD_HOST,
+		    lwip_ntohl(ip4_addr_get_u32(&r.nh4)), in);
+	}
 drop:
 	pbuf_free(p);
 }
@@ -587,26 +650,123 @@ out:
 	pbuf_free(p);
 }
 
+/* ---- ICMP that lwIP leaves to us ---- */
+
+/* An ICMP redirect (NetBSD's icmp_input): the route to the destination
+ * it quotes goes through the gateway it names from now on, if it came
+ * from the router that route sends to (route.c decides). */
+static void
+redirect_input(const uint8_t *ip, const uint8_t *icp, size_t ilen)
+{
+	ip4_addr_t src, gw, dst;
+
+	st.redirects++;
+	if (icp[1] > ICMP_RD_MAXCODE || ilen < 8 + IP_HLEN + 8 ||
+	    (icp[8] & 0xf) < 5 || ilen < 8 + (size_t)(icp[8] & 0xf) * 4 + 8) {
+		st.badredirects++;
+		return;
+	}
+	memcpy(&src.addr, ip + 12, 4);
+	memcpy(&gw.addr, icp + 4, 4);
+	memcpy(&dst.addr, icp + 8 + 16, 4);
+	if (route_redirect4(&dst, &gw, &src) != 0)
+		st.badredirects++;
+}
+
+/* Answer an echo request sent to a broadcast or multicast address, as
+ * NetBSD's icmp_reflect: from the address of the netif it came in by,
+ * with TTL 255, without the request's options. */
+static void
+echo_reflect(struct netif *in, const uint8_t *ip, const uint8_t *icp,
+    size_t ilen)
+{
+	ip4_addr_t src, dst;
+	struct netif *out;
+	struct pbuf *q;
+	uint8_t *b;
+	u16_t c;
+
+	memcpy(&dst.addr, ip + 12, 4);
+	ip4_addr_copy(src, *netif_ip4_addr(in));
+	if (ip4_addr_isany_val(src) || ip4_addr_isany_val(dst) ||
+	    ip4_addr_ismulticast(&dst) || is_local4(&dst) ||
+	    (out = ip4_route(&dst)) == NULL || out == &bh0 ||
+	    (q = pbuf_alloc(PBUF_IP, (u16_t)ilen, PBUF_RAM)) == NULL)
+		return;
+	b = q->payload;
+	memcpy(b, icp, ilen);
+	b[0] = ICMP_ER;
+	b[2] = b[3] = 0;
+	c = inet_chksum(b, (u16_t)ilen);
+	memcpy(b + 2, &c, 2);
+	ip4_output_if(q, &src, &dst, ICMP_TTL_ERR, ip[1], IP_PROTO_ICMP, out);
+	pbuf_free(q);
+}
+
+/*
+ * An unfragmented ICMP message for the node, before lwIP sees it (the
+ * frame at p->payload): lwIP ignores redirects and never answers an echo
+ * request sent to a broadcast or multicast address, which NetBSD answers
+ * while net.inet.icmp.bmcastecho is on.  lwIP still gets the message (its
+ * raw sockets do; it drops both kinds).
+ */
+static void
+icmp_local4(struct netif *in, const struct pbuf *p)
+{
+	const uint8_t *ip = (const uint8_t *)p->payload + ETH_HLEN, *icp;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, ilen;
+	ip4_addr_t dst;
+
+	tot = (size_t)ip[2] << 8 | ip[3];
+	if (ip[9] != IP_PROTO_ICMP || hlen < IP_HLEN || tot < hlen + 8 ||
+	    ETH_HLEN + tot > p->len)
+		return;
+	icp = ip + hlen;
+	ilen = tot - hlen;
+	if ((icp[0] != ICMP_RD && icp[0] != ICMP_ECHO) ||
+	    inet_chksum(icp, (u16_t)ilen) != 0)
+		return;
+	if (icp[0] == ICMP_RD) {
+		redirect_input(ip, icp, ilen);
+		return;
+	}
+	memcpy(&dst.addr, ip + 16, 4);
+	if (!ip4_addr_ismulticast(&dst) && !ifbcast4(in, &dst) &&
+	    ip4_addr_get_u32(&dst) != IPADDR_BROADCAST)
+		return;                 /* unicast: lwIP answers */
+	if (netstack_knob(NK_ICMP_BMCASTECHO))
+		echo_reflect(in, ip, icp, ilen);
+	else
+		st.bmcastecho++;
+}
+
 /* ---- the receive path's entry ---- */
 
 int
 ipfwd_input4(struct netif *in, struct pbuf *p)
 {
-	const uint8_t *ip = (const uint8_t *)p->payload + ETH_HLEN;
+	const uint8_t *f = p->payload, *ip = f + ETH_HLEN;
 	ip4_addr_t dst;
 
 	if (p->len < ETH_HLEN + IP_HLEN || p->next != NULL)
 		return 0;
 	memcpy(&dst.addr, ip + 16, 4);
-	if (is_local4(&dst)) {
-		if ((((uint16_t)ip[6] << 8 | ip[7]) & 0x3fff) == 0)
+	/* The broadcast address of another interface's subnet is not for
+	 * the node (NetBSD's ip_input matches broadcasts on the receiving
+	 * interface only): a directed broadcast, forwarded if anything. */
+	if (is_local4(&dst) && (ip4_addr_ismulticast(&dst) ||
+	    ip4_addr_get_u32(&dst) == IPADDR_BROADCAST ||
+	    own_unicast4(&dst) || ifbcast4(in, &dst))) {
+		if ((((uint16_t)ip[6] << 8 | ip[7]) & 0x3fff) == 0) {
+			icmp_local4(in, p);
 			return 0;
+		}
 		pbuf_remove_header(p, ETH_HLEN);
 		reass4(in, p);
 		return 1;
 	}
 	pbuf_remove_header(p, ETH_HLEN);
-	if (!netstack_knob(NK_IP_FORWARDING)) {
+	if (!netstack_knob(NK_IP_FORWARDING) || (f[0] & 1)) {
 		pbuf_free(p);
 		return 1;
 	}
@@ -626,8 +786,11 @@ ipfwd_stats(char *buf, size_t len)
 	    "ip.forwarded %llu\nip.noroute %llu\nip.rejected %llu\n"
 	    "ip.blackholed %llu\nip.ttlexceeded %llu\nip.fragmented %llu\n"
 	    "ip.cantfrag %llu\nip.badhdr %llu\nip.fragments %llu\n"
-	    "ip.reassembled %llu\nip.fragdropped %llu\nicmp.errors %llu\n"
-	    "icmp.ratelimited %llu\n",
+	    "ip.reassembled %llu\nip.fragdropped %llu\n"
+	    "ip.cantforward %llu\nip.redirectsent %llu\n"
+	    "icmp.errors %llu\nicmp.ratelimited %llu\n"
+	    "icmp.redirects %llu\nicmp.badredirects %llu\n"
+	    "icmp.bmcastecho %llu\n",
 	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
 	    (unsigned long long)st.rejected,
 	    (unsigned long long)st.blackholed,
@@ -637,8 +800,13 @@ ipfwd_stats(char *buf, size_t len)
 	    (unsigned long long)st.fragments,
 	    (unsigned long long)st.reassembled,
 	    (unsigned long long)st.fragdropped,
+	    (unsigned long long)st.cantforward,
+	    (unsigned long long)st.redirectsent,
 	    (unsigned long long)st.icmp_errors,
-	    (unsigned long long)st.ratelimited);
+	    (unsigned long long)st.ratelimited,
+	    (unsigned long long)st.redirects,
+	    (unsigned long long)st.badredirects,
+	    (unsigned long long)st.bmcastecho);
 	if (n >= 0 && (size_t)n < len && netstack_inet6())
 		n += ipfwd6_stats(buf + n, len - (size_t)n);
 	netstack_unlock();

@@ -56,6 +56,10 @@ enum netstack_knob {
 	NK_IP6_NEIGHBORGCTHRESH,/* net.inet6.ip6.neighborgcthresh */
 	NK_IP6_DAD_COUNT,       /* net.inet6.ip6.dad_count */
 	NK_IP6_AUTO_LINKLOCAL,  /* net.inet6.ip6.auto_linklocal */
+	NK_IP_REDIRECT,         /* net.inet.ip.redirect: send redirects */
+	NK_IP_DIRECTEDBCAST,    /* net.inet.ip.directed-broadcast */
+	NK_ICMP_BMCASTECHO,     /* net.inet.icmp.bmcastecho */
+	NK_ICMP_REDIRTIMEOUT,   /* net.inet.icmp.redirtimeout: s */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);

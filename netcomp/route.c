@@ -48,6 +48,8 @@ struct rtent {
 	char     ifname[RUMP_IFNAMSIZ];
 	uint32_t mtu;
 	uint64_t use;
+	uint64_t since;         /* D: mono ns of the redirect that made or
+				 * last changed it; 0: it never expires */
 };
 
 struct rttab {
@@ -414,6 +416,8 @@ static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
 	return 0;
 }
 
+static void redirect_expire(int now);
+
 int
 route_lookup4(const ip4_addr_t *dst, struct rtres *r)
 {
@@ -422,6 +426,7 @@ route_lookup4(const ip4_addr_t *dst, struct rtres *r)
 	uint8_t cpl;
 
 	memset(r, 0, sizeof(*r));
+	redirect_expire(0);
 	cn = connected4(dst, &cpl);
 	if ((e = static_match(&tabs[0], (const uint8_t *)&dst->addr,
 	    cn != NULL ? cpl : -1)) != NULL)
@@ -959,6 +964,108 @@ discard_ifname(int fam, const uint8_t *gw)
 	return n != NULL ? route_ifname(n) : "lo0";
 }
 
+/* ---- ICMP redirects ----
+ *
+ * NetBSD's rtredirect: a redirect from the router a route sends to makes
+ * a dynamic host route (D) through the better gateway, or changes the
+ * gateway of a host route (M).  A dynamic route goes
+ * net.inet.icmp.redirtimeout seconds after the redirect (icmp_redirect_
+ * timeout, run from a one-second timer there; here the table is swept at
+ * most once a second by the lookups, and before each listing).
+ */
+static int ndyn;                /* IPv4 routes that may expire */
+static uint64_t swept;          /* mono ns of the last sweep */
+
+static void
+redirect_expire(int now)
+{
+	struct rttab *t = &tabs[0];
+	uint64_t life, ns;
+	int i, n = 0;
+
+	if (ndyn == 0)
+		return;
+	ns = hyp_clock_mono_ns();
+	if (!now && ns - swept < 1000000000u)
+		return;
+	swept = ns;
+	life = (uint64_t)netstack_knob(NK_ICMP_REDIRTIMEOUT) * 1000000000u;
+	for (i = 0; i < t->n; ) {
+		struct rtent *e = &t->e[i];
+
+		if (e->since == 0) {
+			i++;
+			continue;
+		}
+		if (life == 0 || ns - e->since < life) {
+			n++;
+			i++;
+			continue;
+		}
+		memmove(e, e + 1, (size_t)(t->n - i - 1) * sizeof(*e));
+		t->n--;
+	}
+	ndyn = n;
+}
+
+int
+route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
+    const ip4_addr_t *src)
+{
+	struct rttab *t = &tabs[0];
+	struct netif *gn, *cn;
+	struct rtent *e, ne;
+	struct rtres r;
+	char name[RUMP_IFNAMSIZ];
+	uint64_t use, since;
+	uint8_t cpl;
+
+	if ((gn = connected4(gw, NULL)) == NULL)
+		return -ENETUNREACH;
+	cn = connected4(dst, &cpl);
+	e = static_match(t, (const uint8_t *)&dst->addr, cn != NULL ? cpl : -1);
+	/* Not from the router the route sends to: old or forged.  A
+	 * connected subnet has no router at all. */
+	if (e == NULL && cn != NULL)
+		return -EINVAL;
+	if (e != NULL) {
+		if (!(e->flags & RUMP_RTF_GATEWAY) ||
+		    memcmp(e->gw, &src->addr, 4) != 0)
+			return -EINVAL;
+		use = e->use;
+		if (static_out(AF_INET, e, dst, &r) != 0 || r.netif != gn) {
+			e->use = use;
+			return -EINVAL;
+		}
+		e->use = use;
+	}
+	if (local_addr(AF_INET, (const uint8_t *)&gw->addr, name))
+		return -EHOSTUNREACH;           /* a loop through us */
+	since = netstack_knob(NK_ICMP_REDIRTIMEOUT) != 0 ?
+	    hyp_clock_mono_ns() : 0;
+	if (e != NULL && e->plen != 0 && (e->flags & RUMP_RTF_HOST)) {
+		memcpy(e->gw, &gw->addr, 4);
+		e->flags |= RUMP_RTF_MODIFIED;
+		if ((e->flags & RUMP_RTF_DYNAMIC) && since != 0) {
+			e->since = since;
+			ndyn++;
+		}
+		return 0;
+	}
+	/* No route, the default route or a route to a network: a host
+	 * route of its own. */
+	memset(&ne, 0, sizeof(ne));
+	ne.plen = 32;
+	memcpy(ne.dst, &dst->addr, 4);
+	memcpy(ne.gw, &gw->addr, 4);
+	ne.flags = RUMP_RTF_UP | RUMP_RTF_GATEWAY | RUMP_RTF_HOST |
+	    RUMP_RTF_DYNAMIC;
+	ne.since = since;
+	if (since != 0)
+		ndyn++;
+	return tab_insert(t, &ne);
+}
+
 /* ---- listing ---- */
 
 struct rtlist {
@@ -1099,6 +1206,7 @@ rt_list(int family, struct rump_rtentry *out, int max)
 
 	netstack_lock();
 	if (family != AF_INET6) {
+		redirect_expire(1);
 		list_static(&l, AF_INET);
 		list_connected4(&l);
 		neigh_routes(AF_INET, put_neigh, &l);

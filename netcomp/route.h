@@ -40,6 +40,11 @@ int  route_reject_error(void);
 /* An address of the interface was added or deleted: its subnets deleted
  * or changed by hand are connected again (core lock held). */
 void route_ifaddr_changed(const char *ifname);
+/* An ICMP redirect from router src: dst is better reached through gw
+ * (NetBSD's rtredirect; core lock held).  0, or -errno when the
+ * redirect is not taken. */
+int  route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
+         const ip4_addr_t *src);
 /* The ifnet name of a netif ("" for none). */
 const char *route_ifname(const struct netif *n);
 

@@ -48,6 +48,10 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
 	[NK_IP6_DAD_COUNT] = 1,         /* NetBSD's ip6_dad_count */
 	[NK_IP6_AUTO_LINKLOCAL] = 1,
+	[NK_IP_REDIRECT] = 1,           /* NetBSD's ipsendredirects */
+	[NK_IP_DIRECTEDBCAST] = 0,      /* ip_directedbcast */
+	[NK_ICMP_BMCASTECHO] = 0,       /* icmpbmcastecho */
+	[NK_ICMP_REDIRTIMEOUT] = 600,   /* icmp_redirtimeout: 10 min */
 };
 
 static void
@@ -198,6 +202,17 @@ static const struct sysctl_knob inet_knobs[] = {
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
+	/* ICMP redirects and broadcasts (ipfwd.c, route.c) */
+	KNOB("net.inet.ip.redirect", "send ICMP redirects to hosts on the "
+	    "subnet a forwarded packet leaves by again", NK_IP_REDIRECT, 0, 1),
+	KNOB("net.inet.ip.directed-broadcast", "forward packets sent to the "
+	    "broadcast address of another interface's subnet",
+	    NK_IP_DIRECTEDBCAST, 0, 1),
+	KNOB("net.inet.icmp.bmcastecho", "answer ICMP echo requests sent to "
+	    "a broadcast or multicast address", NK_ICMP_BMCASTECHO, 0, 1),
+	KNOB("net.inet.icmp.redirtimeout", "seconds a host route made by an "
+	    "ICMP redirect lives (0: for ever)", NK_ICMP_REDIRTIMEOUT, 0,
+	    2147483647),
 };
 
 static const struct sysctl_knob inet6_knobs[] = {

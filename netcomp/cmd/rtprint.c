@@ -24,6 +24,8 @@ static const struct {
 	{ RUMP_RTF_HOST,      'H', "HOST" },
 	{ RUMP_RTF_REJECT,    'R', "REJECT" },
 	{ RUMP_RTF_BLACKHOLE, 'B', "BLACKHOLE" },
+	{ RUMP_RTF_DYNAMIC,   'D', "DYNAMIC" },
+	{ RUMP_RTF_MODIFIED,  'M', "MODIFIED" },
 	{ RUMP_RTF_DONE,      'd', "DONE" },
 	{ RUMP_RTF_CONNECTED, 'C', "CONNECTED" },
 	{ RUMP_RTF_LLINFO,    'L', "LLINFO" },
