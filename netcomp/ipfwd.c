@@ -127,8 +127,8 @@ ip4_route(const ip4_addr_t *dest)
 	return r.netif != NULL ? r.netif : &bh0;
 }
 
-struct netif *
-ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
+static struct netif *
+route6(const ip6_addr_t *src, const ip6_addr_t *dest)
 {
 	const ip6_addr_t *nh;
 	struct rtres r;
@@ -136,8 +136,11 @@ ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 
 	if ((nh = ipfwd6_nexthop(dest)) != NULL)
 		return ipfwd6_nexthop_netif(nh);
-	/* A link-local destination without a zone: see ipfwd6_unscoped. */
-	if (ip6_addr_islinklocal(dest) && !ip6_addr_has_zone(dest))
+	/* A link-local destination without a zone: see ipfwd6_unscoped.
+	 * One of the node's own is lwIP's: a socket bound to it learns its
+	 * zone so (ip6_addr_select_zone() asks this function). */
+	if (ip6_addr_islinklocal(dest) && !ip6_addr_has_zone(dest) &&
+	    !ipfwd_local6(dest))
 		return ipfwd6_unscoped(dest);
 	if (ip6_addr_ismulticast(dest) || ip6_addr_islinklocal(dest) ||
 	    ip6_addr_isloopback(dest) || ipfwd_local6(dest))
@@ -147,6 +150,15 @@ ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
 	if (error != 0)
 		return NULL;
 	return r.netif != NULL ? r.netif : &bh0;
+}
+
+/* What the node sends leaves in its source's zone (ipfwd6_zone_ok). */
+struct netif *
+ip6_route(const ip6_addr_t *src, const ip6_addr_t *dest)
+{
+	struct netif *n = route6(src, dest);
+
+	return n == NULL || ipfwd6_zone_ok(src, n) ? n : NULL;
 }
 
 /* ---- output with the route's next hop ---- */

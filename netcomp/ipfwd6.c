@@ -46,7 +46,8 @@
  *
  * What the node itself sends finds its first hop here in two cases the
  * table alone does not settle (see below): a link-local destination
- * without a zone, and a socket's IPV6_NEXTHOP.
+ * without a zone, and a socket's IPV6_NEXTHOP; and it may not leave by
+ * an interface other than its link-local source's.
  *
  * Core lock held throughout (lwIP's callers hold it); it also guards the
  * counters and the MTU cache.
@@ -397,6 +398,23 @@ ipfwd6_unscoped(const ip6_addr_t *dst)
 		return NULL;
 	}
 	return r.netif;
+}
+
+/*
+ * A link-local source belongs to the link of its interface: as NetBSD's
+ * ip6_output ("badscope"), a packet whose route leaves by another
+ * interface is refused (EHOSTUNREACH to the socket) rather than sent with
+ * a source nobody on that link can answer.  lwIP's loopback and the
+ * blackhole are on no link.  1: n may take it.
+ */
+int
+ipfwd6_zone_ok(const ip6_addr_t *src, struct netif *n)
+{
+	if (n->state == NULL || src == NULL || !ip6_addr_islinklocal(src) ||
+	    !ip6_addr_has_zone(src) || ip6_addr_test_zone(src, n))
+		return 1;
+	st.badscope++;
+	return 0;
 }
 
 /*

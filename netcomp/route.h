@@ -63,6 +63,9 @@ long ipfwd6_stats(char *buf, size_t len);
 /* The netif a link-local destination without a zone leaves by (a route
  * that covers it, the default), NULL none (EHOSTUNREACH). */
 struct netif *ipfwd6_unscoped(const ip6_addr_t *dst);
+/* May what the node sends from src leave by n?  0: a link-local source
+ * of another interface (NetBSD's "badscope"). */
+int  ipfwd6_zone_ok(const ip6_addr_t *src, struct netif *n);
 /* IPV6_NEXTHOP: between begin and end, what this thread sends (but
  * multicast) leaves for nh.  ipfwd6_nexthop: the next hop for dst, NULL
  * none; ipfwd6_nexthop_netif: the interface of that neighbour, NULL if

@@ -9,6 +9,7 @@
 #    address, which then gives it its interface (a ping answered);
 #  - with a zone, route get finds the interface's fe80::/64 and the
 #    node's own address;
+#  - a link-local source does not leave by another interface;
 #  - rump.ping6 -g: the socket's IPV6_NEXTHOP sends the requests to a
 #    second router on the link instead of the default one (which then
 #    gets it from the second, forwarded); a next hop that is no
@@ -73,6 +74,14 @@ sed 's/^/#   /' p6.txt
 N a rump.route get -inet6 "$llr" >rg.txt 2>&1; r=$?
 ok $([ $r = 0 ] && grep -qx '    gateway: fd01::1' rg.txt; echo $?) \
     "route get $llr without a zone: the default route (exit $r)"
+
+# A link-local source stays on its link: from r's shmif1 address to a
+# destination on shmif0 nothing leaves ("packets violated scope rules").
+N r rump.ping6 -c 1 -X 1 -S "$(lladdr r shmif1)%shmif1" "$lla%shmif0" >p6.txt 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q 'sendto: No route to host' p6.txt &&
+    N r rump.netstat -s | grep -qE '^	+[1-9][0-9]* packets violated scope rules'; echo $?) \
+    "ping6 -S of shmif1's link-local to shmif0's link: refused (exit $r)"
+sed 's/^/#   /' p6.txt
 
 # --- ping6 -g: IPV6_NEXTHOP ----------------------------------------------------
 # r's far address fd02::1: straight to r by the default route, or through
