@@ -485,20 +485,30 @@ ether_byname(const char *name)
  * its route leaves by, as NetBSD's arp -s finds it (RTM_GET).  Of two
  * interfaces on one subnet that is the route's, not the one that has a
  * as its own address: a published entry for the address of a tap behind
- * the node goes where the requests for it come in.
+ * the node goes where the requests for it come in.  With no such route
+ * (the interface is down), the first interface with the subnet.
  */
 static struct ifnet *
 onlink4(const uint8_t *a)
 {
 	struct rtres r;
+	struct netif *n;
+	struct ifnet *ifp;
 	ip4_addr_t ip;
 
 	memcpy(&ip.addr, a, 4);
-	if (route_lookup4(&ip, &r) != 0 || r.netif == NULL ||
-	    (r.flags & RUMP_RTF_GATEWAY) || r.netif->state == NULL ||
-	    ((struct ifnet *)r.netif->state)->kind == NULL)
-		return NULL;
-	return r.netif->state;
+	if (route_lookup4(&ip, &r) == 0 && r.netif != NULL &&
+	    !(r.flags & RUMP_RTF_GATEWAY) && (ifp = r.netif->state) != NULL &&
+	    ifp->kind != NULL)
+		return ifp;
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || ifp->kind == NULL ||
+		    ip4_addr_isany_val(*netif_ip4_addr(n)))
+			continue;
+		if (ip4_addr_netcmp(&ip, netif_ip4_addr(n), netif_ip4_netmask(n)))
+			return ifp;
+	}
+	return NULL;
 }
 
 /* The same for IPv6, by the prefixes of the interfaces' addresses. */

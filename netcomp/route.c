@@ -245,8 +245,9 @@ subnet4(const ip4_addr_t *a, uint8_t *plen, int hidden_too)
 		if (!ip4_addr_netcmp(a, netif_ip4_addr(n), netif_ip4_netmask(n)))
 			continue;
 		pl = mask_plen4(netif_ip4_netmask(n));
-		if (!hidden_too && nhidden > 0 && is_hidden(AF_INET, (const uint8_t *)
-		    &netif_ip4_addr(n)->addr, pl, route_ifname(n)))
+		if (!hidden_too && nhidden > 0 && is_hidden(AF_INET,
+		    (const uint8_t *)&netif_ip4_addr(n)->addr, pl,
+		    route_ifname(n)))
 			continue;
 		if (best == NULL || pl > bestpl ||
 		    (pl == bestpl && older(n, best))) {
@@ -294,8 +295,8 @@ subnet6(const ip6_addr_t *a, uint8_t *plen, int hidden_too)
 			    (const uint8_t *)netif_ip6_addr(n, i)->addr, pl))
 				continue;
 			if (!hidden_too && nhidden > 0 && is_hidden(AF_INET6,
-			    (const uint8_t *)
-			    netif_ip6_addr(n, i)->addr, pl, ifp->name))
+			    (const uint8_t *)netif_ip6_addr(n, i)->addr, pl,
+			    ifp->name))
 				continue;
 			if (best == NULL || pl > bestpl ||
 			    (pl == bestpl && older(n, best))) {
