@@ -447,7 +447,7 @@ ifflags(const struct ifnet *ifp)
 	else {
 		f |= RUMP_IFF_BROADCAST | RUMP_IFF_SIMPLEX | RUMP_IFF_MULTICAST;
 		if (netif_is_up(&ifp->netif) && ifp->link_up &&
-		    !ifp->carrier_lost)
+		    !(ifp->carrier_lost & IFNET_DARK_CABLE))
 			f |= RUMP_IFF_RUNNING;
 	}
 	return f;
@@ -559,7 +559,7 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 	if (ifp->mtu > max_mtu(ifp))
 		ifp->mtu = max_mtu(ifp);
 	ifp->netif.mtu = (u16_t)ifp->mtu;
-	if (up && !ifp->carrier_lost)
+	if (up && !(ifp->carrier_lost & IFNET_DARK_CABLE))
 		netif_set_link_up(&ifp->netif);
 	else
 		netif_set_link_down(&ifp->netif);
@@ -756,7 +756,7 @@ ifnet_set_carrier(const char *name, int up)
 		else
 			__atomic_fetch_or(&ifp->carrier_lost,
 			    IFNET_DARK_CABLE, __ATOMIC_RELAXED);
-		if (!ifp->carrier_lost && ifp->link_up)
+		if (up && ifp->link_up)
 			netif_set_link_up(&ifp->netif);
 		else
 			netif_set_link_down(&ifp->netif);

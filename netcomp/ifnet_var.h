@@ -84,7 +84,8 @@ struct ifnet {
 	/* No carrier, for these reasons (ifnet_cfg + core lock; the frame
 	 * paths read it atomically and drop frames while it is not 0). */
 	int carrier_lost;
-#define IFNET_DARK_CABLE 1              /* the lab's link is down */
+#define IFNET_DARK_CABLE 1              /* the lab's link is down (the
+                                           stack's link too) */
 #define IFNET_DARK_MEDIA 2              /* media none (iflink.c) */
 	/* The bridge port it is (netcomp/bridge.c), NULL when its frames
 	 * go to the stack: bridge.c's lock, read first without it. */
