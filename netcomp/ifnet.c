@@ -31,6 +31,8 @@
 #define MAXKINDS        8
 #define ETH_HLEN        14
 #define MIN_MTU         68
+/* The flags a client sets besides UP: PROMISC, and NOARP (arp.c). */
+#define IFNET_UFLAGS    (RUMP_IFF_PROMISC | RUMP_IFF_NOARP)
 
 hyp_mtx_t ifnet_cfg = HYP_MTX_INITIALIZER;
 static struct ifnet *ifnet_head;                /* ifnet_cfg */
@@ -438,7 +440,7 @@ ifnet_list(char (*names)[RUMP_IFNAMSIZ], int max)
 static uint32_t
 ifflags(const struct ifnet *ifp)
 {
-	uint32_t f = ifp->uflags & RUMP_IFF_PROMISC;
+	uint32_t f = ifp->uflags & IFNET_UFLAGS;
 
 	if (netif_is_up(&ifp->netif))
 		f |= RUMP_IFF_UP;
@@ -623,7 +625,7 @@ ifnet_set_flags(const char *name, uint32_t set, uint32_t clear)
 	netstack_lock();
 	netstack_enter();
 	f = (ifflags(ifp) & ~clear) | set;
-	ifp->uflags = f & RUMP_IFF_PROMISC;
+	ifp->uflags = f & IFNET_UFLAGS;
 	changed = set_up(ifp, (f & RUMP_IFF_UP) != 0);
 	netstack_unlock();
 	if (changed)

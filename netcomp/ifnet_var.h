@@ -58,7 +58,7 @@ struct ifnet {
 	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
 	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
 	                                   creation: make fe80:: on up */
-	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */
+	uint32_t uflags;                /* RUMP_IFF_PROMISC, RUMP_IFF_NOARP */
 	uint32_t mtu;
 	int link_up;
 	int dying;                      /* input drops everything */

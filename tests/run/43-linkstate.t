@@ -14,7 +14,8 @@
 #    and NDP caches hold the new MAC without the node sending anything
 #    else (gratuitous ARP, unsolicited neighbour advertisement);
 #  - the active address cannot be deleted (NetBSD's "SIOCDLIFADDR: Device
-#    busy"), an inactive one can, an unknown one is refused.
+#    busy"), an inactive one can, an unknown one is refused;
+#  - -arp (NOARP) resolves no new neighbour, arp does again.
 . "$(dirname "$0")/../lib/common.sh"
 
 for p in rump_server rump.ifconfig rump.ping rump.arp rump.ndp rump.sysctl \
@@ -22,7 +23,7 @@ for p in rump_server rump.ifconfig rump.ping rump.arp rump.ndp rump.sysctl \
 	[ -x "$B/$p" ] || skip_all "$p not built in $O"
 done
 cd "$T" || exit 1
-plan 16
+plan 18
 
 urls=""
 on_exit 'for u in $urls; do RUMP_SERVER=$u as_user rump.halt -w 1; done'
@@ -90,6 +91,17 @@ N n1 rump.ifconfig shmif0 link b2:a1:00:00:00:02 delete >err.txt 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q 'SIOCDLIFADDR: Device busy' err.txt; echo $?) \
     "the active address cannot be deleted (exit $r)"
 sed 's/^/#   /' err.txt
+
+# --- -arp: no resolution -----------------------------------------------------------
+N n2 rump.ifconfig shmif0 inet 10.0.0.3/24 alias
+N n1 rump.ifconfig shmif0 -arp
+N n1 rump.ping -c 1 -w 1 10.0.0.3 >/dev/null 2>&1; r=$?
+ok $([ $r != 0 ] && show n1 'shmif0: flags=0x[0-9a-f]*<.*NOARP.*> mtu 1500'
+    echo $?) "-arp: NOARP, a neighbour it has no entry for is not resolved (exit $r)"
+ok $(N n1 rump.ifconfig shmif0 arp && N n1 rump.ping -c 1 -w 2 10.0.0.3 >/dev/null
+    echo $?) "arp: it is resolved again"
+
+# --- deleting link addresses; no bus again ---------------------------------------
 N n1 rump.ifconfig shmif0 link b2:a1:00:00:00:09 delete >err.txt 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q 'shmif0 has no such link address' err.txt &&
     N n1 rump.ifconfig shmif0 link b2:a1:00:00:00:01 delete down -linkstr
