@@ -17,7 +17,11 @@
  *
  * Media.  An Ethernet interface's media is "autoselect" or "none" (what
  * NetBSD's shmif offers); none takes its link down: nothing is sent or
- * received, as when the lab pulls its cable (carrier_lost's bits).
+ * received (carrier_lost's bits).  Unlike the lab's pulled cable, which
+ * also takes the stack's link down, its routes and neighbours stay, as
+ * NetBSD's do when its link goes down without IPv4 DAD
+ * (net.inet.ip.dad_count 0): a packet sent meets silence, not an
+ * error.
  *
  * Link state (NetBSD's LINK_STATE_*): an Ethernet interface's link is
  * unknown without a bus (no linkstr), up with one, down with one while
@@ -209,19 +213,12 @@ ifnet_set_media(const char *name, uint32_t media)
 	else {
 		was = iflink_state(ifp);
 		netstack_lock();
-		netstack_enter();
 		if (media == RUMP_MEDIA_NONE)
 			__atomic_fetch_or(&ifp->carrier_lost,
 			    IFNET_DARK_MEDIA, __ATOMIC_RELAXED);
 		else
 			__atomic_fetch_and(&ifp->carrier_lost,
 			    ~IFNET_DARK_MEDIA, __ATOMIC_RELAXED);
-		if (ifp->link_up && !ifp->carrier_lost)
-			netif_set_link_up(&ifp->netif);
-		else
-			netif_set_link_down(&ifp->netif);
-		ifnet_sync_aliases(ifp);
-		netstack_poke();
 		netstack_unlock();
 		if (was != iflink_state(ifp))
 			klog(KLOG_INFO, "%s: link state %s (media %s)", name,

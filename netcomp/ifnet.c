@@ -31,6 +31,8 @@
 #define MAXKINDS        8
 #define ETH_HLEN        14
 #define MIN_MTU         68
+/* The flags a client sets besides UP: PROMISC, and NOARP (arp.c). */
+#define IFNET_UFLAGS    (RUMP_IFF_PROMISC | RUMP_IFF_NOARP)
 
 hyp_mtx_t ifnet_cfg = HYP_MTX_INITIALIZER;
 static struct ifnet *ifnet_head;                /* ifnet_cfg */
@@ -438,7 +440,7 @@ ifnet_list(char (*names)[RUMP_IFNAMSIZ], int max)
 static uint32_t
 ifflags(const struct ifnet *ifp)
 {
-	uint32_t f = ifp->uflags & RUMP_IFF_PROMISC;
+	uint32_t f = ifp->uflags & IFNET_UFLAGS;
 
 	if (netif_is_up(&ifp->netif))
 		f |= RUMP_IFF_UP;
@@ -447,7 +449,7 @@ ifflags(const struct ifnet *ifp)
 	else {
 		f |= RUMP_IFF_BROADCAST | RUMP_IFF_SIMPLEX | RUMP_IFF_MULTICAST;
 		if (netif_is_up(&ifp->netif) && ifp->link_up &&
-		    !ifp->carrier_lost)
+		    !(ifp->carrier_lost & IFNET_DARK_CABLE))
 			f |= RUMP_IFF_RUNNING;
 	}
 	return f;
@@ -560,7 +562,7 @@ linkstr_locked(struct ifnet *ifp, const char *linkstr, char *detail,
 	if (ifp->mtu > max_mtu(ifp))
 		ifp->mtu = max_mtu(ifp);
 	ifp->netif.mtu = (u16_t)ifp->mtu;
-	if (up && !ifp->carrier_lost)
+	if (up && !(ifp->carrier_lost & IFNET_DARK_CABLE))
 		netif_set_link_up(&ifp->netif);
 	else
 		netif_set_link_down(&ifp->netif);
@@ -624,7 +626,7 @@ ifnet_set_flags(const char *name, uint32_t set, uint32_t clear)
 	netstack_lock();
 	netstack_enter();
 	f = (ifflags(ifp) & ~clear) | set;
-	ifp->uflags = f & RUMP_IFF_PROMISC;
+	ifp->uflags = f & IFNET_UFLAGS;
 	changed = set_up(ifp, (f & RUMP_IFF_UP) != 0);
 	netstack_unlock();
 	if (changed)
@@ -757,7 +759,7 @@ ifnet_set_carrier(const char *name, int up)
 		else
 			__atomic_fetch_or(&ifp->carrier_lost,
 			    IFNET_DARK_CABLE, __ATOMIC_RELAXED);
-		if (!ifp->carrier_lost && ifp->link_up)
+		if (up && ifp->link_up)
 			netif_set_link_up(&ifp->netif);
 		else
 			netif_set_link_down(&ifp->netif);

@@ -58,7 +58,7 @@ struct ifnet {
 	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
 	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
 	                                   creation: make fe80:: on up */
-	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */
+	uint32_t uflags;                /* RUMP_IFF_PROMISC, RUMP_IFF_NOARP */
 	uint32_t mtu;
 	int link_up;
 	int dying;                      /* input drops everything */
@@ -84,7 +84,8 @@ struct ifnet {
 	/* No carrier, for these reasons (ifnet_cfg + core lock; the frame
 	 * paths read it atomically and drop frames while it is not 0). */
 	int carrier_lost;
-#define IFNET_DARK_CABLE 1              /* the lab's link is down */
+#define IFNET_DARK_CABLE 1              /* the lab's link is down (the
+                                           stack's link too) */
 #define IFNET_DARK_MEDIA 2              /* media none (iflink.c) */
 	/* The bridge port it is (netcomp/bridge.c), NULL when its frames
 	 * go to the stack: bridge.c's lock, read first without it. */

@@ -44,7 +44,7 @@
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
-	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE, OP_LINK, OP_MEDIA
+	OP_ADDR_SET, OP_ADDR_ALIAS, OP_ADDR_DELETE, OP_LINK, OP_MEDIA, OP_ARP
 };
 
 struct ifop {
@@ -55,6 +55,7 @@ struct ifop {
 	uint8_t mac[6];             /* link */
 	int llop;                   /* link: RUMP_LLADDR_* */
 	uint32_t media;             /* media: RUMP_MEDIA_* */
+	int noarp;                  /* -arp: 1, arp: 0 */
 	struct inaddr a;
 	int plen;                   /* -1: the default for the family */
 };
@@ -82,6 +83,7 @@ usage(FILE *f)
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx [active | delete]] "
 	    "[media autoselect | none]\n"
+	    "           [arp | -arp]\n"
 	    "           [[inet | inet6] address[/len] "
 	    "[netmask mask | prefixlen n]\n"
 	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
@@ -330,6 +332,12 @@ parse_word(struct ifreq_plan *p, int ac, char **av, int *i)
 		return parse_link(p, ac, av, i);
 	if (strcmp(w, "media") == 0)
 		return parse_media(p, ac, av, i);
+	if (strcmp(w, "arp") == 0 || strcmp(w, "-arp") == 0) {
+		if ((op = new_op(p, OP_ARP, w)) == NULL)
+			return -E2BIG;
+		op->noarp = w[0] == '-';
+		return 0;
+	}
 	if (strcmp(w, "-linkstr") == 0) {
 		if ((op = new_op(p, OP_LINKSTR, w)) == NULL)
 			return -E2BIG;
@@ -545,6 +553,13 @@ do_op(const char *ifname, const struct ifop *op)
 		return do_link(ifname, op);
 	case OP_MEDIA:
 		return do_media(ifname, op);
+	case OP_ARP:
+		error = call(rump_sys_ifsetflags(ifname,
+		    op->noarp ? RUMP_IFF_NOARP : 0,
+		    op->noarp ? 0 : RUMP_IFF_NOARP));
+		if (error != 0)
+			return failed(ifname, op->word, error);
+		break;
 	case OP_UP:
 	case OP_DOWN:
 		error = call(rump_sys_ifsetflags(ifname,
