@@ -937,7 +937,7 @@ route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
 	struct rtres r;
 	char name[RUMP_IFNAMSIZ];
 	uint64_t use, since;
-	uint8_t cpl;
+	uint8_t cpl, g[16];
 
 	if ((gn = connected4(gw, NULL)) == NULL)
 		return -ENETUNREACH;
@@ -958,7 +958,9 @@ route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
 		}
 		e->use = use;
 	}
-	if (local_addr(AF_INET, (const uint8_t *)&gw->addr, name))
+	memset(g, 0, sizeof(g));
+	memcpy(g, &gw->addr, 4);
+	if (local_addr(AF_INET, g, name))
 		return -EHOSTUNREACH;           /* a loop through us */
 	since = netstack_knob(NK_ICMP_REDIRTIMEOUT) != 0 ?
 	    hyp_clock_mono_ns() : 0;
