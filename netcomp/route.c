@@ -15,6 +15,9 @@
  * array (the 50-router tests keep it honest); a trie would pay off only
  * with far larger tables.
  *
+ * ICMP redirects add dynamic host routes (D) to the same array, or
+ * change a host route's gateway (M); the dynamic ones expire.
+ *
  * A gateway route leaves by the interface whose subnet holds the gateway,
  * found at lookup time, so it follows the interfaces as they change; an
  * -iface route names its interface and sends straight to the destination.
