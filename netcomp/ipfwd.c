@@ -30,6 +30,15 @@
  *    while net.inet.ip.forwarding is 1).  IPv6 forwarding is ipfwd6.c's,
  *    for the same reasons.  ICMP errors of both families are limited to
  *    100 a second (icmp6err.c), as NetBSD's errppslimit.
+ *  - ICMP redirects, both ways, as NetBSD's: a router tells a sender on
+ *    the subnet a packet leaves by again of the better next hop
+ *    (net.inet.ip.redirect); a host hands the redirects it gets to
+ *    route.c, which keeps the routes they make.  Echo requests sent to
+ *    a broadcast or multicast address are answered here
+ *    (net.inet.icmp.bmcastecho; lwIP never answers them), and a packet
+ *    for the broadcast address of another interface's subnet is a
+ *    directed broadcast to forward (net.inet.ip.directed-broadcast), not
+ *    the node's.
  *  - IPv4 reassembly of packets for the node is done here too, in
  *    reass.c's slots: lwIP's build cannot rebuild a datagram of more
  *    than ten fragments (about 14.8 KB at MTU 1500).

@@ -15,6 +15,9 @@
  * array (the 50-router tests keep it honest); a trie would pay off only
  * with far larger tables.
  *
+ * ICMP redirects add dynamic host routes (D) to the same array, or
+ * change a host route's gateway (M); the dynamic ones expire.
+ *
  * A gateway route leaves by the interface whose subnet holds the gateway,
  * found at lookup time, so it follows the interfaces as they change; an
  * -iface route names its interface and sends straight to the destination.
@@ -1019,7 +1022,7 @@ route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
 	struct rtres r;
 	char name[RUMP_IFNAMSIZ];
 	uint64_t use, since;
-	uint8_t cpl;
+	uint8_t cpl, g[16];
 
 	if ((gn = connected4(gw, NULL)) == NULL)
 		return -ENETUNREACH;
@@ -1040,7 +1043,9 @@ route_redirect4(const ip4_addr_t *dst, const ip4_addr_t *gw,
 		}
 		e->use = use;
 	}
-	if (local_addr(AF_INET, (const uint8_t *)&gw->addr, name))
+	memset(g, 0, sizeof(g));
+	memcpy(g, &gw->addr, 4);
+	if (local_addr(AF_INET, g, name))
 		return -EHOSTUNREACH;           /* a loop through us */
 	since = netstack_knob(NK_ICMP_REDIRTIMEOUT) != 0 ?
 	    hyp_clock_mono_ns() : 0;
