@@ -52,6 +52,7 @@
 #include "netif/ethernet.h"
 
 #include "kernel/hyper.h"
+#include "netcomp/ipopt.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 #include "netcomp/override.h"
@@ -68,6 +69,7 @@ static struct {
 	uint64_t forwarded, noroute, rejected, blackholed, ttlexceeded;
 	uint64_t fragmented, ofragments, cantfrag, badhdr, reassembled;
 	uint64_t fragments, fragdropped, icmp_errors, ratelimited;
+	uint64_t badoptions;
 } st;
 
 /* ---- lwIP's routing, replaced ---- */
@@ -342,7 +344,7 @@ errorable(const uint8_t *ip, size_t len, size_t hlen)
 }
 
 /* Is a one of the node's own unicast addresses (any interface)? */
-static int
+int
 own_unicast4(const ip4_addr_t *a)
 {
 	struct netif *n;
@@ -363,7 +365,7 @@ own_unicast4(const ip4_addr_t *a)
  */
 static void
 icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
-    uint16_t mtu, struct netif *in)
+    uint32_t param, struct netif *in)
 {
 	size_t hlen = (size_t)(ip[0] & 0xf) * 4, quote;
 	ip4_addr_t src, dst;
@@ -381,7 +383,7 @@ icmp_error4(const uint8_t *ip, size_t len, uint8_t type, uint8_t code,
 		st.ratelimited++;
 		return;
 	}
-	if ((q = icmperr_alloc(type, code, mtu, quote)) == NULL)
+	if ((q = icmperr_alloc(type, code, param, quote)) == NULL)
 		return;
 	b = q->payload;
 	memcpy(b + 8, ip, quote);
@@ -561,6 +563,33 @@ out:
 
 /* ---- the receive path's entry ---- */
 
+/* The options of a packet (ipopt.c), before it is the node's or
+ * forwarded; 1: taken (source-routed on, or refused). */
+static int
+options4(struct netif *in, struct pbuf *p)
+{
+	uint8_t *ip = (uint8_t *)p->payload + ETH_HLEN;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4;
+	struct ipopt_err e;
+	int v;
+
+	/* A bad header is lwIP's or forward4's to count and drop. */
+	if ((ip[0] >> 4) != 4 || p->len < ETH_HLEN + hlen ||
+	    inet_chksum(ip, (u16_t)hlen) != 0)
+		return 0;
+	if ((v = ipopt_input(ip, hlen, &e)) == IPOPT_PASS)
+		return 0;
+	pbuf_remove_header(p, ETH_HLEN);
+	if (v == IPOPT_SRCROUTED) {
+		forward4(in, p);
+		return 1;
+	}
+	st.badoptions++;
+	icmp_error4(ip, p->len, e.type, e.code, e.param, in);
+	pbuf_free(p);
+	return 1;
+}
+
 int
 ipfwd_input4(struct netif *in, struct pbuf *p)
 {
@@ -569,6 +598,8 @@ ipfwd_input4(struct netif *in, struct pbuf *p)
 
 	if (p->len < ETH_HLEN + IP_HLEN || p->next != NULL)
 		return 0;
+	if ((ip[0] & 0xf) > IP_HLEN / 4 && options4(in, p))
+		return 1;
 	memcpy(&dst.addr, ip + 16, 4);
 	if (is_local4(&dst)) {
 		if ((((uint16_t)ip[6] << 8 | ip[7]) & 0x3fff) == 0)
@@ -598,8 +629,8 @@ ipfwd_stats(char *buf, size_t len)
 	    "ip.forwarded %llu\nip.noroute %llu\nip.rejected %llu\n"
 	    "ip.blackholed %llu\nip.ttlexceeded %llu\nip.fragmented %llu\n"
 	    "ip.cantfrag %llu\nip.badhdr %llu\nip.fragments %llu\n"
-	    "ip.reassembled %llu\nip.fragdropped %llu\nicmp.errors %llu\n"
-	    "icmp.ratelimited %llu\n",
+	    "ip.reassembled %llu\nip.fragdropped %llu\nip.badoptions %llu\n"
+	    "icmp.errors %llu\nicmp.ratelimited %llu\n",
 	    (unsigned long long)st.forwarded, (unsigned long long)st.noroute,
 	    (unsigned long long)st.rejected,
 	    (unsigned long long)st.blackholed,
@@ -609,6 +640,7 @@ ipfwd_stats(char *buf, size_t len)
 	    (unsigned long long)st.fragments,
 	    (unsigned long long)st.reassembled,
 	    (unsigned long long)st.fragdropped,
+	    (unsigned long long)st.badoptions,
 	    (unsigned long long)st.icmp_errors,
 	    (unsigned long long)st.ratelimited);
 	if (n >= 0 && (size_t)n < len && netstack_inet6())

@@ -56,6 +56,9 @@ enum netstack_knob {
 	NK_IP6_NEIGHBORGCTHRESH,/* net.inet6.ip6.neighborgcthresh */
 	NK_IP6_DAD_COUNT,       /* net.inet6.ip6.dad_count */
 	NK_IP6_AUTO_LINKLOCAL,  /* net.inet6.ip6.auto_linklocal */
+	/* IPv4 options and path MTU (ipopt.c, ipfwd.c) */
+	NK_IP_ALLOWSRCRT,       /* net.inet.ip.allowsrcrt */
+	NK_IP_FORWSRCRT,        /* net.inet.ip.forwsrcrt */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);

@@ -32,6 +32,10 @@ struct ksent {
 	int rcvtimeo_ms, sndtimeo_ms;   /* ks_mtx; 0: none */
 	int df;                         /* IPv4: send with DF (set by the
 	                                   client's setsockopt; a word) */
+	/* IP_OPTIONS (lk): as the client gave them, and as sent */
+	uint8_t ipopt_user[44], ipopt[40];
+	uint8_t ipopt_userlen, ipoptlen;
+	uint32_t ipopt_hop;             /* a source route's first hop */
 	struct kswaiter *waiters;       /* ks_mtx */
 };
 

@@ -48,6 +48,11 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
 	[NK_IP6_DAD_COUNT] = 1,         /* NetBSD's ip6_dad_count */
 	[NK_IP6_AUTO_LINKLOCAL] = 1,
+	/* IPv4 options: NetBSD's defaults up to NetBSD 8 (NetBSD 9 turned
+	 * source routing off); the lab's nodes take the route a packet
+	 * asks for, as the tests of those releases expect. */
+	[NK_IP_ALLOWSRCRT] = 1,
+	[NK_IP_FORWSRCRT] = 1,
 };
 
 static void
@@ -198,6 +203,11 @@ static const struct sysctl_knob inet_knobs[] = {
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
+	/* IPv4 options and path MTU */
+	KNOB("net.inet.ip.allowsrcrt", "accept packets with a source-route "
+	    "option (else answer \"net prohibited\")", NK_IP_ALLOWSRCRT, 0, 1),
+	KNOB("net.inet.ip.forwsrcrt", "forward packets along their "
+	    "source-route option", NK_IP_FORWSRCRT, 0, 1),
 };
 
 static const struct sysctl_knob inet6_knobs[] = {

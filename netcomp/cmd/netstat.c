@@ -133,6 +133,7 @@ static const struct {
 	{ "ip.fragments",    "fragments received" },
 	{ "ip.reassembled",  "packets reassembled ok" },
 	{ "ip.fragdropped",  "fragments dropped (timeout or out of space)" },
+	{ "ip.badoptions",   "packets with bad options" },
 	{ "icmp.errors",     "calls to icmp_error" },
 	{ "icmp.ratelimited", "errors not generated because of rate limitation" },
 	{ "ip6.forwarded",   "packets forwarded" },

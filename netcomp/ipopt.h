@@ -1,0 +1,47 @@
+/*
+ * ipopt.h — IPv4 options (ipopt.c): the node's processing of received
+ * record-route and source-route options, and a socket's IP_OPTIONS.
+ */
+#ifndef RUMPLAB_NETCOMP_IPOPT_H
+#define RUMPLAB_NETCOMP_IPOPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPOPT_MAX       40      /* bytes of options an IPv4 header holds */
+#define IPOPT_USERMAX   44      /* IP_OPTIONS: a source route's first hop
+                                   comes on top (ip_pcbopts) */
+
+/* ipopt_input()'s verdicts. */
+enum { IPOPT_PASS, IPOPT_SRCROUTED, IPOPT_REFUSED };
+
+/* The ICMP error that answers a refused packet. */
+struct ipopt_err {
+	uint8_t  type, code;
+	uint32_t param;                 /* bytes 4-7: a problem's pointer */
+};
+
+/*
+ * The options of the IPv4 header at ip (hlen bytes, more than 20, its
+ * checksum right), processed in place; the checksum is made again.
+ * IPOPT_PASS: the packet goes on as its destination says; IPOPT_SRCROUTED:
+ * it is to be forwarded to its new destination; IPOPT_REFUSED: dropped,
+ * answered with *e.  Core lock held.
+ */
+int  ipopt_input(uint8_t *ip, size_t hlen, struct ipopt_err *e);
+
+/*
+ * IP_OPTIONS as a client gives them (len bytes, at most IPOPT_USERMAX)
+ * into the options a header carries (*optlen bytes at opts, a multiple
+ * of 4, at most IPOPT_MAX) and *hop, a source route's first hop in
+ * network order (0: none).  0 or -EINVAL.
+ */
+int  ipopt_parse(const uint8_t *val, size_t len, uint8_t *opts,
+         size_t *optlen, uint32_t *hop);
+
+/* The IPv4 packets this thread sends between the two carry the options
+ * (not copied: they must stay until ipopt_send_end()). */
+void ipopt_send_begin(const uint8_t *opts, size_t optlen);
+void ipopt_send_end(void);
+
+#endif
