@@ -52,6 +52,7 @@
 #define OPT_RR          7
 #define OPT_LSRR        131
 #define OPT_SSRR        137
+#define OPT_TS          68
 #define OPT_MINOFF      4       /* the pointer's first value */
 
 #define ICMP_UNREACH            3
@@ -274,33 +275,165 @@ ipopt_send_end(void)
 	send_optlen = 0;
 }
 
+/* ---- replies to source-routed requests ---- */
+
+/* The source route that has come to its end among the options at cp
+ * (n bytes), or NULL. */
+static const uint8_t *
+ended_route(const uint8_t *cp, size_t n)
+{
+	size_t ol;
+
+	for (; n > 0; n -= ol, cp += ol) {
+		if (cp[0] == OPT_EOL)
+			break;
+		if (cp[0] == OPT_NOP) {
+			ol = 1;
+			continue;
+		}
+		if (n < 3 || (ol = cp[1]) < 3 || ol > n)
+			return NULL;
+		if ((cp[0] == OPT_LSRR || cp[0] == OPT_SSRR) &&
+		    (size_t)cp[2] > ol && ol >= 3 + 4)
+			return cp;
+	}
+	return NULL;
+}
+
 /*
- * lwIP's raw and UDP sends reach here through ip4_output_if() with no
- * options and a header's room in front of p.  A copy with room for the
- * options goes out instead; the caller frees p as ever.
+ * The options of the reply to a request whose header (its options as
+ * they came, source and destination swapped) is at ip, as NetBSD's
+ * icmp_reflect() and ip_srcroute() make them: the route turned around
+ * (the reply goes first to the hop the request came from last, *hop,
+ * and the rest of the route in reverse ends at the request's source),
+ * then the record-route and timestamp options.  The length of the new
+ * options at out, 0 when there is no source route to turn or no room.
+ */
+static size_t
+reversed_options(const uint8_t *ip, uint8_t *out, ip4_addr_t *hop)
+{
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4, n = hlen - IP_HLEN, k, ol;
+	const uint8_t *sr = ended_route(ip + IP_HLEN, n), *cp;
+	size_t nhops, i;
+
+	if (sr == NULL)
+		return 0;
+	nhops = (size_t)(sr[1] - 3) / 4;
+	memcpy(&hop->addr, sr + 3 + 4 * (nhops - 1), 4);
+	out[0] = OPT_NOP;
+	out[1] = sr[0];
+	out[2] = (uint8_t)(3 + 4 * nhops);
+	out[3] = OPT_MINOFF;
+	for (k = 4, i = nhops - 1; i > 0; i--, k += 4)
+		memcpy(out + k, sr + 3 + 4 * (i - 1), 4);
+	memcpy(out + k, ip + 16, 4);            /* the request's source */
+	k += 4;
+	for (cp = ip + IP_HLEN; n > 0 && cp[0] != OPT_EOL; n -= ol, cp += ol) {
+		if (cp[0] != OPT_NOP && (n < 2 || cp[1] < 2 || cp[1] > n))
+			break;
+		ol = cp[0] == OPT_NOP ? 1 : cp[1];
+		if (cp[0] != OPT_RR && cp[0] != OPT_TS)
+			continue;
+		if (k + ol > IPOPT_MAX)
+			return 0;
+		memcpy(out + k, cp, ol);
+		k += ol;
+	}
+	while (k % 4 != 0)
+		out[k++] = OPT_EOL;
+	return k;
+}
+
+/* lwIP's echo reply p (its header in front) with the options turned
+ * around, in a new pbuf with a link header's room; NULL if there is
+ * nothing to turn. */
+static struct pbuf *
+reflect(struct pbuf *p)
+{
+	const u16_t room = PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN;
+	const uint8_t *ip = p->payload;
+	uint8_t opts[IPOPT_MAX], *b;
+	size_t hlen, n, tot;
+	ip4_addr_t hop;
+	struct pbuf *q;
+	u16_t c;
+
+	if (p->len < IP_HLEN || (hlen = (size_t)(ip[0] & 0xf) * 4) <=
+	    IP_HLEN || p->len < hlen + 1 || ip[9] != IP_PROTO_ICMP ||
+	    ip[hlen] != 0 /* echo reply */ ||
+	    (n = reversed_options(ip, opts, &hop)) == 0)
+		return NULL;
+	tot = p->tot_len - hlen + IP_HLEN + n;
+	if ((q = pbuf_alloc(PBUF_RAW, (u16_t)(tot + room), PBUF_RAM)) ==
+	    NULL)
+		return NULL;
+	pbuf_remove_header(q, room);
+	b = q->payload;
+	memcpy(b, ip, IP_HLEN);
+	memcpy(b + IP_HLEN, opts, n);
+	pbuf_copy_partial(p, b + IP_HLEN + n, (u16_t)(p->tot_len - hlen),
+	    (u16_t)hlen);
+	b[0] = (uint8_t)(0x40 | (IP_HLEN + n) / 4);
+	b[2] = (uint8_t)(tot >> 8);
+	b[3] = (uint8_t)tot;
+	memcpy(b + 16, &hop.addr, 4);
+	b[10] = b[11] = 0;
+	c = inet_chksum(b, (u16_t)(IP_HLEN + n));
+	memcpy(b + 10, &c, 2);
+	return q;
+}
+
+/* ---- lwIP's output, wrapped ---- */
+
+/* p with room in front for a link header, an IP header and the
+ * options; NULL when there is no memory. */
+static struct pbuf *
+with_room(struct pbuf *p)
+{
+	const u16_t room = PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN +
+	    IP_HLEN + IPOPT_MAX;
+	struct pbuf *q;
+
+	if ((size_t)p->tot_len + room > 0xffff ||
+	    (q = pbuf_alloc(PBUF_RAW, (u16_t)(p->tot_len + room),
+	    PBUF_RAM)) == NULL)
+		return NULL;
+	pbuf_remove_header(q, room);
+	pbuf_copy_partial(p, q->payload, p->tot_len, 0);
+	return q;
+}
+
+/*
+ * Two kinds of packets are changed on their way out, in a copy (the
+ * caller frees p as ever):
+ *  - lwIP's raw and UDP sends between ipopt_send_begin() and _end(),
+ *    which come with no options and a header's room in front of p, get
+ *    the socket's options;
+ *  - lwIP's echo replies (the request's header in front, sent as it
+ *    stands) to a source-routed request go back along the route reversed.
  */
 err_t
 ip4_output_if_opt(struct pbuf *p, const ip4_addr_t *src,
     const ip4_addr_t *dest, u8_t ttl, u8_t tos, u8_t proto,
     struct netif *netif, void *ip_options, u16_t optlen)
 {
-	const u16_t room = PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN +
-	    IP_HLEN + IPOPT_MAX;
-	struct pbuf *q;
+	struct pbuf *q = NULL;
 	err_t err;
 
-	if (send_optlen == 0 || ip_options != NULL ||
-	    dest == LWIP_IP_HDRINCL)
+	if (dest == LWIP_IP_HDRINCL && proto == IP_PROTO_ICMP)
+		q = reflect(p);
+	else if (send_optlen != 0 && ip_options == NULL &&
+	    dest != LWIP_IP_HDRINCL) {
+		if ((q = with_room(p)) == NULL)
+			return ERR_MEM;
+		ip_options = (void *)(uintptr_t)send_opts;
+		optlen = (u16_t)send_optlen;
+	}
+	if (q == NULL)
 		return lwip_real.ip4_output_if_opt(p, src, dest, ttl, tos,
 		    proto, netif, ip_options, optlen);
-	if ((size_t)p->tot_len + room > 0xffff ||
-	    (q = pbuf_alloc(PBUF_RAW, (u16_t)(p->tot_len + room),
-	    PBUF_RAM)) == NULL)
-		return ERR_MEM;
-	pbuf_remove_header(q, room);
-	pbuf_copy_partial(p, q->payload, p->tot_len, 0);
 	err = lwip_real.ip4_output_if_opt(q, src, dest, ttl, tos, proto,
-	    netif, (void *)(uintptr_t)send_opts, (u16_t)send_optlen);
+	    netif, ip_options, optlen);
 	pbuf_free(q);
 	return err;
 }
