@@ -25,7 +25,7 @@
  *
  * Sending: lwIP has no IP_OPTIONS; its raw and UDP sockets send from the
  * client's thread (core locking), so sockets.c raises the socket's
- * options around the send and the wrapper of ip4_output_if_opt below,
+ * options around the send and the wrapper of ip4_output_if_opt_src below,
  * which liblwip.so calls through its PLT, builds the header with them.
  * A source route's first hop is the packet's destination, as ip_pcbopts
  * makes it; sockets.c sends to it.
@@ -413,7 +413,7 @@ with_room(struct pbuf *p)
  *    stands) to a source-routed request go back along the route reversed.
  */
 err_t
-ip4_output_if_opt(struct pbuf *p, const ip4_addr_t *src,
+ip4_output_if_opt_src(struct pbuf *p, const ip4_addr_t *src,
     const ip4_addr_t *dest, u8_t ttl, u8_t tos, u8_t proto,
     struct netif *netif, void *ip_options, u16_t optlen)
 {
@@ -430,9 +430,9 @@ ip4_output_if_opt(struct pbuf *p, const ip4_addr_t *src,
 		optlen = (u16_t)send_optlen;
 	}
 	if (q == NULL)
-		return lwip_real.ip4_output_if_opt(p, src, dest, ttl, tos,
+		return lwip_real.ip4_output_if_opt_src(p, src, dest, ttl, tos,
 		    proto, netif, ip_options, optlen);
-	err = lwip_real.ip4_output_if_opt(q, src, dest, ttl, tos, proto,
+	err = lwip_real.ip4_output_if_opt_src(q, src, dest, ttl, tos, proto,
 	    netif, ip_options, optlen);
 	pbuf_free(q);
 	return err;

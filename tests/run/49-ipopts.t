@@ -9,6 +9,9 @@
 #    with forwarding off; net.inet.ip.allowsrcrt=0 refuses it with "net
 #    prohibited", net.inet.ip.forwsrcrt=0 with "source route failed", and
 #    netstat -s counts them;
+#  - IP_OPTIONS on the UDP socket of an unmodified program (python3 under
+#    librumphijack): the datagram carries the record route, which r fills
+#    in, and getsockopt gives the options back.
 # Only bus files and unix sockets in $T carry traffic.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/nodes.sh"
@@ -48,6 +51,26 @@ N a rump.ping -n -c 1 -w 2 -R -g 10.4.1.1 10.4.2.2 >p.txt 2>&1; r=$?
 grep -A 3 '^RR: ' p.txt >got.txt
 ok $([ $r = 0 ] && cmp -s want.txt got.txt; echo $?) \
     "ping -g r -R: source-routed through r, the same route recorded"
+# An unmodified program's UDP socket, when user namespaces allow it.
+HJ=$O/lib/librumphijack.so
+if [ -r "$HJ" ] && command -v python3 >/dev/null && command -v tcpdump >/dev/null &&
+    as_user unshare -rn true 2>/dev/null; then
+	chmod 0777 "$T"
+	RUMP_SERVER=unix://$T/a LD_PRELOAD=$HJ as_user unshare -rn timeout 20 \
+	    python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x07\x0b\x04" + bytes(9))
+print(s.getsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, 40).hex())
+s.sendto(b"hello", ("10.4.2.2", 9))' >u.txt 2>&1
+	ok $(grep -qx '070b04000000000000000000' u.txt; echo $?) \
+	    "IP_OPTIONS of a hijacked UDP socket: getsockopt gives them back"
+	sleep 0.2
+	as_user shmif_dumpbus -p - io2 2>/dev/null | as_user tcpdump -nv -r - 2>/dev/null >u2.txt
+	ok $(grep -q 'proto UDP.*options (RR 10.4.2.1, 0.0.0.0' u2.txt; echo $?) \
+	    "IP_OPTIONS: the datagram reached io2 with r's address recorded"
+	grep -q 'proto UDP.*options (RR' u2.txt || sed 's/^/#   /' u.txt u2.txt | tail -6
+fi
+
 check "r: forwarding off" N r rump.sysctl -w net.inet.ip.forwarding=0
 check "ping -g r: r forwards a source-routed packet with forwarding off" \
     N a rump.ping -n -q -c 1 -w 2 -g 10.4.1.1 10.4.2.2
