@@ -214,34 +214,30 @@ ipopt_parse(const uint8_t *val, size_t len, uint8_t *opts, size_t *optlen,
     uint32_t *hop)
 {
 	uint8_t b[IPOPT_USERMAX];
-	size_t n, cnt, ol, i = 0;
+	size_t n = len, ol, i;
+	int routed = 0;
 
 	*hop = 0;
 	*optlen = 0;
-	if (len == 0)
-		return 0;
 	if (len > IPOPT_USERMAX)
 		return -EINVAL;
-	memcpy(b, val, len);
-	n = len;
+	if (len > 0)
+		memcpy(b, val, len);
 	while (n % 4 != 0)
 		b[n++] = OPT_EOL;
-	for (cnt = n; i < n; i += ol) {
-		cnt = n - i;
-		if (b[i] == OPT_EOL)
-			break;
+	for (i = 0; i < n && b[i] != OPT_EOL; i += ol) {
 		if (b[i] == OPT_NOP) {
 			ol = 1;
 			continue;
 		}
-		if (cnt < 2 || (ol = b[i + 1]) < 2 || ol > cnt)
+		if (n - i < 2 || (ol = b[i + 1]) < 2 || ol > n - i)
 			return -EINVAL;
 		if (b[i] != OPT_LSRR && b[i] != OPT_SSRR)
 			continue;
 		/* The route as the user gives it, A B C D, D the final
 		 * destination: A is where the packet goes first and leaves
-		 * the option (ip_pcbopts). */
-		if (ol < 3 + 4 || *hop != 0)
+		 * the option (ip_pcbopts).  n stays a multiple of 4. */
+		if (ol < 3 + 4 || routed++)
 			return -EINVAL;
 		memcpy(hop, b + i + 3, 4);
 		memmove(b + i + 3, b + i + 7, n - (i + 7));
@@ -249,8 +245,6 @@ ipopt_parse(const uint8_t *val, size_t len, uint8_t *opts, size_t *optlen,
 		n -= 4;
 		ol -= 4;
 	}
-	while (n > 0 && n % 4 != 0)
-		b[n++] = OPT_EOL;
 	if (n > IPOPT_MAX)
 		return -EINVAL;
 	memcpy(opts, b, n);

@@ -232,7 +232,8 @@ ipopts_set(struct ksent *e, const void *val, socklen_t len)
 	if ((r = ipopt_parse(val, len, opts, &n, &hop)) != 0)
 		return r;
 	hyp_mtx_enter(&e->lk);
-	memcpy(e->ipopt_user, val, len);
+	if (len > 0)
+		memcpy(e->ipopt_user, val, len);
 	e->ipopt_userlen = (uint8_t)len;
 	memcpy(e->ipopt, opts, n);
 	e->ipoptlen = (uint8_t)n;
@@ -247,7 +248,8 @@ ipopts_get(struct ksent *e, void *val, socklen_t *len)
 	hyp_mtx_enter(&e->lk);
 	if (*len > e->ipopt_userlen)
 		*len = e->ipopt_userlen;
-	memcpy(val, e->ipopt_user, *len);
+	if (*len > 0)
+		memcpy(val, e->ipopt_user, *len);
 	hyp_mtx_exit(&e->lk);
 	return 0;
 }
