@@ -47,13 +47,6 @@
 #include "netcomp/override.h"
 #include "netcomp/route.h"
 
-#define OPT_EOL         0
-#define OPT_NOP         1
-#define OPT_RR          7
-#define OPT_LSRR        131
-#define OPT_SSRR        137
-#define OPT_TS          68
-#define OPT_MINOFF      4       /* the pointer's first value */
 
 #define ICMP_UNREACH            3
 #define ICMP_PARAMPROB          12
@@ -117,13 +110,13 @@ srcroute(uint8_t *ip, uint8_t *cp, size_t optlen, int *fwd,
 		return set_err(e, ICMP_UNREACH, UNREACH_NET_PROHIB, 0);
 	if (optlen < 3)
 		return bad_at(e, ip, cp + 1);
-	if ((off = cp[2]) < OPT_MINOFF)
+	if ((off = cp[2]) < IPO_MINOFF)
 		return bad_at(e, ip, cp + 2);
 	memcpy(&dst.addr, ip + 16, 4);
 	if (!own_unicast4(&dst)) {
 		/* Not at the route's next address yet: a loose route is
 		 * forwarded as any packet, a strict one has failed. */
-		if (cp[0] == OPT_SSRR)
+		if (cp[0] == IPO_SSRR)
 			return set_err(e, ICMP_UNREACH, UNREACH_SRCFAIL, 0);
 		return IPOPT_PASS;
 	}
@@ -131,7 +124,7 @@ srcroute(uint8_t *ip, uint8_t *cp, size_t optlen, int *fwd,
 	if (off + 4 > optlen)
 		return IPOPT_PASS;      /* the end: the packet is ours */
 	memcpy(&next.addr, cp + off, 4);
-	if (!out_addr(&next, cp[0] == OPT_SSRR, &a))
+	if (!out_addr(&next, cp[0] == IPO_SSRR, &a))
 		return set_err(e, ICMP_UNREACH, UNREACH_SRCFAIL, 0);
 	memcpy(ip + 16, &next.addr, 4);
 	memcpy(cp + off, &a.addr, 4);
@@ -149,7 +142,7 @@ recroute(uint8_t *ip, uint8_t *cp, size_t optlen, struct ipopt_err *e)
 
 	if (optlen < 3)
 		return bad_at(e, ip, cp + 1);
-	if ((off = cp[2]) < OPT_MINOFF)
+	if ((off = cp[2]) < IPO_MINOFF)
 		return bad_at(e, ip, cp + 2);
 	off--;
 	if (off + 4 > optlen)
@@ -173,9 +166,9 @@ ipopt_input(uint8_t *ip, size_t hlen, struct ipopt_err *e)
 	u16_t c;
 
 	for (; cnt > 0 && r == IPOPT_PASS; cnt -= optlen, cp += optlen) {
-		if (cp[0] == OPT_EOL)
+		if (cp[0] == IPO_EOL)
 			break;
-		if (cp[0] == OPT_NOP) {
+		if (cp[0] == IPO_NOP) {
 			optlen = 1;
 			continue;
 		}
@@ -184,13 +177,13 @@ ipopt_input(uint8_t *ip, size_t hlen, struct ipopt_err *e)
 		if ((optlen = cp[1]) < 2 || optlen > cnt)
 			return bad_at(e, ip, cp + 1);
 		switch (cp[0]) {
-		case OPT_LSRR:
-		case OPT_SSRR:
+		case IPO_LSRR:
+		case IPO_SSRR:
 			if (seen_sr++)
 				return bad_at(e, ip, cp);
 			r = srcroute(ip, cp, optlen, &fwd, e);
 			break;
-		case OPT_RR:
+		case IPO_RR:
 			if (seen_rr++)
 				return bad_at(e, ip, cp);
 			r = recroute(ip, cp, optlen, e);
@@ -224,15 +217,15 @@ ipopt_parse(const uint8_t *val, size_t len, uint8_t *opts, size_t *optlen,
 	if (len > 0)
 		memcpy(b, val, len);
 	while (n % 4 != 0)
-		b[n++] = OPT_EOL;
-	for (i = 0; i < n && b[i] != OPT_EOL; i += ol) {
-		if (b[i] == OPT_NOP) {
+		b[n++] = IPO_EOL;
+	for (i = 0; i < n && b[i] != IPO_EOL; i += ol) {
+		if (b[i] == IPO_NOP) {
 			ol = 1;
 			continue;
 		}
 		if (n - i < 2 || (ol = b[i + 1]) < 2 || ol > n - i)
 			return -EINVAL;
-		if (b[i] != OPT_LSRR && b[i] != OPT_SSRR)
+		if (b[i] != IPO_LSRR && b[i] != IPO_SSRR)
 			continue;
 		/* The route as the user gives it, A B C D, D the final
 		 * destination: A is where the packet goes first and leaves
@@ -276,22 +269,13 @@ ipopt_send_end(void)
 static const uint8_t *
 ended_route(const uint8_t *cp, size_t n)
 {
-	size_t ol;
+	const uint8_t *sr = ipopt_find(cp, n, IPO_LSRR);
 
-	for (; n > 0; n -= ol, cp += ol) {
-		if (cp[0] == OPT_EOL)
-			break;
-		if (cp[0] == OPT_NOP) {
-			ol = 1;
-			continue;
-		}
-		if (n < 3 || (ol = cp[1]) < 3 || ol > n)
-			return NULL;
-		if ((cp[0] == OPT_LSRR || cp[0] == OPT_SSRR) &&
-		    (size_t)cp[2] > ol && ol >= 3 + 4)
-			return cp;
-	}
-	return NULL;
+	if (sr == NULL)
+		sr = ipopt_find(cp, n, IPO_SSRR);
+	if (sr == NULL || sr[1] < 3 + 4 || (size_t)sr[2] <= sr[1])
+		return NULL;
+	return sr;
 }
 
 /*
@@ -314,19 +298,19 @@ reversed_options(const uint8_t *ip, uint8_t *out, ip4_addr_t *hop)
 		return 0;
 	nhops = (size_t)(sr[1] - 3) / 4;
 	memcpy(&hop->addr, sr + 3 + 4 * (nhops - 1), 4);
-	out[0] = OPT_NOP;
+	out[0] = IPO_NOP;
 	out[1] = sr[0];
 	out[2] = (uint8_t)(3 + 4 * nhops);
-	out[3] = OPT_MINOFF;
+	out[3] = IPO_MINOFF;
 	for (k = 4, i = nhops - 1; i > 0; i--, k += 4)
 		memcpy(out + k, sr + 3 + 4 * (i - 1), 4);
 	memcpy(out + k, ip + 16, 4);            /* the request's source */
 	k += 4;
-	for (cp = ip + IP_HLEN; n > 0 && cp[0] != OPT_EOL; n -= ol, cp += ol) {
-		if (cp[0] != OPT_NOP && (n < 2 || cp[1] < 2 || cp[1] > n))
+	for (cp = ip + IP_HLEN; n > 0 && cp[0] != IPO_EOL; n -= ol, cp += ol) {
+		if (cp[0] != IPO_NOP && (n < 2 || cp[1] < 2 || cp[1] > n))
 			break;
-		ol = cp[0] == OPT_NOP ? 1 : cp[1];
-		if (cp[0] != OPT_RR && cp[0] != OPT_TS)
+		ol = cp[0] == IPO_NOP ? 1 : cp[1];
+		if (cp[0] != IPO_RR && cp[0] != IPO_TS)
 			continue;
 		if (k + ol > IPOPT_MAX)
 			return 0;
@@ -334,7 +318,7 @@ reversed_options(const uint8_t *ip, uint8_t *out, ip4_addr_t *hop)
 		k += ol;
 	}
 	while (k % 4 != 0)
-		out[k++] = OPT_EOL;
+		out[k++] = IPO_EOL;
 	return k;
 }
 

@@ -9,6 +9,36 @@
 #include <stdint.h>
 
 #define IPOPT_MAX       40      /* bytes of options an IPv4 header holds */
+
+/* Option kinds (RFC 791), and the first value of a route's pointer. */
+#define IPO_EOL         0
+#define IPO_NOP         1
+#define IPO_RR          7
+#define IPO_TS          68
+#define IPO_LSRR        131
+#define IPO_SSRR        137
+#define IPO_MINOFF      4
+
+/* The first option of a kind among the n bytes of options at cp (NULL:
+ * none, or a malformed one before it).  rump.ping reads replies with it
+ * too. */
+static inline const uint8_t *
+ipopt_find(const uint8_t *cp, size_t n, uint8_t kind)
+{
+	size_t ol;
+
+	for (; n > 0 && cp[0] != IPO_EOL; n -= ol, cp += ol) {
+		if (cp[0] == IPO_NOP) {
+			ol = 1;
+			continue;
+		}
+		if (n < 3 || (ol = cp[1]) < 3 || ol > n)
+			return NULL;
+		if (cp[0] == kind)
+			return cp;
+	}
+	return NULL;
+}
 #define IPOPT_USERMAX   44      /* IP_OPTIONS: a source route's first hop
                                    comes on top (ip_pcbopts) */
 

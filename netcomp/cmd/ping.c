@@ -27,6 +27,7 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/pingloop.h"
+#include "netcomp/ipopt.h"
 #include "version.h"
 
 #define PROG "rump.ping"
@@ -34,12 +35,6 @@
 static char dsttext[INADDR_TEXTLEN];
 static int rroute;                      /* -R */
 
-#define OPT_EOL         0
-#define OPT_NOP         1
-#define OPT_RR          7
-#define OPT_LSRR        131
-#define OPT_MINOFF      4
-#define OPT_SPACE       40              /* an IPv4 header's options */
 
 static void
 usage(FILE *f)
@@ -130,27 +125,6 @@ from_text(const struct ping_reply *r, char *buf, size_t len)
 	return inaddr_ntop(AF_INET, &sin->sin_addr, buf, len);
 }
 
-/* The record-route option among a reply's options, or NULL. */
-static const uint8_t *
-find_rr(const uint8_t *cp, size_t n)
-{
-	size_t ol;
-
-	for (; n > 0; n -= ol, cp += ol) {
-		if (cp[0] == OPT_EOL)
-			break;
-		if (cp[0] == OPT_NOP) {
-			ol = 1;
-			continue;
-		}
-		if (n < 3 || (ol = cp[1]) < 3 || ol > n)
-			break;
-		if (cp[0] == OPT_RR)
-			return cp;
-	}
-	return NULL;
-}
-
 /*
  * -R, as NetBSD's ping: the route recorded so far (the addresses up to
  * the option's pointer), each on its line after "RR: ", or "(same
@@ -159,10 +133,10 @@ find_rr(const uint8_t *cp, size_t n)
 static void
 print_rr(const struct ping_reply *r)
 {
-	static uint8_t old[OPT_SPACE];
+	static uint8_t old[IPOPT_MAX];
 	static size_t oldlen;
 	static int warned;
-	const uint8_t *rr = find_rr(r->ipopts, r->ipoptlen);
+	const uint8_t *rr = ipopt_find(r->ipopts, r->ipoptlen, IPO_RR);
 	char buf[INADDR_TEXTLEN];
 	size_t n, i;
 
@@ -172,9 +146,9 @@ print_rr(const struct ping_reply *r)
 		return;
 	}
 	n = rr[2] > rr[1] ? rr[1] : rr[2];
-	if (n <= OPT_MINOFF)
+	if (n <= IPO_MINOFF)
 		return;
-	n -= OPT_MINOFF;
+	n -= IPO_MINOFF;
 	if (n == oldlen && memcmp(rr + 3, old, n) == 0) {
 		printf("\t(same route)");
 		return;
@@ -331,21 +305,21 @@ route_options(const uint8_t *gw, const uint8_t *dst, struct ping_opts *o)
 	size_t n = 0, sent = 0;
 
 	if (gw != NULL) {
-		o->ipopts[n++] = OPT_LSRR;
+		o->ipopts[n++] = IPO_LSRR;
 		o->ipopts[n++] = 3 + 8;
-		o->ipopts[n++] = OPT_MINOFF;
+		o->ipopts[n++] = IPO_MINOFF;
 		memcpy(o->ipopts + n, gw, 4);
 		memcpy(o->ipopts + n + 4, dst, 4);
 		n += 8;
-		o->ipopts[n++] = OPT_NOP;
+		o->ipopts[n++] = IPO_NOP;
 		sent = n - 4;           /* the first hop leaves the option */
 	}
 	if (rroute) {
-		memset(o->ipopts + n, 0, OPT_SPACE - 1 - sent);
-		o->ipopts[n] = OPT_RR;
-		o->ipopts[n + 1] = (uint8_t)(OPT_SPACE - 1 - sent);
-		o->ipopts[n + 2] = OPT_MINOFF;
-		n += OPT_SPACE - 1 - sent;
+		memset(o->ipopts + n, 0, IPOPT_MAX - 1 - sent);
+		o->ipopts[n] = IPO_RR;
+		o->ipopts[n + 1] = (uint8_t)(IPOPT_MAX - 1 - sent);
+		o->ipopts[n + 2] = IPO_MINOFF;
+		n += IPOPT_MAX - 1 - sent;
 	}
 	o->ipoptlen = n;
 }
