@@ -63,6 +63,7 @@
 #include "netif/ethernet.h"
 
 #include "kernel/hyper.h"
+#include "netcomp/ipopt.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
 #include "netcomp/override.h"
@@ -83,6 +84,7 @@ static struct {
 	uint64_t fragments, fragdropped, icmp_errors, ratelimited;
 	uint64_t redirectsent, redirects, badredirects, bmcastecho;
 	uint64_t cantforward;
+	uint64_t badoptions;
 } st;
 
 /* ---- lwIP's routing, replaced ---- */
@@ -395,7 +397,7 @@ errorable(const uint8_t *ip, size_t len, size_t hlen)
 }
 
 /* Is a one of the node's own unicast addresses (any interface)? */
-static int
+int
 own_unicast4(const ip4_addr_t *a)
 {
 	struct netif *n;
@@ -763,6 +765,33 @@ icmp_local4(struct netif *in, const struct pbuf *p)
 
 /* ---- the receive path's entry ---- */
 
+/* The options of a packet (ipopt.c), before it is the node's or
+ * forwarded; 1: taken (source-routed on, or refused). */
+static int
+options4(struct netif *in, struct pbuf *p)
+{
+	uint8_t *ip = (uint8_t *)p->payload + ETH_HLEN;
+	size_t hlen = (size_t)(ip[0] & 0xf) * 4;
+	struct ipopt_err e;
+	int v;
+
+	/* A bad header is lwIP's or forward4's to count and drop. */
+	if ((ip[0] >> 4) != 4 || p->len < ETH_HLEN + hlen ||
+	    inet_chksum(ip, (u16_t)hlen) != 0)
+		return 0;
+	if ((v = ipopt_input(ip, hlen, &e)) == IPOPT_PASS)
+		return 0;
+	pbuf_remove_header(p, ETH_HLEN);
+	if (v == IPOPT_SRCROUTED) {
+		forward4(in, p);
+		return 1;
+	}
+	st.badoptions++;
+	icmp_error4(ip, p->len, e.type, e.code, e.param, in);
+	pbuf_free(p);
+	return 1;
+}
+
 int
 ipfwd_input4(struct netif *in, struct pbuf *p)
 {
@@ -771,6 +800,8 @@ ipfwd_input4(struct netif *in, struct pbuf *p)
 
 	if (p->len < ETH_HLEN + IP_HLEN || p->next != NULL)
 		return 0;
+	if ((ip[0] & 0xf) > IP_HLEN / 4 && options4(in, p))
+		return 1;
 	memcpy(&dst.addr, ip + 16, 4);
 	/* The broadcast address of another interface's subnet is not for
 	 * the node (NetBSD's ip_input matches broadcasts on the receiving
@@ -807,7 +838,7 @@ ipfwd_stats(char *buf, size_t len)
 	    "ip.forwarded %llu\nip.noroute %llu\nip.rejected %llu\n"
 	    "ip.blackholed %llu\nip.ttlexceeded %llu\nip.fragmented %llu\n"
 	    "ip.cantfrag %llu\nip.badhdr %llu\nip.fragments %llu\n"
-	    "ip.reassembled %llu\nip.fragdropped %llu\n"
+	    "ip.reassembled %llu\nip.fragdropped %llu\nip.badoptions %llu\n"
 	    "ip.cantforward %llu\nip.redirectsent %llu\n"
 	    "icmp.errors %llu\nicmp.ratelimited %llu\n"
 	    "icmp.redirects %llu\nicmp.badredirects %llu\n"
@@ -821,6 +852,7 @@ ipfwd_stats(char *buf, size_t len)
 	    (unsigned long long)st.fragments,
 	    (unsigned long long)st.reassembled,
 	    (unsigned long long)st.fragdropped,
+	    (unsigned long long)st.badoptions,
 	    (unsigned long long)st.cantforward,
 	    (unsigned long long)st.redirectsent,
 	    (unsigned long long)st.icmp_errors,

@@ -11,7 +11,7 @@ NETCOMP_SRCS := netcomp/stack.c netcomp/idle.c netcomp/ifnet.c \
     netcomp/tcp_input.c netcomp/udp_input.c netcomp/impair.c \
     netcomp/iftap.c netcomp/netloop.c netcomp/if_virtif.c netcomp/virtif_user.c \
     netcomp/if_tap.c \
-    netcomp/bridge.c netcomp/override.c
+    netcomp/bridge.c netcomp/override.c netcomp/ipopt.c
 NETCOMP_OBJS := $(call objs,$(NETCOMP_SRCS))
 
 # lwIP's headers as system headers: our warnings, not theirs.

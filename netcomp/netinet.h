@@ -21,6 +21,8 @@
  * (liblwip.so calls them through its PLT), sends through the netifs'
  * output hooks with the route's next hop and forwards IPv4; ipfwd6.c
  * replaces lwIP's ip6_input() to forward IPv6 and learn path MTUs;
+ * ipopt.c processes received IPv4 options (record route, source routes)
+ * and puts a socket's IP_OPTIONS in its datagrams;
  * icmp6err.c sends ICMPv6 errors and limits both families' errors;
  * reass.c reassembles both families for the node; neigh.c shows and
  * edits ARP/ND.  See route.h.
@@ -60,6 +62,9 @@ enum netstack_knob {
 	NK_IP_DIRECTEDBCAST,    /* net.inet.ip.directed-broadcast */
 	NK_ICMP_BMCASTECHO,     /* net.inet.icmp.bmcastecho */
 	NK_ICMP_REDIRTIMEOUT,   /* net.inet.icmp.redirtimeout: s */
+	/* IPv4 options and path MTU (ipopt.c, ipfwd.c) */
+	NK_IP_ALLOWSRCRT,       /* net.inet.ip.allowsrcrt */
+	NK_IP_FORWSRCRT,        /* net.inet.ip.forwsrcrt */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);

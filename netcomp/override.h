@@ -41,6 +41,7 @@
 	WRAP(ip4_route)			/* ipfwd.c: the routing table */\
 	WRAP(ip6_route)			/* ipfwd.c */			\
 	WRAP(ip4_frag)			/* ipfwd.c: DF, counters */	\
+	WRAP(ip4_output_if_opt_src)	/* ipopt.c: IP_OPTIONS */	\
 	WRAP(ip6_input)			/* ipfwd6.c: forwarding */	\
 	WRAP(nd6_get_destination_mtu)	/* ipfwd6.c: path MTUs */	\
 	WRAP(tcp_alloc)			/* hoplimit.c: NetBSD's TTLs */	\

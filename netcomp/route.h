@@ -57,6 +57,8 @@ int  ipfwd_input4(struct netif *in, struct pbuf *p);
 long ipfwd_stats(char *buf, size_t len);
 /* Is a one of this node's IPv6 addresses (any interface)? */
 int  ipfwd_local6(const ip6_addr_t *a);
+/* Is a one of this node's unicast IPv4 addresses (an up interface)? */
+int  own_unicast4(const ip4_addr_t *a);
 
 /* ipfwd6.c: replaces lwIP's ip6_input (forwarding, path MTU). */
 long ipfwd6_stats(char *buf, size_t len);

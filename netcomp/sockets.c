@@ -40,6 +40,7 @@
 #include "kernel/hyper.h"
 #include "kernel/kcall.h"
 #include "kernel/ksock.h"
+#include "netcomp/ipopt.h"
 #include "netcomp/netinet.h"
 #include "netcomp/route.h"
 #include "netcomp/socktab.h"
@@ -206,6 +207,53 @@ is_pmtudisc(const struct ksent *e, int level, int name)
 	    name == IP_MTU_DISCOVER;
 }
 
+/* IP_OPTIONS (lwIP has none): kept here and put in the datagrams of raw
+ * and UDP sockets by ipopt.c while they send.  A stream's segments leave
+ * from lwIP's own thread, out of reach: ENOPROTOOPT there. */
+static int
+is_ipopts(const struct ksent *e, int level, int name)
+{
+	return e->family == AF_INET && level == IPPROTO_IP &&
+	    name == IP_OPTIONS;
+}
+
+static int
+ipopts_set(struct ksent *e, const void *val, socklen_t len)
+{
+	uint8_t opts[IPOPT_MAX];
+	size_t n;
+	uint32_t hop;
+	int r;
+
+	if (e->type == SOCK_STREAM)
+		return -ENOPROTOOPT;
+	if (len > IPOPT_USERMAX || (len > 0 && val == NULL))
+		return -EINVAL;
+	if ((r = ipopt_parse(val, len, opts, &n, &hop)) != 0)
+		return r;
+	hyp_mtx_enter(&e->lk);
+	if (len > 0)
+		memcpy(e->ipopt_user, val, len);
+	e->ipopt_userlen = (uint8_t)len;
+	memcpy(e->ipopt, opts, n);
+	e->ipoptlen = (uint8_t)n;
+	e->ipopt_hop = hop;
+	hyp_mtx_exit(&e->lk);
+	return 0;
+}
+
+static int
+ipopts_get(struct ksent *e, void *val, socklen_t *len)
+{
+	hyp_mtx_enter(&e->lk);
+	if (*len > e->ipopt_userlen)
+		*len = e->ipopt_userlen;
+	if (*len > 0)
+		memcpy(val, e->ipopt_user, *len);
+	hyp_mtx_exit(&e->lk);
+	return 0;
+}
+
 /*
  * Options lwIP lacks that programs set as a matter of course:
  *  - SO_REUSEPORT is taken as SO_REUSEADDR, lwIP's one kind of address
@@ -316,6 +364,8 @@ ks_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 			    *(const int *)val == IP_PMTUDISC_PROBE;
 	} else if (is_nexthop(e, level, name))
 		r = nexthop_set(e, val, len);
+	else if (is_ipopts(e, level, name))
+		r = ipopts_set(e, val, len);
 	else if (is_timeo(level, name))
 		r = ksent_timeo_set(e, name, val, len);
 	else
@@ -351,6 +401,8 @@ ks_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 		}
 	} else if (is_nexthop(e, level, name))
 		r = nexthop_get(e, val, len);
+	else if (is_ipopts(e, level, name))
+		r = ipopts_get(e, val, len);
 	else if (is_timeo(level, name))
 		r = ksent_timeo_get(e, name, val, len);
 	else
@@ -457,15 +509,52 @@ ks_connect(int h, const struct sockaddr *sa, socklen_t len)
 	return r;
 }
 
+/*
+ * The socket's IP options for one send: copied into opts (*optlen
+ * bytes), and a source route's first hop as the destination in *hop,
+ * to which *to then points (the port of the one asked for, or of the
+ * peer).
+ */
+static void
+ipopts_for_send(struct ksent *e, int h, uint8_t *opts, size_t *optlen,
+    struct sockaddr_in *hop, const struct sockaddr **to, socklen_t *tolen)
+{
+	socklen_t n = sizeof(*hop);
+	uint32_t a;
+
+	hyp_mtx_enter(&e->lk);
+	*optlen = e->ipoptlen;
+	memcpy(opts, e->ipopt, *optlen);
+	a = e->ipopt_hop;
+	hyp_mtx_exit(&e->lk);
+	if (a == 0)
+		return;
+	memset(hop, 0, sizeof(*hop));
+	if (*to != NULL && *tolen >= (socklen_t)sizeof(*hop))
+		memcpy(hop, *to, sizeof(*hop));
+	else if (*to == NULL)
+		(void)LWIP_CALL(e, lwip_getpeername(h,
+		    (struct sockaddr *)hop, &n));
+	hop->sin_family = AF_INET;
+	hop->sin_addr.s_addr = a;
+	*to = (const struct sockaddr *)hop;
+	*tolen = sizeof(*hop);
+}
+
 static ssize_t
 send_once(struct ksent *e, int h, const void *buf, size_t len, int flags,
     const struct sockaddr *to, socklen_t tolen)
 {
 	ip6_addr_t nh;
+	uint8_t opts[IPOPT_MAX];
+	struct sockaddr_in hop;
+	size_t optlen = 0;
 	ssize_t r;
 	int rej, has_nh;
 
 	flags &= ~(MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (e->family == AF_INET && e->type != SOCK_STREAM)
+		ipopts_for_send(e, h, opts, &optlen, &hop, &to, &tolen);
 	if (e->df)
 		ipfwd_df_begin();
 	hyp_mtx_enter(&e->lk);
@@ -476,8 +565,12 @@ send_once(struct ksent *e, int h, const void *buf, size_t len, int flags,
 		ipfwd6_nexthop_begin(&nh);
 	}
 	hyp_mtx_exit(&e->lk);
+	if (optlen != 0)
+		ipopt_send_begin(opts, optlen);
 	(void)route_reject_error();
 	r = LWIP_CALL(e, lwip_sendto(h, buf, len, flags, to, tolen));
+	if (optlen != 0)
+		ipopt_send_end();
 	if (has_nh)
 		ipfwd6_nexthop_end();
 	if (e->df)

@@ -35,6 +35,10 @@ struct ksent {
 	int has_nh6;                    /* IPV6_NEXTHOP (lk): the next hop */
 	uint8_t nh6[16];                /* and its zone, the interface */
 	uint32_t nh6zone;               /* index of a link-local one */
+	/* IP_OPTIONS (lk): as the client gave them, and as sent */
+	uint8_t ipopt_user[44], ipopt[40];
+	uint8_t ipopt_userlen, ipoptlen;
+	uint32_t ipopt_hop;             /* a source route's first hop */
 	struct kswaiter *waiters;       /* ks_mtx */
 };
 

@@ -52,6 +52,11 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP_DIRECTEDBCAST] = 0,      /* ip_directedbcast */
 	[NK_ICMP_BMCASTECHO] = 0,       /* icmpbmcastecho */
 	[NK_ICMP_REDIRTIMEOUT] = 600,   /* icmp_redirtimeout: 10 min */
+	/* IPv4 options: NetBSD's defaults up to NetBSD 8 (NetBSD 9 turned
+	 * source routing off); the lab's nodes take the route a packet
+	 * asks for, as the tests of those releases expect. */
+	[NK_IP_ALLOWSRCRT] = 1,
+	[NK_IP_FORWSRCRT] = 1,
 };
 
 static void
@@ -213,6 +218,11 @@ static const struct sysctl_knob inet_knobs[] = {
 	KNOB("net.inet.icmp.redirtimeout", "seconds a host route made by an "
 	    "ICMP redirect lives (0: for ever)", NK_ICMP_REDIRTIMEOUT, 0,
 	    2147483647),
+	/* IPv4 options and path MTU */
+	KNOB("net.inet.ip.allowsrcrt", "accept packets with a source-route "
+	    "option (else answer \"net prohibited\")", NK_IP_ALLOWSRCRT, 0, 1),
+	KNOB("net.inet.ip.forwsrcrt", "forward packets along their "
+	    "source-route option", NK_IP_FORWSRCRT, 0, 1),
 };
 
 static const struct sysctl_knob inet6_knobs[] = {

@@ -135,6 +135,7 @@ static const struct {
 	{ "ip.fragdropped",  "fragments dropped (timeout or out of space)" },
 	{ "ip.cantforward",  "packets not forwardable (broadcast refused)" },
 	{ "ip.redirectsent", "redirects sent" },
+	{ "ip.badoptions",   "packets with bad options" },
 	{ "icmp.errors",     "calls to icmp_error" },
 	{ "icmp.ratelimited", "errors not generated because of rate limitation" },
 	{ "icmp.redirects",  "redirects received" },

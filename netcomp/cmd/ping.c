@@ -27,21 +27,23 @@
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/pingloop.h"
+#include "netcomp/ipopt.h"
 #include "version.h"
 
 #define PROG "rump.ping"
 
 static char dsttext[INADDR_TEXTLEN];
+static int rroute;                      /* -R */
+
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-Dnqv] [-c count] [-i wait] "
-	    "[-I srcaddr|interface] "
-	    "[-s size]\n"
-	    "                 [-T ttl] [-t timeout] [-w maxwait] [-W waittime] "
-	    "host\n"
+	    "usage: " PROG " [-DnqRv] [-c count] [-g gateway] [-i wait] "
+	    "[-I srcaddr|interface]\n"
+	    "                 [-s size] [-T ttl] [-t timeout] [-w maxwait] "
+	    "[-W waittime] host\n"
 	    "host is a numeric IPv4 address; the node is $RUMP_SERVER.\n");
 }
 
@@ -85,6 +87,8 @@ classify4(const uint8_t *b, size_t n, uint16_t ident, struct ping_reply *r)
 	if (n >= 20 && (b[0] >> 4) == 4 && (size_t)(b[0] & 0xf) * 4 <= n) {
 		hl = (size_t)(b[0] & 0xf) * 4;
 		r->ttl = b[8];
+		r->ipopts = b + 20;
+		r->ipoptlen = hl - 20;
 	}
 	b += hl;
 	n -= hl;
@@ -121,6 +125,42 @@ from_text(const struct ping_reply *r, char *buf, size_t len)
 	return inaddr_ntop(AF_INET, &sin->sin_addr, buf, len);
 }
 
+/*
+ * -R, as NetBSD's ping: the route recorded so far (the addresses up to
+ * the option's pointer), each on its line after "RR: ", or "(same
+ * route)" at the end of the reply's line when it is the last one shown.
+ */
+static void
+print_rr(const struct ping_reply *r)
+{
+	static uint8_t old[IPOPT_MAX];
+	static size_t oldlen;
+	static int warned;
+	const uint8_t *rr = ipopt_find(r->ipopts, r->ipoptlen, IPO_RR);
+	char buf[INADDR_TEXTLEN];
+	size_t n, i;
+
+	if (rr == NULL) {
+		if (!warned++)
+			printf("\nremote host does not support record route");
+		return;
+	}
+	n = rr[2] > rr[1] ? rr[1] : rr[2];
+	if (n <= IPO_MINOFF)
+		return;
+	n -= IPO_MINOFF;
+	if (n == oldlen && memcmp(rr + 3, old, n) == 0) {
+		printf("\t(same route)");
+		return;
+	}
+	memcpy(old, rr + 3, n);
+	oldlen = n;
+	printf("\nRR: ");
+	for (i = 0; i + 4 <= n; i += 4)
+		printf("%s\t%s", i ? "\n" : "",
+		    inaddr_ntop(AF_INET, rr + 3 + i, buf, sizeof(buf)));
+}
+
 static void
 print_reply4(const struct ping_reply *r, const struct ping_opts *o)
 {
@@ -137,6 +177,8 @@ print_reply4(const struct ping_reply *r, const struct ping_opts *o)
 	if (r->badbyte >= 0)
 		printf("\nwrong data byte #%ld should be 0x%x but was 0x%x",
 		    r->badbyte, r->badwant, r->badgot);
+	if (rroute)
+		print_rr(r);
 	printf("\n");
 }
 
@@ -251,6 +293,37 @@ on_sigint(int sig)
 	ping_stop();
 }
 
+/*
+ * The options of -g and -R, as NetBSD's ping lays them out: a loose
+ * source route through the gateway to dst (in IP_OPTIONS' form, the
+ * first hop first) and a NOP, then a record route filling what is left
+ * of the header's 40 bytes.
+ */
+static void
+route_options(const uint8_t *gw, const uint8_t *dst, struct ping_opts *o)
+{
+	size_t n = 0, sent = 0;
+
+	if (gw != NULL) {
+		o->ipopts[n++] = IPO_LSRR;
+		o->ipopts[n++] = 3 + 8;
+		o->ipopts[n++] = IPO_MINOFF;
+		memcpy(o->ipopts + n, gw, 4);
+		memcpy(o->ipopts + n + 4, dst, 4);
+		n += 8;
+		o->ipopts[n++] = IPO_NOP;
+		sent = n - 4;           /* the first hop leaves the option */
+	}
+	if (rroute) {
+		memset(o->ipopts + n, 0, IPOPT_MAX - 1 - sent);
+		o->ipopts[n] = IPO_RR;
+		o->ipopts[n + 1] = (uint8_t)(IPOPT_MAX - 1 - sent);
+		o->ipopts[n + 2] = IPO_MINOFF;
+		n += IPOPT_MAX - 1 - sent;
+	}
+	o->ipoptlen = n;
+}
+
 /* -I: an address, or an interface whose first inet address is used. */
 static int
 source(const char *s, struct ping_opts *o, char *why, size_t whylen)
@@ -300,6 +373,8 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct inaddr dst;
 	const char *srcarg = NULL;
+	struct inaddr gw;
+	int gwset = 0;
 	char why[256];
 	int c, r;
 	long v;
@@ -307,7 +382,7 @@ main(int argc, char **argv)
 	if (version_asked(argc, argv, PROG))
 		return 0;
 	ping_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "c:Dhi:I:nqs:t:T:vw:W:", longopts,
+	while ((c = getopt_long(argc, argv, "c:Dg:hi:I:nqRs:t:T:vw:W:", longopts,
 	    NULL)) != -1) {
 		if ((r = ping_opt(PROG, c, optarg, &o)) != 0) {
 			if (r < 0)
@@ -317,6 +392,13 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'D': o.df = 1; break;
 		case 'I': srcarg = optarg; break;
+		case 'R': rroute = 1; break;
+		case 'g':
+			if (inaddr_parse(optarg, AF_INET, &gw) != 0 ||
+			    gw.plen >= 0)
+				return bad("-g", optarg);
+			gwset = 1;
+			break;
 		case 'T':
 			if (parse_long(optarg, 1, 255, &v) != 0)
 				return bad("-T", optarg);
@@ -336,6 +418,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	ping_opts_done(&o);
+	if (gwset || rroute)
+		route_options(gwset ? gw.addr : NULL, dst.addr, &o);
 	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
 	inaddr_ntop(AF_INET, dst.addr, dsttext, sizeof(dsttext));
 	o.ident = (uint16_t)getpid();

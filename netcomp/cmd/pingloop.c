@@ -118,6 +118,12 @@ open_socket(struct session *s)
 		    "(IPV6_NEXTHOP): %s", strerror(errno));
 		return -errno;
 	}
+	if (o->ipoptlen != 0 && rump_sys_setsockopt(fd, IPPROTO_IP,
+	    IP_OPTIONS, o->ipopts, (socklen_t)o->ipoptlen) != 0) {
+		snprintf(ping_why, sizeof(ping_why), "set the IP options: %s",
+		    strerror(errno));
+		return -errno;
+	}
 	if (o->ttl >= 0) {
 		level = s->p->domain == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
 		name = s->p->domain == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS;

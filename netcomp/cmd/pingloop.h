@@ -37,6 +37,8 @@ struct ping_opts {
 	int      df;                    /* IPv4: set Don't Fragment (-D) */
 	struct sockaddr_storage nexthop;  /* IPv6: IPV6_NEXTHOP when */
 	socklen_t nexthoplen;             /* nexthoplen != 0 (-g) */
+	uint8_t  ipopts[44];            /* IPv4: IP_OPTIONS (-R, -g) */
+	size_t   ipoptlen;
 	int      quiet, verbose;
 	uint16_t ident;
 };
@@ -54,6 +56,8 @@ struct ping_reply {
 	int      type, code;            /* of an ICMP error */
 	uint32_t param;                 /* MTU, pointer, gateway of it */
 	struct sockaddr_storage from;
+	const uint8_t *ipopts;          /* IPv4: the header's options */
+	size_t   ipoptlen;
 	/* Filled in by the loop for echo replies: */
 	double   rtt_ms;                /* -1: no timestamp */
 	int      dup;

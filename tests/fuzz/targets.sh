@@ -74,7 +74,8 @@ _seeds_topology() {
 
 # One Ethernet frame per input (a port byte first) reaching each path of a
 # router: forwarding, TTL/hop limit 1, no route, reject, blackhole, too
-# big, fragments, packet too big, ND.
+# big, fragments, packet too big, ND, IPv4 options (record route, source
+# routes through the router and ending at it).
 _seeds_ipinput() {
 	command -v python3 >/dev/null || { echo "no python3"; return 1; }
 	python3 - "$1" <<'PY'
@@ -88,8 +89,8 @@ def csum(b):
 def eth(t): return b'\xb2\xa0\0\0\0\1' + b'\xb2\xa0\0\0\0\2' + struct.pack('!H', t)
 def a4(s): return ipaddress.IPv4Address(s).packed
 def a6(s): return ipaddress.IPv6Address(s).packed
-def v4(dst, ttl, payload, off=0, proto=1):
-    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 7, off, ttl, proto, 0, a4('10.1.1.2'), a4(dst))
+def v4(dst, ttl, payload, off=0, proto=1, opts=b''):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45 + len(opts) // 4, 0, 20 + len(opts) + len(payload), 7, off, ttl, proto, 0, a4('10.1.1.2'), a4(dst)) + opts
     h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
     return eth(0x0800) + h + payload
 def v6(dst, hlim, nh, payload, src='fd01::2'):
@@ -114,6 +115,11 @@ seeds = {
     # UDP-Lite with a coverage beyond the datagram: aborted lwIP once
     'v6udplite': v6('fd01::1', 64, 136, b'\x91\x3a\0\x07\xb2\xa0\0\0' + bytes(16)),
     'v4udplite': v4('10.1.1.1', 64, b'\x91\x3a\0\x07\xb2\xa0\0\0' + bytes(16), proto=136),
+    'v4rr': v4('10.9.1.1', 64, echo, opts=b'\x07\x27\x04' + bytes(37)),
+    'v4rrlocal': v4('10.1.1.1', 64, echo, opts=b'\x07\x27\x04' + bytes(37)),
+    'v4lsrr': v4('10.1.1.1', 64, echo, opts=b'\x83\x07\x04' + a4('10.9.1.1') + b'\x01'),
+    'v4ssrr': v4('10.1.1.1', 64, echo, opts=b'\x89\x07\x04' + a4('10.1.2.2') + b'\x01'),
+    'v4lsrrend': v4('10.1.1.1', 64, echo, opts=b'\x83\x0b\x0c' + a4('10.1.2.2') + a4('10.1.1.1') + b'\x01' + b'\x07\x0b\x04' + bytes(8) + b'\0'),
 }
 for name, frame in seeds.items():
     for port in (0, 1):

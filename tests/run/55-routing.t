@@ -5,6 +5,12 @@
 # shmif buses, unprivileged:
 #  - one router: IPv4 and IPv6 forwarding work with forwarding on and
 #    fail with it off;
+#  - IPv4 options through it: ping -R prints the route recorded on the
+#    way out and back ("(same route)" the second time), ping -g goes
+#    through it by a loose source route (even with forwarding off),
+#    net.inet.ip.allowsrcrt=0 answers "net prohibited" and forwsrcrt=0
+#    "source route failed", counted as bad options; an unmodified
+#    program's UDP socket sends IP_OPTIONS (python3, librumphijack);
 #  - a chain h1 - r1 - r2 - r3 - h2 with static routes: end-to-end ping,
 #    traceroute lists every hop in order (UDP and -I), route get names
 #    the gateway and interface, netstat -rn has NetBSD's table;
@@ -56,6 +62,57 @@ check "IPv6 a -> b through ra" N a rump.ping6 -q -c 3 -i 0.05 fd02::2
 check "IPv4 b -> a through ra" N b rump.ping -q -c 2 -i 0.05 10.1.1.2
 N a rump.ping -c 1 10.1.2.2 >p.txt 2>&1
 ok $(grep -q 'ttl=254' p.txt; echo $?) "one router took one from the TTL (ttl=254)"
+
+# IPv4 options through ra (netcomp/ipopt.c): record route, loose source
+# route, the two knobs, IP_OPTIONS of an unmodified program's UDP socket.
+d=$(N ra rump.sysctl -n net.inet.ip.allowsrcrt net.inet.ip.forwsrcrt | tr '\n' ' ')
+ok $([ "$d" = "1 1 " ]; echo $?) "allowsrcrt and forwsrcrt default to 1 (got: $d)"
+N a rump.ping -n -c 2 -i 0.1 -w 2 -R 10.1.2.2 >p.txt 2>&1; r=$?
+printf 'RR: \t10.1.2.1\n\t10.1.2.2\n\t10.1.1.1\n\t10.1.1.2\n' >rr.txt
+grep -A 3 '^RR: ' p.txt >got.txt
+ok $([ $r = 0 ] && cmp -s rr.txt got.txt; echo $?) \
+    "ping -R: out through ra (10.1.2.1) to b, back through ra (10.1.1.1) to a"
+cmp -s rr.txt got.txt || sed 's/^/#   /' p.txt | head -12
+ok $(grep -q 'icmp_seq=1 .*	(same route)$' p.txt; echo $?) \
+    "ping -R: the second reply came the same route"
+N a rump.ping -n -c 1 -w 2 -R -g 10.1.1.1 10.1.2.2 >p.txt 2>&1; r=$?
+grep -A 3 '^RR: ' p.txt >got.txt
+ok $([ $r = 0 ] && cmp -s rr.txt got.txt; echo $?) \
+    "ping -g ra -R: source-routed through ra, the same route recorded"
+HJ=$O/lib/librumphijack.so
+if [ -r "$HJ" ] && command -v python3 >/dev/null &&
+    as_user unshare -rn true 2>/dev/null; then
+	chmod 0777 "$T"
+	RUMP_SERVER=unix://$T/a LD_PRELOAD=$HJ as_user unshare -rn timeout 20 \
+	    python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x07\x0b\x04" + bytes(9))
+print(s.getsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, 40).hex())
+s.sendto(b"hello", ("10.1.2.2", 9))' >u.txt 2>&1
+	ok $(grep -qx '070b04000000000000000000' u.txt; echo $?) \
+	    "IP_OPTIONS of a hijacked UDP socket: getsockopt gives them back"
+	sleep 0.2
+	as_user shmif_dumpbus -p - ab2 2>/dev/null | as_user tcpdump -nv -r - 2>/dev/null >u2.txt
+	ok $(grep -q 'proto UDP.*options (RR 10.1.2.1, 0.0.0.0' u2.txt; echo $?) \
+	    "IP_OPTIONS: the datagram reached ab2 with ra's address recorded"
+	grep -q 'proto UDP.*options (RR' u2.txt || sed 's/^/#   /' u.txt | tail -3
+fi
+check "ra: forwarding off" N ra rump.sysctl -w net.inet.ip.forwarding=0
+check "ping -g ra: ra forwards a source-routed packet with forwarding off" \
+    N a rump.ping -n -q -c 1 -w 2 -g 10.1.1.1 10.1.2.2
+check "ra: forwarding on, allowsrcrt=0" N ra rump.sysctl -w \
+    net.inet.ip.forwarding=1 net.inet.ip.allowsrcrt=0
+N a rump.ping -n -c 1 -w 0.3 -g 10.1.1.1 10.1.2.2 >p.txt 2>&1; r=$?
+ok $([ $r = 2 ] && grep -q 'from 10.1.1.1: Destination Net Prohibited' p.txt; echo $?) \
+    "allowsrcrt=0: ra answers net prohibited (exit $r)"
+check "ra: allowsrcrt=1 forwsrcrt=0" N ra rump.sysctl -w net.inet.ip.allowsrcrt=1 \
+    net.inet.ip.forwsrcrt=0
+N a rump.ping -n -c 1 -w 0.3 -g 10.1.1.1 10.1.2.2 >p.txt 2>&1; r=$?
+ok $([ $r = 2 ] && grep -q 'from 10.1.1.1: Source Route Failed' p.txt; echo $?) \
+    "forwsrcrt=0: ra answers source route failed (exit $r)"
+n=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets with bad options$/\1/p')
+ok $([ "${n:-0}" = 2 ]; echo $?) "ra counted 2 packets with bad options (got ${n:-none})"
+N ra rump.sysctl -w net.inet.ip.forwsrcrt=1 >/dev/null
 
 # TTL 1, reject and blackhole.
 N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
