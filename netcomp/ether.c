@@ -663,19 +663,25 @@ loop_init(struct netif *n)
 	return ERR_OK;
 }
 
+/* lo0 (first) is up with 127.0.0.1/8; a cloned loopback down, bare. */
 err_t
-loop_netif_add(struct ifnet *ifp)
+loop_netif_add(struct ifnet *ifp, int first)
 {
 	ip4_addr_t ip, mask;
 
 	ifp->mtu = LO_MTU;
-	IP4_ADDR(&ip, 127, 0, 0, 1);
-	IP4_ADDR(&mask, 255, 0, 0, 0);
+	ip4_addr_set_zero(&ip);
+	ip4_addr_set_zero(&mask);
+	if (first) {
+		IP4_ADDR(&ip, 127, 0, 0, 1);
+		IP4_ADDR(&mask, 255, 0, 0, 0);
+	}
 	if (netif_add(&ifp->netif, &ip, &mask, NULL, ifp, loop_init,
 	    ip_input) == NULL)
 		return ERR_IF;
 	netif_set_link_up(&ifp->netif);
-	netif_set_up(&ifp->netif);
+	if (first)
+		netif_set_up(&ifp->netif);
 	ifp->netif.rs_count = 0;
 	return ERR_OK;
 }

@@ -31,6 +31,7 @@
 #define MAXKINDS        8
 #define ETH_HLEN        14
 #define MIN_MTU         68
+#define LOOP_KIND       "lo"    /* NetBSD's loopback cloner */
 
 hyp_mtx_t ifnet_cfg = HYP_MTX_INITIALIZER;
 static struct ifnet *ifnet_head;                /* ifnet_cfg */
@@ -206,10 +207,40 @@ create_locked(const char *name, const struct ifkind *kind)
 	return 0;
 }
 
+/*
+ * A loopback of NetBSD's lo cloner: lo0 is made at start with 127.0.0.1
+ * and stays; lo1, lo2 ... start down and without an address, as NetBSD's
+ * (their IPv6 loopback and link-local addresses, made on up, are lo0's
+ * and so stay there: an address lives on one interface).
+ */
+static int
+loop_create_locked(const char *name, struct ifnet **out)
+{
+	struct ifnet *ifp;
+	int first = lo0 == NULL, error = 0;
+
+	if ((ifp = ifnet_alloc(name, NULL)) == NULL)
+		return -ENOMEM;
+	netstack_lock();
+	if (loop_netif_add(ifp, first) != ERR_OK)
+		error = -ENOSPC;
+	netstack_unlock();
+	if (error != 0) {
+		ifnet_free(ifp);
+		return error;
+	}
+	link_in(ifp);
+	if (!first)
+		klog(KLOG_INFO, "%s: created", name);
+	*out = ifp;
+	return 0;
+}
+
 int
 ifnet_create(const char *name)
 {
 	const struct ifkind *kind;
+	struct ifnet *ifp;
 	char kname[RUMP_IFNAMSIZ];
 	int error;
 
@@ -219,6 +250,8 @@ ifnet_create(const char *name)
 	hyp_mtx_enter(&ifnet_cfg);
 	if (ifnet_lookup(name) != NULL)
 		error = -EEXIST;
+	else if (strcmp(kname, LOOP_KIND) == 0)
+		error = loop_create_locked(name, &ifp);
 	else if ((kind = kind_find(kname)) == NULL)
 		error = -EOPNOTSUPP;
 	else
@@ -250,13 +283,14 @@ destroy_locked(struct ifnet *ifp)
 	netstack_unlock();
 	if (ifnet_brport(ifp) != NULL)
 		bridge_port_gone(ifp);
-	if (ifp->kind->bridge_set != NULL)
+	if (ifp->kind != NULL && ifp->kind->bridge_set != NULL)
 		bridge_gone(ifp);
 	impair_detach(ifp);
 	iftap_detach(ifp);
-	if (ifp->kind->set_linkstr != NULL)
+	if (ifp->kind != NULL && ifp->kind->set_linkstr != NULL)
 		ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
-	ifp->kind->detach(ifp);
+	if (ifp->kind != NULL)
+		ifp->kind->detach(ifp);
 	link_out(ifp);
 	klog(KLOG_INFO, "%s: destroyed", ifp->name);
 	ifnet_free(ifp);
@@ -271,7 +305,7 @@ ifnet_destroy(const char *name)
 	hyp_mtx_enter(&ifnet_cfg);
 	if ((ifp = ifnet_lookup(name)) == NULL)
 		error = -ENXIO;
-	else if (ifp->kind == NULL)
+	else if (ifp == lo0)
 		error = -EINVAL;            /* lo0 stays */
 	else
 		destroy_locked(ifp);
@@ -876,23 +910,8 @@ ifnet_init(char *err, size_t errlen)
 	int error = 0;
 
 	hyp_mtx_enter(&ifnet_cfg);
-	if (lo0 == NULL) {
-		if ((lo0 = ifnet_alloc("lo0", NULL)) == NULL)
-			error = -ENOMEM;
-		else {
-			netstack_lock();
-			if (loop_netif_add(lo0) != ERR_OK)
-				error = -ENOSPC;
-			netstack_unlock();
-		}
-		if (error == 0)
-			link_in(lo0);
-		else {
-			hyp_free(lo0);
-			lo0 = NULL;
-			snprintf(err, errlen, "cannot create lo0");
-		}
-	}
+	if (lo0 == NULL && (error = loop_create_locked("lo0", &lo0)) != 0)
+		snprintf(err, errlen, "cannot create lo0");
 	hyp_mtx_exit(&ifnet_cfg);
 	if (error == 0 && ((error = impair_init()) != 0 ||
 	    (error = iftap_init()) != 0))
@@ -911,7 +930,7 @@ ifnet_fini(void)
 	hyp_mtx_enter(&ifnet_cfg);
 	for (ifp = ifnet_head; ifp != NULL; ifp = next) {
 		next = ifp->next;
-		if (ifp->kind != NULL)
+		if (ifp != lo0)
 			destroy_locked(ifp);
 	}
 	hyp_mtx_exit(&ifnet_cfg);

@@ -98,7 +98,7 @@ int   ifnet_txq_resize(struct ifnet *ifp, uint32_t slot);
 void  ifnet_txq_flush(struct ifnet *ifp);
 void  ifnet_txq_free(struct ifnet *ifp);
 err_t ether_netif_add(struct ifnet *ifp);
-err_t loop_netif_add(struct ifnet *ifp);
+err_t loop_netif_add(struct ifnet *ifp, int first);
 err_t alias_netif_add(struct ifnet *ifp, struct ifalias *al,
           const ip4_addr_t *ip, const ip4_addr_t *mask);
 void  ifnet_sync_aliases(struct ifnet *ifp);  /* up/link/mtu to aliases */
