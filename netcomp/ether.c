@@ -619,16 +619,31 @@ ifnet_sync_aliases(struct ifnet *ifp)
 
 /* ---- the loopback ---- */
 
-/* A looped packet counts as sent and as received on lo0. */
-static err_t
-loop_output(struct netif *n, struct pbuf *p)
+/*
+ * lwIP loops a packet for a local address on the netif it would leave by
+ * (netif_loop_output, which liblwip calls through its PLT); NetBSD sends
+ * it through the loopback (its local routes are lo0's), so it counts as
+ * sent and received there: on the loopback it was routed to, else lo0.
+ */
+err_t
+netif_loop_output(struct netif *n, struct pbuf *p)
 {
 	struct ifnet *ifp = n->state;
 
-	IFNET_COUNT(ifp, opackets, 1);
-	IFNET_COUNT(ifp, obytes, p->tot_len);
-	IFNET_COUNT(ifp, ipackets, 1);
-	IFNET_COUNT(ifp, ibytes, p->tot_len);
+	if (ifp == NULL || &ifp->netif != n || ifp->kind != NULL)
+		ifp = ifnet_loopback();
+	if (ifp != NULL) {
+		IFNET_COUNT(ifp, opackets, 1);
+		IFNET_COUNT(ifp, obytes, p->tot_len);
+		IFNET_COUNT(ifp, ipackets, 1);
+		IFNET_COUNT(ifp, ibytes, p->tot_len);
+	}
+	return lwip_real.netif_loop_output(n, p);
+}
+
+static err_t
+loop_output(struct netif *n, struct pbuf *p)
+{
 	return netif_loop_output(n, p);
 }
 

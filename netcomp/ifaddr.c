@@ -250,6 +250,28 @@ v6_elsewhere(const struct ifnet *ifp, const ip6_addr_t *ip)
 	return 0;
 }
 
+/*
+ * Lifetimes live in lwIP's slots (LWIP_IPV6_ADDRESS_LIFETIMES, which
+ * Debian's build has with SLAAC): seconds left, counted down by nd6_tmr,
+ * which deprecates a preferred address when pltime runs out and makes
+ * the slot invalid when vltime does (nd6_tmr below then forgets it).  A
+ * valid lifetime of 0 is lwIP's "static": none.  Set again, an address
+ * takes the new lifetimes and a deprecated one is preferred again, as
+ * NetBSD's in6_update_ifa() does.
+ */
+static void
+v6_set_life(struct ifnet *ifp, int i, uint32_t pltime, uint32_t vltime)
+{
+	struct netif *n = &ifp->netif;
+
+	if (pltime == RUMP_LIFE_INFINITE && vltime == RUMP_LIFE_INFINITE)
+		vltime = pltime = IP6_ADDR_LIFE_STATIC;
+	netif_ip6_addr_set_valid_life(n, i, vltime);
+	netif_ip6_addr_set_pref_life(n, i, pltime);
+	if (ip6_addr_isdeprecated(netif_ip6_addr_state(n, i)) && pltime != 0)
+		netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_PREFERRED);
+}
+
 static int
 v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 {
@@ -267,6 +289,7 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	if ((i = v6_slot(n, &ip)) >= 0) {
 		ifp->v6plen[i] = a->plen;
 		ifp->v6ours[i] = 1;
+		v6_set_life(ifp, i, RUMP_LIFE_INFINITE, RUMP_LIFE_INFINITE);
 		return 0;
 	}
 	if (v6_elsewhere(ifp, &ip))
@@ -276,6 +299,7 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	ifp->v6plen[idx] = a->plen;
 	ifp->v6ours[idx] = 1;
 	ifp->v6dad[idx] = 0;
+	v6_set_life(ifp, idx, RUMP_LIFE_INFINITE, RUMP_LIFE_INFINITE);
 	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0, nor
 	 * for an address given while the interface is down: NetBSD checks
 	 * only addresses added to an interface that is up (if_do_dad). */
@@ -283,6 +307,17 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	    !netif_is_up(n))
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	return 0;
+}
+
+/* Slot i has become invalid (deleted, or its valid lifetime ran out). */
+static void
+v6_forget(struct ifnet *ifp, int i)
+{
+	ip6_addr_set_zero(ip_2_ip6(&ifp->netif.ip6_addr[i]));
+	netif_ip6_addr_set_valid_life(&ifp->netif, i, IP6_ADDR_LIFE_STATIC);
+	netif_ip6_addr_set_pref_life(&ifp->netif, i, IP6_ADDR_LIFE_STATIC);
+	ifp->v6plen[i] = 0;
+	ifp->v6ours[i] = 0;
 }
 
 static int
@@ -297,9 +332,7 @@ v6_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	if ((i = v6_slot(&ifp->netif, &ip)) < 0)
 		return -EADDRNOTAVAIL;
 	netif_ip6_addr_set_state(&ifp->netif, (s8_t)i, IP6_ADDR_INVALID);
-	ip6_addr_set_zero(ip_2_ip6(&ifp->netif.ip6_addr[i]));
-	ifp->v6plen[i] = 0;
-	ifp->v6ours[i] = 0;
+	v6_forget(ifp, i);
 	return 0;
 }
 
@@ -392,6 +425,45 @@ ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	return error;
 }
 
+/* ifaddr_add with lifetimes (see v6_set_life), as NetBSD checks them. */
+int
+ifaddr_add_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+    uint32_t pltime, uint32_t vltime)
+{
+	ip6_addr_t ip;
+	int error, i;
+
+	if (a->family != AF_INET6 || vltime == 0 || pltime > vltime)
+		return -EINVAL;
+	if ((error = ifaddr_add(ifp, a)) != 0)
+		return error;
+	v6_from(a, &ip);
+	if ((i = v6_slot(&ifp->netif, &ip)) >= 0)
+		v6_set_life(ifp, i, pltime, vltime);
+	return 0;
+}
+
+int
+ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+    uint32_t *pltime, uint32_t *vltime)
+{
+	struct netif *n = &ifp->netif;
+	ip6_addr_t ip;
+	int i;
+
+	if (a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	v6_from(a, &ip);
+	if ((i = v6_slot(n, &ip)) < 0)
+		return -EADDRNOTAVAIL;
+	*pltime = *vltime = RUMP_LIFE_INFINITE;
+	if (!netif_ip6_addr_isstatic(n, i)) {
+		*pltime = netif_ip6_addr_pref_life(n, i);
+		*vltime = netif_ip6_addr_valid_life(n, i);
+	}
+	return 0;
+}
+
 /* The interface came up (or IPv6 arrived while it was up). */
 void
 ifaddr_up(struct ifnet *ifp)
@@ -431,6 +503,32 @@ ifaddr_up(struct ifnet *ifp)
 		}
 }
 
+/* Addresses whose valid lifetime lwIP's nd6_tmr ended: as deleted. */
+static void
+v6_expired(void)
+{
+	struct rump_ifaddr a = { .family = AF_INET6 };
+	struct netif *n;
+	struct ifnet *ifp;
+	int i;
+
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || &ifp->netif != n)
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			if (ifp->v6plen[i] == 0 ||
+			    !ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))
+				continue;
+			a.plen = ifp->v6plen[i];
+			memcpy(a.addr, netif_ip6_addr(n, i)->addr, 16);
+			log_addr(ifp, "expired", &a);
+			v6_forget(ifp, i);
+			route_ifaddr_changed(ifp->name);
+			neigh_prune(ifp);
+		}
+	}
+}
+
 /*
  * net.inet6.ip6.dad_count probes for a new address, where Debian's lwIP
  * sends LWIP_IPV6_DUP_DETECT_ATTEMPTS (1): lwIP's nd6_tmr(), which its
@@ -467,6 +565,7 @@ nd6_tmr(void)
 		}
 	}
 	lwip_real.nd6_tmr();
+	v6_expired();
 }
 
 void

@@ -352,6 +352,12 @@ ifkind_unregister(const struct ifkind *kind)
 	hyp_mtx_exit(&ifnet_cfg);
 }
 
+struct ifnet *
+ifnet_loopback(void)
+{
+	return __atomic_load_n(&lo0, __ATOMIC_ACQUIRE);
+}
+
 /* ---- for drivers ---- */
 
 void *
@@ -504,6 +510,7 @@ fill_info(struct ifnet *ifp, struct rump_ifinfo *info)
 	info->link_up = ifp->kind == NULL ? 1 :
 	    (uint8_t)(ifp->link_up && !ifp->carrier_lost);
 	netstack_lock();
+	netstack_enter();       /* address lifetimes: catch up */
 	info->flags = ifflags(ifp);
 	info->index = netif_get_index(&ifp->netif);
 	info->naddrs = (uint32_t)ifaddr_fill(ifp, info->addrs,
@@ -531,6 +538,55 @@ ifnet_get(const char *name, struct rump_ifinfo *info)
 		fill_info(ifp, info);
 	hyp_mtx_exit(&ifnet_cfg);
 	return error;
+}
+
+/* NetBSD's SIOCZIFDATA: the counters as they were, zeroed. */
+int
+ifnet_zero(const char *name, struct rump_ifinfo *info)
+{
+	struct ifnet *ifp;
+	int error = 0;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else {
+		fill_info(ifp, info);
+		__atomic_sub_fetch(&ifp->cnt.ipackets, info->ipackets,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.ierrors, info->ierrors,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.opackets, info->opackets,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.oerrors, info->oerrors,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.ibytes, info->ibytes,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.obytes, info->obytes,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.iqdrops, info->iqdrops,
+		    __ATOMIC_RELAXED);
+	}
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+/* The kinds ifnet_create makes, newest first and lo last, in the order
+ * NetBSD's cloner list has (each new cloner goes in front). */
+int
+ifnet_cloners(char (*names)[RUMP_IFNAMSIZ], int max)
+{
+	int i, n = 0;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	for (i = MAXKINDS - 1; i >= 0; i--)
+		if (kinds[i] != NULL && n++ < max)
+			snprintf(names[n - 1], RUMP_IFNAMSIZ, "%s",
+			    kinds[i]->name);
+	if (n++ < max)
+		snprintf(names[n - 1], RUMP_IFNAMSIZ, "%s", LOOP_KIND);
+	hyp_mtx_exit(&ifnet_cfg);
+	return n;
 }
 
 int
@@ -738,9 +794,12 @@ ifnet_set_mac(const char *name, const uint8_t mac[6])
 
 /* ---- addresses (ifaddr.c does the work) ---- */
 
+enum addr_do { ADDR_ADD, ADDR_DEL, ADDR_ADD_LIFE, ADDR_GET_LIFE };
+
+/* life: pltime and vltime, given (ADDR_ADD_LIFE) or filled (GET). */
 static int
-addr_op(const char *name, const struct rump_ifaddr *a,
-    int (*op)(struct ifnet *, const struct rump_ifaddr *))
+addr_op(const char *name, const struct rump_ifaddr *a, enum addr_do what,
+    uint32_t life[2])
 {
 	struct ifnet *ifp;
 	int error;
@@ -753,7 +812,20 @@ addr_op(const char *name, const struct rump_ifaddr *a,
 	else {
 		netstack_lock();
 		netstack_enter();
-		error = op(ifp, a);
+		switch (what) {
+		case ADDR_ADD:
+			error = ifaddr_add(ifp, a);
+			break;
+		case ADDR_DEL:
+			error = ifaddr_del(ifp, a);
+			break;
+		case ADDR_ADD_LIFE:
+			error = ifaddr_add_life(ifp, a, life[0], life[1]);
+			break;
+		default:
+			error = ifaddr_get_life(ifp, a, &life[0], &life[1]);
+			break;
+		}
 		netstack_poke();
 		netstack_unlock();
 	}
@@ -764,13 +836,36 @@ addr_op(const char *name, const struct rump_ifaddr *a,
 int
 ifnet_add_addr(const char *name, const struct rump_ifaddr *a)
 {
-	return addr_op(name, a, ifaddr_add);
+	return addr_op(name, a, ADDR_ADD, NULL);
 }
 
 int
 ifnet_del_addr(const char *name, const struct rump_ifaddr *a)
 {
-	return addr_op(name, a, ifaddr_del);
+	return addr_op(name, a, ADDR_DEL, NULL);
+}
+
+int
+ifnet_add_addr_life(const char *name, const struct rump_ifaddr *a,
+    uint32_t pltime, uint32_t vltime)
+{
+	uint32_t life[2] = { pltime, vltime };
+
+	return addr_op(name, a, ADDR_ADD_LIFE, life);
+}
+
+int
+ifnet_get_life(const char *name, const struct rump_ifaddr *a,
+    uint32_t *pltime, uint32_t *vltime)
+{
+	uint32_t life[2];
+	int error;
+
+	if ((error = addr_op(name, a, ADDR_GET_LIFE, life)) == 0) {
+		*pltime = life[0];
+		*vltime = life[1];
+	}
+	return error;
 }
 
 /* ---- carrier, impairments, capture taps (impair.h) ---- */
@@ -973,4 +1068,8 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_tap_release = ifnet_tap_release,
 	.if_bridge_set = ifnet_bridge_set,
 	.if_bridge_get = ifnet_bridge_get,
+	.if_cloners = ifnet_cloners,
+	.if_zero = ifnet_zero,
+	.if_add_addr_life = ifnet_add_addr_life,
+	.if_get_life = ifnet_get_life,
 };

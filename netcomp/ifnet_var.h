@@ -107,6 +107,10 @@ void  ifnet_sync_aliases(struct ifnet *ifp);  /* up/link/mtu to aliases */
 int   ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max);
 int   ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a);
 int   ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a);
+int   ifaddr_add_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+          uint32_t pltime, uint32_t vltime);
+int   ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+          uint32_t *pltime, uint32_t *vltime);
 void  ifaddr_up(struct ifnet *ifp);    /* link-local, restart DAD */
 void  ifaddr_remove_all(struct ifnet *ifp);
 /* The MAC changed from old: a link-local address made from it follows. */
@@ -114,5 +118,6 @@ void  ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6]);
 
 /* ifnet.c */
 struct ifnet *ifnet_lookup(const char *name);  /* ifnet_cfg held */
+struct ifnet *ifnet_loopback(void);     /* lo0: made at start, kept */
 
 #endif
