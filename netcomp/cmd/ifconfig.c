@@ -2,14 +2,23 @@
  * ifconfig.c — rump.ifconfig: configure and show a node's network
  * interfaces, with NetBSD's ifconfig(8) syntax and output format.
  *
- *   rump.ifconfig [-v] [-a] [--json]   every interface (--json: as one
- *                                      JSON object, ifprint.h)
- *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] [--json] IF [AF]  one interface (AF: inet, inet6
- *                                      or link: only that family's
- *                                      addresses)
+ *   rump.ifconfig [-a] [-bdsu] [-hLmNvz] [--json] [AF]
+ *                                      every interface (-b broadcast,
+ *                                      -d down, -u up, -s with carrier
+ *                                      only; --json: as one JSON
+ *                                      object, ifprint.h)
+ *   rump.ifconfig -l [-bdsu]           interface names on one line
+ *   rump.ifconfig [-hLmNvz] [--json] IF [AF]  one interface (AF: inet,
+ *                                      inet6 or link: only that
+ *                                      family's addresses)
+ *   rump.ifconfig -s IF                exit 0 if IF's link is up, else 1
+ *   rump.ifconfig -C                   the interface kinds (cloners)
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
+ *
+ * -h human-readable byte counts, -L IPv6 address lifetimes, -m media
+ * (there are none to choose), -N host names (hosts.h), -v counters, -z
+ * counters read and zeroed.
  *
  * The parameters are parsed and checked completely before anything is
  * changed, so a typo changes nothing.  "create" runs first whatever its
@@ -73,15 +82,21 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-v] [-a] [--json]\n"
-	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] [--json] interface [inet | inet6 | link]\n"
+	    "usage: " PROG " [-a] [-bdsu] [-hLmNvz] [--json] "
+	    "[inet | inet6 | link]\n"
+	    "       " PROG " -l [-bdsu]\n"
+	    "       " PROG " [-hLmNvz] [--json] interface "
+	    "[inet | inet6 | link]\n"
+	    "       " PROG " -s interface\n"
+	    "       " PROG " -C\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx active]\n"
 	    "           [[inet | inet6] address[/len] "
 	    "[netmask mask | prefixlen n]\n"
-	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
+	    "            [alias | -alias | delete]\n"
+	    "            [pltime n] [vltime n] [deprecated | -deprecated]]\n"
+	    "           [mtu n] [up | down]\n"
 	    "       " PROG " -w secs\n"
 	    "The node is $RUMP_SERVER (unix://path or tcp://addr:port).\n");
 }
