@@ -251,25 +251,52 @@ v6_elsewhere(const struct ifnet *ifp, const ip6_addr_t *ip)
 }
 
 /*
- * Lifetimes live in lwIP's slots (LWIP_IPV6_ADDRESS_LIFETIMES, which
- * Debian's build has with SLAAC): seconds left, counted down by nd6_tmr,
- * which deprecates a preferred address when pltime runs out and makes
- * the slot invalid when vltime does (nd6_tmr below then forgets it).  A
- * valid lifetime of 0 is lwIP's "static": none.  Set again, an address
- * takes the new lifetimes and a deprecated one is preferred again, as
- * NetBSD's in6_update_ifa() does.
+ * Lifetimes given with an address are kept here, as the monotonic
+ * times they end (lwIP's slots count SLAAC lifetimes down by its ND
+ * timer, which a node that sleeps while idle does not run; those of a
+ * configured address stay lwIP's "static"): when the preferred one has
+ * passed a preferred address is deprecated, when the valid one has the
+ * address is removed.  v6_life_due() does it, from the ND timer, before
+ * the address list is read, and when idle.c wakes the stack for the
+ * next end (ifaddr_life_quiet_for()).  Set again, an address takes the
+ * new lifetimes and a deprecated one is preferred again, as NetBSD's
+ * in6_update_ifa() does.
  */
+static uint64_t
+now_ms(void)
+{
+	return hyp_clock_mono_ns() / 1000000u;
+}
+
+static uint64_t
+life_end(uint64_t now, uint32_t secs)
+{
+	return secs == RUMP_LIFE_INFINITE ? 0 : now + (uint64_t)secs * 1000u;
+}
+
+/* Whole seconds left until end (rounded up), as NetBSD shows them. */
+static uint32_t
+life_left(uint64_t end, uint64_t now)
+{
+	if (end == 0)
+		return RUMP_LIFE_INFINITE;
+	return end <= now ? 0 : (uint32_t)((end - now + 999) / 1000);
+}
+
 static void
 v6_set_life(struct ifnet *ifp, int i, uint32_t pltime, uint32_t vltime)
 {
 	struct netif *n = &ifp->netif;
+	uint64_t now = now_ms();
 
-	if (pltime == RUMP_LIFE_INFINITE && vltime == RUMP_LIFE_INFINITE)
-		vltime = pltime = IP6_ADDR_LIFE_STATIC;
-	netif_ip6_addr_set_valid_life(n, i, vltime);
-	netif_ip6_addr_set_pref_life(n, i, pltime);
 	if (ip6_addr_isdeprecated(netif_ip6_addr_state(n, i)) && pltime != 0)
 		netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_PREFERRED);
+	netif_ip6_addr_set_valid_life(n, i, IP6_ADDR_LIFE_STATIC);
+	netif_ip6_addr_set_pref_life(n, i, IP6_ADDR_LIFE_STATIC);
+	ifp->v6pref_end[i] = life_end(now, pltime);
+	ifp->v6valid_end[i] = life_end(now, vltime);
+	if (pltime == 0)
+		ifp->v6pref_end[i] = now;
 }
 
 static int
@@ -318,6 +345,7 @@ v6_forget(struct ifnet *ifp, int i)
 	netif_ip6_addr_set_pref_life(&ifp->netif, i, IP6_ADDR_LIFE_STATIC);
 	ifp->v6plen[i] = 0;
 	ifp->v6ours[i] = 0;
+	ifp->v6pref_end[i] = ifp->v6valid_end[i] = 0;
 }
 
 static int
@@ -334,6 +362,34 @@ v6_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	netif_ip6_addr_set_state(&ifp->netif, (s8_t)i, IP6_ADDR_INVALID);
 	v6_forget(ifp, i);
 	return 0;
+}
+
+/* Apply the lifetime ends that have passed (see v6_set_life). */
+static void
+v6_life_due(struct ifnet *ifp, uint64_t now)
+{
+	struct rump_ifaddr a = { .family = AF_INET6 };
+	struct netif *n = &ifp->netif;
+	u8_t st;
+	int i;
+
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		st = netif_ip6_addr_state(n, i);
+		if (ip6_addr_isinvalid(st))
+			continue;
+		if (ifp->v6valid_end[i] != 0 && now >= ifp->v6valid_end[i]) {
+			a.plen = ifp->v6plen[i];
+			memcpy(a.addr, netif_ip6_addr(n, i)->addr, 16);
+			netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_INVALID);
+			v6_forget(ifp, i);
+			log_addr(ifp, "expired", &a);
+			route_ifaddr_changed(ifp->name);
+			neigh_prune(ifp);
+		} else if (ifp->v6pref_end[i] != 0 &&
+		    now >= ifp->v6pref_end[i] && ip6_addr_ispreferred(st))
+			netif_ip6_addr_set_state(n, (s8_t)i,
+			    IP6_ADDR_DEPRECATED);
+	}
 }
 
 static uint8_t
@@ -369,6 +425,7 @@ ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max)
 	u8_t st;
 	int i, k = 0;
 
+	v6_life_due(ifp, now_ms());
 	if (!ip4_addr_isany(netif_ip4_addr(n)) && k < max)
 		put4(&out[k++], netif_ip4_addr(n),
 		    mask_plen(netif_ip4_netmask(n)));
@@ -456,11 +513,13 @@ ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
 	v6_from(a, &ip);
 	if ((i = v6_slot(n, &ip)) < 0)
 		return -EADDRNOTAVAIL;
-	*pltime = *vltime = RUMP_LIFE_INFINITE;
-	if (!netif_ip6_addr_isstatic(n, i)) {
+	if (!netif_ip6_addr_isstatic(n, i)) {    /* SLAAC's, lwIP's count */
 		*pltime = netif_ip6_addr_pref_life(n, i);
 		*vltime = netif_ip6_addr_valid_life(n, i);
+		return 0;
 	}
+	*pltime = life_left(ifp->v6pref_end[i], now_ms());
+	*vltime = life_left(ifp->v6valid_end[i], now_ms());
 	return 0;
 }
 
@@ -503,30 +562,48 @@ ifaddr_up(struct ifnet *ifp)
 		}
 }
 
-/* Addresses whose valid lifetime lwIP's nd6_tmr ended: as deleted. */
 static void
-v6_expired(void)
+v6_all_due(void)
 {
-	struct rump_ifaddr a = { .family = AF_INET6 };
 	struct netif *n;
 	struct ifnet *ifp;
+	uint64_t now = now_ms();
+
+	NETIF_FOREACH(n)
+		if ((ifp = n->state) != NULL && &ifp->netif == n)
+			v6_life_due(ifp, now);
+}
+
+/* The earliest end still to apply, in ms from now (0: due). */
+uint32_t
+ifaddr_life_quiet_for(void)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+	uint64_t now = now_ms(), end, first = UINT64_MAX;
 	int i;
 
 	NETIF_FOREACH(n) {
 		if ((ifp = n->state) == NULL || &ifp->netif != n)
 			continue;
 		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
-			if (ifp->v6plen[i] == 0 ||
-			    !ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))
+			if (ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))
 				continue;
-			a.plen = ifp->v6plen[i];
-			memcpy(a.addr, netif_ip6_addr(n, i)->addr, 16);
-			log_addr(ifp, "expired", &a);
-			v6_forget(ifp, i);
-			route_ifaddr_changed(ifp->name);
-			neigh_prune(ifp);
+			end = ifp->v6valid_end[i];
+			if (ifp->v6pref_end[i] != 0 && ip6_addr_ispreferred(
+			    netif_ip6_addr_state(n, i)) && (end == 0 ||
+			    ifp->v6pref_end[i] < end))
+				end = ifp->v6pref_end[i];
+			if (end != 0 && end < first)
+				first = end;
 		}
 	}
+	if (first == UINT64_MAX)
+		return UINT32_MAX;
+	if (first <= now)
+		return 0;
+	return first - now > UINT32_MAX - 1 ? UINT32_MAX - 1 :
+	    (uint32_t)(first - now);
 }
 
 /*
@@ -565,7 +642,7 @@ nd6_tmr(void)
 		}
 	}
 	lwip_real.nd6_tmr();
-	v6_expired();
+	v6_all_due();
 }
 
 void

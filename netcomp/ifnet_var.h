@@ -54,6 +54,9 @@ struct ifnet {
 	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
 	uint8_t v6ours[LWIP_IPV6_NUM_ADDRESSES]; /* configured, not SLAAC */
 	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
+	/* Configured lifetimes' ends (ifaddr.c), monotonic ms; 0: none. */
+	uint64_t v6pref_end[LWIP_IPV6_NUM_ADDRESSES];
+	uint64_t v6valid_end[LWIP_IPV6_NUM_ADDRESSES];
 	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
 	                                   creation: make fe80:: on up */
 	uint32_t uflags;                /* RUMP_IFF_UP, RUMP_IFF_PROMISC */

@@ -7,7 +7,8 @@
 # file and rump.ping of "localhost"; a ping of the node's own address
 # counted on lo0, -z reading and zeroing the counters, -h's byte
 # counts; inet6 lifetimes: refused when vltime < pltime, shown by -L,
-# the address deprecated when pltime has passed and gone after vltime.
+# the address deprecated when pltime has passed (or at once with
+# "deprecated", undone by "-deprecated") and gone after vltime.
 . "$(dirname "$0")/../lib/common.sh"
 
 for p in rump_server rump.ifconfig rump.halt rump.sysctl rump.ping \
@@ -33,7 +34,7 @@ wait_for() {    # wait_for SECS CMD...: until CMD succeeds, 0.1 s apart
 	done
 }
 
-plan 15
+plan 16
 
 as_user rump_server -l rumpnet_netinet -l rumpnet_netinet6 \
     -l rumpnet_shmif unix://n1
@@ -95,11 +96,18 @@ check "vltime shorter than pltime: Invalid argument" sh -c \
 N rump.ifconfig lo0 inet6 fc00:9::2 && N rump.ifconfig lo0 inet6 fc00:9::1 \
     pltime 1 vltime 3 && N rump.ifconfig -L lo0 >"$T/l"
 check "-L shows lifetimes where there are some" sh -c \
-    "grep -Eq '	inet6 fc00:9::1/64 flags 0x0 pltime [01] vltime [23]\$' \
+    "grep -Eq '	inet6 fc00:9::1/64 flags 0x(0|10<DEPRECATED>) pltime [01] vltime [1-3]\$' \
     '$T/l' && grep -qx '	inet6 fc00:9::2/64 flags 0x0' '$T/l'"
-dep() { N rump.ifconfig lo0 inet6 | grep -q 'fc00:9::1/64 flags 0x10<DEPRECATED>'; }
+N rump.ifconfig lo0 inet6 fc00:9::3 deprecated
+dep() { N rump.ifconfig lo0 inet6 >"$T/dep" &&
+    grep -q 'fc00:9::1/64 flags 0x10<DEPRECATED>' "$T/dep" &&
+    grep -q 'fc00:9::3/64 flags 0x10<DEPRECATED>' "$T/dep"; }
 gone() { ! N rump.ifconfig lo0 inet6 | grep -q 'fc00:9::1/' &&
     N rump.dmesg | grep -q 'lo0: expired fc00:9::1/64'; }
-check "deprecated when pltime has passed" wait_for 3 dep
+check "deprecated when pltime has passed, or at once" wait_for 3 dep
+N rump.ifconfig lo0 inet6 fc00:9::3 -deprecated
+N rump.ifconfig lo0 inet6 >"$T/dep"
+check "-deprecated: preferred again" grep -qx \
+    '	inet6 fc00:9::3/64 flags 0x0' "$T/dep"
 check "removed when vltime has passed" wait_for 4 gone
 done_testing
