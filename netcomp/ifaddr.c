@@ -23,6 +23,8 @@
  * is tried again on the next up.
  * The link-local address is made when the interface comes up, unless
  * net.inet6.ip6.auto_linklocal was 0 when the interface was created.
+ * An address may be given lifetimes (NetBSD's pltime and vltime): it is
+ * deprecated, then removed, when they end (see v6_set_life).
  *
  * Every function runs with ifnet_cfg and the core lock held.
  */

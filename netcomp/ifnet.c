@@ -1,7 +1,8 @@
 /*
  * ifnet.c — the table of a node's interfaces and their configuration:
- * create and destroy (shmif0, ...), link string, MAC, flags, MTU, the view
- * clients get (rump_ifinfo), and the registry of interface kinds.  These
+ * create and destroy (shmif0, ..., and the loopbacks lo1, lo2 ... of
+ * NetBSD's lo cloner), link string, MAC, flags, MTU, the view clients
+ * get (rump_ifinfo), and the registry of interface kinds.  These
  * functions are the netcfg ops (kernel/netcfg.h) the netinet component
  * registers.  Addresses are in ifaddr.c, the lwIP netifs and frame paths
  * in ether.c.
