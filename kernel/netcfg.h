@@ -49,6 +49,17 @@ struct netcfg_ops {
 	int (*if_bridge_get)(const char *name, struct rump_brstatus *st,
 	        struct rump_brport *ports, struct rump_braddr *addrs,
 	        int maxaddrs);
+	/* The kinds if_create makes (NetBSD's cloners), as if_list. */
+	int (*if_cloners)(char (*names)[RUMP_IFNAMSIZ], int max);
+	/* if_get, then the counters zeroed (NetBSD's SIOCZIFDATA). */
+	int (*if_zero)(const char *name, struct rump_ifinfo *info);
+	/* IPv6 address lifetimes, seconds (RUMP_LIFE_INFINITE): if_add_addr
+	 * with them (-EINVAL pltime > vltime or vltime 0), and what is left
+	 * of an address's (both infinite: it has none). */
+	int (*if_add_addr_life)(const char *name, const struct rump_ifaddr *a,
+	        uint32_t pltime, uint32_t vltime);
+	int (*if_get_life)(const char *name, const struct rump_ifaddr *a,
+	        uint32_t *pltime, uint32_t *vltime);
 };
 
 /* Set by the network component at init; NULL when none is loaded. */

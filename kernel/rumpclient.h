@@ -254,6 +254,21 @@ int rump_sys_iflladdr(const char *name, const uint8_t mac[6], int op);
 int rump_sys_ifsetmedia(const char *name, uint32_t media);
 int rump_sys_ifaddaddr(const char *name, const struct rump_ifaddr *a);
 int rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a);
+/* The interface kinds rump_sys_ifcreate makes ("shmif", "lo": NetBSD's
+ * cloners), as rump_sys_iflist. */
+int rump_sys_ifcloners(char (*names)[RUMP_IFNAMSIZ], int max);
+/* rump_sys_ifget, and the counters zeroed at that moment. */
+int rump_sys_ifzero(const char *name, struct rump_ifinfo *info);
+/* IPv6 address lifetimes in seconds (NetBSD's pltime and vltime): the
+ * address is deprecated when pltime has passed and removed when vltime
+ * has.  An address added again takes the new ones.  EINVAL when pltime >
+ * vltime or vltime is 0.  ifgetlife: what is left (both infinite for an
+ * address without lifetimes); EADDRNOTAVAIL no such address. */
+#define RUMP_LIFE_INFINITE 0xffffffffu
+int rump_sys_ifaddaddr_life(const char *name, const struct rump_ifaddr *a,
+        uint32_t pltime, uint32_t vltime);
+int rump_sys_ifgetlife(const char *name, const struct rump_ifaddr *a,
+        uint32_t *pltime, uint32_t *vltime);
 
 /*
  * Link impairments (netem's model, applied in the node's interface path):

@@ -754,19 +754,31 @@ rump_sys_bridge_get(const char *bridge, struct rump_brstatus *st,
 	return (int)rumpclient_libc(r);
 }
 
+/* The message of an address call: the interface and the address. */
+static int
+if_addr_msg(struct sp_msg *m, uint16_t callno, const char *name,
+    const struct rump_ifaddr *a)
+{
+	int error;
+
+	if ((error = if_msg(m, callno, name)) != 0)
+		return error;
+	if (a == NULL)
+		return -EFAULT;
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	m->ifa = *a;
+	return 0;
+}
+
 static int
 if_addr_call(uint16_t callno, const char *name, const struct rump_ifaddr *a)
 {
 	struct sp_msg m;
 	int error;
 
-	if ((error = if_msg(&m, callno, name)) != 0)
+	if ((error = if_addr_msg(&m, callno, name, a)) != 0)
 		return (int)rumpclient_libc(error);
-	if (a == NULL)
-		return (int)rumpclient_libc(-EFAULT);
-	if (a->family != AF_INET && a->family != AF_INET6)
-		return (int)rumpclient_libc(-EAFNOSUPPORT);
-	m.ifa = *a;
 	return (int)rumpclient_call_simple(&m);
 }
 
@@ -780,6 +792,74 @@ int
 rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a)
 {
 	return if_addr_call(SP_IFDELADDR, name, a);
+}
+
+int
+rump_sys_ifcloners(char (*names)[RUMP_IFNAMSIZ], int max)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+
+	msg_init(&m, SP_IFCLONERS);
+	m.u[0] = max < 0 || names == NULL ? 0 : (uint32_t)max;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && names != NULL)
+		sp_ifnames_copy(&rep, names, max);
+	free(frame);
+	return (int)rumpclient_libc(r);
+}
+
+int
+rump_sys_ifzero(const char *name, struct rump_ifinfo *info)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+	int error;
+
+	if ((error = if_msg(&m, SP_IFZERO, name)) != 0)
+		return (int)rumpclient_libc(error);
+	if (info == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
+		*info = rep.ifi;
+	free(frame);
+	return (int)rumpclient_libc(r);
+}
+
+int
+rump_sys_ifaddaddr_life(const char *name, const struct rump_ifaddr *a,
+    uint32_t pltime, uint32_t vltime)
+{
+	struct sp_msg m;
+	int error;
+
+	if ((error = if_addr_msg(&m, SP_IFADDLIFE, name, a)) != 0)
+		return (int)rumpclient_libc(error);
+	m.u[0] = pltime;
+	m.u[1] = vltime;
+	return (int)rumpclient_call_simple(&m);
+}
+
+int
+rump_sys_ifgetlife(const char *name, const struct rump_ifaddr *a,
+    uint32_t *pltime, uint32_t *vltime)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	long r;
+	int error;
+
+	if ((error = if_addr_msg(&m, SP_IFGETLIFE, name, a)) != 0)
+		return (int)rumpclient_libc(error);
+	if (pltime == NULL || vltime == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		*pltime = rep.u[0];
+		*vltime = rep.u[1];
+	}
+	free(frame);
+	return (int)rumpclient_libc(r);
 }
 
 /*

@@ -533,6 +533,14 @@ sys_ifconfig(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 		return nc->if_set_carrier(q->name, (int)q->u[0]);
 	case SP_IFTAP:
 		return nc->if_tap(q->name, q->str, (int)q->u[0], (uintptr_t)p);
+	case SP_IFZERO:
+		return nc->if_zero(q->name, &r->ifi);
+	case SP_IFADDLIFE:
+		return addr_valid(&q->ifa) ? nc->if_add_addr_life(q->name,
+		    &q->ifa, q->u[0], q->u[1]) : -EINVAL;
+	case SP_IFGETLIFE:
+		return addr_valid(&q->ifa) ? nc->if_get_life(q->name, &q->ifa,
+		    &r->u[0], &r->u[1]) : -EINVAL;
 	}
 	return -ENOSYS;
 }
@@ -551,7 +559,9 @@ sys_iflist(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
 	if ((o->heap = hyp_calloc(max > 0 ? max : 1, RUMP_IFNAMSIZ)) == NULL)
 		return -ENOMEM;
 	names = o->heap;
-	if ((n = nc->if_list(names, (int)max)) < 0)
+	n = q->h.call == SP_IFCLONERS ? nc->if_cloners(names, (int)max) :
+	    nc->if_list(names, (int)max);
+	if (n < 0)
 		return n;
 	r->names = (const char (*)[RUMP_IFNAMSIZ])names;
 	r->n = (uint32_t)n < max ? (uint32_t)n : max;
@@ -854,6 +864,10 @@ static const sp_handler handlers[] = {
 	[SP_REBOOT] = sys_reboot,
 	[SP_IFLLADDR] = sys_ifconfig,
 	[SP_IFSETMEDIA] = sys_ifconfig,
+	[SP_IFCLONERS] = sys_iflist,
+	[SP_IFZERO] = sys_ifconfig,
+	[SP_IFADDLIFE] = sys_ifconfig,
+	[SP_IFGETLIFE] = sys_ifconfig,
 	[SP_ROUTE_ADD] = sys_route,
 	[SP_ROUTE_DELETE] = sys_route,
 	[SP_ROUTE_LIST] = sys_rtlist,

@@ -107,6 +107,10 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_REBOOT,       "REBOOT",       "",      "",     0 },
 	{ SP_IFLLADDR,     "IFLLADDR",     "nMu",   "",     0 },
 	{ SP_IFSETMEDIA,   "IFSETMEDIA",   "nu",    "",     0 },
+	{ SP_IFCLONERS,    "IFCLONERS",    "m",     "L",    0 },
+	{ SP_IFZERO,       "IFZERO",       "n",     "I",    0 },
+	{ SP_IFADDLIFE,    "IFADDLIFE",    "nAuu",  "",     0 },
+	{ SP_IFGETLIFE,    "IFGETLIFE",    "nA",    "uu",   0 },
 	{ SP_ROUTE_ADD,    "ROUTE_ADD",    "T",     "",     0 },
 	{ SP_ROUTE_DELETE, "ROUTE_DELETE", "T",     "",     0 },
 	{ SP_ROUTE_LIST,   "ROUTE_LIST",   "um",    "X",    0 },
@@ -134,7 +138,8 @@ sp_call_desc(uint16_t call)
 int
 sp_call_reserved(uint16_t call)
 {
-	return (call >= 23 && call <= 31) || (call >= 55 && call <= 63) ||
+	return (call >= 23 && call <= 31) || call == 55 ||
+	    (call >= 60 && call <= 63) ||
 	    (call >= 90 && call <= 95) || (call >= 106 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }

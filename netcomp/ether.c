@@ -619,16 +619,31 @@ ifnet_sync_aliases(struct ifnet *ifp)
 
 /* ---- the loopback ---- */
 
-/* A looped packet counts as sent and as received on lo0. */
-static err_t
-loop_output(struct netif *n, struct pbuf *p)
+/*
+ * lwIP loops a packet for a local address on the netif it would leave by
+ * (netif_loop_output, which liblwip calls through its PLT); NetBSD sends
+ * it through the loopback (its local routes are lo0's), so it counts as
+ * sent and received there: on the loopback it was routed to, else lo0.
+ */
+err_t
+netif_loop_output(struct netif *n, struct pbuf *p)
 {
 	struct ifnet *ifp = n->state;
 
-	IFNET_COUNT(ifp, opackets, 1);
-	IFNET_COUNT(ifp, obytes, p->tot_len);
-	IFNET_COUNT(ifp, ipackets, 1);
-	IFNET_COUNT(ifp, ibytes, p->tot_len);
+	if (ifp == NULL || &ifp->netif != n || ifp->kind != NULL)
+		ifp = ifnet_loopback();
+	if (ifp != NULL) {
+		IFNET_COUNT(ifp, opackets, 1);
+		IFNET_COUNT(ifp, obytes, p->tot_len);
+		IFNET_COUNT(ifp, ipackets, 1);
+		IFNET_COUNT(ifp, ibytes, p->tot_len);
+	}
+	return lwip_real.netif_loop_output(n, p);
+}
+
+static err_t
+loop_output(struct netif *n, struct pbuf *p)
+{
 	return netif_loop_output(n, p);
 }
 
@@ -663,19 +678,25 @@ loop_init(struct netif *n)
 	return ERR_OK;
 }
 
+/* lo0 (first) is up with 127.0.0.1/8; a cloned loopback down, bare. */
 err_t
-loop_netif_add(struct ifnet *ifp)
+loop_netif_add(struct ifnet *ifp, int first)
 {
 	ip4_addr_t ip, mask;
 
 	ifp->mtu = LO_MTU;
-	IP4_ADDR(&ip, 127, 0, 0, 1);
-	IP4_ADDR(&mask, 255, 0, 0, 0);
+	ip4_addr_set_zero(&ip);
+	ip4_addr_set_zero(&mask);
+	if (first) {
+		IP4_ADDR(&ip, 127, 0, 0, 1);
+		IP4_ADDR(&mask, 255, 0, 0, 0);
+	}
 	if (netif_add(&ifp->netif, &ip, &mask, NULL, ifp, loop_init,
 	    ip_input) == NULL)
 		return ERR_IF;
 	netif_set_link_up(&ifp->netif);
-	netif_set_up(&ifp->netif);
+	if (first)
+		netif_set_up(&ifp->netif);
 	ifp->netif.rs_count = 0;
 	return ERR_OK;
 }

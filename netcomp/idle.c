@@ -290,6 +290,8 @@ quiet_for(uint64_t now, const char **why, uint32_t *nd)
 		*why = "TCP timers";
 	else if ((nb = neigh_quiet_for()) == 0)
 		*why = "neighbour timers";
+	else if ((nb = min32(nb, ifaddr_life_quiet_for())) == 0)
+		*why = "address lifetimes";
 	else if (*why == why_dad)
 		*nd = min32(nd6_tick_in(now), min32(tcp, nb));
 	return *why != NULL ? 0 : min32(tcp, nb);

@@ -23,6 +23,8 @@
  * is tried again on the next up.
  * The link-local address is made when the interface comes up, unless
  * net.inet6.ip6.auto_linklocal was 0 when the interface was created.
+ * An address may be given lifetimes (NetBSD's pltime and vltime): it is
+ * deprecated, then removed, when they end (see v6_set_life).
  *
  * Every function runs with ifnet_cfg and the core lock held.
  */
@@ -250,6 +252,55 @@ v6_elsewhere(const struct ifnet *ifp, const ip6_addr_t *ip)
 	return 0;
 }
 
+/*
+ * Lifetimes given with an address are kept here, as the monotonic
+ * times they end (lwIP's slots count SLAAC lifetimes down by its ND
+ * timer, which a node that sleeps while idle does not run; those of a
+ * configured address stay lwIP's "static"): when the preferred one has
+ * passed a preferred address is deprecated, when the valid one has the
+ * address is removed.  v6_life_due() does it, from the ND timer, before
+ * the address list is read, and when idle.c wakes the stack for the
+ * next end (ifaddr_life_quiet_for()).  Set again, an address takes the
+ * new lifetimes and a deprecated one is preferred again, as NetBSD's
+ * in6_update_ifa() does.
+ */
+static uint64_t
+now_ms(void)
+{
+	return hyp_clock_mono_ns() / 1000000u;
+}
+
+static uint64_t
+life_end(uint64_t now, uint32_t secs)
+{
+	return secs == RUMP_LIFE_INFINITE ? 0 : now + (uint64_t)secs * 1000u;
+}
+
+/* Whole seconds left until end (rounded up), as NetBSD shows them. */
+static uint32_t
+life_left(uint64_t end, uint64_t now)
+{
+	if (end == 0)
+		return RUMP_LIFE_INFINITE;
+	return end <= now ? 0 : (uint32_t)((end - now + 999) / 1000);
+}
+
+static void
+v6_set_life(struct ifnet *ifp, int i, uint32_t pltime, uint32_t vltime)
+{
+	struct netif *n = &ifp->netif;
+	uint64_t now = now_ms();
+
+	if (ip6_addr_isdeprecated(netif_ip6_addr_state(n, i)) && pltime != 0)
+		netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_PREFERRED);
+	netif_ip6_addr_set_valid_life(n, i, IP6_ADDR_LIFE_STATIC);
+	netif_ip6_addr_set_pref_life(n, i, IP6_ADDR_LIFE_STATIC);
+	ifp->v6pref_end[i] = life_end(now, pltime);
+	ifp->v6valid_end[i] = life_end(now, vltime);
+	if (pltime == 0)
+		ifp->v6pref_end[i] = now;
+}
+
 static int
 v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 {
@@ -267,6 +318,7 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	if ((i = v6_slot(n, &ip)) >= 0) {
 		ifp->v6plen[i] = a->plen;
 		ifp->v6ours[i] = 1;
+		v6_set_life(ifp, i, RUMP_LIFE_INFINITE, RUMP_LIFE_INFINITE);
 		return 0;
 	}
 	if (v6_elsewhere(ifp, &ip))
@@ -276,6 +328,7 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	ifp->v6plen[idx] = a->plen;
 	ifp->v6ours[idx] = 1;
 	ifp->v6dad[idx] = 0;
+	v6_set_life(ifp, idx, RUMP_LIFE_INFINITE, RUMP_LIFE_INFINITE);
 	/* No DAD on the loopback, nor with net.inet6.ip6.dad_count 0, nor
 	 * for an address given while the interface is down: NetBSD checks
 	 * only addresses added to an interface that is up (if_do_dad). */
@@ -283,6 +336,18 @@ v6_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	    !netif_is_up(n))
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	return 0;
+}
+
+/* Slot i has become invalid (deleted, or its valid lifetime ran out). */
+static void
+v6_forget(struct ifnet *ifp, int i)
+{
+	ip6_addr_set_zero(ip_2_ip6(&ifp->netif.ip6_addr[i]));
+	netif_ip6_addr_set_valid_life(&ifp->netif, i, IP6_ADDR_LIFE_STATIC);
+	netif_ip6_addr_set_pref_life(&ifp->netif, i, IP6_ADDR_LIFE_STATIC);
+	ifp->v6plen[i] = 0;
+	ifp->v6ours[i] = 0;
+	ifp->v6pref_end[i] = ifp->v6valid_end[i] = 0;
 }
 
 static int
@@ -297,10 +362,36 @@ v6_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	if ((i = v6_slot(&ifp->netif, &ip)) < 0)
 		return -EADDRNOTAVAIL;
 	netif_ip6_addr_set_state(&ifp->netif, (s8_t)i, IP6_ADDR_INVALID);
-	ip6_addr_set_zero(ip_2_ip6(&ifp->netif.ip6_addr[i]));
-	ifp->v6plen[i] = 0;
-	ifp->v6ours[i] = 0;
+	v6_forget(ifp, i);
 	return 0;
+}
+
+/* Apply the lifetime ends that have passed (see v6_set_life). */
+static void
+v6_life_due(struct ifnet *ifp, uint64_t now)
+{
+	struct rump_ifaddr a = { .family = AF_INET6 };
+	struct netif *n = &ifp->netif;
+	u8_t st;
+	int i;
+
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		st = netif_ip6_addr_state(n, i);
+		if (ip6_addr_isinvalid(st))
+			continue;
+		if (ifp->v6valid_end[i] != 0 && now >= ifp->v6valid_end[i]) {
+			a.plen = ifp->v6plen[i];
+			memcpy(a.addr, netif_ip6_addr(n, i)->addr, 16);
+			netif_ip6_addr_set_state(n, (s8_t)i, IP6_ADDR_INVALID);
+			v6_forget(ifp, i);
+			log_addr(ifp, "expired", &a);
+			route_ifaddr_changed(ifp->name);
+			neigh_prune(ifp);
+		} else if (ifp->v6pref_end[i] != 0 &&
+		    now >= ifp->v6pref_end[i] && ip6_addr_ispreferred(st))
+			netif_ip6_addr_set_state(n, (s8_t)i,
+			    IP6_ADDR_DEPRECATED);
+	}
 }
 
 static uint8_t
@@ -336,6 +427,7 @@ ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max)
 	u8_t st;
 	int i, k = 0;
 
+	v6_life_due(ifp, now_ms());
 	if (!ip4_addr_isany(netif_ip4_addr(n)) && k < max)
 		put4(&out[k++], netif_ip4_addr(n),
 		    mask_plen(netif_ip4_netmask(n)));
@@ -392,6 +484,47 @@ ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	return error;
 }
 
+/* ifaddr_add with lifetimes (see v6_set_life), as NetBSD checks them. */
+int
+ifaddr_add_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+    uint32_t pltime, uint32_t vltime)
+{
+	ip6_addr_t ip;
+	int error, i;
+
+	if (a->family != AF_INET6 || vltime == 0 || pltime > vltime)
+		return -EINVAL;
+	if ((error = ifaddr_add(ifp, a)) != 0)
+		return error;
+	v6_from(a, &ip);
+	if ((i = v6_slot(&ifp->netif, &ip)) >= 0)
+		v6_set_life(ifp, i, pltime, vltime);
+	return 0;
+}
+
+int
+ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+    uint32_t *pltime, uint32_t *vltime)
+{
+	struct netif *n = &ifp->netif;
+	ip6_addr_t ip;
+	int i;
+
+	if (a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	v6_from(a, &ip);
+	if ((i = v6_slot(n, &ip)) < 0)
+		return -EADDRNOTAVAIL;
+	if (!netif_ip6_addr_isstatic(n, i)) {    /* SLAAC's, lwIP's count */
+		*pltime = netif_ip6_addr_pref_life(n, i);
+		*vltime = netif_ip6_addr_valid_life(n, i);
+		return 0;
+	}
+	*pltime = life_left(ifp->v6pref_end[i], now_ms());
+	*vltime = life_left(ifp->v6valid_end[i], now_ms());
+	return 0;
+}
+
 /* The interface came up (or IPv6 arrived while it was up). */
 void
 ifaddr_up(struct ifnet *ifp)
@@ -431,6 +564,50 @@ ifaddr_up(struct ifnet *ifp)
 		}
 }
 
+static void
+v6_all_due(void)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+	uint64_t now = now_ms();
+
+	NETIF_FOREACH(n)
+		if ((ifp = n->state) != NULL && &ifp->netif == n)
+			v6_life_due(ifp, now);
+}
+
+/* The earliest end still to apply, in ms from now (0: due). */
+uint32_t
+ifaddr_life_quiet_for(void)
+{
+	struct netif *n;
+	struct ifnet *ifp;
+	uint64_t now = now_ms(), end, first = UINT64_MAX;
+	int i;
+
+	NETIF_FOREACH(n) {
+		if ((ifp = n->state) == NULL || &ifp->netif != n)
+			continue;
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+			if (ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))
+				continue;
+			end = ifp->v6valid_end[i];
+			if (ifp->v6pref_end[i] != 0 && ip6_addr_ispreferred(
+			    netif_ip6_addr_state(n, i)) && (end == 0 ||
+			    ifp->v6pref_end[i] < end))
+				end = ifp->v6pref_end[i];
+			if (end != 0 && end < first)
+				first = end;
+		}
+	}
+	if (first == UINT64_MAX)
+		return UINT32_MAX;
+	if (first <= now)
+		return 0;
+	return first - now > UINT32_MAX - 1 ? UINT32_MAX - 1 :
+	    (uint32_t)(first - now);
+}
+
 /*
  * net.inet6.ip6.dad_count probes for a new address, where Debian's lwIP
  * sends LWIP_IPV6_DUP_DETECT_ATTEMPTS (1): lwIP's nd6_tmr(), which its
@@ -467,6 +644,7 @@ nd6_tmr(void)
 		}
 	}
 	lwip_real.nd6_tmr();
+	v6_all_due();
 }
 
 void

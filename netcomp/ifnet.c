@@ -1,7 +1,8 @@
 /*
  * ifnet.c — the table of a node's interfaces and their configuration:
- * create and destroy (shmif0, ...), link string, MAC, flags, MTU, the view
- * clients get (rump_ifinfo), and the registry of interface kinds.  These
+ * create and destroy (shmif0, ..., and the loopbacks lo1, lo2 ... of
+ * NetBSD's lo cloner), link string, MAC, flags, MTU, the view clients
+ * get (rump_ifinfo), and the registry of interface kinds.  These
  * functions are the netcfg ops (kernel/netcfg.h) the netinet component
  * registers.  Addresses are in ifaddr.c, the lwIP netifs and frame paths
  * in ether.c.
@@ -33,6 +34,7 @@
 #define MIN_MTU         68
 /* The flags a client sets besides UP: PROMISC, and NOARP (arp.c). */
 #define IFNET_UFLAGS    (RUMP_IFF_PROMISC | RUMP_IFF_NOARP)
+#define LOOP_KIND       "lo"    /* NetBSD's loopback cloner */
 
 hyp_mtx_t ifnet_cfg = HYP_MTX_INITIALIZER;
 static struct ifnet *ifnet_head;                /* ifnet_cfg */
@@ -208,10 +210,40 @@ create_locked(const char *name, const struct ifkind *kind)
 	return 0;
 }
 
+/*
+ * A loopback of NetBSD's lo cloner: lo0 is made at start with 127.0.0.1
+ * and stays; lo1, lo2 ... start down and without an address, as NetBSD's
+ * (their IPv6 loopback and link-local addresses, made on up, are lo0's
+ * and so stay there: an address lives on one interface).
+ */
+static int
+loop_create_locked(const char *name, struct ifnet **out)
+{
+	struct ifnet *ifp;
+	int first = lo0 == NULL, error = 0;
+
+	if ((ifp = ifnet_alloc(name, NULL)) == NULL)
+		return -ENOMEM;
+	netstack_lock();
+	if (loop_netif_add(ifp, first) != ERR_OK)
+		error = -ENOSPC;
+	netstack_unlock();
+	if (error != 0) {
+		ifnet_free(ifp);
+		return error;
+	}
+	link_in(ifp);
+	if (!first)
+		klog(KLOG_INFO, "%s: created", name);
+	*out = ifp;
+	return 0;
+}
+
 int
 ifnet_create(const char *name)
 {
 	const struct ifkind *kind;
+	struct ifnet *ifp;
 	char kname[RUMP_IFNAMSIZ];
 	int error;
 
@@ -221,6 +253,8 @@ ifnet_create(const char *name)
 	hyp_mtx_enter(&ifnet_cfg);
 	if (ifnet_lookup(name) != NULL)
 		error = -EEXIST;
+	else if (strcmp(kname, LOOP_KIND) == 0)
+		error = loop_create_locked(name, &ifp);
 	else if ((kind = kind_find(kname)) == NULL)
 		error = -EOPNOTSUPP;
 	else
@@ -252,13 +286,14 @@ destroy_locked(struct ifnet *ifp)
 	netstack_unlock();
 	if (ifnet_brport(ifp) != NULL)
 		bridge_port_gone(ifp);
-	if (ifp->kind->bridge_set != NULL)
+	if (ifp->kind != NULL && ifp->kind->bridge_set != NULL)
 		bridge_gone(ifp);
 	impair_detach(ifp);
 	iftap_detach(ifp);
-	if (ifp->kind->set_linkstr != NULL)
+	if (ifp->kind != NULL && ifp->kind->set_linkstr != NULL)
 		ifp->kind->set_linkstr(ifp, "", detail, sizeof(detail));
-	ifp->kind->detach(ifp);
+	if (ifp->kind != NULL)
+		ifp->kind->detach(ifp);
 	link_out(ifp);
 	klog(KLOG_INFO, "%s: destroyed", ifp->name);
 	ifnet_free(ifp);
@@ -273,7 +308,7 @@ ifnet_destroy(const char *name)
 	hyp_mtx_enter(&ifnet_cfg);
 	if ((ifp = ifnet_lookup(name)) == NULL)
 		error = -ENXIO;
-	else if (ifp->kind == NULL)
+	else if (ifp == lo0)
 		error = -EINVAL;            /* lo0 stays */
 	else
 		destroy_locked(ifp);
@@ -318,6 +353,12 @@ ifkind_unregister(const struct ifkind *kind)
 		if (kinds[i] == kind)
 			kinds[i] = NULL;
 	hyp_mtx_exit(&ifnet_cfg);
+}
+
+struct ifnet *
+ifnet_loopback(void)
+{
+	return __atomic_load_n(&lo0, __ATOMIC_ACQUIRE);
 }
 
 /* ---- for drivers ---- */
@@ -473,6 +514,7 @@ fill_info(struct ifnet *ifp, struct rump_ifinfo *info)
 	    (uint8_t)(ifp->link_up && !ifp->carrier_lost);
 	iflink_fill(ifp, info);
 	netstack_lock();
+	netstack_enter();       /* address lifetimes: catch up */
 	info->flags = ifflags(ifp);
 	info->index = netif_get_index(&ifp->netif);
 	info->naddrs = (uint32_t)ifaddr_fill(ifp, info->addrs,
@@ -500,6 +542,55 @@ ifnet_get(const char *name, struct rump_ifinfo *info)
 		fill_info(ifp, info);
 	hyp_mtx_exit(&ifnet_cfg);
 	return error;
+}
+
+/* NetBSD's SIOCZIFDATA: the counters as they were, zeroed. */
+int
+ifnet_zero(const char *name, struct rump_ifinfo *info)
+{
+	struct ifnet *ifp;
+	int error = 0;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	if ((ifp = ifnet_lookup(name)) == NULL)
+		error = -ENXIO;
+	else {
+		fill_info(ifp, info);
+		__atomic_sub_fetch(&ifp->cnt.ipackets, info->ipackets,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.ierrors, info->ierrors,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.opackets, info->opackets,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.oerrors, info->oerrors,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.ibytes, info->ibytes,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.obytes, info->obytes,
+		    __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&ifp->cnt.iqdrops, info->iqdrops,
+		    __ATOMIC_RELAXED);
+	}
+	hyp_mtx_exit(&ifnet_cfg);
+	return error;
+}
+
+/* The kinds ifnet_create makes, newest first and lo last, in the order
+ * NetBSD's cloner list has (each new cloner goes in front). */
+int
+ifnet_cloners(char (*names)[RUMP_IFNAMSIZ], int max)
+{
+	int i, n = 0;
+
+	hyp_mtx_enter(&ifnet_cfg);
+	for (i = MAXKINDS - 1; i >= 0; i--)
+		if (kinds[i] != NULL && n++ < max)
+			snprintf(names[n - 1], RUMP_IFNAMSIZ, "%s",
+			    kinds[i]->name);
+	if (n++ < max)
+		snprintf(names[n - 1], RUMP_IFNAMSIZ, "%s", LOOP_KIND);
+	hyp_mtx_exit(&ifnet_cfg);
+	return n;
 }
 
 int
@@ -701,9 +792,12 @@ ifnet_set_mac(const char *name, const uint8_t mac[6])
 
 /* ---- addresses (ifaddr.c does the work) ---- */
 
+enum addr_do { ADDR_ADD, ADDR_DEL, ADDR_ADD_LIFE, ADDR_GET_LIFE };
+
+/* life: pltime and vltime, given (ADDR_ADD_LIFE) or filled (GET). */
 static int
-addr_op(const char *name, const struct rump_ifaddr *a,
-    int (*op)(struct ifnet *, const struct rump_ifaddr *))
+addr_op(const char *name, const struct rump_ifaddr *a, enum addr_do what,
+    uint32_t life[2])
 {
 	struct ifnet *ifp;
 	int error;
@@ -716,7 +810,20 @@ addr_op(const char *name, const struct rump_ifaddr *a,
 	else {
 		netstack_lock();
 		netstack_enter();
-		error = op(ifp, a);
+		switch (what) {
+		case ADDR_ADD:
+			error = ifaddr_add(ifp, a);
+			break;
+		case ADDR_DEL:
+			error = ifaddr_del(ifp, a);
+			break;
+		case ADDR_ADD_LIFE:
+			error = ifaddr_add_life(ifp, a, life[0], life[1]);
+			break;
+		default:
+			error = ifaddr_get_life(ifp, a, &life[0], &life[1]);
+			break;
+		}
 		netstack_poke();
 		netstack_unlock();
 	}
@@ -727,13 +834,36 @@ addr_op(const char *name, const struct rump_ifaddr *a,
 int
 ifnet_add_addr(const char *name, const struct rump_ifaddr *a)
 {
-	return addr_op(name, a, ifaddr_add);
+	return addr_op(name, a, ADDR_ADD, NULL);
 }
 
 int
 ifnet_del_addr(const char *name, const struct rump_ifaddr *a)
 {
-	return addr_op(name, a, ifaddr_del);
+	return addr_op(name, a, ADDR_DEL, NULL);
+}
+
+int
+ifnet_add_addr_life(const char *name, const struct rump_ifaddr *a,
+    uint32_t pltime, uint32_t vltime)
+{
+	uint32_t life[2] = { pltime, vltime };
+
+	return addr_op(name, a, ADDR_ADD_LIFE, life);
+}
+
+int
+ifnet_get_life(const char *name, const struct rump_ifaddr *a,
+    uint32_t *pltime, uint32_t *vltime)
+{
+	uint32_t life[2];
+	int error;
+
+	if ((error = addr_op(name, a, ADDR_GET_LIFE, life)) == 0) {
+		*pltime = life[0];
+		*vltime = life[1];
+	}
+	return error;
 }
 
 /* ---- carrier, impairments, capture taps (impair.h) ---- */
@@ -878,23 +1008,8 @@ ifnet_init(char *err, size_t errlen)
 	int error = 0;
 
 	hyp_mtx_enter(&ifnet_cfg);
-	if (lo0 == NULL) {
-		if ((lo0 = ifnet_alloc("lo0", NULL)) == NULL)
-			error = -ENOMEM;
-		else {
-			netstack_lock();
-			if (loop_netif_add(lo0) != ERR_OK)
-				error = -ENOSPC;
-			netstack_unlock();
-		}
-		if (error == 0)
-			link_in(lo0);
-		else {
-			hyp_free(lo0);
-			lo0 = NULL;
-			snprintf(err, errlen, "cannot create lo0");
-		}
-	}
+	if (lo0 == NULL && (error = loop_create_locked("lo0", &lo0)) != 0)
+		snprintf(err, errlen, "cannot create lo0");
 	hyp_mtx_exit(&ifnet_cfg);
 	if (error == 0 && ((error = impair_init()) != 0 ||
 	    (error = iftap_init()) != 0))
@@ -913,7 +1028,7 @@ ifnet_fini(void)
 	hyp_mtx_enter(&ifnet_cfg);
 	for (ifp = ifnet_head; ifp != NULL; ifp = next) {
 		next = ifp->next;
-		if (ifp->kind != NULL)
+		if (ifp != lo0)
 			destroy_locked(ifp);
 	}
 	hyp_mtx_exit(&ifnet_cfg);
@@ -958,4 +1073,8 @@ static const struct netcfg_ops ifnet_netcfg_ops = {
 	.if_tap_release = ifnet_tap_release,
 	.if_bridge_set = ifnet_bridge_set,
 	.if_bridge_get = ifnet_bridge_get,
+	.if_cloners = ifnet_cloners,
+	.if_zero = ifnet_zero,
+	.if_add_addr_life = ifnet_add_addr_life,
+	.if_get_life = ifnet_get_life,
 };

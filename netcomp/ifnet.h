@@ -106,6 +106,12 @@ int  ifnet_set_flags(const char *name, uint32_t set, uint32_t clear);
 int  ifnet_set_mtu(const char *name, uint32_t mtu);
 int  ifnet_add_addr(const char *name, const struct rump_ifaddr *a);
 int  ifnet_del_addr(const char *name, const struct rump_ifaddr *a);
+int  ifnet_add_addr_life(const char *name, const struct rump_ifaddr *a,
+         uint32_t pltime, uint32_t vltime);
+int  ifnet_get_life(const char *name, const struct rump_ifaddr *a,
+         uint32_t *pltime, uint32_t *vltime);
+int  ifnet_zero(const char *name, struct rump_ifinfo *info);
+int  ifnet_cloners(char (*names)[RUMP_IFNAMSIZ], int max);
 int  ifnet_set_mac(const char *name, const uint8_t mac[6]);
 int  ifnet_lladdr(const char *name, const uint8_t mac[6], int op);
 int  ifnet_set_media(const char *name, uint32_t media);

@@ -56,6 +56,9 @@ struct ifnet {
 	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
 	uint8_t v6ours[LWIP_IPV6_NUM_ADDRESSES]; /* configured, not SLAAC */
 	uint8_t v6dad[LWIP_IPV6_NUM_ADDRESSES];  /* DAD probes sent */
+	/* Configured lifetimes' ends (ifaddr.c), monotonic ms; 0: none. */
+	uint64_t v6pref_end[LWIP_IPV6_NUM_ADDRESSES];
+	uint64_t v6valid_end[LWIP_IPV6_NUM_ADDRESSES];
 	int auto_linklocal;             /* net.inet6.ip6.auto_linklocal at
 	                                   creation: make fe80:: on up */
 	uint32_t uflags;                /* RUMP_IFF_PROMISC, RUMP_IFF_NOARP */
@@ -105,7 +108,7 @@ int   ifnet_txq_resize(struct ifnet *ifp, uint32_t slot);
 void  ifnet_txq_flush(struct ifnet *ifp);
 void  ifnet_txq_free(struct ifnet *ifp);
 err_t ether_netif_add(struct ifnet *ifp);
-err_t loop_netif_add(struct ifnet *ifp);
+err_t loop_netif_add(struct ifnet *ifp, int first);
 err_t alias_netif_add(struct ifnet *ifp, struct ifalias *al,
           const ip4_addr_t *ip, const ip4_addr_t *mask);
 void  ifnet_sync_aliases(struct ifnet *ifp);  /* up/link/mtu to aliases */
@@ -114,6 +117,10 @@ void  ifnet_sync_aliases(struct ifnet *ifp);  /* up/link/mtu to aliases */
 int   ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max);
 int   ifaddr_add(struct ifnet *ifp, const struct rump_ifaddr *a);
 int   ifaddr_del(struct ifnet *ifp, const struct rump_ifaddr *a);
+int   ifaddr_add_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+          uint32_t pltime, uint32_t vltime);
+int   ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
+          uint32_t *pltime, uint32_t *vltime);
 void  ifaddr_up(struct ifnet *ifp);    /* link-local, restart DAD */
 void  ifaddr_remove_all(struct ifnet *ifp);
 /* The MAC changed from old: a link-local address made from it follows. */
@@ -121,6 +128,7 @@ void  ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6]);
 
 /* ifnet.c */
 struct ifnet *ifnet_lookup(const char *name);  /* ifnet_cfg held */
+struct ifnet *ifnet_loopback(void);     /* lo0: made at start, kept */
 
 /* iflink.c: link addresses, media and link state (ifnet_cfg held; the
  * core lock too for iflink_set_mac). */

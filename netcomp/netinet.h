@@ -90,6 +90,8 @@ int  idle_sysctl_init(void);
 /* neigh.c: ms until the neighbour table's next timer (0: due now,
  * UINT32_MAX: none); core lock held. */
 uint32_t neigh_quiet_for(void);
+/* ifaddr.c: ms until a configured IPv6 address lifetime ends, same. */
+uint32_t ifaddr_life_quiet_for(void);
 
 /* ipfwd.c: the IPv4 packets this thread sends between ipfwd_df_begin()
  * and ipfwd_df_end() carry DF (a socket with IP_MTU_DISCOVER, ping -D);

@@ -52,6 +52,7 @@
 	WRAP(nd6_input)			/* nd6.c: the node's ND table */\
 	WRAP(nd6_reachability_hint)	/* nd6.c */			\
 	WRAP(nd6_tmr)			/* ifaddr.c: dad_count probes */\
+	WRAP(netif_loop_output)		/* ether.c: lo0 counts them */	\
 	WRAP(sys_thread_new)		/* netloop.c: the tcpip loop */	\
 	WRAP(tcp_input)			/* tcp_input.c: zero windows */	\
 	WRAP(udp_input)			/* udp_input.c: UDP-Lite */	\

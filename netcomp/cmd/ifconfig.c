@@ -2,14 +2,23 @@
  * ifconfig.c — rump.ifconfig: configure and show a node's network
  * interfaces, with NetBSD's ifconfig(8) syntax and output format.
  *
- *   rump.ifconfig [-v] [-a] [--json]   every interface (--json: as one
- *                                      JSON object, ifprint.h)
- *   rump.ifconfig -l [-u | -d]         interface names on one line
- *   rump.ifconfig [-v] [--json] IF [AF]  one interface (AF: inet, inet6
- *                                      or link: only that family's
- *                                      addresses)
+ *   rump.ifconfig [-a] [-bdsu] [-hLmNvz] [--json] [AF]
+ *                                      every interface (-b broadcast,
+ *                                      -d down, -u up, -s with carrier
+ *                                      only; --json: as one JSON
+ *                                      object, ifprint.h)
+ *   rump.ifconfig -l [-bdsu]           interface names on one line
+ *   rump.ifconfig [-hLmNvz] [--json] IF [AF]  one interface (AF: inet,
+ *                                      inet6 or link: only that
+ *                                      family's addresses)
+ *   rump.ifconfig -s IF                exit 0 if IF's link is up, else 1
+ *   rump.ifconfig -C                   the interface kinds (cloners)
  *   rump.ifconfig [-w SECS] IF PARAM...configure, in the order given
  *   rump.ifconfig -w SECS              wait until no address is tentative
+ *
+ * -h human-readable byte counts, -L IPv6 address lifetimes, -m media
+ * (there are none to choose), -N host names (hosts.h), -v counters, -z
+ * counters read and zeroed.
  *
  * The parameters are parsed and checked completely before anything is
  * changed, so a typo changes nothing.  "create" runs first whatever its
@@ -41,6 +50,7 @@
 #define MAXOPS 32
 #define PROG "rump.ifconfig"
 #define OPT_JSON 256	/* --json, a long option only */
+#define OPT_HELP 257	/* --help: -h is NetBSD's human-readable */
 
 enum opkind {
 	OP_CREATE, OP_DESTROY, OP_LINKSTR, OP_UP, OP_DOWN, OP_MTU,
@@ -58,6 +68,8 @@ struct ifop {
 	int noarp;                  /* -arp: 1, arp: 0 */
 	struct inaddr a;
 	int plen;                   /* -1: the default for the family */
+	int life;                   /* pltime, vltime or deprecated given */
+	uint32_t pltime, vltime;    /* seconds, RUMP_LIFE_INFINITE */
 };
 
 struct ifreq_plan {
@@ -76,9 +88,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [-v] [-a] [--json]\n"
-	    "       " PROG " -l [-u | -d]\n"
-	    "       " PROG " [-v] [--json] interface [inet | inet6 | link]\n"
+	    "usage: " PROG " [-a] [-bdsu] [-hLmNvz] [--json] "
+	    "[inet | inet6 | link]\n"
+	    "       " PROG " -l [-bdsu]\n"
+	    "       " PROG " [-hLmNvz] [--json] interface "
+	    "[inet | inet6 | link]\n"
+	    "       " PROG " -s interface\n"
+	    "       " PROG " -C\n"
 	    "       " PROG " [-w secs] interface [create | destroy] "
 	    "[linkstr path | -linkstr]\n"
 	    "           [link xx:xx:xx:xx:xx:xx [active | delete]] "
@@ -86,19 +102,66 @@ usage(FILE *f)
 	    "           [arp | -arp]\n"
 	    "           [[inet | inet6] address[/len] "
 	    "[netmask mask | prefixlen n]\n"
-	    "            [alias | -alias | delete]] [mtu n] [up | down]\n"
+	    "            [alias | -alias | delete]\n"
+	    "            [pltime n] [vltime n] [deprecated | -deprecated]]\n"
+	    "           [mtu n] [up | down]\n"
 	    "       " PROG " -w secs\n"
 	    "The node is $RUMP_SERVER (unix://path or tcp://addr:port).\n");
 }
 
 /* ---- parsing the parameters ---- */
 
+/* NetBSD's inet6 address lifetimes: "pltime n", "vltime n" (seconds),
+ * "deprecated" (pltime 0) and "-deprecated" (the lifetimes again, as
+ * any address given without them). */
+static int
+is_life_modifier(const char *w)
+{
+	return strcmp(w, "pltime") == 0 || strcmp(w, "vltime") == 0 ||
+	    strcmp(w, "deprecated") == 0 || strcmp(w, "-deprecated") == 0;
+}
+
+static int
+parse_life(struct ifop *op, int ac, char **av, int *i)
+{
+	const char *w = av[*i];
+	long n;
+
+	if (op->a.family != AF_INET6) {
+		snprintf(why, sizeof(why), "%s: inet6 address lifetime not "
+		    "allowed for the AF", w);
+		return -EINVAL;
+	}
+	if (w[0] == '-')
+		return 0;
+	op->life = 1;
+	if (w[0] == 'd') {
+		op->pltime = 0;
+		return 0;
+	}
+	if (++*i >= ac) {
+		snprintf(why, sizeof(why), "%s: seconds expected", w);
+		return -EINVAL;
+	}
+	if (parse_long(av[*i], 0, (long)RUMP_LIFE_INFINITE, &n) != 0) {
+		snprintf(why, sizeof(why), "%s: bad number of seconds '%s' "
+		    "(0 to %lu, which is infinite)", w, av[*i],
+		    (unsigned long)RUMP_LIFE_INFINITE);
+		return -EINVAL;
+	}
+	if (w[0] == 'p')
+		op->pltime = (uint32_t)n;
+	else
+		op->vltime = (uint32_t)n;
+	return 0;
+}
+
 static int
 is_addr_modifier(const char *w)
 {
 	return strcmp(w, "netmask") == 0 || strcmp(w, "prefixlen") == 0 ||
 	    strcmp(w, "alias") == 0 || strcmp(w, "-alias") == 0 ||
-	    strcmp(w, "delete") == 0;
+	    strcmp(w, "delete") == 0 || is_life_modifier(w);
 }
 
 static struct ifop *
@@ -115,6 +178,7 @@ new_op(struct ifreq_plan *p, enum opkind kind, const char *word)
 	op->kind = kind;
 	op->word = word;
 	op->plen = -1;
+	op->pltime = op->vltime = RUMP_LIFE_INFINITE;
 	return op;
 }
 
@@ -188,6 +252,8 @@ parse_modifier(struct ifreq_plan *p, int ac, char **av, int *i)
 		snprintf(why, sizeof(why), "%s: no address before it", w);
 		return -EINVAL;
 	}
+	if (is_life_modifier(w))
+		return parse_life(op, ac, av, i);
 	if (strcmp(w, "alias") == 0)
 		op->kind = OP_ADDR_ALIAS;
 	else if (strcmp(w, "-alias") == 0 || strcmp(w, "delete") == 0)
@@ -464,7 +530,12 @@ do_addr(const char *ifname, const struct ifop *op)
 	if (op->kind == OP_ADDR_SET && op->a.family == AF_INET &&
 	    (error = replace_first_inet(ifname, &op->a)) != 0)
 		return error;
-	if ((error = call(rump_sys_ifaddaddr(ifname, &ifa))) != 0)
+	if (op->life)
+		error = call(rump_sys_ifaddaddr_life(ifname, &ifa, op->pltime,
+		    op->vltime));
+	else
+		error = call(rump_sys_ifaddaddr(ifname, &ifa));
+	if (error != 0)
 		return failed(ifname, op->arg, error);
 	return 0;
 }
@@ -740,42 +811,95 @@ show_impair(const struct rump_ifinfo *info)
 
 static struct jw *json;	/* --json: the listing goes here */
 
-static void
-show_one(const struct rump_ifinfo *info, const struct ifprint_opts *o)
+/* Which interfaces a listing shows, and how (NetBSD's -b -d -u -s, -L,
+ * -z). */
+struct sel {
+	int bcast, down, up, carrier;
+	int life, zero;
+};
+
+static int
+selected(const struct rump_ifinfo *info, const struct sel *sel)
 {
+	if (sel->bcast && !(info->flags & RUMP_IFF_BROADCAST))
+		return 0;
+	if (sel->down && (info->flags & RUMP_IFF_UP))
+		return 0;
+	if (sel->up && !(info->flags & RUMP_IFF_UP))
+		return 0;
+	return !sel->carrier || info->link_up;
+}
+
+/* -L: what is left of each IPv6 address's lifetimes into life[]. */
+static void
+get_lifetimes(const struct rump_ifinfo *info, uint32_t life[][2])
+{
+	uint32_t i;
+
+	for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++) {
+		life[i][0] = life[i][1] = RUMP_LIFE_INFINITE;
+		if (info->addrs[i].family == AF_INET6 &&
+		    rump_sys_ifgetlife(info->name, &info->addrs[i], &life[i][0],
+		    &life[i][1]) != 0)  /* gone meanwhile */
+			life[i][0] = life[i][1] = RUMP_LIFE_INFINITE;
+	}
+}
+
+static void
+show_one(const struct rump_ifinfo *info, const struct ifprint_opts *o,
+    const struct sel *sel)
+{
+	uint32_t life[RUMP_MAXADDRS][2];
+	struct ifprint_opts lo = *o;
+
 	if (json != NULL) {
 		ifprint_json(json, info, o);
 		return;
 	}
-	ifprint(stdout, info, o);
+	if (sel->life) {
+		get_lifetimes(info, life);
+		lo.life = (const uint32_t (*)[2])life;
+	}
+	ifprint(stdout, info, &lo);
 	if (o->verbose)
 		show_impair(info);
 }
 
+/* One interface's info; -z zeroes its counters as it reads them. */
 static int
-show(const char *only, const struct ifprint_opts *o)
+get_info(const char *name, const struct sel *sel, struct rump_ifinfo *info)
+{
+	if (sel->zero)
+		return call(rump_sys_ifzero(name, info));
+	return call(rump_sys_ifget(name, info));
+}
+
+static int
+show(const char *only, const struct ifprint_opts *o, const struct sel *sel)
 {
 	char (*names)[RUMP_IFNAMSIZ];
 	struct rump_ifinfo info;
 	int i, n, error;
 
 	if (only != NULL) {
-		if ((error = call(rump_sys_ifget(only, &info))) != 0)
+		if ((error = get_info(only, sel, &info)) != 0)
 			return failed(only, "get", error);
-		show_one(&info, o);
+		if (selected(&info, sel))
+			show_one(&info, o, sel);
 		return 0;
 	}
 	if ((error = get_names(&names, &n)) != 0)
 		return error;
 	for (i = 0; i < n; i++) {
-		error = call(rump_sys_ifget(names[i], &info));
+		error = get_info(names[i], sel, &info);
 		if (error == -ENXIO)        /* destroyed meanwhile */
 			continue;
 		if (error != 0) {
 			free(names);
 			return failed(names[i], "get", error);
 		}
-		show_one(&info, o);
+		if (selected(&info, sel))
+			show_one(&info, o, sel);
 	}
 	free(names);
 	return 0;
@@ -783,7 +907,8 @@ show(const char *only, const struct ifprint_opts *o)
 
 /* --json: {"interfaces": [...]}, what show() lists. */
 static int
-show_json(const char *only, const struct ifprint_opts *o)
+show_json(const char *only, const struct ifprint_opts *o,
+    const struct sel *sel)
 {
 	struct jw w;
 	int error;
@@ -792,7 +917,7 @@ show_json(const char *only, const struct ifprint_opts *o)
 	json = &w;
 	jw_object(&w, NULL);
 	jw_array(&w, "interfaces");
-	error = show(only, o);
+	error = show(only, o, sel);
 	jw_close(&w);
 	jw_close(&w);
 	if (jw_end(&w) != 0 && error == 0)
@@ -800,29 +925,64 @@ show_json(const char *only, const struct ifprint_opts *o)
 	return error;
 }
 
-/* -l: names on one line; updown 'u' only up ones, 'd' only down ones. */
+/* -l: the names of the interfaces sel picks, on one line. */
 static int
-list_names(int updown)
+list_names(const struct sel *sel)
 {
 	char (*names)[RUMP_IFNAMSIZ];
 	struct rump_ifinfo info;
-	int i, n, error, first = 1, up;
+	int i, n, error, first = 1;
 
 	if ((error = get_names(&names, &n)) != 0)
 		return error;
 	for (i = 0; i < n; i++) {
-		if (updown != 0) {
-			if (rump_sys_ifget(names[i], &info) != 0)
-				continue;
-			up = (info.flags & RUMP_IFF_UP) != 0;
-			if ((updown == 'u') != up)
-				continue;
-		}
+		if (rump_sys_ifget(names[i], &info) != 0 ||
+		    !selected(&info, sel))
+			continue;
 		printf("%s%s", first ? "" : " ", names[i]);
 		first = 0;
 	}
 	printf("\n");
 	free(names);
+	return 0;
+}
+
+/* -C: the interface kinds "create" makes, NetBSD's cloners. */
+static int
+list_cloners(void)
+{
+	char (*names)[RUMP_IFNAMSIZ] = NULL;
+	int i, max = 0, got;
+
+	for (;;) {
+		if ((got = rump_sys_ifcloners(names, max)) < 0) {
+			free(names);
+			return failed("cloners", "list", -errno);
+		}
+		if (got <= max)
+			break;
+		free(names);
+		max = got + 4;
+		if ((names = calloc((size_t)max, RUMP_IFNAMSIZ)) == NULL)
+			return -ENOMEM;
+	}
+	for (i = 0; i < got; i++)
+		printf("%s%s", i > 0 ? " " : "", names[i]);
+	printf("\n");
+	free(names);
+	return 0;
+}
+
+/* -s IF: NetBSD's exit status, 0 when IF's link is up, 1 when not. */
+static int
+link_status(const char *name, int *down)
+{
+	struct rump_ifinfo info;
+	int error;
+
+	if ((error = call(rump_sys_ifget(name, &info))) != 0)
+		return failed(name, "get", error);
+	*down = !info.link_up;
 	return 0;
 }
 
@@ -878,50 +1038,107 @@ wait_dad(uint64_t limit_ns)
 	return -ETIMEDOUT;
 }
 
-int
-main(int argc, char **argv)
+/* The command line's options (main's). */
+struct opts {
+	struct ifprint_opts po;
+	struct sel sel;
+	int all, list, cloners, json, wait, media;
+	uint64_t wait_ns;
+};
+
+/* 0, 1 when the usage was asked for (printed), -1 a usage error. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
+	int c;
+
+	/* -h is NetBSD's human-readable counters; alone, the usage. */
+	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 1;
+	}
+	/* '+': parameters such as -alias must not be taken for options. */
+	while ((c = getopt_long(argc, argv, "+abCdhLlmNsuvw:z", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'a': o->all = 1; break;
+		case 'b': o->sel.bcast = 1; break;
+		case 'C': o->cloners = 1; break;
+		case 'd': o->sel.down = 1; break;
+		case 'h': o->po.human = 1; break;
+		case 'L': o->sel.life = 1; break;
+		case 'l': o->list = 1; break;
+		case 'm': o->media = 1; break;
+		case 'N': o->po.names = 1; break;
+		case 's': o->sel.carrier = 1; break;
+		case 'u': o->sel.up = 1; break;
+		case 'v': o->po.verbose = 1; break;
+		case 'z': o->sel.zero = o->po.verbose = 1; break;
+		case 'w':
+			if (parse_duration(optarg, 3600, &o->wait_ns) != 0) {
+				fprintf(stderr, PROG ": -w: bad number of "
+				    "seconds '%s'\n", optarg);
+				return -1;
+			}
+			o->wait = 1;
+			break;
+		case OPT_HELP: usage(stdout); return 1;
+		case OPT_JSON: o->json = 1; break;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+/* NetBSD's exclusions, and rumplab's for --json; nargs after options. */
+static int
+opts_valid(const struct opts *o, int nargs)
+{
+	int shows = o->all || o->media || o->po.verbose || o->sel.life;
+	int picks = o->sel.bcast || o->sel.down || o->sel.up ||
+	    o->sel.carrier;
+
+	if (o->cloners)
+		return !o->list && !o->wait && !shows && !picks &&
+		    !o->po.names && !o->po.human && !o->json && nargs == 0;
+	if (o->list)
+		return !o->wait && !shows && !o->json && nargs == 0;
+	if (o->wait && shows)
+		return 0;
+	if (o->json && (o->wait || o->po.names || o->po.human ||
+	    o->sel.life || nargs > 2))
+		return 0;
+	return !o->all || nargs <= 1;
+}
+
+int
+main(int argc, char **argv)
+{
 	static struct ifreq_plan plan;
-	struct ifprint_opts po = { 0, AF_UNSPEC };
-	int c, aflag = 0, lflag = 0, updown = 0, wflag = 0, showaf = 0;
-	int jflag = 0;
-	int error;
-	uint64_t wait = 0;
+	static struct opts o = { .po = { 0, AF_UNSPEC, 0, 0, NULL } };
+	int error, showaf = 0, listing, down;
 
 	if (version_asked(argc, argv, PROG))
 		return 0;
-	/* '+': parameters such as -alias must not be taken for options. */
-	while ((c = getopt_long(argc, argv, "+adhluvw:", longopts, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'a': aflag = 1; break;
-		case 'l': lflag = 1; break;
-		case 'u': case 'd': updown = c; break;
-		case 'v': po.verbose = 1; break;
-		case 'w':
-			if (parse_duration(optarg, 3600, &wait) != 0) {
-				fprintf(stderr, PROG ": -w: bad number of "
-				    "seconds '%s'\n", optarg);
-				return 1;
-			}
-			wflag = 1;
-			break;
-		case 'h': usage(stdout); return 0;
-		case OPT_JSON: jflag = 1; break;
-		default: usage(stderr); return 1;
-		}
-	}
+	if ((error = parse_opts(argc, argv, &o)) != 0)
+		return error > 0 ? 0 : (usage(stderr), 1);
 	argc -= optind;
 	argv += optind;
-	if ((lflag && (aflag || argc > 0)) || (updown && !lflag) ||
-	    (aflag && argc > 0) || (jflag && (lflag || wflag || argc > 2))) {
+	if (!opts_valid(&o, argc)) {
 		usage(stderr);
 		return 1;
+	}
+	if (o.all && argc == 1) {       /* "-a inet6" */
+		if ((showaf = family_word(argv[0], &o.po.family)) <= 0) {
+			usage(stderr);
+			return 1;
+		}
+		argc = 0;
 	}
 	if (argc > 0) {
 		plan.ifname = argv[0];
@@ -931,14 +1148,16 @@ main(int argc, char **argv)
 			    RUMP_IFNAMSIZ - 1);
 			return 1;
 		}
-		if (argc == 2 && (showaf = family_word(argv[1], &po.family)) <
-		    0) {
+		if (argc == 2 && (showaf = family_word(argv[1],
+		    &o.po.family)) < 0) {
 			fprintf(stderr, PROG ": %s: address family not "
 			    "supported\n", argv[1]);
 			return 1;
 		}
-		if (jflag && argc == 2 && !showaf) {
-			usage(stderr);
+		if (argc >= 2 && !showaf && (o.json || o.media ||
+		    o.sel.life || o.sel.zero || o.sel.bcast || o.sel.down ||
+		    o.sel.up || o.sel.carrier || o.po.names || o.po.human)) {
+			usage(stderr);  /* listing options, no parameters */
 			return 1;
 		}
 		if (!showaf && parse_plan(&plan, argc - 1, argv + 1) != 0) {
@@ -950,21 +1169,28 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
 		return 1;
 	}
-	if (lflag)
-		error = list_names(updown);
-	else if (argc == 0 && wflag)
+	listing = (argc <= 1 || showaf) && !plan.create;
+	down = 0;
+	if (o.cloners)
+		error = list_cloners();
+	else if (o.list)
+		error = list_names(&o.sel);
+	else if (o.sel.carrier && argc == 1 && !o.all)
+		error = link_status(plan.ifname, &down);
+	else if (argc == 0 && o.wait)
 		error = 0;
-	else if ((argc <= 1 || showaf) && !plan.create && jflag)
-		error = show_json(argc >= 1 ? plan.ifname : NULL, &po);
-	else if ((argc <= 1 || showaf) && !plan.create)
-		error = show(argc >= 1 ? plan.ifname : NULL, &po);
+	else if (listing && o.json)
+		error = show_json(argc >= 1 ? plan.ifname : NULL, &o.po,
+		    &o.sel);
+	else if (listing)
+		error = show(argc >= 1 ? plan.ifname : NULL, &o.po, &o.sel);
 	else
 		error = run_plan(&plan);
-	if (error == 0 && wflag)
-		error = wait_dad(wait);
+	if (error == 0 && o.wait)
+		error = wait_dad(o.wait_ns);
 	if (error != 0) {
 		fprintf(stderr, PROG ": %s\n", why[0] ? why : strerror(-error));
 		return 1;
 	}
-	return 0;
+	return down;
 }

@@ -3,11 +3,13 @@
  * NetBSD's format (see ifprint.h).  Address flags are shown with NetBSD's
  * IN6_IFF_* values, so "flags 0x2<TENTATIVE>" reads as it does there.
  */
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "json/json.h"
+#include "netcomp/cmd/hosts.h"
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
 
@@ -66,50 +68,105 @@ netbsd_in6_flags(uint8_t f)
 	return n;
 }
 
-static void
-print_addr(FILE *f, const struct rump_ifinfo *info,
-    const struct rump_ifaddr *a)
+/* The address as the listing shows it: its number, or -N's name from
+ * the host's hosts file (NetBSD's getnameinfo() without NI_NUMERICHOST;
+ * a number where the file has no name). */
+static const char *
+addr_text(const struct ifprint_opts *o, int family, const uint8_t *addr,
+    char *buf, size_t len)
 {
-	char buf[INADDR_TEXTLEN], fl[128];
+	if (o->names && hosts_name(family, addr, buf, len) == 0)
+		return buf;
+	return inaddr_ntop(family, addr, buf, len);
+}
+
+/* -L: " pltime N vltime M", NetBSD's, for an address that has any. */
+static void
+print_life(FILE *f, const uint32_t life[2])
+{
+	int k;
+
+	if (life[0] == RUMP_LIFE_INFINITE && life[1] == RUMP_LIFE_INFINITE)
+		return;
+	for (k = 0; k < 2; k++) {
+		fprintf(f, k == 0 ? " pltime " : " vltime ");
+		if (life[k] == RUMP_LIFE_INFINITE)
+			fprintf(f, "infty");
+		else
+			fprintf(f, "%lu", (unsigned long)life[k]);
+	}
+}
+
+static void
+print_addr(FILE *f, const struct rump_ifinfo *info, uint32_t i,
+    const struct ifprint_opts *o)
+{
+	const struct rump_ifaddr *a = &info->addrs[i];
+	char buf[NI_MAXHOST], fl[128];
 	uint8_t bc[4];
 
-	inaddr_ntop(a->family, a->addr, buf, sizeof(buf));
+	addr_text(o, a->family, a->addr, buf, sizeof(buf));
 	if (a->family == AF_INET) {
 		fprintf(f, "\tinet %s/%u", buf, a->plen);
 		if ((info->flags & RUMP_IFF_BROADCAST) && a->plen < 31) {
 			inaddr_broadcast(a->addr, a->plen, bc);
-			fprintf(f, " broadcast %s", inaddr_ntop(AF_INET, bc,
+			fprintf(f, " broadcast %s", addr_text(o, AF_INET, bc,
 			    buf, sizeof(buf)));
 		}
 		fprintf(f, " flags 0x0\n");
 		return;
 	}
 	ifprint_bits(fl, sizeof(fl), in6iffbits, netbsd_in6_flags(a->flags));
-	if (inaddr_linklocal6(a->addr) && info->index != 0)
-		fprintf(f, "\tinet6 %s%%%s/%u flags %s scopeid 0x%x\n", buf,
-		    info->name, a->plen, fl, (unsigned)info->index);
-	else if (inaddr_linklocal6(a->addr))
-		fprintf(f, "\tinet6 %s%%%s/%u flags %s\n", buf, info->name,
+	if (inaddr_linklocal6(a->addr))
+		fprintf(f, "\tinet6 %s%%%s/%u flags %s", buf, info->name,
 		    a->plen, fl);
 	else
-		fprintf(f, "\tinet6 %s/%u flags %s\n", buf, a->plen, fl);
+		fprintf(f, "\tinet6 %s/%u flags %s", buf, a->plen, fl);
+	if (inaddr_linklocal6(a->addr) && info->index != 0)
+		fprintf(f, " scopeid 0x%x", (unsigned)info->index);
+	if (o->life != NULL)
+		print_life(f, o->life[i]);
+	fprintf(f, "\n");
+}
+
+/* -h: NetBSD's humanize_number() of a byte count in four columns:
+ * 999, then 1.0K ... 9.9K, 10K ... 999K, 1.0M ... (powers of 1024). */
+static void
+print_bytes(FILE *f, uint64_t n, int human)
+{
+	static const char prefix[] = "KMGTPE";
+	double v = (double)n;
+	int k = -1;
+
+	if (!human || n < 1000) {
+		fprintf(f, ", %llu byte%s", (unsigned long long)n,
+		    n == 1 ? "" : "s");
+		return;
+	}
+	while (v >= 999.5 && k < 5) {
+		v /= 1024;
+		k++;
+	}
+	if (v < 9.95)
+		fprintf(f, ", %.1f%c bytes", v, prefix[k]);
+	else
+		fprintf(f, ", %.0f%c bytes", v, prefix[k]);
 }
 
 static void
-print_counters(FILE *f, const struct rump_ifinfo *info)
+print_counters(FILE *f, const struct rump_ifinfo *info, int human)
 {
-	fprintf(f, "\tinput: %llu packets, %llu bytes",
-	    (unsigned long long)info->ipackets,
-	    (unsigned long long)info->ibytes);
+	fprintf(f, "\tinput: %llu packets", (unsigned long long)info->ipackets);
+	print_bytes(f, info->ibytes, human);
 	if (info->ierrors)
 		fprintf(f, ", %llu errors",
 		    (unsigned long long)info->ierrors);
 	if (info->iqdrops)
 		fprintf(f, ", %llu queue drops",
 		    (unsigned long long)info->iqdrops);
-	fprintf(f, "\n\toutput: %llu packets, %llu bytes",
-	    (unsigned long long)info->opackets,
-	    (unsigned long long)info->obytes);
+	fprintf(f, "\n\toutput: %llu packets",
+	    (unsigned long long)info->opackets);
+	print_bytes(f, info->obytes, human);
 	if (info->oerrors)
 		fprintf(f, ", %llu errors",
 		    (unsigned long long)info->oerrors);
@@ -164,7 +221,7 @@ ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 		for (i = 0; i < info->nlladdrs && i < RUMP_MAXLLADDRS; i++)
 			print_mac(f, "link", info->lladdrs[i]);
 	if (o->verbose) {
-		print_counters(f, info);
+		print_counters(f, info, o->human);
 		fprintf(f, "\tlinkstate: %s\n",
 		    link_state_name(info->link_state));
 	}
@@ -175,7 +232,7 @@ ifprint(FILE *f, const struct rump_ifinfo *info, const struct ifprint_opts *o)
 			continue;
 		for (i = 0; i < info->naddrs && i < RUMP_MAXADDRS; i++)
 			if (info->addrs[i].family == fam)
-				print_addr(f, info, &info->addrs[i]);
+				print_addr(f, info, i, o);
 	}
 }
 

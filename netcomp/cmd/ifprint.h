@@ -14,7 +14,8 @@
  * inactive link address), with counters ("input:", "output:") and the
  * link state ("linkstate: up", down or unknown) when verbose, and only
  * the addresses of one family when asked (NetBSD's "ifconfig IF inet6";
- * "link": the inactive link addresses only).  Pure formatting.
+ * "link": the inactive link addresses only).  Formatting only, but for
+ * -N's names, which come from the host's hosts file (hosts.h).
  */
 #ifndef RUMPLAB_NETCOMP_CMD_IFPRINT_H
 #define RUMPLAB_NETCOMP_CMD_IFPRINT_H
@@ -33,6 +34,11 @@ struct ifprint_opts {
 	int family;             /* AF_UNSPEC: every address; AF_INET,
 	                           AF_INET6: that family's;
 	                           IFPRINT_LINK: none */
+	int names;              /* -N: host names for addresses */
+	int human;              /* -h: byte counts as 1.2K, 3.4M ... */
+	/* -L: each address's pltime and vltime left (RUMP_LIFE_INFINITE),
+	 * by its index in info->addrs; NULL: no lifetimes shown. */
+	const uint32_t (*life)[2];
 };
 void ifprint(FILE *f, const struct rump_ifinfo *info,
          const struct ifprint_opts *o);

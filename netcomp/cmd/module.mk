@@ -2,7 +2,8 @@
 # rump.ping6, rump.sysctl, rump.halt, rump.dmesg) and rumpperf.  They are
 # clients of a node: each links librumpclient and includes only
 # kernel/rumpclient.h, never lwIP or the kernel's insides.
-NETCMD_COMMON := $(call objs,netcomp/cmd/node.c netcomp/cmd/inaddr.c)
+NETCMD_COMMON := $(call objs,netcomp/cmd/node.c netcomp/cmd/inaddr.c \
+    netcomp/cmd/hosts.c)
 # --json (ifconfig, netstat, arp, ndp, sysctl; route for rtprint.c).
 NETCMD_JSON   := $(LIB)/libjson.a
 NETCMD_PING   := $(call objs,netcomp/cmd/pingloop.c)

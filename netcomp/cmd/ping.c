@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "netcomp/cmd/hosts.h"
 #include "netcomp/cmd/inaddr.h"
 #include "netcomp/cmd/node.h"
 #include "netcomp/cmd/pingloop.h"
@@ -35,6 +36,7 @@
 static char dsttext[INADDR_TEXTLEN];
 static int rroute;                      /* -R */
 
+static char dsthost[256];       /* as given: the number or a host name */
 
 static void
 usage(FILE *f)
@@ -262,7 +264,7 @@ summary(const struct ping_stats *st)
 {
 	double n, avg, var = 0;
 
-	printf("\n----%s PING Statistics----\n", dsttext);
+	printf("\n----%s PING Statistics----\n", dsthost);
 	printf("%ld packets transmitted, %ld packets received, ",
 	    st->ntransmitted, st->nreceived);
 	if (st->nrepeats)
@@ -354,6 +356,19 @@ source(const char *s, struct ping_opts *o, char *why, size_t whylen)
 	return -EADDRNOTAVAIL;
 }
 
+/* The destination: a number, or a name in the host's hosts file (the
+ * node has no resolver of its own; hosts.h). */
+static int
+dest(const char *s, struct inaddr *dst)
+{
+	if (inaddr_parse(s, AF_INET, dst) == 0)
+		return dst->plen >= 0 ? -EINVAL : 0;
+	memset(dst, 0, sizeof(*dst));
+	dst->family = AF_INET;
+	dst->plen = -1;
+	return hosts_addr(s, AF_INET, dst->addr);
+}
+
 static int
 bad(const char *opt, const char *val)
 {
@@ -412,9 +427,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (inaddr_parse(argv[optind], AF_INET, &dst) != 0 || dst.plen >= 0) {
+	if (dest(argv[optind], &dst) != 0) {
 		fprintf(stderr, PROG ": bad address '%s' (a numeric IPv4 "
-		    "address; the node has no resolver)\n", argv[optind]);
+		    "address, or a name in the host's /etc/hosts)\n",
+		    argv[optind]);
 		return 1;
 	}
 	ping_opts_done(&o);
@@ -422,6 +438,7 @@ main(int argc, char **argv)
 		route_options(gwset ? gw.addr : NULL, dst.addr, &o);
 	o.dstlen = inaddr_sockaddr(&dst, 0, &o.dst);
 	inaddr_ntop(AF_INET, dst.addr, dsttext, sizeof(dsttext));
+	snprintf(dsthost, sizeof(dsthost), "%s", argv[optind]);
 	o.ident = (uint16_t)getpid();
 	if (node_attach() != 0) {
 		fprintf(stderr, PROG ": %s\n", rumpclient_lasterror());
@@ -435,7 +452,7 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
-	printf("PING %s (%s): %zu data bytes\n", dsttext, dsttext, o.datalen);
+	printf("PING %s (%s): %zu data bytes\n", dsthost, dsttext, o.datalen);
 	if (ping_run(&proto4, &o, &st) != 0) {
 		fprintf(stderr, PROG ": %s\n", ping_why);
 		return 1;
