@@ -37,7 +37,10 @@ static int stack_inet6;         /* atomic: rumpnet_netinet6 loaded */
 
 /* Knob values; atomics, written by sysctl_set from any thread. */
 static int knob_val[NK_COUNT] = {
-	[NK_IP_FORWARDING] = 0,
+	/* On, as in NetBSD's rump kernel, which is built with GATEWAY
+	 * (IPFORWARDING 1); IPv6 forwarding is off there as here.  A lab's
+	 * plan sets it for each node: on for routers, off for hosts. */
+	[NK_IP_FORWARDING] = 1,
 	[NK_IP_TTL] = 64,
 	[NK_IP6_FORWARDING] = 0,
 	[NK_IP6_HLIM] = 64,

@@ -407,7 +407,7 @@ check "an alias added, listed and removed" alias_roundtrip
 ok $([ "$(N n1 rump.sysctl kern.ostype)" = "kern.ostype = rumplab" ]; echo $?) "rump.sysctl: name = value"
 ok $([ "$(N n1 rump.sysctl -w net.inet.ip.ttl=32)" = "net.inet.ip.ttl: 64 -> 32" ] &&
     [ "$(N n1 rump.sysctl -n net.inet.ip.ttl)" = 32 ]; echo $?) "rump.sysctl -w prints old -> new; -n the value"
-ok $(N n1 rump.sysctl -a | grep -q '^net.inet.ip.forwarding = 0$' &&
+ok $(N n1 rump.sysctl -a | grep -q '^net.inet.ip.forwarding = 1$' &&
     [ "$(N n1 rump.sysctl net.inet.ip | wc -l)" -ge 2 ]; echo $?) "rump.sysctl -a and a level"
 ok $(N n1 rump.dmesg | grep -q 'shmif0: attached to bus bus1'; echo $?) "rump.dmesg shows the bus attach"
 for p in rump.ifconfig rump.ping rump.ping6 rump.sysctl rump.halt rump.dmesg rumpperf; do

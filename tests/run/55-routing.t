@@ -52,8 +52,11 @@ check "a: default routes" eval 'N a rump.route -q add default 10.1.1.1 &&
 check "b: default routes" eval 'N b rump.route -q add default 10.1.2.1 &&
     N b rump.route -q add -inet6 default fd02::1'
 for n in a ra b; do N $n rump.ifconfig -w 10 >/dev/null; done
+d=$(N ra rump.sysctl -n net.inet.ip.forwarding net.inet6.ip6.forwarding | tr '\n' ' ')
+ok $([ "$d" = "1 0 " ]; echo $?) "forwarding defaults: IPv4 on (NetBSD's rump kernel), IPv6 off (got: $d)"
+N ra rump.sysctl -q -w net.inet.ip.forwarding=0
 N a rump.ping -q -c 1 -w 1 10.1.2.2 >/dev/null 2>&1; r=$?
-ok $([ $r = 2 ]; echo $?) "forwarding off (the default): IPv4 a -> b fails (exit $r)"
+ok $([ $r = 2 ]; echo $?) "forwarding off: IPv4 a -> b fails (exit $r)"
 N a rump.ping6 -q -c 1 -w 1 fd02::2 >/dev/null 2>&1; r=$?
 ok $([ $r != 0 ]; echo $?) "forwarding off: IPv6 a -> b fails (exit $r)"
 check "ra: forwarding on" router ra
