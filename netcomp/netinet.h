@@ -56,6 +56,7 @@ enum netstack_knob {
 	NK_IP6_NEIGHBORGCTHRESH,/* net.inet6.ip6.neighborgcthresh */
 	NK_IP6_DAD_COUNT,       /* net.inet6.ip6.dad_count */
 	NK_IP6_AUTO_LINKLOCAL,  /* net.inet6.ip6.auto_linklocal */
+	NK_IP_DAD_COUNT,        /* net.inet.ip.dad_count: ARP probes (arp.c) */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);
@@ -81,6 +82,9 @@ int  idle_sysctl_init(void);
 /* neigh.c: ms until the neighbour table's next timer (0: due now,
  * UINT32_MAX: none); core lock held. */
 uint32_t neigh_quiet_for(void);
+/* arp.c: ms until the next step of an IPv4 address's duplicate address
+ * detection or announcement (0: due now, UINT32_MAX: none); core lock. */
+uint32_t arp_dad_quiet_for(void);
 
 /* ipfwd.c: the IPv4 packets this thread sends between ipfwd_df_begin()
  * and ipfwd_df_end() carry DF (a socket with IP_MTU_DISCOVER, ping -D);

@@ -48,6 +48,7 @@ static int knob_val[NK_COUNT] = {
 	[NK_IP6_NEIGHBORGCTHRESH] = 2048,
 	[NK_IP6_DAD_COUNT] = 1,         /* NetBSD's ip6_dad_count */
 	[NK_IP6_AUTO_LINKLOCAL] = 1,
+	[NK_IP_DAD_COUNT] = 3,          /* NetBSD's ip_dad_count (PROBE_NUM) */
 };
 
 static void
@@ -198,6 +199,8 @@ static const struct sysctl_knob inet_knobs[] = {
 	{ "net.lwip.idle_enable",
 	    "let the tcpip thread sleep while the stack is idle",
 	    knob_get, idle_set, &knob_val[NK_IDLE_ENABLE], 0, 1 },
+	KNOB("net.inet.ip.dad_count", "ARP probes sent to check that a new "
+	    "IPv4 address is unique (0: none)", NK_IP_DAD_COUNT, 0, 100),
 };
 
 static const struct sysctl_knob inet6_knobs[] = {
