@@ -181,11 +181,12 @@ ssize_t rump_sys_mountlist(char *buf, size_t len);
 #define RUMP_IFF_SIMPLEX   0x0800
 #define RUMP_IFF_MULTICAST 0x8000
 
-/* rump_ifaddr.flags (IPv6 address states). */
+/* rump_ifaddr.flags (address states; DEPRECATED and AUTOCONF: IPv6). */
 #define RUMP_IFA_TENTATIVE  0x01
 #define RUMP_IFA_DEPRECATED 0x02
 #define RUMP_IFA_DUPLICATED 0x04
 #define RUMP_IFA_AUTOCONF   0x08
+#define RUMP_IFA_DETACHED   0x10
 
 struct rump_ifaddr {
 	uint8_t family;        /* AF_INET or AF_INET6 */

@@ -851,18 +851,20 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 /*
  * The sysctls the plan sets before a node's own: forwarding on a router,
  * and no duplicate address detection on a node with interfaces (but
- * a bridge, which has no IP).  The
- * plan gives every address once, so DAD could find nothing; it would
- * only hold each IPv6 address tentative (unusable as a source) for the
- * first second after `up` returned.  A lab that teaches DAD sets
- * net.inet6.ip6.dad_count itself (1 is NetBSD's default).
+ * a bridge, which has no IP).  The plan gives every address once, so DAD
+ * could find nothing; it would only hold each IPv6 address tentative
+ * (unusable as a source) for the first second after `up` returned, and
+ * each IPv4 address (unanswered for in ARP) for its first 4 to 7 s.  A lab
+ * that teaches DAD sets net.inet6.ip6.dad_count or net.inet.ip.dad_count
+ * itself (NetBSD's defaults: 1 and 3).
  */
 static int
 default_sysctls(struct lab *lab, struct lab_node *n)
 {
 	static const char *const names[] = { "net.inet6.ip6.dad_count",
-		"net.inet.ip.forwarding", "net.inet6.ip6.forwarding" };
-	static const char *const values[] = { "0", "1", "1" };
+		"net.inet.ip.dad_count", "net.inet.ip.forwarding",
+		"net.inet6.ip6.forwarding" };
+	static const char *const values[] = { "0", "0", "1", "1" };
 	struct lab_sysctl *v;
 	int i, j, k = 0;
 
@@ -871,10 +873,10 @@ default_sysctls(struct lab *lab, struct lab_node *n)
 	if (!n->forwarding && !dad)
 		return 0;
 	if ((v = arena_alloc(lab->arena, sizeof(*v) *
-	    (size_t)(n->nsysctls + 3))) == NULL)
+	    (size_t)(n->nsysctls + 4))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < 3; i++) {
-		if (i == 0 ? !dad : !n->forwarding)
+	for (i = 0; i < 4; i++) {
+		if (i < 2 ? !dad : !n->forwarding)
 			continue;
 		/* A node's own setting of the same name wins. */
 		for (j = 0; j < n->nsysctls; j++)

@@ -22,15 +22,41 @@
  *  - An interface marked -arp (NOARP) resolves nothing: packets to a
  *    next hop it has no entry for are dropped.
  *
+ * Duplicate address detection and announcements (RFC 5227), at NetBSD's
+ * moments (ifaddr.c decides which address gets which, as NetBSD's
+ * in_ifinit and in_if_link_up/down do):
+ *
+ *  - DAD: net.inet.ip.dad_count (3) probes "who-has A tell 0.0.0.0",
+ *    the first after a random wait of up to PROBE_WAIT, the next
+ *    PROBE_MIN..PROBE_MAX apart; ANNOUNCE_WAIT after the last the address
+ *    stops being tentative and is announced, ANNOUNCE_NUM times
+ *    ANNOUNCE_INTERVAL apart.  An announcement is a broadcast
+ *    "who-has A tell A" (a gratuitous ARP).
+ *  - A conflict is an ARP from another MAC whose sender address is one
+ *    of ours, or a probe (sender 0.0.0.0) for one of ours that is
+ *    tentative or duplicated.  A tentative address is then duplicated and
+ *    its DAD stops; a valid one is defended with an announcement, unless
+ *    it was defended less than DEFEND_INTERVAL ago: then it is duplicated
+ *    (with dad_count 0 the conflict is only logged).
+ *  - A tentative, duplicated or detached address is not answered for.
+ *
+ * lwIP's own gratuitous ARP (sent whenever a netif or its link comes up
+ * or its address changes) is not sent: etharp_request below takes its
+ * place (netcomp/override.h).
+ *
  * ether.c hands every ARP frame here (not to lwIP), once per interface;
  * ipfwd.c sends unicast IPv4 through arp_output().  Core lock held.
  */
 #include <string.h>
 #include <sys/socket.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "lwip/etharp.h"
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/etharp.h"
+#include "lwip/timeouts.h"
 
 #include "kernel/klog.h"
 #include "netcomp/ifnet_var.h"
@@ -41,6 +67,16 @@
 #define ARP_REXMIT_MS   1000u
 #define ARP_LEN         28
 #define ETH_HLEN        14
+
+/* RFC 5227's constants, in ms (NetBSD's netinet/if_inarp.h has them in
+ * seconds). */
+#define PROBE_WAIT              1000u   /* before the first probe, at most */
+#define PROBE_MIN               1000u   /* between probes */
+#define PROBE_MAX               2000u
+#define ANNOUNCE_WAIT           2000u   /* after the last probe */
+#define ANNOUNCE_NUM            2
+#define ANNOUNCE_INTERVAL       2000u
+#define DEFEND_INTERVAL         10000u
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zeros[6];
@@ -56,18 +92,27 @@ get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-struct netif *
-arp_own(struct ifnet *ifp, const ip4_addr_t *ip)
+/* The state of ip if it is an address of ifp, else NULL. */
+static struct in4dad *
+own(struct ifnet *ifp, const ip4_addr_t *ip)
 {
 	struct ifalias *al;
 
 	if (!ip4_addr_isany_val(*netif_ip4_addr(&ifp->netif)) &&
 	    ip4_addr_cmp(ip, netif_ip4_addr(&ifp->netif)))
-		return &ifp->netif;
+		return &ifp->dad4;
 	for (al = ifp->aliases; al != NULL; al = al->next)
 		if (ip4_addr_cmp(ip, netif_ip4_addr(&al->netif)))
-			return &al->netif;
+			return &al->dad;
 	return NULL;
+}
+
+struct netif *
+arp_own(struct ifnet *ifp, const ip4_addr_t *ip)
+{
+	struct in4dad *d = own(ifp, ip);
+
+	return d != NULL ? d->n : NULL;
 }
 
 /* One ARP frame out of ifp to dst. */
@@ -206,14 +251,257 @@ learn(struct ifnet *ifp, const struct arpmsg *m, int create)
 	nbr_release(e);
 }
 
+/* ---- duplicate address detection and announcements ---- */
+
+static struct in4dad *dad_list;         /* steps to come, in no order */
+static uint64_t dad_armed;              /* when dad_tmr fires; 0: not */
+
+static void dad_tmr(void *arg);
+
+/* A random wait in [lo, hi) ms: rand() is seeded per node (stack.c). */
+static uint32_t
+between(uint32_t lo, uint32_t hi)
+{
+	return lo + (uint32_t)rand() % (hi - lo);
+}
+
+/* One lwIP timeout for the earliest step of all. */
+static void
+dad_arm(void)
+{
+	struct in4dad *d;
+	uint64_t first = 0, now = nbr_now();
+
+	for (d = dad_list; d != NULL; d = d->next)
+		if (first == 0 || d->at < first)
+			first = d->at;
+	if (first == dad_armed)
+		return;
+	if (dad_armed != 0)
+		sys_untimeout(dad_tmr, NULL);
+	dad_armed = first;
+	if (first != 0)
+		sys_timeout(first > now ? (u32_t)(first - now) : 1, dad_tmr,
+		    NULL);
+}
+
+uint32_t
+arp_dad_quiet_for(void)
+{
+	uint64_t now;
+
+	if (dad_armed == 0)
+		return UINT32_MAX;
+	now = nbr_now();
+	return dad_armed <= now ? 0 : (uint32_t)(dad_armed - now);
+}
+
+static void
+dad_unlink(struct in4dad *d)
+{
+	struct in4dad **pp;
+
+	for (pp = &dad_list; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	d->next = NULL;
+	d->at = 0;
+}
+
+/* d's next step in ms (the caller arms the timer). */
+static void
+dad_later(struct in4dad *d, uint32_t ms)
+{
+	if (d->at == 0) {
+		d->next = dad_list;
+		dad_list = d;
+	}
+	d->at = nbr_now() + ms + 1;     /* never 0 */
+}
+
+static void
+addr_text(const struct in4dad *d, char *buf, size_t len)
+{
+	ip4addr_ntoa_r(netif_ip4_addr(d->n), buf, (int)len);
+}
+
+void
+arp_announce(struct in4dad *d)
+{
+	struct ifnet *ifp = d->n->state;
+	const uint8_t *a = (const uint8_t *)&netif_ip4_addr(d->n)->addr;
+
+	arp_send(ifp, bcast, ARP_REQUEST, ifp->mac, a, zeros, a);
+}
+
+/* "who-has A tell 0.0.0.0", from our MAC (RFC 5227 2.1.1). */
+static void
+probe(struct in4dad *d)
+{
+	struct ifnet *ifp = d->n->state;
+
+	arp_send(ifp, bcast, ARP_REQUEST, ifp->mac, zeros, zeros,
+	    (const uint8_t *)&netif_ip4_addr(d->n)->addr);
+}
+
+/* d's step is due (it is off the list): probe, or end DAD, or announce. */
+static void
+dad_step(struct in4dad *d)
+{
+	char a[16];
+
+	if (d->probes < d->count) {
+		probe(d);
+		d->probes++;
+		dad_later(d, d->probes < d->count ?
+		    between(PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
+		return;
+	}
+	if (d->announces == 0) {
+		d->flags &= (uint8_t)~IN4_TENTATIVE;
+		addr_text(d, a, sizeof(a));
+		klog(KLOG_DEBUG, "%s: DAD complete for %s - no duplicates "
+		    "found", ((struct ifnet *)d->n->state)->name, a);
+	}
+	arp_announce(d);
+	if (++d->announces < ANNOUNCE_NUM)
+		dad_later(d, ANNOUNCE_INTERVAL);
+}
+
+static void
+dad_tmr(void *arg)
+{
+	struct in4dad *d;
+	uint64_t now = nbr_now();
+
+	(void)arg;
+	dad_armed = 0;
+again:
+	for (d = dad_list; d != NULL; d = d->next)
+		if (d->at <= now) {
+			dad_unlink(d);
+			dad_step(d);
+			goto again;     /* d may be back at the head */
+		}
+	dad_arm();
+}
+
+void
+arp_dad_start(struct in4dad *d)
+{
+	arp_dad_stop(d);
+	d->flags &= (uint8_t)~(IN4_DUPLICATED | IN4_DETACHED | IN4_ANNOUNCE);
+	d->probes = d->announces = 0;
+	d->count = (uint8_t)netstack_knob(NK_IP_DAD_COUNT);
+	if (d->count == 0) {    /* nothing to check: valid, and said so */
+		d->flags &= (uint8_t)~IN4_TENTATIVE;
+		arp_announce(d);
+		return;
+	}
+	d->flags |= IN4_TENTATIVE;
+	dad_later(d, between(0, PROBE_WAIT));
+	dad_arm();
+}
+
+void
+arp_dad_stop(struct in4dad *d)
+{
+	if (d->at == 0)
+		return;
+	dad_unlink(d);
+	dad_arm();
+}
+
+/* Another node (sha) uses d's address: NetBSD's arp_dad_duplicated. */
+static void
+duplicated(struct in4dad *d, const uint8_t *sha)
+{
+	const char *ifname = ((struct ifnet *)d->n->state)->name;
+	uint64_t now = nbr_now();
+	char a[16], mac[18];
+
+	addr_text(d, a, sizeof(a));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", sha[0],
+	    sha[1], sha[2], sha[3], sha[4], sha[5]);
+	if (d->flags & (IN4_TENTATIVE | IN4_DUPLICATED))
+		klog(KLOG_ERR, "%s: DAD duplicate address %s from %s",
+		    ifname, a, mac);
+	else if (d->defended == 0 || now - d->defended >= DEFEND_INTERVAL) {
+		d->defended = now;
+		arp_announce(d);
+		klog(KLOG_ERR, "%s: DAD defended address %s from %s",
+		    ifname, a, mac);
+		return;
+	} else if (netstack_knob(NK_IP_DAD_COUNT) == 0) {
+		klog(KLOG_ERR, "%s: DAD ignoring duplicate address %s from "
+		    "%s", ifname, a, mac);
+		return;
+	} else
+		klog(KLOG_ERR, "%s: DAD defence failed for %s from %s",
+		    ifname, a, mac);
+	arp_dad_stop(d);
+	d->flags = (uint8_t)((d->flags & ~IN4_TENTATIVE) | IN4_DUPLICATED);
+}
+
+/* Is m a conflict with one of ifp's addresses?  Then it is handled. */
+static int
+conflict(struct ifnet *ifp, const struct arpmsg *m, const ip4_addr_t *spa,
+    const ip4_addr_t *tpa)
+{
+	struct in4dad *d;
+
+	if (!ip4_addr_isany_val(*spa) && (d = own(ifp, spa)) != NULL) {
+		duplicated(d, m->sha);
+		return 1;
+	}
+	if (ip4_addr_isany_val(*spa) && (d = own(ifp, tpa)) != NULL &&
+	    (d->flags & (IN4_TENTATIVE | IN4_DUPLICATED))) {
+		duplicated(d, m->sha);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * lwIP's etharp_request (override.h: REPLACE).  lwIP's netif.c calls it
+ * for a gratuitous ARP whenever a netif or its link comes up or its
+ * address changes; when the node announces an address is this file's
+ * to decide, so a request for the netif's own address is not sent.  Any
+ * other is sent as lwIP's would be (lwIP's ARP table, its only other
+ * user, is never filled: resolution is arp_output's).
+ */
+err_t
+etharp_request(struct netif *n, const ip4_addr_t *ip)
+{
+	struct ifnet *ifp = n->state;
+
+	if (!(n->flags & NETIF_FLAG_ETHARP))
+		return ERR_ARG;
+	if (ip4_addr_cmp(ip, netif_ip4_addr(n)))
+		return ERR_OK;
+	arp_send(ifp, bcast, ARP_REQUEST, ifp->mac,
+	    (const uint8_t *)&netif_ip4_addr(n)->addr, zeros,
+	    (const uint8_t *)&ip->addr);
+	return ERR_OK;
+}
+
 /* A request for tpa on ifp: ours, or published here? */
 static void
 answer(struct ifnet *ifp, const struct arpmsg *m, int ours)
 {
 	struct nbr *pub;
 	const uint8_t *mac = ifp->mac;
+	struct in4dad *d;
+	ip4_addr_t tpa;
 
-	if (!ours) {
+	if (ours) {
+		memcpy(&tpa.addr, m->tpa, 4);
+		if ((d = own(ifp, &tpa)) != NULL && (d->flags &
+		    (IN4_TENTATIVE | IN4_DUPLICATED | IN4_DETACHED)))
+			return;         /* not ours to give yet, or any more */
+	} else {
 		pub = nbr_lookup(ifp, AF_INET, m->tpa);
 		if (pub == NULL || !(pub->flags & NB_PUBLISHED))
 			return;
@@ -244,6 +532,8 @@ arp_input(struct ifnet *ifp, struct pbuf *p)
 		goto done;
 	memcpy(&spa.addr, m.spa, 4);
 	memcpy(&tpa.addr, m.tpa, 4);
+	if (conflict(ifp, &m, &spa, &tpa))
+		goto done;
 	ours = arp_own(ifp, &tpa) != NULL;
 	if (!ip4_addr_isany_val(spa) && arp_own(ifp, &spa) == NULL &&
 	    !ip4_addr_ismulticast(&spa) && !ip4_addr_isbroadcast(&spa,

@@ -615,6 +615,7 @@ ifnet_sync_aliases(struct ifnet *ifp)
 			netif_set_down(&al->netif);
 		al->netif.rs_count = 0;
 	}
+	ifaddr_in4_sync(ifp);
 }
 
 /* ---- the loopback ---- */

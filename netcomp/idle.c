@@ -15,7 +15,9 @@
  *    arrives, or until the earliest deadline a quiet TCP connection still
  *    has (TIME_WAIT expiry, FIN_WAIT_2 timeout, keepalive), or the
  *    neighbour table's next timer (neigh.c: a request to repeat, an entry
- *    to age), whichever comes first.
+ *    to age), or the next step of an IPv4 address's duplicate address
+ *    detection (arp.c: a probe or an announcement), whichever comes
+ *    first.
  *  - The stack is quiet when no timer has work to do:
  *      ND      no neighbour INCOMPLETE, DELAY or PROBE in lwIP's own
  *              cache (default routers learnt from RAs);
@@ -288,7 +290,7 @@ quiet_for(uint64_t now, const char **why, uint32_t *nd)
 		return 0;
 	if ((tcp = tcp_quiet_for()) == 0)
 		*why = "TCP timers";
-	else if ((nb = neigh_quiet_for()) == 0)
+	else if ((nb = min32(neigh_quiet_for(), arp_dad_quiet_for())) == 0)
 		*why = "neighbour timers";
 	else if ((nb = min32(nb, ifaddr_life_quiet_for())) == 0)
 		*why = "address lifetimes";

@@ -9,6 +9,21 @@
  * promotes the first alias; connections bound to the promoted address are
  * reset by lwIP when its netif goes away.
  *
+ * Each IPv4 address has NetBSD's states (struct in4dad; arp.c does the
+ * probing and announcing), given at NetBSD's moments (in_ifinit,
+ * arp_ifinit, in_if_link_up and in_if_link_down):
+ *  - an address added while the interface runs (up, link up) is
+ *    tentative and checked (net.inet.ip.dad_count probes), or with
+ *    dad_count 0 valid and announced at once;
+ *  - one added while it does not run is valid at once and announced
+ *    when it comes to run (ifconfig brings an interface up after giving
+ *    it an address, as NetBSD's SIOCINITIFADDR does);
+ *  - when the interface stops running every address is detached (DAD
+ *    stops, tentative and duplicated are forgotten), and when it runs
+ *    again each is checked again, or with dad_count 0 announced.
+ * The loopback and -arp interfaces have no ARP: their addresses are
+ * valid at once.
+ *
  * IPv6: lwIP has LWIP_IPV6_NUM_ADDRESSES (6) slots per netif and no prefix
  * length; slot 0 is the link-local address, created when the interface
  * comes up.  lwIP treats a destination as on-link when it shares the first
@@ -129,6 +144,33 @@ alias_mask(struct ifnet *ifp, const ip4_addr_t *ip, uint8_t plen,
 }
 
 static int
+in4_runs(const struct ifnet *ifp)
+{
+	return netif_is_up(&ifp->netif) && netif_is_link_up(&ifp->netif);
+}
+
+static int
+in4_arp(const struct ifnet *ifp)
+{
+	return ifp->kind != NULL && !(ifp->uflags & RUMP_IFF_NOARP);
+}
+
+/* d is for a new address of ifp, held by n (see the top of the file). */
+static void
+in4_new(struct ifnet *ifp, struct in4dad *d, struct netif *n)
+{
+	arp_dad_stop(d);
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	if (!in4_arp(ifp))
+		return;
+	if (!in4_runs(ifp))
+		d->flags = IN4_ANNOUNCE;
+	else
+		arp_dad_start(d);
+}
+
+static int
 alias_add(struct ifnet *ifp, const ip4_addr_t *ip, uint8_t plen)
 {
 	struct ifalias *al;
@@ -148,6 +190,7 @@ alias_add(struct ifnet *ifp, const ip4_addr_t *ip, uint8_t plen)
 	ifp->aliases = al;
 	ifp->naliases++;
 	ifnet_sync_aliases(ifp);
+	in4_new(ifp, &al->dad, &al->netif);
 	return 0;
 }
 
@@ -162,6 +205,7 @@ alias_unlink(struct ifnet *ifp, struct ifalias *al)
 			break;
 		}
 	ifp->naliases--;
+	arp_dad_stop(&al->dad);
 	netif_remove(&al->netif);
 }
 
@@ -178,9 +222,10 @@ v4_add(struct ifnet *ifp, const struct rump_ifaddr *a)
 	if (v4_elsewhere(ifp, &ip))
 		return -EEXIST;
 	plen_mask(a->plen, &mask);
-	if (ip4_addr_isany(netif_ip4_addr(n)))
+	if (ip4_addr_isany(netif_ip4_addr(n))) {
 		netif_set_addr(n, &ip, &mask, IP4_ADDR_ANY4);
-	else if (ip4_addr_cmp(&ip, netif_ip4_addr(n)))
+		in4_new(ifp, &ifp->dad4, n);
+	} else if (ip4_addr_cmp(&ip, netif_ip4_addr(n)))
 		netif_set_netmask(n, &mask);
 	else if ((al = alias_find(ifp, &ip)) != NULL) {
 		al->plen = a->plen;
@@ -207,6 +252,7 @@ v4_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	}
 	if (ip4_addr_isany(&ip) || !ip4_addr_cmp(&ip, netif_ip4_addr(n)))
 		return -EADDRNOTAVAIL;
+	arp_dad_stop(&ifp->dad4);
 	if ((al = ifp->aliases) == NULL) {
 		netif_set_addr(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4);
 		return 0;
@@ -214,9 +260,15 @@ v4_del(struct ifnet *ifp, const struct rump_ifaddr *a)
 	ip4_addr_copy(ip, *netif_ip4_addr(&al->netif));
 	plen = al->plen;
 	alias_unlink(ifp, al);
+	/* The promoted address keeps its state; a check under way starts
+	 * again for it. */
+	ifp->dad4 = al->dad;
+	ifp->dad4.n = n;
 	hyp_free(al);
 	plen_mask(plen, &mask);
 	netif_set_addr(n, &ip, &mask, IP4_ADDR_ANY4);
+	if (ifp->dad4.flags & IN4_TENTATIVE)
+		arp_dad_start(&ifp->dad4);
 	return 0;
 }
 
@@ -411,11 +463,18 @@ v6_flags(u8_t state, int ours)
 /* ---- the interface's list ---- */
 
 static void
-put4(struct rump_ifaddr *o, const ip4_addr_t *ip, uint8_t plen)
+put4(struct rump_ifaddr *o, const ip4_addr_t *ip, uint8_t plen,
+    const struct in4dad *d)
 {
 	memset(o, 0, sizeof(*o));
 	o->family = AF_INET;
 	o->plen = plen;
+	if (d->flags & IN4_TENTATIVE)
+		o->flags |= RUMP_IFA_TENTATIVE;
+	if (d->flags & IN4_DUPLICATED)
+		o->flags |= RUMP_IFA_DUPLICATED;
+	if (d->flags & IN4_DETACHED)
+		o->flags |= RUMP_IFA_DETACHED;
 	memcpy(o->addr, &ip->addr, 4);
 }
 
@@ -430,9 +489,10 @@ ifaddr_fill(struct ifnet *ifp, struct rump_ifaddr *out, int max)
 	v6_life_due(ifp, now_ms());
 	if (!ip4_addr_isany(netif_ip4_addr(n)) && k < max)
 		put4(&out[k++], netif_ip4_addr(n),
-		    mask_plen(netif_ip4_netmask(n)));
+		    mask_plen(netif_ip4_netmask(n)), &ifp->dad4);
 	for (al = ifp->aliases; al != NULL && k < max; al = al->next)
-		put4(&out[k++], netif_ip4_addr(&al->netif), al->plen);
+		put4(&out[k++], netif_ip4_addr(&al->netif), al->plen,
+		    &al->dad);
 	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES && k < max; i++) {
 		st = netif_ip6_addr_state(n, i);
 		if (ip6_addr_isinvalid(st))     /* lwIP's macros need a name */
@@ -669,11 +729,47 @@ ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6])
 		netif_create_ip6_linklocal_address(n, 1);
 }
 
+/* NetBSD's in_if_link_down and in_if_link_up, for one address. */
+static void
+in4_run(struct in4dad *d, int runs)
+{
+	if (!runs) {
+		arp_dad_stop(d);
+		d->flags = IN4_DETACHED;
+	} else if (d->flags & IN4_ANNOUNCE) {
+		d->flags = 0;
+		arp_announce(d);
+	} else if (d->flags & IN4_DETACHED)
+		arp_dad_start(d);
+}
+
+void
+ifaddr_in4_sync(struct ifnet *ifp)
+{
+	struct ifalias *al;
+	int runs = in4_runs(ifp);
+
+	if (runs == ifp->in4_running)
+		return;
+	ifp->in4_running = runs;
+	if (!in4_arp(ifp))
+		return;
+	if (!ip4_addr_isany(netif_ip4_addr(&ifp->netif)))
+		in4_run(&ifp->dad4, runs);
+	for (al = ifp->aliases; al != NULL; al = al->next)
+		in4_run(&al->dad, runs);
+}
+
 void
 ifaddr_remove_all(struct ifnet *ifp)
 {
 	struct netif *n = &ifp->netif;
+	struct ifalias *al;
 	int i;
+
+	arp_dad_stop(&ifp->dad4);
+	for (al = ifp->aliases; al != NULL; al = al->next)
+		arp_dad_stop(&al->dad);
 
 	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
 		if (!ip6_addr_isinvalid(netif_ip6_addr_state(n, i)))

@@ -26,9 +26,30 @@
 #define IFNET_MAXALIAS 8        /* extra IPv4 addresses per interface */
 #define IFNET_TXQ_FRAMES 32     /* frames batched per transmit */
 
+/*
+ * An IPv4 address's state, as NetBSD's ia4_flags (RFC 5227 duplicate
+ * address detection, arp.c), and the DAD under way for it.  Core lock.
+ */
+#define IN4_TENTATIVE   0x01    /* DAD under way: not answered for */
+#define IN4_DUPLICATED  0x02    /* another node has it: not answered for */
+#define IN4_DETACHED    0x04    /* the interface went down while it had it */
+#define IN4_ANNOUNCE    0x08    /* given while down: announce when it runs */
+
+struct in4dad {
+	struct netif *n;        /* the netif holding the address */
+	uint8_t flags;          /* IN4_* */
+	uint8_t probes;         /* DAD probes sent */
+	uint8_t announces;      /* announcements sent after DAD */
+	uint8_t count;          /* probes to send (dad_count at the start) */
+	uint64_t at;            /* ms of the next step; 0: none under way */
+	uint64_t defended;      /* ms of the last defence; 0: never */
+	struct in4dad *next;    /* arp.c's list of those under way */
+};
+
 struct ifalias {
 	struct netif netif;     /* core lock */
 	uint8_t plen;           /* as configured */
+	struct in4dad dad;      /* core lock */
 	struct ifalias *next;   /* ifnet_cfg + core lock */
 };
 
@@ -51,6 +72,8 @@ struct ifnet {
 
 	/* ifnet_cfg + core lock. */
 	struct netif netif;
+	struct in4dad dad4;             /* the primary IPv4 address's */
+	int in4_running;                /* up and link up, as last seen */
 	struct ifalias *aliases;
 	int naliases;
 	uint8_t v6plen[LWIP_IPV6_NUM_ADDRESSES];
@@ -122,6 +145,9 @@ int   ifaddr_add_life(struct ifnet *ifp, const struct rump_ifaddr *a,
 int   ifaddr_get_life(struct ifnet *ifp, const struct rump_ifaddr *a,
           uint32_t *pltime, uint32_t *vltime);
 void  ifaddr_up(struct ifnet *ifp);    /* link-local, restart DAD */
+/* Up or link changed: IPv4 addresses detach, or are checked again and
+ * announced (called by ifnet_sync_aliases). */
+void  ifaddr_in4_sync(struct ifnet *ifp);
 void  ifaddr_remove_all(struct ifnet *ifp);
 /* The MAC changed from old: a link-local address made from it follows. */
 void  ifaddr_mac_changed(struct ifnet *ifp, const uint8_t old[6]);

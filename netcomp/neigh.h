@@ -86,6 +86,13 @@ void  arp_input(struct ifnet *ifp, struct pbuf *p);    /* consumes p */
 void  arp_timeout(struct nbr *e, uint64_t now);
 /* The netif of ifp (primary or alias) that holds ip, or NULL. */
 struct netif *arp_own(struct ifnet *ifp, const ip4_addr_t *ip);
+/* Duplicate address detection of the address d is for (ifnet_var.h):
+ * start it (tentative; with net.inet.ip.dad_count 0 the address is valid
+ * and announced at once), stop it; one announcement of the address. */
+struct in4dad;
+void  arp_dad_start(struct in4dad *d);
+void  arp_dad_stop(struct in4dad *d);
+void  arp_announce(struct in4dad *d);
 
 /* nd6.c */
 err_t nd6_output(struct netif *n, struct pbuf *p, const ip6_addr_t *nh);

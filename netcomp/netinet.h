@@ -65,6 +65,7 @@ enum netstack_knob {
 	/* IPv4 options and path MTU (ipopt.c, ipfwd.c) */
 	NK_IP_ALLOWSRCRT,       /* net.inet.ip.allowsrcrt */
 	NK_IP_FORWSRCRT,        /* net.inet.ip.forwsrcrt */
+	NK_IP_DAD_COUNT,        /* net.inet.ip.dad_count: ARP probes (arp.c) */
 	NK_COUNT
 };
 int  netstack_knob(enum netstack_knob k);
@@ -92,6 +93,9 @@ int  idle_sysctl_init(void);
 uint32_t neigh_quiet_for(void);
 /* ifaddr.c: ms until a configured IPv6 address lifetime ends, same. */
 uint32_t ifaddr_life_quiet_for(void);
+/* arp.c: ms until the next step of an IPv4 address's duplicate address
+ * detection or announcement (0: due now, UINT32_MAX: none); core lock. */
+uint32_t arp_dad_quiet_for(void);
 
 /* ipfwd.c: the IPv4 packets this thread sends between ipfwd_df_begin()
  * and ipfwd_df_end() carry DF (a socket with IP_MTU_DISCOVER, ping -D);

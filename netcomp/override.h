@@ -58,6 +58,7 @@
 	WRAP(udp_input)			/* udp_input.c: UDP-Lite */	\
 	WRAP(ip6_select_source_address)	/* route.c: blackhole sources */\
 	REPLACE(icmp_dest_unreach)	/* ipfwd.c: NetBSD's errors */	\
+	REPLACE(etharp_request)		/* arp.c: NetBSD's announcements */\
 	REPLACE(icmp6_dest_unreach)	/* icmp6err.c: NetBSD's errors*/\
 	REPLACE(icmp6_param_problem)	/* icmp6err.c */		\
 	REPLACE(sys_mbox_new)		/* netloop.c: futex mailboxes */\

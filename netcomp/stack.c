@@ -60,6 +60,7 @@ static int knob_val[NK_COUNT] = {
 	 * asks for, as the tests of those releases expect. */
 	[NK_IP_ALLOWSRCRT] = 1,
 	[NK_IP_FORWSRCRT] = 1,
+	[NK_IP_DAD_COUNT] = 3,          /* NetBSD's ip_dad_count (PROBE_NUM) */
 };
 
 static void
@@ -226,6 +227,8 @@ static const struct sysctl_knob inet_knobs[] = {
 	    "option (else answer \"net prohibited\")", NK_IP_ALLOWSRCRT, 0, 1),
 	KNOB("net.inet.ip.forwsrcrt", "forward packets along their "
 	    "source-route option", NK_IP_FORWSRCRT, 0, 1),
+	KNOB("net.inet.ip.dad_count", "ARP probes sent to check that a new "
+	    "IPv4 address is unique (0: none)", NK_IP_DAD_COUNT, 0, 100),
 };
 
 static const struct sysctl_knob inet6_knobs[] = {

@@ -1,7 +1,8 @@
 /*
  * ifprint.c — the interface listing of rump.ifconfig, line for line in
  * NetBSD's format (see ifprint.h).  Address flags are shown with NetBSD's
- * IN6_IFF_* values, so "flags 0x2<TENTATIVE>" reads as it does there.
+ * IN_IFF_* and IN6_IFF_* values, so "flags 0x2<TENTATIVE>" reads as it
+ * does there.
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -13,15 +14,20 @@
 #include "netcomp/cmd/ifprint.h"
 #include "netcomp/cmd/inaddr.h"
 
-/* NetBSD's IFFBITS and IN6_IFFBITS (net/if.h, netinet6/in6_var.h). */
+/* NetBSD's IFFBITS, IN_IFFBITS and IN6_IFFBITS (net/if.h,
+ * netinet/in_var.h, netinet6/in6_var.h). */
 static const char iffbits[] =
     "\020\1UP\2BROADCAST\3DEBUG\4LOOPBACK\5POINTOPOINT\6NOTRAILERS"
     "\7RUNNING\10NOARP\11PROMISC\12ALLMULTI\13OACTIVE\14SIMPLEX"
     "\15LINK0\16LINK1\17LINK2\20MULTICAST";
+static const char iniffbits[] = "\020\1TENTATIVE\2DUPLICATED\3DETACHED";
 static const char in6iffbits[] =
     "\020\1ANYCAST\2TENTATIVE\3DUPLICATED\4DETACHED\5DEPRECATED\6NODAD"
     "\7AUTOCONF\10TEMPORARY";
 
+#define N4_TENTATIVE   0x01
+#define N4_DUPLICATED  0x02
+#define N4_DETACHED    0x04
 #define N6_TENTATIVE   0x02
 #define N6_DUPLICATED  0x04
 #define N6_DEPRECATED  0x10
@@ -50,6 +56,20 @@ ifprint_bits(char *buf, size_t len, const char *bits, uint32_t v)
 	}
 	if (any && off < len)
 		snprintf(buf + off, len - off, ">");
+}
+
+static uint32_t
+netbsd_in_flags(uint8_t f)
+{
+	uint32_t n = 0;
+
+	if (f & RUMP_IFA_TENTATIVE)
+		n |= N4_TENTATIVE;
+	if (f & RUMP_IFA_DUPLICATED)
+		n |= N4_DUPLICATED;
+	if (f & RUMP_IFA_DETACHED)
+		n |= N4_DETACHED;
+	return n;
 }
 
 static uint32_t
@@ -113,7 +133,9 @@ print_addr(FILE *f, const struct rump_ifinfo *info, uint32_t i,
 			fprintf(f, " broadcast %s", addr_text(o, AF_INET, bc,
 			    buf, sizeof(buf)));
 		}
-		fprintf(f, " flags 0x0\n");
+		ifprint_bits(fl, sizeof(fl), iniffbits,
+		    netbsd_in_flags(a->flags));
+		fprintf(f, " flags %s\n", fl);
 		return;
 	}
 	ifprint_bits(fl, sizeof(fl), in6iffbits, netbsd_in6_flags(a->flags));
@@ -273,6 +295,7 @@ json_addr(struct jw *w, const struct rump_ifinfo *info,
 			    sizeof(buf)));
 		} else
 			jw_null(w, "broadcast");
+		json_flags(w, iniffbits, netbsd_in_flags(a->flags));
 	} else {
 		jw_str(w, "scope", inaddr_linklocal6(a->addr) ? info->name :
 		    NULL);

@@ -601,6 +601,7 @@ test_steps(void)
 {
 	static const char want[] =
 	    "rump.sysctl -w net.inet6.ip6.dad_count=0\n"
+	    "rump.sysctl -w net.inet.ip.dad_count=0\n"
 	    "rump.sysctl -w net.inet.ip.forwarding=1\n"
 	    "rump.sysctl -w net.inet6.ip6.forwarding=1\n"
 	    "rump.ifconfig shmif0 create\n"

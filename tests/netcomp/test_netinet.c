@@ -489,6 +489,10 @@ three_nodes(struct node *a, struct node *b, struct node *c)
 static void
 aliases(struct node *a, struct node *b)
 {
+	/* Aliases used as soon as they are given: no IPv4 DAD, as on
+	 * NetBSD, where they would be tentative for some seconds. */
+	ok(cmd(a, "sysctl net.inet.ip.dad_count 0") &&
+	    cmd(b, "sysctl net.inet.ip.dad_count 0"), "IPv4 DAD off");
 	ok(cmd(a, "addr shmif0 10.0.1.11/24") && ping_ok(b, "10.0.1.11", 3),
 	    "an IPv4 alias in the subnet answers");
 	ok(cmd(a, "addr shmif0 10.0.9.1/24") && cmd(b, "addr shmif0 "

@@ -69,9 +69,9 @@ U() {           # U URL CMD...: run CMD with RUMP_SERVER=URL ("" unsets it)
 	if [ -z "$u" ]; then (unset RUMP_SERVER; as_user "$@"); return; fi
 	RUMP_SERVER=$u as_user "$@"
 }
-alias_roundtrip() {     # an alias added, listed, removed
+alias_roundtrip() {     # an alias added (tentative: DAD is on), listed, removed
 	N n1 rump.ifconfig shmif0 inet 10.0.0.11/24 alias &&
-	N n1 rump.ifconfig shmif0 | grep -qx '	inet 10.0.0.11/24 broadcast 10.0.0.255 flags 0x0' &&
+	N n1 rump.ifconfig shmif0 | grep -qx '	inet 10.0.0.11/24 broadcast 10.0.0.255 flags 0x1<TENTATIVE>' &&
 	N n1 rump.ifconfig shmif0 inet 10.0.0.11 -alias &&
 	! N n1 rump.ifconfig shmif0 | grep -q 10.0.0.11
 }
