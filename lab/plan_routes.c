@@ -849,9 +849,10 @@ lab_node_routes(const struct lab *lab, int node, struct lab_route **out,
 /* --- sysctls ------------------------------------------------------------- */
 
 /*
- * The sysctls the plan sets before a node's own: forwarding on a router,
- * and no duplicate address detection on a node with interfaces (but
- * a bridge, which has no IP).  The plan gives every address once, so DAD
+ * The sysctls the plan sets before a node's own: forwarding on a router
+ * and IPv4 forwarding off on a host (a new node forwards IPv4, as
+ * NetBSD's rump kernel does), and no duplicate address detection on a
+ * node with interfaces (but a bridge, which has no IP).  The plan gives every address once, so DAD
  * could find nothing; it would only hold each IPv6 address tentative
  * (unusable as a source) for the first second after `up` returned, and
  * each IPv4 address (unanswered for in ARP) for its first 4 to 7 s.  A lab
@@ -865,6 +866,7 @@ default_sysctls(struct lab *lab, struct lab_node *n)
 		"net.inet.ip.dad_count", "net.inet.ip.forwarding",
 		"net.inet6.ip6.forwarding" };
 	static const char *const values[] = { "0", "0", "1", "1" };
+	const char *val;
 	struct lab_sysctl *v;
 	int i, j, k = 0;
 
@@ -876,8 +878,11 @@ default_sysctls(struct lab *lab, struct lab_node *n)
 	    (size_t)(n->nsysctls + 4))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < 4; i++) {
-		if (i < 2 ? !dad : !n->forwarding)
+		/* IPv4 forwarding: on for a router, off for a host. */
+		if (i < 2 ? !dad : i == 2 ? !dad && !n->forwarding :
+		    !n->forwarding)
 			continue;
+		val = i == 2 && !n->forwarding ? "0" : values[i];
 		/* A node's own setting of the same name wins. */
 		for (j = 0; j < n->nsysctls; j++)
 			if (strcmp(n->sysctls[j].name, names[i]) == 0)
@@ -885,7 +890,7 @@ default_sysctls(struct lab *lab, struct lab_node *n)
 		if (j < n->nsysctls)
 			continue;
 		v[k].name = names[i];
-		v[k++].value = values[i];
+		v[k++].value = val;
 	}
 	for (j = 0; j < n->nsysctls; j++)
 		v[k++] = n->sysctls[j];
