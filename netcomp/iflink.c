@@ -34,7 +34,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lwip/etharp.h"
 #include "lwip/netif.h"
 
 #include "kernel/klog.h"
@@ -80,10 +79,17 @@ announce(struct ifnet *ifp)
 
 	if (!netif_is_link_up(&ifp->netif))
 		return;
-	if (!ip4_addr_isany_val(*netif_ip4_addr(&ifp->netif)))
-		etharp_gratuitous(&ifp->netif);
+	/* arp.c's announcement (lwIP's own gratuitous ARP is arp.c's to
+	 * decide and sends nothing); an address still in DAD, or one
+	 * another node has, is not announced. */
+	if (!ip4_addr_isany_val(*netif_ip4_addr(&ifp->netif)) &&
+	    !(ifp->dad4.flags & (IN4_TENTATIVE | IN4_DUPLICATED |
+	    IN4_DETACHED)))
+		arp_announce(&ifp->dad4);
 	for (al = ifp->aliases; al != NULL; al = al->next)
-		etharp_gratuitous(&al->netif);
+		if (!(al->dad.flags & (IN4_TENTATIVE | IN4_DUPLICATED |
+		    IN4_DETACHED)))
+			arp_announce(&al->dad);
 	if (netstack_inet6())
 		nd6_announce(ifp);
 }
