@@ -408,10 +408,12 @@ forwarding(struct node *r, struct node *d)
 	shmif_attach(path, &o, &tx, err, sizeof(err));
 	snprintf(path, sizeof(path), "%s/bus2", dir);
 	shmif_attach(path, &o, &rx, err, sizeof(err));
+	/* NetBSD's rump kernel: GATEWAY (IPv4 on), not GATEWAY6. */
 	ok(tx != NULL && rx != NULL && cmd(r, "sysctl net.inet.ip.forwarding")
-	    && strcmp(last, "ok 0") == 0 && cmd(r,
-	    "sysctl net.inet6.ip6.forwarding") && strcmp(last, "ok 0") == 0,
-	    "forwarding is off by default");
+	    && strcmp(last, "ok 1") == 0 && cmd(r,
+	    "sysctl net.inet6.ip6.forwarding") && strcmp(last, "ok 0") == 0 &&
+	    cmd(r, "sysctl net.inet.ip.forwarding 0"),
+	    "forwarding defaults: IPv4 on, IPv6 off; IPv4 switched off");
 	ok(tx && inject(tx, rx, mac, 0) == -1 && inject(tx, rx, mac, 1) == -1,
 	    "forwarding off: transit IPv4 and IPv6 dropped");
 	ok(cmd(r, "sysctl net.inet.ip.forwarding 1") &&

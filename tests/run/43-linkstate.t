@@ -93,6 +93,7 @@ ok $([ $r != 0 ] && grep -q 'SIOCDLIFADDR: Device busy' err.txt; echo $?) \
 sed 's/^/#   /' err.txt
 
 # --- -arp: no resolution -----------------------------------------------------------
+N n2 rump.sysctl -q -w net.inet.ip.dad_count=0   # usable at once (42-arp-dad tests DAD)
 N n2 rump.ifconfig shmif0 inet 10.0.0.3/24 alias
 N n1 rump.ifconfig shmif0 -arp
 N n1 rump.ping -c 1 -w 1 10.0.0.3 >/dev/null 2>&1; r=$?

@@ -45,6 +45,7 @@ check "r2: 10.3.0.254/24 on lan, 10.3.2.1/24 on far" eval '
     up r2 shmif0 lan 10.3.0.254/24 && up r2 shmif1 far 10.3.2.1/24'
 check "d: 10.3.2.2/24 and 10.3.2.3/24 on far" eval '
     up d shmif0 far 10.3.2.2/24 &&
+    N d rump.sysctl -q -w net.inet.ip.dad_count=0 &&
     N d rump.ifconfig shmif0 alias 10.3.2.3/24'
 check "routes: h via r1, r1 via r2, d via r2" eval '
     N h rump.route -q add default 10.3.0.1 &&

@@ -267,6 +267,7 @@ check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 1
 
 # Interface routes: the destination is on the link, asked for by ARP.
 check "ra: 10.5.5.5/32 and 10.6.6.6/32 also on shmif0" eval '
+    N ra rump.sysctl -q -w net.inet.ip.dad_count=0 &&
     N ra rump.ifconfig shmif0 inet 10.5.5.5/32 alias &&
     N ra rump.ifconfig shmif0 inet 10.6.6.6/32 alias'
 check "a: route add -host 10.5.5.5 -iface shmif0, -net 10.6/16 -iface 10.1.1.2" eval '
