@@ -205,6 +205,34 @@ check "those routes deleted" eval 'N a rump.route -q delete -net 10.53.0.0/16 &&
 check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 10.1.1.1 &&
     N a rump.route -q delete -net 10.0.0.0/8'
 
+# route change -ifa: the route's own source address, in route get and on
+# the wire (an alias of a, for IPv4 and IPv6); -ifp and -ifa without a
+# gateway keep the gateway.
+check "a: aliases 10.1.1.3, fd01::3; routes to b's nets with -ifa" eval '
+    N a rump.ifconfig shmif0 inet 10.1.1.3/24 alias &&
+    N a rump.ifconfig shmif0 inet6 fd01::3/64 alias &&
+    N a rump.ifconfig -w 10 &&
+    N a rump.route -q add -net 10.1.2.0/24 10.1.1.1 &&
+    N a rump.route -q change -net 10.1.2.0/24 10.1.1.1 -ifa 10.1.1.3 &&
+    N a rump.route -q add -inet6 -net fd02::/64 fd01::1 &&
+    N a rump.route -q change -inet6 -net fd02::/64 -ifa fd01::3 -ifp shmif0'
+N a rump.route -n get 10.1.2.2 >get.txt 2>&1
+N a rump.route -n get -inet6 fd02::2 >>get.txt 2>&1
+ok $(grep -qx ' local addr: 10.1.1.3' get.txt && grep -qx ' local addr: fd01::3' get.txt &&
+    grep -qx '    gateway: fd01::1' get.txt; echo $?) \
+    "route get: local addr 10.1.1.3 and fd01::3, the IPv6 gateway kept"
+check "a -> b by those routes" eval 'N a rump.ping -q -c 1 -w 2 10.1.2.2 &&
+    N a rump.ping6 -q -c 1 -X 2 fd02::2'
+as_user shmif_dumpbus -p - ab1 2>/dev/null | as_user tcpdump -n -r - 2>/dev/null >ifa.txt
+ok $(grep -q 'IP 10\.1\.1\.3 > 10\.1\.2\.2: ICMP echo request' ifa.txt &&
+    grep -q 'IP6 fd01::3 > fd02::2: ICMP6, echo request' ifa.txt; echo $?) \
+    "the echo requests left from 10.1.1.3 and fd01::3"
+check "those routes and aliases deleted" eval '
+    N a rump.route -q delete -net 10.1.2.0/24 &&
+    N a rump.route -q delete -inet6 -net fd02::/64 &&
+    N a rump.ifconfig shmif0 inet 10.1.1.3 -alias &&
+    N a rump.ifconfig shmif0 inet6 fd01::3 -alias'
+
 # Interface routes: the destination is on the link, asked for by ARP.
 check "ra: 10.5.5.5/32 and 10.6.6.6/32 also on shmif0" eval '
     N ra rump.ifconfig shmif0 inet 10.5.5.5/32 alias &&
