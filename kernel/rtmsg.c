@@ -20,6 +20,7 @@ static hyp_mtx_t mtx = HYP_MTX_INITIALIZER;
 static hyp_cv_t cv = { PTHREAD_COND_INITIALIZER };
 static struct rump_rtmsg ring[RTMSG_RING];     /* mtx */
 static uint32_t nextseq = 1;    /* mtx: the number the next post gets */
+static uint64_t posted;         /* mtx: messages made since the start */
 
 static __thread uint32_t caller_pid, caller_reqid;
 
@@ -37,8 +38,7 @@ rtmsg_post(struct rump_rtmsg *m)
 	m->reqid = caller_reqid;
 	hyp_mtx_enter(&mtx);
 	m->seq = nextseq++;
-	if (nextseq == 0)
-		nextseq = 1;            /* 0 means "from now" to readers */
+	posted++;
 	ring[m->seq % RTMSG_RING] = *m;
 	hyp_cv_broadcast(&cv);
 	hyp_mtx_exit(&mtx);
@@ -53,10 +53,14 @@ read_wake(void *arg)
 	hyp_mtx_exit(&mtx);
 }
 
+/*
+ * Numbers wrap: a reader's place is its distance behind the next number,
+ * and a number at or ahead of it (0 given: the next one) is waited for.
+ */
 int
 rtmsg_read(uint32_t *next, struct rump_rtmsg *out, int max, uint32_t *lost)
 {
-	uint32_t want, oldest;
+	uint32_t want, behind, kept;
 	int n = 0, error;
 
 	*lost = 0;
@@ -64,14 +68,14 @@ rtmsg_read(uint32_t *next, struct rump_rtmsg *out, int max, uint32_t *lost)
 		return error;
 	hyp_mtx_enter(&mtx);
 	want = *next != 0 ? *next : nextseq;
-	while (want == nextseq && !kcall_cancelled())
+	while (((behind = nextseq - want) == 0 || behind > UINT32_MAX / 2) &&
+	    !kcall_cancelled())
 		hyp_cv_wait(&cv, &mtx);
-	if (want != nextseq) {
-		/* Numbers wrap: distances, not values, are compared. */
-		oldest = nextseq - RTMSG_RING;
-		if (nextseq - want > RTMSG_RING) {
-			*lost = oldest - want;
-			want = oldest;
+	if (behind != 0 && behind <= UINT32_MAX / 2) {
+		kept = posted < RTMSG_RING ? (uint32_t)posted : RTMSG_RING;
+		if (behind > kept) {
+			*lost = behind - kept;
+			want = nextseq - kept;
 		}
 		for (; want != nextseq && n < max; want++, n++)
 			out[n] = ring[want % RTMSG_RING];

@@ -3,7 +3,7 @@
  * neighbour caches, in the order it changed, for readers such as
  * rump.route monitor (sysproxy RTMSG_READ, kernel/SYSPROXY.txt).  It is
  * rumplab's PF_ROUTE: NetBSD's messages RTM_ADD, RTM_DELETE, RTM_CHANGE
- * with their flags and addresses, numbered from 1.
+ * with their flags and addresses, numbered from 1 (wrapping past 0).
  *
  * The node keeps the last RTMSG_RING messages.  A reader asks for the
  * messages from a number on and waits until there is one; one too slow

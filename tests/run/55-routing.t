@@ -14,6 +14,10 @@
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
 #    ping -D (DF) gets "frag needed" with the MTU from the router before
 #    it, and "Message too long" when it does not fit the sender's link;
+#  - rump.route monitor prints the routing messages of route add,
+#    change, delete and of neighbour entries made and deleted;
+#  - route change -ifa gives a route its own source address (route get,
+#    the echo requests on the bus);
 #  - interface routes (-iface by name or address) reach neighbours by
 #    ARP; route flush takes the static routes of one or both families
 #    and leaves the connected ones;
@@ -56,6 +60,65 @@ check "IPv6 a -> b through ra" N a rump.ping6 -q -c 3 -i 0.05 fd02::2
 check "IPv4 b -> a through ra" N b rump.ping -q -c 2 -i 0.05 10.1.1.2
 N a rump.ping -c 1 10.1.2.2 >p.txt 2>&1
 ok $(grep -q 'ttl=254' p.txt; echo $?) "one router took one from the TTL (ttl=254)"
+
+# Routing messages: rump.route monitor on a prints NetBSD's RTM_ADD,
+# RTM_CHANGE, RTM_DELETE for a's routes (its flags, the asking client's
+# pid, destination, gateway, mask) and for its neighbour entries (made:
+# UP,HOST,DONE,LLINFO,CLONED on link#2 from the node itself, pid 0;
+# deleted: with the neighbour's MAC).  The monitor reads what is made
+# after it asked: a route added until it shows proves it listens.
+N a rump.route -n monitor >mon.txt 2>mon.err &
+bg="$bg $!"
+for i in $(seq 100); do
+	N a rump.route -q add -host 10.9.9.9 10.1.1.1 && sleep 0.05
+	grep -q '^ 10\.9\.9\.9 10\.1\.1\.1$' mon.txt && break
+	N a rump.route -q delete -host 10.9.9.9
+done
+ok $(grep -q '^ 10\.9\.9\.9 10\.1\.1\.1$' mon.txt; echo $?) "route monitor listens (a host route's RTM_ADD)"
+check "a: route add, change, delete -net 10.77.0.0/16" eval '
+    N a rump.route -q delete -host 10.9.9.9 &&
+    N a rump.route -q add -net 10.77.0.0/16 10.1.1.1 &&
+    N a rump.route -q change -net 10.77.0.0/16 10.1.1.9 &&
+    N a rump.route -q delete -net 10.77.0.0/16'
+wait_grep mon.txt '^RTM_DELETE: Delete Route: .*<GATEWAY,DONE,STATIC>$'
+ok $(grep -A3 '^RTM_ADD: Add Route: len 76, pid [1-9][0-9]*, seq [0-9]*, errno 0, flags: <UP,GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx ' 10\.77\.0\.0 10\.1\.1\.1 255\.255\.0\.0' &&
+    grep -A3 '^RTM_CHANGE: Change Metrics, Flags or Gateway: .* flags: <UP,GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx ' 10\.77\.0\.0 10\.1\.1\.9 255\.255\.0\.0' &&
+    grep -A3 '^RTM_DELETE: Delete Route: .* flags: <GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx 'sockaddrs: <DST,GATEWAY,NETMASK>' &&
+    grep -qE '^got message of size 76 on [A-Z][a-z]{2} ' mon.txt; echo $?) \
+    "monitor: RTM_ADD, RTM_CHANGE, RTM_DELETE of 10.77/16 with NetBSD's flags and addresses"
+macra=$(N ra rump.ifconfig shmif0 | sed -n 's/^	address: //p')
+N a rump.arp -d 10.1.1.1 >/dev/null 2>&1; N a rump.ndp -d fd01::1 >/dev/null 2>&1
+check "a pings ra anew (IPv4, IPv6)" eval 'N a rump.ping -q -c 1 -w 2 10.1.1.1 &&
+    N a rump.ping6 -q -c 1 -X 2 fd01::1'
+wait_grep mon.txt '^ fd01::1 link#2$'
+ok $(grep -B3 -x ' 10\.1\.1\.1 link#2' mon.txt |
+    grep -q '^RTM_ADD: Add Route: len 76, pid 0, seq 0, errno 0, flags: <UP,HOST,DONE,LLINFO,CLONED>$' &&
+    grep -B1 -x ' fd01::1 link#2' mon.txt | grep -qx 'sockaddrs: <DST,GATEWAY>'; echo $?) \
+    "monitor: the neighbour entries made, 10.1.1.1 and fd01::1 on link#2"
+check "a: arp -d 10.1.1.1, ndp -d fd01::1" eval 'N a rump.arp -d 10.1.1.1 >/dev/null &&
+    N a rump.ndp -d fd01::1 >/dev/null'
+wait_grep mon.txt "^ fd01::1 $macra\$"
+sed -n '/^ 10\.1\.1\.1 link#2$/,$p' mon.txt >mon2.txt
+ok $(grep -B3 -x " 10\\.1\\.1\\.1 $macra" mon2.txt |
+    grep -q '^RTM_DELETE: Delete Route: .* flags: <HOST,DONE,LLINFO,CLONED>$' &&
+    grep -qx " fd01::1 $macra" mon2.txt; echo $?) \
+    "monitor: arp -d, ndp -d make RTM_DELETE <HOST,DONE,LLINFO,CLONED> with ra's MAC"
+sed 's/^/#   /' mon.err
+check "a knows ra again (ping, ping6)" eval 'N a rump.ping -q -c 1 -w 2 10.1.1.1 &&
+    N a rump.ping6 -q -c 1 -X 2 fd01::1'
+N a rump.route -n monitor -c 1 >one.txt 2>&1 &
+p=$!
+for i in $(seq 100); do
+	N a rump.route -q add -host 10.9.9.8 10.1.1.1 &&
+	    N a rump.route -q delete -host 10.9.9.8
+	kill -0 $p 2>/dev/null || break
+done
+wait $p; r=$?
+ok $([ $r = 0 ] && [ "$(grep -c '^got message' one.txt)" = 1 ]; echo $?) \
+    "route monitor -c 1 ends after one message (exit $r)"
 
 # TTL 1, reject and blackhole.
 N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
