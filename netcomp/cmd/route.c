@@ -606,7 +606,10 @@ print_rtmsg(const struct rump_rtmsg *m)
 		    g[3], g[4], g[5]);
 	else if (m->addrs & RUMP_RTA_GATEWAY)
 		printf(" %s", inaddr_ntop(m->gwfamily, g, buf, sizeof(buf)));
-	if (m->addrs & RUMP_RTA_NETMASK) {
+	/* NetBSD's empty mask (a default route's) prints as "default". */
+	if ((m->addrs & RUMP_RTA_NETMASK) && m->plen == 0)
+		printf(" default");
+	else if (m->addrs & RUMP_RTA_NETMASK) {
 		memset(mask, 0, sizeof(mask));
 		for (i = 0, pl = m->plen; pl > 0; i++, pl -= 8)
 			mask[i] = pl >= 8 ? 0xff : (uint8_t)(0xff00 >> pl);
