@@ -29,7 +29,7 @@ $(call objs,kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
 UKFS_SRCS := $(VFS_SRCS) kernel/ukfs.c
 
 KERNEL_CORE_SRCS := $(VFS_SRCS) kernel/ksock.c kernel/netcfg.c \
-    kernel/proc.c kernel/kcall.c kernel/sysproxy_fs.c \
+    kernel/proc.c kernel/kcall.c kernel/rtmsg.c kernel/sysproxy_fs.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
     kernel/sysproxy_server.c kernel/sysproxy_io.c kernel/sockin.c
 RUMP_SERVER_SRCS := $(KERNEL_CORE_SRCS) kernel/rump_server.c

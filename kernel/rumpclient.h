@@ -470,6 +470,49 @@ int rump_sys_neigh_set(const struct rump_neigh *nb);
 int rump_sys_neigh_delete(const struct rump_neigh *nb);
 int rump_sys_neigh_flush(int family);
 
+/*
+ * Routing messages (NetBSD's route monitor): each change of the node's
+ * routes and neighbour caches, numbered from 1 in the order made.  A
+ * route's message has its destination, gateway and prefix; a neighbour
+ * entry's (flags HOST, LLINFO, CLONED) its address and, as gateway, the
+ * link: the neighbour's MAC when known, else only the interface
+ * (NetBSD's "link#2").
+ */
+#define RUMP_RTM_ADD       1
+#define RUMP_RTM_DELETE    2
+#define RUMP_RTM_CHANGE    3
+#define RUMP_RTA_DST       0x1
+#define RUMP_RTA_GATEWAY   0x2
+#define RUMP_RTA_NETMASK   0x4
+#define RUMP_RTF_CLONED    0x02000  /* a neighbour entry (messages) */
+#define RUMP_GW_LINK       17       /* gwfamily of a link (AF_PACKET) */
+#define RUMP_RTMSG_WIRELEN 76       /* a message's size on the wire */
+
+struct rump_rtmsg {
+	uint32_t seq;           /* the node's number for it, from 1 */
+	uint8_t  type;          /* RUMP_RTM_* */
+	uint8_t  family;        /* of dst: AF_INET or AF_INET6 */
+	uint8_t  plen;          /* with RUMP_RTA_NETMASK */
+	uint8_t  gwfamily;      /* AF_INET, AF_INET6, RUMP_GW_LINK */
+	uint32_t addrs;         /* RUMP_RTA_* present */
+	uint32_t flags;         /* RUMP_RTF_* */
+	uint32_t pid;           /* the client process that made it; 0 the
+	                           node itself */
+	uint32_t reqid;         /* that process's request id */
+	uint8_t  dst[16];
+	uint8_t  gateway[16];   /* RUMP_GW_LINK: the MAC, alen bytes */
+	uint8_t  alen;          /* RUMP_GW_LINK: 6, or 0 (not known yet) */
+	uint8_t  pad[3];
+	char     ifname[RUMP_IFNAMSIZ];  /* RUMP_GW_LINK: the interface */
+};
+
+/* Up to max (<= 64) messages numbered *next on (*next 0: those made
+ * after the call), waiting for one; *next becomes the number to ask
+ * for next.  Returns how many, -1 with errno (EINTR a signal); *lost
+ * counts the messages the node no longer held (it keeps 256). */
+int rump_sys_rtmsg_read(uint32_t *next, struct rump_rtmsg *m, int max,
+        uint32_t *lost);
+
 /* Protocol counters ("ip.forwarded 12\n" lines, what = RUMP_STATS_PROTO)
  * or the socket table (RUMP_STATS_SOCKETS, one socket a line:
  * "proto recvq sendq local remote state"); returns bytes needed, as

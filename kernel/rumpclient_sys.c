@@ -1028,6 +1028,34 @@ rump_sys_route_list(int family, struct rump_rtentry *rt, int max)
 	return list_call(SP_ROUTE_LIST, family, rt, max);
 }
 
+int
+rump_sys_rtmsg_read(uint32_t *next, struct rump_rtmsg *out, int max,
+    uint32_t *lost)
+{
+	struct sp_msg m, rep;
+	uint8_t *frame;
+	uint32_t k;
+	long r;
+
+	if (next == NULL || out == NULL || lost == NULL)
+		return (int)rumpclient_libc(-EFAULT);
+	msg_init(&m, SP_RTMSG_READ);
+	m.u[0] = *next;
+	m.u[1] = max < 1 ? 0 : max > SP_MAXRTMSGS ? SP_MAXRTMSGS :
+	    (uint32_t)max;
+	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0) {
+		*lost = (uint32_t)r;
+		for (k = 0; k < rep.n && (int)k < max; k++)
+			if (sp_rtmsg_at(&rep, k, &out[k]) != 0)
+				break;
+		if (k > 0)
+			*next = out[k - 1].seq + 1;
+		r = (long)k;
+	}
+	free(frame);
+	return (int)rumpclient_libc(r);
+}
+
 static int
 flush_call(uint16_t callno, int family)
 {

@@ -16,6 +16,7 @@
 #include "kernel/klog.h"
 #include "kernel/ksock.h"
 #include "kernel/netcfg.h"
+#include "kernel/rtmsg.h"
 #include "kernel/sysctl.h"
 #include "kernel/sysproxy_calls.h"
 #include "kernel/sysproxy_fs.h"
@@ -607,31 +608,60 @@ sys_route(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
     struct sp_out *o)
 {
 	const struct rtcfg_ops *rc = rtcfg();
-	int error;
+	int error = -ENOSYS;
 
 	if (rc == NULL)
 		return -EOPNOTSUPP;
+	/* What this call changes is posted as the client's (rtmsg.h). */
+	rtmsg_caller(proc_pid(p), q->h.id);
 	switch (q->h.call) {
 	case SP_ROUTE_ADD:
-		return rc->rt_add(&q->rt);
+		error = rc->rt_add(&q->rt);
+		break;
 	case SP_ROUTE_DELETE:
-		return rc->rt_delete(&q->rt);
+		error = rc->rt_delete(&q->rt);
+		break;
 	case SP_ROUTE_CHANGE:
-		return rc->rt_change(&q->rt);
+		error = rc->rt_change(&q->rt);
+		break;
 	case SP_ROUTE_GET:
 		r->rt = q->rt;
 		error = rc->rt_get(&r->rt);
-		return error;
+		break;
 	case SP_ROUTE_FLUSH:
-		return rc->rt_flush((int)q->u[0]);
+		error = rc->rt_flush((int)q->u[0]);
+		break;
 	case SP_NEIGH_SET:
-		return rc->nb_set(&q->nb);
+		error = rc->nb_set(&q->nb);
+		break;
 	case SP_NEIGH_DELETE:
-		return rc->nb_delete(&q->nb);
+		error = rc->nb_delete(&q->nb);
+		break;
 	case SP_NEIGH_FLUSH:
-		return rc->nb_flush((int)q->u[0]);
+		error = rc->nb_flush((int)q->u[0]);
+		break;
 	}
-	return -ENOSYS;
+	rtmsg_caller(0, 0);
+	return error;
+}
+
+/* RTMSG_READ: the node's routing messages from a number on. */
+static int
+sys_rtmsg(struct proc *p, const struct sp_msg *q, struct sp_msg *r,
+    struct sp_out *o)
+{
+	uint32_t next = q->u[0], lost;
+	int n;
+
+	if (q->u[1] == 0 || q->u[1] > RTMSG_MAXREAD)
+		return -EINVAL;
+	if ((o->heap = hyp_calloc(q->u[1], sizeof(struct rump_rtmsg))) == NULL)
+		return -ENOMEM;
+	if ((n = rtmsg_read(&next, o->heap, (int)q->u[1], &lost)) < 0)
+		return n;
+	r->rtms = o->heap;
+	r->n = (uint32_t)n;
+	return lost > INT_MAX ? INT_MAX : (int)lost;
 }
 
 /* ROUTE_LIST and NEIGH_LIST: the table into the reply's records. */
@@ -878,6 +908,7 @@ static const sp_handler handlers[] = {
 	[SP_NEIGH_SET] = sys_route,
 	[SP_NEIGH_DELETE] = sys_route,
 	[SP_NEIGH_FLUSH] = sys_route,
+	[SP_RTMSG_READ] = sys_rtmsg,
 	[SP_NETSTAT] = sys_netstat,
 };
 

@@ -13,6 +13,7 @@
  *   L  ifnames               A  ifaddr -> ifa      I  ifinfo -> ifi
  *   T  route -> rt           X  routes             N  neighbour -> nb
  *   Y  neighbours            M  6 bytes MAC -> mac
+ *   G  routing messages (rtms, n)
  *   Q  impairments -> imp    K  16 bytes cookie -> cookie
  *   q  i64 -> q[]            f  path, str<4095> -> path
  *   g  path, str<4095> -> path2                   S  stat -> st
@@ -121,6 +122,7 @@ static const struct sp_calldesc sp_calls[] = {
 	{ SP_NEIGH_SET,    "NEIGH_SET",    "N",     "",     0 },
 	{ SP_NEIGH_DELETE, "NEIGH_DELETE", "N",     "",     0 },
 	{ SP_NEIGH_FLUSH,  "NEIGH_FLUSH",  "u",     "",     0 },
+	{ SP_RTMSG_READ,   "RTMSG_READ",   "uu",    "G",    1 },
 	{ SP_NETSTAT,      "NETSTAT",      "um",    "d",    0 },
 };
 
@@ -140,7 +142,7 @@ sp_call_reserved(uint16_t call)
 {
 	return (call >= 23 && call <= 31) || call == 55 ||
 	    (call >= 60 && call <= 63) ||
-	    (call >= 90 && call <= 95) || (call >= 106 && call <= 127) ||
+	    (call >= 90 && call <= 95) || (call >= 107 && call <= 127) ||
 	    (call >= 129 && call <= 159);
 }
 
@@ -517,6 +519,40 @@ rd_neigh(struct rd *r, struct rump_neigh *nb)
 	nb->expire = (int32_t)rd_u32(r);
 }
 
+/* A routing message: its number, type, family, prefix length, gateway
+ * family, addresses present, flags, pid, request id, destination,
+ * gateway, link address length, three zero bytes, interface name. */
+static void
+rd_rtmsg(struct rd *r, struct rump_rtmsg *rm)
+{
+	const uint8_t *q;
+
+	memset(rm, 0, sizeof(*rm));
+	rm->seq = rd_u32(r);
+	rm->type = rd_u8(r);
+	rm->family = rd_u8(r);
+	rm->plen = rd_u8(r);
+	rm->gwfamily = rd_u8(r);
+	rd_family(r, rm->family, rm->plen);
+	if (rm->gwfamily != 0 && rm->gwfamily != AF_INET &&
+	    rm->gwfamily != AF_INET6 && rm->gwfamily != RUMP_GW_LINK)
+		rd_fail(r, "bad gateway family");
+	rm->addrs = rd_u32(r);
+	rm->flags = rd_u32(r);
+	rm->pid = rd_u32(r);
+	rm->reqid = rd_u32(r);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(rm->dst, q, 16);
+	if ((q = rd_take(r, 16)) != NULL)
+		memcpy(rm->gateway, q, 16);
+	rm->alen = rd_u8(r);
+	if (rm->alen > 16)
+		rd_fail(r, "bad link address length");
+	if (rd_u8(r) != 0 || rd_u16(r) != 0)
+		rd_fail(r, "nonzero pad");
+	rd_fixname(r, rm->ifname);
+}
+
 /* Impairments: twelve u32 settings, the rate, six u64 counters, the
  * queue length and a zero pad (SP_IMPLEN bytes). */
 static void
@@ -543,14 +579,15 @@ rd_impair(struct rd *r, struct rump_impair *q)
 /* A list of fixed-size records: validated whole now, read with the _at
  * accessors later. */
 static void
-rd_records(struct rd *r, size_t size, struct sp_msg *m, int route)
+rd_records(struct rd *r, size_t size, struct sp_msg *m, char f)
 {
 	struct rump_rtentry rt;
 	struct rump_neigh nb;
+	struct rump_rtmsg rm;
 	struct rd sub;
 	uint32_t k;
 
-	rd_array(r, SP_MAXROUTES, size, m);
+	rd_array(r, f == 'G' ? SP_MAXRTMSGS : SP_MAXROUTES, size, m);
 	if (r->why != NULL || m->arr == NULL)
 		return;
 	sub.p = m->arr;
@@ -558,10 +595,12 @@ rd_records(struct rd *r, size_t size, struct sp_msg *m, int route)
 	sub.off = 0;
 	sub.why = NULL;
 	for (k = 0; k < m->n && sub.why == NULL; k++) {
-		if (route)
+		if (f == 'X')
 			rd_route(&sub, &rt);
-		else
+		else if (f == 'Y')
 			rd_neigh(&sub, &nb);
+		else
+			rd_rtmsg(&sub, &rm);
 	}
 	if (sub.why != NULL)
 		rd_fail(r, sub.why);
@@ -750,8 +789,9 @@ rd_field(struct rd *r, char f, struct sp_msg *m, struct fieldpos *fp)
 	case 'N': rd_neigh(r, &m->nb); break;
 	case 'Q': rd_impair(r, &m->imp); break;
 	case 'K': rd_mem(r, m->cookie, SP_COOKIELEN); break;
-	case 'X': rd_records(r, SP_RTLEN, m, 1); break;
-	case 'Y': rd_records(r, SP_NBLEN, m, 0); break;
+	case 'X': rd_records(r, SP_RTLEN, m, f); break;
+	case 'Y': rd_records(r, SP_NBLEN, m, f); break;
+	case 'G': rd_records(r, SP_RTMSGLEN, m, f); break;
 	case 'B': rd_brreq(r, &m->br); break;
 	case 'Z': rd_brstatus(r, m); break;
 	default:  rd_fail(r, "codec table error");
@@ -893,6 +933,17 @@ sp_neigh_at(const struct sp_msg *m, uint32_t k, struct rump_neigh *nb)
 	if (record_at(m, k, SP_NBLEN, &r) != 0)
 		return -EINVAL;
 	rd_neigh(&r, nb);
+	return r.why == NULL ? 0 : -EBADMSG;
+}
+
+int
+sp_rtmsg_at(const struct sp_msg *m, uint32_t k, struct rump_rtmsg *rm)
+{
+	struct rd r;
+
+	if (record_at(m, k, SP_RTMSGLEN, &r) != 0)
+		return -EINVAL;
+	rd_rtmsg(&r, rm);
 	return r.why == NULL ? 0 : -EBADMSG;
 }
 
@@ -1174,6 +1225,31 @@ wr_neigh(struct wr *w, const struct rump_neigh *nb)
 }
 
 static void
+wr_rtmsg(struct wr *w, const struct rump_rtmsg *rm)
+{
+	if ((rm->family != AF_INET && rm->family != AF_INET6) ||
+	    rm->plen > (rm->family == AF_INET ? 32 : 128) || rm->alen > 16) {
+		wr_fail(w, -EINVAL);
+		return;
+	}
+	wr_u32(w, rm->seq);
+	wr_u8(w, rm->type);
+	wr_u8(w, rm->family);
+	wr_u8(w, rm->plen);
+	wr_u8(w, rm->gwfamily);
+	wr_u32(w, rm->addrs);
+	wr_u32(w, rm->flags);
+	wr_u32(w, rm->pid);
+	wr_u32(w, rm->reqid);
+	wr_mem(w, rm->dst, 16);
+	wr_mem(w, rm->gateway, 16);
+	wr_u8(w, rm->alen);
+	wr_u8(w, 0);
+	wr_u16(w, 0);
+	wr_fixname(w, rm->ifname);
+}
+
+static void
 wr_impair(struct wr *w, const struct rump_impair *q)
 {
 	const uint32_t u[12] = { q->delay_us, q->jitter_us, q->dist,
@@ -1197,8 +1273,9 @@ wr_records(struct wr *w, char f, const struct sp_msg *m)
 {
 	uint32_t k;
 
-	if (m->n > SP_MAXROUTES || (m->n > 0 &&
-	    (f == 'X' ? m->rts == NULL : m->nbs == NULL))) {
+	if (m->n > (f == 'G' ? SP_MAXRTMSGS : SP_MAXROUTES) || (m->n > 0 &&
+	    (f == 'X' ? m->rts == NULL : f == 'Y' ? m->nbs == NULL :
+	    m->rtms == NULL))) {
 		wr_fail(w, -EINVAL);
 		return;
 	}
@@ -1206,8 +1283,10 @@ wr_records(struct wr *w, char f, const struct sp_msg *m)
 	for (k = 0; k < m->n; k++) {
 		if (f == 'X')
 			wr_route(w, &m->rts[k]);
-		else
+		else if (f == 'Y')
 			wr_neigh(w, &m->nbs[k]);
+		else
+			wr_rtmsg(w, &m->rtms[k]);
 	}
 }
 
@@ -1363,7 +1442,8 @@ wr_field(struct wr *w, char f, const struct sp_msg *m, struct fieldpos *fp)
 	case 'Q': wr_impair(w, &m->imp); break;
 	case 'K': wr_mem(w, m->cookie, SP_COOKIELEN); break;
 	case 'X':
-	case 'Y': wr_records(w, f, m); break;
+	case 'Y':
+	case 'G': wr_records(w, f, m); break;
 	case 'B': wr_brreq(w, &m->br); break;
 	case 'Z': wr_brstatus(w, m); break;
 	default:  wr_fail(w, -EINVAL);

@@ -32,6 +32,8 @@
 #define SP_MAXROUTES    8192    /* entries of a route or neighbour list */
 #define SP_RTLEN        84      /* one route on the wire */
 #define SP_NBLEN        48      /* one neighbour on the wire */
+#define SP_RTMSGLEN     RUMP_RTMSG_WIRELEN /* one routing message */
+#define SP_MAXRTMSGS    64      /* routing messages in one reply */
 #define SP_IMPLEN       112     /* one impairment set on the wire */
 #define SP_BRPORTLEN    56      /* one bridge member on the wire */
 #define SP_BRADDRLEN    32      /* one bridge table entry on the wire */
@@ -83,7 +85,7 @@ enum sp_call {
 	SP_IFCLONERS = 56, SP_IFZERO, SP_IFADDLIFE, SP_IFGETLIFE,
 	SP_ROUTE_ADD = 96, SP_ROUTE_DELETE, SP_ROUTE_LIST, SP_ROUTE_GET,
 	SP_ROUTE_CHANGE, SP_ROUTE_FLUSH, SP_NEIGH_LIST, SP_NEIGH_SET,
-	SP_NEIGH_DELETE, SP_NEIGH_FLUSH,
+	SP_NEIGH_DELETE, SP_NEIGH_FLUSH, SP_RTMSG_READ,
 	SP_NETSTAT = 128,
 };
 
@@ -140,6 +142,7 @@ struct sp_msg {
 	struct sp_statvfs sv;
 	const struct rump_rtentry *rts;     /* encode: n routes */
 	const struct rump_neigh *nbs;       /* encode: n neighbours */
+	const struct rump_rtmsg *rtms;      /* encode: n routing messages */
 	/* Bridges: the request, the status; members in brports (n) and
 	 * table entries in braddrs (n2) to encode; decoded, the members
 	 * are arr/n and the entries arr2/n2 (sp_brport_at, sp_braddr_at). */
@@ -190,6 +193,8 @@ int      sp_route_at(const struct sp_msg *m, uint32_t k,
              struct rump_rtentry *rt);
 int      sp_neigh_at(const struct sp_msg *m, uint32_t k,
              struct rump_neigh *nb);
+int      sp_rtmsg_at(const struct sp_msg *m, uint32_t k,
+             struct rump_rtmsg *rm);
 
 /* Decoded bridge members and table entries (entry k of m->n, m->n2). */
 int      sp_brport_at(const struct sp_msg *m, uint32_t k,

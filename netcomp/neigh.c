@@ -39,6 +39,7 @@
 
 #include "kernel/hyper.h"
 #include "kernel/klog.h"
+#include "kernel/rtmsg.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
@@ -108,6 +109,33 @@ oldest6(void)
 	return old;
 }
 
+/*
+ * The routing message of an entry made or gone, as NetBSD's kernel
+ * reports a cloned neighbour route (rt_clonedmsg): the address and, as
+ * gateway, the link with the neighbour's MAC once it is known.  A new
+ * entry has none yet ("link#2"): ARP or ND is about to ask.
+ */
+static void
+nbr_post(int type, const struct nbr *e)
+{
+	struct rump_rtmsg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = (uint8_t)type;
+	m.family = e->family;
+	m.flags = RUMP_RTF_HOST | RUMP_RTF_DONE | RUMP_RTF_LLINFO |
+	    RUMP_RTF_CLONED | (type == RUMP_RTM_ADD ? RUMP_RTF_UP : 0);
+	m.addrs = RUMP_RTA_DST | RUMP_RTA_GATEWAY;
+	memcpy(m.dst, e->addr, alen(e->family));
+	m.gwfamily = RUMP_GW_LINK;
+	snprintf(m.ifname, sizeof(m.ifname), "%s", e->ifp->name);
+	if (e->state != RUMP_ND_INCOMPLETE) {
+		m.alen = 6;
+		memcpy(m.gateway, e->mac, 6);
+	}
+	rtmsg_post(&m);
+}
+
 struct nbr *
 nbr_create(struct ifnet *ifp, int family, const uint8_t *addr)
 {
@@ -131,6 +159,7 @@ nbr_create(struct ifnet *ifp, int family, const uint8_t *addr)
 	nentries++;
 	if (family == AF_INET6)
 		n6dynamic++;
+	nbr_post(RUMP_RTM_ADD, e);
 	return e;
 }
 
@@ -152,6 +181,7 @@ nbr_free(struct nbr *e)
 			*pp = e->next;
 			break;
 		}
+	nbr_post(RUMP_RTM_DELETE, e);
 	drop_held(e);
 	nentries--;
 	if (dynamic6(e))

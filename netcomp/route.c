@@ -35,6 +35,7 @@
 #include "lwip/netif.h"
 
 #include "kernel/netcfg.h"
+#include "kernel/rtmsg.h"
 #include "netcomp/ifnet_var.h"
 #include "netcomp/neigh.h"
 #include "netcomp/netinet.h"
@@ -49,6 +50,7 @@ struct rtent {
 	uint8_t  dst[16];       /* masked */
 	uint8_t  gw[16];
 	char     ifname[RUMP_IFNAMSIZ];
+	uint8_t  ifa[16];       /* its own source address (-ifa); 0: none */
 	uint32_t mtu;
 	uint64_t use;
 	uint64_t since;         /* D: mono ns of the redirect that made or
@@ -150,12 +152,16 @@ netif_ifnet(const struct netif *n)
  * silently.  This wraps lwIP's function (netcomp/override.h), which does
  * the choosing.
  */
+static const ip_addr_t *route_src6(struct netif *n, const ip6_addr_t *dst);
+
 const ip_addr_t *
 ip6_select_source_address(struct netif *n, const ip6_addr_t *dest)
 {
 	const ip_addr_t *a;
 	struct netif *o;
 
+	if (n->state != NULL && (a = route_src6(n, dest)) != NULL)
+		return a;
 	if ((a = lwip_real.ip6_select_source_address(n, dest)) != NULL ||
 	    n->state != NULL)
 		return a;
@@ -370,6 +376,35 @@ route_reject_error(void)
 	return e;
 }
 
+static int
+is_zero(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+/*
+ * A route with a source address of its own (-ifa) leaves by the netif of
+ * its interface that holds it, an alias or the primary: lwIP gives a
+ * packet the address of the netif it leaves by, so the route's address
+ * is the source of what an unbound socket sends along it, as NetBSD's
+ * rt_ifa is.  The interface's netif n otherwise.
+ */
+static struct netif *
+own_src4(struct netif *n, const struct rtent *e)
+{
+	struct netif *o;
+
+	if (is_zero(e->ifa))
+		return n;
+	NETIF_FOREACH(o)
+		if (o->state == n->state && usable(o) &&
+		    memcmp(&netif_ip4_addr(o)->addr, e->ifa, 4) == 0)
+			return o;
+	return n;
+}
+
 /* Where a static route leaves; fills r's netif and next hop. */
 static int
 static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
@@ -415,6 +450,8 @@ static_out(int family, struct rtent *e, const void *dst, struct rtres *r)
 	}
 	if (r->netif == NULL || !usable(r->netif))
 		return -EHOSTUNREACH;
+	if (family == AF_INET)
+		r->netif = own_src4(r->netif, e);
 	r->mtu = e->mtu != 0 && e->mtu < r->netif->mtu ? e->mtu :
 	    r->netif->mtu;
 	return 0;
@@ -465,6 +502,33 @@ route_lookup6(const ip6_addr_t *dst, struct rtres *r)
 	ip6_addr_copy(r->nh6, *dst);
 	r->mtu = netif_mtu6(cn);
 	return 0;
+}
+
+/*
+ * The source address of an IPv6 packet to dst out of n when the route
+ * that takes it has one of its own (-ifa) on n; NULL otherwise (lwIP's
+ * choice stands).
+ */
+static const ip_addr_t *
+route_src6(struct netif *n, const ip6_addr_t *dst)
+{
+	struct netif *cn;
+	struct rtent *e;
+	uint8_t cpl;
+	int i;
+
+	if (tabs[1].n == 0)
+		return NULL;
+	cn = connected6(dst, &cpl);
+	e = static_match(&tabs[1], (const uint8_t *)dst->addr,
+	    cn != NULL ? cpl : -1);
+	if (e == NULL || is_zero(e->ifa))
+		return NULL;
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+		if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)) &&
+		    memcmp(netif_ip6_addr(n, i)->addr, e->ifa, 16) == 0)
+			return netif_ip_addr6(n, i);
+	return NULL;
 }
 
 /* ---- configuration ---- */
@@ -530,6 +594,64 @@ local_addr(int family, const uint8_t *a, char *name)
 	return 0;
 }
 
+/*
+ * The source address of a route given -ifa want, as NetBSD's rt_getifa
+ * and rt_update choose it: want itself when it is one of the node's
+ * addresses (without -ifp the route leaves by its interface); else,
+ * with -ifp, that interface's address on want's subnet or, failing
+ * that, its first address of the family (ifaof_ifpforaddr).  1 with
+ * e->ifa (and e->ifname) set; 0: none.
+ */
+static int
+route_ifa(int fam, const uint8_t *want, struct rtent *e)
+{
+	struct netif *n, *pn;
+	const uint8_t *a, *first = NULL;
+	char name[RUMP_IFNAMSIZ];
+	ip4_addr_t w4;
+	int i;
+
+	if (local_addr(fam, want, name)) {
+		memcpy(e->ifa, want, 16);
+		if (e->ifname[0] == '\0')
+			memcpy(e->ifname, name, sizeof(name));
+		return 1;
+	}
+	if (e->ifname[0] == '\0' || (pn = netif_byname(e->ifname)) == NULL)
+		return 0;
+	memcpy(&w4.addr, want, 4);
+	NETIF_FOREACH(n) {
+		if (n->state != pn->state)
+			continue;
+		for (i = 0; i < (fam == AF_INET ? 1 : LWIP_IPV6_NUM_ADDRESSES);
+		    i++) {
+			if (fam == AF_INET) {
+				if (ip4_addr_isany_val(*netif_ip4_addr(n)))
+					continue;
+				a = (const uint8_t *)&netif_ip4_addr(n)->addr;
+			} else {
+				if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+					continue;
+				a = (const uint8_t *)netif_ip6_addr(n, i)->addr;
+			}
+			if (first == NULL)
+				first = a;
+			if (fam == AF_INET ? ip4_addr_netcmp(&w4,
+			    netif_ip4_addr(n), netif_ip4_netmask(n)) :
+			    prefix_eq(want, a, v6plen(pn->state, i))) {
+				first = a;
+				goto found;
+			}
+		}
+	}
+	if (first == NULL)
+		return 0;
+found:
+	memset(e->ifa, 0, 16);
+	memcpy(e->ifa, first, alen(fam));
+	return 1;
+}
+
 /* Check a request and make it a table entry. */
 static int
 make_entry(const struct rump_rtentry *rt, struct rtent *e)
@@ -567,9 +689,7 @@ make_entry(const struct rump_rtentry *rt, struct rtent *e)
 		e->flags |= RUMP_RTF_HOST;
 	if (e->ifname[0] != '\0' && netif_byname(e->ifname) == NULL)
 		return -ENXIO;
-	/* -ifa without -ifp: the route leaves by the address's interface. */
-	if (e->ifname[0] == '\0' && memcmp(rt->ifa, zero, 16) != 0 &&
-	    !local_addr(fam, rt->ifa, e->ifname))
+	if (!is_zero(rt->ifa) && !route_ifa(fam, rt->ifa, e))
 		return -EADDRNOTAVAIL;
 	if (memcmp(e->gw, zero, 16) == 0)
 		e->flags &= ~(uint32_t)RUMP_RTF_GATEWAY;
@@ -703,6 +823,38 @@ change_connected(const struct rump_rtentry *rt, const uint8_t *dst,
 	return tab_insert(tab_of(rt->family), &e);
 }
 
+/*
+ * The routing message of a change to e (NetBSD's route(8) request, as
+ * its kernel echoes it to every routing socket): destination, gateway
+ * (the interface's link for a route without one), netmask unless a
+ * host route, and the flags with DONE (a deleted route is not UP).
+ */
+static void
+post_route(int type, int family, const struct rtent *e)
+{
+	struct rump_rtmsg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = (uint8_t)type;
+	m.family = (uint8_t)family;
+	m.plen = e->plen;
+	m.flags = e->flags | RUMP_RTF_DONE;
+	if (type == RUMP_RTM_DELETE)
+		m.flags &= ~(uint32_t)RUMP_RTF_UP;      /* NetBSD's rtrequest */
+	m.addrs = RUMP_RTA_DST | RUMP_RTA_GATEWAY;
+	if (!(e->flags & RUMP_RTF_HOST))
+		m.addrs |= RUMP_RTA_NETMASK;
+	memcpy(m.dst, e->dst, 16);
+	if (!is_zero(e->gw)) {
+		m.gwfamily = (uint8_t)family;
+		memcpy(m.gateway, e->gw, 16);
+	} else {
+		m.gwfamily = RUMP_GW_LINK;
+		memcpy(m.ifname, e->ifname, RUMP_IFNAMSIZ);
+	}
+	rtmsg_post(&m);
+}
+
 static int
 rt_add(const struct rump_rtentry *rt)
 {
@@ -713,8 +865,8 @@ rt_add(const struct rump_rtentry *rt)
 	if ((error = make_entry(rt, &e)) == 0) {
 		if (find_exact(tab_of(rt->family), e.dst, e.plen) != NULL)
 			error = -EEXIST;
-		else
-			error = tab_insert(tab_of(rt->family), &e);
+		else if ((error = tab_insert(tab_of(rt->family), &e)) == 0)
+			post_route(RUMP_RTM_ADD, rt->family, &e);
 	}
 	netstack_unlock();
 	return error;
@@ -746,23 +898,31 @@ rt_change(const struct rump_rtentry *rt)
 		if (rt->ifname[0] != '\0')
 			snprintf(old->ifname, sizeof(old->ifname), "%s",
 			    rt->ifname);
+		post_route(RUMP_RTM_CHANGE, rt->family, old);
 		netstack_unlock();
 		return 0;
 	}
 	if (old == NULL && (cn = connected_exact(rt->family, dst, rt->plen)) !=
 	    NULL && !(rt->flags & RUMP_RTF_GATEWAY)) {
-		error = change_connected(rt, dst, cn);
+		if ((error = change_connected(rt, dst, cn)) == 0)
+			post_route(RUMP_RTM_CHANGE, rt->family,
+			    find_exact(tab_of(rt->family), dst, rt->plen));
 		netstack_unlock();
 		return error;
 	}
 	if (old != NULL && !(rt->flags & RUMP_RTF_GATEWAY) &&
-	    rt->ifname[0] == '\0' && (old->flags & RUMP_RTF_GATEWAY)) {
-		/* Flags alone (route change default -reject): the route
-		 * keeps its gateway, as NetBSD's does. */
+	    is_zero(rt->gateway) && (old->flags & RUMP_RTF_GATEWAY)) {
+		/* No gateway (route change default -reject, or -ifp and
+		 * -ifa alone): the route keeps its gateway, as NetBSD's
+		 * does, and with neither -ifp nor -ifa its source. */
 		struct rump_rtentry keep = *rt;
 
 		memcpy(keep.gateway, old->gw, 16);
 		keep.flags |= RUMP_RTF_GATEWAY;
+		if (rt->ifname[0] == '\0' && is_zero(rt->ifa)) {
+			memcpy(keep.ifa, old->ifa, 16);
+			memcpy(keep.ifname, old->ifname, RUMP_IFNAMSIZ);
+		}
 		error = make_entry(&keep, &e);
 	} else
 		error = make_entry(rt, &e);
@@ -773,6 +933,7 @@ rt_change(const struct rump_rtentry *rt)
 		else {
 			e.use = old->use;
 			*old = e;
+			post_route(RUMP_RTM_CHANGE, rt->family, old);
 		}
 	}
 	netstack_unlock();
@@ -804,6 +965,7 @@ rt_delete(const struct rump_rtentry *rt)
 		else
 			error = -ESRCH;
 	} else {
+		post_route(RUMP_RTM_DELETE, rt->family, e);
 		memmove(e, e + 1, (size_t)(t->n - (e - t->e) - 1) * sizeof(*e));
 		t->n--;
 	}
@@ -814,16 +976,17 @@ rt_delete(const struct rump_rtentry *rt)
 static int
 rt_flush(int family)
 {
-	int n = 0;
+	int n = 0, f, i;
 
 	netstack_lock();
-	if (family != AF_INET6) {
-		n += tabs[0].n;
-		tabs[0].n = 0;
-	}
-	if (family != AF_INET) {
-		n += tabs[1].n;
-		tabs[1].n = 0;
+	for (f = 0; f < 2; f++) {
+		if (family == (f == 0 ? AF_INET6 : AF_INET))
+			continue;
+		for (i = 0; i < tabs[f].n; i++)
+			post_route(RUMP_RTM_DELETE, f == 0 ? AF_INET : AF_INET6,
+			    &tabs[f].e[i]);
+		n += tabs[f].n;
+		tabs[f].n = 0;
 	}
 	netstack_unlock();
 	return n;

@@ -10,6 +10,7 @@
  *   rump.route [-nv] get [-inet6] dest
  *   rump.route [-n] show [-inet|-inet6]
  *   rump.route [-nq] flush [-inet|-inet6]
+ *   rump.route [-n] monitor [-c count]
  *
  * A destination is "default", an address with or without "/len", or a
  * net written short as NetBSD allows ("10.0.2" with -net is 10.0.2/24).
@@ -17,13 +18,15 @@
  * -mtu N, -connected and -cloning (C), -proxy (p), -link, -static
  * (always), -inet.
  * What is done is echoed as NetBSD's: "add net 10.0.1.0: gateway ...",
- * the destination as typed up to any /LEN.
+ * the destination as typed up to any /LEN.  monitor prints the node's
+ * routing messages as NetBSD's route monitor does (print_rtmsg).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kernel/rumpclient.h"
 #include "netcomp/cmd/inaddr.h"
@@ -56,6 +59,7 @@ usage(FILE *f)
 	    "       " PROG " [-nv] get [-inet6] dest\n"
 	    "       " PROG " [-n] show [-inet|-inet6]\n"
 	    "       " PROG " [-nq] flush [-inet|-inet6]\n"
+	    "       " PROG " [-n] monitor [-c count]\n"
 	    "modifiers: -netmask mask, -prefixlen n, -ifp ifname, -ifa ifaddr,\n"
 	    "           -mtu n, -connected, -cloning, -proxy, -link\n"
 	    "The node is $RUMP_SERVER.\n");
@@ -511,6 +515,154 @@ cmd_flush(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * NetBSD's bprintf: the names of the bits set in b, "<UP,HOST>", from a
+ * table of (bit, name) pairs; "none" for no bit.
+ */
+struct bitname {
+	uint32_t bit;
+	const char *name;
+};
+
+static void
+print_bits(uint32_t b, const struct bitname *t)
+{
+	const char *sep = "<";
+
+	if (b == 0) {
+		fputs("none", stdout);
+		return;
+	}
+	for (; t->name != NULL; t++)
+		if (b & t->bit) {
+			printf("%s%s", sep, t->name);
+			sep = ",";
+		}
+	if (*sep == ',')
+		putchar('>');
+}
+
+static const struct bitname rtflags[] = {
+	{ RUMP_RTF_UP, "UP" }, { RUMP_RTF_GATEWAY, "GATEWAY" },
+	{ RUMP_RTF_HOST, "HOST" }, { RUMP_RTF_REJECT, "REJECT" },
+	{ RUMP_RTF_DONE, "DONE" }, { RUMP_RTF_CONNECTED, "CONNECTED" },
+	{ RUMP_RTF_LLINFO, "LLINFO" }, { RUMP_RTF_STATIC, "STATIC" },
+	{ RUMP_RTF_BLACKHOLE, "BLACKHOLE" }, { RUMP_RTF_CLONED, "CLONED" },
+	{ RUMP_RTF_PROTO2, "PROTO2" }, { RUMP_RTF_LOCAL, "LOCAL" },
+	{ 0, NULL }
+};
+
+static const struct bitname rtaddrs[] = {
+	{ RUMP_RTA_DST, "DST" }, { RUMP_RTA_GATEWAY, "GATEWAY" },
+	{ RUMP_RTA_NETMASK, "NETMASK" }, { 0, NULL }
+};
+
+static const char *const rtmtypes[] = {
+	[RUMP_RTM_ADD] = "RTM_ADD: Add Route",
+	[RUMP_RTM_DELETE] = "RTM_DELETE: Delete Route",
+	[RUMP_RTM_CHANGE] = "RTM_CHANGE: Change Metrics, Flags or Gateway",
+};
+
+/* An interface's "link#N" number: its place in the node's list, as
+ * rump.netstat -r numbers it (0: gone). */
+static int
+link_index(const char *ifname)
+{
+	char names[64][RUMP_IFNAMSIZ];
+	int i, n = rump_sys_iflist(names, 64);
+
+	for (i = 0; i < n && i < 64; i++)
+		if (strcmp(names[i], ifname) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* One message as NetBSD's print_rtmsg() and pmsg_common() print it; its
+ * size is its size on the wire. */
+static void
+print_rtmsg(const struct rump_rtmsg *m)
+{
+	char buf[INADDR_TEXTLEN];
+	uint8_t mask[16];
+	time_t now = time(NULL);
+	const uint8_t *g = m->gateway;
+	int i, pl;
+
+	printf("got message of size %d on %s", RUMP_RTMSG_WIRELEN,
+	    ctime(&now));
+	if (m->type < sizeof(rtmtypes) / sizeof(rtmtypes[0]) &&
+	    rtmtypes[m->type] != NULL)
+		printf("%s: ", rtmtypes[m->type]);
+	else
+		printf("#%d: ", m->type);
+	printf("len %d, pid %u, seq %u, errno 0, flags: ", RUMP_RTMSG_WIRELEN,
+	    m->pid, m->reqid);
+	print_bits(m->flags, rtflags);
+	printf("\nlocks: none inits: none\nsockaddrs: ");
+	print_bits(m->addrs, rtaddrs);
+	putchar('\n');
+	if (m->addrs & RUMP_RTA_DST)
+		printf(" %s", m->family == AF_INET && m->dst[0] == 0 &&
+		    m->dst[1] == 0 && m->dst[2] == 0 && m->dst[3] == 0 ?
+		    "default" : inaddr_ntop(m->family, m->dst, buf,
+		    sizeof(buf)));
+	if ((m->addrs & RUMP_RTA_GATEWAY) && m->gwfamily == RUMP_GW_LINK &&
+	    m->alen == 0)
+		printf(" link#%d", link_index(m->ifname));
+	else if ((m->addrs & RUMP_RTA_GATEWAY) && m->gwfamily == RUMP_GW_LINK)
+		printf(" %02x:%02x:%02x:%02x:%02x:%02x", g[0], g[1], g[2],
+		    g[3], g[4], g[5]);
+	else if (m->addrs & RUMP_RTA_GATEWAY)
+		printf(" %s", inaddr_ntop(m->gwfamily, g, buf, sizeof(buf)));
+	/* NetBSD's empty mask (a default route's) prints as "default". */
+	if ((m->addrs & RUMP_RTA_NETMASK) && m->plen == 0)
+		printf(" default");
+	else if (m->addrs & RUMP_RTA_NETMASK) {
+		memset(mask, 0, sizeof(mask));
+		for (i = 0, pl = m->plen; pl > 0; i++, pl -= 8)
+			mask[i] = pl >= 8 ? 0xff : (uint8_t)(0xff00 >> pl);
+		printf(" %s", inaddr_ntop(m->family, mask, buf, sizeof(buf)));
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* NetBSD's route monitor [-c count]: every routing message of the node
+ * as it comes (count 0: until killed). */
+static int
+cmd_monitor(int argc, char **argv)
+{
+	struct rump_rtmsg m[16];
+	uint32_t next = 0, lost;
+	long count = 0, seen = 0;
+	char *end;
+	int n, i;
+
+	if (argc == 2 && strcmp(argv[0], "-c") == 0) {
+		count = strtol(argv[1], &end, 10);
+		if (*end != '\0' || count < 0) {
+			fprintf(stderr, PROG ": monitor: bad count '%s'\n",
+			    argv[1]);
+			return 1;
+		}
+	} else if (argc != 0) {
+		usage(stderr);
+		return 1;
+	}
+	while (count == 0 || seen < count) {
+		if ((n = rump_sys_rtmsg_read(&next, m, count == 0 ? 16 :
+		    (int)(count - seen < 16 ? count - seen : 16), &lost)) < 0)
+			return fail("monitor", "", errno);
+		if (lost > 0)
+			fprintf(stderr, PROG ": monitor: %u messages lost (the "
+			    "node keeps the last 256)\n", lost);
+		for (i = 0; i < n; i++)
+			print_rtmsg(&m[i]);
+		seen += n;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -545,7 +697,8 @@ main(int argc, char **argv)
 	verb = argv[i++];
 	if (strcmp(verb, "add") != 0 && strcmp(verb, "delete") != 0 &&
 	    strcmp(verb, "change") != 0 && strcmp(verb, "get") != 0 &&
-	    strcmp(verb, "show") != 0 && strcmp(verb, "flush") != 0) {
+	    strcmp(verb, "show") != 0 && strcmp(verb, "flush") != 0 &&
+	    strcmp(verb, "monitor") != 0) {
 		fprintf(stderr, PROG ": unknown command '%s'\n", verb);
 		usage(stderr);
 		return 1;
@@ -562,5 +715,7 @@ main(int argc, char **argv)
 		return cmd_show(argc, argv);
 	if (strcmp(verb, "flush") == 0)
 		return cmd_flush(argc, argv);
+	if (strcmp(verb, "monitor") == 0)
+		return cmd_monitor(argc, argv);
 	return cmd_modify(argc, argv, verb);
 }

@@ -278,6 +278,44 @@ test_examples_fs(void)
 	}
 }
 
+/* A routing message (RTMSG_READ's reply): the spec's bytes, and back. */
+static void
+test_example_rtmsg(void)
+{
+	static const uint8_t ex[] = {
+	    0x60, 0, 0, 0, 0x11, 0, 0, 0, 0x6a, 0, 1, 0, 0, 0, 0, 0,
+	    1, 0, 0, 0,
+	    7, 0, 0, 0, 1, 2, 0x20, 0x11, 3, 0, 0, 0, 0x45, 0x24, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0,
+	    10, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0,
+	    's', 'h', 'm', 'i', 'f', '0', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct rump_rtmsg rm, back;
+	struct sp_msg m, d;
+
+	memset(&rm, 0, sizeof(rm));
+	rm.seq = 7;
+	rm.type = RUMP_RTM_ADD;
+	rm.family = AF_INET;
+	rm.plen = 32;
+	rm.gwfamily = RUMP_GW_LINK;
+	rm.addrs = RUMP_RTA_DST | RUMP_RTA_GATEWAY;
+	rm.flags = RUMP_RTF_UP | RUMP_RTF_HOST | RUMP_RTF_DONE |
+	    RUMP_RTF_LLINFO | RUMP_RTF_CLONED;
+	memcpy(rm.dst, "\x0a\x00\x01\x02", 4);
+	strcpy(rm.ifname, "shmif0");
+	memset(&m, 0, sizeof(m));
+	m.h.call = SP_RTMSG_READ;
+	m.h.id = 17;
+	m.rtms = &rm;
+	m.n = 1;
+	check_bytes("RTMSG_READ reply", &m, 1, ex, sizeof(ex));
+	ok(sp_decode(ex, sizeof(ex), 1, &d) == 0 && d.n == 1 &&
+	    sp_rtmsg_at(&d, 0, &back) == 0 &&
+	    memcmp(&back, &rm, sizeof(rm)) == 0, "RTMSG_READ reply decodes");
+}
+
 static void
 test_examples(void)
 {
@@ -748,6 +786,7 @@ main(int argc, char **argv)
 	load_spec(argc > 1 ? argv[1] : "kernel/SYSPROXY.txt");
 	ok(spec != NULL && strlen(spec) > 100, "spec examples loaded");
 	test_examples();
+	test_example_rtmsg();
 	test_refusals();
 	test_encode_errors();
 	test_addrs();

@@ -20,6 +20,10 @@
 #    1280-MTU link in the middle carries a TCP transfer (fragmentation);
 #    ping -D (DF) gets "frag needed" with the MTU from the router before
 #    it, and "Message too long" when it does not fit the sender's link;
+#  - rump.route monitor prints the routing messages of route add,
+#    change, delete and of neighbour entries made and deleted;
+#  - route change -ifa gives a route its own source address (route get,
+#    the echo requests on the bus);
 #  - interface routes (-iface by name or address) reach neighbours by
 #    ARP; route flush takes the static routes of one or both families
 #    and leaves the connected ones;
@@ -116,6 +120,65 @@ ok $([ $r = 2 ] && grep -q 'from 10.1.1.1: Source Route Failed' p.txt; echo $?) 
 n=$(N ra rump.netstat -s | sed -n 's/^	\([0-9]*\) packets with bad options$/\1/p')
 ok $([ "${n:-0}" = 2 ]; echo $?) "ra counted 2 packets with bad options (got ${n:-none})"
 N ra rump.sysctl -w net.inet.ip.forwsrcrt=1 >/dev/null
+
+# Routing messages: rump.route monitor on a prints NetBSD's RTM_ADD,
+# RTM_CHANGE, RTM_DELETE for a's routes (its flags, the asking client's
+# pid, destination, gateway, mask) and for its neighbour entries (made:
+# UP,HOST,DONE,LLINFO,CLONED on link#2 from the node itself, pid 0;
+# deleted: with the neighbour's MAC).  The monitor reads what is made
+# after it asked: a route added until it shows proves it listens.
+N a rump.route -n monitor >mon.txt 2>mon.err &
+bg="$bg $!"
+for i in $(seq 100); do
+	N a rump.route -q add -host 10.9.9.9 10.1.1.1 && sleep 0.05
+	grep -q '^ 10\.9\.9\.9 10\.1\.1\.1$' mon.txt && break
+	N a rump.route -q delete -host 10.9.9.9
+done
+ok $(grep -q '^ 10\.9\.9\.9 10\.1\.1\.1$' mon.txt; echo $?) "route monitor listens (a host route's RTM_ADD)"
+check "a: route add, change, delete -net 10.77.0.0/16" eval '
+    N a rump.route -q delete -host 10.9.9.9 &&
+    N a rump.route -q add -net 10.77.0.0/16 10.1.1.1 &&
+    N a rump.route -q change -net 10.77.0.0/16 10.1.1.9 &&
+    N a rump.route -q delete -net 10.77.0.0/16'
+wait_grep mon.txt '^RTM_DELETE: Delete Route: .*<GATEWAY,DONE,STATIC>$'
+ok $(grep -A3 '^RTM_ADD: Add Route: len 76, pid [1-9][0-9]*, seq [0-9]*, errno 0, flags: <UP,GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx ' 10\.77\.0\.0 10\.1\.1\.1 255\.255\.0\.0' &&
+    grep -A3 '^RTM_CHANGE: Change Metrics, Flags or Gateway: .* flags: <UP,GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx ' 10\.77\.0\.0 10\.1\.1\.9 255\.255\.0\.0' &&
+    grep -A3 '^RTM_DELETE: Delete Route: .* flags: <GATEWAY,DONE,STATIC>$' mon.txt |
+    grep -qx 'sockaddrs: <DST,GATEWAY,NETMASK>' &&
+    grep -qE '^got message of size 76 on [A-Z][a-z]{2} ' mon.txt; echo $?) \
+    "monitor: RTM_ADD, RTM_CHANGE, RTM_DELETE of 10.77/16 with NetBSD's flags and addresses"
+macra=$(N ra rump.ifconfig shmif0 | sed -n 's/^	address: //p')
+N a rump.arp -d 10.1.1.1 >/dev/null 2>&1; N a rump.ndp -d fd01::1 >/dev/null 2>&1
+check "a pings ra anew (IPv4, IPv6)" eval 'N a rump.ping -q -c 1 -w 2 10.1.1.1 &&
+    N a rump.ping6 -q -c 1 -X 2 fd01::1'
+wait_grep mon.txt '^ fd01::1 link#2$'
+ok $(grep -B3 -x ' 10\.1\.1\.1 link#2' mon.txt |
+    grep -q '^RTM_ADD: Add Route: len 76, pid 0, seq 0, errno 0, flags: <UP,HOST,DONE,LLINFO,CLONED>$' &&
+    grep -B1 -x ' fd01::1 link#2' mon.txt | grep -qx 'sockaddrs: <DST,GATEWAY>'; echo $?) \
+    "monitor: the neighbour entries made, 10.1.1.1 and fd01::1 on link#2"
+check "a: arp -d 10.1.1.1, ndp -d fd01::1" eval 'N a rump.arp -d 10.1.1.1 >/dev/null &&
+    N a rump.ndp -d fd01::1 >/dev/null'
+wait_grep mon.txt "^ fd01::1 $macra\$"
+sed -n '/^ 10\.1\.1\.1 link#2$/,$p' mon.txt >mon2.txt
+ok $(grep -B3 -x " 10\\.1\\.1\\.1 $macra" mon2.txt |
+    grep -q '^RTM_DELETE: Delete Route: .* flags: <HOST,DONE,LLINFO,CLONED>$' &&
+    grep -qx " fd01::1 $macra" mon2.txt; echo $?) \
+    "monitor: arp -d, ndp -d make RTM_DELETE <HOST,DONE,LLINFO,CLONED> with ra's MAC"
+sed 's/^/#   /' mon.err
+check "a knows ra again (ping, ping6)" eval 'N a rump.ping -q -c 1 -w 2 10.1.1.1 &&
+    N a rump.ping6 -q -c 1 -X 2 fd01::1'
+N a rump.route -n monitor -c 1 >one.txt 2>&1 &
+p=$!
+for i in $(seq 100); do
+	N a rump.route -q add -host 10.9.9.8 10.1.1.1 &&
+	    N a rump.route -q delete -host 10.9.9.8
+	kill -0 $p 2>/dev/null || break
+done
+wait $p; r=$?
+ok $([ $r = 0 ] && [ "$(grep -c '^got message' one.txt)" = 1 ]; echo $?) \
+    "route monitor -c 1 ends after one message (exit $r)"
 
 # TTL 1, reject and blackhole.
 N a rump.ping -c 1 -w 1 -T 1 10.1.2.2 >p.txt 2>&1
@@ -264,6 +327,35 @@ check "those routes deleted" eval 'N a rump.route -q delete -net 10.53.0.0/16 &&
     N a rump.route -q delete -net 10.51.0.0/16 && N a rump.route -q delete -net 10.50.0.0/24'
 check "route change and delete" eval 'N a rump.route -q change -net 10.0.0.0/8 10.1.1.1 &&
     N a rump.route -q delete -net 10.0.0.0/8'
+
+# route change -ifa: the route's own source address, in route get and on
+# the wire (an alias of a, for IPv4 and IPv6); -ifp and -ifa without a
+# gateway keep the gateway.
+check "a: aliases 10.1.1.3, fd01::3; routes to b's nets with -ifa" eval '
+    N a rump.sysctl -q -w net.inet.ip.dad_count=0 &&
+    N a rump.ifconfig shmif0 inet 10.1.1.3/24 alias &&
+    N a rump.ifconfig shmif0 inet6 fd01::3/64 alias &&
+    N a rump.ifconfig -w 10 &&
+    N a rump.route -q add -net 10.1.2.0/24 10.1.1.1 &&
+    N a rump.route -q change -net 10.1.2.0/24 10.1.1.1 -ifa 10.1.1.3 &&
+    N a rump.route -q add -inet6 -net fd02::/64 fd01::1 &&
+    N a rump.route -q change -inet6 -net fd02::/64 -ifa fd01::3 -ifp shmif0'
+N a rump.route -n get 10.1.2.2 >get.txt 2>&1
+N a rump.route -n get -inet6 fd02::2 >>get.txt 2>&1
+ok $(grep -qx ' local addr: 10.1.1.3' get.txt && grep -qx ' local addr: fd01::3' get.txt &&
+    grep -qx '    gateway: fd01::1' get.txt; echo $?) \
+    "route get: local addr 10.1.1.3 and fd01::3, the IPv6 gateway kept"
+check "a -> b by those routes" eval 'N a rump.ping -q -c 1 -w 2 10.1.2.2 &&
+    N a rump.ping6 -q -c 1 -X 2 fd02::2'
+as_user shmif_dumpbus -p - ab1 2>/dev/null | as_user tcpdump -n -r - 2>/dev/null >ifa.txt
+ok $(grep -q 'IP 10\.1\.1\.3 > 10\.1\.2\.2: ICMP echo request' ifa.txt &&
+    grep -q 'IP6 fd01::3 > fd02::2: ICMP6, echo request' ifa.txt; echo $?) \
+    "the echo requests left from 10.1.1.3 and fd01::3"
+check "those routes and aliases deleted" eval '
+    N a rump.route -q delete -net 10.1.2.0/24 &&
+    N a rump.route -q delete -inet6 -net fd02::/64 &&
+    N a rump.ifconfig shmif0 inet 10.1.1.3 -alias &&
+    N a rump.ifconfig shmif0 inet6 fd01::3 -alias'
 
 # Interface routes: the destination is on the link, asked for by ARP.
 check "ra: 10.5.5.5/32 and 10.6.6.6/32 also on shmif0" eval '
