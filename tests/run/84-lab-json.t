@@ -174,9 +174,14 @@ out = []
 for i in j["interfaces"]:
     out.append("%s: flags=%s mtu %d" % (i["name"], fl(i["flags"], i["flag_names"]), i["mtu"]))
     if i["linkstr"]: out.append("\tlinkstr: " + i["linkstr"])
-    if i["address"]: out += ["\taddress: " + i["address"], "\tstatus: " + i["status"]]
+    if i["address"]:
+        out.append("\taddress: " + i["address"])
+        if i["media"]: out.append("\tmedia: Ethernet " + i["media"])
+        out.append("\tstatus: " + i["status"])
+    out += ["\tlink " + a for a in i["link_addresses"]]
     for a in i["inet"]:
-        out.append("\tinet %s/%d%s flags 0x0" % (a["addr"], a["plen"], " broadcast " + a["broadcast"] if a["broadcast"] else ""))
+        out.append("\tinet %s/%d%s flags %s" % (a["addr"], a["plen"], " broadcast " + a["broadcast"] if a["broadcast"] else "",
+            fl(a["flags"], a["flag_names"])))
     for a in i["inet6"]:
         sc = "%" + a["scope"] if a["scope"] else ""
         out.append("\tinet6 %s%s/%d flags %s%s" % (a["addr"], sc, a["plen"], fl(a["flags"], a["flag_names"]),
