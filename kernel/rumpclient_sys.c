@@ -533,14 +533,15 @@ rump_sys_ifdestroy(const char *name)
 	return if_simple(SP_IFDESTROY, name);
 }
 
-int
-rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max)
+/* IFLIST, IFCLONERS: at most max names into names; the total count. */
+static int
+ifnames_call(uint16_t call, char (*names)[RUMP_IFNAMSIZ], int max)
 {
 	struct sp_msg m, rep;
 	uint8_t *frame;
 	long r;
 
-	msg_init(&m, SP_IFLIST);
+	msg_init(&m, call);
 	m.u[0] = max < 0 || names == NULL ? 0 : (uint32_t)max;
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && names != NULL)
 		sp_ifnames_copy(&rep, names, max);
@@ -548,20 +549,35 @@ rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max)
 	return (int)rumpclient_libc(r);
 }
 
-int
-rump_sys_ifget(const char *name, struct rump_ifinfo *info)
+/* IFGET, IFZERO: name's ifinfo into info. */
+static int
+ifinfo_call(uint16_t call, const char *name, struct rump_ifinfo *info)
 {
 	struct sp_msg m, rep;
 	uint8_t *frame;
 	long r;
 	int error;
 
-	if ((error = if_msg(&m, SP_IFGET, name)) != 0)
+	if ((error = if_msg(&m, call, name)) != 0)
 		return (int)rumpclient_libc(error);
+	if (info == NULL)
+		return (int)rumpclient_libc(-EFAULT);
 	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
 		*info = rep.ifi;
 	free(frame);
 	return (int)rumpclient_libc(r);
+}
+
+int
+rump_sys_iflist(char (*names)[RUMP_IFNAMSIZ], int max)
+{
+	return ifnames_call(SP_IFLIST, names, max);
+}
+
+int
+rump_sys_ifget(const char *name, struct rump_ifinfo *info)
+{
+	return ifinfo_call(SP_IFGET, name, info);
 }
 
 int
@@ -797,34 +813,13 @@ rump_sys_ifdeladdr(const char *name, const struct rump_ifaddr *a)
 int
 rump_sys_ifcloners(char (*names)[RUMP_IFNAMSIZ], int max)
 {
-	struct sp_msg m, rep;
-	uint8_t *frame;
-	long r;
-
-	msg_init(&m, SP_IFCLONERS);
-	m.u[0] = max < 0 || names == NULL ? 0 : (uint32_t)max;
-	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0 && names != NULL)
-		sp_ifnames_copy(&rep, names, max);
-	free(frame);
-	return (int)rumpclient_libc(r);
+	return ifnames_call(SP_IFCLONERS, names, max);
 }
 
 int
 rump_sys_ifzero(const char *name, struct rump_ifinfo *info)
 {
-	struct sp_msg m, rep;
-	uint8_t *frame;
-	long r;
-	int error;
-
-	if ((error = if_msg(&m, SP_IFZERO, name)) != 0)
-		return (int)rumpclient_libc(error);
-	if (info == NULL)
-		return (int)rumpclient_libc(-EFAULT);
-	if ((r = rumpclient_call(&m, &rep, &frame)) >= 0)
-		*info = rep.ifi;
-	free(frame);
-	return (int)rumpclient_libc(r);
+	return ifinfo_call(SP_IFZERO, name, info);
 }
 
 int
