@@ -138,8 +138,32 @@ struct lab_fs {
 	struct lab_pos	 pos, typepos, imagepos, mountpos;
 };
 
+/*
+ * A host of a lab that spans machines (hosts:, lab/HOSTS.txt): where
+ * some of its nodes run.  ssh NULL: this machine, where `up` runs (at
+ * most one host is).  Every other host is reached with OpenSSH: ssh is
+ * the destination ("user@example.org"), port and ssh_config (a file of
+ * ssh_config(5) options, found as images are) optional.
+ */
+struct lab_host {
+	const char	*name;
+	const char	*ssh;		/* destination; NULL: this machine */
+	const char	*ssh_config;	/* -F FILE, or NULL */
+	unsigned	 port;		/* -p PORT, 0: ssh's default */
+	const char	*rumplab;	/* the program there ("rumplab") */
+	const char	*addr;		/* where its uplinks are reached: an
+					 * address; default the destination's
+					 * host part */
+	unsigned	 capacity;	/* placement weight; 0: even share */
+	int		 nnodes;	/* placed on it (lab_place()) */
+	struct lab_pos	 pos;
+};
+
 struct lab_node {
 	const char	*name;
+	/* Its host (index in lab->hosts), -1 when the lab has no hosts:. */
+	int		 host;
+	struct lab_pos	 hostpos;
 	const char	*kind;		/* "host", "router" or a kinds: name */
 	enum lab_routing routing;	/* its own routing: (routing_set) */
 	bool		 routing_set;
@@ -220,6 +244,11 @@ struct lab_bus {
 	uint64_t	 rate_bps;	/* bits per second */
 	const char	*impair;	/* more, as `link set` words */
 	struct lab_pos	 pos, mtupos, jumbopos;
+	/* The hosts its members run on, ascending, when the lab has
+	 * hosts: (lab_place()); nhosts > 1: it spans hosts, and each of
+	 * them joins its part of the bus to the others with an uplink. */
+	int		*hosts;
+	int		 nhosts;
 };
 
 struct lab_graph;
@@ -292,6 +321,16 @@ struct lab {
 	bool		 exercise;
 	struct lab_ip	 pool4, pool6;	/* family 0: no pool */
 	enum lab_mac	 macmode;	/* defaults: mac */
+	struct lab_host	*hosts;		/* hosts:, none on one machine */
+	int		 nhosts, caphosts;
+	/* uplink: how buses that span hosts are joined (lab/uplink.h):
+	 * "udp" (a UDP pair per bus and host pair from uplink_port up),
+	 * "vxvde" (a multicast group of vxvde://, uplink_group, one vni
+	 * per bus) or "vde" (a vde_switch, uplink_switch, a port group
+	 * per bus). */
+	const char	*uplink;
+	unsigned	 uplink_port;
+	const char	*uplink_group, *uplink_switch;
 	struct lab_node	*nodes;
 	int		 nnodes, capnodes;
 	struct lab_bus	*buses;
@@ -309,6 +348,20 @@ struct lab {
 
 /* Lookups by name: the index, or -1. */
 int	lab_node_find(const struct lab *lab, const char *name);
+int	lab_host_find(const struct lab *lab, const char *name);
+/* The host that is this machine (ssh NULL), or -1. */
+int	lab_host_local(const struct lab *lab);
+
+#define LAB_URL_MAX	256
+/*
+ * The VDE URLs host `host` joins bus `bus`'s part with (lab/uplink.h):
+ * one for each other host of the bus with "udp" (each frame crosses once
+ * per host pair), one with "vxvde" or "vde".  Returns how many (at most
+ * max), 0 when the bus does not span hosts or `host` is not on it.
+ * Every host computes the same from the same topology.
+ */
+int	lab_uplink_urls(const struct lab *lab, int bus, int host,
+	    char (*urls)[LAB_URL_MAX], int max);
 int	lab_bus_find(const struct lab *lab, const char *name);
 /* A file system's image or path as the host names it: relative ones are
  * from the topology file's directory. */
