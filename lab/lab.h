@@ -249,6 +249,9 @@ struct lab_bus {
 	 * them joins its part of the bus to the others with an uplink. */
 	int		*hosts;
 	int		 nhosts;
+	/* uplink udp: the number of its first host pair (pairs are
+	 * numbered over the spanning buses in bus order, lab/HOSTS.txt). */
+	int		 uplink_pair;
 };
 
 struct lab_graph;

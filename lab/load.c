@@ -1,7 +1,8 @@
 /*
- * load.c — the top of a topology: name, defaults, kinds, buses, nodes,
- * links and checks, loaded in that order whatever order the file uses
- * (defaults and kinds shape nodes; links and checks refer to nodes).
+ * load.c — the top of a topology: name, defaults, hosts and the uplink,
+ * kinds, buses, nodes, links and checks, loaded in that order whatever
+ * order the file uses (defaults and kinds shape nodes; nodes name hosts;
+ * links and checks refer to nodes).
  */
 #include <sys/socket.h>
 
@@ -13,53 +14,50 @@
 #include "lab/load.h"
 #include "lab/phases.h"
 
-struct top {
-	const struct ynode	*name, *defaults, *kinds, *buses, *nodes;
-	const struct ynode	*links, *checks;
+/* The top-level keys (lab_load() says in which order they load). */
+enum top_key {
+	TOP_NAME, TOP_DEFAULTS, TOP_KINDS, TOP_BUSES, TOP_NODES, TOP_LINKS,
+	TOP_CHECKS, TOP_HOSTS, TOP_UPLINK, TOP_UPLINK_PORT, TOP_UPLINK_GROUP,
+	TOP_UPLINK_SWITCH, TOP_NKEYS
 };
 
+struct top {
+	const struct ynode	*v[TOP_NKEYS];
+};
+
+static int k_top(struct loader *, void *, const struct ynode *,
+    const struct ynode *);
+
+static const struct keyspec top_keys[] = {
+	[TOP_NAME] = { "name", k_top, NULL },
+	[TOP_DEFAULTS] = { "defaults", k_top, NULL },
+	[TOP_KINDS] = { "kinds", k_top, NULL },
+	[TOP_BUSES] = { "buses", k_top, NULL },
+	[TOP_NODES] = { "nodes", k_top, NULL },
+	[TOP_LINKS] = { "links", k_top, NULL },
+	[TOP_CHECKS] = { "checks", k_top, NULL },
+	[TOP_HOSTS] = { "hosts", k_top, NULL },
+	[TOP_UPLINK] = { "uplink", k_top, NULL },
+	[TOP_UPLINK_PORT] = { "uplink_port", k_top, NULL },
+	[TOP_UPLINK_GROUP] = { "uplink_group", k_top, NULL },
+	[TOP_UPLINK_SWITCH] = { "uplink_switch", k_top, NULL },
+	[TOP_NKEYS] = { NULL, NULL, NULL },
+};
+
+/* Notes where each top-level key's value is; lab_load() loads them. */
 static int
 k_top(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
-	struct top *t = obj;
 	static const struct ynode null_node = { .kind = Y_SCALAR, .str = "" };
+	struct top *t = obj;
+	int i;
 
-	if (v == NULL)
-		v = &null_node;
-	switch (k->str[0]) {
-	case 'n':
-		*(k->str[1] == 'a' ? &t->name : &t->nodes) = v;
-		break;
-	case 'd':
-		t->defaults = v;
-		break;
-	case 'k':
-		t->kinds = v;
-		break;
-	case 'b':
-		t->buses = v;
-		break;
-	case 'l':
-		t->links = v;
-		break;
-	default:
-		t->checks = v;
-		break;
-	}
+	for (i = 0; i < TOP_NKEYS; i++)
+		if (strcmp(k->str, top_keys[i].key) == 0)
+			t->v[i] = v != NULL ? v : &null_node;
 	return 0;
 }
-
-static const struct keyspec top_keys[] = {
-	{ "name", k_top, NULL },
-	{ "defaults", k_top, NULL },
-	{ "kinds", k_top, NULL },
-	{ "buses", k_top, NULL },
-	{ "nodes", k_top, NULL },
-	{ "links", k_top, NULL },
-	{ "checks", k_top, NULL },
-	{ NULL, NULL, NULL },
-};
 
 /* --- defaults ------------------------------------------------------------ */
 
@@ -283,6 +281,7 @@ lab_load(struct lab *lab, const struct ynode *root, struct diag *d)
 {
 	struct loader L = { .lab = lab, .a = lab->arena, .d = d };
 	struct lab_pos top = { 1, 1 };
+	const struct ynode *defkind;
 	struct top t;
 
 	memset(&t, 0, sizeof(t));
@@ -293,26 +292,30 @@ lab_load(struct lab *lab, const struct ynode *root, struct diag *d)
 		return lerr(&L, root->pos, "a topology is a mapping with keys "
 		    "like name, buses, nodes (got %s)", ykind_name(root));
 	load_keys(&L, root, "the topology", top_keys, &t);
-	load_name(&L, t.name, lab->file);
-	load_defaults(&L, t.defaults);
-	load_kinds(&L, t.kinds);
-	if (t.defaults != NULL && ymap_get(t.defaults, "kind") != NULL) {
+	load_name(&L, t.v[TOP_NAME], lab->file);
+	load_defaults(&L, t.v[TOP_DEFAULTS]);
+	load_hosts(&L, t.v[TOP_HOSTS]);
+	load_uplink(&L, &(struct uplink_keys){ t.v[TOP_UPLINK],
+	    t.v[TOP_UPLINK_PORT], t.v[TOP_UPLINK_GROUP],
+	    t.v[TOP_UPLINK_SWITCH] });
+	load_kinds(&L, t.v[TOP_KINDS]);
+	if ((defkind = ymap_get(t.v[TOP_DEFAULTS], "kind")) != NULL) {
 		struct lab_node scratch = { .name = "defaults" };
 
 		/* An unknown default kind is reported once, here. */
 		if (node_apply_kind(&L, &scratch, L.default_kind,
-		    ymap_get(t.defaults, "kind")->pos, 0) != 0)
+		    defkind->pos, 0) != 0)
 			L.default_kind = "host";
 	}
-	load_buses(&L, t.buses);
-	if (yis_null(t.nodes) && !L.nomem)
-		lerr(&L, t.nodes ? t.nodes->pos : top, "the topology has no "
-		    "nodes: add them under 'nodes:'");
-	load_nodes(&L, t.nodes);
+	load_buses(&L, t.v[TOP_BUSES]);
+	if (yis_null(t.v[TOP_NODES]) && !L.nomem)
+		lerr(&L, t.v[TOP_NODES] ? t.v[TOP_NODES]->pos : top, "the "
+		    "topology has no nodes: add them under 'nodes:'");
+	load_nodes(&L, t.v[TOP_NODES]);
 	if (!L.nomem && lab_build_index(lab, d) != 0)
 		L.nomem = true;
-	load_links(&L, t.links);
-	load_checks(&L, t.checks);
+	load_links(&L, t.v[TOP_LINKS]);
+	load_checks(&L, t.v[TOP_CHECKS]);
 	if (L.nomem)
 		return -ENOMEM;
 	return diag_count(d) > 0 ? -EINVAL : 0;

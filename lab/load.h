@@ -93,6 +93,8 @@ const char *lab_node_names(const struct lab *lab, const char *word,
 	    const char **suggest);
 const char *lab_bus_names(const struct lab *lab, const char *word,
 	    const char **suggest);
+const char *lab_host_names(const struct lab *lab, const char *word,
+	    const char **suggest);
 
 /* load_node.c */
 int	load_nodes(struct loader *L, const struct ynode *nodes);
@@ -116,6 +118,16 @@ int	load_links(struct loader *L, const struct ynode *links);
 int	load_checks(struct loader *L, const struct ynode *checks);
 /* The buses and interfaces of steps (do:), once all are named. */
 int	checks_resolve(struct lab *lab, struct diag *d);
+/* load_host.c: hosts:, and the uplink keys once all are read (their
+ * value nodes, NULL when not given). */
+struct uplink_keys {
+	const struct ynode	*kind, *port, *group, *sw;
+};
+int	load_hosts(struct loader *L, const struct ynode *hosts);
+int	load_uplink(struct loader *L, const struct uplink_keys *u);
+/* A node's (or a kind's) host: NAME, looked up in the hosts. */
+int	load_node_host(struct loader *L, struct lab_node *n,
+	    const struct ynode *v);
 /* load.c */
 int	lab_build_index(struct lab *lab, struct diag *d);
 

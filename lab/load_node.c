@@ -1,6 +1,7 @@
 /*
  * load_node.c — nodes: kinds, forwarding, interfaces and their addresses,
- * gateways, static routes, sysctls, run commands, group and file systems.
+ * gateways, static routes, sysctls, run commands, group, file systems
+ * and host.
  *
  * A node is its kind's settings (the kind's own kind first, recursively)
  * overlaid with its own keys: single values are replaced, while routes,
@@ -201,6 +202,13 @@ k_group(struct loader *L, void *obj, const struct ynode *k,
     const struct ynode *v)
 {
 	return v_str(L, v, "group", &((struct lab_node *)obj)->group);
+}
+
+static int
+k_host(struct loader *L, void *obj, const struct ynode *k,
+    const struct ynode *v)
+{
+	return load_node_host(L, obj, v);
 }
 
 static int
@@ -747,6 +755,7 @@ static const struct keyspec node_keys[] = {
 	{ "group", k_group, NULL },
 	{ "routing", k_noderouting, NULL },
 	{ "fs", k_fs, NULL },
+	{ "host", k_host, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -793,6 +802,7 @@ load_node(struct loader *L, const struct ynode *key, const struct ynode *spec)
 	lab->nodes = n;
 	n = &lab->nodes[lab->nnodes++];
 	memset(n, 0, sizeof(*n));
+	n->host = -1;
 	if (v_name(L, key, "node name", &n->name) != 0)
 		n->name = key->str;
 	n->pos = key->pos;

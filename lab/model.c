@@ -1,7 +1,8 @@
 /*
  * model.c — lookups on the lab model: nodes and buses by name (through
  * sorted indices built after loading, with a linear look at entries added
- * since), a node's first address of a family, and counts for summaries.
+ * since), hosts by name and the one that is this machine, a node's first
+ * address of a family, and counts for summaries.
  */
 #include <sys/socket.h>
 
@@ -128,6 +129,29 @@ lab_bus_find(const struct lab *lab, const char *name)
 {
 	return find(lab->buses, sizeof(struct lab_bus), lab->bus_index,
 	    lab->nbus_index, lab->nbuses, name);
+}
+
+/* A lab has a few hosts: they are looked at in turn. */
+int
+lab_host_find(const struct lab *lab, const char *name)
+{
+	int i;
+
+	for (i = 0; i < lab->nhosts; i++)
+		if (strcmp(lab->hosts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+lab_host_local(const struct lab *lab)
+{
+	int i;
+
+	for (i = 0; i < lab->nhosts; i++)
+		if (lab->hosts[i].ssh == NULL)
+			return i;
+	return -1;
 }
 
 const struct lab_addr *

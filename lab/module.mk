@@ -9,8 +9,8 @@
 
 LIBLAB_SRCS := lab/arena.c lab/diag.c lab/ydoc.c lab/ipaddr.c lab/names.c \
     lab/model.c lab/load.c lab/load_value.c lab/load_node.c lab/load_bus.c \
-    lab/load_link.c lab/load_check.c lab/resolve.c lab/domain.c \
-    lab/validate.c \
+    lab/load_link.c lab/load_check.c lab/load_host.c lab/resolve.c \
+    lab/domain.c lab/validate.c lab/place.c \
     lab/plan_addr.c lab/plan_routes.c lab/plan_tree.c lab/trace.c lab/open.c \
     lab/plan_steps.c lab/plan_print.c lab/generate.c lab/impair_spec.c \
     lab/jsonpath.c lab/import.c lab/import_sh.c lab/import_kathara.c \

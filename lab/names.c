@@ -99,7 +99,7 @@ name_list(struct arena *a, const char *const *names, int n)
 	return s;
 }
 
-/* Names of the lab's nodes or buses in definition order. */
+/* Names of the lab's nodes or buses in definition order (hosts: below). */
 static const char **
 names_of(const struct lab *lab, bool nodes, int *n)
 {
@@ -137,4 +137,21 @@ lab_bus_names(const struct lab *lab, const char *word, const char **suggest)
 	v = names_of(lab, false, &n);
 	*suggest = v ? closest_name(word, v, n) : NULL;
 	return v ? name_list(lab->arena, v, n) : "...";
+}
+
+const char *
+lab_host_names(const struct lab *lab, const char *word, const char **suggest)
+{
+	const char **v;
+	int i;
+
+	if ((v = arena_alloc(lab->arena, sizeof(*v) * (size_t)(lab->nhosts +
+	    1))) == NULL) {
+		*suggest = NULL;
+		return "...";
+	}
+	for (i = 0; i < lab->nhosts; i++)
+		v[i] = lab->hosts[i].name;
+	*suggest = closest_name(word, v, lab->nhosts);
+	return name_list(lab->arena, v, lab->nhosts);
 }

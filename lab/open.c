@@ -33,7 +33,8 @@ run_phases(struct lab *lab, const struct ynode *root, struct diag *d)
 		return -ENOMEM;
 	if (diag_count(d) > 0)
 		return -EINVAL;
-	if ((r = plan_addresses(lab, d)) != 0 ||
+	if ((r = lab_place(lab, d)) != 0 ||
+	    (r = plan_addresses(lab, d)) != 0 ||
 	    (r = plan_routes(lab, d)) != 0 ||
 	    (r = plan_checks(lab, d)) != 0)
 		return r;

@@ -23,6 +23,9 @@ int	lab_resolve(struct lab *lab, struct diag *d);
 int	lab_domains(struct lab *lab, struct diag *d);
 /* validate.c: MTUs, addresses, subnets, overlaps, duplicates. */
 int	lab_validate(struct lab *lab, struct diag *d);
+/* place.c: every node's host, and each bus's hosts, when the lab has
+ * hosts:; what udp uplinks need (ports, addresses). */
+int	lab_place(struct lab *lab, struct diag *d);
 /* plan_addr.c: subnets from pools, automatic addresses, MACs. */
 int	plan_addresses(struct lab *lab, struct diag *d);
 /* plan_routes.c: next hops of gateways and routes, computed routes,

@@ -1,8 +1,9 @@
 /*
- * plan_print.c — the plan for people (`rumplab plan`: per node the rump.*
+ * plan_print.c — the plan for people (`rumplab plan`: the hosts of a lab
+ * across machines and the buses that span them, per node the rump.*
  * commands the launcher will run) and for programs (`--json`: one object
- * with buses, nodes — interfaces, routes, sysctls, run, the command lines
- * — and checks with their planned paths).
+ * with hosts, buses, nodes — interfaces, routes, sysctls, run, the
+ * command lines — and checks with their planned paths).
  */
 #include <sys/socket.h>
 
@@ -107,6 +108,72 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 	fprintf(f, "%s\n", b->nmembers ? "" : " none");
 }
 
+/* --- hosts --------------------------------------------------------------- */
+
+static int
+spanning(const struct lab *lab)
+{
+	int i, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++)
+		n += lab->buses[i].nhosts > 1;
+	return n;
+}
+
+/* The URLs host h joins bus b's part with, or NULL for -ENOMEM. */
+static char (*uplink_urls(const struct lab *lab, int b, int h, int *n))
+    [LAB_URL_MAX]
+{
+	char (*urls)[LAB_URL_MAX];
+
+	if ((urls = malloc((size_t)lab->nhosts * LAB_URL_MAX)) == NULL)
+		return NULL;
+	*n = lab_uplink_urls(lab, b, h, urls, lab->nhosts);
+	return urls;
+}
+
+/* Each host and where it is, then each bus that spans hosts: its hosts
+ * and each one's uplink URLs. */
+static int
+text_hosts(const struct lab *lab, FILE *f)
+{
+	const struct lab_host *h;
+	const struct lab_bus *b;
+	char (*urls)[LAB_URL_MAX];
+	int i, j, k, n, span = spanning(lab);
+
+	fprintf(f, "# %d hosts; %d of %d buses span%s hosts (uplink %s)\n",
+	    lab->nhosts, span, lab->nbuses, span == 1 ? "s" : "", lab->uplink);
+	for (i = 0; i < lab->nhosts; i++) {
+		h = &lab->hosts[i];
+		fprintf(f, "host %s: %s", h->name, h->ssh ? h->ssh :
+		    "this machine");
+		if (h->port)
+			fprintf(f, " port %u", h->port);
+		fprintf(f, ", %d node%s, capacity %u\n", h->nnodes,
+		    h->nnodes == 1 ? "" : "s", h->capacity ? h->capacity : 1);
+	}
+	for (i = 0; i < lab->nbuses; i++) {
+		if ((b = &lab->buses[i])->nhosts < 2)
+			continue;
+		fprintf(f, "span %s:", b->name);
+		for (j = 0; j < b->nhosts; j++)
+			fprintf(f, "%s %s", j ? "," : "",
+			    lab->hosts[b->hosts[j]].name);
+		fputc('\n', f);
+		for (j = 0; j < b->nhosts; j++) {
+			if ((urls = uplink_urls(lab, i, b->hosts[j], &n)) ==
+			    NULL)
+				return -ENOMEM;
+			for (k = 0; k < n; k++)
+				fprintf(f, "    %s: %s\n",
+				    lab->hosts[b->hosts[j]].name, urls[k]);
+			free(urls);
+		}
+	}
+	return 0;
+}
+
 struct textctx {
 	FILE			*f;
 	const struct lab	*lab;
@@ -170,10 +237,12 @@ text_node(const struct lab *lab, int i, const char *busdir, FILE *f)
 	enum lab_routing rt = lab_node_routing(lab, i);
 	int r;
 
-	fprintf(f, "node %s (%s%s%s%s%s%s)\n", n->name, n->kind,
+	fprintf(f, "node %s (%s%s%s%s%s%s%s%s)\n", n->name, n->kind,
 	    n->forwarding ? ", forwarding" : "", n->group ? ", group " : "",
 	    n->group ? n->group : "", rt != lab->routing ? ", routing " : "",
-	    rt != lab->routing ? lab_routing_name(rt) : "");
+	    rt != lab->routing ? lab_routing_name(rt) : "",
+	    n->host >= 0 ? ", host " : "",
+	    n->host >= 0 ? lab->hosts[n->host].name : "");
 	if ((r = plan_node_steps(lab, i, busdir, text_step, &t)) != 0)
 		return r;
 	return rt == ROUTING_RIP ? text_rip_routes(lab, i, f) : 0;
@@ -252,6 +321,8 @@ plan_print_text(const struct lab *lab, const char *busdir, int node, FILE *f)
 	    "routing %s%s\n", lab->name, lab->nnodes, lab->nbuses, lab->nchecks,
 	    lab_count_ifaces(lab), lab_routing_name(lab->routing),
 	    lab->exercise ? ", an exercise" : "");
+	if (lab->nhosts > 0 && (r = text_hosts(lab, f)) != 0)
+		return r;
 	for (i = 0; i < lab->nbuses; i++)
 		text_bus(lab, &lab->buses[i], f);
 	for (i = 0; i < lab->nnodes; i++)
@@ -272,10 +343,77 @@ jip(struct jw *w, const char *key, const struct lab_ip *ip, bool withlen)
 	jw_str(w, key, withlen ? ip_str(ip, s1) : ip_addr_str(ip, s1));
 }
 
+/* A bus's hosts and, when it spans them, each one's uplink URLs. */
+static int
+json_bus_hosts(const struct lab *lab, const struct lab_bus *b, struct jw *w)
+{
+	char (*urls)[LAB_URL_MAX];
+	int i, j, n;
+
+	jw_array(w, "hosts");
+	for (i = 0; i < b->nhosts; i++)
+		jw_str(w, NULL, lab->hosts[b->hosts[i]].name);
+	jw_close(w);
+	jw_object(w, "uplinks");
+	for (i = 0; b->nhosts > 1 && i < b->nhosts; i++) {
+		if ((urls = uplink_urls(lab, (int)(b - lab->buses),
+		    b->hosts[i], &n)) == NULL)
+			return -ENOMEM;
+		jw_array(w, lab->hosts[b->hosts[i]].name);
+		for (j = 0; j < n; j++)
+			jw_str(w, NULL, urls[j]);
+		jw_close(w);
+		free(urls);
+	}
+	jw_close(w);
+	return 0;
+}
+
 static void
+json_hosts(const struct lab *lab, struct jw *w)
+{
+	const struct lab_host *h;
+	int i;
+
+	jw_array(w, "hosts");
+	for (i = 0; i < lab->nhosts; i++) {
+		h = &lab->hosts[i];
+		jw_object(w, NULL);
+		jw_str(w, "name", h->name);
+		jw_bool(w, "local", h->ssh == NULL);
+		jw_str(w, "ssh", h->ssh);
+		if (h->port)
+			jw_uint(w, "port", h->port);
+		else
+			jw_null(w, "port");
+		jw_str(w, "ssh_config", h->ssh_config);
+		jw_str(w, "rumplab", h->rumplab);
+		jw_str(w, "addr", h->addr);
+		jw_uint(w, "capacity", h->capacity ? h->capacity : 1);
+		jw_int(w, "nodes", h->nnodes);
+		jw_close(w);
+	}
+	jw_close(w);
+	if (lab->nhosts == 0) {
+		jw_null(w, "uplink");
+		return;
+	}
+	jw_object(w, "uplink");
+	jw_str(w, "kind", lab->uplink);
+	if (lab->uplink_port)
+		jw_uint(w, "port", lab->uplink_port);
+	else
+		jw_null(w, "port");
+	jw_str(w, "group", lab->uplink_group);
+	jw_str(w, "switch", lab->uplink_switch);
+	jw_int(w, "spanning_buses", spanning(lab));
+	jw_close(w);
+}
+
+static int
 json_bus(const struct lab *lab, const struct lab_bus *b, struct jw *w)
 {
-	int i;
+	int i, r;
 
 	const struct lab_bus *dom = &lab->buses[b->domain];
 
@@ -320,7 +458,9 @@ json_bus(const struct lab *lab, const struct lab_bus *b, struct jw *w)
 		jw_close(w);
 	}
 	jw_close(w);
+	r = json_bus_hosts(lab, b, w);
 	jw_close(w);
+	return r;
 }
 
 static void
@@ -414,6 +554,7 @@ json_node(const struct lab *lab, int idx, const char *busdir, struct jw *w)
 	jw_str(w, "group", n->group);
 	jw_bool(w, "forwarding", n->forwarding);
 	jw_str(w, "routing", lab_routing_name(lab_node_routing(lab, idx)));
+	jw_str(w, "host", n->host >= 0 ? lab->hosts[n->host].name : NULL);
 	jw_array(w, "interfaces");
 	for (i = 0; i < n->nifaces; i++)
 		json_iface(lab, &n->ifaces[i], w);
@@ -509,9 +650,10 @@ plan_print_json(const struct lab *lab, const char *busdir, int node, FILE *f)
 	jw_str(&w, "file", lab->file);
 	jw_str(&w, "routing", lab_routing_name(lab->routing));
 	jw_bool(&w, "exercise", lab->exercise);
+	json_hosts(lab, &w);
 	jw_array(&w, "buses");
-	for (i = 0; i < lab->nbuses; i++)
-		json_bus(lab, &lab->buses[i], &w);
+	for (i = 0; i < lab->nbuses && r == 0; i++)
+		r = json_bus(lab, &lab->buses[i], &w);
 	jw_close(&w);
 	jw_array(&w, "nodes");
 	for (i = 0; i < lab->nnodes && r == 0; i++)
