@@ -414,41 +414,47 @@ wrong_uplink(struct loader *L, const struct ynode *v, const char *key,
 	    "uplink_group") == 0 ? "vxvde" : "vde", kind);
 }
 
+/* Is the key of the lab's kind of uplink (or is that unknown)?  Says
+ * so when not. */
+static bool
+uplink_key(struct loader *L, const struct ynode *v, const char *key,
+    const char *kind, const char *own, const char *own2)
+{
+	if (kind == NULL || strcmp(kind, own) == 0 || (own2 != NULL &&
+	    strcmp(kind, own2) == 0))
+		return true;
+	wrong_uplink(L, v, key, kind);
+	return false;
+}
+
 int
 load_uplink(struct loader *L, const struct uplink_keys *u)
 {
 	struct lab *lab = L->lab;
 	const char *kind = "udp";
 	unsigned long port;
-	int rv = 0;
+	int before = diag_count(L->d);
 
-	lab->uplink = kind;
-	if (u->kind != NULL && (kind = uplink_kind(L, u->kind)) == NULL)
-		rv = -EINVAL;
-	else
-		lab->uplink = kind;
-	if (u->port != NULL && v_uint(L, u->port, "uplink_port", 1024, 65535,
+	if (u->kind != NULL)
+		kind = uplink_kind(L, u->kind);
+	lab->uplink = kind != NULL ? kind : "udp";
+	if (u->port != NULL && uplink_key(L, u->port, "uplink_port", kind,
+	    "udp", "vxvde") && v_uint(L, u->port, "uplink_port", 1024, 65535,
 	    &port) == 0)
 		lab->uplink_port = (unsigned)port;
-	if (u->group != NULL)
-		rv |= uplink_group(L, u->group);
-	if (u->sw != NULL)
-		rv |= uplink_switch(L, u->sw);
-	if (kind == NULL)
-		return -EINVAL;
-	if (u->port != NULL && strcmp(kind, "vde") == 0)
-		rv = wrong_uplink(L, u->port, "uplink_port", kind);
-	if (u->group != NULL && strcmp(kind, "vxvde") != 0)
-		rv = wrong_uplink(L, u->group, "uplink_group", kind);
-	if (u->sw != NULL && strcmp(kind, "vde") != 0)
-		rv = wrong_uplink(L, u->sw, "uplink_switch", kind);
-	if (strcmp(kind, "udp") == 0 && lab->uplink_port == 0)
+	if (u->group != NULL && uplink_key(L, u->group, "uplink_group", kind,
+	    "vxvde", NULL))
+		uplink_group(L, u->group);
+	if (u->sw != NULL && uplink_key(L, u->sw, "uplink_switch", kind,
+	    "vde", NULL))
+		uplink_switch(L, u->sw);
+	if (strcmp(lab->uplink, "udp") == 0 && lab->uplink_port == 0)
 		lab->uplink_port = UPLINK_PORT;
-	if (strcmp(kind, "vxvde") == 0 && lab->uplink_group == NULL)
+	if (strcmp(lab->uplink, "vxvde") == 0 && lab->uplink_group == NULL)
 		lab->uplink_group = UPLINK_GROUP;
-	if (strcmp(kind, "vde") == 0 && u->sw == NULL)
-		rv = lerr(L, u->kind->pos, "uplink vde needs 'uplink_switch': "
-		    "the directory of the vde_switch every host reaches, like "
+	if (kind != NULL && strcmp(kind, "vde") == 0 && u->sw == NULL)
+		lerr(L, u->kind->pos, "uplink vde needs 'uplink_switch': the "
+		    "directory of the vde_switch every host reaches, like "
 		    "/run/vde.ctl");
-	return rv != 0 ? -EINVAL : 0;
+	return diag_count(L->d) > before ? -EINVAL : 0;
 }

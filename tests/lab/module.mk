@@ -1,10 +1,16 @@
 # tests/lab: unit tests of the lab library (addresses, planner, routes,
-# checks, configuration steps) and the topology fuzz target (YAML loader,
-# validator and planner on arbitrary bytes).
+# checks, configuration steps, placement across hosts) and the topology
+# fuzz target (YAML loader, validator and planner on arbitrary bytes).
 $(TBIN)/test_lab: $(call objs,tests/lab/test_lab.c) $(LIB)/liblab.a \
     $(LIB)/libjson.a
 LDLIBS_test_lab := $(LAB_YAML_LIBS)
 TESTS += $(TBIN)/test_lab
+
+# Labs across machines: hosts, placement, uplink URLs.
+$(TBIN)/test_place: $(call objs,tests/lab/test_place.c) $(LIB)/liblab.a \
+    $(LIB)/libjson.a
+LDLIBS_test_place := $(LAB_YAML_LIBS)
+TESTS += $(TBIN)/test_place
 
 # The control protocol's table against lab/CONTROL.txt, and its parsers.
 $(TBIN)/test_ctlproto: $(call objs,tests/lab/test_ctlproto.c lab/ctlproto.c \
