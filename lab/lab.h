@@ -404,5 +404,7 @@ bool	lab_has_taps(const struct lab *lab);
 
 /* Total interfaces (for summaries). */
 long	lab_count_ifaces(const struct lab *lab);
+/* Buses that span hosts (lab_bus.nhosts > 1). */
+int	lab_count_spanning(const struct lab *lab);
 
 #endif

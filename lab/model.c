@@ -183,6 +183,16 @@ lab_count_ifaces(const struct lab *lab)
 	return n;
 }
 
+int
+lab_count_spanning(const struct lab *lab)
+{
+	int i, n = 0;
+
+	for (i = 0; i < lab->nbuses; i++)
+		n += lab->buses[i].nhosts > 1;
+	return n;
+}
+
 bool
 lab_addr_next(const struct lab *lab, struct lab_addr_iter *it)
 {

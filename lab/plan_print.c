@@ -110,16 +110,6 @@ text_bus(const struct lab *lab, const struct lab_bus *b, FILE *f)
 
 /* --- hosts --------------------------------------------------------------- */
 
-static int
-spanning(const struct lab *lab)
-{
-	int i, n = 0;
-
-	for (i = 0; i < lab->nbuses; i++)
-		n += lab->buses[i].nhosts > 1;
-	return n;
-}
-
 /* The URLs host h joins bus b's part with, or NULL for -ENOMEM. */
 static char (*uplink_urls(const struct lab *lab, int b, int h, int *n))
     [LAB_URL_MAX]
@@ -140,7 +130,7 @@ text_hosts(const struct lab *lab, FILE *f)
 	const struct lab_host *h;
 	const struct lab_bus *b;
 	char (*urls)[LAB_URL_MAX];
-	int i, j, k, n, span = spanning(lab);
+	int i, j, k, n, span = lab_count_spanning(lab);
 
 	fprintf(f, "# %d hosts; %d of %d buses span%s hosts (uplink %s)\n",
 	    lab->nhosts, span, lab->nbuses, span == 1 ? "s" : "", lab->uplink);
@@ -406,7 +396,7 @@ json_hosts(const struct lab *lab, struct jw *w)
 		jw_null(w, "port");
 	jw_str(w, "group", lab->uplink_group);
 	jw_str(w, "switch", lab->uplink_switch);
-	jw_int(w, "spanning_buses", spanning(lab));
+	jw_int(w, "spanning_buses", lab_count_spanning(lab));
 	jw_close(w);
 }
 

@@ -24,24 +24,10 @@
 #include "lab/ipaddr.h"
 #include "lab/jsonpath.h"
 #include "lab/plan.h"
+#include "tests/lab/labtest.h"
 #include "tests/lib/tap.h"
 
 /* --- helpers ------------------------------------------------------------- */
-
-static struct lab *
-open_text(const char *text)
-{
-	struct lab *lab;
-	struct diag d;
-
-	diag_init(&d);
-	if (lab_open_buffer("test", text, strlen(text), &lab, &d) != 0) {
-		diag_print(&d, "test", stdout);
-		lab = NULL;
-	}
-	diag_free(&d);
-	return lab;
-}
 
 /* Opens text that must fail; returns the first message (static). */
 static const char *
@@ -66,18 +52,8 @@ static struct lab *
 open_generated(enum gen_shape shape, int n, bool hosts, bool v4, bool v6)
 {
 	struct gen_opts o = { shape, n, hosts, v4, v6 };
-	struct lab *lab;
-	size_t len;
-	char *buf;
-	FILE *f;
 
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	gen_write(&o, f);
-	fclose(f);
-	lab = open_text(buf);
-	free(buf);
-	return lab;
+	return open_shape(&o, "");
 }
 
 static int
@@ -797,15 +773,6 @@ test_jsonpath(void)
 }
 
 /* --- a big lab ----------------------------------------------------------- */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 test_big(void)

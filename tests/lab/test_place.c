@@ -21,24 +21,10 @@
 #include "lab/generate.h"
 #include "lab/phases.h"
 #include "lab/plan.h"
+#include "tests/lab/labtest.h"
 #include "tests/lib/tap.h"
 
 /* --- helpers ------------------------------------------------------------- */
-
-static struct lab *
-open_text(const char *text)
-{
-	struct lab *lab;
-	struct diag d;
-
-	diag_init(&d);
-	if (lab_open_buffer("test", text, strlen(text), &lab, &d) != 0) {
-		diag_print(&d, "test", stdout);
-		lab = NULL;
-	}
-	diag_free(&d);
-	return lab;
-}
 
 /* Every message of a text that must fail, "LINE:COL: TEXT" a line, in
  * the order they are printed. */
@@ -101,34 +87,13 @@ bus_hosts(const struct lab *lab, const char *bus)
 	return buf;
 }
 
-static int
-spanning(const struct lab *lab)
-{
-	int i, n = 0;
-
-	for (i = 0; i < lab->nbuses; i++)
-		n += lab->buses[i].nhosts > 1;
-	return n;
-}
-
 /* A generated shape with a hosts: section before it. */
 static struct lab *
 open_generated(enum gen_shape shape, int n, const char *hosts)
 {
 	struct gen_opts o = { shape, n, true, true, false };
-	struct lab *lab;
-	size_t len;
-	char *buf;
-	FILE *f;
 
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	fputs(hosts, f);
-	gen_write(&o, f);
-	fclose(f);
-	lab = open_text(buf);
-	free(buf);
-	return lab;
+	return open_shape(&o, hosts);
 }
 
 /* --- loading ------------------------------------------------------------- */
@@ -359,7 +324,7 @@ test_balance(void)
 	    lab->nodes[i].host >= 0; i++)
 		;
 	ok(lab != NULL && i == lab->nnodes && lab->hosts[0].nnodes == 100 &&
-	    lab->hosts[1].nnodes == 100 && spanning(lab) == 1 &&
+	    lab->hosts[1].nnodes == 100 && lab_count_spanning(lab) == 1 &&
 	    strcmp(bus_hosts(lab, "r50-r51"), "a,b") == 0 &&
 	    strcmp(host_of(lab, "h50"), "a") == 0 &&
 	    strcmp(host_of(lab, "h51"), "b") == 0,
@@ -368,8 +333,8 @@ test_balance(void)
 	lab_close(lab);
 	lab = open_generated(GEN_TREE, 63, "hosts: { a: {}, b: { ssh: "
 	    "x@127.0.0.1 } }\n");
-	ok(lab != NULL && spanning(lab) <= 3, "a tree of 63 routers: %d "
-	    "buses span the two hosts", lab ? spanning(lab) : -1);
+	ok(lab != NULL && lab_count_spanning(lab) <= 3, "a tree of 63 routers: %d "
+	    "buses span the two hosts", lab ? lab_count_spanning(lab) : -1);
 	lab_close(lab);
 }
 
@@ -404,7 +369,7 @@ test_locality(void)
 	    "r1, r2 and their LANs here, r3, r4 and theirs on b"))
 		diag("got %s", got);
 	ok(strcmp(got, more) == 0, "the same placement every time");
-	ok(lab != NULL && spanning(lab) == 1 &&
+	ok(lab != NULL && lab_count_spanning(lab) == 1 &&
 	    strcmp(bus_hosts(lab, "core"), "a,b") == 0 &&
 	    strcmp(bus_hosts(lab, "lan1"), "a") == 0 &&
 	    strcmp(bus_hosts(lab, "lan4"), "b") == 0, "only the core spans "
@@ -433,6 +398,23 @@ urls_of(const struct lab *lab, const char *bus, const char *host,
 {
 	return lab_uplink_urls(lab, lab_bus_find(lab, bus),
 	    lab_host_find(lab, host), u, max);
+}
+
+/* The lab `three` with the uplink settings: host's one URL for bus. */
+static void
+one_url(const char *settings, const char *bus, const char *host,
+    const char *want, const char *what)
+{
+	char u[4][LAB_URL_MAX] = { "" }, text[1024];
+	struct lab *lab;
+	int n = -1;
+
+	snprintf(text, sizeof(text), three, settings);
+	if ((lab = open_text(text)) != NULL)
+		n = urls_of(lab, bus, host, u, 4);
+	if (!ok(n == 1 && strcmp(u[0], want) == 0, "%s", what))
+		diag("%d: %s", n, u[0]);
+	lab_close(lab);
 }
 
 static void
@@ -469,40 +451,18 @@ test_urls(void)
 	    "at most max; none for a bus on one host or a host not on it");
 	lab_close(lab);
 
-	snprintf(text, sizeof(text), three, "uplink: vxvde\n");
-	lab = open_text(text);
-	ok(lab != NULL && urls_of(lab, "all", "b", u, 4) == 1 &&
-	    strcmp(u[0], "vxvde://239.255.0.1/vni=2") == 0 &&
-	    urls_of(lab, "one", "c", u, 4) == 1 &&
-	    strcmp(u[0], "vxvde://239.255.0.1/vni=1") == 0,
+	one_url("uplink: vxvde\n", "all", "b", "vxvde://239.255.0.1/vni=2",
 	    "vxvde: the group, a vni per bus (its index + 1)");
-	lab_close(lab);
-	snprintf(text, sizeof(text), three, "uplink: vxvde\n"
-	    "uplink_group: ff15::7\nuplink_port: 14000\n");
-	lab = open_text(text);
-	ok(lab != NULL && urls_of(lab, "all", "a", u, 4) == 1 &&
-	    strcmp(u[0], "vxvde://ff15::7/port=14000/vni=2") == 0,
+	one_url("uplink: vxvde\n", "one", "c", "vxvde://239.255.0.1/vni=1",
+	    "vxvde: the same on every host of the bus");
+	one_url("uplink: vxvde\nuplink_group: ff15::7\nuplink_port: 14000\n",
+	    "all", "a", "vxvde://ff15::7/port=14000/vni=2",
 	    "vxvde: a group and port of the file's");
-	lab_close(lab);
-	snprintf(text, sizeof(text), three, "uplink: vde\n"
-	    "uplink_switch: /run/vde.ctl\n");
-	lab = open_text(text);
-	ok(lab != NULL && urls_of(lab, "all", "c", u, 4) == 1 &&
-	    strcmp(u[0], "vde:///run/vde.ctl[all]") == 0,
-	    "vde: the switch, a port group per bus");
-	lab_close(lab);
+	one_url("uplink: vde\nuplink_switch: /run/vde.ctl\n", "all", "c",
+	    "vde:///run/vde.ctl[all]", "vde: the switch, a port group per bus");
 }
 
 /* --- cost ---------------------------------------------------------------- */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /*
  * One bus of 20,000 members over four hosts: placing it by looking at

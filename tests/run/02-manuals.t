@@ -18,7 +18,8 @@ done
 plan 9
 
 # Pages outside the tree that pages may cite: NetBSD's, whose syntax and
-# formats the rump.* commands keep, and the Debian tools named.
+# formats the rump.* commands keep, and the Debian tools named (OpenSSH's
+# and VDE's for labs across machines).
 SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8 routed.8 rtquery.8 rtadvd.8
     sysctl.8 traceroute.8 traceroute6.8 shmif.4
     tcpdump.8 tshark.1 pcap-savefile.5 ssh.1 ip.8 cmp.1
@@ -27,7 +28,9 @@ SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8 routed.8 r
     hosts.5 gethostname.2 uname.2 seccomp.2 system.3 popen.3 ld.so.8
     pthread_sigmask.3 getifaddrs.3 mount.8 umount.8 hostname.7 ls.1
     e2fsck.8 mke2fs.8 debugfs.8 mount.fuse3.8 fusermount3.1 flock.2
-    rename.2 ifmcstat.8 brconfig.8 bridge.4 tun.4 ip-tuntap.8"
+    rename.2 ifmcstat.8 brconfig.8 bridge.4 tun.4 ip-tuntap.8
+    ssh_config.5 vde_plug.1 vde_switch.1 libvdeplug_udp.1 libvdeplug_vxvde.1
+    libvdeplug_vde.1"
 # Plan words where a manual says what happens.
 PLAN_WORDS='the [a-z/-]+( [a-z/-]+)? work\b|(later|future) (work|change|version)|cannot [^."]* yet\b|\bnot yet (built|implemented|supported)|will come\b|\bfor now\b|\b(TODO|FIXME|XXX)\b'
 
