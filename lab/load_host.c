@@ -23,6 +23,7 @@
 #define ADDR_MAX	100	/* two addresses and ports fit LAB_URL_MAX */
 #define SWITCH_MAX	100	/* its control socket fits sun_path */
 #define CAPACITY_MAX	1000000
+#define HOSTS_MAX	1000	/* hosts are looked up and paired in turn */
 
 /* No control characters, and no blanks unless `blanks`. */
 static bool
@@ -314,6 +315,9 @@ load_hosts(struct loader *L, const struct ynode *hosts)
 		return lerr(L, hosts->pos, "'hosts' must be a mapping of host "
 		    "names to where they are, like { a: {}, b: { ssh: "
 		    "user@example.org } }");
+	if (hosts->n / 2 > HOSTS_MAX)
+		return lerr(L, hosts->pos, "'hosts' names %d hosts; a lab runs "
+		    "on at most %d", hosts->n / 2, HOSTS_MAX);
 	for (i = 0; 2 * i < hosts->n; i++)
 		if ((r = load_host(L, ymap_key(hosts, i),
 		    ymap_value(hosts, i))) == -ENOMEM)
