@@ -8,12 +8,13 @@
  * Placement keeps the host a node names (host:) and places the others
  * one at a time, in depth-first order of the graph of nodes and buses
  * (from the first node in file order, a node's smaller buses first), so
- * that nodes placed one after the other are near each other.  Each goes to the host most of its
- * placed bus neighbours are on (ties: the first such host) unless that
- * host has its share, else to the first host that still has room.  A
- * host's share is the number of nodes times its capacity (unset: 1) over
- * the sum of capacities, rounded by largest remainder.  A line of routers
- * over two hosts is cut once, a tree near its root, a grid along a row.
+ * that nodes placed one after the other are near each other.  Each goes
+ * to the host most of its placed bus neighbours are on (ties: the first
+ * such host) unless that host has its share, else to the first host that
+ * still has room.  A host's share is the number of nodes times its
+ * capacity (unset: 1) over the sum of capacities, rounded by largest
+ * remainder.  A line of routers over two hosts is cut once, a tree near
+ * its root, a grid along a row.
  *
  * Cost: each node, bus and interface is visited once, a node's
  * interfaces sorted; choosing a node's host looks at the hosts its buses

@@ -9,7 +9,7 @@
 #                           seeds need (python3, mke2fs) is missing,
 #                           saying which on stdout
 #
-# ROOT must name the source tree (topologies and broken topologies are
+# ROOT must name the source tree (topologies, examples and broken ones are
 # fuzz_topology's seeds).
 
 fuzz_targets() { echo sysproxy decode ipinput shmif topology ext2; }
@@ -64,9 +64,10 @@ _seeds_ext2() {
 	rm -rf "$_s"
 }
 
-# The ready-made and the broken topologies.
+# The ready-made topologies, the examples and the broken ones.
 _seeds_topology() {
-	for _f in "$ROOT"/topologies/*.yaml "$ROOT"/tests/lab/bad/*.yaml; do
+	for _f in "$ROOT"/topologies/*.yaml "$ROOT"/examples/*.yaml \
+	    "$ROOT"/tests/lab/bad/*.yaml; do
 		[ "$(wc -c <"$_f")" -le 4096 ] && cp "$_f" "$1/"
 	done
 	return 0
