@@ -53,6 +53,8 @@ RUMPLAB_SRCS += lab/child.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
     lab/verb_check.c lab/verb_completion.c lab/hostnet.c lab/checkrun.c \
     lab/taps.c lab/sup_tap.c lab/preflight.c lab/verb_rundir.c
+# Hosts on other machines, over OpenSSH.
+RUMPLAB_SRCS += lab/remote.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
