@@ -2,7 +2,8 @@
 # 24-remote-ssh.t — a lab's host on another machine, reached with OpenSSH
 # (lab/remote.c), against an sshd of the test's own on 127.0.0.1
 # (tests/lib/sshd.sh), step by step through tests/lab/remote_try.
-# Proves: a refused connection and a refused login fail with the host,
+# Proves: a refused connection, a refused login and a host that never
+# answers (at the timeout) fail with the host,
 # its destination and ssh's own last line, leaving nothing; the master
 # starts, `ssh -O check` answers through its control socket in
 # DIR/host/NAME (a 90-byte path: the longest ssh binds), or in a short
@@ -23,7 +24,7 @@ for p in "$RT" "$O/tests/test_remote" "$RL"; do
 done
 command -v socat >/dev/null || skip_all "socat not installed"
 sshd_start || skip_all "$SSHD_WHY"
-plan 31
+plan 32
 
 D=$T/lab
 as_user mkdir -p "$D/sock" "$T/there"
@@ -69,6 +70,18 @@ ok $? "a refused connection: the host, its destination, ssh's last line" ||
     echo "$out" | sed 's/^/# /'
 check "... and nothing left (no ssh, no control socket)" \
     nothing_left "$D/host/b/ssh"
+# a host that takes the connection and says nothing
+sport=$(_free_port)
+as_user sh -c 'echo $$ >"$1"; exec socat TCP-LISTEN:"$2",bind=127.0.0.1,fork EXEC:"sleep 30"' \
+    sh "$T/silent.pid" "$sport" &
+on_exit 'kill $(cat "$T/silent.pid")'
+for i in $(seq 50); do ss -Htln "sport = :$sport" | grep -q . && break; sleep 0.1; done
+t0=$(date +%s%N)
+out=$(try -t 1500 -p "$sport" "$D" b "$SSH_DEST" start)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "$out" | grep -q "^start: error E[A-Z]*: host b ($SSH_DEST): .*timed out" && [ $ms -lt 5000 ]
+ok $? "a host that never answers: given up on at the timeout, saying so ($ms ms)" ||
+    echo "$out" | sed 's/^/# /'
 out=$(try "$D" b "nobody-$$@127.0.0.1" start)
 echo "$out" | grep -qxF "start: error EHOSTUNREACH: host b (nobody-$$@127.0.0.1): nobody-$$@127.0.0.1: Permission denied (publickey)."
 ok $? "a refused login: ssh's own reason" || echo "$out" | sed 's/^/# /'
