@@ -41,7 +41,7 @@
 #define CHILD_CLOSEFDS	0x8	/* a function's child keeps no descriptor
 				 * of ours past 0-2 (and pipe_fd) */
 
-/* A descriptor a child gets: our `from` as its `to` (both past 2). */
+/* A descriptor a child gets: our `from` (past 2) as its `to`. */
 struct child_fd {
 	int		  from, to;
 };
@@ -63,8 +63,10 @@ struct child_spec {
 	int		  timeout_ms;	/* SIGKILL after this; 0: none */
 	/*
 	 * Descriptors it gets besides: a program each `from` as its `to`
-	 * (no `from` may be another entry's `to`, or pipe_fd); a function's
-	 * fork keeps each `from` as it is, CHILD_CLOSEFDS or not.
+	 * (no `from` may be another entry's `to`, or pipe_fd), and a `to` of
+	 * 0, 1 or 2 takes that place from /dev/null or the pipe (given all
+	 * three, it holds no end of the pipe, which is at EOF at once); a
+	 * function's fork keeps each `from` as it is, CHILD_CLOSEFDS or not.
 	 */
 	const struct child_fd *fds;
 	int		  nfds;

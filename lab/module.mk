@@ -52,7 +52,9 @@ RUMPLAB_SRCS += lab/child.c \
     lab/sup_reap.c lab/sup_service.c lab/linkstate.c lab/labctl.c lab/labview.c lab/bushealth.c lab/verb_up.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
     lab/verb_check.c lab/verb_completion.c lab/hostnet.c lab/checkrun.c \
-    lab/taps.c lab/sup_tap.c lab/preflight.c
+    lab/taps.c lab/sup_tap.c lab/preflight.c lab/verb_rundir.c
+# Hosts on other machines, over OpenSSH.
+RUMPLAB_SRCS += lab/remote.c
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \

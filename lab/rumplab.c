@@ -46,6 +46,9 @@ const struct verb verbs[] = {
 	    "buses", VL_RUNNING, true, "LAB", 0 },
 	{ "list", verb_list, "[--json]", "the labs running under this user",
 	    VL_RUNNING, true, "", 0 },
+	{ "rundir", verb_rundir, "[--check]",
+	    "print the directory this user's labs live under; --check: "
+	    "and that it can be written", VL_NONE, false, "", 0 },
 	{ "exec", verb_exec, "[--lab LAB] [--host] NODE [-- CMD [ARG...]]",
 	    "run CMD on NODE (its sockets and /rump files the node's), or a "
 	    "shell whose programs all run there; --host: on the host's own "

@@ -20,8 +20,8 @@
 
 #include "lab/statedir.h"
 
-static int
-mkdir_private(const char *path)
+int
+statedir_mkdir(const char *path)
 {
 	struct stat st;
 
@@ -52,7 +52,7 @@ statedir_root(char *buf, size_t len)
 		n = snprintf(buf, len, "/tmp/rumplab-%u", (unsigned)getuid());
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
-	return mkdir_private(buf);
+	return statedir_mkdir(buf);
 }
 
 int
@@ -95,7 +95,7 @@ statedir_create(const char *dir)
 		return -errno;
 	for (i = 0; sub[i] != NULL; i++) {
 		statedir_file(dir, sub[i], p);
-		if ((r = mkdir_private(p)) != 0)
+		if ((r = statedir_mkdir(p)) != 0)
 			return r;
 	}
 	return 0;

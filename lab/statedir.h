@@ -34,8 +34,12 @@
 /* sun_path is 108 bytes; node sockets must fit. */
 #define STATEDIR_SOCKMAX	100
 
-/* The root, created 0700 if missing; -EPERM if it is not ours. */
+/* The root, created 0700 if missing; -EPERM if it is not ours.  On
+ * failure buf still holds its path (but with -ENAMETOOLONG). */
 int	statedir_root(char *buf, size_t len);
+/* A private directory: created 0700 if missing; -EPERM if it is a
+ * symlink or not a directory, not ours, or open to others. */
+int	statedir_mkdir(const char *path);
 /* Is `name` usable as a lab name (letters, digits, . _ -)? */
 int	statedir_name_ok(const char *name);
 int	statedir_path(const char *name, char *buf, size_t len);

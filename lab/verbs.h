@@ -64,6 +64,7 @@ int	verb_up(int argc, char **argv);
 int	verb_down(int argc, char **argv);
 int	verb_status(int argc, char **argv);
 int	verb_list(int argc, char **argv);
+int	verb_rundir(int argc, char **argv);
 int	verb_exec(int argc, char **argv);
 int	verb_check(int argc, char **argv);
 int	verb_node(int argc, char **argv);	/* lab/verb_link.c */

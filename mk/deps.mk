@@ -14,6 +14,17 @@ DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
 DEB_PKGS += libext2fs-dev e2fsprogs libfuse3-dev fuse3
 # zsh: tests/run/84-lab-json.t runs the zsh completion script.
 DEB_PKGS += zsh
+# OpenSSH: a lab's hosts on other machines are reached with ssh
+# (lab/remote.c); tests/lib/sshd.sh runs an sshd of each test's own on
+# 127.0.0.1 and a free port.  The package's own service is not used.
+DEB_PKGS += openssh-client openssh-server
+
+# No service of a package starts while deps installs it: openssh-server's
+# postinst starts a system sshd on port 22 unless policy-rc.d denies it
+# (invoke-rc.d(8); deb-systemd-invoke asks it too).  Debian's container
+# images ship one that denies every start; where there is none, one does
+# while apt-get runs, and is removed after.
+POLICY_RC_D := /usr/sbin/policy-rc.d
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
@@ -23,6 +34,11 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing:" $$missing; \
 	    export DEBIAN_FRONTEND=noninteractive; \
+	    if [ ! -e $(POLICY_RC_D) ] && [ ! -L $(POLICY_RC_D) ]; then \
+	        trap 'rm -f $(POLICY_RC_D)' EXIT INT TERM; \
+	        printf '#!/bin/sh\n# make deps (rumplab): no service starts while it installs\nexit 101\n' \
+	            >$(POLICY_RC_D) && chmod 0755 $(POLICY_RC_D) || exit 1; \
+	    fi; \
 	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	else \
 	    echo "deps: missing Debian packages; run as root:"; \

@@ -28,3 +28,11 @@ build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_topology.c \
 	    $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS)
+
+# lab/remote.c: its quoting, ssh command lines and control paths
+# (test_remote), and a driver of each of its steps that
+# tests/run/24-remote-ssh.t runs against an sshd of its own.
+REMOTE_TEST_OBJS := $(call objs,lab/remote.c lab/child.c lab/statedir.c)
+$(TBIN)/test_remote: $(call objs,tests/lab/test_remote.c) $(REMOTE_TEST_OBJS)
+$(TBIN)/remote_try: $(call objs,tests/lab/remote_try.c) $(REMOTE_TEST_OBJS)
+TESTS += $(TBIN)/test_remote $(TBIN)/remote_try

@@ -3,10 +3,13 @@
  * it for a command's output: what a child writes comes back byte for
  * byte through the line callback, a line longer than CHILD_LINEMAX, a
  * NUL and an unterminated last line included (c->linelen, c->nl); a
- * child still running at its deadline is killed, with timedout set.
+ * child still running at its deadline is killed, with timedout set; a
+ * program given descriptors for 0, 1 and 2 reads and writes those, not
+ * /dev/null and the pipe (lab/remote.c runs ssh so).
  */
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +55,45 @@ keep_line(void *arg, char *line)
 		got[gotlen++] = '\n';
 }
 
+/* A program's 0, 1 and 2 from fds (to 0-2) instead of /dev/null and the
+ * pipe: what it reads and writes, and that the pipe saw none of it. */
+static void
+test_std_fds(void)
+{
+	char *argv[] = { "sh", "-c", "read x; echo \"out $x\"; echo err >&2",
+	    NULL };
+	char in[] = "/tmp/test_child.XXXXXX", out[] = "/tmp/test_child.XXXXXX",
+	    buf[64];
+	struct child_fd fds[3];
+	struct child_spec s = { .argv = argv, .fds = fds, .nfds = 3 };
+	struct child c;
+	int fi, fo, st;
+	ssize_t n;
+
+	gotlen = 0;
+	fi = mkstemp(in);
+	fo = mkstemp(out);
+	unlink(in);
+	unlink(out);
+	if (write(fi, "hello\n", 6) != 6 || lseek(fi, 0, SEEK_SET) != 0)
+		fi = -1;
+	fds[0] = (struct child_fd){ fcntl(fi, F_DUPFD_CLOEXEC, 3), 0 };
+	fds[1] = (struct child_fd){ fcntl(fo, F_DUPFD_CLOEXEC, 3), 1 };
+	fds[2] = (struct child_fd){ fcntl(fo, F_DUPFD_CLOEXEC, 3), 2 };
+	st = child_run(&c, &s, keep_line, &(struct keep){ &c });
+	n = pread(fo, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	ok(st == 0 && strcmp(buf, "out hello\nerr\n") == 0 && gotlen == 0,
+	    "a program's 0, 1 and 2 given as fds: it reads and writes those, "
+	    "and nothing comes through the pipe (%zd and %zu bytes)", n,
+	    gotlen);
+	close(fds[0].from);
+	close(fds[1].from);
+	close(fds[2].from);
+	close(fi);
+	close(fo);
+}
+
 int
 main(void)
 {
@@ -81,6 +123,7 @@ main(void)
 	    c.timedout, st);
 	ok(child_now() - t0 < 5000, "at the deadline, not when it ends "
 	    "(%llu ms)", (unsigned long long)(child_now() - t0));
+	test_std_fds();
 	tap_plan(tap_n);
 	return tap_done();
 }

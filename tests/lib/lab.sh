@@ -9,7 +9,8 @@ XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
 mkdir -p "$XDG_RUNTIME_DIR"
 chmod 0700 "$XDG_RUNTIME_DIR"
-[ "$(id -u)" = 0 ] && chown 65534:65534 "$XDG_RUNTIME_DIR"
+# (as_user's user: nobody, or sshd.sh's lab user, $LAB_UID)
+[ "$(id -u)" = 0 ] && chown "${LAB_UID:-65534}:${LAB_GID:-65534}" "$XDG_RUNTIME_DIR"
 for p in rumplab rump_server rump.ping rump.ping6; do
 	if [ ! -x "$B/$p" ]; then echo "1..0 # SKIP $p not built in $O"; exit 0; fi
 done
