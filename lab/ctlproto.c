@@ -14,8 +14,8 @@
 #include "json/json.h"
 #include "lab/ctlproto.h"
 
-#define STATUS_LINES	"lab node log service service-log link tap"
-#define UP_LINES	"progress fail log service service-log"
+#define STATUS_LINES	"lab node log service service-log link tap host uplink"
+#define UP_LINES	"progress fail log service service-log host"
 
 const struct ctl_reqdef ctl_reqs[CTL_NREQ] = {
 	{ CTL_HELLO, "hello", "", 0, 0, "" },
@@ -32,6 +32,7 @@ const struct ctl_reqdef ctl_reqs[CTL_NREQ] = {
 	{ CTL_BUS_JOIN, "bus join", "BUS", 1, 1, "" },
 	{ CTL_DOWN, "down", "", 0, 0, "" },
 	{ CTL_ABORT, "abort", "", 0, 0, "" },
+	{ CTL_LOCAL, "local", "", 0, 0, "" },
 };
 
 const struct ctl_linedef ctl_lines[CK_NKINDS] = {
@@ -49,6 +50,8 @@ const struct ctl_linedef ctl_lines[CK_NKINDS] = {
 	    false },
 	{ CK_IFACE, "iface", "NODE:IF BUS LINK [SETTING...]", "nbs", true },
 	{ CK_BUS, "bus", "BUS STATE [SETTING...]", "ns", true },
+	{ CK_HOST, "host", "HOST STATE [TEXT]", "ns", true },
+	{ CK_UPLINK, "uplink", "BUS HOST URL STATE COUNTERS", "bnos", true },
 };
 
 /* Does `words` ("node stop") consist of w1 and w2 (w2 NULL: w1 alone)? */

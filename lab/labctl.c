@@ -233,6 +233,10 @@ lab_role(pid_t pid, const char *dir)
 			return SUPERVISOR;
 		if (strcmp(exe, "rump_server") == 0)
 			return MEMBER;
+		/* The ssh master of a host of a lab across machines
+		 * (ControlPath=DIR/host/NAME/ssh, lab/remote.h). */
+		if (strcmp(exe, "ssh") == 0)
+			return MEMBER;
 	}
 	snprintf(want, sizeof(want), "RUMP_SERVER=unix://%s/", dir);
 	if ((n = read_proc(pid, "environ", buf, sizeof(buf))) > 0 &&
@@ -394,6 +398,38 @@ labctl_basedir(const char *dir, char *buf, size_t len)
 		return NULL;
 	buf[n] = '\0';
 	return buf;
+}
+
+int
+labctl_host(const char *dir, const struct lab *lab)
+{
+	char path[STATEDIR_PATHMAX], name[LAB_NAME_MAX + 2];
+	ssize_t n;
+	int fd;
+
+	if (lab->nhosts == 0)
+		return -1;
+	statedir_file(dir, "part", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return lab_host_local(lab);
+	n = read(fd, name, sizeof(name) - 1);
+	close(fd);
+	name[n > 0 ? n : 0] = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	return lab_host_find(lab, name);
+}
+
+bool
+labctl_bus_here(const struct lab *lab, int host, int bus)
+{
+	int k;
+
+	if (lab->nhosts == 0)
+		return true;
+	for (k = 0; k < lab->buses[bus].nhosts; k++)
+		if (lab->buses[bus].hosts[k] == host)
+			return true;
+	return false;
 }
 
 const char *

@@ -41,6 +41,14 @@ int	labctl_open_lab(const char *dir, struct lab **labp);
 /* The directory the running lab's relative file system images are found
  * from (lab_open_at()), into buf; NULL when it was not saved. */
 const char *labctl_basedir(const char *dir, char *buf, size_t len);
+/*
+ * A lab across machines (lab/HOSTS.txt): the host whose part the lab in
+ * dir is (its coordinator's: the host that is this machine), -1 when
+ * the lab has no hosts: or none is this machine; and whether a bus has
+ * a part (a bus file) on that host.
+ */
+int	labctl_host(const char *dir, const struct lab *lab);
+bool	labctl_bus_here(const struct lab *lab, int host, int bus);
 /* The directory of the running rumplab appended to PATH: the rump.*
  * commands installed beside it are found without PATH (exec, run:). */
 void	labctl_path_add_bindir(void);

@@ -193,6 +193,17 @@ status_reply(const struct ctl_reply *r, void *arg)
 		snprintf(v->links + len, sizeof(v->links) - len, "%s\n",
 		    r->text);
 		break;
+	case CK_HOST:
+		len = strlen(v->hosts);
+		snprintf(v->hosts + len, sizeof(v->hosts) - len, "%s %s %s\n",
+		    r->name, r->state, r->text);
+		break;
+	case CK_UPLINK:
+		len = strlen(v->uplinks);
+		snprintf(v->uplinks + len, sizeof(v->uplinks) - len,
+		    "%s %s %s %s %s\n", r->bus, r->name, r->on, r->state,
+		    r->text);
+		break;
 	case CK_TAP:
 		if (v->ntaps == LAB_TAPS_MAX)
 			break;
@@ -375,7 +386,7 @@ labview_print(const char *dir, const struct lab *lab,
     const struct labview *v, int maxrows, bool buses, FILE *f)
 {
 	char ifs[2048], path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
-	int i, shown = 0, up = 0, trouble = 0;
+	int i, shown = 0, up = 0, trouble = 0, here;
 
 	for (i = 0; i < lab->nnodes; i++)
 		up += strcmp(v->nodes[i].state, "up") == 0;
@@ -390,8 +401,12 @@ labview_print(const char *dir, const struct lab *lab,
 		fprintf(f, "lab %s: no supervisor answers and its state names "
 		    "none (was its `up` killed?); `rumplab down %s` cleans "
 		    "up\n", labctl_name(dir), labctl_name(dir));
-	fprintf(f, "%-12s %-8s %-8s %s\n", "NODE", "PID", "STATE",
-	    "INTERFACES");
+	if (lab->nhosts > 0)
+		fprintf(f, "%-12s %-8s %-8s %-8s %s\n", "NODE", "HOST", "PID",
+		    "STATE", "INTERFACES");
+	else
+		fprintf(f, "%-12s %-8s %-8s %s\n", "NODE", "PID", "STATE",
+		    "INTERFACES");
 	for (i = 0; i < lab->nnodes; i++) {
 		/* Trouble is always shown; the rest up to maxrows. */
 		if (maxrows > 0 && shown >= maxrows &&
@@ -399,8 +414,14 @@ labview_print(const char *dir, const struct lab *lab,
 			continue;
 		shown++;
 		iface_text(lab, i, ifs, sizeof(ifs));
-		fprintf(f, "%-12s %-8d %-8s %s\n", lab->nodes[i].name,
-		    (int)v->nodes[i].pid, v->nodes[i].state, ifs);
+		if (lab->nhosts > 0)
+			fprintf(f, "%-12s %-8s %-8d %-8s %s\n",
+			    lab->nodes[i].name,
+			    lab->hosts[lab->nodes[i].host].name,
+			    (int)v->nodes[i].pid, v->nodes[i].state, ifs);
+		else
+			fprintf(f, "%-12s %-8d %-8s %s\n", lab->nodes[i].name,
+			    (int)v->nodes[i].pid, v->nodes[i].state, ifs);
 		if (v->nodes[i].why[0])
 			fprintf(f, "%12s %s\n", "", v->nodes[i].why);
 		print_tail(v->nodes[i].tail, v->nodes[i].taillen, f);
@@ -413,8 +434,13 @@ labview_print(const char *dir, const struct lab *lab,
 		fprintf(f, "LINKS NOT AS PLANNED (rumplab link show)\n%s",
 		    v->links);
 	print_taps(v, f);
+	if (v->hosts[0] != '\0')
+		fprintf(f, "HOSTS\n%s", v->hosts);
+	if (v->uplinks[0] != '\0')
+		fprintf(f, "UPLINKS (buses across hosts)\n%s", v->uplinks);
 	if (!buses)
 		return 0;
+	here = labctl_host(dir, lab);
 	fprintf(f, "%-12s %-8s %s\n", "BUS", "MEMBERS", "FILE");
 	for (i = 0; i < lab->nbuses; i++) {
 		if (maxrows > 0 && i >= maxrows) {
@@ -424,7 +450,12 @@ labview_print(const char *dir, const struct lab *lab,
 		if (lab->buses[i].tapseg)
 			snprintf(path, sizeof(path), "(host tap %s)",
 			    lab->buses[i].tap.name);
-		else
+		else if (!labctl_bus_here(lab, here, i)) {
+			fprintf(f, "%-12s %-8d (on host %s)\n",
+			    lab->buses[i].name, lab->buses[i].nmembers,
+			    lab->hosts[lab->buses[i].hosts[0]].name);
+			continue;
+		} else
 			snprintf(path, sizeof(path), "%s/bus/%s", dir,
 			    lab->buses[i].name);
 		fprintf(f, "%-12s %-8d %s\n", lab->buses[i].name,
@@ -516,6 +547,8 @@ json_node(const char *dir, const struct lab *lab, const struct labview *v,
 
 	jw_object(w, NULL);
 	jw_str(w, "name", n->name);
+	if (lab->nhosts > 0)
+		jw_str(w, "host", lab->hosts[n->host].name);
 	jw_int(w, "pid", v->nodes[i].pid);
 	jw_str(w, "state", v->nodes[i].state);
 	jw_str(w, "why", v->nodes[i].why);
@@ -538,6 +571,18 @@ json_node(const char *dir, const struct lab *lab, const struct labview *v,
 	jw_close(w);
 }
 
+/* "hosts": ["b up rl@10.1.1.2, 500 nodes", ...], a line each. */
+static void
+json_lines(struct jw *w, const char *key, const char *lines)
+{
+	const char *p, *nl;
+
+	jw_array(w, key);
+	for (p = lines; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		jw_strn(w, NULL, p, (size_t)(nl - p));
+	jw_close(w);
+}
+
 int
 labview_json(const char *dir, const struct lab *lab,
     const struct labview *v, int *trouble, FILE *f)
@@ -545,7 +590,7 @@ labview_json(const char *dir, const struct lab *lab,
 	char path[STATEDIR_PATHMAX], why[STATEDIR_PATHMAX + 512];
 	const char *p, *nl;
 	struct jw w;
-	int i;
+	int i, here;
 
 	*trouble = 0;
 	jw_init(&w, f);
@@ -567,13 +612,24 @@ labview_json(const char *dir, const struct lab *lab,
 	for (i = 0; i < v->ntaps; i++)
 		json_tap(&v->taps[i], &w);
 	jw_close(&w);
+	json_lines(&w, "hosts", v->hosts);
+	json_lines(&w, "uplinks", v->uplinks);
 	jw_array(&w, "buses");
+	here = labctl_host(dir, lab);
 	for (i = 0; i < lab->nbuses; i++) {
 		snprintf(path, sizeof(path), "%s/bus/%s", dir,
 		    lab->buses[i].name);
 		jw_object(&w, NULL);
 		jw_str(&w, "name", lab->buses[i].name);
 		jw_int(&w, "members", lab->buses[i].nmembers);
+		if (!labctl_bus_here(lab, here, i)) {
+			jw_null(&w, "file");
+			jw_str(&w, "host",
+			    lab->hosts[lab->buses[i].hosts[0]].name);
+			jw_null(&w, "trouble");
+			jw_close(&w);
+			continue;
+		}
 		jw_str(&w, "file", path);
 		if (bushealth_bus(dir, lab, v, i, why, sizeof(why))) {
 			jw_str(&w, "trouble", why);

@@ -58,6 +58,11 @@ struct labview {
 					 * "bus B cut .." (CONTROL.txt) */
 	struct tapview	*taps;		/* the host taps, "tap" lines */
 	int		 ntaps;
+	/* A lab across machines: "host" lines ("b up rl@10.1.1.2, 500
+	 * nodes") and "uplink" lines ("lan1 udp://... up out 3 180 in 3
+	 * 180 lost 0"), one a line each. */
+	char		 hosts[4096];
+	char		 uplinks[4096];
 };
 
 int	labview_fetch(const char *dir, const struct lab *lab,

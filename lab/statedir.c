@@ -60,9 +60,15 @@ statedir_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
+	const char *at = strchr(name, '@');
+
+	/* One '@' at most, between a lab's name and a host's: the part of a
+	 * lab across machines that runs on that host (lab/HOSTS.txt). */
 	return n > 0 && n <= 64 && name[0] != '.' && name[0] != '-' &&
+	    (at == NULL || (at != name && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL)) &&
 	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") == n;
+	    "0123456789._-@") == n;
 }
 
 int

@@ -11,6 +11,9 @@
  *			everything
  *	sup_service.c	the nodes' services (their run: commands)
  *	sup_tap.c	the host taps and the pumps of buses joined to them
+ *	sup_host.c	a lab across machines: the other hosts' parts
+ *			(started over ssh, watched, relayed to) and the
+ *			uplinks of the buses that span hosts
  *
  * One thread: everything below belongs to the poll() loop, in `sv`.
  * Functions return nothing or -errno and never print: what a client
@@ -25,6 +28,7 @@
 
 #include "lab/child.h"
 #include "lab/control.h"
+#include "lab/ctlproto.h"
 #include "lab/launch.h"
 
 #define MAXCLIENTS	32
@@ -36,8 +40,10 @@
 #define PUSH_TIMEOUT_S	15	/* one node's link state */
 #define SETTLE_MS	400	/* up waits this for services that die */
 
+/* NS_REMOTE: a node of another host's part (lab/HOSTS.txt): its
+ * supervisor there has it; it has no pid here. */
 enum nstate { NS_DOWN, NS_STARTING, NS_UP, NS_DEAD, NS_STOPPING,
-	NS_STOPPED, NS_FAILED };
+	NS_STOPPED, NS_FAILED, NS_REMOTE };
 extern const char *const nstate_name[];
 
 /*
@@ -75,6 +81,46 @@ struct pumpview {
 struct client {
 	struct ctl_conn	 c;		/* c.fd < 0: free slot */
 	bool		 skipping;	/* to the end of an overlong line */
+	bool		 local;		/* "local": this part only */
+};
+
+/*
+ * Another host's part of the lab (the coordinator's, sup_host.c): its
+ * ssh master (the connection every forward and command goes through),
+ * the child that starts the part there, then a connection to the
+ * part's supervisor whose end says it is lost.
+ */
+enum hstate { HS_CONNECTING, HS_STARTING, HS_UP, HS_LOST,
+	HS_UNREACHABLE, HS_FAILED, HS_DOWN };
+extern const char *const hstate_name[];
+
+struct rhost {
+	int		 host;		/* in lab->hosts */
+	enum hstate	 st;
+	pid_t		 master;	/* ssh -M (lab/remote.h), the
+					 * starter's child, ours once the
+					 * starter is gone; 0 once reaped */
+	struct child	 starter;	/* starts the part; pid 0: none */
+	int		 watch;		/* to the part's supervisor, -1 */
+	int		 done, total;	/* its up's progress */
+	char		 why[512];
+};
+
+/* A request relayed to other hosts' parts: the child that does it
+ * writes their reply lines, which go to the client as they come. */
+#define MAXRELAYS	16
+struct relay {
+	struct child	 c;		/* c.pid 0: free slot */
+	int		 ci;		/* the client to answer, -1: gone */
+	bool		 status;	/* a status: ok after the lines */
+	char		 fin[512];	/* the first final line it wrote */
+};
+
+/* The uplink of a bus that spans hosts (lab/uplink.h). */
+struct upview {
+	struct child	 c;
+	int		 bus;
+	bool		 ended;
 };
 
 /* A child pushing link state into nodes for one request. */
@@ -111,6 +157,18 @@ struct sup {
 					 * the lab's own holds the taps */
 	struct pumpview	*pumps;
 	int		 npumps;
+	/* A lab across machines: the host this supervisor runs (-1: the
+	 * lab has no hosts:, or none is this machine) and whether it
+	 * coordinates the others (the one `up` started here) or runs a
+	 * part (`up --part`). */
+	int		 host;
+	bool		 coord;
+	int		 nown;		/* nodes of this host */
+	struct rhost	*rh;		/* the other hosts, coord only */
+	int		 nrh;
+	struct relay	 relays[MAXRELAYS];
+	struct upview	*ups;
+	int		 nups;
 	pid_t		 lost[MAXLOST];
 	int		 lost_status[MAXLOST];
 	int		 nlost;
@@ -128,6 +186,8 @@ __attribute__((format(printf, 2, 3)))
 void	sv_reply(int ci, const char *fmt, ...);
 /* "HEAD TEXT": n bytes of text, escaped (lab/ctlproto.h). */
 void	sv_reply_text(int ci, const char *head, const char *text, size_t n);
+/* A line escaped already (relayed from another host's part). */
+void	sv_reply_raw(int ci, const char *line);
 void	sv_reply_tail(int ci, int node);
 void	sv_accept(void);
 void	sv_client_input(int ci);
@@ -159,6 +219,39 @@ int	sv_taps_keep(struct child_fd *fds, int max);
 void	sv_pump_input(int k);
 bool	sv_pump_reaped(pid_t pid, int status);
 void	sv_taps_report(int ci);
+
+/* sup_host.c */
+/* Is node i this host's? */
+bool	sv_mine(int i);
+int	sv_hosts_setup(char *why, size_t len);
+/* up: the other hosts' parts start; 0 or -errno. */
+int	sv_hosts_up(void);
+/* Are parts still starting?  (up is judged once none is.) */
+bool	sv_hosts_starting(void);
+/* up's progress over every host. */
+void	sv_hosts_progress(int *done, int *total);
+/* up: "fail"/"host" lines of parts that failed: how many nodes. */
+int	sv_hosts_failed(int ci);
+void	sv_host_input(int k, bool watch);
+bool	sv_host_reaped(pid_t pid, int status);
+void	sv_uplink_input(int k);
+void	sv_hosts_report(int ci);
+/* The hosts a request concerns besides this one: a bitmap over sv.rh
+ * (bit k); *here: whether this host has part of it. */
+int	sv_request_hosts(enum ctl_req id, int argc, char **argv,
+	    unsigned long long *mask, bool *here);
+/* Relays line to the parts in mask (and to ourselves, "local", when
+ * here); replies reach client ci.  0 or -errno. */
+int	sv_relay(int ci, const char *line, unsigned long long mask,
+	    bool here, bool status);
+void	sv_relay_input(int k);
+bool	sv_relay_reaped(pid_t pid, int status);
+void	sv_relay_forget(int ci);
+/* Is a "link"/"iface"/"bus" line this host's to say? */
+bool	sv_line_mine(const char *line);
+/* down: every part reached is downed; the text names those that were
+ * not (empty when all were). */
+void	sv_hosts_down(char *unreached, size_t len);
 
 /* sup_service.c */
 int	sv_services_init(void);

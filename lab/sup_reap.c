@@ -166,12 +166,19 @@ teardown(void)
 void
 sv_shutdown_and_exit(int ci, int code)
 {
+	char unreached[1024];
 	int i;
 
+	/* The other hosts' parts first, while ssh still reaches them. */
+	sv_hosts_down(unreached, sizeof(unreached));
 	teardown();
 	sv.state_dirty = false;	/* its directory is gone */
 	sv_taps_close();	/* gone before `down` returns */
-	if (ci >= 0)
+	if (ci >= 0 && unreached[0] != '\0')
+		sv_reply(ci, "ok lab %s is down here, but not everywhere: %s "
+		    "(stop its part there with `rumplab down %s@HOST` on "
+		    "that host)", sv.name, unreached, sv.name);
+	else if (ci >= 0)
 		sv_reply(ci, "ok lab %s is down", sv.name);
 	for (i = 0; i < MAXCLIENTS; i++)
 		ctl_close(&sv.clients[i].c);
@@ -282,6 +289,9 @@ sv_reap(void)
 			continue;
 		if (sv_pump_reaped(pid, status))
 			continue;
+		if (sv_host_reaped(pid, status) ||
+		    sv_relay_reaped(pid, status))
+			continue;
 		/* Only a worker's unread report can name it later. */
 		if (sv.nworkers > 0 && sv.nlost < MAXLOST) {
 			sv.lost[sv.nlost] = pid;
@@ -291,7 +301,7 @@ sv_reap(void)
 	if (sv.nworkers == 0)
 		sv.nlost = 0;
 	sv_services_groups();
-	if (sv.up_judge) {
+	if (sv.up_judge && !sv_hosts_starting()) {
 		sv.up_judge = false;
 		sv_up_finish();
 	}

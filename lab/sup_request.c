@@ -45,6 +45,12 @@ send_line(int ci, const char *line)
 }
 
 void
+sv_reply_raw(int ci, const char *line)
+{
+	send_line(ci, line);
+}
+
+void
 sv_reply(int ci, const char *fmt, ...)
 {
 	char raw[CTL_LINEMAX], line[CTL_LINEMAX - 1];
@@ -85,6 +91,7 @@ forget_client(int ci)
 	for (i = 0; i < MAXAJOBS; i++)
 		if (sv.ajobs[i].c.pid > 0 && sv.ajobs[i].ci == ci)
 			sv.ajobs[i].ci = -1;
+	sv_relay_forget(ci);
 }
 
 /* The node's last log lines, one `log NAME TEXT` line each (NULs and
@@ -115,10 +122,11 @@ sv_reply_tail(int ci, int node)
 void
 sv_up_finish(void)
 {
-	int i, nfail = 0;
+	int i, nfail, total, done;
 
+	nfail = sv_hosts_failed(sv.up_client);
 	for (i = 0; i < sv.nnodes; i++)
-		if (sv.nodes[i].st != NS_UP) {
+		if (sv.nodes[i].st != NS_UP && sv.nodes[i].st != NS_REMOTE) {
 			nfail++;
 			sv_reply(sv.up_client, "fail %s %s",
 			    sv.lab->nodes[i].name, sv.nodes[i].why[0] ?
@@ -126,12 +134,14 @@ sv_up_finish(void)
 			sv_reply_tail(sv.up_client, i);
 		}
 	if (nfail > 0) {
+		sv_hosts_progress(&done, &total);
 		sv_reply(sv.up_client, "error %d of %d nodes failed; lab %s "
-		    "stopped", nfail, sv.nnodes, sv.name);
+		    "stopped", nfail, total, sv.name);
 		sv_shutdown_and_exit(-1, 1);
 	}
 	for (i = 0; i < sv.nnodes; i++)
-		(void)sv_services_start(i);
+		if (sv_mine(i))
+			(void)sv_services_start(i);
 	if (sv_services_count() > 0)
 		sv.settle = child_now() + SETTLE_MS;
 	else
@@ -143,25 +153,27 @@ sv_up_finish(void)
 void
 sv_up_settled(void)
 {
-	int i, n = sv_services_count(), ended = 0;
+	int i, n = sv_services_count(), ended = 0, done, total;
 
 	sv.up_done = true;
 	sv.state_dirty = true;
 	for (i = 0; i < sv.nnodes; i++)
-		ended += sv_services_report(sv.up_client, i, true);
+		if (sv_mine(i))
+			ended += sv_services_report(sv.up_client, i, true);
+	sv_hosts_progress(&done, &total);
 	if (n == 0)
 		sv_reply(sv.up_client, "ok lab %s is up: %d nodes", sv.name,
-		    sv.nnodes);
+		    total);
 	else
 		sv_reply(sv.up_client, "ok lab %s is up: %d nodes, %d services "
-		    "(%d ended)", sv.name, sv.nnodes, n, ended);
+		    "(%d ended)", sv.name, total, n, ended);
 	sv.up_client = -1;
 }
 
 static void
 req_up(int ci)
 {
-	int *list, i, r;
+	int *list, i, n = 0, r, done, total;
 
 	if (sv.up_asked) {
 		sv_reply(ci, "error lab %s was started already", sv.name);
@@ -174,16 +186,23 @@ req_up(int ci)
 		sv_shutdown_and_exit(-1, 1);
 	}
 	for (i = 0; i < sv.nnodes; i++)
-		list[i] = i;
-	r = sv_start_nodes(list, sv.nnodes);
+		if (sv_mine(i))
+			list[n++] = i;
+	/* The other hosts' parts start beside ours. */
+	r = sv_hosts_up();
+	if (r == 0 && n > 0)
+		r = sv_start_nodes(list, n);
 	free(list);
 	if (r != 0) {
 		sv_reply(ci, "error cannot start workers: %s", strerror(-r));
 		sv_shutdown_and_exit(-1, 1);
 	}
-	sv_reply(ci, "progress 0 %d", sv.nnodes);
-	if (sv.nnodes == 0)
+	sv_hosts_progress(&done, &total);
+	sv_reply(ci, "progress 0 %d", total);
+	if (n == 0 && !sv_hosts_starting())
 		sv_up_finish();
+	else if (n == 0)
+		sv.up_judge = true;	/* once the last part has started */
 }
 
 static void
@@ -191,7 +210,8 @@ emit_line(void *arg, const char *line)
 {
 	struct emitctx *e = arg;
 
-	sv_reply(e->ci, "%s%s", e->pfx, line);
+	if (sv_line_mine(line))
+		sv_reply(e->ci, "%s%s", e->pfx, line);
 }
 
 /* The last line shown: what a `link set` reply says is now in effect
@@ -268,8 +288,11 @@ req_status(int ci)
 
 	sv_reply(ci, "lab %s %d %s", sv.name, (int)getpid(),
 	    sv.up_done ? "up" : sv.up_asked ? "starting" : "idle");
+	sv_hosts_report(ci);
 	for (i = 0; i < sv.nnodes; i++) {
 		sn = &sv.nodes[i];
+		if (sn->st == NS_REMOTE)
+			continue;	/* its part says */
 		sv_reply(ci, "node %s %d %s%s%s", sv.lab->nodes[i].name,
 		    (int)sn->pid, nstate_name[sn->st], sn->why[0] ? " " : "",
 		    sn->why);
@@ -279,7 +302,6 @@ req_status(int ci)
 	}
 	linkstate_summary(emit_line, &(struct emitctx){ ci, "link " });
 	sv_taps_report(ci);
-	sv_reply(ci, "ok");
 }
 
 static void
@@ -297,6 +319,12 @@ req_node(int ci, enum ctl_req op, const char *name)
 		return;
 	}
 	sn = &sv.nodes[i];
+	if (sn->st == NS_REMOTE) {
+		sv_reply(ci, "error node %s is on host %s, not on this one "
+		    "(%s)", name, sv.lab->hosts[sv.lab->nodes[i].host].name,
+		    sv.lab->hosts[sv.host].name);
+		return;
+	}
 	if (sn->waiter >= 0 || sn->st == NS_STARTING ||
 	    sn->st == NS_STOPPING) {
 		sv_reply(ci, "error node %s is busy (%s)", name,
@@ -348,10 +376,30 @@ static void
 request(int ci, char *line, size_t len)
 {
 	struct ctl_request rq;
-	char why[256];
+	char why[256], copy[CTL_LINEMAX];
+	unsigned long long mask;
+	bool here;
+	int r;
 
+	snprintf(copy, sizeof(copy), "%.*s", (int)len, line);
 	if (ctl_request_parse(line, len, &rq, why, sizeof(why)) != 0) {
 		sv_reply(ci, "error %s", why);
+		return;
+	}
+	/* Other hosts' nodes and buses: their parts answer (lab/HOSTS.txt). */
+	if (!sv.clients[ci].local && sv_request_hosts(rq.def->id, rq.argc,
+	    rq.argv, &mask, &here) == 0 && mask != 0) {
+		if (rq.def->id == CTL_STATUS) {
+			req_status(ci);
+			here = false;
+		} else if (!sv.up_done) {
+			sv_reply(ci, "error lab %s is not up yet", sv.name);
+			return;
+		}
+		if ((r = sv_relay(ci, copy, mask, here, rq.def->id ==
+		    CTL_STATUS)) != 0)
+			sv_reply(ci, "error cannot relay the request to the "
+			    "other hosts: %s", strerror(-r));
 		return;
 	}
 	switch (rq.def->id) {
@@ -364,6 +412,13 @@ request(int ci, char *line, size_t len)
 		break;
 	case CTL_STATUS:
 		req_status(ci);
+		sv_reply(ci, "ok");
+		break;
+	case CTL_LOCAL:
+		sv.clients[ci].local = true;
+		sv_reply(ci, "ok this connection's requests are for host %s "
+		    "only", sv.host >= 0 ? sv.lab->hosts[sv.host].name :
+		    "(none)");
 		break;
 	case CTL_NODE_STOP:
 	case CTL_NODE_START:
@@ -462,5 +517,6 @@ sv_accept(void)
 	sv.clients[i].c.fd = fd;
 	sv.clients[i].c.len = 0;
 	sv.clients[i].skipping = false;
+	sv.clients[i].local = false;
 }
 

@@ -277,7 +277,8 @@ sv_services_count(void)
 	int i, n = 0;
 
 	for (i = 0; i < sv.nnodes; i++)
-		n += sv.lab->nodes[i].nrun;
+		if (sv_mine(i))
+			n += sv.lab->nodes[i].nrun;
 	return n;
 }
 

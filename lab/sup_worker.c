@@ -116,10 +116,12 @@ void
 sv_node_started(int i)
 {
 	struct snode *sn = &sv.nodes[i];
+	int done, total;
 
 	if (sv.up_client >= 0 || !sv.up_done) {
 		sv.ndone++;
-		sv_reply(sv.up_client, "progress %d %d", sv.ndone, sv.nnodes);
+		sv_hosts_progress(&done, &total);
+		sv_reply(sv.up_client, "progress %d %d", done, total);
 		return;
 	}
 	if (sn->st == NS_UP) {

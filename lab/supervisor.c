@@ -43,7 +43,7 @@
 struct sup sv;
 
 const char *const nstate_name[] = { "down", "starting", "up", "dead",
-	"stopping", "stopped", "failed" };
+	"stopping", "stopped", "failed", "remote" };
 
 /*
  * The state file is written once per round of the event loop, and before
@@ -144,6 +144,15 @@ setup(const char *dir, int jobs, char *why, size_t whylen)
 	 * own, which every child then shares. */
 	if ((r = sv_taps_setup(why, whylen)) != 0)
 		return r;
+	/* The other hosts are reached from the network up runs in. */
+	if (sv.ownns && sv.lab->nhosts > 0) {
+		snprintf(why, whylen, "a lab across machines (hosts:) cannot "
+		    "have host taps of a user's own namespace: run its taps "
+		    "as root, or leave them out");
+		return -EPERM;
+	}
+	if ((r = sv_hosts_setup(why, whylen)) != 0)
+		return r;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(why, whylen, "PR_SET_CHILD_SUBREAPER: %s",
 		    strerror(errno));
@@ -212,7 +221,7 @@ deadlines(void)
 
 /* What a pollfd is for. */
 enum pkind { P_LISTEN, P_SIGNAL, P_CLIENT, P_WORKER, P_AJOB, P_SERVICE,
-	P_PUMP };
+	P_PUMP, P_HOST, P_WATCH, P_RELAY, P_UPLINK };
 struct pwho {
 	enum pkind	 kind;
 	int		 a, b;
@@ -269,6 +278,17 @@ gather(struct pollset *ps)
 			add(ps, sv.nodes[i].svcs[k].c.fd, P_SERVICE, i, k);
 	for (i = 0; i < sv.npumps; i++)
 		add(ps, sv.pumps[i].c.fd, P_PUMP, i, 0);
+	for (i = 0; i < sv.nrh; i++) {
+		if (sv.rh[i].starter.pid > 0)
+			add(ps, sv.rh[i].starter.fd, P_HOST, i, 0);
+		add(ps, sv.rh[i].watch, P_WATCH, i, 0);
+	}
+	for (i = 0; i < MAXRELAYS; i++)
+		if (sv.relays[i].c.pid > 0)
+			add(ps, sv.relays[i].c.fd, P_RELAY, i, 0);
+	for (i = 0; i < sv.nups; i++)
+		if (!sv.ups[i].ended)
+			add(ps, sv.ups[i].c.fd, P_UPLINK, i, 0);
 }
 
 /*
@@ -295,6 +315,14 @@ dispatch(struct pollset *ps)
 			sv_service_input(w->a, w->b);
 		else if (w->kind == P_PUMP)
 			sv_pump_input(w->a);
+		else if (w->kind == P_HOST)
+			sv_host_input(w->a, false);
+		else if (w->kind == P_WATCH)
+			sv_host_input(w->a, true);
+		else if (w->kind == P_RELAY)
+			sv_relay_input(w->a);
+		else if (w->kind == P_UPLINK)
+			sv_uplink_input(w->a);
 	}
 	for (i = 0; i < ps->n; i++) {
 		if (!(ps->pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))

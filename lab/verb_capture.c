@@ -21,6 +21,8 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@
 #include "lab/labctl.h"
 #include "lab/launch.h"
 #include "lab/plan.h"
+#include "lab/remote.h"
 #include "lab/verbs.h"
 #include "shmif/shmif.h"
 
@@ -203,6 +206,83 @@ summary_json(const char *dir, const struct capopts *o, bool tap,
 	return jw_end(&w);
 }
 
+/*
+ * A lab across machines (lab/HOSTS.txt): the host whose bus file the
+ * target is on, when that is not this one: a bus with no part here (its
+ * first host), or another host's node's interface (its tap is made
+ * there).  -1 when it is here.
+ */
+static int
+target_host(const char *dir, const struct lab *lab, const char *target)
+{
+	char node[LAB_NAME_MAX + 1];
+	const char *colon = strchr(target, ':');
+	int here, b, i;
+
+	if (lab->nhosts == 0)
+		return -1;
+	here = labctl_host(dir, lab);
+	if (colon == NULL) {
+		if ((b = lab_bus_find(lab, target)) < 0 ||
+		    labctl_bus_here(lab, here, b))
+			return -1;
+		return lab->buses[b].hosts[0];
+	}
+	snprintf(node, sizeof(node), "%.*s", (int)(colon - target), target);
+	if ((i = lab_node_find(lab, node)) < 0 || lab->nodes[i].host == here)
+		return -1;
+	return lab->nodes[i].host;
+}
+
+/* The capture, made there by the same command over ssh, its pcap here. */
+static int
+capture_there(const char *dir, const struct lab *lab, int h,
+    const struct capopts *o)
+{
+	char name[160], count[24], why[REMOTE_WHYMAX];
+	char *words[12];
+	struct remote rm;
+	int k = 0, fd = 1, r;
+
+	if (remote_init(&rm, &lab->hosts[h], dir, why, sizeof(why)) < 0) {
+		fprintf(stderr, "rumplab capture: %s\n", why);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "%s@%s", labctl_name(dir),
+	    lab->hosts[h].name);
+	words[k++] = (char *)(lab->hosts[h].rumplab ? lab->hosts[h].rumplab :
+	    "rumplab");
+	words[k++] = "capture";
+	words[k++] = "-l";
+	words[k++] = name;
+	words[k++] = (char *)o->target;
+	words[k++] = "-w";
+	words[k++] = "-";
+	if (o->rewind)
+		words[k++] = "--rewind";
+	if (o->count > 0) {
+		snprintf(count, sizeof(count), "%lu", o->count);
+		words[k++] = "-c";
+		words[k++] = count;
+	}
+	words[k] = NULL;
+	if (strcmp(o->out, "-") != 0 && (fd = open(o->out, O_WRONLY |
+	    O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "rumplab capture: %s: %s\n", o->out,
+		    strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "rumplab capture: %s is on host %s (%s): capturing "
+	    "there\n", o->target, lab->hosts[h].name, lab->hosts[h].ssh);
+	r = remote_run(&rm, words, -1, fd, 2);
+	if (fd != 1)
+		close(fd);
+	if (r < 0)
+		fprintf(stderr, "rumplab capture: host %s: %s\n",
+		    lab->hosts[h].name, strerror(-r));
+	return r == 0 ? 0 : 1;
+}
+
 int
 verb_capture(int argc, char **argv)
 {
@@ -243,6 +323,11 @@ verb_capture(int argc, char **argv)
 		fprintf(stderr, "rumplab capture: lab %s: cannot read its "
 		    "topology: %s\n", labctl_name(dir), strerror(-r));
 		return 1;
+	}
+	if ((r = target_host(dir, lab, o.target)) >= 0) {
+		status = capture_there(dir, lab, r, &o);
+		lab_close(lab);
+		return status;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;

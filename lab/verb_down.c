@@ -15,7 +15,54 @@
 
 #include "lab/ctlproto.h"
 #include "lab/labctl.h"
+#include "lab/plan.h"
+#include "lab/remote.h"
 #include "lab/verbs.h"
+
+/*
+ * A lab across machines whose coordinator does not answer: its parts on
+ * the other hosts are stopped over ssh (`rumplab down LAB@HOST` there).
+ * How many could not be; each is named on stderr.
+ */
+static int
+down_parts(const char *dir)
+{
+	char name[160], said[512], why[REMOTE_WHYMAX], path[STATEDIR_PATHMAX];
+	struct remote rm;
+	struct lab *lab;
+	struct stat st;
+	char *words[4];
+	int h, here, r, failed = 0;
+
+	statedir_file(dir, "part", path);
+	if (stat(path, &st) == 0 || labctl_open_lab(dir, &lab) != 0)
+		return 0;
+	here = labctl_host(dir, lab);
+	for (h = 0; h < lab->nhosts; h++) {
+		if (h == here || lab->hosts[h].ssh == NULL ||
+		    remote_init(&rm, &lab->hosts[h], dir, why, sizeof(why)) < 0)
+			continue;
+		snprintf(name, sizeof(name), "%s@%s", labctl_name(dir),
+		    lab->hosts[h].name);
+		words[0] = (char *)(lab->hosts[h].rumplab ?
+		    lab->hosts[h].rumplab : "rumplab");
+		words[1] = "down";
+		words[2] = name;
+		words[3] = NULL;
+		if ((r = remote_capture(&rm, words, said, sizeof(said),
+		    30000)) != 0) {
+			said[strcspn(said, "\n")] = '\0';
+			fprintf(stderr, "rumplab down: host %s (%s): its part "
+			    "%s is not known to be down: %s\n",
+			    lab->hosts[h].name, lab->hosts[h].ssh, name,
+			    r < 0 ? strerror(-r) : said);
+			failed++;
+		}
+		(void)remote_stop(&rm, NULL, 0);
+	}
+	lab_close(lab);
+	return failed;
+}
 
 static int
 down_one(const char *dir)
@@ -27,26 +74,36 @@ down_one(const char *dir)
 	char why[256];
 	int i, killed;
 
+	int unreached;
+
 	if (ctl_open(dir, &c, CTL_DOWN, 0, NULL, why, sizeof(why)) == 0) {
-		while (ctl_next(&c, &rp, 30000) == 1 && !ctl_reply_final(&rp))
+		while ((i = ctl_next(&c, &rp, 120000)) == 1 &&
+		    !ctl_reply_final(&rp))
 			;
 		ctl_close(&c);
 		for (i = 0; i < 500 && stat(dir, &st) == 0; i++)
 			nanosleep(&ts, NULL);
 		if (stat(dir, &st) != 0) {
-			printf("lab %s is down\n", labctl_name(dir));
+			/* Its word: a lab across machines says which
+			 * hosts it could not reach. */
+			if (rp.kind == CK_OK && rp.textlen > 0)
+				printf("%s\n", rp.text);
+			else
+				printf("lab %s is down\n", labctl_name(dir));
 			return 0;
 		}
 	}
+	unreached = down_parts(dir);
 	killed = labctl_cleanup(dir);
 	if (stat(dir, &st) == 0) {
 		fprintf(stderr, "rumplab down: %s: cannot remove it: %s\n",
 		    dir, strerror(errno));
 		return 1;
 	}
-	printf("lab %s is down (its supervisor did not answer; %d "
-	    "processes stopped by hand)\n", labctl_name(dir), killed);
-	return 0;
+	printf("lab %s is down%s (its supervisor did not answer; %d "
+	    "processes stopped by hand)\n", labctl_name(dir), unreached ?
+	    " here, but not on every host" : "", killed);
+	return unreached ? 1 : 0;
 }
 
 int

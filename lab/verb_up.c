@@ -104,6 +104,56 @@ save_basedir(const char *file, const char *dir)
 	return r;
 }
 
+/* A part's topology, as its coordinator sent it, and the coordinator's
+ * directory for relative images (lab/HOSTS.txt), with the part's host
+ * in DIR/part. */
+static int
+save_part(const char *text, size_t len, const char *base, const char *host,
+    const char *dir)
+{
+	static const char *const rel[3] = { "topology.yaml", "topology.base",
+	    "part" };
+	const char *what[3] = { text, base, host };
+	size_t n[3] = { len, strlen(base), strlen(host) };
+	char path[STATEDIR_PATHMAX];
+	int k, fd, r = 0;
+
+	for (k = 0; k < 3 && r == 0; k++) {
+		statedir_file(dir, rel[k], path);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600)) < 0)
+			return -errno;
+		if (write(fd, what[k], n[k]) != (ssize_t)n[k])
+			r = -EIO;
+		if (close(fd) != 0 && r == 0)
+			r = -EIO;
+	}
+	return r;
+}
+
+/* Standard input, whole (a part's topology). */
+static char *
+read_stdin(size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap), *nb;
+	ssize_t k;
+
+	while (buf != NULL && (k = read(0, buf + n, cap - n)) > 0) {
+		n += (size_t)k;
+		if (n == cap) {
+			cap *= 2;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
 /* Copies the topology text into DIR/topology.yaml. */
 static int
 save_topology(const char *file, const char *dir)
@@ -301,6 +351,12 @@ drive_up(const char *dir, const char *name, const struct lab *lab,
 		} else if (rp.kind == CK_FAIL) {
 			fprintf(stderr, "rumplab up: lab %s: node %s %s\n", name,
 			    rp.name, rp.text);
+		} else if (rp.kind == CK_HOST) {
+			/* A host whose part did not start (lab/HOSTS.txt). */
+			fprintf(stderr, "rumplab up: lab %s: host %s %s: ", name,
+			    rp.name, rp.state);
+			fwrite(rp.text, 1, rp.textlen, stderr);
+			fputc('\n', stderr);
 		} else if (rp.kind == CK_LOG) {
 			fprintf(stderr, "    | %s ", rp.name);
 			fwrite(rp.text, 1, rp.textlen, stderr);
@@ -344,6 +400,7 @@ stop:
 struct up_args {
 	const char	*file, *name;
 	int		 jobs, quiet;
+	const char	*part, *base;	/* --part HOST --base DIR */
 };
 
 static int
@@ -360,6 +417,12 @@ parse(int argc, char **argv, struct up_args *a)
 			a->jobs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-q") == 0)
 			a->quiet = 1;
+		else if (strcmp(argv[i], "--part") == 0 && i + 1 < argc)
+			a->part = argv[++i];
+		else if (strcmp(argv[i], "--base") == 0 && i + 1 < argc)
+			a->base = argv[++i];
+		else if (strcmp(argv[i], "-") == 0 && a->file == NULL)
+			a->file = argv[i];
 		else if (argv[i][0] != '-' && a->file == NULL)
 			a->file = argv[i];
 		else {
@@ -371,6 +434,13 @@ parse(int argc, char **argv, struct up_args *a)
 	}
 	if (a->jobs < 1)
 		a->jobs = 1;
+	if (a->part != NULL && (a->name == NULL || a->file == NULL ||
+	    strcmp(a->file, "-") != 0)) {
+		fprintf(stderr, "rumplab up: --part HOST is how a lab across "
+		    "machines starts its part on another host: it takes "
+		    "--name LAB@HOST and the topology on standard input (-)\n");
+		return -1;
+	}
 	/* -l LAB names the lab as --name does. */
 	if (verb_opts.lab != NULL && a->name != NULL &&
 	    strcmp(verb_opts.lab, a->name) != 0) {
@@ -419,8 +489,22 @@ make_dir(const char *name, char *dir, size_t len)
  * missing bus file itself, at shmif's default size, whatever the lab
  * said.
  */
+static bool
+bus_on(const struct lab *lab, int b, int host)
+{
+	int k;
+
+	if (lab->nhosts == 0)
+		return true;
+	for (k = 0; k < lab->buses[b].nhosts; k++)
+		if (lab->buses[b].hosts[k] == host)
+			return true;
+	return false;
+}
+
 static int
-make_buses(const char *dir, const struct lab *lab, char *why, size_t whylen)
+make_buses(const char *dir, const struct lab *lab, int host, char *why,
+    size_t whylen)
 {
 	char busdir[STATEDIR_PATHMAX], path[STATEDIR_PATHMAX + LAB_NAME_MAX + 2];
 	bool wake = true;
@@ -428,8 +512,8 @@ make_buses(const char *dir, const struct lab *lab, char *why, size_t whylen)
 
 	statedir_file(dir, "bus", busdir);
 	for (i = 0; i < lab->nbuses; i++) {
-		if (lab->buses[i].tapseg)
-			continue;       /* a tap, no file */
+		if (lab->buses[i].tapseg || !bus_on(lab, i, host))
+			continue;       /* a tap, no file; another host's */
 		snprintf(path, sizeof(path), "%s/%s", busdir, lab->buses[i].name);
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
 		    ftruncate(fd, lab->buses[i].size) != 0) {
@@ -460,25 +544,46 @@ verb_up(int argc, char **argv)
 	struct diag d;
 	struct timespec t0, t1;
 	const char *name;
-	int r, i, ended = 0, nsvc = 0;
+	char *text = NULL;
+	size_t tlen = 0;
+	int r, i, ended = 0, nsvc = 0, host;
 
 	if (parse(argc, argv, &a) != 0)
 		return EXIT_USAGE;
 	catch_interrupts();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	diag_init(&d);
-	r = a.file ? lab_open(a.file, &lab, &d) : lab_open_default(&lab, &d);
+	if (a.part != NULL) {
+		if ((text = read_stdin(&tlen)) == NULL) {
+			fprintf(stderr, "rumplab up: standard input: %s\n",
+			    strerror(errno ? errno : ENOMEM));
+			return 1;
+		}
+		r = lab_open_buffer("-", text, tlen, &lab, &d);
+	} else
+		r = a.file ? lab_open(a.file, &lab, &d) :
+		    lab_open_default(&lab, &d);
 	if (r != 0) {
 		diag_print(&d, a.file ? a.file : "<default>", stderr);
 		diag_free(&d);
+		free(text);
 		return 1;
 	}
 	diag_free(&d);
 	name = a.name ? a.name : lab->name;
-	if (!statedir_name_ok(name)) {
+	if (!statedir_name_ok(name) || (a.part == NULL && strchr(name, '@'))) {
 		fprintf(stderr, "rumplab up: '%s' is not a usable lab name "
 		    "(letters, digits, '.', '_', '-'; use --name)\n", name);
 		lab_close(lab);
+		free(text);
+		return 1;
+	}
+	host = a.part ? lab_host_find(lab, a.part) : lab_host_local(lab);
+	if (a.part != NULL && host < 0) {
+		fprintf(stderr, "rumplab up: --part %s: the topology has no "
+		    "such host\n", a.part);
+		lab_close(lab);
+		free(text);
 		return 1;
 	}
 	/* Host taps need what some machines keep from users: say what is
@@ -501,7 +606,7 @@ verb_up(int argc, char **argv)
 		lab_close(lab);
 		return 1;
 	}
-	if ((r = make_buses(dir, lab, why, sizeof(why))) != 0) {
+	if ((r = make_buses(dir, lab, host, why, sizeof(why))) != 0) {
 		fprintf(stderr, "rumplab up: lab %s: %s\n", name, why);
 		labctl_cleanup(dir);
 		lab_close(lab);
@@ -511,14 +616,23 @@ verb_up(int argc, char **argv)
 		fprintf(stderr, "rumplab up: %s/hosts: %s (programs on the "
 		    "nodes will not resolve the lab's names)\n", dir,
 		    strerror(-r));
-	if (interrupted || (r = save_topology(a.file, dir)) != 0 ||
+	if (interrupted || (r = a.part ? save_part(text, tlen, a.base ?
+	    a.base : "/", a.part, dir) : save_topology(a.file, dir)) != 0 ||
 	    (r = start_supervisor(dir, a.jobs, why, sizeof(why))) != 0) {
 		if (!interrupted)
 			fprintf(stderr, "rumplab up: lab %s: %s\n", name,
 			    r == -ECHILD ? why : strerror(-r));
 		labctl_cleanup(dir);
 		lab_close(lab);
+		free(text);
 		return interrupted ? 130 : 1;
+	}
+	free(text);
+	/* A part is started; its coordinator asks it for up. */
+	if (a.part != NULL) {
+		printf("part %s\n", dir);
+		lab_close(lab);
+		return 0;
 	}
 	if ((r = drive_up(dir, name, lab, a.quiet, &ended)) != 0) {
 		lab_close(lab);

@@ -154,6 +154,9 @@ void	lab_tick(void);
 void	lab_read_buses(void);
 /* The bus observer, attached on demand; NULL (err set) when it fails. */
 struct shmif_bus *lab_bus_attach(int b);
+/* A lab across machines: is bus b's file on another host?  Then err
+ * says which, and how to see its frames. */
+bool	lab_bus_elsewhere(int b, char *err, size_t len);
 /* Node page sections and the counters job both want the node's URL. */
 void	lab_node_url(int n, char *buf, size_t len);
 /* Start a counters fetch for node n now (unless one runs). */

@@ -75,7 +75,8 @@ bus_page_open(int b)
 	memset(&o, 0, sizeof(o));
 	o.flags = SHMIF_RDONLY | SHMIF_SEEALL;
 	o.max_frame = con.lab->buses[b].max_frame;
-	if (shmif_attach(path, &o, &bp.obs, bp.err, sizeof(bp.err)) != 0) {
+	if (lab_bus_elsewhere(b, bp.err, sizeof(bp.err)) ||
+	    shmif_attach(path, &o, &bp.obs, bp.err, sizeof(bp.err)) != 0) {
 		bp.obs = NULL;
 		return;
 	}

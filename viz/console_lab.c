@@ -396,6 +396,19 @@ node_event(struct cnode *n)
 /*
  * Buses.
  */
+bool
+lab_bus_elsewhere(int b, char *err, size_t len)
+{
+	const struct lab_bus *bus = &con.lab->buses[b];
+
+	if (con.lab->nhosts == 0 || labctl_bus_here(con.lab,
+	    labctl_host(con.dir, con.lab), b))
+		return false;
+	snprintf(err, len, "on host %s: rumplab capture %s shows its frames",
+	    con.lab->hosts[bus->hosts[0]].name, bus->name);
+	return true;
+}
+
 struct shmif_bus *
 lab_bus_attach(int b)
 {
@@ -405,7 +418,8 @@ lab_bus_attach(int b)
 	int r;
 
 	cb->seen = console_now();
-	if (cb->obs != NULL || con.nattached >= BUS_ATTACH_MAX)
+	if (cb->obs != NULL || con.nattached >= BUS_ATTACH_MAX ||
+	    lab_bus_elsewhere(b, cb->err, sizeof(cb->err)))
 		return cb->obs;
 	snprintf(rel, sizeof(rel), "bus/%s", con.lab->buses[b].name);
 	statedir_file(con.dir, rel, path);
