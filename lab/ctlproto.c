@@ -51,7 +51,7 @@ const struct ctl_linedef ctl_lines[CK_NKINDS] = {
 	{ CK_IFACE, "iface", "NODE:IF BUS LINK [SETTING...]", "nbs", true },
 	{ CK_BUS, "bus", "BUS STATE [SETTING...]", "ns", true },
 	{ CK_HOST, "host", "HOST STATE [TEXT]", "ns", true },
-	{ CK_UPLINK, "uplink", "BUS HOST URL STATE COUNTERS", "bnos", true },
+	{ CK_UPLINK, "uplink", "BUS HOST URL STATE TEXT", "bnos", true },
 };
 
 /* Does `words` ("node stop") consist of w1 and w2 (w2 NULL: w1 alone)? */

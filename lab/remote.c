@@ -544,6 +544,15 @@ forward_batch(struct remote *r, const char *const *local,
 	    n, local[0], strerror(-rc));
 }
 
+void
+remote_adopt(struct remote *r, pid_t master)
+{
+	memset(&r->master, 0, sizeof(r->master));
+	r->master.pid = master;
+	r->master.fd = -1;
+	r->started = master > 0;
+}
+
 int
 remote_forward(struct remote *r, const char *const *local,
     const char *const *remote, int n, char *why, size_t len)

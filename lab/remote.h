@@ -105,6 +105,13 @@ int	remote_argv(const struct remote *r, const char *const *opts,
  * -EEXIST when a master already answers at the control socket.
  */
 int	remote_start(struct remote *r, int timeout_ms, char *why, size_t len);
+/*
+ * A master another process of the lab started (pid master: a process
+ * that is, or will be, the caller's child, as a subreaper's orphan is)
+ * becomes r's, for remote_forward() and remote_stop().  0 when master
+ * is 0: r then has none.
+ */
+void	remote_adopt(struct remote *r, pid_t master);
 /* Does the master answer (`ssh -O check`)?  0, or -ENOTCONN. */
 int	remote_check(const struct remote *r);
 /*

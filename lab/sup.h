@@ -100,7 +100,10 @@ struct rhost {
 	pid_t		 master;	/* ssh -M (lab/remote.h), the
 					 * starter's child, ours once the
 					 * starter is gone; 0 once reaped */
-	struct child	 starter;	/* starts the part; pid 0: none */
+	struct child	 starter;	/* checks the host (phase 0), then
+					 * starts its part (phase 1); pid 0:
+					 * none */
+	int		 phase;
 	int		 watch;		/* to the part's supervisor, -1 */
 	int		 done, total;	/* its up's progress */
 	char		 why[512];
@@ -166,6 +169,9 @@ struct sup {
 	int		 nown;		/* nodes of this host */
 	struct rhost	*rh;		/* the other hosts, coord only */
 	int		 nrh;
+	int		*upnodes;	/* up: our nodes, started once every
+					 * host passed its checks */
+	int		 nupnodes;
 	struct relay	 relays[MAXRELAYS];
 	struct upview	*ups;
 	int		 nups;
@@ -224,8 +230,9 @@ void	sv_taps_report(int ci);
 /* Is node i this host's? */
 bool	sv_mine(int i);
 int	sv_hosts_setup(char *why, size_t len);
-/* up: the other hosts' parts start; 0 or -errno. */
-int	sv_hosts_up(void);
+/* up: every other host is checked, then (all of them passing) our
+ * nodes (list, taken) and the parts start; 0 or -errno. */
+int	sv_hosts_up(int *list, int n);
 /* Are parts still starting?  (up is judged once none is.) */
 bool	sv_hosts_starting(void);
 /* up's progress over every host. */

@@ -442,9 +442,9 @@ drive_part(const struct rhost *h)
 }
 
 /*
- * The master first: once it runs it outlives this child (the
- * supervisor, a subreaper, inherits it), and only a failure before the
- * part started stops it again.
+ * Phase 0, the check: the master first (once it runs it outlives this
+ * child: the supervisor, a subreaper, inherits it), then what the host
+ * must have.  Phase 1, once every host passed: the part.
  */
 static int
 starter_run(void *arg)
@@ -459,6 +459,10 @@ starter_run(void *arg)
 		out("error %s", why);
 		return 1;
 	}
+	if (h->phase == 1) {
+		remote_adopt(&rm, h->master);
+		goto part;
+	}
 	if (r == 1)	/* the control socket is elsewhere: say where */
 		out("note %s", why);
 	if (remote_start(&rm, MASTER_WAIT_MS, why, sizeof(why)) != 0) {
@@ -471,6 +475,8 @@ starter_run(void *arg)
 		out("error %s", why);
 		return 1;
 	}
+	return 0;
+part:
 	out("stage starting");
 	if (start_part(h, &rm, rdir, sizeof(rdir), why, sizeof(why)) != 0) {
 		out("error cannot start its part: %s", why);
@@ -483,8 +489,8 @@ starter_run(void *arg)
 	return drive_part(h);
 }
 
-int
-sv_hosts_up(void)
+static void
+spawn_starters(int phase)
 {
 	struct child_spec s = { .fn = starter_run,
 	    .flags = CHILD_CLOSEFDS };
@@ -493,6 +499,9 @@ sv_hosts_up(void)
 
 	for (k = 0; k < sv.nrh; k++) {
 		h = &sv.rh[k];
+		h->phase = phase;
+		if (phase == 1)
+			h->st = HS_STARTING;
 		s.arg = h;
 		if ((r = child_start(&h->starter, &s)) != 0) {
 			h->st = HS_FAILED;
@@ -500,7 +509,45 @@ sv_hosts_up(void)
 			    strerror(-r));
 		}
 	}
+}
+
+int
+sv_hosts_up(int *list, int n)
+{
+	sv.upnodes = list;
+	sv.nupnodes = n;
+	spawn_starters(0);
 	return 0;
+}
+
+/*
+ * Every host's check has ended: all passed, and our nodes and the parts
+ * start; else nothing does, and up is judged (it fails, naming them).
+ */
+static void
+checks_done(void)
+{
+	int k, r = 0;
+
+	for (k = 0; k < sv.nrh; k++)
+		if (sv.rh[k].st == HS_FAILED || sv.rh[k].starter.pid > 0)
+			break;
+	if (k < sv.nrh) {
+		free(sv.upnodes);
+		sv.upnodes = NULL;
+		sv.up_judge = true;
+		return;
+	}
+	if (sv.nupnodes > 0)
+		r = sv_start_nodes(sv.upnodes, sv.nupnodes);
+	free(sv.upnodes);
+	sv.upnodes = NULL;
+	if (r != 0) {
+		sv_reply(sv.up_client, "error cannot start workers: %s",
+		    strerror(-r));
+		sv_shutdown_and_exit(-1, 1);
+	}
+	spawn_starters(1);
 }
 
 bool
@@ -595,7 +642,11 @@ starter_done(struct rhost *h, int status)
 	(void)child_read(&h->starter, starter_line, h);
 	child_close(&h->starter);
 	h->starter.pid = 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (h->phase == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (!sv_hosts_starting())
+			checks_done();
+		return;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		h->st = HS_UP;
 		h->done = h->total;
 		watch(h);
@@ -608,6 +659,11 @@ starter_done(struct rhost *h, int status)
 			    WTERMSIG(status) : WEXITSTATUS(status));
 	}
 	sv.state_dirty = true;
+	if (h->phase == 0) {
+		if (!sv_hosts_starting())
+			checks_done();
+		return;
+	}
 	if (!sv.up_done && sv.up_asked && sv.nworkers == 0 &&
 	    !sv_hosts_starting())
 		sv.up_judge = true;
@@ -1066,10 +1122,8 @@ sv_hosts_down(char *unreached, size_t len)
 		    sizeof(why)) < 0)
 			continue;
 		/* The master, if it still runs, is ours to stop. */
-		rm.master.pid = h->master;
-		rm.master.fd = -1;
-		rm.started = h->master > 0;
-		if (h->st == HS_CONNECTING) {
+		remote_adopt(&rm, h->master);
+		if (h->st == HS_CONNECTING || h->phase == 0) {
 			/* Nothing was started there. */
 		} else if (down_part(h, &rm, why, sizeof(why)) != 0 && o < len)
 			o += (size_t)snprintf(unreached + o, len - o, "%shost "

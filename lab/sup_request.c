@@ -188,11 +188,15 @@ req_up(int ci)
 	for (i = 0; i < sv.nnodes; i++)
 		if (sv_mine(i))
 			list[n++] = i;
-	/* The other hosts' parts start beside ours. */
-	r = sv_hosts_up();
-	if (r == 0 && n > 0)
-		r = sv_start_nodes(list, n);
-	free(list);
+	/* Across machines every host is checked before anything starts;
+	 * then the other hosts' parts start beside ours. */
+	if (sv.nrh > 0) {
+		r = sv_hosts_up(list, n);
+		n = 0;
+	} else {
+		r = n > 0 ? sv_start_nodes(list, n) : 0;
+		free(list);
+	}
 	if (r != 0) {
 		sv_reply(ci, "error cannot start workers: %s", strerror(-r));
 		sv_shutdown_and_exit(-1, 1);
