@@ -53,13 +53,21 @@ RUMPLAB_SRCS += lab/child.c \
     lab/verb_down.c lab/verb_status.c lab/verb_exec.c lab/verb_link.c lab/verb_capture.c lab/capture.c \
     lab/verb_check.c lab/verb_completion.c lab/hostnet.c lab/checkrun.c \
     lab/taps.c lab/sup_tap.c lab/preflight.c
+# The bus end of a pump (taps, uplinks) and the uplink: a bus joined to
+# VDE connections (libvdeplug, which has no pkg-config file).
+RUMPLAB_SRCS += lab/buspump.c lab/uplink.c lab/uplink_fmt.c \
+    lab/verb_uplink.c
+# ASan refuses the RTLD_DEEPBIND libvdeplug opens its modules with.
+ifeq ($(SAN),1)
+RUMPLAB_SRCS += lab/san_dlopen.c
+endif
 # The viewers (viz/module.mk, included before this file).
 RUMPLAB_SRCS += $(VIZ_SRCS)
 $(BIN)/rumplab: $(call objs,$(RUMPLAB_SRCS)) $(LIB)/liblab.a \
     $(LIB)/librumpclient.a $(LIB)/libshmif.a $(LIB)/libjson.a
 # libshmif again after every object (capture, the console's bus page).
 LDLIBS_rumplab := $(LIB)/libshmif.a $(LAB_YAML_LIBS) $(VIZ_LDLIBS) \
-    $(SHMIF_PCAP_LIBS)
+    $(SHMIF_PCAP_LIBS) -lvdeplug
 
 LIBS  += $(LIB)/liblab.a
 PROGS += $(BIN)/rumplab

@@ -78,6 +78,10 @@ const struct verb verbs[] = {
 	{ "console", verb_console, "[LAB]",
 	    "the ncurses console: nodes, buses, frames, actions, live",
 	    VL_RUNNING, false, "LAB", 0 },
+	{ "uplink", verb_uplink, "BUSFILE URL... [--stats FILE]",
+	    "join a bus file to VDE networks (udp://, vxvde://, vde://): "
+	    "frames cross both ways until Ctrl-C", VL_NONE, false,
+	    "FILE URL...", 0 },
 	{ "completion", verb_completion, "bash|zsh",
 	    "print a shell completion script (verbs, options, labs, nodes, "
 	    "interfaces)", VL_NONE, false, "bash|zsh", 0 },

@@ -19,7 +19,6 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
-#include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -28,11 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/buspump.h"
 #include "lab/taps.h"
-#include "shmif/shmif.h"
 
 #define TUN_DEV		"/dev/net/tun"
-#define PUMP_BATCH	32
 #define PUMP_FRAME	9014		/* a jumbo bus's largest */
 
 /* --- before up starts anything ------------------------------------------- */
@@ -346,50 +344,40 @@ taps_open(const struct lab *lab, int *fds, bool *ownns, char *why,
 /* --- the pump of a bus joined to a tap ----------------------------------- */
 
 struct pump {
-	struct shmif_bus	*tx, *rx;
+	struct buspump		 bus;
 	int			 fd;
 	const char		*tap;
 };
 
-/* The bus's frames to the tap (a thread). */
-static void *
-bus_to_tap(void *arg)
+/* The bus's frames to the tap (on the bus end's reader thread). */
+static void
+bus_to_tap(void *arg, const struct shmif_rxframe *rx, int n)
 {
 	struct pump *p = arg;
-	struct shmif_rxframe rx[PUMP_BATCH];
-	int n, i;
+	int i;
 
-	for (;;) {
-		/* A lost bus (its file cut) reads -ENXIO; the wait then
-		 * sleeps till the pump is stopped. */
-		if ((n = shmif_recv(p->rx, rx, PUMP_BATCH)) <= 0) {
-			(void)shmif_wait(p->rx, -1);
-			continue;
+	for (i = 0; i < n; i++)
+		if (write(p->fd, rx[i].data, rx[i].len) < 0 &&
+		    errno != EAGAIN && errno != ENOBUFS) {
+			printf("tap %s: writing: %s\n", p->tap,
+			    strerror(errno));
+			fflush(stdout);
+			_exit(1);
 		}
-		for (i = 0; i < n; i++)
-			if (write(p->fd, rx[i].data, rx[i].len) < 0 &&
-			    errno != EAGAIN && errno != ENOBUFS) {
-				printf("tap %s: writing: %s\n", p->tap,
-				    strerror(errno));
-				fflush(stdout);
-				_exit(1);
-			}
-	}
-	return NULL;
 }
 
 /* The tap's frames onto the bus, a batch at a time. */
 static int
 tap_to_bus(struct pump *p)
 {
-	static uint8_t buf[PUMP_BATCH][PUMP_FRAME + 1];
-	struct shmif_txframe tf[PUMP_BATCH];
+	static uint8_t buf[BUSPUMP_BATCH][PUMP_FRAME + 1];
+	struct shmif_txframe tf[BUSPUMP_BATCH];
 	struct pollfd pfd = { p->fd, POLLIN, 0 };
 	ssize_t r;
 	int n;
 
 	for (;;) {
-		for (n = 0; n < PUMP_BATCH; ) {
+		for (n = 0; n < BUSPUMP_BATCH; ) {
 			if ((r = read(p->fd, buf[n], sizeof(buf[n]))) < 0) {
 				if (errno == EINTR)
 					continue;
@@ -404,7 +392,7 @@ tap_to_bus(struct pump *p)
 			n++;
 		}
 		if (n > 0)
-			(void)shmif_sendv(p->tx, tf, (unsigned)n);
+			(void)shmif_sendv(p->bus.tx, tf, (unsigned)n);
 		else if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 			return -errno;
 	}
@@ -414,26 +402,24 @@ int
 taps_pump(void *arg)
 {
 	const struct taps_pump *a = arg;
-	struct shmif_opts o = { .flags = SHMIF_CREATE | SHMIF_WAKEMAP };
-	struct pump p = { NULL, NULL, a->fd, a->tap };
+	struct pump p = { .fd = a->fd, .tap = a->tap };
+	uint64_t sender;
 	char err[256];
-	pthread_t t;
 	int r;
 
 	/* It goes with the supervisor, even one killed with -9: the tap
 	 * then goes too. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	(void)fcntl(a->fd, F_SETFL, fcntl(a->fd, F_GETFL) | O_NONBLOCK);
-	o.sender = ((uint64_t)getpid() << 32) ^ (uint64_t)a->fd ^
+	sender = ((uint64_t)getpid() << 32) ^ (uint64_t)a->fd ^
 	    0x7a705f7061707275ull;
-	if (shmif_attach(a->bus, &o, &p.tx, err, sizeof(err)) != 0 ||
-	    (o.flags = 0, o.spin_us = 10,
-	    shmif_attach(a->bus, &o, &p.rx, err, sizeof(err))) != 0) {
+	if (buspump_attach(&p.bus, a->bus, SHMIF_CREATE | SHMIF_WAKEMAP, 0,
+	    sender, err, sizeof(err)) != 0) {
 		printf("tap %s: the bus %s: %s\n", a->tap, a->bus, err);
 		return 1;
 	}
-	if ((r = pthread_create(&t, NULL, bus_to_tap, &p)) != 0) {
-		printf("tap %s: a thread: %s\n", a->tap, strerror(r));
+	if ((r = buspump_start(&p.bus, bus_to_tap, &p)) != 0) {
+		printf("tap %s: a thread: %s\n", a->tap, strerror(-r));
 		return 1;
 	}
 	r = tap_to_bus(&p);

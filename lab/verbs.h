@@ -74,6 +74,7 @@ int	verb_supervise(int argc, char **argv);
 int	verb_graph(int argc, char **argv);	/* viz/graph_verb.c */
 int	verb_console(int argc, char **argv);	/* viz/console.c */
 int	verb_completion(int argc, char **argv);
+int	verb_uplink(int argc, char **argv);
 
 /* lab/rumplab.c: is argv[1..] asking for help ("-h", "--help")? */
 int	verb_wants_help(int argc, char **argv);

@@ -14,6 +14,10 @@ DEB_PKGS += netcat-openbsd curl wget iperf3 socat iputils-ping libc6-dev
 DEB_PKGS += libext2fs-dev e2fsprogs libfuse3-dev fuse3
 # zsh: tests/run/84-lab-json.t runs the zsh completion script.
 DEB_PKGS += zsh
+# libvdeplug (vdeplug4): a bus uplink joins a bus to other machines'
+# over VDE (lab/uplink.c links -lvdeplug); vdeplug has its transport
+# modules' manuals and vde_plug, to join a bus by hand.
+DEB_PKGS += libvdeplug-dev vdeplug
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
