@@ -27,7 +27,8 @@ SYSTEM_PAGES="arp.8 ifconfig.8 ndp.8 netstat.1 ping.8 ping6.8 route.8 routed.8 r
     hosts.5 gethostname.2 uname.2 seccomp.2 system.3 popen.3 ld.so.8
     pthread_sigmask.3 getifaddrs.3 mount.8 umount.8 hostname.7 ls.1
     e2fsck.8 mke2fs.8 debugfs.8 mount.fuse3.8 fusermount3.1 flock.2
-    rename.2 ifmcstat.8 brconfig.8 bridge.4 tun.4 ip-tuntap.8"
+    rename.2 ifmcstat.8 brconfig.8 bridge.4 tun.4 ip-tuntap.8
+    vde_plug.1 libvdeplug_udp.1 libvdeplug_vxvde.1 libvdeplug_vde.1"
 # Plan words where a manual says what happens.
 PLAN_WORDS='the [a-z/-]+( [a-z/-]+)? work\b|(later|future) (work|change|version)|cannot [^."]* yet\b|\bnot yet (built|implemented|supported)|will come\b|\bfor now\b|\b(TODO|FIXME|XXX)\b'
 
