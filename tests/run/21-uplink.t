@@ -14,7 +14,8 @@
 # on no frame it wrote itself); idle, an uplink wakes for heartbeats
 # only; with one uplink killed the other's peer is lost within ~4 s and
 # the frames sent meanwhile count as lost; restarted, both are up again
-# and the ping crosses; SIGTERM ends both with status 0 and no temp file.
+# and the ping crosses; SIGTERM ends both with status 0 and no temp file;
+# two uplinks in one vxvde:// multicast group carry a ping too.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/nodes.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +26,7 @@ fi
 for t in nsenter tcpdump; do
 	command -v $t >/dev/null || skip_all "$t not installed"
 done
-plan 22
+plan 24
 
 # --- the formats ------------------------------------------------------------
 check "the heartbeat, the stats file and URLs as lab/UPLINK.txt says" \
@@ -42,7 +43,9 @@ fi
 # --- the namespace, the nodes -----------------------------------------------
 NS=""; UA=""; UB=""
 on_exit 'for p in $UA $UB $NS; do kill -9 $p; done; wait'
-as_user unshare -rn sh -c "ip link set lo up && echo \$\$ >'$T/ns.pid' &&
+# Its loopback carries multicast too, for vxvde:// (its only route there).
+as_user unshare -rn sh -c "ip link set lo up multicast on &&
+    ip route add 239.0.0.0/8 dev lo && echo \$\$ >'$T/ns.pid' &&
     exec sleep 1000" 2>/dev/null &
 wait_grep "$T/ns.pid" . && NS=$(cat "$T/ns.pid")
 # uplink VAR ARGS...: an uplink in the namespace; its pid in VAR, that
@@ -161,6 +164,19 @@ wait $UAw; ra=$?; wait $UBw; rb=$?; UA=""; UB=""
 ok $([ $ra = 0 ] && [ $rb = 0 ]; echo $?) "SIGTERM ends both with status 0 ($ra, $rb)"
 [ ! -e sa.tmp ] && [ ! -e sb.tmp ] && [ "$(state sa)" = up ]
 ok $? "no temp file left; the stats files keep the last counters"
+# --- vxvde://: a multicast group (the namespace's loopback only) ----------
+uplink UA busa vxvde://239.255.0.1/vni=21 --stats va
+uplink UB busb vxvde://239.255.0.1/vni=21 --stats vb
+wait_state va up 5 && wait_state vb up 5 && sleep 1.2 &&
+    set -- $(outs va) $(ins vb) && pings 3 && sleep 1.2
+ok $? "two uplinks in one vxvde:// group: both up, a ping crosses" ||
+    sed 's/^/#   /' "$T/ping.out" va vb
+[ $(($(outs va | cut -d" " -f1) - $1)) -ge 3 ] &&
+    [ $(($(outs va | cut -d' ' -f1) - $1)) = $(($(ins vb | cut -d' ' -f1) - $3)) ]
+ok $? "each frame once: a's out is b's in ($(outs va) / $(ins vb))"
+kill -TERM $UA $UB
+wait $UAw; ra=$?; wait $UBw; rb=$?; UA=""; UB=""
+
 # (The shell that waited for the killed one says "Killed".)
 ok $([ "$(grep -v '^Killed$' uplink.log)" = "" ]; echo $?) \
     "the uplinks said nothing while they ran" || sed 's/^/#   /' uplink.log
