@@ -56,10 +56,10 @@ for i in $(seq 100); do [ -s ns.pid ] && break; sleep 0.05; done
 ns=$(cat ns.pid)
 nsenter -U -n -t "$ns" --preserve-credentials rumplab uplink pbus \
     'udp://127.0.0.1:47100->127.0.0.1:47101' --stats pbus.stats &
-pids="$pids $!"
+pids="$pids $!" up1=$!
 nsenter -U -n -t "$ns" --preserve-credentials rumplab uplink qbus \
     'udp://127.0.0.1:47101->127.0.0.1:47100' --stats qbus.stats &
-pids="$pids $!"
+pids="$pids $!" up2=$!
 up pbus.stats && up qbus.stats || { echo "uplink: the uplinks did not come up"; exit 1; }
 
 for path in "one bus:10.67.0.2" "across the uplink:10.66.0.2"; do
@@ -77,6 +77,11 @@ for path in "one bus:10.67.0.2" "across the uplink:10.66.0.2"; do
 	    "$name:" "$rtt" "$med" "$tput"
 done
 echo "uplink counters: $(cut -d' ' -f3- pbus.stats) (p's side: state, out frames bytes, in frames bytes, lost)"
+# CPU of both uplinks (user + system), per frame that crossed.
+sleep 1.1
+ticks=$(cat /proc/$up1/stat /proc/$up2/stat | awk '{ t += $14 + $15 } END { print t }')
+frames=$(awk '{ print $(NF-4) + $(NF-2) }' pbus.stats)
+echo "uplink CPU: $(echo "scale=2; $ticks * 1000000 / $(getconf CLK_TCK) / $frames" | bc) us a frame crossing (both uplinks, $frames frames)"
 # The uplinks' UDP over the namespace's loopback: datagrams, and those
 # dropped for a full receive buffer (a drop would cost TCP a retransmit).
 nsenter -U -n -t "$ns" --preserve-credentials cat /proc/net/snmp |
