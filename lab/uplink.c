@@ -471,6 +471,7 @@ static int
 attach_bus(struct uplink *u)
 {
 	char err[400];
+	size_t n;
 
 	/* It must be there; one all zero (a lab's, no node on it yet) is
 	 * made a bus, as a node's interface would. */
@@ -479,8 +480,12 @@ attach_bus(struct uplink *u)
 		    "a lab's, a node's interface makes one: rump.ifconfig "
 		    "shmif0 linkstr FILE)", strerror(errno));
 	if (buspump_attach(&u->bus, u->spec->bus, SHMIF_CREATE |
-	    SHMIF_WAKEMAP, u->max_frame, 0, err, sizeof(err)) != 0)
-		return fail(u, NULL, "%s", err);
+	    SHMIF_WAKEMAP, u->max_frame, 0, err, sizeof(err)) != 0) {
+		/* The library's reason begins with the path, as ours does. */
+		n = strlen(u->spec->bus);
+		return fail(u, NULL, "%s", strncmp(err, u->spec->bus, n) == 0 &&
+		    strncmp(err + n, ": ", 2) == 0 ? err + n + 2 : err);
+	}
 	return 0;
 }
 
