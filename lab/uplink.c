@@ -106,6 +106,7 @@ bus_out(void *arg, const struct shmif_rxframe *f, int n)
 	struct uplink *u = arg;
 	uint64_t frames, bytes, lost;
 	struct conn *c;
+	ssize_t sent;
 	bool gone;
 	int k, i;
 
@@ -113,20 +114,22 @@ bus_out(void *arg, const struct shmif_rxframe *f, int n)
 		c = &u->c[k];
 		gone = LOAD(&c->state) == UPLINK_LOST;
 		frames = bytes = lost = 0;
-		pthread_mutex_lock(&c->lk);
 		for (i = 0; i < n; i++) {
 			/* Heartbeats are the uplinks' own: a node's is not
 			 * passed on. */
 			if (uplink_hb_parse(f[i].data, f[i].len, NULL) != 0)
 				continue;
-			if (vde_send(c->vc, f[i].data, f[i].len, 0) ==
-			    (ssize_t)f[i].len && !gone) {
+			/* A frame at a time: a receive waits for one send,
+			 * not for the batch. */
+			pthread_mutex_lock(&c->lk);
+			sent = vde_send(c->vc, f[i].data, f[i].len, 0);
+			pthread_mutex_unlock(&c->lk);
+			if (sent == (ssize_t)f[i].len && !gone) {
 				frames++;
 				bytes += f[i].len;
 			} else
 				lost++;
 		}
-		pthread_mutex_unlock(&c->lk);
 		ADD(&c->out_frames, frames);
 		ADD(&c->out_bytes, bytes);
 		ADD(&c->lost, lost);
@@ -468,6 +471,7 @@ static int
 attach_bus(struct uplink *u)
 {
 	char err[400];
+	size_t n;
 
 	/* It must be there; one all zero (a lab's, no node on it yet) is
 	 * made a bus, as a node's interface would. */
@@ -476,8 +480,12 @@ attach_bus(struct uplink *u)
 		    "a lab's, a node's interface makes one: rump.ifconfig "
 		    "shmif0 linkstr FILE)", strerror(errno));
 	if (buspump_attach(&u->bus, u->spec->bus, SHMIF_CREATE |
-	    SHMIF_WAKEMAP, u->max_frame, 0, err, sizeof(err)) != 0)
-		return fail(u, NULL, "%s", err);
+	    SHMIF_WAKEMAP, u->max_frame, 0, err, sizeof(err)) != 0) {
+		/* The library's reason begins with the path, as ours does. */
+		n = strlen(u->spec->bus);
+		return fail(u, NULL, "%s", strncmp(err, u->spec->bus, n) == 0 &&
+		    strncmp(err + n, ": ", 2) == 0 ? err + n + 2 : err);
+	}
 	return 0;
 }
 

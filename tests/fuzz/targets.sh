@@ -12,7 +12,7 @@
 # ROOT must name the source tree (topologies, examples and broken ones are
 # fuzz_topology's seeds).
 
-fuzz_targets() { echo sysproxy decode ipinput shmif topology ext2; }
+fuzz_targets() { echo uplink sysproxy decode ipinput shmif topology ext2; }
 
 fuzz_flags() {
 	case $1 in
@@ -33,6 +33,7 @@ fuzz_seeds() {
 	ext2) _seeds_ext2 "$2" ;;
 	ipinput) _seeds_ipinput "$2" ;;
 	topology) _seeds_topology "$2" ;;
+	uplink) _seeds_uplink "$2" ;;
 	*) return 0 ;;          # shmif, decode: from nothing
 	esac
 }
@@ -43,6 +44,13 @@ _seeds_sysproxy() {
 	printf '\x1c\0\0\0\x09\0\0\0\x03\0\0\0\0\0\0\0\x03\0\0\0\x02\0\x07\0\x7f\0\0\x01' >"$1/connect"
 	printf '\x24\0\0\0\x0c\0\0\0\x0e\0\0\0\0\0\0\0\xe8\x03\0\0\x02\0\0\0\x03\0\0\0\x01\0\x04\0\0\0\x04\0' >"$1/poll"
 	printf '\x14\0\0\0\x0d\0\0\0\x24\0\x01\0\xf0\xff\xff\xff\x02\0up' >"$1/ebusy"
+}
+
+# A heartbeat (lab/UPLINK.txt), a stats line and a udp:// URL.
+_seeds_uplink() {
+	printf '\003rlupl\002rl\001\002\003\210\265rumplab uplink\0\0\0\0\0\0\0\007' >"$1/heartbeat"
+	printf 'uplink udp://127.0.0.1:47100->127.0.0.1:47101 up 12 1176 12 1176 0' >"$1/stats"
+	printf 'udp://127.0.0.1:47100->127.0.0.1:47101' >"$1/url"
 }
 
 # Small ext2 and ext4 images that mke2fs makes here.

@@ -21,6 +21,19 @@ TESTS += $(TBIN)/test_ctlproto
 $(TBIN)/test_child: $(call objs,tests/lab/test_child.c lab/child.c)
 TESTS += $(TBIN)/test_child
 
+# The uplink's formats (heartbeat, stats file, URLs) against
+# lab/UPLINK.txt, and their fuzz target: the heartbeat parser reads the
+# network's bytes.
+$(TBIN)/test_uplink: $(call objs,tests/lab/test_uplink.c lab/uplink_fmt.c)
+TESTS += $(TBIN)/test_uplink
+FUZZ += build/fuzz/fuzz_uplink
+build/fuzz/fuzz_uplink: tests/fuzz/fuzz_uplink.c lab/uplink_fmt.c \
+    lab/uplink.h lab/lab.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_uplink.c \
+	    lab/uplink_fmt.c
+
 FUZZ += build/fuzz/fuzz_topology
 build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
     $(wildcard lab/*.h)
