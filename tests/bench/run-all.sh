@@ -11,5 +11,10 @@ echo "== shmif bus (bus files on $(df --output=fstype "$d" | tail -1))"
 for b in "$top"/tests/bench/[0-9]*.sh; do
 	[ -e "$b" ] || continue
 	echo "== $(basename "$b" .sh)"
-	O=$O sh "$b" "$d"
+	# Each under the shell its first line names (sh unless bash).
+	if head -1 "$b" | grep -q bash; then
+		O=$O bash "$b" "$d"
+	else
+		O=$O sh "$b" "$d"
+	fi
 done
