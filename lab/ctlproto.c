@@ -357,7 +357,10 @@ ctl_reply_parse(const char *line, struct ctl_reply *r)
 
 	memset(r, 0, offsetof(struct ctl_reply, buf));
 	r->n = -1;
-	snprintf(r->buf, sizeof(r->buf), "%s", line);
+	/* A line read into r->buf itself is parsed in place (a copy onto
+	 * itself is undefined: glibc's snprintf left it empty). */
+	if (line != r->buf)
+		snprintf(r->buf, sizeof(r->buf), "%s", line);
 	n = strcspn(r->buf, " ");
 	for (k = 0; k < CK_NKINDS; k++)
 		if (strlen(ctl_lines[k].word) == n &&

@@ -139,6 +139,7 @@ struct console {
 	pid_t		 suppid;
 	bool		 supanswers;
 	char		 supwhy[200];
+	char		 hosts[256];	/* across machines: "a here, b lost" */
 	struct job	*status;	/* supervisor status in flight */
 	uint64_t	 lasttick;
 	int		 nattached;

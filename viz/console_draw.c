@@ -388,9 +388,9 @@ draw_title(void)
 		up += strcmp(con.nodes[i].state, "up") == 0;
 	if (con.supanswers)
 		snprintf(t, sizeof(t), " rumplab console: lab %s, %d/%d nodes "
-		    "up, %d buses, supervisor %d (%s)", con.labname, up,
+		    "up, %d buses, supervisor %d (%s)%s%s", con.labname, up,
 		    con.lab->nnodes, con.lab->nbuses, (int)con.suppid,
-		    con.supstate);
+		    con.supstate, con.hosts[0] ? "; hosts " : "", con.hosts);
 	else
 		snprintf(t, sizeof(t), " rumplab console: lab %s: %s",
 		    con.labname, con.supwhy[0] ? con.supwhy :

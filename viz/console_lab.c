@@ -189,6 +189,10 @@ status_line(const char *line)
 			n->answers = ANS_UNKNOWN;
 			n->ipk = n->opk = 0;
 		}
+	} else if (r.kind == CK_HOST) {
+		k = (int)strlen(con.hosts);
+		snprintf(con.hosts + k, sizeof(con.hosts) - (size_t)k, "%s%s %s",
+		    k ? ", " : "", r.name, r.state);
 	} else if (r.kind == CK_LINK && strncmp(r.text, "bus ", 4) == 0) {
 		/* "link bus NAME [cut] SETTING... [(planned: ...)]" */
 		snprintf(now, sizeof(now), "%s", r.text + 4);
@@ -227,6 +231,7 @@ status_done(struct job *j, void *arg)
 		con.buses[i].cut = con.buses[i].plan_cut;
 		con.buses[i].impaired = con.buses[i].plan_impaired;
 	}
+	con.hosts[0] = '\0';
 	for (line = strtok_r(j->out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		status_line(line);

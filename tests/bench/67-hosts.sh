@@ -5,8 +5,9 @@
 # this machine and a second host reached over OpenSSH (an sshd of the
 # bench's own on 127.0.0.1, tests/lib/sshd.sh: "the other host" is this
 # machine again, so the figure is the cost of the split, ssh, the part's
-# start and the forwards, not of a network); then ping RTT from h1 to
-# h500, whose path crosses the host boundary once in the split lab.
+# start and the forwards, not of a network); then ping RTT across 20
+# routers in the middle of the line, whose path crosses the host
+# boundary once in the split lab (placement cuts the line in two).
 # Figures only; never fails because the machine is slow.  Skipped (said
 # so) where no sshd can be run.
 #
@@ -52,7 +53,8 @@ uport=$(( 30000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
 } >"$T/split.yaml"
 chmod 0644 "$T/one.yaml" "$T/split.yaml"
 
-printf '%-26s %6s %8s %8s %s\n' lab nodes "up (s)" "down (s)" "ping h1 -> h$N"
+src=h$((N / 2 - 9)) dst=h$((N / 2 + 10))
+printf '%-26s %6s %8s %8s %s\n' lab nodes "up (s)" "down (s)" "ping $src -> $dst"
 for f in one split; do
 	t0=$(now)
 	if ! R up -q "$T/$f.yaml" >"$T/up.out" 2>&1; then
@@ -61,8 +63,8 @@ for f in one split; do
 	t1=$(now)
 	lab=line-$N
 	[ "$f" = split ] && lab=split
-	ping=$(R exec --lab "$lab" h1 -- rump.ping -c 20 -i 0.05 -q \
-	    "$(R exec --lab "$lab" "h$N" -- rump.ifconfig shmif0 2>/dev/null |
+	ping=$(R exec --lab "$lab" "$src" -- rump.ping -c 20 -i 0.05 -q \
+	    "$(R exec --lab "$lab" "$dst" -- rump.ifconfig shmif0 2>/dev/null |
 	    awk '$1 == "inet" { sub("/.*", "", $2); print $2; exit }')" 2>/dev/null |
 	    sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1 ms avg/p')
 	where="one host"
