@@ -237,6 +237,8 @@ int	sv_hosts_up(int *list, int n);
 bool	sv_hosts_starting(void);
 /* up's progress over every host. */
 void	sv_hosts_progress(int *done, int *total);
+/* Did up stop at the hosts' checks (no part, no node started)? */
+bool	sv_hosts_unchecked(void);
 /* up: "fail"/"host" lines of parts that failed: how many nodes. */
 int	sv_hosts_failed(int ci);
 void	sv_host_input(int k, bool watch);

@@ -574,6 +574,17 @@ sv_hosts_progress(int *done, int *total)
 	}
 }
 
+bool
+sv_hosts_unchecked(void)
+{
+	int k;
+
+	for (k = 0; k < sv.nrh; k++)
+		if (sv.rh[k].phase != 0)
+			return false;
+	return sv.nrh > 0;
+}
+
 int
 sv_hosts_failed(int ci)
 {

@@ -125,6 +125,13 @@ sv_up_finish(void)
 	int i, nfail, total, done;
 
 	nfail = sv_hosts_failed(sv.up_client);
+	/* A host failed its checks: nothing started anywhere. */
+	if (nfail > 0 && sv.ndone == 0 && sv.nworkers == 0 &&
+	    sv_hosts_unchecked()) {
+		sv_reply(sv.up_client, "error a host failed its checks, so "
+		    "nothing was started; lab %s stopped", sv.name);
+		sv_shutdown_and_exit(-1, 1);
+	}
 	for (i = 0; i < sv.nnodes; i++)
 		if (sv.nodes[i].st != NS_UP && sv.nodes[i].st != NS_REMOTE) {
 			nfail++;

@@ -21,7 +21,7 @@
 sshd_start || skip_all "$SSHD_WHY"
 . "$(dirname "$0")/../lib/lab.sh"
 
-plan 21
+plan 23
 
 # Everything of the lab user's: the "remote" state root is $SSH_XDG.
 left_both() {
@@ -105,6 +105,18 @@ ok "$([ "$(tcpdump -nr "$T/lan2.pcap" 2>/dev/null | grep -c 'ICMP echo')" -ge 4 
     "capture of b's bus lan2 is made there and the pcap comes here"
 sed 's/^/# /' "$T/cap.err"
 
+# core spans a and b: a capture of it here shows the whole segment once.
+( sleep 1; R exec h1 -- rump.ping -c 4 -i 0.2 10.0.2.10 >/dev/null 2>&1 ) &
+pinger=$!
+R capture core -c 8 -w "$T/core.pcap" 2>/dev/null
+wait $pinger
+tcpdump -nr "$T/core.pcap" 2>/dev/null | grep 'ICMP echo' >"$T/core.txt"
+ok "$([ "$(wc -l <"$T/core.txt")" -ge 6 ] &&
+    [ -z "$(sed 's/.*ICMP echo \(request\|reply\), id [0-9]*, seq \([0-9]*\).*/\1 \2/' "$T/core.txt" | sort | uniq -d)" ] &&
+    echo 0 || echo 1)" \
+    "a capture of core (spanning both hosts) here has each echo and reply once"
+sed 's/^/# /' "$T/core.txt" | head -8
+
 check "node restart of b's r2 is relayed to b and answered once it is up" \
     R node restart r2
 check "check passes again after the restart" R check two
@@ -147,6 +159,15 @@ for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
 left_both >"$T/left"
 ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "nothing left on either host"
 sed 's/^/# /' "$T/left" | head
+
+# A host without the program: checked before anything starts.
+sed "s|^    rumplab: .*|    rumplab: /nonexistent/rumplab|" "$T/two.yaml" >"$T/norl.yaml"
+R up "$T/norl.yaml" >"$T/norl" 2>&1
+ok "$([ $? != 0 ] && grep -q 'host b' "$T/norl" && grep -q '/nonexistent/rumplab' "$T/norl" &&
+    grep -q 'nothing was started' "$T/norl" && ! grep -q 'node h1' "$T/norl" &&
+    echo 0 || echo 1)" \
+    "a host without rumplab fails up before any node starts, naming the host and the program"
+sed 's/^/# /' "$T/norl" | head -4
 
 # A host that refuses: its port is closed.
 sed "s/^    ssh_config: .*/&\n    port: 1/" "$T/two.yaml" >"$T/bad.yaml"
