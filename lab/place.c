@@ -410,6 +410,19 @@ lab_place(struct lab *lab, struct diag *d)
 	}
 	for (h = 0; h < lab->nhosts; h++)
 		lab->hosts[h].nnodes = (int)p.load[h];
+	/* ssh -F FILE runs from wherever ssh does: a relative file is the
+	 * topology's directory's, as an image is. */
+	for (h = 0; h < lab->nhosts; h++) {
+		char path[4096];
+
+		if (lab->hosts[h].ssh_config == NULL ||
+		    lab->hosts[h].ssh_config[0] == '/')
+			continue;
+		lab_fs_path(lab, lab->hosts[h].ssh_config, path, sizeof(path));
+		if ((lab->hosts[h].ssh_config = arena_strdup(lab->arena,
+		    path)) == NULL)
+			return -ENOMEM;
+	}
 	pairs = bus_hosts(&p);
 	placer_free(&p);
 	if (pairs < 0)
