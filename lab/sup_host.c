@@ -79,21 +79,6 @@ bus_mine(int b)
 	return bus->hosts[0] == sv.host;
 }
 
-/* Is bus b on this host at all? */
-static bool
-bus_here(int b)
-{
-	const struct lab_bus *bus = &sv.lab->buses[b];
-	int k;
-
-	if (sv.lab->nhosts == 0)
-		return true;
-	for (k = 0; k < bus->nhosts; k++)
-		if (bus->hosts[k] == sv.host)
-			return true;
-	return false;
-}
-
 /*
  * A link show or status "link" line about another host's interface or
  * a bus another host speaks for is that host's to say: false for it.
@@ -233,7 +218,8 @@ sv_hosts_setup(char *why, size_t len)
 	    sizeof(*sv.rh))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < sv.lab->nbuses; i++)
-		if (bus_here(i) && (r = start_uplink(i)) != 0) {
+		if (labctl_bus_here(sv.lab, sv.host, i) &&
+		    (r = start_uplink(i)) != 0) {
 			snprintf(why, len, "bus %s: cannot start its uplink: "
 			    "%s", sv.lab->buses[i].name, strerror(-r));
 			return r;

@@ -489,19 +489,6 @@ make_dir(const char *name, char *dir, size_t len)
  * missing bus file itself, at shmif's default size, whatever the lab
  * said.
  */
-static bool
-bus_on(const struct lab *lab, int b, int host)
-{
-	int k;
-
-	if (lab->nhosts == 0)
-		return true;
-	for (k = 0; k < lab->buses[b].nhosts; k++)
-		if (lab->buses[b].hosts[k] == host)
-			return true;
-	return false;
-}
-
 static int
 make_buses(const char *dir, const struct lab *lab, int host, char *why,
     size_t whylen)
@@ -512,7 +499,7 @@ make_buses(const char *dir, const struct lab *lab, int host, char *why,
 
 	statedir_file(dir, "bus", busdir);
 	for (i = 0; i < lab->nbuses; i++) {
-		if (lab->buses[i].tapseg || !bus_on(lab, i, host))
+		if (lab->buses[i].tapseg || !labctl_bus_here(lab, host, i))
 			continue;       /* a tap, no file; another host's */
 		snprintf(path, sizeof(path), "%s/%s", busdir, lab->buses[i].name);
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
