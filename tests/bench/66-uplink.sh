@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # Uplink figures: ping RTT and TCP throughput between two nodes across
 # a bus joined by two uplinks (rumplab uplink, udp:// on 127.0.0.1),
 # beside the same two nodes on one bus, in the same run.  The uplinks
