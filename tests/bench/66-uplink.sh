@@ -1,10 +1,21 @@
-#!/bin/bash
+#!/bin/sh
 # Uplink figures: ping RTT and TCP throughput between two nodes across
 # a bus joined by two uplinks (rumplab uplink, udp:// on 127.0.0.1),
 # beside the same two nodes on one bus, in the same run.  The uplinks
 # run in a network namespace this script makes (unshare -rn, its
 # loopback only): no frame leaves it.  $1: scratch directory.  Prints
 # figures; fails only if the nodes or the uplinks cannot be set up.
+#
+# Measured 2026-12-06, -O2, this 2-vCPU machine at a load of 11-14
+# (other work): median ping RTT 0.35-0.49 ms on one bus, 0.61-0.72 ms
+# across the uplinks; TCP 676-734 Mbit/s on one bus, 284-400 across;
+# 17-21 us of the two uplinks' CPU for each frame that crosses, no UDP
+# datagram dropped.  A crossing costs two more wake-ups than one bus
+# does (the sending uplink's bus reader, the receiving uplink's poll),
+# and each frame a send, a poll and a receive: perf on the uplinks
+# during the transfer puts about half their time in the scheduler's
+# task switch (pvm_irq_enable, as in 2x-routing.sh) and the syscalls
+# themselves (poll, send, recv) at 3-4 % each.
 set -u
 d=$1/uplink
 rm -rf "$d" && mkdir -p "$d" || exit 1

@@ -3,7 +3,8 @@
 # unprivileged user, halted (and killed if need be) on any exit.
 #
 #   N NODE CMD...            run CMD as a client of node NODE
-#   start_node NODE          a node with netinet, netinet6 and shmif
+#   start_node NODE [4]      a node with netinet, netinet6 and shmif
+#                            (4: no netinet6, so no IPv6 timer's frames)
 #   ifc NODE IF BUS A4 [A6]  an interface on a bus with its addresses
 #                            (A4 may be "-" for none)
 #   router NODE              forwarding on for both families
@@ -19,7 +20,8 @@ N() {
 	RUMP_SERVER=unix://$n as_user timeout 60 "$@"
 }
 start_node() {
-	as_user rump_server -l rumpnet_netinet -l rumpnet_netinet6 \
+	as_user rump_server -l rumpnet_netinet \
+	    $([ "${2:-}" = 4 ] || echo -l rumpnet_netinet6) \
 	    -l rumpnet_shmif "unix://$1" || return 1
 	urls="$urls unix://$1"
 	nodes="$nodes $(N "$1" rump.sysctl -n kern.pid)"
