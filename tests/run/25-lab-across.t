@@ -21,7 +21,7 @@
 sshd_start || skip_all "$SSHD_WHY"
 . "$(dirname "$0")/../lib/lab.sh"
 
-plan 23
+plan 25
 
 # Everything of the lab user's: the "remote" state root is $SSH_XDG.
 left_both() {
@@ -94,6 +94,16 @@ ok "$([ $? != 0 ] && echo 0 || echo 1)" "with it down, h1 no longer reaches h2"
 R link set r2:shmif0 up >/dev/null 2>&1
 R exec h1 -- rump.ping -c 1 -w 3 10.0.2.10 >/dev/null 2>&1
 ok $? "up again, it does"
+
+# A delay on core, which spans both hosts: each host's part applies it
+# where frames are sent (the request is relayed to b and made here).
+check "link set on core (both hosts) delays it: 50 ms out, each side" \
+    R link set core delay 50ms
+rtt=$(R exec h1 -- rump.ping -c 3 -i 0.2 -q 10.0.2.10 2>/dev/null |
+    sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p')
+ok "$(awk -v r="${rtt:-0}" 'BEGIN { exit !(r >= 95 && r < 400) }' && echo 0 || echo 1)" \
+    "a ping across core takes the delay both ways (avg ${rtt:-?} ms, 100 added)"
+R link set core clear >/dev/null 2>&1
 
 # lan2 is only on b: the capture is made there.
 ( sleep 1; R exec h2 -- rump.ping -c 3 -i 0.2 10.0.2.1 >/dev/null 2>&1 ) &
