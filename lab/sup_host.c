@@ -1124,9 +1124,11 @@ sv_hosts_down(char *unreached, size_t len)
 			/* Nothing was started there. */
 		} else if (down_part(h, &rm, why, sizeof(why)) != 0 && o < len)
 			o += (size_t)snprintf(unreached + o, len - o, "%shost "
-			    "%s (%s): %s", o ? "; " : "",
+			    "%s (%s): %s; `rumplab down %s@%s` there stops "
+			    "its part", o ? "; " : "",
 			    sv.lab->hosts[h->host].name,
-			    sv.lab->hosts[h->host].ssh, why);
+			    sv.lab->hosts[h->host].ssh, why, sv.name,
+			    sv.lab->hosts[h->host].name);
 		h->st = HS_DOWN;
 		(void)remote_stop(&rm, NULL, 0);
 		h->master = 0;

@@ -175,9 +175,8 @@ sv_shutdown_and_exit(int ci, int code)
 	sv.state_dirty = false;	/* its directory is gone */
 	sv_taps_close();	/* gone before `down` returns */
 	if (ci >= 0 && unreached[0] != '\0')
-		sv_reply(ci, "ok lab %s is down here, but not everywhere: %s "
-		    "(stop its part there with `rumplab down %s@HOST` on "
-		    "that host)", sv.name, unreached, sv.name);
+		sv_reply(ci, "ok lab %s is down here, but not everywhere: %s",
+		    sv.name, unreached);
 	else if (ci >= 0)
 		sv_reply(ci, "ok lab %s is down", sv.name);
 	for (i = 0; i < MAXCLIENTS; i++)

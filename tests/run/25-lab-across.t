@@ -21,7 +21,7 @@
 sshd_start || skip_all "$SSHD_WHY"
 . "$(dirname "$0")/../lib/lab.sh"
 
-plan 25
+plan 28
 
 # Everything of the lab user's: the "remote" state root is $SSH_XDG.
 left_both() {
@@ -178,6 +178,26 @@ ok "$([ $? != 0 ] && grep -q 'host b' "$T/norl" && grep -q '/nonexistent/rumplab
     echo 0 || echo 1)" \
     "a host without rumplab fails up before any node starts, naming the host and the program"
 sed 's/^/# /' "$T/norl" | head -4
+
+# b unreachable at down: its ssh connection and the sshd gone.  down
+# stops what it can and names b; b's part is then stopped on b itself,
+# as the message says.
+R up -q "$T/two.yaml" >"$T/up2" 2>&1 || sed 's/^/# /' "$T/up2"
+kill "$_sshd_pid" 2>/dev/null
+for p in $(grep -lzF -- "ControlPath=$XDG_RUNTIME_DIR/rumplab/two/host/b/ssh" \
+    /proc/[0-9]*/cmdline 2>/dev/null); do
+	p=${p#/proc/}; kill "${p%%/*}" 2>/dev/null
+done
+R down two >"$T/down2" 2>&1
+ok "$([ $? = 0 ] && grep -q 'not everywhere' "$T/down2" && grep -q 'host b' "$T/down2" &&
+    echo 0 || echo 1)" "down with b unreachable stops this host's part and names b"
+sed 's/^/# /' "$T/down2"
+as_user env XDG_RUNTIME_DIR="$SSH_XDG" rumplab down two@b >"$T/down3" 2>&1
+ok $? "rumplab down two@b on b stops b's part"
+for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
+left_both >"$T/left"
+ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "then nothing is left on either host"
+sed 's/^/# /' "$T/left" | head
 
 # A host that refuses: its port is closed.
 sed "s/^    ssh_config: .*/&\n    port: 1/" "$T/two.yaml" >"$T/bad.yaml"
