@@ -356,6 +356,9 @@ int	lab_host_find(const struct lab *lab, const char *name);
 int	lab_host_local(const struct lab *lab);
 
 #define LAB_URL_MAX	256
+/* Hosts of a lab: its coordinator relays a request to a set of them
+ * held in 64 bits (lab/sup_host.c). */
+#define LAB_HOSTS_MAX	64
 /*
  * The VDE URLs host `host` joins bus `bus`'s part with (lab/uplink.h):
  * one for each other host of the bus with "udp" (each frame crosses once

@@ -23,7 +23,7 @@
 #define ADDR_MAX	100	/* two addresses and ports fit LAB_URL_MAX */
 #define SWITCH_MAX	100	/* its control socket fits sun_path */
 #define CAPACITY_MAX	1000000
-#define HOSTS_MAX	1000	/* hosts are looked up and paired in turn */
+#define HOSTS_MAX	LAB_HOSTS_MAX
 
 /* No control characters, and no blanks unless `blanks`. */
 static bool

@@ -138,9 +138,9 @@ find_host(char *why, size_t len)
 	sv.coord = false;
 	if (sv.lab->nhosts == 0)
 		return 0;
-	if (sv.lab->nhosts > 64) {
-		snprintf(why, len, "a lab spans at most 64 hosts (it has %d)",
-		    sv.lab->nhosts);
+	if (sv.lab->nhosts > LAB_HOSTS_MAX) {	/* the loader refuses it */
+		snprintf(why, len, "a lab spans at most %d hosts (it has %d)",
+		    LAB_HOSTS_MAX, sv.lab->nhosts);
 		return -E2BIG;
 	}
 	statedir_file(sv.dir, "part", path);
