@@ -715,10 +715,26 @@ check_version(struct remote *r, const char *prog, int timeout_ms,
 }
 
 int
+remote_down_part(const struct remote *r, const char *lab, int timeout_ms,
+    char *why, size_t len)
+{
+	char name[2 * LAB_NAME_MAX + 2], said[512];
+	char *words[] = { (char *)r->host->rumplab, "down", name, NULL };
+	int st;
+
+	snprintf(name, sizeof(name), "%s@%s", lab, r->host->name);
+	if ((st = remote_capture(r, words, said, sizeof(said),
+	    timeout_ms)) == 0)
+		return 0;
+	said[strcspn(said, "\n")] = '\0';
+	snprintf(why, len, "%s", st < 0 ? strerror(-st) : said);
+	return -EHOSTUNREACH;
+}
+
+int
 remote_preflight(struct remote *r, int timeout_ms, char *why, size_t len)
 {
-	const char *prog = r->host->rumplab != NULL ? r->host->rumplab :
-	    "rumplab";
+	const char *prog = r->host->rumplab;	/* the loader's default */
 	char *words[] = { (char *)prog, "rundir", "--check", NULL };
 	char out[1024], last[LINE_MAX_];
 	int st;

@@ -147,6 +147,14 @@ int	remote_capture(const struct remote *r, char *const *words, char *out,
 int	remote_preflight(struct remote *r, int timeout_ms, char *why,
 	    size_t len);
 /*
+ * Stops the part of lab `lab` on this host (`rumplab down LAB@HOST`
+ * there, through the master if it runs, else over a new connection),
+ * waiting at most timeout_ms.  0, or -EHOSTUNREACH with ssh's or
+ * rumplab's own words (the first line) in why.
+ */
+int	remote_down_part(const struct remote *r, const char *lab,
+	    int timeout_ms, char *why, size_t len);
+/*
  * Stops the master (`ssh -O exit`; ours, if it does not leave, SIGKILL)
  * and removes its control socket and the local sockets it forwarded.
  * A master that answers at the control socket without being ours (left

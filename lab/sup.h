@@ -247,7 +247,7 @@ void	sv_uplink_input(int k);
 void	sv_hosts_report(int ci);
 /* The hosts a request concerns besides this one: a bitmap over sv.rh
  * (bit k); *here: whether this host has part of it. */
-int	sv_request_hosts(enum ctl_req id, int argc, char **argv,
+void	sv_request_hosts(enum ctl_req id, int argc, char **argv,
 	    unsigned long long *mask, bool *here);
 /* Relays line to the parts in mask (and to ourselves, "local", when
  * here); replies reach client ci.  0 or -errno. */

@@ -305,7 +305,7 @@ start_part(const struct rhost *h, struct remote *rm, char *rdir,
 	(void)labctl_basedir(sv.dir, base, sizeof(base));
 	snprintf(name, sizeof(name), "%s@%s", sv.name, lh->name);
 	snprintf(jobs, sizeof(jobs), "%d", sv.jobs);
-	words[k++] = (char *)(lh->rumplab ? lh->rumplab : "rumplab");
+	words[k++] = (char *)lh->rumplab;	/* the loader's default */
 	words[k++] = "up";
 	words[k++] = "--part";
 	words[k++] = (char *)lh->name;
@@ -723,7 +723,6 @@ sv_host_reaped(pid_t pid, int status)
 			(void)child_read(&sv.ups[k].c, NULL, NULL);
 			child_close(&sv.ups[k].c);
 			sv.ups[k].ended = true;
-			sv.ups[k].c.status = status;
 			return true;
 		}
 	return false;
@@ -848,7 +847,7 @@ add_target(const char *w, unsigned long long *mask, bool *here)
 		add_bus(t.bus, mask, here);
 }
 
-int
+void
 sv_request_hosts(enum ctl_req id, int argc, char **argv,
     unsigned long long *mask, bool *here)
 {
@@ -858,7 +857,7 @@ sv_request_hosts(enum ctl_req id, int argc, char **argv,
 	*here = false;
 	if (!sv.coord || sv.nrh == 0) {
 		*here = true;
-		return 0;
+		return;
 	}
 	switch (id) {
 	case CTL_NODE_STOP:
@@ -891,7 +890,6 @@ sv_request_hosts(enum ctl_req id, int argc, char **argv,
 		*here = true;
 		break;
 	}
-	return 0;
 }
 
 struct relay_arg {
@@ -1061,10 +1059,8 @@ sv_relay_forget(int ci)
 static int
 down_part(struct rhost *h, struct remote *rm, char *why, size_t len)
 {
-	char hdir[STATEDIR_PATHMAX], name[160], said[512];
+	char hdir[STATEDIR_PATHMAX];
 	struct ctl_reply fin;
-	char *words[4];
-	int status;
 
 	if (h->starter.pid > 0) {
 		child_signal(&h->starter, SIGTERM);
@@ -1076,21 +1072,8 @@ down_part(struct rhost *h, struct remote *rm, char *why, size_t len)
 	if (ctl_call(hdir, CTL_DOWN, 0, NULL, DOWN_TIMEOUT_MS, NULL, NULL,
 	    &fin) == 0)
 		return 0;
-	snprintf(name, sizeof(name), "%s@%s", sv.name,
-	    sv.lab->hosts[h->host].name);
-	words[0] = (char *)(sv.lab->hosts[h->host].rumplab ?
-	    sv.lab->hosts[h->host].rumplab : "rumplab");
-	words[1] = "down";
-	words[2] = name;
-	words[3] = NULL;
 	/* Through the master if it runs, else over a new connection. */
-	status = remote_capture(rm, words, said, sizeof(said),
-	    DOWN_TIMEOUT_MS);
-	if (status == 0)
-		return 0;
-	said[strcspn(said, "\n")] = '\0';
-	snprintf(why, len, "%s", status < 0 ? strerror(-status) : said);
-	return -EHOSTUNREACH;
+	return remote_down_part(rm, sv.name, DOWN_TIMEOUT_MS, why, len);
 }
 
 void

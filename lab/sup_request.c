@@ -398,8 +398,11 @@ request(int ci, char *line, size_t len)
 		return;
 	}
 	/* Other hosts' nodes and buses: their parts answer (lab/HOSTS.txt). */
-	if (!sv.clients[ci].local && sv_request_hosts(rq.def->id, rq.argc,
-	    rq.argv, &mask, &here) == 0 && mask != 0) {
+	if (sv.clients[ci].local)
+		mask = 0;
+	else
+		sv_request_hosts(rq.def->id, rq.argc, rq.argv, &mask, &here);
+	if (mask != 0) {
 		if (rq.def->id == CTL_STATUS) {
 			req_status(ci);
 			here = false;

@@ -250,8 +250,7 @@ capture_there(const char *dir, const struct lab *lab, int h,
 	}
 	snprintf(name, sizeof(name), "%s@%s", labctl_name(dir),
 	    lab->hosts[h].name);
-	words[k++] = (char *)(lab->hosts[h].rumplab ? lab->hosts[h].rumplab :
-	    "rumplab");
+	words[k++] = (char *)lab->hosts[h].rumplab;	/* loader's default */
 	words[k++] = "capture";
 	words[k++] = "-l";
 	words[k++] = name;

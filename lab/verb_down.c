@@ -27,12 +27,11 @@
 static int
 down_parts(const char *dir)
 {
-	char name[160], said[512], why[REMOTE_WHYMAX], path[STATEDIR_PATHMAX];
+	char why[REMOTE_WHYMAX], path[STATEDIR_PATHMAX];
 	struct remote rm;
 	struct lab *lab;
 	struct stat st;
-	char *words[4];
-	int h, here, r, failed = 0;
+	int h, here, failed = 0;
 
 	statedir_file(dir, "part", path);
 	if (stat(path, &st) == 0 || labctl_open_lab(dir, &lab) != 0)
@@ -42,20 +41,12 @@ down_parts(const char *dir)
 		if (h == here || lab->hosts[h].ssh == NULL ||
 		    remote_init(&rm, &lab->hosts[h], dir, why, sizeof(why)) < 0)
 			continue;
-		snprintf(name, sizeof(name), "%s@%s", labctl_name(dir),
-		    lab->hosts[h].name);
-		words[0] = (char *)(lab->hosts[h].rumplab ?
-		    lab->hosts[h].rumplab : "rumplab");
-		words[1] = "down";
-		words[2] = name;
-		words[3] = NULL;
-		if ((r = remote_capture(&rm, words, said, sizeof(said),
-		    30000)) != 0) {
-			said[strcspn(said, "\n")] = '\0';
+		if (remote_down_part(&rm, labctl_name(dir), 30000, why,
+		    sizeof(why)) != 0) {
 			fprintf(stderr, "rumplab down: host %s (%s): its part "
-			    "%s is not known to be down: %s\n",
-			    lab->hosts[h].name, lab->hosts[h].ssh, name,
-			    r < 0 ? strerror(-r) : said);
+			    "%s@%s is not known to be down: %s\n",
+			    lab->hosts[h].name, lab->hosts[h].ssh,
+			    labctl_name(dir), lab->hosts[h].name, why);
 			failed++;
 		}
 		(void)remote_stop(&rm, NULL, 0);

@@ -33,6 +33,14 @@ left_both() {
 		    echo "remote process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
 	done
 }
+# ok when nothing of either host's is left (waiting up to 10 s).
+nothing_left_both() {
+	local i
+	for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
+	left_both >"$T/left"
+	ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "$1"
+	sed 's/^/# /' "$T/left" | head
+}
 # A free UDP port pair base.
 uport=$(( 30000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
 uport=$(( uport - uport % 2 ))
@@ -165,10 +173,7 @@ TM kill-server 2>/dev/null
 R down two >"$T/down" 2>&1
 ok $? "down with b's part lost: stops what is left on both hosts"
 sed 's/^/# /' "$T/down"
-for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
-left_both >"$T/left"
-ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "nothing left on either host"
-sed 's/^/# /' "$T/left" | head
+nothing_left_both "nothing left on either host"
 
 # A host without the program: checked before anything starts.
 sed "s|^    rumplab: .*|    rumplab: /nonexistent/rumplab|" "$T/two.yaml" >"$T/norl.yaml"
@@ -194,10 +199,7 @@ ok "$([ $? = 0 ] && grep -q 'not everywhere' "$T/down2" && grep -q 'host b' "$T/
 sed 's/^/# /' "$T/down2"
 as_user env XDG_RUNTIME_DIR="$SSH_XDG" rumplab down two@b >"$T/down3" 2>&1
 ok $? "rumplab down two@b on b stops b's part"
-for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
-left_both >"$T/left"
-ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "then nothing is left on either host"
-sed 's/^/# /' "$T/left" | head
+nothing_left_both "then nothing is left on either host"
 
 # A host that refuses: its port is closed.
 sed "s/^    ssh_config: .*/&\n    port: 1/" "$T/two.yaml" >"$T/bad.yaml"
@@ -206,7 +208,5 @@ r=$?
 ok "$([ $r != 0 ] && grep -q 'host b' "$T/bad" && grep -qi 'refused\|ssh' "$T/bad" && echo 0 || echo 1)" \
     "a host ssh cannot reach fails up, naming the host and ssh's words"
 sed 's/^/# /' "$T/bad" | head -8
-for i in $(seq 100); do [ -z "$(left_both)" ] && break; sleep 0.1; done
-left_both >"$T/left"
-ok "$([ -s "$T/left" ] && echo 1 || echo 0)" "and nothing is left"
+nothing_left_both "and nothing is left"
 done_testing
