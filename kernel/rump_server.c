@@ -39,6 +39,7 @@
 #include "kernel/sysproxy_server.h"
 #include "kernel/sysproxy_url.h"
 #include "kernel/vfs.h"
+#include "kernel/zygote.h"
 #include "shmif/shmif.h"
 #include "version.h"
 
@@ -49,6 +50,7 @@ struct options {
 	int         all;        /* rump_allserver: every component */
 	int         foreground;
 	int         readyfd;    /* -r: report the verdict here, or -1 */
+	int         batchfd;    /* -b: configuration calls, or -1 */
 	int         verbose;
 	int         ncpu;
 	const char *components[MAXCOMPONENTS];
@@ -78,13 +80,18 @@ usage(FILE *f, int all)
 	char known[512];
 
 	component_names(known, sizeof(known), 0);
-	fprintf(f, all ? "usage: rump_allserver [-sv] [-c ncpu] [-d spec]... "
+	fprintf(f, all ? "usage: rump_allserver [-sv] [-b fd] [-c ncpu] [-d spec]... "
 	    "[-r fd] [-t fd]... URL\n"
-	    "       rump_server [-sv] [-c ncpu] [-d spec]... [-l component]... "
-	    "[-r fd] [-t fd]... URL\n" : "usage: rump_server [-sv] [-c ncpu] [-d spec]... "
-	    "[-l component]... [-r fd] [-t fd]... URL\n"
-	    "       rump_allserver [-sv] [-c ncpu] [-d spec]... [-r fd] URL\n"
+	    "       rump_server [-sv] [-b fd] [-c ncpu] [-d spec]... "
+	    "[-l component]... [-r fd] [-t fd]... URL\n" : "usage: rump_server "
+	    "[-sv] [-b fd] [-c ncpu] [-d spec]... [-l component]... [-r fd] "
+	    "[-t fd]... URL\n"
+	    "       rump_allserver [-sv] [-b fd] [-c ncpu] [-d spec]... "
+	    "[-r fd] URL\n"
 	    "  URL           unix://path, unix:///abs/path or tcp://addr:port\n"
+	    "  -b fd         sysproxy calls (request frames) read from fd "
+	    "and run\n"
+	    "                before serving; one failing stops the start\n"
 	    "  -c ncpu       virtual CPUs the node reports (hw.ncpu, default 1)\n"
 	    "  -d spec       a host file or directory for the node's files, "
 	    "NetBSD's form:\n"
@@ -121,13 +128,23 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->ncpu = 1;
 	o->readyfd = -1;
+	o->batchfd = -1;
 	o->all = strcmp(basename(argv[0]), "rump_allserver") == 0;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout, o->all);
 		exit(0);
 	}
-	while ((ch = getopt(argc, argv, "c:d:l:r:st:v")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:l:r:st:v")) != -1) {
 		switch (ch) {
+		case 'b':
+			fd = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || fd < 3 ||
+			    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
+				die("-b %s: not an open file descriptor above 2",
+				    optarg);
+			o->batchfd = (int)fd;
+			(void)fcntl(o->batchfd, F_SETFD, FD_CLOEXEC);
+			break;
 		case 'c':
 			o->ncpu = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->ncpu < 1 || o->ncpu > 1024)
@@ -322,6 +339,12 @@ boot(const struct options *o, struct sp_server **srvp, char *err,
 			return error;
 	if (o->all && (error = load_all(err, errlen)) != 0)
 		return error;
+	if (o->batchfd >= 0) {
+		error = sp_batch_run(o->batchfd, err, errlen);
+		close(o->batchfd);
+		if (error != 0)
+			return error;
+	}
 	return sp_server_listen(o->url, srvp, err, errlen);
 }
 
@@ -374,6 +397,28 @@ serve(struct sp_server *srv, const sigset_t *set, int wfd)
 	}
 }
 
+/*
+ * -Z FD [ROOM]: serve as a zygote on the socket FD (kernel/zygote.h); in
+ * each child made, the node's own argument vector.  The zygote itself
+ * exits here when its socket ends.
+ */
+static char **
+zygote(char **zargv, int *argcp)
+{
+	char **argv, *end;
+	long fd = strtol(zargv[2], &end, 10);
+
+	if (*argcp > 4 || *end != '\0' || end == zargv[2] || fd < 3 ||
+	    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
+		die("-Z %s: not an open socket above 2", zargv[2]);
+	(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	if ((argv = zygote_serve((int)fd, zargv, *argcp, argcp)) != NULL)
+		return argv;
+	if (*argcp < 0)
+		die("zygote: %s", strerror(-*argcp));
+	exit(0);
+}
+
 static void
 reboot_hook(void)
 {
@@ -391,6 +436,8 @@ main(int argc, char **argv)
 
 	if (version_asked(argc, argv, basename(argv[0])))
 		return 0;
+	if (argc >= 3 && strcmp(argv[1], "-Z") == 0)
+		argv = zygote(argv, &argc);
 	parse_args(argc, argv, &o);
 	check_components(&o);
 	signal(SIGPIPE, SIG_IGN);

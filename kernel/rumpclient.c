@@ -52,7 +52,7 @@
 
 #define HANDSHAKE_TIMEOUT_S 10
 
-enum { RC_NEVER, RC_UP, RC_DOWN };
+enum { RC_NEVER, RC_UP, RC_DOWN, RC_RECORD };
 
 struct waiter {
 	uint32_t        id;
@@ -172,6 +172,8 @@ write_full(int fd, const void *buf, size_t n)
 
 	while (off < n) {
 		r = hc.send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
+		if (r < 0 && errno == ENOTSOCK)	/* a record's file */
+			r = hc.write(fd, (const char *)buf + off, n - off);
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (r > 0)
@@ -762,6 +764,65 @@ send_request(struct sp_msg *req, uint32_t id)
 }
 
 /*
+ * Recording (rumpclient_record()): the call goes to the record as a
+ * request frame and is answered 0 with an empty reply; 1 when not
+ * recording.
+ */
+static int
+record_call(struct sp_msg *req, struct sp_msg *rep)
+{
+	uint32_t id;
+
+	pthread_mutex_lock(&rc.mtx);
+	if (rc.state != RC_RECORD) {
+		pthread_mutex_unlock(&rc.mtx);
+		return 1;
+	}
+	id = rc.nextid++;
+	pthread_mutex_unlock(&rc.mtx);
+	memset(rep, 0, sizeof(*rep));
+	rep->h.call = req->h.call;
+	return send_request(req, id);
+}
+
+long
+rumpclient_record(int fd)
+{
+	long n;
+
+	pthread_mutex_lock(&init_mtx);
+	pthread_mutex_lock(&rc.mtx);
+	if (rc.state == RC_UP) {
+		n = -EISCONN;
+	} else if (fd >= 0) {
+		rc.fd = fd;
+		rc.state = RC_RECORD;
+		rc.nextid = 1;
+		n = 0;
+	} else {
+		n = rc.state == RC_RECORD ? (long)rc.nextid - 1 : 0;
+		if (rc.state == RC_RECORD) {
+			rc.fd = -1;
+			rc.state = RC_NEVER;
+		}
+	}
+	pthread_mutex_unlock(&rc.mtx);
+	pthread_mutex_unlock(&init_mtx);
+	return n;
+}
+
+long
+rumpclient_recorded(void)
+{
+	long n;
+
+	pthread_mutex_lock(&rc.mtx);
+	n = rc.state == RC_RECORD ? (long)rc.nextid - 1 : 0;
+	pthread_mutex_unlock(&rc.mtx);
+	return n;
+}
+
+/*
  * One call: send req, wait, decode the reply into rep.  Returns the reply's
  * ret (>= 0 or -errno).  On success *framep holds the reply frame that rep
  * points into; free() it when done.
@@ -784,6 +845,8 @@ rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
 	lastdetail[0] = '\0';
 	if (rw == NULL)
 		rw = &none;
+	if ((error = record_call(req, rep)) != 1)
+		return error;
 	rw->hostready = 0;
 	if ((__atomic_load_n(&rc_flags, __ATOMIC_RELAXED) & RUMPCLIENT_INTR) &&
 	    sp_call_desc(req->h.call) != NULL &&

@@ -68,4 +68,15 @@ long rumpclient_libc(long r);
 long rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
          uint8_t **framep, struct rc_wait *w);
 
+/*
+ * Recording, for a node's configuration run at its start (rump_server
+ * -b): from rumpclient_record(fd) on, calls reach no node: each is
+ * written to fd as a request frame (ids from 1) and answered 0 at once
+ * with an empty reply, so only calls whose answer is their ret make
+ * sense.  rumpclient_record(-1) ends it and returns how many were
+ * written; fd stays the caller's.  -EISCONN while connected.
+ */
+long rumpclient_record(int fd);
+long rumpclient_recorded(void);		/* so far; 0 when not recording */
+
 #endif

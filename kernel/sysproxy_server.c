@@ -190,6 +190,67 @@ conn_reply_error(struct conn *c, const struct sp_hdr *req, int error)
 }
 
 /*
+ * A node's configuration given at its start (rump_server -b): request
+ * frames read from fd to its end, run in order as one client process
+ * with our credentials, on this thread; nothing is answered.  A MKDIR
+ * that finds its directory counts as done, as mkdir -p: the launcher
+ * records a mount point's parents without knowing which exist.
+ */
+int
+sp_batch_run(int fd, char *err, size_t errlen)
+{
+	struct sp_msg req, rep;
+	struct sp_out out;
+	struct kcall kc;
+	struct proc *p;
+	const char *why = NULL;
+	uint8_t *frame;
+	size_t len;
+	int r, ret, k;
+
+	if ((p = proc_create(0)) == NULL) {
+		snprintf(err, errlen, "configuration: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	proc_set_creds(p, (uint32_t)hyp_getpid(), (uint32_t)getuid(),
+	    (uint32_t)getgid(), "configuration");
+	for (k = 1; (r = read_frame(fd, &frame, &len, &why)) == 0; k++) {
+		if ((r = sp_decode(frame, len, 0, &req)) != 0 ||
+		    req.h.call == SP_HELLO || req.h.call == SP_CANCEL) {
+			snprintf(err, errlen, "configuration call %d: %s", k,
+			    r != 0 ? req.why : "not a call");
+			hyp_free(frame);
+			r = r != 0 ? r : -EINVAL;
+			break;
+		}
+		memset(&rep, 0, sizeof(rep));
+		memset(&kc, 0, sizeof(kc));
+		out.heap = NULL;
+		kcall_enter(&kc);
+		ret = sp_calls_run(p, &req, &rep, &out);
+		kcall_leave();
+		hyp_free(out.heap);
+		klog(KLOG_DEBUG, "%s: %s -> %d", proc_label(p),
+		    sp_call_desc(req.h.call)->name, ret);
+		if (ret < 0 && !(req.h.call == SP_MKDIR && ret == -EEXIST)) {
+			snprintf(err, errlen, "configuration call %d (%s): "
+			    "%s%s%.*s", k, sp_call_desc(req.h.call)->name,
+			    strerror(-ret), rep.str[0] ? ": " : "",
+			    SP_DETAILMAX, rep.str);
+			hyp_free(frame);
+			r = ret;
+			break;
+		}
+		hyp_free(frame);
+	}
+	if (r < 0 && why != NULL)
+		snprintf(err, errlen, "configuration call %d: %s", k, why);
+	proc_abort(p);
+	proc_destroy(p);
+	return r < 0 ? r : 0;
+}
+
+/*
  * Connections.
  */
 static void

@@ -27,5 +27,12 @@ int  sp_server_start(struct sp_server *srv, void (*reboot_hook)(void));
 int  sp_server_fd(const struct sp_server *srv);
 int  sp_server_accept(struct sp_server *srv);
 void sp_server_stop(struct sp_server *srv);
+/*
+ * A configuration run before the node serves (rump_server -b): the
+ * request frames on fd, to its end, as one process's calls, in order;
+ * none is answered.  0, or the first failure's -errno with "configuration
+ * call K (NAME): error[: detail]" in err, K counting from 1.
+ */
+int  sp_batch_run(int fd, char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
  * commands use — no process per step (routes with rump_sys_route_add(),
  * fixed and stable MACs with rump_sys_ifsetmac()).
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,6 +26,8 @@
 #include <unistd.h>
 
 #include "kernel/rumpclient.h"
+#include "kernel/rumpclient_call.h"
+#include "kernel/zygote.h"
 #include "lab/child.h"
 #include "lab/ipaddr.h"
 #include "lab/launch.h"
@@ -66,6 +69,7 @@ launch_init(struct launch_ctx *lc, const struct lab *lab, const char *dir)
 
 	lc->lab = lab;
 	lc->dir = dir;
+	lc->zygote = -1;
 	if (env != NULL && env[0] != '\0') {
 		snprintf(lc->server, sizeof(lc->server), "%s", env);
 		return;
@@ -125,6 +129,8 @@ logf_fd(int fd, const char *fmt, ...)
  */
 #define VERDICT_FD	3
 #define VERDICT_ARG	"3"
+#define BATCH_FD	4	/* -b: the recorded configuration */
+#define BATCH_ARG	"4"
 #define MAXFS_ARGS	8	/* file systems a node is started with */
 
 /*
@@ -175,6 +181,8 @@ kernel_argv(const struct launch_ctx *lc, int node, char **argv,
 			argv[i++] = specs[k];
 		}
 	}
+	argv[i++] = "-b";
+	argv[i++] = BATCH_ARG;
 	argv[i++] = "-r";
 	argv[i++] = VERDICT_ARG;
 	argv[i++] = (char *)url;
@@ -188,7 +196,7 @@ kernel_argv(const struct launch_ctx *lc, int node, char **argv,
  * interface's linkstr finds it by the tap's name), put in argv before
  * the URL.  Returns how many.
  */
-#define TAPFD_FIRST	4
+#define TAPFD_FIRST	5
 #define MAXTAP_ARGS	16	/* HYP_HANDOVER_MAX */
 
 static int
@@ -217,29 +225,137 @@ tap_fds(const struct launch_ctx *lc, int node, char **argv,
 	return nt;
 }
 
-static int
-start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
-    size_t whylen)
+int
+launch_zygote(const struct launch_ctx *lc, struct child *c, int *sock)
 {
-	char url[STATEDIR_PATHMAX + 16], msg[512] = "";
-	char *argv[20 + 4 * MAXFS_ARGS + 2 * MAXTAP_ARGS];
+	size_t len = strlen(lc->dir) + ZYGOTE_ROOM;
+	char *room, *argv[] = { "rump_server", "-Z", "3", NULL, NULL };
+	int sv[2], r;
+	struct child_fd fd = { 0, 3 };
+	struct child_spec s = { .path = lc->server, .argv = argv,
+	    .flags = CHILD_GROUP, .fds = &fd, .nfds = 1 };
+
+	/* The lab's directory (a leak check looks for it), then spaces:
+	 * ps shows each node's own arguments in their place. */
+	if ((room = malloc(len)) == NULL)
+		return -ENOMEM;
+	memset(room, ' ', len - 1);
+	memcpy(room, lc->dir, strlen(lc->dir));
+	room[len - 1] = '\0';
+	argv[3] = room;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		free(room);
+		return -errno;
+	}
+	fd.from = sv[1];
+	r = child_start(c, &s);
+	free(room);
+	close(sv[1]);
+	if (r != 0) {
+		close(sv[0]);
+		return r;
+	}
+	*sock = sv[0];
+	return 0;
+}
+
+/*
+ * The node forked by the zygote: argv and, in order, where its pid
+ * comes back, its output, then fds[] (their `to`s 3, 4, 5...).  0 with
+ * *pid and the verdict pipe's read end in c; -errno when the zygote
+ * cannot be asked (gone) or could not fork.
+ */
+static int
+zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
+    int nfds, struct child *c)
+{
+	union {
+		struct cmsghdr	h;
+		char		buf[CMSG_SPACE(ZYGOTE_FDMAX * sizeof(int))];
+	} cm;
+	char body[ZYGOTE_MSGMAX];
+	int give[ZYGOTE_FDMAX], rp[2], vp[2], i, n = 0, answer = -EPIPE;
+	size_t len = 0, l;
+	struct iovec iov = { body, 0 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cm.buf };
+	ssize_t r;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if ((l = strlen(argv[i]) + 1) > sizeof(body) - len)
+			return -E2BIG;
+		memcpy(body + len, argv[i], l);
+		len += l;
+	}
+	if (nfds + 3 > ZYGOTE_FDMAX)
+		return -E2BIG;
+	if (pipe2(rp, O_CLOEXEC) != 0)
+		return -errno;
+	if (pipe2(vp, O_CLOEXEC) != 0) {
+		i = -errno;
+		close(rp[0]);
+		close(rp[1]);
+		return i;
+	}
+	give[n++] = rp[1];
+	give[n++] = outfd;
+	give[n++] = vp[1];	/* its 3: VERDICT_FD */
+	for (i = 0; i < nfds; i++)
+		give[n++] = fds[i].from;
+	iov.iov_len = len;
+	m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+	CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), give, (size_t)n * sizeof(int));
+	r = sendmsg(zsock, &m, MSG_NOSIGNAL);
+	close(rp[1]);
+	close(vp[1]);
+	if (r == (ssize_t)len &&
+	    (r = read(rp[0], &answer, sizeof(answer))) != sizeof(answer))
+		answer = -EPIPE;	/* it died meanwhile */
+	close(rp[0]);
+	if (answer <= 0) {
+		close(vp[0]);
+		return answer < 0 ? answer : -EPIPE;
+	}
+	memset(c, 0, sizeof(*c));
+	c->pid = answer;
+	c->fd = vp[0];
+	return 0;
+}
+
+static int
+start_kernel(const struct launch_ctx *lc, int node, int logfd, int bfd,
+    pid_t *pid, char *msg, size_t msglen, char *why, size_t whylen)
+{
+	char url[STATEDIR_PATHMAX + 16];
+	char *argv[22 + 4 * MAXFS_ARGS + 2 * MAXTAP_ARGS];
 	char specs[MAXFS_ARGS][600], nums[MAXTAP_ARGS][12], lim[200] = "";
-	struct child_fd fds[MAXTAP_ARGS];
+	struct child_fd fds[1 + MAXTAP_ARGS] = { { bfd, BATCH_FD } };
 	struct child_spec s = { .path = lc->server, .argv = argv,
 	    .pipe_fd = VERDICT_FD, .out_fd = logfd, .flags = CHILD_SESSION,
 	    .fds = fds };
-	struct child_text t = { msg, sizeof(msg), 0 };
+	struct child_text t = { msg, msglen, 0 };
 	struct child c;
+	bool own;
 	int r;
 
+	msg[0] = '\0';
 	launch_url(lc->dir, node, url, sizeof(url));
 	if ((r = kernel_argv(lc, node, argv, specs, url)) != 0) {
 		snprintf(why, whylen, "the node's file systems: %s",
 		    strerror(-r));
 		return r;
 	}
-	s.nfds = tap_fds(lc, node, argv, fds, nums);
-	if ((r = child_start(&c, &s)) != 0) {
+	s.nfds = 1 + tap_fds(lc, node, argv, fds + 1, nums);
+	/* The zygote if it answers; else (gone: killed, or failed to
+	 * start) as our own child, which costs only time. */
+	r = lc->zygote >= 0 ? zygote_start(lc->zygote, argv, logfd, fds,
+	    s.nfds, &c) : -EPIPE;
+	if ((own = r == -EPIPE || r == -ECONNREFUSED))
+		r = child_start(&c, &s);
+	if (r != 0) {
 		if (r == -EAGAIN && (preflight_task_limit(lim, sizeof(lim)),
 		    lim[0] != '\0'))
 			snprintf(why, whylen, "cannot start a process: %s",
@@ -253,20 +369,22 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	(void)child_drain(&c, child_text_line, &t);
 	if (t.off > 0 && msg[t.off - 1] == '\n')
 		msg[--t.off] = '\0';
-	if (strcmp(msg, "OK") == 0)
+	if (strcmp(msg, "OK") == 0) {
+		*pid = c.pid;
 		return 0;
-	/* It exits once it has said why (or died without a word). */
-	if (child_reap(&c, true) != 1)
+	}
+	/* It exits once it has said why (or died without a word); a
+	 * zygote's child is not ours to reap. */
+	if (!own || child_reap(&c, true) != 1)
 		c.status = -1;
-	/* A thread it could not make: which limit was reached. */
-	if (t.off > 0 && strstr(msg, strerror(EAGAIN)) != NULL)
-		preflight_task_limit(lim, sizeof(lim));
 	if (t.off > 0)
-		snprintf(why, whylen, "the node kernel did not start: %s%s%s",
-		    msg, lim[0] ? ": " : "", lim);
-	else if (c.status != -1 && WIFSIGNALED(c.status))
+		return -EIO;	/* the caller words msg */
+	if (c.status != -1 && WIFSIGNALED(c.status))
 		snprintf(why, whylen, "the node kernel did not start (signal "
 		    "%d)", WTERMSIG(c.status));
+	else if (c.status == -1)
+		snprintf(why, whylen, "the node kernel ended at its start "
+		    "without saying why (see its log)");
 	else
 		snprintf(why, whylen, "the node kernel did not start (exit "
 		    "%d)", c.status != -1 && WIFEXITED(c.status) ?
@@ -274,9 +392,19 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, char *why,
 	return -ECHILD;
 }
 
+/*
+ * The configuration is recorded (rumpclient_record()) and run by the
+ * node itself at its start (rump_server -b), not called over a
+ * connection: a router's 40-odd round trips, and the node's reader
+ * thread for them, were a third of its start.  When the node reports
+ * that its call K failed, the steps are walked again to find the step
+ * that made call K (find), and it is named as the user would type it.
+ */
 struct apply {
 	const struct launch_ctx	*lc;
 	int			 logfd;
+	long			 find;	/* > 0: looking for this call */
+	const char		*err;	/* what the node said of it */
 	char			*why;
 	size_t			 whylen;
 };
@@ -326,7 +454,6 @@ apply_step(const struct plan_step *s, void *arg)
 	struct rump_brreq br;
 	struct rump_ifaddr ia;
 	char cmd[600];
-	const char *detail;
 	int i, r = 0, off = 0;
 
 	switch (s->kind) {
@@ -378,70 +505,121 @@ apply_step(const struct plan_step *s, void *arg)
 		r = apply_mount(s);
 		break;
 	}
-	if (r == 0)
+	if (r == 0 && (a->find == 0 || a->find > rumpclient_recorded()))
 		return 0;
-	r = errno ? errno : EIO;
+	r = r != 0 ? (errno ? errno : EIO) : ECANCELED;
 	for (i = 0; i < s->argc && off < (int)sizeof(cmd) - 1; i++)
 		off += snprintf(cmd + off, sizeof(cmd) - (size_t)off, "%s%s",
 		    i ? " " : "", s->argv[i]);
-	detail = rumpclient_lastdetail();
-	snprintf(a->why, a->whylen, "%s: %s%s%s", cmd, strerror(r),
-	    detail[0] ? ": " : "", detail);
+	if (r == ECANCELED)	/* found: the node's words */
+		snprintf(a->why, a->whylen, "%s: %s", cmd, a->err);
+	else
+		snprintf(a->why, a->whylen, "%s: %s", cmd, strerror(r));
 	logf_fd(a->logfd, "%s", a->why);
 	return -r;
+}
+
+/*
+ * Records the node's configuration (struct apply) into a memfd, or with
+ * a->find set walks it again into /dev/null to name a failed call.
+ * The descriptor at its start, or -errno with a->why set.
+ */
+static int
+record_steps(const struct launch_ctx *lc, int node, struct apply *a)
+{
+	char busdir[STATEDIR_PATHMAX];
+	int fd, r;
+
+	fd = a->find > 0 ? open("/dev/null", O_WRONLY | O_CLOEXEC) :
+	    memfd_create("rumplab-config", MFD_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(a->why, a->whylen, "recording the configuration: %s",
+		    strerror(-r));
+		return r;
+	}
+	if ((r = (int)rumpclient_record(fd)) != 0) {
+		close(fd);
+		snprintf(a->why, a->whylen, "recording the configuration: %s",
+		    strerror(-r));
+		return r;
+	}
+	/* Its programs name themselves by it (gethostname through the
+	 * hijack), and the lab's hosts file resolves it. */
+	(void)rump_sys_sysctl_set("kern.hostname", lc->lab->nodes[node].name);
+	statedir_file(lc->dir, "bus", busdir);
+	r = plan_node_steps(lc->lab, node, busdir, apply_step, a);
+	(void)rumpclient_record(-1);
+	if (r == 0 && lseek(fd, 0, SEEK_SET) != 0)
+		r = -errno;
+	if (r != 0) {
+		if (a->why[0] == '\0')
+			snprintf(a->why, a->whylen, "planning: %s",
+			    strerror(-r));
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* The node said "configuration call K (NAME): ERROR": which step. */
+static void
+name_failure(const struct launch_ctx *lc, int node, struct apply *a,
+    const char *msg)
+{
+	const char *p = strstr(msg, "): ");
+	int fd;
+
+	a->find = strtol(msg + strlen("configuration call "), NULL, 10);
+	a->err = p != NULL ? p + 3 : msg;
+	a->why[0] = '\0';
+	if ((fd = record_steps(lc, node, a)) >= 0) {
+		close(fd);	/* walked to its end: not found */
+		snprintf(a->why, a->whylen, "the node kernel did not start: "
+		    "%s", msg);
+	} else if (fd != -ECANCELED)
+		snprintf(a->why, a->whylen, "the node kernel did not start: "
+		    "%s", msg);
 }
 
 int
 launch_node(const struct launch_ctx *lc, int node, pid_t *pid, char *why,
     size_t whylen)
 {
-	char url[STATEDIR_PATHMAX + 16], busdir[STATEDIR_PATHMAX], val[32];
-	struct apply a;
-	int logfd, r;
+	char msg[512], lim[200] = "";
+	struct apply a = { lc, -1, 0, NULL, why, whylen };
+	int bfd, r;
 
 	*pid = 0;
 	why[0] = '\0';
-	logfd = open_log(lc, node);
-	logf_fd(logfd, "starting node %s", lc->lab->nodes[node].name);
-	if ((r = start_kernel(lc, node, logfd, why, whylen)) != 0)
-		goto out;
-	launch_url(lc->dir, node, url, sizeof(url));
-	if (rumpclient_init_url(url) != 0) {
-		r = -(errno ? errno : EIO);
-		snprintf(why, whylen, "%s", rumpclient_lasterror());
+	a.logfd = open_log(lc, node);
+	logf_fd(a.logfd, "starting node %s", lc->lab->nodes[node].name);
+	if ((bfd = record_steps(lc, node, &a)) < 0) {
+		r = bfd;
 		goto out;
 	}
-	if (rump_sys_sysctl_get("kern.pid", val, sizeof(val)) != 0) {
-		r = -(errno ? errno : EIO);
-		snprintf(why, whylen, "kern.pid: %s", strerror(-r));
-		goto fini;
+	r = start_kernel(lc, node, a.logfd, bfd, pid, msg, sizeof(msg), why,
+	    whylen);
+	close(bfd);
+	if (r == -EIO && strncmp(msg, "configuration call ",
+	    strlen("configuration call ")) == 0)
+		name_failure(lc, node, &a, msg);
+	else if (r == -EIO) {
+		/* A thread it could not make: which limit was reached. */
+		if (strstr(msg, strerror(EAGAIN)) != NULL)
+			preflight_task_limit(lim, sizeof(lim));
+		snprintf(why, whylen, "the node kernel did not start: %s%s%s",
+		    msg, lim[0] ? ": " : "", lim);
 	}
-	*pid = (pid_t)atoi(val);
-	/* Its programs name themselves by it (gethostname through the
-	 * hijack), and the lab's hosts file resolves it. */
-	if (rump_sys_sysctl_set("kern.hostname", lc->lab->nodes[node].name)
-	    != 0)
-		logf_fd(logfd, "kern.hostname %s: %s", lc->lab->nodes[node].name,
-		    strerror(errno));
-	statedir_file(lc->dir, "bus", busdir);
-	a.lc = lc;
-	a.logfd = logfd;
-	a.why = why;
-	a.whylen = whylen;
-	r = plan_node_steps(lc->lab, node, busdir, apply_step, &a);
-	if (r != 0 && why[0] == '\0')
-		snprintf(why, whylen, "planning: %s", strerror(-r));
-fini:
-	rumpclient_fini();
 out:
 	if (r != 0)
-		logf_fd(logfd, "node %s failed: %s", lc->lab->nodes[node].name,
-		    why);
+		logf_fd(a.logfd, "node %s failed: %s",
+		    lc->lab->nodes[node].name, why);
 	else
-		logf_fd(logfd, "node %s configured (pid %d)",
+		logf_fd(a.logfd, "node %s configured (pid %d)",
 		    lc->lab->nodes[node].name, (int)*pid);
-	if (logfd >= 0)
-		close(logfd);
+	if (a.logfd >= 0)
+		close(a.logfd);
 	return r;
 }
 

@@ -1,16 +1,18 @@
 /*
- * launch.h — bringing one node to life: start its node kernel
- * (rump_server, our child in its own session, its output to the node's
- * log) and configure it through librumpclient, in this process, step by
- * step as plan_node_steps() lists them; and the environment of the
- * programs that run against a node (`rumplab exec`, services).
+ * launch.h — bringing one node to life: its configuration recorded
+ * as plan_node_steps() lists it, its node kernel started with it
+ * (rump_server -b, in its own session, its output to the node's log),
+ * forked by a zygote (kernel/zygote.h) when the context has one, else
+ * spawned as our child; and the environment of the programs that run
+ * against a node (`rumplab exec`, services).
  *
- * Contract: launch_node() blocks (the node kernel's start-up, then one
- * sysproxy call per step) and uses the process's one librumpclient
- * connection, so it runs in a worker process (lab/supervisor.c forks a
+ * Contract: launch_node() blocks (the node kernel's start-up, its
+ * configuration included) and uses the process's librumpclient (to
+ * record), so it runs in a worker process (lab/supervisor.c forks a
  * few); it returns 0 with the node kernel's pid, or -errno with a
  * one-line reason in `why`.  Nothing prints; the node's log gets a line
- * per failure.
+ * per failure.  launch_zygote() starts a zygote, our child, for the
+ * workers to share: it exits once every copy of *sock is closed.
  */
 #ifndef RUMPLAB_LAUNCH_H
 #define RUMPLAB_LAUNCH_H
@@ -28,6 +30,7 @@ struct launch_ctx {
 	 * lab/taps.h): a node on one gets it with rump_server -t.  NULL, or
 	 * -1 for a bus without, when none. */
 	const int		*tapfd;
+	int			 zygote;	/* its socket, or -1 */
 };
 
 /* Finds rump_server: $RUMPLAB_SERVER, beside this program, else $PATH. */
@@ -35,6 +38,9 @@ void	launch_init(struct launch_ctx *lc, const struct lab *lab,
 	    const char *dir);
 int	launch_node(const struct launch_ctx *lc, int node, pid_t *pid,
 	    char *why, size_t whylen);
+struct child;
+int	launch_zygote(const struct launch_ctx *lc, struct child *c,
+	    int *sock);
 /*
  * After a restart: the node came back with another MAC (the client
  * library cannot set one yet), so its neighbours on every bus forget its

@@ -69,33 +69,68 @@ worker_run(void *arg)
 	return 0;
 }
 
+/* Room for one more in sv.workers. */
+static int
+worker_slot(void)
+{
+	struct child *nw;
+
+	if (sv.nworkers < sv.capworkers)
+		return 0;
+	sv.capworkers = sv.capworkers ? 2 * sv.capworkers : 16;
+	if ((nw = realloc(sv.workers, (size_t)sv.capworkers * sizeof(*nw)))
+	    == NULL)
+		return -ENOMEM;
+	sv.workers = nw;
+	return 0;
+}
+
+/*
+ * The zygote the round's workers share (lab/launch.h): counted as a
+ * worker, so that `up` is judged only once it has exited and the nodes
+ * it forked, the dead among them, are ours.  -1 when there is none:
+ * then the workers spawn the nodes themselves.
+ */
+static int
+start_zygote(void)
+{
+	int sock;
+
+	if (worker_slot() != 0 ||
+	    launch_zygote(&sv.lc, &sv.workers[sv.nworkers], &sock) != 0)
+		return -1;
+	sv.nworkers++;
+	return sock;
+}
+
 static int
 spawn_workers(const int *list, int n)
 {
 	struct worker_arg a = { list, n, 0, n < sv.jobs ? n : sv.jobs };
-	struct child_fd taps[TAPS_MAX];
+	struct child_fd keep[TAPS_MAX + 1];
 	struct child_spec s = { .fn = worker_run, .arg = &a,
 	    .flags = CHILD_QUIET | CHILD_CLOSEFDS,
-	    .timeout_ms = NODE_TIMEOUT_S * 1000, .fds = taps };
-	struct child *nw;
-	int r;
+	    .timeout_ms = NODE_TIMEOUT_S * 1000, .fds = keep };
+	int r = 0;
 
 	/* The taps of the nodes it starts (lab/launch.c hands them on). */
-	s.nfds = sv_taps_keep(taps, TAPS_MAX);
+	s.nfds = sv_taps_keep(keep, TAPS_MAX);
+	/* One node is spawned as fast as a zygote would be. */
+	if (n > 1 && (sv.lc.zygote = start_zygote()) >= 0) {
+		keep[s.nfds].from = keep[s.nfds].to = sv.lc.zygote;
+		s.nfds++;
+	}
 	for (a.w = 0; a.w < a.jobs; a.w++) {
-		if (sv.nworkers == sv.capworkers) {
-			sv.capworkers = sv.capworkers ? 2 * sv.capworkers : 16;
-			nw = realloc(sv.workers, (size_t)sv.capworkers *
-			    sizeof(*nw));
-			if (nw == NULL)
-				return -ENOMEM;
-			sv.workers = nw;
-		}
-		if ((r = child_start(&sv.workers[sv.nworkers], &s)) != 0)
-			return r;
+		if ((r = worker_slot()) != 0 ||
+		    (r = child_start(&sv.workers[sv.nworkers], &s)) != 0)
+			break;
 		sv.nworkers++;
 	}
-	return 0;
+	/* Only the workers hold it now: when the last exits, so does it. */
+	if (sv.lc.zygote >= 0)
+		close(sv.lc.zygote);
+	sv.lc.zygote = -1;
+	return r;
 }
 
 int

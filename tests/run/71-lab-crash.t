@@ -8,7 +8,7 @@
 # each process once.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-plan 17
+plan 19
 pid_of() { R status --json | python3 -c "import json,sys; print([n['pid'] for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'][0])"; }
 
 check "up the default lab" R up -q
@@ -60,5 +60,22 @@ wait $up; r=$?
 ok $([ -n "$p" ] && [ $r != 0 ] && grep -q "r1 .*signal 9" "$T/up30"; echo $?) \
     "a node killed while up still runs fails the up (exit $r)"
 sed 's/^/# /' "$T/up30" | head -4
+# The node runs its recorded configuration itself (rump_server -b); a
+# step it refuses fails the up naming the step as it would be typed,
+# with the node's reason, and nothing is left.
+cat >"$T/badcfg.yaml" <<'EOF'
+name: badcfg
+buses:
+  lan: { subnet: 10.0.0.0/24 }
+nodes:
+  a: { interfaces: [ { bus: lan, addr: 10.0.0.1/24 } ] }
+  b: { sysctl: { net.inet6.ip6.dad_count: 1000 }, interfaces: [ { bus: lan, addr: 10.0.0.2/24 } ] }
+EOF
+R up -q "$T/badcfg.yaml" >"$T/bad.out" 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q 'b rump.sysctl -w net.inet6.ip6.dad_count=1000: Invalid argument' "$T/bad.out" &&
+    grep -q '1 of 2 nodes failed' "$T/bad.out"; echo $?) \
+    "a configuration step the node refuses fails the up, named as typed (exit $r)"
+sed 's/^/# /' "$T/bad.out" | head -6
+[ ! -d "$XDG_RUNTIME_DIR/rumplab/badcfg" ]; ok $? "and the lab is gone"
 check_nothing_left
 done_testing
