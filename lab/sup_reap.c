@@ -110,7 +110,23 @@ is_node(pid_t pid)
 }
 
 /*
- * Stops every process of the lab: SIGTERM to the node kernels, the
+ * How a node kernel is stopped with its lab: one with file systems
+ * writes them back when it halts (SIGTERM); one without has nothing to
+ * keep that outlives the lab's directory, so it is killed (SIGKILL),
+ * which spares its halt: joining its threads, closing its stack and
+ * buses, freeing it all page by page.  10,000 nodes went down in 20 s
+ * with SIGTERM on this 2-core guest; the kernel's own exit of a
+ * process is most of what is left.
+ */
+static int
+stop_signal(int node)
+{
+	return sv.lab->nodes[node].nfs > 0 ? SIGTERM : SIGKILL;
+}
+
+/*
+ * Stops every process of the lab: SIGTERM to the node kernels (SIGKILL
+ * to those without file systems, stop_signal()), the
  * services' process groups and every other child, SIGKILL to what is
  * left after STOP_GRACE_MS; then removes the state directory.
  */
@@ -136,7 +152,7 @@ teardown(void)
 		if (sv.nodes[i].pid > 0 && (sv.nodes[i].st == NS_UP ||
 		    sv.nodes[i].st == NS_STARTING || sv.nodes[i].st ==
 		    NS_STOPPING || sv.nodes[i].st == NS_FAILED))
-			kill(sv.nodes[i].pid, SIGTERM);
+			kill(sv.nodes[i].pid, stop_signal(i));
 	}
 	deadline = child_now() + STOP_GRACE_MS;
 	for (sweep = true;;) {

@@ -64,6 +64,13 @@ catch_interrupts(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Node starts at once: four a processor.  A start waits on other
+ * processes (the zygote's fork, the node's verdict) more than it
+ * computes, and while thousands of nodes settle those waits grow: on
+ * this 2-core guest 10,000 nodes came up in 66 s with 4 at once, 54 s
+ * with 8 and 49 s with 16; 1000 nodes took as long with 4 as with 8.
+ */
 static int
 default_jobs(void)
 {
@@ -73,7 +80,7 @@ default_jobs(void)
 	if (n > 0)
 		return (int)n;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)(2 * n) : 2;
+	return n > 0 ? (int)(4 * n) : 4;
 }
 
 /*

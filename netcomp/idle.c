@@ -34,7 +34,8 @@
  *              keepalive probe outstanding; TIME_WAIT and timed states
  *              give a deadline instead.  Listening sockets need no timer.
  *  - A stack busy only with DAD or router solicitation (a node's first
- *    seconds: one probe and three solicitations, 4 s apart) needs only
+ *    seconds: one probe, and with accept_rtadv three solicitations, 4 s
+ *    apart: stack.c) needs only
  *    the ND timer, which runs once a second: it sleeps until that timer's
  *    next run (its last run plus ND6_TMR_INTERVAL, idle_note_nd6_tick())
  *    instead of waking for IGMP and MLD every 100 ms with nothing for

@@ -57,6 +57,7 @@
 	WRAP(tcp_input)			/* tcp_input.c: zero windows */	\
 	WRAP(udp_input)			/* udp_input.c: UDP-Lite */	\
 	WRAP(ip6_select_source_address)	/* route.c: blackhole sources */\
+	REPLACE(nd6_restart_netif)	/* stack.c: RS with accept_rtadv */\
 	REPLACE(icmp_dest_unreach)	/* ipfwd.c: NetBSD's errors */	\
 	REPLACE(etharp_request)		/* arp.c: NetBSD's announcements */\
 	REPLACE(icmp6_dest_unreach)	/* icmp6err.c: NetBSD's errors*/\

@@ -163,7 +163,25 @@ knob_set(const struct sysctl_knob *k, const char *val)
 	return 0;
 }
 
-/* accept_rtadv also switches SLAAC on the interfaces that exist now. */
+/*
+ * Router solicitations, as NetBSD sends them: only from a node that
+ * accepts advertisements (rtsold(8) runs beside accept_rtadv; the
+ * kernel sends none).  lwIP would solicit from every interface that
+ * comes up, three times 4 s apart: a router, or a host with its routes
+ * set, gains nothing, and each solicitation wakes every node on the bus
+ * (a 10,000-node lab spent a third of its start in such wake-ups).
+ * liblwip calls this through its PLT whenever an interface or its link
+ * comes up.  Core lock held.
+ */
+void
+nd6_restart_netif(struct netif *netif)
+{
+	netif->rs_count = netstack_knob(NK_IP6_ACCEPT_RTADV) ?
+	    LWIP_ND6_MAX_MULTICAST_SOLICIT : 0;
+}
+
+/* accept_rtadv also switches SLAAC on the interfaces that exist now,
+ * and those that are up solicit an advertisement (or stop). */
 static int
 rtadv_set(const struct sysctl_knob *k, const char *val)
 {
@@ -174,9 +192,13 @@ rtadv_set(const struct sysctl_knob *k, const char *val)
 		return error;
 	netstack_lock();
 	NETIF_FOREACH(n)
-		if (n->flags & NETIF_FLAG_MLD6)
+		if (n->flags & NETIF_FLAG_MLD6) {
 			netif_set_ip6_autoconfig_enabled(n,
 			    netstack_knob(NK_IP6_ACCEPT_RTADV));
+			if (netif_is_up(n) && netif_is_link_up(n))
+				nd6_restart_netif(n);
+		}
+	netstack_poke();
 	netstack_unlock();
 	return 0;
 }

@@ -26,7 +26,7 @@ SIZES=${LAB_SIZES:-"10 20 100 200 1000"}
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-echo "jobs: ${RUMPLAB_JOBS:-$((2 * $(nproc)))} node starts at once on $(nproc) cores; state on $(df --output=fstype "$x" | tail -1)"
+echo "jobs: ${RUMPLAB_JOBS:-$((4 * $(nproc)))} node starts at once on $(nproc) cores; state on $(df --output=fstype "$x" | tail -1)"
 printf '%-6s %6s %9s %9s\n' shape nodes "up (s)" "down (s)"
 for shape in line ring; do
 	for n in $SIZES; do
