@@ -26,6 +26,9 @@ struct component {
 	const char *deps[4];       /* loaded first; NULL-terminated */
 	int  (*init)(char *err, size_t errlen);
 	void (*fini)(void);
+	/* Its threads ended at once, its state left to exit() (a quick
+	 * halt); NULL: it has none. */
+	void (*halt)(void);
 };
 
 #define COMPONENT_REGISTER(var)						\
@@ -44,6 +47,8 @@ int  component_loaded(const char *name);
 int  component_load(const char *name, char *err, size_t errlen);
 /* fini() every loaded component, last loaded first. */
 void component_fini_all(void);
+/* halt() every loaded component, last loaded first. */
+void component_halt_all(void);
 /* ", "-separated names, sorted: every built-in one, or the loaded ones. */
 size_t component_names(char *buf, size_t len, int loaded_only);
 

@@ -158,6 +158,16 @@ component_fini_all(void)
 	}
 }
 
+void
+component_halt_all(void)
+{
+	int i;
+
+	for (i = nloaded - 1; i >= 0; i--)
+		if (loaded[i]->halt != NULL)
+			loaded[i]->halt();
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {

@@ -365,6 +365,7 @@ static const struct component comp_netinet = {
 	.deps = { "rumpnet_net", NULL },
 	.init = netinet_init,
 	.fini = netinet_fini,
+	.halt = netloop_stop,
 };
 COMPONENT_REGISTER(comp_netinet);
 

@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 51
+plan 53
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -179,6 +179,19 @@ spc unix://fg reboot >/dev/null 2>&1
 wait $fp; r=$?
 ok $([ $r = 0 ] && grep -q "component rumpnet_sockin stopped" fg.err && grep -q "halted" fg.err; echo $?) \
     "-v mirrors the log to stderr; shutdown stops components"
+# SIGUSR1, how rumplab takes a lab down: a node without file systems
+# stops at once (no component stopped, nothing logged), one with them
+# halts as on SIGTERM, writing them back.
+as_user rump_server -s -v -l rumpnet_sockin unix://fg 2>fg.err & fp=$!
+wait_file fg
+kill -USR1 "$(node_pid unix://fg)"; wait $fp; r=$?
+ok $([ $r = 0 ] && [ ! -e fg ] && ! grep -q "stopped\|halted" fg.err; echo $?) \
+    "SIGUSR1: a node without file systems exits 0 at once, its socket removed"
+as_user rump_server -s -v -l rumpfs_tmpfs unix://fg 2>fg.err & fp=$!
+wait_file fg
+kill -USR1 "$(node_pid unix://fg)"; wait $fp; r=$?
+ok $([ $r = 0 ] && grep -q "component rumpvfs stopped" fg.err && grep -q "halted" fg.err; echo $?) \
+    "SIGUSR1: a node with file systems halts as on SIGTERM"
 
 # -r FD: the verdict on a descriptor and no detaching (how rumplab starts
 # its nodes: one process creation less a node).
