@@ -10,7 +10,7 @@
 # and 77-faults.t hold the plain node and supervisor kills.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/lab.sh"
-plan 36
+plan 38
 
 # lan: h1 h2 h3 and r1; far: r1 and h4.
 cat >"$T/f88.yaml" <<'EOF'
@@ -217,6 +217,26 @@ for d in 0.05 0.2 0.5; do
 	[ -s "$T/.left" ] && { bad=1; sed 's/^/# /' "$T/.left"; }
 done
 ok $bad "up killed -9 at 0.05, 0.2, 0.5 s: down takes what it started, nothing left"
+
+# --- kill -9 of the zygote mid-start --------------------------------------------------
+# The nodes are forked by one rump_server -Z; once it is gone the workers
+# spawn the rest themselves.  (Its last argument is the lab's directory.)
+R generate line 20 -o "$T/zl.yaml" >/dev/null
+R up -q --jobs 1 --name zl "$T/zl.yaml" >"$T/zup" 2>&1 & p=$!
+z=""
+for i in $(seq 300); do
+	z=$(grep -lzF -- "$XDG_RUNTIME_DIR/rumplab/zl" /proc/[0-9]*/cmdline 2>/dev/null |
+	    while read -r f; do tr '\0' ' ' <"$f" | grep -q '^rump_server -Z ' &&
+	    { f=${f#/proc/}; echo "${f%%/*}"; }; done | head -1)
+	[ -n "$z" ] && break
+	sleep 0.01
+done
+[ -n "$z" ] && kill -9 "$z"
+wait $p; r=$?
+ok $([ -n "$z" ] && [ $r = 0 ]; echo $?) "up goes on when its zygote is killed -9 (exit $r)"
+sed 's/^/# /' "$T/zup" | head -3
+check "and check passes on every node" R check zl
+R down zl >/dev/null 2>&1
 
 diag "at $(elapsed $T0) s"
 # --- the state directory's file system full during up (root mounts it) ------------
