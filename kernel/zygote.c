@@ -128,6 +128,7 @@ char **
 zygote_serve(int sock, char **argv, int argc, int *argcp)
 {
 	static struct request q;
+	int go[2];
 	char *room = argv[0];
 	size_t roomlen = (size_t)(argv[argc - 1] - argv[0]) +
 	    strlen(argv[argc - 1]) + 1;
@@ -141,9 +142,25 @@ zygote_serve(int sock, char **argv, int argc, int *argcp)
 		}
 		if (r == 1)
 			continue;
-		if ((pid = fork()) == 0)
+		if (pipe2(go, O_CLOEXEC) != 0) {
+			answer(&q, -errno);
+			close_all(&q);
+			continue;
+		}
+		if ((pid = fork()) == 0) {
+			/* Not a node until its pid has been answered: a
+			 * zygote killed in between would leave one nobody
+			 * knows, beside the one the launcher starts instead. */
+			close(go[1]);
+			if (read(go[0], &r, 1) != 1)
+				_exit(1);
+			close(go[0]);
 			return become(sock, &q, room, roomlen, argcp);
+		}
 		answer(&q, pid > 0 ? (int)pid : -errno);
+		(void)!write(go[1], "", 1);
+		close(go[0]);
+		close(go[1]);
 		close_all(&q);
 	}
 }

@@ -18,7 +18,10 @@
  * answer goes (a pipe's write end), the node's standard output and
  * error, then those it gets as 3, 4, 5... (at most ZYGOTE_FDMAX in all).
  * The answer is the child's pid as a host int, or -errno when it could
- * not fork; a malformed request is answered -EINVAL.  The child leads a
+ * not fork; a malformed request is answered -EINVAL.  The child goes on
+ * only once its pid has been answered (a zygote that dies in between
+ * takes it along), so a launcher that got no answer may start the node
+ * some other way.  The child leads a
  * session of its own, with standard input on /dev/null, and ps shows
  * its own argument vector in place of the zygote's: that is written over
  * the zygote's (rumplab gives it a last argument to make room: the lab's
