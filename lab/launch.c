@@ -262,8 +262,8 @@ launch_zygote(const struct launch_ctx *lc, struct child *c, int *sock)
 /*
  * The node forked by the zygote: argv and, in order, where its pid
  * comes back, its output, then fds[] (their `to`s 3, 4, 5...).  0 with
- * *pid and the verdict pipe's read end in c; -errno when the zygote
- * cannot be asked (gone) or could not fork.
+ * its pid and the verdict pipe's read end in c; -EPIPE when the zygote
+ * cannot be asked (gone), else -errno (it could not fork).
  */
 static int
 zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
