@@ -1,10 +1,10 @@
 /*
  * sup_worker.c — the supervisor's children that talk to nodes (lab/sup.h).
  *
- * Workers start nodes: librumpclient holds one connection per process,
- * so up to `jobs` of them (lab/child.h, forked) each launch their share
- * of the nodes (lab/launch.c) one after another and report every node
- * on their output as one line:
+ * Workers start nodes: up to `jobs` of them (lab/child.h, forked), with
+ * the round's zygote when it starts more than one node, each launch
+ * their share of the nodes (lab/launch.c) one after another and report
+ * every node on their output as one line:
  *	ok INDEX PID
  *	fail INDEX PID REASON		(PID 0: no node kernel ran)
  * A worker that says nothing for NODE_TIMEOUT_S is killed: the node it

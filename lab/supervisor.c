@@ -12,11 +12,12 @@
  * to stop and has not, the end of `up`'s settle time — so no timer
  * wakes it while the lab is idle.
  *
- * Starting nodes is the slow part (a node kernel's start-up, then one
- * sysproxy call per configuration step), and librumpclient holds one
- * connection per process, so the supervisor forks up to `jobs` workers
- * (lab/sup_worker.c).  The node kernels are the workers' children; when
- * a worker exits they are adopted by the supervisor
+ * Starting nodes is the slow part (a node kernel's start-up, its
+ * recorded configuration run in it), so the supervisor forks up to
+ * `jobs` workers (lab/sup_worker.c), which wait on the nodes in
+ * parallel.  The node kernels are forked by one zygote the workers
+ * share (lab/launch.h), or by a worker itself without one; when the
+ * zygote or the worker exits they are adopted by the supervisor
  * (PR_SET_CHILD_SUBREAPER), which then reaps them (lab/sup_reap.c).
  */
 #include <sys/prctl.h>
