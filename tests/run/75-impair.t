@@ -44,7 +44,10 @@ ok "$(grep -q '^h1:shmif0 .* up *out.delay=20ms' "$T/show"; echo $?)" \
 # The delay is never shorter (min, in every run), and late by little on
 # average.  Lateness is the machine's (a sanitizer build among other
 # tests: a node not scheduled answers late) and one-sided, so a run that
-# is late is tried again, up to three times; bench shows the exact figure.
+# is late is tried again, up to five times; bench shows the exact figure.
+# (Three were too few in CI-style runs: 41.87/45.31, 42.14/44.46 and
+# 46.83/60.14 ms over a 1.11/2.28 ms base, the first two late by 0.03
+# and 0.04 ms past the bounds below.)
 # min_ok MIN: never under the 40 ms set, and at most 1 ms over it beyond
 # the path's own minimum (bmin: 0.2 ms on an idle machine, 1.2 ms in the
 # sanitizer build on a loaded one).
@@ -57,7 +60,7 @@ min_ok() {
 delay_runs() {
 	local k m a hi=$1
 	dmin="" d="" dall="" short=0
-	for k in 1 2 3; do
+	for k in 1 2 3 4 5; do
 		if [ -n "${2:-}" ]; then
 			X h2 -- rumpperf -s -u -m 1 >"$T/udps" 2>&1 &
 			sleep 0.3
