@@ -117,6 +117,27 @@ die(const char *fmt, const char *arg)
 	exit(1);
 }
 
+/*
+ * -b, -r, -Z: an open descriptor, made close-on-exec.  Not 0-2: once
+ * closed, a socket could take the number, and -v's mirror would write
+ * into it.
+ */
+static int
+fd_arg(int opt, const char *arg, const char *what)
+{
+	char msg[128];
+	char *end;
+	long fd = strtol(arg, &end, 10);
+
+	if (*end != '\0' || end == arg || fd < 3 || fd > INT_MAX ||
+	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1) {
+		snprintf(msg, sizeof(msg), "-%c %s: not an open %s above 2",
+		    opt, arg, what);
+		die("%s", msg);
+	}
+	return (int)fd;
+}
+
 static void
 parse_args(int argc, char **argv, struct options *o)
 {
@@ -138,13 +159,7 @@ parse_args(int argc, char **argv, struct options *o)
 	while ((ch = getopt(argc, argv, "b:c:d:l:r:st:v")) != -1) {
 		switch (ch) {
 		case 'b':
-			fd = strtol(optarg, &end, 10);
-			if (*end != '\0' || end == optarg || fd < 3 ||
-			    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
-				die("-b %s: not an open file descriptor above 2",
-				    optarg);
-			o->batchfd = (int)fd;
-			(void)fcntl(o->batchfd, F_SETFD, FD_CLOEXEC);
+			o->batchfd = fd_arg('b', optarg, "file descriptor");
 			break;
 		case 'c':
 			o->ncpu = (int)strtol(optarg, &end, 10);
@@ -162,15 +177,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->components[o->ncomponents++] = optarg;
 			break;
 		case 'r':
-			/* Not 0-2: once closed, a socket could take the
-			 * number, and -v's mirror would write into it. */
-			fd = strtol(optarg, &end, 10);
-			if (*end != '\0' || end == optarg || fd < 3 ||
-			    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
-				die("-r %s: not an open file descriptor above 2",
-				    optarg);
-			o->readyfd = (int)fd;
-			(void)fcntl(o->readyfd, F_SETFD, FD_CLOEXEC);
+			o->readyfd = fd_arg('r', optarg, "file descriptor");
 			o->foreground = 1;
 			break;
 		case 's':
@@ -407,14 +414,13 @@ serve(struct sp_server *srv, const sigset_t *set, int wfd)
 static char **
 zygote(char **zargv, int *argcp)
 {
-	char **argv, *end;
-	long fd = strtol(zargv[2], &end, 10);
+	char **argv;
+	int fd;
 
-	if (*argcp > 4 || *end != '\0' || end == zargv[2] || fd < 3 ||
-	    fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
+	if (*argcp > 4)		/* -Z FD [ROOM] and nothing else */
 		die("-Z %s: not an open socket above 2", zargv[2]);
-	(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-	if ((argv = zygote_serve((int)fd, zargv, *argcp, argcp)) != NULL)
+	fd = fd_arg('Z', zargv[2], "socket");
+	if ((argv = zygote_serve(fd, zargv, *argcp, argcp)) != NULL)
 		return argv;
 	if (*argcp < 0)
 		die("zygote: %s", strerror(-*argcp));

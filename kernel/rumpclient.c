@@ -726,7 +726,8 @@ wait_reply_locked(struct waiter *w, struct rc_wait *rw)
 	pass_lead_locked();
 }
 
-/* Connect on first use; the state a call fails with otherwise. */
+/* Connect on first use; the state a call fails with otherwise; 1 while
+ * recording (rumpclient_record()). */
 static int
 ensure_connected(void)
 {
@@ -739,6 +740,8 @@ ensure_connected(void)
 		return 0;
 	if (state == RC_DOWN)
 		return -ENOTCONN;
+	if (state == RC_RECORD)
+		return 1;
 	return rumpclient_init() == 0 ? 0 : -EHOSTDOWN;
 }
 
@@ -765,8 +768,7 @@ send_request(struct sp_msg *req, uint32_t id)
 
 /*
  * Recording (rumpclient_record()): the call goes to the record as a
- * request frame and is answered 0 with an empty reply; 1 when not
- * recording.
+ * request frame and is answered 0 with an empty reply.
  */
 static int
 record_call(struct sp_msg *req, struct sp_msg *rep)
@@ -774,10 +776,6 @@ record_call(struct sp_msg *req, struct sp_msg *rep)
 	uint32_t id;
 
 	pthread_mutex_lock(&rc.mtx);
-	if (rc.state != RC_RECORD) {
-		pthread_mutex_unlock(&rc.mtx);
-		return 1;
-	}
 	id = rc.nextid++;
 	pthread_mutex_unlock(&rc.mtx);
 	memset(rep, 0, sizeof(*rep));
@@ -845,14 +843,14 @@ rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
 	lastdetail[0] = '\0';
 	if (rw == NULL)
 		rw = &none;
-	if ((error = record_call(req, rep)) != 1)
-		return error;
 	rw->hostready = 0;
 	if ((__atomic_load_n(&rc_flags, __ATOMIC_RELAXED) & RUMPCLIENT_INTR) &&
 	    sp_call_desc(req->h.call) != NULL &&
 	    sp_call_desc(req->h.call)->blocking)
 		rw->intr = 1;
-	if ((error = ensure_connected()) != 0)
+	if ((error = ensure_connected()) == 1)
+		return record_call(req, rep);
+	if (error != 0)
 		return error;
 	memset(&w, 0, sizeof(w));
 	w.efd = -1;

@@ -37,7 +37,8 @@ close_all(struct request *q)
 	q->nfd = 0;
 }
 
-/* One request: 1, 0 at the end of sock, or -errno. */
+/* 2: a request in q; 1: a malformed one, answered and dropped; 0: the
+ * end of sock; or -errno. */
 static int
 receive(int sock, struct request *q)
 {

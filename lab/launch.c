@@ -353,7 +353,7 @@ start_kernel(const struct launch_ctx *lc, int node, int logfd, int bfd,
 	 * start) as our own child, which costs only time. */
 	r = lc->zygote >= 0 ? zygote_start(lc->zygote, argv, logfd, fds,
 	    s.nfds, &c) : -EPIPE;
-	if ((own = r == -EPIPE || r == -ECONNREFUSED))
+	if ((own = r == -EPIPE))
 		r = child_start(&c, &s);
 	if (r != 0) {
 		if (r == -EAGAIN && (preflight_task_limit(lim, sizeof(lim)),
@@ -573,13 +573,12 @@ name_failure(const struct launch_ctx *lc, int node, struct apply *a,
 	a->find = strtol(msg + strlen("configuration call "), NULL, 10);
 	a->err = p != NULL ? p + 3 : msg;
 	a->why[0] = '\0';
-	if ((fd = record_steps(lc, node, a)) >= 0) {
+	/* -ECANCELED: found, and a->why names it. */
+	if ((fd = record_steps(lc, node, a)) == -ECANCELED)
+		return;
+	if (fd >= 0)
 		close(fd);	/* walked to its end: not found */
-		snprintf(a->why, a->whylen, "the node kernel did not start: "
-		    "%s", msg);
-	} else if (fd != -ECANCELED)
-		snprintf(a->why, a->whylen, "the node kernel did not start: "
-		    "%s", msg);
+	snprintf(a->why, a->whylen, "the node kernel did not start: %s", msg);
 }
 
 int
