@@ -15,9 +15,9 @@
  * Starting nodes is the slow part (a node kernel's start-up, its
  * recorded configuration run in it), so the supervisor forks up to
  * `jobs` workers (lab/sup_worker.c), which wait on the nodes in
- * parallel.  The node kernels are forked by one zygote the workers
- * share (lab/launch.h), or by a worker itself without one; when the
- * zygote or the worker exits they are adopted by the supervisor
+ * parallel.  The node kernels are forked by zygotes the workers share,
+ * one a processor (lab/launch.h), or by a worker itself without one;
+ * when the zygote or the worker exits they are adopted by the supervisor
  * (PR_SET_CHILD_SUBREAPER), which then reaps them (lab/sup_reap.c).
  */
 #include <sys/prctl.h>

@@ -226,7 +226,7 @@ R up -q --jobs 1 --name zl "$T/zl.yaml" >"$T/zup" 2>&1 & p=$!
 z=""
 for i in $(seq 300); do
 	z=$(grep -lzF -- "$XDG_RUNTIME_DIR/rumplab/zl" /proc/[0-9]*/cmdline 2>/dev/null |
-	    while read -r f; do tr '\0' ' ' <"$f" | grep -q '^rump_server -Z ' &&
+	    while read -r f; do { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q '^rump_server -Z ' &&
 	    { f=${f#/proc/}; echo "${f%%/*}"; }; done | head -1)
 	[ -n "$z" ] && break
 	sleep 0.01
