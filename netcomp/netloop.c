@@ -506,13 +506,16 @@ loop_exit(void *arg)
 }
 
 /*
- * Waits for the loop's thread to be gone, its hold on the memory with
- * it: one sleep on a pidfd of the thread (PIDFD_THREAD, Linux 6.9),
- * readable once it has exited.  Elsewhere, or when that fails, it looks
- * every millisecond.  The looking was most of taking 10,000 nodes down
- * at once: each stopping node woke every millisecond, dozens of times,
- * while the thread it waited for queued for a processor behind the
- * other 9,999.
+ * Waits for the loop's thread to be gone, and its hold on the process's
+ * memory with it (a main thread that exits first sets off the kernel's
+ * search for a new owner: quick_halt() in rump_server.c): one sleep on
+ * a pidfd of the thread (PIDFD_THREAD, Linux 6.9), readable only once
+ * the thread has let go of the memory and exited.  Without one, it
+ * looks once a millisecond, waking the stopping node each time.  A
+ * 10,000-node down, where the thread may queue behind thousands of
+ * others, took no less time with the pidfd (measured together with the
+ * supervisor's changes of the same commit): the exits' own page-table
+ * work is most of it.
  */
 #define GONE_WAIT_MS	1000
 #ifndef PIDFD_THREAD
