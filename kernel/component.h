@@ -49,6 +49,37 @@ int  component_load(const char *name, char *err, size_t errlen);
 void component_fini_all(void);
 /* halt() every loaded component, last loaded first. */
 void component_halt_all(void);
+/*
+ * The main thread's loop.  A server whose main thread has nothing left to
+ * do once booted but wait (rump_server) offers it, before it loads
+ * components; a component whose work is a loop on a thread of its own
+ * (the network stack's: netcomp/netloop.c) may then take it instead of
+ * starting that thread, and the server runs the loop on its main thread
+ * with a hook for its own events.  So an idle node is one thread: a
+ * second one cost a 10,000-node `down` more than half of its time on a
+ * 2-core guest (netloop.c says what was measured).
+ *
+ *  run        runs the loop on the calling thread until hook() returns
+ *             nonzero, and returns that; hook runs on this thread, with
+ *             no lock of the component held, after each interrupt()
+ *  interrupt  has the loop call its hook soon; async-signal-safe
+ *  detach     after run() returned: the loop goes on, on a thread of its
+ *             own, for a halt that still needs it; 0 or -errno
+ */
+struct component_loop {
+	int  (*run)(int (*hook)(void *), void *arg);
+	void (*interrupt)(void);
+	int  (*detach)(void);
+};
+
+/* Main thread, before component_load(). */
+void component_loop_offer(void);
+/* Was it offered?  Then component_loop_take() takes it (once). */
+int  component_loop_offered(void);
+void component_loop_take(const struct component_loop *loop);
+/* The loop taken, or NULL (none was, or nobody took it). */
+const struct component_loop *component_loop(void);
+
 /* ", "-separated names, sorted: every built-in one, or the loaded ones. */
 size_t component_names(char *buf, size_t len, int loaded_only);
 

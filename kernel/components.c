@@ -158,6 +158,33 @@ component_fini_all(void)
 	}
 }
 
+static int loop_offered;			/* main thread, at boot */
+static const struct component_loop *loop_taken;
+
+void
+component_loop_offer(void)
+{
+	loop_offered = 1;
+}
+
+int
+component_loop_offered(void)
+{
+	return loop_offered && loop_taken == NULL;
+}
+
+void
+component_loop_take(const struct component_loop *loop)
+{
+	loop_taken = loop;
+}
+
+const struct component_loop *
+component_loop(void)
+{
+	return loop_taken;
+}
+
 void
 component_halt_all(void)
 {

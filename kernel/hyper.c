@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,11 +27,25 @@ hyp_thread_create(hyp_thread_fn fn, void *arg, const char *name,
 {
 	pthread_attr_t attr;
 	pthread_t t;
+	sigset_t all;
 	char shortname[16];
 	int error;
 
 	if ((error = pthread_attr_init(&attr)) != 0)
 		return -error;
+	/* Signals are the main thread's (rump_server.c): a kernel thread
+	 * takes none, whatever the mask of the thread creating it, but the
+	 * ones its own faults raise.  Blocked, a fault's signal would kill
+	 * the process, passing by its handler: shmif's SIGBUS guard for a
+	 * bus file cut short (shmif/bus.c). */
+	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGSYS);
+	pthread_attr_setsigmask_np(&attr, &all);
 	if (detached)
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	error = pthread_create(&t, &attr, fn, arg);

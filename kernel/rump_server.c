@@ -11,12 +11,16 @@
  * "OK" or the error message, and the parent exits 0 or prints it and
  * exits 1.  With -r FD a launcher that runs us as its own child
  * (rumplab's workers) gets the same verdict on FD, and the fork is saved:
- * one process creation less per node.  The main thread then polls three
- * descriptors: the sysproxy socket (it accepts clients), a signalfd (it
- * stops), and the bus watcher's epoll set (shmif_watch_events(): it takes
- * its turn at hearing NetBSD-style writers).  With the network loop
- * reading the buses on lwIP's tcpip thread (netcomp/netloop.c), an idle
- * node is these two threads, asleep with no timers.  Run as
+ * one process creation less per node.  With the network stack loaded the
+ * main thread then runs the stack's loop itself (component_loop():
+ * netcomp/netloop.c), so that an idle node is one thread, asleep in
+ * futex_waitv() with no timers: signals are taken by handlers that
+ * interrupt the loop, and the sysproxy socket and the bus watcher's
+ * descriptors raise SIGIO (O_ASYNC) when they have something, on which
+ * the loop calls loop_hook(): it accepts clients and takes its turn at
+ * hearing NetBSD-style writers (shmif_watch_events()).  Without the stack
+ * (a node of file systems only) the main thread polls those descriptors
+ * and a signalfd instead (serve()).  Run as
  * rump_allserver (a link to it), it loads every component, as NetBSD's
  * rump_allserver has them all linked in.  This is the only file that
  * prints and exits.
@@ -26,11 +30,13 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kernel/component.h"
@@ -407,6 +413,79 @@ serve(struct sp_server *srv, const sigset_t *set, int wfd)
 }
 
 /*
+ * The main thread's loop when the network stack runs on it (component.h's
+ * component_loop(): an idle node is then one thread): the signals are
+ * taken by handlers that note them and interrupt the loop, and the loop
+ * calls loop_hook() on this thread.  The sysproxy socket and the bus
+ * watcher's descriptors raise SIGIO (O_ASYNC) when they have something;
+ * SIGALRM retries an accept that failed for want of descriptors.
+ */
+static volatile sig_atomic_t stop_sig, io_ready;
+
+static void
+on_signal(int sig)
+{
+	int e = errno;
+
+	if (sig == SIGIO || sig == SIGALRM)
+		io_ready = 1;
+	else if (stop_sig == 0)
+		stop_sig = sig;
+	component_loop()->interrupt();
+	errno = e;
+}
+
+static int
+loop_hook(void *arg)
+{
+	struct itimerval retry = { { 0, 0 }, { 0, 100 * 1000 } };
+	struct sp_server *srv = arg;
+
+	if (stop_sig != 0)
+		return stop_sig;
+	if (io_ready) {
+		io_ready = 0;
+		shmif_watch_dispatch();
+		if (sp_server_accept(srv) != 0)
+			setitimer(ITIMER_REAL, &retry, NULL);
+	}
+	return 0;
+}
+
+/* Until a signal of SET: returns it. */
+static int
+serve_on_loop(struct sp_server *srv, const sigset_t *set)
+{
+	struct sigaction sa;
+	int fd = sp_server_fd(srv), sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1)
+			sigaction(sig, &sa, NULL);
+	/* A node without file systems has nothing to do when its lab goes
+	 * (quick_halt()): SIGUSR1's default action ends it in the kernel,
+	 * with no return to user space. */
+	if (!component_loaded("rumpvfs"))
+		signal(SIGUSR1, SIG_DFL);
+	if (fcntl(fd, F_SETOWN, getpid()) != 0 || fcntl(fd, F_SETFL,
+	    fcntl(fd, F_GETFL) | O_ASYNC) != 0 || shmif_watch_sigio() != 0) {
+		klog(KLOG_ERR, "cannot have SIGIO: %s; stopping",
+		    strerror(errno));
+		return SIGTERM;
+	}
+	io_ready = 1;		/* whatever came before O_ASYNC */
+	component_loop()->interrupt();
+	pthread_sigmask(SIG_UNBLOCK, set, NULL);
+	sig = component_loop()->run(loop_hook, srv);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	return sig;
+}
+
+/*
  * -Z FD [ROOM]: serve as a zygote on the socket FD (kernel/zygote.h); in
  * each child made, the node's own argument vector.  The zygote itself
  * exits here when its socket ends.
@@ -476,6 +555,8 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGIO);
+	sigaddset(&set, SIGALRM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (o.readyfd >= 0)
 		fd = o.readyfd;
@@ -484,6 +565,7 @@ main(int argc, char **argv)
 	if (o.verbose)
 		klog_set_mirror(2, KLOG_DEBUG);
 	wfd = shmif_watch_events();
+	component_loop_offer();
 	err[0] = '\0';
 	if ((error = boot(&o, &srv, err, sizeof(err))) == 0 &&
 	    (error = sp_server_start(srv, reboot_hook)) != 0)
@@ -494,7 +576,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(fd, "OK");
-	sig = serve(srv, &set, wfd);
+	if (component_loop() == NULL)
+		sig = serve(srv, &set, wfd);
+	else {
+		sig = serve_on_loop(srv, &set);
+		if (component_loop()->detach() != 0)
+			klog(KLOG_WARN, "no thread for the network loop: "
+			    "halting without it");
+	}
 	if (sig == SIGUSR1 && !component_loaded("rumpvfs"))
 		quick_halt(srv);
 	klog(KLOG_INFO, "shutting down (%s)", strsignal(sig));

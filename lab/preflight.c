@@ -29,7 +29,8 @@ lab_needs(const struct lab *lab, int jobs, struct lab_needs *n)
 	memset(n, 0, sizeof(*n));
 	for (i = 0; i < lab->nnodes; i++)
 		svcs += lab->nodes[i].nrun;
-	n->tasks = (long)lab->nnodes * PREFLIGHT_NODE_TASKS + svcs +
+	/* a service, and its connection's thread in its node */
+	n->tasks = (long)lab->nnodes * PREFLIGHT_NODE_TASKS + 2 * svcs +
 	    2L * jobs + BASE_TASKS;
 	n->fds = 2 * svcs + 2L * jobs + BASE_FDS;
 	n->mem = (uint64_t)lab->nnodes * PREFLIGHT_NODE_MEM;

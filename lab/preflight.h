@@ -23,7 +23,7 @@
 
 #include "lab/lab.h"
 
-#define PREFLIGHT_NODE_TASKS	2	/* main thread, network loop */
+#define PREFLIGHT_NODE_TASKS	1	/* the main thread runs the network loop */
 #define PREFLIGHT_NODE_MEM	(640u * 1024)	/* all in, with margin */
 
 struct lab_needs {

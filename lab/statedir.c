@@ -13,6 +13,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,9 +140,55 @@ remove_tree(int parent, const char *name)
 	return r;
 }
 
+/* Removes what DIR holds but its entry named SKIP. */
+static void
+remove_entries(const char *dir, const char *skip)
+{
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") !=
+		    0 && strcmp(e->d_name, skip) != 0)
+			(void)remove_tree(dirfd(d), e->d_name);
+	closedir(d);
+}
+
+/* The second thread's half: a path; what it leaves, the first removes. */
+static void *
+remove_half(void *arg)
+{
+	(void)remove_tree(AT_FDCWD, arg);
+	return NULL;
+}
+
+/*
+ * The bus directory is removed on a second thread while this one removes
+ * the rest: a lab's files are a bus file and a wake map a bus, a socket
+ * and a log a node, so the two halves are about even; on this 2-core
+ * guest the 40,000 unlinks of a 10,000-node lab took 2.6 s in turn (under
+ * strace), a third of its down.  Without the thread it is done here.
+ */
 int
 statedir_remove(const char *dir)
 {
+	char bus[STATEDIR_PATHMAX];
+	pthread_t t;
+	sigset_t all, old;
+	int threaded;
+
+	snprintf(bus, sizeof(bus), "%s/bus", dir);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	threaded = pthread_create(&t, NULL, remove_half, bus) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (threaded) {
+		remove_entries(dir, "bus");
+		pthread_join(t, NULL);
+	}
+	/* what is left: the directory itself, or everything */
 	return remove_tree(AT_FDCWD, dir);
 }
 

@@ -162,6 +162,8 @@ kill_stragglers(void)
  * stack and buses and freeing it all, took 10,000 nodes 20 s to go down
  * on this 2-core guest; SIGKILL 9-14 s, a fifth of it the kernel's search
  * for a new owner of each node's memory (rump_server.c, quick_halt()).
+ * A node is one thread now, and one without file systems leaves SIGUSR1
+ * its default action: the kernel ends it where the signal lands.
  */
 #define NODE_STOP_SIG	SIGUSR1
 #define REAP_MANY	64	/* more to reap: by pid, in rounds */

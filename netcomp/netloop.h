@@ -1,7 +1,7 @@
 /*
  * netloop.h — the node's network loop: lwIP's tcpip thread, which also
- * reads the node's buses, so that an idle node is one thread asleep (see
- * netloop.c).
+ * reads the node's buses, and in rump_server is the main thread, so that
+ * an idle node is one thread asleep (see netloop.c).
  */
 #ifndef RUMPLAB_NETCOMP_NETLOOP_H
 #define RUMPLAB_NETCOMP_NETLOOP_H
@@ -38,6 +38,14 @@ int  netloop_add(const struct netloop_ops *ops, void *arg,
 /* Remove it; on return the loop neither runs it nor reads its word, and
  * what it reads may be unmapped.  Never with the core lock held. */
 void netloop_remove(struct netloop_src *src);
+
+/*
+ * 1 when lwIP's tcpip thread will not be started: the main thread was
+ * offered (component_loop_offer()) and the loop takes it; tcpip_init()
+ * then returns with the stack usable under the core lock, and its init
+ * callback runs only once the loop runs.
+ */
+int  netloop_deferring(void);
 
 /* Ends the tcpip thread, once the stack is stopped and before the process
  * exits; waits up to 1 s for it to be gone.  Nothing may use the stack

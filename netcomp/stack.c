@@ -92,6 +92,13 @@ netstack_start(char *err, size_t errlen)
 	if (stack_started)
 		return 0;
 	seed_lwip_rand();
+	if (netloop_deferring()) {
+		/* The main thread runs the loop once booted: nothing to
+		 * wait for, and no callback (it would run at every start). */
+		tcpip_init(NULL, NULL);
+		stack_started = 1;
+		return 0;
+	}
 	if (sys_sem_new(&sem, 0) != ERR_OK) {
 		snprintf(err, errlen, "cannot create a semaphore for lwIP");
 		return -ENOMEM;

@@ -175,6 +175,10 @@ void shmif_note_wakeup(struct shmif_bus *bus);
  */
 int  shmif_watch_events(void);
 void shmif_watch_dispatch(void);
+/* From now on the epoll set's members raise SIGIO (O_ASYNC, owner this
+ * process) when they have something, for a loop that sleeps in no poll;
+ * 0 or -errno. */
+int  shmif_watch_sigio(void);
 
 /* Move the read position to the oldest record still in the ring. */
 void shmif_rewind(struct shmif_bus *bus);

@@ -29,16 +29,20 @@
  * A process with an event loop of its own (a node kernel: see
  * shmif_watch_events() in shmif.h) takes part without a thread: it tries
  * the lock without waiting; the holder's inotify descriptor, or for the
- * others a pidfd of the holder (found in /proc/locks), goes into an epoll
- * set the loop polls.  When the holder exits its pidfd becomes readable,
- * and the waiting processes try the lock again.  A lab of 10,000 nodes
- * in one directory so costs 10,000 descriptors and no thread, where one
- * thread a node asleep in flock() was one task of the 32,768 pid_max
- * allows.
+ * others the read end of a FIFO in the directory (WATCH_FIFO), goes into
+ * an epoll set the loop polls.  Whoever holds the lock, or waits for it
+ * in flock(), keeps the FIFO open for writing, so that the holder's exit
+ * is the last writer going: the readers see POLLHUP, and with
+ * shmif_watch_sigio() get SIGIO (a node's loop sleeps in futex_waitv(),
+ * which no descriptor can wake: netcomp/netloop.c), and try the lock
+ * again.  Where the FIFO cannot be made, a pidfd of the holder (found in
+ * /proc/locks) does the same but for SIGIO.  A lab of 10,000 nodes in one
+ * directory so costs 10,000 descriptors and no thread, where one thread a
+ * node asleep in flock() was one task of the 32,768 pid_max allows.
  *
  * Threads: the list of directories is under dirs_lk; each watcher thread
  * owns its directory's state, and in event mode ev_lk guards every
- * directory's.  Watcher threads block every signal.
+ * directory's.  Watcher threads block every signal but SIGBUS.
  */
 #include <sys/epoll.h>
 #include <sys/file.h>
@@ -64,6 +68,7 @@
 #include "shmif/wakemap.h"
 
 #define WATCH_STACK  (256 * 1024)
+#define WATCH_FIFO   ".watcher"         /* in the bus directory */
 #define WATCH_BUSES  1024               /* buses cached per directory */
 #define LOAD(p)      __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define STORE(p, v)  __atomic_store_n((p), (v), __ATOMIC_RELEASE)
@@ -86,7 +91,9 @@ struct wdir {
 	/* Its watcher's (thread mode), or under ev_lk (event mode): */
 	int dfd;                        /* the directory, flock()ed */
 	int in;                         /* inotify, when the lock is ours */
-	int pidfd;                      /* the holder's, while we wait */
+	int life;                       /* WATCH_FIFO written, while ours */
+	int wait;                       /* WATCH_FIFO read, while we wait */
+	int pidfd;                      /* the holder's, without the FIFO */
 	struct wbus *list;              /* the buses heard of */
 	unsigned n;
 };
@@ -96,6 +103,45 @@ static struct wdir *dirs;               /* dirs_lk */
 
 static pthread_mutex_t ev_lk = PTHREAD_MUTEX_INITIALIZER;
 static int ev_fd = -1;                  /* the epoll set; -1: thread mode */
+static int ev_sigio;                    /* ev_lk: its members raise SIGIO */
+
+/* A descriptor that raises SIGIO when it has something (O_ASYNC): an
+ * inotify descriptor or a FIFO does; a pidfd cannot. */
+static int
+set_sigio(int fd)
+{
+	int fl;
+
+	if (fcntl(fd, F_SETOWN, getpid()) != 0 ||
+	    (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_ASYNC) != 0)
+		return -errno;
+	return 0;
+}
+
+/* ev_lk held: *fd out of the epoll set, closed. */
+static void
+ev_drop(int *fd)
+{
+	if (*fd >= 0) {
+		epoll_ctl(ev_fd, EPOLL_CTL_DEL, *fd, NULL);
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* ev_lk held: fd into the epoll set, for d. */
+static int
+ev_add(int fd, struct wdir *d)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = d };
+
+	if (ev_sigio && set_sigio(fd) != 0)
+		return -errno;
+	if (epoll_ctl(ev_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
 
 static int
 ends_with(const char *s, const char *suffix)
@@ -285,6 +331,37 @@ become_watcher(struct wdir *d, int flags)
 	return 0;
 }
 
+/*
+ * WATCH_FIFO in d's directory, made if missing, opened with FLAGS (never
+ * blocking); -1 if it cannot be.  Whoever holds the watcher's lock, or
+ * waits for it in flock(), keeps it open for writing: so the holder's
+ * exit is the FIFO's last writer going, which a reader hears (SIGIO with
+ * O_ASYNC; POLLHUP, for writers opened after the reader).  A pidfd could
+ * say that too, but raises no SIGIO.
+ */
+static int
+fifo_open(const struct wdir *d, int flags)
+{
+	struct stat sb;
+	int fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if ((fd = openat(d->dfd, WATCH_FIFO, flags | O_NONBLOCK |
+		    O_CLOEXEC | O_NOFOLLOW)) >= 0)
+			break;
+		if (errno != ENOENT || (mkfifoat(d->dfd, WATCH_FIFO, 0666) <
+		    0 && errno != EEXIST))
+			return -1;
+	}
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISFIFO(sb.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Close what d holds and drop it from the list (a later attachment may
  * join the directory again). */
 static void
@@ -299,6 +376,10 @@ wdir_forget(struct wdir *d)
 	}
 	if (d->in >= 0)
 		close(d->in);
+	if (d->life >= 0)
+		close(d->life);
+	if (d->wait >= 0)
+		close(d->wait);
 	if (d->pidfd >= 0)
 		close(d->pidfd);
 	if (d->dfd >= 0)
@@ -323,6 +404,7 @@ watch_thread(void *arg)
 
 	if ((d->dfd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto out;
+	d->life = fifo_open(d, O_RDWR);
 	while (flock(d->dfd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			goto out;
@@ -374,15 +456,42 @@ ev_step(struct wdir *d)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = d };
 	pid_t pid;
-	int tries, fd;
+	int tries, fd, rd, wr, r;
 
+	/* The reader first: it hears only writers opened after it. */
+	rd = fifo_open(d, O_RDONLY);
+	wr = rd >= 0 ? fifo_open(d, O_WRONLY) : -1;
+	if (flock(d->dfd, LOCK_EX | LOCK_NB) == 0) {
+		if (rd >= 0)
+			close(rd);
+		d->life = wr;
+		if (become_watcher(d, IN_NONBLOCK) != 0)
+			return -ENOENT;
+		return ev_add(d->in, d);
+	}
+	if (errno != EWOULDBLOCK && errno != EINTR) {
+		r = -errno;
+		if (rd >= 0)
+			close(rd);
+		if (wr >= 0)
+			close(wr);
+		return r;
+	}
+	if (wr >= 0) {
+		d->wait = rd;
+		r = ev_add(rd, d);
+		/* Only now: a holder gone meanwhile leaves this writer the
+		 * last, and its going is heard. */
+		close(wr);
+		return r;
+	}
+	if (rd >= 0)
+		close(rd);
 	for (tries = 0; tries < 8; tries++) {
 		if (flock(d->dfd, LOCK_EX | LOCK_NB) == 0) {
 			if (become_watcher(d, IN_NONBLOCK) != 0)
 				return -ENOENT;
-			if (epoll_ctl(ev_fd, EPOLL_CTL_ADD, d->in, &ev) < 0)
-				return -errno;
-			return 0;
+			return ev_add(d->in, d);
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
@@ -400,9 +509,7 @@ ev_step(struct wdir *d)
 			close(fd);
 			if (become_watcher(d, IN_NONBLOCK) != 0)
 				return -ENOENT;
-			if (epoll_ctl(ev_fd, EPOLL_CTL_ADD, d->in, &ev) < 0)
-				return -errno;
-			return 0;
+			return ev_add(d->in, d);
 		}
 		if (lock_holder(d) != pid) {
 			close(fd);
@@ -424,6 +531,27 @@ shmif_watch_events(void)
 		ev_fd = epoll_create1(EPOLL_CLOEXEC);
 	pthread_mutex_unlock(&ev_lk);
 	return ev_fd < 0 ? -errno : ev_fd;
+}
+
+int
+shmif_watch_sigio(void)
+{
+	struct wdir *d;
+	int error = 0;
+
+	pthread_mutex_lock(&ev_lk);
+	if (ev_fd < 0)
+		error = -EINVAL;
+	else if (!ev_sigio) {
+		ev_sigio = 1;
+		pthread_mutex_lock(&dirs_lk);
+		for (d = dirs; d != NULL && error == 0; d = d->next)
+			if (d->in >= 0 || d->wait >= 0)
+				error = set_sigio(d->in >= 0 ? d->in : d->wait);
+		pthread_mutex_unlock(&dirs_lk);
+	}
+	pthread_mutex_unlock(&ev_lk);
+	return error;
 }
 
 void
@@ -448,18 +576,17 @@ shmif_watch_dispatch(void)
 			if (got == 0 || (got < 0 && errno != EAGAIN &&
 			    errno != EINTR))
 				gone = 1;
-		} else if (d->pidfd >= 0) {
+		} else if (d->wait >= 0 || d->pidfd >= 0) {
 			/* The holder exited: try for the lock again. */
-			epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->pidfd, NULL);
-			close(d->pidfd);
-			d->pidfd = -1;
+			ev_drop(&d->wait);
+			ev_drop(&d->pidfd);
 			gone = !same_dir(d) || ev_step(d) != 0;
 		}
 		if (gone) {
 			if (d->in >= 0)
 				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
-			if (d->pidfd >= 0)
-				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->pidfd, NULL);
+			ev_drop(&d->wait);
+			ev_drop(&d->pidfd);
 			wdir_forget(d);
 		}
 	}
@@ -493,7 +620,7 @@ watch_join(const char *buspath)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return;
-	d->dfd = d->in = d->pidfd = -1;
+	d->dfd = d->in = d->life = d->wait = d->pidfd = -1;
 	if (bus_dir(buspath, d->path) < 0 || stat(d->path, &sb) < 0) {
 		free(d);
 		return;
@@ -519,8 +646,8 @@ watch_join(const char *buspath)
 		    O_CLOEXEC)) < 0 || ev_step(d) != 0) {
 			if (d->in >= 0)
 				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
-			if (d->pidfd >= 0)
-				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->pidfd, NULL);
+			ev_drop(&d->wait);
+			ev_drop(&d->pidfd);
 			wdir_forget(d);
 		}
 		pthread_mutex_unlock(&ev_lk);
@@ -528,7 +655,11 @@ watch_join(const char *buspath)
 	}
 	pthread_mutex_unlock(&ev_lk);
 
+	/* Every signal blocked but SIGBUS: a bus header it reads may be cut
+	 * short, and a fault's signal blocked kills the process, passing by
+	 * the mapping guard (bus.c). */
 	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, WATCH_STACK);

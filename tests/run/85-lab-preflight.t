@@ -1,7 +1,7 @@
 #!/bin/bash
 # 85-lab-preflight.t — proves that `rumplab up` weighs a lab against the
 # machine before it starts anything (lab/preflight.c), run unprivileged:
-#  - with a task limit (ulimit -u) too small for 100 nodes (2 tasks a
+#  - with a task limit (ulimit -u) too small for 100 nodes (a task a
 #    node), up refuses, naming the limit, the numbers and how many nodes
 #    would fit, and leaves no state directory, process or bus;
 #  - with the state directory on a 2 MiB tmpfs (a mount namespace of the
@@ -18,7 +18,7 @@ plan 7
 
 R generate line 50 --hosts -o "$T/l100.yaml" >/dev/null
 chmod 644 "$T/l100.yaml"
-# The user's tasks now, and room for 60 more: 100 nodes need 200.
+# The user's tasks now, and room for 60 more: 100 nodes need 100 and more.
 mine=$(as_user sh -c 'ps -L -u "$(id -u)" --no-headers | wc -l')
 lim=$((mine + 60))
 as_user bash -c "ulimit -u $lim && exec env PATH=\"$PATH\" \

@@ -6,7 +6,8 @@
  * without; on a bus with a map, rumplab writers make no pwrite() (no
  * inotify event) until such a writer has shown itself, and do after; the
  * directory's watcher role passes to another process when its holder is
- * killed.
+ * killed, to one waiting in flock() (a thread) and to one whose loop
+ * waits for SIGIO (event mode, as a node kernel's: shmif_watch_sigio()).
  *
  *   test_bus_foreign DIR NBPEER
  *
@@ -15,6 +16,7 @@
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -203,6 +205,103 @@ handover(const char *dir)
 	shmif_detach(rx);
 }
 
+/* The pid holding the flock() on DIR (/proc/locks), or 0. */
+static pid_t
+holder(const char *dir)
+{
+	unsigned maj, min;
+	unsigned long long ino;
+	char line[256], *p;
+	struct stat sb;
+	pid_t pid = 0;
+	long v;
+	FILE *f;
+
+	if (stat(dir, &sb) != 0 || (f = fopen("/proc/locks", "r")) == NULL)
+		return 0;
+	while (pid == 0 && fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "->") == NULL &&
+		    (p = strstr(line, " FLOCK ")) != NULL &&
+		    sscanf(p, " FLOCK %*s %*s %ld %x:%x:%llu", &v, &maj, &min,
+		    &ino) == 4 && ino == (unsigned long long)sb.st_ino &&
+		    maj == major(sb.st_dev) && min == minor(sb.st_dev))
+			pid = (pid_t)v;
+	fclose(f);
+	return pid;
+}
+
+static volatile sig_atomic_t sigios;
+
+static void
+on_sigio(int sig)
+{
+	(void)sig;
+	sigios++;
+}
+
+/* A process in event mode: attach, say so on FD, then answer SIGIO. */
+static void
+event_child(const char *path, int fd)
+{
+	struct sigaction sa;
+	sigset_t io, none;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigio;
+	sigaction(SIGIO, &sa, NULL);
+	sigemptyset(&io);
+	sigaddset(&io, SIGIO);
+	sigprocmask(SIG_BLOCK, &io, &none);
+	if (shmif_watch_events() < 0 || shmif_watch_sigio() != 0)
+		_exit(1);
+	attach(path, SHMIF_WAKEMAP);
+	if (write(fd, "x", 1) != 1)
+		_exit(1);
+	for (;;) {
+		sigsuspend(&none);
+		shmif_watch_dispatch();
+	}
+}
+
+/* Two processes in event mode: the first to attach holds the role; killed,
+ * its FIFO's last writer goes, and the other hears it by SIGIO alone. */
+static void
+handover_events(const char *dir)
+{
+	char sub[600], path[700], c;
+	int fds[2], i;
+	pid_t a, b, h = 0;
+	uint64_t t0;
+
+	snprintf(sub, sizeof(sub), "%s/handover-events", dir);
+	mkdir(sub, 0755);
+	snprintf(path, sizeof(path), "%s/bus", sub);
+	if (pipe(fds) < 0 || (a = fork()) < 0)
+		exit(1);
+	if (a == 0)
+		event_child(path, fds[1]);
+	if (read(fds[0], &c, 1) != 1 || (b = fork()) < 0)
+		exit(1);
+	if (b == 0)
+		event_child(path, fds[1]);
+	if (read(fds[0], &c, 1) != 1)
+		exit(1);
+	ok(holder(sub) == a, "event mode: the first process attached holds "
+	    "the watcher's lock");
+	kill(a, SIGKILL);
+	waitpid(a, NULL, 0);
+	t0 = real_us();
+	for (i = 0; i < 1000 && (h = holder(sub)) != b; i++)
+		usleep(1000);
+	ok(h == b && real_us() - t0 < 150000, "event mode: its holder "
+	    "killed, the other takes the lock on SIGIO (%llu ms)",
+	    (unsigned long long)((real_us() - t0) / 1000));
+	kill(b, SIGKILL);
+	waitpid(b, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -211,9 +310,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	nbpeer = argv[2];
-	tap_plan(8);
+	tap_plan(10);
 	with_map(argv[1]);
 	without_map(argv[1]);
 	handover(argv[1]);
+	handover_events(argv[1]);
 	return tap_done();
 }
