@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/arena.h"
@@ -207,6 +208,122 @@ k_run(struct loader *L, void *obj, const struct ynode *k,
 	return 0;
 }
 
+/*
+ * How many nodes glibc's regcomp() would build for the ERE S, roughly:
+ * it copies what a repetition applies to (a+ is aa*, a{3} is aaa, and
+ * (a+)+ copies the copy), so stacked or nested repetitions grow it
+ * exponentially: a 36-byte `match:` with 23 `+` in a row took regcomp
+ * 1.6 GB and 4.9 s (found by fuzz_topology), and a{1,m} costs m
+ * squared.  Bracket expressions and escapes count as one node.  Stops
+ * counting past RX_NODES_MAX.
+ */
+#define RX_NODES_MAX	20000
+#define RX_DEPTH_MAX	64
+
+static double
+rx_nodes(const char *s)
+{
+	double cur[RX_DEPTH_MAX + 1], last[RX_DEPTH_MAX + 1], g;
+	const char *p = s, *q;
+	long n, m;
+	int d = 0;
+	char c;
+
+	cur[0] = last[0] = 0;
+	for (; *p != '\0' && cur[d] <= RX_NODES_MAX; p++) {
+		switch (*p) {
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			cur[d] += 1;
+			last[d] = 1;
+			break;
+		case '[':
+			q = p + 1;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			for (; *q != '\0' && *q != ']'; q++)
+				if (*q == '[' && (q[1] == ':' || q[1] == '.' ||
+				    q[1] == '=')) {
+					c = q[1];
+					for (q += 2; *q != '\0' && !(*q == c &&
+					    q[1] == ']'); q++)
+						;
+					if (*q == '\0')
+						break;
+					q++;
+				}
+			if (*q == '\0')
+				return cur[d] + 1;
+			p = q;
+			cur[d] += 1;
+			last[d] = 1;
+			break;
+		case '(':
+			if (d == RX_DEPTH_MAX)
+				return RX_NODES_MAX + 1;
+			d++;
+			cur[d] = last[d] = 0;
+			break;
+		case ')':
+			if (d == 0) {
+				cur[d] += 1;
+				last[d] = 1;
+				break;
+			}
+			g = cur[d--] + 1;
+			cur[d] += g;
+			last[d] = g;
+			break;
+		case '|':
+			last[d] = 0;
+			break;
+		case '*':
+		case '?':
+			cur[d] += 1;
+			break;
+		case '+':
+			cur[d] += last[d] + 1;
+			last[d] = 2 * last[d] + 1;
+			break;
+		case '{':
+			n = strtol(p + 1, (char **)&q, 10);
+			m = n;
+			if (q == p + 1)
+				goto literal;
+			if (*q == ',') {
+				m = strtol(q + 1, (char **)&p, 10);
+				if (p == q + 1)
+					m = n + 1;	/* a{n,} is a{n}a* */
+				q = p;
+			}
+			if (*q != '}')
+				goto literal;
+			p = q;
+			/* n copies, and m - n optional ones nested in each
+			 * other: those cost their square (x{1,2000} took
+			 * regcomp 33 MB, x{1,19000} 2.8 GB) */
+			g = (double)(n > 1 ? n : 1) + (m > n ? (double)(m - n) *
+			    (double)(m - n) / 200 : 0);
+			cur[d] += last[d] * (g - 1) + 1;
+			last[d] = last[d] * g + 1;
+			break;
+		default:
+		literal:
+			cur[d] += 1;
+			last[d] = 1;
+			break;
+		}
+	}
+	while (d > 0) {
+		g = cur[d--];
+		cur[d] += g;
+	}
+	return cur[0];
+}
+
 /* An extended regular expression, compiled once here to judge it. */
 static int
 k_regex(struct loader *L, void *obj, const struct ynode *k,
@@ -220,6 +337,12 @@ k_regex(struct loader *L, void *obj, const struct ynode *k,
 
 	if (v_str(L, v, k->str, &s) != 0)
 		return -EINVAL;
+	if (rx_nodes(s) > RX_NODES_MAX)
+		return lerr(L, v->pos, "check '%s' repeats too much: its "
+		    "repetitions (+, {n,m}) copy what they repeat, and "
+		    "stacked, nested or large ones would make a matcher of "
+		    "over %d parts; repeat each part once, with small counts "
+		    "(got %s)", k->str, RX_NODES_MAX, s);
 	if ((r = regcomp(&re, s, REG_EXTENDED | REG_NEWLINE | REG_NOSUB)) !=
 	    0) {
 		regerror(r, &re, why, sizeof(why));
