@@ -41,12 +41,14 @@
  * frames, which hold nothing while the loop waits (the core lock is not
  * held in a mailbox fetch).  A halt that needs the stack still
  * (loop_detach()) gets the tcpip thread as before.  Why one thread: on
- * this 2-core guest the 10,000 SIGUSR1s of a 10,000-node `down` took the
- * supervisor 8.4 s to send while each node ended two threads (its exits
- * run as the signals land), and 4.0 s with one; 10,000 bare processes
- * took 12.9-13.9 s to end with a second thread joined at exit, 4.2-4.8 s
- * without, and 4.8 s with one that had been created and joined before
- * (so a thread during the boot alone would cost nothing at exit).
+ * this 2-core guest, 10,000 bare processes took 12.9-13.9 s to end on a
+ * signal with a second thread joined at exit, 4.2-4.8 s without, 4.8 s
+ * with one created and joined before (a thread during the boot alone
+ * would cost nothing at exit), and 2.5 s when the signal's default
+ * action ended them.  The 10,000 SIGUSR1s of a 10,000-node `down` (the
+ * nodes' exits run as the signals land) took the supervisor 9.5 s to
+ * send with two threads a node, 8.4 s with one whose handler _exit()ed,
+ * and 4.0 s with SIGUSR1 left its default action (rump_server.c).
  *
  * Stopping: netloop_stop() ends the thread before the process exits.  A
  * process whose main thread exits while another still uses its memory
