@@ -407,7 +407,7 @@ serve(struct sp_server *srv, const sigset_t *set, int wfd)
 			shmif_watch_dispatch();
 		timeout = -1;
 		if ((p[1].revents & POLLIN) || p[1].events == 0)
-			if (sp_server_accept(srv) != 0)
+			if (sp_server_accept(srv) < 0)
 				timeout = 100;  /* try again in 100 ms */
 	}
 }
@@ -440,14 +440,25 @@ loop_hook(void *arg)
 {
 	struct itimerval retry = { { 0, 0 }, { 0, 100 * 1000 } };
 	struct sp_server *srv = arg;
+	int r, w;
 
 	if (stop_sig != 0)
 		return stop_sig;
 	if (io_ready) {
 		io_ready = 0;
-		shmif_watch_dispatch();
-		if (sp_server_accept(srv) != 0)
+		/* SIGIO says something new came, not that all was taken:
+		 * stopped at their limits, they are called again soon. */
+		if ((w = shmif_watch_dispatch()) == 1)
+			io_ready = 1;
+		if ((r = sp_server_accept(srv)) > 0)
+			io_ready = 1;
+		if (w == 2 || r < 0) {
+			retry.it_value.tv_usec = w == 2 ? 10 * 1000 :
+			    100 * 1000;
 			setitimer(ITIMER_REAL, &retry, NULL);
+		}
+		if (io_ready)
+			component_loop()->interrupt();
 	}
 	return 0;
 }
@@ -509,12 +520,14 @@ zygote(char **zargv, int *argcp)
 /*
  * SIGUSR1 to a node without file systems, whose lab is going away (its
  * buses and directory with it): its threads end, then the process, with
- * nothing detached, freed, sent or logged (its log goes too).  Why not
- * SIGKILL: a process whose
- * main thread exits while another thread still runs makes the kernel
- * look for a new owner of its memory among every process (memcg's
- * mm_update_next_owner()): a fifth of the CPU of taking 10,000 nodes
- * down at once.  Here the main thread goes last.
+ * nothing detached, freed, sent or logged (its log goes too).  This is
+ * the path of a node whose main thread polls (serve()); one that runs the
+ * stack's loop leaves SIGUSR1 its default action (serve_on_loop()), and
+ * is one thread unless clients are connected.  Why not SIGKILL here: a
+ * process whose main thread exits while another thread still runs makes
+ * the kernel look for a new owner of its memory among every process
+ * (memcg's mm_update_next_owner()): a fifth of the CPU of taking 10,000
+ * two-thread nodes down at once.  Here the main thread goes last.
  */
 static void
 quick_halt(struct sp_server *srv)

@@ -680,7 +680,7 @@ sp_server_accept(struct sp_server *srv)
 		if (stopping(srv) || conn_new(srv, fd) != 0)
 			close(fd);
 		if (++n == 64)
-			return 0;       /* let the loop look at its signals */
+			return 1;       /* let the loop look at its signals */
 	}
 }
 

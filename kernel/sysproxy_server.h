@@ -8,8 +8,10 @@
  * a socket a live server answers on, replacing a stale one) and returns 0
  * or -errno with a reason in err.  sp_server_start() makes it ready to
  * accept: the caller polls sp_server_fd() for reading and then calls
- * sp_server_accept(), which takes every pending connection and returns 0,
- * or -errno when it could not (out of descriptors: poll again later).
+ * sp_server_accept(), which takes the pending connections and returns 0,
+ * 1 when it stopped at 64 with more perhaps waiting (call it again once
+ * the loop has looked at its signals), or -errno when it could not (out
+ * of descriptors: poll again later).
  * sp_server_stop() stops accepting, removes the socket file, ends every
  * connection (aborting its blocked calls) and waits for the threads.  The
  * reboot hook runs on a worker after the REBOOT reply has been sent.

@@ -225,6 +225,7 @@ rx_nodes(const char *s)
 {
 	double cur[RX_DEPTH_MAX + 1], last[RX_DEPTH_MAX + 1], g;
 	const char *p = s, *q;
+	char *e;
 	long n, m;
 	int d = 0;
 	char c;
@@ -289,15 +290,22 @@ rx_nodes(const char *s)
 			last[d] = 2 * last[d] + 1;
 			break;
 		case '{':
-			n = strtol(p + 1, (char **)&q, 10);
-			m = n;
-			if (q == p + 1)
+			/* {n}, {n,}, {n,m}, and glibc's {,m} (n = 0) */
+			q = p + 1;
+			n = 0;
+			if (*q >= '0' && *q <= '9') {
+				n = strtol(q, &e, 10);
+				q = e;
+			} else if (*q != ',')
 				goto literal;
+			m = n;
 			if (*q == ',') {
-				m = strtol(q + 1, (char **)&p, 10);
-				if (p == q + 1)
+				q++;
+				if (*q >= '0' && *q <= '9') {
+					m = strtol(q, &e, 10);
+					q = e;
+				} else
 					m = n + 1;	/* a{n,} is a{n}a* */
-				q = p;
 			}
 			if (*q != '}')
 				goto literal;

@@ -521,10 +521,18 @@ loop_interrupt(void)
 
 /* After loop_run() returned: the tcpip thread as when nobody offered the
  * main thread, for a halt that still needs the stack. */
+static void *
+detached_main(void *arg)
+{
+	loop_main(arg);
+	return NULL;
+}
+
 static int
 loop_detach(void)
 {
 	struct start *st;
+	int error;
 
 	if (deferred.fn == NULL || __atomic_load_n(&loop_tid,
 	    __ATOMIC_ACQUIRE) != 0)
@@ -532,9 +540,12 @@ loop_detach(void)
 	if ((st = malloc(sizeof(*st))) == NULL)
 		return -ENOMEM;
 	*st = deferred;
-	lwip_real.sys_thread_new(TCPIP_THREAD_NAME, loop_main, st,
-	    TCPIP_THREAD_STACKSIZE, TCPIP_THREAD_PRIO);
-	return 0;
+	/* Not lwIP's sys_thread_new(), which aborts when it cannot: a
+	 * halt near the machine's task limit goes on without the loop. */
+	if ((error = hyp_thread_create(detached_main, st, "netloop", 1,
+	    NULL)) != 0)
+		free(st);
+	return error;
 }
 
 static const struct component_loop main_loop = {

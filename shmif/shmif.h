@@ -174,7 +174,11 @@ void shmif_note_wakeup(struct shmif_bus *bus);
  * the process a thread.
  */
 int  shmif_watch_events(void);
-void shmif_watch_dispatch(void);
+/* 1 when it stopped at its limit of events, with more perhaps waiting:
+ * call it again (a loop woken by SIGIO hears only of new ones); 2 when a
+ * holder has not yet made its FIFOs heard: call it again in 10 ms (with
+ * SIGIO it never sleeps); else 0. */
+int  shmif_watch_dispatch(void);
 /* From now on the epoll set's members raise SIGIO (O_ASYNC, owner this
  * process) when they have something, for a loop that sleeps in no poll;
  * 0 or -errno. */

@@ -99,6 +99,7 @@ struct wdir {
 	int in;                         /* inotify, when the lock is ours */
 	int life[WATCH_SHARDS];         /* the FIFOs written, while ours */
 	int wait;                       /* our FIFO read, while we wait */
+	int retry, retries;             /* no holder wrote it: look again */
 	int pidfd;                      /* the holder's, without the FIFO */
 	struct wbus *list;              /* the buses heard of */
 	unsigned n;
@@ -470,6 +471,7 @@ lock_holder(const struct wdir *d)
 static int
 ev_hold(struct wdir *d)
 {
+	d->retries = 0;
 	hold_fifos(d);
 	if (become_watcher(d, IN_NONBLOCK) != 0)
 		return -ENOENT;
@@ -526,6 +528,7 @@ ev_pidfd(struct wdir *d)
 }
 
 #define HOLDER_TRIES	10	/* a millisecond apart */
+#define HOLDER_RETRIES	100	/* with SIGIO: shmif_watch_dispatch()s */
 
 /*
  * ev_lk held: take the lock and watch, or wait on our FIFO for the
@@ -556,18 +559,21 @@ ev_step(struct wdir *d)
 		}
 		if (rd < 0 || wr < 0)
 			break;
+		/* Our writer goes first, then the reader is armed: armed
+		 * before, it would hear our own writer go (a SIGIO to itself
+		 * when no holder writes the FIFO).  A holder gone in between
+		 * is seen by the poll below (POLLHUP: our writer came after
+		 * the reader). */
+		close_fd(&wr);
 		if ((r = ev_add(rd, d)) != 0) {
 			close_fd(&rd);
-			close_fd(&wr);
 			return r;
 		}
-		/* Only now, the reader armed: a holder gone meanwhile leaves
-		 * this writer the last, and its going is heard. */
-		close_fd(&wr);
 		p.fd = rd;
 		p.events = POLLIN;
 		if (poll(&p, 1, 0) == 0 || !(p.revents & POLLHUP)) {
 			d->wait = rd;
+			d->retries = 0;
 			return 0;
 		}
 		/* No writer was there but ours: the holder has not opened
@@ -575,6 +581,15 @@ ev_step(struct wdir *d)
 		 * tries, the pidfd. */
 		epoll_ctl(ev_fd, EPOLL_CTL_DEL, rd, NULL);
 		close_fd(&rd);
+		if (ev_sigio) {
+			/* A loop woken by signals must not sleep here (it is
+			 * the node's network loop): it is asked to come back
+			 * (shmif_watch_dispatch() returns 2). */
+			if (++d->retries > HOLDER_RETRIES)
+				break;
+			d->retry = 1;
+			return 0;
+		}
 		if (i == HOLDER_TRIES)
 			break;
 		nanosleep(&ms, NULL);
@@ -617,15 +632,15 @@ shmif_watch_sigio(void)
 	return error;
 }
 
-void
+int
 shmif_watch_dispatch(void)
 {
 	char buf[EVBUF_SIZE]
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct epoll_event evs[16];
-	struct wdir *d;
+	struct wdir *d, *todo[16];
 	ssize_t got;
-	int n, i, gone;
+	int n, i, k, gone, again = 0;
 
 	pthread_mutex_lock(&ev_lk);
 	n = ev_fd < 0 ? 0 : epoll_wait(ev_fd, evs, 16, 0);
@@ -653,7 +668,27 @@ shmif_watch_dispatch(void)
 			wdir_forget(d);
 		}
 	}
+	/* The directories whose holder did not write our FIFO yet. */
+	k = 0;
+	pthread_mutex_lock(&dirs_lk);
+	for (d = dirs; d != NULL && k < 16; d = d->next)
+		if (d->retry)
+			todo[k++] = d;
+	pthread_mutex_unlock(&dirs_lk);
+	for (i = 0; i < k; i++) {
+		d = todo[i];
+		d->retry = 0;
+		if (!same_dir(d) || ev_step(d) != 0) {
+			if (d->in >= 0)
+				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
+			ev_drop(&d->wait);
+			ev_drop(&d->pidfd);
+			wdir_forget(d);
+		} else if (d->retry)
+			again = 2;
+	}
 	pthread_mutex_unlock(&ev_lk);
+	return again ? again : n == 16;
 }
 
 static int
@@ -714,7 +749,9 @@ watch_join(const char *buspath)
 			ev_drop(&d->wait);
 			ev_drop(&d->pidfd);
 			wdir_forget(d);
-		}
+		} else if (d->retry)
+			/* for the loop's dispatch, which only a signal calls */
+			kill(getpid(), SIGIO);
 		pthread_mutex_unlock(&ev_lk);
 		return;
 	}
