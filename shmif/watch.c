@@ -137,6 +137,19 @@ ev_drop(int *fd)
 	}
 }
 
+/* ev_lk held: d out of the epoll set, and forgotten. */
+static void wdir_forget(struct wdir *d);
+
+static void
+ev_forget(struct wdir *d)
+{
+	if (d->in >= 0)
+		epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
+	ev_drop(&d->wait);
+	ev_drop(&d->pidfd);
+	wdir_forget(d);
+}
+
 /* ev_lk held: fd into the epoll set, for d. */
 static int
 ev_add(int fd, struct wdir *d)
@@ -661,11 +674,7 @@ shmif_watch_dispatch(void)
 			gone = !same_dir(d) || ev_step(d) != 0;
 		}
 		if (gone) {
-			if (d->in >= 0)
-				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
-			ev_drop(&d->wait);
-			ev_drop(&d->pidfd);
-			wdir_forget(d);
+			ev_forget(d);
 		}
 	}
 	/* The directories whose holder did not write our FIFO yet. */
@@ -679,11 +688,7 @@ shmif_watch_dispatch(void)
 		d = todo[i];
 		d->retry = 0;
 		if (!same_dir(d) || ev_step(d) != 0) {
-			if (d->in >= 0)
-				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
-			ev_drop(&d->wait);
-			ev_drop(&d->pidfd);
-			wdir_forget(d);
+			ev_forget(d);
 		} else if (d->retry)
 			again = 2;
 	}
@@ -744,11 +749,7 @@ watch_join(const char *buspath)
 	if (ev_fd >= 0) {
 		if ((d->dfd = open(d->path, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) < 0 || ev_step(d) != 0) {
-			if (d->in >= 0)
-				epoll_ctl(ev_fd, EPOLL_CTL_DEL, d->in, NULL);
-			ev_drop(&d->wait);
-			ev_drop(&d->pidfd);
-			wdir_forget(d);
+			ev_forget(d);
 		} else if (d->retry)
 			/* for the loop's dispatch, which only a signal calls */
 			kill(getpid(), SIGIO);
