@@ -673,9 +673,8 @@ shmif_watch_dispatch(void)
 			ev_drop(&d->pidfd);
 			gone = !same_dir(d) || ev_step(d) != 0;
 		}
-		if (gone) {
+		if (gone)
 			ev_forget(d);
-		}
 	}
 	/* The directories whose holder did not write our FIFO yet. */
 	k = 0;
