@@ -236,9 +236,7 @@ rx_nodes(const char *s)
 		case '\\':
 			if (p[1] != '\0')
 				p++;
-			cur[d] += 1;
-			last[d] = 1;
-			break;
+			goto literal;
 		case '[':
 			q = p + 1;
 			if (*q == '^')
@@ -259,9 +257,7 @@ rx_nodes(const char *s)
 			if (*q == '\0')
 				return cur[d] + 1;
 			p = q;
-			cur[d] += 1;
-			last[d] = 1;
-			break;
+			goto literal;
 		case '(':
 			if (d == RX_DEPTH_MAX)
 				return RX_NODES_MAX + 1;
@@ -269,11 +265,8 @@ rx_nodes(const char *s)
 			cur[d] = last[d] = 0;
 			break;
 		case ')':
-			if (d == 0) {
-				cur[d] += 1;
-				last[d] = 1;
-				break;
-			}
+			if (d == 0)
+				goto literal;	/* glibc: a ')' alone is one */
 			g = cur[d--] + 1;
 			cur[d] += g;
 			last[d] = g;

@@ -68,9 +68,9 @@ signal_child(pid_t pid, int sig, bool but_nodes)
  * have had NODE_STOP_SIG and are on their way).  The children are read
  * from /proc/self/task/TID/children (Linux's CONFIG_PROC_CHILDREN: one
  * read for all of them), or where that is missing from every process's
- * /proc/PID/stat, whose parent is field 4.  Reading 4000 nodes' stat files took 1 s of a 4.6 s down
- * (under strace).  Both are a snapshot: a child re-parented to us
- * meanwhile is found by the next sweep.
+ * /proc/PID/stat, whose parent is field 4.  Reading 4000 nodes' stat
+ * files took 1 s of a 4.6 s down (under strace).  Both are a snapshot: a
+ * child re-parented to us meanwhile is found by the next sweep.
  */
 static void
 signal_children(int sig, bool but_nodes)

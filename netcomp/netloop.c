@@ -312,7 +312,7 @@ static struct start {
 	lwip_thread_fn fn;
 	void *arg;
 } deferred;                             /* main thread */
-static __thread int in_run;             /* in netloop_run() on this thread */
+static __thread int in_run;             /* in loop_run() on this thread */
 static volatile sig_atomic_t interrupted;
 static int (*run_hook)(void *);
 static void *run_arg;
@@ -338,7 +338,7 @@ run_sources(void)
 }
 
 /* The main thread's hook, after an interrupt; it returns out of the loop
- * (netloop_run()) when the hook says so.  The core lock is not held. */
+ * (loop_run()) when the hook says so.  The core lock is not held. */
 static void
 run_interrupt(void)
 {
@@ -482,7 +482,7 @@ probe_waitv(void)
 int
 netloop_deferring(void)
 {
-	return component_loop_offered() && probe_waitv() == 1;
+	return probe_waitv() == 1 && component_loop_offered();
 }
 
 /*
@@ -563,7 +563,6 @@ sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stack,
 	if (strcmp(name, TCPIP_THREAD_NAME) != 0)
 		return lwip_real.sys_thread_new(name, fn, arg, stack,
 		    prio);
-	probe_waitv();
 	if (netloop_deferring()) {
 		deferred.fn = fn;
 		deferred.arg = arg;

@@ -43,7 +43,7 @@ void netloop_remove(struct netloop_src *src);
  * 1 when lwIP's tcpip thread will not be started: the main thread was
  * offered (component_loop_offer()) and the loop takes it; tcpip_init()
  * then returns with the stack usable under the core lock, and its init
- * callback runs only once the loop runs.
+ * callback would run at every start of the loop (give none).
  */
 int  netloop_deferring(void);
 

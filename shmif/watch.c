@@ -126,20 +126,27 @@ set_sigio(int fd)
 	return 0;
 }
 
-/* ev_lk held: *fd out of the epoll set, closed. */
 static void
-ev_drop(int *fd)
+close_fd(int *fd)
 {
 	if (*fd >= 0) {
-		epoll_ctl(ev_fd, EPOLL_CTL_DEL, *fd, NULL);
 		close(*fd);
 		*fd = -1;
 	}
 }
 
-/* ev_lk held: d out of the epoll set, and forgotten. */
+/* ev_lk held: *fd out of the epoll set, closed. */
+static void
+ev_drop(int *fd)
+{
+	if (*fd >= 0)
+		epoll_ctl(ev_fd, EPOLL_CTL_DEL, *fd, NULL);
+	close_fd(fd);
+}
+
 static void wdir_forget(struct wdir *d);
 
+/* ev_lk held: d out of the epoll set, and forgotten. */
 static void
 ev_forget(struct wdir *d)
 {
@@ -491,15 +498,6 @@ ev_hold(struct wdir *d)
 	return ev_add(d->in, d);
 }
 
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0) {
-		close(*fd);
-		*fd = -1;
-	}
-}
-
 /* ev_lk held: take the lock and watch, or wait on a pidfd of the holder
  * (where no FIFO can say it went). */
 static int
@@ -555,10 +553,10 @@ ev_step(struct wdir *d)
 	struct pollfd p;
 	int k = getpid() % WATCH_SHARDS, rd, wr, i, r;
 
-	/* The reader first: it hears only writers opened after it. */
-	rd = fifo_open(d, k, O_RDONLY);
-	wr = rd >= 0 ? fifo_open(d, k, O_WRONLY) : -1;
 	for (i = 0;; i++) {
+		/* The reader first: it hears only writers opened after it. */
+		rd = fifo_open(d, k, O_RDONLY);
+		wr = rd >= 0 ? fifo_open(d, k, O_WRONLY) : -1;
 		if (flock(d->dfd, LOCK_EX | LOCK_NB) == 0) {
 			close_fd(&rd);
 			close_fd(&wr);
@@ -592,8 +590,7 @@ ev_step(struct wdir *d)
 		/* No writer was there but ours: the holder has not opened
 		 * the FIFOs yet, or cannot (another user's); after a few
 		 * tries, the pidfd. */
-		epoll_ctl(ev_fd, EPOLL_CTL_DEL, rd, NULL);
-		close_fd(&rd);
+		ev_drop(&rd);
 		if (ev_sigio) {
 			/* A loop woken by signals must not sleep here (it is
 			 * the node's network loop): it is asked to come back
@@ -606,8 +603,6 @@ ev_step(struct wdir *d)
 		if (i == HOLDER_TRIES)
 			break;
 		nanosleep(&ms, NULL);
-		rd = fifo_open(d, k, O_RDONLY);
-		wr = rd >= 0 ? fifo_open(d, k, O_WRONLY) : -1;
 	}
 	close_fd(&rd);
 	close_fd(&wr);
@@ -686,9 +681,9 @@ shmif_watch_dispatch(void)
 	for (i = 0; i < k; i++) {
 		d = todo[i];
 		d->retry = 0;
-		if (!same_dir(d) || ev_step(d) != 0) {
+		if (!same_dir(d) || ev_step(d) != 0)
 			ev_forget(d);
-		} else if (d->retry)
+		else if (d->retry)
 			again = 2;
 	}
 	pthread_mutex_unlock(&ev_lk);
