@@ -11,7 +11,7 @@
 
 #include "kernel/zygote.h"
 
-#define HIGHFD	64	/* above every target (2 + ZYGOTE_FDMAX) */
+#define HIGHFD	64	/* above every target (< ZYGOTE_FDMAX) */
 
 struct request {
 	char	body[ZYGOTE_MSGMAX + 1];
@@ -65,7 +65,7 @@ receive(int sock, struct request *q)
 			q->nfd = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 			memcpy(q->fd, CMSG_DATA(c), (size_t)q->nfd * sizeof(int));
 		}
-	if ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || q->nfd < 2 ||
+	if ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || q->nfd < 3 ||
 	    q->body[q->len - 1] != '\0') {
 		answer(q, -EINVAL);
 		close_all(q);
@@ -98,8 +98,8 @@ become(int sock, struct request *q, char *room, size_t roomlen, int *argcp)
 	char **argv, *p;
 
 	close(sock);
-	close(q->fd[0]);
-	for (i = 1; i < q->nfd; i++) {
+	close(q->fd[1]);	/* the go pipe; the answer's went before */
+	for (i = 2; i < q->nfd; i++) {
 		high[i] = fcntl(q->fd[i], F_DUPFD_CLOEXEC, HIGHFD);
 		close(q->fd[i]);
 	}
@@ -107,11 +107,11 @@ become(int sock, struct request *q, char *room, size_t roomlen, int *argcp)
 		dup2(null, 0);
 		close(null);
 	}
-	dup2(high[1], 1);
-	dup2(high[1], 2);
+	dup2(high[2], 1);
+	dup2(high[2], 2);
+	for (i = 3; i < q->nfd; i++)
+		dup2(high[i], i);
 	for (i = 2; i < q->nfd; i++)
-		dup2(high[i], i + 1);
-	for (i = 1; i < q->nfd; i++)
 		close(high[i]);
 	(void)setsid();
 	show(room, roomlen, q);
@@ -129,7 +129,6 @@ char **
 zygote_serve(int sock, char **argv, int argc, int *argcp)
 {
 	static struct request q;
-	int go[2];
 	char *room = argv[0];
 	size_t roomlen = (size_t)(argv[argc - 1] - argv[0]) +
 	    strlen(argv[argc - 1]) + 1;
@@ -143,25 +142,24 @@ zygote_serve(int sock, char **argv, int argc, int *argcp)
 		}
 		if (r == 1)
 			continue;
-		if (pipe2(go, O_CLOEXEC) != 0) {
-			answer(&q, -errno);
-			close_all(&q);
-			continue;
-		}
 		if ((pid = fork()) == 0) {
-			/* Not a node until its pid has been answered: a
-			 * zygote killed in between would leave one nobody
-			 * knows, beside the one the launcher starts instead. */
-			close(go[1]);
-			if (read(go[0], &r, 1) != 1)
+			/* Not a node until the launcher has its pid: a
+			 * zygote killed before answering would leave one
+			 * nobody knows, beside the one the launcher starts
+			 * instead.  The launcher alone holds the other end
+			 * of the go pipe, so either it says go or the pipe
+			 * ends; the answer pipe is let go of first, for the
+			 * launcher to see its end if the zygote dies. */
+			close(q.fd[0]);
+			q.fd[0] = -1;
+			do
+				r = (int)read(q.fd[1], &r, 1);
+			while (r < 0 && errno == EINTR);
+			if (r != 1)
 				_exit(1);
-			close(go[0]);
 			return become(sock, &q, room, roomlen, argcp);
 		}
 		answer(&q, pid > 0 ? (int)pid : -errno);
-		(void)!write(go[1], "", 1);
-		close(go[0]);
-		close(go[1]);
 		close_all(&q);
 	}
 }

@@ -15,13 +15,17 @@
  * closed it.  A request is one message: its body the new node's argument
  * vector, each string NUL-terminated (at most ZYGOTE_MSGMAX bytes, at
  * least one string); its SCM_RIGHTS descriptors, in order: where the
- * answer goes (a pipe's write end), the node's standard output and
- * error, then those it gets as 3, 4, 5... (at most ZYGOTE_FDMAX in all).
- * The answer is the child's pid as a host int, or -errno when it could
- * not fork; a malformed request is answered -EINVAL.  The child goes on
- * only once its pid has been answered (a zygote that dies in between
- * takes it along), so a launcher that got no answer may start the node
- * some other way.  The child leads a
+ * answer goes (a pipe's write end), the read end of the launcher's go
+ * pipe, the node's standard output and error, then those it gets as 3,
+ * 4, 5... (at most ZYGOTE_FDMAX in all).  The answer is the child's pid
+ * as a host int, or -errno when it could not fork; a malformed request
+ * is answered -EINVAL.  The child lets go of the answer pipe at once and
+ * goes on only when it reads a byte from the go pipe, which the launcher
+ * writes once it has the pid; when the go pipe ends instead (the
+ * launcher got no answer, the zygote having died before giving it), the
+ * child exits, so a launcher that got no answer may start the node some
+ * other way, and one that did owns the node even if the zygote dies
+ * right after.  The child leads a
  * session of its own, with standard input on /dev/null, and ps shows
  * its own argument vector in place of the zygote's: that is written over
  * the zygote's (rumplab gives it a last argument to make room: the lab's

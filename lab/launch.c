@@ -274,7 +274,9 @@ launch_zygote(const struct launch_ctx *lc, struct child *c, int *sock)
 
 /*
  * The node forked by the zygote: argv and, in order, where its pid
- * comes back, its output, then fds[] (their `to`s 3, 4, 5...).  0 with
+ * comes back, the go pipe it waits on, its output, then fds[] (their
+ * `to`s 3, 4, 5...).  It goes on only once we write go, after its pid
+ * came back: a zygote killed in between cannot leave it unowned.  0 with
  * its pid and the verdict pipe's read end in c; -EPIPE when the zygote
  * cannot be asked (gone), else -errno (it could not fork).
  */
@@ -287,7 +289,8 @@ zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
 		char		buf[CMSG_SPACE(ZYGOTE_FDMAX * sizeof(int))];
 	} cm;
 	char body[ZYGOTE_MSGMAX];
-	int give[ZYGOTE_FDMAX], rp[2], vp[2], i, n = 0, answer = -EPIPE;
+	int give[ZYGOTE_FDMAX], rp[2], vp[2], gp[2], i, n = 0;
+	int answer = -EPIPE;
 	size_t len = 0, l;
 	struct iovec iov = { body, 0 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -300,7 +303,7 @@ zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
 		memcpy(body + len, argv[i], l);
 		len += l;
 	}
-	if (nfds + 3 > ZYGOTE_FDMAX)
+	if (nfds + 4 > ZYGOTE_FDMAX)
 		return -E2BIG;
 	if (pipe2(rp, O_CLOEXEC) != 0)
 		return -errno;
@@ -310,7 +313,16 @@ zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
 		close(rp[1]);
 		return i;
 	}
+	if (pipe2(gp, O_CLOEXEC) != 0) {
+		i = -errno;
+		close(rp[0]);
+		close(rp[1]);
+		close(vp[0]);
+		close(vp[1]);
+		return i;
+	}
 	give[n++] = rp[1];
+	give[n++] = gp[0];
 	give[n++] = outfd;
 	give[n++] = vp[1];	/* its 3: VERDICT_FD */
 	for (i = 0; i < nfds; i++)
@@ -324,10 +336,14 @@ zygote_start(int zsock, char **argv, int outfd, const struct child_fd *fds,
 	r = sendmsg(zsock, &m, MSG_NOSIGNAL);
 	close(rp[1]);
 	close(vp[1]);
+	close(gp[0]);
 	if (r == (ssize_t)len &&
 	    (r = read(rp[0], &answer, sizeof(answer))) != sizeof(answer))
 		answer = -EPIPE;	/* it died meanwhile */
 	close(rp[0]);
+	if (answer > 0 && write(gp[1], "", 1) != 1)
+		answer = -EPIPE;	/* it is gone already: start another */
+	close(gp[1]);
 	if (answer <= 0) {
 		close(vp[0]);
 		return answer < 0 ? answer : -EPIPE;

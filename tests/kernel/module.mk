@@ -62,3 +62,6 @@ $(TBIN)/fsbench: $(call objs,tests/bench/fsbench.c $(UKFS_SRCS)) \
     $(FSOPS_RUMPCLIENT) $(LIB)/librumpclient.a
 LDLIBS_fsbench = $(EXT2FS_LIBS)
 TESTS += $(TBIN)/fsbench
+# test_zygote: rump_server -Z spoken to by hand (kernel/zygote.h).
+$(TBIN)/test_zygote: $(call objs,tests/kernel/test_zygote.c)
+TESTS += $(TBIN)/test_zygote
