@@ -98,6 +98,8 @@ struct shmif_bus {
 	struct shmif_stats st;
 	struct shmif_guard guard;       /* of mem */
 	struct shmif_guard wguard;      /* of wm */
+	const struct shmif_guard *lost; /* &guard, or the owner's */
+	struct shmif_bus *owner;        /* a twin: whose mappings these are */
 	char      path[PATH_MAX];
 };
 
@@ -651,7 +653,7 @@ wm_release(struct shmif_bus *b)
 	struct wm_slot *sl;
 	uint64_t me = b->sender;
 
-	if (b->wm == NULL)
+	if (b->wm == NULL || b->owner != NULL)
 		return;
 	if (b->wbit >= 0) {
 		sl = &b->wm->slot[b->wbit];
@@ -798,7 +800,7 @@ wake_readers(struct shmif_bus *b)
 	 * while its nodes sent, left at 8 bytes, and no node could attach to
 	 * it again.  That file goes back to empty.
 	 */
-	if (wake_by_pwrite(b) && !LOAD(&b->guard.lost)) {
+	if (wake_by_pwrite(b) && !LOAD(&b->lost->lost)) {
 		struct stat sb;
 
 		if (pwrite(b->fd, &v, sizeof(v), SHMIF_OFF_VERSION) < 0)
@@ -826,7 +828,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 	}
 	if (n == 0)
 		return 0;
-	if (LOAD(&b->guard.lost))
+	if (LOAD(&b->lost->lost))
 		return -ENXIO;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock(b);
@@ -845,7 +847,7 @@ shmif_sendv(struct shmif_bus *b, const struct shmif_txframe *f, unsigned n)
 	}
 	wm_publish(b, last0);
 	bus_unlock(b);
-	if (LOAD(&b->guard.lost))
+	if (LOAD(&b->lost->lost))
 		return -ENXIO;
 	wake_readers(b);
 	for (unsigned j = 0; j < i; j++) {
@@ -1010,7 +1012,7 @@ shmif_lost(const struct shmif_bus *b, char *why, size_t len)
 	struct statvfs vfs;
 	struct stat sb;
 
-	if (!LOAD(&b->guard.lost))
+	if (!LOAD(&b->lost->lost))
 		return 0;
 	if (fstat(b->fd, &sb) == 0 && (uint64_t)sb.st_size < b->size)
 		seterr(why, len, "%s: the bus file was cut to %lld bytes under "
@@ -1036,7 +1038,7 @@ shmif_recv(struct shmif_bus *b, struct shmif_rxframe *rx, unsigned n)
 	uint64_t gen0;
 	int locked = !(b->flags & SHMIF_RDONLY), cnt = 0, tries = 0;
 
-	if (LOAD(&b->guard.lost))
+	if (LOAD(&b->lost->lost))
 		return bus_gone(b);
 	if (locked)
 		bus_lock(b);
@@ -1077,7 +1079,7 @@ out:
 		b->st.rx_frames++;
 		b->st.rx_bytes += rx[i].len;
 	}
-	if (LOAD(&b->guard.lost))
+	if (LOAD(&b->lost->lost))
 		return bus_gone(b);     /* what it read may be zeros */
 	/* Traffic makes the next shmif_wait() spin; a quiet spin clears it. */
 	if (cnt > 0)
@@ -1305,6 +1307,88 @@ check_header(struct shmif_bus *b, char *err, size_t errlen)
 	return 0;
 }
 
+/* The reader's position: the oldest record with SHMIF_REWIND, else the
+ * end of the newest. */
+static void
+reader_start(struct shmif_bus *b)
+{
+	struct snap s;
+	struct rec lr;
+
+	shmif_rewind(b);
+	b->more = 0;
+	if (b->flags & SHMIF_REWIND) {
+		b->more = 1;
+		return;
+	}
+	if (snap_take(b, &s) == 0) {
+		b->rpos = s.end;
+		b->rgen = s.gen;
+		b->seen_last = s.last;
+		b->seen_gen = s.gen;
+		/* so that a lap before our first read is counted too */
+		b->rseq_valid = rec_at(b, s.last, &lr) == 0;
+		b->rseq_trust = 8;
+		b->rseq_next = lr.seq + 1;
+	}
+}
+
+static struct shmif_bus *
+bus_new(const struct shmif_opts *o, char *err, size_t errlen)
+{
+	struct shmif_bus *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (b->rxbuf = malloc(b->rxsize = rxbuf_size(o->max_frame))) == NULL) {
+		free(b);
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	b->flags = o->flags;
+	b->max_frame = o->max_frame ? o->max_frame : SHMIF_FRAME_MAX;
+	b->spin_ns = o->spin_us ? (uint64_t)o->spin_us * 1000 : DEFAULT_SPIN_NS;
+	b->pid = (uint32_t)getpid();
+	return b;
+}
+
+int
+shmif_attach_twin(struct shmif_bus *of, const struct shmif_opts *opts,
+    struct shmif_bus **busp, char *err, size_t errlen)
+{
+	static const struct shmif_opts defaults;
+	struct shmif_opts o = opts ? *opts : defaults;
+	struct shmif_bus *b;
+
+	*busp = NULL;
+	o.flags = (o.flags & (SHMIF_REWIND | SHMIF_SEEALL)) |
+	    (of->flags & SHMIF_RDONLY);
+	o.max_frame = of->max_frame;
+	if ((b = bus_new(&o, err, errlen)) == NULL)
+		return -ENOMEM;
+	if (LOAD(&of->lost->lost)) {
+		int r = shmif_lost(of, err, errlen);
+
+		free(b->rxbuf);
+		free(b);
+		return r;
+	}
+	b->owner = of;
+	snprintf(b->path, sizeof(b->path), "%s", of->path);
+	b->sender = of->sender;
+	b->fd = of->fd;
+	b->mem = of->mem;
+	b->ring = of->ring;
+	b->size = of->size;
+	b->rsize = of->rsize;
+	b->maxrec = of->maxrec;
+	b->lost = &of->guard;
+	b->wm = of->wm;
+	b->wbit = of->wbit;
+	reader_start(b);
+	*busp = b;
+	return 0;
+}
+
 int
 shmif_attach(const char *path, const struct shmif_opts *opts,
     struct shmif_bus **busp, char *err, size_t errlen)
@@ -1321,17 +1405,9 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		    SHMIF_JUMBO_MAX);
 		return -EINVAL;
 	}
-	if ((b = calloc(1, sizeof(*b))) == NULL ||
-	    (b->rxbuf = malloc(b->rxsize = rxbuf_size(o->max_frame))) == NULL) {
-		free(b);
-		seterr(err, errlen, "out of memory");
+	if ((b = bus_new(o, err, errlen)) == NULL)
 		return -ENOMEM;
-	}
 	snprintf(b->path, sizeof(b->path), "%s", path);
-	b->flags = o->flags;
-	b->max_frame = o->max_frame ? o->max_frame : SHMIF_FRAME_MAX;
-	b->spin_ns = o->spin_us ? (uint64_t)o->spin_us * 1000 : DEFAULT_SPIN_NS;
-	b->pid = (uint32_t)getpid();
 	b->sender = o->sender;
 	while (b->sender == 0)
 		if (getrandom(&b->sender, sizeof(b->sender), 0) < 0)
@@ -1364,6 +1440,7 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 		goto fail_fd;
 	}
 	b->ring = b->mem + SHMIF_HDR_SIZE;
+	b->lost = &b->guard;
 	if ((r = guard_add(&b->guard, b->mem, b->size)) < 0) {
 		seterr(err, errlen, "%s: cannot guard the mapping: %s", path,
 		    strerror(-r));
@@ -1371,31 +1448,13 @@ shmif_attach(const char *path, const struct shmif_opts *opts,
 	}
 	if ((r = check_header(b, err, errlen)) < 0)
 		goto fail_guard;
-	if (LOAD(&b->guard.lost)) {     /* cut, or no room, already */
+	if (LOAD(&b->lost->lost)) {     /* cut, or no room, already */
 		r = shmif_lost(b, err, errlen);
 		goto fail_guard;
 	}
 	if (r == 1 && (b->flags & SHMIF_WAKEMAP))
 		(void)shmif_wakemap_create(path);   /* the bus works without */
-	shmif_rewind(b);
-	b->more = 0;
-	if (!(b->flags & SHMIF_REWIND)) {
-		struct snap s;
-		struct rec lr;
-
-		/* From now on: start at the end of the newest record. */
-		if (snap_take(b, &s) == 0) {
-			b->rpos = s.end;
-			b->rgen = s.gen;
-			b->seen_last = s.last;
-			b->seen_gen = s.gen;
-			/* so that a lap before our first read is counted too */
-			b->rseq_valid = rec_at(b, s.last, &lr) == 0;
-			b->rseq_trust = 8;
-			b->rseq_next = lr.seq + 1;
-		}
-	} else
-		b->more = 1;
+	reader_start(b);
 	wm_attach(b, path);
 	if (!(b->flags & (SHMIF_RDONLY | SHMIF_NOWATCH)))
 		watch_join(path);
@@ -1418,6 +1477,11 @@ shmif_detach(struct shmif_bus *b)
 {
 	if (b == NULL)
 		return;
+	if (b->owner != NULL) {		/* its mappings are the owner's */
+		free(b->rxbuf);
+		free(b);
+		return;
+	}
 	wm_release(b);
 	guard_del(&b->guard);
 	/* At exit the mappings go with the process, all at once, where a

@@ -110,6 +110,17 @@ struct shmif_header {
 int  shmif_attach(const char *path, const struct shmif_opts *opts,
          struct shmif_bus **busp, char *err, size_t errlen);
 
+/* A second attachment sharing OF's mappings, descriptor, sender and
+ * wake-map slot, with a reader position of its own (opts: spin_us,
+ * SHMIF_REWIND and SHMIF_SEEALL; the rest is OF's): an interface's
+ * receive side beside its send side, without a second mapping of the
+ * bus (each of whose pages a process touches costs a fault of its own)
+ * or a second open of the bus and its wake map.  OF is detached after
+ * its twins, never before.  0, or -errno with a reason in err (-ENXIO:
+ * OF's bus is lost). */
+int  shmif_attach_twin(struct shmif_bus *of, const struct shmif_opts *opts,
+         struct shmif_bus **busp, char *err, size_t errlen);
+
 /* Make the wake map PATH.wake for the bus at PATH (FORMAT.txt): once it
  * exists, a send no longer wakes the sending interface's own receive
  * thread.  0 if made or already there, else -errno.  Attachments made

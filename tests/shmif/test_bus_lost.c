@@ -3,7 +3,9 @@
  * shmif_lost()): the process lives, sends and receives say -ENXIO, the
  * reason names the cut, a wait sleeps instead of spinning, the wake map
  * cut the same way harms nobody, and a bus made afresh at the path
- * attaches; a SIGBUS outside the library's mappings still kills.
+ * attaches; a twin attachment (shmif_attach_twin()) reads the others'
+ * frames and not its owner's through the owner's mapping, and is lost
+ * with it; a SIGBUS outside the library's mappings still kills.
  *
  *   test_bus_lost DIR
  */
@@ -91,7 +93,7 @@ main(int argc, char **argv)
 
 	if (argc != 2)
 		tap_skip_all("usage: test_bus_lost DIR");
-	tap_plan(11);
+	tap_plan(16);
 	snprintf(path, sizeof(path), "%s/lost", argv[1]);
 	if (shmif_wakemap_create(path) != 0 ||
 	    (w = attach(path, SHMIF_CREATE | SHMIF_WAKEMAP)) == NULL ||
@@ -147,6 +149,42 @@ main(int argc, char **argv)
 		return 1;
 	shmif_detach(w);
 	shmif_detach(r);
+	/* A twin: its owner's mapping, sender and loss. */
+	{
+		struct shmif_opts o = { .spin_us = 1 };
+		struct shmif_bus *t = NULL, *t2 = NULL;
+		char err[512] = "";
+		int a, b, c;
+
+		if ((w = attach(path, SHMIF_CREATE | SHMIF_WAKEMAP)) == NULL ||
+		    (r = attach(path, 0)) == NULL)
+			return 1;
+		ok(shmif_attach_twin(w, &o, &t, err, sizeof(err)) == 0 &&
+		    shmif_fd(t) == shmif_fd(w), "a twin shares its owner's "
+		    "descriptor %s", err);
+		a = shmif_send(r, frame, sizeof(frame)) == 0 ?
+		    shmif_recv(t, rx, 8) : -1;
+		b = shmif_send(w, frame, sizeof(frame)) == 0 ?
+		    shmif_recv(t, rx, 8) : -1;
+		c = shmif_recv(r, rx, 8);
+		ok(a == 1 && b == 0 && c == 1, "it reads another's frame "
+		    "(%d) and not its owner's (%d), which the other reads (%d)",
+		    a, b, c);
+		ok(truncate(path, 0) == 0 &&
+		    shmif_send(w, frame, sizeof(frame)) == -ENXIO &&
+		    shmif_recv(t, rx, 8) == -ENXIO &&
+		    shmif_lost(t, why, sizeof(why)) == -ENXIO &&
+		    strstr(why, "cut to 0 bytes") != NULL,
+		    "cut under both, the twin is lost with its owner: %s", why);
+		err[0] = '\0';
+		ok(shmif_attach_twin(w, &o, &t2, err, sizeof(err)) == -ENXIO &&
+		    t2 == NULL && strstr(err, "cut to 0 bytes") != NULL,
+		    "a twin of a lost attachment is refused: %s", err);
+		shmif_detach(t);
+		shmif_detach(w);
+		shmif_detach(r);
+		ok(1, "twin, owner and the other detach");
+	}
 	ok(truncate(path, 4096) == 0 && attach(path, 0) == NULL,
 	    "a file cut to 4096 bytes is refused at attach");
 	ok(outside_dies(argv[1]), "a SIGBUS outside the bus mappings still kills");
