@@ -37,6 +37,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,16 +165,16 @@ read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
+/* To a socket (send, for MSG_NOSIGNAL), or a record's file (write). */
 static int
-write_full(int fd, const void *buf, size_t n)
+write_full(int fd, const void *buf, size_t n, bool file)
 {
 	size_t off = 0;
 	ssize_t r;
 
 	while (off < n) {
-		r = hc.send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
-		if (r < 0 && errno == ENOTSOCK)	/* a record's file */
-			r = hc.write(fd, (const char *)buf + off, n - off);
+		r = file ? hc.write(fd, (const char *)buf + off, n - off) :
+		    hc.send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (r > 0)
@@ -323,7 +324,7 @@ hello(int fd, const char *url)
 	process_name(m.str, SP_NAMEMAX + 1);
 	if ((n = sp_encode(&m, 0, buf, sizeof(buf))) < 0)
 		return (int)n;
-	if ((error = write_full(fd, buf, (size_t)n)) != 0 ||
+	if ((error = write_full(fd, buf, (size_t)n, false)) != 0 ||
 	    (error = read_frame(fd, &frame, &len)) != 0) {
 		snprintf(lasterror, sizeof(lasterror), "%s: handshake: %s", url,
 		    strerror(-error));
@@ -359,7 +360,7 @@ join(int fd, const char *url)
 	memcpy(m.cookie, join_cookie, SP_COOKIELEN);
 	if ((n = sp_encode(&m, 0, buf, sizeof(buf))) < 0)
 		return;
-	if ((error = write_full(fd, buf, (size_t)n)) != 0 ||
+	if ((error = write_full(fd, buf, (size_t)n, false)) != 0 ||
 	    (error = read_frame(fd, &frame, &len)) != 0)
 		return;
 	error = sp_decode(frame, len, 1, &m);
@@ -625,7 +626,7 @@ unlink_locked(struct waiter *w)
 	*pp = w->next;
 }
 
-static int send_request(struct sp_msg *req, uint32_t id);
+static int send_request(struct sp_msg *req, uint32_t id, bool file);
 
 /* Ask the node to cancel call id (no reply comes).  rc.mtx held, dropped
  * while sending. */
@@ -639,7 +640,7 @@ cancel_locked(uint32_t id)
 	m.h.call = SP_CANCEL;
 	m.u[0] = id;
 	pthread_mutex_unlock(&rc.mtx);
-	if (send_request(&m, cid) != 0) {
+	if (send_request(&m, cid, false) != 0) {
 		pthread_mutex_lock(&rc.mtx);
 		drop_locked();
 		return;
@@ -746,7 +747,7 @@ ensure_connected(void)
 }
 
 static int
-send_request(struct sp_msg *req, uint32_t id)
+send_request(struct sp_msg *req, uint32_t id, bool file)
 {
 	uint8_t small[1024], *buf = small;
 	long n;
@@ -759,7 +760,7 @@ send_request(struct sp_msg *req, uint32_t id)
 		return -ENOMEM;
 	sp_encode(req, 0, buf, (size_t)n);
 	pthread_mutex_lock(&rc.wmtx);
-	error = write_full(rc.fd, buf, (size_t)n);
+	error = write_full(rc.fd, buf, (size_t)n, file);
 	pthread_mutex_unlock(&rc.wmtx);
 	if (buf != small)
 		free(buf);
@@ -780,7 +781,7 @@ record_call(struct sp_msg *req, struct sp_msg *rep)
 	pthread_mutex_unlock(&rc.mtx);
 	memset(rep, 0, sizeof(*rep));
 	rep->h.call = req->h.call;
-	return send_request(req, id);
+	return send_request(req, id, true);
 }
 
 long
@@ -868,7 +869,7 @@ rumpclient_call_wait(struct sp_msg *req, struct sp_msg *rep,
 	w.next = rc.waiters;
 	rc.waiters = &w;
 	pthread_mutex_unlock(&rc.mtx);
-	error = send_request(req, w.id);
+	error = send_request(req, w.id, false);
 	pthread_mutex_lock(&rc.mtx);
 	if (error == -ENOTCONN)
 		drop_locked();

@@ -690,20 +690,21 @@ shmif_watch_dispatch(void)
 	return again ? again : n == 16;
 }
 
+/* The directory of the bus at BUSPATH, as given. */
 static int
 bus_dir(const char *buspath, char out[PATH_MAX])
 {
-	char tmp[PATH_MAX], *slash;
+	char *slash;
 
-	if (snprintf(tmp, sizeof(tmp), "%s", buspath) >= (int)sizeof(tmp))
+	if (snprintf(out, PATH_MAX, "%s", buspath) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	if ((slash = strrchr(tmp, '/')) == NULL)
-		snprintf(tmp, sizeof(tmp), ".");
-	else if (slash == tmp)
-		tmp[1] = '\0';
+	if ((slash = strrchr(out, '/')) == NULL)
+		snprintf(out, PATH_MAX, ".");
+	else if (slash == out)
+		out[1] = '\0';
 	else
 		*slash = '\0';
-	return realpath(tmp, out) == NULL ? -errno : 0;
+	return 0;
 }
 
 void
@@ -714,13 +715,16 @@ watch_join(const char *buspath)
 	pthread_t th;
 	struct wdir *d, *p;
 	struct stat sb;
+	char dir[PATH_MAX];
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return;
 	d->dfd = d->in = d->wait = d->pidfd = -1;
 	for (int k = 0; k < WATCH_SHARDS; k++)
 		d->life[k] = -1;
-	if (bus_dir(buspath, d->path) < 0 || stat(d->path, &sb) < 0) {
+	/* Known by its identity; its real path (six readlink()s) only
+	 * when it is new. */
+	if (bus_dir(buspath, dir) < 0 || stat(dir, &sb) < 0) {
 		free(d);
 		return;
 	}
@@ -730,7 +734,7 @@ watch_join(const char *buspath)
 	for (p = dirs; p != NULL; p = p->next)
 		if (p->dev == d->dev && p->ino == d->ino)
 			break;
-	if (p != NULL) {
+	if (p != NULL || realpath(dir, d->path) == NULL) {
 		pthread_mutex_unlock(&dirs_lk);
 		free(d);
 		return;

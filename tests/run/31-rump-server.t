@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 53
+plan 55
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -69,6 +69,13 @@ as_user rump_server -l rumpnet_sockin tcp://127.0.0.1 >out 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q "bad URL" out; echo $?) "tcp:// without a port reported"
 as_user rump_server -s >out 2>&1; r=$?
 ok $([ $r = 2 ] && grep -q usage out; echo $?) "no URL: usage, exit 2"
+
+# -b: a configuration read whole, from a pipe too.
+printf '\040\0\0\0' | as_user rump_server -b 3 -l rumpnet_sockin unix://bt 3<&0 >out 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q "configuration call 1: end of stream inside a frame" out && [ ! -e bt ]; echo $?) \
+    "-b: a configuration cut inside its first frame is refused, saying so"
+sed 's/^/# /' out
+check "-b: an empty configuration starts the node" start unix://be -l rumpnet_sockin -b 3 3</dev/null
 
 as_user touch plain
 as_user rump_server -l rumpnet_sockin unix://plain >out 2>&1; r=$?
