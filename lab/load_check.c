@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,34 +210,87 @@ k_run(struct loader *L, void *obj, const struct ynode *k,
 }
 
 /*
- * How many nodes glibc's regcomp() would build for the ERE S, roughly:
- * it copies what a repetition applies to (a+ is aa*, a{3} is aaa, and
- * (a+)+ copies the copy), so stacked or nested repetitions grow it
- * exponentially: a 36-byte `match:` with 23 `+` in a row took regcomp
- * 1.6 GB and 4.9 s (found by fuzz_topology), and a{1,m} costs m
- * squared.  Bracket expressions and escapes count as one node.  Stops
- * counting past RX_NODES_MAX.
+ * What glibc's regcomp() would make of the ERE S, roughly, in two
+ * counts that each blow up on their own:
+ *
+ * - nodes: it copies what a repetition applies to (a+ is aa*, a{3} is
+ *   aaa, and (a+)+ copies the copy), so stacked or nested repetitions
+ *   grow it exponentially: a 36-byte `match:` with 23 `+` in a row took
+ *   regcomp 1.6 GB and 4.9 s (found by fuzz_topology), and a{1,m} costs
+ *   m squared.  Bracket expressions and escapes count as one node.
+ * - empty ways: branches of an alternation that can match the empty
+ *   string (an empty one, a?, a*, an anchor), copied the same way.
+ *   regcomp computes every node's epsilon closure, and these make the
+ *   closures large and nested: ((((||||||||||||||||)+)+)+)+ took 0.5-1.7
+ *   s, with 32 bars over a minute (found by fuzz_topology, in 1 MB),
+ *   ((((^|$|^|$|...16...)+)+)+)+ over a minute.  At 128 the slowest
+ *   shape measured took 65 ms; at 256, 0.5-2.5 s.
+ *
+ * Counting stops past either bound.
  */
 #define RX_NODES_MAX	20000
+#define RX_EMPTY_MAX	128
 #define RX_DEPTH_MAX	64
 
-static double
-rx_nodes(const char *s)
+struct rx_level {
+	double	cur, last;	/* nodes so far; of the last atom */
+	double	eps, leps;	/* empty ways so far; of the last atom */
+	bool	bnull;		/* the branch so far matches empty */
+	bool	pnull;		/* ... before its last atom */
+	bool	gnull;		/* a branch of the group matches empty */
+};
+
+/* An atom ends: NODES nodes, EPS empty ways, matching empty or not. */
+static void
+rx_atom(struct rx_level *l, double nodes, double eps, bool null)
 {
-	double cur[RX_DEPTH_MAX + 1], last[RX_DEPTH_MAX + 1], g;
+	l->cur += nodes;
+	l->last = nodes;
+	l->eps += eps;
+	l->leps = eps;
+	l->pnull = l->bnull;
+	l->bnull = l->bnull && null;
+}
+
+/* A branch ends (at | or the group's end). */
+static void
+rx_branch(struct rx_level *l)
+{
+	if (l->bnull) {
+		l->eps += 1;
+		l->gnull = true;
+	}
+	l->bnull = true;
+	l->last = l->leps = 0;
+}
+
+static void
+rx_cost(const char *s, double *nodesp, double *epsp)
+{
+	struct rx_level lv[RX_DEPTH_MAX + 1], *l = lv;
 	const char *p = s, *q;
+	double g;
 	char *e;
 	long n, m;
-	int d = 0;
 	char c;
 
-	cur[0] = last[0] = 0;
-	for (; *p != '\0' && cur[d] <= RX_NODES_MAX; p++) {
+	*nodesp = *epsp = RX_NODES_MAX + 1;
+	memset(l, 0, sizeof(*l));
+	l->bnull = true;
+	for (; *p != '\0' && l->cur <= RX_NODES_MAX && l->eps <= RX_EMPTY_MAX;
+	    p++) {
 		switch (*p) {
 		case '\\':
-			if (p[1] != '\0')
-				p++;
-			goto literal;
+			if (p[1] == '\0')
+				goto literal;
+			p++;
+			/* \b \B \< \> \` \' are anchors, matching empty */
+			rx_atom(l, 1, 0, strchr("bB<>`'", *p) != NULL);
+			break;
+		case '^':
+		case '$':
+			rx_atom(l, 1, 0, true);
+			break;
 		case '[':
 			q = p + 1;
 			if (*q == '^')
@@ -254,33 +308,40 @@ rx_nodes(const char *s)
 						break;
 					q++;
 				}
-			if (*q == '\0')
-				return cur[d] + 1;
+			if (*q == '\0') {	/* unterminated: regcomp says so */
+				*nodesp = l->cur + 1;
+				*epsp = l->eps;
+				return;
+			}
 			p = q;
 			goto literal;
 		case '(':
-			if (d == RX_DEPTH_MAX)
-				return RX_NODES_MAX + 1;
-			d++;
-			cur[d] = last[d] = 0;
+			if (l == lv + RX_DEPTH_MAX)
+				return;
+			l++;
+			memset(l, 0, sizeof(*l));
+			l->bnull = true;
 			break;
 		case ')':
-			if (d == 0)
+			if (l == lv)
 				goto literal;	/* glibc: a ')' alone is one */
-			g = cur[d--] + 1;
-			cur[d] += g;
-			last[d] = g;
+			rx_branch(l);
+			l--;
+			rx_atom(l, l[1].cur + 1, l[1].eps, l[1].gnull);
 			break;
 		case '|':
-			last[d] = 0;
+			rx_branch(l);
 			break;
 		case '*':
 		case '?':
-			cur[d] += 1;
+			l->cur += 1;
+			l->bnull = l->pnull;	/* the atom may be absent */
 			break;
 		case '+':
-			cur[d] += last[d] + 1;
-			last[d] = 2 * last[d] + 1;
+			l->cur += l->last + 1;
+			l->last = 2 * l->last + 1;
+			l->eps += l->leps;
+			l->leps *= 2;
 			break;
 		case '{':
 			/* {n}, {n,}, {n,m}, and glibc's {,m} (n = 0) */
@@ -308,21 +369,25 @@ rx_nodes(const char *s)
 			 * regcomp 33 MB, x{1,19000} 2.8 GB) */
 			g = (double)(n > 1 ? n : 1) + (m > n ? (double)(m - n) *
 			    (double)(m - n) / 200 : 0);
-			cur[d] += last[d] * (g - 1) + 1;
-			last[d] = last[d] * g + 1;
+			l->cur += l->last * (g - 1) + 1;
+			l->last = l->last * g + 1;
+			l->eps += l->leps * (g - 1);
+			l->leps *= g;
+			if (n == 0)
+				l->bnull = l->pnull;
 			break;
 		default:
 		literal:
-			cur[d] += 1;
-			last[d] = 1;
+			rx_atom(l, 1, 0, false);
 			break;
 		}
 	}
-	while (d > 0) {
-		g = cur[d--];
-		cur[d] += g;
+	for (; l > lv; l--) {		/* unclosed: regcomp says so */
+		l[-1].cur += l->cur;
+		l[-1].eps += l->eps;
 	}
-	return cur[0];
+	*nodesp = l->cur;
+	*epsp = l->eps;
 }
 
 /* An extended regular expression, compiled once here to judge it. */
@@ -333,17 +398,26 @@ k_regex(struct loader *L, void *obj, const struct ynode *k,
 	struct lab_check *c = obj;
 	const char *s;
 	char why[128];
+	double nodes, eps;
 	regex_t re;
 	int r;
 
 	if (v_str(L, v, k->str, &s) != 0)
 		return -EINVAL;
-	if (rx_nodes(s) > RX_NODES_MAX)
+	rx_cost(s, &nodes, &eps);
+	if (nodes > RX_NODES_MAX)
 		return lerr(L, v->pos, "check '%s' repeats too much: its "
 		    "repetitions (+, {n,m}) copy what they repeat, and "
 		    "stacked, nested or large ones would make a matcher of "
 		    "over %d parts; repeat each part once, with small counts "
 		    "(got %s)", k->str, RX_NODES_MAX, s);
+	if (eps > RX_EMPTY_MAX)
+		return lerr(L, v->pos, "check '%s' has too many ways to match "
+		    "nothing: alternatives that can be empty (a|, a?|b*, "
+		    "^|$) inside repetitions, which copy them, would make a "
+		    "matcher that takes minutes to build (over %d such ways); "
+		    "drop the empty alternatives or the repetition around "
+		    "them (got %s)", k->str, RX_EMPTY_MAX, s);
 	if ((r = regcomp(&re, s, REG_EXTENDED | REG_NEWLINE | REG_NOSUB)) !=
 	    0) {
 		regerror(r, &re, why, sizeof(why));
