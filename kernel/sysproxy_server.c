@@ -244,7 +244,7 @@ read_all(int fd, uint8_t **bufp, size_t *lenp, const char **why)
 		if (r > 0 && (len += (size_t)r) == cap) {
 			if (cap * 2 > BATCH_MAX) {
 				hyp_free(buf);
-				*why = "larger than 64 MiB";
+				*why = "of 64 MiB or more";
 				return -EFBIG;
 			}
 			if ((nb = hyp_malloc(cap * 2)) == NULL) {

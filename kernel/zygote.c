@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,6 +136,8 @@ zygote_serve(int sock, char **argv, int argc, int *argcp)
 	pid_t pid;
 	int r;
 
+	/* A launcher gone before our answer is not our end. */
+	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
 		if ((r = receive(sock, &q)) <= 0) {
 			*argcp = r;

@@ -221,7 +221,7 @@ match_line(const char *re, const char *text, char *line, size_t len)
 	const char *b, *e;
 	bool hit;
 
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NEWLINE) != 0)
+	if (regcomp(&rx, re, LAB_CHECK_REFLAGS) != 0)
 		return false;
 	hit = regexec(&rx, text, 1, &m, 0) == 0;
 	regfree(&rx);

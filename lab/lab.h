@@ -270,6 +270,10 @@ enum lab_check_kind {
 	CHECK_WAIT,
 };
 
+/* How a check's match and nomatch are compiled (lab/checkrun.c), and
+ * judged when the file is read (lab/load_check.c). */
+#define LAB_CHECK_REFLAGS	(REG_EXTENDED | REG_NEWLINE)
+
 struct lab_check {
 	enum lab_check_kind kind;
 	const char	*name;		/* name: a title, or NULL */

@@ -44,6 +44,9 @@ worker_run(void *arg)
 	pid_t pid;
 	int k, i, len, r;
 
+	/* A node that dies between its zygote's answer and our go would
+	 * end us at the write of go, with every node left in our share. */
+	signal(SIGPIPE, SIG_IGN);
 	for (k = a->w; k < a->n; k += a->jobs) {
 		i = a->list[k];
 		r = launch_node(&sv.lc, i, &pid, why, sizeof(why));

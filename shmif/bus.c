@@ -1372,7 +1372,7 @@ shmif_attach_twin(struct shmif_bus *of, const struct shmif_opts *opts,
 		free(b);
 		return r;
 	}
-	b->owner = of;
+	b->owner = of->owner != NULL ? of->owner : of;	/* a twin's twin */
 	snprintf(b->path, sizeof(b->path), "%s", of->path);
 	b->sender = of->sender;
 	b->fd = of->fd;
@@ -1381,7 +1381,7 @@ shmif_attach_twin(struct shmif_bus *of, const struct shmif_opts *opts,
 	b->size = of->size;
 	b->rsize = of->rsize;
 	b->maxrec = of->maxrec;
-	b->lost = &of->guard;
+	b->lost = of->lost;
 	b->wm = of->wm;
 	b->wbit = of->wbit;
 	reader_start(b);

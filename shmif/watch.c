@@ -734,7 +734,11 @@ watch_join(const char *buspath)
 	for (p = dirs; p != NULL; p = p->next)
 		if (p->dev == d->dev && p->ino == d->ino)
 			break;
-	if (p != NULL || realpath(dir, d->path) == NULL) {
+	/* The identity of the path found, should it have been renamed
+	 * meanwhile. */
+	if (p != NULL || realpath(dir, d->path) == NULL ||
+	    stat(d->path, &sb) < 0 || sb.st_dev != d->dev ||
+	    sb.st_ino != d->ino) {
 		pthread_mutex_unlock(&dirs_lk);
 		free(d);
 		return;

@@ -93,7 +93,7 @@ main(int argc, char **argv)
 
 	if (argc != 2)
 		tap_skip_all("usage: test_bus_lost DIR");
-	tap_plan(16);
+	tap_plan(17);
 	snprintf(path, sizeof(path), "%s/lost", argv[1]);
 	if (shmif_wakemap_create(path) != 0 ||
 	    (w = attach(path, SHMIF_CREATE | SHMIF_WAKEMAP)) == NULL ||
@@ -152,7 +152,7 @@ main(int argc, char **argv)
 	/* A twin: its owner's mapping, sender and loss. */
 	{
 		struct shmif_opts o = { .spin_us = 1 };
-		struct shmif_bus *t = NULL, *t2 = NULL;
+		struct shmif_bus *t = NULL, *t2 = NULL, *tt = NULL;
 		char err[512] = "";
 		int a, b, c;
 
@@ -170,16 +170,21 @@ main(int argc, char **argv)
 		ok(a == 1 && b == 0 && c == 1, "it reads another's frame "
 		    "(%d) and not its owner's (%d), which the other reads (%d)",
 		    a, b, c);
+		ok(shmif_attach_twin(t, &o, &tt, err, sizeof(err)) == 0,
+		    "a twin of a twin %s", err);
 		ok(truncate(path, 0) == 0 &&
 		    shmif_send(w, frame, sizeof(frame)) == -ENXIO &&
+		    shmif_recv(tt, rx, 8) == -ENXIO &&
 		    shmif_recv(t, rx, 8) == -ENXIO &&
 		    shmif_lost(t, why, sizeof(why)) == -ENXIO &&
 		    strstr(why, "cut to 0 bytes") != NULL,
-		    "cut under both, the twin is lost with its owner: %s", why);
+		    "cut under them, the twins are lost with their owner: %s",
+		    why);
 		err[0] = '\0';
 		ok(shmif_attach_twin(w, &o, &t2, err, sizeof(err)) == -ENXIO &&
 		    t2 == NULL && strstr(err, "cut to 0 bytes") != NULL,
 		    "a twin of a lost attachment is refused: %s", err);
+		shmif_detach(tt);
 		shmif_detach(t);
 		shmif_detach(w);
 		shmif_detach(r);
