@@ -127,11 +127,15 @@ sed 's/^/# /' out
 
 # --- abort on disconnect ----------------------------------------------------
 RUMP_SERVER=unix://n1 as_user "$SPC" abort "$T/port" 2>/dev/null & ap=$!
-wait_file port
-read -r aport apid <port
+# (the client fopen()s the file before it writes it: wait for the line)
+apid=""
+for i in $(seq 100); do
+	[ -e port ] && read -r aport apid <port && [ -n "$apid" ] && break
+	sleep 0.05
+done
 (exec 3<>/dev/tcp/127.0.0.1/$aport) 2>/dev/null
 ok $? "a client blocked in accept holds 127.0.0.1:$aport open"
-kill -9 "$apid"; wait $ap 2>/dev/null
+kill -9 "${apid:-$ap}"; wait $ap 2>/dev/null
 closed=1
 for i in $(seq 100); do
 	if ! (exec 3<>/dev/tcp/127.0.0.1/$aport) 2>/dev/null; then closed=0; break; fi
