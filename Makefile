@@ -53,6 +53,7 @@ PROGS :=
 TESTS :=
 FUZZ  :=
 MANS  :=
+COMPONENTS :=
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
@@ -67,7 +68,7 @@ include shmif/module.mk
 -include lab/module.mk
 include tests/module.mk
 
-all: $(LIBS) $(PROGS) $(TESTS)
+all: $(LIBS) $(COMPONENTS) $(PROGS) $(TESTS)
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -119,6 +120,8 @@ install: all
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(filter %.a,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/
 	$(if $(filter %.so,$(LIBS)),install -m 755 $(filter %.so,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/)
+	install -d $(DESTDIR)$(PREFIX)/lib/rumplab
+	install -m 755 $(COMPONENTS) $(DESTDIR)$(PREFIX)/lib/rumplab/
 	install -m 644 $(INSTALL_HEADERS) $(DESTDIR)$(PREFIX)/include/rumplab/
 	for m in $(MANS); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
 	    install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; done

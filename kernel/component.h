@@ -15,6 +15,15 @@
  * link (KERNEL_COMPONENT_OBJS in kernel/module.mk), nothing else.  The
  * object must be linked as an object, not pulled from an archive (an
  * archive member nobody references is left out).
+ *
+ * Libraries: a component may also be a library of its own, as all of
+ * NetBSD's are (rump_server -l rumpfs_ext2fs opens librumpfs_ext2fs.so),
+ * in the component directory: RUMPLAB_COMPONENT_DIR, or lib/rumplab
+ * beside the program's bin/ (kernel/module.mk builds and installs them
+ * there).  Its file names its table once more with COMPONENT_LIBRARY(var,
+ * name), and the loader finds it by that name.  rump_server links in what
+ * nodes almost always load and keeps as libraries the components that
+ * bring large libraries of their own (components.c says why).
  */
 #ifndef RUMPLAB_COMPONENT_H
 #define RUMPLAB_COMPONENT_H
@@ -36,8 +45,21 @@ struct component {
 	    __attribute__((used, section("rumplab_components"),		\
 	    aligned(sizeof(void *)))) = &(var)
 
-/* The table of every component built in (kernel/components.c). */
+#define COMPONENT_LIBRARY(var, name)					\
+	extern const struct component *const rumplab_component_##name;	\
+	const struct component *const rumplab_component_##name = &(var)
+/* The component named, built in or from a library opened before; NULL
+ * if neither (component_open() tries the library). */
 const struct component *component_find(const char *name);
+/*
+ * The component named, built in, opened before, or from its library,
+ * which this opens: 0, -ENOENT (no such component: err lists the known
+ * ones) or -errno with the reason in err (a library that does not open,
+ * or is not a component).  Main thread.
+ */
+int  component_open(const char *name, char *err, size_t errlen);
+/* Every component built in, then every library in the component directory
+ * (opened, those that open: rump_allserver loads them all). */
 void component_foreach(void (*fn)(const struct component *, void *), void *arg);
 /* Is the named component loaded in this node? */
 int  component_loaded(const char *name);
@@ -80,7 +102,8 @@ void component_loop_take(const struct component_loop *loop);
 /* The loop taken, or NULL (none was, or nobody took it). */
 const struct component_loop *component_loop(void);
 
-/* ", "-separated names, sorted: every built-in one, or the loaded ones. */
+/* ", "-separated names, sorted: every known one (built in, and the
+ * libraries of the component directory), or the loaded ones. */
 size_t component_names(char *buf, size_t len, int loaded_only);
 
 #endif

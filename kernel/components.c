@@ -8,17 +8,33 @@
  *
  * Also the pure-core components: rumpnet and rumpnet_net, empty bases the
  * network components depend on, as in NetBSD, and rumpdev (see below).
+ *
+ * Libraries (component.h): every node of a lab is forked from one zygote
+ * (zygote.h), and every library the zygote maps is five mappings more in
+ * each node, which the fork copies, exit() unmaps and the kernel's
+ * reverse map walks over, in every node at once, whenever it samples a
+ * page of that library (this guest's DAMON does so every 500 ms).
+ * rumpfs_ext2fs linked in made each node map libext2fs and libcom_err
+ * that almost none uses, 10 of its 55 mappings; as a library of its own,
+ * opened by the nodes that load it, 10,000 nodes came up 7-16 % sooner
+ * (three runs each, alternated, on the 2-core guest).
  */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/component.h"
 #include "kernel/klog.h"
 #include "kernel/sysctl.h"
 
 #define MAXLOADED 32
+#define MAXLIBRARIES 8
+#define NAMEMAX 64
 
 extern const struct component *const __start_rumplab_components[];
 extern const struct component *const __stop_rumplab_components[];
@@ -26,6 +42,8 @@ extern const struct component *const __stop_rumplab_components[];
 static const struct component *loaded[MAXLOADED];  /* main thread, then ro */
 static int nloaded;
 static char loaded_names[512];                     /* kern.components */
+static const struct component *libcomp[MAXLIBRARIES]; /* opened, main thr. */
+static int nlibcomp;
 
 static const struct component comp_rumpnet = {
 	.name = "rumpnet",
@@ -54,20 +72,127 @@ const struct component *
 component_find(const char *name)
 {
 	const struct component *const *c;
+	int i;
 
 	for (c = __start_rumplab_components; c < __stop_rumplab_components; c++)
 		if (strcmp((*c)->name, name) == 0)
 			return *c;
+	for (i = 0; i < nlibcomp; i++)
+		if (strcmp(libcomp[i]->name, name) == 0)
+			return libcomp[i];
 	return NULL;
+}
+
+/* The component directory (component.h). */
+static void
+component_dir(char *buf, size_t len)
+{
+	const char *env = getenv("RUMPLAB_COMPONENT_DIR");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0') {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		n = 0;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	snprintf(buf, len, "%s/../lib/rumplab", n > 0 ? exe : ".");
+}
+
+/* A name a library file may carry: letters, digits and '_'. */
+static int
+valid_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (!(name[i] >= 'a' && name[i] <= 'z') &&
+		    !(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= '0' && name[i] <= '9') && name[i] != '_')
+			return 0;
+	return i > 0 && i <= NAMEMAX;
+}
+
+/* The component name of a library's file name (libNAME.so), or 0. */
+static int
+library_name(const char *file, char *name, size_t len)
+{
+	size_t n = strlen(file);
+
+	if (n <= 6 || strncmp(file, "lib", 3) != 0 ||
+	    strcmp(file + n - 3, ".so") != 0 || n - 6 >= len)
+		return 0;
+	memcpy(name, file + 3, n - 6);
+	name[n - 6] = '\0';
+	return valid_name(name);
+}
+
+int
+component_open(const char *name, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], path[PATH_MAX + NAMEMAX + 8], known[512];
+	char sym[NAMEMAX + 24];
+	const struct component *const *cp;
+	void *h;
+
+	if (component_find(name) != NULL)
+		return 0;
+	component_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/lib%s.so", dir, name);
+	if (!valid_name(name) || access(path, F_OK) != 0) {
+		component_names(known, sizeof(known), 0);
+		snprintf(err, errlen, "unknown component '%s' (known: %s)",
+		    name, known);
+		return -ENOENT;
+	}
+	if (nlibcomp == MAXLIBRARIES) {
+		snprintf(err, errlen, "component '%s': more than %d "
+		    "libraries", name, MAXLIBRARIES);
+		return -ENOSPC;
+	}
+	/* Its handle is kept: the component stays until the node ends. */
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(err, errlen, "component '%s': %s", name, dlerror());
+		return -ENOEXEC;
+	}
+	snprintf(sym, sizeof(sym), "rumplab_component_%s", name);
+	if ((cp = dlsym(h, sym)) == NULL || *cp == NULL ||
+	    strcmp((*cp)->name, name) != 0) {
+		snprintf(err, errlen, "component '%s': %s is not its library "
+		    "(it has no %s)", name, path, sym);
+		dlclose(h);
+		return -ENOEXEC;
+	}
+	libcomp[nlibcomp++] = *cp;
+	return 0;
 }
 
 void
 component_foreach(void (*fn)(const struct component *, void *), void *arg)
 {
 	const struct component *const *c;
+	char dir[PATH_MAX], name[NAMEMAX + 1], err[256];
+	struct dirent *e;
+	DIR *d;
 
 	for (c = __start_rumplab_components; c < __stop_rumplab_components; c++)
 		fn(*c, arg);
+	component_dir(dir, sizeof(dir));
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!library_name(e->d_name, name, sizeof(name)))
+			continue;
+		if (component_open(name, err, sizeof(err)) != 0)
+			klog(KLOG_WARN, "%s", err);
+		else
+			fn(component_find(name), arg);
+	}
+	closedir(d);
 }
 
 int
@@ -86,17 +211,13 @@ static int
 load(const char *name, int depth, char *err, size_t errlen)
 {
 	const struct component *c;
-	char known[512];
 	int i, error;
 
 	if (component_loaded(name))
 		return 0;
-	if ((c = component_find(name)) == NULL) {
-		component_names(known, sizeof(known), 0);
-		snprintf(err, errlen, "unknown component '%s' (known: %s)",
-		    name, known);
-		return -ENOENT;
-	}
+	if ((error = component_open(name, err, errlen)) != 0)
+		return error;
+	c = component_find(name);
 	if (depth > 8) {
 		snprintf(err, errlen, "component '%s': dependency cycle", name);
 		return -ELOOP;
@@ -206,7 +327,10 @@ component_names(char *buf, size_t len, int loaded_only)
 {
 	const struct component *const *c;
 	const char *names[64];
-	size_t n = 0, i, off = 0;
+	char libs[MAXLIBRARIES][NAMEMAX + 1], dir[PATH_MAX];
+	size_t n = 0, i, off = 0, nlib = 0;
+	struct dirent *e;
+	DIR *d;
 
 	if (loaded_only) {
 		for (i = 0; i < (size_t)nloaded && n < 64; i++)
@@ -215,6 +339,19 @@ component_names(char *buf, size_t len, int loaded_only)
 		for (c = __start_rumplab_components;
 		    c < __stop_rumplab_components && n < 64; c++)
 			names[n++] = (*c)->name;
+		/* The libraries by their files' names, unopened. */
+		component_dir(dir, sizeof(dir));
+		if ((d = opendir(dir)) != NULL) {
+			while ((e = readdir(d)) != NULL && nlib < MAXLIBRARIES &&
+			    n < 64)
+				if (library_name(e->d_name, libs[nlib],
+				    sizeof(libs[nlib])) &&
+				    component_find(libs[nlib]) == NULL)
+					names[n++] = libs[nlib++];
+			closedir(d);
+		}
+		for (i = 0; i < (size_t)nlibcomp && n < 64; i++)
+			names[n++] = libcomp[i]->name;
 	}
 	qsort(names, n, sizeof(names[0]), name_cmp);
 	if (len > 0)

@@ -13,22 +13,33 @@
 
 # The VFS and its file systems, with what they need of the core: nothing
 # here knows sysproxy, so ukfs (kernel/ukfs.c) links them into a program
-# of its own.  rumpfs_ext2fs needs Debian's libext2fs.
-VFS_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
+# of its own.  rumpfs_ext2fs needs Debian's libext2fs: the programs of
+# one image link it in, rump_server opens it as a library, in $(COMPDIR)
+# (kernel/component.h, kernel/components.c say why).
+VFS_CORE_SRCS := kernel/hyper.c kernel/klog.c kernel/sysctl.c \
     kernel/components.c kernel/vfs_mount.c kernel/vfs_file.c \
     kernel/vfs_dead.c kernel/vfs_tmpfs.c kernel/vfs_etfs.c \
-    kernel/vfs_hostfs.c kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
+    kernel/vfs_hostfs.c
+EXT2FS_SRCS := kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
     kernel/vfs_ext2fs_vfs.c
+VFS_SRCS := $(VFS_CORE_SRCS) $(EXT2FS_SRCS)
 EXT2FS_CPPFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags ext2fs com_err 2>/dev/null))
 EXT2FS_LIBS     := $(or $(shell pkg-config --libs ext2fs com_err 2>/dev/null),-lext2fs -lcom_err)
-$(call objs,kernel/vfs_ext2fs.c kernel/vfs_ext2fs_inode.c \
-    kernel/vfs_ext2fs_vfs.c): \
-    CPPFLAGS += $(EXT2FS_CPPFLAGS)
+$(call objs,$(EXT2FS_SRCS)): CPPFLAGS += $(EXT2FS_CPPFLAGS)
+
+# Components as libraries: lib/rumplab/ beside bin/, built and installed.
+COMPDIR := $(LIB)/rumplab
+$(COMPDIR)/librumpfs_ext2fs.so: $(call objs,$(EXT2FS_SRCS))
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,librumpfs_ext2fs.so -Wl,-z,now \
+	    -o $@ $^ $(EXT2FS_LIBS)
+COMPONENTS += $(COMPDIR)/librumpfs_ext2fs.so
 
 # ukfs: an image in a program's own process (kernel/ukfs.h).
 UKFS_SRCS := $(VFS_SRCS) kernel/ukfs.c
 
-KERNEL_CORE_SRCS := $(VFS_SRCS) kernel/ksock.c kernel/netcfg.c \
+KERNEL_CORE_SRCS := $(VFS_CORE_SRCS) kernel/ksock.c kernel/netcfg.c \
     kernel/proc.c kernel/kcall.c kernel/rtmsg.c kernel/sysproxy_fs.c \
     kernel/sysproxy_wire.c kernel/sysproxy_url.c kernel/sysproxy_calls.c \
     kernel/sysproxy_server.c kernel/sysproxy_io.c kernel/sockin.c
@@ -44,7 +55,8 @@ KERNEL_COMPONENT_LIBS ?=
 $(BIN)/rump_server: $(call objs,$(RUMP_SERVER_SRCS)) $$(KERNEL_COMPONENT_OBJS)
 # -z now: every symbol bound once, in the zygote (kernel/zygote.h), not
 # lazily again in each node it forks (ld.so's _dl_fixup was 5 % of `up`).
-LDLIBS_rump_server = $(KERNEL_COMPONENT_LIBS) $(EXT2FS_LIBS) -Wl,-z,now
+# --export-dynamic: the component libraries call the core.
+LDLIBS_rump_server = $(KERNEL_COMPONENT_LIBS) -Wl,-z,now -Wl,--export-dynamic
 
 $(LIB)/librumpclient.a: $(call objs,$(RUMPCLIENT_SRCS))
 $(LIB)/librumpclient.so: $(call objs,$(RUMPCLIENT_SRCS))

@@ -217,21 +217,17 @@ parse_args(int argc, char **argv, struct options *o)
 		    "tcp://addr:port", o->url);
 }
 
-/* Unknown component names are reported before anything starts. */
+/* Unknown component names, and libraries that do not open, are reported
+ * before anything starts. */
 static void
 check_components(const struct options *o)
 {
-	char known[512], msg[768];
+	char err[768];
 	int i;
 
-	for (i = 0; i < o->ncomponents; i++) {
-		if (component_find(o->components[i]) != NULL)
-			continue;
-		component_names(known, sizeof(known), 0);
-		snprintf(msg, sizeof(msg), "unknown component '%s' (known: %s)",
-		    o->components[i], known);
-		die("%s", msg);
-	}
+	for (i = 0; i < o->ncomponents; i++)
+		if (component_open(o->components[i], err, sizeof(err)) != 0)
+			die("%s", err);
 }
 
 /*

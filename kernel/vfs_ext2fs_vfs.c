@@ -350,3 +350,5 @@ static const struct component comp_ext2fs = {
 	.init = ext2fs_init,
 };
 COMPONENT_REGISTER(comp_ext2fs);
+/* rump_server opens it as librumpfs_ext2fs.so (kernel/components.c). */
+COMPONENT_LIBRARY(comp_ext2fs, rumpfs_ext2fs);

@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 55
+plan 59
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -62,6 +62,30 @@ as_user rump_server -l rumpnet_foo unix://n2 >out 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q "rump_server: unknown component 'rumpnet_foo' (known: .*rumpnet_sockin" out && [ ! -e n2 ]; echo $?) \
     "unknown component reported with the known ones, nothing left behind"
 sed 's/^/# /' out
+ok $(grep -q "known: .*rumpfs_ext2fs" out; echo $?) \
+    "the known ones include those of the component directory"
+
+# Components as libraries (kernel/component.h): the directory's library
+# opens in the node that asks for it; one that does not open, or is not
+# a component, is named with the reason before anything starts.
+mkdir -p comp && chmod 755 comp
+printf 'not ELF' >comp/libbroken.so
+cp "$(ldd "$B/rumplab" | awk '/libyaml/ {print $3}')" comp/libnotcomp.so
+as_user env RUMPLAB_COMPONENT_DIR="$T/comp" rump_server -l broken unix://n2 \
+    >out 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q "rump_server: component 'broken': .*libbroken.so" out && [ ! -e n2 ]; echo $?) \
+    "a component library that does not open is reported, nothing left behind"
+sed 's/^/# /' out
+as_user env RUMPLAB_COMPONENT_DIR="$T/comp" rump_server -l notcomp unix://n2 \
+    >out 2>&1; r=$?
+ok $([ $r != 0 ] && grep -q "component 'notcomp': .*libnotcomp.so is not its library (it has no rumplab_component_notcomp)" out && [ ! -e n2 ]; echo $?) \
+    "a library that is not a component is reported"
+sed 's/^/# /' out
+as_user rump_allserver unix://na && nodes="$nodes $(node_pid unix://na)"
+ok $(spc unix://na sysctl get kern.components | grep -q "rumpfs_ext2fs.*rumpnet_netinet"; echo $?) \
+    "rump_allserver loads the directory's libraries too"
+spc unix://na sysctl get kern.components | sed 's/^/# /'
+RUMP_SERVER=unix://na as_user rump.halt
 
 as_user rump_server -l rumpnet_sockin http://x >out 2>&1; r=$?
 ok $([ $r != 0 ] && grep -q "bad URL 'http://x'" out; echo $?) "bad URL reported"
