@@ -24,8 +24,15 @@
  * Jitter may reorder frames (netem's behaviour).  `reorder` sends the
  * chosen frames at once, ahead of delayed ones (netem's rule), or, on a
  * link without delay, holds them 1 ms so the next frames overtake them.
+ *
+ * The normal and Pareto jitters need libm, which the node opens when one
+ * of them is first set, not at its start: every library the zygote maps
+ * is mappings more in every node (kernel/components.c says what they
+ * cost), and no other part of a node needs libm.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <gnu/lib-names.h>
 #include <math.h>
 #include <string.h>
 
@@ -107,6 +114,42 @@ unit(void)
 	return ((rnd64() >> 11) + 1) * (1.0 / 9007199254740992.0);
 }
 
+/* libm's functions the jitters need: set once, under imp_mtx, before the
+ * first setting that needs them; read under it (enqueue_one). */
+static struct {
+	double (*log)(double);
+	double (*cos)(double);
+	double (*sqrt)(double);
+	double (*cbrt)(double);
+} lm;
+
+/* 0, or -ELIBACC with the reason in the node's log.  imp_mtx held. */
+static int
+libm_open(void)
+{
+	void *h;
+
+	if (lm.cbrt != NULL)
+		return 0;
+	/* Kept open: the functions stay in use. */
+	if ((h = dlopen(LIBM_SO, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		klog(KLOG_ERR, "impair: jitter distribution: %s", dlerror());
+		return -ELIBACC;
+	}
+	lm.log = (double (*)(double))dlsym(h, "log");
+	lm.cos = (double (*)(double))dlsym(h, "cos");
+	lm.sqrt = (double (*)(double))dlsym(h, "sqrt");
+	lm.cbrt = (double (*)(double))dlsym(h, "cbrt");
+	if (lm.log == NULL || lm.cos == NULL || lm.sqrt == NULL ||
+	    lm.cbrt == NULL) {
+		klog(KLOG_ERR, "impair: jitter distribution: %s lacks a "
+		    "function", LIBM_SO);
+		lm.cbrt = NULL;
+		return -ELIBACC;
+	}
+	return 0;
+}
+
 /* One jitter sample in ns, mean 0. */
 static int64_t
 jitter_ns(const struct rump_impair *c)
@@ -117,11 +160,12 @@ jitter_ns(const struct rump_impair *c)
 		return 0;
 	switch (c->dist) {
 	case RUMP_DIST_NORMAL:
-		x = sqrt(-2.0 * log(unit())) * cos(2.0 * M_PI * unit()) * j;
+		x = lm.sqrt(-2.0 * lm.log(unit())) *
+		    lm.cos(2.0 * M_PI * unit()) * j;
 		break;
 	case RUMP_DIST_PARETO:
 		/* alpha 3, mean j: scale j / 1.5; centred on 0 */
-		x = (j / 1.5) / cbrt(unit()) - j;
+		x = (j / 1.5) / lm.cbrt(unit()) - j;
 		break;
 	default:
 		x = (2.0 * unit() - 1.0) * j;
@@ -466,6 +510,12 @@ impair_set(struct ifnet *ifp, int dir, const struct rump_impair *cfg)
 	if (cap != 0 && (rq = hyp_calloc(cap, sizeof(*rq))) == NULL)
 		return -ENOMEM;
 	hyp_mtx_enter(&imp_mtx);
+	if (c.jitter_us != 0 && c.dist != RUMP_DIST_UNIFORM &&
+	    (error = libm_open()) != 0) {
+		hyp_mtx_exit(&imp_mtx);
+		hyp_free(rq);
+		return error;
+	}
 	if (imp_thread == NULL && !rump_impair_none(&c) && (error =
 	    hyp_thread_create(impair_loop, NULL, "impair", 0,
 	    &imp_thread)) != 0) {

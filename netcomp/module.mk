@@ -20,5 +20,5 @@ LWIP_LIBS     := $(or $(shell pkg-config --libs lwip 2>/dev/null),-llwip)
 $(NETCOMP_OBJS): CPPFLAGS += $(LWIP_CPPFLAGS)
 
 KERNEL_COMPONENT_OBJS += $(NETCOMP_OBJS) $(LIB)/libshmif.a
-KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl -lm
+KERNEL_COMPONENT_LIBS += $(LWIP_LIBS) -ldl
 -include netcomp/cmd/module.mk

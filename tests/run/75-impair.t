@@ -18,7 +18,7 @@
 for p in rumpperf rump.ping; do
 	[ -x "$B/$p" ] || { echo "1..0 # SKIP $p not built"; exit 0; }
 done
-plan 30
+plan 37
 
 X() { R exec "$@"; }
 # "MIN MEDIAN" RTT in ms of the replies to `rump.ping ARGS` from h1.  The
@@ -102,6 +102,41 @@ ok $r "under a UDP load the delay still adds 40 ms: min $dmin, median $d - $base
 check "link set lan1 clear" R link set lan1 clear
 set -- $(rtt -c 20 -i 0.02 10.0.2.10)
 ok "$(within "$1" 0 5; echo $?)" "clear takes the delay away (min $1 ms)"
+
+# --- jitter -----------------------------------------------------------------
+# The normal and Pareto jitters need libm, which a node opens when one of
+# them is first set (netcomp/impair.c), not at its start.
+pid_of() { R status | awk -v n="$1" '$1 == n { print $2 }'; }
+maps_libm() { grep -c 'libm\.so' "/proc/$(pid_of "$1")/maps"; }
+# (A sanitizer build's runtime brings libm to every program.)
+lazy_libm=$(ldd "$B/rump_server" | grep -q 'libm\.so' && echo "# SKIP libm comes with $(ldd "$B/rump_server" | awk '/libasan|libubsan/ { print $1; exit }')")
+if [ -n "$lazy_libm" ]; then ok 0 "$lazy_libm"
+else ok "$([ "$(maps_libm h1)" = 0 ]; echo $?)" "a node maps no libm before a jitter needs it"
+fi
+# spread ARGS: "MIN MEDIAN MAX" RTT in ms of `rump.ping ARGS` from h1.
+spread() {
+	X h1 -- rump.ping "$@" | sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' | sort -n |
+	    awk '{ v[NR] = $1 } END { if (NR) print v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+check "link set h1:shmif0 out delay 20ms jitter 5ms normal" \
+    R link set h1:shmif0 out delay 20ms jitter 5ms normal
+set -- $(spread -c 50 -i 0.05 10.0.2.10)
+diag "RTT min/median/max with 20 ms, normal jitter of 5 ms: $* ms"
+# 50 samples of a deviation of 5 ms span about 20 ms; 5 is the least.
+ok "$(within "$2" 16 30 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 5 1000; echo $?)" \
+    "a normal jitter spreads the delay around it: $* ms"
+if [ -n "$lazy_libm" ]; then ok 0 "$lazy_libm"
+else ok "$([ "$(maps_libm h1)" != 0 ] && [ "$(maps_libm r1)" = 0 ]; echo $?)" \
+    "the node that set it maps libm now, the others do not"
+fi
+check "link set h1:shmif0 out delay 20ms jitter 5ms pareto" \
+    R link set h1:shmif0 out delay 20ms jitter 5ms pareto
+set -- $(spread -c 50 -i 0.05 10.0.2.10)
+diag "RTT min/median/max with 20 ms, Pareto jitter of 5 ms: $* ms"
+# Pareto (alpha 3) of mean 5 ms, centred: never below 20 - 5/3 ms.
+ok "$(within "$1" 18.3 1000 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 2 1000; echo $?)" \
+    "a Pareto jitter adds its long tail, never much less than the delay: $* ms"
+check "clear" R link set h1:shmif0 clear
 
 # --- rate -------------------------------------------------------------------
 check "link set h1:shmif0 out rate 10mbit" R link set h1:shmif0 out rate 10mbit
