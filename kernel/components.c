@@ -88,7 +88,7 @@ static void
 component_dir(char *buf, size_t len)
 {
 	const char *env = getenv("RUMPLAB_COMPONENT_DIR");
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX - 32], *slash;
 	ssize_t n;
 
 	if (env != NULL && env[0] != '\0') {
