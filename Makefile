@@ -120,8 +120,8 @@ install: all
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(filter %.a,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/
 	$(if $(filter %.so,$(LIBS)),install -m 755 $(filter %.so,$(LIBS)) $(DESTDIR)$(PREFIX)/lib/)
-	install -d $(DESTDIR)$(PREFIX)/lib/rumplab
-	install -m 755 $(COMPONENTS) $(DESTDIR)$(PREFIX)/lib/rumplab/
+	$(if $(COMPONENTS),install -d $(DESTDIR)$(PREFIX)/lib/rumplab)
+	$(if $(COMPONENTS),install -m 755 $(COMPONENTS) $(DESTDIR)$(PREFIX)/lib/rumplab/)
 	install -m 644 $(INSTALL_HEADERS) $(DESTDIR)$(PREFIX)/include/rumplab/
 	for m in $(MANS); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
 	    install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; done

@@ -21,7 +21,8 @@
  * in the component directory: RUMPLAB_COMPONENT_DIR, or lib/rumplab
  * beside the program's bin/ (kernel/module.mk builds and installs them
  * there).  Its file names its table once more with COMPONENT_LIBRARY(var,
- * name), and the loader finds it by that name.  rump_server links in what
+ * name), and the loader finds it by that name, with the COMPONENT_ABI
+ * it was built for: a library of another build is refused, saying so.  rump_server links in what
  * nodes almost always load and keeps as libraries the components that
  * bring large libraries of their own (components.c says why).
  */
@@ -45,9 +46,14 @@ struct component {
 	    __attribute__((used, section("rumplab_components"),		\
 	    aligned(sizeof(void *)))) = &(var)
 
+/* What a library and the program that opens it must agree on: the
+ * table's layout, and this number, raised when its meaning changes. */
+#define COMPONENT_ABI	((unsigned)sizeof(struct component) << 8 | 1u)
 #define COMPONENT_LIBRARY(var, name)					\
 	extern const struct component *const rumplab_component_##name;	\
-	const struct component *const rumplab_component_##name = &(var)
+	extern const unsigned rumplab_component_abi_##name;		\
+	const struct component *const rumplab_component_##name = &(var); \
+	const unsigned rumplab_component_abi_##name = COMPONENT_ABI
 /* The component named, built in or from a library opened before; NULL
  * if neither (component_open() tries the library). */
 const struct component *component_find(const char *name);

@@ -123,7 +123,9 @@ static struct {
 	double (*cbrt)(double);
 } lm;
 
-/* 0, or -ELIBACC with the reason in the node's log.  imp_mtx held. */
+/* 0, or -ELIBACC with the reason in the node's log.  imp_mtx held: the
+ * first setting that needs libm holds the impaired links' frames for the
+ * time of one dlopen, once. */
 static int
 libm_open(void)
 {
@@ -144,7 +146,8 @@ libm_open(void)
 	    lm.cbrt == NULL) {
 		klog(KLOG_ERR, "impair: jitter distribution: %s lacks a "
 		    "function", LIBM_SO);
-		lm.cbrt = NULL;
+		memset(&lm, 0, sizeof(lm));
+		dlclose(h);
 		return -ELIBACC;
 	}
 	return 0;

@@ -45,7 +45,7 @@ spc() {         # spc URL ARGS...: the test client against node URL
 	RUMP_SERVER=$url as_user timeout 60 "$SPC" "$@"
 }
 
-plan 59
+plan 60
 
 # --- start, refuse, replace ------------------------------------------------
 check "daemon starts on a relative unix:// path" start unix://n1 -l rumpnet_sockin
@@ -81,6 +81,9 @@ as_user env RUMPLAB_COMPONENT_DIR="$T/comp" rump_server -l notcomp unix://n2 \
 ok $([ $r != 0 ] && grep -q "component 'notcomp': .*libnotcomp.so is not its library (it has no rumplab_component_notcomp)" out && [ ! -e n2 ]; echo $?) \
     "a library that is not a component is reported"
 sed 's/^/# /' out
+ok $(! ldd "$B/rump_server" | grep -q 'libext2fs\|libcom_err' &&
+    ! grep -q 'libext2fs' "/proc/$P1/maps"; echo $?) \
+    "a node that does not load rumpfs_ext2fs maps no libext2fs"
 as_user rump_allserver unix://na && nodes="$nodes $(node_pid unix://na)"
 ok $(spc unix://na sysctl get kern.components | grep -q "rumpfs_ext2fs.*rumpnet_netinet"; echo $?) \
     "rump_allserver loads the directory's libraries too"

@@ -123,8 +123,11 @@ check "link set h1:shmif0 out delay 20ms jitter 5ms normal" \
 set -- $(spread -c 50 -i 0.05 10.0.2.10)
 diag "RTT min/median/max with 20 ms, normal jitter of 5 ms: $* ms"
 # 50 samples of a deviation of 5 ms span about 20 ms; 5 is the least.
-ok "$(within "$2" 16 30 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 5 1000; echo $?)" \
-    "a normal jitter spreads the delay around it: $* ms"
+# Some come early, which no load can make: the least is 3 ms early at
+# most once in 10^5 runs.
+ok "$(within "$2" 16 30 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 5 1000 &&
+    within "$(awk -v a="$1" -v b="$bmin" 'BEGIN { print a - b }')" 0 17; echo $?)" \
+    "a normal jitter spreads the delay around it, early too: $* ms"
 if [ -n "$lazy_libm" ]; then ok 0 "$lazy_libm"
 else ok "$([ "$(maps_libm h1)" != 0 ] && [ "$(maps_libm r1)" = 0 ]; echo $?)" \
     "the node that set it maps libm now, the others do not"
@@ -133,8 +136,11 @@ check "link set h1:shmif0 out delay 20ms jitter 5ms pareto" \
     R link set h1:shmif0 out delay 20ms jitter 5ms pareto
 set -- $(spread -c 50 -i 0.05 10.0.2.10)
 diag "RTT min/median/max with 20 ms, Pareto jitter of 5 ms: $* ms"
-# Pareto (alpha 3) of mean 5 ms, centred: never below 20 - 5/3 ms.
-ok "$(within "$1" 18.3 1000 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 2 1000; echo $?)" \
+# Pareto (alpha 3) of mean 5 ms, centred: never below 20 - 5/3 ms, and
+# more than half of the samples at least 0.5 ms early (all 50 late: one
+# run in 10^19).
+ok "$(within "$1" 18.3 1000 && within "$(awk -v a="$3" -v b="$1" 'BEGIN { print a - b }')" 2 1000 &&
+    within "$(awk -v a="$1" -v b="$bmin" 'BEGIN { print a - b }')" 0 19.5; echo $?)" \
     "a Pareto jitter adds its long tail, never much less than the delay: $* ms"
 check "clear" R link set h1:shmif0 clear
 
