@@ -21,10 +21,11 @@
  * in the component directory: RUMPLAB_COMPONENT_DIR, or lib/rumplab
  * beside the program's bin/ (kernel/module.mk builds and installs them
  * there).  Its file names its table once more with COMPONENT_LIBRARY(var,
- * name), and the loader finds it by that name, with the COMPONENT_ABI
- * it was built for: a library of another build is refused, saying so.  rump_server links in what
- * nodes almost always load and keeps as libraries the components that
- * bring large libraries of their own (components.c says why).
+ * name), and the loader finds it by that name, with the COMPONENT_ABI it
+ * was built for: a library of another build is refused, saying so.
+ * rump_server links in what nodes almost always load and keeps as
+ * libraries the components that bring large libraries of their own
+ * (components.c says why).
  */
 #ifndef RUMPLAB_COMPONENT_H
 #define RUMPLAB_COMPONENT_H

@@ -153,6 +153,28 @@ library_name(const char *file, char *name, size_t len)
 	return valid_name(name);
 }
 
+/* The names of the component directory's libraries (not opened), but a
+ * file by a built-in's name: the built-in is the component by that name.
+ * At most max; their number. */
+static int
+dir_libraries(char (*names)[NAMEMAX + 1], int max)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	component_dir(dir, sizeof(dir));
+	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
+		return 0;
+	while (n < max && (e = readdir(d)) != NULL)
+		if (library_name(e->d_name, names[n], sizeof(names[n])) &&
+		    builtin(names[n]) == NULL)
+			n++;
+	closedir(d);
+	return n;
+}
+
 int
 component_open(const char *name, char *err, size_t errlen)
 {
@@ -174,11 +196,6 @@ component_open(const char *name, char *err, size_t errlen)
 		    known, dir[0] != '\0' ? dir : "no directory: "
 		    "/proc/self/exe unreadable");
 		return -ENOENT;
-	}
-	if (access(path, R_OK) != 0) {
-		snprintf(err, errlen, "component '%s': %s: %s", name, path,
-		    strerror(errno));
-		return -errno;
 	}
 	if (nlibcomp == MAXLIBRARIES) {
 		snprintf(err, errlen, "component '%s': more than %d "
@@ -215,27 +232,18 @@ void
 component_foreach(void (*fn)(const struct component *, void *), void *arg)
 {
 	const struct component *const *c;
-	char dir[PATH_MAX], name[NAMEMAX + 1], err[256];
-	struct dirent *e;
-	DIR *d;
+	char names[MAXLIBRARIES][NAMEMAX + 1], err[256];
+	int i, n;
 
 	for (c = __start_rumplab_components; c < __stop_rumplab_components; c++)
 		fn(*c, arg);
-	component_dir(dir, sizeof(dir));
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		/* A file by a built-in's name is not opened: the built-in
-		 * is the component by that name. */
-		if (!library_name(e->d_name, name, sizeof(name)) ||
-		    builtin(name) != NULL)
-			continue;
-		if (component_open(name, err, sizeof(err)) != 0)
+	n = dir_libraries(names, MAXLIBRARIES);
+	for (i = 0; i < n; i++) {
+		if (component_open(names[i], err, sizeof(err)) != 0)
 			klog(KLOG_WARN, "%s", err);
 		else
-			fn(component_find(name), arg);
+			fn(component_find(names[i]), arg);
 	}
-	closedir(d);
 }
 
 int
@@ -370,10 +378,8 @@ component_names(char *buf, size_t len, int loaded_only)
 {
 	const struct component *const *c;
 	const char *names[64];
-	char libs[MAXLIBRARIES][NAMEMAX + 1], dir[PATH_MAX];
-	size_t n = 0, i, off = 0, nlib = 0;
-	struct dirent *e;
-	DIR *d;
+	char libs[MAXLIBRARIES][NAMEMAX + 1];
+	size_t n = 0, i, off = 0, nlib;
 
 	if (loaded_only) {
 		for (i = 0; i < (size_t)nloaded && n < 64; i++)
@@ -382,19 +388,11 @@ component_names(char *buf, size_t len, int loaded_only)
 		for (c = __start_rumplab_components;
 		    c < __stop_rumplab_components && n < 64; c++)
 			names[n++] = (*c)->name;
-		/* The libraries by their files' names, unopened. */
-		component_dir(dir, sizeof(dir));
-		if ((d = opendir(dir)) != NULL) {
-			while ((e = readdir(d)) != NULL && nlib < MAXLIBRARIES &&
-			    n < 64)
-				if (library_name(e->d_name, libs[nlib],
-				    sizeof(libs[nlib])) &&
-				    component_find(libs[nlib]) == NULL)
-					names[n++] = libs[nlib++];
-			closedir(d);
-		}
-		for (i = 0; i < (size_t)nlibcomp && n < 64; i++)
-			names[n++] = libcomp[i]->name;
+		/* The libraries by their files' names (those opened are
+		 * among them). */
+		nlib = (size_t)dir_libraries(libs, MAXLIBRARIES);
+		for (i = 0; i < nlib && n < 64; i++)
+			names[n++] = libs[i];
 	}
 	qsort(names, n, sizeof(names[0]), name_cmp);
 	if (len > 0)
