@@ -141,7 +141,7 @@ soak: all
 # executions from its seeds and the corpus earlier runs grew
 # (build/fuzz/corpus); prints executions, exec/s, coverage and any
 # finding per target, and fails on a finding.  FUZZ_TARGETS picks some,
-# FUZZ_TIME (seconds) bounds each.
+# FUZZ_TIME (seconds) bounds each, FUZZ_JOBS=N runs N processes a target.
 FUZZ_RUNS ?= 10000000
 FUZZ_TARGETS ?=
 fuzz-long: deps

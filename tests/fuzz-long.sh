@@ -13,12 +13,22 @@
 # that runs longer than FUZZ_TIMEOUT seconds (60) is a hang: more than
 # make check's 10, for on a loaded machine a run at nice 19 waits its
 # turn (an input of 17 ms once took 14 s of wall time at a load of 80).
+# FUZZ_JOBS=N (1) runs each target in libFuzzer's fork mode, N processes
+# at a time that share one corpus, RUNS counting all of theirs: 10
+# million of the slow targets is hours of one core.
 #
-#   FUZZ_O=build/fuzz [FUZZ_TIME=S] sh tests/fuzz-long.sh [RUNS [NAME...]]
+#   FUZZ_O=build/fuzz [FUZZ_TIME=S] [FUZZ_JOBS=N] sh tests/fuzz-long.sh
+#       [RUNS [NAME...]]
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_O=$(cd "${FUZZ_O:-$ROOT/build/fuzz}" && pwd) || exit 1
 RUNS=${1:-10000000}
+JOBS=${FUZZ_JOBS:-1}
+case $JOBS in
+''|*[!0-9]*|0) echo "fuzz-long: FUZZ_JOBS=$JOBS: give a number of processes, 1 or more" >&2
+	exit 2 ;;
+esac
+[ "$JOBS" -gt 1 ] && fork=-fork=$JOBS || fork=
 [ $# -gt 0 ] && shift
 . "$ROOT/tests/fuzz/targets.sh"
 [ $# -gt 0 ] || set -- $(fuzz_targets)
@@ -51,7 +61,7 @@ for t in "$@"; do
 	# in FUZZ_O: a target may leave scratch files in its directory
 	cd "$FUZZ_O" || exit 1
 	# shellcheck disable=SC2046 # the flags are words
-	"$F" -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
+	"$F" $fork -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
 	    $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
 	    -print_final_stats=1 \
 	    -artifact_prefix="$A/" "$C" >"$L" 2>&1
@@ -68,6 +78,9 @@ for t in "$@"; do
 		finding=none
 	fi
 	n=$(stat number_of_executed_units "$L")
+	# fork mode's count: "INFO: fuzzed for N iterations, wrapping up"
+	[ -n "$n" ] || n=$(sed -n 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' "$L" | tail -1)
+	[ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$L" | tail -1)
 	if [ $r = 0 ] && [ "${n:-0}" -lt "$RUNS" ]; then
 		finding="none (time limit before $RUNS)"
 		fail=1

@@ -8,18 +8,21 @@
  * LAN; that hosts get a default route to the nearest router and specific
  * routes only where another router is nearer; that checks are evaluated
  * (reach, no reach, paths, the reply path); stable MACs; the exact
- * configuration steps of a node; and the time a 1000-router lab takes to
- * open and to compute its routes.
+ * configuration steps of a node; the arena's contract (zeroed, aligned,
+ * nothing handed out twice, from blocks that start small); and the time a
+ * 1000-router lab takes to open and to compute its routes.
  */
 #include <sys/socket.h>
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lab/arena.h"
 #include "lab/generate.h"
 #include "lab/ipaddr.h"
 #include "lab/jsonpath.h"
@@ -802,10 +805,64 @@ test_big(void)
 	lab_close(lab);
 }
 
+/*
+ * Requests of every size up to past a block's quarter, and arrays grown
+ * by doubling: each comes zeroed and 16-byte aligned, is filled with its
+ * own byte, and all still hold their bytes at the end (no two overlap),
+ * across blocks that start small and double.
+ */
+static void
+test_arena(void)
+{
+	enum { N = 3000 };
+	static unsigned char *p[N];
+	static size_t len[N];
+	struct arena *a = arena_new();
+	bool zero = true, aligned = true, kept = true;
+	int *arr = NULL, cap = 0, i, j;
+	size_t total = 0, one;
+	unsigned seed = 7;
+
+	for (i = 0; a != NULL && i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		len[i] = i % 500 == 0 ? 64 * 1024 + (seed >> 16) % 200000 :
+		    (seed >> 16) % (i % 7 == 0 ? 20000 : 300);
+		if ((p[i] = arena_alloc(a, len[i])) == NULL)
+			break;
+		for (j = 0; j < (int)len[i] && zero; j++)
+			zero = p[i][j] == 0;
+		aligned = aligned && (uintptr_t)p[i] % 16 == 0;
+		memset(p[i], i & 0xff, len[i]);
+		total += len[i];
+	}
+	for (j = 0; j < 100000 && a != NULL; j++) {
+		if ((arr = arena_grow(a, arr, j, &cap, sizeof(int))) == NULL)
+			break;
+		arr[j] = j;
+	}
+	ok(a != NULL && i == N && zero && aligned, "arena: %d requests "
+	    "(%zu bytes) come zeroed and 16-byte aligned", i, total);
+	for (i = 0; i < N && kept && p[i] != NULL; i++)
+		for (j = 0; j < (int)len[i] && kept; j++)
+			kept = p[i][j] == (i & 0xff);
+	for (j = 0; arr != NULL && j < 100000 && kept; j++)
+		kept = arr[j] == j;
+	ok(kept && cap >= 100000, "arena: each keeps its bytes, and an array "
+	    "grown to %d elements its values", cap);
+	arena_free(a);
+	one = 0;
+	if ((a = arena_new()) != NULL && arena_alloc(a, 40) != NULL)
+		one = arena_used(a);
+	ok(one == 48, "arena: a 40-byte request counts 48 bytes (got %zu)",
+	    one);
+	arena_free(a);
+}
+
 int
 main(void)
 {
-	tap_plan(72);
+	tap_plan(75);
+	test_arena();
 	test_ipaddr();
 	test_chain_exact();
 	test_aggregate();
