@@ -28,7 +28,8 @@ case $JOBS in
 ''|*[!0-9]*|0) echo "fuzz-long: FUZZ_JOBS=$JOBS: give a number of processes, 1 or more" >&2
 	exit 2 ;;
 esac
-[ "$JOBS" -gt 1 ] && fork=-fork=$JOBS || fork=
+# fork mode carries on past a job's hang or memory blow-up unless told
+[ "$JOBS" -gt 1 ] && fork="-fork=$JOBS -ignore_timeouts=0 -ignore_ooms=0 -ignore_crashes=0" || fork=
 [ $# -gt 0 ] && shift
 . "$ROOT/tests/fuzz/targets.sh"
 [ $# -gt 0 ] || set -- $(fuzz_targets)
@@ -60,12 +61,23 @@ for t in "$@"; do
 	t0=$(date +%s)
 	# in FUZZ_O: a target may leave scratch files in its directory
 	cd "$FUZZ_O" || exit 1
-	# shellcheck disable=SC2046 # the flags are words
-	"$F" $fork -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
-	    $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
-	    -print_final_stats=1 \
-	    -artifact_prefix="$A/" "$C" >"$L" 2>&1
-	r=$?
+	r=0
+	if [ -n "$fork" ]; then
+		# Fork mode reads the corpus through a merge that drops an
+		# input that crashes: run it all once first, as one process.
+		# shellcheck disable=SC2046 # the flags are words
+		"$F" -runs=0 $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
+		    -artifact_prefix="$A/" "$C" >"$L" 2>&1
+		r=$?
+	fi
+	if [ $r = 0 ]; then
+		# shellcheck disable=SC2046 # the flags are words
+		"$F" $fork -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
+		    $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
+		    -print_final_stats=1 \
+		    -artifact_prefix="$A/" "$C" >"$L" 2>&1
+		r=$?
+	fi
 	secs=$(($(date +%s) - t0))
 	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$L" | tail -1 |
 	    sed 's/cov: \([0-9]*\) ft: \([0-9]*\)/\1 edges \2 ft/')
@@ -77,11 +89,21 @@ for t in "$@"; do
 	else
 		finding=none
 	fi
-	n=$(stat number_of_executed_units "$L")
-	# fork mode's count: "INFO: fuzzed for N iterations, wrapping up"
-	[ -n "$n" ] || n=$(sed -n 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' "$L" | tail -1)
-	[ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$L" | tail -1)
-	if [ $r = 0 ] && [ "${n:-0}" -lt "$RUNS" ]; then
+	if [ -n "$fork" ]; then
+		# the parent's count ("INFO: fuzzed for N iterations", else
+		# its last "#N: cov:" line), not a child's final stats; and
+		# the jobs' hangs, memory blow-ups and crashes it counted
+		n=$(sed -n 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' "$L" | tail -1)
+		[ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$L" | tail -1)
+		otc=$(sed -n 's/.*oom\/timeout\/crash: \([0-9]*\/[0-9]*\/[0-9]*\).*/\1/p' "$L" | tail -1)
+		if [ $r = 0 ] && [ "${otc:-0/0/0}" != 0/0/0 ]; then
+			finding="oom/timeout/crash $otc in $A"
+			fail=1
+		fi
+	else
+		n=$(stat number_of_executed_units "$L")
+	fi
+	if [ "$finding" = none ] && [ "${n:-0}" -lt "$RUNS" ]; then
 		finding="none (time limit before $RUNS)"
 		fail=1
 	fi

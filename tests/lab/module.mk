@@ -40,7 +40,8 @@ build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_topology.c \
-	    $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS) -Wl,--wrap=regcomp
+	    $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS) -Wl,--wrap=regcomp \
+	    -Wl,--wrap=regexec
 
 # lab/remote.c: its quoting, ssh command lines and control paths
 # (test_remote), and a driver of each of its steps that

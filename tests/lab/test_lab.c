@@ -808,7 +808,7 @@ test_big(void)
 /*
  * Requests of every size up to past a block's quarter, and arrays grown
  * by doubling: each comes zeroed and 16-byte aligned, is filled with its
- * own byte, and all still hold their bytes at the end (no two overlap),
+ * own byte (never 0), and all still hold their bytes at the end (no two overlap),
  * across blocks that start small and double.
  */
 static void
@@ -832,7 +832,7 @@ test_arena(void)
 		for (j = 0; j < (int)len[i] && zero; j++)
 			zero = p[i][j] == 0;
 		aligned = aligned && (uintptr_t)p[i] % 16 == 0;
-		memset(p[i], i & 0xff, len[i]);
+		memset(p[i], i % 255 + 1, len[i]);
 		total += len[i];
 	}
 	for (j = 0; j < 100000 && a != NULL; j++) {
@@ -844,7 +844,7 @@ test_arena(void)
 	    "(%zu bytes) come zeroed and 16-byte aligned", i, total);
 	for (i = 0; i < N && kept && p[i] != NULL; i++)
 		for (j = 0; j < (int)len[i] && kept; j++)
-			kept = p[i][j] == (i & 0xff);
+			kept = p[i][j] == i % 255 + 1;
 	for (j = 0; arr != NULL && j < 100000 && kept; j++)
 		kept = arr[j] == j;
 	ok(kept && cap >= 100000, "arena: each keeps its bytes, and an array "
