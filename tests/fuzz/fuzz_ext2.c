@@ -2,10 +2,10 @@
  * fuzz_ext2.c — libFuzzer target over rumpfs_ext2fs on arbitrary images:
  * each input is an image, written to a memfd that an etfs key names, and
  * the node's own VFS (kernel/vfs.h, the code rump_server runs) mounts it
- * read-only and walks the tree (lookup, stat, readdir in small buffers,
- * readlink, read), then mounts it read-write and changes it (create,
- * write past the end, mkdir, symlink, rename, truncate, unlink) and
- * unmounts it.  A mount refused with a reason, and EIO from a call that
+ * read-only and walks the tree (lookup of each name in its open
+ * directory, stat, readdir in small buffers, readlink, read), then mounts
+ * it read-write, changes it (create, write past the end, mkdir, symlink,
+ * rename, truncate, unlink), walks it again and unmounts it.  A mount refused with a reason, and EIO from a call that
  * meets corrupt metadata, are the expected answers; crashes, sanitizer
  * reports, leaks and hangs are bugs.  The walk is bounded (depth, entries
  * and bytes per file) so that a directory loop in an image ends.
@@ -63,42 +63,44 @@ struct names {
 	int  n;
 };
 
-static void walk(const char *path, int depth);
+static void walk(struct vfile *in, const char *path, int depth);
 
+/* NAME in the directory DIR is open as: stat()ed, read, recursed into,
+ * each by its name in DIR (a walk by whole paths from the root was half
+ * this target's time in lookups of the directories above). */
 static void
-visit(const char *dir, const char *name, int depth)
+visit(struct vfile *dir, const char *name, int depth)
 {
-	struct vfs_at at = { proc, NULL };
-	char path[VFS_PATHMAX];
+	struct vfs_at at = { proc, dir };
 	struct vfile *f;
 	struct vattr va;
 	uint64_t dev;
 
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (vfs_stat(at, path, AT_SYMLINK_NOFOLLOW, &va, &dev) != 0)
+	if (vfs_stat(at, name, AT_SYMLINK_NOFOLLOW, &va, &dev) != 0)
 		return;
 	if (va.type == VLNK) {
-		vfs_readlink(at, path, buf, sizeof(buf));
-		vfs_stat(at, path, 0, &va, &dev);       /* followed */
+		vfs_readlink(at, name, buf, sizeof(buf));
+		vfs_stat(at, name, 0, &va, &dev);       /* followed */
 		return;
 	}
 	if (va.type == VDIR) {
-		walk(path, depth + 1);
+		walk(dir, name, depth + 1);
 		return;
 	}
-	if (vfs_open(at, path, O_RDONLY, 0, &f) == 0) {
+	if (vfs_open(at, name, O_RDONLY, 0, &f) == 0) {
 		vfs_pread(f, buf, sizeof(buf), 0);
 		vfs_pread(f, buf, 100, va.size > 50 ? va.size - 50 : 0);
 		vfs_file_rele(f);
 	}
 }
 
+/* The directory PATH (in the directory IN, or from the root). */
 static void
-walk(const char *path, int depth)
+walk(struct vfile *in, const char *path, int depth)
 {
-	struct vfs_at at = { proc, NULL };
+	struct vfs_at at = { proc, in };
 	struct names *nm;
 	struct vfile *f;
 	ssize_t n, off;
@@ -119,9 +121,9 @@ walk(const char *path, int depth)
 			    buf + off + 19);
 			off += reclen;
 		}
-	vfs_file_rele(f);
 	for (i = 0; i < nm->n; i++)
-		visit(path, nm->name[i], depth);
+		visit(f, nm->name[i], depth);
+	vfs_file_rele(f);
 	free(nm);
 }
 
@@ -159,14 +161,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("memfd write");
 	if (vfs_mount("ext2fs", "/dev/fuzz", "/m", "ro", err,
 	    sizeof(err)) == 0) {
-		walk("/m", 0);
+		walk(NULL, "/m", 0);
 		if (vfs_unmount("/m", 0) != 0)
 			die("read-only unmount refused");
 	}
 	if (vfs_mount("ext2fs", "/dev/fuzz", "/m", "", err, sizeof(err)) ==
 	    0) {
 		change();
-		walk("/m", 0);
+		walk(NULL, "/m", 0);
 		if (vfs_unmount("/m", 0) != 0)
 			die("read-write unmount refused");
 	}
