@@ -93,8 +93,9 @@ arena_alloc(struct arena *a, size_t size)
 	}
 	b = a->head;
 	if (b == NULL || b->size - b->used < size) {
-		bs = b == NULL ? ARENA_FIRST : b->size < ARENA_BLOCK ?
-		    b->size * 2 : ARENA_BLOCK;
+		bs = b == NULL ? ARENA_FIRST : b->size * 2;
+		if (bs > ARENA_BLOCK)
+			bs = ARENA_BLOCK;
 		while (bs < size)	/* size <= ARENA_BLOCK / 4 */
 			bs *= 2;
 		if ((b = block_new(bs)) == NULL)

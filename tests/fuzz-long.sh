@@ -36,6 +36,13 @@ esac
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+# run FLAGS...: target $t with FLAGS and its own, on its corpus, into $L.
+# shellcheck disable=SC2046 # the flags are words
+run() {
+	"$F" "$@" $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
+	    -artifact_prefix="$A/" "$C" >"$L" 2>&1
+}
+
 # stat NAME LOG: the value of libFuzzer's final "stat::NAME:" line.
 stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
 
@@ -65,17 +72,13 @@ for t in "$@"; do
 	if [ -n "$fork" ]; then
 		# Fork mode reads the corpus through a merge that drops an
 		# input that crashes: run it all once first, as one process.
-		# shellcheck disable=SC2046 # the flags are words
-		"$F" -runs=0 $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
-		    -artifact_prefix="$A/" "$C" >"$L" 2>&1
+		run -runs=0
 		r=$?
 	fi
 	if [ $r = 0 ]; then
-		# shellcheck disable=SC2046 # the flags are words
-		"$F" $fork -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
-		    $(fuzz_flags "$t") -timeout="${FUZZ_TIMEOUT:-60}" \
-		    -print_final_stats=1 \
-		    -artifact_prefix="$A/" "$C" >"$L" 2>&1
+		# shellcheck disable=SC2086 # the flags are words
+		run $fork -runs="$RUNS" -max_total_time="${FUZZ_TIME:-0}" \
+		    -print_final_stats=1
 		r=$?
 	fi
 	secs=$(($(date +%s) - t0))

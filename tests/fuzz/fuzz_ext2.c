@@ -5,8 +5,9 @@
  * read-only and walks the tree (lookup of each name in its open
  * directory, stat, readdir in small buffers, readlink, read), then mounts
  * it read-write, changes it (create, write past the end, mkdir, symlink,
- * rename, truncate, unlink), walks it again and unmounts it.  A mount refused with a reason, and EIO from a call that
- * meets corrupt metadata, are the expected answers; crashes, sanitizer
+ * rename, truncate, unlink), walks it again and unmounts it.  A mount
+ * refused with a reason, and EIO from a call that meets corrupt
+ * metadata, are the expected answers; crashes, sanitizer
  * reports, leaks and hangs are bugs.  The walk is bounded (depth, entries
  * and bytes per file) so that a directory loop in an image ends.
  */
@@ -65,9 +66,10 @@ struct names {
 
 static void walk(struct vfile *in, const char *path, int depth);
 
-/* NAME in the directory DIR is open as: stat()ed, read, recursed into,
- * each by its name in DIR (a walk by whole paths from the root was half
- * this target's time in lookups of the directories above). */
+/* NAME, an entry of the open directory DIR: stat()ed, then read or
+ * recursed into, by its name in DIR (by whole paths from the root, each
+ * entry looked up every directory above it again: most of the target's
+ * time). */
 static void
 visit(struct vfile *dir, const char *name, int depth)
 {
