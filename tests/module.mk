@@ -9,4 +9,8 @@
 # Fuzz targets: built with clang's libFuzzer into build/fuzz by `make check`.
 FUZZ_CC    := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE -pthread
+# tests/fuzz/asan_options.c goes into every target: the rules that name
+# their sources name it, those that link $^ have it as a prerequisite.
+FUZZ_COMMON := tests/fuzz/asan_options.c
+$(FUZZ): $(FUZZ_COMMON)
 fuzz-build: $(FUZZ)

@@ -18,7 +18,8 @@ FUZZ += $(O)/fuzz_decode
 $(O)/fuzz_decode: tests/fuzz/fuzz_decode.c viz/decode.c viz/decode.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c viz/decode.c
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c \
+	    $(FUZZ_COMMON) viz/decode.c
 # libshmif.a is linked through VIZ_LDLIBS (after the objects); this makes
 # rumplab relink when it changes.
 $(BIN)/rumplab: $(LIB)/libshmif.a

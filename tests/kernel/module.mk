@@ -17,7 +17,7 @@ build/fuzz/fuzz_ext2: tests/fuzz/fuzz_ext2.c $(VFS_SRCS) \
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(EXT2FS_CPPFLAGS) -o $@ \
-	    tests/fuzz/fuzz_ext2.c $(VFS_SRCS) $(EXT2FS_LIBS)
+	    tests/fuzz/fuzz_ext2.c $(FUZZ_COMMON) $(VFS_SRCS) $(EXT2FS_LIBS)
 
 FUZZ += build/fuzz/fuzz_sysproxy
 build/fuzz/fuzz_sysproxy: tests/fuzz/fuzz_sysproxy.c kernel/sysproxy_wire.c

@@ -14,8 +14,8 @@ FUZZ += build/fuzz/fuzz_shmif
 build/fuzz/fuzz_shmif: tests/fuzz/fuzz_shmif.c shmif/bus.c shmif/watch.c \
     shmif/shmif.h
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c shmif/bus.c \
-	    shmif/watch.c
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_shmif.c \
+	    $(FUZZ_COMMON) shmif/bus.c shmif/watch.c
 $(TBIN)/test_bus_foreign: $(call objs,tests/shmif/test_bus_foreign.c) $(LIB)/libshmif.a
 TESTS += $(TBIN)/test_bus_foreign
 # A host that uses a bus exactly as NetBSD's shmif does (14-netbsd-peer.t).
