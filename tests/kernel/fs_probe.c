@@ -304,6 +304,49 @@ t_dirs(const struct probe *p)
 	ok(OPS->unlink(H, pth(p, "m")) == -ENOENT, "gone: ENOENT");
 }
 
+/* Links met inside a path, in chains, absolute, looping; paths longer
+ * than the walk's copy on the stack (kernel/vfs_mount.c, 256 bytes). */
+static void
+t_link_paths(const struct probe *p)
+{
+	char lng[600];
+	struct stat st;
+	size_t n;
+
+	OPS->mkdir(H, pth(p, "ld"), 0755);
+	write_file(p, pth(p, "ld/f"), "abc", 3);
+	ok(OPS->symlink(H, "ld", pth(p, "dl")) == 0 &&
+	    OPS->stat(H, pth(p, "dl/f"), &st, 0) == 0 && st.st_size == 3,
+	    "a link to a directory, inside a path");
+	ok(OPS->symlink(H, "dl", pth(p, "dl2")) == 0 &&
+	    OPS->symlink(H, "dl2/f", pth(p, "chain")) == 0 &&
+	    OPS->stat(H, pth(p, "chain"), &st, 0) == 0 && st.st_size == 3,
+	    "a chain of three links");
+	ok(OPS->symlink(H, pth(p, "ld/f"), pth(p, "abs")) == 0 &&
+	    OPS->stat(H, pth(p, "abs"), &st, 0) == 0 && st.st_size == 3,
+	    "an absolute link");
+	ok(OPS->symlink(H, "loop", pth(p, "loop")) == 0 &&
+	    OPS->stat(H, pth(p, "loop"), &st, 0) == -ELOOP, "a link to "
+	    "itself: ELOOP");
+	/* ld/./././.../f: over 256 bytes, whole and through a link */
+	snprintf(lng, sizeof(lng), "ld");
+	for (n = strlen(lng); n < 400; n += 2)
+		strcat(lng, "/.");
+	strcat(lng, "/f");
+	ok(OPS->stat(H, pth(p, lng), &st, 0) == 0 && st.st_size == 3,
+	    "a path of %zu bytes", strlen(pth(p, lng)));
+	lng[0] = 'd', lng[1] = 'l';
+	ok(OPS->stat(H, pth(p, lng), &st, 0) == 0 && st.st_size == 3,
+	    "the same through a link");
+	OPS->unlink(H, pth(p, "loop"));
+	OPS->unlink(H, pth(p, "abs"));
+	OPS->unlink(H, pth(p, "chain"));
+	OPS->unlink(H, pth(p, "dl2"));
+	OPS->unlink(H, pth(p, "dl"));
+	OPS->unlink(H, pth(p, "ld/f"));
+	OPS->rmdir(H, pth(p, "ld"));
+}
+
 static void
 t_symlinks(const struct probe *p)
 {
@@ -326,6 +369,7 @@ t_symlinks(const struct probe *p)
 	    st.st_size == 6, "lstat: a link of 6 bytes");
 	ok(OPS->symlink(H, "x", pth(p, "fast")) == -EEXIST, "over a name: "
 	    "EEXIST");
+	t_link_paths(p);
 	ok(OPS->unlink(H, pth(p, "fast")) == 0 && OPS->unlink(H, pth(p, "slow"))
 	    == 0 && size_of(p, pth(p, "target")) == 5, "links removed, the "
 	    "target stays");
