@@ -2,8 +2,9 @@
  * fs_probe.c — file system semantics, as TAP, in an empty directory of a
  * tree of files: a node's ($RUMP_SERVER, through librumpclient) or an ext2
  * image's in this process (-i IMAGE, through ukfs).  The same checks run
- * on every file system (tests/run/36-ext2fs.t runs them on tmpfs, ext2fs
- * in a node and ext2fs through ukfs), so their semantics are the same:
+ * on every file system (tests/run/33-vfs.t on tmpfs, 34-ext2fs.t on ext2fs
+ * in a node, 37-ukfs.t on ext2fs through ukfs), so their semantics are
+ * the same:
  *
  *   data      files read back byte for byte across block boundaries,
  *             sparse writes read zeroes in the hole, fsync
@@ -16,7 +17,11 @@
  *             counts), into itself, over a non-empty directory, file over
  *             directory and back: refused as rename(2) refuses
  *   dirs      mkdir over a name, rmdir of a file, of a non-empty directory
- *   symlinks  short (fast) and long (slow) targets read back, followed
+ *   symlinks  short (fast) and long (slow) targets read back, followed;
+ *             links inside a path, in a chain, absolute, to themselves
+ *             (ELOOP), in paths of hundreds of bytes, and a link whose
+ *             text and the rest of the path are over 4096 bytes together
+ *             (ENAMETOOLONG)
  *   readdir   300 entries listed in small buffers, each once; a listing
  *             resumed from a saved offset; entries removed mid-listing
  *   attrs     chmod, chown, utimens
@@ -304,12 +309,13 @@ t_dirs(const struct probe *p)
 	ok(OPS->unlink(H, pth(p, "m")) == -ENOENT, "gone: ENOENT");
 }
 
-/* Links met inside a path, in chains, absolute, looping; paths longer
- * than the walk's copy on the stack (kernel/vfs_mount.c, 256 bytes). */
+/* Links met inside a path, in chains, absolute, looping; long paths and
+ * long links' texts, spliced in front of the rest of a path. */
 static void
 t_link_paths(const struct probe *p)
 {
-	char lng[600];
+	char lng[600], big[3951], more[3956];
+	int r;
 	struct stat st;
 	size_t n;
 
@@ -328,7 +334,7 @@ t_link_paths(const struct probe *p)
 	ok(OPS->symlink(H, "loop", pth(p, "loop")) == 0 &&
 	    OPS->stat(H, pth(p, "loop"), &st, 0) == -ELOOP, "a link to "
 	    "itself: ELOOP");
-	/* ld/./././.../f: over 256 bytes, whole and through a link */
+	/* ld/./././.../f: whole, through a link, as a link's text */
 	snprintf(lng, sizeof(lng), "ld");
 	for (n = strlen(lng); n < 400; n += 2)
 		strcat(lng, "/.");
@@ -338,6 +344,26 @@ t_link_paths(const struct probe *p)
 	lng[0] = 'd', lng[1] = 'l';
 	ok(OPS->stat(H, pth(p, lng), &st, 0) == 0 && st.st_size == 3,
 	    "the same through a link");
+	lng[0] = 'l', lng[1] = 'd';
+	ok(OPS->symlink(H, lng, pth(p, "far")) == 0 &&
+	    OPS->stat(H, pth(p, "far"), &st, 0) == 0 && st.st_size == 3,
+	    "a short path whose link is %zu bytes", strlen(lng));
+	/* a link of 198 bytes to ld, then 3950 bytes of "/.": the path
+	 * fits in 4096, the link's text spliced in front of the rest not */
+	lng[198] = '\0';
+	for (big[0] = '\0', n = 0; n < 3950; n += 2)
+		strcat(big, "/.");
+	ok(OPS->symlink(H, lng, pth(p, "near")) == 0 &&
+	    OPS->stat(H, pth(p, "near"), &st, 0) == 0 && S_ISDIR(st.st_mode),
+	    "a link of %zu bytes to a directory", strlen(lng));
+	ok(OPS->stat(H, pth(p, big + 1), &st, 0) == 0 && S_ISDIR(st.st_mode),
+	    "a path of %zu bytes", strlen(pth(p, big + 1)));
+	snprintf(more, sizeof(more), "near%s", big);
+	r = OPS->stat(H, pth(p, more), &st, 0);
+	ok(r == -ENAMETOOLONG, "the link spliced in front of 3950 bytes: "
+	    "ENAMETOOLONG (%s)", strerror(-r));
+	OPS->unlink(H, pth(p, "near"));
+	OPS->unlink(H, pth(p, "far"));
 	OPS->unlink(H, pth(p, "loop"));
 	OPS->unlink(H, pth(p, "abs"));
 	OPS->unlink(H, pth(p, "chain"));
