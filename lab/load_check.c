@@ -270,6 +270,17 @@ rx_branch(struct rx_level *l)
 	l->last = l->leps = 0;
 }
 
+/* A count of {n,m}, at most RE_DUP_MAX + 1: glibc refuses any over
+ * RE_DUP_MAX, and strtol() gives LONG_MAX for more digits than a long
+ * holds (a{99999999999999999999,} made n + 1 overflow; fuzz_topology). */
+static long
+rx_count(const char *q, char **e)
+{
+	long v = strtol(q, e, 10);
+
+	return v > RE_DUP_MAX ? RE_DUP_MAX + 1 : v;
+}
+
 static void
 rx_cost(const char *s, double *nodesp, double *epsp)
 {
@@ -359,7 +370,7 @@ rx_cost(const char *s, double *nodesp, double *epsp)
 			q = p + 1;
 			n = 0;
 			if (*q >= '0' && *q <= '9') {
-				n = strtol(q, &e, 10);
+				n = rx_count(q, &e);
 				q = e;
 			} else if (*q != ',')
 				goto literal;
@@ -367,7 +378,7 @@ rx_cost(const char *s, double *nodesp, double *epsp)
 			if (*q == ',') {
 				q++;
 				if (*q >= '0' && *q <= '9') {
-					m = strtol(q, &e, 10);
+					m = rx_count(q, &e);
 					q = e;
 				} else
 					m = n + 1;	/* a{n,} is a{n}a* */
