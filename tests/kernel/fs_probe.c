@@ -315,9 +315,9 @@ static void
 t_link_paths(const struct probe *p)
 {
 	char lng[600], big[3951], more[3956];
-	int r;
 	struct stat st;
 	size_t n;
+	int r;
 
 	OPS->mkdir(H, pth(p, "ld"), 0755);
 	write_file(p, pth(p, "ld/f"), "abc", 3);

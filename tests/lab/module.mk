@@ -31,16 +31,16 @@ build/fuzz/fuzz_uplink: tests/fuzz/fuzz_uplink.c lab/uplink_fmt.c \
     lab/uplink.h lab/lab.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_uplink.c $(FUZZ_COMMON) \
-	    lab/uplink_fmt.c
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_uplink.c \
+	    $(FUZZ_COMMON) lab/uplink_fmt.c
 
 FUZZ += build/fuzz/fuzz_topology
 build/fuzz/fuzz_topology: tests/fuzz/fuzz_topology.c $(LIBLAB_FUZZ_SRCS) \
     $(wildcard lab/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_topology.c $(FUZZ_COMMON) \
-	    $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS) -Wl,--wrap=regcomp \
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_topology.c \
+	    $(FUZZ_COMMON) $(LIBLAB_FUZZ_SRCS) $(LAB_YAML_LIBS) -Wl,--wrap=regcomp \
 	    -Wl,--wrap=regexec
 
 # lab/remote.c: its quoting, ssh command lines and control paths
