@@ -347,10 +347,14 @@ struct lab {
 	struct arena	*arena;
 	/* Routing graphs (lab/plan_routes.c), NULL unless routing: static. */
 	struct lab_graph *graph4, *graph6;
-	/* Name indices: node and bus indices sorted by name, covering the
-	 * first nnode_index / nbus_index entries (lab/model.c). */
-	int		*node_index, *bus_index;
-	int		 nnode_index, nbus_index;
+	/* Name tables: open-addressed hashes of node and bus names, each
+	 * entry added as it is made, the first of a name defined twice
+	 * kept (lab/model.c). */
+	struct lab_names {
+		int		*slot;	/* index + 1, 0 empty */
+		unsigned	 mask;	/* slots - 1 */
+		int		 n;	/* names held */
+	} node_names, bus_names;
 };
 
 /* Lookups by name: the index, or -1. */

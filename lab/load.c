@@ -312,7 +312,7 @@ lab_load(struct lab *lab, const struct ynode *root, struct diag *d)
 		lerr(&L, t.v[TOP_NODES] ? t.v[TOP_NODES]->pos : top, "the "
 		    "topology has no nodes: add them under 'nodes:'");
 	load_nodes(&L, t.v[TOP_NODES]);
-	if (!L.nomem && lab_build_index(lab, d) != 0)
+	if (!L.nomem && lab_report_twice(lab, d) != 0)
 		L.nomem = true;
 	load_links(&L, t.v[TOP_LINKS]);
 	load_checks(&L, t.v[TOP_CHECKS]);

@@ -128,7 +128,12 @@ int	load_uplink(struct loader *L, const struct uplink_keys *u);
 /* A node's (or a kind's) host: NAME, looked up in the hosts. */
 int	load_node_host(struct loader *L, struct lab_node *n,
 	    const struct ynode *v);
-/* load.c */
-int	lab_build_index(struct lab *lab, struct diag *d);
+/* model.c: the names defined twice, reported; -ENOMEM or 0. */
+int	lab_report_twice(struct lab *lab, struct diag *d);
+/* model.c: entry i of base (a lab's nodes or buses, stride bytes each)
+ * into its name table t, unless its name is there already (the first
+ * definition is the one found); -ENOMEM or 0. */
+int	lab_names_add(struct lab *lab, struct lab_names *t, const void *base,
+	    size_t stride, int i);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * model.c — lookups on the lab model: nodes and buses by name (through
- * sorted indices built after loading, with a linear look at entries added
- * since), hosts by name and the one that is this machine, a node's first
- * address of a family, and counts for summaries.
+ * hash tables each joins as it is made: a lab of 10,000 nodes makes 10,000
+ * buses after its nodes, in `links:`, and looks each up), hosts by name and
+ * the one that is this machine, a node's first address of a family, and
+ * counts for summaries.
  */
 #include <sys/socket.h>
 
@@ -45,25 +46,26 @@ pos_at(const void *base, size_t stride, size_t posoff, int i)
 }
 
 /*
- * Sorts the indices of n objects (each `stride` bytes, name first, its
- * position at posoff) by name and reports names defined twice.  Returns
- * the index or NULL.
+ * Reports the names among n objects (each `stride` bytes, name first, its
+ * position at posoff) that are defined twice, in name order: sorted, a
+ * name's definitions are neighbours.  -ENOMEM or 0.
  */
-static int *
-build_one(struct lab *lab, const void *base, size_t stride, size_t posoff,
-    int n, const char *what, struct diag *d)
+static int
+report_twice(const void *base, size_t stride, size_t posoff, int n,
+    const char *what, struct diag *d)
 {
 	int *idx, i;
 
-	if ((idx = arena_alloc(lab->arena, sizeof(int) * (size_t)(n + 1))) ==
-	    NULL)
-		return NULL;
+	if (n < 2)
+		return 0;
+	if ((idx = malloc(sizeof(int) * (size_t)n)) == NULL)
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	sort_names = base;
 	sort_stride = stride;
 	qsort(idx, (size_t)n, sizeof(int), index_cmp);
-	for (i = 1; i < n && d != NULL; i++) {
+	for (i = 1; i < n; i++) {
 		const char *a = name_at(base, stride, idx[i - 1]);
 
 		if (strcmp(a, name_at(base, stride, idx[i])) != 0)
@@ -73,62 +75,97 @@ build_one(struct lab *lab, const void *base, size_t stride, size_t posoff,
 		    "name", what, a, pos_at(base, stride, posoff,
 		    idx[i - 1]).line, what);
 	}
-	return idx;
+	free(idx);
+	return 0;
 }
 
 int
-lab_build_index(struct lab *lab, struct diag *d)
+lab_report_twice(struct lab *lab, struct diag *d)
 {
-	lab->node_index = build_one(lab, lab->nodes, sizeof(struct lab_node),
-	    offsetof(struct lab_node, pos), lab->nnodes, "node", d);
-	lab->bus_index = build_one(lab, lab->buses, sizeof(struct lab_bus),
-	    offsetof(struct lab_bus, pos), lab->nbuses, "bus", d);
-	if (lab->node_index == NULL || lab->bus_index == NULL)
+	if (report_twice(lab->nodes, sizeof(struct lab_node),
+	    offsetof(struct lab_node, pos), lab->nnodes, "node", d) != 0 ||
+	    report_twice(lab->buses, sizeof(struct lab_bus),
+	    offsetof(struct lab_bus, pos), lab->nbuses, "bus", d) != 0)
 		return -ENOMEM;
-	lab->nnode_index = lab->nnodes;
-	lab->nbus_index = lab->nbuses;
+	return 0;
+}
+
+/* FNV-1a: names are short and many share a prefix (r1, r2, ...). */
+static unsigned
+name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of name in t: where it is, or the empty one it would take. */
+static unsigned
+probe(const struct lab_names *t, const void *base, size_t stride,
+    const char *name)
+{
+	unsigned k = name_hash(name) & t->mask;
+
+	while (t->slot[k] != 0 &&
+	    strcmp(name, name_at(base, stride, t->slot[k] - 1)) != 0)
+		k = (k + 1) & t->mask;
+	return k;
+}
+
+int
+lab_names_add(struct lab *lab, struct lab_names *t, const void *base,
+    size_t stride, int i)
+{
+	struct lab_names g;
+	unsigned k, cap;
+
+	if (t->slot == NULL || 2 * (unsigned)(t->n + 1) > t->mask + 1) {
+		cap = t->slot == NULL ? 64 : 2 * (t->mask + 1);
+		if ((g.slot = arena_alloc(lab->arena,
+		    sizeof(int) * cap)) == NULL)
+			return -ENOMEM;
+		g.mask = cap - 1;
+		g.n = t->n;
+		for (k = 0; t->slot != NULL && k <= t->mask; k++)
+			if (t->slot[k] != 0)
+				g.slot[probe(&g, base, stride, name_at(base,
+				    stride, t->slot[k] - 1))] = t->slot[k];
+		*t = g;
+	}
+	k = probe(t, base, stride, name_at(base, stride, i));
+	if (t->slot[k] == 0) {
+		t->slot[k] = i + 1;
+		t->n++;
+	}
 	return 0;
 }
 
 static int
-find(const void *base, size_t stride, const int *idx, int nidx, int n,
+find(const struct lab_names *t, const void *base, size_t stride,
     const char *name)
 {
-	int lo = 0, hi = nidx - 1, mid, r, i;
+	unsigned k;
 
-	while (idx != NULL && lo <= hi) {
-		mid = (lo + hi) / 2;
-		r = strcmp(name, name_at(base, stride, idx[mid]));
-		if (r == 0) {
-			/* The first definition of a duplicated name. */
-			while (mid > 0 && strcmp(name, name_at(base, stride,
-			    idx[mid - 1])) == 0)
-				mid--;
-			return idx[mid];
-		}
-		if (r < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	for (i = idx != NULL ? nidx : 0; i < n; i++)
-		if (strcmp(name, name_at(base, stride, i)) == 0)
-			return i;
-	return -1;
+	if (t->slot == NULL)
+		return -1;
+	k = probe(t, base, stride, name);
+	return t->slot[k] != 0 ? t->slot[k] - 1 : -1;
 }
 
 int
 lab_node_find(const struct lab *lab, const char *name)
 {
-	return find(lab->nodes, sizeof(struct lab_node), lab->node_index,
-	    lab->nnode_index, lab->nnodes, name);
+	return find(&lab->node_names, lab->nodes, sizeof(struct lab_node),
+	    name);
 }
 
 int
 lab_bus_find(const struct lab *lab, const char *name)
 {
-	return find(lab->buses, sizeof(struct lab_bus), lab->bus_index,
-	    lab->nbus_index, lab->nbuses, name);
+	return find(&lab->bus_names, lab->buses, sizeof(struct lab_bus),
+	    name);
 }
 
 /* A lab has a few hosts: they are looked at in turn. */

@@ -125,8 +125,6 @@ implicit_buses(struct lab *lab, struct diag *d)
 			return r;
 		lab->buses[idx].implicit = true;
 	}
-	if (lab_build_index(lab, NULL) != 0)
-		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct lab_iface *ifp =
 		    &lab->nodes[refs[i].node].ifaces[refs[i].iface];
@@ -223,7 +221,7 @@ tap_segment(struct lab *lab, struct lab_node *n, struct lab_iface *ifp,
 	lab->buses[b].tapseg = true;
 	lab->buses[b].tap = *t;
 	ifp->bus = b;
-	return lab_build_index(lab, NULL) != 0 ? -ENOMEM : 0;
+	return 0;
 }
 
 static int

@@ -178,6 +178,11 @@ struct sup {
 	pid_t		 lost[MAXLOST];
 	int		 lost_status[MAXLOST];
 	int		 nlost;
+	/* The nodes that have services (run:), in order: the loop looks
+	 * at their services every round, and a lab of 10,000 nodes may
+	 * have none. */
+	int		*svnodes;
+	int		 nsvnodes;
 };
 
 extern struct sup sv;

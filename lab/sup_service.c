@@ -41,12 +41,16 @@ sv_services_init(void)
 	struct service *s;
 	int i, k, n;
 
+	if ((sv.svnodes = calloc((size_t)sv.nnodes + 1,
+	    sizeof(*sv.svnodes))) == NULL)
+		return -ENOMEM;
 	for (i = 0; i < sv.nnodes; i++) {
 		n = sv.lab->nodes[i].nrun;
 		if (n == 0)
 			continue;
 		if ((s = calloc((size_t)n, sizeof(*s))) == NULL)
 			return -ENOMEM;
+		sv.svnodes[sv.nsvnodes++] = i;
 		for (k = 0; k < n; k++) {
 			s[k].c.fd = -1;
 			s[k].st = SV_WAITING;
@@ -198,10 +202,11 @@ sv_services_stop(int node)
 void
 sv_services_signal(int sig)
 {
-	int i, k;
+	int i, j, k;
 
-	for (i = 0; i < sv.nnodes; i++)
-		for (k = 0; k < sv.lab->nodes[i].nrun; k++)
+	for (j = 0; j < sv.nsvnodes; j++)
+		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
+		    k++)
 			child_signal(&sv.nodes[i].svcs[k].c, sig);
 }
 
@@ -230,10 +235,11 @@ bool
 sv_service_reaped(pid_t pid, int status)
 {
 	struct service *s;
-	int i, k;
+	int i, j, k;
 
-	for (i = 0; i < sv.nnodes; i++)
-		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
+	for (j = 0; j < sv.nsvnodes; j++)
+		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
+		    k++) {
 			s = &sv.nodes[i].svcs[k];
 			if (s->c.pid == pid && !s->c.exited) {
 				ended(i, k, status);
@@ -247,10 +253,11 @@ void
 sv_services_groups(void)
 {
 	struct service *s;
-	int i, k;
+	int i, j, k;
 
-	for (i = 0; i < sv.nnodes; i++)
-		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
+	for (j = 0; j < sv.nsvnodes; j++)
+		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
+		    k++) {
 			s = &sv.nodes[i].svcs[k];
 			if (s->c.pid > 0 && s->c.exited)
 				(void)child_group_alive(&s->c);
@@ -260,10 +267,11 @@ sv_services_groups(void)
 int
 sv_services_tick(uint64_t now)
 {
-	int i, k, ms = -1, t;
+	int i, j, k, ms = -1, t;
 
-	for (i = 0; i < sv.nnodes; i++)
-		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
+	for (j = 0; j < sv.nsvnodes; j++)
+		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
+		    k++) {
 			t = child_tick(&sv.nodes[i].svcs[k].c, now);
 			if (t >= 0 && (ms < 0 || t < ms))
 				ms = t;
