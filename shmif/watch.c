@@ -37,8 +37,7 @@
  * netcomp/netloop.c), and try the lock again.  Shards, because Linux
  * keeps a FIFO's SIGIO readers in a list it walks at every insertion: with
  * one FIFO, 10,000 nodes spent 4 % of their `up` in fasync_insert_entry(),
- * with 16 0.9 %; once the rest of `up` got faster, 1.5 % with 64 and 0.5 %
- * with 256 (the holder's 256 descriptors are cheap).  Where the FIFO cannot be made, a pidfd of the holder
+ * with 16 0.9 %.  Where the FIFO cannot be made, a pidfd of the holder
  * (found in /proc/locks) does the same but for SIGIO.  A lab of 10,000
  * nodes in one directory so costs 10,000 descriptors and no thread, where
  * one thread a node asleep in flock() was one task of the 32,768 pid_max
@@ -75,7 +74,7 @@
 
 #define WATCH_STACK  (256 * 1024)
 #define WATCH_FIFO   ".watcher%02d"     /* in the bus directory */
-#define WATCH_SHARDS 256
+#define WATCH_SHARDS 64
 #define WATCH_BUSES  1024               /* buses cached per directory */
 #define LOAD(p)      __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define STORE(p, v)  __atomic_store_n((p), (v), __ATOMIC_RELEASE)
