@@ -66,10 +66,11 @@ catch_interrupts(void)
 
 /*
  * Node starts at once: four a processor.  A start waits on other
- * processes (the zygote's fork, the node's verdict) more than it
- * computes, and while thousands of nodes settle those waits grow: on
- * this 2-core guest 10,000 nodes came up in 66 s with 4 at once, 54 s
- * with 8 and 49 s with 16; 1000 nodes took as long with 4 as with 8.
+ * processes (the zygote's fork, the node's verdict) as well as it
+ * computes.  On a busy 2-core guest 10,000 nodes came up in 66 s with 4
+ * at once, 54 s with 8 and 49 s with 16; on a quiet one, once `up` did
+ * no work per node that grows with the lab, in 5.0 s with each of 4, 8
+ * and 16.
  */
 static int
 default_jobs(void)
