@@ -314,6 +314,15 @@ struct lab_check {
 	const char	*why;		/* why not reached; NULL if reached */
 };
 
+/* A name table: an open-addressed hash of the names of a lab's nodes or
+ * buses, each entry added as it is made, the first of a name defined
+ * twice kept (lab/model.c). */
+struct lab_names {
+	int		*slot;		/* index + 1, 0 empty */
+	unsigned	 mask;		/* slots - 1 */
+	int		 n;		/* names held */
+};
+
 struct lab {
 	const char	*name;
 	const char	*file;		/* as given to lab_open() */
@@ -347,14 +356,7 @@ struct lab {
 	struct arena	*arena;
 	/* Routing graphs (lab/plan_routes.c), NULL unless routing: static. */
 	struct lab_graph *graph4, *graph6;
-	/* Name tables: open-addressed hashes of node and bus names, each
-	 * entry added as it is made, the first of a name defined twice
-	 * kept (lab/model.c). */
-	struct lab_names {
-		int		*slot;	/* index + 1, 0 empty */
-		unsigned	 mask;	/* slots - 1 */
-		int		 n;	/* names held */
-	} node_names, bus_names;
+	struct lab_names node_names, bus_names;
 };
 
 /* Lookups by name: the index, or -1. */

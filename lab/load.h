@@ -130,10 +130,10 @@ int	load_node_host(struct loader *L, struct lab_node *n,
 	    const struct ynode *v);
 /* model.c: the names defined twice, reported; -ENOMEM or 0. */
 int	lab_report_twice(struct lab *lab, struct diag *d);
-/* model.c: entry i of base (a lab's nodes or buses, stride bytes each)
- * into its name table t, unless its name is there already (the first
- * definition is the one found); -ENOMEM or 0. */
-int	lab_names_add(struct lab *lab, struct lab_names *t, const void *base,
-	    size_t stride, int i);
+/* model.c: node or bus i, just made, into the lab's table of their names,
+ * unless its name is there already (the first definition is the one
+ * found); -ENOMEM or 0. */
+int	lab_node_named(struct lab *lab, int i);
+int	lab_bus_named(struct lab *lab, int i);
 
 #endif

@@ -31,8 +31,7 @@ bus_add(struct loader *L, const char *name, struct lab_pos pos, int *index)
 	b->size = LAB_BUS_SIZE;
 	b->link = -1;
 	*index = lab->nbuses++;
-	if (lab_names_add(lab, &lab->bus_names, lab->buses, sizeof(*b),
-	    *index) != 0)
+	if (lab_bus_named(lab, *index) != 0)
 		return lnomem(L);
 	return 0;
 }

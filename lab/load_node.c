@@ -805,8 +805,7 @@ load_node(struct loader *L, const struct ynode *key, const struct ynode *spec)
 	n->host = -1;
 	if (v_name(L, key, "node name", &n->name) != 0)
 		n->name = key->str;
-	if (lab_names_add(lab, &lab->node_names, lab->nodes, sizeof(*n),
-	    lab->nnodes - 1) != 0)
+	if (lab_node_named(lab, lab->nnodes - 1) != 0)
 		return lnomem(L);
 	n->pos = key->pos;
 	n->kind = L->default_kind;

@@ -114,8 +114,8 @@ probe(const struct lab_names *t, const void *base, size_t stride,
 	return k;
 }
 
-int
-lab_names_add(struct lab *lab, struct lab_names *t, const void *base,
+static int
+names_add(struct lab *lab, struct lab_names *t, const void *base,
     size_t stride, int i)
 {
 	struct lab_names g;
@@ -140,6 +140,20 @@ lab_names_add(struct lab *lab, struct lab_names *t, const void *base,
 		t->n++;
 	}
 	return 0;
+}
+
+int
+lab_node_named(struct lab *lab, int i)
+{
+	return names_add(lab, &lab->node_names, lab->nodes,
+	    sizeof(struct lab_node), i);
+}
+
+int
+lab_bus_named(struct lab *lab, int i)
+{
+	return names_add(lab, &lab->bus_names, lab->buses,
+	    sizeof(struct lab_bus), i);
 }
 
 static int

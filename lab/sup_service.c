@@ -204,10 +204,11 @@ sv_services_signal(int sig)
 {
 	int i, j, k;
 
-	for (j = 0; j < sv.nsvnodes; j++)
-		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
-		    k++)
+	for (j = 0; j < sv.nsvnodes; j++) {
+		i = sv.svnodes[j];
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++)
 			child_signal(&sv.nodes[i].svcs[k].c, sig);
+	}
 }
 
 static void
@@ -237,15 +238,16 @@ sv_service_reaped(pid_t pid, int status)
 	struct service *s;
 	int i, j, k;
 
-	for (j = 0; j < sv.nsvnodes; j++)
-		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
-		    k++) {
+	for (j = 0; j < sv.nsvnodes; j++) {
+		i = sv.svnodes[j];
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
 			s = &sv.nodes[i].svcs[k];
 			if (s->c.pid == pid && !s->c.exited) {
 				ended(i, k, status);
 				return true;
 			}
 		}
+	}
 	return false;
 }
 
@@ -255,13 +257,14 @@ sv_services_groups(void)
 	struct service *s;
 	int i, j, k;
 
-	for (j = 0; j < sv.nsvnodes; j++)
-		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
-		    k++) {
+	for (j = 0; j < sv.nsvnodes; j++) {
+		i = sv.svnodes[j];
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
 			s = &sv.nodes[i].svcs[k];
 			if (s->c.pid > 0 && s->c.exited)
 				(void)child_group_alive(&s->c);
 		}
+	}
 }
 
 int
@@ -269,13 +272,14 @@ sv_services_tick(uint64_t now)
 {
 	int i, j, k, ms = -1, t;
 
-	for (j = 0; j < sv.nsvnodes; j++)
-		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
-		    k++) {
+	for (j = 0; j < sv.nsvnodes; j++) {
+		i = sv.svnodes[j];
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++) {
 			t = child_tick(&sv.nodes[i].svcs[k].c, now);
 			if (t >= 0 && (ms < 0 || t < ms))
 				ms = t;
 		}
+	}
 	return ms;
 }
 

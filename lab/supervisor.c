@@ -274,10 +274,11 @@ gather(struct pollset *ps)
 	for (i = 0; i < MAXAJOBS; i++)
 		if (sv.ajobs[i].c.pid > 0)
 			add(ps, sv.ajobs[i].c.fd, P_AJOB, i, 0);
-	for (j = 0; j < sv.nsvnodes; j++)
-		for (i = sv.svnodes[j], k = 0; k < sv.lab->nodes[i].nrun;
-		    k++)
+	for (j = 0; j < sv.nsvnodes; j++) {
+		i = sv.svnodes[j];
+		for (k = 0; k < sv.lab->nodes[i].nrun; k++)
 			add(ps, sv.nodes[i].svcs[k].c.fd, P_SERVICE, i, k);
+	}
 	for (i = 0; i < sv.npumps; i++)
 		add(ps, sv.pumps[i].c.fd, P_PUMP, i, 0);
 	for (i = 0; i < sv.nrh; i++) {
