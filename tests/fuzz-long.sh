@@ -5,7 +5,8 @@
 # FUZZ_O/corpus/NAME.  It prints per target the executions, the wall time,
 # executions a second, the coverage (libFuzzer's cov: edges, ft: features)
 # and the finding if any, whose input is kept in FUZZ_O/findings/NAME/ and
-# log in FUZZ_O/fuzz-long-NAME.log.  It fails (exit 1) when a target finds
+# log in FUZZ_O/fuzz-long-NAME.log (written anew at every run, so a run
+# with a finding leaves a copy beside its input, fuzz-long-TIME.log).  It fails (exit 1) when a target finds
 # a crash, a leak, a hang or a sanitizer report; `make check` runs the
 # same targets for seconds only.  FUZZ_TIME (seconds, 0: none) bounds
 # each target's run: one stopped by it before RUNS says so ("time limit"),
@@ -109,6 +110,8 @@ for t in "$@"; do
 	if [ "$finding" = none ] && [ "${n:-0}" -lt "$RUNS" ]; then
 		finding="none (time limit before $RUNS)"
 		fail=1
+	elif [ "$finding" != none ]; then
+		cp "$L" "$A/fuzz-long-$(date +%Y%m%d-%H%M%S).log"
 	fi
 	printf '%-10s %12s %8s %8s %16s  %s\n' "$t" "${n:-?}" "$secs" \
 	    "$((${n:-0} / (secs > 0 ? secs : 1)))" "${cov:-?}" "$finding"
