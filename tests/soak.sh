@@ -4,8 +4,12 @@
 # MINUTES minutes of mixed work, one action after another, chosen in
 # turn: pings between random hosts, a TCP and a UDP stream (rumpperf)
 # between random hosts, a capture started and stopped, a bus cut and
-# joined, a node restarted.  Every 10 s it reads the VmRSS and the open
-# descriptors of every process of the lab (nodes and supervisor).
+# joined, a node restarted.  Every 10 s it reads the resident memory of
+# its own and the open descriptors of every process of the lab (nodes and
+# supervisor): VmRSS without RssShmem, the pages of the bus files it maps
+# (each bus is a file in shared memory, once on the machine however many
+# map it), whose count grows as traffic first crosses a bus and stops at
+# the bus's size.
 #
 # It fails (exit 1) when, after warm-up (the first fifth), a process's
 # RSS grew by more than 10 % and 1 MiB, or its descriptors grew, or a
@@ -34,12 +38,13 @@ rumplab up -q "$x/soak.yaml" || exit 1
 echo "up in $(($(date +%s) - t0)) s"
 
 # "PID RSS_KB FDS" for every process of the lab (its command line names
-# the state directory).
+# the state directory), RSS_KB without shared memory (the buses).
 sample() {
 	grep -lzF -- "$x/" /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' |
 	    while read -r f; do
 		p=${f#/proc/}; p=${p%%/*}
-		r=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$p/status 2>/dev/null)
+		r=$(awk '/^VmRSS:/ { r = $2 } /^RssShmem:/ { s = $2 }
+		    END { if (r != "") print r - s }' /proc/$p/status 2>/dev/null)
 		n=$(ls /proc/$p/fd 2>/dev/null | wc -l)
 		[ -n "$r" ] && [ "$p" != "$$" ] && echo "$p $r $n"
 	done
