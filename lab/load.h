@@ -135,5 +135,10 @@ int	lab_report_twice(struct lab *lab, struct diag *d);
  * found); -ENOMEM or 0. */
 int	lab_node_named(struct lab *lab, int i);
 int	lab_bus_named(struct lab *lab, int i);
+/* model.c: FNV-1a of s and its NUL, from h (LAB_FNV_BASIS to start): the
+ * name tables' hash and, chained over lab, node and interface names, a
+ * stable MAC's (plan_addr.c). */
+#define LAB_FNV_BASIS	2166136261u
+uint32_t lab_fnv1a(uint32_t h, const char *s);
 
 #endif

@@ -90,14 +90,14 @@ lab_report_twice(struct lab *lab, struct diag *d)
 	return 0;
 }
 
-/* FNV-1a: names are short and many share a prefix (r1, r2, ...). */
-static unsigned
-name_hash(const char *s)
+uint32_t
+lab_fnv1a(uint32_t h, const char *s)
 {
-	unsigned h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
+	/* Include the terminating NUL so "ab"+"c" differs from "a"+"bc". */
+	do {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	} while (*s++ != '\0');
 	return h;
 }
 
@@ -106,7 +106,7 @@ static unsigned
 probe(const struct lab_names *t, const void *base, size_t stride,
     const char *name)
 {
-	unsigned k = name_hash(name) & t->mask;
+	unsigned k = lab_fnv1a(LAB_FNV_BASIS, name) & t->mask;
 
 	while (t->slot[k] != 0 &&
 	    strcmp(name, name_at(base, stride, t->slot[k] - 1)) != 0)

@@ -417,26 +417,15 @@ report_addressless(struct lab *lab, struct diag *d)
 
 /* --- MACs ---------------------------------------------------------------- */
 
-static uint32_t
-fnv1a(uint32_t h, const char *s)
-{
-	/* Include the terminating NUL so "ab"+"c" differs from "a"+"bc". */
-	do {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	} while (*s++ != '\0');
-	return h;
-}
-
 static void
 stable_mac(const struct lab *lab, const struct lab_node *n,
     struct lab_iface *ifp, uint32_t salt)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = LAB_FNV_BASIS;
 
-	h = fnv1a(h, lab->name);
-	h = fnv1a(h, n->name);
-	h = fnv1a(h, ifp->name);
+	h = lab_fnv1a(h, lab->name);
+	h = lab_fnv1a(h, n->name);
+	h = lab_fnv1a(h, ifp->name);
 	h ^= salt * 2654435761u;
 	h *= 16777619u;
 	ifp->mac[0] = 0xb2;

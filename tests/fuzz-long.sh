@@ -6,8 +6,9 @@
 # executions a second, the coverage (libFuzzer's cov: edges, ft: features)
 # and the finding if any, whose input is kept in FUZZ_O/findings/NAME/ and
 # log in FUZZ_O/fuzz-long-NAME.log (written anew at every run, so a run
-# with a finding leaves a copy beside its input, fuzz-long-TIME.log).  It fails (exit 1) when a target finds
-# a crash, a leak, a hang or a sanitizer report; `make check` runs the
+# with a finding leaves a copy beside its input, fuzz-long-TIME.log).  It
+# fails (exit 1) when a target finds a crash, a leak, a hang or a
+# sanitizer report; `make check` runs the
 # same targets for seconds only.  FUZZ_TIME (seconds, 0: none) bounds
 # each target's run: one stopped by it before RUNS says so ("time limit"),
 # which is no finding but fails too, for RUNS were not reached.  An input
