@@ -349,8 +349,6 @@ ip4_wanted(const uint8_t *f, uint32_t len)
 	if (ip4_addr_isloopback(&dst))
 		return 0;
 	local = ip4_local(&dst);
-	if (local && (get16(ip + 6) & 0x3fff) != 0)
-		idle_note_fragment(0);
 	/* A unicast packet in a link broadcast or multicast frame is never
 	 * forwarded (RFC 1812 5.3.4): every router on the segment would,
 	 * or answer it with errors. */
@@ -373,8 +371,6 @@ ip6_wanted(const uint8_t *f, uint32_t len)
 	if (ip6_addr_isloopback(&dst))
 		return 0;
 	local = ip6_local(&dst);
-	if (local && ip[6] == IP6_NEXTH_FRAGMENT)
-		idle_note_fragment(1);
 	/* The same for IPv6 (RFC 4443 2.4 e.4: no error for it either). */
 	return local || (netstack_knob(NK_IP6_FORWARDING) && !(f[0] & 1));
 }

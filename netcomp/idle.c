@@ -26,8 +26,8 @@
  *      RS      no router solicitation left to send;
  *      IGMP,   no delayed membership report pending;
  *      MLD
- *      reass   no IPv4 fragment received in the last IP_REASS_MAXAGE+1 s,
- *              no IPv6 fragment in the last IPV6_REASS_MAXAGE+1 s;
+ *      (reassembly needs no timer: reass.c's slots replace lwIP's,
+ *              ipfwd.c and ipfwd6.c, and lwIP's timers find them empty);
  *      TCP     every connection is ESTABLISHED, CLOSE_WAIT or FIN_WAIT_2
  *              with nothing unsent, unacknowledged, out of order or
  *              refused, no delayed ACK, no zero-window probing, no
@@ -87,7 +87,6 @@ static int ticking;     /* atomic: the tcpip thread has planned a wait */
 
 /* Atomics. */
 static uint64_t planned_wake = UINT64_MAX;  /* mono ms the thread wakes at */
-static uint64_t note_frag4, note_frag6;      /* mono ms of last */
 static uint64_t note_nd6;                    /* mono ms of nd6_tmr's last run */
 static uint64_t stat_long_sleeps, stat_pokes;
 static int stat_idle;                        /* last decision: quiet */
@@ -104,24 +103,9 @@ mono_ms(void)
 }
 
 void
-idle_note_fragment(int v6)
-{
-	__atomic_store_n(v6 ? &note_frag6 : &note_frag4, mono_ms(),
-	    __ATOMIC_RELAXED);
-}
-
-void
 idle_note_nd6_tick(void)
 {
 	__atomic_store_n(&note_nd6, mono_ms(), __ATOMIC_RELAXED);
-}
-
-static int
-recent(const uint64_t *note, uint64_t now, uint64_t ms)
-{
-	uint64_t t = __atomic_load_n(note, __ATOMIC_RELAXED);
-
-	return t != 0 && now - t < ms;
 }
 
 /* ---- what is quiet ---- */
@@ -278,11 +262,7 @@ quiet_for(uint64_t now, const char **why, uint32_t *nd)
 	uint32_t tcp, nb = FOREVER;
 
 	*why = NULL;
-	if (recent(&note_frag4, now, (IP_REASS_MAXAGE + 1) * 1000u))
-		*why = "IPv4 reassembly";
-	else if (recent(&note_frag6, now, (IPV6_REASS_MAXAGE + 1) * 1000u))
-		*why = "IPv6 reassembly";
-	else if (nd_busy())
+	if (nd_busy())
 		*why = "neighbour discovery";
 	else
 		*why = netifs_busy();

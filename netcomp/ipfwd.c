@@ -40,8 +40,9 @@
  *    directed broadcast to forward (net.inet.ip.directed-broadcast), not
  *    the node's.
  *  - IPv4 reassembly of packets for the node is done here too, in
- *    reass.c's slots: lwIP's build cannot rebuild a datagram of more
- *    than ten fragments (about 14.8 KB at MTU 1500).
+ *    reass.c's slots, and ip4_reass replaces lwIP's: lwIP's build
+ *    cannot rebuild a datagram of more than ten fragments (about
+ *    14.8 KB at MTU 1500).
  *
  * Everything here runs with the core lock held (lwIP's callers hold it),
  * which also guards the counters.
@@ -602,8 +603,10 @@ drop:
 
 /* ---- reassembly (reass.c) ---- */
 
-static void
-reass_done(struct reass *r, struct netif *in)
+/* The datagram of r, whole: its first fragment's header (options
+ * included), length, offset and checksum set, then the data. */
+static struct pbuf *
+reass_done(struct reass *r)
 {
 	size_t len = r->hlen + r->total;
 	struct pbuf *q;
@@ -614,7 +617,7 @@ reass_done(struct reass *r, struct netif *in)
 	    PBUF_RAM)) == NULL) {
 		st.fragdropped++;
 		reass_free(r);
-		return;
+		return NULL;
 	}
 	b = q->payload;
 	memcpy(b, r->hdr, r->hlen);
@@ -627,25 +630,35 @@ reass_done(struct reass *r, struct netif *in)
 	memcpy(b + r->hlen, r->buf, r->total);
 	reass_free(r);
 	st.reassembled++;
-	ip4_input(q, in);
+	return q;
 }
 
-/* A fragment for this node, payload at its IPv4 header; consumed. */
-static void
-reass4(struct netif *in, struct pbuf *p)
+/*
+ * A fragment for this node, payload at its IPv4 header; consumed.
+ * Returns the whole datagram (payload at its header) or NULL.  Also
+ * lwIP's ip4_reass, replaced, for the fragments its ip4_input sees (the
+ * looped ones: the receive path's come here from ipfwd_input4): lwIP's
+ * stops at ten fragments, and links a datagram's fragments by pointers
+ * written into their packet data, where LeakSanitizer does not look
+ * (ipfwd6.c's ip6_reass says more).
+ */
+struct pbuf *
+ip4_reass(struct pbuf *p)
 {
 	const uint8_t *ip = p->payload;
 	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, off, dlen;
 	struct reass_key k;
 	struct reass *r;
+	struct pbuf *q = NULL;
 	int mf, done;
 
 	st.fragments++;
 	tot = (size_t)ip[2] << 8 | ip[3];
 	off = (size_t)(((ip[6] & 0x1f) << 8) | ip[7]) * 8;
 	mf = (ip[6] & 0x20) != 0;
-	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || tot < hlen ||
-	    tot > p->len || inet_chksum(p->payload, (u16_t)hlen) != 0 ||
+	if (p->next != NULL || p->len < IP_HLEN || (ip[0] >> 4) != 4 ||
+	    hlen < IP_HLEN || tot < hlen || tot > p->len ||
+	    inet_chksum(p->payload, (u16_t)hlen) != 0 ||
 	    (dlen = tot - hlen) == 0 || off + dlen + hlen > REASS_MAX) {
 		st.badhdr++;
 		goto out;
@@ -668,9 +681,10 @@ reass4(struct netif *in, struct pbuf *p)
 	if ((done = reass_add(r, off, ip + hlen, dlen, mf)) < 0)
 		st.badhdr++;
 	else if (done)
-		reass_done(r, in);
+		q = reass_done(r);
 out:
 	pbuf_free(p);
+	return q;
 }
 
 /* ---- ICMP that lwIP leaves to us ---- */
@@ -814,7 +828,8 @@ ipfwd_input4(struct netif *in, struct pbuf *p)
 			return 0;
 		}
 		pbuf_remove_header(p, ETH_HLEN);
-		reass4(in, p);
+		if ((p = ip4_reass(p)) != NULL)
+			ip4_input(p, in);
 		return 1;
 	}
 	pbuf_remove_header(p, ETH_HLEN);

@@ -85,7 +85,6 @@ void netstack_enter(void);
 void netstack_poke(void);
 void netstack_enter_unlocked(void);
 void netstack_poke_unlocked(void);
-void idle_note_fragment(int v6);
 void idle_note_nd6_tick(void);     /* nd6_tmr() runs (ifaddr.c) */
 int  idle_sysctl_init(void);
 /* neigh.c: ms until the neighbour table's next timer (0: due now,

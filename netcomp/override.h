@@ -62,6 +62,8 @@
 	REPLACE(etharp_request)		/* arp.c: NetBSD's announcements */\
 	REPLACE(icmp6_dest_unreach)	/* icmp6err.c: NetBSD's errors*/\
 	REPLACE(icmp6_param_problem)	/* icmp6err.c */		\
+	REPLACE(ip4_reass)		/* ipfwd.c: reass.c's slots */	\
+	REPLACE(ip6_reass)		/* ipfwd6.c: reass.c's slots */	\
 	REPLACE(sys_mbox_new)		/* netloop.c: futex mailboxes */\
 	REPLACE(sys_mbox_free)		/* netloop.c */			\
 	REPLACE(sys_mbox_post)		/* netloop.c */			\

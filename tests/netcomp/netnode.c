@@ -14,7 +14,8 @@
  *   route DEST/PLEN GW        a static route through a gateway
  *   ping ADDR COUNT [GAP_US [SCOPE [TIMEOUT_MS]]]  raw ICMP/ICMPv6
  *                             echoes (SCOPE: sin6_scope_id); RTT stats
- *   udpecho PORT | udpping ADDR PORT COUNT
+ *   udpecho PORT | udpping ADDR PORT COUNT [SIZE [SCOPE]]  datagrams of
+ *                             SIZE bytes (600; up to 16384) echoed intact
  *   tcpsink PORT | tcpsinkresult MS | tcpsend ADDR PORT BYTES
  *   refused ADDR PORT         connect (blocking, non-blocking) to a closed
  *                             port: ECONNREFUSED both ways
@@ -436,6 +437,8 @@ cmd_ping(char **av, int ac)
 
 /* ---- UDP ---- */
 
+#define UDP_MAX 16384
+
 static void *
 udpecho_thread(void *arg)
 {
@@ -443,7 +446,7 @@ udpecho_thread(void *arg)
 	int s = (int)(intptr_t)arg;
 	struct sockaddr_storage from;
 	socklen_t fl;
-	char buf[2048];
+	static char buf[UDP_MAX];       /* one echo thread at a time */
 	ssize_t n;
 
 	for (;;) {
@@ -500,11 +503,18 @@ cmd_udpping(char **av)
 	struct sockaddr_storage ss;
 	struct pollfd pfd;
 	socklen_t len;
-	char buf[600], in[2048];
+	static char buf[UDP_MAX], in[UDP_MAX + 1];
 	int count = atoi(av[3]), fam, s, i, got = 0;
+	size_t size = av[4] != NULL ? (size_t)atoi(av[4]) : 600;
+	uint32_t scope = av[4] != NULL && av[5] != NULL ?
+	    (uint32_t)atoi(av[5]) : 0;
 	ssize_t n;
 
-	if ((fam = parse_sa(av[1], atoi(av[2]), &ss, &len, 0)) < 0) {
+	if (size < 16 || size > UDP_MAX) {
+		reply("err size %zu: 16 to %d", size, UDP_MAX);
+		return;
+	}
+	if ((fam = parse_sa(av[1], atoi(av[2]), &ss, &len, scope)) < 0) {
 		reply("err bad address");
 		return;
 	}
@@ -513,14 +523,14 @@ cmd_udpping(char **av)
 		return;
 	}
 	for (i = 0; i < count; i++) {
-		memset(buf, 'a' + i % 26, sizeof(buf));
-		snprintf(buf, sizeof(buf), "dgram %d", i);
-		k->sendto(s, buf, sizeof(buf), 0, (struct sockaddr *)&ss, len);
+		memset(buf, 'a' + i % 26, size);
+		snprintf(buf, size, "dgram %d", i);
+		k->sendto(s, buf, size, 0, (struct sockaddr *)&ss, len);
 		pfd.fd = s;
 		pfd.events = POLLIN;
 		if (k->poll(&pfd, 1, 1000) > 0 &&
 		    (n = k->recvfrom(s, in, sizeof(in), 0, NULL, NULL)) ==
-		    (ssize_t)sizeof(buf) && memcmp(in, buf, sizeof(buf)) == 0)
+		    (ssize_t)size && memcmp(in, buf, size) == 0)
 			got++;
 	}
 	k->close(s);
@@ -902,7 +912,7 @@ dispatch(char **av, int ac)
 		cmd_ping(av, ac);
 	else if (!strcmp(c, "udpecho") && ac == 2)
 		cmd_udpecho(av);
-	else if (!strcmp(c, "udpping") && ac == 4)
+	else if (!strcmp(c, "udpping") && ac >= 4 && ac <= 6)
 		cmd_udpping(av);
 	else if (!strcmp(c, "tcpsink") && ac == 2)
 		cmd_tcpsink(av);
@@ -932,7 +942,7 @@ void
 netnode_run(int in, int out)
 {
 	FILE *cmds = fdopen(in, "r");
-	char line[1024], *av[16], *p;
+	char line[1024], *av[17], *p;
 	int ac;
 
 	ans = fdopen(out, "w");
@@ -945,6 +955,7 @@ netnode_run(int in, int out)
 		for (p = strtok(line, " \t\n"); p != NULL && ac < 16;
 		    p = strtok(NULL, " \t\n"))
 			av[ac++] = p;
+		av[ac] = NULL;
 		if (ac == 0)
 			continue;
 		if (!strcmp(av[0], "quit"))
