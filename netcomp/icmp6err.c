@@ -210,7 +210,10 @@ icmp6err_send(struct pbuf *p, struct netif *in, uint8_t type, uint8_t code,
  * the netif the packet came in by, with hop limit 255.  Both are sent
  * here instead, as NetBSD's are: from the address the packet was sent
  * to, with icmp6_reflect()'s hop limit, under the same limit.  p's
- * payload is at the IPv6 header (lwIP restores it before calling).
+ * payload is at the IPv6 header, except for a fragment whose length is
+ * not a multiple of 8 (RFC 8200 4.5): lwIP's ip6_input reports it with
+ * the payload at the Fragment header, and the quote must begin at the
+ * IPv6 header (ip6_current_header(), in the same buffer).
  */
 
 void
@@ -223,12 +226,21 @@ void
 icmp6_param_problem(struct pbuf *p, enum icmp6_pp_code c,
     const void *pointer)
 {
-	const uint8_t *at = pointer, *ip = p->payload;
+	const uint8_t *at = pointer, *ip = p->payload,
+	    *hdr = (const uint8_t *)ip6_current_header();
+	u16_t back = 0;
 
-	if (at < ip || at >= ip + p->len)
-		return;                 /* not in the packet's first buffer */
-	icmp6err_send(p, ip_current_netif(), ICMP6_TYPE_PP, (uint8_t)c,
-	    (uint32_t)(at - ip));
+	/* pbuf_add_header() refuses to go past the buffer's start. */
+	if (hdr != NULL && hdr < ip && ip - hdr <= 0xffff &&
+	    pbuf_add_header(p, (size_t)(ip - hdr)) == 0) {
+		back = (u16_t)(ip - hdr);
+		ip = hdr;
+	}
+	if (at >= ip && at < ip + p->len)       /* in the first buffer */
+		icmp6err_send(p, ip_current_netif(), ICMP6_TYPE_PP,
+		    (uint8_t)c, (uint32_t)(at - ip));
+	if (back != 0)
+		pbuf_remove_header(p, back);
 }
 
 long

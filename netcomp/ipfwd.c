@@ -635,30 +635,35 @@ reass_done(struct reass *r)
 
 /*
  * A fragment for this node, payload at its IPv4 header; consumed.
- * Returns the whole datagram (payload at its header) or NULL.  Also
- * lwIP's ip4_reass, replaced, for the fragments its ip4_input sees (the
- * looped ones: the receive path's come here from ipfwd_input4): lwIP's
- * stops at ten fragments, and links a datagram's fragments by pointers
- * written into their packet data, where LeakSanitizer does not look
- * (ipfwd6.c's ip6_reass says more).
+ * Returns the whole datagram (payload at its header) or NULL.  The
+ * receive path's fragments come from ipfwd_input4; this is also lwIP's
+ * ip4_reass, replaced, for any its ip4_input still sees (a node's own
+ * fragments looped back through a route to lo0): lwIP's stops at ten
+ * fragments, and links a datagram's fragments by pointers written into
+ * their packet data, where LeakSanitizer does not look (ipfwd6.c's
+ * ip6_reass says more).
  */
 struct pbuf *
 ip4_reass(struct pbuf *p)
 {
 	const uint8_t *ip = p->payload;
-	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot, off, dlen;
+	size_t hlen, tot, off, dlen;
 	struct reass_key k;
 	struct reass *r;
 	struct pbuf *q = NULL;
 	int mf, done;
 
 	st.fragments++;
+	if (p->next != NULL || p->len < IP_HLEN) {
+		st.badhdr++;
+		goto out;
+	}
+	hlen = (size_t)(ip[0] & 0xf) * 4;
 	tot = (size_t)ip[2] << 8 | ip[3];
 	off = (size_t)(((ip[6] & 0x1f) << 8) | ip[7]) * 8;
 	mf = (ip[6] & 0x20) != 0;
-	if (p->next != NULL || p->len < IP_HLEN || (ip[0] >> 4) != 4 ||
-	    hlen < IP_HLEN || tot < hlen || tot > p->len ||
-	    inet_chksum(p->payload, (u16_t)hlen) != 0 ||
+	if ((ip[0] >> 4) != 4 || hlen < IP_HLEN || tot < hlen ||
+	    tot > p->len || inet_chksum(p->payload, (u16_t)hlen) != 0 ||
 	    (dlen = tot - hlen) == 0 || off + dlen + hlen > REASS_MAX) {
 		st.badhdr++;
 		goto out;

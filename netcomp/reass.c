@@ -9,7 +9,8 @@
  * 8200 says) is dropped when the next fragment of any datagram arrives,
  * and the oldest one gives way when all slots are busy.  The callers
  * (ipfwd.c for IPv4, ipfwd6.c for IPv6) read the headers, keep the
- * unfragmentable header of the first fragment and rebuild the packet.
+ * first fragment's IPv4 header (options included) or IPv6 header, and
+ * rebuild the packet.
  *
  * Core lock held (the receive path holds it); it guards the slots.
  */
@@ -33,7 +34,8 @@ static int
 same(const struct reass_key *a, const struct reass_key *b)
 {
 	return a->family == b->family && a->proto == b->proto &&
-	    a->id == b->id && memcmp(a->src, b->src, 16) == 0 &&
+	    a->zone == b->zone && a->id == b->id &&
+	    memcmp(a->src, b->src, 16) == 0 &&
 	    memcmp(a->dst, b->dst, 16) == 0;
 }
 

@@ -16,6 +16,7 @@
 struct reass_key {
 	uint8_t  family;        /* REASS_INET or REASS_INET6 */
 	uint8_t  proto;         /* the upper-layer protocol */
+	uint8_t  zone;          /* the link of a scoped IPv6 address, or 0 */
 	uint32_t id;
 	uint8_t  src[16], dst[16];      /* IPv4 in the first 4 */
 };
