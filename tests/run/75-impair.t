@@ -258,7 +258,10 @@ for k in 1 2 3; do
 done
 ok "$(within "$r" 15 17; echo $?)" "its settings apply at up: a's 10 ms out, b's 5 ms from the bus (min $r ms)"
 check "node restart a" R node restart a
-r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+for k in 1 2 3; do              # as above: a late run is tried again
+	r=$(R exec a -- rump.ping -q -c 10 -i 0.05 10.9.0.2 | awk -F'[/ =]+' '/^round-trip/ { print $6 }')
+	within "$r" 15 17 && break
+done
 ok "$(within "$r" 15 17; echo $?)" "and again after a restart (min $r ms)"
 # a's input impairments meet only a's frames, not the segment's others
 check "a: in rate 100kbit limit 20" R link set a:shmif0 in rate 100kbit limit 20
