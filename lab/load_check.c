@@ -230,7 +230,11 @@ k_run(struct loader *L, void *obj, const struct ynode *k,
  *   closures large and nested: ((((||||||||||||||||)+)+)+)+ took 0.5-1.7
  *   s, with 32 bars over a minute (found by fuzz_topology, in 1 MB),
  *   ((((^|$|^|$|...16...)+)+)+)+ over a minute.  At 128 the slowest
- *   shape measured took 65 ms; at 256, 0.5-2.5 s.
+ *   shape measured took 65 ms; at 256, 0.5-2.5 s.  A repetition that
+ *   may match nothing (a*, a?) is one such way too, copied by a + after
+ *   it: `^ *++++` took 7 ms, `^ *+++++` over a minute (fuzz_topology;
+ *   without the anchor, `a*+++++++` 7 ms).  Past RX_JUDGE_EMPTY such
+ *   ways a pattern is compiled under rx_judge()'s limit.
  *
  * Counting stops past either bound.
  */
@@ -358,6 +362,8 @@ rx_cost(const char *s, double *nodesp, double *epsp)
 		case '?':
 			l->cur += 1;
 			l->bnull = l->pnull;	/* the atom may be absent */
+			l->eps += 1;		/* an empty way, which a + */
+			l->leps += 1;		/* after it copies */
 			break;
 		case '+':
 			l->cur += l->last + 1;
