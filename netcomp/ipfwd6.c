@@ -322,9 +322,8 @@ ip6_reass(struct pbuf *p)
 	memcpy(k.dst, ip + 24, 16);
 	/* fe80::1 on two links is two hosts (NetBSD embeds the zone in
 	 * the address); so is ff02::1 the group of each link. */
-	if ((ip[8] == 0xfe && (ip[9] & 0xc0) == 0x80) ||
-	    (ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80) ||
-	    (ip[24] == 0xff && (ip[25] & 0x0f) <= 2))
+	if (ip6_addr_has_scope(ip6_current_src_addr(), IP6_UNKNOWN) ||
+	    ip6_addr_has_scope(ip6_current_dest_addr(), IP6_UNKNOWN))
 		k.zone = netif_get_index(ip_current_input_netif());
 	if ((r = reass_find(&k, hyp_clock_mono_ns(), &st.fragdropped)) ==
 	    NULL) {
